@@ -1,0 +1,338 @@
+/*
+ * anthropic.h - asynchronous C client for the Anthropic Models API.
+ *
+ * The whole public surface of the library. Everything runs on the caller's
+ * libuv loop: a client binds to one uv_loop_t, every call returns at once,
+ * and its callback runs later from that loop. Nothing here is thread-safe;
+ * use a client only from the thread that runs its loop.
+ *
+ * Conventions (libuv's):
+ *   - Functions that can fail return an error code (< 0) or NULL.
+ *   - When a call that takes a callback fails, the callback never runs.
+ *     Otherwise it runs exactly once, from the loop, never from inside the
+ *     call that started it.
+ *   - Strings passed in are copied; the caller keeps ownership.
+ *   - Results passed to callbacks belong to the library and are valid only
+ *     until the callback returns; anthropic_model_info_copy() and
+ *     anthropic_models_page_copy() keep one.
+ */
+#ifndef ANTHROPIC_H
+#define ANTHROPIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define ANTHROPIC_EXTERN __declspec(dllexport)
+#elif defined(__GNUC__)
+#define ANTHROPIC_EXTERN __attribute__((visibility("default")))
+#else
+#define ANTHROPIC_EXTERN
+#endif
+
+#define ANTHROPIC_VERSION_MAJOR 0
+#define ANTHROPIC_VERSION_MINOR 1
+#define ANTHROPIC_VERSION_PATCH 0
+#define ANTHROPIC_VERSION_STRING "0.1.0"
+
+/* The library's version string, "0.1.0". */
+ANTHROPIC_EXTERN const char *anthropic_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Error kinds. Functions return them negated-free: each value is < 0. */
+typedef enum anthropic_errkind {
+  ANTHROPIC_OK = 0,
+  ANTHROPIC_EINVAL = -1,      /* invalid argument (caller or environment) */
+  ANTHROPIC_ENOMEM = -2,      /* out of memory */
+  ANTHROPIC_ECONNECTION = -3, /* could not connect, reset, body cut short */
+  ANTHROPIC_ETIMEDOUT = -4,   /* connect or total timeout */
+  ANTHROPIC_ETLS = -5,        /* TLS handshake or certificate problem */
+  ANTHROPIC_EHTTP = -6,       /* the API answered with a non-2xx status */
+  ANTHROPIC_EBADRESPONSE = -7, /* 2xx with a body that is not what the spec says */
+  ANTHROPIC_ETOOLARGE = -8,   /* response larger than the size cap */
+  ANTHROPIC_ECANCELLED = -9   /* cancelled by the caller or by client close */
+} anthropic_errkind_t;
+
+/* A short description of an error kind, as strerror() does. Never NULL. */
+ANTHROPIC_EXTERN const char *anthropic_strerror(int kind);
+/* The kind's stable name: "invalid_argument", "connection", "timeout",
+ * "tls", "http", "bad_response", "too_large", "cancelled", "out_of_memory". */
+ANTHROPIC_EXTERN const char *anthropic_err_name(int kind);
+
+/* What the server said about a response, on results and errors alike. */
+typedef struct anthropic_response {
+  long status;            /* HTTP status; 0 when no response arrived */
+  const char *request_id; /* `request-id` header (or body); NULL if none */
+} anthropic_response_t;
+
+/* A failed request. Valid until the callback returns. */
+typedef struct anthropic_error {
+  anthropic_errkind_t kind;
+  long status;            /* HTTP status, 0 when there was no response */
+  const char *type;       /* the API's error.type, e.g. "not_found_error";
+                             NULL when the body had none (HTML, empty) */
+  const char *message;    /* human-readable; never NULL */
+  const char *request_id; /* NULL when the server sent none */
+  int attempts;           /* how many attempts were made (>= 1, or 0 if the
+                             request never went out: cancelled in queue) */
+  const anthropic_response_t *response; /* never NULL */
+} anthropic_error_t;
+
+/* ------------------------------------------------------------------ */
+/* ModelInfo                                                           */
+/* ------------------------------------------------------------------ */
+
+/* How an optional field appeared in the JSON. */
+typedef enum anthropic_presence {
+  ANTHROPIC_ABSENT = 0, /* the key was not there */
+  ANTHROPIC_NULL = 1,   /* the key was there with null */
+  ANTHROPIC_SET = 2     /* the key was there with a value */
+} anthropic_presence_t;
+
+typedef struct anthropic_opt_int {
+  anthropic_presence_t state;
+  int64_t value; /* 0 unless state == ANTHROPIC_SET */
+} anthropic_opt_int_t;
+
+typedef struct anthropic_opt_str {
+  anthropic_presence_t state;
+  const char *value; /* NULL unless state == ANTHROPIC_SET */
+} anthropic_opt_str_t;
+
+/* An RFC 3339 timestamp, kept as sent and as a time value. */
+typedef struct anthropic_time {
+  anthropic_presence_t state;
+  const char *text; /* as sent, e.g. "2025-05-14T00:00:00Z" */
+  int64_t unix_seconds; /* seconds since 1970-01-01T00:00:00Z (UTC) */
+  int32_t nanoseconds;  /* fraction of the second, 0..999999999 */
+} anthropic_time_t;
+
+typedef enum anthropic_lifecycle {
+  ANTHROPIC_LIFECYCLE_UNSET = 0, /* absent or null */
+  ANTHROPIC_LIFECYCLE_ACTIVE,
+  ANTHROPIC_LIFECYCLE_DEPRECATED,
+  ANTHROPIC_LIFECYCLE_RETIRED,
+  ANTHROPIC_LIFECYCLE_OTHER /* a value newer than this library */
+} anthropic_lifecycle_t;
+
+/* {"supported": bool}, or null, or absent. */
+typedef struct anthropic_capability {
+  anthropic_presence_t state;
+  bool supported;
+} anthropic_capability_t;
+
+typedef struct anthropic_thinking_capability {
+  anthropic_presence_t state;
+  bool supported;
+  anthropic_presence_t types; /* the "types" object itself */
+  anthropic_capability_t adaptive, between_tools, disabled, enabled;
+} anthropic_thinking_capability_t;
+
+typedef struct anthropic_effort_capability {
+  anthropic_presence_t state;
+  bool supported;
+  anthropic_capability_t low, medium, high, max, xhigh;
+} anthropic_effort_capability_t;
+
+typedef struct anthropic_context_management_capability {
+  anthropic_presence_t state;
+  bool supported;
+  anthropic_capability_t clear_thinking_20251015, clear_tool_uses_20250919,
+      compact_20260112;
+} anthropic_context_management_capability_t;
+
+typedef struct anthropic_server_tools_capability {
+  anthropic_presence_t state;
+  bool supported;
+  anthropic_capability_t code_execution, web_search;
+} anthropic_server_tools_capability_t;
+
+typedef struct anthropic_capabilities {
+  anthropic_presence_t state; /* the "capabilities" object itself */
+  anthropic_capability_t batch, citations, code_execution, image_input,
+      pdf_input, structured_outputs;
+  anthropic_thinking_capability_t thinking;
+  anthropic_effort_capability_t effort;
+  anthropic_context_management_capability_t context_management;
+  anthropic_server_tools_capability_t server_tools;
+} anthropic_capabilities_t;
+
+struct cJSON; /* from <cjson/cJSON.h>, for callers that want raw fields */
+
+typedef struct anthropic_model_info {
+  const char *id;           /* required */
+  const char *type;         /* required, always "model" */
+  const char *display_name; /* required, UTF-8 */
+  anthropic_time_t created_at; /* required (state is always SET) */
+  anthropic_opt_int_t max_input_tokens;
+  anthropic_opt_int_t max_tokens;
+  anthropic_opt_str_t lifecycle;          /* the string as sent */
+  anthropic_lifecycle_t lifecycle_value;  /* the same, as an enum */
+  anthropic_opt_str_t line;               /* "haiku", "sonnet", ... */
+  anthropic_time_t deprecated_at;
+  anthropic_time_t retires_at;
+  anthropic_capabilities_t capabilities;
+  /* The object this was read from, unknown keys included. Owned like the
+   * struct itself. */
+  const struct cJSON *json;
+  /* Metadata of the response: set on a retrieve result, NULL on the items
+   * of a page (see the page's own). */
+  const anthropic_response_t *response;
+} anthropic_model_info_t;
+
+typedef struct anthropic_models_page {
+  const anthropic_model_info_t *data; /* count items, newest first */
+  size_t count;
+  bool has_more;
+  const char *first_id; /* NULL when null or absent */
+  const char *last_id;  /* NULL when null or absent */
+  const struct cJSON *json;
+  const anthropic_response_t *response;
+} anthropic_models_page_t;
+
+/* Keep a result past its callback. Returns a deep copy the caller owns
+ * (free with the matching _free), or NULL when out of memory. */
+ANTHROPIC_EXTERN anthropic_model_info_t *
+anthropic_model_info_copy(const anthropic_model_info_t *model);
+ANTHROPIC_EXTERN void anthropic_model_info_free(anthropic_model_info_t *copy);
+ANTHROPIC_EXTERN anthropic_models_page_t *
+anthropic_models_page_copy(const anthropic_models_page_t *page);
+ANTHROPIC_EXTERN void anthropic_models_page_free(anthropic_models_page_t *copy);
+
+/* ------------------------------------------------------------------ */
+/* Client                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct anthropic_client anthropic_client_t;
+typedef struct anthropic_req anthropic_req_t;
+
+/* Called with each line the client logs (one per finished attempt:
+ * method, URL, status, time, request-id). Keys are never in it. */
+typedef void (*anthropic_log_cb)(void *log_data, const char *line);
+
+enum {
+  /* Do not read ANTHROPIC_* environment variables. */
+  ANTHROPIC_CLIENT_NO_ENV = 1u << 0
+};
+
+/* Options for anthropic_client_init(). Zero-initialise, then set what you
+ * need: a zero or NULL field takes the default shown. Strings are copied. */
+typedef struct anthropic_client_options {
+  unsigned flags;
+  /* `x-api-key`. NULL: $ANTHROPIC_API_KEY. "" : not sent. */
+  const char *api_key;
+  /* `Authorization: Bearer`. NULL: $ANTHROPIC_AUTH_TOKEN. "": not sent. */
+  const char *auth_token;
+  /* NULL: $ANTHROPIC_BASE_URL, else "https://api.anthropic.com". */
+  const char *base_url;
+  /* `anthropic-version`. NULL: "2023-06-01". */
+  const char *anthropic_version;
+  /* Extra headers, each "Name: value", sent on every request, after those
+   * of $ANTHROPIC_CUSTOM_HEADERS (newline-separated lines of the same
+   * form). */
+  const char *const *headers;
+  size_t headers_count;
+  /* `user-agent`. NULL: "anthropic-c/<version>". */
+  const char *user_agent;
+  /* CA bundle file for TLS. NULL: the system's. */
+  const char *ca_bundle;
+  /* Largest response body accepted. 0: 8 MiB. */
+  size_t max_response_bytes;
+  /* Connections kept open to one host. 0: 64. */
+  unsigned max_host_connections;
+  /* Optional log sink; see anthropic_log_cb. */
+  anthropic_log_cb log_cb;
+  void *log_data;
+} anthropic_client_options_t;
+
+/* Create a client bound to `loop`. On success returns 0 and sets *out; the
+ * client must be closed with anthropic_client_close() before the loop is
+ * closed. On failure returns ANTHROPIC_EINVAL (a bad option or environment
+ * variable; see `errbuf`) or ANTHROPIC_ENOMEM, and leaves *out NULL.
+ * `errbuf` (may be NULL) receives a message of up to `errbuf_len` bytes. */
+ANTHROPIC_EXTERN int anthropic_client_init(uv_loop_t *loop,
+                                           anthropic_client_t **out,
+                                           const anthropic_client_options_t *opts,
+                                           char *errbuf, size_t errbuf_len);
+
+/* The caller's pointer, for close callbacks and the like. */
+ANTHROPIC_EXTERN void anthropic_client_set_data(anthropic_client_t *client,
+                                                void *data);
+ANTHROPIC_EXTERN void *anthropic_client_get_data(const anthropic_client_t *client);
+ANTHROPIC_EXTERN uv_loop_t *anthropic_client_loop(const anthropic_client_t *client);
+
+/* The reason the last call on this client returned NULL or an error: a kind
+ * and a message. Valid until the next call on the client. */
+ANTHROPIC_EXTERN const anthropic_error_t *
+anthropic_client_last_error(const anthropic_client_t *client);
+
+typedef void (*anthropic_close_cb)(anthropic_client_t *client);
+
+/* Close the client. Requests still in flight end with ANTHROPIC_ECANCELLED
+ * (their callbacks run, from the loop), every handle is released, then
+ * `cb` (may be NULL) runs and the client's memory is freed. Safe to call
+ * from inside a request callback. Calls made after this fail with EINVAL.
+ * Calling it twice is a no-op. */
+ANTHROPIC_EXTERN void anthropic_client_close(anthropic_client_t *client,
+                                             anthropic_close_cb cb);
+
+/* ------------------------------------------------------------------ */
+/* Models                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef void (*anthropic_model_cb)(const anthropic_error_t *err,
+                                   const anthropic_model_info_t *model,
+                                   void *data);
+typedef void (*anthropic_page_cb)(const anthropic_error_t *err,
+                                  const anthropic_models_page_t *page,
+                                  void *data);
+
+/* Parameters of a retrieve; NULL means all defaults. */
+typedef struct anthropic_models_retrieve_params {
+  int reserved; /* must be 0 */
+} anthropic_models_retrieve_params_t;
+
+/* Parameters of one list page; NULL means all defaults. */
+typedef struct anthropic_models_list_params {
+  const char *after_id;  /* page after this id (NULL: none) */
+  const char *before_id; /* page before this id (NULL: none) */
+  int limit;             /* 1..1000; 0: the server's default (20) */
+} anthropic_models_list_params_t;
+
+/* GET /v1/models/{model_id}: one model by id or alias (an alias resolves to
+ * the canonical id). Exactly one of `err` and `model` is non-NULL in the
+ * callback. Returns the request handle, valid until the callback returns,
+ * or NULL on a bad argument (empty id, ".", "..", control characters), a
+ * closing client or no memory: see anthropic_client_last_error(); then the
+ * callback never runs. */
+ANTHROPIC_EXTERN anthropic_req_t *
+anthropic_models_retrieve(anthropic_client_t *client, const char *model_id,
+                          const anthropic_models_retrieve_params_t *params,
+                          anthropic_model_cb cb, void *data);
+
+/* GET /v1/models: one page, newest first. Same contract as retrieve; both
+ * cursors at once or a limit outside 1..1000 are invalid arguments. */
+ANTHROPIC_EXTERN anthropic_req_t *
+anthropic_models_list(anthropic_client_t *client,
+                      const anthropic_models_list_params_t *params,
+                      anthropic_page_cb cb, void *data);
+
+/* Cancel a request: its callback runs later, from the loop, with
+ * ANTHROPIC_ECANCELLED (unless it had already finished: then this is a
+ * no-op). Safe from inside any callback, the request's own included. */
+ANTHROPIC_EXTERN void anthropic_req_cancel(anthropic_req_t *req);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ANTHROPIC_H */

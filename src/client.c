@@ -1,0 +1,164 @@
+/* client.c - creating, configuring and closing a client. */
+#include "client.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ANTH_DEFAULT_BASE_URL "https://api.anthropic.com"
+#define ANTH_DEFAULT_VERSION "2023-06-01"
+#define ANTH_DEFAULT_MAX_BODY ((size_t)8 * 1024 * 1024)
+#define ANTH_DEFAULT_HOST_CONNECTIONS 64u
+
+void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
+                          const char *msg) {
+  anth__errf(c->last_msg, sizeof c->last_msg, "%s", msg);
+  c->last_response.status = 0;
+  c->last_response.request_id = NULL;
+  anthropic_error_t e = {kind, 0, NULL, c->last_msg, NULL, 0,
+                         &c->last_response};
+  c->last_error = e;
+}
+
+const anthropic_error_t *
+anthropic_client_last_error(const anthropic_client_t *c) {
+  return c ? &c->last_error : NULL;
+}
+
+void anthropic_client_set_data(anthropic_client_t *c, void *data) {
+  if (c)
+    c->data = data;
+}
+
+void *anthropic_client_get_data(const anthropic_client_t *c) {
+  return c ? c->data : NULL;
+}
+
+uv_loop_t *anthropic_client_loop(const anthropic_client_t *c) {
+  return c ? c->loop : NULL;
+}
+
+/* An environment variable, or NULL when unset, empty, or not wanted. */
+static const char *env(const anthropic_client_options_t *o, const char *name) {
+  if (o->flags & ANTHROPIC_CLIENT_NO_ENV)
+    return NULL;
+  const char *v = getenv(name);
+  return v && *v ? v : NULL;
+}
+
+/* Everything that can fail for a reason the caller should hear about. */
+static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
+                     char *err, size_t errlen) {
+  char sub[ANTH_ERRMSG_MAX];
+  int rc;
+
+  const char *base = o->base_url;
+  const char *base_src = "base_url";
+  if (base == NULL && (base = env(o, "ANTHROPIC_BASE_URL")) != NULL)
+    base_src = "ANTHROPIC_BASE_URL";
+  if (base == NULL)
+    base = ANTH_DEFAULT_BASE_URL;
+  if ((rc = anth__base_url_normalize(base, &c->base_url, sub, sizeof sub))) {
+    anth__errf(err, errlen, "%s: %s", base_src, sub);
+    return rc;
+  }
+
+  const char *version =
+      o->anthropic_version ? o->anthropic_version : ANTH_DEFAULT_VERSION;
+  if (*version == '\0') {
+    anth__errf(err, errlen, "anthropic_version is empty");
+    return ANTHROPIC_EINVAL;
+  }
+
+  if (o->ca_bundle != NULL) {
+    if (access(o->ca_bundle, R_OK) != 0) {
+      anth__errf(err, errlen, "ca_bundle %s: %s", o->ca_bundle,
+                 strerror(errno));
+      return ANTHROPIC_EINVAL;
+    }
+    if ((c->ca_bundle = anth__strdup(o->ca_bundle)) == NULL)
+      return ANTHROPIC_ENOMEM;
+  }
+
+  anth_header_config_t hc = {
+      .api_key = o->api_key ? o->api_key : env(o, "ANTHROPIC_API_KEY"),
+      .auth_token =
+          o->auth_token ? o->auth_token : env(o, "ANTHROPIC_AUTH_TOKEN"),
+      .version = version,
+      .user_agent = o->user_agent ? o->user_agent
+                                  : "anthropic-c/" ANTHROPIC_VERSION_STRING,
+      .custom_env = env(o, "ANTHROPIC_CUSTOM_HEADERS"),
+      .extra = o->headers,
+      .extra_count = o->headers ? o->headers_count : 0,
+  };
+  if ((rc = anth__headers_build(&hc, &c->headers_base, err, errlen)) != 0)
+    return rc;
+  /* The retry count leads the list so each attempt's list can share the
+   * rest, built once. */
+  c->headers = curl_slist_append(NULL, "x-stainless-retry-count: 0");
+  if (c->headers == NULL)
+    return ANTHROPIC_ENOMEM;
+  c->headers->next = c->headers_base;
+
+  c->max_body = o->max_response_bytes ? o->max_response_bytes
+                                      : ANTH_DEFAULT_MAX_BODY;
+  c->log_cb = o->log_cb;
+  c->log_data = o->log_data;
+  return 0;
+}
+
+int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
+                          const anthropic_client_options_t *opts, char *err,
+                          size_t errlen) {
+  static const anthropic_client_options_t defaults;
+  anth__errf(err, errlen, "%s", "");
+  if (out == NULL || loop == NULL) {
+    anth__errf(err, errlen, "%s is NULL", out ? "loop" : "out");
+    return ANTHROPIC_EINVAL;
+  }
+  *out = NULL;
+  if (opts == NULL)
+    opts = &defaults;
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    anth__errf(err, errlen, "curl_global_init failed");
+    return ANTHROPIC_ENOMEM;
+  }
+  anthropic_client_t *c = anth__calloc(1, sizeof *c);
+  int rc = c ? 0 : ANTHROPIC_ENOMEM;
+  if (rc == 0) {
+    c->loop = loop;
+    rc = configure(c, opts, err, errlen);
+  }
+  if (rc == 0)
+    rc = anth__engine_init(c, opts->max_host_connections
+                                  ? opts->max_host_connections
+                                  : ANTH_DEFAULT_HOST_CONNECTIONS);
+  if (rc != 0) {
+    if (rc == ANTHROPIC_ENOMEM)
+      anth__errf(err, errlen, "out of memory");
+    if (c != NULL) {
+      if (c->headers != NULL)
+        c->headers->next = NULL;
+      curl_slist_free_all(c->headers);
+      curl_slist_free_all(c->headers_base);
+      anth__free(c->base_url);
+      anth__free(c->ca_bundle);
+      anth__free(c);
+    }
+    curl_global_cleanup();
+    return rc;
+  }
+  anth__set_last_error(c, ANTHROPIC_OK, "");
+  *out = c;
+  return 0;
+}
+
+void anthropic_client_close(anthropic_client_t *c, anthropic_close_cb cb) {
+  if (c == NULL || c->closing)
+    return;
+  c->closing = true;
+  c->close_cb = cb;
+  anth__req_cancel_all(c, "client closed");
+  anth__engine_defer(c); /* the idle handler finishes the close */
+}

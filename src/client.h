@@ -1,0 +1,98 @@
+/* client.h - the client and request structs, shared by client.c,
+ * request.c and engine.c. Not installed. */
+#ifndef ANTHROPIC_CLIENT_H
+#define ANTHROPIC_CLIENT_H
+
+#include "internal.h"
+
+/* One watched socket: one uv_poll_t per socket, not per request. */
+typedef struct anth_sock {
+  uv_poll_t poll;
+  anthropic_client_t *client;
+  curl_socket_t fd;
+  int events;  /* UV_READABLE | UV_WRITABLE that curl asked for */
+  int closing; /* uv_close() called; memory lives until its callback */
+  struct anth_sock *prev, *next;
+} anth_sock_t;
+
+typedef enum req_state {
+  REQ_IDLE,     /* in the pool */
+  REQ_ACTIVE,   /* in the curl multi handle */
+  REQ_DEFERRED, /* finished, its callback waits for the loop */
+  REQ_CALLBACK  /* its callback is running */
+} req_state_t;
+
+typedef enum req_kind { REQ_RETRIEVE, REQ_LIST } req_kind_t;
+
+struct anthropic_req {
+  anthropic_client_t *client;
+  CURL *easy; /* kept with the request when it goes back to the pool */
+  req_kind_t kind;
+  req_state_t state;
+  union {
+    anthropic_model_cb model;
+    anthropic_page_cb page;
+  } cb;
+  void *data;
+  anth_buf_t body;
+  anth_buf_t request_id; /* `request-id` of the latest response */
+  bool too_large;        /* the write callback refused the body */
+  bool nomem;            /* the write callback could not grow the buffer */
+  int attempts;
+  uint64_t started_ns;
+  anthropic_errkind_t deferred_kind;
+  const char *deferred_msg;
+  struct anthropic_req *prev, *next; /* active list, or pool list */
+  struct anthropic_req *qnext;       /* deferred queue */
+  char curl_err[CURL_ERROR_SIZE];
+};
+
+struct anthropic_client {
+  uv_loop_t *loop;
+  CURLM *multi;
+  uv_timer_t timer; /* curl's timeout */
+  uv_idle_t idle;   /* runs deferred callbacks and the close */
+  void *data;
+
+  char *base_url; /* normalised: no trailing slash */
+  char *ca_bundle;
+  struct curl_slist *headers;      /* first node: x-stainless-retry-count */
+  struct curl_slist *headers_base; /* the rest, built once */
+  size_t max_body;
+  anthropic_log_cb log_cb;
+  void *log_data;
+
+  anthropic_req_t *active; /* doubly linked */
+  size_t active_count;
+  anthropic_req_t *pool; /* idle requests, easy handles kept */
+  size_t pool_count;
+  anthropic_req_t *deferred_head, *deferred_tail;
+  anth_sock_t *socks;
+  anth_buf_t scratch; /* URL of the request being started */
+
+  anthropic_error_t last_error;
+  anthropic_response_t last_response;
+  char last_msg[ANTH_ERRMSG_MAX];
+
+  bool closing;    /* anthropic_client_close() was called */
+  bool torn_down;  /* curl is gone; waiting for handles to close */
+  int open_handles;
+  anthropic_close_cb close_cb;
+};
+
+/* engine.c */
+int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections);
+void anth__engine_defer(anthropic_client_t *c);
+void anth__engine_teardown(anthropic_client_t *c);
+
+/* request.c */
+void anth__req_done(anthropic_req_t *r, CURLcode code);
+void anth__req_run_deferred(anthropic_client_t *c);
+void anth__req_cancel_all(anthropic_client_t *c, const char *why);
+void anth__req_pool_free(anthropic_client_t *c);
+
+/* client.c */
+void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
+                          const char *msg);
+
+#endif

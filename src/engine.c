@@ -1,0 +1,211 @@
+/* engine.c - the glue between libuv and curl's multi interface, in the
+ * socket-action style: curl says which sockets and what timeout it wants,
+ * libuv watches them, and we hand the events back to curl.
+ *
+ * Rules kept here (each is a known trap of this pairing):
+ *  - curl is never called from inside one of its own callbacks, except
+ *    curl_multi_assign() from the socket callback, which curl documents as
+ *    allowed. A zero timeout is a uv timer that fires on the next loop turn.
+ *  - A poll error (EBADF or the like on a reset peer) is given to curl as
+ *    CURL_CSELECT_ERR; libuv stops a poll handle after an error, so it is
+ *    started again if curl still wants the socket.
+ *  - At CURL_POLL_REMOVE the socket's poll handle is stopped and closed at
+ *    once, before curl closes the descriptor (which may then be reused).
+ *  - Finished transfers are drained after every socket action and timer.
+ */
+#include "client.h"
+
+#include <stddef.h>
+
+#define container_of(ptr, type, member)                                       \
+  ((type *)((char *)(ptr)-offsetof(type, member)))
+
+static void on_handle_closed(anthropic_client_t *c) {
+  if (--c->open_handles == 0 && c->torn_down) {
+    if (c->close_cb != NULL)
+      c->close_cb(c);
+    anth__buf_free(&c->scratch);
+    anth__free(c->base_url);
+    anth__free(c->ca_bundle);
+    anth__free(c);
+  }
+}
+
+static void on_sock_closed(uv_handle_t *h) {
+  anth_sock_t *s = container_of(h, anth_sock_t, poll);
+  anthropic_client_t *c = s->client;
+  anth__free(s);
+  on_handle_closed(c);
+}
+
+static void on_timer_closed(uv_handle_t *h) {
+  on_handle_closed(container_of(h, anthropic_client_t, timer));
+}
+
+static void on_idle_closed(uv_handle_t *h) {
+  on_handle_closed(container_of(h, anthropic_client_t, idle));
+}
+
+static void sock_close(anthropic_client_t *c, anth_sock_t *s) {
+  if (s->closing)
+    return;
+  s->closing = 1;
+  s->events = 0;
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    c->socks = s->next;
+  if (s->next)
+    s->next->prev = s->prev;
+  uv_poll_stop(&s->poll);
+  uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+}
+
+static void drain(anthropic_client_t *c) {
+  CURLMsg *m;
+  int left;
+  while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
+    if (m->msg != CURLMSG_DONE)
+      continue;
+    /* Copy out: the message is gone once curl is called again. */
+    CURL *easy = m->easy_handle;
+    CURLcode code = m->data.result;
+    anthropic_req_t *r = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+    if (r != NULL)
+      anth__req_done(r, code);
+  }
+}
+
+static void on_poll(uv_poll_t *h, int status, int events) {
+  anth_sock_t *s = container_of(h, anth_sock_t, poll);
+  anthropic_client_t *c = s->client;
+  int flags = 0;
+  int running;
+  if (status < 0) {
+    flags = CURL_CSELECT_ERR;
+  } else {
+    if (events & (UV_READABLE | UV_DISCONNECT))
+      flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE)
+      flags |= CURL_CSELECT_OUT;
+  }
+  curl_multi_socket_action(c->multi, s->fd, flags, &running);
+  /* `s` stays valid until its close callback, which runs later. */
+  if (status < 0 && !s->closing && s->events != 0)
+    uv_poll_start(&s->poll, s->events, on_poll);
+  drain(c);
+}
+
+static void on_timer(uv_timer_t *t) {
+  anthropic_client_t *c = container_of(t, anthropic_client_t, timer);
+  int running;
+  curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  drain(c);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
+                     void *socketp) {
+  (void)easy;
+  anthropic_client_t *c = userp;
+  anth_sock_t *s = socketp;
+  if (c->torn_down)
+    return 0;
+  if (what == CURL_POLL_REMOVE) {
+    if (s != NULL)
+      sock_close(c, s); /* curl forgets socketp itself */
+    return 0;
+  }
+  if (s == NULL) {
+    s = anth__calloc(1, sizeof *s);
+    if (s == NULL)
+      return -1;
+    if (uv_poll_init_socket(c->loop, &s->poll, fd) != 0) {
+      anth__free(s);
+      return -1;
+    }
+    s->client = c;
+    s->fd = fd;
+    s->next = c->socks;
+    if (c->socks)
+      c->socks->prev = s;
+    c->socks = s;
+    c->open_handles++;
+    curl_multi_assign(c->multi, fd, s);
+  }
+  s->events = ((what & CURL_POLL_IN) ? UV_READABLE : 0) |
+              ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
+  if (uv_poll_start(&s->poll, s->events, on_poll) != 0)
+    return -1;
+  return 0;
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
+  (void)multi;
+  anthropic_client_t *c = userp;
+  if (c->torn_down)
+    return 0;
+  if (timeout_ms < 0)
+    uv_timer_stop(&c->timer);
+  else /* 0 too: never act from inside curl's callback */
+    uv_timer_start(&c->timer, on_timer, (uint64_t)timeout_ms, 0);
+  return 0;
+}
+
+static void on_idle(uv_idle_t *h) {
+  anthropic_client_t *c = container_of(h, anthropic_client_t, idle);
+  anth__req_run_deferred(c);
+  if (c->deferred_head != NULL)
+    return; /* a callback queued more: next turn */
+  uv_idle_stop(&c->idle);
+  if (c->closing && !c->torn_down && c->active == NULL)
+    anth__engine_teardown(c);
+}
+
+void anth__engine_defer(anthropic_client_t *c) {
+  uv_idle_start(&c->idle, on_idle);
+}
+
+int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections) {
+  c->multi = curl_multi_init();
+  if (c->multi == NULL)
+    return ANTHROPIC_ENOMEM;
+  long conns = (long)max_host_connections;
+  if (curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, socket_cb) ||
+      curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c) ||
+      curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_cb) ||
+      curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c) ||
+      curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, conns) ||
+      curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, conns) ||
+      curl_multi_setopt(c->multi, CURLMOPT_PIPELINING,
+                        (long)CURLPIPE_MULTIPLEX)) {
+    curl_multi_cleanup(c->multi);
+    c->multi = NULL;
+    return ANTHROPIC_ENOMEM;
+  }
+  /* Cannot fail on Unix: they only fill in the structs. */
+  uv_timer_init(c->loop, &c->timer);
+  uv_idle_init(c->loop, &c->idle);
+  c->open_handles = 2;
+  return 0;
+}
+
+/* Everything has finished and every callback has run: release curl, then
+ * close our handles; the last close callback frees the client. */
+void anth__engine_teardown(anthropic_client_t *c) {
+  c->torn_down = true; /* from here curl's callbacks are ignored */
+  uv_timer_stop(&c->timer);
+  while (c->socks != NULL)
+    sock_close(c, c->socks); /* before curl closes the descriptors */
+  curl_multi_cleanup(c->multi);
+  c->multi = NULL;
+  anth__req_pool_free(c);
+  if (c->headers != NULL) {
+    c->headers->next = NULL; /* the rest is headers_base */
+    curl_slist_free_all(c->headers);
+  }
+  curl_slist_free_all(c->headers_base);
+  curl_global_cleanup();
+  uv_close((uv_handle_t *)&c->timer, on_timer_closed);
+  uv_close((uv_handle_t *)&c->idle, on_idle_closed);
+}

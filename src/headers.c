@@ -1,0 +1,188 @@
+/* headers.c - request headers: validation, ANTHROPIC_CUSTOM_HEADERS, and the
+ * per-client list built once. Pure functions apart from curl_slist memory. */
+#include "internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define ANTH_MAX_HEADERS 64
+
+static int is_tchar(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+int anth__header_value_ok(const char *value) {
+  return strpbrk(value, "\r\n") == NULL;
+}
+
+int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
+                      size_t errlen) {
+  size_t n = 0;
+  while (n < len && is_tchar((unsigned char)line[n]))
+    n++;
+  if (n == 0 || n >= len || line[n] != ':') {
+    anth__errf(err, errlen, "header \"%.*s\" is not of the form "
+                            "\"Name: value\"",
+               (int)(len > 64 ? 64 : len), line);
+    return ANTHROPIC_EINVAL;
+  }
+  size_t v = n + 1, end = len;
+  while (v < end && (line[v] == ' ' || line[v] == '\t'))
+    v++;
+  while (end > v && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+    end--;
+  for (size_t i = v; i < end; i++) {
+    unsigned char c = (unsigned char)line[i];
+    if (c == '\r' || c == '\n' || c == '\0') {
+      anth__errf(err, errlen, "header %.*s has a line break in its value",
+                 (int)n, line);
+      return ANTHROPIC_EINVAL;
+    }
+  }
+  out->len = 0;
+  /* curl drops a header written "Name:" with nothing after it; "Name;" is
+   * its way to send one with an empty value. */
+  int rc = end == v ? anth__buf_appendf(out, "%.*s;", (int)n, line)
+                    : anth__buf_appendf(out, "%.*s: %.*s", (int)n, line,
+                                        (int)(end - v), line + v);
+  if (rc != 0) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return 0;
+}
+
+/* The headers of a client as a small set keyed by name: a later header of
+ * the same name (case-insensitive) replaces an earlier one, so custom
+ * headers override the built-in ones. */
+typedef struct header_set {
+  char *lines[ANTH_MAX_HEADERS];
+  size_t count;
+} header_set_t;
+
+static size_t name_len(const char *line) { return strcspn(line, ":;"); }
+
+static int set_put(header_set_t *s, anth_buf_t *line, char *err,
+                   size_t errlen) {
+  size_t n = name_len(line->data);
+  for (size_t i = 0; i < s->count; i++) {
+    if (name_len(s->lines[i]) == n &&
+        strncasecmp(s->lines[i], line->data, n) == 0) {
+      char *copy = anth__strdup(line->data);
+      if (copy == NULL)
+        goto nomem;
+      anth__free(s->lines[i]);
+      s->lines[i] = copy;
+      return 0;
+    }
+  }
+  if (s->count == ANTH_MAX_HEADERS) {
+    anth__errf(err, errlen, "more than %d headers", ANTH_MAX_HEADERS);
+    return ANTHROPIC_EINVAL;
+  }
+  if ((s->lines[s->count] = anth__strdup(line->data)) == NULL)
+    goto nomem;
+  s->count++;
+  return 0;
+nomem:
+  anth__errf(err, errlen, "out of memory");
+  return ANTHROPIC_ENOMEM;
+}
+
+static int put_builtin(header_set_t *s, anth_buf_t *tmp, const char *name,
+                       const char *prefix, const char *value, char *err,
+                       size_t errlen) {
+  if (value == NULL || *value == '\0')
+    return 0;
+  if (!anth__header_value_ok(value)) {
+    anth__errf(err, errlen, "%s has a line break in it", name);
+    return ANTHROPIC_EINVAL;
+  }
+  tmp->len = 0;
+  if (anth__buf_appendf(tmp, "%s: %s%s", name, prefix, value) != 0) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return set_put(s, tmp, err, errlen);
+}
+
+static int put_custom_env(header_set_t *s, anth_buf_t *tmp, const char *text,
+                          char *err, size_t errlen) {
+  int lineno = 0;
+  while (*text != '\0') {
+    size_t len = strcspn(text, "\n");
+    const char *next = text + len + (text[len] == '\n');
+    lineno++;
+    if (len > 0 && text[len - 1] == '\r')
+      len--; /* tolerate CRLF line ends */
+    size_t i = 0;
+    while (i < len && (text[i] == ' ' || text[i] == '\t'))
+      i++;
+    if (i < len) {
+      char sub[ANTH_ERRMSG_MAX];
+      int rc = anth__header_line(text + i, len - i, tmp, sub, sizeof sub);
+      if (rc == 0)
+        rc = set_put(s, tmp, sub, sizeof sub);
+      if (rc != 0) {
+        anth__errf(err, errlen, "ANTHROPIC_CUSTOM_HEADERS line %d: %s",
+                   lineno, sub);
+        return rc;
+      }
+    }
+    text = next;
+  }
+  return 0;
+}
+
+int anth__headers_build(const anth_header_config_t *cfg,
+                        struct curl_slist **out, char *err, size_t errlen) {
+  header_set_t set = {{NULL}, 0};
+  anth_buf_t tmp = {NULL, 0, 0};
+  struct curl_slist *list = NULL;
+  int rc;
+  *out = NULL;
+
+  if ((rc = put_builtin(&set, &tmp, "x-api-key", "", cfg->api_key, err,
+                        errlen)) != 0 ||
+      (rc = put_builtin(&set, &tmp, "authorization", "Bearer ",
+                        cfg->auth_token, err, errlen)) != 0 ||
+      (rc = put_builtin(&set, &tmp, "anthropic-version", "", cfg->version,
+                        err, errlen)) != 0 ||
+      (rc = put_builtin(&set, &tmp, "accept", "", "application/json", err,
+                        errlen)) != 0 ||
+      (rc = put_builtin(&set, &tmp, "user-agent", "", cfg->user_agent, err,
+                        errlen)) != 0)
+    goto done;
+  if (cfg->custom_env != NULL &&
+      (rc = put_custom_env(&set, &tmp, cfg->custom_env, err, errlen)) != 0)
+    goto done;
+  for (size_t i = 0; i < cfg->extra_count; i++) {
+    const char *line = cfg->extra[i];
+    if (line == NULL) {
+      anth__errf(err, errlen, "header %zu is NULL", i);
+      rc = ANTHROPIC_EINVAL;
+      goto done;
+    }
+    if ((rc = anth__header_line(line, strlen(line), &tmp, err, errlen)) != 0 ||
+        (rc = set_put(&set, &tmp, err, errlen)) != 0)
+      goto done;
+  }
+  for (size_t i = 0; i < set.count; i++) {
+    struct curl_slist *l = curl_slist_append(list, set.lines[i]);
+    if (l == NULL) {
+      anth__errf(err, errlen, "out of memory");
+      rc = ANTHROPIC_ENOMEM;
+      goto done;
+    }
+    list = l;
+  }
+  *out = list;
+  list = NULL;
+done:
+  curl_slist_free_all(list);
+  for (size_t i = 0; i < set.count; i++)
+    anth__free(set.lines[i]);
+  anth__buf_free(&tmp);
+  return rc;
+}

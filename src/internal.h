@@ -1,0 +1,100 @@
+/* internal.h - what the library's files share. Not installed. */
+#ifndef ANTHROPIC_INTERNAL_H
+#define ANTHROPIC_INTERNAL_H
+
+#include "anthropic.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdarg.h>
+
+#define ANTH_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ANTH_ERRMSG_MAX 256
+
+/* ---- alloc.c: every allocation of the library goes through these. ---- */
+void *anth__malloc(size_t size);
+void *anth__calloc(size_t count, size_t size);
+void *anth__realloc(void *ptr, size_t size);
+void anth__free(void *ptr);
+char *anth__strdup(const char *s);
+char *anth__strndup(const char *s, size_t n);
+
+/* ---- buf.c: a growable byte buffer, always NUL-terminated once used. ---- */
+typedef struct anth_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+} anth_buf_t;
+
+int anth__buf_reserve(anth_buf_t *b, size_t extra);
+int anth__buf_append(anth_buf_t *b, const void *p, size_t n);
+int anth__buf_appends(anth_buf_t *b, const char *s);
+int anth__buf_appendf(anth_buf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void anth__buf_free(anth_buf_t *b);
+
+/* Write a printf-style message into a fixed buffer (NULL/0 allowed). */
+void anth__errf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- url.c: pure URL building. Each returns 0 or ANTHROPIC_EINVAL /
+ * ANTHROPIC_ENOMEM with a message in err. ---- */
+int anth__base_url_normalize(const char *url, char **out, char *err,
+                             size_t errlen);
+int anth__model_id_check(const char *id, char *err, size_t errlen);
+int anth__url_retrieve(anth_buf_t *out, const char *base, const char *model_id,
+                       char *err, size_t errlen);
+int anth__url_list(anth_buf_t *out, const char *base,
+                   const anthropic_models_list_params_t *params, char *err,
+                   size_t errlen);
+int anth__pct_encode(anth_buf_t *out, const char *s, size_t n);
+
+/* ---- headers.c: pure header validation and list building. ---- */
+typedef struct anth_header_config {
+  const char *api_key;     /* NULL or "" : not sent */
+  const char *auth_token;  /* NULL or "" : not sent */
+  const char *version;     /* anthropic-version */
+  const char *user_agent;
+  const char *custom_env;  /* ANTHROPIC_CUSTOM_HEADERS text, or NULL */
+  const char *const *extra; /* "Name: value" lines */
+  size_t extra_count;
+} anth_header_config_t;
+
+int anth__header_value_ok(const char *value);
+/* Parse one "Name: value" line (no line break inside) into `out` as
+ * "Name: value" with the value trimmed. */
+int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
+                      size_t errlen);
+int anth__headers_build(const anth_header_config_t *cfg,
+                        struct curl_slist **out, char *err, size_t errlen);
+
+/* ---- model.c: pure JSON mapping. ---- */
+int anth__model_from_json(const cJSON *obj, anthropic_model_info_t *out,
+                          const char *where, char *err, size_t errlen);
+/* Parse a whole retrieve body. On success *root owns every string of *out. */
+int anth__parse_model(const char *body, size_t len, cJSON **root,
+                      anthropic_model_info_t *out, char *err, size_t errlen);
+/* Parse a whole page body. *items (count entries) is allocated with
+ * anth__malloc unless the page is empty. */
+int anth__parse_page(const char *body, size_t len, cJSON **root,
+                     anthropic_models_page_t *page,
+                     anthropic_model_info_t **items, char *err, size_t errlen);
+int anth__page_from_json(const cJSON *root, anthropic_models_page_t *page,
+                         anthropic_model_info_t **items, char *err,
+                         size_t errlen);
+/* Read an API error body. Fields the body lacks stay NULL; returns 0 when
+ * the body was a JSON error object, -1 otherwise (HTML, empty, ...). */
+int anth__parse_error_body(const char *body, size_t len, cJSON **root,
+                           const char **type, const char **message,
+                           const char **request_id);
+cJSON *anth__json_parse(const char *body, size_t len);
+
+/* ---- rfc3339.c ---- */
+int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,
+                        int32_t *nanoseconds);
+
+/* ---- error.c ---- */
+anthropic_errkind_t anth__errkind_from_curl(CURLcode code);
+const char *anth__http_reason(long status);
+
+#endif

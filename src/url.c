@@ -1,0 +1,186 @@
+/* url.c - building request URLs. Pure functions: no loop, no network. */
+#include "internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define ANTH_MAX_ID_LEN 1024
+
+static int is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+         c == '~';
+}
+
+static int is_ctl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+int anth__pct_encode(anth_buf_t *out, const char *s, size_t n) {
+  static const char hex[] = "0123456789ABCDEF";
+  if (anth__buf_reserve(out, n * 3) != 0)
+    return ANTHROPIC_ENOMEM;
+  char *w = out->data + out->len;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (is_unreserved(c)) {
+      *w++ = (char)c;
+    } else {
+      *w++ = '%';
+      *w++ = hex[c >> 4];
+      *w++ = hex[c & 15];
+    }
+  }
+  *w = '\0';
+  out->len = (size_t)(w - out->data);
+  return 0;
+}
+
+int anth__base_url_normalize(const char *url, char **out, char *err,
+                             size_t errlen) {
+  *out = NULL;
+  if (url == NULL || *url == '\0') {
+    anth__errf(err, errlen, "base URL is empty");
+    return ANTHROPIC_EINVAL;
+  }
+  size_t skip;
+  if (strncasecmp(url, "https://", 8) == 0)
+    skip = 8;
+  else if (strncasecmp(url, "http://", 7) == 0)
+    skip = 7;
+  else {
+    anth__errf(err, errlen, "base URL must start with http:// or https://");
+    return ANTHROPIC_EINVAL;
+  }
+  size_t len = strlen(url);
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)url[i];
+    if (is_ctl(c) || c == ' ' || c == '"' || c == '<' || c == '>' ||
+        c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' ||
+        c == '}' || c >= 0x80) {
+      anth__errf(err, errlen, "base URL has a character not allowed in a "
+                              "URL at offset %zu",
+                 i);
+      return ANTHROPIC_EINVAL;
+    }
+    if (c == '?' || c == '#') {
+      anth__errf(err, errlen, "base URL must not have a query or fragment");
+      return ANTHROPIC_EINVAL;
+    }
+  }
+  if (url[skip] == '\0' || url[skip] == '/') {
+    anth__errf(err, errlen, "base URL has no host");
+    return ANTHROPIC_EINVAL;
+  }
+  while (len > skip && url[len - 1] == '/')
+    len--;
+  *out = anth__strndup(url, len);
+  return *out ? 0 : ANTHROPIC_ENOMEM;
+}
+
+/* A value sent in a path segment or query: not empty, bounded, no control
+ * characters (they could never be meant and some servers mangle them). */
+static int check_value(const char *what, const char *v, char *err,
+                       size_t errlen) {
+  size_t n = strlen(v);
+  if (n == 0) {
+    anth__errf(err, errlen, "%s is empty", what);
+    return ANTHROPIC_EINVAL;
+  }
+  if (n > ANTH_MAX_ID_LEN) {
+    anth__errf(err, errlen, "%s is longer than %d bytes", what,
+               ANTH_MAX_ID_LEN);
+    return ANTHROPIC_EINVAL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (is_ctl((unsigned char)v[i])) {
+      anth__errf(err, errlen, "%s has a control character at offset %zu",
+                 what, i);
+      return ANTHROPIC_EINVAL;
+    }
+  }
+  return 0;
+}
+
+int anth__model_id_check(const char *id, char *err, size_t errlen) {
+  if (id == NULL) {
+    anth__errf(err, errlen, "model_id is NULL");
+    return ANTHROPIC_EINVAL;
+  }
+  int rc = check_value("model_id", id, err, errlen);
+  if (rc != 0)
+    return rc;
+  /* "." and ".." would be resolved away as path segments by servers and
+   * proxies, turning a retrieve into some other request. */
+  if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0) {
+    anth__errf(err, errlen, "model_id \"%s\" is not a valid id", id);
+    return ANTHROPIC_EINVAL;
+  }
+  return 0;
+}
+
+int anth__url_retrieve(anth_buf_t *out, const char *base, const char *model_id,
+                       char *err, size_t errlen) {
+  int rc = anth__model_id_check(model_id, err, errlen);
+  if (rc != 0)
+    return rc;
+  out->len = 0;
+  if (anth__buf_appends(out, base) != 0 ||
+      anth__buf_appends(out, "/v1/models/") != 0 ||
+      anth__pct_encode(out, model_id, strlen(model_id)) != 0) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return 0;
+}
+
+static int add_query(anth_buf_t *out, int *first, const char *name,
+                     const char *value) {
+  if (anth__buf_appends(out, *first ? "?" : "&") != 0 ||
+      anth__buf_appends(out, name) != 0 || anth__buf_appends(out, "=") != 0 ||
+      anth__pct_encode(out, value, strlen(value)) != 0)
+    return ANTHROPIC_ENOMEM;
+  *first = 0;
+  return 0;
+}
+
+int anth__url_list(anth_buf_t *out, const char *base,
+                   const anthropic_models_list_params_t *p, char *err,
+                   size_t errlen) {
+  static const anthropic_models_list_params_t defaults;
+  if (p == NULL)
+    p = &defaults;
+  int rc;
+  if (p->after_id != NULL && p->before_id != NULL) {
+    anth__errf(err, errlen, "after_id and before_id are mutually exclusive");
+    return ANTHROPIC_EINVAL;
+  }
+  if (p->after_id != NULL &&
+      (rc = check_value("after_id", p->after_id, err, errlen)) != 0)
+    return rc;
+  if (p->before_id != NULL &&
+      (rc = check_value("before_id", p->before_id, err, errlen)) != 0)
+    return rc;
+  if (p->limit < 0 || p->limit > 1000) {
+    anth__errf(err, errlen, "limit %d is outside 1..1000", p->limit);
+    return ANTHROPIC_EINVAL;
+  }
+  char limit[16];
+  int first = 1;
+  out->len = 0;
+  if (anth__buf_appends(out, base) != 0 ||
+      anth__buf_appends(out, "/v1/models") != 0)
+    goto nomem;
+  if (p->after_id != NULL && add_query(out, &first, "after_id", p->after_id))
+    goto nomem;
+  if (p->before_id != NULL &&
+      add_query(out, &first, "before_id", p->before_id))
+    goto nomem;
+  if (p->limit > 0) {
+    anth__errf(limit, sizeof limit, "%d", p->limit);
+    if (add_query(out, &first, "limit", limit) != 0)
+      goto nomem;
+  }
+  return 0;
+nomem:
+  anth__errf(err, errlen, "out of memory");
+  return ANTHROPIC_ENOMEM;
+}

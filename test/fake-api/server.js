@@ -1,0 +1,469 @@
+#!/usr/bin/env node
+'use strict';
+// Local stand-in for the Anthropic Models API (spec: /work/shared/API.md).
+//
+//   node test/fake-api/server.js [--port N] [--host H] [--api-key K]
+//                                [--auth-token T] [--log] [--no-stdin-exit]
+//
+// Prints exactly one stdout line once listening:  listening http://HOST:PORT
+// Exits on SIGTERM, SIGINT and on stdin EOF (unless --no-stdin-exit).
+// Control routes under /_fake/ are described in README-style comments below.
+
+const http = require('node:http');
+const { performance } = require('node:perf_hooks');
+const { models, aliases, lifecycleOf } = require('./catalogue.js');
+
+// ---------------------------------------------------------------- options
+const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-token',
+  log: false, stdinExit: true };
+{
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) usage(`missing value for ${a}`);
+      return argv[++i];
+    };
+    if (a === '--port') opts.port = Number(val());
+    else if (a === '--host') opts.host = val();
+    else if (a === '--api-key') opts.apiKey = val();
+    else if (a === '--auth-token') opts.authToken = val();
+    else if (a === '--log') opts.log = true;
+    else if (a === '--no-stdin-exit') opts.stdinExit = false;
+    else usage(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usage('bad --port');
+}
+function usage(msg) {
+  process.stderr.write(`fake-api: ${msg}\nusage: server.js [--port N] [--host H] ` +
+    `[--api-key K] [--auth-token T] [--log] [--no-stdin-exit]\n`);
+  process.exit(2);
+}
+const log = (...a) => { if (opts.log) process.stderr.write(a.join(' ') + '\n'); };
+
+// ---------------------------------------------------------------- state
+const byId = new Map(models.map((m, i) => [m.id, i])); // id -> index in full order
+let requestCounter = 0;   // request-id numbers; never reset, so ids stay unique
+let seqCounter = 0;       // seq in /_fake/requests; restarts at reset
+let records = [];
+let faults = [];
+// Rate-limit headers: a fixed 60 s window counting API requests.
+let windowStart = Date.now();
+let windowCount = 0;
+
+const ERROR_TYPES = {
+  400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error',
+  404: 'not_found_error', 408: 'timeout_error', 409: 'invalid_request_error',
+  413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error',
+  529: 'overloaded_error',
+};
+
+// ---------------------------------------------------------------- helpers
+function parseQuery(rawQuery) {
+  const q = {};
+  for (const [k, v] of new URLSearchParams(rawQuery)) (q[k] ||= []).push(v);
+  return q;
+}
+
+// All request headers, lower-case names; repeated headers joined with ", ".
+function headerObject(req) {
+  const h = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const k = req.rawHeaders[i].toLowerCase();
+    const v = req.rawHeaders[i + 1];
+    h[k] = k in h ? `${h[k]}, ${v}` : v;
+  }
+  return h;
+}
+
+function rateLimitHeaders() {
+  const now = Date.now();
+  if (now - windowStart >= 60000) { windowStart = now; windowCount = 0; }
+  windowCount++;
+  return {
+    'anthropic-ratelimit-requests-limit': '1000',
+    'anthropic-ratelimit-requests-remaining': String(Math.max(0, 1000 - windowCount)),
+    'anthropic-ratelimit-requests-reset':
+      new Date(windowStart + 60000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+}
+
+function errorBody(type, message, requestId) {
+  return JSON.stringify({ type: 'error', error: { type, message }, request_id: requestId });
+}
+
+// A response under construction: {status, headers, body (string)}.
+function jsonResponse(status, obj) {
+  return { status, headers: {}, body: JSON.stringify(obj) };
+}
+function errorResponse(ctx, status, type, message) {
+  return { status, headers: {}, body: errorBody(type, message, ctx.requestId) };
+}
+
+// ---------------------------------------------------------------- API logic
+// Computes the normal (unfaulted) answer to an API request.
+function apiAnswer(ctx) {
+  const { req, path, query } = ctx;
+  const h = req.headers;
+
+  // Auth first, like the real API: either credential is enough.
+  const keyOk = h['x-api-key'] === opts.apiKey;
+  const bearerOk = h.authorization === `Bearer ${opts.authToken}`;
+  if (!keyOk && !bearerOk)
+    return errorResponse(ctx, 401, 'authentication_error', 'invalid x-api-key');
+  if (!h['anthropic-version'])
+    return errorResponse(ctx, 400, 'invalid_request_error',
+      'anthropic-version: header is required');
+
+  let route = null, modelSeg = null;
+  if (path === '/v1/models') route = 'list';
+  else if (path.startsWith('/v1/models/')) {
+    modelSeg = path.slice('/v1/models/'.length);
+    if (modelSeg !== '' && !modelSeg.includes('/')) route = 'retrieve';
+  }
+  if (!route) return errorResponse(ctx, 404, 'not_found_error', `Not Found: ${path}`);
+  if (req.method !== 'GET') {
+    const r = errorResponse(ctx, 405, 'invalid_request_error',
+      `Method ${req.method} not allowed for ${path}`);
+    r.headers.allow = 'GET';
+    return r;
+  }
+  return route === 'list' ? listModels(ctx, query) : retrieveModel(ctx, modelSeg);
+}
+
+function retrieveModel(ctx, seg) {
+  let id;
+  try { id = decodeURIComponent(seg); } catch { id = seg; }
+  // Aliases resolve to the canonical model; retired models stay retrievable.
+  const canonical = Object.hasOwn(aliases, id) ? aliases[id] : id;
+  if (!byId.has(canonical))
+    return errorResponse(ctx, 404, 'not_found_error', `model: ${id}`);
+  return jsonResponse(200, models[byId.get(canonical)]);
+}
+
+const LIFECYCLES = ['active', 'deprecated', 'retired'];
+
+function listModels(ctx, query) {
+  const bad = (msg) => errorResponse(ctx, 400, 'invalid_request_error', msg);
+  for (const k of ['limit', 'after_id', 'before_id'])
+    if (query[k] && query[k].length > 1) return bad(`${k}: may be given only once`);
+
+  let limit = 20;
+  if (query.limit) {
+    const s = query.limit[0];
+    if (!/^\d+$/.test(s)) return bad('limit: Input should be a valid integer');
+    limit = Number(s);
+    if (limit < 1 || limit > 1000)
+      return bad('limit: Input should be between 1 and 1000');
+  }
+
+  // Without lifecycle[] the list holds active and deprecated models only.
+  let wanted = new Set(['active', 'deprecated']);
+  if (query['lifecycle[]']) {
+    for (const v of query['lifecycle[]'])
+      if (!LIFECYCLES.includes(v))
+        return bad(`lifecycle: Input should be 'active', 'deprecated' or 'retired', got '${v}'`);
+    wanted = new Set(query['lifecycle[]']);
+  }
+
+  const afterId = query.after_id ? query.after_id[0] : undefined;
+  const beforeId = query.before_id ? query.before_id[0] : undefined;
+  if (afterId !== undefined && beforeId !== undefined)
+    return bad('after_id and before_id cannot both be given');
+
+  // Cursors are positions in the full sorted catalogue, so a cursor id that
+  // the lifecycle filter hides still works (it marks a place in the order).
+  // Aliases are not accepted as cursors.
+  const cursorPos = (id) => (byId.has(id) ? byId.get(id) : null);
+  const items = []; // [index, model] after filtering, in list order
+  models.forEach((m, i) => { if (wanted.has(lifecycleOf(m))) items.push([i, m]); });
+
+  let page, hasMore;
+  if (afterId !== undefined) {
+    const p = cursorPos(afterId);
+    if (p === null) return bad(`after_id: unknown model id '${afterId}'`);
+    const rest = items.filter(([i]) => i > p);
+    page = rest.slice(0, limit);
+    hasMore = rest.length > limit;
+  } else if (beforeId !== undefined) {
+    // The `limit` items immediately before the cursor; has_more = still more
+    // before them.
+    const p = cursorPos(beforeId);
+    if (p === null) return bad(`before_id: unknown model id '${beforeId}'`);
+    const rest = items.filter(([i]) => i < p);
+    page = rest.slice(Math.max(0, rest.length - limit));
+    hasMore = rest.length > limit;
+  } else {
+    page = items.slice(0, limit);
+    hasMore = items.length > limit;
+  }
+  const data = page.map(([, m]) => m);
+  return jsonResponse(200, {
+    data,
+    has_more: hasMore,
+    first_id: data.length ? data[0].id : null,
+    last_id: data.length ? data[data.length - 1].id : null,
+  });
+}
+
+// ---------------------------------------------------------------- sending
+function send(ctx, r) {
+  const { res } = ctx;
+  const headers = Object.assign(baseHeaders(ctx), r.headers || {});
+  const body = Buffer.from(r.body ?? '', 'utf8');
+  headers['content-length'] = String(body.length);
+  ctx.record.status = r.status;
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
+function baseHeaders(ctx) {
+  return Object.assign({
+    'request-id': ctx.requestId,
+    'content-type': 'application/json',
+  }, ctx.rateHeaders);
+}
+
+function takeFault(rawUrl) {
+  for (let i = 0; i < faults.length; i++) {
+    const f = faults[i];
+    if (f.match !== undefined && f.match !== null && !rawUrl.includes(String(f.match))) continue;
+    f.remaining--;
+    if (f.remaining <= 0) faults.splice(i, 1);
+    return f;
+  }
+  return null;
+}
+
+function htmlPage(status) {
+  return `<!DOCTYPE html>\n<html><head><title>${status} Error</title></head>\n` +
+    `<body><h1>${status} ${http.STATUS_CODES[status] || 'Error'}</h1>` +
+    `<p>The upstream proxy could not complete the request.</p></body></html>\n`;
+}
+
+function applyFault(ctx, f) {
+  const { req, res } = ctx;
+  const action = f.action || 'respond';
+  const extra = f.headers || {};
+  const isList = ctx.path === '/v1/models';
+  log(`  fault ${action}`);
+  switch (action) {
+    case 'respond': {
+      const normal = apiAnswer(ctx);
+      const status = f.status ?? normal.status;
+      let body;
+      if (f.body !== undefined && f.body !== null)
+        body = typeof f.body === 'string' ? f.body : JSON.stringify(f.body);
+      else if (f.status !== undefined && status >= 400)
+        body = errorBody(ERROR_TYPES[status] || 'api_error',
+          `${http.STATUS_CODES[status] || 'Error'} (injected fault)`, ctx.requestId);
+      else body = normal.body; // no body given: the normal answer, new status/headers
+      return send(ctx, { status, headers: extra, body });
+    }
+    case 'html':
+      return send(ctx, { status: f.status ?? 502,
+        headers: Object.assign({ 'content-type': 'text/html; charset=utf-8' }, extra),
+        body: f.body !== undefined ? String(f.body) : htmlPage(f.status ?? 502) });
+    case 'empty':
+      return send(ctx, { status: f.status ?? 200, headers: extra, body: '' });
+    case 'reset_before':
+      ctx.record.status = 0;
+      req.socket.destroy();
+      return;
+    case 'reset_during': {
+      const normal = apiAnswer(ctx);
+      const body = Buffer.from(normal.body, 'utf8');
+      const headers = Object.assign(baseHeaders(ctx), normal.headers, extra,
+        { 'content-length': String(body.length) });
+      ctx.record.status = f.status ?? normal.status;
+      res.writeHead(ctx.record.status, headers);
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+        setTimeout(() => req.socket.destroy(), 20);
+      });
+      return;
+    }
+    case 'truncate': {
+      // Full Content-Length, half the bytes, then a clean close (FIN).
+      const normal = apiAnswer(ctx);
+      const body = Buffer.from(normal.body, 'utf8');
+      const headers = Object.assign(baseHeaders(ctx), normal.headers, extra,
+        { 'content-length': String(body.length), connection: 'close' });
+      ctx.record.status = f.status ?? normal.status;
+      res.writeHead(ctx.record.status, headers);
+      res.end(body.subarray(0, Math.floor(body.length / 2)));
+      return;
+    }
+    case 'hang':
+      ctx.record.status = 0; // never answered; the socket stays open
+      return;
+    case 'delay': {
+      const timer = setTimeout(() => {
+        if (res.destroyed || req.socket.destroyed) return;
+        const normal = apiAnswer(ctx);
+        send(ctx, { status: f.status ?? normal.status,
+          headers: Object.assign({}, normal.headers, extra), body: normal.body });
+      }, Number(f.delay_ms) || 0);
+      req.socket.once('close', () => clearTimeout(timer));
+      return;
+    }
+    case 'huge':
+      return sendHuge(ctx, Number(f.bytes) || 10 * 1024 * 1024, isList, extra);
+    case 'invalid_json':
+      return send(ctx, { status: f.status ?? 200, headers: extra, body: '{"id": "x",' });
+    case 'wrong_types': {
+      const m = Object.assign({}, models[0], { id: 12345, max_tokens: '64000' });
+      const obj = isList ? { data: [m], has_more: false, first_id: '12345', last_id: '12345' } : m;
+      return send(ctx, { status: f.status ?? 200, headers: extra, body: JSON.stringify(obj) });
+    }
+    default:
+      return send(ctx, { status: 500, headers: {},
+        body: errorBody('api_error', `fake-api: unknown fault action '${action}'`, ctx.requestId) });
+  }
+}
+
+// 200 with a valid JSON body of exactly `bytes` bytes (if bytes is large
+// enough): a page (list path) or a model (other paths) with a long
+// "padding" string, streamed in 64 KiB chunks honouring back-pressure.
+function sendHuge(ctx, bytes, isList, extra) {
+  const { res } = ctx;
+  const m = models[0];
+  const head = isList
+    ? `{"data":[${JSON.stringify(m)}],"has_more":false,"first_id":${JSON.stringify(m.id)},` +
+      `"last_id":${JSON.stringify(m.id)},"padding":"`
+    : `${JSON.stringify(m).slice(0, -1)},"padding":"`;
+  const tail = '"}';
+  const padLen = Math.max(0, bytes - Buffer.byteLength(head) - tail.length);
+  const total = Buffer.byteLength(head) + padLen + tail.length;
+  const headers = Object.assign(baseHeaders(ctx), extra, { 'content-length': String(total) });
+  ctx.record.status = 200;
+  res.writeHead(200, headers);
+  res.write(head);
+  const chunk = Buffer.alloc(65536, 'a');
+  let left = padLen;
+  const pump = () => {
+    while (left > 0) {
+      const n = Math.min(left, chunk.length);
+      left -= n;
+      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end(tail);
+  };
+  res.on('close', () => { left = 0; });
+  pump();
+}
+
+// ---------------------------------------------------------------- control
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function controlJson(res, status, obj) {
+  const body = JSON.stringify(obj);
+  res.writeHead(status, { 'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+async function handleControl(req, res, path) {
+  if (path === '/_fake/requests' && req.method === 'GET')
+    return controlJson(res, 200, records);
+  if (path === '/_fake/catalogue' && req.method === 'GET')
+    return controlJson(res, 200, { models, aliases });
+  if (path === '/_fake/reset' && req.method === 'POST') {
+    await readBody(req);
+    records = [];
+    faults = [];
+    seqCounter = 0;
+    return controlJson(res, 200, { ok: true });
+  }
+  if (path === '/_fake/faults' && req.method === 'POST') {
+    let specs;
+    try { specs = JSON.parse(await readBody(req)); } catch (e) {
+      return controlJson(res, 400, { ok: false, error: `bad JSON: ${e.message}` });
+    }
+    if (!Array.isArray(specs) || !specs.every((s) => s && typeof s === 'object' && !Array.isArray(s)))
+      return controlJson(res, 400, { ok: false, error: 'expected a JSON array of objects' });
+    for (const s of specs) {
+      const times = s.times === undefined ? 1 : Number(s.times);
+      if (times > 0) faults.push(Object.assign({}, s, { remaining: times }));
+    }
+    return controlJson(res, 200, { ok: true, queued: faults.length });
+  }
+  return controlJson(res, 404, { ok: false, error: `no control route ${req.method} ${path}` });
+}
+
+// ---------------------------------------------------------------- server
+function onRequest(req, res) {
+  const t_ms = performance.now();
+  const rawUrl = req.url;
+  const qi = rawUrl.indexOf('?');
+  const path = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
+  const rawQuery = qi < 0 ? '' : rawUrl.slice(qi + 1);
+
+  if (path.startsWith('/_fake/')) {
+    handleControl(req, res, path).catch((e) => {
+      if (!res.headersSent) controlJson(res, 500, { ok: false, error: String(e) });
+    });
+    return;
+  }
+
+  const requestId = `req_fake_${++requestCounter}`;
+  const query = parseQuery(rawQuery);
+  const record = { seq: ++seqCounter, t_ms, method: req.method, path, query,
+    headers: headerObject(req), status: 0 };
+  records.push(record);
+  const ctx = { req, res, path, query, requestId, record, rateHeaders: rateLimitHeaders() };
+  log(`${requestId} ${req.method} ${rawUrl}`);
+
+  // The request body (none expected) is drained so keep-alive keeps working.
+  req.resume();
+  const fault = takeFault(rawUrl);
+  if (fault) applyFault(ctx, fault);
+  else send(ctx, apiAnswer(ctx));
+}
+
+const server = http.createServer(onRequest);
+server.keepAliveTimeout = 30000;
+server.headersTimeout = 35000;  // must exceed keepAliveTimeout
+server.requestTimeout = 120000; // time to receive a request, not to answer it
+server.maxRequestsPerSocket = 0;
+server.on('clientError', (err, socket) => {
+  if (socket.writable && err.code !== 'ECONNRESET')
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  else socket.destroy();
+});
+
+let stopping = false;
+function shutdown(why) {
+  if (stopping) return;
+  stopping = true;
+  log(`fake-api: stopping (${why})`);
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+if (opts.stdinExit) {
+  process.stdin.on('end', () => shutdown('stdin EOF'));
+  process.stdin.on('error', () => shutdown('stdin error'));
+  process.stdin.resume();
+}
+
+server.listen({ host: opts.host, port: opts.port, backlog: 4096 }, () => {
+  const { port } = server.address();
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  process.stdout.write(`listening http://${host}:${port}\n`);
+});
+server.on('error', (e) => {
+  process.stderr.write(`fake-api: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+/* fake_server.c - see fake_server.h. */
+#include "fake_server.h"
+
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int fake_server_start(fake_server_t *s) {
+  const char *node = getenv("NODE");
+  const char *script = getenv("FAKE_API_SERVER");
+  int in[2], out[2];
+  memset(s, 0, sizeof *s);
+  if (node == NULL || script == NULL) {
+    fprintf(stderr, "NODE and FAKE_API_SERVER must be set\n");
+    return -1;
+  }
+  if (pipe(in) != 0 || pipe(out) != 0)
+    return -1;
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    close(in[0]);
+    close(in[1]);
+    close(out[0]);
+    close(out[1]);
+    execl(node, node, script, (char *)NULL);
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  s->pid = pid;
+  s->stdin_fd = in[1];
+  char line[256];
+  size_t n = 0;
+  while (n < sizeof line - 1) {
+    ssize_t r = read(out[0], line + n, 1);
+    if (r <= 0)
+      break;
+    if (line[n] == '\n')
+      break;
+    n++;
+  }
+  line[n] = '\0';
+  close(out[0]);
+  const char *p = strstr(line, "http://");
+  if (p == NULL || strlen(p) >= sizeof s->url) {
+    fprintf(stderr, "fake server did not start: \"%s\"\n", line);
+    fake_server_stop(s);
+    return -1;
+  }
+  strcpy(s->url, p);
+  return 0;
+}
+
+void fake_server_stop(fake_server_t *s) {
+  if (s->pid <= 0)
+    return;
+  close(s->stdin_fd);
+  kill(s->pid, SIGTERM);
+  waitpid(s->pid, NULL, 0);
+  s->pid = 0;
+}
+
+static size_t collect(char *p, size_t size, size_t n, void *ud) {
+  char **buf = ud;
+  size_t old = *buf ? strlen(*buf) : 0;
+  char *b = realloc(*buf, old + size * n + 1);
+  if (b == NULL)
+    return 0;
+  memcpy(b + old, p, size * n);
+  b[old + size * n] = '\0';
+  *buf = b;
+  return size * n;
+}
+
+static char *request(const fake_server_t *s, const char *path,
+                     const char *post) {
+  char url[512];
+  char *body = NULL;
+  snprintf(url, sizeof url, "%s%s", s->url, path);
+  CURL *e = curl_easy_init();
+  if (e == NULL)
+    return NULL;
+  struct curl_slist *h = curl_slist_append(NULL, "content-type: application/json");
+  curl_easy_setopt(e, CURLOPT_URL, url);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+  if (post != NULL)
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, post);
+  CURLcode rc = curl_easy_perform(e);
+  curl_easy_cleanup(e);
+  curl_slist_free_all(h);
+  if (rc != CURLE_OK) {
+    free(body);
+    return NULL;
+  }
+  if (body == NULL)
+    body = calloc(1, 1);
+  return body;
+}
+
+char *fake_get(const fake_server_t *s, const char *path) {
+  return request(s, path, NULL);
+}
+
+char *fake_post(const fake_server_t *s, const char *path, const char *json) {
+  return request(s, path, json);
+}
+
+void fake_reset(const fake_server_t *s) {
+  char *b = fake_post(s, "/_fake/reset", "{}");
+  if (b == NULL) {
+    fprintf(stderr, "fake server reset failed\n");
+    abort();
+  }
+  free(b);
+}
+
+int fake_request_count(const fake_server_t *s) {
+  char *b = fake_get(s, "/_fake/requests");
+  cJSON *j = b ? cJSON_Parse(b) : NULL;
+  int n = cJSON_IsArray(j) ? cJSON_GetArraySize(j) : -1;
+  cJSON_Delete(j);
+  free(b);
+  return n;
+}

@@ -1,0 +1,28 @@
+/* fake_server.h - start the fake Models API (test/fake-api/server.js) for a
+ * test program, and talk to its control routes. Blocking on purpose: the
+ * server is another process, so the test's own loop stays untouched. */
+#ifndef FAKE_SERVER_H
+#define FAKE_SERVER_H
+
+#include <sys/types.h>
+
+typedef struct fake_server {
+  pid_t pid;
+  int stdin_fd; /* closing it makes the server exit */
+  char url[128]; /* "http://127.0.0.1:PORT" */
+} fake_server_t;
+
+/* Paths come from the environment set by meson: NODE, FAKE_API_SERVER. */
+int fake_server_start(fake_server_t *s);
+void fake_server_stop(fake_server_t *s);
+
+/* GET/POST a control route; returns the body (malloc'd) or NULL. */
+char *fake_get(const fake_server_t *s, const char *path);
+char *fake_post(const fake_server_t *s, const char *path, const char *json);
+
+/* POST /_fake/reset; aborts the test on failure. */
+void fake_reset(const fake_server_t *s);
+/* Number of API requests the server saw (from /_fake/requests). */
+int fake_request_count(const fake_server_t *s);
+
+#endif

@@ -1,0 +1,797 @@
+/* test_client.c - the client against the fake Models API: one behaviour a
+ * test. Every test ends with the loop closed cleanly. */
+#include "../src/internal.h"
+#include "fake_server.h"
+#include "test.h"
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <unistd.h>
+
+static fake_server_t srv;
+
+/* A client on a fresh loop, pointed at the fake server. */
+typedef struct fixture {
+  uv_loop_t loop;
+  anthropic_client_t *client;
+  int closed;
+} fixture_t;
+
+static void on_closed(anthropic_client_t *c) {
+  fixture_t *f = anthropic_client_get_data(c);
+  f->closed++;
+}
+
+static void setup_with(fixture_t *f, anthropic_client_options_t *o) {
+  char err[256];
+  memset(f, 0, sizeof *f);
+  CHECK_EQ_INT(uv_loop_init(&f->loop), 0);
+  o->flags |= ANTHROPIC_CLIENT_NO_ENV;
+  if (o->base_url == NULL)
+    o->base_url = srv.url;
+  if (o->api_key == NULL)
+    o->api_key = "fake-key";
+  int rc = anthropic_client_init(&f->loop, &f->client, o, err, sizeof err);
+  if (rc != 0)
+    FAILF("client init: %s", err);
+  anthropic_client_set_data(f->client, f);
+  fake_reset(&srv);
+}
+
+static void setup(fixture_t *f) {
+  anthropic_client_options_t o = {0};
+  setup_with(f, &o);
+}
+
+/* Run until every callback has run, close, and require a clean loop. */
+static void teardown(fixture_t *f) {
+  uv_run(&f->loop, UV_RUN_DEFAULT);
+  anthropic_client_close(f->client, on_closed);
+  test_loop_finish(&f->loop);
+  CHECK_EQ_INT(f->closed, 1);
+}
+
+static void add_faults(const char *json) {
+  char *b = fake_post(&srv, "/_fake/faults", json);
+  CHECK(b != NULL);
+  CHECK_CONTAINS(b, "\"ok\":true");
+  free(b);
+}
+
+/* What one callback saw, kept past it. */
+typedef struct outcome {
+  int calls;
+  int kind;
+  long status;
+  char type[64];
+  char message[256];
+  char request_id[64];
+  int attempts;
+  anthropic_model_info_t *model;
+  anthropic_models_page_t *page;
+  int *in_call; /* set while the starting call runs */
+  int ran_inside_call;
+} outcome_t;
+
+static void keep_error(outcome_t *o, const anthropic_error_t *err) {
+  o->kind = err->kind;
+  o->status = err->status;
+  o->attempts = err->attempts;
+  snprintf(o->type, sizeof o->type, "%s", err->type ? err->type : "");
+  snprintf(o->message, sizeof o->message, "%s", err->message);
+  snprintf(o->request_id, sizeof o->request_id, "%s",
+           err->request_id ? err->request_id : "");
+  if (err->response == NULL || err->response->status != err->status)
+    o->kind = 1000; /* fails the test's kind check */
+}
+
+static void on_model(const anthropic_error_t *err,
+                     const anthropic_model_info_t *model, void *data) {
+  outcome_t *o = data;
+  o->calls++;
+  if (o->in_call && *o->in_call)
+    o->ran_inside_call = 1;
+  if ((err == NULL) == (model == NULL)) {
+    o->kind = 1001; /* exactly one of them must be set */
+    return;
+  }
+  if (err != NULL) {
+    keep_error(o, err);
+    return;
+  }
+  o->kind = 0;
+  o->status = model->response ? model->response->status : -1;
+  snprintf(o->request_id, sizeof o->request_id, "%s",
+           model->response && model->response->request_id
+               ? model->response->request_id
+               : "");
+  o->model = anthropic_model_info_copy(model);
+}
+
+static void on_page(const anthropic_error_t *err,
+                    const anthropic_models_page_t *page, void *data) {
+  outcome_t *o = data;
+  o->calls++;
+  if ((err == NULL) == (page == NULL)) {
+    o->kind = 1001;
+    return;
+  }
+  if (err != NULL) {
+    keep_error(o, err);
+    return;
+  }
+  o->kind = 0;
+  o->status = page->response->status;
+  o->page = anthropic_models_page_copy(page);
+}
+
+static void outcome_free(outcome_t *o) {
+  anthropic_model_info_free(o->model);
+  anthropic_models_page_free(o->page);
+  o->model = NULL;
+  o->page = NULL;
+}
+
+/* The catalogue as the fake server holds it, for comparisons. */
+static cJSON *catalogue(void) {
+  char *b = fake_get(&srv, "/_fake/catalogue");
+  cJSON *j = b ? cJSON_Parse(b) : NULL;
+  free(b);
+  CHECK(j != NULL);
+  return j;
+}
+
+static cJSON *requests(void) {
+  char *b = fake_get(&srv, "/_fake/requests");
+  cJSON *j = b ? cJSON_Parse(b) : NULL;
+  free(b);
+  CHECK(cJSON_IsArray(j));
+  return j;
+}
+
+static const char *req_header(const cJSON *req, const char *name) {
+  const cJSON *h = cJSON_GetObjectItem(cJSON_GetObjectItem(req, "headers"), name);
+  return cJSON_IsString(h) ? h->valuestring : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+
+TEST(retrieve_by_id_returns_the_model_with_every_field) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-20250514", NULL,
+                                  on_model, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(o.status, 200);
+  CHECK_CONTAINS(o.request_id, "req_fake_");
+  const anthropic_model_info_t *m = o.model;
+  CHECK(m != NULL);
+  CHECK_EQ_STR(m->id, "claude-sonnet-4-20250514");
+  CHECK_EQ_STR(m->type, "model");
+  CHECK(m->display_name != NULL && *m->display_name);
+  CHECK_EQ_INT(m->created_at.state, ANTHROPIC_SET);
+  CHECK(m->created_at.unix_seconds > 1700000000);
+  /* Compare with the server's own copy of the model. */
+  cJSON *cat = catalogue();
+  const cJSON *it, *want = NULL;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItem(cat, "models")) {
+    if (strcmp(cJSON_GetObjectItem(it, "id")->valuestring, m->id) == 0)
+      want = it;
+  }
+  CHECK(want != NULL);
+  CHECK_EQ_STR(m->display_name,
+               cJSON_GetObjectItem(want, "display_name")->valuestring);
+  CHECK_EQ_STR(m->created_at.text,
+               cJSON_GetObjectItem(want, "created_at")->valuestring);
+  const cJSON *mt = cJSON_GetObjectItem(want, "max_tokens");
+  if (cJSON_IsNumber(mt))
+    CHECK_EQ_INT(m->max_tokens.value, (int64_t)mt->valuedouble);
+  CHECK(cJSON_Compare(m->json, want, 1));
+  cJSON_Delete(cat);
+  outcome_free(&o);
+}
+
+TEST(retrieve_by_alias_resolves_to_the_canonical_id) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                  on_model, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_STR(o.model->id, "claude-sonnet-4-20250514");
+  outcome_free(&o);
+}
+
+TEST(callback_never_runs_inside_the_call_that_started_it) {
+  fixture_t f;
+  int in_call = 0;
+  outcome_t o = {0};
+  o.in_call = &in_call;
+  setup(&f);
+  in_call = 1;
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  in_call = 0;
+  CHECK_EQ_INT(o.calls, 0);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.ran_inside_call, 0);
+  outcome_free(&o);
+}
+
+TEST(unknown_model_is_a_404_with_the_api_error_fields) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  CHECK(anthropic_models_retrieve(f.client, "no-such-model", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 404);
+  CHECK_EQ_STR(o.type, "not_found_error");
+  CHECK_CONTAINS(o.message, "no-such-model");
+  CHECK_CONTAINS(o.request_id, "req_fake_");
+  CHECK_EQ_INT(o.attempts, 1);
+}
+
+TEST(wrong_api_key_is_a_401_authentication_error) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.api_key = "wrong-key";
+  setup_with(&f, &opts);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                  on_model, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 401);
+  CHECK_EQ_STR(o.type, "authentication_error");
+}
+
+TEST(auth_token_is_sent_as_a_bearer_token) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.api_key = "";
+  opts.auth_token = "fake-token";
+  setup_with(&f, &opts);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                  on_model, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, 0);
+  cJSON *reqs = requests();
+  CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), "authorization"),
+               "Bearer fake-token");
+  CHECK(req_header(cJSON_GetArrayItem(reqs, 0), "x-api-key") == NULL);
+  cJSON_Delete(reqs);
+  outcome_free(&o);
+}
+
+TEST(a_400_answer_is_an_invalid_request_error) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"status\":400}]");
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 400);
+  CHECK_EQ_STR(o.type, "invalid_request_error");
+}
+
+TEST(an_html_error_page_still_gives_the_status) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"html\",\"status\":502}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 502);
+  CHECK_EQ_STR(o.type, "");
+  CHECK_CONTAINS(o.message, "HTTP 502");
+  CHECK_CONTAINS(o.request_id, "req_fake_");
+}
+
+TEST(an_empty_error_body_still_gives_the_status) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"empty\",\"status\":503}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 503);
+  CHECK_CONTAINS(o.message, "HTTP 503");
+}
+
+TEST(list_returns_the_first_page_with_cursors) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, 0);
+  const anthropic_models_page_t *p = o.page;
+  CHECK_EQ_INT(p->count, 20);
+  CHECK(p->has_more);
+  CHECK_EQ_STR(p->first_id, p->data[0].id);
+  CHECK_EQ_STR(p->last_id, p->data[19].id);
+  for (size_t i = 1; i < p->count; i++)
+    CHECK(p->data[i - 1].created_at.unix_seconds >
+          p->data[i].created_at.unix_seconds);
+  outcome_free(&o);
+}
+
+/* Walk the list by hand with after_id: every listed model once, in the
+ * server's order, one request per page. */
+TEST(list_pages_forward_visit_each_model_once_in_order) {
+  fixture_t f;
+  setup(&f);
+  cJSON *cat = catalogue();
+  const cJSON *it;
+  const char *want[128];
+  size_t nwant = 0;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItem(cat, "models")) {
+    const cJSON *lc = cJSON_GetObjectItem(it, "lifecycle");
+    if (!cJSON_IsString(lc) || strcmp(lc->valuestring, "retired") != 0)
+      want[nwant++] = cJSON_GetObjectItem(it, "id")->valuestring;
+  }
+  char *cursor = NULL;
+  size_t seen = 0;
+  int pages = 0;
+  for (;;) {
+    outcome_t o = {0};
+    anthropic_models_list_params_t p = {cursor, NULL, 7};
+    CHECK(anthropic_models_list(f.client, &p, on_page, &o) != NULL);
+    uv_run(&f.loop, UV_RUN_DEFAULT);
+    pages++;
+    CHECK_EQ_INT(o.kind, 0);
+    for (size_t i = 0; i < o.page->count; i++) {
+      CHECK(seen < nwant);
+      CHECK_EQ_STR(o.page->data[i].id, want[seen]);
+      seen++;
+    }
+    free(cursor);
+    cursor = o.page->last_id ? strdup(o.page->last_id) : NULL;
+    int more = o.page->has_more;
+    outcome_free(&o);
+    if (!more || cursor == NULL)
+      break;
+  }
+  free(cursor);
+  CHECK_EQ_INT(seen, nwant);
+  CHECK_EQ_INT(pages, (int)((nwant + 6) / 7));
+  CHECK_EQ_INT(fake_request_count(&srv), pages);
+  cJSON_Delete(cat);
+  teardown(&f);
+}
+
+TEST(list_sends_limit_and_cursors_in_the_query) {
+  fixture_t f;
+  outcome_t a = {0}, b = {0};
+  setup(&f);
+  anthropic_models_list_params_t pa = {"claude-sonnet-4-20250514", NULL, 3};
+  anthropic_models_list_params_t pb = {NULL, "claude-sonnet-4-20250514", 2};
+  CHECK(anthropic_models_list(f.client, &pa, on_page, &a) != NULL);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK(anthropic_models_list(f.client, &pb, on_page, &b) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(a.kind, 0);
+  CHECK_EQ_INT(b.kind, 0);
+  CHECK_EQ_INT(a.page->count, 3);
+  CHECK_EQ_INT(b.page->count, 2);
+  cJSON *reqs = requests();
+  CHECK_EQ_INT(cJSON_GetArraySize(reqs), 2);
+  const cJSON *q0 = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "query");
+  CHECK_EQ_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(q0, "after_id"), 0)
+                   ->valuestring,
+               "claude-sonnet-4-20250514");
+  CHECK_EQ_STR(
+      cJSON_GetArrayItem(cJSON_GetObjectItem(q0, "limit"), 0)->valuestring,
+      "3");
+  const cJSON *q1 = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 1), "query");
+  CHECK(cJSON_GetObjectItem(q1, "before_id") != NULL);
+  cJSON_Delete(reqs);
+  outcome_free(&a);
+  outcome_free(&b);
+}
+
+TEST(every_request_carries_the_documented_headers) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  const char *extra[] = {"X-Team: blue", "anthropic-version: 2026-10-21"};
+  opts.headers = extra;
+  opts.headers_count = 2;
+  setup_with(&f, &opts);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  cJSON *reqs = requests();
+  const cJSON *r = cJSON_GetArrayItem(reqs, 0);
+  CHECK_EQ_STR(req_header(r, "x-api-key"), "fake-key");
+  CHECK_EQ_STR(req_header(r, "anthropic-version"), "2026-10-21");
+  CHECK_EQ_STR(req_header(r, "accept"), "application/json");
+  CHECK_EQ_STR(req_header(r, "user-agent"),
+               "anthropic-c/" ANTHROPIC_VERSION_STRING);
+  CHECK_EQ_STR(req_header(r, "x-stainless-retry-count"), "0");
+  CHECK_EQ_STR(req_header(r, "x-team"), "blue");
+  cJSON_Delete(reqs);
+  outcome_free(&o);
+}
+
+TEST(environment_supplies_key_base_url_and_custom_headers) {
+  uv_loop_t loop;
+  anthropic_client_t *c;
+  outcome_t o = {0};
+  char err[256];
+  fake_reset(&srv);
+  setenv("ANTHROPIC_API_KEY", "fake-key", 1);
+  setenv("ANTHROPIC_BASE_URL", srv.url, 1);
+  setenv("ANTHROPIC_CUSTOM_HEADERS", "X-One: 1\nX-Two: two words", 1);
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  int rc = anthropic_client_init(&loop, &c, NULL, err, sizeof err);
+  unsetenv("ANTHROPIC_API_KEY");
+  unsetenv("ANTHROPIC_BASE_URL");
+  unsetenv("ANTHROPIC_CUSTOM_HEADERS");
+  CHECK_EQ_INT(rc, 0);
+  CHECK(anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_model, &o));
+  uv_run(&loop, UV_RUN_DEFAULT);
+  anthropic_client_close(c, NULL);
+  test_loop_finish(&loop);
+  CHECK_EQ_INT(o.kind, 0);
+  cJSON *reqs = requests();
+  const cJSON *r = cJSON_GetArrayItem(reqs, 0);
+  CHECK_EQ_STR(req_header(r, "x-one"), "1");
+  CHECK_EQ_STR(req_header(r, "x-two"), "two words");
+  cJSON_Delete(reqs);
+  outcome_free(&o);
+}
+
+TEST(bad_environment_fails_init_with_a_clear_message) {
+  uv_loop_t loop;
+  anthropic_client_t *c = (anthropic_client_t *)&loop;
+  char err[256];
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  setenv("ANTHROPIC_BASE_URL", "ftp://example.com", 1);
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, NULL, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK(c == NULL);
+  CHECK_CONTAINS(err, "ANTHROPIC_BASE_URL");
+  unsetenv("ANTHROPIC_BASE_URL");
+  setenv("ANTHROPIC_API_KEY", "key\r\nx-evil: 1", 1);
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, NULL, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "x-api-key");
+  unsetenv("ANTHROPIC_API_KEY");
+  setenv("ANTHROPIC_CUSTOM_HEADERS", "Good: 1\nno colon here", 1);
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, NULL, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "ANTHROPIC_CUSTOM_HEADERS line 2");
+  unsetenv("ANTHROPIC_CUSTOM_HEADERS");
+  anthropic_client_options_t o = {0};
+  o.flags = ANTHROPIC_CLIENT_NO_ENV;
+  o.ca_bundle = "/nonexistent/ca.pem";
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "ca_bundle");
+  test_loop_finish(&loop);
+}
+
+TEST(invalid_model_ids_are_refused_without_a_request) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  const char *bad[] = {"", ".", "..", "a\nb", "tab\there", "del\x7f"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    CHECK(anthropic_models_retrieve(f.client, bad[i], NULL, on_model, &o) ==
+          NULL);
+    const anthropic_error_t *e = anthropic_client_last_error(f.client);
+    CHECK_EQ_INT(e->kind, ANTHROPIC_EINVAL);
+    CHECK(e->message[0] != '\0');
+  }
+  CHECK(anthropic_models_retrieve(f.client, NULL, NULL, on_model, &o) == NULL);
+  CHECK(anthropic_models_retrieve(f.client, "x", NULL, NULL, &o) == NULL);
+  anthropic_models_list_params_t both = {"a", "b", 0};
+  anthropic_models_list_params_t big = {NULL, NULL, 1001};
+  CHECK(anthropic_models_list(f.client, &both, on_page, &o) == NULL);
+  CHECK(anthropic_models_list(f.client, &big, on_page, &o) == NULL);
+  CHECK_CONTAINS(anthropic_client_last_error(f.client)->message, "limit");
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 0);
+  CHECK_EQ_INT(fake_request_count(&srv), 0);
+}
+
+TEST(ids_with_reserved_characters_travel_as_one_path_segment) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  CHECK(anthropic_models_retrieve(f.client, "../v1/models?x=1#y", NULL,
+                                  on_model, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.status, 404);
+  cJSON *reqs = requests();
+  const cJSON *path = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "path");
+  CHECK_EQ_STR(path->valuestring, "/v1/models/..%2Fv1%2Fmodels%3Fx%3D1%23y");
+  cJSON_Delete(reqs);
+}
+
+typedef struct many {
+  int done, ok;
+  const char *want;
+} many_t;
+
+static void on_many(const anthropic_error_t *err,
+                    const anthropic_model_info_t *m, void *data) {
+  many_t *s = data;
+  s->done++;
+  if (err == NULL && strcmp(m->id, s->want) == 0)
+    s->ok++;
+}
+
+TEST(a_thousand_retrieves_in_flight_through_one_client) {
+  fixture_t f;
+  many_t s = {0, 0, "claude-sonnet-4-20250514"};
+  setup(&f);
+  for (int i = 0; i < 1000; i++)
+    CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                    on_many, &s) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(s.done, 1000);
+  CHECK_EQ_INT(s.ok, 1000);
+  CHECK_EQ_INT(fake_request_count(&srv), 1000);
+}
+
+TEST(cancel_ends_one_request_and_leaves_the_others) {
+  fixture_t f;
+  outcome_t a = {0}, b = {0};
+  setup(&f);
+  anthropic_req_t *ra =
+      anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model, &a);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
+                                  &b) != NULL);
+  anthropic_req_cancel(ra);
+  anthropic_req_cancel(ra); /* twice: still one callback */
+  CHECK_EQ_INT(a.calls, 0); /* never from inside cancel */
+  teardown(&f);
+  CHECK_EQ_INT(a.calls, 1);
+  CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(b.kind, 0);
+  outcome_free(&b);
+}
+
+TEST(cancel_of_a_hanging_request_ends_it) {
+  fixture_t f;
+  outcome_t a = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"hang\"}]");
+  anthropic_req_t *r =
+      anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model, &a);
+  /* Let it reach the server, then cancel mid-request. */
+  for (int i = 0; i < 200 && fake_request_count(&srv) < 1; i++) {
+    uv_run(&f.loop, UV_RUN_NOWAIT);
+    usleep(5000);
+  }
+  CHECK_EQ_INT(fake_request_count(&srv), 1);
+  anthropic_req_cancel(r);
+  teardown(&f);
+  CHECK_EQ_INT(a.calls, 1);
+  CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
+}
+
+typedef struct closer {
+  anthropic_client_t *client;
+  int calls, cancelled, ok;
+} closer_t;
+
+static void on_close_from_cb(const anthropic_error_t *err,
+                             const anthropic_model_info_t *m, void *data) {
+  (void)m;
+  closer_t *s = data;
+  s->calls++;
+  if (err == NULL)
+    s->ok++;
+  else if (err->kind == ANTHROPIC_ECANCELLED)
+    s->cancelled++;
+  anthropic_client_close(s->client, on_closed); /* only the first counts */
+}
+
+TEST(close_from_inside_a_callback_cancels_the_rest) {
+  fixture_t f;
+  setup(&f);
+  closer_t s = {f.client, 0, 0, 0};
+  for (int i = 0; i < 50; i++)
+    CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
+                                    on_close_from_cb, &s) != NULL);
+  test_loop_finish(&f.loop);
+  CHECK_EQ_INT(s.calls, 50);
+  CHECK(s.ok >= 1);
+  CHECK_EQ_INT(s.ok + s.cancelled, 50);
+  CHECK_EQ_INT(f.closed, 1);
+}
+
+TEST(close_with_requests_in_flight_runs_each_callback_once) {
+  fixture_t f;
+  many_t s = {0, 0, "x"};
+  outcome_t o = {0};
+  setup(&f);
+  for (int i = 0; i < 100; i++)
+    CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_many,
+                                    &s) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  uv_run(&f.loop, UV_RUN_NOWAIT); /* some may be on the wire */
+  anthropic_client_close(f.client, on_closed);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) == NULL);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(s.done, 0);
+  test_loop_finish(&f.loop);
+  CHECK_EQ_INT(s.done, 100);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(f.closed, 1);
+}
+
+typedef struct pair {
+  anthropic_req_t *other;
+  int calls;
+} pair_t;
+
+static void on_cancel_other(const anthropic_error_t *err,
+                            const anthropic_model_info_t *m, void *data) {
+  (void)err;
+  (void)m;
+  pair_t *p = data;
+  p->calls++;
+  anthropic_req_cancel(p->other); /* no-op if it already finished */
+}
+
+TEST(cancel_from_inside_another_callback_is_safe) {
+  fixture_t f;
+  outcome_t b = {0};
+  pair_t p = {NULL, 0};
+  setup(&f);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
+                                  on_cancel_other, &p) != NULL);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":300,\"match\":\"opus-4-0\"}]");
+  p.other =
+      anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model, &b);
+  teardown(&f);
+  CHECK_EQ_INT(p.calls, 1);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(b.kind, ANTHROPIC_ECANCELLED);
+}
+
+TEST(connection_refused_is_a_connection_error) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.base_url = "http://127.0.0.1:1";
+  setup_with(&f, &opts);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK_EQ_INT(o.status, 0);
+  CHECK(o.message[0] != '\0');
+}
+
+TEST(a_body_over_the_cap_is_too_large) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.max_response_bytes = 4096;
+  setup_with(&f, &opts);
+  add_faults("[{\"action\":\"huge\",\"bytes\":1000000}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ETOOLARGE);
+  CHECK_CONTAINS(o.message, "4096");
+}
+
+TEST(a_truncated_body_is_a_connection_error_not_a_result) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"truncate\"}]");
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+}
+
+TEST(wrong_types_are_a_bad_response_naming_the_field) {
+  fixture_t f;
+  outcome_t o = {0}, p = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"wrong_types\",\"times\":2}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &p) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_CONTAINS(o.message, "id");
+  CHECK_EQ_INT(o.status, 200);
+  CHECK_EQ_INT(p.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_CONTAINS(p.message, "data[0].");
+}
+
+TEST(invalid_json_is_a_bad_response) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"invalid_json\"}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_CONTAINS(o.message, "JSON");
+}
+
+static void on_log(void *data, const char *line) {
+  int *n = data;
+  (*n)++;
+  if (strstr(line, "fake-key") != NULL || strstr(line, "GET ") != line)
+    *n = -1000;
+}
+
+TEST(the_log_has_one_line_per_attempt_and_never_the_key) {
+  fixture_t f;
+  outcome_t o = {0};
+  int lines = 0;
+  anthropic_client_options_t opts = {0};
+  opts.log_cb = on_log;
+  opts.log_data = &lines;
+  setup_with(&f, &opts);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(lines, 1);
+  outcome_free(&o);
+}
+
+int main(void) {
+  if (fake_server_start(&srv) != 0)
+    return 1;
+  int rc = RUN(T(retrieve_by_id_returns_the_model_with_every_field),
+               T(retrieve_by_alias_resolves_to_the_canonical_id),
+               T(callback_never_runs_inside_the_call_that_started_it),
+               T(unknown_model_is_a_404_with_the_api_error_fields),
+               T(wrong_api_key_is_a_401_authentication_error),
+               T(auth_token_is_sent_as_a_bearer_token),
+               T(a_400_answer_is_an_invalid_request_error),
+               T(an_html_error_page_still_gives_the_status),
+               T(an_empty_error_body_still_gives_the_status),
+               T(list_returns_the_first_page_with_cursors),
+               T(list_pages_forward_visit_each_model_once_in_order),
+               T(list_sends_limit_and_cursors_in_the_query),
+               T(every_request_carries_the_documented_headers),
+               T(environment_supplies_key_base_url_and_custom_headers),
+               T(bad_environment_fails_init_with_a_clear_message),
+               T(invalid_model_ids_are_refused_without_a_request),
+               T(ids_with_reserved_characters_travel_as_one_path_segment),
+               T(a_thousand_retrieves_in_flight_through_one_client),
+               T(cancel_ends_one_request_and_leaves_the_others),
+               T(cancel_of_a_hanging_request_ends_it),
+               T(close_from_inside_a_callback_cancels_the_rest),
+               T(close_with_requests_in_flight_runs_each_callback_once),
+               T(cancel_from_inside_another_callback_is_safe),
+               T(connection_refused_is_a_connection_error),
+               T(a_body_over_the_cap_is_too_large),
+               T(a_truncated_body_is_a_connection_error_not_a_result),
+               T(wrong_types_are_a_bad_response_naming_the_field),
+               T(invalid_json_is_a_bad_response),
+               T(the_log_has_one_line_per_attempt_and_never_the_key));
+  fake_server_stop(&srv);
+  return rc;
+}
