@@ -12,8 +12,13 @@ static int is_tchar(unsigned char c) {
          (c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+/* No control characters but tab: CR and LF would split the header, and
+ * the others are never meant and rejected by servers. */
 int anth__header_value_ok(const char *value) {
-  return strpbrk(value, "\r\n") == NULL;
+  for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+    if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+      return 0;
+  return 1;
 }
 
 int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
@@ -34,8 +39,10 @@ int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
     end--;
   for (size_t i = v; i < end; i++) {
     unsigned char c = (unsigned char)line[i];
-    if (c == '\r' || c == '\n' || c == '\0') {
-      anth__errf(err, errlen, "header %.*s has a line break in its value",
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      anth__errf(err, errlen,
+                 "header %.*s has a line break or control character in its "
+                 "value",
                  (int)n, line);
       return ANTHROPIC_EINVAL;
     }
@@ -96,7 +103,10 @@ static int put_builtin(header_set_t *s, anth_buf_t *tmp, const char *name,
   if (value == NULL || *value == '\0')
     return 0;
   if (!anth__header_value_ok(value)) {
-    anth__errf(err, errlen, "%s has a line break in it", name);
+    anth__errf(err, errlen,
+               "the %s header value has a line break or control character "
+               "(check the option or environment variable it came from)",
+               name);
     return ANTHROPIC_EINVAL;
   }
   tmp->len = 0;

@@ -138,14 +138,13 @@ static int capabilities(const ctx_t *parent, const cJSON *obj,
 
   /* Each group: read its own {"supported"} first, then its entries. */
   anthropic_capability_t self;
-  const cJSON *g;
 
   if ((rc = capability(&c, v, "thinking", &self)) != 0)
     return rc;
   caps->thinking.state = self.state;
   caps->thinking.supported = self.supported;
   if (self.state == ANTHROPIC_SET) {
-    g = get(get(v, "thinking"), "types");
+    const cJSON *g = get(get(v, "thinking"), "types");
     caps->thinking.types = presence(g);
     if (caps->thinking.types == ANTHROPIC_SET) {
       if (!cJSON_IsObject(g))
@@ -224,8 +223,12 @@ int anth__model_from_json(const cJSON *obj, anthropic_model_info_t *m,
   int rc;
   memset(m, 0, sizeof *m);
   if (!cJSON_IsObject(obj)) {
-    anth__errf(err, errlen, "%s: expected a ModelInfo object",
-               *c.where ? c.where : "body");
+    size_t n = strlen(c.where); /* "data[1]." names the item "data[1]" */
+    if (n == 0)
+      anth__errf(err, errlen, "body: expected a ModelInfo object");
+    else
+      anth__errf(err, errlen, "%.*s: expected a ModelInfo object",
+                 (int)(n - 1), c.where);
     return ANTHROPIC_EBADRESPONSE;
   }
   if ((rc = req_string(&c, obj, "id", &m->id)) != 0 ||
@@ -325,16 +328,15 @@ int anth__page_from_json(const cJSON *root, anthropic_models_page_t *page,
       return ANTHROPIC_ENOMEM;
     }
   }
-  size_t i = 0;
-  const cJSON *item;
-  cJSON_ArrayForEach(item, data) {
+  const cJSON *item = data->child;
+  for (size_t i = 0; arr != NULL && i < n && item != NULL; i++) {
     char where[32];
     anth__errf(where, sizeof where, "data[%zu].", i);
     if ((rc = anth__model_from_json(item, &arr[i], where, err, errlen)) != 0) {
       anth__free(arr);
       return rc;
     }
-    i++;
+    item = item->next;
   }
   page->data = arr;
   page->count = n;

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #define ANTH_POOL_MAX 1024
-#define ANTH_KEEP_BODY_CAP (64 * 1024) /* larger buffers are not pooled */
+#define ANTH_KEEP_BODY_CAP ((size_t)64 * 1024) /* larger buffers are not pooled */
 
 /* ---- capture ---- */
 

@@ -81,8 +81,9 @@ int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,
   if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
       mi > 59 || sec > 60 || oh > 23 || om > 59)
     return -1;
-  int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-  t -= (int64_t)sign * (oh * 3600 + om * 60);
+  int64_t t = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
+              (int64_t)mi * 60 + sec;
+  t -= (int64_t)sign * ((int64_t)oh * 3600 + (int64_t)om * 60);
   *unix_seconds = t;
   *nanoseconds = ns;
   return 0;

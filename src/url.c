@@ -66,7 +66,8 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
       return ANTHROPIC_EINVAL;
     }
   }
-  if (url[skip] == '\0' || url[skip] == '/') {
+  if (url[skip] == '\0' || url[skip] == '/' || url[skip] == ':' ||
+      url[skip] == '@') {
     anth__errf(err, errlen, "base URL has no host");
     return ANTHROPIC_EINVAL;
   }

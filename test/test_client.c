@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
-#include <unistd.h>
+#include <time.h>
 
 static fake_server_t srv;
 
@@ -579,7 +579,8 @@ TEST(cancel_of_a_hanging_request_ends_it) {
   /* Let it reach the server, then cancel mid-request. */
   for (int i = 0; i < 200 && fake_request_count(&srv) < 1; i++) {
     uv_run(&f.loop, UV_RUN_NOWAIT);
-    usleep(5000);
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
   }
   CHECK_EQ_INT(fake_request_count(&srv), 1);
   anthropic_req_cancel(r);
@@ -710,6 +711,31 @@ TEST(a_truncated_body_is_a_connection_error_not_a_result) {
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
 }
 
+TEST(a_reset_before_the_answer_is_a_connection_error) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"reset_before\"}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK_EQ_INT(o.status, 0);
+}
+
+TEST(a_reset_during_the_body_is_a_connection_error) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"reset_during\"}]");
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK(o.page == NULL);
+}
+
 TEST(wrong_types_are_a_bad_response_naming_the_field) {
   fixture_t f;
   outcome_t o = {0}, p = {0};
@@ -761,6 +787,11 @@ TEST(the_log_has_one_line_per_attempt_and_never_the_key) {
 }
 
 int main(void) {
+  /* Never pick up a developer's real credentials or endpoint. */
+  unsetenv("ANTHROPIC_API_KEY");
+  unsetenv("ANTHROPIC_AUTH_TOKEN");
+  unsetenv("ANTHROPIC_BASE_URL");
+  unsetenv("ANTHROPIC_CUSTOM_HEADERS");
   if (fake_server_start(&srv) != 0)
     return 1;
   int rc = RUN(T(retrieve_by_id_returns_the_model_with_every_field),
@@ -789,6 +820,8 @@ int main(void) {
                T(connection_refused_is_a_connection_error),
                T(a_body_over_the_cap_is_too_large),
                T(a_truncated_body_is_a_connection_error_not_a_result),
+               T(a_reset_before_the_answer_is_a_connection_error),
+               T(a_reset_during_the_body_is_a_connection_error),
                T(wrong_types_are_a_bad_response_naming_the_field),
                T(invalid_json_is_a_bad_response),
                T(the_log_has_one_line_per_attempt_and_never_the_key));

@@ -1,0 +1,1627 @@
+/* test_parse.c - ModelInfo, page and error bodies from JSON; copies that
+ * outlive their tree; RFC 3339 timestamps. */
+#include "../src/internal.h"
+#include "test.h"
+
+/* The fields every version of ModelInfo has. */
+#define REQUIRED_FIELDS                                                        \
+  "\"id\":\"claude-test-1\",\"type\":\"model\","                               \
+  "\"display_name\":\"Claude Test 1\","                                        \
+  "\"created_at\":\"2025-05-14T00:00:00Z\""
+
+#define MINIMAL_BODY "{" REQUIRED_FIELDS "}"
+
+/* Every field of API.md set; booleans alternate so that a field read into
+ * its neighbour shows. */
+#define FULL_CAPABILITIES                                                      \
+  "{\"batch\":{\"supported\":true},"                                           \
+  "\"citations\":{\"supported\":false},"                                       \
+  "\"code_execution\":{\"supported\":true},"                                   \
+  "\"image_input\":{\"supported\":false},"                                     \
+  "\"pdf_input\":{\"supported\":true},"                                        \
+  "\"structured_outputs\":{\"supported\":false},"                              \
+  "\"thinking\":{\"supported\":true,\"types\":{"                               \
+  "\"adaptive\":{\"supported\":true},"                                         \
+  "\"between_tools\":{\"supported\":false},"                                   \
+  "\"disabled\":{\"supported\":true},"                                         \
+  "\"enabled\":{\"supported\":false}}},"                                       \
+  "\"effort\":{\"supported\":true,"                                            \
+  "\"low\":{\"supported\":false},"                                             \
+  "\"medium\":{\"supported\":true},"                                           \
+  "\"high\":{\"supported\":false},"                                            \
+  "\"max\":{\"supported\":true},"                                              \
+  "\"xhigh\":{\"supported\":false}},"                                          \
+  "\"context_management\":{\"supported\":false,"                               \
+  "\"clear_thinking_20251015\":{\"supported\":true},"                          \
+  "\"clear_tool_uses_20250919\":{\"supported\":false},"                        \
+  "\"compact_20260112\":{\"supported\":true}},"                                \
+  "\"server_tools\":{\"supported\":true,"                                      \
+  "\"code_execution\":{\"supported\":false},"                                  \
+  "\"web_search\":{\"supported\":true}}}"
+
+#define FULL_BODY                                                              \
+  "{" REQUIRED_FIELDS ","                                                      \
+  "\"max_input_tokens\":200000,\"max_tokens\":64000,"                          \
+  "\"lifecycle\":\"deprecated\",\"line\":\"sonnet\","                          \
+  "\"deprecated_at\":\"2026-01-05T12:30:00Z\","                                \
+  "\"retires_at\":\"2026-07-05T00:00:00.25+02:00\","                           \
+  "\"capabilities\":" FULL_CAPABILITIES "}"
+
+/* A ModelInfo with the required fields and `extra` (",..." or ""). */
+#define MODEL_WITH(extra) "{" REQUIRED_FIELDS extra "}"
+
+/* A heap copy of `len` bytes with no terminating NUL, so ASan sees any read
+ * past the end. */
+static char *exact_copy(const char *body, size_t len) {
+  char *p = calloc(len ? len : 1, 1);
+  if (p == NULL)
+    FAILF("out of memory");
+  memcpy(p, body, len);
+  return p;
+}
+
+static int parse_model(const char *body, size_t len, cJSON **root,
+                       anthropic_model_info_t *m, char *err, size_t errlen) {
+  char *copy = exact_copy(body, len);
+  err[0] = '\0';
+  int rc = anth__parse_model(copy, len, root, m, err, errlen);
+  free(copy);
+  return rc;
+}
+
+/* Parse `body`, requiring success. The caller deletes *root. */
+static void parse_model_ok(const char *body, cJSON **root,
+                           anthropic_model_info_t *m) {
+  char err[ANTH_ERRMSG_MAX];
+  int rc = parse_model(body, strlen(body), root, m, err, sizeof err);
+  if (rc != 0)
+    FAILF("anth__parse_model failed: rc %d, \"%s\"", rc, err);
+  CHECK(*root != NULL);
+}
+
+/* Parse `body`, requiring EBADRESPONSE with `needle` in the message and no
+ * tree left over. */
+static void check_model_refused(const char *body, const char *needle) {
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root = (cJSON *)1;
+  anthropic_model_info_t m;
+  int rc = parse_model(body, strlen(body), &root, &m, err, sizeof err);
+  if (rc == 0) {
+    cJSON_Delete(root);
+    FAILF("body accepted, want refused: %s", body);
+  }
+  CHECK_EQ_INT(rc, ANTHROPIC_EBADRESPONSE);
+  CHECK(root == NULL);
+  CHECK_CONTAINS(err, needle);
+}
+
+static void check_cap(const anthropic_capability_t *c, bool supported,
+                      const char *what) {
+  if (c->state != ANTHROPIC_SET || c->supported != supported)
+    FAILF("%s: state %d supported %d, want SET %d", what, (int)c->state,
+          (int)c->supported, (int)supported);
+}
+
+#define CHECK_CAP(field, value) check_cap(&(field), value, #field)
+
+/* Every field of a model read from FULL_BODY. */
+static void check_full_model(const anthropic_model_info_t *m) {
+  CHECK_EQ_STR(m->id, "claude-test-1");
+  CHECK_EQ_STR(m->type, "model");
+  CHECK_EQ_STR(m->display_name, "Claude Test 1");
+  CHECK_EQ_INT(m->created_at.state, ANTHROPIC_SET);
+  CHECK_EQ_STR(m->created_at.text, "2025-05-14T00:00:00Z");
+  CHECK_EQ_INT(m->created_at.unix_seconds, 1747180800);
+  CHECK_EQ_INT(m->created_at.nanoseconds, 0);
+  CHECK_EQ_INT(m->max_input_tokens.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->max_input_tokens.value, 200000);
+  CHECK_EQ_INT(m->max_tokens.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->max_tokens.value, 64000);
+  CHECK_EQ_INT(m->lifecycle.state, ANTHROPIC_SET);
+  CHECK_EQ_STR(m->lifecycle.value, "deprecated");
+  CHECK_EQ_INT(m->lifecycle_value, ANTHROPIC_LIFECYCLE_DEPRECATED);
+  CHECK_EQ_INT(m->line.state, ANTHROPIC_SET);
+  CHECK_EQ_STR(m->line.value, "sonnet");
+  CHECK_EQ_INT(m->deprecated_at.state, ANTHROPIC_SET);
+  CHECK_EQ_STR(m->deprecated_at.text, "2026-01-05T12:30:00Z");
+  CHECK_EQ_INT(m->deprecated_at.unix_seconds, 1767616200);
+  CHECK_EQ_INT(m->deprecated_at.nanoseconds, 0);
+  CHECK_EQ_INT(m->retires_at.state, ANTHROPIC_SET);
+  CHECK_EQ_STR(m->retires_at.text, "2026-07-05T00:00:00.25+02:00");
+  CHECK_EQ_INT(m->retires_at.unix_seconds, 1783202400);
+  CHECK_EQ_INT(m->retires_at.nanoseconds, 250000000);
+
+  const anthropic_capabilities_t *c = &m->capabilities;
+  CHECK_EQ_INT(c->state, ANTHROPIC_SET);
+  CHECK_CAP(c->batch, true);
+  CHECK_CAP(c->citations, false);
+  CHECK_CAP(c->code_execution, true);
+  CHECK_CAP(c->image_input, false);
+  CHECK_CAP(c->pdf_input, true);
+  CHECK_CAP(c->structured_outputs, false);
+
+  CHECK_EQ_INT(c->thinking.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(c->thinking.supported, true);
+  CHECK_EQ_INT(c->thinking.types, ANTHROPIC_SET);
+  CHECK_CAP(c->thinking.adaptive, true);
+  CHECK_CAP(c->thinking.between_tools, false);
+  CHECK_CAP(c->thinking.disabled, true);
+  CHECK_CAP(c->thinking.enabled, false);
+
+  CHECK_EQ_INT(c->effort.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(c->effort.supported, true);
+  CHECK_CAP(c->effort.low, false);
+  CHECK_CAP(c->effort.medium, true);
+  CHECK_CAP(c->effort.high, false);
+  CHECK_CAP(c->effort.max, true);
+  CHECK_CAP(c->effort.xhigh, false);
+
+  CHECK_EQ_INT(c->context_management.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(c->context_management.supported, false);
+  CHECK_CAP(c->context_management.clear_thinking_20251015, true);
+  CHECK_CAP(c->context_management.clear_tool_uses_20250919, false);
+  CHECK_CAP(c->context_management.compact_20260112, true);
+
+  CHECK_EQ_INT(c->server_tools.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(c->server_tools.supported, true);
+  CHECK_CAP(c->server_tools.code_execution, false);
+  CHECK_CAP(c->server_tools.web_search, true);
+}
+
+static void check_capabilities_zero(const anthropic_capabilities_t *c) {
+  const anthropic_capability_t *caps[] = {
+      &c->batch,
+      &c->citations,
+      &c->code_execution,
+      &c->image_input,
+      &c->pdf_input,
+      &c->structured_outputs,
+      &c->thinking.adaptive,
+      &c->thinking.between_tools,
+      &c->thinking.disabled,
+      &c->thinking.enabled,
+      &c->effort.low,
+      &c->effort.medium,
+      &c->effort.high,
+      &c->effort.max,
+      &c->effort.xhigh,
+      &c->context_management.clear_thinking_20251015,
+      &c->context_management.clear_tool_uses_20250919,
+      &c->context_management.compact_20260112,
+      &c->server_tools.code_execution,
+      &c->server_tools.web_search,
+  };
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(caps); i++) {
+    if (caps[i]->state != ANTHROPIC_ABSENT || caps[i]->supported)
+      FAILF("capability entry %zu: state %d supported %d, want absent", i,
+            (int)caps[i]->state, (int)caps[i]->supported);
+  }
+  CHECK_EQ_INT(c->thinking.state, ANTHROPIC_ABSENT);
+  CHECK(!c->thinking.supported);
+  CHECK_EQ_INT(c->thinking.types, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(c->effort.state, ANTHROPIC_ABSENT);
+  CHECK(!c->effort.supported);
+  CHECK_EQ_INT(c->context_management.state, ANTHROPIC_ABSENT);
+  CHECK(!c->context_management.supported);
+  CHECK_EQ_INT(c->server_tools.state, ANTHROPIC_ABSENT);
+  CHECK(!c->server_tools.supported);
+}
+
+/* ---- anth__parse_model: valid bodies ---- */
+
+TEST(parse_model_reads_every_field_of_full_model_info) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(FULL_BODY, &root, &m);
+  check_full_model(&m);
+  CHECK(m.json == root);
+  CHECK(m.response == NULL);
+  cJSON_Delete(root);
+}
+
+/* The 24 booleans of capabilities, in a fixed order. */
+static bool capability_bool(const anthropic_capabilities_t *c, int k) {
+  switch (k) {
+  case 0:
+    return c->batch.supported;
+  case 1:
+    return c->citations.supported;
+  case 2:
+    return c->code_execution.supported;
+  case 3:
+    return c->image_input.supported;
+  case 4:
+    return c->pdf_input.supported;
+  case 5:
+    return c->structured_outputs.supported;
+  case 6:
+    return c->thinking.supported;
+  case 7:
+    return c->thinking.adaptive.supported;
+  case 8:
+    return c->thinking.between_tools.supported;
+  case 9:
+    return c->thinking.disabled.supported;
+  case 10:
+    return c->thinking.enabled.supported;
+  case 11:
+    return c->effort.supported;
+  case 12:
+    return c->effort.low.supported;
+  case 13:
+    return c->effort.medium.supported;
+  case 14:
+    return c->effort.high.supported;
+  case 15:
+    return c->effort.max.supported;
+  case 16:
+    return c->effort.xhigh.supported;
+  case 17:
+    return c->context_management.supported;
+  case 18:
+    return c->context_management.clear_thinking_20251015.supported;
+  case 19:
+    return c->context_management.clear_tool_uses_20250919.supported;
+  case 20:
+    return c->context_management.compact_20260112.supported;
+  case 21:
+    return c->server_tools.supported;
+  case 22:
+    return c->server_tools.code_execution.supported;
+  case 23:
+    return c->server_tools.web_search.supported;
+  default:
+    return false;
+  }
+}
+
+TEST(parse_model_maps_each_capability_to_its_own_field) {
+  static const char fmt[] =
+      "{" REQUIRED_FIELDS ",\"capabilities\":{"
+      "\"batch\":{\"supported\":%s},\"citations\":{\"supported\":%s},"
+      "\"code_execution\":{\"supported\":%s},"
+      "\"image_input\":{\"supported\":%s},\"pdf_input\":{\"supported\":%s},"
+      "\"structured_outputs\":{\"supported\":%s},"
+      "\"thinking\":{\"supported\":%s,\"types\":{"
+      "\"adaptive\":{\"supported\":%s},\"between_tools\":{\"supported\":%s},"
+      "\"disabled\":{\"supported\":%s},\"enabled\":{\"supported\":%s}}},"
+      "\"effort\":{\"supported\":%s,\"low\":{\"supported\":%s},"
+      "\"medium\":{\"supported\":%s},\"high\":{\"supported\":%s},"
+      "\"max\":{\"supported\":%s},\"xhigh\":{\"supported\":%s}},"
+      "\"context_management\":{\"supported\":%s,"
+      "\"clear_thinking_20251015\":{\"supported\":%s},"
+      "\"clear_tool_uses_20250919\":{\"supported\":%s},"
+      "\"compact_20260112\":{\"supported\":%s}},"
+      "\"server_tools\":{\"supported\":%s,"
+      "\"code_execution\":{\"supported\":%s},"
+      "\"web_search\":{\"supported\":%s}}}}";
+  for (int on = 0; on < 24; on++) {
+    const char *v[24];
+    for (int k = 0; k < 24; k++)
+      v[k] = k == on ? "true" : "false";
+    char body[2048];
+    int n =
+        snprintf(body, sizeof body, fmt, v[0], v[1], v[2], v[3], v[4], v[5],
+                 v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
+                 v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23]);
+    CHECK(n > 0 && (size_t)n < sizeof body);
+    cJSON *root;
+    anthropic_model_info_t m;
+    parse_model_ok(body, &root, &m);
+    int bad = -1;
+    for (int k = 0; k < 24 && bad < 0; k++)
+      if (capability_bool(&m.capabilities, k) != (k == on))
+        bad = k;
+    cJSON_Delete(root);
+    if (bad >= 0)
+      FAILF("only boolean %d set in the JSON, but boolean %d reads %s", on, bad,
+            bad == on ? "false" : "true");
+  }
+}
+
+TEST(parse_model_reads_created_at_text_and_time) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MINIMAL_BODY, &root, &m);
+  CHECK_EQ_INT(m.created_at.state, ANTHROPIC_SET);
+  CHECK_EQ_STR(m.created_at.text, "2025-05-14T00:00:00Z");
+  CHECK_EQ_INT(m.created_at.unix_seconds, 1747180800);
+  CHECK_EQ_INT(m.created_at.nanoseconds, 0);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_accepts_epoch_created_at) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok("{\"id\":\"m\",\"type\":\"model\",\"display_name\":\"M\","
+                 "\"created_at\":\"1970-01-01T00:00:00Z\"}",
+                 &root, &m);
+  CHECK_EQ_INT(m.created_at.unix_seconds, 0);
+  CHECK_EQ_STR(m.created_at.text, "1970-01-01T00:00:00Z");
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_leaves_absent_2026_fields_absent_and_zero) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MINIMAL_BODY, &root, &m);
+  CHECK_EQ_STR(m.id, "claude-test-1");
+  CHECK_EQ_STR(m.type, "model");
+  CHECK_EQ_STR(m.display_name, "Claude Test 1");
+  CHECK_EQ_INT(m.max_input_tokens.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.max_input_tokens.value, 0);
+  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.max_tokens.value, 0);
+  CHECK_EQ_INT(m.lifecycle.state, ANTHROPIC_ABSENT);
+  CHECK(m.lifecycle.value == NULL);
+  CHECK_EQ_INT(m.lifecycle_value, ANTHROPIC_LIFECYCLE_UNSET);
+  CHECK_EQ_INT(m.line.state, ANTHROPIC_ABSENT);
+  CHECK(m.line.value == NULL);
+  CHECK_EQ_INT(m.deprecated_at.state, ANTHROPIC_ABSENT);
+  CHECK(m.deprecated_at.text == NULL);
+  CHECK_EQ_INT(m.deprecated_at.unix_seconds, 0);
+  CHECK_EQ_INT(m.deprecated_at.nanoseconds, 0);
+  CHECK_EQ_INT(m.retires_at.state, ANTHROPIC_ABSENT);
+  CHECK(m.retires_at.text == NULL);
+  CHECK_EQ_INT(m.retires_at.unix_seconds, 0);
+  CHECK_EQ_INT(m.retires_at.nanoseconds, 0);
+  CHECK_EQ_INT(m.capabilities.state, ANTHROPIC_ABSENT);
+  check_capabilities_zero(&m.capabilities);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_marks_null_2026_fields_null) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"max_input_tokens\":null,\"max_tokens\":null,"
+                            "\"lifecycle\":null,\"line\":null,"
+                            "\"deprecated_at\":null,\"retires_at\":null"),
+                 &root, &m);
+  CHECK_EQ_INT(m.max_input_tokens.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.max_input_tokens.value, 0);
+  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.max_tokens.value, 0);
+  CHECK_EQ_INT(m.lifecycle.state, ANTHROPIC_NULL);
+  CHECK(m.lifecycle.value == NULL);
+  CHECK_EQ_INT(m.lifecycle_value, ANTHROPIC_LIFECYCLE_UNSET);
+  CHECK_EQ_INT(m.line.state, ANTHROPIC_NULL);
+  CHECK(m.line.value == NULL);
+  CHECK_EQ_INT(m.deprecated_at.state, ANTHROPIC_NULL);
+  CHECK(m.deprecated_at.text == NULL);
+  CHECK_EQ_INT(m.deprecated_at.unix_seconds, 0);
+  CHECK_EQ_INT(m.retires_at.state, ANTHROPIC_NULL);
+  CHECK(m.retires_at.text == NULL);
+  CHECK_EQ_INT(m.retires_at.unix_seconds, 0);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_marks_null_capabilities_null) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"capabilities\":null"), &root, &m);
+  CHECK_EQ_INT(m.capabilities.state, ANTHROPIC_NULL);
+  check_capabilities_zero(&m.capabilities);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_reads_empty_capabilities_as_all_absent) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"capabilities\":{}"), &root, &m);
+  CHECK_EQ_INT(m.capabilities.state, ANTHROPIC_SET);
+  check_capabilities_zero(&m.capabilities);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_marks_null_effort_null) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"capabilities\":{\"effort\":null,"
+                            "\"batch\":{\"supported\":true}}"),
+                 &root, &m);
+  CHECK_EQ_INT(m.capabilities.effort.state, ANTHROPIC_NULL);
+  CHECK(!m.capabilities.effort.supported);
+  CHECK_EQ_INT(m.capabilities.effort.low.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.capabilities.effort.xhigh.state, ANTHROPIC_ABSENT);
+  CHECK_CAP(m.capabilities.batch, true);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_marks_null_thinking_types_null) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"capabilities\":{\"thinking\":"
+                            "{\"supported\":true,\"types\":null}}"),
+                 &root, &m);
+  CHECK_EQ_INT(m.capabilities.thinking.state, ANTHROPIC_SET);
+  CHECK(m.capabilities.thinking.supported);
+  CHECK_EQ_INT(m.capabilities.thinking.types, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.capabilities.thinking.adaptive.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.capabilities.thinking.enabled.state, ANTHROPIC_ABSENT);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_marks_missing_thinking_types_absent) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"capabilities\":{\"thinking\":"
+                            "{\"supported\":false}}"),
+                 &root, &m);
+  CHECK_EQ_INT(m.capabilities.thinking.state, ANTHROPIC_SET);
+  CHECK(!m.capabilities.thinking.supported);
+  CHECK_EQ_INT(m.capabilities.thinking.types, ANTHROPIC_ABSENT);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_marks_null_xhigh_null) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"capabilities\":{\"effort\":{"
+                            "\"supported\":true,\"high\":{\"supported\":true},"
+                            "\"xhigh\":null}}"),
+                 &root, &m);
+  CHECK_EQ_INT(m.capabilities.effort.state, ANTHROPIC_SET);
+  CHECK(m.capabilities.effort.supported);
+  CHECK_CAP(m.capabilities.effort.high, true);
+  CHECK_EQ_INT(m.capabilities.effort.xhigh.state, ANTHROPIC_NULL);
+  CHECK(!m.capabilities.effort.xhigh.supported);
+  CHECK_EQ_INT(m.capabilities.effort.max.state, ANTHROPIC_ABSENT);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_marks_null_simple_capability_null) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"capabilities\":{\"pdf_input\":null}"), &root,
+                 &m);
+  CHECK_EQ_INT(m.capabilities.pdf_input.state, ANTHROPIC_NULL);
+  CHECK(!m.capabilities.pdf_input.supported);
+  CHECK_EQ_INT(m.capabilities.batch.state, ANTHROPIC_ABSENT);
+  cJSON_Delete(root);
+}
+
+static void check_lifecycle(const char *json_value, anthropic_lifecycle_t want,
+                            const char *want_text) {
+  char body[512];
+  snprintf(body, sizeof body, MODEL_WITH(",\"lifecycle\":%s"), json_value);
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(body, &root, &m);
+  anthropic_lifecycle_t got = m.lifecycle_value;
+  int text_ok = want_text == NULL
+                    ? m.lifecycle.value == NULL
+                    : m.lifecycle.value != NULL &&
+                          strcmp(m.lifecycle.value, want_text) == 0;
+  cJSON_Delete(root);
+  CHECK_EQ_INT(got, want);
+  CHECK(text_ok);
+}
+
+TEST(parse_model_lifecycle_active) {
+  check_lifecycle("\"active\"", ANTHROPIC_LIFECYCLE_ACTIVE, "active");
+}
+
+TEST(parse_model_lifecycle_deprecated) {
+  check_lifecycle("\"deprecated\"", ANTHROPIC_LIFECYCLE_DEPRECATED,
+                  "deprecated");
+}
+
+TEST(parse_model_lifecycle_retired) {
+  check_lifecycle("\"retired\"", ANTHROPIC_LIFECYCLE_RETIRED, "retired");
+}
+
+TEST(parse_model_lifecycle_unknown_value_is_other_with_text_kept) {
+  check_lifecycle("\"beta\"", ANTHROPIC_LIFECYCLE_OTHER, "beta");
+}
+
+TEST(parse_model_lifecycle_is_case_sensitive) {
+  check_lifecycle("\"Active\"", ANTHROPIC_LIFECYCLE_OTHER, "Active");
+}
+
+TEST(parse_model_lifecycle_null_is_unset) {
+  check_lifecycle("null", ANTHROPIC_LIFECYCLE_UNSET, NULL);
+}
+
+TEST(parse_model_keeps_unknown_line_value) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"line\":\"sonata\""), &root, &m);
+  CHECK_EQ_INT(m.line.state, ANTHROPIC_SET);
+  CHECK_EQ_STR(m.line.value, "sonata");
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_ignores_unknown_keys_but_keeps_them_in_json) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"future_field\":{\"x\":[1,2]},"
+                            "\"capabilities\":{\"teleport\":{\"supported\":"
+                            "true},\"batch\":{\"supported\":true,"
+                            "\"note\":\"n\"},\"effort\":{\"supported\":true,"
+                            "\"ultra\":{\"supported\":true}}}"),
+                 &root, &m);
+  CHECK_EQ_STR(m.id, "claude-test-1");
+  CHECK_CAP(m.capabilities.batch, true);
+  CHECK(m.capabilities.effort.supported);
+  const cJSON *future = cJSON_GetObjectItem(m.json, "future_field");
+  CHECK(cJSON_IsObject(future));
+  const cJSON *x = cJSON_GetObjectItem(future, "x");
+  CHECK(cJSON_IsArray(x));
+  CHECK_EQ_INT(cJSON_GetArraySize(x), 2);
+  const cJSON *caps = cJSON_GetObjectItem(m.json, "capabilities");
+  CHECK(cJSON_IsObject(cJSON_GetObjectItem(caps, "teleport")));
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_keeps_non_ascii_display_name_byte_exact) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(
+      "{\"id\":\"m\",\"type\":\"model\","
+      "\"display_name\":\"Cl\xc3\xa4ude \xe2\x80\x94 \xf0\x9f\xa4\x96 "
+      "\xe6\x97\xa5\xe6\x9c\xac\","
+      "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+      &root, &m);
+  CHECK_EQ_STR(m.display_name, "Cl\xc3\xa4ude \xe2\x80\x94 \xf0\x9f\xa4\x96 "
+                               "\xe6\x97\xa5\xe6\x9c\xac");
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_decodes_unicode_escapes_in_display_name_to_utf8) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok("{\"id\":\"m\",\"type\":\"model\","
+                 "\"display_name\":\"Cl\\u00e4ude \\ud83e\\udd16\","
+                 "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                 &root, &m);
+  CHECK_EQ_STR(m.display_name, "Cl\xc3\xa4ude \xf0\x9f\xa4\x96");
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_accepts_zero_and_2_pow_53_token_counts) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"max_tokens\":0,"
+                            "\"max_input_tokens\":9007199254740992"),
+                 &root, &m);
+  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m.max_tokens.value, 0);
+  CHECK_EQ_INT(m.max_input_tokens.value, 9007199254740992LL);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_accepts_integer_written_with_exponent) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"max_tokens\":6.4e4"), &root, &m);
+  CHECK_EQ_INT(m.max_tokens.value, 64000);
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_accepts_trailing_whitespace) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(" \n" MINIMAL_BODY " \r\n\t ", &root, &m);
+  CHECK_EQ_STR(m.id, "claude-test-1");
+  cJSON_Delete(root);
+}
+
+/* ---- anth__parse_model: refused bodies ---- */
+
+TEST(parse_model_refuses_numeric_id) {
+  check_model_refused("{\"id\":42,\"type\":\"model\",\"display_name\":\"M\","
+                      "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                      "id: expected a string");
+}
+
+TEST(parse_model_refuses_missing_id) {
+  check_model_refused("{\"type\":\"model\",\"display_name\":\"M\","
+                      "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                      "id");
+}
+
+TEST(parse_model_refuses_type_other_than_model) {
+  check_model_refused("{\"id\":\"m\",\"type\":\"user\",\"display_name\":\"M\","
+                      "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                      "type");
+}
+
+TEST(parse_model_refuses_missing_display_name) {
+  check_model_refused("{\"id\":\"m\",\"type\":\"model\","
+                      "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                      "display_name");
+}
+
+TEST(parse_model_refuses_null_display_name) {
+  check_model_refused("{\"id\":\"m\",\"type\":\"model\",\"display_name\":null,"
+                      "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                      "display_name");
+}
+
+TEST(parse_model_refuses_missing_created_at) {
+  check_model_refused(
+      "{\"id\":\"m\",\"type\":\"model\",\"display_name\":\"M\"}", "created_at");
+}
+
+TEST(parse_model_refuses_null_created_at) {
+  check_model_refused("{\"id\":\"m\",\"type\":\"model\",\"display_name\":\"M\","
+                      "\"created_at\":null}",
+                      "created_at");
+}
+
+TEST(parse_model_refuses_unparseable_created_at) {
+  check_model_refused("{\"id\":\"m\",\"type\":\"model\",\"display_name\":\"M\","
+                      "\"created_at\":\"yesterday\"}",
+                      "created_at");
+}
+
+TEST(parse_model_refuses_numeric_created_at) {
+  check_model_refused("{\"id\":\"m\",\"type\":\"model\",\"display_name\":\"M\","
+                      "\"created_at\":1747180800}",
+                      "created_at");
+}
+
+TEST(parse_model_refuses_string_max_tokens) {
+  check_model_refused(MODEL_WITH(",\"max_tokens\":\"100\""), "max_tokens");
+}
+
+TEST(parse_model_refuses_negative_max_tokens) {
+  check_model_refused(MODEL_WITH(",\"max_tokens\":-1"), "max_tokens");
+}
+
+TEST(parse_model_refuses_fractional_max_tokens) {
+  check_model_refused(MODEL_WITH(",\"max_tokens\":1.5"), "max_tokens");
+}
+
+TEST(parse_model_refuses_max_tokens_beyond_2_pow_53) {
+  check_model_refused(MODEL_WITH(",\"max_tokens\":1e300"), "max_tokens");
+}
+
+TEST(parse_model_refuses_boolean_max_input_tokens) {
+  check_model_refused(MODEL_WITH(",\"max_input_tokens\":true"),
+                      "max_input_tokens");
+}
+
+TEST(parse_model_refuses_numeric_lifecycle) {
+  check_model_refused(MODEL_WITH(",\"lifecycle\":3"), "lifecycle");
+}
+
+TEST(parse_model_refuses_numeric_line) {
+  check_model_refused(MODEL_WITH(",\"line\":5"), "line");
+}
+
+TEST(parse_model_refuses_unparseable_deprecated_at) {
+  check_model_refused(MODEL_WITH(",\"deprecated_at\":\"soon\""),
+                      "deprecated_at");
+}
+
+TEST(parse_model_refuses_numeric_retires_at) {
+  check_model_refused(MODEL_WITH(",\"retires_at\":0"), "retires_at");
+}
+
+TEST(parse_model_refuses_string_capabilities) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":\"yes\""), "capabilities");
+}
+
+TEST(parse_model_refuses_array_capabilities) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":[]"), "capabilities");
+}
+
+TEST(parse_model_refuses_boolean_capability_entry) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"batch\":true}"),
+                      "capabilities.batch");
+}
+
+TEST(parse_model_refuses_capability_without_supported) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"batch\":{}}"),
+                      "capabilities.batch");
+}
+
+TEST(parse_model_refuses_null_supported) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"citations\":"
+                                 "{\"supported\":null}}"),
+                      "capabilities.citations");
+}
+
+TEST(parse_model_refuses_string_supported_in_thinking_type) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"thinking\":{"
+                                 "\"supported\":true,\"types\":{\"adaptive\":"
+                                 "{\"supported\":\"no\"}}}}"),
+                      "capabilities.thinking.types.adaptive");
+}
+
+TEST(parse_model_refuses_non_object_thinking_types) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"thinking\":{"
+                                 "\"supported\":true,\"types\":[]}}"),
+                      "capabilities.thinking.types");
+}
+
+TEST(parse_model_refuses_thinking_without_supported) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"thinking\":{"
+                                 "\"types\":{}}}"),
+                      "capabilities.thinking");
+}
+
+TEST(parse_model_refuses_bad_effort_entry) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"effort\":{"
+                                 "\"supported\":true,\"xhigh\":1}}"),
+                      "capabilities.effort.xhigh");
+}
+
+TEST(parse_model_refuses_bad_context_management_entry) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"context_management\":{"
+                                 "\"supported\":true,\"compact_20260112\":"
+                                 "{\"supported\":0}}}"),
+                      "capabilities.context_management.compact_20260112");
+}
+
+TEST(parse_model_refuses_bad_server_tools_entry) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"server_tools\":{"
+                                 "\"supported\":true,\"web_search\":\"on\"}}"),
+                      "capabilities.server_tools.web_search");
+}
+
+TEST(parse_model_refuses_string_group_capability) {
+  check_model_refused(MODEL_WITH(",\"capabilities\":{\"context_management\":"
+                                 "\"on\"}"),
+                      "capabilities.context_management");
+}
+
+TEST(parse_model_refuses_truncated_json_at_every_length) {
+  static const char body[] = FULL_BODY;
+  size_t full = strlen(body);
+  for (size_t len = 0; len < full; len++) {
+    char err[ANTH_ERRMSG_MAX];
+    cJSON *root = (cJSON *)1;
+    anthropic_model_info_t m;
+    int rc = parse_model(body, len, &root, &m, err, sizeof err);
+    if (rc == 0)
+      cJSON_Delete(root);
+    if (rc != ANTHROPIC_EBADRESPONSE || root != NULL)
+      FAILF("cut at %zu bytes: rc %d, root %p", len, rc, (void *)root);
+    CHECK(err[0] != '\0');
+  }
+}
+
+TEST(parse_model_refuses_empty_body) {
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root = (cJSON *)1;
+  anthropic_model_info_t m;
+  CHECK_EQ_INT(parse_model("", 0, &root, &m, err, sizeof err),
+               ANTHROPIC_EBADRESPONSE);
+  CHECK(root == NULL);
+  CHECK_CONTAINS(err, "JSON");
+}
+
+TEST(parse_model_refuses_trailing_garbage) {
+  check_model_refused(MINIMAL_BODY "x", "JSON");
+  check_model_refused(MINIMAL_BODY " {}", "JSON");
+  check_model_refused(MINIMAL_BODY ",", "JSON");
+}
+
+TEST(parse_model_refuses_embedded_nul_after_object) {
+  static const char body[] = MINIMAL_BODY "\0{}";
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root = (cJSON *)1;
+  anthropic_model_info_t m;
+  int rc = parse_model(body, sizeof body - 1, &root, &m, err, sizeof err);
+  if (rc == 0)
+    cJSON_Delete(root);
+  CHECK_EQ_INT(rc, ANTHROPIC_EBADRESPONSE);
+  CHECK(root == NULL);
+}
+
+TEST(parse_model_refuses_array_body) {
+  check_model_refused("[" MINIMAL_BODY "]", "body");
+}
+
+TEST(parse_model_refuses_string_body) {
+  check_model_refused("\"claude-test-1\"", "body");
+}
+
+TEST(parse_model_refuses_null_body) {
+  check_model_refused("null", "body");
+}
+
+/* ---- anth__parse_page ---- */
+
+#define ITEM(id, created)                                                      \
+  "{\"id\":\"" id "\",\"type\":\"model\",\"display_name\":\"" id "\","         \
+  "\"created_at\":\"" created "\"}"
+
+#define PAGE3_BODY                                                             \
+  "{\"data\":[" ITEM("m-3", "2025-03-01T00:00:00Z") "," ITEM(                  \
+      "m-2",                                                                   \
+      "2025-02-01T00:00:00Z") "," ITEM("m-1",                                  \
+                                       "2025-01-01T00:00:00Z") "],\"has_"      \
+                                                               "more\":true,"  \
+                                                               "\"first_id\":" \
+                                                               "\"m-3\","      \
+                                                               "\"last_id\":"  \
+                                                               "\"m-1\"}"
+
+static int parse_page(const char *body, size_t len, cJSON **root,
+                      anthropic_models_page_t *page,
+                      anthropic_model_info_t **items, char *err,
+                      size_t errlen) {
+  char *copy = exact_copy(body, len);
+  err[0] = '\0';
+  int rc = anth__parse_page(copy, len, root, page, items, err, errlen);
+  free(copy);
+  return rc;
+}
+
+static void parse_page_ok(const char *body, cJSON **root,
+                          anthropic_models_page_t *page,
+                          anthropic_model_info_t **items) {
+  char err[ANTH_ERRMSG_MAX];
+  int rc = parse_page(body, strlen(body), root, page, items, err, sizeof err);
+  if (rc != 0)
+    FAILF("anth__parse_page failed: rc %d, \"%s\"", rc, err);
+}
+
+static void check_page_refused(const char *body, const char *needle) {
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root = (cJSON *)1;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items = (anthropic_model_info_t *)1;
+  int rc =
+      parse_page(body, strlen(body), &root, &page, &items, err, sizeof err);
+  if (rc == 0) {
+    anth__free(items);
+    cJSON_Delete(root);
+    FAILF("page accepted, want refused: %s", body);
+  }
+  CHECK_EQ_INT(rc, ANTHROPIC_EBADRESPONSE);
+  CHECK(root == NULL);
+  CHECK_CONTAINS(err, needle);
+}
+
+TEST(parse_page_reads_three_items_in_order) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok(PAGE3_BODY, &root, &page, &items);
+  CHECK_EQ_INT(page.count, 3);
+  CHECK(page.data == items);
+  CHECK_EQ_STR(page.data[0].id, "m-3");
+  CHECK_EQ_STR(page.data[1].id, "m-2");
+  CHECK_EQ_STR(page.data[2].id, "m-1");
+  CHECK_EQ_STR(page.data[1].display_name, "m-2");
+  CHECK_EQ_INT(page.data[0].created_at.unix_seconds, 1740787200);
+  CHECK_EQ_INT(page.data[1].created_at.unix_seconds, 1738368000);
+  CHECK_EQ_INT(page.data[2].created_at.unix_seconds, 1735689600);
+  for (size_t i = 0; i < 3; i++) {
+    CHECK(page.data[i].response == NULL);
+    CHECK(page.data[i].json ==
+          cJSON_GetArrayItem(cJSON_GetObjectItem(root, "data"), (int)i));
+  }
+  anth__free(items);
+  cJSON_Delete(root);
+}
+
+TEST(parse_page_reads_has_more_and_cursors) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok(PAGE3_BODY, &root, &page, &items);
+  CHECK(page.has_more);
+  CHECK_EQ_STR(page.first_id, "m-3");
+  CHECK_EQ_STR(page.last_id, "m-1");
+  CHECK(page.json == root);
+  CHECK(page.response == NULL);
+  anth__free(items);
+  cJSON_Delete(root);
+}
+
+TEST(parse_page_reads_has_more_false) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok(
+      "{\"data\":[" ITEM(
+          "m-1", "2025-01-01T00:00:00Z") "],\"has_more\":false,\"first_id\":"
+                                         "\"m-1\",\"last_id\":\"m-1\"}",
+      &root, &page, &items);
+  CHECK(!page.has_more);
+  CHECK_EQ_INT(page.count, 1);
+  anth__free(items);
+  cJSON_Delete(root);
+}
+
+TEST(parse_page_empty_with_null_cursors) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items = (anthropic_model_info_t *)1;
+  parse_page_ok("{\"data\":[],\"has_more\":false,\"first_id\":null,"
+                "\"last_id\":null}",
+                &root, &page, &items);
+  CHECK_EQ_INT(page.count, 0);
+  CHECK(page.data == NULL);
+  CHECK(items == NULL);
+  CHECK(!page.has_more);
+  CHECK(page.first_id == NULL);
+  CHECK(page.last_id == NULL);
+  cJSON_Delete(root);
+}
+
+TEST(parse_page_absent_cursors_are_null) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok("{\"data\":[],\"has_more\":false}", &root, &page, &items);
+  CHECK(page.first_id == NULL);
+  CHECK(page.last_id == NULL);
+  cJSON_Delete(root);
+}
+
+TEST(parse_page_ignores_unknown_keys) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok("{\"data\":[],\"has_more\":false,\"total\":7}", &root, &page,
+                &items);
+  CHECK_EQ_INT(cJSON_GetObjectItem(page.json, "total")->valueint, 7);
+  cJSON_Delete(root);
+}
+
+TEST(parse_page_refuses_missing_data) {
+  check_page_refused("{\"has_more\":false}", "data");
+}
+
+TEST(parse_page_refuses_data_not_array) {
+  check_page_refused("{\"data\":{},\"has_more\":false}", "data");
+}
+
+TEST(parse_page_refuses_null_data) {
+  check_page_refused("{\"data\":null,\"has_more\":false}", "data");
+}
+
+TEST(parse_page_refuses_missing_has_more) {
+  check_page_refused("{\"data\":[]}", "has_more");
+}
+
+TEST(parse_page_refuses_string_has_more) {
+  check_page_refused("{\"data\":[],\"has_more\":\"true\"}", "has_more");
+}
+
+TEST(parse_page_refuses_numeric_cursor) {
+  check_page_refused("{\"data\":[],\"has_more\":false,\"first_id\":1}",
+                     "first_id");
+  check_page_refused("{\"data\":[],\"has_more\":false,\"last_id\":false}",
+                     "last_id");
+}
+
+TEST(parse_page_names_index_of_bad_item) {
+  check_page_refused(
+      "{\"data\":[" ITEM(
+          "m-3",
+          "2025-03-01T00:00:00Z") ",{\"id\":\"m-2\",\"type\":\"model\","
+                                  "\"display_name\":2,"
+                                  "\"created_at\":\"2025-02-01T00:00:00Z\"}"
+                                  "," ITEM(
+                                      "m-1",
+                                      "2025-01-01T00:00:00Z") "],\"has_more\":"
+                                                              "false}",
+      "data[1].display_name");
+}
+
+TEST(parse_page_names_index_of_bad_nested_capability) {
+  check_page_refused(
+      "{\"data\":[" ITEM("m-3", "2025-03-01T00:00:00Z") "," ITEM(
+          "m-2", "2025-02-01T00:00:00Z") ",{\"id\":\"m-1\",\"type\":\"model\","
+                                         "\"display_name\":"
+                                         "\"m\",\"created_at\":\"2025-02-01T00:"
+                                         "00:00Z\","
+                                         "\"capabilities\":{\"effort\":{"
+                                         "\"supported\":true,"
+                                         "\"low\":true}}}],\"has_more\":false}",
+      "data[2].capabilities.effort.low");
+}
+
+TEST(parse_page_refuses_non_object_item) {
+  check_page_refused(
+      "{\"data\":[" ITEM(
+          "m-1", "2025-01-01T00:00:00Z") ",\"m-0\"],\"has_more\":false}",
+      "data[1]");
+}
+
+TEST(parse_page_refuses_truncated_json_at_every_length) {
+  static const char body[] = PAGE3_BODY;
+  size_t full = strlen(body);
+  for (size_t len = 0; len < full; len++) {
+    char err[ANTH_ERRMSG_MAX];
+    cJSON *root = (cJSON *)1;
+    anthropic_models_page_t page;
+    anthropic_model_info_t *items = NULL;
+    int rc = parse_page(body, len, &root, &page, &items, err, sizeof err);
+    if (rc == 0) {
+      anth__free(items);
+      cJSON_Delete(root);
+    }
+    if (rc != ANTHROPIC_EBADRESPONSE || root != NULL)
+      FAILF("cut at %zu bytes: rc %d, root %p", len, rc, (void *)root);
+  }
+}
+
+TEST(parse_page_refuses_trailing_garbage) {
+  check_page_refused("{\"data\":[],\"has_more\":false}}", "JSON");
+}
+
+TEST(parse_page_refuses_array_body) {
+  check_page_refused("[" ITEM("m-1", "2025-01-01T00:00:00Z") "]", "body");
+}
+
+TEST(parse_page_refuses_string_body) {
+  check_page_refused("\"page\"", "body");
+}
+
+/* ---- anth__parse_error_body ---- */
+
+#define SPEC_ERROR_BODY                                                        \
+  "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\","               \
+  "\"message\":\"model: nope\"},\"request_id\":\"req_011\"}"
+
+static int parse_error_body(const char *body, size_t len, cJSON **root,
+                            const char **type, const char **message,
+                            const char **request_id) {
+  char *copy = exact_copy(body, len);
+  *root = (cJSON *)1;
+  *type = *message = *request_id = "unset";
+  int rc = anth__parse_error_body(copy, len, root, type, message, request_id);
+  free(copy);
+  return rc;
+}
+
+TEST(parse_error_body_reads_spec_error) {
+  cJSON *root;
+  const char *type, *message, *rid;
+  int rc = parse_error_body(SPEC_ERROR_BODY, strlen(SPEC_ERROR_BODY), &root,
+                            &type, &message, &rid);
+  CHECK(root != NULL);
+  int ok = rc == 0 && type && strcmp(type, "not_found_error") == 0 && message &&
+           strcmp(message, "model: nope") == 0 && rid &&
+           strcmp(rid, "req_011") == 0;
+  cJSON_Delete(root);
+  CHECK(ok);
+}
+
+TEST(parse_error_body_passes_unknown_error_type_through) {
+  static const char body[] =
+      "{\"type\":\"error\",\"error\":{\"type\":\"brand_new_error\","
+      "\"message\":\"m\"}}";
+  cJSON *root;
+  const char *type, *message, *rid;
+  int rc = parse_error_body(body, strlen(body), &root, &type, &message, &rid);
+  int ok =
+      rc == 0 && type && strcmp(type, "brand_new_error") == 0 && rid == NULL;
+  cJSON_Delete(root);
+  CHECK(ok);
+}
+
+TEST(parse_error_body_leaves_wrongly_typed_fields_null) {
+  static const char body[] =
+      "{\"error\":{\"type\":1,\"message\":null},\"request_id\":[]}";
+  cJSON *root;
+  const char *type, *message, *rid;
+  int rc = parse_error_body(body, strlen(body), &root, &type, &message, &rid);
+  cJSON_Delete(root);
+  CHECK_EQ_INT(rc, 0);
+  CHECK(type == NULL);
+  CHECK(message == NULL);
+  CHECK(rid == NULL);
+}
+
+TEST(parse_error_body_refuses_html) {
+  static const char body[] =
+      "<html><body><h1>502 Bad Gateway</h1></body></html>";
+  cJSON *root;
+  const char *type, *message, *rid;
+  int rc = parse_error_body(body, strlen(body), &root, &type, &message, &rid);
+  CHECK_EQ_INT(rc, -1);
+  CHECK(root == NULL);
+  CHECK(type == NULL);
+  CHECK(message == NULL);
+  CHECK(rid == NULL);
+}
+
+TEST(parse_error_body_refuses_empty_body) {
+  cJSON *root;
+  const char *type, *message, *rid;
+  int rc = parse_error_body("", 0, &root, &type, &message, &rid);
+  CHECK_EQ_INT(rc, -1);
+  CHECK(root == NULL);
+  CHECK(type == NULL);
+  CHECK(message == NULL);
+  CHECK(rid == NULL);
+}
+
+TEST(parse_error_body_accepts_null_empty_body) {
+  cJSON *root = (cJSON *)1;
+  const char *type = "x", *message = "x", *rid = "x";
+  CHECK_EQ_INT(anth__parse_error_body(NULL, 0, &root, &type, &message, &rid),
+               -1);
+  CHECK(root == NULL);
+  CHECK(type == NULL && message == NULL && rid == NULL);
+}
+
+TEST(parse_error_body_refuses_string_error_member) {
+  static const char body[] = "{\"error\":\"x\"}";
+  cJSON *root;
+  const char *type, *message, *rid;
+  int rc = parse_error_body(body, strlen(body), &root, &type, &message, &rid);
+  cJSON_Delete(root); /* the caller always deletes whatever is left */
+  CHECK_EQ_INT(rc, -1);
+  CHECK(type == NULL);
+  CHECK(message == NULL);
+}
+
+TEST(parse_error_body_refuses_json_array) {
+  static const char body[] = "[{\"error\":{\"type\":\"x\"}}]";
+  cJSON *root;
+  const char *type, *message, *rid;
+  int rc = parse_error_body(body, strlen(body), &root, &type, &message, &rid);
+  CHECK_EQ_INT(rc, -1);
+  CHECK(root == NULL);
+  CHECK(type == NULL);
+}
+
+TEST(parse_error_body_refuses_truncated_json) {
+  static const char body[] = SPEC_ERROR_BODY;
+  for (size_t len = 0; len + 1 < sizeof body; len++) {
+    cJSON *root;
+    const char *type, *message, *rid;
+    int rc = parse_error_body(body, len, &root, &type, &message, &rid);
+    cJSON_Delete(root);
+    if (rc != -1 || type != NULL || message != NULL || rid != NULL)
+      FAILF("cut at %zu bytes: rc %d", len, rc);
+  }
+}
+
+/* ---- copies ---- */
+
+TEST(model_info_copy_outlives_original_tree) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(FULL_BODY, &root, &m);
+  anthropic_response_t resp = {200, "req_copy"};
+  m.response = &resp;
+  anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  check_full_model(copy);
+  CHECK(copy->json != NULL);
+  CHECK(copy->json != root);
+  CHECK(copy->response != NULL);
+  CHECK(copy->response != &resp);
+  CHECK_EQ_INT(copy->response->status, 200);
+  CHECK_EQ_STR(copy->response->request_id, "req_copy");
+  CHECK(copy->response->request_id != resp.request_id);
+  anthropic_model_info_free(copy);
+}
+
+TEST(model_info_copy_keeps_unknown_keys_in_json) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"future\":\"kept\""), &root, &m);
+  anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  const cJSON *f = cJSON_GetObjectItem(copy->json, "future");
+  int ok = cJSON_IsString(f) && strcmp(f->valuestring, "kept") == 0;
+  anthropic_model_info_free(copy);
+  CHECK(ok);
+}
+
+TEST(model_info_copy_without_response_has_null_response) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MINIMAL_BODY, &root, &m);
+  anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  int ok = copy->response == NULL && strcmp(copy->id, "claude-test-1") == 0;
+  anthropic_model_info_free(copy);
+  CHECK(ok);
+}
+
+TEST(model_info_copy_keeps_response_without_request_id) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MINIMAL_BODY, &root, &m);
+  anthropic_response_t resp = {203, NULL};
+  m.response = &resp;
+  anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  int ok = copy->response != NULL && copy->response->status == 203 &&
+           copy->response->request_id == NULL;
+  anthropic_model_info_free(copy);
+  CHECK(ok);
+}
+
+TEST(model_info_copy_of_page_item_stands_alone) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok(PAGE3_BODY, &root, &page, &items);
+  anthropic_model_info_t *copy = anthropic_model_info_copy(&page.data[1]);
+  anth__free(items);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  int ok = strcmp(copy->id, "m-2") == 0 &&
+           copy->created_at.unix_seconds == 1738368000 &&
+           copy->response == NULL;
+  anthropic_model_info_free(copy);
+  CHECK(ok);
+}
+
+TEST(model_info_copy_of_null_is_null) {
+  CHECK(anthropic_model_info_copy(NULL) == NULL);
+}
+
+TEST(model_info_free_accepts_null) {
+  anthropic_model_info_free(NULL);
+}
+
+TEST(models_page_copy_outlives_original_tree) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok(PAGE3_BODY, &root, &page, &items);
+  anthropic_response_t resp = {200, "req_page"};
+  page.response = &resp;
+  anthropic_models_page_t *copy = anthropic_models_page_copy(&page);
+  anth__free(items);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  CHECK_EQ_INT(copy->count, 3);
+  CHECK(copy->has_more);
+  CHECK_EQ_STR(copy->first_id, "m-3");
+  CHECK_EQ_STR(copy->last_id, "m-1");
+  CHECK_EQ_STR(copy->data[0].id, "m-3");
+  CHECK_EQ_STR(copy->data[1].id, "m-2");
+  CHECK_EQ_STR(copy->data[2].id, "m-1");
+  CHECK_EQ_STR(copy->data[2].created_at.text, "2025-01-01T00:00:00Z");
+  CHECK_EQ_INT(copy->data[2].created_at.unix_seconds, 1735689600);
+  CHECK(copy->data[0].response == NULL);
+  CHECK(copy->json != NULL);
+  CHECK(copy->response != NULL && copy->response != &resp);
+  CHECK_EQ_INT(copy->response->status, 200);
+  CHECK_EQ_STR(copy->response->request_id, "req_page");
+  anthropic_models_page_free(copy);
+}
+
+TEST(models_page_copy_of_full_item_keeps_every_field) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok("{\"data\":[" FULL_BODY "],\"has_more\":false,"
+                "\"first_id\":\"claude-test-1\",\"last_id\":null}",
+                &root, &page, &items);
+  anthropic_models_page_t *copy = anthropic_models_page_copy(&page);
+  anth__free(items);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  CHECK_EQ_INT(copy->count, 1);
+  CHECK(!copy->has_more);
+  CHECK(copy->last_id == NULL);
+  CHECK(copy->response == NULL);
+  check_full_model(&copy->data[0]);
+  anthropic_models_page_free(copy);
+}
+
+TEST(models_page_copy_of_empty_page) {
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  parse_page_ok("{\"data\":[],\"has_more\":false,\"first_id\":null,"
+                "\"last_id\":null}",
+                &root, &page, &items);
+  anthropic_models_page_t *copy = anthropic_models_page_copy(&page);
+  cJSON_Delete(root);
+  CHECK(copy != NULL);
+  int ok = copy->count == 0 && copy->data == NULL && copy->first_id == NULL &&
+           !copy->has_more;
+  anthropic_models_page_free(copy);
+  CHECK(ok);
+}
+
+TEST(models_page_copy_of_null_is_null) {
+  CHECK(anthropic_models_page_copy(NULL) == NULL);
+}
+
+TEST(models_page_free_accepts_null) {
+  anthropic_models_page_free(NULL);
+}
+
+/* ---- anth__rfc3339_parse ---- */
+
+static void check_time(const char *s, int64_t want_s, int32_t want_ns) {
+  int64_t secs = -12345;
+  int32_t ns = -1;
+  if (anth__rfc3339_parse(s, &secs, &ns) != 0)
+    FAILF("\"%s\" refused", s);
+  if (secs != want_s || ns != want_ns)
+    FAILF("\"%s\": %lld s %d ns, want %lld s %d ns", s, (long long)secs,
+          (int)ns, (long long)want_s, (int)want_ns);
+}
+
+static void check_time_refused(const char *s) {
+  int64_t secs;
+  int32_t ns;
+  if (anth__rfc3339_parse(s, &secs, &ns) == 0)
+    FAILF("\"%s\" accepted as %lld s %d ns", s, (long long)secs, (int)ns);
+}
+
+TEST(rfc3339_epoch_is_zero) {
+  check_time("1970-01-01T00:00:00Z", 0, 0);
+}
+
+TEST(rfc3339_reads_a_date) {
+  check_time("2025-05-14T00:00:00Z", 1747180800, 0);
+}
+
+TEST(rfc3339_reads_time_of_day) {
+  check_time("2026-01-05T12:30:00Z", 1767616200, 0);
+  check_time("1970-01-01T23:59:59Z", 86399, 0);
+}
+
+TEST(rfc3339_reads_half_second_fraction) {
+  check_time("1970-01-01T00:00:00.5Z", 0, 500000000);
+}
+
+TEST(rfc3339_reads_nanosecond_fraction) {
+  check_time("1970-01-01T00:00:01.000000001Z", 1, 1);
+  check_time("1970-01-01T00:00:00.123456Z", 0, 123456000);
+}
+
+TEST(rfc3339_truncates_fraction_to_9_digits) {
+  check_time("1970-01-01T00:00:00.123456789123Z", 0, 123456789);
+  check_time("1970-01-01T00:00:00.999999999999Z", 0, 999999999);
+}
+
+TEST(rfc3339_refuses_dot_without_digits) {
+  check_time_refused("1970-01-01T00:00:00.Z");
+}
+
+TEST(rfc3339_applies_positive_offset) {
+  check_time("2025-05-14T10:00:00+02:00", 1747209600, 0);
+}
+
+TEST(rfc3339_applies_negative_offset) {
+  check_time("2025-05-14T10:00:00-05:30", 1747236600, 0);
+}
+
+TEST(rfc3339_zero_offset_equals_z) {
+  check_time("2025-05-14T00:00:00+00:00", 1747180800, 0);
+  check_time("2025-05-14T00:00:00-00:00", 1747180800, 0);
+}
+
+TEST(rfc3339_offset_with_fraction) {
+  check_time("2026-07-05T00:00:00.25+02:00", 1783202400, 250000000);
+}
+
+TEST(rfc3339_offset_crossing_epoch_gives_negative) {
+  check_time("1970-01-01T00:00:00+00:30", -1800, 0);
+}
+
+TEST(rfc3339_before_epoch_keeps_positive_fraction) {
+  check_time("1969-12-31T23:59:59.75Z", -1, 750000000);
+}
+
+TEST(rfc3339_accepts_leap_day_2024) {
+  check_time("2024-02-29T00:00:00Z", 1709164800, 0);
+}
+
+TEST(rfc3339_accepts_leap_day_2000) {
+  check_time("2000-02-29T12:00:00Z", 951825600, 0);
+}
+
+TEST(rfc3339_refuses_feb_29_2023) {
+  check_time_refused("2023-02-29T00:00:00Z");
+}
+
+TEST(rfc3339_refuses_feb_29_1900) {
+  check_time_refused("1900-02-29T00:00:00Z");
+}
+
+TEST(rfc3339_refuses_month_13) {
+  check_time_refused("2025-13-01T00:00:00Z");
+}
+
+TEST(rfc3339_refuses_month_0) {
+  check_time_refused("2025-00-01T00:00:00Z");
+}
+
+TEST(rfc3339_refuses_day_0_and_day_past_month_end) {
+  check_time_refused("2025-01-00T00:00:00Z");
+  check_time_refused("2025-01-32T00:00:00Z");
+  check_time_refused("2025-04-31T00:00:00Z");
+}
+
+TEST(rfc3339_refuses_hour_24) {
+  check_time_refused("2025-05-14T24:00:00Z");
+}
+
+TEST(rfc3339_refuses_minute_60) {
+  check_time_refused("2025-05-14T10:60:00Z");
+}
+
+TEST(rfc3339_accepts_leap_second) {
+  check_time("2016-12-31T23:59:60Z", 1483228800, 0);
+}
+
+TEST(rfc3339_refuses_second_61) {
+  check_time_refused("2016-12-31T23:59:61Z");
+}
+
+TEST(rfc3339_refuses_missing_zone) {
+  check_time_refused("2025-05-14T00:00:00");
+}
+
+TEST(rfc3339_refuses_bad_offsets) {
+  check_time_refused("2025-05-14T00:00:00+0200");
+  check_time_refused("2025-05-14T00:00:00+02");
+  check_time_refused("2025-05-14T00:00:00+24:00");
+  check_time_refused("2025-05-14T00:00:00+02:60");
+}
+
+TEST(rfc3339_accepts_lowercase_t_and_z) {
+  check_time("2025-05-14t00:00:00z", 1747180800, 0);
+}
+
+TEST(rfc3339_accepts_space_separator) {
+  /* RFC 3339 section 5.6, NOTE: a space may stand for "T". */
+  check_time("2025-05-14 00:00:00Z", 1747180800, 0);
+}
+
+TEST(rfc3339_refuses_trailing_text) {
+  check_time_refused("2025-05-14T00:00:00Zx");
+  check_time_refused("2025-05-14T00:00:00Z ");
+  check_time_refused("2025-05-14T00:00:00+02:00:00");
+}
+
+TEST(rfc3339_refuses_empty_string) {
+  check_time_refused("");
+}
+
+TEST(rfc3339_refuses_date_only) {
+  check_time_refused("2025-05-14");
+}
+
+TEST(rfc3339_refuses_short_fields) {
+  check_time_refused("2025-5-14T00:00:00Z");
+  check_time_refused("2025-05-14T0:00:00Z");
+  check_time_refused("25-05-14T00:00:00Z");
+}
+
+TEST(rfc3339_refuses_other_separators) {
+  check_time_refused("2025/05/14T00:00:00Z");
+  check_time_refused("2025-05-14X00:00:00Z");
+  check_time_refused("2025-05-14T00.00.00Z");
+}
+
+TEST(rfc3339_reads_year_0001) {
+  check_time("0001-01-01T00:00:00Z", -62135596800LL, 0);
+}
+
+TEST(rfc3339_reads_year_9999) {
+  check_time("9999-12-31T23:59:59Z", 253402300799LL, 0);
+}
+
+int main(void) {
+  return RUN(
+      T(parse_model_reads_every_field_of_full_model_info),
+      T(parse_model_maps_each_capability_to_its_own_field),
+      T(parse_model_reads_created_at_text_and_time),
+      T(parse_model_accepts_epoch_created_at),
+      T(parse_model_leaves_absent_2026_fields_absent_and_zero),
+      T(parse_model_marks_null_2026_fields_null),
+      T(parse_model_marks_null_capabilities_null),
+      T(parse_model_reads_empty_capabilities_as_all_absent),
+      T(parse_model_marks_null_effort_null),
+      T(parse_model_marks_null_thinking_types_null),
+      T(parse_model_marks_missing_thinking_types_absent),
+      T(parse_model_marks_null_xhigh_null),
+      T(parse_model_marks_null_simple_capability_null),
+      T(parse_model_lifecycle_active), T(parse_model_lifecycle_deprecated),
+      T(parse_model_lifecycle_retired),
+      T(parse_model_lifecycle_unknown_value_is_other_with_text_kept),
+      T(parse_model_lifecycle_is_case_sensitive),
+      T(parse_model_lifecycle_null_is_unset),
+      T(parse_model_keeps_unknown_line_value),
+      T(parse_model_ignores_unknown_keys_but_keeps_them_in_json),
+      T(parse_model_keeps_non_ascii_display_name_byte_exact),
+      T(parse_model_decodes_unicode_escapes_in_display_name_to_utf8),
+      T(parse_model_accepts_zero_and_2_pow_53_token_counts),
+      T(parse_model_accepts_integer_written_with_exponent),
+      T(parse_model_accepts_trailing_whitespace),
+      T(parse_model_refuses_numeric_id), T(parse_model_refuses_missing_id),
+      T(parse_model_refuses_type_other_than_model),
+      T(parse_model_refuses_missing_display_name),
+      T(parse_model_refuses_null_display_name),
+      T(parse_model_refuses_missing_created_at),
+      T(parse_model_refuses_null_created_at),
+      T(parse_model_refuses_unparseable_created_at),
+      T(parse_model_refuses_numeric_created_at),
+      T(parse_model_refuses_string_max_tokens),
+      T(parse_model_refuses_negative_max_tokens),
+      T(parse_model_refuses_fractional_max_tokens),
+      T(parse_model_refuses_max_tokens_beyond_2_pow_53),
+      T(parse_model_refuses_boolean_max_input_tokens),
+      T(parse_model_refuses_numeric_lifecycle),
+      T(parse_model_refuses_numeric_line),
+      T(parse_model_refuses_unparseable_deprecated_at),
+      T(parse_model_refuses_numeric_retires_at),
+      T(parse_model_refuses_string_capabilities),
+      T(parse_model_refuses_array_capabilities),
+      T(parse_model_refuses_boolean_capability_entry),
+      T(parse_model_refuses_capability_without_supported),
+      T(parse_model_refuses_null_supported),
+      T(parse_model_refuses_string_supported_in_thinking_type),
+      T(parse_model_refuses_non_object_thinking_types),
+      T(parse_model_refuses_thinking_without_supported),
+      T(parse_model_refuses_bad_effort_entry),
+      T(parse_model_refuses_bad_context_management_entry),
+      T(parse_model_refuses_bad_server_tools_entry),
+      T(parse_model_refuses_string_group_capability),
+      T(parse_model_refuses_truncated_json_at_every_length),
+      T(parse_model_refuses_empty_body),
+      T(parse_model_refuses_trailing_garbage),
+      T(parse_model_refuses_embedded_nul_after_object),
+      T(parse_model_refuses_array_body), T(parse_model_refuses_string_body),
+      T(parse_model_refuses_null_body),
+      T(parse_page_reads_three_items_in_order),
+      T(parse_page_reads_has_more_and_cursors),
+      T(parse_page_reads_has_more_false), T(parse_page_empty_with_null_cursors),
+      T(parse_page_absent_cursors_are_null), T(parse_page_ignores_unknown_keys),
+      T(parse_page_refuses_missing_data), T(parse_page_refuses_data_not_array),
+      T(parse_page_refuses_null_data), T(parse_page_refuses_missing_has_more),
+      T(parse_page_refuses_string_has_more),
+      T(parse_page_refuses_numeric_cursor),
+      T(parse_page_names_index_of_bad_item),
+      T(parse_page_names_index_of_bad_nested_capability),
+      T(parse_page_refuses_non_object_item),
+      T(parse_page_refuses_truncated_json_at_every_length),
+      T(parse_page_refuses_trailing_garbage), T(parse_page_refuses_array_body),
+      T(parse_page_refuses_string_body), T(parse_error_body_reads_spec_error),
+      T(parse_error_body_passes_unknown_error_type_through),
+      T(parse_error_body_leaves_wrongly_typed_fields_null),
+      T(parse_error_body_refuses_html), T(parse_error_body_refuses_empty_body),
+      T(parse_error_body_accepts_null_empty_body),
+      T(parse_error_body_refuses_string_error_member),
+      T(parse_error_body_refuses_json_array),
+      T(parse_error_body_refuses_truncated_json),
+      T(model_info_copy_outlives_original_tree),
+      T(model_info_copy_keeps_unknown_keys_in_json),
+      T(model_info_copy_without_response_has_null_response),
+      T(model_info_copy_keeps_response_without_request_id),
+      T(model_info_copy_of_page_item_stands_alone),
+      T(model_info_copy_of_null_is_null), T(model_info_free_accepts_null),
+      T(models_page_copy_outlives_original_tree),
+      T(models_page_copy_of_full_item_keeps_every_field),
+      T(models_page_copy_of_empty_page), T(models_page_copy_of_null_is_null),
+      T(models_page_free_accepts_null), T(rfc3339_epoch_is_zero),
+      T(rfc3339_reads_a_date), T(rfc3339_reads_time_of_day),
+      T(rfc3339_reads_half_second_fraction),
+      T(rfc3339_reads_nanosecond_fraction),
+      T(rfc3339_truncates_fraction_to_9_digits),
+      T(rfc3339_refuses_dot_without_digits), T(rfc3339_applies_positive_offset),
+      T(rfc3339_applies_negative_offset), T(rfc3339_zero_offset_equals_z),
+      T(rfc3339_offset_with_fraction),
+      T(rfc3339_offset_crossing_epoch_gives_negative),
+      T(rfc3339_before_epoch_keeps_positive_fraction),
+      T(rfc3339_accepts_leap_day_2024), T(rfc3339_accepts_leap_day_2000),
+      T(rfc3339_refuses_feb_29_2023), T(rfc3339_refuses_feb_29_1900),
+      T(rfc3339_refuses_month_13), T(rfc3339_refuses_month_0),
+      T(rfc3339_refuses_day_0_and_day_past_month_end),
+      T(rfc3339_refuses_hour_24), T(rfc3339_refuses_minute_60),
+      T(rfc3339_accepts_leap_second), T(rfc3339_refuses_second_61),
+      T(rfc3339_refuses_missing_zone), T(rfc3339_refuses_bad_offsets),
+      T(rfc3339_accepts_lowercase_t_and_z), T(rfc3339_accepts_space_separator),
+      T(rfc3339_refuses_trailing_text), T(rfc3339_refuses_empty_string),
+      T(rfc3339_refuses_date_only), T(rfc3339_refuses_short_fields),
+      T(rfc3339_refuses_other_separators), T(rfc3339_reads_year_0001),
+      T(rfc3339_reads_year_9999));
+}

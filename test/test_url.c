@@ -1,0 +1,524 @@
+/* test_url.c - URL building: percent-encoding, model id checks, retrieve and
+ * list URLs, base URL normalisation. */
+#include "../src/internal.h"
+#include "test.h"
+
+#define BASE "https://api.anthropic.com"
+
+/* Percent-encode `n` bytes of `s` into a fresh buffer; the caller frees. */
+static char *encode_n(const char *s, size_t n) {
+  anth_buf_t b = {NULL, 0, 0};
+  CHECK_EQ_INT(anth__pct_encode(&b, s, n), 0);
+  CHECK(b.data != NULL);
+  CHECK_EQ_INT(b.len, strlen(b.data));
+  return b.data;
+}
+
+static char *encode(const char *s) {
+  return encode_n(s, strlen(s));
+}
+
+/* Check that encoding `in` gives `want`. */
+static void check_encoding(const char *in, const char *want) {
+  char *got = encode(in);
+  int same = strcmp(got, want) == 0;
+  if (!same)
+    fprintf(stderr, "  encode(\"%s\") = \"%s\", want \"%s\"\n", in, got, want);
+  anth__free(got);
+  CHECK(same);
+}
+
+/* Run anth__url_list; on success returns the URL (caller frees), on failure
+ * NULL with *rc and err set. */
+static char *list_url(const anthropic_models_list_params_t *p, int *rc,
+                      char *err, size_t errlen) {
+  anth_buf_t b = {NULL, 0, 0};
+  err[0] = '\0';
+  *rc = anth__url_list(&b, BASE, p, err, errlen);
+  if (*rc != 0) {
+    anth__buf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+static void check_list_url(const anthropic_models_list_params_t *p,
+                           const char *want) {
+  char err[ANTH_ERRMSG_MAX];
+  int rc;
+  char *got = list_url(p, &rc, err, sizeof err);
+  if (got == NULL)
+    FAILF("anth__url_list failed: rc %d, \"%s\"", rc, err);
+  int same = strcmp(got, want) == 0;
+  if (!same)
+    fprintf(stderr, "  url = \"%s\", want \"%s\"\n", got, want);
+  anth__free(got);
+  CHECK(same);
+}
+
+static void check_list_refused(const anthropic_models_list_params_t *p,
+                               const char *needle) {
+  char err[ANTH_ERRMSG_MAX];
+  int rc;
+  char *got = list_url(p, &rc, err, sizeof err);
+  anth__free(got);
+  CHECK(got == NULL);
+  CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, needle);
+}
+
+static void check_retrieve_url(const char *id, const char *want) {
+  anth_buf_t b = {NULL, 0, 0};
+  char err[ANTH_ERRMSG_MAX] = "";
+  int rc = anth__url_retrieve(&b, BASE, id, err, sizeof err);
+  if (rc != 0) {
+    anth__buf_free(&b);
+    FAILF("anth__url_retrieve(\"%s\") failed: rc %d, \"%s\"", id, rc, err);
+  }
+  int same = strcmp(b.data, want) == 0;
+  if (!same)
+    fprintf(stderr, "  url = \"%s\", want \"%s\"\n", b.data, want);
+  anth__buf_free(&b);
+  CHECK(same);
+}
+
+/* Normalise `in`; on success returns the result (the caller frees it with
+ * anth__free()), else NULL with *rc and err set. */
+static char *normalize(const char *in, int *rc, char *err, size_t errlen) {
+  char *out = (char *)1;
+  err[0] = '\0';
+  *rc = anth__base_url_normalize(in, &out, err, errlen);
+  if (*rc != 0)
+    CHECK(out == NULL);
+  return out;
+}
+
+static void check_normalized(const char *in, const char *want) {
+  char err[ANTH_ERRMSG_MAX];
+  int rc;
+  char *got = normalize(in, &rc, err, sizeof err);
+  if (got == NULL)
+    FAILF("normalize(\"%s\") failed: rc %d, \"%s\"", in, rc, err);
+  int same = strcmp(got, want) == 0;
+  if (!same)
+    fprintf(stderr, "  normalize(\"%s\") = \"%s\", want \"%s\"\n", in, got,
+            want);
+  anth__free(got);
+  CHECK(same);
+}
+
+static void check_base_refused(const char *in) {
+  char err[ANTH_ERRMSG_MAX];
+  int rc;
+  char *got = normalize(in, &rc, err, sizeof err);
+  if (got != NULL) {
+    fprintf(stderr, "  normalize(\"%s\") = \"%s\", want refused\n", in, got);
+    anth__free(got);
+    FAILF("base URL accepted");
+  }
+  CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
+  CHECK(err[0] != '\0');
+}
+
+/* ---- anth__pct_encode ---- */
+
+TEST(pct_encode_keeps_unreserved_characters) {
+  check_encoding("ABCXYZabcxyz0189-._~", "ABCXYZabcxyz0189-._~");
+}
+
+TEST(pct_encode_encodes_space) {
+  check_encoding("a b", "a%20b");
+}
+
+TEST(pct_encode_encodes_slash) {
+  check_encoding("a/b", "a%2Fb");
+}
+
+TEST(pct_encode_encodes_percent) {
+  check_encoding("100%", "100%25");
+}
+
+TEST(pct_encode_encodes_question_mark_and_hash) {
+  check_encoding("a?b#c", "a%3Fb%23c");
+}
+
+TEST(pct_encode_encodes_utf8_bytes_uppercase_hex) {
+  /* "é" is C3 A9; "€" is E2 82 AC. */
+  check_encoding("\xc3\xa9\xe2\x82\xac", "%C3%A9%E2%82%AC");
+}
+
+TEST(pct_encode_encodes_reserved_punctuation) {
+  check_encoding(":@&=+$,;!*'()[]", "%3A%40%26%3D%2B%24%2C%3B%21%2A%27%28%29"
+                                    "%5B%5D");
+}
+
+TEST(pct_encode_of_empty_input_is_empty_string) {
+  char *got = encode_n("", 0);
+  CHECK_EQ_STR(got, "");
+  anth__free(got);
+}
+
+TEST(pct_encode_appends_to_existing_buffer) {
+  anth_buf_t b = {NULL, 0, 0};
+  CHECK_EQ_INT(anth__buf_appends(&b, "x="), 0);
+  CHECK_EQ_INT(anth__pct_encode(&b, "a b", 3), 0);
+  int same = strcmp(b.data, "x=a%20b") == 0;
+  size_t len = b.len;
+  anth__buf_free(&b);
+  CHECK(same);
+  CHECK_EQ_INT(len, 7);
+}
+
+TEST(pct_encode_respects_length_argument) {
+  char *got = encode_n("ab/cd", 3);
+  CHECK_EQ_STR(got, "ab%2F");
+  anth__free(got);
+}
+
+/* ---- anth__model_id_check ---- */
+
+static int id_check(const char *id, char *err, size_t errlen) {
+  err[0] = '\0';
+  return anth__model_id_check(id, err, errlen);
+}
+
+TEST(model_id_check_refuses_null) {
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check(NULL, err, sizeof err), ANTHROPIC_EINVAL);
+  CHECK(err[0] != '\0');
+}
+
+TEST(model_id_check_refuses_empty) {
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check("", err, sizeof err), ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "empty");
+}
+
+TEST(model_id_check_refuses_dot) {
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check(".", err, sizeof err), ANTHROPIC_EINVAL);
+  CHECK(err[0] != '\0');
+}
+
+TEST(model_id_check_refuses_dot_dot) {
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check("..", err, sizeof err), ANTHROPIC_EINVAL);
+  CHECK(err[0] != '\0');
+}
+
+TEST(model_id_check_accepts_three_dots) {
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check("...", err, sizeof err), 0);
+}
+
+TEST(model_id_check_accepts_dotted_id) {
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check("a.b", err, sizeof err), 0);
+  CHECK_EQ_INT(id_check("claude-sonnet-4-20250514", err, sizeof err), 0);
+}
+
+TEST(model_id_check_refuses_control_characters) {
+  static const char *const bad[] = {"a\x01"
+                                    "b",
+                                    "a\x7f"
+                                    "b",
+                                    "a\nb", "a\tb", "\x1f"};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bad); i++) {
+    char err[ANTH_ERRMSG_MAX];
+    int rc = id_check(bad[i], err, sizeof err);
+    if (rc != ANTHROPIC_EINVAL)
+      FAILF("bad[%zu] accepted (rc %d)", i, rc);
+    CHECK_CONTAINS(err, "control character");
+  }
+}
+
+TEST(model_id_check_accepts_1024_bytes) {
+  char id[1025];
+  memset(id, 'a', 1024);
+  id[1024] = '\0';
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check(id, err, sizeof err), 0);
+}
+
+TEST(model_id_check_refuses_1025_bytes) {
+  char id[1026];
+  memset(id, 'a', 1025);
+  id[1025] = '\0';
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(id_check(id, err, sizeof err), ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "1024");
+}
+
+TEST(model_id_check_accepts_null_error_buffer) {
+  CHECK_EQ_INT(anth__model_id_check("", NULL, 0), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anth__model_id_check("ok", NULL, 0), 0);
+}
+
+/* ---- anth__url_retrieve ---- */
+
+TEST(url_retrieve_appends_encoded_id_to_base) {
+  check_retrieve_url("claude-sonnet-4-20250514",
+                     BASE "/v1/models/claude-sonnet-4-20250514");
+}
+
+TEST(url_retrieve_encodes_slash_in_id_as_one_segment) {
+  check_retrieve_url("a/b", BASE "/v1/models/a%2Fb");
+}
+
+TEST(url_retrieve_encodes_dot_dot_slash_as_one_segment) {
+  check_retrieve_url("../x", BASE "/v1/models/..%2Fx");
+}
+
+TEST(url_retrieve_encodes_space_and_query_characters) {
+  check_retrieve_url("a b?c#d", BASE "/v1/models/a%20b%3Fc%23d");
+}
+
+TEST(url_retrieve_replaces_previous_buffer_content) {
+  anth_buf_t b = {NULL, 0, 0};
+  char err[ANTH_ERRMSG_MAX];
+  CHECK_EQ_INT(anth__buf_appends(&b, "garbage"), 0);
+  int rc = anth__url_retrieve(&b, BASE, "m", err, sizeof err);
+  int same = rc == 0 && strcmp(b.data, BASE "/v1/models/m") == 0;
+  anth__buf_free(&b);
+  CHECK(same);
+}
+
+TEST(url_retrieve_refuses_dot_with_message_naming_id) {
+  anth_buf_t b = {NULL, 0, 0};
+  char err[ANTH_ERRMSG_MAX] = "";
+  int rc = anth__url_retrieve(&b, BASE, ".", err, sizeof err);
+  anth__buf_free(&b);
+  CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "\".\"");
+}
+
+TEST(url_retrieve_refuses_empty_id) {
+  anth_buf_t b = {NULL, 0, 0};
+  char err[ANTH_ERRMSG_MAX] = "";
+  int rc = anth__url_retrieve(&b, BASE, "", err, sizeof err);
+  anth__buf_free(&b);
+  CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "model_id");
+}
+
+/* ---- anth__url_list ---- */
+
+TEST(url_list_without_params_is_base_v1_models) {
+  anthropic_models_list_params_t p = {NULL, NULL, 0};
+  check_list_url(&p, BASE "/v1/models");
+}
+
+TEST(url_list_accepts_null_params) {
+  check_list_url(NULL, BASE "/v1/models");
+}
+
+TEST(url_list_adds_after_id) {
+  anthropic_models_list_params_t p = {"m1", NULL, 0};
+  check_list_url(&p, BASE "/v1/models?after_id=m1");
+}
+
+TEST(url_list_adds_before_id) {
+  anthropic_models_list_params_t p = {NULL, "m2", 0};
+  check_list_url(&p, BASE "/v1/models?before_id=m2");
+}
+
+TEST(url_list_keeps_limit_1) {
+  anthropic_models_list_params_t p = {NULL, NULL, 1};
+  check_list_url(&p, BASE "/v1/models?limit=1");
+}
+
+TEST(url_list_keeps_limit_1000) {
+  anthropic_models_list_params_t p = {NULL, NULL, 1000};
+  check_list_url(&p, BASE "/v1/models?limit=1000");
+}
+
+TEST(url_list_omits_limit_0) {
+  anthropic_models_list_params_t p = {"m1", NULL, 0};
+  check_list_url(&p, BASE "/v1/models?after_id=m1");
+}
+
+TEST(url_list_joins_cursor_and_limit_with_ampersand) {
+  anthropic_models_list_params_t p = {"m1", NULL, 5};
+  check_list_url(&p, BASE "/v1/models?after_id=m1&limit=5");
+}
+
+TEST(url_list_refuses_limit_minus_1_naming_limit) {
+  anthropic_models_list_params_t p = {NULL, NULL, -1};
+  check_list_refused(&p, "limit");
+}
+
+TEST(url_list_refuses_limit_1001_naming_limit) {
+  anthropic_models_list_params_t p = {NULL, NULL, 1001};
+  check_list_refused(&p, "limit");
+}
+
+TEST(url_list_refuses_both_cursors) {
+  anthropic_models_list_params_t p = {"a", "b", 0};
+  char err[ANTH_ERRMSG_MAX];
+  int rc;
+  char *got = list_url(&p, &rc, err, sizeof err);
+  anth__free(got);
+  CHECK(got == NULL);
+  CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "after_id");
+  CHECK_CONTAINS(err, "before_id");
+}
+
+TEST(url_list_refuses_empty_after_id) {
+  anthropic_models_list_params_t p = {"", NULL, 0};
+  check_list_refused(&p, "after_id");
+}
+
+TEST(url_list_refuses_empty_before_id) {
+  anthropic_models_list_params_t p = {NULL, "", 0};
+  check_list_refused(&p, "before_id");
+}
+
+TEST(url_list_refuses_cursor_with_control_character) {
+  anthropic_models_list_params_t p = {"a\nb", NULL, 0};
+  check_list_refused(&p, "after_id");
+}
+
+TEST(url_list_encodes_cursor_values) {
+  anthropic_models_list_params_t p = {"a b&c=d/\xc3\xa9", NULL, 0};
+  check_list_url(&p, BASE "/v1/models?after_id=a%20b%26c%3Dd%2F%C3%A9");
+}
+
+TEST(url_list_encodes_before_cursor_with_limit) {
+  anthropic_models_list_params_t p = {NULL, "x?y#z", 20};
+  check_list_url(&p, BASE "/v1/models?before_id=x%3Fy%23z&limit=20");
+}
+
+/* ---- anth__base_url_normalize ---- */
+
+TEST(base_url_kept_as_is_when_already_normal) {
+  check_normalized("https://api.anthropic.com", "https://api.anthropic.com");
+}
+
+TEST(base_url_strips_trailing_slash) {
+  check_normalized("https://api.anthropic.com/", "https://api.anthropic.com");
+}
+
+TEST(base_url_strips_several_trailing_slashes) {
+  check_normalized("http://localhost:8080///", "http://localhost:8080");
+}
+
+TEST(base_url_keeps_path_prefix) {
+  check_normalized("http://h:1/proxy/", "http://h:1/proxy");
+  check_normalized("http://h:1/a/b", "http://h:1/a/b");
+}
+
+TEST(base_url_accepts_uppercase_scheme) {
+  check_normalized("HTTPS://API.example.com/", "HTTPS://API.example.com");
+  check_normalized("Http://h", "Http://h");
+}
+
+TEST(base_url_refuses_ftp_scheme) {
+  check_base_refused("ftp://h/");
+}
+
+TEST(base_url_refuses_missing_scheme) {
+  check_base_refused("api.anthropic.com");
+}
+
+TEST(base_url_refuses_empty) {
+  check_base_refused("");
+}
+
+TEST(base_url_refuses_null) {
+  check_base_refused(NULL);
+}
+
+TEST(base_url_refuses_scheme_without_host) {
+  check_base_refused("http://");
+  check_base_refused("https://");
+}
+
+TEST(base_url_refuses_empty_host_with_path) {
+  check_base_refused("http:///x");
+}
+
+TEST(base_url_refuses_query) {
+  check_base_refused("http://h/?a=b");
+}
+
+TEST(base_url_refuses_fragment) {
+  check_base_refused("http://h/#frag");
+}
+
+TEST(base_url_refuses_space) {
+  check_base_refused("http://h /x");
+}
+
+TEST(base_url_refuses_control_characters) {
+  check_base_refused("http://h/\x01");
+  check_base_refused("http://h/\n");
+  check_base_refused("http://h\t/");
+  check_base_refused("http://h/\x7f");
+}
+
+TEST(base_url_refuses_non_ascii) {
+  check_base_refused("http://h\xc3\xa9.com");
+}
+
+TEST(base_url_error_messages_are_specific) {
+  char err[ANTH_ERRMSG_MAX];
+  int rc;
+  CHECK(normalize("", &rc, err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "empty");
+  CHECK(normalize("ftp://h", &rc, err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "http");
+  CHECK(normalize("http://", &rc, err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "host");
+  CHECK(normalize("http://h?x", &rc, err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "query");
+}
+
+int main(void) {
+  return RUN(
+      T(pct_encode_keeps_unreserved_characters), T(pct_encode_encodes_space),
+      T(pct_encode_encodes_slash), T(pct_encode_encodes_percent),
+      T(pct_encode_encodes_question_mark_and_hash),
+      T(pct_encode_encodes_utf8_bytes_uppercase_hex),
+      T(pct_encode_encodes_reserved_punctuation),
+      T(pct_encode_of_empty_input_is_empty_string),
+      T(pct_encode_appends_to_existing_buffer),
+      T(pct_encode_respects_length_argument), T(model_id_check_refuses_null),
+      T(model_id_check_refuses_empty), T(model_id_check_refuses_dot),
+      T(model_id_check_refuses_dot_dot), T(model_id_check_accepts_three_dots),
+      T(model_id_check_accepts_dotted_id),
+      T(model_id_check_refuses_control_characters),
+      T(model_id_check_accepts_1024_bytes),
+      T(model_id_check_refuses_1025_bytes),
+      T(model_id_check_accepts_null_error_buffer),
+      T(url_retrieve_appends_encoded_id_to_base),
+      T(url_retrieve_encodes_slash_in_id_as_one_segment),
+      T(url_retrieve_encodes_dot_dot_slash_as_one_segment),
+      T(url_retrieve_encodes_space_and_query_characters),
+      T(url_retrieve_replaces_previous_buffer_content),
+      T(url_retrieve_refuses_dot_with_message_naming_id),
+      T(url_retrieve_refuses_empty_id),
+      T(url_list_without_params_is_base_v1_models),
+      T(url_list_accepts_null_params), T(url_list_adds_after_id),
+      T(url_list_adds_before_id), T(url_list_keeps_limit_1),
+      T(url_list_keeps_limit_1000), T(url_list_omits_limit_0),
+      T(url_list_joins_cursor_and_limit_with_ampersand),
+      T(url_list_refuses_limit_minus_1_naming_limit),
+      T(url_list_refuses_limit_1001_naming_limit),
+      T(url_list_refuses_both_cursors), T(url_list_refuses_empty_after_id),
+      T(url_list_refuses_empty_before_id),
+      T(url_list_refuses_cursor_with_control_character),
+      T(url_list_encodes_cursor_values),
+      T(url_list_encodes_before_cursor_with_limit),
+      T(base_url_kept_as_is_when_already_normal),
+      T(base_url_strips_trailing_slash),
+      T(base_url_strips_several_trailing_slashes),
+      T(base_url_keeps_path_prefix), T(base_url_accepts_uppercase_scheme),
+      T(base_url_refuses_ftp_scheme), T(base_url_refuses_missing_scheme),
+      T(base_url_refuses_empty), T(base_url_refuses_null),
+      T(base_url_refuses_scheme_without_host),
+      T(base_url_refuses_empty_host_with_path), T(base_url_refuses_query),
+      T(base_url_refuses_fragment), T(base_url_refuses_space),
+      T(base_url_refuses_control_characters), T(base_url_refuses_non_ascii),
+      T(base_url_error_messages_are_specific));
+}
