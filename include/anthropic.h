@@ -58,9 +58,10 @@ typedef enum anthropic_errkind {
   ANTHROPIC_ETIMEDOUT = -4,   /* connect or total timeout */
   ANTHROPIC_ETLS = -5,        /* TLS handshake or certificate problem */
   ANTHROPIC_EHTTP = -6,       /* the API answered with a non-2xx status */
-  ANTHROPIC_EBADRESPONSE = -7, /* 2xx with a body that is not what the spec says */
-  ANTHROPIC_ETOOLARGE = -8,   /* response larger than the size cap */
-  ANTHROPIC_ECANCELLED = -9   /* cancelled by the caller or by client close */
+  ANTHROPIC_EBADRESPONSE =
+      -7,                   /* 2xx with a body that is not what the spec says */
+  ANTHROPIC_ETOOLARGE = -8, /* response larger than the size cap */
+  ANTHROPIC_ECANCELLED = -9 /* cancelled by the caller or by client close */
 } anthropic_errkind_t;
 
 /* A short description of an error kind, as strerror() does. Never NULL. */
@@ -112,7 +113,7 @@ typedef struct anthropic_opt_str {
 /* An RFC 3339 timestamp, kept as sent and as a time value. */
 typedef struct anthropic_time {
   anthropic_presence_t state;
-  const char *text; /* as sent, e.g. "2025-05-14T00:00:00Z" */
+  const char *text;     /* as sent, e.g. "2025-05-14T00:00:00Z" */
   int64_t unix_seconds; /* seconds since 1970-01-01T00:00:00Z (UTC) */
   int32_t nanoseconds;  /* fraction of the second, 0..999999999 */
 } anthropic_time_t;
@@ -170,15 +171,15 @@ typedef struct anthropic_capabilities {
 struct cJSON; /* from <cjson/cJSON.h>, for callers that want raw fields */
 
 typedef struct anthropic_model_info {
-  const char *id;           /* required */
-  const char *type;         /* required, always "model" */
-  const char *display_name; /* required, UTF-8 */
+  const char *id;              /* required */
+  const char *type;            /* required, always "model" */
+  const char *display_name;    /* required, UTF-8 */
   anthropic_time_t created_at; /* required (state is always SET) */
   anthropic_opt_int_t max_input_tokens;
   anthropic_opt_int_t max_tokens;
-  anthropic_opt_str_t lifecycle;          /* the string as sent */
-  anthropic_lifecycle_t lifecycle_value;  /* the same, as an enum */
-  anthropic_opt_str_t line;               /* "haiku", "sonnet", ... */
+  anthropic_opt_str_t lifecycle;         /* the string as sent */
+  anthropic_lifecycle_t lifecycle_value; /* the same, as an enum */
+  anthropic_opt_str_t line;              /* "haiku", "sonnet", ... */
   anthropic_time_t deprecated_at;
   anthropic_time_t retires_at;
   anthropic_capabilities_t capabilities;
@@ -260,16 +261,18 @@ typedef struct anthropic_client_options {
  * closed. On failure returns ANTHROPIC_EINVAL (a bad option or environment
  * variable; see `errbuf`) or ANTHROPIC_ENOMEM, and leaves *out NULL.
  * `errbuf` (may be NULL) receives a message of up to `errbuf_len` bytes. */
-ANTHROPIC_EXTERN int anthropic_client_init(uv_loop_t *loop,
-                                           anthropic_client_t **out,
-                                           const anthropic_client_options_t *opts,
-                                           char *errbuf, size_t errbuf_len);
+ANTHROPIC_EXTERN int
+anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
+                      const anthropic_client_options_t *opts, char *errbuf,
+                      size_t errbuf_len);
 
 /* The caller's pointer, for close callbacks and the like. */
 ANTHROPIC_EXTERN void anthropic_client_set_data(anthropic_client_t *client,
                                                 void *data);
-ANTHROPIC_EXTERN void *anthropic_client_get_data(const anthropic_client_t *client);
-ANTHROPIC_EXTERN uv_loop_t *anthropic_client_loop(const anthropic_client_t *client);
+ANTHROPIC_EXTERN void *
+anthropic_client_get_data(const anthropic_client_t *client);
+ANTHROPIC_EXTERN uv_loop_t *
+anthropic_client_loop(const anthropic_client_t *client);
 
 /* The reason the last call on this client returned NULL or an error: a kind
  * and a message. Valid until the next call on the client. */

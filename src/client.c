@@ -16,8 +16,8 @@ void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
   anth__errf(c->last_msg, sizeof c->last_msg, "%s", msg);
   c->last_response.status = 0;
   c->last_response.request_id = NULL;
-  anthropic_error_t e = {kind, 0, NULL, c->last_msg, NULL, 0,
-                         &c->last_response};
+  anthropic_error_t e = {
+      kind, 0, NULL, c->last_msg, NULL, 0, &c->last_response};
   c->last_error = e;
 }
 
@@ -101,8 +101,8 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
     return ANTHROPIC_ENOMEM;
   c->headers->next = c->headers_base;
 
-  c->max_body = o->max_response_bytes ? o->max_response_bytes
-                                      : ANTH_DEFAULT_MAX_BODY;
+  c->max_body =
+      o->max_response_bytes ? o->max_response_bytes : ANTH_DEFAULT_MAX_BODY;
   c->log_cb = o->log_cb;
   c->log_data = o->log_data;
   return 0;

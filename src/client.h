@@ -74,8 +74,8 @@ struct anthropic_client {
   anthropic_response_t last_response;
   char last_msg[ANTH_ERRMSG_MAX];
 
-  bool closing;    /* anthropic_client_close() was called */
-  bool torn_down;  /* curl is gone; waiting for handles to close */
+  bool closing;   /* anthropic_client_close() was called */
+  bool torn_down; /* curl is gone; waiting for handles to close */
   int open_handles;
   anthropic_close_cb close_cb;
 };

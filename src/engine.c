@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#define container_of(ptr, type, member)                                       \
+#define container_of(ptr, type, member)                                        \
   ((type *)((char *)(ptr)-offsetof(type, member)))
 
 static void on_handle_closed(anthropic_client_t *c) {

@@ -32,7 +32,9 @@ const char *anthropic_err_name(int kind) {
   return "unknown";
 }
 
-const char *anthropic_version(void) { return ANTHROPIC_VERSION_STRING; }
+const char *anthropic_version(void) {
+  return ANTHROPIC_VERSION_STRING;
+}
 
 anthropic_errkind_t anth__errkind_from_curl(CURLcode code) {
   switch (code) {
@@ -73,19 +75,33 @@ anthropic_errkind_t anth__errkind_from_curl(CURLcode code) {
 
 const char *anth__http_reason(long status) {
   switch (status) {
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 408: return "Request Timeout";
-  case 409: return "Conflict";
-  case 413: return "Payload Too Large";
-  case 429: return "Too Many Requests";
-  case 500: return "Internal Server Error";
-  case 502: return "Bad Gateway";
-  case 503: return "Service Unavailable";
-  case 504: return "Gateway Timeout";
-  case 529: return "Overloaded";
-  default: return status >= 500 ? "Server Error" : "Client Error";
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 408:
+    return "Request Timeout";
+  case 409:
+    return "Conflict";
+  case 413:
+    return "Payload Too Large";
+  case 429:
+    return "Too Many Requests";
+  case 500:
+    return "Internal Server Error";
+  case 502:
+    return "Bad Gateway";
+  case 503:
+    return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
+  case 529:
+    return "Overloaded";
+  default:
+    return status >= 500 ? "Server Error" : "Client Error";
   }
 }

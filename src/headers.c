@@ -27,8 +27,9 @@ int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
   while (n < len && is_tchar((unsigned char)line[n]))
     n++;
   if (n == 0 || n >= len || line[n] != ':') {
-    anth__errf(err, errlen, "header \"%.*s\" is not of the form "
-                            "\"Name: value\"",
+    anth__errf(err, errlen,
+               "header \"%.*s\" is not of the form "
+               "\"Name: value\"",
                (int)(len > 64 ? 64 : len), line);
     return ANTHROPIC_EINVAL;
   }
@@ -68,7 +69,9 @@ typedef struct header_set {
   size_t count;
 } header_set_t;
 
-static size_t name_len(const char *line) { return strcspn(line, ":;"); }
+static size_t name_len(const char *line) {
+  return strcspn(line, ":;");
+}
 
 static int set_put(header_set_t *s, anth_buf_t *line, char *err,
                    size_t errlen) {
@@ -135,8 +138,8 @@ static int put_custom_env(header_set_t *s, anth_buf_t *tmp, const char *text,
       if (rc == 0)
         rc = set_put(s, tmp, sub, sizeof sub);
       if (rc != 0) {
-        anth__errf(err, errlen, "ANTHROPIC_CUSTOM_HEADERS line %d: %s",
-                   lineno, sub);
+        anth__errf(err, errlen, "ANTHROPIC_CUSTOM_HEADERS line %d: %s", lineno,
+                   sub);
         return rc;
       }
     }
@@ -155,10 +158,10 @@ int anth__headers_build(const anth_header_config_t *cfg,
 
   if ((rc = put_builtin(&set, &tmp, "x-api-key", "", cfg->api_key, err,
                         errlen)) != 0 ||
-      (rc = put_builtin(&set, &tmp, "authorization", "Bearer ",
-                        cfg->auth_token, err, errlen)) != 0 ||
-      (rc = put_builtin(&set, &tmp, "anthropic-version", "", cfg->version,
+      (rc = put_builtin(&set, &tmp, "authorization", "Bearer ", cfg->auth_token,
                         err, errlen)) != 0 ||
+      (rc = put_builtin(&set, &tmp, "anthropic-version", "", cfg->version, err,
+                        errlen)) != 0 ||
       (rc = put_builtin(&set, &tmp, "accept", "", "application/json", err,
                         errlen)) != 0 ||
       (rc = put_builtin(&set, &tmp, "user-agent", "", cfg->user_agent, err,

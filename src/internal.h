@@ -51,11 +51,11 @@ int anth__pct_encode(anth_buf_t *out, const char *s, size_t n);
 
 /* ---- headers.c: pure header validation and list building. ---- */
 typedef struct anth_header_config {
-  const char *api_key;     /* NULL or "" : not sent */
-  const char *auth_token;  /* NULL or "" : not sent */
-  const char *version;     /* anthropic-version */
+  const char *api_key;    /* NULL or "" : not sent */
+  const char *auth_token; /* NULL or "" : not sent */
+  const char *version;    /* anthropic-version */
   const char *user_agent;
-  const char *custom_env;  /* ANTHROPIC_CUSTOM_HEADERS text, or NULL */
+  const char *custom_env;   /* ANTHROPIC_CUSTOM_HEADERS text, or NULL */
   const char *const *extra; /* "Name: value" lines */
   size_t extra_count;
 } anth_header_config_t;

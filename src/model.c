@@ -13,8 +13,7 @@ typedef struct ctx {
 } ctx_t;
 
 static int fail(const ctx_t *c, const char *field, const char *expected) {
-  anth__errf(c->err, c->errlen, "%s%s: expected %s", c->where, field,
-             expected);
+  anth__errf(c->err, c->errlen, "%s%s: expected %s", c->where, field, expected);
   return ANTHROPIC_EBADRESPONSE;
 }
 
@@ -23,8 +22,9 @@ static const cJSON *get(const cJSON *obj, const char *key) {
 }
 
 static anthropic_presence_t presence(const cJSON *v) {
-  return v == NULL ? ANTHROPIC_ABSENT
-                   : cJSON_IsNull(v) ? ANTHROPIC_NULL : ANTHROPIC_SET;
+  return v == NULL         ? ANTHROPIC_ABSENT
+         : cJSON_IsNull(v) ? ANTHROPIC_NULL
+                           : ANTHROPIC_SET;
 }
 
 static int req_string(const ctx_t *c, const cJSON *obj, const char *key,
@@ -126,11 +126,11 @@ static int capabilities(const ctx_t *parent, const cJSON *obj,
   anth__errf(where, sizeof where, "%scapabilities.", parent->where);
   ctx_t c = {where, parent->err, parent->errlen};
   int rc;
-  static const char *const simple[] = {"batch",       "citations",
+  static const char *const simple[] = {"batch",          "citations",
                                        "code_execution", "image_input",
-                                       "pdf_input",   "structured_outputs"};
+                                       "pdf_input",      "structured_outputs"};
   anthropic_capability_t *const simple_out[] = {
-      &caps->batch,     &caps->citations, &caps->code_execution,
+      &caps->batch,       &caps->citations, &caps->code_execution,
       &caps->image_input, &caps->pdf_input, &caps->structured_outputs};
   for (size_t i = 0; i < ANTH_ARRAY_SIZE(simple); i++)
     if ((rc = capability(&c, v, simple[i], simple_out[i])) != 0)
@@ -227,8 +227,8 @@ int anth__model_from_json(const cJSON *obj, anthropic_model_info_t *m,
     if (n == 0)
       anth__errf(err, errlen, "body: expected a ModelInfo object");
     else
-      anth__errf(err, errlen, "%.*s: expected a ModelInfo object",
-                 (int)(n - 1), c.where);
+      anth__errf(err, errlen, "%.*s: expected a ModelInfo object", (int)(n - 1),
+                 c.where);
     return ANTHROPIC_EBADRESPONSE;
   }
   if ((rc = req_string(&c, obj, "id", &m->id)) != 0 ||
@@ -348,8 +348,7 @@ int anth__page_from_json(const cJSON *root, anthropic_models_page_t *page,
 
 int anth__parse_page(const char *body, size_t len, cJSON **root,
                      anthropic_models_page_t *page,
-                     anthropic_model_info_t **items, char *err,
-                     size_t errlen) {
+                     anthropic_model_info_t **items, char *err, size_t errlen) {
   *root = anth__json_parse(body, len);
   if (*root == NULL) {
     anth__errf(err, errlen, "body is not valid JSON (%zu bytes)", len);

@@ -8,7 +8,8 @@
 #include <strings.h>
 
 #define ANTH_POOL_MAX 1024
-#define ANTH_KEEP_BODY_CAP ((size_t)64 * 1024) /* larger buffers are not pooled */
+#define ANTH_KEEP_BODY_CAP                                                     \
+  ((size_t)64 * 1024) /* larger buffers are not pooled */
 
 /* ---- capture ---- */
 
@@ -61,8 +62,8 @@ static void req_destroy(anthropic_req_t *r) {
 static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   CURL *e = r->easy;
   CURLcode rc = CURLE_OK;
-#define SET(opt, val)                                                         \
-  if (rc == CURLE_OK)                                                         \
+#define SET(opt, val)                                                          \
+  if (rc == CURLE_OK)                                                          \
   rc = curl_easy_setopt(e, opt, val)
   SET(CURLOPT_PRIVATE, (void *)r);
   SET(CURLOPT_NOSIGNAL, 1L); /* no sigaction() calls per request */
@@ -149,9 +150,8 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
                           long status, const char *type, const char *message,
                           const char *request_id) {
   anthropic_response_t resp = {status, request_id};
-  anthropic_error_t err = {kind,    status,      type,
-                           message, request_id, r->attempts,
-                           &resp};
+  anthropic_error_t err = {kind,       status,      type, message,
+                           request_id, r->attempts, &resp};
   if (err.message == NULL)
     err.message = anthropic_strerror(kind);
   r->state = REQ_CALLBACK;
@@ -216,8 +216,8 @@ static void finish_success(anthropic_req_t *r, long status,
   } else {
     anthropic_models_page_t page;
     anthropic_model_info_t *items = NULL;
-    rc = anth__parse_page(r->body.data, r->body.len, &root, &page, &items,
-                          msg, sizeof msg);
+    rc = anth__parse_page(r->body.data, r->body.len, &root, &page, &items, msg,
+                          sizeof msg);
     if (rc == 0) {
       page.response = &resp;
       r->state = REQ_CALLBACK;
@@ -254,8 +254,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
     deliver_error(r, ANTHROPIC_ENOMEM, status, NULL, NULL, rid);
   } else if (code != CURLE_OK) {
     deliver_error(r, anth__errkind_from_curl(code), status, NULL,
-                  r->curl_err[0] ? r->curl_err : curl_easy_strerror(code),
-                  rid);
+                  r->curl_err[0] ? r->curl_err : curl_easy_strerror(code), rid);
   } else if (expected >= 0 && (curl_off_t)r->body.len != expected) {
     /* curl 7.88 can report an aborted HTTP/2 stream as complete: never
      * trust a body shorter (or longer) than its Content-Length. */
@@ -374,8 +373,8 @@ anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
     anth__set_last_error(c, ANTHROPIC_EINVAL, "params.reserved must be 0");
     return NULL;
   }
-  int rc = anth__url_retrieve(&c->scratch, c->base_url, model_id, msg,
-                              sizeof msg);
+  int rc =
+      anth__url_retrieve(&c->scratch, c->base_url, model_id, msg, sizeof msg);
   if (rc != 0) {
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
     return NULL;

@@ -8,11 +8,12 @@
 
 static int is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-         c == '~';
+         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-static int is_ctl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+static int is_ctl(unsigned char c) {
+  return c < 0x20 || c == 0x7f;
+}
 
 int anth__pct_encode(anth_buf_t *out, const char *s, size_t n) {
   static const char hex[] = "0123456789ABCDEF";
@@ -54,10 +55,11 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)url[i];
     if (is_ctl(c) || c == ' ' || c == '"' || c == '<' || c == '>' ||
-        c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' ||
-        c == '}' || c >= 0x80) {
-      anth__errf(err, errlen, "base URL has a character not allowed in a "
-                              "URL at offset %zu",
+        c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' ||
+        c >= 0x80) {
+      anth__errf(err, errlen,
+                 "base URL has a character not allowed in a "
+                 "URL at offset %zu",
                  i);
       return ANTHROPIC_EINVAL;
     }
@@ -93,8 +95,8 @@ static int check_value(const char *what, const char *v, char *err,
   }
   for (size_t i = 0; i < n; i++) {
     if (is_ctl((unsigned char)v[i])) {
-      anth__errf(err, errlen, "%s has a control character at offset %zu",
-                 what, i);
+      anth__errf(err, errlen, "%s has a control character at offset %zu", what,
+                 i);
       return ANTHROPIC_EINVAL;
     }
   }
@@ -172,8 +174,7 @@ int anth__url_list(anth_buf_t *out, const char *base,
     goto nomem;
   if (p->after_id != NULL && add_query(out, &first, "after_id", p->after_id))
     goto nomem;
-  if (p->before_id != NULL &&
-      add_query(out, &first, "before_id", p->before_id))
+  if (p->before_id != NULL && add_query(out, &first, "before_id", p->before_id))
     goto nomem;
   if (p->limit > 0) {
     anth__errf(limit, sizeof limit, "%d", p->limit);

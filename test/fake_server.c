@@ -1,8 +1,8 @@
 /* fake_server.c - see fake_server.h. */
 #include "fake_server.h"
 
-#include <curl/curl.h>
 #include <cjson/cJSON.h>
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +89,8 @@ static char *request(const fake_server_t *s, const char *path,
   CURL *e = curl_easy_init();
   if (e == NULL)
     return NULL;
-  struct curl_slist *h = curl_slist_append(NULL, "content-type: application/json");
+  struct curl_slist *h =
+      curl_slist_append(NULL, "content-type: application/json");
   curl_easy_setopt(e, CURLOPT_URL, url);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);

@@ -8,7 +8,7 @@
 
 typedef struct fake_server {
   pid_t pid;
-  int stdin_fd; /* closing it makes the server exit */
+  int stdin_fd;  /* closing it makes the server exit */
   char url[128]; /* "http://127.0.0.1:PORT" */
 } fake_server_t;
 

@@ -20,40 +20,40 @@ extern const char *test__name;
 
 #define TEST(name) static void name(void)
 
-#define FAILF(...)                                                            \
-  do {                                                                        \
-    fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__);                         \
-    fprintf(stderr, __VA_ARGS__);                                             \
-    fputc('\n', stderr);                                                      \
-    longjmp(test__jmp, 1);                                                    \
+#define FAILF(...)                                                             \
+  do {                                                                         \
+    fprintf(stderr, "  %s:%d: ", __FILE__, __LINE__);                          \
+    fprintf(stderr, __VA_ARGS__);                                              \
+    fputc('\n', stderr);                                                       \
+    longjmp(test__jmp, 1);                                                     \
   } while (0)
 
-#define CHECK(cond)                                                           \
-  do {                                                                        \
-    if (!(cond))                                                              \
-      FAILF("check failed: %s", #cond);                                       \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond))                                                               \
+      FAILF("check failed: %s", #cond);                                        \
   } while (0)
 
-#define CHECK_EQ_INT(a, b)                                                    \
-  do {                                                                        \
-    long long a_ = (long long)(a), b_ = (long long)(b);                       \
-    if (a_ != b_)                                                             \
-      FAILF("%s == %s: %lld != %lld", #a, #b, a_, b_);                        \
+#define CHECK_EQ_INT(a, b)                                                     \
+  do {                                                                         \
+    long long a_ = (long long)(a), b_ = (long long)(b);                        \
+    if (a_ != b_)                                                              \
+      FAILF("%s == %s: %lld != %lld", #a, #b, a_, b_);                         \
   } while (0)
 
-#define CHECK_EQ_STR(a, b)                                                    \
-  do {                                                                        \
-    const char *a_ = (a), *b_ = (b);                                          \
-    if (a_ == NULL || b_ == NULL ? a_ != b_ : strcmp(a_, b_) != 0)            \
-      FAILF("%s == %s: \"%s\" != \"%s\"", #a, #b, a_ ? a_ : "(null)",         \
-            b_ ? b_ : "(null)");                                              \
+#define CHECK_EQ_STR(a, b)                                                     \
+  do {                                                                         \
+    const char *a_ = (a), *b_ = (b);                                           \
+    if (a_ == NULL || b_ == NULL ? a_ != b_ : strcmp(a_, b_) != 0)             \
+      FAILF("%s == %s: \"%s\" != \"%s\"", #a, #b, a_ ? a_ : "(null)",          \
+            b_ ? b_ : "(null)");                                               \
   } while (0)
 
-#define CHECK_CONTAINS(hay, needle)                                           \
-  do {                                                                        \
-    const char *h_ = (hay), *n_ = (needle);                                   \
-    if (h_ == NULL || strstr(h_, n_) == NULL)                                 \
-      FAILF("%s contains \"%s\": got \"%s\"", #hay, n_, h_ ? h_ : "(null)");  \
+#define CHECK_CONTAINS(hay, needle)                                            \
+  do {                                                                         \
+    const char *h_ = (hay), *n_ = (needle);                                    \
+    if (h_ == NULL || strstr(h_, n_) == NULL)                                  \
+      FAILF("%s contains \"%s\": got \"%s\"", #hay, n_, h_ ? h_ : "(null)");   \
   } while (0)
 
 typedef struct test_case {
@@ -63,9 +63,10 @@ typedef struct test_case {
 
 int test__run(const test_case_t *cases, size_t n);
 
-#define T(fn) {#fn, fn}
-#define RUN(...)                                                              \
-  test__run((const test_case_t[]){__VA_ARGS__},                               \
+#define T(fn)                                                                  \
+  { #fn, fn }
+#define RUN(...)                                                               \
+  test__run((const test_case_t[]){__VA_ARGS__},                                \
             sizeof((const test_case_t[]){__VA_ARGS__}) / sizeof(test_case_t))
 
 /* Run the loop until nothing is left, then require it to close cleanly:

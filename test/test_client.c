@@ -150,7 +150,8 @@ static cJSON *requests(void) {
 }
 
 static const char *req_header(const cJSON *req, const char *name) {
-  const cJSON *h = cJSON_GetObjectItem(cJSON_GetObjectItem(req, "headers"), name);
+  const cJSON *h =
+      cJSON_GetObjectItem(cJSON_GetObjectItem(req, "headers"), name);
   return cJSON_IsString(h) ? h->valuestring : NULL;
 }
 
@@ -198,8 +199,8 @@ TEST(retrieve_by_alias_resolves_to_the_canonical_id) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
-                                  on_model, &o) != NULL);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
+                                  &o) != NULL);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_STR(o.model->id, "claude-sonnet-4-20250514");
@@ -245,8 +246,8 @@ TEST(wrong_api_key_is_a_401_authentication_error) {
   anthropic_client_options_t opts = {0};
   opts.api_key = "wrong-key";
   setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
-                                  on_model, &o) != NULL);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
+                                  &o) != NULL);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(o.status, 401);
@@ -260,8 +261,8 @@ TEST(auth_token_is_sent_as_a_bearer_token) {
   opts.api_key = "";
   opts.auth_token = "fake-token";
   setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
-                                  on_model, &o) != NULL);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
+                                  &o) != NULL);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   cJSON *reqs = requests();
@@ -391,9 +392,9 @@ TEST(list_sends_limit_and_cursors_in_the_query) {
   cJSON *reqs = requests();
   CHECK_EQ_INT(cJSON_GetArraySize(reqs), 2);
   const cJSON *q0 = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "query");
-  CHECK_EQ_STR(cJSON_GetArrayItem(cJSON_GetObjectItem(q0, "after_id"), 0)
-                   ->valuestring,
-               "claude-sonnet-4-20250514");
+  CHECK_EQ_STR(
+      cJSON_GetArrayItem(cJSON_GetObjectItem(q0, "after_id"), 0)->valuestring,
+      "claude-sonnet-4-20250514");
   CHECK_EQ_STR(
       cJSON_GetArrayItem(cJSON_GetObjectItem(q0, "limit"), 0)->valuestring,
       "3");
@@ -554,8 +555,8 @@ TEST(cancel_ends_one_request_and_leaves_the_others) {
   fixture_t f;
   outcome_t a = {0}, b = {0};
   setup(&f);
-  anthropic_req_t *ra =
-      anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model, &a);
+  anthropic_req_t *ra = anthropic_models_retrieve(f.client, "claude-opus-4-1",
+                                                  NULL, on_model, &a);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
                                   &b) != NULL);
   anthropic_req_cancel(ra);
@@ -574,8 +575,8 @@ TEST(cancel_of_a_hanging_request_ends_it) {
   outcome_t a = {0};
   setup(&f);
   add_faults("[{\"action\":\"hang\"}]");
-  anthropic_req_t *r =
-      anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model, &a);
+  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
+                                                 NULL, on_model, &a);
   /* Let it reach the server, then cancel mid-request. */
   for (int i = 0; i < 200 && fake_request_count(&srv) < 1; i++) {
     uv_run(&f.loop, UV_RUN_NOWAIT);
@@ -663,9 +664,10 @@ TEST(cancel_from_inside_another_callback_is_safe) {
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
                                   on_cancel_other, &p) != NULL);
-  add_faults("[{\"action\":\"delay\",\"delay_ms\":300,\"match\":\"opus-4-0\"}]");
-  p.other =
-      anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model, &b);
+  add_faults(
+      "[{\"action\":\"delay\",\"delay_ms\":300,\"match\":\"opus-4-0\"}]");
+  p.other = anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL,
+                                      on_model, &b);
   teardown(&f);
   CHECK_EQ_INT(p.calls, 1);
   CHECK_EQ_INT(b.calls, 1);

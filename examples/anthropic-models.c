@@ -1,0 +1,975 @@
+/*
+ * anthropic-models - list and look up Anthropic models from the shell.
+ *
+ *   anthropic-models [--base-url URL] [--api-key KEY] [--json | --table]
+ *                    [--verbose] COMMAND
+ *     list [--limit N] [--after-id ID | --before-id ID]
+ *     get ID_OR_ALIAS...
+ *
+ * A small, complete user of the library: one uv loop, one client, every
+ * request started at once, results kept past their callbacks, then printed
+ * in a stable order once the loop is done. The client is closed from the
+ * last callback, so the loop ends by itself and must then close cleanly.
+ *
+ * Exit status: 0 when every request succeeded, 1 when any failed (or the
+ * client could not be set up from the environment), 2 on a usage error.
+ */
+#define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth */
+
+#include <inttypes.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <cjson/cJSON.h>
+#include <uv.h>
+
+#include "anthropic.h"
+
+#define PROG "anthropic-models"
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, PROCEED = -1 };
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Command line                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef enum { FMT_AUTO, FMT_JSON, FMT_TABLE } out_format_t;
+typedef enum { CMD_LIST, CMD_GET } command_t;
+
+typedef struct options {
+  const char *base_url; /* NULL: let the library read the environment */
+  const char *api_key;  /* NULL: likewise */
+  out_format_t format;
+  bool verbose;
+  command_t command;
+  /* list */
+  int limit; /* 0: the server's default */
+  const char *after_id, *before_id;
+  /* get: pointers into argv, in argument order */
+  const char **ids;
+  size_t ids_count;
+} options_t;
+
+static const char usage_text[] =
+    "usage: " PROG " [--base-url URL] [--api-key KEY] [--json | --table]\n"
+    "                        [--verbose] COMMAND\n"
+    "\n"
+    "commands:\n"
+    "  list [--limit N] [--after-id ID | --before-id ID]\n"
+    "                  print one page of models, newest first (N: 1..1000)\n"
+    "  get ID_OR_ALIAS...\n"
+    "                  look models up, all at once; printed in argument order\n"
+    "\n"
+    "options (before COMMAND; --opt VALUE and --opt=VALUE both work):\n"
+    "  --base-url URL  API base URL (default: $ANTHROPIC_BASE_URL, else\n"
+    "                  https://api.anthropic.com)\n"
+    "  --api-key KEY   API key (default: $ANTHROPIC_API_KEY)\n"
+    "  --json          one JSON object per line (default when stdout is not\n"
+    "                  a terminal)\n"
+    "  --table         aligned columns (default on a terminal)\n"
+    "  --verbose       log the configuration and each request to stderr\n"
+    "  -h, --help      show this help\n"
+    "  --version       show the version\n"
+    "\n"
+    "exit status: 0 all requests succeeded, 1 some failed, 2 usage error\n";
+
+/* Print a one-line usage error to stderr; returns the usage exit status. */
+static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static int usage_error(const char *fmt, ...) {
+  va_list ap;
+  fputs(PROG ": ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputs(" (try --help)\n", stderr);
+  return EXIT_USAGE;
+}
+
+/* The length of an option's name, without any "=value" (so that a value,
+ * possibly a key, is never echoed back in an error message). */
+static int opt_name_len(const char *arg) {
+  return (int)strcspn(arg, "=");
+}
+
+/* Is `arg` the option `name`, alone or as "name=value"? When it is, sets
+ * *inline_val to the text after '=' or to NULL. */
+static bool opt_is(const char *arg, const char *name, const char **inline_val) {
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0)
+    return false;
+  if (arg[n] == '\0') {
+    *inline_val = NULL;
+    return true;
+  }
+  if (arg[n] == '=') {
+    *inline_val = arg + n + 1;
+    return true;
+  }
+  return false;
+}
+
+/* The value of an option matched at argv[*i]: the inline one, else the
+ * next argument (consumed). False when there is none. */
+static bool opt_value(int argc, char **argv, int *i, const char *inline_val,
+                      const char **out) {
+  if (inline_val != NULL) {
+    *out = inline_val;
+    return true;
+  }
+  if (*i + 1 >= argc)
+    return false;
+  *out = argv[++*i];
+  return true;
+}
+
+static bool is_global_option(const char *arg) {
+  static const char *const names[] = {"--base-url", "--api-key", "--json",
+                                      "--table",    "--verbose", "--version"};
+  const char *v;
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+    if (opt_is(arg, names[k], &v))
+      return true;
+  return false;
+}
+
+/* --limit: a plain decimal integer in 1..1000. */
+static bool parse_limit(const char *s, int *out) {
+  long v = 0;
+  if (*s == '\0' || strlen(s) > 4)
+    return false;
+  for (const char *p = s; *p != '\0'; p++) {
+    if (*p < '0' || *p > '9')
+      return false;
+    v = v * 10 + (*p - '0');
+  }
+  if (v < 1 || v > 1000)
+    return false;
+  *out = (int)v;
+  return true;
+}
+
+/* Options and arguments that come after COMMAND that are not its own. */
+static int bad_command_arg(const char *cmd, const char *arg) {
+  if (is_global_option(arg))
+    return usage_error("option '%.*s' must come before the command",
+                       opt_name_len(arg), arg);
+  if (arg[0] == '-' && arg[1] != '\0')
+    return usage_error("unknown option '%.*s' for '%s'", opt_name_len(arg), arg,
+                       cmd);
+  return usage_error("unexpected argument '%s' for '%s'", arg, cmd);
+}
+
+static int parse_list_args(int argc, char **argv, int i, options_t *o) {
+  for (; i < argc; i++) {
+    const char *a = argv[i], *v, *val;
+    if (strcmp(a, "-h") == 0 || opt_is(a, "--help", &v)) {
+      fputs(usage_text, stdout);
+      return EXIT_OK;
+    }
+    if (opt_is(a, "--limit", &v)) {
+      if (!opt_value(argc, argv, &i, v, &val))
+        return usage_error("option '--limit' needs a value");
+      if (!parse_limit(val, &o->limit))
+        return usage_error(
+            "--limit must be an integer from 1 to 1000, not '%s'", val);
+    } else if (opt_is(a, "--after-id", &v)) {
+      if (!opt_value(argc, argv, &i, v, &o->after_id))
+        return usage_error("option '--after-id' needs a value");
+    } else if (opt_is(a, "--before-id", &v)) {
+      if (!opt_value(argc, argv, &i, v, &o->before_id))
+        return usage_error("option '--before-id' needs a value");
+    } else {
+      return bad_command_arg("list", a);
+    }
+  }
+  if (o->after_id != NULL && o->before_id != NULL)
+    return usage_error("--after-id and --before-id cannot be used together");
+  return PROCEED;
+}
+
+/* get's arguments are ids; "--" ends options so an id may start with '-'. */
+static int parse_get_args(int argc, char **argv, int i, options_t *o) {
+  bool options_done = false;
+  o->ids = malloc((size_t)argc * sizeof *o->ids);
+  if (o->ids == NULL) {
+    fputs(PROG ": out of memory\n", stderr);
+    return EXIT_FAILED;
+  }
+  for (; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (!options_done && a[0] == '-' && a[1] != '\0') {
+      if (strcmp(a, "--") == 0) {
+        options_done = true;
+        continue;
+      }
+      if (strcmp(a, "-h") == 0 || opt_is(a, "--help", &v)) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+      }
+      return bad_command_arg("get", a);
+    }
+    o->ids[o->ids_count++] = a;
+  }
+  if (o->ids_count == 0)
+    return usage_error("'get' needs at least one model id or alias");
+  return PROCEED;
+}
+
+/* Fills *o. Returns PROCEED, or the exit status when the program is done
+ * (help, version, usage error). */
+static int parse_args(int argc, char **argv, options_t *o) {
+  int i;
+  memset(o, 0, sizeof *o);
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    }
+    if (a[0] != '-' || a[1] == '\0')
+      break; /* the command */
+    if (strcmp(a, "-h") == 0 || opt_is(a, "--help", &v)) {
+      fputs(usage_text, stdout);
+      return EXIT_OK;
+    } else if (opt_is(a, "--version", &v)) {
+      printf(PROG " %s (libanthropic %s, libuv %s)\n", ANTHROPIC_VERSION_STRING,
+             anthropic_version(), uv_version_string());
+      return EXIT_OK;
+    } else if (opt_is(a, "--base-url", &v)) {
+      if (!opt_value(argc, argv, &i, v, &o->base_url))
+        return usage_error("option '--base-url' needs a value");
+    } else if (opt_is(a, "--api-key", &v)) {
+      if (!opt_value(argc, argv, &i, v, &o->api_key))
+        return usage_error("option '--api-key' needs a value");
+    } else if (opt_is(a, "--json", &v) && v == NULL) {
+      o->format = FMT_JSON; /* the last of --json/--table wins */
+    } else if (opt_is(a, "--table", &v) && v == NULL) {
+      o->format = FMT_TABLE;
+    } else if (opt_is(a, "--verbose", &v) && v == NULL) {
+      o->verbose = true;
+    } else if (is_global_option(a)) {
+      return usage_error("option '%.*s' takes no value", opt_name_len(a), a);
+    } else {
+      return usage_error("unknown option '%.*s'", opt_name_len(a), a);
+    }
+  }
+  if (i >= argc)
+    return usage_error("missing command (list or get)");
+  if (strcmp(argv[i], "list") == 0) {
+    o->command = CMD_LIST;
+    return parse_list_args(argc, argv, i + 1, o);
+  }
+  if (strcmp(argv[i], "get") == 0) {
+    o->command = CMD_GET;
+    return parse_get_args(argc, argv, i + 1, o);
+  }
+  return usage_error("unknown command '%s'", argv[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+/* ------------------------------------------------------------------ */
+
+/* An error kept past its callback. Strings are owned; NULL type or
+ * request_id mean none; a NULL message means "use strerror(kind)". */
+typedef struct item_error {
+  int kind;
+  long status;
+  char *type, *message, *request_id;
+} item_error_t;
+
+typedef struct app app_t;
+
+/* One request: a `get` argument, or the single `list` page. */
+typedef struct item {
+  app_t *app;
+  const char *input; /* the argument, or "list" */
+  bool failed;       /* then `err` is set */
+  item_error_t err;
+  anthropic_model_info_t *model; /* get: the kept result */
+  anthropic_models_page_t *page; /* list: the kept page */
+} item_t;
+
+struct app {
+  uv_loop_t loop;
+  anthropic_client_t *client; /* NULL once closed */
+  item_t *items;
+  size_t count;
+  size_t pending; /* requests whose callback has not run yet */
+};
+
+static char *dup_or_null(const char *s, bool *ok) {
+  char *d;
+  if (s == NULL)
+    return NULL;
+  if ((d = strdup(s)) == NULL)
+    *ok = false;
+  return d;
+}
+
+static void item_error_free(item_error_t *e) {
+  free(e->type);
+  free(e->message);
+  free(e->request_id);
+  memset(e, 0, sizeof *e);
+}
+
+/* Record a failure with no details (out of memory, or no error given). */
+static void item_fail_kind(item_t *it, int kind) {
+  item_error_free(&it->err);
+  it->failed = true;
+  it->err.kind = kind;
+}
+
+/* Record `err`, copying its strings: it is only valid in the callback. */
+static void item_fail(item_t *it, const anthropic_error_t *err) {
+  bool ok = true;
+  if (err == NULL) {
+    item_fail_kind(it, ANTHROPIC_EINVAL);
+    return;
+  }
+  item_error_free(&it->err);
+  it->failed = true;
+  it->err.kind = err->kind;
+  it->err.status = err->status;
+  it->err.type = dup_or_null(err->type, &ok);
+  it->err.message = dup_or_null(err->message, &ok);
+  it->err.request_id = dup_or_null(err->request_id, &ok);
+  if (!ok)
+    item_fail_kind(it, ANTHROPIC_ENOMEM);
+}
+
+static void on_client_closed(anthropic_client_t *client) {
+  app_t *app = anthropic_client_get_data(client);
+  app->client = NULL;
+}
+
+static void close_client(app_t *app) {
+  if (app->client != NULL)
+    anthropic_client_close(app->client, on_client_closed);
+}
+
+/* Called as each request ends; the last one closes the client, which lets
+ * the loop run out. */
+static void request_done(app_t *app) {
+  if (--app->pending == 0)
+    close_client(app);
+}
+
+static void on_model(const anthropic_error_t *err,
+                     const anthropic_model_info_t *model, void *data) {
+  item_t *it = data;
+  if (err != NULL)
+    item_fail(it, err);
+  else if ((it->model = anthropic_model_info_copy(model)) == NULL)
+    item_fail_kind(it, ANTHROPIC_ENOMEM);
+  request_done(it->app);
+}
+
+static void on_page(const anthropic_error_t *err,
+                    const anthropic_models_page_t *page, void *data) {
+  item_t *it = data;
+  if (err != NULL)
+    item_fail(it, err);
+  else if ((it->page = anthropic_models_page_copy(page)) == NULL)
+    item_fail_kind(it, ANTHROPIC_ENOMEM);
+  request_done(it->app);
+}
+
+/* Start every request at once. One refused synchronously (bad id, ...) is
+ * a failed item; the others go on. */
+static void start_requests(app_t *app, const options_t *o) {
+  for (size_t k = 0; k < app->count; k++) {
+    item_t *it = &app->items[k];
+    anthropic_req_t *req;
+    it->app = app;
+    if (o->command == CMD_GET) {
+      it->input = o->ids[k];
+      req =
+          anthropic_models_retrieve(app->client, it->input, NULL, on_model, it);
+    } else {
+      anthropic_models_list_params_t params = {o->after_id, o->before_id,
+                                               o->limit};
+      it->input = "list";
+      req = anthropic_models_list(app->client, &params, on_page, it);
+    }
+    if (req == NULL)
+      item_fail(it, anthropic_client_last_error(app->client));
+    else
+      app->pending++;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON output                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Add `item` under `key`; false (and `item` freed) when either failed. */
+static bool add(cJSON *obj, const char *key, cJSON *item) {
+  if (item == NULL)
+    return false;
+  if (!cJSON_AddItemToObject(obj, key, item)) {
+    cJSON_Delete(item);
+    return false;
+  }
+  return true;
+}
+
+/* Return `obj` when every add into it went well, else free it. */
+static cJSON *built(cJSON *obj, bool ok) {
+  if (!ok) {
+    cJSON_Delete(obj);
+    return NULL;
+  }
+  return obj;
+}
+
+static cJSON *json_str(const char *s) {
+  return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *json_opt_str(const anthropic_opt_str_t *v) {
+  return json_str(v->state == ANTHROPIC_SET ? v->value : NULL);
+}
+
+static cJSON *json_time(const anthropic_time_t *t) {
+  return json_str(t->state == ANTHROPIC_SET ? t->text : NULL);
+}
+
+/* Integers go out as raw text: exact even beyond a double's 53 bits. */
+static cJSON *json_opt_int(const anthropic_opt_int_t *v) {
+  char buf[32];
+  if (v->state != ANTHROPIC_SET)
+    return cJSON_CreateNull();
+  snprintf(buf, sizeof buf, "%" PRId64, v->value);
+  return cJSON_CreateRaw(buf);
+}
+
+/* {"supported": b}, the start of every capability object. */
+static cJSON *json_supported(bool supported) {
+  cJSON *o = cJSON_CreateObject();
+  if (o == NULL)
+    return NULL;
+  return built(o, add(o, "supported", cJSON_CreateBool(supported)));
+}
+
+static cJSON *json_cap(const anthropic_capability_t *c) {
+  if (c->state != ANTHROPIC_SET)
+    return cJSON_CreateNull();
+  return json_supported(c->supported);
+}
+
+static cJSON *json_thinking(const anthropic_thinking_capability_t *c) {
+  cJSON *o, *types;
+  if (c->state != ANTHROPIC_SET)
+    return cJSON_CreateNull();
+  if ((o = json_supported(c->supported)) == NULL)
+    return NULL;
+  if (c->types != ANTHROPIC_SET)
+    return built(o, add(o, "types", cJSON_CreateNull()));
+  if ((types = cJSON_CreateObject()) == NULL)
+    return built(o, false);
+  types = built(types,
+                add(types, "adaptive", json_cap(&c->adaptive)) &&
+                    add(types, "between_tools", json_cap(&c->between_tools)) &&
+                    add(types, "disabled", json_cap(&c->disabled)) &&
+                    add(types, "enabled", json_cap(&c->enabled)));
+  return built(o, add(o, "types", types));
+}
+
+static cJSON *json_effort(const anthropic_effort_capability_t *c) {
+  cJSON *o;
+  if (c->state != ANTHROPIC_SET)
+    return cJSON_CreateNull();
+  if ((o = json_supported(c->supported)) == NULL)
+    return NULL;
+  return built(o, add(o, "low", json_cap(&c->low)) &&
+                      add(o, "medium", json_cap(&c->medium)) &&
+                      add(o, "high", json_cap(&c->high)) &&
+                      add(o, "max", json_cap(&c->max)) &&
+                      add(o, "xhigh", json_cap(&c->xhigh)));
+}
+
+static cJSON *
+json_context_management(const anthropic_context_management_capability_t *c) {
+  cJSON *o;
+  if (c->state != ANTHROPIC_SET)
+    return cJSON_CreateNull();
+  if ((o = json_supported(c->supported)) == NULL)
+    return NULL;
+  return built(o,
+               add(o, "clear_thinking_20251015",
+                   json_cap(&c->clear_thinking_20251015)) &&
+                   add(o, "clear_tool_uses_20250919",
+                       json_cap(&c->clear_tool_uses_20250919)) &&
+                   add(o, "compact_20260112", json_cap(&c->compact_20260112)));
+}
+
+static cJSON *json_server_tools(const anthropic_server_tools_capability_t *c) {
+  cJSON *o;
+  if (c->state != ANTHROPIC_SET)
+    return cJSON_CreateNull();
+  if ((o = json_supported(c->supported)) == NULL)
+    return NULL;
+  return built(o, add(o, "code_execution", json_cap(&c->code_execution)) &&
+                      add(o, "web_search", json_cap(&c->web_search)));
+}
+
+static cJSON *json_capabilities(const anthropic_capabilities_t *c) {
+  cJSON *o;
+  if (c->state != ANTHROPIC_SET)
+    return cJSON_CreateNull();
+  if ((o = cJSON_CreateObject()) == NULL)
+    return NULL;
+  return built(
+      o, add(o, "batch", json_cap(&c->batch)) &&
+             add(o, "citations", json_cap(&c->citations)) &&
+             add(o, "code_execution", json_cap(&c->code_execution)) &&
+             add(o, "image_input", json_cap(&c->image_input)) &&
+             add(o, "pdf_input", json_cap(&c->pdf_input)) &&
+             add(o, "structured_outputs", json_cap(&c->structured_outputs)) &&
+             add(o, "thinking", json_thinking(&c->thinking)) &&
+             add(o, "effort", json_effort(&c->effort)) &&
+             add(o, "context_management",
+                 json_context_management(&c->context_management)) &&
+             add(o, "server_tools", json_server_tools(&c->server_tools)));
+}
+
+/* A model, rebuilt from the parsed fields in the schema's order. */
+static cJSON *json_model(const anthropic_model_info_t *m) {
+  cJSON *o = cJSON_CreateObject();
+  if (o == NULL)
+    return NULL;
+  return built(
+      o, add(o, "id", json_str(m->id)) && add(o, "type", json_str(m->type)) &&
+             add(o, "display_name", json_str(m->display_name)) &&
+             add(o, "created_at", json_time(&m->created_at)) &&
+             add(o, "max_input_tokens", json_opt_int(&m->max_input_tokens)) &&
+             add(o, "max_tokens", json_opt_int(&m->max_tokens)) &&
+             add(o, "lifecycle", json_opt_str(&m->lifecycle)) &&
+             add(o, "line", json_opt_str(&m->line)) &&
+             add(o, "deprecated_at", json_time(&m->deprecated_at)) &&
+             add(o, "retires_at", json_time(&m->retires_at)) &&
+             add(o, "capabilities", json_capabilities(&m->capabilities)));
+}
+
+static const char *error_message(const item_error_t *e) {
+  return e->message != NULL ? e->message : anthropic_strerror(e->kind);
+}
+
+static cJSON *json_failure(const item_t *it) {
+  const item_error_t *e = &it->err;
+  cJSON *o = cJSON_CreateObject(), *eo;
+  if (o == NULL)
+    return NULL;
+  if ((eo = cJSON_CreateObject()) == NULL)
+    return built(o, false);
+  eo = built(eo, add(eo, "kind", json_str(anthropic_err_name(e->kind))) &&
+                     add(eo, "status", cJSON_CreateNumber((double)e->status)) &&
+                     add(eo, "type", json_str(e->type)) &&
+                     add(eo, "message", json_str(error_message(e))) &&
+                     add(eo, "request_id", json_str(e->request_id)));
+  return built(o, add(o, "input", json_str(it->input)) && add(o, "error", eo));
+}
+
+/* Print `obj` as one line and free it; false when out of memory. */
+static bool print_json_line(cJSON *obj) {
+  char *s;
+  if (obj == NULL)
+    return false;
+  s = cJSON_PrintUnformatted(obj);
+  cJSON_Delete(obj);
+  if (s == NULL)
+    return false;
+  fputs(s, stdout);
+  fputc('\n', stdout);
+  cJSON_free(s);
+  return true;
+}
+
+static bool print_json(const app_t *app) {
+  for (size_t k = 0; k < app->count; k++) {
+    const item_t *it = &app->items[k];
+    if (it->failed) {
+      if (!print_json_line(json_failure(it)))
+        return false;
+    } else if (it->model != NULL) {
+      if (!print_json_line(json_model(it->model)))
+        return false;
+    } else if (it->page != NULL) {
+      for (size_t j = 0; j < it->page->count; j++)
+        if (!print_json_line(json_model(&it->page->data[j])))
+          return false;
+    }
+  }
+  return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Table output                                                        */
+/* ------------------------------------------------------------------ */
+
+enum {
+  COL_ID,
+  COL_NAME,
+  COL_CREATED,
+  COL_LIFECYCLE,
+  COL_MAX_IN,
+  COL_MAX_OUT,
+  NCOLS
+};
+
+static const char *const col_titles[NCOLS] = {
+    "ID", "DISPLAY NAME", "CREATED", "LIFECYCLE", "MAX IN", "MAX OUT"};
+
+/* Columns of numbers are right-aligned. */
+static bool col_right(int col) {
+  return col == COL_MAX_IN || col == COL_MAX_OUT;
+}
+
+/* Terminal columns `s` takes, as sanitized by put_sanitized(): one per
+ * control character (printed as one replacement), the byte length when the
+ * text is not valid in the locale's encoding. */
+static size_t display_width(const char *s) {
+  size_t len = strlen(s), width = 0, off = 0;
+  mbstate_t st;
+  memset(&st, 0, sizeof st);
+  while (off < len) {
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, s + off, len - off, &st);
+    int w;
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+      return len;
+    w = wcwidth(wc);
+    width += w < 0 ? 1 : (size_t)w;
+    off += n;
+  }
+  return width;
+}
+
+/* Print `s` with control characters (C0, DEL, C1 in UTF-8) replaced, so a
+ * server's text cannot drive the terminal; whitespace becomes a space. */
+static void put_sanitized(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    if (*p == '\t' || *p == '\n' || *p == '\r')
+      fputc(' ', stdout);
+    else if (*p < 0x20 || *p == 0x7f)
+      fputc('?', stdout);
+    else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+      fputc('?', stdout);
+      p++;
+    } else
+      fputc(*p, stdout);
+  }
+}
+
+static void put_spaces(size_t n) {
+  while (n-- > 0)
+    fputc(' ', stdout);
+}
+
+/* The text of one cell; `buf` holds it when it is built. */
+static const char *model_cell(const anthropic_model_info_t *m, int col,
+                              char *buf, size_t len) {
+  const anthropic_opt_int_t *num = NULL;
+  const char *t;
+  switch (col) {
+  case COL_ID:
+    return m->id != NULL ? m->id : "-";
+  case COL_NAME:
+    return m->display_name != NULL ? m->display_name : "-";
+  case COL_CREATED:
+    t = m->created_at.state == ANTHROPIC_SET ? m->created_at.text : NULL;
+    if (t == NULL)
+      return "-";
+    if (strlen(t) < 10)
+      return t;
+    snprintf(buf, len, "%.10s", t); /* RFC 3339 starts with YYYY-MM-DD */
+    return buf;
+  case COL_LIFECYCLE:
+    return m->lifecycle.state == ANTHROPIC_SET && m->lifecycle.value != NULL
+               ? m->lifecycle.value
+               : "-";
+  case COL_MAX_IN:
+    num = &m->max_input_tokens;
+    break;
+  default:
+    num = &m->max_tokens;
+    break;
+  }
+  if (num->state != ANTHROPIC_SET)
+    return "-";
+  snprintf(buf, len, "%" PRId64, num->value);
+  return buf;
+}
+
+static void print_cell(const char *text, size_t width, int col) {
+  size_t pad = width - display_width(text);
+  if (col > 0)
+    fputs("  ", stdout);
+  if (col_right(col))
+    put_spaces(pad);
+  put_sanitized(text);
+  if (!col_right(col) && col < NCOLS - 1)
+    put_spaces(pad);
+}
+
+/* One row of models, or the header when `m` is NULL. */
+static void print_model_row(const anthropic_model_info_t *m,
+                            const size_t *widths) {
+  char buf[32];
+  for (int col = 0; col < NCOLS; col++)
+    print_cell(m != NULL ? model_cell(m, col, buf, sizeof buf)
+                         : col_titles[col],
+               widths[col], col);
+  fputc('\n', stdout);
+}
+
+/* An empty argument would leave the ID cell blank: show it quoted. */
+static const char *table_input(const item_t *it) {
+  return it->input[0] != '\0' ? it->input : "\"\"";
+}
+
+static void print_error_row(const item_t *it, const size_t *widths) {
+  print_cell(table_input(it), widths[COL_ID], COL_ID);
+  printf("  error: %s %ld ", anthropic_err_name(it->err.kind), it->err.status);
+  put_sanitized(error_message(&it->err));
+  fputc('\n', stdout);
+}
+
+static void widen(size_t *widths, const anthropic_model_info_t *m) {
+  char buf[32];
+  for (int col = 0; col < NCOLS; col++) {
+    size_t w = display_width(model_cell(m, col, buf, sizeof buf));
+    if (w > widths[col])
+      widths[col] = w;
+  }
+}
+
+static void print_table(const app_t *app) {
+  size_t widths[NCOLS];
+  for (int col = 0; col < NCOLS; col++)
+    widths[col] = strlen(col_titles[col]);
+  for (size_t k = 0; k < app->count; k++) {
+    const item_t *it = &app->items[k];
+    if (it->failed) {
+      size_t w = display_width(table_input(it));
+      if (w > widths[COL_ID])
+        widths[COL_ID] = w;
+    } else if (it->model != NULL) {
+      widen(widths, it->model);
+    } else if (it->page != NULL) {
+      for (size_t j = 0; j < it->page->count; j++)
+        widen(widths, &it->page->data[j]);
+    }
+  }
+  print_model_row(NULL, widths);
+  for (size_t k = 0; k < app->count; k++) {
+    const item_t *it = &app->items[k];
+    if (it->failed)
+      print_error_row(it, widths);
+    else if (it->model != NULL)
+      print_model_row(it->model, widths);
+    else if (it->page != NULL)
+      for (size_t j = 0; j < it->page->count; j++)
+        print_model_row(&it->page->data[j], widths);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup, run, teardown                                                */
+/* ------------------------------------------------------------------ */
+
+static void on_log(void *log_data, const char *line) {
+  size_t len = strlen(line);
+  (void)log_data;
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    len--;
+  fprintf(stderr, PROG ": %.*s\n", (int)len, line);
+}
+
+/* --verbose: where requests go and which key, never the key itself. */
+static void print_config(const options_t *o) {
+  const char *url = o->base_url, *key = o->api_key;
+  char shown[64];
+  size_t len;
+  if (url == NULL && (url = getenv("ANTHROPIC_BASE_URL")) == NULL)
+    url = "https://api.anthropic.com";
+  if (key == NULL)
+    key = getenv("ANTHROPIC_API_KEY");
+  len = key != NULL ? strlen(key) : 0;
+  if (key == NULL || len == 0)
+    snprintf(shown, sizeof shown, "%s", key == NULL ? "(none)" : "(not sent)");
+  else if (len >= 20) /* long enough that 10 shown chars leave most hidden */
+    snprintf(shown, sizeof shown, "%.6s\xe2\x80\xa6%s", key, key + len - 4);
+  else
+    snprintf(shown, sizeof shown, "***");
+  fprintf(stderr, PROG ": base URL %s, API key %s\n", url, shown);
+}
+
+/* After an EINVAL from init: was a command-line value at fault? Tries the
+ * flag values alone, with the environment ignored. */
+static bool flags_at_fault(uv_loop_t *loop, const options_t *o) {
+  anthropic_client_options_t co;
+  anthropic_client_t *probe = NULL;
+  if (o->base_url == NULL && o->api_key == NULL)
+    return false;
+  memset(&co, 0, sizeof co);
+  co.flags = ANTHROPIC_CLIENT_NO_ENV;
+  co.base_url = o->base_url;
+  co.api_key = o->api_key;
+  if (anthropic_client_init(loop, &probe, &co, NULL, 0) == ANTHROPIC_EINVAL)
+    return true;
+  if (probe != NULL) {
+    anthropic_client_close(probe, NULL);
+    uv_run(loop, UV_RUN_DEFAULT);
+  }
+  return false;
+}
+
+/* Returns PROCEED with app->client set, or the exit status. */
+static int init_client(app_t *app, const options_t *o) {
+  anthropic_client_options_t co;
+  char errbuf[512] = "";
+  int rc;
+  memset(&co, 0, sizeof co);
+  co.base_url = o->base_url;
+  co.api_key = o->api_key;
+  if (o->verbose)
+    co.log_cb = on_log;
+  rc = anthropic_client_init(&app->loop, &app->client, &co, errbuf,
+                             sizeof errbuf);
+  if (rc == 0) {
+    anthropic_client_set_data(app->client, app);
+    return PROCEED;
+  }
+  app->client = NULL;
+  if (errbuf[0] == '\0')
+    snprintf(errbuf, sizeof errbuf, "%s", anthropic_strerror(rc));
+  if (rc == ANTHROPIC_EINVAL && flags_at_fault(&app->loop, o))
+    return usage_error("%s", errbuf);
+  fprintf(stderr, PROG ": %s\n", errbuf);
+  return EXIT_FAILED;
+}
+
+static void free_items(app_t *app) {
+  if (app->items == NULL)
+    return;
+  for (size_t k = 0; k < app->count; k++) {
+    item_t *it = &app->items[k];
+    item_error_free(&it->err);
+    if (it->model != NULL)
+      anthropic_model_info_free(it->model);
+    if (it->page != NULL)
+      anthropic_models_page_free(it->page);
+  }
+  free(app->items);
+  app->items = NULL;
+}
+
+static void print_page_info(const app_t *app) {
+  const anthropic_models_page_t *p = app->items[0].page;
+  if (p == NULL)
+    return;
+  fprintf(stderr, PROG ": page of %zu, has_more %s, first_id %s, last_id %s\n",
+          p->count, p->has_more ? "true" : "false",
+          p->first_id != NULL ? p->first_id : "null",
+          p->last_id != NULL ? p->last_id : "null");
+}
+
+/* Print every result in order; the exit status. */
+static int report(const app_t *app, const options_t *o) {
+  int status = EXIT_OK;
+  if (o->format == FMT_TABLE)
+    print_table(app);
+  else if (!print_json(app)) {
+    fputs(PROG ": out of memory\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (o->verbose && o->command == CMD_LIST)
+    print_page_info(app);
+  for (size_t k = 0; k < app->count; k++)
+    if (app->items[k].failed)
+      status = EXIT_FAILED;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fputs(PROG ": error writing to stdout\n", stderr);
+    status = EXIT_FAILED;
+  }
+  return status;
+}
+
+static void on_walk(uv_handle_t *handle, void *arg) {
+  (void)arg;
+  fprintf(stderr, PROG ":   still open: %s handle\n",
+          uv_handle_type_name(handle->type));
+}
+
+/* Close the loop; anything left open is a bug worth showing. */
+static void close_loop(uv_loop_t *loop) {
+  int rc = uv_loop_close(loop);
+  if (rc != 0) {
+    fprintf(stderr, PROG ": uv_loop_close: %s\n", uv_strerror(rc));
+    uv_walk(loop, on_walk, NULL);
+  }
+}
+
+static int run(const options_t *o) {
+  app_t app;
+  int rc;
+  memset(&app, 0, sizeof app);
+  if ((rc = uv_loop_init(&app.loop)) != 0) {
+    fprintf(stderr, PROG ": uv_loop_init: %s\n", uv_strerror(rc));
+    return EXIT_FAILED;
+  }
+  if (o->verbose)
+    print_config(o);
+  rc = init_client(&app, o);
+  if (rc == PROCEED) {
+    app.count = o->command == CMD_GET ? o->ids_count : 1;
+    app.items = calloc(app.count, sizeof *app.items);
+    if (app.items == NULL) {
+      fputs(PROG ": out of memory\n", stderr);
+      rc = EXIT_FAILED;
+      app.count = 0;
+    } else {
+      start_requests(&app, o);
+    }
+    if (app.pending == 0) /* nothing in flight: no callback will close it */
+      close_client(&app);
+    uv_run(&app.loop, UV_RUN_DEFAULT);
+    if (app.client != NULL)
+      fputs(PROG ": the loop stopped before the client closed\n", stderr);
+    if (app.items != NULL)
+      rc = report(&app, o);
+    free_items(&app);
+  }
+  close_loop(&app.loop);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  options_t o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc == PROCEED) {
+    /* Display widths follow the user's locale; numbers stay in "C". */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    if (o.format == FMT_AUTO)
+      o.format = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
+    rc = run(&o);
+  }
+  free(o.ids);
+  return rc;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install what is missing, build, and run the CLI demo: against the real
+# API when ANTHROPIC_API_KEY is set, otherwise against the fake Models API
+# started here on a free loopback port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+build=build
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" -Dbuildtype=release
+fi
+meson compile -C "$build"
+cli="$build/examples/anthropic-models"
+
+args=()
+server_pid=
+if [ -z "${ANTHROPIC_API_KEY:-}" ] && [ -z "${ANTHROPIC_AUTH_TOKEN:-}" ]; then
+  echo "== ANTHROPIC_API_KEY is not set: using the fake Models API" >&2
+  coproc FAKE { node test/fake-api/server.js; }
+  server_pid=$FAKE_PID
+  trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+  read -r line <&"${FAKE[0]}"
+  url=${line#listening }
+  args=(--base-url "$url" --api-key fake-key)
+fi
+
+run() {
+  echo "\$ anthropic-models $*" >&2
+  "$cli" "${args[@]}" "$@" || echo "(exit $?)" >&2
+  echo >&2
+}
+
+run --table list --limit 5
+run --json get claude-sonnet-4-0
+run --table get claude-opus-4-1 claude-3-5-haiku-latest no-such-model

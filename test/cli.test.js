@@ -1,0 +1,199 @@
+// cli.test.js - the anthropic-models CLI against the fake Models API.
+// Run by meson (`node --test`), with ANTHROPIC_MODELS_CLI and
+// FAKE_API_SERVER set.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const readline = require('node:readline');
+
+const CLI = process.env.ANTHROPIC_MODELS_CLI;
+const SERVER = process.env.FAKE_API_SERVER;
+const KEY = 'fake-key';
+let server, url, catalogue;
+
+const SCHEMA = ['id', 'type', 'display_name', 'created_at', 'max_input_tokens',
+  'max_tokens', 'lifecycle', 'line', 'deprecated_at', 'retires_at',
+  'capabilities'];
+
+before(async () => {
+  server = spawn(process.execPath, [SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: server.stdout }).once('line', resolve);
+    server.once('exit', () => reject(new Error('fake server exited')));
+  });
+  url = line.replace(/^listening /, '');
+  catalogue = await (await fetch(url + '/_fake/catalogue')).json();
+});
+
+after(() => { server.kill('SIGTERM'); });
+
+// The environment of the CLI: never a developer's real key or endpoint.
+function env(extra = {}) {
+  const e = { ...process.env, ...extra };
+  for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN',
+    'ANTHROPIC_BASE_URL', 'ANTHROPIC_CUSTOM_HEADERS']) {
+    if (!(k in extra)) delete e[k];
+  }
+  return e;
+}
+
+function run(args, extraEnv) {
+  const r = spawnSync(CLI, args, { env: env(extraEnv), encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function cli(...args) {
+  return run(['--base-url', url, '--api-key', KEY, ...args]);
+}
+
+function jsonLines(out) {
+  return out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function model(id) {
+  return catalogue.models.find((m) => m.id === id);
+}
+
+// What the CLI must print for a catalogue model: every schema field, with
+// null for null and absent alike.
+function expected(m) {
+  const e = {};
+  for (const k of SCHEMA) e[k] = m[k] === undefined ? null : m[k];
+  return e;
+}
+
+// Keep only the schema's keys of the capabilities tree (unknown keys are
+// ignored by the library) and fill absent ones with null.
+function schemaCaps(c) {
+  if (c === null || c === undefined) return null;
+  const entry = (v) => (v === null || v === undefined ? null : { supported: v.supported });
+  const group = (v, names, nest) => {
+    if (v === null || v === undefined) return null;
+    const g = { supported: v.supported };
+    const src = nest ? v[nest] : v;
+    const dst = nest ? (g[nest] = src == null ? null : {}) : g;
+    if (dst) for (const n of names) dst[n] = entry(src[n]);
+    return g;
+  };
+  const out = {};
+  for (const n of ['batch', 'citations', 'code_execution', 'image_input',
+    'pdf_input', 'structured_outputs']) out[n] = entry(c[n]);
+  out.thinking = group(c.thinking, ['adaptive', 'between_tools', 'disabled', 'enabled'], 'types');
+  out.effort = group(c.effort, ['low', 'medium', 'high', 'max', 'xhigh']);
+  out.context_management = group(c.context_management,
+    ['clear_thinking_20251015', 'clear_tool_uses_20250919', 'compact_20260112']);
+  out.server_tools = group(c.server_tools, ['code_execution', 'web_search']);
+  return out;
+}
+
+function assertModel(got, m) {
+  assert.deepEqual(Object.keys(got), SCHEMA);
+  const want = expected(m);
+  want.capabilities = schemaCaps(m.capabilities);
+  assert.deepEqual(got, want);
+}
+
+test('get <alias> --json prints the resolved model with every field', () => {
+  const r = cli('--json', 'get', 'claude-sonnet-4-0');
+  assert.equal(r.code, 0, r.err);
+  const [got] = jsonLines(r.out);
+  assert.equal(got.id, catalogue.aliases['claude-sonnet-4-0']);
+  assertModel(got, model(got.id));
+});
+
+test('every catalogue model round-trips through the parsed structs', () => {
+  const ids = catalogue.models.map((m) => m.id);
+  const r = cli('--json', 'get', ...ids);
+  assert.equal(r.code, 0, r.err);
+  const lines = jsonLines(r.out);
+  assert.equal(lines.length, ids.length);
+  lines.forEach((got, i) => assertModel(got, model(ids[i])));
+});
+
+test('get keeps argument order and reports failures as error objects', () => {
+  const r = cli('--json', 'get', 'claude-opus-4-1', 'no-such-model', '..', 'claude-haiku-4-5');
+  assert.equal(r.code, 1);
+  const lines = jsonLines(r.out);
+  assert.equal(lines.length, 4);
+  assert.equal(lines[0].id, catalogue.aliases['claude-opus-4-1']);
+  assert.deepEqual(Object.keys(lines[1]), ['input', 'error']);
+  assert.equal(lines[1].input, 'no-such-model');
+  assert.equal(lines[1].error.kind, 'http');
+  assert.equal(lines[1].error.status, 404);
+  assert.equal(lines[1].error.type, 'not_found_error');
+  assert.match(lines[1].error.request_id, /^req_fake_/);
+  assert.equal(lines[2].input, '..');
+  assert.equal(lines[2].error.kind, 'invalid_argument');
+  assert.equal(lines[2].error.status, 0);
+  assert.equal(lines[3].id, catalogue.aliases['claude-haiku-4-5']);
+});
+
+test('json is the default when stdout is not a terminal', () => {
+  const r = cli('get', 'claude-opus-4-1');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, catalogue.aliases['claude-opus-4-1']);
+});
+
+test('list prints one page, one model per line, honouring limit and cursor', () => {
+  const listed = catalogue.models.filter((m) => m.lifecycle !== 'retired');
+  let r = cli('--json', 'list', '--limit', '5');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(jsonLines(r.out).map((m) => m.id), listed.slice(0, 5).map((m) => m.id));
+  r = cli('--json', 'list', '--limit=3', '--after-id', listed[4].id);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(jsonLines(r.out).map((m) => m.id), listed.slice(5, 8).map((m) => m.id));
+});
+
+test('table output has aligned columns', () => {
+  const r = cli('--table', 'get', 'claude-opus-4-1', 'claude-3-5-haiku-latest');
+  assert.equal(r.code, 0, r.err);
+  const rows = r.out.trimEnd().split('\n');
+  assert.equal(rows.length, 3);
+  assert.match(rows[0], /^ID\s+DISPLAY NAME\s+CREATED\s+LIFECYCLE\s+MAX IN\s+MAX OUT$/);
+  const created = rows[0].indexOf('CREATED');
+  for (const row of rows.slice(1)) assert.match(row.slice(created), /^\d{4}-\d\d-\d\d /);
+});
+
+test('usage errors exit 2', () => {
+  for (const args of [[], ['frobnicate'], ['get'], ['list', '--limit', '0'],
+    ['list', '--limit', '1001'], ['list', '--limit', 'x'],
+    ['list', '--after-id', 'a', '--before-id', 'b'], ['--bogus', 'list'],
+    ['list', '--limit']]) {
+    const r = cli(...args);
+    assert.equal(r.code, 2, `args ${JSON.stringify(args)}: ${r.err}`);
+    assert.notEqual(r.err, '');
+  }
+});
+
+test('a failed request exits 1', () => {
+  const r = run(['--base-url', url, '--api-key', 'wrong', '--json', 'get', 'claude-opus-4-1']);
+  assert.equal(r.code, 1);
+  assert.equal(jsonLines(r.out)[0].error.status, 401);
+  assert.equal(jsonLines(r.out)[0].error.type, 'authentication_error');
+});
+
+test('--verbose logs each request with its status and never the key', () => {
+  const key = 'fake-key-that-is-long-enough-1234';
+  const r = run(['--base-url', url, '--api-key', key, '--verbose', '--json', 'get', 'claude-opus-4-1', 'nope']);
+  assert.equal(r.code, 1);
+  assert.ok(!r.err.includes(key), r.err);
+  assert.match(r.err, /GET \S+\/v1\/models\/claude-opus-4-1 -> 401/);
+  assert.match(r.err, /GET \S+\/v1\/models\/nope -> 401/);
+});
+
+test('the key and base URL come from the environment', () => {
+  const r = run(['--json', 'get', 'claude-opus-4-1'],
+    { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, catalogue.aliases['claude-opus-4-1']);
+});
+
+test('a bad base URL is a usage error; a bad environment is a failure', () => {
+  let r = run(['--base-url', 'ftp://x', 'get', 'a']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /base/i);
+  r = run(['get', 'a'], { ANTHROPIC_BASE_URL: 'ftp://x' });
+  assert.equal(r.code, 1);
+  assert.match(r.err, /ANTHROPIC_BASE_URL/);
+});
