@@ -49,7 +49,8 @@ ANTHROPIC_EXTERN const char *anthropic_version(void);
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Error kinds. Functions return them negated-free: each value is < 0. */
+/* Error kinds. Every error value is < 0; calls return them, and callbacks
+ * get them in anthropic_error_t.kind. */
 typedef enum anthropic_errkind {
   ANTHROPIC_OK = 0,
   ANTHROPIC_EINVAL = -1,      /* invalid argument (caller or environment) */
