@@ -400,8 +400,9 @@ static void start_requests(app_t *app, const options_t *o) {
       req =
           anthropic_models_retrieve(app->client, it->input, NULL, on_model, it);
     } else {
-      anthropic_models_list_params_t params = {o->after_id, o->before_id,
-                                               o->limit};
+      anthropic_models_list_params_t params = {.after_id = o->after_id,
+                                               .before_id = o->before_id,
+                                               .limit = o->limit};
       it->input = "list";
       req = anthropic_models_list(app->client, &params, on_page, it);
     }

@@ -85,8 +85,8 @@ typedef struct anthropic_error {
                              NULL when the body had none (HTML, empty) */
   const char *message;    /* human-readable; never NULL */
   const char *request_id; /* NULL when the server sent none */
-  int attempts;           /* how many attempts were made (>= 1, or 0 if the
-                             request never went out: cancelled in queue) */
+  int attempts; /* attempts that got an outcome (a response or a network
+                   error): 1 + retries made; 0 when cancelled before any */
   const anthropic_response_t *response; /* never NULL */
 } anthropic_error_t;
 
@@ -212,6 +212,27 @@ anthropic_models_page_copy(const anthropic_models_page_t *page);
 ANTHROPIC_EXTERN void anthropic_models_page_free(anthropic_models_page_t *copy);
 
 /* ------------------------------------------------------------------ */
+/* Allocator                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef void *(*anthropic_malloc_func)(size_t size);
+typedef void *(*anthropic_realloc_func)(void *ptr, size_t size);
+typedef void *(*anthropic_calloc_func)(size_t count, size_t size);
+typedef void (*anthropic_free_func)(void *ptr);
+
+/* Route every allocation of this library, of cJSON and of libcurl through
+ * these functions (as uv_replace_allocator(), curl_global_init_mem() and
+ * cJSON_InitHooks() do). Call it once, before any client exists and before
+ * anything else in the process uses libcurl. An allocation that fails is
+ * reported through the normal error path (ANTHROPIC_ENOMEM), never a
+ * crash. Returns 0, or ANTHROPIC_EINVAL if a function is NULL, a client
+ * exists, or libcurl refused. */
+ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
+                                                 anthropic_realloc_func r,
+                                                 anthropic_calloc_func c,
+                                                 anthropic_free_func f);
+
+/* ------------------------------------------------------------------ */
 /* Client                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -252,6 +273,16 @@ typedef struct anthropic_client_options {
   size_t max_response_bytes;
   /* Connections kept open to one host. 0: 64. */
   unsigned max_host_connections;
+  /* Retries after a failed attempt (so at most max_retries + 1 attempts).
+   * 0: 2. ANTHROPIC_NO_RETRIES: none. See "Retries" in README.md. */
+  int max_retries;
+  /* Per attempt, from start to last byte. 0: 600000 (10 minutes). */
+  uint64_t timeout_ms;
+  /* Per attempt, to connect (TCP and TLS). 0: 5000. */
+  uint64_t connect_timeout_ms;
+  /* Longest server-asked delay (retry-after, retry-after-ms) honoured; a
+   * longer one falls back to exponential backoff. 0: 60000. */
+  uint64_t retry_after_cap_ms;
   /* Optional log sink; see anthropic_log_cb. */
   anthropic_log_cb log_cb;
   void *log_data;
@@ -301,9 +332,19 @@ typedef void (*anthropic_page_cb)(const anthropic_error_t *err,
                                   const anthropic_models_page_t *page,
                                   void *data);
 
+#define ANTHROPIC_NO_RETRIES (-1)
+
+/* Settings of one request that override the client's. Zero-initialise: a
+ * zero field keeps the client's setting. */
+typedef struct anthropic_request_options {
+  int max_retries; /* 0: the client's; ANTHROPIC_NO_RETRIES: none */
+  uint64_t timeout_ms;
+  uint64_t connect_timeout_ms;
+} anthropic_request_options_t;
+
 /* Parameters of a retrieve; NULL means all defaults. */
 typedef struct anthropic_models_retrieve_params {
-  int reserved; /* must be 0 */
+  const anthropic_request_options_t *options; /* NULL: the client's */
 } anthropic_models_retrieve_params_t;
 
 /* Parameters of one list page; NULL means all defaults. */
@@ -311,6 +352,7 @@ typedef struct anthropic_models_list_params {
   const char *after_id;  /* page after this id (NULL: none) */
   const char *before_id; /* page before this id (NULL: none) */
   int limit;             /* 1..1000; 0: the server's default (20) */
+  const anthropic_request_options_t *options; /* NULL: the client's */
 } anthropic_models_list_params_t;
 
 /* GET /v1/models/{model_id}: one model by id or alias (an alias resolves to

@@ -2,6 +2,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,14 @@
 #define ANTH_DEFAULT_VERSION "2023-06-01"
 #define ANTH_DEFAULT_MAX_BODY ((size_t)8 * 1024 * 1024)
 #define ANTH_DEFAULT_HOST_CONNECTIONS 64u
+#define ANTH_DEFAULT_MAX_RETRIES 2
+#define ANTH_DEFAULT_TIMEOUT_MS 600000L
+#define ANTH_DEFAULT_CONNECT_TIMEOUT_MS 5000L
+#define ANTH_DEFAULT_RETRY_AFTER_CAP ((uint64_t)60000)
+
+static long ms_option(uint64_t v, long dflt) {
+  return v == 0 ? dflt : v > LONG_MAX ? LONG_MAX : (long)v;
+}
 
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
                           const char *msg) {
@@ -103,6 +112,19 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
 
   c->max_body =
       o->max_response_bytes ? o->max_response_bytes : ANTH_DEFAULT_MAX_BODY;
+  if (o->max_retries < ANTHROPIC_NO_RETRIES) {
+    anth__errf(err, errlen, "max_retries must be >= -1");
+    return ANTHROPIC_EINVAL;
+  }
+  c->max_retries = o->max_retries == 0  ? ANTH_DEFAULT_MAX_RETRIES
+                   : o->max_retries < 0 ? 0
+                                        : o->max_retries;
+  c->timeout_ms = ms_option(o->timeout_ms, ANTH_DEFAULT_TIMEOUT_MS);
+  c->connect_timeout_ms =
+      ms_option(o->connect_timeout_ms, ANTH_DEFAULT_CONNECT_TIMEOUT_MS);
+  c->retry_after_cap_ms = o->retry_after_cap_ms ? o->retry_after_cap_ms
+                                                : ANTH_DEFAULT_RETRY_AFTER_CAP;
+  c->rng = uv_hrtime() | 1; /* xorshift needs a non-zero seed */
   c->log_cb = o->log_cb;
   c->log_data = o->log_data;
   return 0;
@@ -150,6 +172,7 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
     return rc;
   }
   anth__set_last_error(c, ANTHROPIC_OK, "");
+  anth__clients_alive++;
   *out = c;
   return 0;
 }

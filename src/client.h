@@ -18,6 +18,7 @@ typedef struct anth_sock {
 typedef enum req_state {
   REQ_IDLE,     /* in the pool */
   REQ_ACTIVE,   /* in the curl multi handle */
+  REQ_WAITING,  /* between attempts: its retry timer runs */
   REQ_DEFERRED, /* finished, its callback waits for the loop */
   REQ_CALLBACK  /* its callback is running */
 } req_state_t;
@@ -25,6 +26,7 @@ typedef enum req_state {
 typedef enum req_kind { REQ_RETRIEVE, REQ_LIST } req_kind_t;
 
 struct anthropic_req {
+  uv_timer_t timer; /* the wait before a retry */
   anthropic_client_t *client;
   CURL *easy; /* kept with the request when it goes back to the pool */
   req_kind_t kind;
@@ -38,7 +40,14 @@ struct anthropic_req {
   anth_buf_t request_id; /* `request-id` of the latest response */
   bool too_large;        /* the write callback refused the body */
   bool nomem;            /* the write callback could not grow the buffer */
-  int attempts;
+  /* Retry hints of the latest response; "" when absent. A value too long
+   * for its slot is dropped: it could not be a valid one. */
+  char x_should_retry[8];
+  char retry_after[40];
+  char retry_after_ms[24];
+  struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
+  int attempts;                    /* attempts with an outcome so far */
+  int max_retries;                 /* resolved at start */
   uint64_t started_ns;
   anthropic_errkind_t deferred_kind;
   const char *deferred_msg;
@@ -59,6 +68,10 @@ struct anthropic_client {
   struct curl_slist *headers;      /* first node: x-stainless-retry-count */
   struct curl_slist *headers_base; /* the rest, built once */
   size_t max_body;
+  int max_retries;
+  long timeout_ms, connect_timeout_ms;
+  uint64_t retry_after_cap_ms;
+  uint64_t rng; /* xorshift state for backoff jitter */
   anthropic_log_cb log_cb;
   void *log_data;
 
@@ -84,6 +97,8 @@ struct anthropic_client {
 int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections);
 void anth__engine_defer(anthropic_client_t *c);
 void anth__engine_teardown(anthropic_client_t *c);
+/* A handle of the client finished closing; the last one frees it. */
+void anth__handle_closed(anthropic_client_t *c);
 
 /* request.c */
 void anth__req_done(anthropic_req_t *r, CURLcode code);

@@ -20,8 +20,9 @@
 #define container_of(ptr, type, member)                                        \
   ((type *)((char *)(ptr)-offsetof(type, member)))
 
-static void on_handle_closed(anthropic_client_t *c) {
+void anth__handle_closed(anthropic_client_t *c) {
   if (--c->open_handles == 0 && c->torn_down) {
+    anth__clients_alive--;
     if (c->close_cb != NULL)
       c->close_cb(c);
     anth__buf_free(&c->scratch);
@@ -35,15 +36,15 @@ static void on_sock_closed(uv_handle_t *h) {
   anth_sock_t *s = container_of(h, anth_sock_t, poll);
   anthropic_client_t *c = s->client;
   anth__free(s);
-  on_handle_closed(c);
+  anth__handle_closed(c);
 }
 
 static void on_timer_closed(uv_handle_t *h) {
-  on_handle_closed(container_of(h, anthropic_client_t, timer));
+  anth__handle_closed(container_of(h, anthropic_client_t, timer));
 }
 
 static void on_idle_closed(uv_handle_t *h) {
-  on_handle_closed(container_of(h, anthropic_client_t, idle));
+  anth__handle_closed(container_of(h, anthropic_client_t, idle));
 }
 
 static void sock_close(anthropic_client_t *c, anth_sock_t *s) {

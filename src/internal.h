@@ -18,6 +18,8 @@ void *anth__realloc(void *ptr, size_t size);
 void anth__free(void *ptr);
 char *anth__strdup(const char *s);
 char *anth__strndup(const char *s, size_t n);
+extern unsigned long anth__alloc_failures;
+extern unsigned long anth__clients_alive;
 
 /* ---- buf.c: a growable byte buffer, always NUL-terminated once used. ---- */
 typedef struct anth_buf {
@@ -92,6 +94,22 @@ cJSON *anth__json_parse(const char *body, size_t len);
 /* ---- rfc3339.c ---- */
 int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,
                         int32_t *nanoseconds);
+
+/* ---- retry.c: pure retry policy. ---- */
+/* Whether a failed attempt is worth another: x-should-retry first (on API
+ * errors), then 408/409/429/5xx, then connection errors and timeouts. */
+bool anth__retry_should(const char *x_should_retry, long status,
+                        anthropic_errkind_t kind);
+/* The delay the server asked for, from retry-after-ms (float ms), else
+ * retry-after (float seconds, or an HTTP date relative to now_unix_ms).
+ * -1 when neither says anything usable. */
+int64_t anth__retry_after_ms(const char *retry_after_ms,
+                             const char *retry_after, int64_t now_unix_ms);
+/* The server's delay when 0 < it <= cap_ms, else min(0.5 * 2^n, 8) s
+ * shrunk by up to 25% (unit_random in [0, 1)). */
+uint64_t anth__retry_delay_ms(int64_t server_ms, uint64_t cap_ms,
+                              int retries_done, double unit_random);
+int anth__http_date_parse(const char *s, int64_t *unix_seconds);
 
 /* ---- error.c ---- */
 anthropic_errkind_t anth__errkind_from_curl(CURLcode code);

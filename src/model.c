@@ -272,14 +272,28 @@ cJSON *anth__json_parse(const char *body, size_t len) {
   return root;
 }
 
+/* Parse, telling a body that is not JSON from a parse that ran out of
+ * memory (cJSON reports both as NULL). */
+static int parse_body(const char *body, size_t len, cJSON **root, char *err,
+                      size_t errlen) {
+  unsigned long failures = anth__alloc_failures;
+  *root = anth__json_parse(body, len);
+  if (*root != NULL)
+    return 0;
+  if (anth__alloc_failures != failures) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  anth__errf(err, errlen, "body is not valid JSON (%zu bytes)", len);
+  return ANTHROPIC_EBADRESPONSE;
+}
+
 int anth__parse_model(const char *body, size_t len, cJSON **root,
                       anthropic_model_info_t *out, char *err, size_t errlen) {
-  *root = anth__json_parse(body, len);
-  if (*root == NULL) {
-    anth__errf(err, errlen, "body is not valid JSON (%zu bytes)", len);
-    return ANTHROPIC_EBADRESPONSE;
-  }
-  int rc = anth__model_from_json(*root, out, "", err, errlen);
+  int rc = parse_body(body, len, root, err, errlen);
+  if (rc != 0)
+    return rc;
+  rc = anth__model_from_json(*root, out, "", err, errlen);
   if (rc != 0) {
     cJSON_Delete(*root);
     *root = NULL;
@@ -349,12 +363,10 @@ int anth__page_from_json(const cJSON *root, anthropic_models_page_t *page,
 int anth__parse_page(const char *body, size_t len, cJSON **root,
                      anthropic_models_page_t *page,
                      anthropic_model_info_t **items, char *err, size_t errlen) {
-  *root = anth__json_parse(body, len);
-  if (*root == NULL) {
-    anth__errf(err, errlen, "body is not valid JSON (%zu bytes)", len);
-    return ANTHROPIC_EBADRESPONSE;
-  }
-  int rc = anth__page_from_json(*root, page, items, err, errlen);
+  int rc = parse_body(body, len, root, err, errlen);
+  if (rc != 0)
+    return rc;
+  rc = anth__page_from_json(*root, page, items, err, errlen);
   if (rc != 0) {
     cJSON_Delete(*root);
     *root = NULL;

@@ -1,15 +1,15 @@
 /* request.c - one request from start to callback: the pooled easy handle,
- * body and header capture, turning what came back into a result or an
- * error, and the retrieve/list calls themselves. */
+ * body and header capture, retries, and turning what came back into a
+ * result or an error; and the retrieve/list calls themselves. */
 #include "client.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #define ANTH_POOL_MAX 1024
-#define ANTH_KEEP_BODY_CAP                                                     \
-  ((size_t)64 * 1024) /* larger buffers are not pooled */
+#define ANTH_KEEP_BODY_CAP ((size_t)64 * 1024) /* larger are not pooled */
 
 /* ---- capture ---- */
 
@@ -27,36 +27,69 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
   return n;
 }
 
+/* If the header line `p` (n bytes) is `name`, its trimmed value. */
+static const char *header_value(const char *p, size_t n, const char *name,
+                                size_t *vlen) {
+  size_t k = strlen(name);
+  if (n <= k || p[k] != ':' || strncasecmp(p, name, k) != 0)
+    return NULL;
+  size_t b = k + 1, e = n;
+  while (b < e && (p[b] == ' ' || p[b] == '\t'))
+    b++;
+  while (e > b && (p[e - 1] == '\r' || p[e - 1] == '\n' || p[e - 1] == ' ' ||
+                   p[e - 1] == '\t'))
+    e--;
+  *vlen = e - b;
+  return p + b;
+}
+
+static void keep(char *slot, size_t cap, const char *v, size_t n) {
+  if (n >= cap)
+    n = 0; /* longer than any valid value: treat as absent */
+  memcpy(slot, v, n);
+  slot[n] = '\0';
+}
+
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
   anthropic_req_t *r = ud;
-  size_t n = size * nmemb;
-  static const char rid[] = "request-id:";
+  size_t n = size * nmemb, vn;
+  const char *v;
   if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
-    r->request_id.len = 0; /* a new response (after 1xx) */
-  } else if (n > sizeof rid - 1 && strncasecmp(ptr, rid, sizeof rid - 1) == 0) {
-    size_t b = sizeof rid - 1, e = n;
-    while (b < e && (ptr[b] == ' ' || ptr[b] == '\t'))
-      b++;
-    while (e > b && (ptr[e - 1] == '\r' || ptr[e - 1] == '\n' ||
-                     ptr[e - 1] == ' ' || ptr[e - 1] == '\t'))
-      e--;
+    /* A new response (after a 1xx): forget the previous one's headers. */
     r->request_id.len = 0;
-    if (anth__buf_append(&r->request_id, ptr + b, e - b) != 0) {
+    r->x_should_retry[0] = r->retry_after[0] = r->retry_after_ms[0] = '\0';
+  } else if ((v = header_value(ptr, n, "request-id", &vn)) != NULL) {
+    r->request_id.len = 0;
+    if (anth__buf_append(&r->request_id, v, vn) != 0) {
       r->nomem = true;
       return 0;
     }
+  } else if ((v = header_value(ptr, n, "x-should-retry", &vn)) != NULL) {
+    keep(r->x_should_retry, sizeof r->x_should_retry, v, vn);
+  } else if ((v = header_value(ptr, n, "retry-after-ms", &vn)) != NULL) {
+    keep(r->retry_after_ms, sizeof r->retry_after_ms, v, vn);
+  } else if ((v = header_value(ptr, n, "retry-after", &vn)) != NULL) {
+    keep(r->retry_after, sizeof r->retry_after, v, vn);
   }
   return n;
 }
 
 /* ---- pool ---- */
 
+static void on_req_closed(uv_handle_t *h) {
+  anthropic_req_t *r = (anthropic_req_t *)h; /* timer is the first member */
+  anthropic_client_t *c = r->client;
+  anth__free(r);
+  anth__handle_closed(c);
+}
+
 static void req_destroy(anthropic_req_t *r) {
   if (r->easy != NULL)
     curl_easy_cleanup(r->easy);
+  r->easy = NULL;
   anth__buf_free(&r->body);
   anth__buf_free(&r->request_id);
-  anth__free(r);
+  uv_close((uv_handle_t *)&r->timer, on_req_closed);
 }
 
 static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
@@ -76,8 +109,6 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
   SET(CURLOPT_PIPEWAIT, 1L); /* prefer waiting to multiplex on HTTP/2 */
   SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
-  SET(CURLOPT_TIMEOUT_MS, 600000L);
-  SET(CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   if (c->ca_bundle != NULL)
     SET(CURLOPT_CAINFO, c->ca_bundle);
 #undef SET
@@ -94,6 +125,8 @@ static anthropic_req_t *req_get(anthropic_client_t *c) {
     if (r == NULL)
       return NULL;
     r->client = c;
+    uv_timer_init(c->loop, &r->timer); /* cannot fail */
+    c->open_handles++;
     r->easy = curl_easy_init();
     if (r->easy == NULL || easy_setup(c, r) != 0) {
       req_destroy(r);
@@ -101,19 +134,24 @@ static anthropic_req_t *req_get(anthropic_client_t *c) {
     }
   }
   r->prev = r->next = r->qnext = NULL;
-  r->body.len = 0;
-  r->request_id.len = 0;
-  r->too_large = r->nomem = false;
   r->attempts = 0;
-  r->curl_err[0] = '\0';
   return r;
+}
+
+static void free_retry_header(anthropic_req_t *r) {
+  if (r->retry_header != NULL) {
+    r->retry_header->next = NULL; /* the rest is the client's */
+    curl_slist_free_all(r->retry_header);
+    r->retry_header = NULL;
+  }
 }
 
 static void req_put(anthropic_client_t *c, anthropic_req_t *r) {
   r->state = REQ_IDLE;
   r->cb.model = NULL;
   r->data = NULL;
-  if (c->pool_count >= ANTH_POOL_MAX) {
+  free_retry_header(r);
+  if (c->pool_count >= ANTH_POOL_MAX || c->torn_down) {
     req_destroy(r);
     return;
   }
@@ -133,6 +171,15 @@ void anth__req_pool_free(anthropic_client_t *c) {
   c->pool_count = 0;
 }
 
+static void active_link(anthropic_client_t *c, anthropic_req_t *r) {
+  r->prev = NULL;
+  r->next = c->active;
+  if (c->active)
+    c->active->prev = r;
+  c->active = r;
+  c->active_count++;
+}
+
 static void active_unlink(anthropic_client_t *c, anthropic_req_t *r) {
   if (r->prev)
     r->prev->next = r->next;
@@ -149,11 +196,16 @@ static void active_unlink(anthropic_client_t *c, anthropic_req_t *r) {
 static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
                           long status, const char *type, const char *message,
                           const char *request_id) {
+  char msg[ANTH_ERRMSG_MAX + 32];
   anthropic_response_t resp = {status, request_id};
+  if (message == NULL)
+    message = anthropic_strerror(kind);
+  if (r->attempts > 1) {
+    anth__errf(msg, sizeof msg, "%s (after %d attempts)", message, r->attempts);
+    message = msg;
+  }
   anthropic_error_t err = {kind,       status,      type, message,
                            request_id, r->attempts, &resp};
-  if (err.message == NULL)
-    err.message = anthropic_strerror(kind);
   r->state = REQ_CALLBACK;
   if (r->kind == REQ_RETRIEVE)
     r->cb.model(&err, NULL, r->data);
@@ -170,12 +222,14 @@ static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
   double ms = (double)(uv_hrtime() - r->started_ns) / 1e6;
   curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
   if (code != CURLE_OK)
-    anth__errf(line, sizeof line, "GET %s -> error: %s (%.1f ms)",
+    anth__errf(line, sizeof line, "GET %s -> error: %s (%.1f ms, attempt %d)",
                url ? url : "?",
-               r->curl_err[0] ? r->curl_err : curl_easy_strerror(code), ms);
+               r->curl_err[0] ? r->curl_err : curl_easy_strerror(code), ms,
+               r->attempts);
   else
-    anth__errf(line, sizeof line, "GET %s -> %ld (%.1f ms) request-id=%s",
-               url ? url : "?", status, ms,
+    anth__errf(line, sizeof line,
+               "GET %s -> %ld (%.1f ms, attempt %d) request-id=%s",
+               url ? url : "?", status, ms, r->attempts,
                r->request_id.len ? r->request_id.data : "-");
   c->log_cb(c->log_data, line);
 }
@@ -230,6 +284,91 @@ static void finish_success(anthropic_req_t *r, long status,
     deliver_error(r, (anthropic_errkind_t)rc, status, NULL, msg, request_id);
 }
 
+/* ---- attempts ---- */
+
+static void on_retry_timer(uv_timer_t *t);
+
+/* Start (or start again) the transfer of `r`: 0, or ANTHROPIC_ENOMEM. */
+static int attempt(anthropic_client_t *c, anthropic_req_t *r) {
+  r->body.len = 0;
+  r->request_id.len = 0;
+  r->too_large = r->nomem = false;
+  r->x_should_retry[0] = r->retry_after[0] = r->retry_after_ms[0] = '\0';
+  r->curl_err[0] = '\0';
+  free_retry_header(r);
+  struct curl_slist *headers = c->headers;
+  if (r->attempts > 0) {
+    /* x-stainless-retry-count: N, ahead of the client's shared list. */
+    char line[48];
+    anth__errf(line, sizeof line, "x-stainless-retry-count: %d", r->attempts);
+    if ((r->retry_header = curl_slist_append(NULL, line)) == NULL)
+      return ANTHROPIC_ENOMEM;
+    r->retry_header->next = c->headers_base;
+    headers = r->retry_header;
+  }
+  if (curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
+    return ANTHROPIC_ENOMEM;
+  r->started_ns = uv_hrtime();
+  if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK)
+    return ANTHROPIC_ENOMEM;
+  r->state = REQ_ACTIVE;
+  return 0;
+}
+
+static double next_random(anthropic_client_t *c) {
+  uint64_t x = c->rng; /* xorshift64: jitter needs no more */
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  c->rng = x;
+  return (double)(x >> 11) / 9007199254740992.0;
+}
+
+static int64_t unix_now_ms(void) {
+  uv_timeval64_t tv;
+  if (uv_gettimeofday(&tv) != 0)
+    return 0;
+  return tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* If the failed attempt of `r` is worth another, schedule it and say so. */
+static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
+                        anthropic_errkind_t kind, long status) {
+  if (c->closing || r->attempts > r->max_retries ||
+      !anth__retry_should(r->x_should_retry[0] ? r->x_should_retry : NULL,
+                          status, kind))
+    return false;
+  int64_t asked = anth__retry_after_ms(
+      r->retry_after_ms[0] ? r->retry_after_ms : NULL,
+      r->retry_after[0] ? r->retry_after : NULL, unix_now_ms());
+  uint64_t delay = anth__retry_delay_ms(asked, c->retry_after_cap_ms,
+                                        r->attempts - 1, next_random(c));
+  r->state = REQ_WAITING;
+  uv_timer_start(&r->timer, on_retry_timer, delay, 0);
+  return true;
+}
+
+/* The request leaves the in-flight list for good: deliver and recycle. */
+static void finish(anthropic_client_t *c, anthropic_req_t *r,
+                   anthropic_errkind_t kind, long status, const char *msg,
+                   const char *rid) {
+  active_unlink(c, r);
+  if (kind == ANTHROPIC_OK)
+    finish_success(r, status, rid);
+  else if (kind == ANTHROPIC_EHTTP)
+    finish_http_error(r, status, rid);
+  else
+    deliver_error(r, kind, status, NULL, msg, rid);
+  req_put(c, r);
+}
+
+static void on_retry_timer(uv_timer_t *t) {
+  anthropic_req_t *r = (anthropic_req_t *)t; /* timer is the first member */
+  anthropic_client_t *c = r->client;
+  if (attempt(c, r) != 0)
+    finish(c, r, ANTHROPIC_ENOMEM, 0, "out of memory starting a retry", NULL);
+}
+
 /* A transfer curl reports done. Called from the engine's drain loop, never
  * from inside a curl callback. */
 void anth__req_done(anthropic_req_t *r, CURLcode code) {
@@ -237,24 +376,25 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   long status = 0;
   curl_off_t expected = -1;
   char msg[ANTH_ERRMSG_MAX];
+  anthropic_errkind_t kind = ANTHROPIC_OK;
+  const char *text = NULL;
 
   curl_multi_remove_handle(c->multi, r->easy);
-  active_unlink(c, r);
   r->attempts++;
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
   log_attempt(c, r, code, status);
-  const char *rid = r->request_id.len ? r->request_id.data : NULL;
 
   if (r->too_large || code == CURLE_FILESIZE_EXCEEDED) {
     anth__errf(msg, sizeof msg, "response body exceeds the %zu-byte limit",
                c->max_body);
-    deliver_error(r, ANTHROPIC_ETOOLARGE, status, NULL, msg, rid);
+    kind = ANTHROPIC_ETOOLARGE;
+    text = msg;
   } else if (r->nomem) {
-    deliver_error(r, ANTHROPIC_ENOMEM, status, NULL, NULL, rid);
+    kind = ANTHROPIC_ENOMEM;
   } else if (code != CURLE_OK) {
-    deliver_error(r, anth__errkind_from_curl(code), status, NULL,
-                  r->curl_err[0] ? r->curl_err : curl_easy_strerror(code), rid);
+    kind = anth__errkind_from_curl(code);
+    text = r->curl_err[0] ? r->curl_err : curl_easy_strerror(code);
   } else if (expected >= 0 && (curl_off_t)r->body.len != expected) {
     /* curl 7.88 can report an aborted HTTP/2 stream as complete: never
      * trust a body shorter (or longer) than its Content-Length. */
@@ -262,13 +402,15 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
                "response body incomplete: %zu of %" CURL_FORMAT_CURL_OFF_T
                " bytes",
                r->body.len, expected);
-    deliver_error(r, ANTHROPIC_ECONNECTION, status, NULL, msg, rid);
-  } else if (status >= 200 && status < 300) {
-    finish_success(r, status, rid);
-  } else {
-    finish_http_error(r, status, rid);
+    kind = ANTHROPIC_ECONNECTION;
+    text = msg;
+  } else if (status < 200 || status > 299) {
+    kind = ANTHROPIC_EHTTP;
   }
-  req_put(c, r);
+  if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status))
+    return;
+  finish(c, r, kind, status, text,
+         r->request_id.len ? r->request_id.data : NULL);
 }
 
 /* Requests that ended without a transfer result (cancelled, closed): their
@@ -302,13 +444,16 @@ static void defer(anthropic_req_t *r, anthropic_errkind_t kind,
 }
 
 static void cancel(anthropic_req_t *r, const char *why) {
-  curl_multi_remove_handle(r->client->multi, r->easy);
+  if (r->state == REQ_ACTIVE)
+    curl_multi_remove_handle(r->client->multi, r->easy);
+  else
+    uv_timer_stop(&r->timer); /* waiting to retry */
   active_unlink(r->client, r);
   defer(r, ANTHROPIC_ECANCELLED, why);
 }
 
 void anthropic_req_cancel(anthropic_req_t *r) {
-  if (r == NULL || r->state != REQ_ACTIVE)
+  if (r == NULL || (r->state != REQ_ACTIVE && r->state != REQ_WAITING))
     return; /* finished, or its callback is already due */
   cancel(r, "request cancelled");
 }
@@ -320,32 +465,58 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
 
 /* ---- starting requests ---- */
 
+static long clamp_ms(uint64_t v) {
+  return v > LONG_MAX ? LONG_MAX : (long)v;
+}
+
+/* The request's own settings over the client's: 0, or EINVAL. */
+static int resolve_options(anthropic_client_t *c, anthropic_req_t *r,
+                           const anthropic_request_options_t *o) {
+  static const anthropic_request_options_t none;
+  if (o == NULL)
+    o = &none;
+  if (o->max_retries < ANTHROPIC_NO_RETRIES) {
+    anth__set_last_error(c, ANTHROPIC_EINVAL,
+                         "options.max_retries must be >= -1");
+    return ANTHROPIC_EINVAL;
+  }
+  r->max_retries = o->max_retries == 0  ? c->max_retries
+                   : o->max_retries < 0 ? 0
+                                        : o->max_retries;
+  long timeout = o->timeout_ms ? clamp_ms(o->timeout_ms) : c->timeout_ms;
+  long connect = o->connect_timeout_ms ? clamp_ms(o->connect_timeout_ms)
+                                       : c->connect_timeout_ms;
+  if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout) != CURLE_OK ||
+      curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, connect) !=
+          CURLE_OK) {
+    anth__set_last_error(c, ANTHROPIC_EINVAL, "timeout out of range");
+    return ANTHROPIC_EINVAL;
+  }
+  return 0;
+}
+
 static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
+                              const anthropic_request_options_t *options,
                               void *data) {
   anthropic_req_t *r = req_get(c);
   if (r == NULL) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return NULL;
   }
-  if (curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) != CURLE_OK) {
+  if (resolve_options(c, r, options) != 0) {
+    req_put(c, r);
+    return NULL;
+  }
+  if (curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) != CURLE_OK ||
+      attempt(c, r) != 0) {
+    free_retry_header(r);
     req_put(c, r);
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return NULL;
   }
   r->kind = kind;
   r->data = data;
-  r->started_ns = uv_hrtime();
-  if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
-    req_put(c, r);
-    anth__set_last_error(c, ANTHROPIC_ENOMEM, "could not add the transfer");
-    return NULL;
-  }
-  r->state = REQ_ACTIVE;
-  r->next = c->active;
-  if (c->active)
-    c->active->prev = r;
-  c->active = r;
-  c->active_count++;
+  active_link(c, r);
   anth__set_last_error(c, ANTHROPIC_OK, "");
   return r;
 }
@@ -369,17 +540,14 @@ anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
   char msg[ANTH_ERRMSG_MAX];
   if (c == NULL || !usable(c, cb != NULL))
     return NULL;
-  if (params != NULL && params->reserved != 0) {
-    anth__set_last_error(c, ANTHROPIC_EINVAL, "params.reserved must be 0");
-    return NULL;
-  }
   int rc =
       anth__url_retrieve(&c->scratch, c->base_url, model_id, msg, sizeof msg);
   if (rc != 0) {
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
     return NULL;
   }
-  anthropic_req_t *r = start(c, REQ_RETRIEVE, data);
+  anthropic_req_t *r =
+      start(c, REQ_RETRIEVE, params ? params->options : NULL, data);
   if (r != NULL)
     r->cb.model = cb; /* runs from the loop, never before we return */
   return r;
@@ -397,7 +565,8 @@ anthropic_models_list(anthropic_client_t *c,
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
     return NULL;
   }
-  anthropic_req_t *r = start(c, REQ_LIST, data);
+  anthropic_req_t *r =
+      start(c, REQ_LIST, params ? params->options : NULL, data);
   if (r != NULL)
     r->cb.page = cb;
   return r;

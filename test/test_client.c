@@ -43,6 +43,13 @@ static void setup(fixture_t *f) {
   setup_with(f, &o);
 }
 
+/* One attempt per request: for tests of what a single answer gives. */
+static void setup_no_retries(fixture_t *f) {
+  anthropic_client_options_t o = {0};
+  o.max_retries = ANTHROPIC_NO_RETRIES;
+  setup_with(f, &o);
+}
+
 /* Run until every callback has run, close, and require a clean loop. */
 static void teardown(fixture_t *f) {
   uv_run(&f->loop, UV_RUN_DEFAULT);
@@ -288,7 +295,7 @@ TEST(a_400_answer_is_an_invalid_request_error) {
 TEST(an_html_error_page_still_gives_the_status) {
   fixture_t f;
   outcome_t o = {0};
-  setup(&f);
+  setup_no_retries(&f);
   add_faults("[{\"action\":\"html\",\"status\":502}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &o) != NULL);
@@ -303,7 +310,7 @@ TEST(an_html_error_page_still_gives_the_status) {
 TEST(an_empty_error_body_still_gives_the_status) {
   fixture_t f;
   outcome_t o = {0};
-  setup(&f);
+  setup_no_retries(&f);
   add_faults("[{\"action\":\"empty\",\"status\":503}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &o) != NULL);
@@ -350,7 +357,8 @@ TEST(list_pages_forward_visit_each_model_once_in_order) {
   int pages = 0;
   for (;;) {
     outcome_t o = {0};
-    anthropic_models_list_params_t p = {cursor, NULL, 7};
+    anthropic_models_list_params_t p = {
+        .after_id = cursor, .before_id = NULL, .limit = 7};
     CHECK(anthropic_models_list(f.client, &p, on_page, &o) != NULL);
     uv_run(&f.loop, UV_RUN_DEFAULT);
     pages++;
@@ -379,8 +387,10 @@ TEST(list_sends_limit_and_cursors_in_the_query) {
   fixture_t f;
   outcome_t a = {0}, b = {0};
   setup(&f);
-  anthropic_models_list_params_t pa = {"claude-sonnet-4-20250514", NULL, 3};
-  anthropic_models_list_params_t pb = {NULL, "claude-sonnet-4-20250514", 2};
+  anthropic_models_list_params_t pa = {
+      .after_id = "claude-sonnet-4-20250514", .before_id = NULL, .limit = 3};
+  anthropic_models_list_params_t pb = {
+      .after_id = NULL, .before_id = "claude-sonnet-4-20250514", .limit = 2};
   CHECK(anthropic_models_list(f.client, &pa, on_page, &a) != NULL);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   CHECK(anthropic_models_list(f.client, &pb, on_page, &b) != NULL);
@@ -501,8 +511,10 @@ TEST(invalid_model_ids_are_refused_without_a_request) {
   }
   CHECK(anthropic_models_retrieve(f.client, NULL, NULL, on_model, &o) == NULL);
   CHECK(anthropic_models_retrieve(f.client, "x", NULL, NULL, &o) == NULL);
-  anthropic_models_list_params_t both = {"a", "b", 0};
-  anthropic_models_list_params_t big = {NULL, NULL, 1001};
+  anthropic_models_list_params_t both = {
+      .after_id = "a", .before_id = "b", .limit = 0};
+  anthropic_models_list_params_t big = {
+      .after_id = NULL, .before_id = NULL, .limit = 1001};
   CHECK(anthropic_models_list(f.client, &both, on_page, &o) == NULL);
   CHECK(anthropic_models_list(f.client, &big, on_page, &o) == NULL);
   CHECK_CONTAINS(anthropic_client_last_error(f.client)->message, "limit");
@@ -679,6 +691,7 @@ TEST(connection_refused_is_a_connection_error) {
   outcome_t o = {0};
   anthropic_client_options_t opts = {0};
   opts.base_url = "http://127.0.0.1:1";
+  opts.max_retries = ANTHROPIC_NO_RETRIES;
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &o) != NULL);
@@ -705,7 +718,7 @@ TEST(a_body_over_the_cap_is_too_large) {
 TEST(a_truncated_body_is_a_connection_error_not_a_result) {
   fixture_t f;
   outcome_t o = {0};
-  setup(&f);
+  setup_no_retries(&f);
   add_faults("[{\"action\":\"truncate\"}]");
   CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
   teardown(&f);
@@ -716,7 +729,7 @@ TEST(a_truncated_body_is_a_connection_error_not_a_result) {
 TEST(a_reset_before_the_answer_is_a_connection_error) {
   fixture_t f;
   outcome_t o = {0};
-  setup(&f);
+  setup_no_retries(&f);
   add_faults("[{\"action\":\"reset_before\"}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &o) != NULL);
@@ -729,7 +742,7 @@ TEST(a_reset_before_the_answer_is_a_connection_error) {
 TEST(a_reset_during_the_body_is_a_connection_error) {
   fixture_t f;
   outcome_t o = {0};
-  setup(&f);
+  setup_no_retries(&f);
   add_faults("[{\"action\":\"reset_during\"}]");
   CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
   teardown(&f);

@@ -304,7 +304,8 @@ TEST(url_retrieve_refuses_empty_id) {
 /* ---- anth__url_list ---- */
 
 TEST(url_list_without_params_is_base_v1_models) {
-  anthropic_models_list_params_t p = {NULL, NULL, 0};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = NULL, .limit = 0};
   check_list_url(&p, BASE "/v1/models");
 }
 
@@ -313,47 +314,56 @@ TEST(url_list_accepts_null_params) {
 }
 
 TEST(url_list_adds_after_id) {
-  anthropic_models_list_params_t p = {"m1", NULL, 0};
+  anthropic_models_list_params_t p = {
+      .after_id = "m1", .before_id = NULL, .limit = 0};
   check_list_url(&p, BASE "/v1/models?after_id=m1");
 }
 
 TEST(url_list_adds_before_id) {
-  anthropic_models_list_params_t p = {NULL, "m2", 0};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = "m2", .limit = 0};
   check_list_url(&p, BASE "/v1/models?before_id=m2");
 }
 
 TEST(url_list_keeps_limit_1) {
-  anthropic_models_list_params_t p = {NULL, NULL, 1};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = NULL, .limit = 1};
   check_list_url(&p, BASE "/v1/models?limit=1");
 }
 
 TEST(url_list_keeps_limit_1000) {
-  anthropic_models_list_params_t p = {NULL, NULL, 1000};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = NULL, .limit = 1000};
   check_list_url(&p, BASE "/v1/models?limit=1000");
 }
 
 TEST(url_list_omits_limit_0) {
-  anthropic_models_list_params_t p = {"m1", NULL, 0};
+  anthropic_models_list_params_t p = {
+      .after_id = "m1", .before_id = NULL, .limit = 0};
   check_list_url(&p, BASE "/v1/models?after_id=m1");
 }
 
 TEST(url_list_joins_cursor_and_limit_with_ampersand) {
-  anthropic_models_list_params_t p = {"m1", NULL, 5};
+  anthropic_models_list_params_t p = {
+      .after_id = "m1", .before_id = NULL, .limit = 5};
   check_list_url(&p, BASE "/v1/models?after_id=m1&limit=5");
 }
 
 TEST(url_list_refuses_limit_minus_1_naming_limit) {
-  anthropic_models_list_params_t p = {NULL, NULL, -1};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = NULL, .limit = -1};
   check_list_refused(&p, "limit");
 }
 
 TEST(url_list_refuses_limit_1001_naming_limit) {
-  anthropic_models_list_params_t p = {NULL, NULL, 1001};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = NULL, .limit = 1001};
   check_list_refused(&p, "limit");
 }
 
 TEST(url_list_refuses_both_cursors) {
-  anthropic_models_list_params_t p = {"a", "b", 0};
+  anthropic_models_list_params_t p = {
+      .after_id = "a", .before_id = "b", .limit = 0};
   char err[ANTH_ERRMSG_MAX];
   int rc;
   char *got = list_url(&p, &rc, err, sizeof err);
@@ -365,27 +375,32 @@ TEST(url_list_refuses_both_cursors) {
 }
 
 TEST(url_list_refuses_empty_after_id) {
-  anthropic_models_list_params_t p = {"", NULL, 0};
+  anthropic_models_list_params_t p = {
+      .after_id = "", .before_id = NULL, .limit = 0};
   check_list_refused(&p, "after_id");
 }
 
 TEST(url_list_refuses_empty_before_id) {
-  anthropic_models_list_params_t p = {NULL, "", 0};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = "", .limit = 0};
   check_list_refused(&p, "before_id");
 }
 
 TEST(url_list_refuses_cursor_with_control_character) {
-  anthropic_models_list_params_t p = {"a\nb", NULL, 0};
+  anthropic_models_list_params_t p = {
+      .after_id = "a\nb", .before_id = NULL, .limit = 0};
   check_list_refused(&p, "after_id");
 }
 
 TEST(url_list_encodes_cursor_values) {
-  anthropic_models_list_params_t p = {"a b&c=d/\xc3\xa9", NULL, 0};
+  anthropic_models_list_params_t p = {
+      .after_id = "a b&c=d/\xc3\xa9", .before_id = NULL, .limit = 0};
   check_list_url(&p, BASE "/v1/models?after_id=a%20b%26c%3Dd%2F%C3%A9");
 }
 
 TEST(url_list_encodes_before_cursor_with_limit) {
-  anthropic_models_list_params_t p = {NULL, "x?y#z", 20};
+  anthropic_models_list_params_t p = {
+      .after_id = NULL, .before_id = "x?y#z", .limit = 20};
   check_list_url(&p, BASE "/v1/models?before_id=x%3Fy%23z&limit=20");
 }
 
