@@ -19,6 +19,7 @@ int test__run(const test_case_t *cases, size_t n) {
     fflush(stdout);
   }
   printf("%zu passed, %zu failed\n", (size_t)passed, (size_t)failed);
+  fflush(stdout);
   return failed ? 1 : 0;
 }
 

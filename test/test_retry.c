@@ -1,0 +1,416 @@
+/* test_retry.c - the fault matrix: each fault the fake server can inject,
+ * the attempts it saw, the delays between them (from the server's own
+ * timestamps, never by timing the test), and the final outcome. */
+#include "fixture.h"
+
+#include <stdio.h>
+#include <time.h>
+
+/* Arrival times (ms, server clock) of the API requests the server saw. */
+static int arrivals(double *t, int max) {
+  cJSON *reqs = requests();
+  int n = 0;
+  const cJSON *r;
+  cJSON_ArrayForEach(r, reqs) {
+    if (n < max)
+      t[n] = cJSON_GetObjectItem(r, "t_ms")->valuedouble;
+    n++;
+  }
+  cJSON_Delete(reqs);
+  return n;
+}
+
+static void check_gap(double from, double to, double min_ms, double max_ms) {
+  double gap = to - from;
+  if (gap < min_ms || gap > max_ms)
+    FAILF("gap between attempts %.1f ms, want %.0f..%.0f", gap, min_ms, max_ms);
+}
+
+/* One retrieve with `faults` queued; returns the outcome (caller frees). */
+static void retrieve_with(anthropic_client_options_t *opts,
+                          const anthropic_request_options_t *ro,
+                          const char *faults, outcome_t *o) {
+  fixture_t f;
+  anthropic_client_options_t none = {0};
+  setup_with(&f, opts ? opts : &none);
+  if (faults)
+    add_faults(faults);
+  anthropic_models_retrieve_params_t p = {.options = ro};
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &p, on_model,
+                                  o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o->calls, 1);
+}
+
+TEST(retry_after_ms_is_honoured) {
+  outcome_t o = {0};
+  double t[4];
+  retrieve_with(NULL, NULL,
+                "[{\"status\":429,\"headers\":{\"retry-after-ms\":\"1200\"}}]",
+                &o);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+  check_gap(t[0], t[1], 1150, 60000);
+  outcome_free(&o);
+}
+
+TEST(retry_after_seconds_are_honoured) {
+  outcome_t o = {0};
+  double t[4];
+  retrieve_with(NULL, NULL,
+                "[{\"status\":429,\"headers\":{\"retry-after\":\"1.5\"}}]", &o);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+  check_gap(t[0], t[1], 1450, 60000);
+  outcome_free(&o);
+}
+
+TEST(retry_after_http_date_is_honoured) {
+  outcome_t o = {0};
+  double t[4];
+  char date[64], faults[256];
+  time_t when = time(NULL) + 3;
+  struct tm tm;
+  gmtime_r(&when, &tm);
+  strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  snprintf(faults, sizeof faults,
+           "[{\"status\":429,\"headers\":{\"retry-after\":\"%s\"}}]", date);
+  retrieve_with(NULL, NULL, faults, &o);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+  /* The date has whole seconds: 3 s ahead means at least 2 s from now. */
+  check_gap(t[0], t[1], 1900, 60000);
+  outcome_free(&o);
+}
+
+TEST(retry_after_over_the_cap_falls_back_to_backoff) {
+  outcome_t o = {0};
+  double t[4];
+  anthropic_client_options_t opts = {0};
+  opts.retry_after_cap_ms = 1000;
+  retrieve_with(&opts, NULL,
+                "[{\"status\":429,\"headers\":{\"retry-after\":\"30\"}}]", &o);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+  /* Backoff for the first retry is 375..500 ms; 30 s was not honoured. */
+  check_gap(t[0], t[1], 350, 10000);
+  outcome_free(&o);
+}
+
+TEST(backoff_doubles_with_up_to_a_quarter_of_jitter) {
+  outcome_t o = {0};
+  double t[4];
+  retrieve_with(NULL, NULL, "[{\"status\":500,\"times\":3}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 500);
+  CHECK_EQ_INT(o.attempts, 3);
+  CHECK_CONTAINS(o.message, "after 3 attempts");
+  CHECK_EQ_INT(arrivals(t, 4), 3);
+  check_gap(t[0], t[1], 350, 10000); /* 0.5 s less up to 25% */
+  check_gap(t[1], t[2], 725, 10000); /* 1 s less up to 25% */
+}
+
+TEST(x_should_retry_false_stops_a_retryable_status) {
+  outcome_t o = {0};
+  double t[4];
+  retrieve_with(NULL, NULL,
+                "[{\"status\":503,\"headers\":{\"x-should-retry\":\"false\"}}]",
+                &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 503);
+  CHECK_EQ_INT(o.attempts, 1);
+  CHECK_EQ_INT(arrivals(t, 4), 1);
+}
+
+TEST(x_should_retry_true_retries_a_client_error) {
+  outcome_t o = {0};
+  double t[4];
+  retrieve_with(NULL, NULL,
+                "[{\"status\":400,\"headers\":{\"x-should-retry\":\"true\"}}]",
+                &o);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+  outcome_free(&o);
+}
+
+TEST(retryable_statuses_are_retried) {
+  const int statuses[] = {408, 409, 429, 500, 502, 503, 529};
+  for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+    outcome_t o = {0};
+    double t[4];
+    char faults[64];
+    snprintf(faults, sizeof faults, "[{\"status\":%d}]", statuses[i]);
+    retrieve_with(NULL, NULL, faults, &o);
+    if (o.kind != 0 || arrivals(t, 4) != 2)
+      FAILF("status %d: kind %d, want a success on the second attempt",
+            statuses[i], o.kind);
+    outcome_free(&o);
+  }
+}
+
+TEST(other_client_errors_are_not_retried) {
+  const int statuses[] = {400, 401, 403, 404, 413, 422};
+  for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+    outcome_t o = {0};
+    double t[4];
+    char faults[64];
+    snprintf(faults, sizeof faults, "[{\"status\":%d}]", statuses[i]);
+    retrieve_with(NULL, NULL, faults, &o);
+    CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+    CHECK_EQ_INT(o.status, statuses[i]);
+    CHECK_EQ_INT(o.attempts, 1);
+    CHECK_EQ_INT(arrivals(t, 4), 1);
+  }
+}
+
+TEST(every_attempt_carries_its_retry_count) {
+  outcome_t o = {0};
+  retrieve_with(NULL, NULL, "[{\"status\":500,\"times\":2}]", &o);
+  CHECK_EQ_INT(o.kind, 0);
+  cJSON *reqs = requests();
+  CHECK_EQ_INT(cJSON_GetArraySize(reqs), 3);
+  for (int i = 0; i < 3; i++) {
+    char want[8];
+    snprintf(want, sizeof want, "%d", i);
+    CHECK_EQ_STR(
+        req_header(cJSON_GetArrayItem(reqs, i), "x-stainless-retry-count"),
+        want);
+  }
+  cJSON_Delete(reqs);
+  outcome_free(&o);
+}
+
+static void check_network_fault_is_retried(const char *action) {
+  outcome_t o = {0};
+  double t[4];
+  char faults[128];
+  snprintf(faults, sizeof faults, "[{\"action\":\"%s\"}]", action);
+  retrieve_with(NULL, NULL, faults, &o);
+  if (o.kind != 0)
+    FAILF("%s: kind %d (%s), want success after a retry", action, o.kind,
+          o.message);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+  CHECK_EQ_STR(o.model->id, "claude-opus-4-1-20250805");
+  outcome_free(&o);
+}
+
+TEST(a_reset_before_the_answer_is_retried) {
+  check_network_fault_is_retried("reset_before");
+}
+
+TEST(a_reset_during_the_body_is_retried) {
+  check_network_fault_is_retried("reset_during");
+}
+
+TEST(a_truncated_body_is_retried_never_parsed) {
+  check_network_fault_is_retried("truncate");
+}
+
+TEST(an_html_error_page_is_retried_then_reported_by_status) {
+  outcome_t o = {0};
+  double t[4];
+  retrieve_with(NULL, NULL,
+                "[{\"action\":\"html\",\"status\":502,\"times\":3}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 502);
+  CHECK_EQ_STR(o.type, "");
+  CHECK_EQ_INT(o.attempts, 3);
+  CHECK_EQ_INT(arrivals(t, 4), 3);
+}
+
+TEST(no_answer_times_out_and_is_retried_as_a_timeout) {
+  outcome_t o = {0};
+  double t[4];
+  anthropic_client_options_t opts = {0};
+  opts.timeout_ms = 300;
+  opts.max_retries = 1;
+  retrieve_with(&opts, NULL, "[{\"action\":\"hang\",\"times\":2}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ETIMEDOUT);
+  CHECK_EQ_INT(o.attempts, 2);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+}
+
+TEST(slow_headers_time_out) {
+  outcome_t o = {0};
+  anthropic_request_options_t ro = {.max_retries = ANTHROPIC_NO_RETRIES,
+                                    .timeout_ms = 300};
+  retrieve_with(NULL, &ro, "[{\"action\":\"delay\",\"delay_ms\":3000}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ETIMEDOUT);
+  CHECK_EQ_INT(o.attempts, 1);
+}
+
+TEST(a_huge_body_is_too_large_and_not_retried) {
+  outcome_t o = {0};
+  double t[4];
+  anthropic_client_options_t opts = {0};
+  opts.max_response_bytes = 64 * 1024;
+  retrieve_with(&opts, NULL, "[{\"action\":\"huge\",\"bytes\":50000000}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ETOOLARGE);
+  CHECK_EQ_INT(o.attempts, 1);
+  CHECK_EQ_INT(arrivals(t, 4), 1);
+}
+
+TEST(invalid_json_is_a_bad_response_and_not_retried) {
+  outcome_t o = {0};
+  double t[4];
+  retrieve_with(NULL, NULL, "[{\"action\":\"invalid_json\"}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_EQ_INT(o.attempts, 1);
+  CHECK_EQ_INT(arrivals(t, 4), 1);
+}
+
+TEST(wrong_types_are_a_bad_response_that_names_the_field) {
+  outcome_t o = {0};
+  retrieve_with(NULL, NULL, "[{\"action\":\"wrong_types\"}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_CONTAINS(o.message, "id: expected a string");
+}
+
+TEST(per_request_max_retries_overrides_the_client) {
+  outcome_t a = {0}, b = {0};
+  double t[4];
+  anthropic_client_options_t opts = {0};
+  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  anthropic_request_options_t two = {.max_retries = 2};
+  retrieve_with(&opts, &two, "[{\"status\":500,\"times\":5}]", &a);
+  CHECK_EQ_INT(a.attempts, 3);
+  CHECK_EQ_INT(arrivals(t, 4), 3);
+  anthropic_request_options_t none = {.max_retries = ANTHROPIC_NO_RETRIES};
+  retrieve_with(NULL, &none, "[{\"status\":500,\"times\":5}]", &b);
+  CHECK_EQ_INT(b.attempts, 1);
+  CHECK_EQ_INT(arrivals(t, 4), 1);
+}
+
+TEST(connection_refused_is_retried_then_reported) {
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.base_url = "http://127.0.0.1:1";
+  opts.max_retries = 1;
+  retrieve_with(&opts, NULL, NULL, &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK_EQ_INT(o.attempts, 2);
+  CHECK_CONTAINS(o.message, "after 2 attempts");
+}
+
+TEST(bad_retry_options_are_refused) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  anthropic_request_options_t ro = {.max_retries = -2};
+  anthropic_models_retrieve_params_t p = {.options = &ro};
+  CHECK(anthropic_models_retrieve(f.client, "x", &p, on_model, &o) == NULL);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 0);
+}
+
+/* ---- cancellation at every stage ---- */
+
+/* Run the loop until the server has seen `n` requests. */
+static void run_until_seen(fixture_t *f, int n) {
+  for (int i = 0; i < 400 && fake_request_count(&srv) < n; i++) {
+    uv_run(&f->loop, UV_RUN_NOWAIT);
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
+  }
+  CHECK_EQ_INT(fake_request_count(&srv), n);
+}
+
+TEST(cancel_before_the_request_goes_out) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
+                                                 NULL, on_model, &o);
+  anthropic_req_cancel(r);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(o.attempts, 0);
+  CHECK_EQ_INT(fake_request_count(&srv), 0);
+}
+
+TEST(cancel_while_queued_behind_a_busy_connection) {
+  fixture_t f;
+  outcome_t a = {0}, b = {0};
+  anthropic_client_options_t opts = {0};
+  opts.max_host_connections = 1;
+  setup_with(&f, &opts);
+  add_faults("[{\"action\":\"hang\"}]");
+  anthropic_req_t *ra = anthropic_models_retrieve(f.client, "claude-opus-4-1",
+                                                  NULL, on_model, &a);
+  anthropic_req_t *rb = anthropic_models_retrieve(f.client, "claude-opus-4-0",
+                                                  NULL, on_model, &b);
+  run_until_seen(&f, 1); /* a hangs on the only connection; b waits */
+  anthropic_req_cancel(rb);
+  anthropic_req_cancel(ra);
+  teardown(&f);
+  CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(b.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(fake_request_count(&srv), 1);
+}
+
+TEST(cancel_while_waiting_to_retry) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"status\":429,\"headers\":{\"retry-after\":\"20\"}}]");
+  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
+                                                 NULL, on_model, &o);
+  run_until_seen(&f, 1);
+  for (int i = 0; i < 50; i++)
+    uv_run(&f.loop, UV_RUN_NOWAIT); /* let the 429 arrive */
+  anthropic_req_cancel(r);
+  teardown(&f); /* returns at once: the 20 s wait is gone */
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(o.attempts, 1);
+  CHECK_EQ_INT(fake_request_count(&srv), 1);
+}
+
+TEST(close_while_waiting_to_retry_cancels_the_wait) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"status\":503,\"headers\":{\"retry-after\":\"20\"}}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  run_until_seen(&f, 1);
+  for (int i = 0; i < 50; i++)
+    uv_run(&f.loop, UV_RUN_NOWAIT);
+  anthropic_client_close(f.client, on_closed);
+  test_loop_finish(&f.loop);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(f.closed, 1);
+}
+
+int main(void) {
+  if (fixture_main_start() != 0)
+    return 1;
+  int rc = RUN(
+      T(retry_after_ms_is_honoured), T(retry_after_seconds_are_honoured),
+      T(retry_after_http_date_is_honoured),
+      T(retry_after_over_the_cap_falls_back_to_backoff),
+      T(backoff_doubles_with_up_to_a_quarter_of_jitter),
+      T(x_should_retry_false_stops_a_retryable_status),
+      T(x_should_retry_true_retries_a_client_error),
+      T(retryable_statuses_are_retried), T(other_client_errors_are_not_retried),
+      T(every_attempt_carries_its_retry_count),
+      T(a_reset_before_the_answer_is_retried),
+      T(a_reset_during_the_body_is_retried),
+      T(a_truncated_body_is_retried_never_parsed),
+      T(an_html_error_page_is_retried_then_reported_by_status),
+      T(no_answer_times_out_and_is_retried_as_a_timeout),
+      T(slow_headers_time_out), T(a_huge_body_is_too_large_and_not_retried),
+      T(invalid_json_is_a_bad_response_and_not_retried),
+      T(wrong_types_are_a_bad_response_that_names_the_field),
+      T(per_request_max_retries_overrides_the_client),
+      T(connection_refused_is_retried_then_reported),
+      T(bad_retry_options_are_refused), T(cancel_before_the_request_goes_out),
+      T(cancel_while_queued_behind_a_busy_connection),
+      T(cancel_while_waiting_to_retry),
+      T(close_while_waiting_to_retry_cancels_the_wait));
+  fake_server_stop(&srv);
+  return rc;
+}
