@@ -20,6 +20,7 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ typedef struct options {
   const char *api_key;  /* NULL: likewise */
   out_format_t format;
   bool verbose;
+  long max_retries;                        /* -1: the library's default */
+  uint64_t timeout_ms, connect_timeout_ms; /* 0: the library's default */
   command_t command;
   /* list */
   int limit; /* 0: the server's default */
@@ -64,7 +67,8 @@ typedef struct options {
 
 static const char usage_text[] =
     "usage: " PROG " [--base-url URL] [--api-key KEY] [--json | --table]\n"
-    "                        [--verbose] COMMAND\n"
+    "                        [--verbose] [--max-retries N] [--timeout MS]\n"
+    "                        [--connect-timeout MS] COMMAND\n"
     "\n"
     "commands:\n"
     "  list [--limit N] [--after-id ID | --before-id ID]\n"
@@ -80,6 +84,10 @@ static const char usage_text[] =
     "                  a terminal)\n"
     "  --table         aligned columns (default on a terminal)\n"
     "  --verbose       log the configuration and each request to stderr\n"
+    "  --max-retries N retries after a failed attempt, 0..100 (default 2)\n"
+    "  --timeout MS    per-attempt timeout in ms (default 600000)\n"
+    "  --connect-timeout MS\n"
+    "                  per-attempt connect timeout in ms (default 5000)\n"
     "  -h, --help      show this help\n"
     "  --version       show the version\n"
     "\n"
@@ -135,8 +143,10 @@ static bool opt_value(int argc, char **argv, int *i, const char *inline_val,
 }
 
 static bool is_global_option(const char *arg) {
-  static const char *const names[] = {"--base-url", "--api-key", "--json",
-                                      "--table",    "--verbose", "--version"};
+  static const char *const names[] = {
+      "--base-url", "--api-key",         "--json",
+      "--table",    "--verbose",         "--max-retries",
+      "--timeout",  "--connect-timeout", "--version"};
   const char *v;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (opt_is(arg, names[k], &v))
@@ -144,17 +154,27 @@ static bool is_global_option(const char *arg) {
   return false;
 }
 
-/* --limit: a plain decimal integer in 1..1000. */
-static bool parse_limit(const char *s, int *out) {
-  long v = 0;
-  if (*s == '\0' || strlen(s) > 4)
+/* A plain decimal integer in min..max (no sign, no spaces). */
+static bool parse_uint(const char *s, uint64_t min, uint64_t max,
+                       uint64_t *out) {
+  uint64_t v = 0;
+  if (*s == '\0' || strlen(s) > 12)
     return false;
   for (const char *p = s; *p != '\0'; p++) {
     if (*p < '0' || *p > '9')
       return false;
-    v = v * 10 + (*p - '0');
+    v = v * 10 + (uint64_t)(*p - '0');
   }
-  if (v < 1 || v > 1000)
+  if (v < min || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+/* --limit: a plain decimal integer in 1..1000. */
+static bool parse_limit(const char *s, int *out) {
+  uint64_t v;
+  if (!parse_uint(s, 1, 1000, &v))
     return false;
   *out = (int)v;
   return true;
@@ -232,6 +252,7 @@ static int parse_get_args(int argc, char **argv, int i, options_t *o) {
 static int parse_args(int argc, char **argv, options_t *o) {
   int i;
   memset(o, 0, sizeof *o);
+  o->max_retries = -1;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (strcmp(a, "--") == 0) {
@@ -259,6 +280,22 @@ static int parse_args(int argc, char **argv, options_t *o) {
       o->format = FMT_TABLE;
     } else if (opt_is(a, "--verbose", &v) && v == NULL) {
       o->verbose = true;
+    } else if (opt_is(a, "--max-retries", &v)) {
+      const char *val;
+      uint64_t n;
+      if (!opt_value(argc, argv, &i, v, &val) || !parse_uint(val, 0, 100, &n))
+        return usage_error("option '--max-retries' needs an integer 0..100");
+      o->max_retries = (long)n;
+    } else if (opt_is(a, "--timeout", &v) ||
+               opt_is(a, "--connect-timeout", &v)) {
+      bool connect = opt_is(a, "--connect-timeout", &v);
+      const char *val;
+      uint64_t n;
+      if (!opt_value(argc, argv, &i, v, &val) ||
+          !parse_uint(val, 1, 86400000, &n))
+        return usage_error("option '%s' needs milliseconds, 1..86400000",
+                           connect ? "--connect-timeout" : "--timeout");
+      *(connect ? &o->connect_timeout_ms : &o->timeout_ms) = n;
     } else if (is_global_option(a)) {
       return usage_error("option '%.*s' takes no value", opt_name_len(a), a);
     } else {
@@ -848,6 +885,11 @@ static int init_client(app_t *app, const options_t *o) {
   memset(&co, 0, sizeof co);
   co.base_url = o->base_url;
   co.api_key = o->api_key;
+  if (o->max_retries >= 0)
+    co.max_retries =
+        o->max_retries == 0 ? ANTHROPIC_NO_RETRIES : (int)o->max_retries;
+  co.timeout_ms = o->timeout_ms;
+  co.connect_timeout_ms = o->connect_timeout_ms;
   if (o->verbose)
     co.log_cb = on_log;
   rc = anthropic_client_init(&app->loop, &app->client, &co, errbuf,

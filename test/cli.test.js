@@ -197,3 +197,47 @@ test('a bad base URL is a usage error; a bad environment is a failure', () => {
   assert.equal(r.code, 1);
   assert.match(r.err, /ANTHROPIC_BASE_URL/);
 });
+
+async function fake(path, body) {
+  const r = await fetch(url + path, body === undefined ? {} : {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return r.json();
+}
+
+// spawnSync would block the event loop that serves nothing here (the fake
+// server is another process), so it is fine; the control calls are async.
+test('--max-retries bounds the attempts the server sees', async () => {
+  await fake('/_fake/reset', {});
+  await fake('/_fake/faults', [{ status: 500, times: 5 }]);
+  let r = cli('--max-retries', '0', '--json', 'get', 'claude-opus-4-1');
+  assert.equal(r.code, 1);
+  assert.equal(jsonLines(r.out)[0].error.status, 500);
+  assert.equal((await fake('/_fake/requests')).length, 1);
+  await fake('/_fake/reset', {});
+  await fake('/_fake/faults', [{ status: 503, times: 1 }]);
+  r = cli('--max-retries=1', '--json', 'get', 'claude-opus-4-1');
+  assert.equal(r.code, 0, r.err);
+  assert.equal((await fake('/_fake/requests')).length, 2);
+});
+
+test('--timeout ends an attempt that gets no answer', async () => {
+  await fake('/_fake/reset', {});
+  await fake('/_fake/faults', [{ action: 'hang', times: 2 }]);
+  const r = cli('--timeout', '300', '--max-retries', '1', '--connect-timeout', '1000',
+    '--json', 'get', 'claude-opus-4-1');
+  assert.equal(r.code, 1);
+  const e = jsonLines(r.out)[0].error;
+  assert.equal(e.kind, 'timeout');
+  assert.match(e.message, /after 2 attempts/);
+  assert.equal((await fake('/_fake/requests')).length, 2);
+});
+
+test('bad retry and timeout values are usage errors', () => {
+  for (const args of [['--max-retries', '-1'], ['--max-retries', '101'],
+    ['--timeout', '0'], ['--timeout', 'x'], ['--connect-timeout=']]) {
+    const r = cli(...args, 'get', 'x');
+    assert.equal(r.code, 2, `${args}: ${r.err}`);
+  }
+});
