@@ -48,6 +48,7 @@ struct anthropic_req {
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
   int attempts;                    /* attempts with an outcome so far */
   int max_retries;                 /* resolved at start */
+  long timeout_ms;                 /* per attempt, resolved at start */
   uint64_t started_ns;
   anthropic_errkind_t deferred_kind;
   const char *deferred_msg;

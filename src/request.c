@@ -287,6 +287,10 @@ static void finish_success(anthropic_req_t *r, long status,
 /* ---- attempts ---- */
 
 static void on_retry_timer(uv_timer_t *t);
+static void on_watchdog(uv_timer_t *t);
+
+/* Grace after the attempt's timeout before we stop waiting for curl. */
+#define ANTH_WATCHDOG_GRACE_MS 1000
 
 /* Start (or start again) the transfer of `r`: 0, or ANTHROPIC_ENOMEM. */
 static int attempt(anthropic_client_t *c, anthropic_req_t *r) {
@@ -312,6 +316,11 @@ static int attempt(anthropic_client_t *c, anthropic_req_t *r) {
   if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK)
     return ANTHROPIC_ENOMEM;
   r->state = REQ_ACTIVE;
+  /* curl enforces the timeout itself; this is for the transfer it never
+   * reports done (libcurl 7.88 can lose one after an allocation failure):
+   * no request may wait forever. */
+  uv_timer_start(&r->timer, on_watchdog,
+                 (uint64_t)r->timeout_ms + ANTH_WATCHDOG_GRACE_MS, 0);
   return 0;
 }
 
@@ -362,6 +371,10 @@ static void finish(anthropic_client_t *c, anthropic_req_t *r,
   req_put(c, r);
 }
 
+static void on_watchdog(uv_timer_t *t) {
+  anth__req_done((anthropic_req_t *)t, CURLE_OPERATION_TIMEDOUT);
+}
+
 static void on_retry_timer(uv_timer_t *t) {
   anthropic_req_t *r = (anthropic_req_t *)t; /* timer is the first member */
   anthropic_client_t *c = r->client;
@@ -379,6 +392,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   anthropic_errkind_t kind = ANTHROPIC_OK;
   const char *text = NULL;
 
+  uv_timer_stop(&r->timer);
   curl_multi_remove_handle(c->multi, r->easy);
   r->attempts++;
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -444,10 +458,9 @@ static void defer(anthropic_req_t *r, anthropic_errkind_t kind,
 }
 
 static void cancel(anthropic_req_t *r, const char *why) {
+  uv_timer_stop(&r->timer); /* the watchdog, or the wait to retry */
   if (r->state == REQ_ACTIVE)
     curl_multi_remove_handle(r->client->multi, r->easy);
-  else
-    uv_timer_stop(&r->timer); /* waiting to retry */
   active_unlink(r->client, r);
   defer(r, ANTHROPIC_ECANCELLED, why);
 }
@@ -484,6 +497,7 @@ static int resolve_options(anthropic_client_t *c, anthropic_req_t *r,
                    : o->max_retries < 0 ? 0
                                         : o->max_retries;
   long timeout = o->timeout_ms ? clamp_ms(o->timeout_ms) : c->timeout_ms;
+  r->timeout_ms = timeout;
   long connect = o->connect_timeout_ms ? clamp_ms(o->connect_timeout_ms)
                                        : c->connect_timeout_ms;
   if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout) != CURLE_OK ||
