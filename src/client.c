@@ -59,7 +59,7 @@ static const char *env(const anthropic_client_options_t *o, const char *name) {
 /* Everything that can fail for a reason the caller should hear about. */
 static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
                      char *err, size_t errlen) {
-  char sub[ANTH_ERRMSG_MAX];
+  char sub[ANTH_ERRMSG_MAX] = "";
   int rc;
 
   const char *base = o->base_url;

@@ -133,7 +133,7 @@ static int put_custom_env(header_set_t *s, anth_buf_t *tmp, const char *text,
     while (i < len && (text[i] == ' ' || text[i] == '\t'))
       i++;
     if (i < len) {
-      char sub[ANTH_ERRMSG_MAX];
+      char sub[ANTH_ERRMSG_MAX] = "";
       int rc = anth__header_line(text + i, len - i, tmp, sub, sizeof sub);
       if (rc == 0)
         rc = set_put(s, tmp, sub, sizeof sub);

@@ -238,7 +238,7 @@ static void finish_http_error(anthropic_req_t *r, long status,
                               const char *request_id) {
   cJSON *root = NULL;
   const char *type, *message, *body_rid;
-  char msg[ANTH_ERRMSG_MAX];
+  char msg[ANTH_ERRMSG_MAX] = "";
   (void)anth__parse_error_body(r->body.data, r->body.len, &root, &type,
                                &message, &body_rid);
   if (message == NULL) {
@@ -254,7 +254,7 @@ static void finish_http_error(anthropic_req_t *r, long status,
 
 static void finish_success(anthropic_req_t *r, long status,
                            const char *request_id) {
-  char msg[ANTH_ERRMSG_MAX];
+  char msg[ANTH_ERRMSG_MAX] = "";
   cJSON *root = NULL;
   anthropic_response_t resp = {status, request_id};
   int rc;
@@ -388,7 +388,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   anthropic_client_t *c = r->client;
   long status = 0;
   curl_off_t expected = -1;
-  char msg[ANTH_ERRMSG_MAX];
+  char msg[ANTH_ERRMSG_MAX] = "";
   anthropic_errkind_t kind = ANTHROPIC_OK;
   const char *text = NULL;
 
@@ -551,7 +551,7 @@ anthropic_req_t *
 anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
                           const anthropic_models_retrieve_params_t *params,
                           anthropic_model_cb cb, void *data) {
-  char msg[ANTH_ERRMSG_MAX];
+  char msg[ANTH_ERRMSG_MAX] = "";
   if (c == NULL || !usable(c, cb != NULL))
     return NULL;
   int rc =
@@ -571,7 +571,7 @@ anthropic_req_t *
 anthropic_models_list(anthropic_client_t *c,
                       const anthropic_models_list_params_t *params,
                       anthropic_page_cb cb, void *data) {
-  char msg[ANTH_ERRMSG_MAX];
+  char msg[ANTH_ERRMSG_MAX] = "";
   if (c == NULL || !usable(c, cb != NULL))
     return NULL;
   int rc = anth__url_list(&c->scratch, c->base_url, params, msg, sizeof msg);

@@ -75,8 +75,11 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
   }
   while (len > skip && url[len - 1] == '/')
     len--;
-  *out = anth__strndup(url, len);
-  return *out ? 0 : ANTHROPIC_ENOMEM;
+  if ((*out = anth__strndup(url, len)) == NULL) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return 0;
 }
 
 /* A value sent in a path segment or query: not empty, bounded, no control
