@@ -296,3 +296,171 @@ test('server exits on stdin EOF and on SIGINT', async () => {
   b.child.kill('SIGINT');
   assert.equal(await waitExit(b.child), 0);
 });
+
+// ---------------------------------------------------------------- soak support
+// (--fault-rate, --seed, --no-record, /_fake/stats, stall_during)
+
+// Like request(), against another server's base URL.
+function requestAt(b, p, opts) {
+  const saved = base;
+  base = b;
+  try { return request(p, opts); } finally { base = saved; }
+}
+async function stop(s) {
+  s.child.kill('SIGTERM');
+  await waitExit(s.child);
+}
+// What a client sees of one request, as a label of the fault behind it.
+function outcome(r, ms) {
+  if (r.error && r.status === undefined) return 'reset_before';
+  if (r.error || r.complete === false) return 'broken_body';
+  if (r.status !== 200) return `status_${r.status}`;
+  return ms >= 45 ? 'delayed' : 'ok';
+}
+async function timedGet(b, p) {
+  const t = Date.now();
+  const r = await requestAt(b, p);
+  return { r, ms: Date.now() - t };
+}
+
+test('/_fake/stats counts API requests and queued faults, not itself', async () => {
+  await control('/_fake/reset', {});
+  let st = (await control('/_fake/stats')).json;
+  assert.deepEqual(st.requests, 0);
+  assert.deepEqual(st.faults, 0);
+  assert.deepEqual(st.by_action, {});
+  assert.equal(st.fault_rate, 0);
+  assert.equal(typeof st.seed, 'number');
+  await fault([{ status: 503 }, { action: 'reset_before' }]);
+  await get('/v1/models');
+  await get('/v1/models');
+  await get('/v1/models/claude-opus-4-0');
+  await control('/_fake/requests');
+  st = (await control('/_fake/stats')).json;
+  assert.equal(st.requests, 3);
+  assert.equal(st.faults, 2);
+  assert.deepEqual(st.by_action, { respond_503: 1, reset_before: 1 });
+  assert.equal((await control('/_fake/requests')).json.length, 3);
+  await control('/_fake/reset', {});
+  st = (await control('/_fake/stats')).json;
+  assert.equal(st.requests, 0);
+  assert.equal(st.faults, 0);
+});
+
+test('--fault-rate 1 faults every request with each of the 8 faults', async () => {
+  const s = await startServer(['--fault-rate', '1', '--seed', '7', '--no-record']);
+  try {
+    const seen = {};
+    const N = 240;
+    for (let i = 0; i < N; i++) {
+      const { r, ms } = await timedGet(s.base, '/v1/models/claude-opus-4-1');
+      const o = outcome(r, ms);
+      seen[o] = (seen[o] || 0) + 1;
+      if (o === 'status_429') assert.equal(r.headers['retry-after-ms'], '20');
+      if (o.startsWith('status_')) assert.equal(r.json.request_id, r.headers['request-id']);
+      if (o === 'delayed') assert.equal(r.json.id, 'claude-opus-4-1-20250805');
+    }
+    assert.equal(seen.ok, undefined, 'no request escapes a fault');
+    for (const k of ['status_500', 'status_503', 'status_529', 'status_429',
+      'reset_before', 'broken_body', 'delayed'])
+      assert.ok(seen[k] > 0, `${k} seen`);
+    const st = (await requestAt(s.base, '/_fake/stats')).json;
+    assert.equal(st.requests, N);
+    assert.equal(st.faults, N);
+    assert.equal(st.fault_rate, 1);
+    assert.equal(st.seed, 7);
+    assert.deepEqual(Object.keys(st.by_action).sort(), ['delay', 'reset_before', 'reset_during',
+      'respond_429', 'respond_500', 'respond_503', 'respond_529', 'truncate']);
+    assert.equal(Object.values(st.by_action).reduce((a, b) => a + b, 0), N);
+    assert.equal(st.by_action.respond_500, seen.status_500);
+    assert.equal(st.by_action.respond_429, seen.status_429);
+    assert.equal(st.by_action.reset_before, seen.reset_before);
+    assert.equal(st.by_action.reset_during + st.by_action.truncate, seen.broken_body);
+    assert.equal(st.by_action.delay, seen.delayed);
+    // --no-record: nothing kept.
+    assert.deepEqual((await requestAt(s.base, '/_fake/requests')).json, []);
+    // Queued faults still come first.
+    await requestAt(s.base, '/_fake/faults', { method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ status: 418, body: { queued: true }, times: 3 }]) });
+    for (let i = 0; i < 3; i++) {
+      const r = await requestAt(s.base, '/v1/models');
+      assert.equal(r.status, 418);
+      assert.deepEqual(r.json, { queued: true });
+    }
+    const st2 = (await requestAt(s.base, '/_fake/stats')).json;
+    assert.equal(st2.by_action.respond_418, 3);
+    assert.equal(st2.faults, N + 3);
+  } finally {
+    await stop(s);
+  }
+});
+
+test('--seed makes random faults repeatable; --fault-rate 0.3 faults some', async () => {
+  const run = async (args) => {
+    const s = await startServer(args);
+    try {
+      const seq = [];
+      for (let i = 0; i < 60; i++) {
+        const { r, ms } = await timedGet(s.base, '/v1/models?limit=2');
+        seq.push(outcome(r, ms));
+      }
+      return { seq, st: (await requestAt(s.base, '/_fake/stats')).json };
+    } finally {
+      await stop(s);
+    }
+  };
+  const a = await run(['--fault-rate', '0.3', '--seed', '12345']);
+  const b = await run(['--fault-rate', '0.3', '--seed', '12345']);
+  // Delays can blur "ok" and "delayed" timing only upward, so compare stats
+  // and the non-timing outcomes.
+  assert.deepEqual(a.st, b.st);
+  const strip = (q) => q.map((o) => (o === 'delayed' ? 'ok' : o));
+  assert.deepEqual(strip(a.seq), strip(b.seq));
+  assert.ok(a.st.faults > 5 && a.st.faults < 40, `faults ${a.st.faults} of 60`);
+  assert.equal(a.st.requests, 60);
+  assert.ok(a.seq.filter((o) => o === 'ok').length >= 60 - a.st.faults);
+});
+
+test('bad --fault-rate and --seed are usage errors', async () => {
+  for (const args of [['--fault-rate', '1.5'], ['--fault-rate', '-0.1'], ['--fault-rate', 'x'],
+    ['--seed', '-1'], ['--seed', '1.5']]) {
+    const c = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    assert.equal(await waitExit(c), 2, args.join(' '));
+  }
+});
+
+test('faults: stall_during sends half the body and keeps the socket open', async () => {
+  await control('/_fake/reset', {});
+  const normal = await get('/v1/models/claude-haiku-5');
+  const want = Buffer.byteLength(normal.body);
+  await fault([{ action: 'stall_during', match: 'claude-haiku-5' }]);
+  const got = await new Promise((resolve, reject) => {
+    const req = http.get(base + '/v1/models/claude-haiku-5', { headers: AUTH, agent: false }, (res) => {
+      let n = 0;
+      let closed = false;
+      res.on('data', (c) => { n += c.length; });
+      res.on('close', () => { closed = true; });
+      // Nothing more arrives and the connection stays open.
+      setTimeout(() => {
+        const out = { status: res.statusCode, length: Number(res.headers['content-length']),
+          received: n, closedEarly: closed, requestId: res.headers['request-id'] };
+        req.destroy();
+        resolve(out);
+      }, 400);
+    });
+    req.on('error', (e) => { if (e.code !== 'ECONNRESET') reject(e); });
+  });
+  assert.equal(got.status, 200);
+  assert.equal(got.length, want);
+  assert.equal(got.received, Math.floor(want / 2));
+  assert.equal(got.closedEarly, false);
+  assert.match(got.requestId, /^req_fake_\d+$/);
+  // The server is fine afterwards.
+  const r = await get('/v1/models/claude-haiku-5');
+  assert.equal(r.status, 200);
+  const recs = (await control('/_fake/requests')).json;
+  assert.equal(recs[recs.length - 2].status, 200);
+  const st = (await control('/_fake/stats')).json;
+  assert.deepEqual(st.by_action, { stall_during: 1 });
+});

@@ -4,10 +4,35 @@
 //
 //   node test/fake-api/server.js [--port N] [--host H] [--api-key K]
 //                                [--auth-token T] [--log] [--no-stdin-exit]
+//                                [--fault-rate P] [--seed N] [--no-record]
 //
 // Prints exactly one stdout line once listening:  listening http://HOST:PORT
 // Exits on SIGTERM, SIGINT and on stdin EOF (unless --no-stdin-exit).
-// Control routes under /_fake/ are described in README-style comments below.
+//
+// Control routes (never recorded, never counted as API requests):
+//   GET  /_fake/requests   every API request seen since the last reset
+//                          ([] with --no-record)
+//   GET  /_fake/stats      {"requests", "faults", "by_action": {key: n},
+//                          "fault_rate", "seed"}: API requests and faults
+//                          injected (queued and random) since the last reset;
+//                          key is the action, or "respond_<status>"
+//   GET  /_fake/catalogue  {models, aliases}
+//   POST /_fake/reset      forget requests, queued faults and stats
+//   POST /_fake/faults     queue faults: a JSON array of
+//                          {action, match?, times? (1), status?, headers?,
+//                           body?, delay_ms?, bytes?}; the first queued fault
+//                          whose `match` is a substring of the raw URL
+//                          applies. Actions: respond (status/headers/body),
+//                          html, empty, reset_before, reset_during, truncate,
+//                          stall_during, hang, delay, huge, invalid_json,
+//                          wrong_types (see applyFault()).
+//
+// Random faults: with --fault-rate P (0..1, default 0) each API request that
+// no queued fault claims gets, with probability P, one fault drawn uniformly
+// from: respond 500, 503, 529, 429 (with retry-after-ms: 20), reset_before,
+// reset_during, truncate, delay 50 ms. --seed N makes the draws repeatable
+// (mulberry32); without it the seed is random. --no-record keeps no
+// per-request record (for soak runs of 100,000+ requests).
 
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
@@ -15,7 +40,7 @@ const { models, aliases, lifecycleOf } = require('./catalogue.js');
 
 // ---------------------------------------------------------------- options
 const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-token',
-  log: false, stdinExit: true };
+  log: false, stdinExit: true, faultRate: 0, seed: null, record: true };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -30,13 +55,21 @@ const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-
     else if (a === '--auth-token') opts.authToken = val();
     else if (a === '--log') opts.log = true;
     else if (a === '--no-stdin-exit') opts.stdinExit = false;
+    else if (a === '--fault-rate') opts.faultRate = Number(val());
+    else if (a === '--seed') opts.seed = Number(val());
+    else if (a === '--no-record') opts.record = false;
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usage('bad --port');
+  if (!(opts.faultRate >= 0 && opts.faultRate <= 1)) usage('bad --fault-rate (0..1)');
+  if (opts.seed !== null && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed < 2 ** 32))
+    usage('bad --seed (an integer, 0..2^32-1)');
+  if (opts.seed === null) opts.seed = Math.floor(Math.random() * 2 ** 32);
 }
 function usage(msg) {
   process.stderr.write(`fake-api: ${msg}\nusage: server.js [--port N] [--host H] ` +
-    `[--api-key K] [--auth-token T] [--log] [--no-stdin-exit]\n`);
+    `[--api-key K] [--auth-token T] [--log] [--no-stdin-exit]\n` +
+    `       [--fault-rate P] [--seed N] [--no-record]\n`);
   process.exit(2);
 }
 const log = (...a) => { if (opts.log) process.stderr.write(a.join(' ') + '\n'); };
@@ -47,6 +80,7 @@ let requestCounter = 0;   // request-id numbers; never reset, so ids stay unique
 let seqCounter = 0;       // seq in /_fake/requests; restarts at reset
 let records = [];
 let faults = [];
+let stats = { requests: 0, faults: 0, by_action: {} };
 // Rate-limit headers: a fixed 60 s window counting API requests.
 let windowStart = Date.now();
 let windowCount = 0;
@@ -57,6 +91,45 @@ const ERROR_TYPES = {
   413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error',
   529: 'overloaded_error',
 };
+
+// ---------------------------------------------------------------- random faults
+// mulberry32: a small seeded PRNG, uniform in [0, 1).
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(opts.seed);
+const RANDOM_FAULTS = [
+  { action: 'respond', status: 500 },
+  { action: 'respond', status: 503 },
+  { action: 'respond', status: 529 },
+  { action: 'respond', status: 429, headers: { 'retry-after-ms': '20' } },
+  { action: 'reset_before' },
+  { action: 'reset_during' },
+  { action: 'truncate' },
+  { action: 'delay', delay_ms: 50 },
+];
+// Called once per API request, queued fault or not, so that a seed gives the
+// same sequence of draws whatever the queue does: one draw for whether, one
+// more (when it faults) for which.
+function randomFault() {
+  if (opts.faultRate <= 0 || random() >= opts.faultRate) return null;
+  return RANDOM_FAULTS[Math.floor(random() * RANDOM_FAULTS.length)];
+}
+
+function countFault(f) {
+  const action = f.action || 'respond';
+  const key = action === 'respond' && f.status !== undefined && f.status !== null
+    ? `respond_${f.status}` : action;
+  stats.faults++;
+  stats.by_action[key] = (stats.by_action[key] || 0) + 1;
+}
 
 // ---------------------------------------------------------------- helpers
 function parseQuery(rawQuery) {
@@ -293,6 +366,18 @@ function applyFault(ctx, f) {
       res.end(body.subarray(0, Math.floor(body.length / 2)));
       return;
     }
+    case 'stall_during': {
+      // Full Content-Length, half the bytes, then nothing: the socket stays
+      // open until the client goes away (or the server stops).
+      const normal = apiAnswer(ctx);
+      const body = Buffer.from(normal.body, 'utf8');
+      const headers = Object.assign(baseHeaders(ctx), normal.headers, extra,
+        { 'content-length': String(body.length) });
+      ctx.record.status = f.status ?? normal.status;
+      res.writeHead(ctx.record.status, headers);
+      res.write(body.subarray(0, Math.floor(body.length / 2)));
+      return;
+    }
     case 'hang':
       ctx.record.status = 0; // never answered; the socket stays open
       return;
@@ -375,6 +460,9 @@ function controlJson(res, status, obj) {
 async function handleControl(req, res, path) {
   if (path === '/_fake/requests' && req.method === 'GET')
     return controlJson(res, 200, records);
+  if (path === '/_fake/stats' && req.method === 'GET')
+    return controlJson(res, 200, Object.assign({}, stats,
+      { fault_rate: opts.faultRate, seed: opts.seed }));
   if (path === '/_fake/catalogue' && req.method === 'GET')
     return controlJson(res, 200, { models, aliases });
   if (path === '/_fake/reset' && req.method === 'POST') {
@@ -382,6 +470,7 @@ async function handleControl(req, res, path) {
     records = [];
     faults = [];
     seqCounter = 0;
+    stats = { requests: 0, faults: 0, by_action: {} };
     return controlJson(res, 200, { ok: true });
   }
   if (path === '/_fake/faults' && req.method === 'POST') {
@@ -419,14 +508,19 @@ function onRequest(req, res) {
   const query = parseQuery(rawQuery);
   const record = { seq: ++seqCounter, t_ms, method: req.method, path, query,
     headers: headerObject(req), status: 0 };
-  records.push(record);
+  if (opts.record) records.push(record);
+  stats.requests++;
   const ctx = { req, res, path, query, requestId, record, rateHeaders: rateLimitHeaders() };
   log(`${requestId} ${req.method} ${rawUrl}`);
 
   // The request body (none expected) is drained so keep-alive keeps working.
   req.resume();
-  const fault = takeFault(rawUrl);
-  if (fault) applyFault(ctx, fault);
+  const drawn = randomFault();
+  const fault = takeFault(rawUrl) || drawn; // the queue comes first
+  if (fault) {
+    countFault(fault);
+    applyFault(ctx, fault);
+  }
   else send(ctx, apiAnswer(ctx));
 }
 
