@@ -1,28 +1,37 @@
 #!/usr/bin/env bash
-# Install what is missing, build with AddressSanitizer and
-# UndefinedBehaviorSanitizer, and run every test. CI runs exactly this.
+# Install what is missing, then run every test twice over:
+#  1. all suites, built with AddressSanitizer and UndefinedBehaviorSanitizer;
+#  2. the C suites again under valgrind, in a build without sanitizers.
+# CI runs exactly this. Extra arguments go to both `meson test` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 
-build=build-test
-if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" -Db_sanitize=address,undefined -Dbuildtype=debug \
-    -Dwerror=true
-fi
-meson compile -C "$build"
+configure() { # DIR ARGS...
+  local dir=$1
+  shift
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@"
+  meson compile -C "$dir"
+}
 
-set +e
-meson test -C "$build" --print-errorlogs "$@"
-rc=$?
-set -e
+configure build-test -Db_sanitize=address,undefined -Dbuildtype=debug \
+  -Dwerror=true
+configure build-valgrind -Dbuildtype=debug -Dwerror=true
 
-# One closing line any CI reader understands.
-log="$build/meson-logs/testlog.json"
-if [ -f "$log" ]; then
-  pass=$(grep -c '"result": "OK"' "$log" || true)
-  fail=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)
-  echo "$pass passed, $fail failed"
-fi
+rc=0
+meson test -C build-test --print-errorlogs "$@" || rc=1
+meson test -C build-valgrind --setup valgrind --print-errorlogs \
+  --suite unit --suite integration --suite alloc --suite fuzz-replay "$@" ||
+  rc=1
+
+# One closing line any CI reader understands, over both runs.
+pass=0 fail=0
+for log in build-test/meson-logs/testlog.json \
+  build-valgrind/meson-logs/testlog-valgrind.json; do
+  [ -f "$log" ] || continue
+  pass=$((pass + $(grep -c '"result": "OK"' "$log" || true)))
+  fail=$((fail + $(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)))
+done
+echo "$pass passed, $fail failed"
 exit $rc

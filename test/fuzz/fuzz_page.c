@@ -1,0 +1,62 @@
+/* fuzz_page.c - a list body: anth__parse_page, then the page copy. */
+#include "fuzz_common.h"
+
+static void check_page(const anthropic_models_page_t *p) {
+  FUZZ_CHECK((p->data == NULL) == (p->count == 0));
+  for (size_t i = 0; i < p->count; i++) {
+    FUZZ_CHECK(p->data[i].id != NULL);
+    FUZZ_CHECK(p->data[i].response == NULL);
+    fuzz_check_model(&p->data[i]);
+  }
+  if (p->first_id != NULL)
+    (void)strlen(p->first_id);
+  if (p->last_id != NULL)
+    (void)strlen(p->last_id);
+  FUZZ_CHECK(p->json != NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  char *body = fuzz_exact_copy(data, size);
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root = (cJSON *)&root; /* poison: must be overwritten */
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items = NULL;
+  err[0] = '\0';
+
+  int rc = anth__parse_page(body, size, &root, &page, &items, err, sizeof err);
+  if (rc == 0) {
+    FUZZ_CHECK(root != NULL);
+    FUZZ_CHECK(page.json == root);
+    FUZZ_CHECK(page.response == NULL);
+    FUZZ_CHECK(page.data == items);
+    FUZZ_CHECK(page.count ==
+               (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(root, "data")));
+    check_page(&page);
+
+    anthropic_models_page_t *copy = anthropic_models_page_copy(&page);
+    FUZZ_CHECK(copy != NULL);
+    FUZZ_CHECK(copy->response == NULL);
+    FUZZ_CHECK(copy->count == page.count);
+    FUZZ_CHECK(copy->has_more == page.has_more);
+    FUZZ_CHECK(fuzz_str_eq(copy->first_id, page.first_id));
+    FUZZ_CHECK(fuzz_str_eq(copy->last_id, page.last_id));
+    for (size_t i = 0; i < page.count; i++)
+      fuzz_check_same_model(&page.data[i], &copy->data[i]);
+    /* The copy must not depend on the original tree, items or body. */
+    anth__free(items);
+    cJSON_Delete(root);
+    memset(body, 'x', size);
+    check_page(copy);
+    anthropic_models_page_free(copy);
+  } else {
+    FUZZ_CHECK(rc == ANTHROPIC_EBADRESPONSE || rc == ANTHROPIC_ENOMEM);
+    FUZZ_CHECK(root == NULL);
+    FUZZ_CHECK(items == NULL);
+    FUZZ_CHECK(err[0] != '\0');
+  }
+  free(body);
+
+  /* cJSON itself, on a copy that ends at a guard page. */
+  cJSON_Delete(anth__json_parse(fuzz_guarded_copy(data, size), size));
+  return 0;
+}
