@@ -3,8 +3,12 @@
  * timestamps, never by timing the test), and the final outcome. */
 #include "fixture.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Arrival times (ms, server clock) of the API requests the server saw. */
 static int arrivals(double *t, int max) {
@@ -385,6 +389,74 @@ TEST(close_while_waiting_to_retry_cancels_the_wait) {
   CHECK_EQ_INT(f.closed, 1);
 }
 
+TEST(cancel_mid_body) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"stall_during\"}]");
+  anthropic_req_t *r = anthropic_models_list(f.client, NULL, on_page, &o);
+  run_until_seen(&f, 1);
+  for (int i = 0; i < 50; i++)
+    uv_run(&f.loop, UV_RUN_NOWAIT); /* half the body arrives, then nothing */
+  CHECK_EQ_INT(o.calls, 0);
+  anthropic_req_cancel(r);
+  teardown(&f);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(fake_request_count(&srv), 1);
+}
+
+/* A TCP listener that never accepts: the kernel completes the handshake,
+ * so a TLS client waits for a ServerHello that never comes. */
+static int silent_listener(char *url, size_t len) {
+  struct sockaddr_in a;
+  socklen_t alen = sizeof a;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+  CHECK(listen(fd, 16) == 0);
+  CHECK(getsockname(fd, (struct sockaddr *)&a, &alen) == 0);
+  snprintf(url, len, "https://127.0.0.1:%d", ntohs(a.sin_port));
+  return fd;
+}
+
+TEST(cancel_while_connecting) {
+  fixture_t f;
+  outcome_t o = {0};
+  char url[64];
+  int fd = silent_listener(url, sizeof url);
+  anthropic_client_options_t opts = {0};
+  opts.base_url = url;
+  setup_with(&f, &opts);
+  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
+                                                 NULL, on_model, &o);
+  for (int i = 0; i < 20; i++)
+    uv_run(&f.loop, UV_RUN_NOWAIT); /* TCP up, TLS handshake pending */
+  CHECK_EQ_INT(o.calls, 0);
+  anthropic_req_cancel(r);
+  teardown(&f);
+  close(fd);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
+}
+
+TEST(connect_timeout_covers_a_stalled_tls_handshake) {
+  outcome_t o = {0};
+  char url[64];
+  int fd = silent_listener(url, sizeof url);
+  anthropic_client_options_t opts = {0};
+  opts.base_url = url;
+  opts.connect_timeout_ms = 300;
+  opts.max_retries = 1;
+  retrieve_with(&opts, NULL, NULL, &o);
+  close(fd);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ETIMEDOUT);
+  CHECK_EQ_INT(o.attempts, 2);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -410,7 +482,9 @@ int main(void) {
       T(bad_retry_options_are_refused), T(cancel_before_the_request_goes_out),
       T(cancel_while_queued_behind_a_busy_connection),
       T(cancel_while_waiting_to_retry),
-      T(close_while_waiting_to_retry_cancels_the_wait));
+      T(close_while_waiting_to_retry_cancels_the_wait), T(cancel_mid_body),
+      T(cancel_while_connecting),
+      T(connect_timeout_covers_a_stalled_tls_handshake));
   fake_server_stop(&srv);
   return rc;
 }
