@@ -23,6 +23,8 @@
  */
 #include <anthropic.h>
 
+#include "../test/fake_server.h"
+
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <dirent.h>
@@ -129,6 +131,8 @@ static enum op op_of(size_t i, unsigned *which) {
 
 #define SAMPLE_EVERY 10000
 #define MAX_STATUS 600
+
+#define SOAK_RSS_JUDGE 50000 /* fewer requests: RSS growth only reported */
 
 typedef struct sample {
   size_t done;
@@ -466,116 +470,6 @@ static void on_watchdog(uv_timer_t *t) {
 /* The fake server                                                     */
 /* ------------------------------------------------------------------ */
 
-typedef struct server {
-  pid_t pid;
-  int stdin_fd;
-  char url[128];
-} server_t;
-
-static void cloexec(int fd) {
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
-}
-
-static int server_start(server_t *s, const char *node, const char *script) {
-  int in[2], out[2];
-  char rate[32], seed[32];
-  memset(s, 0, sizeof *s);
-  snprintf(rate, sizeof rate, "%g", S.fault_rate);
-  snprintf(seed, sizeof seed, "%ld", S.seed);
-  if (pipe(in) != 0 || pipe(out) != 0)
-    return -1;
-  pid_t pid = fork();
-  if (pid < 0)
-    return -1;
-  if (pid == 0) {
-    dup2(in[0], 0);
-    dup2(out[1], 1);
-    close(in[0]);
-    close(in[1]);
-    close(out[0]);
-    close(out[1]);
-    if (S.seed >= 0)
-      execlp(node, node, script, "--fault-rate", rate, "--no-record", "--seed",
-             seed, (char *)NULL);
-    else
-      execlp(node, node, script, "--fault-rate", rate, "--no-record",
-             (char *)NULL);
-    fprintf(stderr, "soak: cannot run %s: %s\n", node, strerror(errno));
-    _exit(127);
-  }
-  close(in[0]);
-  close(out[1]);
-  cloexec(in[1]);
-  s->pid = pid;
-  s->stdin_fd = in[1];
-  char line[256];
-  size_t n = 0;
-  while (n < sizeof line - 1) {
-    ssize_t r = read(out[0], line + n, 1);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0 || line[n] == '\n')
-      break;
-    n++;
-  }
-  line[n] = '\0';
-  close(out[0]);
-  const char *p = strncmp(line, "listening ", 10) == 0 ? line + 10 : NULL;
-  if (p == NULL || strncmp(p, "http://", 7) != 0 ||
-      strlen(p) >= sizeof s->url) {
-    fprintf(stderr, "soak: the fake server did not start: \"%s\"\n", line);
-    return -1;
-  }
-  strcpy(s->url, p);
-  return 0;
-}
-
-static int server_stop(server_t *s) {
-  int status = 0;
-  if (s->pid <= 0)
-    return -1;
-  close(s->stdin_fd);
-  kill(s->pid, SIGTERM);
-  while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  s->pid = 0;
-  return status;
-}
-
-static size_t collect(char *p, size_t size, size_t n, void *ud) {
-  char **buf = ud;
-  size_t old = *buf ? strlen(*buf) : 0;
-  char *b = realloc(*buf, old + size * n + 1);
-  if (b == NULL)
-    return 0;
-  memcpy(b + old, p, size * n);
-  b[old + size * n] = '\0';
-  *buf = b;
-  return size * n;
-}
-
-/* GET url+path with a blocking easy handle; the body (malloc'd) or NULL. */
-static char *blocking_get(const char *url, const char *path) {
-  char full[512];
-  char *body = NULL;
-  snprintf(full, sizeof full, "%s%s", url, path);
-  CURL *e = curl_easy_init();
-  if (e == NULL)
-    return NULL;
-  curl_easy_setopt(e, CURLOPT_URL, full);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT, 10L);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
-  CURLcode rc = curl_easy_perform(e);
-  curl_easy_cleanup(e);
-  if (rc != CURLE_OK) {
-    free(body);
-    return NULL;
-  }
-  return body;
-}
-
 /* ------------------------------------------------------------------ */
 /* Main                                                                */
 /* ------------------------------------------------------------------ */
@@ -636,9 +530,15 @@ int main(int argc, char **argv) {
     return 2;
   curl_global_init(CURL_GLOBAL_DEFAULT); /* for the blocking stats call */
 
-  server_t srv;
-  if (server_start(&srv, node, script) != 0) {
-    server_stop(&srv);
+  fake_server_t srv;
+  char rate[32], seed[32];
+  snprintf(rate, sizeof rate, "%g", S.fault_rate);
+  snprintf(seed, sizeof seed, "%ld", S.seed);
+  const char *args[] = {"--fault-rate", rate,
+                        "--no-record",  S.seed >= 0 ? "--seed" : NULL,
+                        seed,           NULL};
+  if (fake_server_spawn(&srv, node, script, args) != 0) {
+    fake_server_stop(&srv);
     return 2;
   }
   printf("soak: %zu requests, %zu in flight, fault rate %g, server %s\n", S.n,
@@ -665,7 +565,7 @@ int main(int argc, char **argv) {
   if (anthropic_client_init(&S.loop, &S.client, &o, errbuf, sizeof errbuf) !=
       0) {
     fprintf(stderr, "soak: client: %s\n", errbuf);
-    server_stop(&srv);
+    fake_server_stop(&srv);
     return 2;
   }
   uv_timer_init(&S.loop, &S.watchdog);
@@ -692,8 +592,8 @@ int main(int argc, char **argv) {
     }
 
   double req_secs = (double)(S.t_last - S.t_first) / 1e9;
-  char *stats = blocking_get(srv.url, "/_fake/stats");
-  int srv_status = server_stop(&srv);
+  char *stats = fake_get(&srv, "/_fake/stats");
+  int srv_status = fake_server_stop(&srv);
   double total_secs = (double)(uv_hrtime() - S.t0) / 1e9;
 
   /* Outcomes. */
@@ -778,10 +678,14 @@ int main(int argc, char **argv) {
          S.mark20.rss_kib > 0
              ? 100.0 * ((double)S.end.rss_kib / (double)S.mark20.rss_kib - 1)
              : 0.0,
-         rss_ok      ? "ok"
-         : SOAK_ASAN ? "over, not enforced under ASan"
-                     : "FAIL");
-  if (SOAK_ASAN)
+         rss_ok                 ? "ok"
+         : SOAK_ASAN            ? "over, not enforced under ASan"
+         : S.n < SOAK_RSS_JUDGE ? "over, not enforced on a short run"
+                                : "FAIL");
+  /* The request pool and its buffers grow to the working set during the
+   * first few tens of thousands of requests: a short run cannot tell that
+   * from a leak. */
+  if (SOAK_ASAN || S.n < SOAK_RSS_JUDGE)
     rss_ok = true;
   printf("  fds before the loop and client %d, after both closed %d  %s\n",
          S.fds_before_client, S.fds_after_close, close_fds_ok ? "ok" : "FAIL");

@@ -3,6 +3,8 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +13,20 @@
 #include <unistd.h>
 
 int fake_server_start(fake_server_t *s) {
+  return fake_server_start_args(s, NULL);
+}
+
+int fake_server_start_args(fake_server_t *s, const char *const *args) {
   const char *node = getenv("NODE");
   const char *script = getenv("FAKE_API_SERVER");
+  return fake_server_spawn(s, node ? node : "node",
+                           script ? script : "test/fake-api/server.js", args);
+}
+
+int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
+                      const char *const *args) {
   int in[2], out[2];
   memset(s, 0, sizeof *s);
-  if (node == NULL || script == NULL) {
-    fprintf(stderr, "NODE and FAKE_API_SERVER must be set\n");
-    return -1;
-  }
   if (pipe(in) != 0 || pipe(out) != 0)
     return -1;
   pid_t pid = fork();
@@ -31,20 +39,27 @@ int fake_server_start(fake_server_t *s) {
     close(in[1]);
     close(out[0]);
     close(out[1]);
-    execl(node, node, script, (char *)NULL);
+    const char *argv[16] = {node, script};
+    size_t n = 2;
+    for (; args != NULL && args[n - 2] != NULL && n < 15; n++)
+      argv[n] = args[n - 2];
+    argv[n] = NULL;
+    execvp(node, (char *const *)argv);
+    fprintf(stderr, "cannot run %s: %s\n", node, strerror(errno));
     _exit(127);
   }
   close(in[0]);
   close(out[1]);
+  fcntl(in[1], F_SETFD, FD_CLOEXEC); /* not inherited by later children */
   s->pid = pid;
   s->stdin_fd = in[1];
   char line[256];
   size_t n = 0;
   while (n < sizeof line - 1) {
     ssize_t r = read(out[0], line + n, 1);
-    if (r <= 0)
-      break;
-    if (line[n] == '\n')
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0 || line[n] == '\n')
       break;
     n++;
   }
@@ -60,13 +75,16 @@ int fake_server_start(fake_server_t *s) {
   return 0;
 }
 
-void fake_server_stop(fake_server_t *s) {
+int fake_server_stop(fake_server_t *s) {
+  int status = -1;
   if (s->pid <= 0)
-    return;
+    return -1;
   close(s->stdin_fd);
   kill(s->pid, SIGTERM);
-  waitpid(s->pid, NULL, 0);
+  while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+    ;
   s->pid = 0;
+  return status;
 }
 
 static size_t collect(char *p, size_t size, size_t n, void *ud) {

@@ -12,9 +12,16 @@ typedef struct fake_server {
   char url[128]; /* "http://127.0.0.1:PORT" */
 } fake_server_t;
 
-/* Paths come from the environment set by meson: NODE, FAKE_API_SERVER. */
+/* Paths come from the environment set by meson: NODE, FAKE_API_SERVER
+ * (else "node" on the PATH and test/fake-api/server.js). */
 int fake_server_start(fake_server_t *s);
-void fake_server_stop(fake_server_t *s);
+/* The same with extra server arguments (NULL-terminated), e.g. "--h2c". */
+int fake_server_start_args(fake_server_t *s, const char *const *args);
+/* With explicit paths and extra arguments (NULL-terminated or NULL). */
+int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
+                      const char *const *args);
+/* Stop it; its wait status, or -1 if it was not running. */
+int fake_server_stop(fake_server_t *s);
 
 /* GET/POST a control route; returns the body (malloc'd) or NULL. */
 char *fake_get(const fake_server_t *s, const char *path);
