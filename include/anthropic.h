@@ -245,7 +245,12 @@ typedef void (*anthropic_log_cb)(void *log_data, const char *line);
 
 enum {
   /* Do not read ANTHROPIC_* environment variables. */
-  ANTHROPIC_CLIENT_NO_ENV = 1u << 0
+  ANTHROPIC_CLIENT_NO_ENV = 1u << 0,
+  /* Speak HTTP/1.1 only (by default HTTPS negotiates HTTP/2 by ALPN). */
+  ANTHROPIC_CLIENT_HTTP1 = 1u << 1,
+  /* Speak HTTP/2 from the first byte, also over cleartext http:// (h2c
+   * with prior knowledge), as to a proxy or sidecar that expects it. */
+  ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE = 1u << 2
 };
 
 /* Options for anthropic_client_init(). Zero-initialise, then set what you

@@ -73,6 +73,20 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
     return rc;
   }
 
+  unsigned both =
+      ANTHROPIC_CLIENT_HTTP1 | ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE;
+  if ((o->flags & both) == both) {
+    anth__errf(err, errlen,
+               "ANTHROPIC_CLIENT_HTTP1 and "
+               "ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE exclude "
+               "each other");
+    return ANTHROPIC_EINVAL;
+  }
+  c->http_version = (o->flags & ANTHROPIC_CLIENT_HTTP1) ? CURL_HTTP_VERSION_1_1
+                    : (o->flags & ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE)
+                        ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+                        : CURL_HTTP_VERSION_2TLS;
+
   const char *version =
       o->anthropic_version ? o->anthropic_version : ANTH_DEFAULT_VERSION;
   if (*version == '\0') {

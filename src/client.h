@@ -69,6 +69,7 @@ struct anthropic_client {
   struct curl_slist *headers;      /* first node: x-stainless-retry-count */
   struct curl_slist *headers_base; /* the rest, built once */
   size_t max_body;
+  long http_version; /* CURL_HTTP_VERSION_* */
   int max_retries;
   long timeout_ms, connect_timeout_ms;
   uint64_t retry_after_cap_ms;

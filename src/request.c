@@ -108,6 +108,7 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_HTTPHEADER, c->headers);
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
   SET(CURLOPT_PIPEWAIT, 1L); /* prefer waiting to multiplex on HTTP/2 */
+  SET(CURLOPT_HTTP_VERSION, c->http_version);
   SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
   if (c->ca_bundle != NULL)
     SET(CURLOPT_CAINFO, c->ca_bundle);

@@ -137,10 +137,14 @@ const char *req_header(const cJSON *req, const char *name) {
 }
 
 int fixture_main_start(void) {
+  return fixture_main_start_args(NULL);
+}
+
+int fixture_main_start_args(const char *const *args) {
   /* Never pick up a developer's real credentials or endpoint. */
   unsetenv("ANTHROPIC_API_KEY");
   unsetenv("ANTHROPIC_AUTH_TOKEN");
   unsetenv("ANTHROPIC_BASE_URL");
   unsetenv("ANTHROPIC_CUSTOM_HEADERS");
-  return fake_server_start(&srv);
+  return fake_server_start_args(&srv, args);
 }

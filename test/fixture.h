@@ -59,5 +59,6 @@ const char *req_header(const cJSON *req, const char *name);
 
 /* Unset the ANTHROPIC_* variables and start the fake server. */
 int fixture_main_start(void);
+int fixture_main_start_args(const char *const *args); /* e.g. "--h2c" */
 
 #endif
