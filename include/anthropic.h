@@ -249,7 +249,9 @@ enum {
   /* Speak HTTP/1.1 only (by default HTTPS negotiates HTTP/2 by ALPN). */
   ANTHROPIC_CLIENT_HTTP1 = 1u << 1,
   /* Speak HTTP/2 from the first byte, also over cleartext http:// (h2c
-   * with prior knowledge), as to a proxy or sidecar that expects it. */
+   * with prior knowledge), as to a proxy or sidecar that expects it.
+   * Needs libcurl 8.0 or later: init refuses it (EINVAL) on older ones,
+   * which fail every request on a reused connection. */
   ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE = 1u << 2
 };
 

@@ -82,6 +82,16 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
                "each other");
     return ANTHROPIC_EINVAL;
   }
+  if ((o->flags & ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE) &&
+      curl_version_info(CURLVERSION_NOW)->version_num < 0x080000) {
+    /* curl issue 10634: before 8.0, a reused prior-knowledge connection
+     * fails every request after the first with a framing error. */
+    anth__errf(err, errlen,
+               "HTTP/2 with prior knowledge needs libcurl 8.0 or later "
+               "(this is %s, which cannot reuse such connections)",
+               curl_version_info(CURLVERSION_NOW)->version);
+    return ANTHROPIC_EINVAL;
+  }
   c->http_version = (o->flags & ANTHROPIC_CLIENT_HTTP1) ? CURL_HTTP_VERSION_1_1
                     : (o->flags & ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE)
                         ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE

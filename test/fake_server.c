@@ -27,6 +27,13 @@ int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
                       const char *const *args) {
   int in[2], out[2];
   memset(s, 0, sizeof *s);
+  for (size_t i = 0; args != NULL && args[i] != NULL; i++)
+    if (strcmp(args[i], "--h2c") == 0)
+      s->h2c = 1;
+  /* --tls serves tls/cert.pem, beside the script. */
+  const char *slash = strrchr(script, '/');
+  snprintf(s->ca_file, sizeof s->ca_file, "%.*stls/cert.pem",
+           slash ? (int)(slash - script + 1) : 0, script);
   if (pipe(in) != 0 || pipe(out) != 0)
     return -1;
   pid_t pid = fork();
@@ -65,7 +72,7 @@ int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
   }
   line[n] = '\0';
   close(out[0]);
-  const char *p = strstr(line, "http://");
+  const char *p = strncmp(line, "listening ", 10) == 0 ? line + 10 : NULL;
   if (p == NULL || strlen(p) >= sizeof s->url) {
     fprintf(stderr, "fake server did not start: \"%s\"\n", line);
     fake_server_stop(s);
@@ -114,6 +121,11 @@ static char *request(const fake_server_t *s, const char *path,
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+  if (strncmp(s->url, "https:", 6) == 0)
+    curl_easy_setopt(e, CURLOPT_CAINFO, s->ca_file);
+  if (s->h2c)
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                     (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
   if (post != NULL)
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, post);
   CURLcode rc = curl_easy_perform(e);

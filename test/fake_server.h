@@ -8,8 +8,10 @@
 
 typedef struct fake_server {
   pid_t pid;
-  int stdin_fd;  /* closing it makes the server exit */
-  char url[128]; /* "http://127.0.0.1:PORT" */
+  int stdin_fd;       /* closing it makes the server exit */
+  char url[128];      /* "http://127.0.0.1:PORT" */
+  int h2c;            /* started with --h2c: speaks HTTP/2 only */
+  char ca_file[1024]; /* the certificate of its --tls mode */
 } fake_server_t;
 
 /* Paths come from the environment set by meson: NODE, FAKE_API_SERVER

@@ -197,6 +197,8 @@ test('request recording and reset', async () => {
   assert.equal(recs[0].status, 404);
   assert.equal(recs[1].status, 401);
   assert.ok(recs[1].t_ms >= recs[0].t_ms);
+  assert.equal(recs[0].http_version, '1.1');
+  assert.equal(recs[1].http_version, '1.1');
   const cat = (await control('/_fake/catalogue')).json;
   assert.equal(cat.models.length, models.length);
   assert.deepEqual(cat.aliases, aliases);
@@ -463,4 +465,314 @@ test('faults: stall_during sends half the body and keeps the socket open', async
   assert.equal(recs[recs.length - 2].status, 200);
   const st = (await control('/_fake/stats')).json;
   assert.deepEqual(st.by_action, { stall_during: 1 });
+});
+
+// ---------------------------------------------------------------- --h2c
+// The same API over cleartext HTTP/2 (prior knowledge); faults act on one
+// stream, never on the connection.
+const http2 = require('node:http2');
+const net = require('node:net');
+const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_PROTOCOL_ERROR } = http2.constants;
+
+// One request as a new stream on `session`. Resolves {status, headers, body,
+// json, bytes, ended (clean END_STREAM seen), error, rstCode}.
+function h2request(session, p, { method = 'GET', headers = AUTH, body } = {}) {
+  return new Promise((resolve) => {
+    const st = session.request({ ':method': method, ':path': p, ...headers },
+      { endStream: body === undefined });
+    const chunks = [];
+    let status, hdrs, error, ended = false;
+    st.on('response', (h) => { status = h[':status']; hdrs = h; });
+    st.on('data', (c) => chunks.push(c));
+    st.on('end', () => { ended = true; });
+    st.on('error', (e) => { error = e; });
+    st.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let json;
+      try { json = JSON.parse(text); } catch { /* not JSON */ }
+      resolve({ status, headers: hdrs, body: text, json, bytes: Buffer.byteLength(text),
+        ended, error, rstCode: st.rstCode });
+    });
+    if (body !== undefined) st.end(body);
+  });
+}
+const h2control = (session, p, body) => h2request(session, p,
+  { method: body === undefined ? 'GET' : 'POST', headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+function h2connect(b) {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(b);
+    session.once('remoteSettings', () => resolve(session));
+    session.once('error', reject);
+  });
+}
+
+// The frames the server sends for two GETs on streams 1 and 3 of one raw
+// connection (HPACK literals, no Huffman): [{type, flags, stream, length,
+// code}] in wire order, read for `ms` milliseconds.
+const FRAME_TYPES = { 0: 'DATA', 1: 'HEADERS', 3: 'RST_STREAM', 4: 'SETTINGS', 6: 'PING',
+  7: 'GOAWAY', 8: 'WINDOW_UPDATE' };
+function rawFrames(b, p, ms = 300) {
+  const port = Number(new URL(b).port);
+  const lit = (n, v) => Buffer.concat([Buffer.from([0, n.length]), Buffer.from(n),
+    Buffer.from([v.length]), Buffer.from(v)]);
+  const block = Buffer.concat([lit(':method', 'GET'), lit(':path', p), lit(':scheme', 'http'),
+    lit(':authority', 'x'), lit('x-api-key', 'fake-key'), lit('anthropic-version', '2023-06-01')]);
+  const frame = (type, flags, id, payload) => {
+    const h = Buffer.alloc(9);
+    h.writeUIntBE(payload.length, 0, 3);
+    h[3] = type; h[4] = flags; h.writeUInt32BE(id, 5);
+    return Buffer.concat([h, payload]);
+  };
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
+        frame(4, 0, 0, Buffer.alloc(0)), frame(1, 5, 1, block), frame(1, 5, 3, block)]));
+    });
+    sock.on('data', (d) => chunks.push(d));
+    sock.on('error', reject);
+    setTimeout(() => {
+      sock.destroy();
+      let buf = Buffer.concat(chunks);
+      const out = [];
+      while (buf.length >= 9) {
+        const length = buf.readUIntBE(0, 3);
+        const f = { type: FRAME_TYPES[buf[3]] || buf[3], flags: buf[4],
+          stream: buf.readUInt32BE(5) & 0x7fffffff, length };
+        if (f.type === 'RST_STREAM') f.code = buf.readUInt32BE(9);
+        out.push(f);
+        buf = buf.subarray(9 + length);
+      }
+      resolve(out.filter((f) => f.stream !== 0));
+    }, ms);
+  });
+}
+
+test('--h2c: retrieve, records with http_version 2.0, control routes', async () => {
+  const s = await startServer(['--h2c']);
+  const session = await h2connect(s.base);
+  try {
+    assert.equal(session.remoteSettings.maxConcurrentStreams, 1000);
+    let r = await h2request(session, '/v1/models/claude-opus-4-1');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.id, 'claude-opus-4-1-20250805');
+    assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(Number(r.headers['content-length']), r.bytes);
+    assert.match(r.headers['request-id'], /^req_fake_\d+$/);
+    assert.equal(r.headers['anthropic-ratelimit-requests-limit'], '1000');
+    r = await h2request(session, '/v1/models?limit=3', { headers: { 'anthropic-version': '2023-06-01' } });
+    assert.equal(r.status, 401);
+    assert.equal(r.json.request_id, r.headers['request-id']);
+    r = await h2request(session, '/v1/models?limit=3',
+      { headers: { authorization: 'Bearer fake-token', 'anthropic-version': '2023-06-01' } });
+    assert.equal(r.json.data.length, 3);
+    const recs = (await h2control(session, '/_fake/requests')).json;
+    assert.equal(recs.length, 3);
+    assert.deepEqual(recs.map((x) => x.http_version), ['2.0', '2.0', '2.0']);
+    assert.deepEqual(recs.map((x) => x.status), [200, 401, 200]);
+    assert.equal(recs[0].path, '/v1/models/claude-opus-4-1');
+    assert.deepEqual(recs[1].query, { limit: ['3'] });
+    assert.equal(recs[0].headers['x-api-key'], 'fake-key');
+    assert.ok(!Object.keys(recs[0].headers).some((k) => k.startsWith(':')), 'no pseudo-headers');
+    assert.ok(recs[2].t_ms >= recs[0].t_ms);
+    assert.deepEqual((await h2control(session, '/_fake/reset', {})).json, { ok: true });
+    assert.equal((await h2control(session, '/_fake/stats')).json.requests, 0);
+  } finally {
+    session.close();
+    await stop(s);
+  }
+});
+
+test('--h2c: 50 concurrent streams on one session', async () => {
+  const s = await startServer(['--h2c']);
+  const session = await h2connect(s.base);
+  try {
+    const ids = listed.slice(0, 50);
+    const rs = await Promise.all(ids.map((id) => h2request(session, `/v1/models/${id}`)));
+    assert.deepEqual(rs.map((r) => r.status), ids.map(() => 200));
+    assert.deepEqual(rs.map((r) => r.json.id), ids);
+    assert.equal(new Set(rs.map((r) => r.headers['request-id'])).size, 50);
+    assert.equal((await h2control(session, '/_fake/stats')).json.requests, 50);
+    assert.equal(session.closed, false);
+  } finally {
+    session.close();
+    await stop(s);
+  }
+});
+
+test('--h2c: reset_before, reset_during, truncate act on one stream only', async () => {
+  const s = await startServer(['--h2c']);
+  const session = await h2connect(s.base);
+  try {
+    const want = (await h2request(session, '/v1/models?limit=5')).bytes;
+    await h2control(session, '/_fake/faults', [
+      { action: 'reset_before', match: 'claude-opus-4-0' },
+      { action: 'reset_during', match: 'limit=5' },
+      { action: 'truncate', match: 'limit=6' }]);
+    // The three faulted streams run alongside 30 normal ones on the session.
+    const normal = listed.slice(0, 30).map((id) => h2request(session, `/v1/models/${id}`));
+    const [rb, rd, tr] = await Promise.all([
+      h2request(session, '/v1/models/claude-opus-4-0'),
+      h2request(session, '/v1/models?limit=5'),
+      h2request(session, '/v1/models?limit=6')]);
+    const rs = await Promise.all(normal);
+    // reset_before: RST_STREAM, no response at all.
+    assert.equal(rb.status, undefined);
+    assert.equal(rb.rstCode, NGHTTP2_INTERNAL_ERROR);
+    assert.equal(rb.error.code, 'ERR_HTTP2_STREAM_ERROR');
+    // reset_during: headers with the full content-length, half the body,
+    // then RST_STREAM.
+    assert.equal(rd.status, 200);
+    assert.equal(Number(rd.headers['content-length']), want);
+    assert.equal(rd.bytes, Math.floor(want / 2));
+    assert.ok(rd.bytes > 0);
+    assert.equal(rd.ended, false);
+    assert.equal(rd.rstCode, NGHTTP2_INTERNAL_ERROR);
+    assert.match(rd.error.message, /NGHTTP2_INTERNAL_ERROR/);
+    // truncate: fewer bytes than content-length. The server ends the stream
+    // cleanly (checked on the wire below); node's nghttp2 notices the short
+    // body itself and resets the stream with PROTOCOL_ERROR.
+    assert.equal(tr.status, 200);
+    const trWant = Number(tr.headers['content-length']);
+    assert.equal(tr.bytes, Math.floor(trWant / 2));
+    assert.ok(tr.bytes < trWant);
+    assert.equal(tr.rstCode, NGHTTP2_PROTOCOL_ERROR);
+    // The other streams and the session are unaffected.
+    assert.ok(rs.every((r) => r.status === 200 && r.ended && r.json && r.error === undefined));
+    assert.equal(session.closed, false);
+    assert.equal(session.destroyed, false);
+    const after = await h2request(session, '/v1/models/claude-opus-4-0');
+    assert.equal(after.status, 200);
+    // Recorded as in HTTP/1.1: 0 for reset_before, the status otherwise.
+    const recs = (await h2control(session, '/_fake/requests')).json;
+    const rec = (p, q) => recs.filter((x) => x.path === p && (!q || x.query.limit?.[0] === q))
+      .map((x) => x.status);
+    assert.deepEqual(rec('/v1/models/claude-opus-4-0'), [0, 200]);
+    assert.deepEqual(rec('/v1/models', '5'), [200, 200]);
+    assert.deepEqual(rec('/v1/models', '6'), [200]);
+    assert.deepEqual((await h2control(session, '/_fake/stats')).json.by_action,
+      { reset_before: 1, reset_during: 1, truncate: 1 });
+  } finally {
+    session.close();
+    await stop(s);
+  }
+});
+
+test('--h2c: on the wire, truncate ends cleanly and reset_during is RST_STREAM', async () => {
+  const s = await startServer(['--h2c']);
+  const queue = (specs) => requestH2Once(s.base, '/_fake/faults', specs);
+  try {
+    const only = (frames, id) => frames.filter((f) => f.stream === id && f.type !== 'WINDOW_UPDATE')
+      .map((f) => (f.type === 'RST_STREAM' ? `RST_STREAM ${f.code}`
+        : `${f.type}${f.flags & 1 ? ' END_STREAM' : ''}${f.type === 'DATA' && f.length ? ' data' : ''}`));
+    const normal = ['HEADERS', 'DATA data', 'DATA END_STREAM'];
+    // Stream 1 gets the fault, stream 3 (same connection) is normal.
+    await queue([{ action: 'truncate' }]);
+    let fr = await rawFrames(s.base, '/v1/models?limit=2');
+    assert.deepEqual(only(fr, 1), normal);
+    assert.deepEqual(only(fr, 3), normal);
+    const data1 = fr.filter((f) => f.stream === 1 && f.type === 'DATA')
+      .reduce((n, f) => n + f.length, 0);
+    const data3 = fr.filter((f) => f.stream === 3 && f.type === 'DATA')
+      .reduce((n, f) => n + f.length, 0);
+    assert.equal(data1, Math.floor(data3 / 2));
+    await queue([{ action: 'reset_during' }]);
+    fr = await rawFrames(s.base, '/v1/models?limit=2');
+    assert.deepEqual(only(fr, 1), ['HEADERS', 'DATA data', `RST_STREAM ${NGHTTP2_INTERNAL_ERROR}`]);
+    assert.deepEqual(only(fr, 3), normal);
+    await queue([{ action: 'reset_before' }]);
+    fr = await rawFrames(s.base, '/v1/models?limit=2');
+    assert.deepEqual(only(fr, 1), [`RST_STREAM ${NGHTTP2_INTERNAL_ERROR}`]);
+    assert.deepEqual(only(fr, 3), normal);
+    assert.ok(!fr.some((f) => f.type === 'GOAWAY'));
+  } finally {
+    await stop(s);
+  }
+});
+
+// A POST of `body` (JSON) on a short-lived session.
+async function requestH2Once(b, p, body) {
+  const session = await h2connect(b);
+  try { return await h2control(session, p, body); } finally { session.close(); }
+}
+
+test('--h2c: stall_during, hang, delay, huge, statuses, html on one session', async () => {
+  const s = await startServer(['--h2c']);
+  const session = await h2connect(s.base);
+  try {
+    await h2control(session, '/_fake/faults', [
+      { action: 'stall_during', match: 'claude-haiku-5' },
+      { action: 'hang', match: 'claude-opus-5' },
+      { action: 'delay', delay_ms: 200, match: 'claude-sonnet-4-5' },
+      { action: 'huge', bytes: 3000000, match: 'huge' },
+      { status: 529, headers: { 'x-should-retry': 'true', connection: 'close' }, match: 'opus-4-0' },
+      { action: 'html', match: 'html' }, { action: 'invalid_json', match: 'bad' }]);
+    // stall_during and hang: streams that stay open while others complete.
+    const open = (p) => new Promise((resolve) => {
+      const st = session.request({ ':path': p, ...AUTH });
+      let n = 0, closed = false, status;
+      st.on('response', (h) => { status = h[':status']; });
+      st.on('data', (c) => { n += c.length; });
+      st.on('close', () => { closed = true; });
+      st.on('error', () => {});
+      setTimeout(() => { resolve({ status, n, closed }); st.close(); }, 400);
+    });
+    const t = Date.now();
+    const [stall, hang, delayed, huge, r529, html, bad] = await Promise.all([
+      open('/v1/models/claude-haiku-5'), open('/v1/models/claude-opus-5'),
+      h2request(session, '/v1/models/claude-sonnet-4-5'),
+      h2request(session, '/v1/models?huge'),
+      h2request(session, '/v1/models/claude-opus-4-0'),
+      h2request(session, '/v1/models?html'), h2request(session, '/v1/models/bad')]);
+    assert.equal(stall.status, 200);
+    assert.ok(stall.n > 0 && !stall.closed);
+    assert.equal(hang.status, undefined);
+    assert.ok(hang.n === 0 && !hang.closed);
+    assert.equal(delayed.status, 200);
+    assert.ok(Date.now() - t >= 190);
+    assert.equal(huge.bytes, 3000000);
+    assert.equal(huge.json.data.length, 1);
+    assert.equal(r529.status, 529);
+    assert.equal(r529.headers['x-should-retry'], 'true');
+    assert.equal(r529.headers.connection, undefined); // not allowed in HTTP/2
+    assert.equal(r529.json.error.type, 'overloaded_error');
+    assert.equal(html.status, 502);
+    assert.match(html.body, /<html>/);
+    assert.equal(bad.body, '{"id": "x",');
+    const recs = (await h2control(session, '/_fake/requests')).json;
+    assert.equal(recs.length, 7);
+    assert.ok(recs.every((x) => x.http_version === '2.0'));
+    assert.equal(session.closed, false);
+  } finally {
+    session.close();
+    await stop(s);
+  }
+});
+
+test('--h2c --fault-rate 1: random faults on one session never kill it', async () => {
+  const s = await startServer(['--h2c', '--fault-rate', '1', '--seed', '7']);
+  const session = await h2connect(s.base);
+  try {
+    const N = 160;
+    const rs = await Promise.all(Array.from({ length: N },
+      () => h2request(session, '/v1/models/claude-opus-4-1')));
+    const seen = {};
+    for (const r of rs) {
+      const o = r.status === undefined ? 'reset_before'
+        : r.error || !r.ended ? 'broken_body' : `status_${r.status}`;
+      seen[o] = (seen[o] || 0) + 1;
+    }
+    const st = (await h2control(session, '/_fake/stats')).json;
+    assert.equal(st.requests, N);
+    assert.equal(st.faults, N);
+    assert.equal(seen.reset_before, st.by_action.reset_before);
+    assert.equal(seen.broken_body, st.by_action.reset_during + st.by_action.truncate);
+    assert.equal(seen.status_500, st.by_action.respond_500);
+    assert.equal(seen.status_200, st.by_action.delay);
+    assert.equal(session.closed, false);
+  } finally {
+    session.close();
+    await stop(s);
+  }
 });

@@ -5,8 +5,21 @@
 //   node test/fake-api/server.js [--port N] [--host H] [--api-key K]
 //                                [--auth-token T] [--log] [--no-stdin-exit]
 //                                [--fault-rate P] [--seed N] [--no-record]
+//                                [--h2c]
 //
 // Prints exactly one stdout line once listening:  listening http://HOST:PORT
+//
+// --tls serves them over HTTPS (tls/cert.pem), ALPN h2 or http/1.1.
+// --h2c serves the same routes over cleartext HTTP/2 with prior knowledge
+// (no TLS, no Upgrade; e.g. curl --http2-prior-knowledge) instead of
+// HTTP/1.1, up to 1000 concurrent streams per connection. Faults that break
+// the exchange act on the one stream only, never on the connection:
+// reset_before = RST_STREAM (INTERNAL_ERROR) before any HEADERS;
+// reset_during = HEADERS with the full content-length, half the body, then
+// RST_STREAM (INTERNAL_ERROR); truncate = the same but a clean END_STREAM
+// after half the body; stall_during = half the body, stream left open;
+// hang = no response on the stream. Connection-specific response headers
+// (connection, keep-alive, ...) are dropped, as HTTP/2 forbids them.
 // Exits on SIGTERM, SIGINT and on stdin EOF (unless --no-stdin-exit).
 //
 // Control routes (never recorded, never counted as API requests):
@@ -33,14 +46,21 @@
 // reset_during, truncate, delay 50 ms. --seed N makes the draws repeatable
 // (mulberry32); without it the seed is random. --no-record keeps no
 // per-request record (for soak runs of 100,000+ requests).
+//
+// Each record in /_fake/requests has http_version: "1.1" (or "1.0") over
+// HTTP/1.x and "2.0" with --h2c; its headers leave out HTTP/2 pseudo-headers
+// (:method, :path, :scheme, :authority).
 
+const fs = require('node:fs');
 const http = require('node:http');
+const http2 = require('node:http2');
+const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { models, aliases, lifecycleOf } = require('./catalogue.js');
 
 // ---------------------------------------------------------------- options
 const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-token',
-  log: false, stdinExit: true, faultRate: 0, seed: null, record: true };
+  log: false, stdinExit: true, faultRate: 0, seed: null, record: true, h2c: false, tls: false };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -58,6 +78,8 @@ const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-
     else if (a === '--fault-rate') opts.faultRate = Number(val());
     else if (a === '--seed') opts.seed = Number(val());
     else if (a === '--no-record') opts.record = false;
+    else if (a === '--h2c') opts.h2c = true;
+    else if (a === '--tls') opts.tls = true;
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usage('bad --port');
@@ -69,7 +91,7 @@ const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-
 function usage(msg) {
   process.stderr.write(`fake-api: ${msg}\nusage: server.js [--port N] [--host H] ` +
     `[--api-key K] [--auth-token T] [--log] [--no-stdin-exit]\n` +
-    `       [--fault-rate P] [--seed N] [--no-record]\n`);
+    `       [--fault-rate P] [--seed N] [--no-record] [--h2c | --tls]\n`);
   process.exit(2);
 }
 const log = (...a) => { if (opts.log) process.stderr.write(a.join(' ') + '\n'); };
@@ -138,15 +160,45 @@ function parseQuery(rawQuery) {
   return q;
 }
 
-// All request headers, lower-case names; repeated headers joined with ", ".
+// All request headers, lower-case names; repeated headers joined with ", "
+// (cookie with "; ", as HTTP/2 may split it). HTTP/2 pseudo-headers are left
+// out, so records look the same in both modes.
 function headerObject(req) {
   const h = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const k = req.rawHeaders[i].toLowerCase();
+    if (k.startsWith(':')) continue;
     const v = req.rawHeaders[i + 1];
-    h[k] = k in h ? `${h[k]}, ${v}` : v;
+    h[k] = k in h ? `${h[k]}${k === 'cookie' ? '; ' : ', '}${v}` : v;
   }
   return h;
+}
+
+// ------------------------------------------------ HTTP/1.1 vs HTTP/2 streams
+// The transport of one exchange: the socket (HTTP/1.1) or the stream (HTTP/2).
+// Its 'close' event and `destroyed` flag work the same in both modes.
+function conn(ctx) {
+  return ctx.h2 ? ctx.req.stream : ctx.req.socket;
+}
+
+// Breaks the exchange: HTTP/1.1 destroys the socket; HTTP/2 resets only this
+// stream (RST_STREAM, INTERNAL_ERROR), leaving the connection and its other
+// streams alone.
+function abort(ctx) {
+  if (ctx.h2) {
+    const s = ctx.req.stream;
+    if (!s.destroyed && !s.closed) s.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+  } else ctx.req.socket.destroy();
+}
+
+// HTTP/2 forbids connection-specific headers (Node throws on them).
+const H2_FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection',
+  'transfer-encoding', 'upgrade']);
+function writeHead(ctx, status, headers) {
+  if (ctx.h2)
+    for (const k of Object.keys(headers))
+      if (H2_FORBIDDEN.has(k.toLowerCase())) delete headers[k];
+  ctx.res.writeHead(status, headers);
 }
 
 function rateLimitHeaders() {
@@ -286,7 +338,7 @@ function send(ctx, r) {
   const body = Buffer.from(r.body ?? '', 'utf8');
   headers['content-length'] = String(body.length);
   ctx.record.status = r.status;
-  res.writeHead(r.status, headers);
+  writeHead(ctx, r.status, headers);
   res.end(body);
 }
 
@@ -341,7 +393,7 @@ function applyFault(ctx, f) {
       return send(ctx, { status: f.status ?? 200, headers: extra, body: '' });
     case 'reset_before':
       ctx.record.status = 0;
-      req.socket.destroy();
+      abort(ctx);
       return;
     case 'reset_during': {
       const normal = apiAnswer(ctx);
@@ -349,46 +401,49 @@ function applyFault(ctx, f) {
       const headers = Object.assign(baseHeaders(ctx), normal.headers, extra,
         { 'content-length': String(body.length) });
       ctx.record.status = f.status ?? normal.status;
-      res.writeHead(ctx.record.status, headers);
+      writeHead(ctx, ctx.record.status, headers);
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
-        setTimeout(() => req.socket.destroy(), 20);
+        setTimeout(() => abort(ctx), 20);
       });
       return;
     }
     case 'truncate': {
-      // Full Content-Length, half the bytes, then a clean close (FIN).
+      // Full Content-Length, half the bytes, then a clean close (FIN; over
+      // HTTP/2 a clean END_STREAM on this stream, the connection stays).
       const normal = apiAnswer(ctx);
       const body = Buffer.from(normal.body, 'utf8');
       const headers = Object.assign(baseHeaders(ctx), normal.headers, extra,
-        { 'content-length': String(body.length), connection: 'close' });
+        { 'content-length': String(body.length) },
+        ctx.h2 ? {} : { connection: 'close' });
       ctx.record.status = f.status ?? normal.status;
-      res.writeHead(ctx.record.status, headers);
+      writeHead(ctx, ctx.record.status, headers);
       res.end(body.subarray(0, Math.floor(body.length / 2)));
       return;
     }
     case 'stall_during': {
-      // Full Content-Length, half the bytes, then nothing: the socket stays
-      // open until the client goes away (or the server stops).
+      // Full Content-Length, half the bytes, then nothing: the socket (or
+      // HTTP/2 stream) stays open until the client goes away (or the server
+      // stops).
       const normal = apiAnswer(ctx);
       const body = Buffer.from(normal.body, 'utf8');
       const headers = Object.assign(baseHeaders(ctx), normal.headers, extra,
         { 'content-length': String(body.length) });
       ctx.record.status = f.status ?? normal.status;
-      res.writeHead(ctx.record.status, headers);
+      writeHead(ctx, ctx.record.status, headers);
       res.write(body.subarray(0, Math.floor(body.length / 2)));
       return;
     }
     case 'hang':
-      ctx.record.status = 0; // never answered; the socket stays open
+      ctx.record.status = 0; // never answered; the socket (stream) stays open
       return;
     case 'delay': {
       const timer = setTimeout(() => {
-        if (res.destroyed || req.socket.destroyed) return;
+        if (res.destroyed || conn(ctx).destroyed) return;
         const normal = apiAnswer(ctx);
         send(ctx, { status: f.status ?? normal.status,
           headers: Object.assign({}, normal.headers, extra), body: normal.body });
       }, Number(f.delay_ms) || 0);
-      req.socket.once('close', () => clearTimeout(timer));
+      conn(ctx).once('close', () => clearTimeout(timer));
       return;
     }
     case 'huge':
@@ -421,7 +476,7 @@ function sendHuge(ctx, bytes, isList, extra) {
   const total = Buffer.byteLength(head) + padLen + tail.length;
   const headers = Object.assign(baseHeaders(ctx), extra, { 'content-length': String(total) });
   ctx.record.status = 200;
-  res.writeHead(200, headers);
+  writeHead(ctx, 200, headers);
   res.write(head);
   const chunk = Buffer.alloc(65536, 'a');
   let left = padLen;
@@ -507,33 +562,73 @@ function onRequest(req, res) {
   const requestId = `req_fake_${++requestCounter}`;
   const query = parseQuery(rawQuery);
   const record = { seq: ++seqCounter, t_ms, method: req.method, path, query,
-    headers: headerObject(req), status: 0 };
+    headers: headerObject(req), status: 0, http_version: req.httpVersion };
   if (opts.record) records.push(record);
   stats.requests++;
-  const ctx = { req, res, path, query, requestId, record, rateHeaders: rateLimitHeaders() };
+  const ctx = { req, res, path, query, requestId, record, rateHeaders: rateLimitHeaders(),
+    h2: req.httpVersionMajor === 2 };
   log(`${requestId} ${req.method} ${rawUrl}`);
 
   // The request body (none expected) is drained so keep-alive keeps working.
   req.resume();
   const drawn = randomFault();
   const fault = takeFault(rawUrl) || drawn; // the queue comes first
-  if (fault) {
-    countFault(fault);
-    applyFault(ctx, fault);
+  try {
+    if (fault) {
+      countFault(fault);
+      applyFault(ctx, fault);
+    }
+    else send(ctx, apiAnswer(ctx));
+  } catch (e) {
+    // E.g. a queued fault with a status or header that Node refuses to send:
+    // report it rather than crash the server.
+    process.stderr.write(`fake-api: ${requestId}: ${e.message}\n`);
+    if (!res.headersSent) {
+      try {
+        return send(ctx, { status: 500, headers: {},
+          body: errorBody('api_error', `fake-api: ${e.message}`, requestId) });
+      } catch { /* fall through */ }
+    }
+    abort(ctx);
   }
-  else send(ctx, apiAnswer(ctx));
 }
 
-const server = http.createServer(onRequest);
-server.keepAliveTimeout = 30000;
-server.headersTimeout = 35000;  // must exceed keepAliveTimeout
-server.requestTimeout = 120000; // time to receive a request, not to answer it
-server.maxRequestsPerSocket = 0;
-server.on('clientError', (err, socket) => {
-  if (socket.writable && err.code !== 'ECONNRESET')
-    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-  else socket.destroy();
-});
+let server;
+if (opts.tls) {
+  // HTTPS with ALPN offering h2 and http/1.1, as the real API: a client
+  // negotiates HTTP/2 the usual way. The certificate (tls/) is for
+  // 127.0.0.1 and localhost; clients take it as their CA bundle.
+  const tlsDir = path.join(__dirname, 'tls');
+  server = http2.createSecureServer({
+    key: fs.readFileSync(path.join(tlsDir, 'key.pem')),
+    cert: fs.readFileSync(path.join(tlsDir, 'cert.pem')),
+    allowHTTP1: true,
+    settings: { maxConcurrentStreams: 1000 },
+    peerMaxConcurrentStreams: 1000,
+    maxSessionMemory: 256,
+  }, onRequest);
+  server.on('sessionError', (e) => log(`fake-api: session error: ${e.message}`));
+} else if (opts.h2c) {
+  // Cleartext HTTP/2 with prior knowledge, through the compatibility API so
+  // that onRequest() sees req/res as over HTTP/1.1.
+  server = http2.createServer({
+    settings: { maxConcurrentStreams: 1000 },
+    peerMaxConcurrentStreams: 1000,
+    maxSessionMemory: 256, // MB; the default 10 can refuse streams under load
+  }, onRequest);
+  server.on('sessionError', (e) => log(`fake-api: session error: ${e.message}`));
+} else {
+  server = http.createServer(onRequest);
+  server.keepAliveTimeout = 30000;
+  server.headersTimeout = 35000;  // must exceed keepAliveTimeout
+  server.requestTimeout = 120000; // time to receive a request, not to answer it
+  server.maxRequestsPerSocket = 0;
+  server.on('clientError', (err, socket) => {
+    if (socket.writable && err.code !== 'ECONNRESET')
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+}
 
 let stopping = false;
 function shutdown(why) {
@@ -541,7 +636,7 @@ function shutdown(why) {
   stopping = true;
   log(`fake-api: stopping (${why})`);
   server.close();
-  server.closeAllConnections();
+  if (server.closeAllConnections) server.closeAllConnections(); // HTTP/1.1 only
   process.exit(0);
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -555,7 +650,7 @@ if (opts.stdinExit) {
 server.listen({ host: opts.host, port: opts.port, backlog: 4096 }, () => {
   const { port } = server.address();
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  process.stdout.write(`listening http://${host}:${port}\n`);
+  process.stdout.write(`listening ${opts.tls ? 'https' : 'http'}://${host}:${port}\n`);
 });
 server.on('error', (e) => {
   process.stderr.write(`fake-api: ${e.message}\n`);

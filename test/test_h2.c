@@ -1,0 +1,136 @@
+/* test_h2.c - the client over HTTP/2 negotiated by TLS ALPN, as with the
+ * real API, against the fake server in --tls mode: many requests
+ * multiplexed on one connection, and the stream faults that libcurl 7.88
+ * can mistake for a complete transfer. */
+#include "fixture.h"
+
+static void setup_h2(fixture_t *f, int max_retries) {
+  anthropic_client_options_t o = {0};
+  o.ca_bundle = srv.ca_file;
+  o.max_retries = max_retries;
+  setup_with(f, &o);
+}
+
+static void retrieve_h2(int max_retries, const char *faults, outcome_t *o) {
+  fixture_t f;
+  setup_h2(&f, max_retries);
+  if (faults != NULL)
+    add_faults(faults);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o->calls, 1);
+}
+
+TEST(retrieve_over_http2_negotiated_by_alpn) {
+  outcome_t o = {0};
+  retrieve_h2(0, NULL, &o);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_STR(o.model->id, "claude-opus-4-1-20250805");
+  cJSON *reqs = requests();
+  const cJSON *v =
+      cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "http_version");
+  CHECK(cJSON_IsString(v));
+  CHECK_EQ_STR(v->valuestring, "2.0");
+  cJSON_Delete(reqs);
+  outcome_free(&o);
+}
+
+typedef struct count {
+  int done, ok;
+} count_t;
+
+static void on_count(const anthropic_error_t *err,
+                     const anthropic_model_info_t *m, void *data) {
+  count_t *c = data;
+  c->done++;
+  c->ok += err == NULL && m != NULL;
+}
+
+TEST(five_hundred_requests_multiplex_over_http2) {
+  fixture_t f;
+  count_t c = {0, 0};
+  setup_h2(&f, 0);
+  for (int i = 0; i < 500; i++)
+    CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                    on_count, &c) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(c.done, 500);
+  CHECK_EQ_INT(c.ok, 500);
+  CHECK_EQ_INT(fake_request_count(&srv), 500);
+}
+
+TEST(a_stream_reset_mid_body_is_a_connection_error_never_a_result) {
+  outcome_t o = {0};
+  retrieve_h2(ANTHROPIC_NO_RETRIES, "[{\"action\":\"reset_during\"}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK(o.model == NULL);
+}
+
+TEST(a_stream_ended_short_is_a_connection_error_never_a_result) {
+  outcome_t o = {0};
+  retrieve_h2(ANTHROPIC_NO_RETRIES, "[{\"action\":\"truncate\"}]", &o);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK(o.model == NULL);
+}
+
+TEST(stream_faults_are_retried_on_the_same_connection) {
+  const char *actions[] = {"reset_before", "reset_during", "truncate"};
+  for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+    outcome_t o = {0};
+    char faults[64];
+    snprintf(faults, sizeof faults, "[{\"action\":\"%s\"}]", actions[i]);
+    retrieve_h2(0, faults, &o);
+    if (o.kind != 0)
+      FAILF("%s: kind %d (%s)", actions[i], o.kind, o.message);
+    CHECK_EQ_INT(fake_request_count(&srv), 2);
+    outcome_free(&o);
+  }
+}
+
+TEST(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it) {
+  uv_loop_t loop;
+  anthropic_client_t *c = NULL;
+  char err[256];
+  anthropic_client_options_t o = {0};
+  o.flags = ANTHROPIC_CLIENT_NO_ENV | ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE;
+  o.base_url = "http://127.0.0.1:1";
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  int rc = anthropic_client_init(&loop, &c, &o, err, sizeof err);
+  if (curl_version_info(CURLVERSION_NOW)->version_num < 0x080000) {
+    CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
+    CHECK_CONTAINS(err, "libcurl 8.0");
+  } else {
+    CHECK_EQ_INT(rc, 0);
+    anthropic_client_close(c, NULL);
+  }
+  test_loop_finish(&loop);
+}
+
+TEST(a_certificate_the_client_does_not_trust_is_a_tls_error) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  setup_with(&f, &opts); /* the system's CAs: the fake's cert is unknown */
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ETLS);
+  CHECK_EQ_INT(fake_request_count(&srv), 0);
+}
+
+int main(void) {
+  const char *args[] = {"--tls", NULL};
+  if (fixture_main_start_args(args) != 0)
+    return 1;
+  int rc = RUN(T(retrieve_over_http2_negotiated_by_alpn),
+               T(five_hundred_requests_multiplex_over_http2),
+               T(a_stream_reset_mid_body_is_a_connection_error_never_a_result),
+               T(a_stream_ended_short_is_a_connection_error_never_a_result),
+               T(stream_faults_are_retried_on_the_same_connection),
+               T(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it),
+               T(a_certificate_the_client_does_not_trust_is_a_tls_error));
+  fake_server_stop(&srv);
+  return rc;
+}
