@@ -75,6 +75,10 @@ ANTHROPIC_EXTERN const char *anthropic_err_name(int kind);
 typedef struct anthropic_response {
   long status;            /* HTTP status; 0 when no response arrived */
   const char *request_id; /* `request-id` header (or body); NULL if none */
+  /* The anthropic-ratelimit-requests-* headers; -1 / NULL when absent. */
+  int64_t ratelimit_requests_limit;
+  int64_t ratelimit_requests_remaining;
+  const char *ratelimit_requests_reset; /* RFC 3339, as sent */
 } anthropic_response_t;
 
 /* A failed request. Valid until the callback returns. */
@@ -272,6 +276,10 @@ typedef struct anthropic_client_options {
    * form). */
   const char *const *headers;
   size_t headers_count;
+  /* Betas for every request, joined with each request's own into one
+   * `anthropic-beta: a,b` header. */
+  const char *const *betas;
+  size_t betas_count;
   /* `user-agent`. NULL: "anthropic-c/<version>". */
   const char *user_agent;
   /* CA bundle file for TLS. NULL: the system's. */
@@ -347,6 +355,18 @@ typedef struct anthropic_request_options {
   int max_retries; /* 0: the client's; ANTHROPIC_NO_RETRIES: none */
   uint64_t timeout_ms;
   uint64_t connect_timeout_ms;
+  /* Extra headers, "Name: value"; one named like a client header
+   * replaces it for this request. */
+  const char *const *headers;
+  size_t headers_count;
+  /* Extra query parameters, "name=value" (both percent-encoded here). */
+  const char *const *query;
+  size_t query_count;
+  /* Betas added to the client's in `anthropic-beta`. */
+  const char *const *betas;
+  size_t betas_count;
+  /* `anthropic-workspace-id`. NULL: not sent. */
+  const char *workspace_id;
 } anthropic_request_options_t;
 
 /* Parameters of a retrieve; NULL means all defaults. */
@@ -359,6 +379,10 @@ typedef struct anthropic_models_list_params {
   const char *after_id;  /* page after this id (NULL: none) */
   const char *before_id; /* page before this id (NULL: none) */
   int limit;             /* 1..1000; 0: the server's default (20) */
+  /* Any of "active", "deprecated", "retired", sent as lifecycle[]=...;
+   * none: the server's default (active and deprecated). */
+  const char *const *lifecycle;
+  size_t lifecycle_count;
   const anthropic_request_options_t *options; /* NULL: the client's */
 } anthropic_models_list_params_t;
 
@@ -379,6 +403,50 @@ ANTHROPIC_EXTERN anthropic_req_t *
 anthropic_models_list(anthropic_client_t *client,
                       const anthropic_models_list_params_t *params,
                       anthropic_page_cb cb, void *data);
+
+/* The same on the beta endpoints (`?beta=true`). */
+ANTHROPIC_EXTERN anthropic_req_t *
+anthropic_beta_models_retrieve(anthropic_client_t *client, const char *model_id,
+                               const anthropic_models_retrieve_params_t *params,
+                               anthropic_model_cb cb, void *data);
+ANTHROPIC_EXTERN anthropic_req_t *
+anthropic_beta_models_list(anthropic_client_t *client,
+                           const anthropic_models_list_params_t *params,
+                           anthropic_page_cb cb, void *data);
+
+/* Manual stepping: the parameters of the page after `page`, which was
+ * requested with `params` (NULL: defaults), in the same direction (forward
+ * with after_id = last_id; backward, when `params` had before_id, with
+ * before_id = first_id). Returns false when there is no next page
+ * (has_more false, an empty page, or a null cursor). `next` points into
+ * `page` and `params`: use it before they go (the list call copies it). */
+ANTHROPIC_EXTERN bool
+anthropic_models_page_next(const anthropic_models_page_t *page,
+                           const anthropic_models_list_params_t *params,
+                           anthropic_models_list_params_t *next);
+
+/* Auto-pagination. `each` runs once per page, from the loop; returning
+ * non-zero stops the walk. `done` runs exactly once at the end: err NULL
+ * when the walk ended (last page, an empty page, a null cursor, `each`
+ * asked, or `max_items` reached), else the error that ended it (an
+ * ANTHROPIC_ECANCELLED from anthropic_req_cancel() included); `items` is
+ * how many models the pages handed to `each` held. Only one page is held
+ * at a time. `max_items` (0: no cap) trims the last page to fit. The
+ * returned handle stays valid until `done` returns. */
+typedef int (*anthropic_each_page_cb)(const anthropic_models_page_t *page,
+                                      void *data);
+typedef void (*anthropic_walk_done_cb)(const anthropic_error_t *err,
+                                       size_t items, void *data);
+ANTHROPIC_EXTERN anthropic_req_t *
+anthropic_models_list_all(anthropic_client_t *client,
+                          const anthropic_models_list_params_t *params,
+                          size_t max_items, anthropic_each_page_cb each,
+                          anthropic_walk_done_cb done, void *data);
+ANTHROPIC_EXTERN anthropic_req_t *
+anthropic_beta_models_list_all(anthropic_client_t *client,
+                               const anthropic_models_list_params_t *params,
+                               size_t max_items, anthropic_each_page_cb each,
+                               anthropic_walk_done_cb done, void *data);
 
 /* Cancel a request: its callback runs later, from the loop, with
  * ANTHROPIC_ECANCELLED (unless it had already finished: then this is a

@@ -124,6 +124,8 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
       .custom_env = env(o, "ANTHROPIC_CUSTOM_HEADERS"),
       .extra = o->headers,
       .extra_count = o->headers ? o->headers_count : 0,
+      .betas = o->betas,
+      .betas_count = o->betas ? o->betas_count : 0,
   };
   if ((rc = anth__headers_build(&hc, &c->headers_base, err, errlen)) != 0)
     return rc;

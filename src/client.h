@@ -23,7 +23,7 @@ typedef enum req_state {
   REQ_CALLBACK  /* its callback is running */
 } req_state_t;
 
-typedef enum req_kind { REQ_RETRIEVE, REQ_LIST } req_kind_t;
+typedef enum req_kind { REQ_RETRIEVE, REQ_LIST, REQ_WALK } req_kind_t;
 
 struct anthropic_req {
   uv_timer_t timer; /* the wait before a retry */
@@ -34,7 +34,9 @@ struct anthropic_req {
   union {
     anthropic_model_cb model;
     anthropic_page_cb page;
+    anthropic_walk_done_cb done; /* REQ_WALK */
   } cb;
+  anthropic_each_page_cb each; /* REQ_WALK: one call per page */
   void *data;
   anth_buf_t body;
   anth_buf_t request_id; /* `request-id` of the latest response */
@@ -45,10 +47,17 @@ struct anthropic_req {
   char x_should_retry[8];
   char retry_after[40];
   char retry_after_ms[24];
+  char rl_limit[24], rl_remaining[24], rl_reset[40]; /* ratelimit */
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
-  int attempts;                    /* attempts with an outcome so far */
-  int max_retries;                 /* resolved at start */
-  long timeout_ms;                 /* per attempt, resolved at start */
+  struct curl_slist *own_headers;  /* per-request list, or NULL */
+  /* REQ_WALK: the query without its cursor, the direction, the count. */
+  anth_buf_t walk_query;
+  bool walk_backward;
+  bool walk_cancel; /* anthropic_req_cancel() from inside `each` */
+  size_t walk_items, walk_max;
+  int attempts;    /* attempts with an outcome so far */
+  int max_retries; /* resolved at start */
+  long timeout_ms; /* per attempt, resolved at start */
   uint64_t started_ns;
   anthropic_errkind_t deferred_kind;
   const char *deferred_msg;

@@ -148,11 +148,105 @@ static int put_custom_env(header_set_t *s, anth_buf_t *tmp, const char *text,
   return 0;
 }
 
+static int put_lines(header_set_t *s, anth_buf_t *tmp, const char *const *lines,
+                     size_t count, char *err, size_t errlen) {
+  for (size_t i = 0; lines != NULL && i < count; i++) {
+    const char *line = lines[i];
+    int rc;
+    if (line == NULL) {
+      anth__errf(err, errlen, "header %zu is NULL", i);
+      return ANTHROPIC_EINVAL;
+    }
+    if ((rc = anth__header_line(line, strlen(line), tmp, err, errlen)) != 0 ||
+        (rc = set_put(s, tmp, err, errlen)) != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* Whether `name` is already among the comma-separated `list`. */
+static int in_list(const char *list, size_t len, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < len;) {
+    size_t j = i;
+    while (j < len && list[j] != ',')
+      j++;
+    if (j - i == n && memcmp(list + i, name, n) == 0)
+      return 1;
+    i = j + 1;
+  }
+  return 0;
+}
+
+/* Add betas to the set's `anthropic-beta` line, creating it: one header,
+ * comma-joined without spaces, each beta once. */
+static int put_betas(header_set_t *s, anth_buf_t *tmp, const char *const *betas,
+                     size_t count, char *err, size_t errlen) {
+  static const char name[] = "anthropic-beta";
+  if (betas == NULL || count == 0)
+    return 0;
+  tmp->len = 0;
+  int rc = anth__buf_appends(tmp, "anthropic-beta: ");
+  size_t start = tmp->len;
+  for (size_t i = 0; rc == 0 && i < s->count; i++) {
+    const char *l = s->lines[i];
+    if (strncasecmp(l, name, sizeof name - 1) == 0 &&
+        l[sizeof name - 1] == ':') {
+      const char *v = l + sizeof name;
+      while (*v == ' ')
+        v++;
+      rc = anth__buf_appends(tmp, v);
+    }
+  }
+  for (size_t i = 0; rc == 0 && i < count; i++) {
+    const char *b = betas[i];
+    if (b == NULL || *b == '\0' || strpbrk(b, ", \t") != NULL ||
+        !anth__header_value_ok(b)) {
+      anth__errf(err, errlen,
+                 "beta %zu is empty or has a comma, space or "
+                 "control character",
+                 i);
+      return ANTHROPIC_EINVAL;
+    }
+    if (in_list(tmp->data + start, tmp->len - start, b))
+      continue;
+    if (tmp->len > start)
+      rc = anth__buf_append(tmp, ",", 1);
+    if (rc == 0)
+      rc = anth__buf_appends(tmp, b);
+  }
+  if (rc != 0) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return set_put(s, tmp, err, errlen);
+}
+
+static int set_to_list(header_set_t *set, struct curl_slist **out, char *err,
+                       size_t errlen) {
+  struct curl_slist *list = NULL;
+  for (size_t i = 0; i < set->count; i++) {
+    struct curl_slist *l = curl_slist_append(list, set->lines[i]);
+    if (l == NULL) {
+      curl_slist_free_all(list);
+      anth__errf(err, errlen, "out of memory");
+      return ANTHROPIC_ENOMEM;
+    }
+    list = l;
+  }
+  *out = list;
+  return 0;
+}
+
+static void set_free(header_set_t *set) {
+  for (size_t i = 0; i < set->count; i++)
+    anth__free(set->lines[i]);
+}
+
 int anth__headers_build(const anth_header_config_t *cfg,
                         struct curl_slist **out, char *err, size_t errlen) {
   header_set_t set = {{NULL}, 0};
   anth_buf_t tmp = {NULL, 0, 0};
-  struct curl_slist *list = NULL;
   int rc;
   *out = NULL;
 
@@ -165,37 +259,50 @@ int anth__headers_build(const anth_header_config_t *cfg,
       (rc = put_builtin(&set, &tmp, "accept", "", "application/json", err,
                         errlen)) != 0 ||
       (rc = put_builtin(&set, &tmp, "user-agent", "", cfg->user_agent, err,
-                        errlen)) != 0)
+                        errlen)) != 0 ||
+      (rc = put_betas(&set, &tmp, cfg->betas, cfg->betas_count, err, errlen)) !=
+          0)
     goto done;
   if (cfg->custom_env != NULL &&
       (rc = put_custom_env(&set, &tmp, cfg->custom_env, err, errlen)) != 0)
     goto done;
-  for (size_t i = 0; i < cfg->extra_count; i++) {
-    const char *line = cfg->extra[i];
-    if (line == NULL) {
-      anth__errf(err, errlen, "header %zu is NULL", i);
-      rc = ANTHROPIC_EINVAL;
-      goto done;
-    }
-    if ((rc = anth__header_line(line, strlen(line), &tmp, err, errlen)) != 0 ||
-        (rc = set_put(&set, &tmp, err, errlen)) != 0)
-      goto done;
-  }
-  for (size_t i = 0; i < set.count; i++) {
-    struct curl_slist *l = curl_slist_append(list, set.lines[i]);
-    if (l == NULL) {
-      anth__errf(err, errlen, "out of memory");
-      rc = ANTHROPIC_ENOMEM;
-      goto done;
-    }
-    list = l;
-  }
-  *out = list;
-  list = NULL;
+  if ((rc = put_lines(&set, &tmp, cfg->extra, cfg->extra_count, err, errlen)) !=
+      0)
+    goto done;
+  rc = set_to_list(&set, out, err, errlen);
 done:
-  curl_slist_free_all(list);
-  for (size_t i = 0; i < set.count; i++)
-    anth__free(set.lines[i]);
+  set_free(&set);
+  anth__buf_free(&tmp);
+  return rc;
+}
+
+int anth__headers_for_request(const struct curl_slist *client,
+                              const anthropic_request_options_t *o,
+                              struct curl_slist **out, char *err,
+                              size_t errlen) {
+  header_set_t set = {{NULL}, 0};
+  anth_buf_t tmp = {NULL, 0, 0};
+  int rc = 0;
+  *out = NULL;
+  /* The client's lines are already valid: copy them as they are. */
+  for (const struct curl_slist *l = client; rc == 0 && l; l = l->next) {
+    tmp.len = 0;
+    rc = anth__buf_appends(&tmp, l->data) != 0
+             ? ANTHROPIC_ENOMEM
+             : set_put(&set, &tmp, err, errlen);
+  }
+  if (rc == 0)
+    rc = put_betas(&set, &tmp, o->betas, o->betas_count, err, errlen);
+  if (rc == 0)
+    rc = put_builtin(&set, &tmp, "anthropic-workspace-id", "", o->workspace_id,
+                     err, errlen);
+  if (rc == 0)
+    rc = put_lines(&set, &tmp, o->headers, o->headers_count, err, errlen);
+  if (rc == 0)
+    rc = set_to_list(&set, out, err, errlen);
+  if (rc == ANTHROPIC_ENOMEM)
+    anth__errf(err, errlen, "out of memory");
+  set_free(&set);
   anth__buf_free(&tmp);
   return rc;
 }

@@ -45,10 +45,20 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
                              size_t errlen);
 int anth__model_id_check(const char *id, char *err, size_t errlen);
 int anth__url_retrieve(anth_buf_t *out, const char *base, const char *model_id,
+                       bool beta, const anthropic_request_options_t *options,
                        char *err, size_t errlen);
+/* Validate list parameters and write the query without its cursor into
+ * `tail`: limit, lifecycle[], beta, the options' extra parameters. */
+int anth__list_query(anth_buf_t *tail, const anthropic_models_list_params_t *p,
+                     bool beta, char *err, size_t errlen);
+/* base/v1/models?[cursor=value&]tail; cursor NULL for none. */
+int anth__url_list_page(anth_buf_t *out, const char *base, const char *cursor,
+                        const char *value, const anth_buf_t *tail);
+/* The whole first-page URL of a (non-beta) list. */
 int anth__url_list(anth_buf_t *out, const char *base,
                    const anthropic_models_list_params_t *params, char *err,
                    size_t errlen);
+int anth__lifecycle_check(const char *stage);
 int anth__pct_encode(anth_buf_t *out, const char *s, size_t n);
 
 /* ---- headers.c: pure header validation and list building. ---- */
@@ -60,6 +70,8 @@ typedef struct anth_header_config {
   const char *custom_env;   /* ANTHROPIC_CUSTOM_HEADERS text, or NULL */
   const char *const *extra; /* "Name: value" lines */
   size_t extra_count;
+  const char *const *betas; /* joined into one anthropic-beta header */
+  size_t betas_count;
 } anth_header_config_t;
 
 int anth__header_value_ok(const char *value);
@@ -69,6 +81,13 @@ int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
                       size_t errlen);
 int anth__headers_build(const anth_header_config_t *cfg,
                         struct curl_slist **out, char *err, size_t errlen);
+/* A request's own list: the client's lines, its betas merged into
+ * anthropic-beta, anthropic-workspace-id, then its headers (which replace
+ * client headers of the same name). */
+int anth__headers_for_request(const struct curl_slist *client,
+                              const anthropic_request_options_t *o,
+                              struct curl_slist **out, char *err,
+                              size_t errlen);
 
 /* ---- model.c: pure JSON mapping. ---- */
 int anth__model_from_json(const cJSON *obj, anthropic_model_info_t *out,

@@ -412,12 +412,23 @@ typedef struct page_copy {
 
 static int copy_response(anthropic_response_t *dst,
                          const anthropic_response_t *src) {
-  dst->status = src ? src->status : 0;
+  static const anthropic_response_t none = {0, NULL, -1, -1, NULL};
+  *dst = src ? *src : none;
   dst->request_id = NULL;
+  dst->ratelimit_requests_reset = NULL;
   if (src && src->request_id &&
       (dst->request_id = anth__strdup(src->request_id)) == NULL)
     return -1;
+  if (src && src->ratelimit_requests_reset &&
+      (dst->ratelimit_requests_reset =
+           anth__strdup(src->ratelimit_requests_reset)) == NULL)
+    return -1;
   return 0;
+}
+
+static void free_response(anthropic_response_t *r) {
+  anth__free((void *)r->request_id);
+  anth__free((void *)r->ratelimit_requests_reset);
 }
 
 anthropic_model_info_t *
@@ -431,6 +442,7 @@ anthropic_model_info_copy(const anthropic_model_info_t *model) {
   if (c->root == NULL ||
       anth__model_from_json(c->root, &c->info, "", NULL, 0) != 0 ||
       copy_response(&c->response, model->response) != 0) {
+    free_response(&c->response);
     cJSON_Delete(c->root);
     anth__free(c);
     return NULL;
@@ -444,7 +456,7 @@ void anthropic_model_info_free(anthropic_model_info_t *copy) {
     return;
   model_copy_t *c = (model_copy_t *)copy;
   cJSON_Delete(c->root);
-  anth__free((void *)c->response.request_id);
+  free_response(&c->response);
   anth__free(c);
 }
 
@@ -459,11 +471,14 @@ anthropic_models_page_copy(const anthropic_models_page_t *page) {
   if (c->root == NULL ||
       anth__page_from_json(c->root, &c->page, &c->items, NULL, 0) != 0 ||
       copy_response(&c->response, page->response) != 0) {
+    free_response(&c->response);
     anth__free(c->items);
     cJSON_Delete(c->root);
     anth__free(c);
     return NULL;
   }
+  if (page->count < c->page.count)
+    c->page.count = page->count; /* a walk trimmed it to its cap */
   for (size_t i = 0; i < c->page.count; i++)
     c->items[i].response = NULL;
   c->page.response = page->response ? &c->response : NULL;
@@ -476,6 +491,6 @@ void anthropic_models_page_free(anthropic_models_page_t *copy) {
   page_copy_t *c = (page_copy_t *)copy;
   anth__free(c->items);
   cJSON_Delete(c->root);
-  anth__free((void *)c->response.request_id);
+  free_response(&c->response);
   anth__free(c);
 }

@@ -50,6 +50,12 @@ static void keep(char *slot, size_t cap, const char *v, size_t n) {
   slot[n] = '\0';
 }
 
+/* Forget the hints of a previous response. */
+static void reset_hints(anthropic_req_t *r) {
+  r->x_should_retry[0] = r->retry_after[0] = r->retry_after_ms[0] = '\0';
+  r->rl_limit[0] = r->rl_remaining[0] = r->rl_reset[0] = '\0';
+}
+
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
   anthropic_req_t *r = ud;
   size_t n = size * nmemb, vn;
@@ -57,7 +63,7 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
   if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
     /* A new response (after a 1xx): forget the previous one's headers. */
     r->request_id.len = 0;
-    r->x_should_retry[0] = r->retry_after[0] = r->retry_after_ms[0] = '\0';
+    reset_hints(r);
   } else if ((v = header_value(ptr, n, "request-id", &vn)) != NULL) {
     r->request_id.len = 0;
     if (anth__buf_append(&r->request_id, v, vn) != 0) {
@@ -70,6 +76,15 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
     keep(r->retry_after_ms, sizeof r->retry_after_ms, v, vn);
   } else if ((v = header_value(ptr, n, "retry-after", &vn)) != NULL) {
     keep(r->retry_after, sizeof r->retry_after, v, vn);
+  } else if ((v = header_value(ptr, n, "anthropic-ratelimit-requests-limit",
+                               &vn)) != NULL) {
+    keep(r->rl_limit, sizeof r->rl_limit, v, vn);
+  } else if ((v = header_value(ptr, n, "anthropic-ratelimit-requests-remaining",
+                               &vn)) != NULL) {
+    keep(r->rl_remaining, sizeof r->rl_remaining, v, vn);
+  } else if ((v = header_value(ptr, n, "anthropic-ratelimit-requests-reset",
+                               &vn)) != NULL) {
+    keep(r->rl_reset, sizeof r->rl_reset, v, vn);
   }
   return n;
 }
@@ -89,6 +104,7 @@ static void req_destroy(anthropic_req_t *r) {
   r->easy = NULL;
   anth__buf_free(&r->body);
   anth__buf_free(&r->request_id);
+  anth__buf_free(&r->walk_query);
   uv_close((uv_handle_t *)&r->timer, on_req_closed);
 }
 
@@ -136,6 +152,8 @@ static anthropic_req_t *req_get(anthropic_client_t *c) {
   }
   r->prev = r->next = r->qnext = NULL;
   r->attempts = 0;
+  r->walk_items = r->walk_max = 0;
+  r->walk_backward = false;
   return r;
 }
 
@@ -150,8 +168,12 @@ static void free_retry_header(anthropic_req_t *r) {
 static void req_put(anthropic_client_t *c, anthropic_req_t *r) {
   r->state = REQ_IDLE;
   r->cb.model = NULL;
+  r->each = NULL;
   r->data = NULL;
   free_retry_header(r);
+  curl_slist_free_all(r->own_headers);
+  r->own_headers = NULL;
+  anth__buf_free(&r->walk_query);
   if (c->pool_count >= ANTH_POOL_MAX || c->torn_down) {
     req_destroy(r);
     return;
@@ -194,11 +216,32 @@ static void active_unlink(anthropic_client_t *c, anthropic_req_t *r) {
 
 /* ---- delivering results ---- */
 
+/* A non-negative decimal header value, or -1. */
+static int64_t header_int(const char *v) {
+  int64_t n = 0;
+  if (*v == '\0')
+    return -1;
+  for (; *v; v++) {
+    if (*v < '0' || *v > '9' || n > (INT64_MAX - 9) / 10)
+      return -1;
+    n = n * 10 + (*v - '0');
+  }
+  return n;
+}
+
+static anthropic_response_t response_of(const anthropic_req_t *r, long status,
+                                        const char *request_id) {
+  anthropic_response_t resp = {status, request_id, header_int(r->rl_limit),
+                               header_int(r->rl_remaining),
+                               r->rl_reset[0] ? r->rl_reset : NULL};
+  return resp;
+}
+
 static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
                           long status, const char *type, const char *message,
                           const char *request_id) {
   char msg[ANTH_ERRMSG_MAX + 32];
-  anthropic_response_t resp = {status, request_id};
+  anthropic_response_t resp = response_of(r, status, request_id);
   if (message == NULL)
     message = anthropic_strerror(kind);
   if (r->attempts > 1) {
@@ -210,8 +253,10 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
   r->state = REQ_CALLBACK;
   if (r->kind == REQ_RETRIEVE)
     r->cb.model(&err, NULL, r->data);
-  else
+  else if (r->kind == REQ_LIST)
     r->cb.page(&err, NULL, r->data);
+  else
+    r->cb.done(&err, r->walk_items, r->data);
 }
 
 static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
@@ -257,7 +302,7 @@ static void finish_success(anthropic_req_t *r, long status,
                            const char *request_id) {
   char msg[ANTH_ERRMSG_MAX] = "";
   cJSON *root = NULL;
-  anthropic_response_t resp = {status, request_id};
+  anthropic_response_t resp = response_of(r, status, request_id);
   int rc;
   if (r->kind == REQ_RETRIEVE) {
     anthropic_model_info_t model;
@@ -298,17 +343,17 @@ static int attempt(anthropic_client_t *c, anthropic_req_t *r) {
   r->body.len = 0;
   r->request_id.len = 0;
   r->too_large = r->nomem = false;
-  r->x_should_retry[0] = r->retry_after[0] = r->retry_after_ms[0] = '\0';
+  reset_hints(r);
   r->curl_err[0] = '\0';
   free_retry_header(r);
-  struct curl_slist *headers = c->headers;
-  if (r->attempts > 0) {
-    /* x-stainless-retry-count: N, ahead of the client's shared list. */
+  struct curl_slist *headers = c->headers; /* retry count 0 + the client's */
+  if (r->attempts > 0 || r->own_headers != NULL) {
+    /* x-stainless-retry-count: N, ahead of a list built before. */
     char line[48];
     anth__errf(line, sizeof line, "x-stainless-retry-count: %d", r->attempts);
     if ((r->retry_header = curl_slist_append(NULL, line)) == NULL)
       return ANTHROPIC_ENOMEM;
-    r->retry_header->next = c->headers_base;
+    r->retry_header->next = r->own_headers ? r->own_headers : c->headers_base;
     headers = r->retry_header;
   }
   if (curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
@@ -383,6 +428,69 @@ static void on_retry_timer(uv_timer_t *t) {
     finish(c, r, ANTHROPIC_ENOMEM, 0, "out of memory starting a retry", NULL);
 }
 
+/* The end of a walk that did not fail: `done` with no error, or with the
+ * cancel asked for from inside `each`. */
+static void walk_end(anthropic_client_t *c, anthropic_req_t *r,
+                     bool cancelled) {
+  active_unlink(c, r);
+  if (cancelled) {
+    deliver_error(r, ANTHROPIC_ECANCELLED, 0, NULL,
+                  c->closing ? "client closed" : "request cancelled", NULL);
+  } else {
+    r->state = REQ_CALLBACK;
+    r->cb.done(NULL, r->walk_items, r->data);
+  }
+  req_put(c, r);
+}
+
+/* A page of a walk arrived: hand it to `each`, then ask for the next one
+ * on the same request, or end the walk. One page is held at a time. */
+static void walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
+                      const char *rid) {
+  char msg[ANTH_ERRMSG_MAX] = "";
+  cJSON *root = NULL;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items = NULL;
+  int rc = anth__parse_page(r->body.data, r->body.len, &root, &page, &items,
+                            msg, sizeof msg);
+  if (rc != 0) {
+    finish(c, r, (anthropic_errkind_t)rc, status, msg, rid);
+    return;
+  }
+  anthropic_response_t resp = response_of(r, status, rid);
+  page.response = &resp;
+  if (r->walk_max > 0 && page.count > r->walk_max - r->walk_items)
+    page.count = r->walk_max - r->walk_items; /* trim to the cap */
+  r->state = REQ_CALLBACK;
+  r->walk_cancel = false;
+  int stop = r->each(&page, r->data);
+  r->walk_items += page.count;
+  const char *cursor = r->walk_backward ? page.first_id : page.last_id;
+  bool more = !stop && !r->walk_cancel && !c->closing && page.has_more &&
+              page.count > 0 && cursor != NULL &&
+              (r->walk_max == 0 || r->walk_items < r->walk_max);
+  if (more) {
+    r->attempts = 0;
+    more =
+        anth__url_list_page(&c->scratch, c->base_url,
+                            r->walk_backward ? "before_id" : "after_id", cursor,
+                            &r->walk_query) == 0 &&
+        curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) == CURLE_OK &&
+        attempt(c, r) == 0;
+    if (!more) {
+      anth__free(items);
+      cJSON_Delete(root);
+      finish(c, r, ANTHROPIC_ENOMEM, 0, "out of memory asking for a page",
+             NULL);
+      return;
+    }
+  }
+  anth__free(items);
+  cJSON_Delete(root);
+  if (!more)
+    walk_end(c, r, r->walk_cancel || (c->closing && !stop));
+}
+
 /* A transfer curl reports done. Called from the engine's drain loop, never
  * from inside a curl callback. */
 void anth__req_done(anthropic_req_t *r, CURLcode code) {
@@ -424,8 +532,11 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   }
   if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status))
     return;
-  finish(c, r, kind, status, text,
-         r->request_id.len ? r->request_id.data : NULL);
+  if (kind == ANTHROPIC_OK && r->kind == REQ_WALK)
+    walk_page(c, r, status, r->request_id.len ? r->request_id.data : NULL);
+  else
+    finish(c, r, kind, status, text,
+           r->request_id.len ? r->request_id.data : NULL);
 }
 
 /* Requests that ended without a transfer result (cancelled, closed): their
@@ -467,14 +578,24 @@ static void cancel(anthropic_req_t *r, const char *why) {
 }
 
 void anthropic_req_cancel(anthropic_req_t *r) {
+  if (r != NULL && r->kind == REQ_WALK && r->state == REQ_CALLBACK) {
+    r->walk_cancel = true; /* from inside `each`: ends after it returns */
+    return;
+  }
   if (r == NULL || (r->state != REQ_ACTIVE && r->state != REQ_WAITING))
     return; /* finished, or its callback is already due */
   cancel(r, "request cancelled");
 }
 
 void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
-  while (c->active != NULL)
-    cancel(c->active, why);
+  anthropic_req_t *r = c->active, *next;
+  for (; r != NULL; r = next) {
+    next = r->next;
+    if (r->state == REQ_CALLBACK)
+      r->walk_cancel = true; /* a walk inside `each`: it ends on return */
+    else
+      cancel(r, why);
+  }
 }
 
 /* ---- starting requests ---- */
@@ -510,9 +631,17 @@ static int resolve_options(anthropic_client_t *c, anthropic_req_t *r,
   return 0;
 }
 
+static bool has_own_headers(const anthropic_request_options_t *o) {
+  return o != NULL &&
+         ((o->headers != NULL && o->headers_count > 0) ||
+          (o->betas != NULL && o->betas_count > 0) || o->workspace_id != NULL);
+}
+
+/* Start a request whose URL is in c->scratch. */
 static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
                               const anthropic_request_options_t *options,
                               void *data) {
+  char msg[ANTH_ERRMSG_MAX] = "";
   anthropic_req_t *r = req_get(c);
   if (r == NULL) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
@@ -522,9 +651,17 @@ static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
     req_put(c, r);
     return NULL;
   }
+  if (has_own_headers(options)) {
+    int rc = anth__headers_for_request(c->headers_base, options,
+                                       &r->own_headers, msg, sizeof msg);
+    if (rc != 0) {
+      req_put(c, r);
+      anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
+      return NULL;
+    }
+  }
   if (curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) != CURLE_OK ||
       attempt(c, r) != 0) {
-    free_retry_header(r);
     req_put(c, r);
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return NULL;
@@ -548,41 +685,150 @@ static int usable(anthropic_client_t *c, bool has_cb) {
   return 1;
 }
 
-anthropic_req_t *
-anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
-                          const anthropic_models_retrieve_params_t *params,
-                          anthropic_model_cb cb, void *data) {
+static anthropic_req_t *
+retrieve(anthropic_client_t *c, const char *model_id, bool beta,
+         const anthropic_models_retrieve_params_t *params,
+         anthropic_model_cb cb, void *data) {
   char msg[ANTH_ERRMSG_MAX] = "";
   if (c == NULL || !usable(c, cb != NULL))
     return NULL;
-  int rc =
-      anth__url_retrieve(&c->scratch, c->base_url, model_id, msg, sizeof msg);
+  const anthropic_request_options_t *o = params ? params->options : NULL;
+  int rc = anth__url_retrieve(&c->scratch, c->base_url, model_id, beta, o, msg,
+                              sizeof msg);
   if (rc != 0) {
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
     return NULL;
   }
-  anthropic_req_t *r =
-      start(c, REQ_RETRIEVE, params ? params->options : NULL, data);
+  anthropic_req_t *r = start(c, REQ_RETRIEVE, o, data);
   if (r != NULL)
     r->cb.model = cb; /* runs from the loop, never before we return */
   return r;
+}
+
+/* Validate the list parameters and put the first page's URL in scratch;
+ * the query without its cursor goes to `tail`. */
+static int list_url(anthropic_client_t *c,
+                    const anthropic_models_list_params_t *p, bool beta,
+                    anth_buf_t *tail) {
+  char msg[ANTH_ERRMSG_MAX] = "";
+  int rc = anth__list_query(tail, p, beta, msg, sizeof msg);
+  if (rc == 0) {
+    const char *cursor = p->after_id    ? "after_id"
+                         : p->before_id ? "before_id"
+                                        : NULL;
+    rc = anth__url_list_page(&c->scratch, c->base_url, cursor,
+                             p->after_id ? p->after_id : p->before_id, tail);
+    if (rc != 0)
+      anth__errf(msg, sizeof msg, "out of memory");
+  }
+  if (rc != 0)
+    anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
+  return rc;
+}
+
+static anthropic_req_t *list(anthropic_client_t *c,
+                             const anthropic_models_list_params_t *params,
+                             bool beta, anthropic_page_cb cb, void *data) {
+  static const anthropic_models_list_params_t defaults;
+  anth_buf_t tail = {NULL, 0, 0};
+  if (c == NULL || !usable(c, cb != NULL))
+    return NULL;
+  if (params == NULL)
+    params = &defaults;
+  anthropic_req_t *r = NULL;
+  if (list_url(c, params, beta, &tail) == 0 &&
+      (r = start(c, REQ_LIST, params->options, data)) != NULL)
+    r->cb.page = cb;
+  anth__buf_free(&tail);
+  return r;
+}
+
+static anthropic_req_t *walk(anthropic_client_t *c,
+                             const anthropic_models_list_params_t *params,
+                             bool beta, size_t max_items,
+                             anthropic_each_page_cb each,
+                             anthropic_walk_done_cb done, void *data) {
+  static const anthropic_models_list_params_t defaults;
+  anth_buf_t tail = {NULL, 0, 0};
+  if (c == NULL || !usable(c, each != NULL && done != NULL))
+    return NULL;
+  if (params == NULL)
+    params = &defaults;
+  if (list_url(c, params, beta, &tail) != 0) {
+    anth__buf_free(&tail);
+    return NULL;
+  }
+  anthropic_req_t *r = start(c, REQ_WALK, params->options, data);
+  if (r == NULL) {
+    anth__buf_free(&tail);
+    return NULL;
+  }
+  r->cb.done = done;
+  r->each = each;
+  r->walk_query = tail; /* the request keeps it for the next pages */
+  r->walk_backward = params->before_id != NULL;
+  r->walk_max = max_items;
+  return r;
+}
+
+anthropic_req_t *
+anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
+                          const anthropic_models_retrieve_params_t *params,
+                          anthropic_model_cb cb, void *data) {
+  return retrieve(c, model_id, false, params, cb, data);
+}
+
+anthropic_req_t *
+anthropic_beta_models_retrieve(anthropic_client_t *c, const char *model_id,
+                               const anthropic_models_retrieve_params_t *params,
+                               anthropic_model_cb cb, void *data) {
+  return retrieve(c, model_id, true, params, cb, data);
 }
 
 anthropic_req_t *
 anthropic_models_list(anthropic_client_t *c,
                       const anthropic_models_list_params_t *params,
                       anthropic_page_cb cb, void *data) {
-  char msg[ANTH_ERRMSG_MAX] = "";
-  if (c == NULL || !usable(c, cb != NULL))
-    return NULL;
-  int rc = anth__url_list(&c->scratch, c->base_url, params, msg, sizeof msg);
-  if (rc != 0) {
-    anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
-    return NULL;
-  }
-  anthropic_req_t *r =
-      start(c, REQ_LIST, params ? params->options : NULL, data);
-  if (r != NULL)
-    r->cb.page = cb;
-  return r;
+  return list(c, params, false, cb, data);
+}
+
+anthropic_req_t *
+anthropic_beta_models_list(anthropic_client_t *c,
+                           const anthropic_models_list_params_t *params,
+                           anthropic_page_cb cb, void *data) {
+  return list(c, params, true, cb, data);
+}
+
+anthropic_req_t *
+anthropic_models_list_all(anthropic_client_t *c,
+                          const anthropic_models_list_params_t *params,
+                          size_t max_items, anthropic_each_page_cb each,
+                          anthropic_walk_done_cb done, void *data) {
+  return walk(c, params, false, max_items, each, done, data);
+}
+
+anthropic_req_t *
+anthropic_beta_models_list_all(anthropic_client_t *c,
+                               const anthropic_models_list_params_t *params,
+                               size_t max_items, anthropic_each_page_cb each,
+                               anthropic_walk_done_cb done, void *data) {
+  return walk(c, params, true, max_items, each, done, data);
+}
+
+bool anthropic_models_page_next(const anthropic_models_page_t *page,
+                                const anthropic_models_list_params_t *params,
+                                anthropic_models_list_params_t *next) {
+  static const anthropic_models_list_params_t defaults;
+  if (page == NULL || next == NULL)
+    return false;
+  if (params == NULL)
+    params = &defaults;
+  bool backward = params->before_id != NULL;
+  const char *cursor = backward ? page->first_id : page->last_id;
+  if (!page->has_more || page->count == 0 || cursor == NULL)
+    return false;
+  *next = *params;
+  next->after_id = backward ? NULL : cursor;
+  next->before_id = backward ? cursor : NULL;
+  return true;
 }

@@ -123,38 +123,89 @@ int anth__model_id_check(const char *id, char *err, size_t errlen) {
   return 0;
 }
 
-int anth__url_retrieve(anth_buf_t *out, const char *base, const char *model_id,
-                       char *err, size_t errlen) {
-  int rc = anth__model_id_check(model_id, err, errlen);
-  if (rc != 0)
-    return rc;
-  out->len = 0;
-  if (anth__buf_appends(out, base) != 0 ||
-      anth__buf_appends(out, "/v1/models/") != 0 ||
-      anth__pct_encode(out, model_id, strlen(model_id)) != 0) {
-    anth__errf(err, errlen, "out of memory");
+static int nomem(char *err, size_t errlen) {
+  anth__errf(err, errlen, "out of memory");
+  return ANTHROPIC_ENOMEM;
+}
+
+/* Append "&name=value" (name and value percent-encoded) to a query. */
+static int add_param(anth_buf_t *q, const char *name, size_t nlen,
+                     const char *value, size_t vlen) {
+  if ((q->len > 0 && anth__buf_append(q, "&", 1) != 0) ||
+      anth__pct_encode(q, name, nlen) != 0 || anth__buf_append(q, "=", 1) ||
+      anth__pct_encode(q, value, vlen) != 0)
     return ANTHROPIC_ENOMEM;
+  return 0;
+}
+
+/* The request options' part of a query: extra "name=value" parameters. */
+static int extra_query(anth_buf_t *q, const anthropic_request_options_t *o,
+                       char *err, size_t errlen) {
+  if (o == NULL || o->query == NULL)
+    return 0;
+  for (size_t i = 0; i < o->query_count; i++) {
+    const char *kv = o->query[i];
+    const char *eq = kv ? strchr(kv, '=') : NULL;
+    if (eq == NULL || eq == kv) {
+      anth__errf(err, errlen, "query parameter %zu is not \"name=value\"", i);
+      return ANTHROPIC_EINVAL;
+    }
+    for (const char *c = kv; *c; c++) {
+      if (is_ctl((unsigned char)*c)) {
+        anth__errf(err, errlen, "query parameter %zu has a control character",
+                   i);
+        return ANTHROPIC_EINVAL;
+      }
+    }
+    if (add_param(q, kv, (size_t)(eq - kv), eq + 1, strlen(eq + 1)) != 0)
+      return nomem(err, errlen);
   }
   return 0;
 }
 
-static int add_query(anth_buf_t *out, int *first, const char *name,
-                     const char *value) {
-  if (anth__buf_appends(out, *first ? "?" : "&") != 0 ||
-      anth__buf_appends(out, name) != 0 || anth__buf_appends(out, "=") != 0 ||
-      anth__pct_encode(out, value, strlen(value)) != 0)
-    return ANTHROPIC_ENOMEM;
-  *first = 0;
-  return 0;
+static int finish_url(anth_buf_t *out, const anth_buf_t *query) {
+  if (query->len == 0)
+    return 0;
+  return anth__buf_append(out, "?", 1) != 0 ||
+                 anth__buf_append(out, query->data, query->len) != 0
+             ? ANTHROPIC_ENOMEM
+             : 0;
 }
 
-int anth__url_list(anth_buf_t *out, const char *base,
-                   const anthropic_models_list_params_t *p, char *err,
-                   size_t errlen) {
-  static const anthropic_models_list_params_t defaults;
-  if (p == NULL)
-    p = &defaults;
+int anth__url_retrieve(anth_buf_t *out, const char *base, const char *model_id,
+                       bool beta, const anthropic_request_options_t *options,
+                       char *err, size_t errlen) {
+  anth_buf_t q = {NULL, 0, 0};
+  int rc = anth__model_id_check(model_id, err, errlen);
+  if (rc != 0)
+    return rc;
+  if (beta && add_param(&q, "beta", 4, "true", 4) != 0) {
+    rc = nomem(err, errlen);
+    goto done;
+  }
+  if ((rc = extra_query(&q, options, err, errlen)) != 0)
+    goto done;
+  out->len = 0;
+  if (anth__buf_appends(out, base) != 0 ||
+      anth__buf_appends(out, "/v1/models/") != 0 ||
+      anth__pct_encode(out, model_id, strlen(model_id)) != 0 ||
+      finish_url(out, &q) != 0)
+    rc = nomem(err, errlen);
+done:
+  anth__buf_free(&q);
+  return rc;
+}
+
+int anth__lifecycle_check(const char *stage) {
+  return stage != NULL &&
+         (strcmp(stage, "active") == 0 || strcmp(stage, "deprecated") == 0 ||
+          strcmp(stage, "retired") == 0);
+}
+
+int anth__list_query(anth_buf_t *tail, const anthropic_models_list_params_t *p,
+                     bool beta, char *err, size_t errlen) {
   int rc;
+  tail->len = 0;
   if (p->after_id != NULL && p->before_id != NULL) {
     anth__errf(err, errlen, "after_id and before_id are mutually exclusive");
     return ANTHROPIC_EINVAL;
@@ -169,23 +220,61 @@ int anth__url_list(anth_buf_t *out, const char *base,
     anth__errf(err, errlen, "limit %d is outside 1..1000", p->limit);
     return ANTHROPIC_EINVAL;
   }
-  char limit[16];
-  int first = 1;
-  out->len = 0;
-  if (anth__buf_appends(out, base) != 0 ||
-      anth__buf_appends(out, "/v1/models") != 0)
-    goto nomem;
-  if (p->after_id != NULL && add_query(out, &first, "after_id", p->after_id))
-    goto nomem;
-  if (p->before_id != NULL && add_query(out, &first, "before_id", p->before_id))
-    goto nomem;
   if (p->limit > 0) {
+    char limit[16];
     anth__errf(limit, sizeof limit, "%d", p->limit);
-    if (add_query(out, &first, "limit", limit) != 0)
-      goto nomem;
+    if (add_param(tail, "limit", 5, limit, strlen(limit)) != 0)
+      return nomem(err, errlen);
   }
-  return 0;
-nomem:
-  anth__errf(err, errlen, "out of memory");
-  return ANTHROPIC_ENOMEM;
+  for (size_t i = 0; p->lifecycle != NULL && i < p->lifecycle_count; i++) {
+    const char *stage = p->lifecycle[i];
+    if (!anth__lifecycle_check(stage)) {
+      anth__errf(err, errlen,
+                 "lifecycle \"%.64s\" is not active, deprecated or retired",
+                 stage ? stage : "(null)");
+      return ANTHROPIC_EINVAL;
+    }
+    if (add_param(tail, "lifecycle[]", 11, stage, strlen(stage)) != 0)
+      return nomem(err, errlen);
+  }
+  if (beta && add_param(tail, "beta", 4, "true", 4) != 0)
+    return nomem(err, errlen);
+  return extra_query(tail, p->options, err, errlen);
+}
+
+int anth__url_list_page(anth_buf_t *out, const char *base, const char *cursor,
+                        const char *value, const anth_buf_t *tail) {
+  anth_buf_t q = {NULL, 0, 0};
+  int rc = 0;
+  out->len = 0;
+  if ((cursor != NULL &&
+       add_param(&q, cursor, strlen(cursor), value, strlen(value)) != 0) ||
+      (tail->len > 0 && ((q.len > 0 && anth__buf_append(&q, "&", 1) != 0) ||
+                         anth__buf_append(&q, tail->data, tail->len) != 0)) ||
+      anth__buf_appends(out, base) != 0 ||
+      anth__buf_appends(out, "/v1/models") != 0 || finish_url(out, &q) != 0)
+    rc = ANTHROPIC_ENOMEM;
+  anth__buf_free(&q);
+  return rc;
+}
+
+int anth__url_list(anth_buf_t *out, const char *base,
+                   const anthropic_models_list_params_t *p, char *err,
+                   size_t errlen) {
+  static const anthropic_models_list_params_t defaults;
+  anth_buf_t tail = {NULL, 0, 0};
+  if (p == NULL)
+    p = &defaults;
+  int rc = anth__list_query(&tail, p, false, err, errlen);
+  if (rc == 0) {
+    const char *cursor = p->after_id    ? "after_id"
+                         : p->before_id ? "before_id"
+                                        : NULL;
+    rc = anth__url_list_page(out, base, cursor,
+                             p->after_id ? p->after_id : p->before_id, &tail);
+    if (rc != 0)
+      nomem(err, errlen);
+  }
+  anth__buf_free(&tail);
+  return rc;
 }

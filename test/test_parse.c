@@ -1184,7 +1184,7 @@ TEST(model_info_copy_outlives_original_tree) {
   cJSON *root;
   anthropic_model_info_t m;
   parse_model_ok(FULL_BODY, &root, &m);
-  anthropic_response_t resp = {200, "req_copy"};
+  anthropic_response_t resp = {.status = 200, .request_id = "req_copy"};
   m.response = &resp;
   anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
   cJSON_Delete(root);
@@ -1229,7 +1229,7 @@ TEST(model_info_copy_keeps_response_without_request_id) {
   cJSON *root;
   anthropic_model_info_t m;
   parse_model_ok(MINIMAL_BODY, &root, &m);
-  anthropic_response_t resp = {203, NULL};
+  anthropic_response_t resp = {.status = 203, .request_id = NULL};
   m.response = &resp;
   anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
   cJSON_Delete(root);
@@ -1269,7 +1269,7 @@ TEST(models_page_copy_outlives_original_tree) {
   anthropic_models_page_t page;
   anthropic_model_info_t *items;
   parse_page_ok(PAGE3_BODY, &root, &page, &items);
-  anthropic_response_t resp = {200, "req_page"};
+  anthropic_response_t resp = {.status = 200, .request_id = "req_page"};
   page.response = &resp;
   anthropic_models_page_t *copy = anthropic_models_page_copy(&page);
   anth__free(items);

@@ -70,7 +70,7 @@ static void check_list_refused(const anthropic_models_list_params_t *p,
 static void check_retrieve_url(const char *id, const char *want) {
   anth_buf_t b = {NULL, 0, 0};
   char err[ANTH_ERRMSG_MAX] = "";
-  int rc = anth__url_retrieve(&b, BASE, id, err, sizeof err);
+  int rc = anth__url_retrieve(&b, BASE, id, false, NULL, err, sizeof err);
   if (rc != 0) {
     anth__buf_free(&b);
     FAILF("anth__url_retrieve(\"%s\") failed: rc %d, \"%s\"", id, rc, err);
@@ -277,7 +277,7 @@ TEST(url_retrieve_replaces_previous_buffer_content) {
   anth_buf_t b = {NULL, 0, 0};
   char err[ANTH_ERRMSG_MAX];
   CHECK_EQ_INT(anth__buf_appends(&b, "garbage"), 0);
-  int rc = anth__url_retrieve(&b, BASE, "m", err, sizeof err);
+  int rc = anth__url_retrieve(&b, BASE, "m", false, NULL, err, sizeof err);
   int same = rc == 0 && strcmp(b.data, BASE "/v1/models/m") == 0;
   anth__buf_free(&b);
   CHECK(same);
@@ -286,7 +286,7 @@ TEST(url_retrieve_replaces_previous_buffer_content) {
 TEST(url_retrieve_refuses_dot_with_message_naming_id) {
   anth_buf_t b = {NULL, 0, 0};
   char err[ANTH_ERRMSG_MAX] = "";
-  int rc = anth__url_retrieve(&b, BASE, ".", err, sizeof err);
+  int rc = anth__url_retrieve(&b, BASE, ".", false, NULL, err, sizeof err);
   anth__buf_free(&b);
   CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
   CHECK_CONTAINS(err, "\".\"");
@@ -295,7 +295,7 @@ TEST(url_retrieve_refuses_dot_with_message_naming_id) {
 TEST(url_retrieve_refuses_empty_id) {
   anth_buf_t b = {NULL, 0, 0};
   char err[ANTH_ERRMSG_MAX] = "";
-  int rc = anth__url_retrieve(&b, BASE, "", err, sizeof err);
+  int rc = anth__url_retrieve(&b, BASE, "", false, NULL, err, sizeof err);
   anth__buf_free(&b);
   CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
   CHECK_CONTAINS(err, "model_id");
