@@ -479,8 +479,6 @@ anthropic_models_page_copy(const anthropic_models_page_t *page) {
   }
   if (page->count < c->page.count)
     c->page.count = page->count; /* a walk trimmed it to its cap */
-  for (size_t i = 0; i < c->page.count; i++)
-    c->items[i].response = NULL;
   c->page.response = page->response ? &c->response : NULL;
   return &c->page;
 }

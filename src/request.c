@@ -641,7 +641,6 @@ static bool has_own_headers(const anthropic_request_options_t *o) {
 static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
                               const anthropic_request_options_t *options,
                               void *data) {
-  char msg[ANTH_ERRMSG_MAX] = "";
   anthropic_req_t *r = req_get(c);
   if (r == NULL) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
@@ -652,6 +651,7 @@ static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
     return NULL;
   }
   if (has_own_headers(options)) {
+    char msg[ANTH_ERRMSG_MAX] = "";
     int rc = anth__headers_for_request(c->headers_base, options,
                                        &r->own_headers, msg, sizeof msg);
     if (rc != 0) {
