@@ -2,14 +2,18 @@
  * anthropic-models - list and look up Anthropic models from the shell.
  *
  *   anthropic-models [--base-url URL] [--api-key KEY] [--json | --table]
- *                    [--verbose] COMMAND
- *     list [--limit N] [--after-id ID | --before-id ID]
+ *                    [--verbose] [--beta NAME]... [--workspace ID] COMMAND
+ *     list [--limit N] [--after-id ID | --before-id ID] [--lifecycle S]...
+ *     list --all [--page-size N] [--after-id ID | --before-id ID]
+ *                [--lifecycle S]...
  *     get ID_OR_ALIAS...
  *
  * A small, complete user of the library: one uv loop, one client, every
  * request started at once, results kept past their callbacks, then printed
  * in a stable order once the loop is done. The client is closed from the
  * last callback, so the loop ends by itself and must then close cleanly.
+ * `list --all` is the exception: it walks every page with the library's
+ * auto-pagination and prints each page as it arrives, holding none.
  *
  * Exit status: 0 when every request succeeded, 1 when any failed (or the
  * client could not be set up from the environment), 2 on a usage error.
@@ -56,10 +60,19 @@ typedef struct options {
   bool verbose;
   long max_retries;                        /* -1: the library's default */
   uint64_t timeout_ms, connect_timeout_ms; /* 0: the library's default */
+  /* --beta NAMEs (then the beta endpoints) and --workspace: pointers into
+   * argv */
+  const char **betas;
+  size_t betas_count;
+  const char *workspace_id; /* NULL: not sent */
   command_t command;
   /* list */
   int limit; /* 0: the server's default */
   const char *after_id, *before_id;
+  bool all;                /* --all: walk every page */
+  int page_size;           /* --all's page size; 0: the server's default */
+  const char **lifecycles; /* --lifecycle STAGEs, pointers into argv */
+  size_t lifecycles_count;
   /* get: pointers into argv, in argument order */
   const char **ids;
   size_t ids_count;
@@ -68,13 +81,27 @@ typedef struct options {
 static const char usage_text[] =
     "usage: " PROG " [--base-url URL] [--api-key KEY] [--json | --table]\n"
     "                        [--verbose] [--max-retries N] [--timeout MS]\n"
-    "                        [--connect-timeout MS] COMMAND\n"
+    "                        [--connect-timeout MS] [--beta NAME]...\n"
+    "                        [--workspace ID] COMMAND\n"
     "\n"
     "commands:\n"
     "  list [--limit N] [--after-id ID | --before-id ID]\n"
+    "       [--lifecycle STAGE]...\n"
     "                  print one page of models, newest first (N: 1..1000)\n"
+    "  list --all [--page-size N] [--after-id ID | --before-id ID]\n"
+    "             [--lifecycle STAGE]...\n"
+    "                  print every page, each as it arrives (N: models per\n"
+    "                  request, 1..1000, default the server's); forward from\n"
+    "                  the start or --after-id, backward from --before-id\n"
     "  get ID_OR_ALIAS...\n"
     "                  look models up, all at once; printed in argument order\n"
+    "\n"
+    "list options:\n"
+    "  --lifecycle STAGE\n"
+    "                  active, deprecated or retired; repeat for several\n"
+    "                  (default: the server's, active and deprecated)\n"
+    "  --limit N and --page-size N cannot be used together; --page-size\n"
+    "  needs --all\n"
     "\n"
     "options (before COMMAND; --opt VALUE and --opt=VALUE both work):\n"
     "  --base-url URL  API base URL (default: $ANTHROPIC_BASE_URL, else\n"
@@ -88,6 +115,9 @@ static const char usage_text[] =
     "  --timeout MS    per-attempt timeout in ms (default 600000)\n"
     "  --connect-timeout MS\n"
     "                  per-attempt connect timeout in ms (default 5000)\n"
+    "  --beta NAME     send `anthropic-beta: NAME` (repeat for several; they\n"
+    "                  are joined with ',') and use the beta endpoints\n"
+    "  --workspace ID  send `anthropic-workspace-id: ID` on every request\n"
     "  -h, --help      show this help\n"
     "  --version       show the version\n"
     "\n"
@@ -144,9 +174,9 @@ static bool opt_value(int argc, char **argv, int *i, const char *inline_val,
 
 static bool is_global_option(const char *arg) {
   static const char *const names[] = {
-      "--base-url", "--api-key",         "--json",
-      "--table",    "--verbose",         "--max-retries",
-      "--timeout",  "--connect-timeout", "--version"};
+      "--base-url", "--api-key",     "--json",     "--table",
+      "--verbose",  "--max-retries", "--timeout",  "--connect-timeout",
+      "--version",  "--beta",        "--workspace"};
   const char *v;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (opt_is(arg, names[k], &v))
@@ -191,7 +221,25 @@ static int bad_command_arg(const char *cmd, const char *arg) {
   return usage_error("unexpected argument '%s' for '%s'", arg, cmd);
 }
 
+/* --lifecycle: one of the API's stages, exactly as it spells them. */
+static bool is_lifecycle(const char *s) {
+  return strcmp(s, "active") == 0 || strcmp(s, "deprecated") == 0 ||
+         strcmp(s, "retired") == 0;
+}
+
+/* An array for up to `argc` pointers into argv; NULL (reported) when out
+ * of memory. */
+static const char **argv_array(int argc) {
+  const char **a = malloc((size_t)argc * sizeof *a);
+  if (a == NULL)
+    fputs(PROG ": out of memory\n", stderr);
+  return a;
+}
+
 static int parse_list_args(int argc, char **argv, int i, options_t *o) {
+  bool page_size_given = false;
+  if ((o->lifecycles = argv_array(argc)) == NULL)
+    return EXIT_FAILED;
   for (; i < argc; i++) {
     const char *a = argv[i], *v, *val;
     if (strcmp(a, "-h") == 0 || opt_is(a, "--help", &v)) {
@@ -204,6 +252,25 @@ static int parse_list_args(int argc, char **argv, int i, options_t *o) {
       if (!parse_limit(val, &o->limit))
         return usage_error(
             "--limit must be an integer from 1 to 1000, not '%s'", val);
+    } else if (opt_is(a, "--page-size", &v)) {
+      if (!opt_value(argc, argv, &i, v, &val))
+        return usage_error("option '--page-size' needs a value");
+      if (!parse_limit(val, &o->page_size))
+        return usage_error(
+            "--page-size must be an integer from 1 to 1000, not '%s'", val);
+      page_size_given = true;
+    } else if (opt_is(a, "--all", &v) && v == NULL) {
+      o->all = true;
+    } else if (opt_is(a, "--lifecycle", &v)) {
+      if (!opt_value(argc, argv, &i, v, &val))
+        return usage_error("option '--lifecycle' needs a value");
+      if (!is_lifecycle(val))
+        return usage_error("--lifecycle must be active, deprecated or "
+                           "retired, not '%s'",
+                           val);
+      o->lifecycles[o->lifecycles_count++] = val;
+    } else if (opt_is(a, "--all", &v)) {
+      return usage_error("option '--all' takes no value");
     } else if (opt_is(a, "--after-id", &v)) {
       if (!opt_value(argc, argv, &i, v, &o->after_id))
         return usage_error("option '--after-id' needs a value");
@@ -216,17 +283,18 @@ static int parse_list_args(int argc, char **argv, int i, options_t *o) {
   }
   if (o->after_id != NULL && o->before_id != NULL)
     return usage_error("--after-id and --before-id cannot be used together");
+  if (o->all && o->limit != 0)
+    return usage_error("--limit cannot be used with --all (use --page-size)");
+  if (page_size_given && !o->all)
+    return usage_error("--page-size needs --all (use --limit for one page)");
   return PROCEED;
 }
 
 /* get's arguments are ids; "--" ends options so an id may start with '-'. */
 static int parse_get_args(int argc, char **argv, int i, options_t *o) {
   bool options_done = false;
-  o->ids = malloc((size_t)argc * sizeof *o->ids);
-  if (o->ids == NULL) {
-    fputs(PROG ": out of memory\n", stderr);
+  if ((o->ids = argv_array(argc)) == NULL)
     return EXIT_FAILED;
-  }
   for (; i < argc; i++) {
     const char *a = argv[i], *v;
     if (!options_done && a[0] == '-' && a[1] != '\0') {
@@ -253,6 +321,8 @@ static int parse_args(int argc, char **argv, options_t *o) {
   int i;
   memset(o, 0, sizeof *o);
   o->max_retries = -1;
+  if ((o->betas = argv_array(argc)) == NULL)
+    return EXIT_FAILED;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (strcmp(a, "--") == 0) {
@@ -296,6 +366,15 @@ static int parse_args(int argc, char **argv, options_t *o) {
         return usage_error("option '%s' needs milliseconds, 1..86400000",
                            connect ? "--connect-timeout" : "--timeout");
       *(connect ? &o->connect_timeout_ms : &o->timeout_ms) = n;
+    } else if (opt_is(a, "--beta", &v)) {
+      const char *val;
+      if (!opt_value(argc, argv, &i, v, &val) || val[0] == '\0')
+        return usage_error("option '--beta' needs a beta name");
+      o->betas[o->betas_count++] = val;
+    } else if (opt_is(a, "--workspace", &v)) {
+      if (!opt_value(argc, argv, &i, v, &o->workspace_id) ||
+          o->workspace_id[0] == '\0')
+        return usage_error("option '--workspace' needs a workspace id");
     } else if (is_global_option(a)) {
       return usage_error("option '%.*s' takes no value", opt_name_len(a), a);
     } else {
@@ -329,7 +408,19 @@ typedef struct item_error {
 
 typedef struct app app_t;
 
-/* One request: a `get` argument, or the single `list` page. */
+/* The columns of table output. */
+enum {
+  COL_ID,
+  COL_NAME,
+  COL_CREATED,
+  COL_LIFECYCLE,
+  COL_MAX_IN,
+  COL_MAX_OUT,
+  NCOLS
+};
+
+/* One request: a `get` argument, the single `list` page, or the walk of
+ * `list --all` (whose pages are printed as they come, never kept). */
 typedef struct item {
   app_t *app;
   const char *input; /* the argument, or "list" */
@@ -345,6 +436,17 @@ struct app {
   item_t *items;
   size_t count;
   size_t pending; /* requests whose callback has not run yet */
+  const options_t *o;
+  /* Per-request settings (--workspace); `reqopts_p` is NULL without any. */
+  anthropic_request_options_t reqopts;
+  const anthropic_request_options_t *reqopts_p;
+  /* list --all, printed as it goes */
+  struct {
+    bool header_done; /* table: the header is out, with `widths` */
+    size_t widths[NCOLS];
+    size_t pages, models;
+    bool out_of_memory, write_failed; /* either stopped the walk */
+  } walk;
 };
 
 static char *dup_or_null(const char *s, bool *ok) {
@@ -427,21 +529,43 @@ static void on_page(const anthropic_error_t *err,
 
 /* Start every request at once. One refused synchronously (bad id, ...) is
  * a failed item; the others go on. */
+/* The parameters of `list` (and of the first page of `list --all`). */
+static anthropic_models_list_params_t list_params(const app_t *app) {
+  const options_t *o = app->o;
+  anthropic_models_list_params_t params;
+  memset(&params, 0, sizeof params);
+  params.after_id = o->after_id;
+  params.before_id = o->before_id;
+  params.limit = o->all ? o->page_size : o->limit;
+  params.lifecycle = o->lifecycles;
+  params.lifecycle_count = o->lifecycles_count;
+  params.options = app->reqopts_p;
+  return params;
+}
+
+/* --beta switches every call to the beta endpoints. */
+static bool use_beta(const app_t *app) {
+  return app->o->betas_count > 0;
+}
+
 static void start_requests(app_t *app, const options_t *o) {
   for (size_t k = 0; k < app->count; k++) {
     item_t *it = &app->items[k];
     anthropic_req_t *req;
     it->app = app;
     if (o->command == CMD_GET) {
+      anthropic_models_retrieve_params_t params = {.options = app->reqopts_p};
       it->input = o->ids[k];
-      req =
-          anthropic_models_retrieve(app->client, it->input, NULL, on_model, it);
+      req = use_beta(app) ? anthropic_beta_models_retrieve(
+                                app->client, it->input, &params, on_model, it)
+                          : anthropic_models_retrieve(app->client, it->input,
+                                                      &params, on_model, it);
     } else {
-      anthropic_models_list_params_t params = {.after_id = o->after_id,
-                                               .before_id = o->before_id,
-                                               .limit = o->limit};
+      anthropic_models_list_params_t params = list_params(app);
       it->input = "list";
-      req = anthropic_models_list(app->client, &params, on_page, it);
+      req = use_beta(app)
+                ? anthropic_beta_models_list(app->client, &params, on_page, it)
+                : anthropic_models_list(app->client, &params, on_page, it);
     }
     if (req == NULL)
       item_fail(it, anthropic_client_last_error(app->client));
@@ -659,16 +783,6 @@ static bool print_json(const app_t *app) {
 /* Table output                                                        */
 /* ------------------------------------------------------------------ */
 
-enum {
-  COL_ID,
-  COL_NAME,
-  COL_CREATED,
-  COL_LIFECYCLE,
-  COL_MAX_IN,
-  COL_MAX_OUT,
-  NCOLS
-};
-
 static const char *const col_titles[NCOLS] = {
     "ID", "DISPLAY NAME", "CREATED", "LIFECYCLE", "MAX IN", "MAX OUT"};
 
@@ -754,7 +868,8 @@ static const char *model_cell(const anthropic_model_info_t *m, int col,
 }
 
 static void print_cell(const char *text, size_t width, int col) {
-  size_t pad = width - display_width(text);
+  size_t w = display_width(text);
+  size_t pad = w < width ? width - w : 0; /* list --all: may not fit */
   if (col > 0)
     fputs("  ", stdout);
   if (col_right(col))
@@ -796,10 +911,14 @@ static void widen(size_t *widths, const anthropic_model_info_t *m) {
   }
 }
 
-static void print_table(const app_t *app) {
-  size_t widths[NCOLS];
+static void title_widths(size_t *widths) {
   for (int col = 0; col < NCOLS; col++)
     widths[col] = strlen(col_titles[col]);
+}
+
+static void print_table(const app_t *app) {
+  size_t widths[NCOLS];
+  title_widths(widths);
   for (size_t k = 0; k < app->count; k++) {
     const item_t *it = &app->items[k];
     if (it->failed) {
@@ -824,6 +943,106 @@ static void print_table(const app_t *app) {
       for (size_t j = 0; j < it->page->count; j++)
         print_model_row(&it->page->data[j], widths);
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* list --all: every page, printed as it arrives                       */
+/* ------------------------------------------------------------------ */
+
+/* Print one page and flush it, so a reader sees it at once. Table: the
+ * header goes out with the first page, its widths fitted to that page;
+ * later rows that do not fit are printed unaligned, never cut. Returns
+ * non-zero (stop the walk) when out of memory or stdout failed. */
+static int on_walk_page(const anthropic_models_page_t *page, void *data) {
+  item_t *it = data;
+  app_t *app = it->app;
+  app->walk.pages++;
+  app->walk.models += page->count;
+  if (app->o->verbose)
+    fprintf(stderr,
+            PROG
+            ": page %zu: %zu models, has_more %s, first_id %s, last_id %s\n",
+            app->walk.pages, page->count, page->has_more ? "true" : "false",
+            page->first_id != NULL ? page->first_id : "null",
+            page->last_id != NULL ? page->last_id : "null");
+  if (app->o->format == FMT_TABLE) {
+    if (!app->walk.header_done) {
+      title_widths(app->walk.widths);
+      for (size_t j = 0; j < page->count; j++)
+        widen(app->walk.widths, &page->data[j]);
+      print_model_row(NULL, app->walk.widths);
+      app->walk.header_done = true;
+    }
+    for (size_t j = 0; j < page->count; j++)
+      print_model_row(&page->data[j], app->walk.widths);
+  } else {
+    for (size_t j = 0; j < page->count; j++)
+      if (!print_json_line(json_model(&page->data[j]))) {
+        app->walk.out_of_memory = true;
+        break;
+      }
+  }
+  if (fflush(stdout) != 0 || ferror(stdout))
+    app->walk.write_failed = true;
+  return app->walk.out_of_memory || app->walk.write_failed;
+}
+
+static void on_walk_done(const anthropic_error_t *err, size_t items,
+                         void *data) {
+  item_t *it = data;
+  if (err != NULL)
+    item_fail(it, err);
+  if (it->app->o->verbose)
+    fprintf(stderr, PROG ": walked %zu pages, %zu models\n",
+            it->app->walk.pages, items);
+  request_done(it->app);
+}
+
+static void start_walk(app_t *app) {
+  item_t *it = &app->items[0];
+  anthropic_models_list_params_t params = list_params(app);
+  anthropic_req_t *req;
+  it->app = app;
+  it->input = "list";
+  req = use_beta(app)
+            ? anthropic_beta_models_list_all(app->client, &params, 0,
+                                             on_walk_page, on_walk_done, it)
+            : anthropic_models_list_all(app->client, &params, 0, on_walk_page,
+                                        on_walk_done, it);
+  if (req == NULL)
+    item_fail(it, anthropic_client_last_error(app->client));
+  else
+    app->pending++;
+}
+
+/* After the walk: what is left to print (a table's header when no page
+ * came, the error that ended the walk); the exit status. */
+static int report_walk(app_t *app) {
+  const item_t *it = &app->items[0];
+  int status = EXIT_OK;
+  if (app->o->format == FMT_TABLE && !app->walk.header_done) {
+    size_t w = display_width(table_input(it));
+    title_widths(app->walk.widths);
+    if (it->failed && w > app->walk.widths[COL_ID])
+      app->walk.widths[COL_ID] = w;
+    print_model_row(NULL, app->walk.widths);
+  }
+  if (it->failed) {
+    status = EXIT_FAILED;
+    if (app->o->format == FMT_TABLE)
+      print_error_row(it, app->walk.widths);
+    else if (!print_json_line(json_failure(it)))
+      app->walk.out_of_memory = true;
+  }
+  if (app->walk.out_of_memory) {
+    fputs(PROG ": out of memory\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (app->walk.write_failed || fflush(stdout) != 0 || ferror(stdout)) {
+    fputs(PROG ": error writing to stdout\n", stderr);
+    status = EXIT_FAILED;
+  }
+  return status;
 }
 
 /* ------------------------------------------------------------------ */
@@ -854,7 +1073,12 @@ static void print_config(const options_t *o) {
     snprintf(shown, sizeof shown, "%.6s\xe2\x80\xa6%s", key, key + len - 4);
   else
     snprintf(shown, sizeof shown, "***");
-  fprintf(stderr, PROG ": base URL %s, API key %s\n", url, shown);
+  fprintf(stderr, PROG ": base URL %s, API key %s", url, shown);
+  for (size_t k = 0; k < o->betas_count; k++)
+    fprintf(stderr, "%s%s", k == 0 ? ", betas " : ",", o->betas[k]);
+  if (o->workspace_id != NULL)
+    fprintf(stderr, ", workspace %s", o->workspace_id);
+  fputc('\n', stderr);
 }
 
 /* After an EINVAL from init: was a command-line value at fault? Tries the
@@ -862,12 +1086,14 @@ static void print_config(const options_t *o) {
 static bool flags_at_fault(uv_loop_t *loop, const options_t *o) {
   anthropic_client_options_t co;
   anthropic_client_t *probe = NULL;
-  if (o->base_url == NULL && o->api_key == NULL)
+  if (o->base_url == NULL && o->api_key == NULL && o->betas_count == 0)
     return false;
   memset(&co, 0, sizeof co);
   co.flags = ANTHROPIC_CLIENT_NO_ENV;
   co.base_url = o->base_url;
   co.api_key = o->api_key;
+  co.betas = o->betas;
+  co.betas_count = o->betas_count;
   if (anthropic_client_init(loop, &probe, &co, NULL, 0) == ANTHROPIC_EINVAL)
     return true;
   if (probe != NULL) {
@@ -890,6 +1116,8 @@ static int init_client(app_t *app, const options_t *o) {
         o->max_retries == 0 ? ANTHROPIC_NO_RETRIES : (int)o->max_retries;
   co.timeout_ms = o->timeout_ms;
   co.connect_timeout_ms = o->connect_timeout_ms;
+  co.betas = o->betas;
+  co.betas_count = o->betas_count;
   if (o->verbose)
     co.log_cb = on_log;
   rc = anthropic_client_init(&app->loop, &app->client, &co, errbuf,
@@ -972,6 +1200,11 @@ static int run(const options_t *o) {
   app_t app;
   int rc;
   memset(&app, 0, sizeof app);
+  app.o = o;
+  if (o->workspace_id != NULL) {
+    app.reqopts.workspace_id = o->workspace_id;
+    app.reqopts_p = &app.reqopts;
+  }
   if ((rc = uv_loop_init(&app.loop)) != 0) {
     fprintf(stderr, PROG ": uv_loop_init: %s\n", uv_strerror(rc));
     return EXIT_FAILED;
@@ -986,6 +1219,8 @@ static int run(const options_t *o) {
       fputs(PROG ": out of memory\n", stderr);
       rc = EXIT_FAILED;
       app.count = 0;
+    } else if (o->command == CMD_LIST && o->all) {
+      start_walk(&app);
     } else {
       start_requests(&app, o);
     }
@@ -995,7 +1230,8 @@ static int run(const options_t *o) {
     if (app.client != NULL)
       fputs(PROG ": the loop stopped before the client closed\n", stderr);
     if (app.items != NULL)
-      rc = report(&app, o);
+      rc = o->command == CMD_LIST && o->all ? report_walk(&app)
+                                            : report(&app, o);
     free_items(&app);
   }
   close_loop(&app.loop);
@@ -1014,5 +1250,7 @@ int main(int argc, char **argv) {
     rc = run(&o);
   }
   free(o.ids);
+  free(o.betas);
+  free(o.lifecycles);
   return rc;
 }

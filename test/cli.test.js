@@ -241,3 +241,231 @@ test('bad retry and timeout values are usage errors', () => {
     assert.equal(r.code, 2, `${args}: ${r.err}`);
   }
 });
+
+// ------------------------------------------------------------ list --all,
+// --lifecycle, --beta, --workspace
+
+// The stage the fake server files a model under (none: active).
+function stage(m) {
+  return m.lifecycle == null ? 'active' : m.lifecycle;
+}
+
+const ids = (models) => models.map((m) => m.id);
+
+test('list --all walks every page, printing models in catalogue order', async () => {
+  const listed = catalogue.models.filter((m) => stage(m) !== 'retired');
+  assert.equal(listed.length, 50);
+  await fake('/_fake/reset', {});
+  const r = cli('--json', 'list', '--all', '--page-size', '7');
+  assert.equal(r.code, 0, r.err);
+  const lines = jsonLines(r.out);
+  assert.deepEqual(lines.map((m) => m.id), ids(listed));
+  lines.forEach((got, i) => assertModel(got, listed[i]));
+  const reqs = await fake('/_fake/requests');
+  assert.equal(reqs.length, 8); // 7 full pages of 7, then 1
+  reqs.forEach((q, n) => {
+    assert.equal(q.path, '/v1/models');
+    assert.deepEqual(q.query.limit, ['7']);
+    assert.equal(q.query.beta, undefined);
+    assert.equal(q.query['lifecycle[]'], undefined);
+    // Each page starts after the last model of the one before.
+    if (n === 0) assert.equal(q.query.after_id, undefined);
+    else assert.deepEqual(q.query.after_id, [listed[n * 7 - 1].id]);
+  });
+});
+
+test('list --all without --page-size uses the server default page size', async () => {
+  await fake('/_fake/reset', {});
+  const r = cli('--json', 'list', '--all');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out).length, 50);
+  const reqs = await fake('/_fake/requests');
+  assert.equal(reqs.length, 3); // 20 + 20 + 10
+  for (const q of reqs) assert.equal(q.query.limit, undefined);
+});
+
+test('list --all --after-id starts after the cursor; --before-id walks backward', async () => {
+  const listed = catalogue.models.filter((m) => stage(m) !== 'retired');
+  let r = cli('--json', 'list', '--all', '--page-size', '9', '--after-id', listed[39].id);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(jsonLines(r.out).map((m) => m.id), ids(listed.slice(40)));
+  await fake('/_fake/reset', {});
+  r = cli('--json', 'list', '--all', '--page-size=4', '--before-id', listed[10].id);
+  assert.equal(r.code, 0, r.err);
+  const got = jsonLines(r.out).map((m) => m.id);
+  // Pages come newest-last (each page is newest first): 6..9, 2..5, 0..1.
+  assert.deepEqual(got, ids([...listed.slice(6, 10), ...listed.slice(2, 6),
+    ...listed.slice(0, 2)]));
+  const reqs = await fake('/_fake/requests');
+  assert.equal(reqs.length, 3);
+  assert.deepEqual(reqs.map((q) => q.query.before_id[0]),
+    [listed[10].id, listed[6].id, listed[2].id]);
+});
+
+test('list --lifecycle filters, with --all and without', async () => {
+  const retired = catalogue.models.filter((m) => stage(m) === 'retired');
+  assert.equal(retired.length, 7);
+  await fake('/_fake/reset', {});
+  let r = cli('--json', 'list', '--lifecycle', 'retired', '--all', '--page-size', '3');
+  assert.equal(r.code, 0, r.err);
+  let lines = jsonLines(r.out);
+  assert.deepEqual(lines.map((m) => m.id), ids(retired));
+  for (const m of lines) assert.equal(m.lifecycle, 'retired');
+  const reqs = await fake('/_fake/requests');
+  assert.equal(reqs.length, 3);
+  for (const q of reqs) assert.deepEqual(q.query['lifecycle[]'], ['retired']);
+
+  await fake('/_fake/reset', {});
+  r = cli('--json', 'list', '--all', '--page-size', '25', '--lifecycle', 'active',
+    '--lifecycle=deprecated', '--lifecycle', 'retired');
+  assert.equal(r.code, 0, r.err);
+  lines = jsonLines(r.out);
+  assert.equal(lines.length, 57);
+  assert.deepEqual(lines.map((m) => m.id), ids(catalogue.models));
+  for (const q of await fake('/_fake/requests'))
+    assert.deepEqual(q.query['lifecycle[]'], ['active', 'deprecated', 'retired']);
+
+  r = cli('--json', 'list', '--lifecycle', 'deprecated', '--limit', '3');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(jsonLines(r.out).map((m) => m.id),
+    ids(catalogue.models.filter((m) => stage(m) === 'deprecated').slice(0, 3)));
+});
+
+test('list --all --table prints one header and every model', () => {
+  const r = cli('--table', 'list', '--all', '--page-size', '6');
+  assert.equal(r.code, 0, r.err);
+  const rows = r.out.trimEnd().split('\n');
+  assert.equal(rows.length, 51);
+  assert.match(rows[0], /^ID\s+DISPLAY NAME\s+CREATED\s+LIFECYCLE\s+MAX IN\s+MAX OUT$/);
+  assert.equal(rows.filter((row) => row.startsWith('ID ')).length, 1);
+  const listed = catalogue.models.filter((m) => stage(m) !== 'retired');
+  rows.slice(1).forEach((row, i) => assert.ok(row.startsWith(listed[i].id + ' '), row));
+});
+
+test('a walk whose second page fails prints the first page, then the error', async () => {
+  const listed = catalogue.models.filter((m) => stage(m) !== 'retired');
+  await fake('/_fake/reset', {});
+  await fake('/_fake/faults', [{ status: 404, match: 'after_id' }]);
+  const r = cli('--json', 'list', '--all', '--page-size', '7');
+  assert.equal(r.code, 1);
+  const lines = jsonLines(r.out);
+  assert.equal(lines.length, 8);
+  assert.deepEqual(lines.slice(0, 7).map((m) => m.id), ids(listed.slice(0, 7)));
+  assert.deepEqual(Object.keys(lines[7]), ['input', 'error']);
+  assert.equal(lines[7].input, 'list');
+  assert.equal(lines[7].error.kind, 'http');
+  assert.equal(lines[7].error.status, 404);
+  assert.equal(lines[7].error.type, 'not_found_error');
+  assert.match(lines[7].error.request_id, /^req_fake_/);
+  assert.equal((await fake('/_fake/requests')).length, 2);
+});
+
+test('a walk whose first page fails prints only the error', async () => {
+  await fake('/_fake/reset', {});
+  await fake('/_fake/faults', [{ status: 400 }]);
+  let r = cli('--json', 'list', '--all');
+  assert.equal(r.code, 1);
+  const lines = jsonLines(r.out);
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0].input, 'list');
+  assert.equal(lines[0].error.status, 400);
+  await fake('/_fake/faults', [{ status: 400 }]);
+  r = cli('--table', 'list', '--all');
+  assert.equal(r.code, 1);
+  const rows = r.out.trimEnd().split('\n');
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /^ID\s+DISPLAY NAME/);
+  assert.match(rows[1], /^list\s+error: http 400 /);
+});
+
+test('--beta sends anthropic-beta and uses the beta endpoints', async () => {
+  const id = catalogue.aliases['claude-opus-4-1'];
+  await fake('/_fake/reset', {});
+  let r = cli('--beta', 'a', '--beta=b', '--json', 'get', 'claude-opus-4-1');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, id);
+  let [q] = await fake('/_fake/requests');
+  assert.equal(q.path, '/v1/models/claude-opus-4-1');
+  assert.deepEqual(q.query.beta, ['true']);
+  assert.equal(q.headers['anthropic-beta'], 'a,b');
+
+  await fake('/_fake/reset', {});
+  r = cli('--beta', 'x-2025', '--json', 'list', '--limit', '2');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out).length, 2);
+  [q] = await fake('/_fake/requests');
+  assert.equal(q.path, '/v1/models');
+  assert.deepEqual(q.query.beta, ['true']);
+  assert.equal(q.headers['anthropic-beta'], 'x-2025');
+
+  await fake('/_fake/reset', {});
+  r = cli('--beta', 'a', '--json', 'list', '--all', '--page-size', '20');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out).length, 50);
+  const reqs = await fake('/_fake/requests');
+  assert.equal(reqs.length, 3);
+  for (const q2 of reqs) {
+    assert.deepEqual(q2.query.beta, ['true']);
+    assert.equal(q2.headers['anthropic-beta'], 'a');
+  }
+
+  // Without --beta: the plain endpoints, no header.
+  await fake('/_fake/reset', {});
+  r = cli('--json', 'get', 'claude-opus-4-1');
+  assert.equal(r.code, 0, r.err);
+  [q] = await fake('/_fake/requests');
+  assert.equal(q.query.beta, undefined);
+  assert.equal(q.headers['anthropic-beta'], undefined);
+});
+
+test('--workspace sends anthropic-workspace-id on every request', async () => {
+  await fake('/_fake/reset', {});
+  let r = cli('--workspace', 'ws_1', '--json', 'list', '--all', '--page-size', '10');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out).length, 50);
+  let reqs = await fake('/_fake/requests');
+  assert.equal(reqs.length, 5);
+  for (const q of reqs) assert.equal(q.headers['anthropic-workspace-id'], 'ws_1');
+
+  await fake('/_fake/reset', {});
+  r = cli('--workspace=ws_2', '--json', 'get', 'claude-opus-4-1', 'claude-haiku-4-5');
+  assert.equal(r.code, 0, r.err);
+  r = cli('--workspace', 'ws_2', '--json', 'list', '--limit', '1');
+  assert.equal(r.code, 0, r.err);
+  reqs = await fake('/_fake/requests');
+  assert.equal(reqs.length, 3);
+  for (const q of reqs) assert.equal(q.headers['anthropic-workspace-id'], 'ws_2');
+
+  await fake('/_fake/reset', {});
+  r = cli('--json', 'get', 'claude-opus-4-1');
+  assert.equal(r.code, 0, r.err);
+  assert.equal((await fake('/_fake/requests'))[0].headers['anthropic-workspace-id'], undefined);
+});
+
+test('usage errors of list --all, --lifecycle, --beta and --workspace exit 2', () => {
+  for (const args of [
+    ['list', '--lifecycle', 'bogus'], ['list', '--lifecycle', 'Active'],
+    ['list', '--lifecycle'], ['list', '--all', '--lifecycle='],
+    ['list', '--all', '--limit', '5'], ['list', '--limit=5', '--all'],
+    ['list', '--all', '--page-size', '0'], ['list', '--all', '--page-size', '1001'],
+    ['list', '--all', '--page-size', 'x'], ['list', '--all', '--page-size'],
+    ['list', '--page-size', '5'], ['list', '--all=yes'],
+    ['list', '--all', '--after-id', 'a', '--before-id', 'b'],
+    ['get', '--all', 'x'], ['get', '--lifecycle', 'active', 'x'],
+    ['--beta'], ['--beta', '', 'get', 'x'], ['--workspace'], ['--workspace=', 'get', 'x'],
+    ['get', 'x', '--beta', 'a'], ['list', '--workspace', 'w']]) {
+    const r = cli(...args);
+    assert.equal(r.code, 2, `args ${JSON.stringify(args)}: ${r.err}`);
+    assert.notEqual(r.err, '');
+    assert.equal(r.out, '');
+  }
+});
+
+test('--help exits 0 and documents the new options', () => {
+  for (const args of [['--help'], ['list', '--help'], ['list', '--all', '-h']]) {
+    const r = cli(...args);
+    assert.equal(r.code, 0, r.err);
+    for (const opt of ['--all', '--page-size', '--lifecycle', '--beta', '--workspace'])
+      assert.ok(r.out.includes(opt), `${opt} in ${JSON.stringify(args)}`);
+  }
+});
