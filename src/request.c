@@ -459,8 +459,17 @@ static void walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
   }
   anthropic_response_t resp = response_of(r, status, rid);
   page.response = &resp;
-  if (r->walk_max > 0 && page.count > r->walk_max - r->walk_items)
-    page.count = r->walk_max - r->walk_items; /* trim to the cap */
+  if (r->walk_max > 0 && page.count > r->walk_max - r->walk_items) {
+    /* Trim to the cap, keeping the items next to where the walk came from,
+     * with cursors that describe what is kept. */
+    size_t keep = r->walk_max - r->walk_items;
+    if (r->walk_backward)
+      page.data += page.count - keep;
+    page.count = keep;
+    page.first_id = page.data[0].id;
+    page.last_id = page.data[keep - 1].id;
+    page.has_more = true;
+  }
   r->state = REQ_CALLBACK;
   r->walk_cancel = false;
   int stop = r->each(&page, r->data);
