@@ -993,7 +993,7 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
   if (err != NULL)
     item_fail(it, err);
   if (it->app->o->verbose)
-    fprintf(stderr, PROG ": walked %zu pages, %zu models\n",
+    fprintf(stderr, PROG ": walk ended: pages %zu, models %zu\n",
             it->app->walk.pages, items);
   request_done(it->app);
 }
