@@ -14,6 +14,9 @@ static anthropic_free_func alloc_free = free;
 unsigned long anth__alloc_failures;
 /* Clients alive: the allocator may only change while there are none. */
 unsigned long anth__clients_alive;
+/* Whose allocation is under way: the allocation-failure test uses it to
+ * tell libcurl's from the library's and cJSON's. */
+int anth__alloc_source = ANTH_ALLOC_LIBRARY;
 
 static void *counted(void *p) {
   if (p == NULL)
@@ -50,21 +53,48 @@ char *anth__strdup(const char *s) {
   return anth__strndup(s, strlen(s));
 }
 
-/* libcurl's hooks take size_t and have a strdup; cJSON's take malloc/free. */
-static void *hook_malloc(size_t n) {
+/* libcurl's hooks take size_t and have a strdup; cJSON's take malloc/free.
+ * Each marks whose allocation is under way while it runs. */
+static void *as(int source, void *(*fn)(size_t, size_t), size_t a, size_t b) {
+  int outer = anth__alloc_source;
+  anth__alloc_source = source;
+  void *p = fn(a, b);
+  anth__alloc_source = outer;
+  return p;
+}
+static void *do_malloc(size_t n, size_t unused) {
+  (void)unused;
   return anth__malloc(n);
+}
+static void *do_calloc(size_t n, size_t m) {
+  return anth__calloc(n, m);
+}
+
+static void *curl_malloc(size_t n) {
+  return as(ANTH_ALLOC_CURL, do_malloc, n, 0);
+}
+static void *curl_calloc(size_t n, size_t m) {
+  return as(ANTH_ALLOC_CURL, do_calloc, n, m);
+}
+static void *curl_realloc(void *p, size_t n) {
+  int outer = anth__alloc_source;
+  anth__alloc_source = ANTH_ALLOC_CURL;
+  void *q = anth__realloc(p, n);
+  anth__alloc_source = outer;
+  return q;
+}
+static char *curl_strdup(const char *s) {
+  int outer = anth__alloc_source;
+  anth__alloc_source = ANTH_ALLOC_CURL;
+  char *p = anth__strdup(s);
+  anth__alloc_source = outer;
+  return p;
+}
+static void *cjson_malloc(size_t n) {
+  return as(ANTH_ALLOC_CJSON, do_malloc, n, 0);
 }
 static void hook_free(void *p) {
   anth__free(p);
-}
-static void *hook_realloc(void *p, size_t n) {
-  return anth__realloc(p, n);
-}
-static void *hook_calloc(size_t n, size_t m) {
-  return anth__calloc(n, m);
-}
-static char *hook_strdup(const char *s) {
-  return anth__strdup(s);
 }
 
 int anthropic_replace_allocator(anthropic_malloc_func m,
@@ -78,12 +108,12 @@ int anthropic_replace_allocator(anthropic_malloc_func m,
   alloc_realloc = r;
   alloc_calloc = c;
   alloc_free = f;
-  cJSON_Hooks hooks = {hook_malloc, hook_free};
+  cJSON_Hooks hooks = {cjson_malloc, hook_free};
   cJSON_InitHooks(&hooks);
   /* This initialisation is kept for the life of the process: curl's memory
    * functions can only be chosen by its first global init. */
-  if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, hook_malloc, hook_free,
-                           hook_realloc, hook_strdup, hook_calloc) != CURLE_OK)
+  if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_malloc, hook_free,
+                           curl_realloc, curl_strdup, curl_calloc) != CURLE_OK)
     return ANTHROPIC_EINVAL;
   return 0;
 }

@@ -115,6 +115,9 @@ void anth__handle_closed(anthropic_client_t *c);
 void anth__req_done(anthropic_req_t *r, CURLcode code);
 void anth__req_run_deferred(anthropic_client_t *c);
 void anth__req_cancel_all(anthropic_client_t *c, const char *why);
+/* The engine could not watch a socket of this request: end it (as out of
+ * memory) on the next loop turn. Safe from inside a curl callback. */
+void anth__req_watch_failed(anthropic_req_t *r);
 void anth__req_pool_free(anthropic_client_t *c);
 
 /* client.c */

@@ -105,9 +105,21 @@ static void on_timer(uv_timer_t *t) {
   drain(c);
 }
 
+/* A socket curl needs cannot be watched (out of memory). Returning -1
+ * would mark the whole multi handle dead (every transfer of the client
+ * would stall), so the transfer that asked is ended instead, from the
+ * loop; curl then drops its connection. */
+static int watch_failed(CURL *easy) {
+  anthropic_req_t *r = NULL;
+  if (easy != NULL)
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
+  if (r != NULL)
+    anth__req_watch_failed(r);
+  return 0;
+}
+
 static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
                      void *socketp) {
-  (void)easy;
   anthropic_client_t *c = userp;
   anth_sock_t *s = socketp;
   if (c->torn_down)
@@ -120,10 +132,10 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
   if (s == NULL) {
     s = anth__calloc(1, sizeof *s);
     if (s == NULL)
-      return -1;
+      return watch_failed(easy);
     if (uv_poll_init_socket(c->loop, &s->poll, fd) != 0) {
       anth__free(s);
-      return -1;
+      return watch_failed(easy);
     }
     s->client = c;
     s->fd = fd;
@@ -137,7 +149,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
   s->events = ((what & CURL_POLL_IN) ? UV_READABLE : 0) |
               ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
   if (uv_poll_start(&s->poll, s->events, on_poll) != 0)
-    return -1;
+    return watch_failed(easy);
   return 0;
 }
 

@@ -19,6 +19,8 @@ void anth__free(void *ptr);
 char *anth__strdup(const char *s);
 char *anth__strndup(const char *s, size_t n);
 extern unsigned long anth__alloc_failures;
+enum { ANTH_ALLOC_LIBRARY, ANTH_ALLOC_CJSON, ANTH_ALLOC_CURL };
+extern int anth__alloc_source;
 extern unsigned long anth__clients_alive;
 
 /* ---- buf.c: a growable byte buffer, always NUL-terminated once used. ---- */

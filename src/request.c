@@ -421,6 +421,15 @@ static void on_watchdog(uv_timer_t *t) {
   anth__req_done((anthropic_req_t *)t, CURLE_OPERATION_TIMEDOUT);
 }
 
+static void on_watch_failed(uv_timer_t *t) {
+  anth__req_done((anthropic_req_t *)t, CURLE_OUT_OF_MEMORY);
+}
+
+void anth__req_watch_failed(anthropic_req_t *r) {
+  if (r->state == REQ_ACTIVE) /* replaces the watchdog: no curl call here */
+    uv_timer_start(&r->timer, on_watch_failed, 0, 0);
+}
+
 static void on_retry_timer(uv_timer_t *t) {
   anthropic_req_t *r = (anthropic_req_t *)t; /* timer is the first member */
   anthropic_client_t *c = r->client;
