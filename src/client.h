@@ -112,6 +112,21 @@ void anth__engine_teardown(anthropic_client_t *c);
 void anth__handle_closed(anthropic_client_t *c);
 
 /* request.c */
+/* Check the client can take a request; sets the last error if not. */
+bool anth__req_usable(anthropic_client_t *c, bool has_cb);
+/* Start a request of `kind` whose URL is in c->scratch; NULL (and the
+ * client's last error set) on failure. */
+anthropic_req_t *anth__req_start(anthropic_client_t *c, req_kind_t kind,
+                                 const anthropic_request_options_t *options,
+                                 void *data);
+/* Send the request's current URL again (a retry, or a walk's next page). */
+int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r);
+/* Leave the in-flight list for good: deliver the outcome and recycle. */
+void anth__req_finish(anthropic_client_t *c, anthropic_req_t *r,
+                      anthropic_errkind_t kind, long status, const char *msg,
+                      const char *rid);
+anthropic_response_t anth__req_response(const anthropic_req_t *r, long status,
+                                        const char *request_id);
 void anth__req_done(anthropic_req_t *r, CURLcode code);
 void anth__req_run_deferred(anthropic_client_t *c);
 void anth__req_cancel_all(anthropic_client_t *c, const char *why);
@@ -119,6 +134,11 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why);
  * memory) on the next loop turn. Safe from inside a curl callback. */
 void anth__req_watch_failed(anthropic_req_t *r);
 void anth__req_pool_free(anthropic_client_t *c);
+
+/* models.c */
+/* A page of a walk arrived whole: hand it over, then ask for the next. */
+void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid);
 
 /* client.c */
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,

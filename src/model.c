@@ -477,16 +477,16 @@ anthropic_models_page_copy(const anthropic_models_page_t *page) {
     anth__free(c);
     return NULL;
   }
-  if (page->count < c->page.count) {
+  if (page->count < c->page.count && c->items != NULL) {
     /* A walk trimmed it to its cap: keep the same items and cursors. */
     size_t from = 0;
     while (page->count > 0 && from + page->count < c->page.count &&
-           strcmp(c->page.data[from].id, page->data[0].id) != 0)
+           strcmp(c->items[from].id, page->data[0].id) != 0)
       from++;
-    c->page.data += from;
+    c->page.data = c->items + from;
     c->page.count = page->count;
-    c->page.first_id = page->count ? c->page.data[0].id : NULL;
-    c->page.last_id = page->count ? c->page.data[page->count - 1].id : NULL;
+    c->page.first_id = page->count ? c->items[from].id : NULL;
+    c->page.last_id = page->count ? c->items[from + page->count - 1].id : NULL;
     c->page.has_more = page->has_more;
   }
   c->page.response = page->response ? &c->response : NULL;

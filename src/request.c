@@ -229,7 +229,7 @@ static int64_t header_int(const char *v) {
   return n;
 }
 
-static anthropic_response_t response_of(const anthropic_req_t *r, long status,
+anthropic_response_t anth__req_response(const anthropic_req_t *r, long status,
                                         const char *request_id) {
   anthropic_response_t resp = {status, request_id, header_int(r->rl_limit),
                                header_int(r->rl_remaining),
@@ -241,7 +241,7 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
                           long status, const char *type, const char *message,
                           const char *request_id) {
   char msg[ANTH_ERRMSG_MAX + 32];
-  anthropic_response_t resp = response_of(r, status, request_id);
+  anthropic_response_t resp = anth__req_response(r, status, request_id);
   if (message == NULL)
     message = anthropic_strerror(kind);
   if (r->attempts > 1) {
@@ -302,7 +302,7 @@ static void finish_success(anthropic_req_t *r, long status,
                            const char *request_id) {
   char msg[ANTH_ERRMSG_MAX] = "";
   cJSON *root = NULL;
-  anthropic_response_t resp = response_of(r, status, request_id);
+  anthropic_response_t resp = anth__req_response(r, status, request_id);
   int rc;
   if (r->kind == REQ_RETRIEVE) {
     anthropic_model_info_t model;
@@ -339,7 +339,7 @@ static void on_watchdog(uv_timer_t *t);
 #define ANTH_WATCHDOG_GRACE_MS 1000
 
 /* Start (or start again) the transfer of `r`: 0, or ANTHROPIC_ENOMEM. */
-static int attempt(anthropic_client_t *c, anthropic_req_t *r) {
+int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
   r->body.len = 0;
   r->request_id.len = 0;
   r->too_large = r->nomem = false;
@@ -404,11 +404,14 @@ static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
 }
 
 /* The request leaves the in-flight list for good: deliver and recycle. */
-static void finish(anthropic_client_t *c, anthropic_req_t *r,
-                   anthropic_errkind_t kind, long status, const char *msg,
-                   const char *rid) {
+void anth__req_finish(anthropic_client_t *c, anthropic_req_t *r,
+                      anthropic_errkind_t kind, long status, const char *msg,
+                      const char *rid) {
   active_unlink(c, r);
-  if (kind == ANTHROPIC_OK)
+  if (kind == ANTHROPIC_OK && r->kind == REQ_WALK) {
+    r->state = REQ_CALLBACK;
+    r->cb.done(NULL, r->walk_items, r->data);
+  } else if (kind == ANTHROPIC_OK)
     finish_success(r, status, rid);
   else if (kind == ANTHROPIC_EHTTP)
     finish_http_error(r, status, rid);
@@ -433,80 +436,9 @@ void anth__req_watch_failed(anthropic_req_t *r) {
 static void on_retry_timer(uv_timer_t *t) {
   anthropic_req_t *r = (anthropic_req_t *)t; /* timer is the first member */
   anthropic_client_t *c = r->client;
-  if (attempt(c, r) != 0)
-    finish(c, r, ANTHROPIC_ENOMEM, 0, "out of memory starting a retry", NULL);
-}
-
-/* The end of a walk that did not fail: `done` with no error, or with the
- * cancel asked for from inside `each`. */
-static void walk_end(anthropic_client_t *c, anthropic_req_t *r,
-                     bool cancelled) {
-  active_unlink(c, r);
-  if (cancelled) {
-    deliver_error(r, ANTHROPIC_ECANCELLED, 0, NULL,
-                  c->closing ? "client closed" : "request cancelled", NULL);
-  } else {
-    r->state = REQ_CALLBACK;
-    r->cb.done(NULL, r->walk_items, r->data);
-  }
-  req_put(c, r);
-}
-
-/* A page of a walk arrived: hand it to `each`, then ask for the next one
- * on the same request, or end the walk. One page is held at a time. */
-static void walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
-                      const char *rid) {
-  char msg[ANTH_ERRMSG_MAX] = "";
-  cJSON *root = NULL;
-  anthropic_models_page_t page;
-  anthropic_model_info_t *items = NULL;
-  int rc = anth__parse_page(r->body.data, r->body.len, &root, &page, &items,
-                            msg, sizeof msg);
-  if (rc != 0) {
-    finish(c, r, (anthropic_errkind_t)rc, status, msg, rid);
-    return;
-  }
-  anthropic_response_t resp = response_of(r, status, rid);
-  page.response = &resp;
-  if (r->walk_max > 0 && page.count > r->walk_max - r->walk_items) {
-    /* Trim to the cap, keeping the items next to where the walk came from,
-     * with cursors that describe what is kept. */
-    size_t keep = r->walk_max - r->walk_items;
-    if (r->walk_backward)
-      page.data += page.count - keep;
-    page.count = keep;
-    page.first_id = page.data[0].id;
-    page.last_id = page.data[keep - 1].id;
-    page.has_more = true;
-  }
-  r->state = REQ_CALLBACK;
-  r->walk_cancel = false;
-  int stop = r->each(&page, r->data);
-  r->walk_items += page.count;
-  const char *cursor = r->walk_backward ? page.first_id : page.last_id;
-  bool more = !stop && !r->walk_cancel && !c->closing && page.has_more &&
-              page.count > 0 && cursor != NULL &&
-              (r->walk_max == 0 || r->walk_items < r->walk_max);
-  if (more) {
-    r->attempts = 0;
-    more =
-        anth__url_list_page(&c->scratch, c->base_url,
-                            r->walk_backward ? "before_id" : "after_id", cursor,
-                            &r->walk_query) == 0 &&
-        curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) == CURLE_OK &&
-        attempt(c, r) == 0;
-    if (!more) {
-      anth__free(items);
-      cJSON_Delete(root);
-      finish(c, r, ANTHROPIC_ENOMEM, 0, "out of memory asking for a page",
-             NULL);
-      return;
-    }
-  }
-  anth__free(items);
-  cJSON_Delete(root);
-  if (!more)
-    walk_end(c, r, r->walk_cancel || (c->closing && !stop));
+  if (anth__req_attempt(c, r) != 0)
+    anth__req_finish(c, r, ANTHROPIC_ENOMEM, 0,
+                     "out of memory starting a retry", NULL);
 }
 
 /* A transfer curl reports done. Called from the engine's drain loop, never
@@ -551,10 +483,11 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status))
     return;
   if (kind == ANTHROPIC_OK && r->kind == REQ_WALK)
-    walk_page(c, r, status, r->request_id.len ? r->request_id.data : NULL);
+    anth__walk_page(c, r, status,
+                    r->request_id.len ? r->request_id.data : NULL);
   else
-    finish(c, r, kind, status, text,
-           r->request_id.len ? r->request_id.data : NULL);
+    anth__req_finish(c, r, kind, status, text,
+                     r->request_id.len ? r->request_id.data : NULL);
 }
 
 /* Requests that ended without a transfer result (cancelled, closed): their
@@ -616,7 +549,7 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
   }
 }
 
-/* ---- starting requests ---- */
+/* ---- starting requests (the calls themselves are in models.c) ---- */
 
 static long clamp_ms(uint64_t v) {
   return v > LONG_MAX ? LONG_MAX : (long)v;
@@ -655,10 +588,9 @@ static bool has_own_headers(const anthropic_request_options_t *o) {
           (o->betas != NULL && o->betas_count > 0) || o->workspace_id != NULL);
 }
 
-/* Start a request whose URL is in c->scratch. */
-static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
-                              const anthropic_request_options_t *options,
-                              void *data) {
+anthropic_req_t *anth__req_start(anthropic_client_t *c, req_kind_t kind,
+                                 const anthropic_request_options_t *options,
+                                 void *data) {
   anthropic_req_t *r = req_get(c);
   if (r == NULL) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
@@ -679,7 +611,7 @@ static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
     }
   }
   if (curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) != CURLE_OK ||
-      attempt(c, r) != 0) {
+      anth__req_attempt(c, r) != 0) {
     req_put(c, r);
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return NULL;
@@ -691,162 +623,14 @@ static anthropic_req_t *start(anthropic_client_t *c, req_kind_t kind,
   return r;
 }
 
-static int usable(anthropic_client_t *c, bool has_cb) {
+bool anth__req_usable(anthropic_client_t *c, bool has_cb) {
   if (c->closing) {
     anth__set_last_error(c, ANTHROPIC_EINVAL, "the client is closing");
-    return 0;
+    return false;
   }
   if (!has_cb) {
     anth__set_last_error(c, ANTHROPIC_EINVAL, "callback is NULL");
-    return 0;
-  }
-  return 1;
-}
-
-static anthropic_req_t *
-retrieve(anthropic_client_t *c, const char *model_id, bool beta,
-         const anthropic_models_retrieve_params_t *params,
-         anthropic_model_cb cb, void *data) {
-  char msg[ANTH_ERRMSG_MAX] = "";
-  if (c == NULL || !usable(c, cb != NULL))
-    return NULL;
-  const anthropic_request_options_t *o = params ? params->options : NULL;
-  int rc = anth__url_retrieve(&c->scratch, c->base_url, model_id, beta, o, msg,
-                              sizeof msg);
-  if (rc != 0) {
-    anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
-    return NULL;
-  }
-  anthropic_req_t *r = start(c, REQ_RETRIEVE, o, data);
-  if (r != NULL)
-    r->cb.model = cb; /* runs from the loop, never before we return */
-  return r;
-}
-
-/* Validate the list parameters and put the first page's URL in scratch;
- * the query without its cursor goes to `tail`. */
-static int list_url(anthropic_client_t *c,
-                    const anthropic_models_list_params_t *p, bool beta,
-                    anth_buf_t *tail) {
-  char msg[ANTH_ERRMSG_MAX] = "";
-  int rc = anth__list_query(tail, p, beta, msg, sizeof msg);
-  if (rc == 0) {
-    const char *cursor = p->after_id    ? "after_id"
-                         : p->before_id ? "before_id"
-                                        : NULL;
-    rc = anth__url_list_page(&c->scratch, c->base_url, cursor,
-                             p->after_id ? p->after_id : p->before_id, tail);
-    if (rc != 0)
-      anth__errf(msg, sizeof msg, "out of memory");
-  }
-  if (rc != 0)
-    anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
-  return rc;
-}
-
-static anthropic_req_t *list(anthropic_client_t *c,
-                             const anthropic_models_list_params_t *params,
-                             bool beta, anthropic_page_cb cb, void *data) {
-  static const anthropic_models_list_params_t defaults;
-  anth_buf_t tail = {NULL, 0, 0};
-  if (c == NULL || !usable(c, cb != NULL))
-    return NULL;
-  if (params == NULL)
-    params = &defaults;
-  anthropic_req_t *r = NULL;
-  if (list_url(c, params, beta, &tail) == 0 &&
-      (r = start(c, REQ_LIST, params->options, data)) != NULL)
-    r->cb.page = cb;
-  anth__buf_free(&tail);
-  return r;
-}
-
-static anthropic_req_t *walk(anthropic_client_t *c,
-                             const anthropic_models_list_params_t *params,
-                             bool beta, size_t max_items,
-                             anthropic_each_page_cb each,
-                             anthropic_walk_done_cb done, void *data) {
-  static const anthropic_models_list_params_t defaults;
-  anth_buf_t tail = {NULL, 0, 0};
-  if (c == NULL || !usable(c, each != NULL && done != NULL))
-    return NULL;
-  if (params == NULL)
-    params = &defaults;
-  if (list_url(c, params, beta, &tail) != 0) {
-    anth__buf_free(&tail);
-    return NULL;
-  }
-  anthropic_req_t *r = start(c, REQ_WALK, params->options, data);
-  if (r == NULL) {
-    anth__buf_free(&tail);
-    return NULL;
-  }
-  r->cb.done = done;
-  r->each = each;
-  r->walk_query = tail; /* the request keeps it for the next pages */
-  r->walk_backward = params->before_id != NULL;
-  r->walk_max = max_items;
-  return r;
-}
-
-anthropic_req_t *
-anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
-                          const anthropic_models_retrieve_params_t *params,
-                          anthropic_model_cb cb, void *data) {
-  return retrieve(c, model_id, false, params, cb, data);
-}
-
-anthropic_req_t *
-anthropic_beta_models_retrieve(anthropic_client_t *c, const char *model_id,
-                               const anthropic_models_retrieve_params_t *params,
-                               anthropic_model_cb cb, void *data) {
-  return retrieve(c, model_id, true, params, cb, data);
-}
-
-anthropic_req_t *
-anthropic_models_list(anthropic_client_t *c,
-                      const anthropic_models_list_params_t *params,
-                      anthropic_page_cb cb, void *data) {
-  return list(c, params, false, cb, data);
-}
-
-anthropic_req_t *
-anthropic_beta_models_list(anthropic_client_t *c,
-                           const anthropic_models_list_params_t *params,
-                           anthropic_page_cb cb, void *data) {
-  return list(c, params, true, cb, data);
-}
-
-anthropic_req_t *
-anthropic_models_list_all(anthropic_client_t *c,
-                          const anthropic_models_list_params_t *params,
-                          size_t max_items, anthropic_each_page_cb each,
-                          anthropic_walk_done_cb done, void *data) {
-  return walk(c, params, false, max_items, each, done, data);
-}
-
-anthropic_req_t *
-anthropic_beta_models_list_all(anthropic_client_t *c,
-                               const anthropic_models_list_params_t *params,
-                               size_t max_items, anthropic_each_page_cb each,
-                               anthropic_walk_done_cb done, void *data) {
-  return walk(c, params, true, max_items, each, done, data);
-}
-
-bool anthropic_models_page_next(const anthropic_models_page_t *page,
-                                const anthropic_models_list_params_t *params,
-                                anthropic_models_list_params_t *next) {
-  static const anthropic_models_list_params_t defaults;
-  if (page == NULL || next == NULL)
     return false;
-  if (params == NULL)
-    params = &defaults;
-  bool backward = params->before_id != NULL;
-  const char *cursor = backward ? page->first_id : page->last_id;
-  if (!page->has_more || page->count == 0 || cursor == NULL)
-    return false;
-  *next = *params;
-  next->after_id = backward ? NULL : cursor;
-  next->before_id = backward ? cursor : NULL;
+  }
   return true;
 }

@@ -1,0 +1,222 @@
+/* models.c - the Models API calls: retrieve, list, their beta variants,
+ * auto-pagination (a walk: one request that asks for its next page on
+ * itself) and manual stepping. Requests themselves live in request.c. */
+#include "client.h"
+
+#include <string.h>
+
+/* The end of a walk that did not fail: `done` with no error, or with the
+ * cancel asked for from inside `each`. */
+static void walk_end(anthropic_client_t *c, anthropic_req_t *r,
+                     bool cancelled) {
+  if (cancelled)
+    anth__req_finish(c, r, ANTHROPIC_ECANCELLED, 0,
+                     c->closing ? "client closed" : "request cancelled", NULL);
+  else
+    anth__req_finish(c, r, ANTHROPIC_OK, 0, NULL, NULL);
+}
+
+/* A page of a walk arrived: hand it to `each`, then ask for the next one
+ * on the same request, or end the walk. One page is held at a time. */
+void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid) {
+  char msg[ANTH_ERRMSG_MAX] = "";
+  cJSON *root = NULL;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items = NULL;
+  int rc = anth__parse_page(r->body.data, r->body.len, &root, &page, &items,
+                            msg, sizeof msg);
+  if (rc != 0) {
+    anth__req_finish(c, r, (anthropic_errkind_t)rc, status, msg, rid);
+    return;
+  }
+  anthropic_response_t resp = anth__req_response(r, status, rid);
+  page.response = &resp;
+  if (r->walk_max > 0 && page.count > r->walk_max - r->walk_items) {
+    /* Trim to the cap, keeping the items next to where the walk came from,
+     * with cursors that describe what is kept. */
+    size_t keep = r->walk_max - r->walk_items;
+    if (r->walk_backward)
+      page.data += page.count - keep;
+    page.count = keep;
+    page.first_id = page.data[0].id;
+    page.last_id = page.data[keep - 1].id;
+    page.has_more = true;
+  }
+  r->state = REQ_CALLBACK;
+  r->walk_cancel = false;
+  int stop = r->each(&page, r->data);
+  r->walk_items += page.count;
+  const char *cursor = r->walk_backward ? page.first_id : page.last_id;
+  bool more = !stop && !r->walk_cancel && !c->closing && page.has_more &&
+              page.count > 0 && cursor != NULL &&
+              (r->walk_max == 0 || r->walk_items < r->walk_max);
+  if (more) {
+    r->attempts = 0;
+    more =
+        anth__url_list_page(&c->scratch, c->base_url,
+                            r->walk_backward ? "before_id" : "after_id", cursor,
+                            &r->walk_query) == 0 &&
+        curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) == CURLE_OK &&
+        anth__req_attempt(c, r) == 0;
+    if (!more) {
+      anth__free(items);
+      cJSON_Delete(root);
+      anth__req_finish(c, r, ANTHROPIC_ENOMEM, 0,
+                       "out of memory asking for a page", NULL);
+      return;
+    }
+  }
+  anth__free(items);
+  cJSON_Delete(root);
+  if (!more)
+    walk_end(c, r, r->walk_cancel || (c->closing && !stop));
+}
+
+static anthropic_req_t *
+retrieve(anthropic_client_t *c, const char *model_id, bool beta,
+         const anthropic_models_retrieve_params_t *params,
+         anthropic_model_cb cb, void *data) {
+  char msg[ANTH_ERRMSG_MAX] = "";
+  if (c == NULL || !anth__req_usable(c, cb != NULL))
+    return NULL;
+  const anthropic_request_options_t *o = params ? params->options : NULL;
+  int rc = anth__url_retrieve(&c->scratch, c->base_url, model_id, beta, o, msg,
+                              sizeof msg);
+  if (rc != 0) {
+    anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
+    return NULL;
+  }
+  anthropic_req_t *r = anth__req_start(c, REQ_RETRIEVE, o, data);
+  if (r != NULL)
+    r->cb.model = cb; /* runs from the loop, never before we return */
+  return r;
+}
+
+/* Validate the list parameters and put the first page's URL in scratch;
+ * the query without its cursor goes to `tail`. */
+static int list_url(anthropic_client_t *c,
+                    const anthropic_models_list_params_t *p, bool beta,
+                    anth_buf_t *tail) {
+  char msg[ANTH_ERRMSG_MAX] = "";
+  int rc = anth__list_query(tail, p, beta, msg, sizeof msg);
+  if (rc == 0) {
+    const char *cursor = p->after_id    ? "after_id"
+                         : p->before_id ? "before_id"
+                                        : NULL;
+    rc = anth__url_list_page(&c->scratch, c->base_url, cursor,
+                             p->after_id ? p->after_id : p->before_id, tail);
+    if (rc != 0)
+      anth__errf(msg, sizeof msg, "out of memory");
+  }
+  if (rc != 0)
+    anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
+  return rc;
+}
+
+static anthropic_req_t *list(anthropic_client_t *c,
+                             const anthropic_models_list_params_t *params,
+                             bool beta, anthropic_page_cb cb, void *data) {
+  static const anthropic_models_list_params_t defaults;
+  anth_buf_t tail = {NULL, 0, 0};
+  if (c == NULL || !anth__req_usable(c, cb != NULL))
+    return NULL;
+  if (params == NULL)
+    params = &defaults;
+  anthropic_req_t *r = NULL;
+  if (list_url(c, params, beta, &tail) == 0 &&
+      (r = anth__req_start(c, REQ_LIST, params->options, data)) != NULL)
+    r->cb.page = cb;
+  anth__buf_free(&tail);
+  return r;
+}
+
+static anthropic_req_t *walk(anthropic_client_t *c,
+                             const anthropic_models_list_params_t *params,
+                             bool beta, size_t max_items,
+                             anthropic_each_page_cb each,
+                             anthropic_walk_done_cb done, void *data) {
+  static const anthropic_models_list_params_t defaults;
+  anth_buf_t tail = {NULL, 0, 0};
+  if (c == NULL || !anth__req_usable(c, each != NULL && done != NULL))
+    return NULL;
+  if (params == NULL)
+    params = &defaults;
+  if (list_url(c, params, beta, &tail) != 0) {
+    anth__buf_free(&tail);
+    return NULL;
+  }
+  anthropic_req_t *r = anth__req_start(c, REQ_WALK, params->options, data);
+  if (r == NULL) {
+    anth__buf_free(&tail);
+    return NULL;
+  }
+  r->cb.done = done;
+  r->each = each;
+  r->walk_query = tail; /* the request keeps it for the next pages */
+  r->walk_backward = params->before_id != NULL;
+  r->walk_max = max_items;
+  return r;
+}
+
+anthropic_req_t *
+anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
+                          const anthropic_models_retrieve_params_t *params,
+                          anthropic_model_cb cb, void *data) {
+  return retrieve(c, model_id, false, params, cb, data);
+}
+
+anthropic_req_t *
+anthropic_beta_models_retrieve(anthropic_client_t *c, const char *model_id,
+                               const anthropic_models_retrieve_params_t *params,
+                               anthropic_model_cb cb, void *data) {
+  return retrieve(c, model_id, true, params, cb, data);
+}
+
+anthropic_req_t *
+anthropic_models_list(anthropic_client_t *c,
+                      const anthropic_models_list_params_t *params,
+                      anthropic_page_cb cb, void *data) {
+  return list(c, params, false, cb, data);
+}
+
+anthropic_req_t *
+anthropic_beta_models_list(anthropic_client_t *c,
+                           const anthropic_models_list_params_t *params,
+                           anthropic_page_cb cb, void *data) {
+  return list(c, params, true, cb, data);
+}
+
+anthropic_req_t *
+anthropic_models_list_all(anthropic_client_t *c,
+                          const anthropic_models_list_params_t *params,
+                          size_t max_items, anthropic_each_page_cb each,
+                          anthropic_walk_done_cb done, void *data) {
+  return walk(c, params, false, max_items, each, done, data);
+}
+
+anthropic_req_t *
+anthropic_beta_models_list_all(anthropic_client_t *c,
+                               const anthropic_models_list_params_t *params,
+                               size_t max_items, anthropic_each_page_cb each,
+                               anthropic_walk_done_cb done, void *data) {
+  return walk(c, params, true, max_items, each, done, data);
+}
+
+bool anthropic_models_page_next(const anthropic_models_page_t *page,
+                                const anthropic_models_list_params_t *params,
+                                anthropic_models_list_params_t *next) {
+  static const anthropic_models_list_params_t defaults;
+  if (page == NULL || next == NULL)
+    return false;
+  if (params == NULL)
+    params = &defaults;
+  bool backward = params->before_id != NULL;
+  const char *cursor = backward ? page->first_id : page->last_id;
+  if (!page->has_more || page->count == 0 || cursor == NULL)
+    return false;
+  *next = *params;
+  next->after_id = backward ? NULL : cursor;
+  next->before_id = backward ? cursor : NULL;
+  return true;
+}
