@@ -35,3 +35,4 @@ run() {
 run --table list --limit 5
 run --json get claude-sonnet-4-0
 run --table get claude-opus-4-1 claude-3-5-haiku-latest no-such-model
+run --table list --all --page-size 3 --lifecycle retired
