@@ -512,6 +512,32 @@ static void on_cancel_other(const anthropic_error_t *err,
   anthropic_req_cancel(p->other); /* no-op if it already finished */
 }
 
+typedef struct self_cancel {
+  anthropic_req_t *self;
+  int calls, ok;
+} self_cancel_t;
+
+static void on_cancel_self(const anthropic_error_t *err,
+                           const anthropic_model_info_t *m, void *data) {
+  self_cancel_t *sc = data;
+  sc->calls++;
+  sc->ok += err == NULL && m != NULL;
+  anthropic_req_cancel(sc->self); /* completed: a no-op */
+  anthropic_req_cancel(sc->self);
+}
+
+TEST(cancel_of_a_completed_request_inside_its_callback_is_a_no_op) {
+  fixture_t f;
+  self_cancel_t sc = {NULL, 0, 0};
+  setup(&f);
+  sc.self = anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
+                                      on_cancel_self, &sc);
+  CHECK(sc.self != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(sc.calls, 1);
+  CHECK_EQ_INT(sc.ok, 1);
+}
+
 TEST(cancel_from_inside_another_callback_is_safe) {
   fixture_t f;
   outcome_t b = {0};
@@ -670,6 +696,7 @@ int main(void) {
                T(close_from_inside_a_callback_cancels_the_rest),
                T(close_with_requests_in_flight_runs_each_callback_once),
                T(cancel_from_inside_another_callback_is_safe),
+               T(cancel_of_a_completed_request_inside_its_callback_is_a_no_op),
                T(connection_refused_is_a_connection_error),
                T(a_body_over_the_cap_is_too_large),
                T(a_truncated_body_is_a_connection_error_not_a_result),
