@@ -1,6 +1,7 @@
 /* request.c - one request from start to callback: the pooled easy handle,
- * body and header capture, retries, and turning what came back into a
- * result or an error; and the retrieve/list calls themselves. */
+ * body and header capture, attempts and retries, cancellation, and turning
+ * what came back into a result or an error. The API calls that start
+ * requests are in models.c. */
 #include "client.h"
 
 #include <limits.h>
