@@ -1233,22 +1233,18 @@ TEST(list_all_never_sends_beta_true) {
   walk_free(w);
 }
 
-TEST(client_and_request_betas_join_into_one_header) {
-  static const char *const cbetas[] = {"a-2025", "b-2026"};
-  static const char *const rbetas[] = {"c"};
+/* A retrieve and a list page with `ro`, then a retrieve without it, on a
+ * client set up with `co`; all must succeed. Returns what the server saw
+ * (caller deletes). */
+static cJSON *with_then_without(anthropic_client_options_t *co,
+                                const anthropic_request_options_t *ro) {
   fixture_t f;
   outcome_t o[3];
   memset(o, 0, sizeof o);
-  anthropic_client_options_t co = {0};
-  co.betas = cbetas;
-  co.betas_count = 2;
-  setup_with(&f, &co);
-  anthropic_request_options_t ro = {0};
-  ro.betas = rbetas;
-  ro.betas_count = 1;
-  anthropic_models_retrieve_params_t rp = {.options = &ro};
+  setup_with(&f, co);
+  anthropic_models_retrieve_params_t rp = {.options = ro};
   anthropic_models_list_params_t lp = {0};
-  lp.options = &ro;
+  lp.options = ro;
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
                                   &o[0]) != NULL);
   uv_run(&f.loop, UV_RUN_DEFAULT);
@@ -1257,10 +1253,25 @@ TEST(client_and_request_betas_join_into_one_header) {
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &o[2]) != NULL);
   teardown(&f);
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 3; i++) {
     CHECK_EQ_INT(o[i].kind, 0);
+    outcome_free(&o[i]);
+  }
   cJSON *reqs = requests();
   CHECK_EQ_INT(cJSON_GetArraySize(reqs), 3);
+  return reqs;
+}
+
+TEST(client_and_request_betas_join_into_one_header) {
+  static const char *const cbetas[] = {"a-2025", "b-2026"};
+  static const char *const rbetas[] = {"c"};
+  anthropic_client_options_t co = {0};
+  co.betas = cbetas;
+  co.betas_count = 2;
+  anthropic_request_options_t ro = {0};
+  ro.betas = rbetas;
+  ro.betas_count = 1;
+  cJSON *reqs = with_then_without(&co, &ro);
   CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), "anthropic-beta"),
                "a-2025,b-2026,c");
   CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 1), "anthropic-beta"),
@@ -1269,8 +1280,6 @@ TEST(client_and_request_betas_join_into_one_header) {
   CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 2), "anthropic-beta"),
                "a-2025,b-2026");
   cJSON_Delete(reqs);
-  for (int i = 0; i < 3; i++)
-    outcome_free(&o[i]);
 }
 
 TEST(request_betas_alone_are_sent_without_client_betas) {
@@ -1318,28 +1327,11 @@ TEST(without_betas_no_anthropic_beta_header_is_sent) {
 TEST(request_headers_are_sent_and_replace_the_clients_for_that_request) {
   static const char *const hdrs[] = {"X-Trace: 1",
                                      "anthropic-version: 2026-10-21"};
-  fixture_t f;
-  outcome_t o[3];
-  memset(o, 0, sizeof o);
-  setup(&f);
+  anthropic_client_options_t co = {0};
   anthropic_request_options_t ro = {0};
   ro.headers = hdrs;
   ro.headers_count = 2;
-  anthropic_models_retrieve_params_t rp = {.options = &ro};
-  anthropic_models_list_params_t lp = {0};
-  lp.options = &ro;
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                  &o[0]) != NULL);
-  uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_models_list(f.client, &lp, on_page, &o[1]) != NULL);
-  uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o[2]) != NULL);
-  teardown(&f);
-  for (int i = 0; i < 3; i++)
-    CHECK_EQ_INT(o[i].kind, 0);
-  cJSON *reqs = requests();
-  CHECK_EQ_INT(cJSON_GetArraySize(reqs), 3);
+  cJSON *reqs = with_then_without(&co, &ro);
   for (int i = 0; i < 2; i++) {
     const cJSON *r = cJSON_GetArrayItem(reqs, i);
     CHECK_EQ_STR(req_header(r, "x-trace"), "1");
@@ -1349,8 +1341,6 @@ TEST(request_headers_are_sent_and_replace_the_clients_for_that_request) {
   CHECK(req_header(r2, "x-trace") == NULL);
   CHECK_EQ_STR(req_header(r2, "anthropic-version"), "2023-06-01");
   cJSON_Delete(reqs);
-  for (int i = 0; i < 3; i++)
-    outcome_free(&o[i]);
 }
 
 TEST(request_headers_replace_a_client_header_of_the_same_name) {
