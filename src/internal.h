@@ -56,6 +56,11 @@ int anth__list_query(anth_buf_t *tail, const anthropic_models_list_params_t *p,
 /* base/v1/models?[cursor=value&]tail; cursor NULL for none. */
 int anth__url_list_page(anth_buf_t *out, const char *base, const char *cursor,
                         const char *value, const anth_buf_t *tail);
+/* The first page's URL into `out` (cursor from the params), its query
+ * without the cursor into `tail` (for the pages after it). */
+int anth__url_list_first(anth_buf_t *out, anth_buf_t *tail, const char *base,
+                         const anthropic_models_list_params_t *p, bool beta,
+                         char *err, size_t errlen);
 /* The whole first-page URL of a (non-beta) list. */
 int anth__url_list(anth_buf_t *out, const char *base,
                    const anthropic_models_list_params_t *params, char *err,

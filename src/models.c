@@ -99,16 +99,8 @@ static int list_url(anthropic_client_t *c,
                     const anthropic_models_list_params_t *p, bool beta,
                     anth_buf_t *tail) {
   char msg[ANTH_ERRMSG_MAX] = "";
-  int rc = anth__list_query(tail, p, beta, msg, sizeof msg);
-  if (rc == 0) {
-    const char *cursor = p->after_id    ? "after_id"
-                         : p->before_id ? "before_id"
-                                        : NULL;
-    rc = anth__url_list_page(&c->scratch, c->base_url, cursor,
-                             p->after_id ? p->after_id : p->before_id, tail);
-    if (rc != 0)
-      anth__errf(msg, sizeof msg, "out of memory");
-  }
+  int rc = anth__url_list_first(&c->scratch, tail, c->base_url, p, beta, msg,
+                                sizeof msg);
   if (rc != 0)
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
   return rc;

@@ -258,23 +258,28 @@ int anth__url_list_page(anth_buf_t *out, const char *base, const char *cursor,
   return rc;
 }
 
+int anth__url_list_first(anth_buf_t *out, anth_buf_t *tail, const char *base,
+                         const anthropic_models_list_params_t *p, bool beta,
+                         char *err, size_t errlen) {
+  int rc = anth__list_query(tail, p, beta, err, errlen);
+  if (rc != 0)
+    return rc;
+  const char *cursor = p->after_id    ? "after_id"
+                       : p->before_id ? "before_id"
+                                      : NULL;
+  if (anth__url_list_page(out, base, cursor,
+                          p->after_id ? p->after_id : p->before_id, tail) != 0)
+    return nomem(err, errlen);
+  return 0;
+}
+
 int anth__url_list(anth_buf_t *out, const char *base,
                    const anthropic_models_list_params_t *p, char *err,
                    size_t errlen) {
   static const anthropic_models_list_params_t defaults;
   anth_buf_t tail = {NULL, 0, 0};
-  if (p == NULL)
-    p = &defaults;
-  int rc = anth__list_query(&tail, p, false, err, errlen);
-  if (rc == 0) {
-    const char *cursor = p->after_id    ? "after_id"
-                         : p->before_id ? "before_id"
-                                        : NULL;
-    rc = anth__url_list_page(out, base, cursor,
-                             p->after_id ? p->after_id : p->before_id, &tail);
-    if (rc != 0)
-      nomem(err, errlen);
-  }
+  int rc = anth__url_list_first(out, &tail, base, p ? p : &defaults, false, err,
+                                errlen);
   anth__buf_free(&tail);
   return rc;
 }
