@@ -16,8 +16,12 @@
 #define ANTH_DEFAULT_CONNECT_TIMEOUT_MS 5000L
 #define ANTH_DEFAULT_RETRY_AFTER_CAP ((uint64_t)60000)
 
-static long ms_option(uint64_t v, long dflt) {
+long anth__ms_option(uint64_t v, long dflt) {
   return v == 0 ? dflt : v > LONG_MAX ? LONG_MAX : (long)v;
+}
+
+int anth__retries_option(int v, int dflt) {
+  return v == 0 ? dflt : v < 0 ? 0 : v;
 }
 
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
@@ -142,12 +146,11 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
     anth__errf(err, errlen, "max_retries must be >= -1");
     return ANTHROPIC_EINVAL;
   }
-  c->max_retries = o->max_retries == 0  ? ANTH_DEFAULT_MAX_RETRIES
-                   : o->max_retries < 0 ? 0
-                                        : o->max_retries;
-  c->timeout_ms = ms_option(o->timeout_ms, ANTH_DEFAULT_TIMEOUT_MS);
+  c->max_retries =
+      anth__retries_option(o->max_retries, ANTH_DEFAULT_MAX_RETRIES);
+  c->timeout_ms = anth__ms_option(o->timeout_ms, ANTH_DEFAULT_TIMEOUT_MS);
   c->connect_timeout_ms =
-      ms_option(o->connect_timeout_ms, ANTH_DEFAULT_CONNECT_TIMEOUT_MS);
+      anth__ms_option(o->connect_timeout_ms, ANTH_DEFAULT_CONNECT_TIMEOUT_MS);
   c->retry_after_cap_ms = o->retry_after_cap_ms ? o->retry_after_cap_ms
                                                 : ANTH_DEFAULT_RETRY_AFTER_CAP;
   c->rng = uv_hrtime() | 1; /* xorshift needs a non-zero seed */

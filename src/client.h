@@ -141,6 +141,10 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
                      const char *rid);
 
 /* client.c */
+/* A timeout option: 0 means `dflt`; larger than curl takes is clamped. */
+long anth__ms_option(uint64_t v, long dflt);
+/* A max_retries option: 0 means `dflt`, ANTHROPIC_NO_RETRIES none. */
+int anth__retries_option(int v, int dflt);
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
                           const char *msg);
 

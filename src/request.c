@@ -4,7 +4,6 @@
  * requests are in models.c. */
 #include "client.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -552,10 +551,6 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
 
 /* ---- starting requests (the calls themselves are in models.c) ---- */
 
-static long clamp_ms(uint64_t v) {
-  return v > LONG_MAX ? LONG_MAX : (long)v;
-}
-
 /* The request's own settings over the client's: 0, or EINVAL. */
 static int resolve_options(anthropic_client_t *c, anthropic_req_t *r,
                            const anthropic_request_options_t *o) {
@@ -567,13 +562,10 @@ static int resolve_options(anthropic_client_t *c, anthropic_req_t *r,
                          "options.max_retries must be >= -1");
     return ANTHROPIC_EINVAL;
   }
-  r->max_retries = o->max_retries == 0  ? c->max_retries
-                   : o->max_retries < 0 ? 0
-                                        : o->max_retries;
-  long timeout = o->timeout_ms ? clamp_ms(o->timeout_ms) : c->timeout_ms;
+  r->max_retries = anth__retries_option(o->max_retries, c->max_retries);
+  long timeout = anth__ms_option(o->timeout_ms, c->timeout_ms);
   r->timeout_ms = timeout;
-  long connect = o->connect_timeout_ms ? clamp_ms(o->connect_timeout_ms)
-                                       : c->connect_timeout_ms;
+  long connect = anth__ms_option(o->connect_timeout_ms, c->connect_timeout_ms);
   if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout) != CURLE_OK ||
       curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, connect) !=
           CURLE_OK) {
