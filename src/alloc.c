@@ -54,44 +54,43 @@ char *anth__strdup(const char *s) {
 }
 
 /* libcurl's hooks take size_t and have a strdup; cJSON's take malloc/free.
- * Each marks whose allocation is under way while it runs. */
-static void *as(int source, void *(*fn)(size_t, size_t), size_t a, size_t b) {
+ * Each marks whose allocation is under way while it runs: tag() sets the
+ * source and returns the one to put back. */
+static int tag(int source) {
   int outer = anth__alloc_source;
   anth__alloc_source = source;
-  void *p = fn(a, b);
-  anth__alloc_source = outer;
-  return p;
-}
-static void *do_malloc(size_t n, size_t unused) {
-  (void)unused;
-  return anth__malloc(n);
-}
-static void *do_calloc(size_t n, size_t m) {
-  return anth__calloc(n, m);
+  return outer;
 }
 
 static void *curl_malloc(size_t n) {
-  return as(ANTH_ALLOC_CURL, do_malloc, n, 0);
+  int outer = tag(ANTH_ALLOC_CURL);
+  void *p = anth__malloc(n);
+  anth__alloc_source = outer;
+  return p;
 }
 static void *curl_calloc(size_t n, size_t m) {
-  return as(ANTH_ALLOC_CURL, do_calloc, n, m);
+  int outer = tag(ANTH_ALLOC_CURL);
+  void *p = anth__calloc(n, m);
+  anth__alloc_source = outer;
+  return p;
 }
 static void *curl_realloc(void *p, size_t n) {
-  int outer = anth__alloc_source;
-  anth__alloc_source = ANTH_ALLOC_CURL;
+  int outer = tag(ANTH_ALLOC_CURL);
   void *q = anth__realloc(p, n);
   anth__alloc_source = outer;
   return q;
 }
 static char *curl_strdup(const char *s) {
-  int outer = anth__alloc_source;
-  anth__alloc_source = ANTH_ALLOC_CURL;
+  int outer = tag(ANTH_ALLOC_CURL);
   char *p = anth__strdup(s);
   anth__alloc_source = outer;
   return p;
 }
 static void *cjson_malloc(size_t n) {
-  return as(ANTH_ALLOC_CJSON, do_malloc, n, 0);
+  int outer = tag(ANTH_ALLOC_CJSON);
+  void *p = anth__malloc(n);
+  anth__alloc_source = outer;
+  return p;
 }
 static void hook_free(void *p) {
   anth__free(p);
