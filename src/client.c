@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define ANTH_DEFAULT_BASE_URL "https://api.anthropic.com"
@@ -100,6 +101,10 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
                     : (o->flags & ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE)
                         ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
                         : CURL_HTTP_VERSION_2TLS;
+  c->multiplex_known_early =
+      c->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE ||
+      (c->http_version == CURL_HTTP_VERSION_2TLS &&
+       strncasecmp(c->base_url, "https://", 8) == 0);
 
   const char *version =
       o->anthropic_version ? o->anthropic_version : ANTH_DEFAULT_VERSION;

@@ -79,6 +79,9 @@ struct anthropic_client {
   struct curl_slist *headers_base; /* the rest, built once */
   size_t max_body;
   long http_version; /* CURL_HTTP_VERSION_* */
+  /* Whether a new connection says at once if it multiplexes (HTTP/2 over
+   * TLS by ALPN, or prior knowledge): only then do requests wait for it. */
+  bool multiplex_known_early;
   int max_retries;
   long timeout_ms, connect_timeout_ms;
   uint64_t retry_after_cap_ms;

@@ -123,7 +123,11 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_ERRORBUFFER, r->curl_err);
   SET(CURLOPT_HTTPHEADER, c->headers);
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
-  SET(CURLOPT_PIPEWAIT, 1L); /* prefer waiting to multiplex on HTTP/2 */
+  /* Wait to multiplex only where the answer comes at once: TLS says in its
+   * handshake (ALPN) whether HTTP/2 is spoken. Over cleartext, curl only
+   * learns it from the first response, so every other request would wait
+   * for the first one however long it takes. */
+  SET(CURLOPT_PIPEWAIT, c->multiplex_known_early ? 1L : 0L);
   SET(CURLOPT_HTTP_VERSION, c->http_version);
   SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
   if (c->ca_bundle != NULL)

@@ -445,6 +445,36 @@ TEST(cancel_of_a_hanging_request_ends_it) {
   CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
 }
 
+/* Over cleartext HTTP/1.1 nothing says whether a connection could be
+ * multiplexed until its first answer arrives, so a request that waits to
+ * multiplex (CURLOPT_PIPEWAIT) waits for whatever the first request does.
+ * One slow or hanging request must never hold back the others. */
+TEST(a_hanging_request_does_not_hold_back_the_next_over_http1) {
+  fixture_t f;
+  outcome_t a = {0}, b = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]");
+  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
+                                                 NULL, on_model, &a);
+  CHECK(r != NULL);
+  /* Bounded: if it is held back, it ends as a timeout, not a hung test. */
+  anthropic_request_options_t ro = {0};
+  ro.timeout_ms = 3000;
+  ro.max_retries = ANTHROPIC_NO_RETRIES;
+  anthropic_models_retrieve_params_t rp = {&ro};
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", &rp, on_model,
+                                  &b) != NULL);
+  for (int i = 0; i < 100000 && b.calls == 0; i++)
+    uv_run(&f.loop, UV_RUN_ONCE);
+  anthropic_req_cancel(r);
+  teardown(&f);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(b.kind, 0);
+  CHECK_EQ_INT(a.calls, 1);
+  CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
+  outcome_free(&b);
+}
+
 typedef struct closer {
   anthropic_client_t *client;
   int calls, cancelled, ok;
@@ -693,6 +723,7 @@ int main(void) {
                T(a_thousand_retrieves_in_flight_through_one_client),
                T(cancel_ends_one_request_and_leaves_the_others),
                T(cancel_of_a_hanging_request_ends_it),
+               T(a_hanging_request_does_not_hold_back_the_next_over_http1),
                T(close_from_inside_a_callback_cancels_the_rest),
                T(close_with_requests_in_flight_runs_each_callback_once),
                T(cancel_from_inside_another_callback_is_safe),
