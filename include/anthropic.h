@@ -229,7 +229,10 @@ typedef void (*anthropic_free_func)(void *ptr);
  * cJSON_InitHooks() do). Call it once, before any client exists and before
  * anything else in the process uses libcurl. An allocation that fails is
  * reported through the normal error path (ANTHROPIC_ENOMEM), never a
- * crash. Returns 0, or ANTHROPIC_EINVAL if a function is NULL, a client
+ * crash. The functions must not call into this library: they run while it
+ * (or libcurl, or cJSON) is halfway through a change, so such calls are
+ * refused (EINVAL or NULL; cancel and close do nothing).
+ * Returns 0, or ANTHROPIC_EINVAL if a function is NULL, a client
  * exists, or libcurl refused. */
 ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
                                                  anthropic_realloc_func r,
@@ -244,7 +247,8 @@ typedef struct anthropic_client anthropic_client_t;
 typedef struct anthropic_req anthropic_req_t;
 
 /* Called with each line the client logs (one per finished attempt:
- * method, URL, status, time, request-id). Keys are never in it. */
+ * method, URL, status, time, request-id). Keys are never in it. Like any
+ * callback it may cancel requests, close the client or start requests. */
 typedef void (*anthropic_log_cb)(void *log_data, const char *line);
 
 enum {
@@ -450,7 +454,9 @@ anthropic_beta_models_list_all(anthropic_client_t *client,
 
 /* Cancel a request: its callback runs later, from the loop, with
  * ANTHROPIC_ECANCELLED (unless it had already finished: then this is a
- * no-op). Safe from inside any callback, the request's own included. */
+ * no-op). Safe from inside any callback, the request's own included: from
+ * its log line or a walk's `each`, the request ends as cancelled once that
+ * callback returns (no retry, no next page). */
 ANTHROPIC_EXTERN void anthropic_req_cancel(anthropic_req_t *req);
 
 #ifdef __cplusplus

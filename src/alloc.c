@@ -18,26 +18,37 @@ unsigned long anth__clients_alive;
  * tell libcurl's from the library's and cJSON's. */
 int anth__alloc_source = ANTH_ALLOC_LIBRARY;
 
+_Thread_local int anth__in_alloc;
+
 static void *counted(void *p) {
+  anth__in_alloc--;
   if (p == NULL)
     anth__alloc_failures++;
   return p;
 }
 
+/* Each marks the allocator function as running while it runs (counted()
+ * unmarks): the library may be halfway through a change, inside libcurl or
+ * cJSON, so a call back into it from there is refused. */
 void *anth__malloc(size_t size) {
+  anth__in_alloc++;
   return counted(alloc_malloc(size ? size : 1));
 }
 
 void *anth__calloc(size_t count, size_t size) {
+  anth__in_alloc++;
   return counted(alloc_calloc(count ? count : 1, size ? size : 1));
 }
 
 void *anth__realloc(void *ptr, size_t size) {
+  anth__in_alloc++;
   return counted(alloc_realloc(ptr, size ? size : 1));
 }
 
 void anth__free(void *ptr) {
+  anth__in_alloc++;
   alloc_free(ptr);
+  anth__in_alloc--;
 }
 
 char *anth__strndup(const char *s, size_t n) {
@@ -101,7 +112,7 @@ int anthropic_replace_allocator(anthropic_malloc_func m,
                                 anthropic_calloc_func c,
                                 anthropic_free_func f) {
   if (m == NULL || r == NULL || c == NULL || f == NULL ||
-      anth__clients_alive != 0)
+      anth__clients_alive != 0 || anth__in_alloc)
     return ANTHROPIC_EINVAL;
   alloc_malloc = m;
   alloc_realloc = r;

@@ -173,6 +173,11 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
     anth__errf(err, errlen, "%s is NULL", out ? "loop" : "out");
     return ANTHROPIC_EINVAL;
   }
+  if (anth__in_alloc) {
+    *out = NULL;
+    anth__errf(err, errlen, "called from inside an allocator function");
+    return ANTHROPIC_EINVAL;
+  }
   *out = NULL;
   if (opts == NULL)
     opts = &defaults;
@@ -212,7 +217,7 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
 }
 
 void anthropic_client_close(anthropic_client_t *c, anthropic_close_cb cb) {
-  if (c == NULL || c->closing)
+  if (c == NULL || c->closing || anth__in_alloc)
     return;
   c->closing = true;
   c->close_cb = cb;

@@ -19,6 +19,7 @@ typedef enum req_state {
   REQ_IDLE,     /* in the pool */
   REQ_ACTIVE,   /* in the curl multi handle */
   REQ_WAITING,  /* between attempts: its retry timer runs */
+  REQ_ENDING,   /* an attempt ended; its log line runs before what's next */
   REQ_DEFERRED, /* finished, its callback waits for the loop */
   REQ_CALLBACK  /* its callback is running */
 } req_state_t;
@@ -53,7 +54,11 @@ struct anthropic_req {
   /* REQ_WALK: the query without its cursor, the direction, the count. */
   anth_buf_t walk_query;
   bool walk_backward;
-  bool walk_cancel; /* anthropic_req_cancel() from inside `each` */
+  /* anthropic_req_cancel() (or the client's close) from a callback of
+   * this request that runs before its outcome is decided: the log line of
+   * an attempt, or a walk's `each`. It ends as cancelled instead of going
+   * on. */
+  bool cancel_asked;
   size_t walk_items, walk_max;
   int attempts;    /* attempts with an outcome so far */
   int max_retries; /* resolved at start */

@@ -22,6 +22,9 @@ extern unsigned long anth__alloc_failures;
 enum { ANTH_ALLOC_LIBRARY, ANTH_ALLOC_CJSON, ANTH_ALLOC_CURL };
 extern int anth__alloc_source;
 extern unsigned long anth__clients_alive;
+/* Non-zero while an allocator function runs (on this thread): the library
+ * is mid-change then, so calls into it from there are refused. */
+extern _Thread_local int anth__in_alloc;
 
 /* ---- buf.c: a growable byte buffer, always NUL-terminated once used. ---- */
 typedef struct anth_buf {

@@ -44,11 +44,10 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
     page.has_more = true;
   }
   r->state = REQ_CALLBACK;
-  r->walk_cancel = false;
   int stop = r->each(&page, r->data);
   r->walk_items += page.count;
   const char *cursor = r->walk_backward ? page.first_id : page.last_id;
-  bool more = !stop && !r->walk_cancel && !c->closing && page.has_more &&
+  bool more = !stop && !r->cancel_asked && !c->closing && page.has_more &&
               page.count > 0 && cursor != NULL &&
               (r->walk_max == 0 || r->walk_items < r->walk_max);
   if (more) {
@@ -70,7 +69,7 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
   anth__free(items);
   cJSON_Delete(root);
   if (!more)
-    walk_end(c, r, r->walk_cancel || (c->closing && !stop));
+    walk_end(c, r, r->cancel_asked || (c->closing && !stop));
 }
 
 static anthropic_req_t *

@@ -158,6 +158,7 @@ static anthropic_req_t *req_get(anthropic_client_t *c) {
   r->attempts = 0;
   r->walk_items = r->walk_max = 0;
   r->walk_backward = false;
+  r->cancel_asked = false;
   return r;
 }
 
@@ -460,7 +461,17 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   r->attempts++;
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+  /* The log callback may cancel this request or close the client: the
+   * request is out of curl and still on the in-flight list, and a cancel
+   * now only marks it. Nothing of this attempt is decided yet, so it ends
+   * as cancelled, like a cancel a moment earlier would have. */
+  r->state = REQ_ENDING;
   log_attempt(c, r, code, status);
+  if (r->cancel_asked) {
+    anth__req_finish(c, r, ANTHROPIC_ECANCELLED, 0,
+                     c->closing ? "client closed" : "request cancelled", NULL);
+    return;
+  }
 
   if (r->too_large || code == CURLE_FILESIZE_EXCEEDED) {
     anth__errf(msg, sizeof msg, "response body exceeds the %zu-byte limit",
@@ -532,12 +543,22 @@ static void cancel(anthropic_req_t *r, const char *why) {
   defer(r, ANTHROPIC_ECANCELLED, why);
 }
 
+/* From a callback of the request itself that runs while it is still in
+ * flight (its log line, a walk's `each`): the code that called it ends the
+ * request once the callback returns. */
+static bool cancel_on_return(const anthropic_req_t *r) {
+  return r->state == REQ_ENDING ||
+         (r->kind == REQ_WALK && r->state == REQ_CALLBACK);
+}
+
 void anthropic_req_cancel(anthropic_req_t *r) {
-  if (r != NULL && r->kind == REQ_WALK && r->state == REQ_CALLBACK) {
-    r->walk_cancel = true; /* from inside `each`: ends after it returns */
+  if (r == NULL || anth__in_alloc)
+    return;
+  if (cancel_on_return(r)) {
+    r->cancel_asked = true;
     return;
   }
-  if (r == NULL || (r->state != REQ_ACTIVE && r->state != REQ_WAITING))
+  if (r->state != REQ_ACTIVE && r->state != REQ_WAITING)
     return; /* finished, or its callback is already due */
   cancel(r, "request cancelled");
 }
@@ -546,8 +567,8 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
   anthropic_req_t *r = c->active, *next;
   for (; r != NULL; r = next) {
     next = r->next;
-    if (r->state == REQ_CALLBACK)
-      r->walk_cancel = true; /* a walk inside `each`: it ends on return */
+    if (cancel_on_return(r))
+      r->cancel_asked = true;
     else
       cancel(r, why);
   }
@@ -621,6 +642,11 @@ anthropic_req_t *anth__req_start(anthropic_client_t *c, req_kind_t kind,
 }
 
 bool anth__req_usable(anthropic_client_t *c, bool has_cb) {
+  if (anth__in_alloc) {
+    anth__set_last_error(c, ANTHROPIC_EINVAL,
+                         "called from inside an allocator function");
+    return false;
+  }
   if (c->closing) {
     anth__set_last_error(c, ANTHROPIC_EINVAL, "the client is closing");
     return false;

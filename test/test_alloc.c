@@ -28,7 +28,45 @@ static int should_fail(void) {
   return 0;
 }
 
+/* An allocator that calls back into the library, once, from the middle of
+ * a transfer (set `reenter.armed`). */
+static struct {
+  int armed, fired;
+  anthropic_client_t *client;
+  anthropic_req_t *req;
+  int start_refused, start_kind, replace_refused, init_refused;
+} reenter;
+
+static void on_reenter_model(const anthropic_error_t *err,
+                             const anthropic_model_info_t *m, void *data) {
+  (void)m;
+  int *kind = data;
+  *kind = err ? err->kind : 0;
+}
+
+static void call_back_in(void) {
+  static int unused_kind;
+  uv_loop_t loop;
+  anthropic_client_t *other = NULL;
+  reenter.armed = 0;
+  reenter.fired = 1;
+  anthropic_req_cancel(reenter.req);
+  anthropic_client_close(reenter.client, NULL);
+  reenter.start_refused =
+      anthropic_models_retrieve(reenter.client, "claude-opus-4-1", NULL,
+                                on_reenter_model, &unused_kind) == NULL;
+  reenter.start_kind = anthropic_client_last_error(reenter.client)->kind;
+  reenter.replace_refused =
+      anthropic_replace_allocator(malloc, realloc, calloc, free) ==
+      ANTHROPIC_EINVAL;
+  reenter.init_refused =
+      anthropic_client_init(&loop, &other, NULL, NULL, 0) == ANTHROPIC_EINVAL &&
+      other == NULL;
+}
+
 static void *t_malloc(size_t n) {
+  if (reenter.armed && anth__alloc_source == ANTH_ALLOC_CURL)
+    call_back_in();
   return should_fail() ? NULL : malloc(n);
 }
 static void *t_realloc(void *p, size_t n) {
@@ -187,6 +225,36 @@ TEST(every_allocation_failure_ends_cleanly) {
   CHECK(n < 100000); /* and the loop ended */
 }
 
+/* The library is halfway through a change while an allocator function
+ * runs (inside libcurl, say): calls back into it from there are refused,
+ * and the request under way goes on untouched. */
+TEST(calls_from_inside_the_allocator_are_refused) {
+  uv_loop_t loop;
+  int kind = -100;
+  char err[256];
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  anthropic_client_options_t o = {0};
+  o.flags = ANTHROPIC_CLIENT_NO_ENV;
+  o.base_url = srv.url;
+  o.api_key = "fake-key";
+  CHECK_EQ_INT(
+      anthropic_client_init(&loop, &reenter.client, &o, err, sizeof err), 0);
+  reenter.req = anthropic_models_retrieve(reenter.client, "claude-opus-4-1",
+                                          NULL, on_reenter_model, &kind);
+  CHECK(reenter.req != NULL);
+  reenter.armed = 1; /* the next allocation of libcurl's, in the loop */
+  uv_run(&loop, UV_RUN_DEFAULT);
+  reenter.armed = 0;
+  CHECK_EQ_INT(reenter.fired, 1);
+  CHECK_EQ_INT(kind, 0); /* neither cancelled nor closed */
+  CHECK_EQ_INT(reenter.start_refused, 1);
+  CHECK_EQ_INT(reenter.start_kind, ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(reenter.replace_refused, 1);
+  CHECK_EQ_INT(reenter.init_refused, 1);
+  anthropic_client_close(reenter.client, NULL);
+  test_loop_finish(&loop);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -195,7 +263,8 @@ int main(void) {
     fake_server_stop(&srv);
     return 1;
   }
-  int rc = RUN(T(every_allocation_failure_ends_cleanly));
+  int rc = RUN(T(calls_from_inside_the_allocator_are_refused),
+               T(every_allocation_failure_ends_cleanly));
   fake_server_stop(&srv);
   return rc;
 }
