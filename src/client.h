@@ -60,9 +60,10 @@ struct anthropic_req {
    * on. */
   bool cancel_asked;
   size_t walk_items, walk_max;
-  int attempts;    /* attempts with an outcome so far */
-  int max_retries; /* resolved at start */
-  long timeout_ms; /* per attempt, resolved at start */
+  unsigned long alloc_failures; /* anth__alloc_failures as the attempt began */
+  int attempts;                 /* attempts with an outcome so far */
+  int max_retries;              /* resolved at start */
+  long timeout_ms;              /* per attempt, resolved at start */
   uint64_t started_ns;
   anthropic_errkind_t deferred_kind;
   const char *deferred_msg;

@@ -42,12 +42,19 @@ anthropic_errkind_t anth__errkind_from_curl(CURLcode code) {
     return ANTHROPIC_OK;
   case CURLE_OPERATION_TIMEDOUT:
     return ANTHROPIC_ETIMEDOUT;
+  /* The scheme was checked at init and redirects are not followed, so at
+   * transfer time this is curl refusing the server's reply (a status line
+   * like "HTTP/1.1 000", HTTP/0.9, a bad Content-Length): the server's
+   * fault, a connection that did not carry HTTP, retried as the SDKs
+   * retry it. */
+  case CURLE_UNSUPPORTED_PROTOCOL:
+  case CURLE_WEIRD_SERVER_REPLY:
+    return ANTHROPIC_ECONNECTION;
   case CURLE_OUT_OF_MEMORY:
     return ANTHROPIC_ENOMEM;
   case CURLE_FILESIZE_EXCEEDED:
     return ANTHROPIC_ETOOLARGE;
   case CURLE_URL_MALFORMAT:
-  case CURLE_UNSUPPORTED_PROTOCOL:
   case CURLE_BAD_FUNCTION_ARGUMENT:
     return ANTHROPIC_EINVAL;
   case CURLE_SSL_CONNECT_ERROR:
@@ -102,6 +109,11 @@ const char *anth__http_reason(long status) {
   case 529:
     return "Overloaded";
   default:
-    return status >= 500 ? "Server Error" : "Client Error";
+    return status < 200   ? "Informational"
+           : status < 300 ? "Success"
+           : status < 400 ? "Redirection"
+           : status < 500 ? "Client Error"
+           : status < 600 ? "Server Error"
+                          : "Unknown Status";
   }
 }

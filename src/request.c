@@ -364,6 +364,7 @@ int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
   if (curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
     return ANTHROPIC_ENOMEM;
   r->started_ns = uv_hrtime();
+  r->alloc_failures = anth__alloc_failures;
   if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK)
     return ANTHROPIC_ENOMEM;
   r->state = REQ_ACTIVE;
@@ -480,9 +481,25 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
     text = msg;
   } else if (r->nomem) {
     kind = ANTHROPIC_ENOMEM;
+  } else if (code == CURLE_OUT_OF_MEMORY && status != 0 &&
+             anth__alloc_failures == r->alloc_failures) {
+    /* libcurl 7.88 says "out of memory" for a response header line over
+     * its 100 KB limit. No allocation of ours failed and a status line came
+     * in: the server sent what no HTTP client takes. (When libcurl does
+     * not use this library's allocator, a real failure of its own after the
+     * status line would be taken for this too, and retried.) */
+    kind = ANTHROPIC_ECONNECTION;
+    text = "the server's response headers are not valid HTTP (a header line "
+           "over libcurl's 100 KB limit)";
   } else if (code != CURLE_OK) {
     kind = anth__errkind_from_curl(code);
     text = r->curl_err[0] ? r->curl_err : curl_easy_strerror(code);
+    if (code == CURLE_UNSUPPORTED_PROTOCOL ||
+        code == CURLE_WEIRD_SERVER_REPLY) {
+      anth__errf(msg, sizeof msg, "the server's reply is not valid HTTP: %s",
+                 text);
+      text = msg;
+    }
   } else if (expected >= 0 && (curl_off_t)r->body.len != expected) {
     /* curl 7.88 can report an aborted HTTP/2 stream as complete: never
      * trust a body shorter (or longer) than its Content-Length. */

@@ -167,8 +167,15 @@ TEST(curl_out_of_memory_maps_to_enomem) {
 
 TEST(curl_bad_url_maps_to_einval) {
   CHECK_EQ_INT(anth__errkind_from_curl(CURLE_URL_MALFORMAT), ANTHROPIC_EINVAL);
+}
+
+/* The scheme is checked at init: at transfer time these are curl refusing
+ * what the server sent (HTTP/0.9, a status of 000, a bad Content-Length). */
+TEST(curl_refusing_the_servers_reply_maps_to_econnection) {
   CHECK_EQ_INT(anth__errkind_from_curl(CURLE_UNSUPPORTED_PROTOCOL),
-               ANTHROPIC_EINVAL);
+               ANTHROPIC_ECONNECTION);
+  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_WEIRD_SERVER_REPLY),
+               ANTHROPIC_ECONNECTION);
 }
 
 /* ---- anth__http_reason ---- */
@@ -191,6 +198,13 @@ TEST(http_reason_unlisted_5xx_is_server_error) {
 
 TEST(http_reason_unlisted_4xx_is_client_error) {
   CHECK_EQ_STR(anth__http_reason(418), "Client Error");
+}
+
+TEST(http_reason_of_1xx_3xx_and_unknown_statuses_names_their_class) {
+  CHECK_EQ_STR(anth__http_reason(101), "Informational");
+  CHECK_EQ_STR(anth__http_reason(302), "Redirection");
+  CHECK_EQ_STR(anth__http_reason(304), "Redirection");
+  CHECK_EQ_STR(anth__http_reason(999), "Unknown Status");
 }
 
 TEST(http_reason_common_statuses) {
@@ -236,10 +250,12 @@ int main(void) {
       T(curl_ssl_cacert_badfile_maps_to_etls),
       T(curl_filesize_exceeded_maps_to_etoolarge),
       T(curl_out_of_memory_maps_to_enomem), T(curl_bad_url_maps_to_einval),
+      T(curl_refusing_the_servers_reply_maps_to_econnection),
       T(http_reason_404_is_not_found), T(http_reason_429_is_too_many_requests),
       T(http_reason_529_is_overloaded),
       T(http_reason_unlisted_5xx_is_server_error),
       T(http_reason_unlisted_4xx_is_client_error),
+      T(http_reason_of_1xx_3xx_and_unknown_statuses_names_their_class),
       T(http_reason_common_statuses), T(version_equals_version_string_macro),
       T(version_string_matches_version_numbers));
 }

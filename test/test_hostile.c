@@ -1,0 +1,215 @@
+/* test_hostile.c - servers that do not speak HTTP as they should. A tiny
+ * server on the test's own loop answers every connection with the same
+ * raw bytes and closes it; the error must blame the server (connection or
+ * bad_response, retried where the SDKs would), never the caller
+ * (invalid_argument) and never the machine (out_of_memory). */
+#include "test.h"
+
+#include <anthropic.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct raw_server {
+  uv_tcp_t tcp;
+  char url[64];
+  const char *reply; /* sent to every connection, then closed */
+  size_t reply_len;
+  int connections;
+} raw_server_t;
+
+typedef struct raw_conn {
+  uv_tcp_t tcp;
+  uv_write_t write;
+  raw_server_t *srv;
+  size_t seen; /* bytes of "\r\n\r\n" matched so far */
+  int answered;
+} raw_conn_t;
+
+static void on_conn_closed(uv_handle_t *h) {
+  free(h);
+}
+
+static void on_written(uv_write_t *w, int status) {
+  (void)status;
+  raw_conn_t *c = w->data;
+  uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+}
+
+static void on_alloc(uv_handle_t *h, size_t n, uv_buf_t *buf) {
+  (void)h;
+  static char slab[4096];
+  (void)n;
+  *buf = uv_buf_init(slab, sizeof slab);
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  raw_conn_t *c = (raw_conn_t *)s;
+  if (n < 0) {
+    if (!c->answered)
+      uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+    c->answered = 1;
+    return;
+  }
+  for (ssize_t i = 0; i < n && !c->answered; i++) {
+    c->seen = buf->base[i] == "\r\n\r\n"[c->seen] ? c->seen + 1
+              : buf->base[i] == '\r'              ? 1
+                                                  : 0;
+    if (c->seen == 4) { /* the whole request: answer it */
+      c->answered = 1;
+      uv_read_stop(s);
+      uv_buf_t out =
+          uv_buf_init((char *)c->srv->reply, (unsigned)c->srv->reply_len);
+      c->write.data = c;
+      uv_write(&c->write, s, &out, 1, on_written);
+    }
+  }
+}
+
+static void on_connection(uv_stream_t *server, int status) {
+  raw_server_t *srv = (raw_server_t *)server;
+  if (status != 0)
+    return;
+  raw_conn_t *c = calloc(1, sizeof *c);
+  c->srv = srv;
+  uv_tcp_init(server->loop, &c->tcp);
+  if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
+    uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+    return;
+  }
+  srv->connections++;
+  uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+}
+
+static void raw_server_start(uv_loop_t *loop, raw_server_t *srv,
+                             const char *reply, size_t len) {
+  struct sockaddr_in addr;
+  struct sockaddr_storage bound;
+  int namelen = sizeof bound;
+  memset(srv, 0, sizeof *srv);
+  srv->reply = reply;
+  srv->reply_len = len;
+  CHECK_EQ_INT(uv_tcp_init(loop, &srv->tcp), 0);
+  CHECK_EQ_INT(uv_ip4_addr("127.0.0.1", 0, &addr), 0);
+  CHECK_EQ_INT(uv_tcp_bind(&srv->tcp, (const struct sockaddr *)&addr, 0), 0);
+  CHECK_EQ_INT(uv_listen((uv_stream_t *)&srv->tcp, 16, on_connection), 0);
+  CHECK_EQ_INT(
+      uv_tcp_getsockname(&srv->tcp, (struct sockaddr *)&bound, &namelen), 0);
+  snprintf(srv->url, sizeof srv->url, "http://127.0.0.1:%d",
+           ntohs(((struct sockaddr_in *)&bound)->sin_port));
+}
+
+typedef struct outcome {
+  int calls, kind, attempts;
+  long status;
+  char message[256];
+} outcome_t;
+
+static void on_model(const anthropic_error_t *err,
+                     const anthropic_model_info_t *m, void *data) {
+  outcome_t *o = data;
+  (void)m;
+  o->calls++;
+  o->kind = err ? err->kind : 0;
+  if (err != NULL) {
+    o->status = err->status;
+    o->attempts = err->attempts;
+    snprintf(o->message, sizeof o->message, "%s", err->message);
+  }
+}
+
+/* One retrieve, with `retries` retries (backoff kept tiny by the server's
+ * retry-after-ms being absent: the client's backoff is 0.5 s at most for
+ * one retry), against a server that answers `reply`. */
+static outcome_t retrieve_from(const char *reply, size_t len, int retries,
+                               int *connections) {
+  uv_loop_t loop;
+  raw_server_t srv;
+  anthropic_client_t *client;
+  outcome_t o = {0};
+  char err[256];
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  raw_server_start(&loop, &srv, reply, len);
+  anthropic_client_options_t opts = {0};
+  opts.flags = ANTHROPIC_CLIENT_NO_ENV;
+  opts.base_url = srv.url;
+  opts.api_key = "k";
+  opts.max_retries = retries ? retries : ANTHROPIC_NO_RETRIES;
+  CHECK_EQ_INT(anthropic_client_init(&loop, &client, &opts, err, sizeof err),
+               0);
+  CHECK(anthropic_models_retrieve(client, "m", NULL, on_model, &o) != NULL);
+  while (o.calls == 0)
+    uv_run(&loop, UV_RUN_ONCE);
+  anthropic_client_close(client, NULL);
+  uv_close((uv_handle_t *)&srv.tcp, NULL);
+  test_loop_finish(&loop);
+  CHECK_EQ_INT(o.calls, 1);
+  if (connections != NULL)
+    *connections = srv.connections;
+  return o;
+}
+
+#define REPLY(s) s, sizeof(s) - 1
+
+TEST(a_status_of_000_is_the_servers_fault_and_is_retried) {
+  int conns = 0;
+  outcome_t o = retrieve_from(
+      REPLY("HTTP/1.1 000 Nothing\r\nContent-Length: 2\r\n\r\n{}"), 1, &conns);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK_EQ_INT(o.attempts, 2);
+  CHECK_EQ_INT(conns, 2);
+  CHECK_CONTAINS(o.message, "not valid HTTP");
+}
+
+TEST(an_http_0_9_reply_is_the_servers_fault) {
+  outcome_t o = retrieve_from(REPLY("{\"id\":\"m\"}"), 0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK_CONTAINS(o.message, "HTTP/0.9");
+}
+
+TEST(a_bad_content_length_is_the_servers_fault) {
+  outcome_t o = retrieve_from(
+      REPLY("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n{}"), 0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+}
+
+TEST(a_huge_header_line_is_the_servers_fault_not_out_of_memory) {
+  static const char head[] = "HTTP/1.1 200 OK\r\nX-Big: ";
+  static const char tail[] = "\r\nContent-Length: 2\r\n\r\n{}";
+  size_t big = (size_t)4 << 20; /* libcurl stops at 100 KB */
+  char *reply = malloc(sizeof head + big + sizeof tail);
+  memcpy(reply, head, sizeof head - 1);
+  memset(reply + sizeof head - 1, 'a', big);
+  memcpy(reply + sizeof head - 1 + big, tail, sizeof tail);
+  outcome_t o = retrieve_from(reply, strlen(reply), 0, NULL);
+  free(reply);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK_CONTAINS(o.message, "header");
+}
+
+TEST(a_1xx_final_status_is_not_called_a_client_error) {
+  outcome_t o = retrieve_from(
+      REPLY("HTTP/1.1 101 Switching Protocols\r\nContent-Length: 2\r\n\r\n{}"),
+      0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 101);
+  CHECK(strstr(o.message, "Client Error") == NULL);
+  CHECK_CONTAINS(o.message, "Informational");
+}
+
+TEST(a_3xx_status_is_a_redirection_not_a_client_error) {
+  outcome_t o = retrieve_from(
+      REPLY("HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n"),
+      0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 302);
+  CHECK_CONTAINS(o.message, "Redirection");
+}
+
+int main(void) {
+  return RUN(T(a_status_of_000_is_the_servers_fault_and_is_retried),
+             T(an_http_0_9_reply_is_the_servers_fault),
+             T(a_bad_content_length_is_the_servers_fault),
+             T(a_huge_header_line_is_the_servers_fault_not_out_of_memory),
+             T(a_1xx_final_status_is_not_called_a_client_error),
+             T(a_3xx_status_is_a_redirection_not_a_client_error));
+}
