@@ -1209,10 +1209,12 @@ static int run(const options_t *o) {
     fprintf(stderr, PROG ": uv_loop_init: %s\n", uv_strerror(rc));
     return EXIT_FAILED;
   }
-  if (o->verbose)
-    print_config(o);
   rc = init_client(&app, o);
   if (rc == PROCEED) {
+    /* After init: the library has refused a base URL with credentials in
+     * it, so printing the URL cannot show them. */
+    if (o->verbose)
+      print_config(o);
     app.count = o->command == CMD_GET ? o->ids_count : 1;
     app.items = calloc(app.count, sizeof *app.items);
     if (app.items == NULL) {

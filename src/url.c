@@ -68,8 +68,18 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
       return ANTHROPIC_EINVAL;
     }
   }
-  if (url[skip] == '\0' || url[skip] == '/' || url[skip] == ':' ||
-      url[skip] == '@') {
+  /* Credentials in the authority would go out as Basic auth and show
+   * wherever the URL is printed (log lines, error messages): refused, and
+   * never repeated in the message. A query or fragment is refused above,
+   * so the authority ends at the first '/'. */
+  size_t host_end = skip + strcspn(url + skip, "/");
+  if (memchr(url + skip, '@', host_end - skip) != NULL) {
+    anth__errf(err, errlen,
+               "base URL must not carry a user name or password (send "
+               "credentials with api_key or auth_token)");
+    return ANTHROPIC_EINVAL;
+  }
+  if (url[skip] == '\0' || url[skip] == '/' || url[skip] == ':') {
     anth__errf(err, errlen, "base URL has no host");
     return ANTHROPIC_EINVAL;
   }

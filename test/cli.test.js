@@ -182,6 +182,18 @@ test('--verbose logs each request with its status and never the key', () => {
   assert.match(r.err, /GET \S+\/v1\/models\/nope -> 401/);
 });
 
+test('a base URL with a password is refused and the password never shown', () => {
+  const bad = url.replace('http://', 'http://user:hunter2@');
+  let r = run(['--base-url', bad, '--api-key', KEY, '--verbose', 'get', 'a']);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /user name or password/);
+  assert.ok(!r.err.includes('hunter2'), r.err);
+  r = run(['--verbose', 'get', 'a'], { ANTHROPIC_BASE_URL: bad, ANTHROPIC_API_KEY: KEY });
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /ANTHROPIC_BASE_URL/);
+  assert.ok(!r.err.includes('hunter2'), r.err);
+});
+
 test('the key and base URL come from the environment', () => {
   const r = run(['--json', 'get', 'claude-opus-4-1'],
     { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url });

@@ -489,6 +489,26 @@ TEST(base_url_error_messages_are_specific) {
   CHECK_CONTAINS(err, "query");
 }
 
+/* Credentials in the URL would travel as Basic auth and show wherever the
+ * URL is printed; the message must not repeat them. */
+TEST(base_url_refuses_userinfo_without_echoing_it) {
+  const char *bad[] = {"http://user:hunter2@h", "https://user:hunter2@h/v",
+                       "http://:hunter2@h:8080", "HTTP://user@h",
+                       "http://a@b@h/"};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bad); i++) {
+    char err[ANTH_ERRMSG_MAX];
+    int rc;
+    check_base_refused(bad[i]);
+    CHECK(normalize(bad[i], &rc, err, sizeof err) == NULL);
+    CHECK_CONTAINS(err, "user");
+    CHECK(strstr(err, "hunter2") == NULL);
+  }
+}
+
+TEST(base_url_accepts_at_sign_in_path) {
+  check_normalized("http://h/a@b/", "http://h/a@b");
+}
+
 int main(void) {
   return RUN(
       T(pct_encode_keeps_unreserved_characters), T(pct_encode_encodes_space),
@@ -535,5 +555,7 @@ int main(void) {
       T(base_url_refuses_empty_host_with_path), T(base_url_refuses_query),
       T(base_url_refuses_fragment), T(base_url_refuses_space),
       T(base_url_refuses_control_characters), T(base_url_refuses_non_ascii),
-      T(base_url_error_messages_are_specific));
+      T(base_url_error_messages_are_specific),
+      T(base_url_refuses_userinfo_without_echoing_it),
+      T(base_url_accepts_at_sign_in_path));
 }
