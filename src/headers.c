@@ -27,10 +27,19 @@ int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
   while (n < len && is_tchar((unsigned char)line[n]))
     n++;
   if (n == 0 || n >= len || line[n] != ':') {
-    anth__errf(err, errlen,
-               "header \"%.*s\" is not of the form "
-               "\"Name: value\"",
-               (int)(len > 64 ? 64 : len), line);
+    /* A malformed line is often a credential pasted in the wrong form
+     * ("Authorization Bearer sk-..."): the message names the header only
+     * when a name then a colon make it one, and never shows the rest. */
+    size_t c = n;
+    while (c < len && (line[c] == ' ' || line[c] == '\t'))
+      c++;
+    if (n > 0 && n <= 64 && c < len && line[c] == ':')
+      anth__errf(err, errlen,
+                 "header %.*s is not of the form \"Name: value\" (no space "
+                 "before the colon)",
+                 (int)n, line);
+    else
+      anth__errf(err, errlen, "not of the form \"Name: value\"");
     return ANTHROPIC_EINVAL;
   }
   size_t v = n + 1, end = len;
@@ -148,18 +157,25 @@ static int put_custom_env(header_set_t *s, anth_buf_t *tmp, const char *text,
   return 0;
 }
 
-static int put_lines(header_set_t *s, anth_buf_t *tmp, const char *const *lines,
-                     size_t count, char *err, size_t errlen) {
+/* `what` names the array in messages: "header" (the client's) or
+ * "request header". */
+static int put_lines(header_set_t *s, anth_buf_t *tmp, const char *what,
+                     const char *const *lines, size_t count, char *err,
+                     size_t errlen) {
   for (size_t i = 0; lines != NULL && i < count; i++) {
     const char *line = lines[i];
+    char sub[ANTH_ERRMSG_MAX] = "";
     int rc;
     if (line == NULL) {
-      anth__errf(err, errlen, "header %zu is NULL", i);
+      anth__errf(err, errlen, "%s %zu is NULL", what, i);
       return ANTHROPIC_EINVAL;
     }
-    if ((rc = anth__header_line(line, strlen(line), tmp, err, errlen)) != 0 ||
-        (rc = set_put(s, tmp, err, errlen)) != 0)
+    if ((rc = anth__header_line(line, strlen(line), tmp, sub, sizeof sub)) !=
+            0 ||
+        (rc = set_put(s, tmp, sub, sizeof sub)) != 0) {
+      anth__errf(err, errlen, "%s %zu: %s", what, i, sub);
       return rc;
+    }
   }
   return 0;
 }
@@ -266,8 +282,8 @@ int anth__headers_build(const anth_header_config_t *cfg,
   if (cfg->custom_env != NULL &&
       (rc = put_custom_env(&set, &tmp, cfg->custom_env, err, errlen)) != 0)
     goto done;
-  if ((rc = put_lines(&set, &tmp, cfg->extra, cfg->extra_count, err, errlen)) !=
-      0)
+  if ((rc = put_lines(&set, &tmp, "header", cfg->extra, cfg->extra_count, err,
+                      errlen)) != 0)
     goto done;
   rc = set_to_list(&set, out, err, errlen);
 done:
@@ -297,7 +313,8 @@ int anth__headers_for_request(const struct curl_slist *client,
     rc = put_builtin(&set, &tmp, "anthropic-workspace-id", "", o->workspace_id,
                      err, errlen);
   if (rc == 0)
-    rc = put_lines(&set, &tmp, o->headers, o->headers_count, err, errlen);
+    rc = put_lines(&set, &tmp, "request header", o->headers, o->headers_count,
+                   err, errlen);
   if (rc == 0)
     rc = set_to_list(&set, out, err, errlen);
   if (rc == ANTHROPIC_ENOMEM)

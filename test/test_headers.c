@@ -190,7 +190,7 @@ TEST(header_line_refuses_empty_name) {
 }
 
 TEST(header_line_refuses_space_in_name) {
-  check_line_refused("Bad Name: value", "Bad Name");
+  check_line_refused("Bad Name: value", "Name: value");
 }
 
 TEST(header_line_refuses_space_before_colon) {
@@ -500,6 +500,68 @@ TEST(headers_build_accepts_exactly_64_headers) {
   CHECK_EQ_INT(n, 64);
 }
 
+/* ---- refusals never repeat a header's value ---- */
+
+/* A bad header line is often a credential pasted in the wrong form: the
+ * message names the line, never what follows the name. */
+TEST(header_line_refusal_never_repeats_the_value) {
+  static const char *const bad[] = {"Authorization Bearer sk-secret-123",
+                                    "sk-secret-123", "x-api-key=sk-secret-123",
+                                    "X-Key: sk-secret-123\x01",
+                                    "X-Key: sk-secret-123\r"};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bad); i++) {
+    char err[ANTH_ERRMSG_MAX];
+    int rc;
+    char *got = header_line(bad[i], strlen(bad[i]), &rc, err, sizeof err);
+    CHECK(got == NULL);
+    CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
+    if (strstr(err, "secret") != NULL)
+      FAILF("line %zu: message repeats the value: %s", i, err);
+  }
+}
+
+TEST(headers_build_names_bad_custom_line_by_number_and_name_only) {
+  anth_header_config_t cfg = full_config();
+  cfg.custom_env = "A: 1\nAuthorization Bearer sk-secret-123";
+  build_refused(&cfg, "ANTHROPIC_CUSTOM_HEADERS line 2");
+  cfg.custom_env = "A: 1\nX-Key: sk-secret-123\x7f";
+  build_refused(&cfg, "ANTHROPIC_CUSTOM_HEADERS line 2");
+  build_refused(&cfg, "X-Key");
+  struct curl_slist *list = NULL;
+  char err[ANTH_ERRMSG_MAX] = "";
+  cfg.custom_env = "Authorization Bearer sk-secret-123";
+  CHECK_EQ_INT(anth__headers_build(&cfg, &list, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK(strstr(err, "secret") == NULL);
+}
+
+TEST(headers_build_names_bad_extra_line_by_index_only) {
+  anth_header_config_t cfg = full_config();
+  static const char *const extra[] = {"X-A: 1", "Authorization Bearer sk-s3"};
+  struct curl_slist *list = NULL;
+  char err[ANTH_ERRMSG_MAX] = "";
+  cfg.extra = extra;
+  cfg.extra_count = 2;
+  CHECK_EQ_INT(anth__headers_build(&cfg, &list, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "header 1");
+  CHECK(strstr(err, "sk-s3") == NULL);
+}
+
+TEST(request_headers_name_bad_line_by_index_only) {
+  static const char *const extra[] = {"X-A: 1", "x-api-key sk-s3"};
+  anthropic_request_options_t o = {0};
+  struct curl_slist *list = NULL;
+  char err[ANTH_ERRMSG_MAX] = "";
+  o.headers = extra;
+  o.headers_count = 2;
+  CHECK_EQ_INT(anth__headers_for_request(NULL, &o, &list, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK(list == NULL);
+  CHECK_CONTAINS(err, "request header 1");
+  CHECK(strstr(err, "sk-s3") == NULL);
+}
+
 int main(void) {
   return RUN(
       T(header_value_ok_accepts_plain_value),
@@ -545,5 +607,9 @@ int main(void) {
       T(headers_build_refuses_null_extra_entry),
       T(headers_build_refuses_bad_extra_line),
       T(headers_build_refuses_more_than_64_headers),
-      T(headers_build_accepts_exactly_64_headers));
+      T(headers_build_accepts_exactly_64_headers),
+      T(header_line_refusal_never_repeats_the_value),
+      T(headers_build_names_bad_custom_line_by_number_and_name_only),
+      T(headers_build_names_bad_extra_line_by_index_only),
+      T(request_headers_name_bad_line_by_index_only));
 }
