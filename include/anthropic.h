@@ -247,8 +247,10 @@ typedef struct anthropic_client anthropic_client_t;
 typedef struct anthropic_req anthropic_req_t;
 
 /* Called with each line the client logs (one per finished attempt:
- * method, URL, status, time, request-id). Keys are never in it. Like any
- * callback it may cancel requests, close the client or start requests. */
+ * method, URL, status, time, request-id). Keys are never in it, and it is
+ * printable ASCII only: any other byte (a control sequence in the server's
+ * request-id, say) is replaced with '?'. Like any callback it may cancel
+ * requests, close the client or start requests. */
 typedef void (*anthropic_log_cb)(void *log_data, const char *line);
 
 enum {

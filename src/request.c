@@ -264,6 +264,16 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
     r->cb.done(&err, r->walk_items, r->data);
 }
 
+/* Replace every byte but printable ASCII with '?'. Log sinks are often
+ * terminals, and a line carries the server's text (request-id, curl's
+ * messages): no escape sequence of theirs may reach one. What the library
+ * itself writes there (URLs percent-encoded, numbers) is plain ASCII. */
+static void printable_ascii(char *s) {
+  for (; *s != '\0'; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+      *s = '?';
+}
+
 static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
                         CURLcode code, long status) {
   if (c->log_cb == NULL)
@@ -282,6 +292,7 @@ static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
                "GET %s -> %ld (%.1f ms, attempt %d) request-id=%s",
                url ? url : "?", status, ms, r->attempts,
                r->request_id.len ? r->request_id.data : "-");
+  printable_ascii(line);
   c->log_cb(c->log_data, line);
 }
 

@@ -700,6 +700,46 @@ TEST(the_log_has_one_line_per_attempt_and_never_the_key) {
   outcome_free(&o);
 }
 
+/* What log lines a test saw: how many, and whether one had a byte a
+ * terminal could take as a control (C0, DEL, C1 or anything non-ASCII). */
+typedef struct log_seen {
+  int lines;
+  int raw_bytes;
+  char last[512];
+} log_seen_t;
+
+static void on_log_bytes(void *data, const char *line) {
+  log_seen_t *s = data;
+  s->lines++;
+  for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      s->raw_bytes++;
+  snprintf(s->last, sizeof s->last, "%s", line);
+}
+
+/* The request-id is the server's text, and log sinks are often terminals:
+ * a CSI (U+009B, sent as UTF-8) must not reach them as it came. */
+TEST(the_log_never_passes_control_bytes_from_the_server) {
+  fixture_t f;
+  outcome_t o = {0};
+  log_seen_t seen = {0};
+  anthropic_client_options_t opts = {0};
+  opts.log_cb = on_log_bytes;
+  opts.log_data = &seen;
+  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  setup_with(&f, &opts);
+  add_faults("[{\"status\":200,\"headers\":{\"request-id\":"
+             "\"req_\\u00c2\\u009b2J\\u00c2\\u009d0;x\"}}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != NULL);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_OK);
+  CHECK_EQ_INT(seen.lines, 1);
+  CHECK_CONTAINS(seen.last, "request-id=req_");
+  CHECK_EQ_INT(seen.raw_bytes, 0);
+  outcome_free(&o);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -735,7 +775,8 @@ int main(void) {
                T(a_reset_during_the_body_is_a_connection_error),
                T(wrong_types_are_a_bad_response_naming_the_field),
                T(invalid_json_is_a_bad_response),
-               T(the_log_has_one_line_per_attempt_and_never_the_key));
+               T(the_log_has_one_line_per_attempt_and_never_the_key),
+               T(the_log_never_passes_control_bytes_from_the_server));
   fake_server_stop(&srv);
   return rc;
 }
