@@ -811,19 +811,21 @@ static size_t display_width(const char *s) {
   return width;
 }
 
-/* Print `s` with control characters (C0, DEL, C1 in UTF-8) replaced, so a
- * server's text cannot drive the terminal; whitespace becomes a space. */
-static void put_sanitized(const char *s) {
+/* Print `s` to `f` with control characters (C0, DEL, C1 in UTF-8)
+ * replaced, so a server's text cannot drive the terminal; whitespace
+ * becomes a space. Everything the server sent goes through here, to stdout
+ * (the table) and to stderr (--verbose). */
+static void put_sanitized(FILE *f, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
     if (*p == '\t' || *p == '\n' || *p == '\r')
-      fputc(' ', stdout);
+      fputc(' ', f);
     else if (*p < 0x20 || *p == 0x7f)
-      fputc('?', stdout);
+      fputc('?', f);
     else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-      fputc('?', stdout);
+      fputc('?', f);
       p++;
     } else
-      fputc(*p, stdout);
+      fputc(*p, f);
   }
 }
 
@@ -874,7 +876,7 @@ static void print_cell(const char *text, size_t width, int col) {
     fputs("  ", stdout);
   if (col_right(col))
     put_spaces(pad);
-  put_sanitized(text);
+  put_sanitized(stdout, text);
   if (!col_right(col) && col < NCOLS - 1)
     put_spaces(pad);
 }
@@ -898,7 +900,7 @@ static const char *table_input(const item_t *it) {
 static void print_error_row(const item_t *it, const size_t *widths) {
   print_cell(table_input(it), widths[COL_ID], COL_ID);
   printf("  error: %s %ld ", anthropic_err_name(it->err.kind), it->err.status);
-  put_sanitized(error_message(&it->err));
+  put_sanitized(stdout, error_message(&it->err));
   fputc('\n', stdout);
 }
 
@@ -945,6 +947,16 @@ static void print_table(const app_t *app) {
   }
 }
 
+/* --verbose: a page's size and cursors (the server's text) on stderr. */
+static void print_page_cursors(const anthropic_models_page_t *p) {
+  fprintf(stderr, "%zu models, has_more %s, first_id ", p->count,
+          p->has_more ? "true" : "false");
+  put_sanitized(stderr, p->first_id != NULL ? p->first_id : "null");
+  fputs(", last_id ", stderr);
+  put_sanitized(stderr, p->last_id != NULL ? p->last_id : "null");
+  fputc('\n', stderr);
+}
+
 /* ------------------------------------------------------------------ */
 /* list --all: every page, printed as it arrives                       */
 /* ------------------------------------------------------------------ */
@@ -958,13 +970,10 @@ static int on_walk_page(const anthropic_models_page_t *page, void *data) {
   app_t *app = it->app;
   app->walk.pages++;
   app->walk.models += page->count;
-  if (app->o->verbose)
-    fprintf(stderr,
-            PROG
-            ": page %zu: %zu models, has_more %s, first_id %s, last_id %s\n",
-            app->walk.pages, page->count, page->has_more ? "true" : "false",
-            page->first_id != NULL ? page->first_id : "null",
-            page->last_id != NULL ? page->last_id : "null");
+  if (app->o->verbose) {
+    fprintf(stderr, PROG ": page %zu: ", app->walk.pages);
+    print_page_cursors(page);
+  }
   if (app->o->format == FMT_TABLE) {
     if (!app->walk.header_done) {
       title_widths(app->walk.widths);
@@ -1049,12 +1058,13 @@ static int report_walk(app_t *app) {
 /* Setup, run, teardown                                                */
 /* ------------------------------------------------------------------ */
 
+/* --verbose: the library's log lines carry the server's text (its
+ * request-id): sanitized like everything else it sent. */
 static void on_log(void *log_data, const char *line) {
-  size_t len = strlen(line);
   (void)log_data;
-  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-    len--;
-  fprintf(stderr, PROG ": %.*s\n", (int)len, line);
+  fputs(PROG ": ", stderr);
+  put_sanitized(stderr, line);
+  fputc('\n', stderr);
 }
 
 /* --verbose: where requests go and which key, never the key itself. */
@@ -1069,15 +1079,22 @@ static void print_config(const options_t *o) {
   len = key != NULL ? strlen(key) : 0;
   if (key == NULL || len == 0)
     snprintf(shown, sizeof shown, "%s", key == NULL ? "(none)" : "(not sent)");
-  else if (len >= 20) /* long enough that 10 shown chars leave most hidden */
-    snprintf(shown, sizeof shown, "%.6s\xe2\x80\xa6%s", key, key + len - 4);
+  else if (len >= 12) /* the last 4 tell keys apart and leave 8+ hidden */
+    snprintf(shown, sizeof shown, "\xe2\x80\xa6%s", key + len - 4);
   else
     snprintf(shown, sizeof shown, "***");
-  fprintf(stderr, PROG ": base URL %s, API key %s", url, shown);
-  for (size_t k = 0; k < o->betas_count; k++)
-    fprintf(stderr, "%s%s", k == 0 ? ", betas " : ",", o->betas[k]);
-  if (o->workspace_id != NULL)
-    fprintf(stderr, ", workspace %s", o->workspace_id);
+  fputs(PROG ": base URL ", stderr);
+  put_sanitized(stderr, url);
+  fputs(", API key ", stderr);
+  put_sanitized(stderr, shown);
+  for (size_t k = 0; k < o->betas_count; k++) {
+    fputs(k == 0 ? ", betas " : ",", stderr);
+    put_sanitized(stderr, o->betas[k]);
+  }
+  if (o->workspace_id != NULL) {
+    fputs(", workspace ", stderr);
+    put_sanitized(stderr, o->workspace_id);
+  }
   fputc('\n', stderr);
 }
 
@@ -1154,10 +1171,8 @@ static void print_page_info(const app_t *app) {
   const anthropic_models_page_t *p = app->items[0].page;
   if (p == NULL)
     return;
-  fprintf(stderr, PROG ": page of %zu, has_more %s, first_id %s, last_id %s\n",
-          p->count, p->has_more ? "true" : "false",
-          p->first_id != NULL ? p->first_id : "null",
-          p->last_id != NULL ? p->last_id : "null");
+  fputs(PROG ": page of ", stderr);
+  print_page_cursors(p);
 }
 
 /* Print every result in order; the exit status. */

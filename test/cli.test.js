@@ -194,6 +194,26 @@ test('a base URL with a password is refused and the password never shown', () =>
   assert.ok(!r.err.includes('hunter2'), r.err);
 });
 
+test('--verbose shows at most the last 4 characters of a key', () => {
+  const shown = (key) => {
+    const r = run(['--base-url', url, '--api-key', key, '--verbose', '--json', 'list', '--limit', '1']);
+    assert.equal(r.code, 1, r.err); // the fake server refuses these keys
+    return r.err;
+  };
+  // Every 5-character piece of the key stays hidden; of a short one, every 4.
+  const hidden = (err, key, n) => {
+    for (let i = 0; i + n <= key.length; i++)
+      assert.ok(!err.includes(key.slice(i, i + n)), `"${key.slice(i, i + n)}" shown: ${err}`);
+  };
+  const long = 'qwzxvbnmlkjhgfdspoiu';
+  let err = shown(long);
+  hidden(err, long, 5);
+  assert.match(err, /API key \S*spoiu|API key \S*poiu/);
+  const short = 'qwzxvbnmlkj';
+  err = shown(short);
+  hidden(err, short, 4);
+});
+
 test('the key and base URL come from the environment', () => {
   const r = run(['--json', 'get', 'claude-opus-4-1'],
     { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url });
@@ -220,6 +240,20 @@ async function fake(path, body) {
 
 // spawnSync would block the event loop that serves nothing here (the fake
 // server is another process), so it is fine; the control calls are async.
+// A server's text on stderr must not drive the terminal: --verbose prints
+// it as the table does, control characters replaced.
+test('--verbose never prints control characters the server sent', async () => {
+  const page = { data: [], has_more: false, first_id: '\u001b]0;owned\u0007\u001b[2J', last_id: 'x\u009b31m' };
+  for (const all of [false, true]) {
+    await fake('/_fake/reset', {});
+    await fake('/_fake/faults', [{ status: 200, body: page }]);
+    const r = cli('--verbose', '--json', 'list', ...(all ? ['--all'] : []));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /first_id /);
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(r.err), JSON.stringify(r.err));
+  }
+});
+
 test('--max-retries bounds the attempts the server sees', async () => {
   await fake('/_fake/reset', {});
   await fake('/_fake/faults', [{ status: 500, times: 5 }]);
