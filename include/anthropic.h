@@ -254,7 +254,8 @@ typedef struct anthropic_req anthropic_req_t;
 typedef void (*anthropic_log_cb)(void *log_data, const char *line);
 
 enum {
-  /* Do not read ANTHROPIC_* environment variables. */
+  /* Do not read the environment: neither ANTHROPIC_* variables nor the
+   * proxy ones libcurl would read (see `proxy`). */
   ANTHROPIC_CLIENT_NO_ENV = 1u << 0,
   /* Speak HTTP/1.1 only (by default HTTPS negotiates HTTP/2 by ALPN). */
   ANTHROPIC_CLIENT_HTTP1 = 1u << 1,
@@ -307,6 +308,13 @@ typedef struct anthropic_client_options {
   /* Optional log sink; see anthropic_log_cb. */
   anthropic_log_cb log_cb;
   void *log_data;
+  /* The proxy every request goes through: "scheme://host[:port]" with
+   * scheme http, https, socks4, socks4a, socks5 or socks5h (no user name
+   * or password: refused). "" : no proxy at all. NULL: libcurl's
+   * environment variables (http_proxy, HTTPS_PROXY, ALL_PROXY, NO_PROXY),
+   * unless ANTHROPIC_CLIENT_NO_ENV, which means no proxy. A proxy given
+   * here is used for every host: NO_PROXY does not apply to it. */
+  const char *proxy;
 } anthropic_client_options_t;
 
 /* Create a client bound to `loop`. On success returns 0 and sets *out; the

@@ -113,6 +113,18 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
     return ANTHROPIC_EINVAL;
   }
 
+  /* Without NO_ENV and without the option, libcurl reads http_proxy and
+   * the others itself; NO_ENV means none of it ("" disables the lookup). */
+  const char *proxy = o->proxy;
+  if (proxy == NULL && (o->flags & ANTHROPIC_CLIENT_NO_ENV))
+    proxy = "";
+  if (proxy != NULL) {
+    if ((rc = anth__proxy_url_check(proxy, err, errlen)) != 0)
+      return rc;
+    if ((c->proxy = anth__strdup(proxy)) == NULL)
+      return ANTHROPIC_ENOMEM;
+  }
+
   if (o->ca_bundle != NULL) {
     if (access(o->ca_bundle, R_OK) != 0) {
       anth__errf(err, errlen, "ca_bundle %s: %s", o->ca_bundle,
@@ -205,6 +217,7 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
       curl_slist_free_all(c->headers_base);
       anth__free(c->base_url);
       anth__free(c->ca_bundle);
+      anth__free(c->proxy);
       anth__free(c);
     }
     curl_global_cleanup();

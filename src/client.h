@@ -81,6 +81,7 @@ struct anthropic_client {
 
   char *base_url; /* normalised: no trailing slash */
   char *ca_bundle;
+  char *proxy; /* CURLOPT_PROXY ("" : none), or NULL: libcurl's env */
   struct curl_slist *headers;      /* first node: x-stainless-retry-count */
   struct curl_slist *headers_base; /* the rest, built once */
   size_t max_body;

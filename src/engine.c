@@ -28,6 +28,7 @@ void anth__handle_closed(anthropic_client_t *c) {
     anth__buf_free(&c->scratch);
     anth__free(c->base_url);
     anth__free(c->ca_bundle);
+    anth__free(c->proxy);
     anth__free(c);
   }
 }

@@ -48,6 +48,9 @@ void anth__errf(char *buf, size_t len, const char *fmt, ...)
  * ANTHROPIC_ENOMEM with a message in err. ---- */
 int anth__base_url_normalize(const char *url, char **out, char *err,
                              size_t errlen);
+/* A proxy URL: scheme://host[:port][/], scheme one libcurl 7.88 takes for
+ * a proxy, no user name or password. "" is valid (no proxy). */
+int anth__proxy_url_check(const char *url, char *err, size_t errlen);
 int anth__model_id_check(const char *id, char *err, size_t errlen);
 int anth__url_retrieve(anth_buf_t *out, const char *base, const char *model_id,
                        bool beta, const anthropic_request_options_t *options,

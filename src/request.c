@@ -132,6 +132,12 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
   if (c->ca_bundle != NULL)
     SET(CURLOPT_CAINFO, c->ca_bundle);
+  if (c->proxy != NULL) {
+    SET(CURLOPT_PROXY, c->proxy);
+    /* NO_PROXY is an environment variable too, and it would let a host
+     * bypass the proxy the caller chose: no exceptions. */
+    SET(CURLOPT_NOPROXY, "");
+  }
 #undef SET
   return rc == CURLE_OK ? 0 : ANTHROPIC_ENOMEM;
 }

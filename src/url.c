@@ -92,6 +92,50 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
   return 0;
 }
 
+int anth__proxy_url_check(const char *url, char *err, size_t errlen) {
+  /* The schemes libcurl 7.88 takes for a proxy (https:// needs an
+   * HTTPS-proxy build: OpenSSL's has it). */
+  static const char *const schemes[] = {"http://",   "https://",
+                                        "socks4://", "socks4a://",
+                                        "socks5://", "socks5h://"};
+  size_t skip = 0;
+  if (*url == '\0')
+    return 0;
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(schemes) && skip == 0; i++)
+    if (strncasecmp(url, schemes[i], strlen(schemes[i])) == 0)
+      skip = strlen(schemes[i]);
+  if (skip == 0) {
+    anth__errf(err, errlen,
+               "proxy must start with http://, https://, socks4://, "
+               "socks4a://, socks5:// or socks5h://");
+    return ANTHROPIC_EINVAL;
+  }
+  for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+    if (is_ctl(*p) || *p == ' ' || *p >= 0x80) {
+      anth__errf(err, errlen,
+                 "proxy has a character not allowed in a URL at offset %zu",
+                 (size_t)((const char *)p - url));
+      return ANTHROPIC_EINVAL;
+    }
+  }
+  size_t host_len = strcspn(url + skip, "/?#");
+  /* Proxy credentials would be printed wherever the URL is, and over an
+   * http:// proxy they travel in clear: refused, never repeated. */
+  if (memchr(url + skip, '@', host_len) != NULL) {
+    anth__errf(err, errlen, "proxy must not carry a user name or password");
+    return ANTHROPIC_EINVAL;
+  }
+  if (host_len == 0 || url[skip] == ':') {
+    anth__errf(err, errlen, "proxy has no host");
+    return ANTHROPIC_EINVAL;
+  }
+  if (url[skip + host_len] != '\0' && strcmp(url + skip + host_len, "/") != 0) {
+    anth__errf(err, errlen, "proxy must be scheme://host[:port], no path");
+    return ANTHROPIC_EINVAL;
+  }
+  return 0;
+}
+
 /* A value sent in a path segment or query: not empty, bounded, no control
  * characters (they could never be meant and some servers mangle them). */
 static int check_value(const char *what, const char *v, char *err,

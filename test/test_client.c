@@ -740,6 +740,133 @@ TEST(the_log_never_passes_control_bytes_from_the_server) {
   outcome_free(&o);
 }
 
+/* ---- proxies ---- */
+
+/* Environment variables a test sets, put back as they were after it. */
+typedef struct saved_env {
+  const char *name;
+  char *value; /* NULL: was unset */
+} saved_env_t;
+
+static saved_env_t env_set(const char *name, const char *value) {
+  const char *old = getenv(name);
+  saved_env_t s = {name, old ? strdup(old) : NULL};
+  CHECK(setenv(name, value, 1) == 0);
+  return s;
+}
+
+static void env_restore(saved_env_t *s) {
+  if (s->value != NULL)
+    setenv(s->name, s->value, 1);
+  else
+    unsetenv(s->name);
+  free(s->value);
+  s->value = NULL;
+}
+
+/* One retrieve with `o` (the fake server's key); on success, the
+ * request-target the fake server saw into `target`: absolute-form
+ * ("http://host/...") when it came through a proxy, "/v1/..." when not. */
+static int retrieve_target(anthropic_client_options_t *o, char *target,
+                           size_t len) {
+  uv_loop_t loop;
+  anthropic_client_t *c = NULL;
+  outcome_t out = {0};
+  char err[256];
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  o->api_key = "fake-key";
+  fake_reset(&srv);
+  if (anthropic_client_init(&loop, &c, o, err, sizeof err) != 0)
+    FAILF("client init: %s", err);
+  CHECK(anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_model, &out) !=
+        NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  anthropic_client_close(c, NULL);
+  test_loop_finish(&loop);
+  outcome_free(&out);
+  target[0] = '\0';
+  cJSON *reqs = requests();
+  const cJSON *t = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "target");
+  if (cJSON_IsString(t))
+    snprintf(target, len, "%s", t->valuestring);
+  cJSON_Delete(reqs);
+  return out.kind;
+}
+
+/* The fake server serves absolute-form targets too, as a proxy would: it
+ * stands in for one, and its record says which way each request came. */
+TEST(no_env_ignores_the_proxy_environment_variables) {
+  char target[512];
+  anthropic_client_options_t o = {0};
+  saved_env_t e1 = env_set("http_proxy", srv.url);
+  saved_env_t e2 = env_set("ALL_PROXY", srv.url);
+  o.base_url = srv.url;
+  /* Without NO_ENV, libcurl takes the proxy from the environment. */
+  int kind = retrieve_target(&o, target, sizeof target);
+  if (kind == ANTHROPIC_OK && strncmp(target, "http://", 7) == 0) {
+    o.flags = ANTHROPIC_CLIENT_NO_ENV;
+    kind = retrieve_target(&o, target, sizeof target);
+  } else {
+    target[0] = '\0';
+  }
+  env_restore(&e1);
+  env_restore(&e2);
+  CHECK_EQ_INT(kind, ANTHROPIC_OK);
+  CHECK_EQ_STR(target, "/v1/models/claude-opus-4-1");
+}
+
+TEST(the_proxy_option_sends_every_request_through_it) {
+  char target[512];
+  anthropic_client_options_t o = {0};
+  /* No such host: only a proxy can answer for it. NO_PROXY does not
+   * apply to a proxy given as an option. */
+  saved_env_t e1 = env_set("no_proxy", "*");
+  o.flags = ANTHROPIC_CLIENT_NO_ENV;
+  o.base_url = "http://proxied.invalid:9";
+  o.proxy = srv.url;
+  int kind = retrieve_target(&o, target, sizeof target);
+  o.flags = 0;
+  int kind2 =
+      kind == ANTHROPIC_OK ? retrieve_target(&o, target, sizeof target) : kind;
+  env_restore(&e1);
+  CHECK_EQ_INT(kind, ANTHROPIC_OK);
+  CHECK_EQ_INT(kind2, ANTHROPIC_OK);
+  CHECK_EQ_STR(target, "http://proxied.invalid:9/v1/models/claude-opus-4-1");
+}
+
+TEST(an_empty_proxy_option_disables_the_environments) {
+  char target[512];
+  anthropic_client_options_t o = {0};
+  saved_env_t e1 = env_set("http_proxy", srv.url);
+  o.base_url = srv.url;
+  o.proxy = "";
+  int kind = retrieve_target(&o, target, sizeof target);
+  env_restore(&e1);
+  CHECK_EQ_INT(kind, ANTHROPIC_OK);
+  CHECK_EQ_STR(target, "/v1/models/claude-opus-4-1");
+}
+
+TEST(a_bad_proxy_option_fails_init_without_echoing_a_password) {
+  uv_loop_t loop;
+  anthropic_client_t *c = NULL;
+  char err[256];
+  anthropic_client_options_t o = {0};
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  o.flags = ANTHROPIC_CLIENT_NO_ENV;
+  o.base_url = srv.url;
+  o.proxy = "http://user:hunter2@127.0.0.1:1";
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK(c == NULL);
+  CHECK_CONTAINS(err, "proxy");
+  CHECK(strstr(err, "hunter2") == NULL);
+  o.proxy = "ftp://127.0.0.1:1";
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, "proxy");
+  test_loop_finish(&loop);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -776,7 +903,11 @@ int main(void) {
                T(wrong_types_are_a_bad_response_naming_the_field),
                T(invalid_json_is_a_bad_response),
                T(the_log_has_one_line_per_attempt_and_never_the_key),
-               T(the_log_never_passes_control_bytes_from_the_server));
+               T(the_log_never_passes_control_bytes_from_the_server),
+               T(no_env_ignores_the_proxy_environment_variables),
+               T(the_proxy_option_sends_every_request_through_it),
+               T(an_empty_proxy_option_disables_the_environments),
+               T(a_bad_proxy_option_fails_init_without_echoing_a_password));
   fake_server_stop(&srv);
   return rc;
 }

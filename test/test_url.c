@@ -509,6 +509,51 @@ TEST(base_url_accepts_at_sign_in_path) {
   check_normalized("http://h/a@b/", "http://h/a@b");
 }
 
+/* ---- anth__proxy_url_check ---- */
+
+static void check_proxy_ok(const char *url) {
+  char err[ANTH_ERRMSG_MAX] = "";
+  int rc = anth__proxy_url_check(url, err, sizeof err);
+  if (rc != 0)
+    FAILF("proxy \"%s\" refused: %s", url, err);
+}
+
+static void check_proxy_refused(const char *url, const char *needle) {
+  char err[ANTH_ERRMSG_MAX] = "";
+  CHECK_EQ_INT(anth__proxy_url_check(url, err, sizeof err), ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(err, needle);
+  CHECK(strstr(err, "hunter2") == NULL);
+}
+
+TEST(proxy_accepts_the_schemes_libcurl_takes) {
+  check_proxy_ok("");
+  check_proxy_ok("http://proxy:3128");
+  check_proxy_ok("HTTPS://proxy");
+  check_proxy_ok("socks4://h:1080");
+  check_proxy_ok("socks4a://h:1080");
+  check_proxy_ok("socks5://h:1080/");
+  check_proxy_ok("socks5h://[::1]:1080");
+}
+
+TEST(proxy_refuses_other_schemes_and_a_bare_host) {
+  check_proxy_refused("ftp://h:21", "proxy must start with");
+  check_proxy_refused("proxy:3128", "proxy must start with");
+}
+
+TEST(proxy_refuses_credentials_without_echoing_them) {
+  check_proxy_refused("http://user:hunter2@h:3128", "user name or password");
+  check_proxy_refused("socks5://:hunter2@h", "user name or password");
+}
+
+TEST(proxy_refuses_no_host_a_path_and_control_characters) {
+  check_proxy_refused("http://", "no host");
+  check_proxy_refused("http://:3128", "no host");
+  check_proxy_refused("http://h:3128/x", "no path");
+  check_proxy_refused("http://h:3128?x", "no path");
+  check_proxy_refused("http://h\r\n:3128", "offset 8");
+  check_proxy_refused("http://h x", "offset 8");
+}
+
 int main(void) {
   return RUN(
       T(pct_encode_keeps_unreserved_characters), T(pct_encode_encodes_space),
@@ -557,5 +602,9 @@ int main(void) {
       T(base_url_refuses_control_characters), T(base_url_refuses_non_ascii),
       T(base_url_error_messages_are_specific),
       T(base_url_refuses_userinfo_without_echoing_it),
-      T(base_url_accepts_at_sign_in_path));
+      T(base_url_accepts_at_sign_in_path),
+      T(proxy_accepts_the_schemes_libcurl_takes),
+      T(proxy_refuses_other_schemes_and_a_bare_host),
+      T(proxy_refuses_credentials_without_echoing_them),
+      T(proxy_refuses_no_host_a_path_and_control_characters));
 }

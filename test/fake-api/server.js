@@ -547,7 +547,13 @@ async function handleControl(req, res, path) {
 // ---------------------------------------------------------------- server
 function onRequest(req, res) {
   const t_ms = performance.now();
-  const rawUrl = req.url;
+  // A request sent through a proxy names the whole URL ("absolute-form",
+  // RFC 9112 3.2.2): serve it as if it had come direct, and keep the
+  // request-target as sent in the record (`target`), so tests can tell
+  // which way a request came.
+  const target = req.url;
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  const rawUrl = origin ? target.slice(origin[0].length) || '/' : target;
   const qi = rawUrl.indexOf('?');
   const path = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
   const rawQuery = qi < 0 ? '' : rawUrl.slice(qi + 1);
@@ -561,7 +567,7 @@ function onRequest(req, res) {
 
   const requestId = `req_fake_${++requestCounter}`;
   const query = parseQuery(rawQuery);
-  const record = { seq: ++seqCounter, t_ms, method: req.method, path, query,
+  const record = { seq: ++seqCounter, t_ms, method: req.method, path, target, query,
     headers: headerObject(req), status: 0, http_version: req.httpVersion };
   if (opts.record) records.push(record);
   stats.requests++;
