@@ -249,8 +249,10 @@ typedef struct anthropic_req anthropic_req_t;
 /* Called with each line the client logs (one per finished attempt:
  * method, URL, status, time, request-id). Keys are never in it, and it is
  * printable ASCII only: any other byte (a control sequence in the server's
- * request-id, say) is replaced with '?'. Like any callback it may cancel
- * requests, close the client or start requests. */
+ * request-id, say) is replaced with '?'. Init may log one line starting
+ * "warning: " (a key or token that would go over plain http:// to a host
+ * other than loopback). Like any callback it may cancel requests, close
+ * the client or start requests. */
 typedef void (*anthropic_log_cb)(void *log_data, const char *line);
 
 enum {

@@ -62,8 +62,9 @@ static const char *env(const anthropic_client_options_t *o, const char *name) {
 }
 
 /* Everything that can fail for a reason the caller should hear about. */
+/* `*secret` says whether a key or token will be sent. */
 static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
-                     char *err, size_t errlen) {
+                     bool *secret, char *err, size_t errlen) {
   char sub[ANTH_ERRMSG_MAX] = "";
   int rc;
 
@@ -150,6 +151,8 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
   };
   if ((rc = anth__headers_build(&hc, &c->headers_base, err, errlen)) != 0)
     return rc;
+  *secret = (hc.api_key != NULL && *hc.api_key != '\0') ||
+            (hc.auth_token != NULL && *hc.auth_token != '\0');
   /* The retry count leads the list so each attempt's list can share the
    * rest, built once. */
   c->headers = curl_slist_append(NULL, "x-stainless-retry-count: 0");
@@ -176,6 +179,20 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
   return 0;
 }
 
+/* A key sent over plain http:// to anything but loopback can be read (and
+ * kept) by anyone on the way: say so, once, where the caller logs. */
+static void warn_cleartext(anthropic_client_t *c) {
+  char host[256], line[ANTH_ERRMSG_MAX + 128];
+  if (c->log_cb == NULL ||
+      !anth__url_cleartext_host(c->base_url, host, sizeof host))
+    return;
+  anth__errf(line, sizeof line,
+             "warning: the API key or auth token goes to %.200s over plain "
+             "http://, readable on the way; use https://",
+             host);
+  c->log_cb(c->log_data, line);
+}
+
 int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
                           const anthropic_client_options_t *opts, char *err,
                           size_t errlen) {
@@ -199,9 +216,10 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
   }
   anthropic_client_t *c = anth__calloc(1, sizeof *c);
   int rc = c ? 0 : ANTHROPIC_ENOMEM;
+  bool secret = false;
   if (rc == 0) {
     c->loop = loop;
-    rc = configure(c, opts, err, errlen);
+    rc = configure(c, opts, &secret, err, errlen);
   }
   if (rc == 0)
     rc = anth__engine_init(c, opts->max_host_connections
@@ -226,6 +244,8 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
   anth__set_last_error(c, ANTHROPIC_OK, "");
   anth__clients_alive++;
   *out = c;
+  if (secret)
+    warn_cleartext(c);
   return 0;
 }
 

@@ -48,6 +48,10 @@ void anth__errf(char *buf, size_t len, const char *fmt, ...)
  * ANTHROPIC_ENOMEM with a message in err. ---- */
 int anth__base_url_normalize(const char *url, char **out, char *err,
                              size_t errlen);
+/* Whether a normalised base URL is plain http:// to a host other than
+ * loopback (127.0.0.0/8, ::1, localhost): 1 with the host (port left
+ * out) copied into `host`, else 0. */
+int anth__url_cleartext_host(const char *base, char *host, size_t hostlen);
 /* A proxy URL: scheme://host[:port][/], scheme one libcurl 7.88 takes for
  * a proxy, no user name or password. "" is valid (no proxy). */
 int anth__proxy_url_check(const char *url, char *err, size_t errlen);

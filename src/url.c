@@ -1,6 +1,7 @@
 /* url.c - building request URLs. Pure functions: no loop, no network. */
 #include "internal.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -90,6 +91,30 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
     return ANTHROPIC_ENOMEM;
   }
   return 0;
+}
+
+int anth__url_cleartext_host(const char *base, char *host, size_t hostlen) {
+  if (strncasecmp(base, "http://", 7) != 0)
+    return 0;
+  const char *h = base + 7;
+  size_t n = strcspn(h, "/");
+  if (n > 0 && h[0] == '[') { /* an IPv6 literal: up to its bracket */
+    const char *end = memchr(h, ']', n);
+    n = end != NULL ? (size_t)(end - h) + 1 : n;
+  } else {
+    n = strcspn(h, ":/");
+  }
+  char name[256];
+  if (n >= sizeof name)
+    n = sizeof name - 1; /* too long for any loopback name: remote */
+  memcpy(name, h, n);
+  name[n] = '\0';
+  struct in_addr v4;
+  if (strcasecmp(name, "localhost") == 0 || strcmp(name, "[::1]") == 0 ||
+      (inet_pton(AF_INET, name, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127))
+    return 0;
+  anth__errf(host, hostlen, "%s", name);
+  return 1;
 }
 
 int anth__proxy_url_check(const char *url, char *err, size_t errlen) {

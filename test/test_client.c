@@ -867,6 +867,56 @@ TEST(a_bad_proxy_option_fails_init_without_echoing_a_password) {
   test_loop_finish(&loop);
 }
 
+/* ---- a key over plain http ---- */
+
+static void on_log_keep(void *data, const char *line) {
+  log_seen_t *s = data;
+  s->lines++;
+  snprintf(s->last, sizeof s->last, "%s", line);
+}
+
+/* Init with `base` (and `key`) and a log sink; no request is made. */
+static log_seen_t init_log(const char *base, const char *key) {
+  uv_loop_t loop;
+  anthropic_client_t *c = NULL;
+  char err[256];
+  log_seen_t seen = {0};
+  anthropic_client_options_t o = {0};
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  o.flags = ANTHROPIC_CLIENT_NO_ENV;
+  o.base_url = base;
+  o.api_key = key;
+  o.log_cb = on_log_keep;
+  o.log_data = &seen;
+  if (anthropic_client_init(&loop, &c, &o, err, sizeof err) != 0)
+    FAILF("client init: %s", err);
+  anthropic_client_close(c, NULL);
+  test_loop_finish(&loop);
+  return seen;
+}
+
+TEST(init_warns_once_when_a_key_would_cross_plain_http) {
+  log_seen_t seen = init_log("http://example.invalid", "sk-secret-1");
+  CHECK_EQ_INT(seen.lines, 1);
+  CHECK(strncmp(seen.last, "warning: ", 9) == 0);
+  CHECK_CONTAINS(seen.last, "example.invalid");
+  CHECK(strstr(seen.last, "sk-secret-1") == NULL);
+  seen = init_log("HTTP://10.0.0.1:8080/v", "sk-secret-1");
+  CHECK_EQ_INT(seen.lines, 1);
+}
+
+TEST(init_does_not_warn_for_loopback_https_or_no_key) {
+  const char *quiet[] = {"http://127.0.0.1:1",      "http://127.9.8.7",
+                         "http://localhost:8080/x", "http://LOCALHOST",
+                         "http://[::1]:8080",       "https://example.invalid"};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(quiet); i++) {
+    log_seen_t seen = init_log(quiet[i], "sk-secret-1");
+    if (seen.lines != 0)
+      FAILF("%s: %s", quiet[i], seen.last);
+  }
+  CHECK_EQ_INT(init_log("http://example.invalid", "").lines, 0);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -907,7 +957,9 @@ int main(void) {
                T(no_env_ignores_the_proxy_environment_variables),
                T(the_proxy_option_sends_every_request_through_it),
                T(an_empty_proxy_option_disables_the_environments),
-               T(a_bad_proxy_option_fails_init_without_echoing_a_password));
+               T(a_bad_proxy_option_fails_init_without_echoing_a_password),
+               T(init_warns_once_when_a_key_would_cross_plain_http),
+               T(init_does_not_warn_for_loopback_https_or_no_key));
   fake_server_stop(&srv);
   return rc;
 }

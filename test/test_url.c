@@ -509,6 +509,32 @@ TEST(base_url_accepts_at_sign_in_path) {
   check_normalized("http://h/a@b/", "http://h/a@b");
 }
 
+/* ---- anth__url_cleartext_host ---- */
+
+TEST(cleartext_host_is_a_remote_host_over_plain_http) {
+  char host[64] = "";
+  CHECK_EQ_INT(anth__url_cleartext_host("http://api.example.com:80/v", host,
+                                        sizeof host),
+               1);
+  CHECK_EQ_STR(host, "api.example.com");
+  CHECK_EQ_INT(
+      anth__url_cleartext_host("HTTP://[2001:db8::1]:8080", host, sizeof host),
+      1);
+  CHECK_EQ_STR(host, "[2001:db8::1]");
+  CHECK_EQ_INT(anth__url_cleartext_host("http://128.0.0.1", host, sizeof host),
+               1);
+}
+
+TEST(cleartext_host_leaves_out_https_and_loopback) {
+  char host[64] = "";
+  const char *quiet[] = {"https://api.example.com", "http://127.0.0.1:9",
+                         "http://127.255.0.3/x",    "http://localhost",
+                         "http://LocalHost:1",      "http://[::1]:8080/p"};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(quiet); i++)
+    if (anth__url_cleartext_host(quiet[i], host, sizeof host) != 0)
+      FAILF("%s: taken as remote", quiet[i]);
+}
+
 /* ---- anth__proxy_url_check ---- */
 
 static void check_proxy_ok(const char *url) {
@@ -603,6 +629,8 @@ int main(void) {
       T(base_url_error_messages_are_specific),
       T(base_url_refuses_userinfo_without_echoing_it),
       T(base_url_accepts_at_sign_in_path),
+      T(cleartext_host_is_a_remote_host_over_plain_http),
+      T(cleartext_host_leaves_out_https_and_loopback),
       T(proxy_accepts_the_schemes_libcurl_takes),
       T(proxy_refuses_other_schemes_and_a_bare_host),
       T(proxy_refuses_credentials_without_echoing_them),
