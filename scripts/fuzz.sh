@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh TARGET [SECONDS] [LIBFUZZER_ARGS...]
 #
-# TARGET is one of: model page error_body retry_after headers (or "list").
+# TARGET is one of: model page error_body retry_after headers json (or
+# "list").
 # SECONDS defaults to 60. The build directory is build-fuzz (clang, ASan +
 # UBSan); the fuzzer works on a scratch corpus build-fuzz/fuzz-corpus/TARGET,
 # seeded from test/fuzz/corpus/TARGET, so the repository corpus only changes
@@ -17,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(model page error_body retry_after headers)
+targets=(model page error_body retry_after headers json)
 usage() {
   echo "usage: $0 TARGET [SECONDS] [LIBFUZZER_ARGS...]" >&2
   echo "targets: ${targets[*]}" >&2

@@ -127,6 +127,14 @@ int anth__parse_error_body(const char *body, size_t len, cJSON **root,
                            const char **request_id);
 cJSON *anth__json_parse(const char *body, size_t len);
 
+/* ---- json.c: what cJSON would change or let through. ---- */
+/* One pass over a body: every string must be UTF-8 without overlong forms,
+ * surrogates or code points past U+10FFFF, without raw control bytes, and
+ * without escapes that cJSON would turn into a NUL (cutting the string) or
+ * that leave a surrogate unpaired. 0, or ANTHROPIC_EBADRESPONSE with a
+ * message naming the first problem and its byte offset. */
+int anth__json_check(const char *body, size_t len, char *err, size_t errlen);
+
 /* ---- rfc3339.c ---- */
 int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,
                         int32_t *nanoseconds);

@@ -272,11 +272,15 @@ cJSON *anth__json_parse(const char *body, size_t len) {
   return root;
 }
 
-/* Parse, telling a body that is not JSON from a parse that ran out of
- * memory (cJSON reports both as NULL). */
+/* Check, then parse, telling a body that is not JSON from a parse that ran
+ * out of memory (cJSON reports both as NULL). */
 static int parse_body(const char *body, size_t len, cJSON **root, char *err,
                       size_t errlen) {
   unsigned long failures = anth__alloc_failures;
+  *root = NULL;
+  int rc = anth__json_check(body, len, err, errlen);
+  if (rc != 0)
+    return rc;
   *root = anth__json_parse(body, len);
   if (*root != NULL)
     return 0;
@@ -382,7 +386,11 @@ int anth__parse_error_body(const char *body, size_t len, cJSON **root,
                            const char **type, const char **message,
                            const char **request_id) {
   *type = *message = *request_id = NULL;
-  *root = len > 0 ? anth__json_parse(body, len) : NULL;
+  /* A body cJSON would change (a message cut at \u0000, invalid UTF-8) is
+   * not the server's word: the caller falls back to the status line. */
+  *root = len > 0 && anth__json_check(body, len, NULL, 0) == 0
+              ? anth__json_parse(body, len)
+              : NULL;
   if (!cJSON_IsObject(*root)) {
     cJSON_Delete(*root);
     *root = NULL;

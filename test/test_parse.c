@@ -823,6 +823,152 @@ TEST(parse_model_refuses_null_body) {
   check_model_refused("null", "body");
 }
 
+/* ---- strings cJSON would change or let through ---- */
+
+/* Refused as a bad response whose message names `what` and the offset of
+ * `at` (the first occurrence of those at_len bytes in the body). The body may
+ * hold NUL bytes: its length is given. */
+static void check_model_refused_at(const char *body, size_t len, const char *at,
+                                   size_t at_len, const char *what) {
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root = (cJSON *)1;
+  anthropic_model_info_t m;
+  size_t off = 0;
+  while (off + at_len <= len && memcmp(body + off, at, at_len) != 0)
+    off++;
+  CHECK(off + at_len <= len);
+  int rc = parse_model(body, len, &root, &m, err, sizeof err);
+  if (rc == 0) {
+    char seen[128];
+    snprintf(seen, sizeof seen, "id \"%s\", display_name \"%s\"", m.id,
+             m.display_name);
+    cJSON_Delete(root);
+    FAILF("body accepted (%s), want refused", seen);
+  }
+  CHECK_EQ_INT(rc, ANTHROPIC_EBADRESPONSE);
+  CHECK(root == NULL);
+  CHECK_CONTAINS(err, what);
+  char where[32];
+  snprintf(where, sizeof where, "at byte %zu", off);
+  CHECK_CONTAINS(err, where);
+}
+
+#define CHECK_MODEL_REFUSED_AT(lit, at, what)                                  \
+  check_model_refused_at(lit, sizeof(lit) - 1, at, sizeof(at) - 1, what)
+
+#define WITH_NAME(name)                                                        \
+  "{\"id\":\"m\",\"type\":\"model\",\"display_name\":\"" name "\","            \
+  "\"created_at\":\"2025-05-14T00:00:00Z\"}"
+
+TEST(parse_model_refuses_escaped_nul_that_would_cut_the_id) {
+  /* cJSON reads "abc\u0000evil" as "abc": an id that silently changes. */
+  CHECK_MODEL_REFUSED_AT("{\"id\":\"abc\\u0000evil\",\"type\":\"model\","
+                         "\"display_name\":\"M\","
+                         "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                         "\\u0000", "\\u0000");
+}
+
+TEST(parse_model_refuses_escaped_nul_in_a_key) {
+  /* "id\u0000x" would be found as "id". */
+  CHECK_MODEL_REFUSED_AT("{\"id\\u0000x\":\"evil\",\"type\":\"model\","
+                         "\"display_name\":\"M\","
+                         "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                         "\\u0000", "\\u0000");
+}
+
+TEST(parse_model_refuses_raw_nul_in_a_string) {
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("ab\0cd"), "\0cd", "control byte 0x00");
+}
+
+TEST(parse_model_refuses_raw_control_bytes_in_a_string) {
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\nb"), "\nb", "control byte 0x0a");
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\tb"), "\tb", "control byte 0x09");
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\x01"
+                                   "b"),
+                         "\x01", "control byte 0x01");
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\x1f"), "\x1f", "control byte 0x1f");
+}
+
+TEST(parse_model_refuses_invalid_utf8_in_display_name) {
+  static const char *const bad[] = {
+      "\x80",             /* a continuation byte alone */
+      "\xbf",             /* another */
+      "\xc0\x80",         /* overlong NUL */
+      "\xc1\xbf",         /* overlong */
+      "\xe0\x80\xaf",     /* overlong '/' */
+      "\xe0\x9f\xbf",     /* overlong, just under U+0800 */
+      "\xed\xa0\x80",     /* U+D800, a surrogate */
+      "\xed\xbf\xbf",     /* U+DFFF */
+      "\xf0\x8f\xbf\xbf", /* overlong, just under U+10000 */
+      "\xf4\x90\x80\x80", /* U+110000 */
+      "\xf5\x80\x80\x80", /* never valid */
+      "\xfe",
+      "\xff",
+      "\xc3",         /* cut short by the closing quote */
+      "\xe2\x80",     /* cut short */
+      "\xe2\x28\xa1", /* second byte not a continuation */
+      "\xf0\x9f\xa4", /* cut short */
+  };
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bad); i++) {
+    char body[256];
+    int n = snprintf(body, sizeof body, WITH_NAME("ok %s ok"), bad[i]);
+    CHECK(n > 0 && (size_t)n < sizeof body);
+    check_model_refused_at(body, (size_t)n, bad[i], strlen(bad[i]),
+                           "invalid UTF-8");
+  }
+}
+
+TEST(parse_model_accepts_utf8_at_every_boundary) {
+  cJSON *root;
+  anthropic_model_info_t m;
+  /* U+007F, U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000,
+   * U+10FFFF, and escaped control characters (valid JSON). */
+  static const char name[] = "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf"
+                             "\xee\x80\x80\xef\xbf\xbf\xf0\x90\x80\x80"
+                             "\xf4\x8f\xbf\xbf";
+  parse_model_ok(WITH_NAME("\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf"
+                           "\xee\x80\x80\xef\xbf\xbf\xf0\x90\x80\x80"
+                           "\xf4\x8f\xbf\xbf\\u0001\\n\\u001f\\udbff\\udfff"),
+                 &root, &m);
+  CHECK(strncmp(m.display_name, name, sizeof name - 1) == 0);
+  CHECK_EQ_STR(m.display_name + sizeof name - 1, "\x01\n\x1f\xf4\x8f\xbf\xbf");
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_refuses_unpaired_surrogate_escapes) {
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\\ud800b"), "\\ud800", "surrogate");
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\\udc00"), "\\udc00", "surrogate");
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\\ud800\\u0041"), "\\ud800", "surrogate");
+  CHECK_MODEL_REFUSED_AT(WITH_NAME("a\\uDBFF"), "\\uDBFF", "surrogate");
+}
+
+TEST(parse_model_takes_the_first_of_duplicate_keys) {
+  /* cJSON keeps both members; lookup finds the first. Documented in the
+   * README ("Results"). */
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok("{\"id\":\"first\",\"type\":\"model\",\"display_name\":\"M\","
+                 "\"created_at\":\"2025-05-14T00:00:00Z\",\"id\":\"second\"}",
+                 &root, &m);
+  CHECK_EQ_STR(m.id, "first");
+  cJSON_Delete(root);
+}
+
+TEST(parse_model_keys_are_case_sensitive) {
+  /* "ID" is not "id": without "id" the body is refused. */
+  check_model_refused("{\"ID\":\"x\",\"type\":\"model\",\"display_name\":\"M\","
+                      "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                      "id: expected a string");
+  cJSON *root;
+  anthropic_model_info_t m;
+  parse_model_ok("{\"ID\":\"upper\",\"Type\":\"x\",\"id\":\"lower\","
+                 "\"type\":\"model\",\"display_name\":\"M\","
+                 "\"created_at\":\"2025-05-14T00:00:00Z\"}",
+                 &root, &m);
+  CHECK_EQ_STR(m.id, "lower");
+  cJSON_Delete(root);
+}
+
 /* ---- anth__parse_page ---- */
 
 #define ITEM(id, created)                                                      \
@@ -1056,6 +1202,25 @@ TEST(parse_page_refuses_string_body) {
   check_page_refused("\"page\"", "body");
 }
 
+TEST(parse_page_refuses_escaped_nul_in_a_cursor_or_an_item) {
+  check_page_refused("{\"data\":[],\"has_more\":false,"
+                     "\"first_id\":\"a\\u0000b\",\"last_id\":null}",
+                     "\\u0000");
+  check_page_refused(
+      "{\"data\":[" ITEM("m-1\\u0000x",
+                         "2025-01-01T00:00:00Z") "],"
+                                                 "\"has_more\":false}",
+      "\\u0000");
+}
+
+TEST(parse_page_refuses_invalid_utf8_in_an_item) {
+  check_page_refused(
+      "{\"data\":[" ITEM("m-\xff",
+                         "2025-01-01T00:00:00Z") "],"
+                                                 "\"has_more\":false}",
+      "invalid UTF-8 in a string at byte 18");
+}
+
 /* ---- anth__parse_error_body ---- */
 
 #define SPEC_ERROR_BODY                                                        \
@@ -1175,6 +1340,29 @@ TEST(parse_error_body_refuses_truncated_json) {
     cJSON_Delete(root);
     if (rc != -1 || type != NULL || message != NULL || rid != NULL)
       FAILF("cut at %zu bytes: rc %d", len, rc);
+  }
+}
+
+TEST(parse_error_body_ignores_a_body_whose_strings_cjson_would_change) {
+  /* A message cut at \u0000 would not be the server's: fall back to the
+   * status line. */
+  static const char *const bodies[] = {
+      "{\"error\":{\"type\":\"x_error\",\"message\":\"ok\\u0000hidden\"}}",
+      "{\"error\":{\"type\":\"x\\u0000y\",\"message\":\"m\"}}",
+      "{\"error\":{\"type\":\"x_error\",\"message\":\"bad \xff\"}}",
+  };
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bodies); i++) {
+    cJSON *root;
+    const char *type, *message, *rid;
+    int rc = parse_error_body(bodies[i], strlen(bodies[i]), &root, &type,
+                              &message, &rid);
+    int ok = rc == -1 && type == NULL && message == NULL;
+    char seen[128];
+    snprintf(seen, sizeof seen, "rc %d, type %s, message %s", rc,
+             type ? type : "(null)", message ? message : "(null)");
+    cJSON_Delete(root);
+    if (!ok)
+      FAILF("body %zu: %s", i, seen);
   }
 }
 
@@ -1572,6 +1760,15 @@ int main(void) {
       T(parse_model_refuses_embedded_nul_after_object),
       T(parse_model_refuses_array_body), T(parse_model_refuses_string_body),
       T(parse_model_refuses_null_body),
+      T(parse_model_refuses_escaped_nul_that_would_cut_the_id),
+      T(parse_model_refuses_escaped_nul_in_a_key),
+      T(parse_model_refuses_raw_nul_in_a_string),
+      T(parse_model_refuses_raw_control_bytes_in_a_string),
+      T(parse_model_refuses_invalid_utf8_in_display_name),
+      T(parse_model_accepts_utf8_at_every_boundary),
+      T(parse_model_refuses_unpaired_surrogate_escapes),
+      T(parse_model_takes_the_first_of_duplicate_keys),
+      T(parse_model_keys_are_case_sensitive),
       T(parse_page_reads_three_items_in_order),
       T(parse_page_reads_has_more_and_cursors),
       T(parse_page_reads_has_more_false), T(parse_page_empty_with_null_cursors),
@@ -1585,7 +1782,10 @@ int main(void) {
       T(parse_page_refuses_non_object_item),
       T(parse_page_refuses_truncated_json_at_every_length),
       T(parse_page_refuses_trailing_garbage), T(parse_page_refuses_array_body),
-      T(parse_page_refuses_string_body), T(parse_error_body_reads_spec_error),
+      T(parse_page_refuses_string_body),
+      T(parse_page_refuses_escaped_nul_in_a_cursor_or_an_item),
+      T(parse_page_refuses_invalid_utf8_in_an_item),
+      T(parse_error_body_reads_spec_error),
       T(parse_error_body_passes_unknown_error_type_through),
       T(parse_error_body_leaves_wrongly_typed_fields_null),
       T(parse_error_body_refuses_html), T(parse_error_body_refuses_empty_body),
@@ -1593,6 +1793,7 @@ int main(void) {
       T(parse_error_body_refuses_string_error_member),
       T(parse_error_body_refuses_json_array),
       T(parse_error_body_refuses_truncated_json),
+      T(parse_error_body_ignores_a_body_whose_strings_cjson_would_change),
       T(model_info_copy_outlives_original_tree),
       T(model_info_copy_keeps_unknown_keys_in_json),
       T(model_info_copy_without_response_has_null_response),
