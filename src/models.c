@@ -30,6 +30,22 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
     anth__req_finish(c, r, (anthropic_errkind_t)rc, status, msg, rid);
     return;
   }
+  const char *next = r->walk_backward ? page.first_id : page.last_id;
+  if (page.has_more && page.count > 0 && next != NULL &&
+      r->walk_cursor.len > 0 && strcmp(next, r->walk_cursor.data) == 0) {
+    /* Asked for what follows `next`, the server answered with `next` as
+     * the cursor again: following it would ask for the same page forever
+     * (and hand its items over again). */
+    anth__errf(msg, sizeof msg,
+               "%s: the page asked for with %s=%s has the same cursor: the "
+               "walk would not move",
+               r->walk_backward ? "first_id" : "last_id",
+               r->walk_backward ? "before_id" : "after_id", next);
+    anth__free(items);
+    cJSON_Delete(root);
+    anth__req_finish(c, r, ANTHROPIC_EBADRESPONSE, status, msg, rid);
+    return;
+  }
   anthropic_response_t resp = anth__req_response(r, status, rid);
   page.response = &resp;
   if (r->walk_max > 0 && page.count > r->walk_max - r->walk_items) {
@@ -52,7 +68,9 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
               (r->walk_max == 0 || r->walk_items < r->walk_max);
   if (more) {
     r->attempts = 0;
+    r->walk_cursor.len = 0;
     more =
+        anth__buf_appends(&r->walk_cursor, cursor) == 0 &&
         anth__url_list_page(&c->scratch, c->base_url,
                             r->walk_backward ? "before_id" : "after_id", cursor,
                             &r->walk_query) == 0 &&

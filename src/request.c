@@ -105,6 +105,7 @@ static void req_destroy(anthropic_req_t *r) {
   anth__buf_free(&r->body);
   anth__buf_free(&r->request_id);
   anth__buf_free(&r->walk_query);
+  anth__buf_free(&r->walk_cursor);
   uv_close((uv_handle_t *)&r->timer, on_req_closed);
 }
 
@@ -185,6 +186,7 @@ static void req_put(anthropic_client_t *c, anthropic_req_t *r) {
   curl_slist_free_all(r->own_headers);
   r->own_headers = NULL;
   anth__buf_free(&r->walk_query);
+  anth__buf_free(&r->walk_cursor);
   if (c->pool_count >= ANTH_POOL_MAX || c->torn_down) {
     req_destroy(r);
     return;

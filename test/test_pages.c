@@ -563,6 +563,38 @@ TEST(a_404_on_page_two_ends_the_walk_with_that_error) {
   walk_free(w);
 }
 
+/* Every list request, whatever its cursor, gets this page: has_more with
+ * a cursor that never moves. */
+#define STUCK_PAGE_FAULT                                                       \
+  "[{\"match\":\"/v1/models\",\"times\":1000,\"status\":200,"                  \
+  "\"body\":{\"data\":[{\"id\":\"stuck\",\"type\":\"model\","                  \
+  "\"display_name\":\"Stuck\",\"created_at\":\"2025-01-01T00:00:00Z\"}],"      \
+  "\"has_more\":true,\"first_id\":\"stuck\",\"last_id\":\"stuck\"}}]"
+
+TEST(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response) {
+  for (int backward = 0; backward < 2; backward++) {
+    fixture_t f;
+    setup(&f);
+    add_faults(STUCK_PAGE_FAULT);
+    walk_t *w = walk_new(&f, 0);
+    anthropic_models_list_params_t p = {0};
+    if (backward)
+      p.before_id = "newest";
+    w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
+    CHECK(w->req != NULL);
+    teardown(&f);
+    if (w->bad)
+      FAILF("walk (backward %d): %s", backward, w->why);
+    CHECK_EQ_INT(w->done_calls, 1);
+    CHECK_EQ_INT(w->kind, ANTHROPIC_EBADRESPONSE);
+    /* The first page is handed over; its repeat is not. */
+    CHECK_EQ_INT(w->pages, 1);
+    CHECK_EQ_INT(w->items, 1);
+    CHECK_EQ_INT(fake_request_count(&srv), 2);
+    walk_free(w);
+  }
+}
+
 TEST(a_500_on_page_two_is_retried_and_the_walk_completes) {
   char want[MAXIDS][IDLEN];
   size_t nwant = listed_ids(NULL, 0, want);
@@ -1674,6 +1706,7 @@ int main(void) {
       T(cancel_from_inside_each_ends_the_walk_as_cancelled),
       T(cancel_while_a_page_hangs_ends_the_walk_as_cancelled),
       T(a_404_on_page_two_ends_the_walk_with_that_error),
+      T(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response),
       T(a_500_on_page_two_is_retried_and_the_walk_completes),
       T(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once),
       T(a_failed_first_page_ends_the_walk_with_no_items),
