@@ -127,13 +127,33 @@ int anth__parse_error_body(const char *body, size_t len, cJSON **root,
                            const char **request_id);
 cJSON *anth__json_parse(const char *body, size_t len);
 
-/* ---- json.c: what cJSON would change or let through. ---- */
+/* ---- json.c: what cJSON would change or let through, and its cost. ---- */
+/* A parsed result may take at most FACTOR times its body plus SLACK bytes:
+ * real pages take about 7 times (tree and items), a page of 1000 minimal
+ * models about 14; "[0,0,..." would take 40. */
+#define ANTH_JSON_MEM_FACTOR 16
+#define ANTH_JSON_MEM_SLACK ((size_t)1 << 20)
+/* The most items a page holds: the API's largest `limit`. */
+#define ANTH_PAGE_MAX_ITEMS 1000
+
+typedef struct anth_json_scan {
+  size_t values;     /* cJSON nodes the body makes (at most) */
+  size_t strings;    /* keys and string values */
+  size_t data_items; /* elements of the top-level "data" array (at most) */
+} anth_json_scan_t;
+
 /* One pass over a body: every string must be UTF-8 without overlong forms,
  * surrogates or code points past U+10FFFF, without raw control bytes, and
  * without escapes that cJSON would turn into a NUL (cutting the string) or
- * that leave a surrogate unpaired. 0, or ANTHROPIC_EBADRESPONSE with a
- * message naming the first problem and its byte offset. */
-int anth__json_check(const char *body, size_t len, char *err, size_t errlen);
+ * that leave a surrogate unpaired. 0 with *scan filled, or
+ * ANTHROPIC_EBADRESPONSE with a message naming the first problem and its
+ * byte offset. */
+int anth__json_check(const char *body, size_t len, anth_json_scan_t *scan,
+                     char *err, size_t errlen);
+/* The bytes cJSON's tree of a scanned body takes (about; saturating), and
+ * the most a body of `len` bytes may take. */
+size_t anth__json_cost(const anth_json_scan_t *scan, size_t len);
+size_t anth__json_budget(size_t len);
 
 /* ---- rfc3339.c ---- */
 int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,

@@ -3,9 +3,11 @@
  * cJSON 1.7 lets through what JSON forbids and changes what it should not:
  * "abc\u0000evil" becomes "abc" (a raw NUL byte does the same), raw
  * control bytes and invalid UTF-8 are copied into strings the header
- * promises are UTF-8. This pass finds the first such problem and names
- * its byte offset, so that the body is refused before any of it is
- * built. */
+ * promises are UTF-8. And its tree takes far more memory than the body:
+ * 64 bytes a value and a heap block a string, so 8 MiB of "[0,0,0,..."
+ * would take over 300 MB. This pass finds the first string problem and
+ * names its byte offset, and counts what the tree would hold, so that a
+ * body is refused before any of it is built. */
 #include "internal.h"
 
 #include <string.h>
@@ -96,17 +98,92 @@ static size_t escape(const unsigned char *p, size_t n, size_t at, char *err,
   return 6;
 }
 
-int anth__json_check(const char *body, size_t len, char *err, size_t errlen) {
+/* What a cJSON tree costs on a 64-bit heap: a node a value, a block a
+ * string (key or value), each with the heap's header; the strings' bytes
+ * are at most the body's. */
+#define NODE_COST (sizeof(cJSON) + 2 * sizeof(size_t))
+#define STRING_COST (4 * sizeof(size_t))
+
+static size_t add_sat(size_t a, size_t b) {
+  return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static size_t mul_sat(size_t a, size_t b) {
+  return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
+size_t anth__json_cost(const anth_json_scan_t *scan, size_t len) {
+  return add_sat(add_sat(mul_sat(scan->values, NODE_COST),
+                         mul_sat(scan->strings, STRING_COST)),
+                 len);
+}
+
+size_t anth__json_budget(size_t len) {
+  return add_sat(mul_sat(len, ANTH_JSON_MEM_FACTOR), ANTH_JSON_MEM_SLACK);
+}
+
+/* Track the top-level "data" array: `key_next` when the next string at
+ * depth 1 is a key, `data_key` when the last such key was "data" (as
+ * written: an escaped "d\u0061ta" is not counted, and only the memory
+ * budget bounds it), `in_data` while its elements are counted. */
+typedef struct walker {
+  size_t depth, items;
+  bool key_next, data_key, in_data;
+} walker_t;
+
+static void structural(walker_t *w, anth_json_scan_t *scan, unsigned char c) {
+  if (c == '{' || c == '[') {
+    scan->values++;
+    w->depth++;
+    if (w->depth == 1)
+      w->key_next = c == '{';
+    if (w->depth == 2 && c == '[' && w->data_key) {
+      w->in_data = true;
+      w->items = 1; /* one too many when empty: an upper bound */
+    }
+  } else if (c == ',') {
+    /* Every value but the first follows a ',', '[' or '{' (one too many
+     * per empty container: an upper bound). */
+    scan->values++;
+    if (w->depth == 1)
+      w->key_next = true;
+    if (w->depth == 2 && w->in_data)
+      w->items++;
+  } else if ((c == '}' || c == ']') && w->depth > 0) {
+    if (w->depth == 2 && w->in_data) {
+      w->in_data = false;
+      if (w->items > scan->data_items) /* duplicate "data": the largest */
+        scan->data_items = w->items;
+    }
+    w->depth--;
+  }
+}
+
+int anth__json_check(const char *body, size_t len, anth_json_scan_t *scan,
+                     char *err, size_t errlen) {
   const unsigned char *p = (const unsigned char *)body;
+  walker_t w = {0, 0, false, false, false};
   bool in_string = false;
+  size_t start = 0; /* of the string being read */
+  scan->values = 1;
+  scan->strings = scan->data_items = 0;
   for (size_t i = 0; i < len;) {
     unsigned char c = p[i];
     if (!in_string) {
       /* Outside strings cJSON refuses what is not JSON. */
-      in_string = c == '"';
+      if (c == '"') {
+        in_string = true;
+        scan->strings++;
+        start = i + 1;
+      } else
+        structural(&w, scan, c);
       i++;
     } else if (c == '"') {
       in_string = false;
+      if (w.depth == 1 && w.key_next) {
+        w.data_key = i - start == 4 && memcmp(p + start, "data", 4) == 0;
+        w.key_next = false;
+      }
       i++;
     } else if (c < 0x20) {
       anth__errf(err, errlen,
@@ -129,5 +206,7 @@ int anth__json_check(const char *body, size_t len, char *err, size_t errlen) {
       i += n;
     }
   }
+  if (w.in_data && w.items > scan->data_items) /* cut short: still count */
+    scan->data_items = w.items;
   return 0;
 }

@@ -273,14 +273,30 @@ cJSON *anth__json_parse(const char *body, size_t len) {
 }
 
 /* Check, then parse, telling a body that is not JSON from a parse that ran
- * out of memory (cJSON reports both as NULL). */
-static int parse_body(const char *body, size_t len, cJSON **root, char *err,
-                      size_t errlen) {
+ * out of memory (cJSON reports both as NULL). The check also bounds the
+ * memory the tree will take, and the items of a page's "data". */
+static int parse_body(const char *body, size_t len, size_t max_items,
+                      cJSON **root, char *err, size_t errlen) {
   unsigned long failures = anth__alloc_failures;
+  anth_json_scan_t scan;
   *root = NULL;
-  int rc = anth__json_check(body, len, err, errlen);
+  int rc = anth__json_check(body, len, &scan, err, errlen);
   if (rc != 0)
     return rc;
+  if (scan.data_items > max_items) {
+    anth__errf(err, errlen, "data: %zu items, more than the %zu a page holds",
+               scan.data_items, max_items);
+    return ANTHROPIC_EBADRESPONSE;
+  }
+  size_t cost = anth__json_cost(&scan, len), budget = anth__json_budget(len);
+  if (cost > budget) {
+    anth__errf(err, errlen,
+               "body: %zu bytes with %zu JSON values would take about %zu "
+               "bytes parsed, more than the %zu allowed (%d times the body "
+               "+ 1 MiB)",
+               len, scan.values, cost, budget, ANTH_JSON_MEM_FACTOR);
+    return ANTHROPIC_ETOOLARGE;
+  }
   *root = anth__json_parse(body, len);
   if (*root != NULL)
     return 0;
@@ -294,7 +310,7 @@ static int parse_body(const char *body, size_t len, cJSON **root, char *err,
 
 int anth__parse_model(const char *body, size_t len, cJSON **root,
                       anthropic_model_info_t *out, char *err, size_t errlen) {
-  int rc = parse_body(body, len, root, err, errlen);
+  int rc = parse_body(body, len, SIZE_MAX, root, err, errlen);
   if (rc != 0)
     return rc;
   rc = anth__model_from_json(*root, out, "", err, errlen);
@@ -367,7 +383,7 @@ int anth__page_from_json(const cJSON *root, anthropic_models_page_t *page,
 int anth__parse_page(const char *body, size_t len, cJSON **root,
                      anthropic_models_page_t *page,
                      anthropic_model_info_t **items, char *err, size_t errlen) {
-  int rc = parse_body(body, len, root, err, errlen);
+  int rc = parse_body(body, len, ANTH_PAGE_MAX_ITEMS, root, err, errlen);
   if (rc != 0)
     return rc;
   rc = anth__page_from_json(*root, page, items, err, errlen);
@@ -387,8 +403,11 @@ int anth__parse_error_body(const char *body, size_t len, cJSON **root,
                            const char **request_id) {
   *type = *message = *request_id = NULL;
   /* A body cJSON would change (a message cut at \u0000, invalid UTF-8) is
-   * not the server's word: the caller falls back to the status line. */
-  *root = len > 0 && anth__json_check(body, len, NULL, 0) == 0
+   * not the server's word, and one too costly to parse is not parsed: the
+   * caller falls back to the status line. */
+  anth_json_scan_t scan;
+  *root = len > 0 && anth__json_check(body, len, &scan, NULL, 0) == 0 &&
+                  anth__json_cost(&scan, len) <= anth__json_budget(len)
               ? anth__json_parse(body, len)
               : NULL;
   if (!cJSON_IsObject(*root)) {

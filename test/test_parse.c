@@ -1202,6 +1202,119 @@ TEST(parse_page_refuses_string_body) {
   check_page_refused("\"page\"", "body");
 }
 
+/* A page body of `n` minimal items, on the heap (the caller frees it). */
+static char *page_of(size_t n, size_t *len) {
+  static const char item[] = ITEM("m", "2025-01-01T00:00:00Z");
+  size_t cap = 64 + n * sizeof item, k = 0;
+  char *b = malloc(cap);
+  CHECK(b != NULL);
+  k += (size_t)snprintf(b, cap, "{\"data\":[");
+  for (size_t i = 0; i < n; i++)
+    k += (size_t)snprintf(b + k, cap - k, "%s%s", i ? "," : "", item);
+  k += (size_t)snprintf(b + k, cap - k, "],\"has_more\":false}");
+  *len = k;
+  return b;
+}
+
+/* Allocations of the library and of cJSON, through the library's hooks. */
+static unsigned long counted_allocs;
+static void *counted_malloc(size_t n) {
+  counted_allocs++;
+  return malloc(n);
+}
+static void *counted_realloc(void *p, size_t n) {
+  counted_allocs++;
+  return realloc(p, n);
+}
+static void *counted_calloc(size_t n, size_t m) {
+  counted_allocs++;
+  return calloc(n, m);
+}
+
+TEST(parse_page_accepts_1000_items) {
+  size_t len;
+  char *body = page_of(1000, &len);
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items;
+  int rc = parse_page(body, len, &root, &page, &items, err, sizeof err);
+  free(body);
+  if (rc != 0)
+    FAILF("rc %d: %s", rc, err);
+  CHECK_EQ_INT(page.count, 1000);
+  anth__free(items);
+  cJSON_Delete(root);
+}
+
+TEST(parse_page_refuses_more_items_than_a_page_holds_before_parsing) {
+  /* The API's largest limit is 1000. An 8 MiB page of 100,000 small items
+   * took 115 MB to parse; it is now refused by the pass before cJSON. */
+  size_t len;
+  char *body = page_of(1001, &len);
+  char err[ANTH_ERRMSG_MAX];
+  cJSON *root = (cJSON *)1;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items = (anthropic_model_info_t *)1;
+  counted_allocs = 0;
+  CHECK_EQ_INT(anthropic_replace_allocator(counted_malloc, counted_realloc,
+                                           counted_calloc, free),
+               0);
+  int rc = parse_page(body, len, &root, &page, &items, err, sizeof err);
+  free(body);
+  if (rc == 0) {
+    anth__free(items);
+    cJSON_Delete(root);
+    FAILF("a page of 1001 items accepted");
+  }
+  CHECK_EQ_INT(rc, ANTHROPIC_EBADRESPONSE);
+  CHECK(root == NULL);
+  CHECK_EQ_INT(counted_allocs, 0); /* nothing of it was built */
+  CHECK_CONTAINS(err, "data: 1001 items");
+}
+
+/* A ModelInfo with an unknown field holding `n` zeros: 2 bytes of body a
+ * value, which cJSON would keep in 64 bytes and a heap header each. */
+static char *dense_model(size_t n, size_t *len) {
+  size_t cap = 256 + 2 * n, k = 0;
+  char *b = malloc(cap);
+  CHECK(b != NULL);
+  k += (size_t)snprintf(b, cap, "{" REQUIRED_FIELDS ",\"x\":[0");
+  for (size_t i = 1; i < n; i++) {
+    b[k++] = ',';
+    b[k++] = '0';
+  }
+  k += (size_t)snprintf(b + k, cap - k, "]}");
+  *len = k;
+  return b;
+}
+
+TEST(parse_model_refuses_a_body_that_would_take_too_much_memory_parsed) {
+  /* 2 MB of body, about 80 MB parsed: over 16 times the body + 1 MiB. */
+  size_t len;
+  char *body = dense_model(1000000, &len);
+  char err[ANTH_ERRMSG_MAX] = "";
+  cJSON *root = (cJSON *)1;
+  anthropic_model_info_t m;
+  int rc = parse_model(body, len, &root, &m, err, sizeof err);
+  if (rc == 0) {
+    cJSON_Delete(root);
+    free(body);
+    FAILF("a body of 1,000,000 values accepted");
+  }
+  free(body);
+  CHECK_EQ_INT(rc, ANTHROPIC_ETOOLARGE);
+  CHECK(root == NULL);
+  CHECK_CONTAINS(err, "1000006 JSON values");
+  /* The same shape, small, is fine. */
+  body = dense_model(1000, &len);
+  rc = parse_model(body, len, &root, &m, err, sizeof err);
+  free(body);
+  if (rc != 0)
+    FAILF("rc %d: %s", rc, err);
+  cJSON_Delete(root);
+}
+
 TEST(parse_page_refuses_escaped_nul_in_a_cursor_or_an_item) {
   check_page_refused("{\"data\":[],\"has_more\":false,"
                      "\"first_id\":\"a\\u0000b\",\"last_id\":null}",
@@ -1782,7 +1895,9 @@ int main(void) {
       T(parse_page_refuses_non_object_item),
       T(parse_page_refuses_truncated_json_at_every_length),
       T(parse_page_refuses_trailing_garbage), T(parse_page_refuses_array_body),
-      T(parse_page_refuses_string_body),
+      T(parse_page_refuses_string_body), T(parse_page_accepts_1000_items),
+      T(parse_page_refuses_more_items_than_a_page_holds_before_parsing),
+      T(parse_model_refuses_a_body_that_would_take_too_much_memory_parsed),
       T(parse_page_refuses_escaped_nul_in_a_cursor_or_an_item),
       T(parse_page_refuses_invalid_utf8_in_an_item),
       T(parse_error_body_reads_spec_error),

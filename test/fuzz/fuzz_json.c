@@ -1,8 +1,10 @@
 /* fuzz_json.c - anth__json_check, the pass that runs before cJSON: when it
  * accepts a body that cJSON parses, every string of the tree (keys too) is
  * UTF-8 without overlong forms, surrogates or code points past U+10FFFF,
- * checked here by decoding code points rather than by a table; when it
- * refuses, the message names a byte inside the body. */
+ * checked here by decoding code points rather than by a table, and the
+ * tree has no more nodes and strings than the pass counted (the memory
+ * budget rests on them); when it refuses, the message names a byte inside
+ * the body. */
 #include "fuzz_common.h"
 
 /* Decode `s` (NUL-terminated) as UTF-8 code points: 1 when every one is
@@ -36,14 +38,20 @@ static int utf8_ok(const unsigned char *s) {
   return 1;
 }
 
-/* Every key and string value of the tree and its children. */
-static void check_tree(const cJSON *v) {
+/* Every key and string value of the tree and its children; counts the
+ * nodes and the strings (keys and values). */
+static void check_tree(const cJSON *v, size_t *nodes, size_t *strings) {
   for (; v != NULL; v = v->next) {
-    if (v->string != NULL)
+    ++*nodes;
+    if (v->string != NULL) {
+      ++*strings;
       FUZZ_CHECK(utf8_ok((const unsigned char *)v->string));
-    if (cJSON_IsString(v) && v->valuestring != NULL)
+    }
+    if (cJSON_IsString(v) && v->valuestring != NULL) {
+      ++*strings;
       FUZZ_CHECK(utf8_ok((const unsigned char *)v->valuestring));
-    check_tree(v->child);
+    }
+    check_tree(v->child, nodes, strings);
   }
 }
 
@@ -51,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *body = fuzz_exact_copy(data, size);
   char err[ANTH_ERRMSG_MAX];
   err[0] = '\0';
-  int rc = anth__json_check(body, size, err, sizeof err);
+  anth_json_scan_t scan;
+  int rc = anth__json_check(body, size, &scan, err, sizeof err);
   if (rc != 0) {
     FUZZ_CHECK(rc == ANTHROPIC_EBADRESPONSE);
     const char *at = strstr(err, "at byte ");
@@ -60,7 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   } else {
     cJSON *root = anth__json_parse(body, size);
     if (root != NULL) {
-      check_tree(root);
+      /* The counts the memory budget rests on are upper bounds. */
+      size_t nodes = 0, strings = 0;
+      check_tree(root, &nodes, &strings);
+      FUZZ_CHECK(nodes <= scan.values);
+      FUZZ_CHECK(strings <= scan.strings);
       cJSON_Delete(root);
     }
   }

@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     anthropic_model_info_free(copy2);
     anthropic_model_info_free(copy);
   } else {
-    FUZZ_CHECK(rc == ANTHROPIC_EBADRESPONSE || rc == ANTHROPIC_ENOMEM);
+    FUZZ_CHECK(rc == ANTHROPIC_EBADRESPONSE || rc == ANTHROPIC_ENOMEM ||
+               rc == ANTHROPIC_ETOOLARGE);
     FUZZ_CHECK(root == NULL);
     FUZZ_CHECK(err[0] != '\0');
     FUZZ_CHECK(memchr(err, '\0', sizeof err) != NULL);

@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_page(copy);
     anthropic_models_page_free(copy);
   } else {
-    FUZZ_CHECK(rc == ANTHROPIC_EBADRESPONSE || rc == ANTHROPIC_ENOMEM);
+    FUZZ_CHECK(rc == ANTHROPIC_EBADRESPONSE || rc == ANTHROPIC_ENOMEM ||
+               rc == ANTHROPIC_ETOOLARGE);
     FUZZ_CHECK(root == NULL);
     FUZZ_CHECK(items == NULL);
     FUZZ_CHECK(err[0] != '\0');
