@@ -293,7 +293,8 @@ typedef struct anthropic_client_options {
   const char *user_agent;
   /* CA bundle file for TLS. NULL: the system's. */
   const char *ca_bundle;
-  /* Largest response body accepted. 0: 8 MiB. */
+  /* Largest response body accepted. 0: 8 MiB. Values past INT64_MAX
+   * (SIZE_MAX for none) are clamped to INT64_MAX: no limit. */
   size_t max_response_bytes;
   /* Connections kept open to one host. 0: 64. */
   unsigned max_host_connections;

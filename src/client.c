@@ -21,6 +21,16 @@ long anth__ms_option(uint64_t v, long dflt) {
   return v == 0 ? dflt : v > LONG_MAX ? LONG_MAX : (long)v;
 }
 
+/* curl takes the body limit as a curl_off_t: a larger one (SIZE_MAX, say,
+ * meant as "no limit") is clamped to the largest it takes, which no body
+ * reaches. Passed through, it read as negative and curl refused it. */
+_Static_assert(sizeof(curl_off_t) == 8, "curl_off_t is 64-bit");
+static size_t body_limit(size_t v) {
+  if (v == 0)
+    return ANTH_DEFAULT_MAX_BODY;
+  return (uint64_t)v > (uint64_t)INT64_MAX ? (size_t)INT64_MAX : v;
+}
+
 int anth__retries_option(int v, int dflt) {
   return v == 0 ? dflt : v < 0 ? 0 : v;
 }
@@ -160,8 +170,7 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
     return ANTHROPIC_ENOMEM;
   c->headers->next = c->headers_base;
 
-  c->max_body =
-      o->max_response_bytes ? o->max_response_bytes : ANTH_DEFAULT_MAX_BODY;
+  c->max_body = body_limit(o->max_response_bytes);
   if (o->max_retries < ANTHROPIC_NO_RETRIES) {
     anth__errf(err, errlen, "max_retries must be >= -1");
     return ANTHROPIC_EINVAL;

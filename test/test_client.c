@@ -614,6 +614,28 @@ TEST(a_body_over_the_cap_is_too_large) {
   CHECK_CONTAINS(o.message, "4096");
 }
 
+TEST(a_cap_larger_than_curl_takes_means_no_cap) {
+  /* SIZE_MAX once made every request fail as out of memory: curl refused
+   * it as a negative file size limit. */
+  const size_t caps[] = {SIZE_MAX, SIZE_MAX - 1, (size_t)INT64_MAX + 1,
+                         (size_t)INT64_MAX};
+  for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+    fixture_t f;
+    outcome_t o = {0};
+    anthropic_client_options_t opts = {0};
+    opts.max_response_bytes = caps[i];
+    setup_with(&f, &opts);
+    add_faults("[{\"action\":\"huge\",\"bytes\":1000000}]");
+    CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                    &o) != NULL);
+    teardown(&f);
+    if (o.kind != 0)
+      FAILF("cap %zu: %s", caps[i], o.message);
+    CHECK(o.model != NULL);
+    outcome_free(&o);
+  }
+}
+
 TEST(a_truncated_body_is_a_connection_error_not_a_result) {
   fixture_t f;
   outcome_t o = {0};
@@ -947,6 +969,7 @@ int main(void) {
                T(cancel_of_a_completed_request_inside_its_callback_is_a_no_op),
                T(connection_refused_is_a_connection_error),
                T(a_body_over_the_cap_is_too_large),
+               T(a_cap_larger_than_curl_takes_means_no_cap),
                T(a_truncated_body_is_a_connection_error_not_a_result),
                T(a_reset_before_the_answer_is_a_connection_error),
                T(a_reset_during_the_body_is_a_connection_error),
