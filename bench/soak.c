@@ -409,7 +409,7 @@ static void start_some(void) {
     unsigned which;
     enum op op = op_of(i, &which);
     void *data = (void *)(uintptr_t)i;
-    anthropic_req_t *req;
+    anthropic_request_id_t req;
     S.issued[op]++;
     S.in_call = true;
     if (op == OP_LIST) {
@@ -424,7 +424,7 @@ static void start_some(void) {
       req = anthropic_models_retrieve(S.client, id, NULL, on_model, data);
     }
     S.in_call = false;
-    if (req == NULL) {
+    if (req == 0) {
       /* The callback will never run: the slot ends here. */
       S.sync_fail++;
       fprintf(stderr, "soak: request %zu failed synchronously: %s\n", i,

@@ -551,7 +551,7 @@ static bool use_beta(const app_t *app) {
 static void start_requests(app_t *app, const options_t *o) {
   for (size_t k = 0; k < app->count; k++) {
     item_t *it = &app->items[k];
-    anthropic_req_t *req;
+    anthropic_request_id_t req;
     it->app = app;
     if (o->command == CMD_GET) {
       anthropic_models_retrieve_params_t params = {.options = app->reqopts_p};
@@ -567,7 +567,7 @@ static void start_requests(app_t *app, const options_t *o) {
                 ? anthropic_beta_models_list(app->client, &params, on_page, it)
                 : anthropic_models_list(app->client, &params, on_page, it);
     }
-    if (req == NULL)
+    if (req == 0)
       item_fail(it, anthropic_client_last_error(app->client));
     else
       app->pending++;
@@ -1010,7 +1010,7 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
 static void start_walk(app_t *app) {
   item_t *it = &app->items[0];
   anthropic_models_list_params_t params = list_params(app);
-  anthropic_req_t *req;
+  anthropic_request_id_t req;
   it->app = app;
   it->input = "list";
   req = use_beta(app)
@@ -1018,7 +1018,7 @@ static void start_walk(app_t *app) {
                                              on_walk_page, on_walk_done, it)
             : anthropic_models_list_all(app->client, &params, 0, on_walk_page,
                                         on_walk_done, it);
-  if (req == NULL)
+  if (req == 0)
     item_fail(it, anthropic_client_last_error(app->client));
   else
     app->pending++;

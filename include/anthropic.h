@@ -7,7 +7,8 @@
  * use a client only from the thread that runs its loop.
  *
  * Conventions (libuv's):
- *   - Functions that can fail return an error code (< 0) or NULL.
+ *   - Functions that can fail return an error code (< 0), NULL, or a
+ *     request id of 0.
  *   - When a call that takes a callback fails, the callback never runs.
  *     Otherwise it runs exactly once, from the loop, never from inside the
  *     call that started it.
@@ -231,7 +232,7 @@ typedef void (*anthropic_free_func)(void *ptr);
  * reported through the normal error path (ANTHROPIC_ENOMEM), never a
  * crash. The functions must not call into this library: they run while it
  * (or libcurl, or cJSON) is halfway through a change, so such calls are
- * refused (EINVAL or NULL; cancel and close do nothing).
+ * refused (EINVAL, NULL or a 0 id; close does nothing).
  * Returns 0, or ANTHROPIC_EINVAL if a function is NULL, a client
  * exists, or libcurl refused. */
 ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
@@ -244,7 +245,12 @@ ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
 /* ------------------------------------------------------------------ */
 
 typedef struct anthropic_client anthropic_client_t;
-typedef struct anthropic_req anthropic_req_t;
+
+/* Names one request of a client, as HTTP/2 names a stream: 0 is no
+ * request. An id is never reused for another request of its client, so it
+ * is safe to keep forever: once the request has finished, cancelling it is
+ * a harmless EINVAL. */
+typedef uint64_t anthropic_request_id_t;
 
 /* Called with each line the client logs (one per finished attempt:
  * method, URL, status, time, request-id). Keys are never in it, and it is
@@ -318,6 +324,11 @@ typedef struct anthropic_client_options {
    * unless ANTHROPIC_CLIENT_NO_ENV, which means no proxy. A proxy given
    * here is used for every host: NO_PROXY does not apply to it. */
   const char *proxy;
+  /* Requests handed to libcurl at once (attempts on the wire, and retries
+   * waiting for their turn). The others wait in a queue inside the client,
+   * a few hundred bytes each, and start in the order they were made as
+   * those finish. 0: 4 x max_host_connections. */
+  unsigned max_requests_in_flight;
 } anthropic_client_options_t;
 
 /* Create a client bound to `loop`. On success returns 0 and sets *out; the
@@ -405,31 +416,28 @@ typedef struct anthropic_models_list_params {
 
 /* GET /v1/models/{model_id}: one model by id or alias (an alias resolves to
  * the canonical id). Exactly one of `err` and `model` is non-NULL in the
- * callback. Returns the request handle, valid until the callback returns,
- * or NULL on a bad argument (empty id, ".", "..", control characters), a
- * closing client or no memory: see anthropic_client_last_error(); then the
- * callback never runs. */
-ANTHROPIC_EXTERN anthropic_req_t *
+ * callback. Returns the request's id, or 0 on a bad argument (empty id, ".",
+ * "..", control characters), a closing client or no memory: see
+ * anthropic_client_last_error(); then the callback never runs. */
+ANTHROPIC_EXTERN anthropic_request_id_t
 anthropic_models_retrieve(anthropic_client_t *client, const char *model_id,
                           const anthropic_models_retrieve_params_t *params,
                           anthropic_model_cb cb, void *data);
 
 /* GET /v1/models: one page, newest first. Same contract as retrieve; both
  * cursors at once or a limit outside 1..1000 are invalid arguments. */
-ANTHROPIC_EXTERN anthropic_req_t *
-anthropic_models_list(anthropic_client_t *client,
-                      const anthropic_models_list_params_t *params,
-                      anthropic_page_cb cb, void *data);
+ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_list(
+    anthropic_client_t *client, const anthropic_models_list_params_t *params,
+    anthropic_page_cb cb, void *data);
 
 /* The same on the beta endpoints (`?beta=true`). */
-ANTHROPIC_EXTERN anthropic_req_t *
+ANTHROPIC_EXTERN anthropic_request_id_t
 anthropic_beta_models_retrieve(anthropic_client_t *client, const char *model_id,
                                const anthropic_models_retrieve_params_t *params,
                                anthropic_model_cb cb, void *data);
-ANTHROPIC_EXTERN anthropic_req_t *
-anthropic_beta_models_list(anthropic_client_t *client,
-                           const anthropic_models_list_params_t *params,
-                           anthropic_page_cb cb, void *data);
+ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list(
+    anthropic_client_t *client, const anthropic_models_list_params_t *params,
+    anthropic_page_cb cb, void *data);
 
 /* Manual stepping: the parameters of the page after `page`, which was
  * requested with `params` (NULL: defaults), in the same direction (forward
@@ -446,31 +454,35 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
  * non-zero stops the walk. `done` runs exactly once at the end: err NULL
  * when the walk ended (last page, an empty page, a null cursor, `each`
  * asked, or `max_items` reached), else the error that ended it (an
- * ANTHROPIC_ECANCELLED from anthropic_req_cancel() included); `items` is
- * how many models the pages handed to `each` held. Only one page is held
- * at a time. `max_items` (0: no cap) trims the last page to fit. The
- * returned handle stays valid until `done` returns. */
+ * ANTHROPIC_ECANCELLED from anthropic_request_cancel() included); `items`
+ * is how many models the pages handed to `each` held. Only one page is
+ * held at a time. `max_items` (0: no cap) trims the last page to fit. A
+ * walk is one request (one id) from its first page to `done`: it asks for
+ * its next page without going back to the queue. */
 typedef int (*anthropic_each_page_cb)(const anthropic_models_page_t *page,
                                       void *data);
 typedef void (*anthropic_walk_done_cb)(const anthropic_error_t *err,
                                        size_t items, void *data);
-ANTHROPIC_EXTERN anthropic_req_t *
-anthropic_models_list_all(anthropic_client_t *client,
-                          const anthropic_models_list_params_t *params,
-                          size_t max_items, anthropic_each_page_cb each,
-                          anthropic_walk_done_cb done, void *data);
-ANTHROPIC_EXTERN anthropic_req_t *
-anthropic_beta_models_list_all(anthropic_client_t *client,
-                               const anthropic_models_list_params_t *params,
-                               size_t max_items, anthropic_each_page_cb each,
-                               anthropic_walk_done_cb done, void *data);
+ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_list_all(
+    anthropic_client_t *client, const anthropic_models_list_params_t *params,
+    size_t max_items, anthropic_each_page_cb each, anthropic_walk_done_cb done,
+    void *data);
+ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list_all(
+    anthropic_client_t *client, const anthropic_models_list_params_t *params,
+    size_t max_items, anthropic_each_page_cb each, anthropic_walk_done_cb done,
+    void *data);
 
-/* Cancel a request: its callback runs later, from the loop, with
- * ANTHROPIC_ECANCELLED (unless it had already finished: then this is a
- * no-op). Safe from inside any callback, the request's own included: from
- * its log line or a walk's `each`, the request ends as cancelled once that
- * callback returns (no retry, no next page). */
-ANTHROPIC_EXTERN void anthropic_req_cancel(anthropic_req_t *req);
+/* Cancel request `id` of `client`: its callback runs later, from the loop,
+ * with ANTHROPIC_ECANCELLED, whether it was on the wire or still waiting in
+ * the queue. Returns 0, or ANTHROPIC_EINVAL when `id` names no request that
+ * can still be cancelled: one whose callback has run, is running or is
+ * already due, an id never issued, 0, or a NULL client. That is harmless:
+ * an id never names another request. Safe from inside any callback, the
+ * request's own included: from its log line or a walk's `each`, the
+ * request ends as cancelled once that callback returns (no retry, no next
+ * page). */
+ANTHROPIC_EXTERN int anthropic_request_cancel(anthropic_client_t *client,
+                                              anthropic_request_id_t id);
 
 #ifdef __cplusplus
 }

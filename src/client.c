@@ -230,10 +230,10 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
     c->loop = loop;
     rc = configure(c, opts, &secret, err, errlen);
   }
+  unsigned conns = opts->max_host_connections ? opts->max_host_connections
+                                              : ANTH_DEFAULT_HOST_CONNECTIONS;
   if (rc == 0)
-    rc = anth__engine_init(c, opts->max_host_connections
-                                  ? opts->max_host_connections
-                                  : ANTH_DEFAULT_HOST_CONNECTIONS);
+    rc = anth__engine_init(c, conns);
   if (rc != 0) {
     if (rc == ANTHROPIC_ENOMEM)
       anth__errf(err, errlen, "out of memory");
@@ -250,6 +250,12 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
     curl_global_cleanup();
     return rc;
   }
+  /* Past this, requests wait in our queue (a few hundred bytes each)
+   * rather than in curl's as whole easy handles, which curl 7.88 rescans
+   * on every turn. 4 per connection keeps every connection busy. */
+  c->max_in_flight = opts->max_requests_in_flight ? opts->max_requests_in_flight
+                                                  : (size_t)conns * 4;
+  c->slot_free = ANTH_NO_SLOT;
   anth__set_last_error(c, ANTHROPIC_OK, "");
   anth__clients_alive++;
   *out = c;

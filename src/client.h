@@ -26,17 +26,25 @@ typedef enum req_state {
 
 typedef enum req_kind { REQ_RETRIEVE, REQ_LIST, REQ_WALK } req_kind_t;
 
+typedef union anth_req_cb {
+  anthropic_model_cb model;
+  anthropic_page_cb page;
+  anthropic_walk_done_cb done; /* REQ_WALK */
+} anth_req_cb_t;
+
+#define ANTH_NO_SLOT UINT32_MAX
+
+/* A request handed to curl: the heavy part (easy handle, timer, buffers),
+ * pooled. Not a public type any more: callers hold ids. */
+typedef struct anthropic_req anthropic_req_t;
+
 struct anthropic_req {
   uv_timer_t timer; /* the wait before a retry */
   anthropic_client_t *client;
   CURL *easy; /* kept with the request when it goes back to the pool */
   req_kind_t kind;
   req_state_t state;
-  union {
-    anthropic_model_cb model;
-    anthropic_page_cb page;
-    anthropic_walk_done_cb done; /* REQ_WALK */
-  } cb;
+  anth_req_cb_t cb;
   anthropic_each_page_cb each; /* REQ_WALK: one call per page */
   void *data;
   anth_buf_t body;
@@ -70,8 +78,40 @@ struct anthropic_req {
   const char *deferred_msg;
   struct anthropic_req *prev, *next; /* active list, or pool list */
   struct anthropic_req *qnext;       /* deferred queue */
+  uint32_t slot;                     /* its id's slot, or ANTH_NO_SLOT */
   char curl_err[CURL_ERROR_SIZE];
 };
+
+/* A request waiting for its turn in the client's queue: only what it needs
+ * to start later, no easy handle and no uv handle. When it starts, a pooled
+ * anthropic_req_t takes its settings over and the job is freed. */
+typedef struct anth_job {
+  req_kind_t kind;
+  anth_req_cb_t cb;
+  anthropic_each_page_cb each; /* REQ_WALK */
+  void *data;
+  char *url;                      /* while queued */
+  struct curl_slist *own_headers; /* per-request list, or NULL */
+  anth_buf_t walk_query;          /* REQ_WALK, as in anthropic_req_t */
+  bool walk_backward;
+  bool due; /* ended before it started: its callback waits for the loop */
+  size_t walk_max;
+  int max_retries;
+  long timeout_ms, connect_timeout_ms;
+  uint32_t slot;
+  anthropic_errkind_t deferred_kind;
+  const char *deferred_msg;
+  struct anth_job *prev, *next; /* the queue, or the deferred list */
+} anth_job_t;
+
+/* One entry of the id table: an id is (gen << 32) | index, and names a
+ * live request only while the entry's gen matches. */
+typedef struct anth_slot {
+  uint32_t gen;         /* never 0; bumped each time the entry is freed */
+  uint32_t next_free;   /* free list, ANTH_NO_SLOT at its end */
+  anthropic_req_t *req; /* handed to curl */
+  anth_job_t *job;      /* queued, or ended before it started */
+} anth_slot_t;
 
 struct anthropic_client {
   uv_loop_t *loop;
@@ -98,7 +138,14 @@ struct anthropic_client {
   void *log_data;
 
   anthropic_req_t *active; /* doubly linked */
-  size_t active_count;
+  size_t active_count;     /* capped at max_in_flight */
+  size_t active_peak;      /* the most active_count reached (tests) */
+  size_t max_in_flight;
+  anth_job_t *queue_head, *queue_tail; /* FIFO of waiting requests */
+  size_t queue_count;
+  anth_job_t *jobs_due_head, *jobs_due_tail; /* ended before starting */
+  anth_slot_t *slots;
+  uint32_t slot_count, slot_cap, slot_free;
   anthropic_req_t *pool; /* idle requests, easy handles kept */
   size_t pool_count;
   anthropic_req_t *deferred_head, *deferred_tail;
@@ -125,11 +172,17 @@ void anth__handle_closed(anthropic_client_t *c);
 /* request.c */
 /* Check the client can take a request; sets the last error if not. */
 bool anth__req_usable(anthropic_client_t *c, bool has_cb);
-/* Start a request of `kind` whose URL is in c->scratch; NULL (and the
- * client's last error set) on failure. */
-anthropic_req_t *anth__req_start(anthropic_client_t *c, req_kind_t kind,
-                                 const anthropic_request_options_t *options,
-                                 void *data);
+/* A request of `kind` with its options resolved and its own header list
+ * built; NULL (and the client's last error set) on failure. The caller
+ * fills in the callbacks (and a walk's state), then submits it. */
+anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
+                          const anthropic_request_options_t *options,
+                          void *data);
+void anth__job_free(anth_job_t *j);
+/* Start the job (URL in c->scratch) now, or queue it when max_in_flight
+ * requests are in flight. Its id, or 0 (the job freed, the client's last
+ * error set). */
+anthropic_request_id_t anth__job_submit(anthropic_client_t *c, anth_job_t *j);
 /* Send the request's current URL again (a retry, or a walk's next page). */
 int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r);
 /* Leave the in-flight list for good: deliver the outcome and recycle. */
@@ -140,6 +193,8 @@ anthropic_response_t anth__req_response(const anthropic_req_t *r, long status,
                                         const char *request_id);
 void anth__req_done(anthropic_req_t *r, CURLcode code);
 void anth__req_run_deferred(anthropic_client_t *c);
+/* Whether callbacks wait for the loop (deferred requests or jobs). */
+bool anth__req_deferred_pending(const anthropic_client_t *c);
 void anth__req_cancel_all(anthropic_client_t *c, const char *why);
 /* The engine could not watch a socket of this request: end it (as out of
  * memory) on the next loop turn. Safe from inside a curl callback. */

@@ -26,6 +26,7 @@ void anth__handle_closed(anthropic_client_t *c) {
     if (c->close_cb != NULL)
       c->close_cb(c);
     anth__buf_free(&c->scratch);
+    anth__free(c->slots);
     anth__free(c->base_url);
     anth__free(c->ca_bundle);
     anth__free(c->proxy);
@@ -169,10 +170,10 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
 static void on_idle(uv_idle_t *h) {
   anthropic_client_t *c = container_of(h, anthropic_client_t, idle);
   anth__req_run_deferred(c);
-  if (c->deferred_head != NULL)
+  if (anth__req_deferred_pending(c))
     return; /* a callback queued more: next turn */
   uv_idle_stop(&c->idle);
-  if (c->closing && !c->torn_down && c->active == NULL)
+  if (c->closing && !c->torn_down && c->active == NULL && c->queue_head == NULL)
     anth__engine_teardown(c);
 }
 

@@ -90,24 +90,25 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
     walk_end(c, r, r->cancel_asked || (c->closing && !stop));
 }
 
-static anthropic_req_t *
+static anthropic_request_id_t
 retrieve(anthropic_client_t *c, const char *model_id, bool beta,
          const anthropic_models_retrieve_params_t *params,
          anthropic_model_cb cb, void *data) {
   char msg[ANTH_ERRMSG_MAX] = "";
   if (c == NULL || !anth__req_usable(c, cb != NULL))
-    return NULL;
+    return 0;
   const anthropic_request_options_t *o = params ? params->options : NULL;
   int rc = anth__url_retrieve(&c->scratch, c->base_url, model_id, beta, o, msg,
                               sizeof msg);
   if (rc != 0) {
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
-    return NULL;
+    return 0;
   }
-  anthropic_req_t *r = anth__req_start(c, REQ_RETRIEVE, o, data);
-  if (r != NULL)
-    r->cb.model = cb; /* runs from the loop, never before we return */
-  return r;
+  anth_job_t *j = anth__job_new(c, REQ_RETRIEVE, o, data);
+  if (j == NULL)
+    return 0;
+  j->cb.model = cb; /* runs from the loop, never before we return */
+  return anth__job_submit(c, j);
 }
 
 /* Validate the list parameters and put the first page's URL in scratch;
@@ -123,80 +124,87 @@ static int list_url(anthropic_client_t *c,
   return rc;
 }
 
-static anthropic_req_t *list(anthropic_client_t *c,
-                             const anthropic_models_list_params_t *params,
-                             bool beta, anthropic_page_cb cb, void *data) {
+static anthropic_request_id_t list(anthropic_client_t *c,
+                                   const anthropic_models_list_params_t *params,
+                                   bool beta, anthropic_page_cb cb,
+                                   void *data) {
   static const anthropic_models_list_params_t defaults;
   anth_buf_t tail = {NULL, 0, 0};
   if (c == NULL || !anth__req_usable(c, cb != NULL))
-    return NULL;
+    return 0;
   if (params == NULL)
     params = &defaults;
-  anthropic_req_t *r = NULL;
+  anthropic_request_id_t id = 0;
+  anth_job_t *j = NULL;
   if (list_url(c, params, beta, &tail) == 0 &&
-      (r = anth__req_start(c, REQ_LIST, params->options, data)) != NULL)
-    r->cb.page = cb;
+      (j = anth__job_new(c, REQ_LIST, params->options, data)) != NULL) {
+    j->cb.page = cb;
+    id = anth__job_submit(c, j);
+  }
   anth__buf_free(&tail);
-  return r;
+  return id;
 }
 
-static anthropic_req_t *walk(anthropic_client_t *c,
-                             const anthropic_models_list_params_t *params,
-                             bool beta, size_t max_items,
-                             anthropic_each_page_cb each,
-                             anthropic_walk_done_cb done, void *data) {
+/* A walk is one request from its first page to `done`: it asks for each
+ * next page on itself, keeping its place in flight (no trip through the
+ * queue between pages). */
+static anthropic_request_id_t walk(anthropic_client_t *c,
+                                   const anthropic_models_list_params_t *params,
+                                   bool beta, size_t max_items,
+                                   anthropic_each_page_cb each,
+                                   anthropic_walk_done_cb done, void *data) {
   static const anthropic_models_list_params_t defaults;
   anth_buf_t tail = {NULL, 0, 0};
   if (c == NULL || !anth__req_usable(c, each != NULL && done != NULL))
-    return NULL;
+    return 0;
   if (params == NULL)
     params = &defaults;
   if (list_url(c, params, beta, &tail) != 0) {
     anth__buf_free(&tail);
-    return NULL;
+    return 0;
   }
-  anthropic_req_t *r = anth__req_start(c, REQ_WALK, params->options, data);
-  if (r == NULL) {
+  anth_job_t *j = anth__job_new(c, REQ_WALK, params->options, data);
+  if (j == NULL) {
     anth__buf_free(&tail);
-    return NULL;
+    return 0;
   }
-  r->cb.done = done;
-  r->each = each;
-  r->walk_query = tail; /* the request keeps it for the next pages */
-  r->walk_backward = params->before_id != NULL;
-  r->walk_max = max_items;
-  return r;
+  j->cb.done = done;
+  j->each = each;
+  j->walk_query = tail; /* the request keeps it for the next pages */
+  j->walk_backward = params->before_id != NULL;
+  j->walk_max = max_items;
+  return anth__job_submit(c, j);
 }
 
-anthropic_req_t *
+anthropic_request_id_t
 anthropic_models_retrieve(anthropic_client_t *c, const char *model_id,
                           const anthropic_models_retrieve_params_t *params,
                           anthropic_model_cb cb, void *data) {
   return retrieve(c, model_id, false, params, cb, data);
 }
 
-anthropic_req_t *
+anthropic_request_id_t
 anthropic_beta_models_retrieve(anthropic_client_t *c, const char *model_id,
                                const anthropic_models_retrieve_params_t *params,
                                anthropic_model_cb cb, void *data) {
   return retrieve(c, model_id, true, params, cb, data);
 }
 
-anthropic_req_t *
+anthropic_request_id_t
 anthropic_models_list(anthropic_client_t *c,
                       const anthropic_models_list_params_t *params,
                       anthropic_page_cb cb, void *data) {
   return list(c, params, false, cb, data);
 }
 
-anthropic_req_t *
+anthropic_request_id_t
 anthropic_beta_models_list(anthropic_client_t *c,
                            const anthropic_models_list_params_t *params,
                            anthropic_page_cb cb, void *data) {
   return list(c, params, true, cb, data);
 }
 
-anthropic_req_t *
+anthropic_request_id_t
 anthropic_models_list_all(anthropic_client_t *c,
                           const anthropic_models_list_params_t *params,
                           size_t max_items, anthropic_each_page_cb each,
@@ -204,7 +212,7 @@ anthropic_models_list_all(anthropic_client_t *c,
   return walk(c, params, false, max_items, each, done, data);
 }
 
-anthropic_req_t *
+anthropic_request_id_t
 anthropic_beta_models_list_all(anthropic_client_t *c,
                                const anthropic_models_list_params_t *params,
                                size_t max_items, anthropic_each_page_cb each,

@@ -1,7 +1,7 @@
-/* request.c - one request from start to callback: the pooled easy handle,
- * body and header capture, attempts and retries, cancellation, and turning
- * what came back into a result or an error. The API calls that start
- * requests are in models.c. */
+/* request.c - one request from start to callback: its id, its wait in the
+ * client's queue, the pooled easy handle, body and header capture,
+ * attempts and retries, cancellation, and turning what came back into a
+ * result or an error. The API calls that start requests are in models.c. */
 #include "client.h"
 
 #include <stdio.h>
@@ -162,6 +162,7 @@ static anthropic_req_t *req_get(anthropic_client_t *c) {
     }
   }
   r->prev = r->next = r->qnext = NULL;
+  r->slot = ANTH_NO_SLOT;
   r->attempts = 0;
   r->walk_items = r->walk_max = 0;
   r->walk_backward = false;
@@ -177,7 +178,53 @@ static void free_retry_header(anthropic_req_t *r) {
   }
 }
 
+/* ---- ids: a table of {generation, request} entries ---- */
+
+static anthropic_request_id_t slot_id(const anthropic_client_t *c, uint32_t i) {
+  return ((uint64_t)c->slots[i].gen << 32) | i;
+}
+
+/* A free entry of the table, grown when full: 0, or ANTHROPIC_ENOMEM. */
+static int slot_take(anthropic_client_t *c, uint32_t *out) {
+  if (c->slot_free == ANTH_NO_SLOT) {
+    if (c->slot_count == c->slot_cap) {
+      uint32_t cap = c->slot_cap ? c->slot_cap * 2 : 64;
+      if (cap <= c->slot_cap || cap >= ANTH_NO_SLOT)
+        return ANTHROPIC_ENOMEM; /* 2^31 requests at once */
+      anth_slot_t *t = anth__realloc(c->slots, cap * sizeof *t);
+      if (t == NULL)
+        return ANTHROPIC_ENOMEM;
+      c->slots = t;
+      c->slot_cap = cap;
+    }
+    anth_slot_t *s = &c->slots[c->slot_count];
+    s->gen = 1;
+    s->next_free = ANTH_NO_SLOT;
+    c->slot_free = c->slot_count++;
+  }
+  uint32_t i = c->slot_free;
+  c->slot_free = c->slots[i].next_free;
+  c->slots[i].req = NULL;
+  c->slots[i].job = NULL;
+  *out = i;
+  return 0;
+}
+
+/* The request's callback has run: its id now names nothing, for good. */
+static void slot_release(anthropic_client_t *c, uint32_t i) {
+  anth_slot_t *s = &c->slots[i];
+  if (++s->gen == 0)
+    s->gen = 1; /* 0 would make the id of a live request 0-tagged */
+  s->req = NULL;
+  s->job = NULL;
+  s->next_free = c->slot_free;
+  c->slot_free = i;
+}
+
 static void req_put(anthropic_client_t *c, anthropic_req_t *r) {
+  if (r->slot != ANTH_NO_SLOT)
+    slot_release(c, r->slot);
+  r->slot = ANTH_NO_SLOT;
   r->state = REQ_IDLE;
   r->cb.model = NULL;
   r->each = NULL;
@@ -213,7 +260,8 @@ static void active_link(anthropic_client_t *c, anthropic_req_t *r) {
   if (c->active)
     c->active->prev = r;
   c->active = r;
-  c->active_count++;
+  if (++c->active_count > c->active_peak)
+    c->active_peak = c->active_count;
 }
 
 static void active_unlink(anthropic_client_t *c, anthropic_req_t *r) {
@@ -358,6 +406,7 @@ static void finish_success(anthropic_req_t *r, long status,
 
 static void on_retry_timer(uv_timer_t *t);
 static void on_watchdog(uv_timer_t *t);
+static void queue_pump(anthropic_client_t *c);
 
 /* Grace after the attempt's timeout before we stop waiting for curl. */
 #define ANTH_WATCHDOG_GRACE_MS 1000
@@ -443,6 +492,7 @@ void anth__req_finish(anthropic_client_t *c, anthropic_req_t *r,
   else
     deliver_error(r, kind, status, NULL, msg, rid);
   req_put(c, r);
+  queue_pump(c);
 }
 
 static void on_watchdog(uv_timer_t *t) {
@@ -541,12 +591,30 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
                      r->request_id.len ? r->request_id.data : NULL);
 }
 
-/* Requests that ended without a transfer result (cancelled, closed): their
- * callbacks run here, from the loop. Only the ones queued before this turn
- * run now, so a callback that queues more cannot keep us here. */
+/* The callback of a request that ended before it started: no attempt, no
+ * response. */
+static void deliver_job(const anth_job_t *j) {
+  anthropic_response_t resp = {0, NULL, -1, -1, NULL};
+  const char *message =
+      j->deferred_msg ? j->deferred_msg : anthropic_strerror(j->deferred_kind);
+  anthropic_error_t err = {j->deferred_kind, 0, NULL, message, NULL, 0, &resp};
+  if (j->kind == REQ_RETRIEVE)
+    j->cb.model(&err, NULL, j->data);
+  else if (j->kind == REQ_LIST)
+    j->cb.page(&err, NULL, j->data);
+  else
+    j->cb.done(&err, 0, j->data);
+}
+
+/* Requests that ended without a transfer result (cancelled, closed, or
+ * queued ones that could not start): their callbacks run here, from the
+ * loop. Only the ones queued before this turn run now, so a callback that
+ * queues more cannot keep us here. */
 void anth__req_run_deferred(anthropic_client_t *c) {
   anthropic_req_t *r = c->deferred_head;
+  anth_job_t *j = c->jobs_due_head;
   c->deferred_head = c->deferred_tail = NULL;
+  c->jobs_due_head = c->jobs_due_tail = NULL;
   while (r != NULL) {
     anthropic_req_t *next = r->qnext;
     r->qnext = NULL;
@@ -554,6 +622,18 @@ void anth__req_run_deferred(anthropic_client_t *c) {
     req_put(c, r);
     r = next;
   }
+  while (j != NULL) {
+    anth_job_t *next = j->next;
+    deliver_job(j);
+    slot_release(c, j->slot);
+    anth__job_free(j);
+    j = next;
+  }
+  queue_pump(c);
+}
+
+bool anth__req_deferred_pending(const anthropic_client_t *c) {
+  return c->deferred_head != NULL || c->jobs_due_head != NULL;
 }
 
 static void defer(anthropic_req_t *r, anthropic_errkind_t kind,
@@ -577,6 +657,96 @@ static void cancel(anthropic_req_t *r, const char *why) {
     curl_multi_remove_handle(r->client->multi, r->easy);
   active_unlink(r->client, r);
   defer(r, ANTHROPIC_ECANCELLED, why);
+  queue_pump(r->client); /* its place in flight is free */
+}
+
+/* ---- the queue: requests past max_in_flight wait here, in order ---- */
+
+static void queue_unlink(anthropic_client_t *c, anth_job_t *j) {
+  if (j->prev)
+    j->prev->next = j->next;
+  else
+    c->queue_head = j->next;
+  if (j->next)
+    j->next->prev = j->prev;
+  else
+    c->queue_tail = j->prev;
+  j->prev = j->next = NULL;
+  c->queue_count--;
+}
+
+static void queue_push(anthropic_client_t *c, anth_job_t *j) {
+  j->next = NULL;
+  j->prev = c->queue_tail;
+  if (c->queue_tail)
+    c->queue_tail->next = j;
+  else
+    c->queue_head = j;
+  c->queue_tail = j;
+  c->queue_count++;
+}
+
+/* End a job that never started: its callback runs from the loop. */
+static void job_defer(anthropic_client_t *c, anth_job_t *j,
+                      anthropic_errkind_t kind, const char *msg) {
+  j->due = true;
+  j->deferred_kind = kind;
+  j->deferred_msg = msg;
+  j->prev = NULL;
+  j->next = NULL;
+  if (c->jobs_due_tail)
+    c->jobs_due_tail->next = j;
+  else
+    c->jobs_due_head = j;
+  c->jobs_due_tail = j;
+  anth__engine_defer(c);
+}
+
+/* Hand a job to curl at `url`: a pooled request takes its settings over
+ * (the job keeps its callbacks, for an error). 0, or ANTHROPIC_ENOMEM. */
+static int job_start(anthropic_client_t *c, anth_job_t *j, const char *url) {
+  anthropic_req_t *r = req_get(c);
+  if (r == NULL)
+    return ANTHROPIC_ENOMEM;
+  r->kind = j->kind;
+  r->cb = j->cb;
+  r->each = j->each;
+  r->data = j->data;
+  r->max_retries = j->max_retries;
+  r->timeout_ms = j->timeout_ms;
+  r->own_headers = j->own_headers;
+  j->own_headers = NULL;
+  r->walk_query = j->walk_query;
+  memset(&j->walk_query, 0, sizeof j->walk_query);
+  r->walk_backward = j->walk_backward;
+  r->walk_max = j->walk_max;
+  if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, j->timeout_ms) !=
+          CURLE_OK ||
+      curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
+                       j->connect_timeout_ms) != CURLE_OK ||
+      curl_easy_setopt(r->easy, CURLOPT_URL, url) != CURLE_OK ||
+      anth__req_attempt(c, r) != 0) {
+    req_put(c, r);
+    return ANTHROPIC_ENOMEM;
+  }
+  r->slot = j->slot;
+  c->slots[j->slot].req = r;
+  c->slots[j->slot].job = NULL;
+  active_link(c, r);
+  return 0;
+}
+
+/* Start queued requests, oldest first, while there is room in flight. */
+static void queue_pump(anthropic_client_t *c) {
+  while (c->queue_head != NULL && c->active_count < c->max_in_flight &&
+         !c->closing) {
+    anth_job_t *j = c->queue_head;
+    queue_unlink(c, j);
+    if (job_start(c, j, j->url) == 0)
+      anth__job_free(j);
+    else
+      job_defer(c, j, ANTHROPIC_ENOMEM, "out of memory starting a request");
+  }
 }
 
 /* From a callback of the request itself that runs while it is still in
@@ -587,18 +757,33 @@ static bool cancel_on_return(const anthropic_req_t *r) {
          (r->kind == REQ_WALK && r->state == REQ_CALLBACK);
 }
 
-void anthropic_req_cancel(anthropic_req_t *r) {
-  if (r == NULL || anth__in_alloc)
-    return;
+int anthropic_request_cancel(anthropic_client_t *c, anthropic_request_id_t id) {
+  uint32_t i = (uint32_t)id, gen = (uint32_t)(id >> 32);
+  if (c == NULL || anth__in_alloc || gen == 0 || i >= c->slot_count ||
+      c->slots[i].gen != gen)
+    return ANTHROPIC_EINVAL; /* never issued, or its callback has run */
+  anth_job_t *j = c->slots[i].job;
+  anthropic_req_t *r = c->slots[i].req;
+  if (j != NULL) {
+    if (j->due)
+      return ANTHROPIC_EINVAL; /* its callback is already due */
+    queue_unlink(c, j);
+    job_defer(c, j, ANTHROPIC_ECANCELLED, "request cancelled");
+    return 0;
+  }
+  if (r == NULL)
+    return ANTHROPIC_EINVAL;
   if (cancel_on_return(r)) {
     r->cancel_asked = true;
-    return;
+    return 0;
   }
   if (r->state != REQ_ACTIVE && r->state != REQ_WAITING)
-    return; /* finished, or its callback is already due */
+    return ANTHROPIC_EINVAL; /* finished, or its callback is already due */
   cancel(r, "request cancelled");
+  return 0;
 }
 
+/* Linear in the requests in flight and in the queue. */
 void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
   anthropic_req_t *r = c->active, *next;
   for (; r != NULL; r = next) {
@@ -608,12 +793,17 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
     else
       cancel(r, why);
   }
+  while (c->queue_head != NULL) {
+    anth_job_t *j = c->queue_head;
+    queue_unlink(c, j);
+    job_defer(c, j, ANTHROPIC_ECANCELLED, why);
+  }
 }
 
 /* ---- starting requests (the calls themselves are in models.c) ---- */
 
 /* The request's own settings over the client's: 0, or EINVAL. */
-static int resolve_options(anthropic_client_t *c, anthropic_req_t *r,
+static int resolve_options(anthropic_client_t *c, anth_job_t *j,
                            const anthropic_request_options_t *o) {
   static const anthropic_request_options_t none;
   if (o == NULL)
@@ -623,16 +813,10 @@ static int resolve_options(anthropic_client_t *c, anthropic_req_t *r,
                          "options.max_retries must be >= -1");
     return ANTHROPIC_EINVAL;
   }
-  r->max_retries = anth__retries_option(o->max_retries, c->max_retries);
-  long timeout = anth__ms_option(o->timeout_ms, c->timeout_ms);
-  r->timeout_ms = timeout;
-  long connect = anth__ms_option(o->connect_timeout_ms, c->connect_timeout_ms);
-  if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout) != CURLE_OK ||
-      curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, connect) !=
-          CURLE_OK) {
-    anth__set_last_error(c, ANTHROPIC_EINVAL, "timeout out of range");
-    return ANTHROPIC_EINVAL;
-  }
+  j->max_retries = anth__retries_option(o->max_retries, c->max_retries);
+  j->timeout_ms = anth__ms_option(o->timeout_ms, c->timeout_ms);
+  j->connect_timeout_ms =
+      anth__ms_option(o->connect_timeout_ms, c->connect_timeout_ms);
   return 0;
 }
 
@@ -642,39 +826,72 @@ static bool has_own_headers(const anthropic_request_options_t *o) {
           (o->betas != NULL && o->betas_count > 0) || o->workspace_id != NULL);
 }
 
-anthropic_req_t *anth__req_start(anthropic_client_t *c, req_kind_t kind,
-                                 const anthropic_request_options_t *options,
-                                 void *data) {
-  anthropic_req_t *r = req_get(c);
-  if (r == NULL) {
+void anth__job_free(anth_job_t *j) {
+  if (j == NULL)
+    return;
+  anth__free(j->url);
+  curl_slist_free_all(j->own_headers);
+  anth__buf_free(&j->walk_query);
+  anth__free(j);
+}
+
+anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
+                          const anthropic_request_options_t *options,
+                          void *data) {
+  anth_job_t *j = anth__calloc(1, sizeof *j);
+  if (j == NULL) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return NULL;
   }
-  if (resolve_options(c, r, options) != 0) {
-    req_put(c, r);
+  j->kind = kind;
+  j->data = data;
+  j->slot = ANTH_NO_SLOT;
+  if (resolve_options(c, j, options) != 0) {
+    anth__job_free(j);
     return NULL;
   }
   if (has_own_headers(options)) {
     char msg[ANTH_ERRMSG_MAX] = "";
     int rc = anth__headers_for_request(c->headers_base, options,
-                                       &r->own_headers, msg, sizeof msg);
+                                       &j->own_headers, msg, sizeof msg);
     if (rc != 0) {
-      req_put(c, r);
+      anth__job_free(j);
       anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
       return NULL;
     }
   }
-  if (curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) != CURLE_OK ||
-      anth__req_attempt(c, r) != 0) {
-    req_put(c, r);
+  return j;
+}
+
+anthropic_request_id_t anth__job_submit(anthropic_client_t *c, anth_job_t *j) {
+  uint32_t slot;
+  if (slot_take(c, &slot) != 0) {
+    anth__job_free(j);
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
-    return NULL;
+    return 0;
   }
-  r->kind = kind;
-  r->data = data;
-  active_link(c, r);
+  j->slot = slot;
+  c->slots[slot].job = j;
+  int rc;
+  if (c->queue_head == NULL && c->active_count < c->max_in_flight) {
+    rc = job_start(c, j, c->scratch.data);
+    if (rc == 0)
+      anth__job_free(j);
+  } else {
+    /* Its turn comes when requests ahead of it finish. */
+    j->url = anth__strdup(c->scratch.data);
+    rc = j->url ? 0 : ANTHROPIC_ENOMEM;
+    if (rc == 0)
+      queue_push(c, j);
+  }
+  if (rc != 0) {
+    slot_release(c, slot);
+    anth__job_free(j);
+    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+    return 0;
+  }
   anth__set_last_error(c, ANTHROPIC_OK, "");
-  return r;
+  return slot_id(c, slot);
 }
 
 bool anth__req_usable(anthropic_client_t *c, bool has_cb) {

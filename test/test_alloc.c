@@ -33,8 +33,9 @@ static int should_fail(void) {
 static struct {
   int armed, fired;
   anthropic_client_t *client;
-  anthropic_req_t *req;
+  anthropic_request_id_t req;
   int start_refused, start_kind, replace_refused, init_refused;
+  int cancel_refused;
 } reenter;
 
 static void on_reenter_model(const anthropic_error_t *err,
@@ -50,11 +51,12 @@ static void call_back_in(void) {
   anthropic_client_t *other = NULL;
   reenter.armed = 0;
   reenter.fired = 1;
-  anthropic_req_cancel(reenter.req);
+  reenter.cancel_refused =
+      anthropic_request_cancel(reenter.client, reenter.req) == ANTHROPIC_EINVAL;
   anthropic_client_close(reenter.client, NULL);
   reenter.start_refused =
       anthropic_models_retrieve(reenter.client, "claude-opus-4-1", NULL,
-                                on_reenter_model, &unused_kind) == NULL;
+                                on_reenter_model, &unused_kind) == 0;
   reenter.start_kind = anthropic_client_last_error(reenter.client)->kind;
   reenter.replace_refused =
       anthropic_replace_allocator(malloc, realloc, calloc, free) ==
@@ -160,11 +162,11 @@ static int run_once(unsigned long n) {
     CHECK(c == NULL);
   } else {
     started_m =
-        anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_m, &r) != NULL;
+        anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_m, &r) != 0;
     if (!started_m)
       CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
     anthropic_models_list_params_t p = {.limit = 5};
-    started_p = anthropic_models_list(c, &p, on_p, &r) != NULL;
+    started_p = anthropic_models_list(c, &p, on_p, &r) != 0;
     if (!started_p)
       CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
     /* A two-page walk with options of its own: its own header list, an
@@ -181,7 +183,7 @@ static int run_once(unsigned long n) {
                                       .workspace_id = "ws"};
     anthropic_models_list_params_t wp = {.limit = 2, .options = &ro};
     started_w =
-        anthropic_models_list_all(c, &wp, 4, on_w_each, on_w_done, &r) != NULL;
+        anthropic_models_list_all(c, &wp, 4, on_w_each, on_w_done, &r) != 0;
     if (!started_w)
       CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
     uv_run(&loop, UV_RUN_DEFAULT);
@@ -241,13 +243,14 @@ TEST(calls_from_inside_the_allocator_are_refused) {
       anthropic_client_init(&loop, &reenter.client, &o, err, sizeof err), 0);
   reenter.req = anthropic_models_retrieve(reenter.client, "claude-opus-4-1",
                                           NULL, on_reenter_model, &kind);
-  CHECK(reenter.req != NULL);
+  CHECK(reenter.req != 0);
   reenter.armed = 1; /* the next allocation of libcurl's, in the loop */
   uv_run(&loop, UV_RUN_DEFAULT);
   reenter.armed = 0;
   CHECK_EQ_INT(reenter.fired, 1);
   CHECK_EQ_INT(kind, 0); /* neither cancelled nor closed */
   CHECK_EQ_INT(reenter.start_refused, 1);
+  CHECK_EQ_INT(reenter.cancel_refused, 1);
   CHECK_EQ_INT(reenter.start_kind, ANTHROPIC_EINVAL);
   CHECK_EQ_INT(reenter.replace_refused, 1);
   CHECK_EQ_INT(reenter.init_refused, 1);

@@ -12,7 +12,7 @@ TEST(retrieve_by_id_returns_the_model_with_every_field) {
   outcome_t o = {0};
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-20250514", NULL,
-                                  on_model, &o) != NULL);
+                                  on_model, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, 0);
@@ -50,7 +50,7 @@ TEST(retrieve_by_alias_resolves_to_the_canonical_id) {
   outcome_t o = {0};
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_STR(o.model->id, "claude-sonnet-4-20250514");
@@ -65,7 +65,7 @@ TEST(callback_never_runs_inside_the_call_that_started_it) {
   setup(&f);
   in_call = 1;
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   in_call = 0;
   CHECK_EQ_INT(o.calls, 0);
   teardown(&f);
@@ -79,7 +79,7 @@ TEST(unknown_model_is_a_404_with_the_api_error_fields) {
   outcome_t o = {0};
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "no-such-model", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
@@ -97,7 +97,7 @@ TEST(wrong_api_key_is_a_401_authentication_error) {
   opts.api_key = "wrong-key";
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(o.status, 401);
@@ -112,7 +112,7 @@ TEST(auth_token_is_sent_as_a_bearer_token) {
   opts.auth_token = "fake-token";
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   cJSON *reqs = requests();
@@ -128,7 +128,7 @@ TEST(a_400_answer_is_an_invalid_request_error) {
   outcome_t o = {0};
   setup(&f);
   add_faults("[{\"status\":400}]");
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(o.status, 400);
@@ -141,7 +141,7 @@ TEST(an_html_error_page_still_gives_the_status) {
   setup_no_retries(&f);
   add_faults("[{\"action\":\"html\",\"status\":502}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(o.status, 502);
@@ -156,7 +156,7 @@ TEST(an_empty_error_body_still_gives_the_status) {
   setup_no_retries(&f);
   add_faults("[{\"action\":\"empty\",\"status\":503}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(o.status, 503);
@@ -167,7 +167,7 @@ TEST(list_returns_the_first_page_with_cursors) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   const anthropic_models_page_t *p = o.page;
@@ -202,7 +202,7 @@ TEST(list_pages_forward_visit_each_model_once_in_order) {
     outcome_t o = {0};
     anthropic_models_list_params_t p = {
         .after_id = cursor, .before_id = NULL, .limit = 7};
-    CHECK(anthropic_models_list(f.client, &p, on_page, &o) != NULL);
+    CHECK(anthropic_models_list(f.client, &p, on_page, &o) != 0);
     uv_run(&f.loop, UV_RUN_DEFAULT);
     pages++;
     CHECK_EQ_INT(o.kind, 0);
@@ -234,9 +234,9 @@ TEST(list_sends_limit_and_cursors_in_the_query) {
       .after_id = "claude-sonnet-4-20250514", .before_id = NULL, .limit = 3};
   anthropic_models_list_params_t pb = {
       .after_id = NULL, .before_id = "claude-sonnet-4-20250514", .limit = 2};
-  CHECK(anthropic_models_list(f.client, &pa, on_page, &a) != NULL);
+  CHECK(anthropic_models_list(f.client, &pa, on_page, &a) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_models_list(f.client, &pb, on_page, &b) != NULL);
+  CHECK(anthropic_models_list(f.client, &pb, on_page, &b) != 0);
   teardown(&f);
   CHECK_EQ_INT(a.kind, 0);
   CHECK_EQ_INT(b.kind, 0);
@@ -267,7 +267,7 @@ TEST(every_request_carries_the_documented_headers) {
   opts.headers_count = 2;
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   cJSON *reqs = requests();
   const cJSON *r = cJSON_GetArrayItem(reqs, 0);
@@ -346,20 +346,19 @@ TEST(invalid_model_ids_are_refused_without_a_request) {
   setup(&f);
   const char *bad[] = {"", ".", "..", "a\nb", "tab\there", "del\x7f"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    CHECK(anthropic_models_retrieve(f.client, bad[i], NULL, on_model, &o) ==
-          NULL);
+    CHECK(anthropic_models_retrieve(f.client, bad[i], NULL, on_model, &o) == 0);
     const anthropic_error_t *e = anthropic_client_last_error(f.client);
     CHECK_EQ_INT(e->kind, ANTHROPIC_EINVAL);
     CHECK(e->message[0] != '\0');
   }
-  CHECK(anthropic_models_retrieve(f.client, NULL, NULL, on_model, &o) == NULL);
-  CHECK(anthropic_models_retrieve(f.client, "x", NULL, NULL, &o) == NULL);
+  CHECK(anthropic_models_retrieve(f.client, NULL, NULL, on_model, &o) == 0);
+  CHECK(anthropic_models_retrieve(f.client, "x", NULL, NULL, &o) == 0);
   anthropic_models_list_params_t both = {
       .after_id = "a", .before_id = "b", .limit = 0};
   anthropic_models_list_params_t big = {
       .after_id = NULL, .before_id = NULL, .limit = 1001};
-  CHECK(anthropic_models_list(f.client, &both, on_page, &o) == NULL);
-  CHECK(anthropic_models_list(f.client, &big, on_page, &o) == NULL);
+  CHECK(anthropic_models_list(f.client, &both, on_page, &o) == 0);
+  CHECK(anthropic_models_list(f.client, &big, on_page, &o) == 0);
   CHECK_CONTAINS(anthropic_client_last_error(f.client)->message, "limit");
   teardown(&f);
   CHECK_EQ_INT(o.calls, 0);
@@ -371,7 +370,7 @@ TEST(ids_with_reserved_characters_travel_as_one_path_segment) {
   outcome_t o = {0};
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "../v1/models?x=1#y", NULL,
-                                  on_model, &o) != NULL);
+                                  on_model, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.status, 404);
   cJSON *reqs = requests();
@@ -399,7 +398,7 @@ TEST(a_thousand_retrieves_in_flight_through_one_client) {
   setup(&f);
   for (int i = 0; i < 1000; i++)
     CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
-                                    on_many, &s) != NULL);
+                                    on_many, &s) != 0);
   teardown(&f);
   CHECK_EQ_INT(s.done, 1000);
   CHECK_EQ_INT(s.ok, 1000);
@@ -410,12 +409,13 @@ TEST(cancel_ends_one_request_and_leaves_the_others) {
   fixture_t f;
   outcome_t a = {0}, b = {0};
   setup(&f);
-  anthropic_req_t *ra = anthropic_models_retrieve(f.client, "claude-opus-4-1",
-                                                  NULL, on_model, &a);
+  anthropic_request_id_t ra = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
-                                  &b) != NULL);
-  anthropic_req_cancel(ra);
-  anthropic_req_cancel(ra); /* twice: still one callback */
+                                  &b) != 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), 0);
+  /* Twice: still one callback, and the second says it had nothing to do. */
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), ANTHROPIC_EINVAL);
   CHECK_EQ_INT(a.calls, 0); /* never from inside cancel */
   teardown(&f);
   CHECK_EQ_INT(a.calls, 1);
@@ -430,8 +430,8 @@ TEST(cancel_of_a_hanging_request_ends_it) {
   outcome_t a = {0};
   setup(&f);
   add_faults("[{\"action\":\"hang\"}]");
-  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
-                                                 NULL, on_model, &a);
+  anthropic_request_id_t r = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
   /* Let it reach the server, then cancel mid-request. */
   for (int i = 0; i < 200 && fake_request_count(&srv) < 1; i++) {
     uv_run(&f.loop, UV_RUN_NOWAIT);
@@ -439,7 +439,7 @@ TEST(cancel_of_a_hanging_request_ends_it) {
     nanosleep(&ts, NULL);
   }
   CHECK_EQ_INT(fake_request_count(&srv), 1);
-  anthropic_req_cancel(r);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r), 0);
   teardown(&f);
   CHECK_EQ_INT(a.calls, 1);
   CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
@@ -454,19 +454,19 @@ TEST(a_hanging_request_does_not_hold_back_the_next_over_http1) {
   outcome_t a = {0}, b = {0};
   setup(&f);
   add_faults("[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]");
-  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
-                                                 NULL, on_model, &a);
-  CHECK(r != NULL);
+  anthropic_request_id_t r = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
+  CHECK(r != 0);
   /* Bounded: if it is held back, it ends as a timeout, not a hung test. */
   anthropic_request_options_t ro = {0};
   ro.timeout_ms = 3000;
   ro.max_retries = ANTHROPIC_NO_RETRIES;
   anthropic_models_retrieve_params_t rp = {&ro};
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", &rp, on_model,
-                                  &b) != NULL);
+                                  &b) != 0);
   for (int i = 0; i < 100000 && b.calls == 0; i++)
     uv_run(&f.loop, UV_RUN_ONCE);
-  anthropic_req_cancel(r);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r), 0);
   teardown(&f);
   CHECK_EQ_INT(b.calls, 1);
   CHECK_EQ_INT(b.kind, 0);
@@ -498,7 +498,7 @@ TEST(close_from_inside_a_callback_cancels_the_rest) {
   closer_t s = {f.client, 0, 0, 0};
   for (int i = 0; i < 50; i++)
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
-                                    on_close_from_cb, &s) != NULL);
+                                    on_close_from_cb, &s) != 0);
   test_loop_finish(&f.loop);
   CHECK_EQ_INT(s.calls, 50);
   CHECK(s.ok >= 1);
@@ -513,12 +513,12 @@ TEST(close_with_requests_in_flight_runs_each_callback_once) {
   setup(&f);
   for (int i = 0; i < 100; i++)
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_many,
-                                    &s) != NULL);
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+                                    &s) != 0);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
   uv_run(&f.loop, UV_RUN_NOWAIT); /* some may be on the wire */
   anthropic_client_close(f.client, on_closed);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) == NULL);
+                                  &o) == 0);
   CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
   CHECK_EQ_INT(s.done, 0);
   test_loop_finish(&f.loop);
@@ -529,7 +529,8 @@ TEST(close_with_requests_in_flight_runs_each_callback_once) {
 }
 
 typedef struct pair {
-  anthropic_req_t *other;
+  anthropic_client_t *client;
+  anthropic_request_id_t other;
   int calls;
 } pair_t;
 
@@ -539,12 +540,14 @@ static void on_cancel_other(const anthropic_error_t *err,
   (void)m;
   pair_t *p = data;
   p->calls++;
-  anthropic_req_cancel(p->other); /* no-op if it already finished */
+  /* EINVAL, harmlessly, if it already finished */
+  (void)anthropic_request_cancel(p->client, p->other);
 }
 
 typedef struct self_cancel {
-  anthropic_req_t *self;
-  int calls, ok;
+  anthropic_client_t *client;
+  anthropic_request_id_t self;
+  int calls, ok, refused;
 } self_cancel_t;
 
 static void on_cancel_self(const anthropic_error_t *err,
@@ -552,29 +555,35 @@ static void on_cancel_self(const anthropic_error_t *err,
   self_cancel_t *sc = data;
   sc->calls++;
   sc->ok += err == NULL && m != NULL;
-  anthropic_req_cancel(sc->self); /* completed: a no-op */
-  anthropic_req_cancel(sc->self);
+  /* Completed: nothing to cancel. */
+  sc->refused +=
+      anthropic_request_cancel(sc->client, sc->self) == ANTHROPIC_EINVAL;
+  sc->refused +=
+      anthropic_request_cancel(sc->client, sc->self) == ANTHROPIC_EINVAL;
 }
 
 TEST(cancel_of_a_completed_request_inside_its_callback_is_a_no_op) {
   fixture_t f;
-  self_cancel_t sc = {NULL, 0, 0};
+  self_cancel_t sc = {NULL, 0, 0, 0, 0};
   setup(&f);
+  sc.client = f.client;
   sc.self = anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
                                       on_cancel_self, &sc);
-  CHECK(sc.self != NULL);
+  CHECK(sc.self != 0);
   teardown(&f);
   CHECK_EQ_INT(sc.calls, 1);
   CHECK_EQ_INT(sc.ok, 1);
+  CHECK_EQ_INT(sc.refused, 2);
 }
 
 TEST(cancel_from_inside_another_callback_is_safe) {
   fixture_t f;
   outcome_t b = {0};
-  pair_t p = {NULL, 0};
+  pair_t p = {NULL, 0, 0};
   setup(&f);
+  p.client = f.client;
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
-                                  on_cancel_other, &p) != NULL);
+                                  on_cancel_other, &p) != 0);
   add_faults(
       "[{\"action\":\"delay\",\"delay_ms\":300,\"match\":\"opus-4-0\"}]");
   p.other = anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL,
@@ -593,7 +602,7 @@ TEST(connection_refused_is_a_connection_error) {
   opts.max_retries = ANTHROPIC_NO_RETRIES;
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
   CHECK_EQ_INT(o.status, 0);
@@ -608,7 +617,7 @@ TEST(a_body_over_the_cap_is_too_large) {
   setup_with(&f, &opts);
   add_faults("[{\"action\":\"huge\",\"bytes\":1000000}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ETOOLARGE);
   CHECK_CONTAINS(o.message, "4096");
@@ -641,7 +650,7 @@ TEST(a_truncated_body_is_a_connection_error_not_a_result) {
   outcome_t o = {0};
   setup_no_retries(&f);
   add_faults("[{\"action\":\"truncate\"}]");
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
@@ -653,7 +662,7 @@ TEST(a_reset_before_the_answer_is_a_connection_error) {
   setup_no_retries(&f);
   add_faults("[{\"action\":\"reset_before\"}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
@@ -665,7 +674,7 @@ TEST(a_reset_during_the_body_is_a_connection_error) {
   outcome_t o = {0};
   setup_no_retries(&f);
   add_faults("[{\"action\":\"reset_during\"}]");
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
@@ -678,8 +687,8 @@ TEST(wrong_types_are_a_bad_response_naming_the_field) {
   setup(&f);
   add_faults("[{\"action\":\"wrong_types\",\"times\":2}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &p) != NULL);
+                                  &o) != 0);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &p) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EBADRESPONSE);
   CHECK_CONTAINS(o.message, "id");
@@ -694,7 +703,7 @@ TEST(invalid_json_is_a_bad_response) {
   setup(&f);
   add_faults("[{\"action\":\"invalid_json\"}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EBADRESPONSE);
   CHECK_CONTAINS(o.message, "JSON");
@@ -716,7 +725,7 @@ TEST(the_log_has_one_line_per_attempt_and_never_the_key) {
   opts.log_data = &lines;
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(lines, 1);
   outcome_free(&o);
@@ -753,7 +762,7 @@ TEST(the_log_never_passes_control_bytes_from_the_server) {
   add_faults("[{\"status\":200,\"headers\":{\"request-id\":"
              "\"req_\\u00c2\\u009b2J\\u00c2\\u009d0;x\"}}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_OK);
   CHECK_EQ_INT(seen.lines, 1);
@@ -801,7 +810,7 @@ static int retrieve_target(anthropic_client_options_t *o, char *target,
   if (anthropic_client_init(&loop, &c, o, err, sizeof err) != 0)
     FAILF("client init: %s", err);
   CHECK(anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_model, &out) !=
-        NULL);
+        0);
   uv_run(&loop, UV_RUN_DEFAULT);
   anthropic_client_close(c, NULL);
   test_loop_finish(&loop);

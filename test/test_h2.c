@@ -17,7 +17,7 @@ static void retrieve_h2(int max_retries, const char *faults, outcome_t *o) {
   if (faults != NULL)
     add_faults(faults);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  o) != NULL);
+                                  o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o->calls, 1);
 }
@@ -53,7 +53,7 @@ TEST(five_hundred_requests_multiplex_over_http2) {
   setup_h2(&f, 0);
   for (int i = 0; i < 500; i++)
     CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
-                                    on_count, &c) != NULL);
+                                    on_count, &c) != 0);
   teardown(&f);
   CHECK_EQ_INT(c.done, 500);
   CHECK_EQ_INT(c.ok, 500);
@@ -114,7 +114,7 @@ TEST(a_certificate_the_client_does_not_trust_is_a_tls_error) {
   opts.max_retries = ANTHROPIC_NO_RETRIES;
   setup_with(&f, &opts); /* the system's CAs: the fake's cert is unknown */
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ETLS);
   CHECK_EQ_INT(fake_request_count(&srv), 0);

@@ -136,7 +136,7 @@ static outcome_t retrieve_from(const char *reply, size_t len, int retries,
   opts.max_retries = retries ? retries : ANTHROPIC_NO_RETRIES;
   CHECK_EQ_INT(anthropic_client_init(&loop, &client, &opts, err, sizeof err),
                0);
-  CHECK(anthropic_models_retrieve(client, "m", NULL, on_model, &o) != NULL);
+  CHECK(anthropic_models_retrieve(client, "m", NULL, on_model, &o) != 0);
   while (o.calls == 0)
     uv_run(&loop, UV_RUN_ONCE);
   anthropic_client_close(client, NULL);

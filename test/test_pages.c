@@ -81,10 +81,11 @@ static void run_until_requests(fixture_t *f, int n) {
 
 typedef struct walk {
   anthropic_client_t *client;
-  anthropic_req_t *req;
+  anthropic_request_id_t req;
   int limit;          /* the page size asked for (0: not checked) */
   int stop_after;     /* `each` returns non-zero on this page (1-based) */
   int cancel_on;      /* `each` cancels the walk on this page */
+  int cancel_rc;      /* what the cancel from `each` returned */
   int close_on;       /* `each` closes the client on this page */
   int keep_page;      /* `each` copies this page into `kept` */
   fixture_t *fixture; /* for close_on */
@@ -161,8 +162,9 @@ static int on_each(const anthropic_models_page_t *page, void *data) {
   if (w->keep_page == w->pages)
     w->kept = anthropic_models_page_copy(page);
   if (w->cancel_on == w->pages) {
-    anthropic_req_cancel(w->req);
-    anthropic_req_cancel(w->req); /* twice: still one `done` */
+    /* Twice: still one `done`. */
+    w->cancel_rc = anthropic_request_cancel(w->client, w->req);
+    (void)anthropic_request_cancel(w->client, w->req);
   }
   if (w->close_on == w->pages)
     anthropic_client_close(w->client, on_closed);
@@ -267,7 +269,7 @@ static void forward_walk_at(int size, const char *const *lcs, size_t nlcs) {
   in_call = 1;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   in_call = 0;
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   CHECK_EQ_INT(w->pages, 0);
   CHECK_EQ_INT(w->done_calls, 0);
   teardown(&f);
@@ -310,7 +312,7 @@ TEST(list_all_with_limit_zero_walks_with_the_server_default_of_20) {
   walk_t *w = walk_new(&f, 20);
   anthropic_models_list_params_t p = {0};
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   check_ids(w, want, nwant);
@@ -330,7 +332,7 @@ TEST(list_all_with_null_params_walks_the_default_list) {
   setup(&f);
   walk_t *w = walk_new(&f, 20);
   w->req = anthropic_models_list_all(f.client, NULL, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   check_ids(w, want, nwant);
@@ -353,7 +355,7 @@ static void backward_walk_at(int size) {
   p.before_id = oldest;
   p.limit = size;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   if (w->n != nwant)
@@ -396,7 +398,7 @@ TEST(list_all_from_the_last_model_ends_after_one_empty_page) {
   p.after_id = want[n - 1];
   p.limit = 5;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->items, 0);
@@ -413,7 +415,7 @@ TEST(each_returning_non_zero_stops_the_walk_after_that_page) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->pages, 2);
@@ -430,7 +432,7 @@ static walk_t *capped_walk(int size, size_t max_items) {
   p.limit = size;
   w->req =
       anthropic_models_list_all(f.client, &p, max_items, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   return w;
@@ -459,7 +461,7 @@ TEST(max_items_on_a_backward_walk_keeps_the_items_nearest_the_start) {
   p.limit = 7;
   p.before_id = want[n - 1]; /* the oldest: walk toward the newest */
   w->req = anthropic_models_list_all(f.client, &p, 10, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->items, 10);
@@ -505,13 +507,14 @@ TEST(cancel_from_inside_each_ends_the_walk_as_cancelled) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   if (w->bad)
     FAILF("walk: %s", w->why);
   CHECK_EQ_INT(w->done_calls, 1);
   CHECK_EQ_INT(w->each_after_done, 0);
   CHECK_EQ_INT(w->kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(w->cancel_rc, 0);
   CHECK_EQ_INT(w->pages, 2);
   CHECK_EQ_INT(w->items, 14);
   CHECK_EQ_INT(fake_request_count(&srv), 2);
@@ -526,11 +529,11 @@ TEST(cancel_while_a_page_hangs_ends_the_walk_as_cancelled) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   run_until_requests(&f, 2);
   CHECK_EQ_INT(w->pages, 1);
   CHECK_EQ_INT(w->done_calls, 0);
-  anthropic_req_cancel(w->req);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, w->req), 0);
   CHECK_EQ_INT(w->done_calls, 0); /* never from inside cancel */
   teardown(&f);
   if (w->bad)
@@ -550,7 +553,7 @@ TEST(a_404_on_page_two_ends_the_walk_with_that_error) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   if (w->bad)
     FAILF("walk: %s", w->why);
@@ -605,7 +608,7 @@ TEST(a_500_on_page_two_is_retried_and_the_walk_completes) {
   anthropic_models_list_params_t p = {0};
   p.limit = 20;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   check_ids(w, want, nwant);
@@ -623,7 +626,7 @@ TEST(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   run_until_requests(&f, 2);
   /* Let the 503 arrive: the walk now waits 20 s to retry page 2. */
   for (int i = 0; i < 50; i++) {
@@ -633,7 +636,7 @@ TEST(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once) {
   }
   CHECK_EQ_INT(w->done_calls, 0);
   uint64_t t0 = uv_hrtime();
-  anthropic_req_cancel(w->req);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, w->req), 0);
   teardown(&f);
   CHECK((uv_hrtime() - t0) / 1000000 < 5000);
   if (w->bad)
@@ -651,7 +654,7 @@ TEST(a_failed_first_page_ends_the_walk_with_no_items) {
   add_faults("[{\"status\":401}]");
   walk_t *w = walk_new(&f, 7);
   w->req = anthropic_models_list_all(f.client, NULL, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   if (w->bad)
     FAILF("walk: %s", w->why);
@@ -672,7 +675,7 @@ TEST(closing_the_client_mid_walk_ends_it_as_cancelled_once) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   run_until_requests(&f, 2);
   anthropic_client_close(f.client, on_closed);
   CHECK_EQ_INT(w->done_calls, 0);
@@ -694,7 +697,7 @@ TEST(closing_the_client_from_inside_each_ends_the_walk_as_cancelled) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   test_loop_finish(&f.loop);
   CHECK_EQ_INT(f.closed, 1);
   if (w->bad)
@@ -718,7 +721,7 @@ TEST(a_page_copied_inside_each_outlives_the_walk) {
   anthropic_models_list_params_t p = {0};
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->pages, 8);
@@ -795,7 +798,7 @@ static void on_step(const anthropic_error_t *err,
     step_bad(s, "next dropped the lifecycle or options");
   if (s->bad)
     return;
-  if (anthropic_models_list(s->client, &next, on_step, s) == NULL) {
+  if (anthropic_models_list(s->client, &next, on_step, s) == 0) {
     step_bad(s, "list refused the next params");
     return;
   }
@@ -819,7 +822,7 @@ TEST(page_next_steps_forward_through_every_page_from_inside_the_callback) {
   CHECK(s != NULL);
   s->client = f.client;
   s->cur.limit = 7;
-  CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != NULL);
+  CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != 0);
   teardown(&f);
   if (s->bad)
     FAILF("stepping: %s", s->why);
@@ -844,7 +847,7 @@ TEST(page_next_steps_backward_when_the_first_page_had_before_id) {
   snprintf(s->cursor, sizeof s->cursor, "%s", want[nlisted - 1]);
   s->cur.before_id = s->cursor;
   s->cur.limit = 7;
-  CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != NULL);
+  CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != 0);
   teardown(&f);
   if (s->bad)
     FAILF("stepping: %s", s->why);
@@ -924,7 +927,7 @@ static void check_lifecycle_filter(const char *const *lcs, size_t n) {
   p.limit = 1000;
   p.lifecycle = lcs;
   p.lifecycle_count = n;
-  CHECK(anthropic_models_list(f.client, &p, on_page, &o) != NULL);
+  CHECK(anthropic_models_list(f.client, &p, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, 0);
@@ -986,7 +989,7 @@ TEST(no_lifecycle_sends_none_and_lists_active_and_deprecated) {
   setup(&f);
   anthropic_models_list_params_t p = {0};
   p.limit = 1000;
-  CHECK(anthropic_models_list(f.client, &p, on_page, &o) != NULL);
+  CHECK(anthropic_models_list(f.client, &p, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(o.page->count, 50);
@@ -1038,21 +1041,21 @@ TEST(invalid_list_params_are_refused_without_a_request) {
   for (size_t i = 0; i < 6; i++) {
     char buf[96];
     snprintf(buf, sizeof buf, "list, %s", what[i]);
-    if (anthropic_models_list(f.client, &bad[i], on_page, &o) != NULL)
+    if (anthropic_models_list(f.client, &bad[i], on_page, &o) != 0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
     snprintf(buf, sizeof buf, "beta list, %s", what[i]);
-    if (anthropic_beta_models_list(f.client, &bad[i], on_page, &o) != NULL)
+    if (anthropic_beta_models_list(f.client, &bad[i], on_page, &o) != 0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
     snprintf(buf, sizeof buf, "list_all, %s", what[i]);
     if (anthropic_models_list_all(f.client, &bad[i], 0, on_each, on_done, w) !=
-        NULL)
+        0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
     snprintf(buf, sizeof buf, "beta list_all, %s", what[i]);
     if (anthropic_beta_models_list_all(f.client, &bad[i], 0, on_each, on_done,
-                                       w) != NULL)
+                                       w) != 0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
   }
@@ -1101,21 +1104,20 @@ TEST(invalid_request_options_are_refused_without_a_request) {
     lp.options = &bad[i];
     snprintf(buf, sizeof buf, "retrieve, %s", what[i]);
     if (anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                  &o) != NULL)
+                                  &o) != 0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
     snprintf(buf, sizeof buf, "beta retrieve, %s", what[i]);
     if (anthropic_beta_models_retrieve(f.client, "claude-opus-4-1", &rp,
-                                       on_model, &o) != NULL)
+                                       on_model, &o) != 0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
     snprintf(buf, sizeof buf, "list, %s", what[i]);
-    if (anthropic_models_list(f.client, &lp, on_page, &o) != NULL)
+    if (anthropic_models_list(f.client, &lp, on_page, &o) != 0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
     snprintf(buf, sizeof buf, "list_all, %s", what[i]);
-    if (anthropic_models_list_all(f.client, &lp, 0, on_each, on_done, w) !=
-        NULL)
+    if (anthropic_models_list_all(f.client, &lp, 0, on_each, on_done, w) != 0)
       FAILF("%s: accepted", buf);
     check_refused(f.client, buf);
   }
@@ -1135,7 +1137,7 @@ TEST(limit_zero_and_the_bounds_1_and_1000_are_accepted) {
   for (int i = 0; i < 3; i++) {
     anthropic_models_list_params_t p = {0};
     p.limit = limits[i];
-    CHECK(anthropic_models_list(f.client, &p, on_page, &o[i]) != NULL);
+    CHECK(anthropic_models_list(f.client, &p, on_page, &o[i]) != 0);
   }
   teardown(&f);
   CHECK_EQ_INT(o[0].kind, 0);
@@ -1158,14 +1160,14 @@ TEST(beta_calls_send_beta_true_and_the_others_do_not) {
   memset(o, 0, sizeof o);
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o[0]) != NULL);
+                                  &o[0]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   CHECK(anthropic_beta_models_retrieve(f.client, "claude-opus-4-1", NULL,
-                                       on_model, &o[1]) != NULL);
+                                       on_model, &o[1]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o[2]) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o[2]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_beta_models_list(f.client, NULL, on_page, &o[3]) != NULL);
+  CHECK(anthropic_beta_models_list(f.client, NULL, on_page, &o[3]) != 0);
   teardown(&f);
   for (int i = 0; i < 4; i++)
     CHECK_EQ_INT(o[i].kind, 0);
@@ -1201,7 +1203,7 @@ TEST(beta_list_keeps_its_other_query_parameters) {
   p.after_id = "claude-3-5-sonnet-20241022";
   p.lifecycle = r;
   p.lifecycle_count = 1;
-  CHECK(anthropic_beta_models_list(f.client, &p, on_page, &o) != NULL);
+  CHECK(anthropic_beta_models_list(f.client, &p, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(o.page->count, 3);
@@ -1234,7 +1236,7 @@ TEST(beta_list_all_sends_beta_true_and_the_betas_on_every_page) {
   p.limit = 20;
   p.options = &ro;
   w->req = anthropic_beta_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   check_ids(w, want, nwant);
@@ -1255,7 +1257,7 @@ TEST(list_all_never_sends_beta_true) {
   setup(&f);
   walk_t *w = walk_new(&f, 20);
   w->req = anthropic_models_list_all(f.client, NULL, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   cJSON *reqs = requests();
@@ -1278,12 +1280,12 @@ static cJSON *with_then_without(anthropic_client_options_t *co,
   anthropic_models_list_params_t lp = {0};
   lp.options = ro;
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                  &o[0]) != NULL);
+                                  &o[0]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_models_list(f.client, &lp, on_page, &o[1]) != NULL);
+  CHECK(anthropic_models_list(f.client, &lp, on_page, &o[1]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o[2]) != NULL);
+                                  &o[2]) != 0);
   teardown(&f);
   for (int i = 0; i < 3; i++) {
     CHECK_EQ_INT(o[i].kind, 0);
@@ -1324,7 +1326,7 @@ TEST(request_betas_alone_are_sent_without_client_betas) {
   ro.betas_count = 2;
   anthropic_models_retrieve_params_t rp = {.options = &ro};
   CHECK(anthropic_beta_models_retrieve(f.client, "claude-opus-4-1", &rp,
-                                       on_model, &o) != NULL);
+                                       on_model, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   cJSON *reqs = requests();
@@ -1340,8 +1342,8 @@ TEST(without_betas_no_anthropic_beta_header_is_sent) {
   memset(o, 0, sizeof o);
   setup(&f);
   CHECK(anthropic_beta_models_retrieve(f.client, "claude-opus-4-1", NULL,
-                                       on_model, &o[0]) != NULL);
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o[1]) != NULL);
+                                       on_model, &o[0]) != 0);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o[1]) != 0);
   teardown(&f);
   cJSON *reqs = requests();
   CHECK_EQ_INT(cJSON_GetArraySize(reqs), 2);
@@ -1390,10 +1392,10 @@ TEST(request_headers_replace_a_client_header_of_the_same_name) {
   ro.headers_count = 1;
   anthropic_models_retrieve_params_t rp = {.options = &ro};
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                  &o[0]) != NULL);
+                                  &o[0]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o[1]) != NULL);
+                                  &o[1]) != 0);
   teardown(&f);
   cJSON *reqs = requests();
   CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), "x-team"), "red");
@@ -1417,9 +1419,9 @@ TEST(request_query_parameters_are_percent_encoded_and_sent) {
   lp.limit = 2;
   lp.options = &ro;
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                  &o[0]) != NULL);
+                                  &o[0]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_models_list(f.client, &lp, on_page, &o[1]) != NULL);
+  CHECK(anthropic_models_list(f.client, &lp, on_page, &o[1]) != 0);
   teardown(&f);
   CHECK_EQ_INT(o[0].kind, 0);
   CHECK_EQ_INT(o[1].kind, 0);
@@ -1449,9 +1451,9 @@ TEST(workspace_id_is_sent_as_anthropic_workspace_id) {
   ro.workspace_id = "ws_1";
   anthropic_models_list_params_t lp = {0};
   lp.options = &ro;
-  CHECK(anthropic_models_list(f.client, &lp, on_page, &o[0]) != NULL);
+  CHECK(anthropic_models_list(f.client, &lp, on_page, &o[0]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o[1]) != NULL);
+  CHECK(anthropic_models_list(f.client, NULL, on_page, &o[1]) != 0);
   teardown(&f);
   cJSON *reqs = requests();
   CHECK_EQ_STR(
@@ -1475,7 +1477,7 @@ TEST(request_max_retries_overrides_the_clients_both_ways) {
     ro.max_retries = 1;
     anthropic_models_list_params_t lp = {0};
     lp.options = &ro;
-    CHECK(anthropic_models_list(f.client, &lp, on_page, &o) != NULL);
+    CHECK(anthropic_models_list(f.client, &lp, on_page, &o) != 0);
     teardown(&f);
     CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
     CHECK_EQ_INT(o.status, 500);
@@ -1492,7 +1494,7 @@ TEST(request_max_retries_overrides_the_clients_both_ways) {
     ro.max_retries = ANTHROPIC_NO_RETRIES;
     anthropic_models_retrieve_params_t rp = {.options = &ro};
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                    &o) != NULL);
+                                    &o) != 0);
     teardown(&f);
     CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
     CHECK_EQ_INT(o.attempts, 1);
@@ -1508,7 +1510,7 @@ TEST(request_max_retries_overrides_the_clients_both_ways) {
     ro.max_retries = 2;
     anthropic_models_retrieve_params_t rp = {.options = &ro};
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                    &o) != NULL);
+                                    &o) != 0);
     teardown(&f);
     CHECK_EQ_INT(o.kind, 0);
     CHECK_EQ_INT(fake_request_count(&srv), 3);
@@ -1527,7 +1529,7 @@ TEST(request_timeout_overrides_the_clients) {
   anthropic_models_retrieve_params_t rp = {.options = &ro};
   uint64_t t0 = uv_hrtime();
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   uint64_t ms = (uv_hrtime() - t0) / 1000000;
   CHECK_EQ_INT(o.calls, 1);
@@ -1550,7 +1552,7 @@ TEST(list_all_applies_its_request_options_to_every_page) {
   p.limit = 20;
   p.options = &ro;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->items, 50);
@@ -1652,12 +1654,12 @@ TEST(results_and_errors_carry_status_request_id_and_rate_limits) {
   meta_t a = {0}, b = {0}, c = {0}, d = {0};
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, meta_model,
-                                  &a) != NULL);
-  CHECK(anthropic_models_list(f.client, NULL, meta_page, &b) != NULL);
+                                  &a) != 0);
+  CHECK(anthropic_models_list(f.client, NULL, meta_page, &b) != 0);
   CHECK(anthropic_models_retrieve(f.client, "no-such-model", NULL, meta_error,
-                                  &c) != NULL);
+                                  &c) != 0);
   CHECK(anthropic_beta_models_retrieve(f.client, "claude-opus-4-1", NULL,
-                                       meta_model, &d) != NULL);
+                                       meta_model, &d) != 0);
   teardown(&f);
   meta_t *all[4] = {&a, &b, &c, &d};
   const char *names[4] = {"retrieve", "list", "404", "beta retrieve"};
@@ -1674,7 +1676,7 @@ TEST(a_copied_model_keeps_its_response_metadata) {
   outcome_t o = {0};
   setup(&f);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   const anthropic_response_t *r = o.model->response;

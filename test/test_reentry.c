@@ -34,7 +34,7 @@ static struct {
   site_t site;
   action_t act;
   anthropic_client_t *client;
-  anthropic_req_t *self, *other, *started;
+  anthropic_request_id_t self, other, started;
   int fired;       /* the action ran (once) */
   int self_calls;  /* final callbacks of `self` (model, page or done) */
   int self_kind;   /* its error kind, or 0 */
@@ -64,10 +64,10 @@ static void act(site_t where) {
   S.fired = 1;
   switch (S.act) {
   case ACT_CANCEL_SELF:
-    anthropic_req_cancel(S.self);
+    (void)anthropic_request_cancel(S.client, S.self);
     break;
   case ACT_CANCEL_OTHER:
-    anthropic_req_cancel(S.other);
+    (void)anthropic_request_cancel(S.client, S.other);
     break;
   case ACT_CLOSE:
     anthropic_client_close(S.client, on_closed_cb);
@@ -154,7 +154,7 @@ static void run(site_t site, action_t a) {
   CHECK_EQ_INT(anthropic_client_init(&loop, &S.client, &o, err, sizeof err), 0);
   S.other = anthropic_models_retrieve(S.client, "reentry-other", NULL, on_other,
                                       NULL);
-  CHECK(S.other != NULL);
+  CHECK(S.other != 0);
   anthropic_models_list_params_t lp = {0};
   lp.limit = 7; /* a walk of several pages */
   switch (site) {
@@ -174,7 +174,7 @@ static void run(site_t site, action_t a) {
                                        on_self_done, NULL);
     break;
   }
-  CHECK(S.self != NULL);
+  CHECK(S.self != 0);
   /* Run until `self` has ended (the hanging one never does by itself). */
   for (int i = 0; i < 100000 && S.self_calls == 0; i++)
     uv_run(&loop, UV_RUN_ONCE);
@@ -187,13 +187,13 @@ static void run(site_t site, action_t a) {
   CHECK_EQ_INT(S.other_calls, 1);
   CHECK_EQ_INT(S.other_kind, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(S.closed, 1);
-  if (a == ACT_START && S.started != NULL)
+  if (a == ACT_START && S.started != 0)
     CHECK_EQ_INT(S.started_calls, 1);
-  if (a == ACT_START && S.started == NULL)
+  if (a == ACT_START && S.started == 0)
     CHECK_EQ_INT(S.started_calls, 0);
   /* Nothing had closed the client: a new request must be taken. */
   if (a == ACT_START)
-    CHECK(S.started != NULL);
+    CHECK(S.started != 0);
 }
 
 static void run_all_actions(site_t site) {
@@ -255,7 +255,7 @@ static void on_close_reenter(anthropic_client_t *c) {
   anthropic_client_close(c, on_closed_cb); /* a second close: no-op */
   S.started =
       anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_started, NULL);
-  CHECK(S.started == NULL);
+  CHECK(S.started == 0);
   CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_EINVAL);
 }
 
@@ -270,7 +270,7 @@ TEST(close_callback_may_close_again_and_is_refused_new_requests) {
   o.api_key = "fake-key";
   CHECK_EQ_INT(anthropic_client_init(&loop, &S.client, &o, err, sizeof err), 0);
   CHECK(anthropic_models_retrieve(S.client, "claude-opus-4-1", NULL,
-                                  on_self_model, NULL) != NULL);
+                                  on_self_model, NULL) != 0);
   anthropic_client_close(S.client, on_close_reenter);
   test_loop_finish(&loop);
   CHECK_EQ_INT(S.closed, 1);

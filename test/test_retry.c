@@ -41,7 +41,7 @@ static void retrieve_with(anthropic_client_options_t *opts,
     add_faults(faults);
   anthropic_models_retrieve_params_t p = {.options = ro};
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &p, on_model,
-                                  o) != NULL);
+                                  o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o->calls, 1);
 }
@@ -302,7 +302,7 @@ TEST(bad_retry_options_are_refused) {
   setup(&f);
   anthropic_request_options_t ro = {.max_retries = -2};
   anthropic_models_retrieve_params_t p = {.options = &ro};
-  CHECK(anthropic_models_retrieve(f.client, "x", &p, on_model, &o) == NULL);
+  CHECK(anthropic_models_retrieve(f.client, "x", &p, on_model, &o) == 0);
   CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 0);
@@ -324,9 +324,9 @@ TEST(cancel_before_the_request_goes_out) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
-                                                 NULL, on_model, &o);
-  anthropic_req_cancel(r);
+  anthropic_request_id_t r = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &o);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r), 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(o.attempts, 0);
@@ -340,13 +340,13 @@ TEST(cancel_while_queued_behind_a_busy_connection) {
   opts.max_host_connections = 1;
   setup_with(&f, &opts);
   add_faults("[{\"action\":\"hang\"}]");
-  anthropic_req_t *ra = anthropic_models_retrieve(f.client, "claude-opus-4-1",
-                                                  NULL, on_model, &a);
-  anthropic_req_t *rb = anthropic_models_retrieve(f.client, "claude-opus-4-0",
-                                                  NULL, on_model, &b);
+  anthropic_request_id_t ra = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
+  anthropic_request_id_t rb = anthropic_models_retrieve(
+      f.client, "claude-opus-4-0", NULL, on_model, &b);
   run_until_seen(&f, 1); /* a hangs on the only connection; b waits */
-  anthropic_req_cancel(rb);
-  anthropic_req_cancel(ra);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, rb), 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), 0);
   teardown(&f);
   CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(b.kind, ANTHROPIC_ECANCELLED);
@@ -359,12 +359,12 @@ TEST(cancel_while_waiting_to_retry) {
   outcome_t o = {0};
   setup(&f);
   add_faults("[{\"status\":429,\"headers\":{\"retry-after\":\"20\"}}]");
-  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
-                                                 NULL, on_model, &o);
+  anthropic_request_id_t r = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &o);
   run_until_seen(&f, 1);
   for (int i = 0; i < 50; i++)
     uv_run(&f.loop, UV_RUN_NOWAIT); /* let the 429 arrive */
-  anthropic_req_cancel(r);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r), 0);
   teardown(&f); /* returns at once: the 20 s wait is gone */
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
@@ -378,7 +378,7 @@ TEST(close_while_waiting_to_retry_cancels_the_wait) {
   setup(&f);
   add_faults("[{\"status\":503,\"headers\":{\"retry-after\":\"20\"}}]");
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != NULL);
+                                  &o) != 0);
   run_until_seen(&f, 1);
   for (int i = 0; i < 50; i++)
     uv_run(&f.loop, UV_RUN_NOWAIT);
@@ -394,12 +394,12 @@ TEST(cancel_mid_body) {
   outcome_t o = {0};
   setup(&f);
   add_faults("[{\"action\":\"stall_during\"}]");
-  anthropic_req_t *r = anthropic_models_list(f.client, NULL, on_page, &o);
+  anthropic_request_id_t r = anthropic_models_list(f.client, NULL, on_page, &o);
   run_until_seen(&f, 1);
   for (int i = 0; i < 50; i++)
     uv_run(&f.loop, UV_RUN_NOWAIT); /* half the body arrives, then nothing */
   CHECK_EQ_INT(o.calls, 0);
-  anthropic_req_cancel(r);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r), 0);
   teardown(&f);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECANCELLED);
@@ -431,12 +431,12 @@ TEST(cancel_while_connecting) {
   anthropic_client_options_t opts = {0};
   opts.base_url = url;
   setup_with(&f, &opts);
-  anthropic_req_t *r = anthropic_models_retrieve(f.client, "claude-opus-4-1",
-                                                 NULL, on_model, &o);
+  anthropic_request_id_t r = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &o);
   for (int i = 0; i < 20; i++)
     uv_run(&f.loop, UV_RUN_NOWAIT); /* TCP up, TLS handshake pending */
   CHECK_EQ_INT(o.calls, 0);
-  anthropic_req_cancel(r);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r), 0);
   teardown(&f);
   close(fd);
   CHECK_EQ_INT(o.calls, 1);

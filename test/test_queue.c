@@ -1,0 +1,387 @@
+/* test_queue.c - the request queue (max_requests_in_flight) and request
+ * ids: requests past the cap wait in the client, in order, and start as
+ * others finish; an id never names another request, however late it is
+ * used. */
+#include "../src/client.h"
+#include "fixture.h"
+
+#include <stdint.h>
+
+/* Callbacks counted per request: every one must run exactly once. */
+typedef struct tally {
+  int *calls; /* one counter per request */
+  int ok, cancelled, other;
+  anthropic_client_t *close_after_client; /* close once `ok` reaches... */
+  int close_after;                        /* ...this many (0: never) */
+} tally_t;
+
+typedef struct tallied {
+  tally_t *t;
+  int i;
+} tallied_t;
+
+static void on_tallied(const anthropic_error_t *err,
+                       const anthropic_model_info_t *m, void *data) {
+  (void)m;
+  tallied_t *x = data;
+  tally_t *t = x->t;
+  t->calls[x->i]++;
+  if (err == NULL)
+    t->ok++;
+  else if (err->kind == ANTHROPIC_ECANCELLED)
+    t->cancelled++;
+  else
+    t->other++;
+  if (t->close_after > 0 && t->ok == t->close_after)
+    anthropic_client_close(t->close_after_client, on_closed);
+}
+
+static void start_tallied(fixture_t *f, tally_t *t, tallied_t *xs, int n) {
+  for (int i = 0; i < n; i++) {
+    xs[i].t = t;
+    xs[i].i = i;
+    CHECK(anthropic_models_retrieve(f->client, "claude-opus-4-1", NULL,
+                                    on_tallied, &xs[i]) != 0);
+  }
+}
+
+static void check_each_once(const tally_t *t, int n) {
+  for (int i = 0; i < n; i++)
+    if (t->calls[i] != 1)
+      FAILF("request %d: %d callbacks, want 1", i, t->calls[i]);
+}
+
+/* The peak has to be read before the client is freed. */
+static size_t peak_seen;
+static void keep_peak(anthropic_client_t *c) {
+  peak_seen = c->active_peak;
+  on_closed(c);
+}
+
+TEST(requests_past_the_cap_wait_and_all_complete) {
+  enum { N = 5000 };
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_host_connections = 4;
+  o.max_requests_in_flight = 8;
+  setup_with(&f, &o);
+  tally_t t = {0};
+  t.calls = calloc(N, sizeof *t.calls);
+  tallied_t *xs = calloc(N, sizeof *xs);
+  CHECK(t.calls != NULL && xs != NULL);
+  start_tallied(&f, &t, xs, N);
+  CHECK_EQ_INT((int)f.client->active_count, 8);
+  CHECK_EQ_INT((int)f.client->queue_count, N - 8);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  peak_seen = 0;
+  anthropic_client_close(f.client, keep_peak);
+  test_loop_finish(&f.loop);
+  CHECK_EQ_INT(f.closed, 1);
+  check_each_once(&t, N);
+  CHECK_EQ_INT(t.ok, N);
+  /* Never more than the cap handed to curl at any moment. */
+  CHECK_EQ_INT((int)peak_seen, 8);
+  CHECK_EQ_INT(fake_request_count(&srv), N);
+  free(t.calls);
+  free(xs);
+}
+
+typedef struct qwalk {
+  size_t items, pages;
+  int done_calls, kind;
+} qwalk_t;
+
+static int on_qeach(const anthropic_models_page_t *page, void *data) {
+  qwalk_t *w = data;
+  (void)page;
+  w->pages++;
+  return 0;
+}
+
+static void on_qdone(const anthropic_error_t *err, size_t items, void *data) {
+  qwalk_t *w = data;
+  w->done_calls++;
+  w->items = items;
+  w->kind = err ? err->kind : 0;
+}
+
+TEST(a_queued_request_cancelled_never_reaches_the_server) {
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_requests_in_flight = 1;
+  setup_with(&f, &o);
+  outcome_t a = {0}, b = {0}, l = {0};
+  qwalk_t w = {0};
+  anthropic_request_id_t ra = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
+  anthropic_request_id_t rb = anthropic_models_retrieve(
+      f.client, "claude-opus-4-0", NULL, on_model, &b);
+  anthropic_request_id_t rl =
+      anthropic_models_list(f.client, NULL, on_page, &l);
+  anthropic_request_id_t rw =
+      anthropic_models_list_all(f.client, NULL, 0, on_qeach, on_qdone, &w);
+  CHECK(ra != 0 && rb != 0 && rl != 0 && rw != 0);
+  CHECK(ra != rb && rb != rl && rl != rw);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, rb), 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, rl), 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, rw), 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, rb), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(b.calls, 0); /* never from inside cancel */
+  teardown(&f);
+  CHECK_EQ_INT(a.calls, 1);
+  CHECK_EQ_INT(a.kind, 0);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(b.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(b.attempts, 0);
+  CHECK_EQ_INT(l.calls, 1);
+  CHECK_EQ_INT(l.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(w.done_calls, 1);
+  CHECK_EQ_INT(w.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT((int)w.pages, 0);
+  CHECK_EQ_INT(fake_request_count(&srv), 1); /* only `a` */
+  outcome_free(&a);
+}
+
+TEST(cancelling_a_request_in_flight_lets_the_next_one_start) {
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_requests_in_flight = 1;
+  setup_with(&f, &o);
+  add_faults("[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]");
+  outcome_t a = {0}, b = {0};
+  anthropic_request_id_t ra = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
+                                  &b) != 0);
+  for (int i = 0; i < 400 && fake_request_count(&srv) < 1; i++) {
+    uv_run(&f.loop, UV_RUN_NOWAIT);
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
+  }
+  CHECK_EQ_INT(fake_request_count(&srv), 1);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), 0);
+  teardown(&f);
+  CHECK_EQ_INT(a.calls, 1);
+  CHECK_EQ_INT(a.kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(b.kind, 0);
+  outcome_free(&b);
+}
+
+TEST(close_with_thousands_waiting_cancels_each_once) {
+  enum { N = 3000 };
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_requests_in_flight = 4;
+  setup_with(&f, &o);
+  tally_t t = {0};
+  t.calls = calloc(N, sizeof *t.calls);
+  tallied_t *xs = calloc(N, sizeof *xs);
+  CHECK(t.calls != NULL && xs != NULL);
+  start_tallied(&f, &t, xs, N);
+  anthropic_client_close(f.client, on_closed);
+  CHECK_EQ_INT(t.cancelled, 0); /* never from inside close */
+  test_loop_finish(&f.loop);
+  CHECK_EQ_INT(f.closed, 1);
+  check_each_once(&t, N);
+  CHECK_EQ_INT(t.cancelled, N);
+  CHECK_EQ_INT(fake_request_count(&srv), 0);
+  free(t.calls);
+  free(xs);
+}
+
+TEST(close_from_a_callback_with_thousands_waiting) {
+  enum { N = 3000 };
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_requests_in_flight = 4;
+  setup_with(&f, &o);
+  tally_t t = {0};
+  t.calls = calloc(N, sizeof *t.calls);
+  tallied_t *xs = calloc(N, sizeof *xs);
+  CHECK(t.calls != NULL && xs != NULL);
+  t.close_after = 10;
+  t.close_after_client = f.client;
+  start_tallied(&f, &t, xs, N);
+  test_loop_finish(&f.loop);
+  CHECK_EQ_INT(f.closed, 1);
+  check_each_once(&t, N);
+  CHECK_EQ_INT(t.other, 0);
+  CHECK(t.ok >= 10);
+  CHECK_EQ_INT(t.ok + t.cancelled, N);
+  /* The ones on the wire at the close may have reached the server; none
+   * of those still waiting did. */
+  int seen = fake_request_count(&srv);
+  CHECK(seen >= t.ok && seen <= t.ok + 4);
+  free(t.calls);
+  free(xs);
+}
+
+TEST(queued_requests_reach_the_server_in_the_order_started) {
+  enum { N = 20 };
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_requests_in_flight = 1;
+  o.max_retries = ANTHROPIC_NO_RETRIES;
+  setup_with(&f, &o);
+  outcome_t out[N] = {{0}};
+  char id[N][32];
+  for (int i = 0; i < N; i++) {
+    snprintf(id[i], sizeof id[i], "fifo-%02d", i);
+    CHECK(anthropic_models_retrieve(f.client, id[i], NULL, on_model, &out[i]) !=
+          0);
+  }
+  teardown(&f);
+  cJSON *reqs = requests();
+  CHECK_EQ_INT(cJSON_GetArraySize(reqs), N);
+  for (int i = 0; i < N; i++) {
+    char want[64];
+    snprintf(want, sizeof want, "/v1/models/%s", id[i]);
+    const cJSON *r = cJSON_GetArrayItem(reqs, i);
+    CHECK_EQ_STR(cJSON_GetObjectItem(r, "path")->valuestring, want);
+    CHECK_EQ_INT(out[i].calls, 1);
+    CHECK_EQ_INT(out[i].status, 404);
+  }
+  cJSON_Delete(reqs);
+}
+
+TEST(a_stale_id_cancels_nothing) {
+  fixture_t f;
+  setup(&f);
+  outcome_t a = {0}, b = {0};
+  anthropic_request_id_t ra = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
+  CHECK(ra != 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(a.calls, 1);
+  /* B takes A's pooled request and A's slot in the id table. */
+  anthropic_request_id_t rb = anthropic_models_retrieve(
+      f.client, "claude-opus-4-0", NULL, on_model, &b);
+  CHECK(rb != 0 && rb != ra);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), ANTHROPIC_EINVAL);
+  teardown(&f);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(b.kind, 0);
+  outcome_free(&a);
+  outcome_free(&b);
+}
+
+TEST(ids_never_issued_cancel_nothing) {
+  fixture_t f;
+  setup(&f);
+  outcome_t a = {0};
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, 0), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_request_cancel(NULL, 1), ANTHROPIC_EINVAL);
+  anthropic_request_id_t ra = anthropic_models_retrieve(
+      f.client, "claude-opus-4-1", NULL, on_model, &a);
+  CHECK(ra != 0);
+  CHECK_EQ_INT(anthropic_request_cancel(NULL, ra), ANTHROPIC_EINVAL);
+  /* Its slot with another generation, another slot, no generation. */
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra + ((uint64_t)1 << 32)),
+               ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra + 1), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra & 0xffffffffu),
+               ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, UINT64_MAX),
+               ANTHROPIC_EINVAL);
+  teardown(&f);
+  CHECK_EQ_INT(a.calls, 1);
+  CHECK_EQ_INT(a.kind, 0);
+  outcome_free(&a);
+}
+
+TEST(stale_ids_are_harmless_once_the_pool_is_full) {
+  enum { N = 1100 }; /* more than the pool keeps (1024) */
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_requests_in_flight = N;
+  setup_with(&f, &o);
+  tally_t t = {0};
+  t.calls = calloc(N, sizeof *t.calls);
+  tallied_t *xs = calloc(N, sizeof *xs);
+  anthropic_request_id_t *ids = calloc(N, sizeof *ids);
+  CHECK(t.calls != NULL && xs != NULL && ids != NULL);
+  for (int i = 0; i < N; i++) {
+    xs[i].t = &t;
+    xs[i].i = i;
+    ids[i] = anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
+                                       on_tallied, &xs[i]);
+    CHECK(ids[i] != 0);
+  }
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(t.ok, N);
+  CHECK_EQ_INT((int)f.client->pool_count, 1024); /* the rest were freed */
+  for (int i = 0; i < N; i++)
+    CHECK_EQ_INT(anthropic_request_cancel(f.client, ids[i]), ANTHROPIC_EINVAL);
+  /* The slot of ids[0], one generation on, while it is free. */
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ids[0] + ((uint64_t)1 << 32)),
+               ANTHROPIC_EINVAL);
+  outcome_t b = {0};
+  anthropic_request_id_t rb = anthropic_models_retrieve(
+      f.client, "claude-opus-4-0", NULL, on_model, &b);
+  CHECK(rb != 0);
+  for (int i = 0; i < N; i++)
+    CHECK_EQ_INT(anthropic_request_cancel(f.client, ids[i]), ANTHROPIC_EINVAL);
+  teardown(&f);
+  check_each_once(&t, N);
+  CHECK_EQ_INT(b.calls, 1);
+  CHECK_EQ_INT(b.kind, 0);
+  outcome_free(&b);
+  free(t.calls);
+  free(xs);
+  free(ids);
+}
+
+/* A walk keeps its place in flight from page to page: with room for one,
+ * a retrieve started after it reaches the server after its last page. */
+TEST(a_walk_in_the_queue_reads_every_model_and_keeps_its_place) {
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  o.max_requests_in_flight = 1;
+  setup_with(&f, &o);
+  outcome_t before = {0}, after = {0}, all = {0};
+  qwalk_t w = {0};
+  anthropic_models_list_params_t big = {.limit = 1000};
+  anthropic_models_list_params_t small = {.limit = 5};
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &before) != 0);
+  CHECK(anthropic_models_list(f.client, &big, on_page, &all) != 0);
+  CHECK(anthropic_models_list_all(f.client, &small, 0, on_qeach, on_qdone,
+                                  &w) != 0);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
+                                  &after) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(all.kind, 0);
+  CHECK(all.page != NULL && all.page->count > 5);
+  CHECK_EQ_INT(w.done_calls, 1);
+  CHECK_EQ_INT(w.kind, 0);
+  CHECK_EQ_INT((int)w.items, (int)all.page->count);
+  CHECK_EQ_INT((int)w.pages, (int)((all.page->count + 4) / 5));
+  cJSON *reqs = requests();
+  int n = cJSON_GetArraySize(reqs);
+  CHECK_EQ_INT(n, 3 + (int)w.pages);
+  CHECK_EQ_STR(
+      cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, n - 1), "path")->valuestring,
+      "/v1/models/claude-opus-4-0");
+  cJSON_Delete(reqs);
+  outcome_free(&before);
+  outcome_free(&after);
+  outcome_free(&all);
+}
+
+int main(void) {
+  if (fixture_main_start() != 0)
+    return 1;
+  int rc =
+      RUN(T(requests_past_the_cap_wait_and_all_complete),
+          T(a_queued_request_cancelled_never_reaches_the_server),
+          T(cancelling_a_request_in_flight_lets_the_next_one_start),
+          T(close_with_thousands_waiting_cancels_each_once),
+          T(close_from_a_callback_with_thousands_waiting),
+          T(queued_requests_reach_the_server_in_the_order_started),
+          T(a_stale_id_cancels_nothing), T(ids_never_issued_cancel_nothing),
+          T(stale_ids_are_harmless_once_the_pool_is_full),
+          T(a_walk_in_the_queue_reads_every_model_and_keeps_its_place));
+  fake_server_stop(&srv);
+  return rc;
+}
