@@ -154,6 +154,9 @@ static int run_once(unsigned long n) {
    * transfer waiting: the timeout must still end it through the normal
    * path. */
   o.timeout_ms = 1000;
+  /* One at a time: the list and the walk wait in the queue, so that their
+   * start from it (and its failures) is tested too. */
+  o.max_requests_in_flight = 1;
   char err[256];
   int rc = anthropic_client_init(&loop, &c, &o, err, sizeof err);
   if (rc != 0) {
