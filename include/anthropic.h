@@ -356,11 +356,11 @@ anthropic_client_last_error(const anthropic_client_t *client);
 
 typedef void (*anthropic_close_cb)(anthropic_client_t *client);
 
-/* Close the client. Requests still in flight end with ANTHROPIC_ECANCELLED
- * (their callbacks run, from the loop), every handle is released, then
- * `cb` (may be NULL) runs and the client's memory is freed. Safe to call
- * from inside a request callback. Calls made after this fail with EINVAL.
- * Calling it twice is a no-op. */
+/* Close the client. Requests still in flight or waiting in the queue end
+ * with ANTHROPIC_ECANCELLED (their callbacks run, from the loop), every
+ * handle is released, then `cb` (may be NULL) runs and the client's memory
+ * is freed. Safe to call from inside a request callback. Calls made after
+ * this fail with EINVAL. Calling it twice is a no-op. */
 ANTHROPIC_EXTERN void anthropic_client_close(anthropic_client_t *client,
                                              anthropic_close_cb cb);
 
