@@ -247,9 +247,11 @@ ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
 typedef struct anthropic_client anthropic_client_t;
 
 /* Names one request of a client, as HTTP/2 names a stream: 0 is no
- * request. An id is never reused for another request of its client, so it
- * is safe to keep forever: once the request has finished, cancelling it is
- * a harmless EINVAL. */
+ * request. An id is a slot of the client's id table tagged with that
+ * slot's generation, which changes each time the slot is reused, so an id
+ * names no other request (until one slot has been reused 2^32 times) and
+ * is safe to keep: once the request has finished, cancelling it is a
+ * harmless EINVAL. */
 typedef uint64_t anthropic_request_id_t;
 
 /* Called with each line the client logs (one per finished attempt:
