@@ -636,7 +636,7 @@ TEST(a_cap_larger_than_curl_takes_means_no_cap) {
     setup_with(&f, &opts);
     add_faults("[{\"action\":\"huge\",\"bytes\":1000000}]");
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                    &o) != NULL);
+                                    &o) != 0);
     teardown(&f);
     if (o.kind != 0)
       FAILF("cap %zu: %s", caps[i], o.message);

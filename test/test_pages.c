@@ -584,7 +584,7 @@ TEST(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response) {
     if (backward)
       p.before_id = "newest";
     w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-    CHECK(w->req != NULL);
+    CHECK(w->req != 0);
     teardown(&f);
     if (w->bad)
       FAILF("walk (backward %d): %s", backward, w->why);
