@@ -3,6 +3,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { models, aliases, lifecycleOf } = require('./catalogue.js');
@@ -299,6 +300,42 @@ test('server exits on stdin EOF and on SIGINT', async () => {
   assert.equal(await waitExit(b.child), 0);
 });
 
+test('faults: reset_idle answers, then resets the connection a reused request is on', async () => {
+  await control('/_fake/reset', {});
+  await fault([{ action: 'reset_idle', delay_ms: 150 }]);
+  const u = new URL(base);
+  const reqText = (p) => `GET ${p} HTTP/1.1\r\nhost: ${u.host}\r\nx-api-key: fake-key\r\n` +
+    'anthropic-version: 2023-06-01\r\n\r\n';
+  const got = await new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname);
+    let text = '';
+    let second = null; // what arrives after the second request was sent
+    sock.setEncoding('utf8');
+    sock.on('data', (d) => {
+      if (second !== null) { second += d; return; }
+      text += d;
+      const m = /content-length: (\d+)\r\n[^]*?\r\n\r\n/i.exec(text);
+      if (m && text.length >= m.index + m[0].length + Number(m[1])) {
+        second = '';
+        sock.write(reqText('/v1/models?limit=2')); // reuses the kept-alive socket
+      }
+    });
+    sock.on('error', (e) => resolve({ first: text, second, code: e.code }));
+    sock.on('close', () => resolve({ first: text, second, code: 'closed cleanly' }));
+    sock.on('timeout', () => reject(new Error('no reset')));
+    sock.setTimeout(5000);
+    sock.write(reqText('/v1/models?limit=1'));
+  });
+  assert.match(got.first, /^HTTP\/1\.1 200 /);
+  assert.doesNotMatch(got.first, /connection: close/i);
+  assert.equal(got.second, '', 'the reused connection answers nothing');
+  assert.equal(got.code, 'ECONNRESET');
+  const recs = (await control('/_fake/requests')).json;
+  assert.deepEqual(recs.map((x) => [x.query.limit[0], x.status]), [['1', 200], ['2', 0]]);
+  // Only that connection: a new one is answered.
+  assert.equal((await get('/v1/models?limit=3')).status, 200);
+});
+
 // ---------------------------------------------------------------- soak support
 // (--fault-rate, --seed, --no-record, /_fake/stats, stall_during)
 
@@ -471,7 +508,6 @@ test('faults: stall_during sends half the body and keeps the socket open', async
 // The same API over cleartext HTTP/2 (prior knowledge); faults act on one
 // stream, never on the connection.
 const http2 = require('node:http2');
-const net = require('node:net');
 const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_PROTOCOL_ERROR } = http2.constants;
 
 // One request as a new stream on `session`. Resolves {status, headers, body,

@@ -38,7 +38,14 @@
 //                          applies. Actions: respond (status/headers/body),
 //                          html, empty, reset_before, reset_during, truncate,
 //                          stall_during, hang, delay, huge, invalid_json,
-//                          wrong_types (see applyFault()).
+//                          wrong_types, reset_idle (see applyFault()).
+//
+// reset_idle (HTTP/1.1 only) plays a keep-alive timeout racing the client's
+// next request, as load balancers do: the normal answer, connection kept
+// alive, then the connection answers nothing more and is reset (TCP RST)
+// delay_ms (default 100) after the answer. A request that arrives on it
+// before the reset is recorded with status 0, takes no fault and gets no
+// answer.
 //
 // Random faults: with --fault-rate P (0..1, default 0) each API request that
 // no queued fault claims gets, with probability P, one fault drawn uniformly
@@ -106,6 +113,8 @@ let stats = { requests: 0, faults: 0, by_action: {} };
 // Rate-limit headers: a fixed 60 s window counting API requests.
 let windowStart = Date.now();
 let windowCount = 0;
+// Sockets that a reset_idle fault answered: they answer nothing more.
+const doomed = new WeakSet();
 
 const ERROR_TYPES = {
   400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error',
@@ -436,6 +445,20 @@ function applyFault(ctx, f) {
     case 'hang':
       ctx.record.status = 0; // never answered; the socket (stream) stays open
       return;
+    case 'reset_idle': {
+      if (ctx.h2)
+        return send(ctx, { status: 500, headers: {},
+          body: errorBody('api_error', 'fake-api: reset_idle is HTTP/1.1 only', ctx.requestId) });
+      const sock = req.socket;
+      doomed.add(sock);
+      const normal = apiAnswer(ctx);
+      res.once('finish', () => {
+        const ms = f.delay_ms === undefined || f.delay_ms === null ? 100 : Number(f.delay_ms);
+        setTimeout(() => { if (!sock.destroyed) sock.resetAndDestroy(); }, ms);
+      });
+      return send(ctx, { status: f.status ?? normal.status,
+        headers: Object.assign({}, normal.headers, extra), body: normal.body });
+    }
     case 'delay': {
       const timer = setTimeout(() => {
         if (res.destroyed || conn(ctx).destroyed) return;
@@ -577,6 +600,7 @@ function onRequest(req, res) {
 
   // The request body (none expected) is drained so keep-alive keeps working.
   req.resume();
+  if (!ctx.h2 && doomed.has(req.socket)) return; // reset_idle: the reset comes
   const drawn = randomFault();
   const fault = takeFault(rawUrl) || drawn; // the queue comes first
   try {
