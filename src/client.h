@@ -71,8 +71,9 @@ struct anthropic_req {
   size_t walk_items, walk_max;
   unsigned long alloc_failures; /* anth__alloc_failures as the attempt began */
   int attempts;                 /* attempts with an outcome so far */
-  int max_retries;              /* resolved at start */
-  long timeout_ms;              /* per attempt, resolved at start */
+  int sends;       /* times curl sent this attempt (more: it resent) */
+  int max_retries; /* resolved at start */
+  long timeout_ms; /* per attempt, resolved at start */
   uint64_t started_ns;
   anthropic_errkind_t deferred_kind;
   const char *deferred_msg;

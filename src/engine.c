@@ -7,8 +7,11 @@
  *    curl_multi_assign() from the socket callback, which curl documents as
  *    allowed. A zero timeout is a uv timer that fires on the next loop turn.
  *  - A poll error (EBADF or the like on a reset peer) is given to curl as
- *    CURL_CSELECT_ERR; libuv stops a poll handle after an error, so it is
- *    started again if curl still wants the socket.
+ *    the events it asked for, not as CURL_CSELECT_ERR: curl then meets the
+ *    error in its own read or write, and can resend a request that a reused
+ *    connection lost (a keep-alive timeout racing the request), where
+ *    CURL_CSELECT_ERR would fail the transfer. libuv stops a poll handle
+ *    after an error, so it is started again if curl still wants the socket.
  *  - At CURL_POLL_REMOVE the socket's poll handle is stopped and closed at
  *    once, before curl closes the descriptor (which may then be reused).
  *  - Finished transfers are drained after every socket action and timer.
@@ -85,14 +88,12 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   anthropic_client_t *c = s->client;
   int flags = 0;
   int running;
-  if (status < 0) {
-    flags = CURL_CSELECT_ERR;
-  } else {
-    if (events & (UV_READABLE | UV_DISCONNECT))
-      flags |= CURL_CSELECT_IN;
-    if (events & UV_WRITABLE)
-      flags |= CURL_CSELECT_OUT;
-  }
+  if (status < 0)
+    events = s->events; /* curl reads or writes, and meets the error */
+  if (events & (UV_READABLE | UV_DISCONNECT))
+    flags |= CURL_CSELECT_IN;
+  if (events & UV_WRITABLE)
+    flags |= CURL_CSELECT_OUT;
   curl_multi_socket_action(c->multi, s->fd, flags, &running);
   /* `s` stays valid until its close callback, which runs later. */
   if (status < 0 && !s->closing && s->events != 0)

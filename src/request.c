@@ -89,6 +89,18 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
   return n;
 }
 
+/* curl is about to send the request, on a new or reused connection: once
+ * per attempt, twice when curl resent it on another connection. */
+static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip,
+                     int conn_primary_port, int conn_local_port) {
+  (void)conn_primary_ip;
+  (void)conn_local_ip;
+  (void)conn_primary_port;
+  (void)conn_local_port;
+  ((anthropic_req_t *)ud)->sends++;
+  return CURL_PREREQFUNC_OK;
+}
+
 /* ---- pool ---- */
 
 static void on_req_closed(uv_handle_t *h) {
@@ -122,6 +134,8 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_HEADERFUNCTION, on_header);
   SET(CURLOPT_HEADERDATA, (void *)r);
   SET(CURLOPT_ERRORBUFFER, r->curl_err);
+  SET(CURLOPT_PREREQFUNCTION, on_prereq);
+  SET(CURLOPT_PREREQDATA, (void *)r);
   SET(CURLOPT_HTTPHEADER, c->headers);
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
   /* Wait to multiplex only where the answer comes at once: TLS says in its
@@ -411,8 +425,22 @@ static void queue_pump(anthropic_client_t *c);
 /* Grace after the attempt's timeout before we stop waiting for curl. */
 #define ANTH_WATCHDOG_GRACE_MS 1000
 
+/* libcurl resends a request that a reused connection lost before any
+ * answer, but 7.88 allows that 5 times in the life of an easy handle (only
+ * curl_easy_reset() forgets): a pooled handle would soon lose it. A handle
+ * that resent is swapped for a copy with the same options, which counts
+ * afresh. Without memory for the copy, the old one stays. */
+static void renew_easy(anthropic_req_t *r) {
+  CURL *e = curl_easy_duphandle(r->easy);
+  if (e == NULL)
+    return;
+  curl_easy_cleanup(r->easy);
+  r->easy = e;
+}
+
 /* Start (or start again) the transfer of `r`: 0, or ANTHROPIC_ENOMEM. */
 int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
+  r->sends = 0;
   r->body.len = 0;
   r->request_id.len = 0;
   r->too_large = r->nomem = false;
@@ -537,6 +565,8 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
    * as cancelled, like a cancel a moment earlier would have. */
   r->state = REQ_ENDING;
   log_attempt(c, r, code, status);
+  if (r->sends > 1)
+    renew_easy(r);
   if (r->cancel_asked) {
     anth__req_finish(c, r, ANTHROPIC_ECANCELLED, 0,
                      c->closing ? "client closed" : "request cancelled", NULL);

@@ -617,6 +617,47 @@ TEST(a_500_on_page_two_is_retried_and_the_walk_completes) {
   walk_free(w);
 }
 
+/* A keep-alive timeout racing the next request, as load balancers do: each
+ * connection answers one page and is reset 100 ms later, while the walk
+ * asks for the next page on it at once. libcurl resends a request that a
+ * reused connection lost before any answer; with retries off, that resend
+ * is the only way the walk can complete. */
+TEST(a_walk_survives_kept_alive_connections_reset_by_the_server) {
+  static const char *const all[] = {"active", "deprecated", "retired"};
+  char want[MAXIDS][IDLEN];
+  size_t nwant = listed_ids(all, 3, want);
+  fixture_t f;
+  setup_no_retries(&f);
+  add_faults("[{\"action\":\"reset_idle\",\"delay_ms\":100,"
+             "\"times\":1000}]");
+  /* 12 pages: more resends than libcurl allows an easy handle (5). */
+  walk_t *w = walk_new(&f, 5);
+  anthropic_models_list_params_t p = {0};
+  p.limit = 5;
+  p.lifecycle = all;
+  p.lifecycle_count = 3;
+  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
+  CHECK(w->req != NULL);
+  teardown(&f);
+  check_walk_ok(w);
+  check_ids(w, want, nwant);
+  CHECK_EQ_INT(w->pages, pages_needed(nwant, 5));
+  /* Every page answered once, and the race did happen: requests sent on a
+   * connection that was about to be reset got no answer (status 0). */
+  cJSON *reqs = requests();
+  int answered = 0, lost = 0;
+  const cJSON *r;
+  cJSON_ArrayForEach(r, reqs) {
+    int status = cJSON_GetObjectItem(r, "status")->valueint;
+    answered += status == 200;
+    lost += status == 0;
+  }
+  cJSON_Delete(reqs);
+  CHECK_EQ_INT(answered, w->pages);
+  CHECK(lost >= 1);
+  walk_free(w);
+}
+
 TEST(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once) {
   fixture_t f;
   setup(&f);
@@ -1710,6 +1751,7 @@ int main(void) {
       T(a_404_on_page_two_ends_the_walk_with_that_error),
       T(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response),
       T(a_500_on_page_two_is_retried_and_the_walk_completes),
+      T(a_walk_survives_kept_alive_connections_reset_by_the_server),
       T(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once),
       T(a_failed_first_page_ends_the_walk_with_no_items),
       T(closing_the_client_mid_walk_ends_it_as_cancelled_once),
