@@ -727,6 +727,44 @@ test('--h2c: on the wire, truncate ends cleanly and reset_during is RST_STREAM',
   }
 });
 
+test('--h2c: reset_during without content-length, whole, with an rst_code', async () => {
+  const s = await startServer(['--h2c']);
+  const session = await h2connect(s.base);
+  try {
+    const want = (await h2request(session, '/v1/models?limit=4')).bytes;
+    await h2control(session, '/_fake/faults', [
+      { action: 'reset_during', content_length: false, match: 'limit=4' },
+      { action: 'reset_during', content_length: false, whole: true, rst_code: 0, match: 'limit=4' }]);
+    const half = await h2request(session, '/v1/models?limit=4');
+    assert.equal(half.status, 200);
+    assert.equal(half.headers['content-length'], undefined);
+    assert.equal(half.bytes, Math.floor(want / 2));
+    assert.equal(half.rstCode, NGHTTP2_INTERNAL_ERROR);
+    const whole = await h2request(session, '/v1/models?limit=4');
+    assert.equal(whole.headers['content-length'], undefined);
+    assert.equal(whole.bytes, want);
+    assert.equal(whole.json.data.length, 4); // every byte, then RST_STREAM(NO_ERROR)
+    assert.equal(whole.rstCode, 0);
+    assert.equal(session.closed, false);
+  } finally {
+    session.close();
+    await stop(s);
+  }
+  // On the wire: the whole body, no END_STREAM, then RST_STREAM(NO_ERROR).
+  const t = await startServer(['--h2c']);
+  try {
+    await requestH2Once(t.base, '/_fake/faults',
+      [{ action: 'reset_during', content_length: false, whole: true, rst_code: 0 }]);
+    const fr = (await rawFrames(t.base, '/v1/models?limit=2')).filter((f) => f.stream === 1 &&
+      f.type !== 'WINDOW_UPDATE');
+    assert.deepEqual(fr.map((f) => `${f.type}${f.flags & 1 ? ' END_STREAM' : ''}`),
+      ['HEADERS', 'DATA', 'RST_STREAM']);
+    assert.equal(fr[2].code, 0);
+  } finally {
+    await stop(t);
+  }
+});
+
 // A POST of `body` (JSON) on a short-lived session.
 async function requestH2Once(b, p, body) {
   const session = await h2connect(b);

@@ -16,7 +16,11 @@
 // the exchange act on the one stream only, never on the connection:
 // reset_before = RST_STREAM (INTERNAL_ERROR) before any HEADERS;
 // reset_during = HEADERS with the full content-length, half the body, then
-// RST_STREAM (INTERNAL_ERROR); truncate = the same but a clean END_STREAM
+// RST_STREAM (INTERNAL_ERROR, or the error code `rst_code`: 0 is NO_ERROR,
+// what node's stream.close() sends by default); `whole: true` sends the
+// whole body, still without END_STREAM, before the reset, and
+// `content_length: false` leaves the header out (HTTP/1.1 then sends the
+// body chunked); truncate = the same as reset_during but a clean END_STREAM
 // after half the body; stall_during = half the body, stream left open;
 // hang = no response on the stream. Connection-specific response headers
 // (connection, keep-alive, ...) are dropped, as HTTP/2 forbids them.
@@ -33,7 +37,8 @@
 //   POST /_fake/reset      forget requests, queued faults and stats
 //   POST /_fake/faults     queue faults: a JSON array of
 //                          {action, match?, times? (1), status?, headers?,
-//                           body?, delay_ms?, bytes?}; the first queued fault
+//                           body?, delay_ms?, bytes?, whole?,
+//                           content_length?, rst_code?}; the first queued fault
 //                          whose `match` is a substring of the raw URL
 //                          applies. Actions: respond (status/headers/body),
 //                          html, empty, reset_before, reset_during, truncate,
@@ -191,12 +196,12 @@ function conn(ctx) {
 }
 
 // Breaks the exchange: HTTP/1.1 destroys the socket; HTTP/2 resets only this
-// stream (RST_STREAM, INTERNAL_ERROR), leaving the connection and its other
-// streams alone.
-function abort(ctx) {
+// stream (RST_STREAM, INTERNAL_ERROR unless `code` says), leaving the
+// connection and its other streams alone.
+function abort(ctx, code = http2.constants.NGHTTP2_INTERNAL_ERROR) {
   if (ctx.h2) {
     const s = ctx.req.stream;
-    if (!s.destroyed && !s.closed) s.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    if (!s.destroyed && !s.closed) s.close(code);
   } else ctx.req.socket.destroy();
 }
 
@@ -405,14 +410,16 @@ function applyFault(ctx, f) {
       abort(ctx);
       return;
     case 'reset_during': {
+      // Half the body (`whole`: all of it, never ended), then the reset.
       const normal = apiAnswer(ctx);
       const body = Buffer.from(normal.body, 'utf8');
       const headers = Object.assign(baseHeaders(ctx), normal.headers, extra,
-        { 'content-length': String(body.length) });
+        f.content_length === false ? {} : { 'content-length': String(body.length) });
       ctx.record.status = f.status ?? normal.status;
       writeHead(ctx, ctx.record.status, headers);
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
-        setTimeout(() => abort(ctx), 20);
+      const code = f.rst_code ?? http2.constants.NGHTTP2_INTERNAL_ERROR;
+      res.write(f.whole ? body : body.subarray(0, Math.floor(body.length / 2)), () => {
+        setTimeout(() => abort(ctx, code), 20);
       });
       return;
     }
