@@ -126,6 +126,10 @@ int anth__parse_error_body(const char *body, size_t len, cJSON **root,
                            const char **type, const char **message,
                            const char **request_id);
 cJSON *anth__json_parse(const char *body, size_t len);
+/* Whether `body` opens a JSON object or array that it never closes (strings
+ * and their escapes skipped): a body cut short, where no Content-Length
+ * can tell. Cheap: one pass, no allocation. */
+bool anth__json_cut_short(const char *body, size_t len);
 
 /* ---- json.c: what cJSON would change or let through, and its cost. ---- */
 /* A parsed result may take at most FACTOR times its body plus SLACK bytes:

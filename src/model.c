@@ -257,6 +257,36 @@ int anth__model_from_json(const cJSON *obj, anthropic_model_info_t *m,
   return 0;
 }
 
+bool anth__json_cut_short(const char *body, size_t len) {
+  size_t i = 0, depth = 0;
+  while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' ||
+                     body[i] == '\n'))
+    i++;
+  if (i == len || (body[i] != '{' && body[i] != '['))
+    return false; /* empty, or not JSON we expect: the parser says so */
+  for (; i < len; i++) {
+    if (body[i] == '"') {
+      /* To the closing quote: one after an even run of backslashes. */
+      for (;;) {
+        const char *q = memchr(body + i + 1, '"', len - i - 1);
+        if (q == NULL)
+          return true; /* ends inside a string */
+        size_t j = (size_t)(q - body), k = j;
+        while (body[k - 1] == '\\')
+          k--;
+        i = j;
+        if ((j - k) % 2 == 0)
+          break;
+      }
+    } else if (body[i] == '{' || body[i] == '[') {
+      depth++;
+    } else if ((body[i] == '}' || body[i] == ']') && --depth == 0) {
+      return false; /* closed: what follows is the parser's business */
+    }
+  }
+  return true;
+}
+
 cJSON *anth__json_parse(const char *body, size_t len) {
   const char *end = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, 0);

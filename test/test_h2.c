@@ -74,6 +74,44 @@ TEST(a_stream_ended_short_is_a_connection_error_never_a_result) {
   CHECK(o.model == NULL);
 }
 
+/* Without Content-Length only the stream's end tells a whole body from a
+ * cut one. A reset (RST_STREAM) with an error code is a connection error,
+ * never a result or a bad_response, whether half the body came or all of
+ * it. A reset with NO_ERROR (node's default) after half the body looks like
+ * a clean end to libcurl 7.88: the body is caught as JSON that ends early. */
+static const char *const reset_no_length[] = {
+    "[{\"action\":\"reset_during\",\"content_length\":false}]",
+    "[{\"action\":\"reset_during\",\"content_length\":false,"
+    "\"whole\":true}]",
+    "[{\"action\":\"reset_during\",\"content_length\":false,"
+    "\"rst_code\":0}]"};
+#define N_RESET_NO_LENGTH (sizeof reset_no_length / sizeof reset_no_length[0])
+
+TEST(a_stream_reset_without_content_length_is_a_connection_error) {
+  for (size_t i = 0; i < N_RESET_NO_LENGTH; i++) {
+    outcome_t o = {0};
+    retrieve_h2(ANTHROPIC_NO_RETRIES, reset_no_length[i], &o);
+    if (o.kind != ANTHROPIC_ECONNECTION)
+      FAILF("%s: kind %d (%s), want connection", reset_no_length[i], o.kind,
+            o.message);
+    CHECK(o.model == NULL);
+    CHECK_EQ_INT(fake_request_count(&srv), 1);
+    outcome_free(&o);
+  }
+}
+
+TEST(a_stream_reset_without_content_length_is_retried) {
+  for (size_t i = 0; i < N_RESET_NO_LENGTH; i++) {
+    outcome_t o = {0};
+    retrieve_h2(0, reset_no_length[i], &o);
+    if (o.kind != 0)
+      FAILF("%s: kind %d (%s)", reset_no_length[i], o.kind, o.message);
+    CHECK_EQ_STR(o.model->id, "claude-opus-4-1-20250805");
+    CHECK_EQ_INT(fake_request_count(&srv), 2);
+    outcome_free(&o);
+  }
+}
+
 TEST(stream_faults_are_retried_on_the_same_connection) {
   const char *actions[] = {"reset_before", "reset_during", "truncate"};
   for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
@@ -128,6 +166,8 @@ int main(void) {
                T(five_hundred_requests_multiplex_over_http2),
                T(a_stream_reset_mid_body_is_a_connection_error_never_a_result),
                T(a_stream_ended_short_is_a_connection_error_never_a_result),
+               T(a_stream_reset_without_content_length_is_a_connection_error),
+               T(a_stream_reset_without_content_length_is_retried),
                T(stream_faults_are_retried_on_the_same_connection),
                T(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it),
                T(a_certificate_the_client_does_not_trust_is_a_tls_error));

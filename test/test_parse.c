@@ -1811,6 +1811,35 @@ TEST(rfc3339_reads_year_9999) {
   check_time("9999-12-31T23:59:59Z", 253402300799LL, 0);
 }
 
+/* A body without Content-Length: cut short only when JSON it opens never
+ * closes. */
+static bool cut(const char *s) {
+  return anth__json_cut_short(s, strlen(s));
+}
+
+TEST(json_cut_short_sees_an_object_or_array_left_open) {
+  CHECK(cut("{"));
+  CHECK(cut(" \n{\"data\":[{\"id\":\"a\"}"));
+  CHECK(cut("{\"id\":\"claude-op"));   /* inside a string */
+  CHECK(cut("{\"id\":\"a\\\"}\""));    /* an escaped quote is no end */
+  CHECK(cut("{\"id\":\"a\\"));         /* ends on the escape */
+  CHECK(cut("{\"s\":\"}]\",\"t\":1")); /* brackets inside a string */
+  CHECK(cut("[1,[2,3]"));
+}
+
+TEST(json_cut_short_leaves_the_rest_to_the_parser) {
+  CHECK(!cut(""));
+  CHECK(!cut("  \r\n"));
+  CHECK(!cut("{}"));
+  CHECK(!cut(" {\"data\":[{\"id\":\"a}\"}],\"has_more\":false}\n"));
+  CHECK(!cut("{\"id\":\"a\\\\\"}")); /* an escaped backslash, then the end */
+  CHECK(!cut("[1,[2,3]]"));
+  CHECK(!cut("{} trailing")); /* closed: the parser refuses it */
+  CHECK(!cut("<html><body>502</body></html>"));
+  CHECK(!cut("\"a string\""));
+  CHECK(!anth__json_cut_short(NULL, 0));
+}
+
 int main(void) {
   return RUN(
       T(parse_model_reads_every_field_of_full_model_info),
@@ -1939,5 +1968,7 @@ int main(void) {
       T(rfc3339_refuses_trailing_text), T(rfc3339_refuses_empty_string),
       T(rfc3339_refuses_date_only), T(rfc3339_refuses_short_fields),
       T(rfc3339_refuses_other_separators), T(rfc3339_reads_year_0001),
-      T(rfc3339_reads_year_9999));
+      T(rfc3339_reads_year_9999),
+      T(json_cut_short_sees_an_object_or_array_left_open),
+      T(json_cut_short_leaves_the_rest_to_the_parser));
 }
