@@ -440,6 +440,8 @@ static void renew_easy(anthropic_req_t *r) {
 
 /* Start (or start again) the transfer of `r`: 0, or ANTHROPIC_ENOMEM. */
 int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
+  if (r->sends > 1) /* however the last transfer ended, cancelled too */
+    renew_easy(r);
   r->sends = 0;
   r->body.len = 0;
   r->request_id.len = 0;
@@ -565,8 +567,6 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
    * as cancelled, like a cancel a moment earlier would have. */
   r->state = REQ_ENDING;
   log_attempt(c, r, code, status);
-  if (r->sends > 1)
-    renew_easy(r);
   if (r->cancel_asked) {
     anth__req_finish(c, r, ANTHROPIC_ECANCELLED, 0,
                      c->closing ? "client closed" : "request cancelled", NULL);
