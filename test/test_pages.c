@@ -637,7 +637,7 @@ TEST(a_walk_survives_kept_alive_connections_reset_by_the_server) {
   p.lifecycle = all;
   p.lifecycle_count = 3;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != NULL);
+  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   check_ids(w, want, nwant);
