@@ -331,6 +331,11 @@ typedef struct anthropic_client_options {
    * a few hundred bytes each, and start in the order they were made as
    * those finish. 0: 4 x max_host_connections. */
   unsigned max_requests_in_flight;
+  /* HTTP/2 streams (requests) carried at once by one connection before
+   * another is opened; the server's SETTINGS_MAX_CONCURRENT_STREAMS, when
+   * lower, wins. 0: 1000 (libcurl's own default, 100, would open ten
+   * connections for a thousand requests at once). */
+  unsigned max_streams_per_connection;
 } anthropic_client_options_t;
 
 /* Create a client bound to `loop`. On success returns 0 and sets *out; the

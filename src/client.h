@@ -164,7 +164,8 @@ struct anthropic_client {
 };
 
 /* engine.c */
-int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections);
+int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections,
+                      unsigned max_streams_per_connection);
 void anth__engine_defer(anthropic_client_t *c);
 void anth__engine_teardown(anthropic_client_t *c);
 /* A handle of the client finished closing; the last one frees it. */

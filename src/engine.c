@@ -182,17 +182,22 @@ void anth__engine_defer(anthropic_client_t *c) {
   uv_idle_start(&c->idle, on_idle);
 }
 
-int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections) {
+int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections,
+                      unsigned max_streams_per_connection) {
   c->multi = curl_multi_init();
   if (c->multi == NULL)
     return ANTHROPIC_ENOMEM;
   long conns = (long)max_host_connections;
+  /* curl opens another connection once one carries this many streams, or
+   * the server's SETTINGS_MAX_CONCURRENT_STREAMS if that is lower. */
+  long streams = (long)max_streams_per_connection;
   if (curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, socket_cb) ||
       curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c) ||
       curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_cb) ||
       curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c) ||
       curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, conns) ||
       curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, conns) ||
+      curl_multi_setopt(c->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, streams) ||
       curl_multi_setopt(c->multi, CURLMOPT_PIPELINING,
                         (long)CURLPIPE_MULTIPLEX)) {
     curl_multi_cleanup(c->multi);

@@ -59,7 +59,8 @@
 // (mulberry32); without it the seed is random. --no-record keeps no
 // per-request record (for soak runs of 100,000+ requests).
 //
-// Each record in /_fake/requests has http_version: "1.1" (or "1.0") over
+// Each record in /_fake/requests has conn (1, 2, ...: which connection, in
+// the order first seen) and http_version: "1.1" (or "1.0") over
 // HTTP/1.x and "2.0" with --h2c; its headers leave out HTTP/2 pseudo-headers
 // (:method, :path, :scheme, :authority).
 
@@ -363,6 +364,17 @@ function baseHeaders(ctx) {
   }, ctx.rateHeaders);
 }
 
+// Which connection (TCP, or HTTP/2 session) a request came on: 1, 2, ...
+// in the order they were first seen, so tests can count connections.
+const connectionIds = new WeakMap();
+let connectionCounter = 0;
+function connectionId(req) {
+  const key = req.stream ? req.stream.session : req.socket;
+  let id = connectionIds.get(key);
+  if (id === undefined) connectionIds.set(key, id = ++connectionCounter);
+  return id;
+}
+
 function takeFault(rawUrl) {
   for (let i = 0; i < faults.length; i++) {
     const f = faults[i];
@@ -598,7 +610,8 @@ function onRequest(req, res) {
   const requestId = `req_fake_${++requestCounter}`;
   const query = parseQuery(rawQuery);
   const record = { seq: ++seqCounter, t_ms, method: req.method, path, target, query,
-    headers: headerObject(req), status: 0, http_version: req.httpVersion };
+    headers: headerObject(req), status: 0, http_version: req.httpVersion,
+    conn: connectionId(req) };
   if (opts.record) records.push(record);
   stats.requests++;
   const ctx = { req, res, path, query, requestId, record, rateHeaders: rateLimitHeaders(),
