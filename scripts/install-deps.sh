@@ -3,7 +3,7 @@
 # ones that are missing. Safe to run again; needs root (or sudo) to install.
 set -euo pipefail
 
-want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev
+want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev openssl
       libcjson-dev nodejs valgrind)
 missing=()
 for p in "${want[@]}"; do

@@ -23,22 +23,102 @@ int fake_server_start_args(fake_server_t *s, const char *const *args) {
                            script ? script : "test/fake-api/server.js", args);
 }
 
-int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
-                      const char *const *args) {
-  int in[2], out[2];
-  memset(s, 0, sizeof *s);
-  for (size_t i = 0; args != NULL && args[i] != NULL; i++)
-    if (strcmp(args[i], "--h2c") == 0)
-      s->h2c = 1;
-  /* --tls serves tls/cert.pem, beside the script. */
-  const char *slash = strrchr(script, '/');
-  snprintf(s->ca_file, sizeof s->ca_file, "%.*stls/cert.pem",
-           slash ? (int)(slash - script + 1) : 0, script);
-  if (pipe(in) != 0 || pipe(out) != 0)
-    return -1;
+/* Run a program to its end with no input or output; 0 if it exited 0. */
+static int run_quiet(const char *const *argv) {
   pid_t pid = fork();
   if (pid < 0)
     return -1;
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    execvp(argv[0], (char *const *)argv);
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void cert_remove(fake_server_t *s) {
+  char p[sizeof s->cert_dir + 16];
+  if (s->cert_dir[0] == '\0')
+    return;
+  snprintf(p, sizeof p, "%s/key.pem", s->cert_dir);
+  unlink(p);
+  snprintf(p, sizeof p, "%s/cert.pem", s->cert_dir);
+  unlink(p);
+  rmdir(s->cert_dir);
+  s->cert_dir[0] = '\0';
+  s->ca_file[0] = '\0';
+}
+
+/* A key and a self-signed certificate made for this run only, so no key
+ * lives in the repository and none outlives the test. */
+static int cert_make(fake_server_t *s) {
+  const char *tmp = getenv("TMPDIR");
+  char key[sizeof s->cert_dir + 16];
+  snprintf(s->cert_dir, sizeof s->cert_dir, "%s/anthropic-fake-tls-XXXXXX",
+           tmp && *tmp ? tmp : "/tmp");
+  if (mkdtemp(s->cert_dir) == NULL) {
+    fprintf(stderr, "mkdtemp %s: %s\n", s->cert_dir, strerror(errno));
+    s->cert_dir[0] = '\0';
+    return -1;
+  }
+  snprintf(key, sizeof key, "%s/key.pem", s->cert_dir);
+  snprintf(s->ca_file, sizeof s->ca_file, "%s/cert.pem", s->cert_dir);
+  const char *argv[] = {"openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-days",
+                        "1",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout",
+                        key,
+                        "-out",
+                        s->ca_file,
+                        NULL};
+  if (run_quiet(argv) != 0) {
+    fprintf(stderr, "openssl could not make a test certificate (is the "
+                    "openssl CLI installed? scripts/install-deps.sh)\n");
+    cert_remove(s);
+    return -1;
+  }
+  return 0;
+}
+
+int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
+                      const char *const *args) {
+  int in[2], out[2];
+  int tls = 0;
+  memset(s, 0, sizeof *s);
+  for (size_t i = 0; args != NULL && args[i] != NULL; i++) {
+    if (strcmp(args[i], "--h2c") == 0)
+      s->h2c = 1;
+    tls |= strcmp(args[i], "--tls") == 0;
+  }
+  if (tls && cert_make(s) != 0)
+    return -1;
+  if (pipe(in) != 0 || pipe(out) != 0) {
+    cert_remove(s);
+    return -1;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    cert_remove(s);
+    return -1;
+  }
   if (pid == 0) {
     dup2(in[0], 0);
     dup2(out[1], 1);
@@ -46,10 +126,14 @@ int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
     close(in[1]);
     close(out[0]);
     close(out[1]);
-    const char *argv[16] = {node, script};
+    const char *argv[18] = {node, script};
     size_t n = 2;
     for (; args != NULL && args[n - 2] != NULL && n < 15; n++)
       argv[n] = args[n - 2];
+    if (tls) {
+      argv[n++] = "--cert-dir";
+      argv[n++] = s->cert_dir;
+    }
     argv[n] = NULL;
     execvp(node, (char *const *)argv);
     fprintf(stderr, "cannot run %s: %s\n", node, strerror(errno));
@@ -84,13 +168,16 @@ int fake_server_spawn(fake_server_t *s, const char *node, const char *script,
 
 int fake_server_stop(fake_server_t *s) {
   int status = -1;
-  if (s->pid <= 0)
+  if (s->pid <= 0) {
+    cert_remove(s);
     return -1;
+  }
   close(s->stdin_fd);
   kill(s->pid, SIGTERM);
   while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
     ;
   s->pid = 0;
+  cert_remove(s);
   return status;
 }
 

@@ -8,10 +8,15 @@
 
 typedef struct fake_server {
   pid_t pid;
-  int stdin_fd;       /* closing it makes the server exit */
-  char url[128];      /* "http://127.0.0.1:PORT" */
-  int h2c;            /* started with --h2c: speaks HTTP/2 only */
-  char ca_file[1024]; /* the certificate of its --tls mode */
+  int stdin_fd;  /* closing it makes the server exit */
+  char url[128]; /* "http://127.0.0.1:PORT" */
+  int h2c;       /* started with --h2c: speaks HTTP/2 only */
+  /* With --tls: a throwaway self-signed certificate for 127.0.0.1 and
+   * localhost, made with the openssl CLI into a fresh temporary directory
+   * (given to the server as --cert-dir, removed by fake_server_stop);
+   * clients take ca_file as their CA bundle. Empty otherwise. */
+  char cert_dir[512];
+  char ca_file[1024];
 } fake_server_t;
 
 /* Paths come from the environment set by meson: NODE, FAKE_API_SERVER

@@ -5,11 +5,13 @@
 //   node test/fake-api/server.js [--port N] [--host H] [--api-key K]
 //                                [--auth-token T] [--log] [--no-stdin-exit]
 //                                [--fault-rate P] [--seed N] [--no-record]
-//                                [--h2c]
+//                                [--h2c | --tls --cert-dir DIR]
 //
 // Prints exactly one stdout line once listening:  listening http://HOST:PORT
 //
-// --tls serves them over HTTPS (tls/cert.pem), ALPN h2 or http/1.1.
+// --tls serves them over HTTPS, ALPN h2 or http/1.1, with DIR/key.pem and
+// DIR/cert.pem from --cert-dir (the C tests make a throwaway self-signed
+// pair with the openssl CLI; see test/fake_server.c).
 // --h2c serves the same routes over cleartext HTTP/2 with prior knowledge
 // (no TLS, no Upgrade; e.g. curl --http2-prior-knowledge) instead of
 // HTTP/1.1, up to 1000 concurrent streams per connection. Faults that break
@@ -73,7 +75,8 @@ const { models, aliases, lifecycleOf } = require('./catalogue.js');
 
 // ---------------------------------------------------------------- options
 const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-token',
-  log: false, stdinExit: true, faultRate: 0, seed: null, record: true, h2c: false, tls: false };
+  log: false, stdinExit: true, faultRate: 0, seed: null, record: true, h2c: false, tls: false,
+  certDir: null };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -93,18 +96,20 @@ const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-
     else if (a === '--no-record') opts.record = false;
     else if (a === '--h2c') opts.h2c = true;
     else if (a === '--tls') opts.tls = true;
+    else if (a === '--cert-dir') opts.certDir = val();
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usage('bad --port');
   if (!(opts.faultRate >= 0 && opts.faultRate <= 1)) usage('bad --fault-rate (0..1)');
   if (opts.seed !== null && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed < 2 ** 32))
     usage('bad --seed (an integer, 0..2^32-1)');
+  if (opts.tls && opts.certDir === null) usage('--tls needs --cert-dir DIR (key.pem, cert.pem)');
   if (opts.seed === null) opts.seed = Math.floor(Math.random() * 2 ** 32);
 }
 function usage(msg) {
   process.stderr.write(`fake-api: ${msg}\nusage: server.js [--port N] [--host H] ` +
     `[--api-key K] [--auth-token T] [--log] [--no-stdin-exit]\n` +
-    `       [--fault-rate P] [--seed N] [--no-record] [--h2c | --tls]\n`);
+    `       [--fault-rate P] [--seed N] [--no-record] [--h2c | --tls --cert-dir DIR]\n`);
   process.exit(2);
 }
 const log = (...a) => { if (opts.log) process.stderr.write(a.join(' ') + '\n'); };
@@ -646,9 +651,10 @@ function onRequest(req, res) {
 let server;
 if (opts.tls) {
   // HTTPS with ALPN offering h2 and http/1.1, as the real API: a client
-  // negotiates HTTP/2 the usual way. The certificate (tls/) is for
-  // 127.0.0.1 and localhost; clients take it as their CA bundle.
-  const tlsDir = path.join(__dirname, 'tls');
+  // negotiates HTTP/2 the usual way. --cert-dir holds key.pem and
+  // cert.pem, a throwaway self-signed pair the tests make with openssl for
+  // 127.0.0.1 and localhost; clients take cert.pem as their CA bundle.
+  const tlsDir = opts.certDir;
   server = http2.createSecureServer({
     key: fs.readFileSync(path.join(tlsDir, 'key.pem')),
     cert: fs.readFileSync(path.join(tlsDir, 'cert.pem')),
