@@ -257,10 +257,10 @@ typedef uint64_t anthropic_request_id_t;
 /* Called with each line the client logs (one per finished attempt:
  * method, URL, status, time, request-id). Keys are never in it, and it is
  * printable ASCII only: any other byte (a control sequence in the server's
- * request-id, say) is replaced with '?'. Init may log one line starting
+ * request-id, say) is replaced with '?'. Init may log lines starting
  * "warning: " (a key or token that would go over plain http:// to a host
- * other than loopback). Like any callback it may cancel requests, close
- * the client or start requests. */
+ * other than loopback; ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY set). Like any
+ * callback it may cancel requests, close the client or start requests. */
 typedef void (*anthropic_log_cb)(void *log_data, const char *line);
 
 enum {
@@ -273,7 +273,13 @@ enum {
    * with prior knowledge), as to a proxy or sidecar that expects it.
    * Needs libcurl 8.0 or later: init refuses it (EINVAL) on older ones,
    * which fail every request on a reused connection. */
-  ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE = 1u << 2
+  ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE = 1u << 2,
+  /* Do not verify the server's TLS certificate or that it names the host
+   * (CURLOPT_SSL_VERIFYPEER and CURLOPT_SSL_VERIFYHOST off): anyone on the
+   * way can then read and change everything, the key included. For tests
+   * against a self-signed server; prefer `ca_bundle`. Init logs a line
+   * starting "warning: " through log_cb when it is set. */
+  ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY = 1u << 3
 };
 
 /* Options for anthropic_client_init(). Zero-initialise, then set what you

@@ -122,6 +122,7 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
                     : (o->flags & ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE)
                         ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
                         : CURL_HTTP_VERSION_2TLS;
+  c->insecure = (o->flags & ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY) != 0;
   c->multiplex_known_early =
       c->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE ||
       (c->http_version == CURL_HTTP_VERSION_2TLS &&
@@ -212,6 +213,17 @@ static void warn_cleartext(anthropic_client_t *c) {
   c->log_cb(c->log_data, line);
 }
 
+/* Verification off is the caller's explicit choice, but it should never go
+ * unnoticed in a log: say so once. */
+static void warn_insecure(anthropic_client_t *c) {
+  if (c->log_cb == NULL || !c->insecure)
+    return;
+  c->log_cb(c->log_data,
+            "warning: ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY is set: the "
+            "server's TLS certificate is not verified, so anyone on the way "
+            "can read and change the traffic, the key included");
+}
+
 int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
                           const anthropic_client_options_t *opts, char *err,
                           size_t errlen) {
@@ -273,6 +285,7 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
   *out = c;
   if (secret)
     warn_cleartext(c);
+  warn_insecure(c);
   return 0;
 }
 

@@ -131,6 +131,7 @@ struct anthropic_client {
   /* Whether a new connection says at once if it multiplexes (HTTP/2 over
    * TLS by ALPN, or prior knowledge): only then do requests wait for it. */
   bool multiplex_known_early;
+  bool insecure; /* ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY */
   int max_retries;
   long timeout_ms, connect_timeout_ms;
   uint64_t retry_after_cap_ms;

@@ -147,6 +147,10 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
   if (c->ca_bundle != NULL)
     SET(CURLOPT_CAINFO, c->ca_bundle);
+  if (c->insecure) { /* only by the named flag; libcurl verifies otherwise */
+    SET(CURLOPT_SSL_VERIFYPEER, 0L);
+    SET(CURLOPT_SSL_VERIFYHOST, 0L);
+  }
   if (c->proxy != NULL) {
     SET(CURLOPT_PROXY, c->proxy);
     /* NO_PROXY is an environment variable too, and it would let a host

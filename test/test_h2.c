@@ -227,6 +227,43 @@ TEST(a_certificate_the_client_does_not_trust_is_a_tls_error) {
   CHECK_EQ_INT(fake_request_count(&srv), 0);
 }
 
+typedef struct lines {
+  int count, warnings;
+  char warning[512];
+} lines_t;
+
+static void on_log(void *data, const char *line) {
+  lines_t *l = data;
+  l->count++;
+  if (strncmp(line, "warning: ", 9) == 0 && l->warnings++ == 0)
+    snprintf(l->warning, sizeof l->warning, "%s", line);
+}
+
+/* The named way out of verification: the fake's self-signed certificate,
+ * not in any bundle the client has, is accepted, and init says so. */
+TEST(skip_tls_verify_accepts_a_self_signed_server_and_warns) {
+  fixture_t f;
+  outcome_t o = {0};
+  lines_t l = {0, 0, ""};
+  anthropic_client_options_t opts = {0};
+  opts.flags = ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY;
+  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  opts.log_cb = on_log;
+  opts.log_data = &l;
+  setup_with(&f, &opts);
+  int at_init = l.warnings;
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != 0);
+  teardown(&f);
+  if (o.kind != 0)
+    FAILF("kind %d (%s)", o.kind, o.message);
+  CHECK_EQ_STR(o.model->id, "claude-opus-4-1-20250805");
+  outcome_free(&o);
+  CHECK_EQ_INT(at_init, 1);
+  CHECK_EQ_INT(l.warnings, 1); /* at init only, not per request */
+  CHECK_CONTAINS(l.warning, "ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY");
+}
+
 int main(void) {
   const char *args[] = {"--tls", NULL};
   if (fixture_main_start_args(args) != 0)
@@ -241,7 +278,8 @@ int main(void) {
                T(a_stream_reset_without_content_length_is_retried),
                T(stream_faults_are_retried_on_the_same_connection),
                T(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it),
-               T(a_certificate_the_client_does_not_trust_is_a_tls_error));
+               T(a_certificate_the_client_does_not_trust_is_a_tls_error),
+               T(skip_tls_verify_accepts_a_self_signed_server_and_warns));
   fake_server_stop(&srv);
   return rc;
 }
