@@ -497,6 +497,90 @@ ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list_all(
 ANTHROPIC_EXTERN int anthropic_request_cancel(anthropic_client_t *client,
                                               anthropic_request_id_t id);
 
+/* ------------------------------------------------------------------ */
+/* Resolving many aliases                                              */
+/* ------------------------------------------------------------------ */
+
+/* A batch of aliases (or ids) to resolve with retrieve. Named by an id
+ * that is never reused on its client (0 is none), so keeping one past its
+ * completion is harmless: calls with it then return EINVAL. */
+typedef uint64_t anthropic_resolve_id_t;
+
+/* One call per alias added, from the loop, in any order: exactly one of
+ * `err` and `model` is non-NULL (valid until the callback returns);
+ * `index` is the alias's position in its batch (0, 1, ...). */
+typedef void (*anthropic_resolve_cb)(const anthropic_error_t *err,
+                                     const anthropic_model_info_t *model,
+                                     const char *alias, size_t index,
+                                     void *data);
+/* Once per batch, from the loop, after every per-alias callback (also for
+ * a batch of 0 aliases). The id is no longer valid in it. */
+typedef void (*anthropic_resolve_done_cb)(anthropic_resolve_id_t id,
+                                          void *data);
+
+/* Options of a batch. Set `size` (ANTHROPIC_RESOLVE_OPTIONS_INIT does):
+ * fields are only ever added at the end, and the library reads only those
+ * that `size` covers, so a program built against an older header keeps
+ * working. NULL: all defaults. */
+typedef struct anthropic_resolve_options {
+  size_t size; /* sizeof(anthropic_resolve_options_t) */
+  /* Lookups this batch has in flight at once. 0: 64. */
+  unsigned concurrency;
+  /* Retrieve parameters of every lookup this batch starts (retries and
+   * per-request options, as for retrieve). NULL: the client's. Not
+   * copied: it, and what it points to, must stay valid until `done`. A
+   * lookup shared with another batch keeps the options of the batch that
+   * started it. */
+  const anthropic_models_retrieve_params_t *params;
+} anthropic_resolve_options_t;
+
+#define ANTHROPIC_RESOLVE_OPTIONS_INIT                                         \
+  { sizeof(anthropic_resolve_options_t), 0, NULL }
+
+/* Open a batch: add aliases with anthropic_resolve_add(), then close it
+ * for adding with anthropic_resolve_end(); `done` runs once every alias
+ * added has had its callback and the batch is ended. Each distinct alias
+ * costs at most one request per client at a time: an alias whose lookup
+ * is already in flight (from any batch of the client) waits for that
+ * one, and a cached one costs none. Returns the batch's id, or 0 (see
+ * anthropic_client_last_error(); no callback runs). */
+ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve_start(
+    anthropic_client_t *client, const anthropic_resolve_options_t *opts,
+    anthropic_resolve_cb cb, anthropic_resolve_done_cb done, void *data);
+/* Add one alias (copied) at the next index. 0, or EINVAL (an invalid
+ * alias, as retrieve would refuse; a batch ended, cancelled or done; a
+ * closing client) or ENOMEM: then it has no index and no callback. */
+ANTHROPIC_EXTERN int anthropic_resolve_add(anthropic_client_t *client,
+                                           anthropic_resolve_id_t id,
+                                           const char *alias);
+/* Close the batch for adding. 0, or EINVAL when already ended or done. */
+ANTHROPIC_EXTERN int anthropic_resolve_end(anthropic_client_t *client,
+                                           anthropic_resolve_id_t id);
+/* start + add each of `n` aliases + end. All aliases are checked first:
+ * one invalid and the call returns 0 with nothing started. */
+ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve(
+    anthropic_client_t *client, const char *const *aliases, size_t n,
+    const anthropic_resolve_options_t *opts, anthropic_resolve_cb cb,
+    anthropic_resolve_done_cb done, void *data);
+/* Cancel the batch (and end it): every alias whose callback is not yet
+ * due gets ANTHROPIC_ECANCELLED, then `done` runs, all from the loop. A
+ * lookup in flight is cancelled only when no other batch waits for it.
+ * Returns 0, or EINVAL when the batch is done or has nothing left to
+ * cancel (as anthropic_request_cancel). Closing the client does this to
+ * every batch. */
+ANTHROPIC_EXTERN int anthropic_resolve_cancel(anthropic_client_t *client,
+                                              anthropic_resolve_id_t id);
+/* The client's resolve cache: a model found is kept for `ttl_ms`, a "not
+ * found" (HTTP 404) for `not_found_ttl_ms` (0: not cached), at most
+ * `max_entries` of them (the oldest goes first). A hit costs no request;
+ * its callback still runs from the loop. max_entries 0 (the default)
+ * turns the cache off and empties it. Expiry is by uv_now() of the
+ * client's loop. 0, or EINVAL (closing client) or ENOMEM. */
+ANTHROPIC_EXTERN int anthropic_resolve_cache(anthropic_client_t *client,
+                                             size_t max_entries,
+                                             uint64_t ttl_ms,
+                                             uint64_t not_found_ttl_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -294,6 +294,7 @@ void anthropic_client_close(anthropic_client_t *c, anthropic_close_cb cb) {
     return;
   c->closing = true;
   c->close_cb = cb;
+  anth__resolve_close(c); /* before its lookups are cancelled under it */
   anth__req_cancel_all(c, "client closed");
   anth__engine_defer(c); /* the idle handler finishes the close */
 }

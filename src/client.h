@@ -158,6 +158,8 @@ struct anthropic_client {
   anthropic_response_t last_response;
   char last_msg[ANTH_ERRMSG_MAX];
 
+  struct anth_resolver *resolver; /* resolver.c; NULL until first used */
+
   bool closing;   /* anthropic_client_close() was called */
   bool torn_down; /* curl is gone; waiting for handles to close */
   int open_handles;
@@ -208,6 +210,15 @@ void anth__req_pool_free(anthropic_client_t *c);
 /* A page of a walk arrived whole: hand it over, then ask for the next. */
 void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
                      const char *rid);
+
+/* resolver.c */
+typedef struct anth_resolver anth_resolver_t;
+/* Deliver the per-alias callbacks due, then the completions due. */
+void anth__resolve_run_due(anthropic_client_t *c);
+bool anth__resolve_pending(const anthropic_client_t *c);
+/* The client is closing: every batch ends as cancelled. */
+void anth__resolve_close(anthropic_client_t *c);
+void anth__resolve_free(anthropic_client_t *c);
 
 /* client.c */
 /* A timeout option: 0 means `dflt`; larger than curl takes is clamped. */

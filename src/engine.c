@@ -171,7 +171,8 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
 static void on_idle(uv_idle_t *h) {
   anthropic_client_t *c = container_of(h, anthropic_client_t, idle);
   anth__req_run_deferred(c);
-  if (anth__req_deferred_pending(c))
+  anth__resolve_run_due(c);
+  if (anth__req_deferred_pending(c) || anth__resolve_pending(c))
     return; /* a callback queued more: next turn */
   uv_idle_stop(&c->idle);
   if (c->closing && !c->torn_down && c->active == NULL && c->queue_head == NULL)
@@ -221,6 +222,7 @@ void anth__engine_teardown(anthropic_client_t *c) {
   curl_multi_cleanup(c->multi);
   c->multi = NULL;
   anth__req_pool_free(c);
+  anth__resolve_free(c);
   if (c->headers != NULL) {
     c->headers->next = NULL; /* the rest is headers_base */
     curl_slist_free_all(c->headers);

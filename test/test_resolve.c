@@ -1,0 +1,477 @@
+/* test_resolve.c - bulk alias resolution: one request per distinct alias
+ * (twins in flight wait for the first), the cache and its TTLs, per-alias
+ * errors, cancel and close mid-batch: every callback exactly once, then
+ * the completion once, all from the loop. */
+#include "../src/client.h"
+#include "fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* What a batch's callbacks saw, per index. */
+typedef struct seen {
+  size_t n;
+  int *calls;
+  int *kind;
+  long *status;
+  char **id; /* the model's id on success */
+  int done;
+  int in_call; /* set while a starting call runs */
+  int ran_inside_call;
+  int ok, cancelled, failed;
+  /* Cancel this batch (or close the client) when `ok` reaches this. */
+  int cancel_after;
+  anthropic_resolve_id_t cancel_id;
+  int close_after;
+  anthropic_client_t *client;
+} seen_t;
+
+static void seen_init(seen_t *s, size_t n) {
+  memset(s, 0, sizeof *s);
+  s->n = n;
+  s->calls = calloc(n + 1, sizeof *s->calls);
+  s->kind = calloc(n + 1, sizeof *s->kind);
+  s->status = calloc(n + 1, sizeof *s->status);
+  s->id = calloc(n + 1, sizeof *s->id);
+  CHECK(s->calls && s->kind && s->status && s->id);
+}
+
+static void seen_free(seen_t *s) {
+  for (size_t i = 0; i < s->n; i++)
+    free(s->id[i]);
+  free(s->calls);
+  free(s->kind);
+  free(s->status);
+  free(s->id);
+}
+
+static void on_alias(const anthropic_error_t *err,
+                     const anthropic_model_info_t *m, const char *alias,
+                     size_t index, void *data) {
+  seen_t *s = data;
+  CHECK(alias != NULL);
+  CHECK((err == NULL) != (m == NULL));
+  if (index >= s->n)
+    FAILF("index %zu past %zu", index, s->n);
+  if (s->in_call)
+    s->ran_inside_call++;
+  s->calls[index]++;
+  if (err != NULL) {
+    CHECK(err->message != NULL && err->response != NULL);
+    s->kind[index] = err->kind;
+    s->status[index] = err->status;
+    if (err->kind == ANTHROPIC_ECANCELLED)
+      s->cancelled++;
+    else
+      s->failed++;
+    return;
+  }
+  free(s->id[index]);
+  s->id[index] = strdup(m->id);
+  s->ok++;
+  if (s->cancel_after > 0 && s->ok == s->cancel_after)
+    CHECK_EQ_INT(anthropic_resolve_cancel(s->client, s->cancel_id), 0);
+  if (s->close_after > 0 && s->ok == s->close_after)
+    anthropic_client_close(s->client, on_closed);
+}
+
+static void on_done(anthropic_resolve_id_t id, void *data) {
+  seen_t *s = data;
+  CHECK(id != 0);
+  if (s->in_call)
+    s->ran_inside_call++;
+  s->done++;
+}
+
+static void check_each_once(const seen_t *s) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->calls[i] != 1)
+      FAILF("alias %zu: %d callbacks, want 1", i, s->calls[i]);
+  CHECK_EQ_INT(s->done, 1);
+  CHECK_EQ_INT(s->ran_inside_call, 0);
+}
+
+/* Run the loop until the server has seen `n` requests. */
+static void run_until_requests(fixture_t *f, int n) {
+  for (int i = 0; i < 1000 && fake_request_count(&srv) < n; i++) {
+    uv_run(&f->loop, UV_RUN_NOWAIT);
+    struct timespec ts = {0, 2000000};
+    nanosleep(&ts, NULL);
+  }
+  CHECK_EQ_INT(fake_request_count(&srv), n);
+}
+
+enum { DISTINCT_MAX = 200 };
+
+/* Every alias and id of the catalogue plus unknown names, with the id
+ * each should resolve to (NULL: 404). */
+typedef struct names {
+  char *name[DISTINCT_MAX];
+  char *want[DISTINCT_MAX];
+  int count, aliases, ids, unknown;
+} names_t;
+
+static void names_load(names_t *nm) {
+  memset(nm, 0, sizeof *nm);
+  cJSON *cat = catalogue();
+  const cJSON *a;
+  cJSON_ArrayForEach(a, cJSON_GetObjectItem(cat, "aliases")) {
+    nm->name[nm->count] = strdup(a->string);
+    nm->want[nm->count++] = strdup(a->valuestring);
+    nm->aliases++;
+  }
+  const cJSON *m;
+  cJSON_ArrayForEach(m, cJSON_GetObjectItem(cat, "models")) {
+    const char *id = cJSON_GetObjectItem(m, "id")->valuestring;
+    nm->name[nm->count] = strdup(id);
+    nm->want[nm->count++] = strdup(id);
+    nm->ids++;
+  }
+  cJSON_Delete(cat);
+  while (nm->count < 114) {
+    char b[64];
+    snprintf(b, sizeof b, "no-such-model-%d", nm->unknown++);
+    nm->name[nm->count++] = strdup(b);
+  }
+}
+
+static void names_free(names_t *nm) {
+  for (int i = 0; i < nm->count; i++) {
+    free(nm->name[i]);
+    free(nm->want[i]);
+  }
+}
+
+TEST(ten_thousand_aliases_cost_one_request_per_distinct_one) {
+  enum { N = 10000 };
+  names_t nm;
+  names_load(&nm);
+  /* 13 aliases + 57 ids + 44 unknown: what the task's figures assume. */
+  CHECK_EQ_INT(nm.aliases, 13);
+  CHECK_EQ_INT(nm.ids, 57);
+  CHECK_EQ_INT(nm.count, 114);
+  fixture_t f;
+  setup(&f);
+  const char **list = calloc(N, sizeof *list);
+  int *which = calloc(N, sizeof *which);
+  int *used = calloc(DISTINCT_MAX, sizeof *used);
+  CHECK(list && which && used);
+  for (int i = 0; i < N; i++) {
+    which[i] = (i * 37) % nm.count; /* 37 is prime to 114: all of them */
+    list[i] = nm.name[which[i]];
+    used[which[i]] = 1;
+  }
+  int distinct = 0;
+  for (int i = 0; i < DISTINCT_MAX; i++)
+    distinct += used[i];
+  seen_t s;
+  seen_init(&s, N);
+  anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+  o.concurrency = 16;
+  s.in_call = 1;
+  CHECK(anthropic_resolve(f.client, list, N, &o, on_alias, on_done, &s) != 0);
+  s.in_call = 0;
+  teardown(&f);
+  check_each_once(&s);
+  CHECK_EQ_INT(fake_request_count(&srv), distinct);
+  for (int i = 0; i < N; i++) {
+    const char *want = nm.want[which[i]];
+    if (want != NULL) {
+      if (s.id[i] == NULL)
+        FAILF("%d (%s): kind %d, want %s", i, list[i], s.kind[i], want);
+      CHECK_EQ_STR(s.id[i], want);
+    } else {
+      CHECK(s.id[i] == NULL);
+      CHECK_EQ_INT(s.kind[i], ANTHROPIC_EHTTP);
+      CHECK_EQ_INT((int)s.status[i], 404);
+    }
+  }
+  seen_free(&s);
+  free(list);
+  free(which);
+  free(used);
+  names_free(&nm);
+}
+
+TEST(good_and_unknown_aliases_each_get_their_own_outcome) {
+  fixture_t f;
+  setup_no_retries(&f);
+  const char *list[] = {"claude-opus-4-1", "no-such-model", "claude-haiku-5",
+                        "no-such-model", "claude-opus-4-1-20250805"};
+  seen_t s;
+  seen_init(&s, 5);
+  CHECK(anthropic_resolve(f.client, list, 5, NULL, on_alias, on_done, &s) != 0);
+  teardown(&f);
+  check_each_once(&s);
+  CHECK_EQ_STR(s.id[0], "claude-opus-4-1-20250805");
+  CHECK_EQ_STR(s.id[2], "claude-haiku-5-20260320");
+  CHECK_EQ_STR(s.id[4], "claude-opus-4-1-20250805");
+  for (int i = 1; i <= 3; i += 2) {
+    CHECK(s.id[i] == NULL);
+    CHECK_EQ_INT(s.kind[i], ANTHROPIC_EHTTP);
+    CHECK_EQ_INT((int)s.status[i], 404);
+  }
+  CHECK_EQ_INT(fake_request_count(&srv), 4);
+  seen_free(&s);
+}
+
+TEST(a_batch_of_no_aliases_completes_from_the_loop) {
+  fixture_t f;
+  setup(&f);
+  seen_t s, t;
+  seen_init(&s, 0);
+  seen_init(&t, 0);
+  s.in_call = 1;
+  CHECK(anthropic_resolve(f.client, NULL, 0, NULL, on_alias, on_done, &s) != 0);
+  s.in_call = 0;
+  t.in_call = 1;
+  anthropic_resolve_id_t id =
+      anthropic_resolve_start(f.client, NULL, on_alias, on_done, &t);
+  CHECK(id != 0);
+  CHECK_EQ_INT(anthropic_resolve_end(f.client, id), 0);
+  t.in_call = 0;
+  CHECK_EQ_INT(s.done + t.done, 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  check_each_once(&s);
+  check_each_once(&t);
+  /* Done: its id names nothing any more. */
+  CHECK_EQ_INT(anthropic_resolve_cancel(f.client, id), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_resolve_add(f.client, id, "x"), ANTHROPIC_EINVAL);
+  teardown(&f);
+  seen_free(&s);
+  seen_free(&t);
+}
+
+TEST(an_alias_added_while_its_twin_is_in_flight_costs_no_request) {
+  fixture_t f;
+  setup(&f);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":300,"
+             "\"match\":\"claude-opus-4-1\"}]");
+  seen_t s;
+  seen_init(&s, 2);
+  anthropic_resolve_id_t id =
+      anthropic_resolve_start(f.client, NULL, on_alias, on_done, &s);
+  CHECK(id != 0);
+  CHECK_EQ_INT(anthropic_resolve_add(f.client, id, "claude-opus-4-1"), 0);
+  run_until_requests(&f, 1);
+  CHECK_EQ_INT(s.calls[0], 0); /* still in flight */
+  /* Its twin from another batch waits for the same request. */
+  seen_t t;
+  seen_init(&t, 1);
+  const char *one[] = {"claude-opus-4-1"};
+  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_alias, on_done, &t) != 0);
+  CHECK_EQ_INT(anthropic_resolve_add(f.client, id, "claude-opus-4-1"), 0);
+  CHECK_EQ_INT(anthropic_resolve_end(f.client, id), 0);
+  CHECK(anthropic_resolve_add(f.client, id, "x") == ANTHROPIC_EINVAL);
+  teardown(&f);
+  check_each_once(&s);
+  check_each_once(&t);
+  CHECK_EQ_STR(s.id[0], "claude-opus-4-1-20250805");
+  CHECK_EQ_STR(s.id[1], "claude-opus-4-1-20250805");
+  CHECK_EQ_STR(t.id[0], "claude-opus-4-1-20250805");
+  CHECK_EQ_INT(fake_request_count(&srv), 1);
+  seen_free(&s);
+  seen_free(&t);
+}
+
+/* The cache test's steps, each from a timer or a completion. */
+typedef struct cache_run {
+  fixture_t *f;
+  seen_t rounds[3];
+  int requests_after[3];
+  uv_timer_t timer;
+  int round;
+} cache_run_t;
+
+static void start_round(cache_run_t *cr);
+
+static void after_wait(uv_timer_t *t) {
+  cache_run_t *cr = uv_handle_get_data((uv_handle_t *)t);
+  start_round(cr);
+}
+
+static void round_finished(cache_run_t *cr);
+
+static void on_cache_done(anthropic_resolve_id_t id, void *data) {
+  cache_run_t *cr = data;
+  on_done(id, &cr->rounds[cr->round]);
+  round_finished(cr);
+}
+
+static void on_cache_alias(const anthropic_error_t *err,
+                           const anthropic_model_info_t *m, const char *alias,
+                           size_t index, void *data) {
+  cache_run_t *cr = data;
+  on_alias(err, m, alias, index, &cr->rounds[cr->round]);
+}
+
+static void start_round(cache_run_t *cr) {
+  static const char *list[] = {"claude-opus-4-1", "no-such-model"};
+  seen_t *s = &cr->rounds[cr->round];
+  s->in_call = 1;
+  CHECK(anthropic_resolve(cr->f->client, list, 2, NULL, on_cache_alias,
+                          on_cache_done, cr) != 0);
+  s->in_call = 0;
+}
+
+static void round_finished(cache_run_t *cr) {
+  cr->requests_after[cr->round] = fake_request_count(&srv);
+  if (++cr->round == 3)
+    return;
+  if (cr->round == 1)
+    start_round(cr); /* at once: both cached */
+  else               /* past the 404's TTL (loop time), far from the model's */
+    uv_timer_start(&cr->timer, after_wait, 200, 0);
+}
+
+TEST(a_cache_hit_costs_no_request_and_a_404_is_kept_for_its_shorter_ttl) {
+  fixture_t f;
+  setup_no_retries(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 16, 3600000, 50), 0);
+  cache_run_t cr;
+  memset(&cr, 0, sizeof cr);
+  cr.f = &f;
+  for (int i = 0; i < 3; i++)
+    seen_init(&cr.rounds[i], 2);
+  uv_timer_init(&f.loop, &cr.timer);
+  uv_handle_set_data((uv_handle_t *)&cr.timer, &cr);
+  start_round(&cr);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  uv_close((uv_handle_t *)&cr.timer, NULL);
+  teardown(&f);
+  CHECK_EQ_INT(cr.round, 3);
+  CHECK_EQ_INT(cr.requests_after[0], 2);
+  CHECK_EQ_INT(cr.requests_after[1], 2); /* both from the cache */
+  CHECK_EQ_INT(cr.requests_after[2], 3); /* the 404 expired, the model not */
+  for (int i = 0; i < 3; i++) {
+    check_each_once(&cr.rounds[i]);
+    CHECK_EQ_STR(cr.rounds[i].id[0], "claude-opus-4-1-20250805");
+    CHECK_EQ_INT((int)cr.rounds[i].status[1], 404);
+    seen_free(&cr.rounds[i]);
+  }
+}
+
+TEST(the_cache_is_bounded) {
+  fixture_t f;
+  setup(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 2, 3600000, 3600000), 0);
+  const char *list[] = {"claude-opus-4-1", "claude-opus-4-0", "claude-haiku-5"};
+  seen_t a, b;
+  seen_init(&a, 3);
+  seen_init(&b, 3);
+  CHECK(anthropic_resolve(f.client, list, 3, NULL, on_alias, on_done, &a) != 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(fake_request_count(&srv), 3);
+  /* Two kept (the newest): the oldest costs a request again. */
+  CHECK(anthropic_resolve(f.client, list, 3, NULL, on_alias, on_done, &b) != 0);
+  teardown(&f);
+  check_each_once(&a);
+  check_each_once(&b);
+  CHECK(fake_request_count(&srv) > 3);
+  CHECK(fake_request_count(&srv) <= 6);
+  seen_free(&a);
+  seen_free(&b);
+}
+
+TEST(a_batch_cancelled_half_way_calls_each_alias_once) {
+  enum { N = 300 };
+  names_t nm;
+  names_load(&nm);
+  fixture_t f;
+  setup(&f);
+  const char *list[N];
+  for (int i = 0; i < N; i++)
+    list[i] = nm.name[i % nm.count];
+  seen_t s;
+  seen_init(&s, N);
+  anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+  o.concurrency = 4;
+  s.client = f.client;
+  s.cancel_after = 20;
+  s.cancel_id = anthropic_resolve(f.client, list, N, &o, on_alias, on_done, &s);
+  CHECK(s.cancel_id != 0);
+  teardown(&f);
+  check_each_once(&s);
+  CHECK(s.cancelled > 0);
+  CHECK_EQ_INT(s.ok + s.failed + s.cancelled, N);
+  CHECK(fake_request_count(&srv) < nm.count);
+  seen_free(&s);
+  names_free(&nm);
+}
+
+TEST(a_shared_lookup_survives_the_cancel_of_one_of_its_batches) {
+  fixture_t f;
+  setup(&f);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":200,"
+             "\"match\":\"claude-opus-4-1\"}]");
+  const char *one[] = {"claude-opus-4-1"};
+  seen_t a, b;
+  seen_init(&a, 1);
+  seen_init(&b, 1);
+  anthropic_resolve_id_t ia =
+      anthropic_resolve(f.client, one, 1, NULL, on_alias, on_done, &a);
+  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_alias, on_done, &b) != 0);
+  run_until_requests(&f, 1);
+  CHECK_EQ_INT(anthropic_resolve_cancel(f.client, ia), 0);
+  CHECK_EQ_INT(anthropic_resolve_cancel(f.client, ia), ANTHROPIC_EINVAL);
+  teardown(&f);
+  check_each_once(&a);
+  check_each_once(&b);
+  CHECK_EQ_INT(a.kind[0], ANTHROPIC_ECANCELLED);
+  CHECK_EQ_STR(b.id[0], "claude-opus-4-1-20250805");
+  CHECK_EQ_INT(fake_request_count(&srv), 1);
+  seen_free(&a);
+  seen_free(&b);
+}
+
+TEST(close_mid_batch_calls_each_alias_once) {
+  enum { N = 300 };
+  names_t nm;
+  names_load(&nm);
+  fixture_t f;
+  setup(&f);
+  const char *list[N];
+  for (int i = 0; i < N; i++)
+    list[i] = nm.name[i % nm.count];
+  seen_t s, open;
+  seen_init(&s, N);
+  seen_init(&open, 1);
+  anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+  o.concurrency = 4;
+  s.client = f.client;
+  s.close_after = 10;
+  CHECK(anthropic_resolve(f.client, list, N, &o, on_alias, on_done, &s) != 0);
+  /* A batch never ended: close ends it. */
+  anthropic_resolve_id_t id =
+      anthropic_resolve_start(f.client, NULL, on_alias, on_done, &open);
+  CHECK_EQ_INT(anthropic_resolve_add(f.client, id, "no-such-model-0"), 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  test_loop_finish(&f.loop);
+  CHECK_EQ_INT(f.closed, 1);
+  check_each_once(&s);
+  check_each_once(&open);
+  CHECK(s.cancelled > 0);
+  CHECK_EQ_INT(s.ok + s.failed + s.cancelled, N);
+  seen_free(&s);
+  seen_free(&open);
+  names_free(&nm);
+}
+
+int main(void) {
+  if (fixture_main_start() != 0)
+    return 1;
+  int rc =
+      RUN(T(ten_thousand_aliases_cost_one_request_per_distinct_one),
+          T(good_and_unknown_aliases_each_get_their_own_outcome),
+          T(a_batch_of_no_aliases_completes_from_the_loop),
+          T(an_alias_added_while_its_twin_is_in_flight_costs_no_request),
+          T(a_cache_hit_costs_no_request_and_a_404_is_kept_for_its_shorter_ttl),
+          T(the_cache_is_bounded),
+          T(a_batch_cancelled_half_way_calls_each_alias_once),
+          T(a_shared_lookup_survives_the_cancel_of_one_of_its_batches),
+          T(close_mid_batch_calls_each_alias_once));
+  fake_server_stop(&srv);
+  return rc;
+}
