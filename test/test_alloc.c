@@ -83,6 +83,7 @@ typedef struct run {
   int model_ok, page_ok, walk_ok;
   int model_timeout, page_timeout, walk_timeout;
   size_t walk_items;
+  int resolve_calls[3], resolve_done, resolve_ok;
 } run_t;
 
 static int timeouts; /* runs in which an injected failure became a timeout */
@@ -130,13 +131,31 @@ static void on_w_done(const anthropic_error_t *err, size_t items, void *data) {
     r->walk_ok = 1;
 }
 
+static void on_r(const anthropic_error_t *err, const anthropic_model_info_t *m,
+                 const char *alias, size_t index, void *data) {
+  run_t *r = data;
+  CHECK(index < 3 && alias != NULL);
+  r->resolve_calls[index]++;
+  timeouts += err != NULL && err->kind == ANTHROPIC_ETIMEDOUT;
+  if (index != 1 && m != NULL && strcmp(m->id, "claude-haiku-5-20260320") == 0)
+    r->resolve_ok++;
+  if (index == 1 && err != NULL && err->status == 404)
+    r->resolve_ok++;
+}
+
+static void on_r_done(anthropic_resolve_id_t id, void *data) {
+  (void)id;
+  run_t *r = data;
+  r->resolve_done++;
+}
+
 /* One run with the Nth allocation failing. Returns whether all went
  * through (no failure was injected). */
 static int run_once(unsigned long n) {
   uv_loop_t loop;
   anthropic_client_t *c = NULL;
   run_t r = {0};
-  int started_m = 0, started_p = 0, started_w = 0;
+  int started_m = 0, started_p = 0, started_w = 0, started_r = 0;
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
   if (getenv("ALLOC_TRACE"))
     fprintf(stderr, "N=%lu\n", n);
@@ -189,6 +208,15 @@ static int run_once(unsigned long n) {
         anthropic_models_list_all(c, &wp, 4, on_w_each, on_w_done, &r) != 0;
     if (!started_w)
       CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
+    /* A resolve of 3 aliases with a twin, through the cache. */
+    static const char *const aliases[] = {"claude-haiku-5", "no-such-model",
+                                          "claude-haiku-5"};
+    int crc = anthropic_resolve_cache(c, 8, 60000, 60000);
+    CHECK(crc == 0 || crc == ANTHROPIC_ENOMEM);
+    started_r =
+        anthropic_resolve(c, aliases, 3, NULL, on_r, on_r_done, &r) != 0;
+    if (!started_r)
+      CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
     uv_run(&loop, UV_RUN_DEFAULT);
     anthropic_client_close(c, NULL);
   }
@@ -203,7 +231,11 @@ static int run_once(unsigned long n) {
   CHECK_EQ_INT(r.model_calls, started_m);
   CHECK_EQ_INT(r.page_calls, started_p);
   CHECK_EQ_INT(r.walk_calls, started_w);
+  for (int i = 0; i < 3; i++)
+    CHECK_EQ_INT(r.resolve_calls[i], started_r);
+  CHECK_EQ_INT(r.resolve_done, started_r);
   if (!injected) {
+    CHECK_EQ_INT(r.resolve_ok, 3);
     /* The clean run must succeed; only a timeout of a very slow machine is
      * excused, since this test must not fail on wall-clock time. */
     CHECK((r.model_ok || r.model_timeout) && (r.page_ok || r.page_timeout) &&
@@ -218,7 +250,8 @@ TEST(every_allocation_failure_ends_cleanly) {
   for (n = 1; n < 100000; n++)
     if (run_once(n))
       break;
-  printf("# %lu allocations%s in a retrieve, a list page and a two-page walk;"
+  printf("# %lu allocations%s in a retrieve, a list page, a two-page walk and "
+         "a resolve;"
          " each failed once;"
          " %d requests ended by timeout after a lost failure in libcurl\n",
          n - 1, with_curl ? " (libcurl's included)" : "", timeouts);
