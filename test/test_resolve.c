@@ -459,6 +459,35 @@ TEST(close_mid_batch_calls_each_alias_once) {
   names_free(&nm);
 }
 
+TEST(retries_and_request_options_apply_as_for_retrieve) {
+  fixture_t f;
+  setup(&f); /* the client retries */
+  add_faults("[{\"status\":500,\"match\":\"claude-opus-4-0\",\"times\":2}]");
+  const char *one[] = {"claude-opus-4-0"};
+  seen_t a, b;
+  seen_init(&a, 1);
+  seen_init(&b, 1);
+  /* This batch asks for no retries: the first 500 is its answer. */
+  anthropic_request_options_t ro = {0};
+  ro.max_retries = ANTHROPIC_NO_RETRIES;
+  anthropic_models_retrieve_params_t params = {&ro};
+  anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+  o.params = &params;
+  CHECK(anthropic_resolve(f.client, one, 1, &o, on_alias, on_done, &a) != 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(a.kind[0], ANTHROPIC_EHTTP);
+  CHECK_EQ_INT((int)a.status[0], 500);
+  /* The client's retries: the second 500 is retried, then the model. */
+  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_alias, on_done, &b) != 0);
+  teardown(&f);
+  check_each_once(&a);
+  check_each_once(&b);
+  CHECK_EQ_STR(b.id[0], "claude-opus-4-20250514");
+  CHECK_EQ_INT(fake_request_count(&srv), 3);
+  seen_free(&a);
+  seen_free(&b);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -471,7 +500,8 @@ int main(void) {
           T(the_cache_is_bounded),
           T(a_batch_cancelled_half_way_calls_each_alias_once),
           T(a_shared_lookup_survives_the_cancel_of_one_of_its_batches),
-          T(close_mid_batch_calls_each_alias_once));
+          T(close_mid_batch_calls_each_alias_once),
+          T(retries_and_request_options_apply_as_for_retrieve));
   fake_server_stop(&srv);
   return rc;
 }
