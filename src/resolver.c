@@ -364,8 +364,8 @@ static anth_result_t *start_error(anthropic_client_t *c) {
   return result_new(anthropic_client_last_error(c), NULL);
 }
 
-/* Start a lookup for group `g` of `b`; false when it could not (`g` is
- * done then, with the reason). */
+/* Start a lookup for group `g` of `b`; when that fails, `g` is done with
+ * the reason. */
 static void lookup_start(anth_batch_t *b, anth_group_t *g) {
   anthropic_client_t *c = b->client;
   anth_resolver_t *rs = c->resolver;
