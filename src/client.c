@@ -81,8 +81,8 @@ static unsigned count_option(unsigned v, unsigned dflt) {
   return v == 0 ? dflt : v > INT_MAX ? INT_MAX : v;
 }
 
-/* Everything that can fail for a reason the caller should hear about. */
-/* `*secret` says whether a key or token will be sent. */
+/* Everything that can fail for a reason the caller should hear about.
+ * `*secret` says whether a key or token will be sent. */
 static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
                      bool *secret, char *err, size_t errlen) {
   char sub[ANTH_ERRMSG_MAX] = "";
