@@ -108,6 +108,48 @@ TEST(a_thousand_requests_at_once_share_at_most_two_connections) {
   CHECK(distinct_conns >= 1 && distinct_conns <= 2);
 }
 
+/* The same through the resolver: a thousand distinct aliases (unknown to
+ * the catalogue, so each is a 404 of its own) in one batch, every lookup
+ * of the batch in flight at once, over at most two connections. */
+static void on_resolved(const anthropic_error_t *err,
+                        const anthropic_model_info_t *m, const char *alias,
+                        size_t index, void *data) {
+  (void)alias;
+  (void)index;
+  count_t *c = data;
+  c->done++;
+  c->ok += m == NULL && err != NULL && err->status == 404;
+}
+
+static void on_batch_done(anthropic_resolve_id_t id, void *data) {
+  (void)id;
+  (void)data;
+}
+
+TEST(a_thousand_resolves_share_at_most_two_connections) {
+  fixture_t f;
+  count_t c = {0, 0};
+  char names[1000][32];
+  const char *aliases[1000];
+  anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+  ro.concurrency = 1000;
+  for (int i = 0; i < 1000; i++) {
+    snprintf(names[i], sizeof names[i], "claude-nope-%04d", i);
+    aliases[i] = names[i];
+  }
+  setup_h2(&f, 0);
+  CHECK(anthropic_resolve(f.client, aliases, 1000, &ro, on_resolved,
+                          on_batch_done, &c) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(c.done, 1000);
+  CHECK_EQ_INT(c.ok, 1000);
+  int h2 = 0;
+  CHECK_EQ_INT(recorded_connections(&h2), 1000);
+  CHECK_EQ_INT(h2, 1000);
+  fprintf(stderr, "connections: %d\n", distinct_conns);
+  CHECK(distinct_conns >= 1 && distinct_conns <= 2);
+}
+
 /* The cap is real: ten streams a connection cannot carry a hundred
  * requests at once on one. */
 TEST(max_streams_per_connection_caps_what_one_connection_carries) {
@@ -271,6 +313,7 @@ int main(void) {
   int rc = RUN(T(retrieve_over_http2_negotiated_by_alpn),
                T(five_hundred_requests_multiplex_over_http2),
                T(a_thousand_requests_at_once_share_at_most_two_connections),
+               T(a_thousand_resolves_share_at_most_two_connections),
                T(max_streams_per_connection_caps_what_one_connection_carries),
                T(a_stream_reset_mid_body_is_a_connection_error_never_a_result),
                T(a_stream_ended_short_is_a_connection_error_never_a_result),
