@@ -335,7 +335,9 @@ typedef struct anthropic_client_options {
   /* Requests handed to libcurl at once (attempts on the wire, and retries
    * waiting for their turn). The others wait in a queue inside the client,
    * a few hundred bytes each, and start in the order they were made as
-   * those finish. 0: 4 x max_host_connections. */
+   * those finish. 0: max_host_connections over HTTP/1.1 (one request a
+   * connection at a time), 4 x that where HTTP/2 is negotiated by TLS
+   * (https://) or known in advance. */
   unsigned max_requests_in_flight;
   /* HTTP/2 streams (requests) carried at once by one connection before
    * another is opened; the server's SETTINGS_MAX_CONCURRENT_STREAMS, when

@@ -276,9 +276,12 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
   }
   /* Past this, requests wait in our queue (a few hundred bytes each)
    * rather than in curl's as whole easy handles, which curl 7.88 rescans
-   * on every turn. 4 per connection keeps every connection busy. */
+   * on every turn. Where connections multiplex, 4 per connection keeps
+   * them busy; over HTTP/1.1 a connection carries one at a time, so any
+   * more would only wait inside curl. */
   c->max_in_flight = opts->max_requests_in_flight ? opts->max_requests_in_flight
-                                                  : (size_t)conns * 4;
+                     : c->multiplex_known_early ? (size_t)conns * 4
+                                                : (size_t)conns;
   c->slot_free = ANTH_NO_SLOT;
   anth__set_last_error(c, ANTHROPIC_OK, "");
   anth__clients_alive++;
