@@ -3,8 +3,8 @@
  * flight by the caller, and how long anthropic_client_close() takes with N
  * waiting.
  *
- *   queue_scale [--requests N[,N...]] [--no-queue] [--node PATH]
- *               [--server PATH/server.js]
+ *   queue_scale [--requests N[,N...]] [--no-queue] [--cap N] [--distinct]
+ *               [--node PATH] [--server PATH/server.js] [--base-url URL]
  *
  * Starts `node server.js --no-record` (paths from --node / --server, else
  * $NODE / $FAKE_API_SERVER, else "node" and test/fake-api/server.js) and
@@ -12,7 +12,10 @@
  * (getrusage ru_maxrss) is its own. Every client uses HTTP/1.1 and the
  * default 64 connections. --no-queue sets max_requests_in_flight to
  * UINT_MAX: every request goes straight to libcurl, as before the queue
- * existed. Default N: 5000,10000,20000,100000.
+ * existed; --cap N sets it to N. --base-url points every case at a server
+ * already running (bench/nginx.sh's) instead of starting the fake one;
+ * --distinct asks for bench-model-NNNNNN (request i, its own id) instead
+ * of one alias for all. Default N: 5000,10000,20000,100000.
  *
  * Cases, one line each:
  *   all    N retrieves started at once, run until every callback ran
@@ -43,6 +46,7 @@ static struct {
   size_t n, next, done, ok, cancelled, errors, keep; /* keep: 0 = all at once */
   unsigned char *calls;
   int closed;
+  bool distinct;
 } S;
 
 static void start_some(void);
@@ -65,7 +69,10 @@ static void on_model(const anthropic_error_t *err,
 
 static int start_one(void) {
   size_t i = S.next++;
-  return anthropic_models_retrieve(S.client, "claude-opus-4-1", NULL, on_model,
+  char id[48] = "claude-opus-4-1";
+  if (S.distinct)
+    snprintf(id, sizeof id, "bench-model-%06zu", i);
+  return anthropic_models_retrieve(S.client, id, NULL, on_model,
                                    (void *)(uintptr_t)i) != 0
              ? 0
              : -1;
@@ -93,6 +100,8 @@ static long peak_rss_kib(void) {
 }
 
 /* One case, in a child: prints its line; 0 when the contract held. */
+static unsigned cap; /* max_requests_in_flight; 0: the default */
+
 static int run_case(const char *url, const char *mode, size_t n,
                     bool no_queue) {
   anthropic_client_options_t o = {0};
@@ -105,8 +114,7 @@ static int run_case(const char *url, const char *mode, size_t n,
   o.base_url = url;
   o.api_key = "fake-key"; /* what the fake server takes */
   o.max_retries = ANTHROPIC_NO_RETRIES;
-  if (no_queue)
-    o.max_requests_in_flight = UINT_MAX;
+  o.max_requests_in_flight = no_queue ? UINT_MAX : cap;
   if (anthropic_client_init(&S.loop, &S.client, &o, err, sizeof err) != 0) {
     fprintf(stderr, "init: %s\n", err);
     return 2;
@@ -175,6 +183,7 @@ static int spawn_case(const char *url, const char *mode, size_t n,
 
 int main(int argc, char **argv) {
   const char *node = getenv("NODE"), *script = getenv("FAKE_API_SERVER");
+  const char *base_url = NULL;
   char *sizes = NULL;
   bool no_queue = false;
   for (int i = 1; i < argc; i++) {
@@ -186,9 +195,16 @@ int main(int argc, char **argv) {
       node = argv[++i];
     else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
       script = argv[++i];
+    else if (strcmp(argv[i], "--base-url") == 0 && i + 1 < argc)
+      base_url = argv[++i];
+    else if (strcmp(argv[i], "--cap") == 0 && i + 1 < argc)
+      cap = (unsigned)strtoul(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--distinct") == 0)
+      S.distinct = true;
     else {
       fprintf(stderr, "usage: queue_scale [--requests N[,N...]] [--no-queue] "
-                      "[--node PATH] [--server PATH]\n");
+                      "[--cap N] [--distinct] [--node PATH] [--server PATH] "
+                      "[--base-url URL]\n");
       return 2;
     }
   }
@@ -197,26 +213,34 @@ int main(int argc, char **argv) {
     sizes = dflt;
   fake_server_t srv;
   const char *args[] = {"--no-record", NULL};
-  if (fake_server_spawn(&srv, node ? node : "node",
+  memset(&srv, 0, sizeof srv);
+  if (base_url == NULL &&
+      fake_server_spawn(&srv, node ? node : "node",
                         script ? script : "test/fake-api/server.js",
                         args) != 0) {
     fake_server_stop(&srv);
     return 2;
   }
-  printf("queue_scale: fake server %s (Node, HTTP/1.1), 64 connections, %s\n",
-         srv.url,
+  const char *url = base_url != NULL ? base_url : srv.url;
+  printf("queue_scale: %s (%s, HTTP/1.1), 64 connections, %s%s\n", url,
+         base_url != NULL ? "external server" : "fake server, Node",
          no_queue ? "no queue (max_requests_in_flight UINT_MAX)"
-                  : "default queue (max_requests_in_flight 256)");
+         : cap    ? "max_requests_in_flight set"
+                  : "default max_requests_in_flight",
+         S.distinct ? ", distinct ids" : ", one alias");
+  if (cap != 0 && !no_queue)
+    printf("queue_scale: max_requests_in_flight %u\n", cap);
   int rc = 0;
   static const char *const modes[] = {"all", "k64", "close"};
   for (char *tok = strtok(sizes, ","); tok != NULL; tok = strtok(NULL, ",")) {
     size_t n = strtoul(tok, NULL, 10);
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-      int r = spawn_case(srv.url, modes[m], n, no_queue);
+      int r = spawn_case(url, modes[m], n, no_queue);
       if (r > rc)
         rc = r;
     }
   }
-  fake_server_stop(&srv);
+  if (base_url == NULL)
+    fake_server_stop(&srv);
   return rc;
 }
