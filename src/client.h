@@ -12,6 +12,11 @@ typedef struct anth_sock {
   curl_socket_t fd;
   int events;  /* UV_READABLE | UV_WRITABLE that curl asked for */
   int closing; /* uv_close() called; memory lives until its callback */
+  /* curl said CURL_POLL_REMOVE (a kept-alive connection between
+   * transfers): the watcher is kept for the socket's next transfer and
+   * stopped if curl has not asked again by the next loop turn. */
+  bool idle;
+  unsigned idle_turn;
   struct anth_sock *prev, *next;
 } anth_sock_t;
 
@@ -117,8 +122,10 @@ typedef struct anth_slot {
 struct anthropic_client {
   uv_loop_t *loop;
   CURLM *multi;
-  uv_timer_t timer; /* curl's timeout */
-  uv_idle_t idle;   /* runs deferred callbacks and the close */
+  uv_timer_t timer;     /* curl's timeout */
+  uv_idle_t idle;       /* runs deferred callbacks and the close */
+  uv_prepare_t prepare; /* stops idle watchers curl did not take back */
+  unsigned turn;        /* loop turns seen by `prepare` */
   void *data;
 
   char *base_url; /* normalised: no trailing slash */
@@ -152,6 +159,8 @@ struct anthropic_client {
   size_t pool_count;
   anthropic_req_t *deferred_head, *deferred_tail;
   anth_sock_t *socks;
+  anth_sock_t **sock_by_fd; /* curl forgets socketp at CURL_POLL_REMOVE */
+  size_t sock_by_fd_len, idle_socks;
   anth_buf_t scratch; /* URL of the request being started */
 
   anthropic_error_t last_error;
@@ -171,6 +180,9 @@ int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections,
                       unsigned max_streams_per_connection);
 void anth__engine_defer(anthropic_client_t *c);
 void anth__engine_teardown(anthropic_client_t *c);
+/* CURLOPT_CLOSESOCKETFUNCTION of every easy handle (data: the client):
+ * closes the socket's watcher, then the socket. */
+int anth__engine_closesocket(void *clientp, curl_socket_t fd);
 /* A handle of the client finished closing; the last one frees it. */
 void anth__handle_closed(anthropic_client_t *c);
 

@@ -12,13 +12,21 @@
  *    connection lost (a keep-alive timeout racing the request), where
  *    CURL_CSELECT_ERR would fail the transfer. libuv stops a poll handle
  *    after an error, so it is started again if curl still wants the socket.
- *  - At CURL_POLL_REMOVE the socket's poll handle is stopped and closed at
- *    once, before curl closes the descriptor (which may then be reused).
+ *  - curl 7.88 says CURL_POLL_REMOVE after every transfer on a kept-alive
+ *    connection and asks for the socket again when the next transfer
+ *    reuses it, usually on the next loop turn. So at CURL_POLL_REMOVE the
+ *    watcher is only marked idle (and unref'd: it must not keep the loop
+ *    alive); a prepare handle stops it if curl has not asked again by the
+ *    next turn, and it is closed only when curl closes the socket, through
+ *    CURLOPT_CLOSESOCKETFUNCTION, before the descriptor is closed (and
+ *    may be reused). One watcher a connection, not one a request.
  *  - Finished transfers are drained after every socket action and timer.
  */
 #include "client.h"
 
 #include <stddef.h>
+#include <string.h>
+#include <unistd.h>
 
 #define container_of(ptr, type, member)                                        \
   ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -30,6 +38,7 @@ void anth__handle_closed(anthropic_client_t *c) {
       c->close_cb(c);
     anth__buf_free(&c->scratch);
     anth__free(c->slots);
+    anth__free(c->sock_by_fd);
     anth__free(c->base_url);
     anth__free(c->ca_bundle);
     anth__free(c->proxy);
@@ -52,11 +61,50 @@ static void on_idle_closed(uv_handle_t *h) {
   anth__handle_closed(container_of(h, anthropic_client_t, idle));
 }
 
+static void on_prepare_closed(uv_handle_t *h) {
+  anth__handle_closed(container_of(h, anthropic_client_t, prepare));
+}
+
+static anth_sock_t *sock_find(const anthropic_client_t *c, curl_socket_t fd) {
+  return fd >= 0 && (size_t)fd < c->sock_by_fd_len ? c->sock_by_fd[fd] : NULL;
+}
+
+/* Index `s` by its descriptor; the table grows to the largest one seen. */
+static int sock_index(anthropic_client_t *c, anth_sock_t *s) {
+  size_t fd = (size_t)s->fd;
+  if (fd >= c->sock_by_fd_len) {
+    size_t n = c->sock_by_fd_len ? c->sock_by_fd_len : 64;
+    while (n <= fd)
+      n *= 2;
+    anth_sock_t **t = anth__realloc(c->sock_by_fd, n * sizeof(anth_sock_t *));
+    if (t == NULL)
+      return ANTHROPIC_ENOMEM;
+    memset(t + c->sock_by_fd_len, 0,
+           (n - c->sock_by_fd_len) * sizeof(anth_sock_t *));
+    c->sock_by_fd = t;
+    c->sock_by_fd_len = n;
+  }
+  c->sock_by_fd[fd] = s;
+  return 0;
+}
+
+/* The watcher is no longer idle: curl took it back, or it stopped. */
+static void sock_wake(anthropic_client_t *c, anth_sock_t *s) {
+  if (!s->idle)
+    return;
+  s->idle = false;
+  c->idle_socks--;
+  uv_ref((uv_handle_t *)&s->poll);
+}
+
 static void sock_close(anthropic_client_t *c, anth_sock_t *s) {
   if (s->closing)
     return;
+  sock_wake(c, s);
   s->closing = 1;
   s->events = 0;
+  if (sock_find(c, s->fd) == s)
+    c->sock_by_fd[s->fd] = NULL;
   if (s->prev)
     s->prev->next = s->next;
   else
@@ -88,6 +136,13 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   anthropic_client_t *c = s->client;
   int flags = 0;
   int running;
+  if (s->idle) {
+    /* No transfer owns the socket: the peer closed or sent what nobody
+     * asked for. curl finds out when it next tries the connection. */
+    uv_poll_stop(&s->poll);
+    sock_wake(c, s);
+    return;
+  }
   if (status < 0)
     events = s->events; /* curl reads or writes, and meets the error */
   if (events & (UV_READABLE | UV_DISCONNECT))
@@ -121,6 +176,31 @@ static int watch_failed(CURL *easy) {
   return 0;
 }
 
+/* Once a turn while watchers are idle: stop those curl did not take back
+ * within a turn (marked before the previous prepare ran). */
+static void on_prepare(uv_prepare_t *h) {
+  anthropic_client_t *c = container_of(h, anthropic_client_t, prepare);
+  c->turn++;
+  for (anth_sock_t *s = c->socks; s != NULL && c->idle_socks > 0; s = s->next)
+    if (s->idle && c->turn - s->idle_turn >= 2) {
+      uv_poll_stop(&s->poll);
+      sock_wake(c, s);
+    }
+  if (c->idle_socks == 0)
+    uv_prepare_stop(&c->prepare);
+}
+
+/* curl closes a socket (every one it opened, whichever easy handle or
+ * the multi handle closes the connection): its watcher goes first, so
+ * that libuv never watches a descriptor number that is reused. */
+int anth__engine_closesocket(void *clientp, curl_socket_t fd) {
+  anthropic_client_t *c = clientp;
+  anth_sock_t *s = sock_find(c, fd);
+  if (s != NULL)
+    sock_close(c, s);
+  return close(fd);
+}
+
 static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
                      void *socketp) {
   anthropic_client_t *c = userp;
@@ -128,20 +208,36 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
   if (c->torn_down)
     return 0;
   if (what == CURL_POLL_REMOVE) {
-    if (s != NULL)
-      sock_close(c, s); /* curl forgets socketp itself */
+    /* curl forgets socketp itself; the watcher waits for the next
+     * transfer on this socket, or for the socket's close. */
+    if (s != NULL && !s->closing && !s->idle) {
+      s->idle = true;
+      s->idle_turn = c->turn;
+      s->events = 0;
+      c->idle_socks++;
+      uv_unref((uv_handle_t *)&s->poll);
+      uv_prepare_start(&c->prepare, on_prepare);
+    }
     return 0;
   }
-  if (s == NULL) {
+  if (s == NULL && (s = sock_find(c, fd)) != NULL) {
+    sock_wake(c, s); /* a kept-alive connection's next transfer */
+    curl_multi_assign(c->multi, fd, s);
+  } else if (s == NULL) {
     s = anth__calloc(1, sizeof *s);
     if (s == NULL)
       return watch_failed(easy);
-    if (uv_poll_init_socket(c->loop, &s->poll, fd) != 0) {
+    s->client = c;
+    s->fd = fd;
+    if (sock_index(c, s) != 0) {
       anth__free(s);
       return watch_failed(easy);
     }
-    s->client = c;
-    s->fd = fd;
+    if (uv_poll_init_socket(c->loop, &s->poll, fd) != 0) {
+      c->sock_by_fd[fd] = NULL;
+      anth__free(s);
+      return watch_failed(easy);
+    }
     s->next = c->socks;
     if (c->socks)
       c->socks->prev = s;
@@ -149,6 +245,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
     c->open_handles++;
     curl_multi_assign(c->multi, fd, s);
   }
+  sock_wake(c, s);
   s->events = ((what & CURL_POLL_IN) ? UV_READABLE : 0) |
               ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
   if (uv_poll_start(&s->poll, s->events, on_poll) != 0)
@@ -208,7 +305,9 @@ int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections,
   /* Cannot fail on Unix: they only fill in the structs. */
   uv_timer_init(c->loop, &c->timer);
   uv_idle_init(c->loop, &c->idle);
-  c->open_handles = 2;
+  uv_prepare_init(c->loop, &c->prepare);
+  uv_unref((uv_handle_t *)&c->prepare); /* never what keeps a loop alive */
+  c->open_handles = 3;
   return 0;
 }
 
@@ -231,4 +330,5 @@ void anth__engine_teardown(anthropic_client_t *c) {
   curl_global_cleanup();
   uv_close((uv_handle_t *)&c->timer, on_timer_closed);
   uv_close((uv_handle_t *)&c->idle, on_idle_closed);
+  uv_close((uv_handle_t *)&c->prepare, on_prepare_closed);
 }

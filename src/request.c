@@ -136,6 +136,8 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_ERRORBUFFER, r->curl_err);
   SET(CURLOPT_PREREQFUNCTION, on_prereq);
   SET(CURLOPT_PREREQDATA, (void *)r);
+  SET(CURLOPT_CLOSESOCKETFUNCTION, anth__engine_closesocket);
+  SET(CURLOPT_CLOSESOCKETDATA, (void *)c);
   SET(CURLOPT_HTTPHEADER, c->headers);
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
   /* Wait to multiplex only where the answer comes at once: TLS says in its

@@ -492,6 +492,50 @@ static void on_close_from_cb(const anthropic_error_t *err,
   anthropic_client_close(s->client, on_closed); /* only the first counts */
 }
 
+/* The poll handles on the loop that are not closing: how many, and the
+ * last one seen. */
+typedef struct polls {
+  int count;
+  const uv_handle_t *last;
+} polls_t;
+
+static void count_poll(uv_handle_t *h, void *arg) {
+  polls_t *p = arg;
+  if (h->type == UV_POLL && !uv_is_closing(h)) {
+    p->count++;
+    p->last = h;
+  }
+}
+
+/* curl says CURL_POLL_REMOVE after every transfer on a kept-alive
+ * connection; the socket's watcher stays (not watching, not keeping the
+ * loop alive) and serves the next transfer on it, instead of a new poll
+ * handle per request. The loop still ends by itself in between. */
+TEST(a_kept_alive_connection_keeps_its_watcher_between_requests) {
+  fixture_t f;
+  anthropic_client_options_t o = {0};
+  polls_t first = {0, NULL}, again = {0, NULL};
+  o.flags = ANTHROPIC_CLIENT_HTTP1;
+  o.max_host_connections = 1;
+  setup_with(&f, &o);
+  for (int i = 0; i < 3; i++) {
+    outcome_t out = {0};
+    polls_t *p = i == 0 ? &first : &again;
+    CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                    on_model, &out) != 0);
+    uv_run(&f.loop, UV_RUN_DEFAULT); /* returns: nothing keeps it alive */
+    CHECK_EQ_INT(out.calls, 1);
+    CHECK_EQ_INT(out.kind, 0);
+    outcome_free(&out);
+    memset(p, 0, sizeof *p);
+    uv_walk(&f.loop, count_poll, p);
+    CHECK_EQ_INT(p->count, 1);
+  }
+  CHECK(again.last == first.last);
+  CHECK_EQ_INT(fake_request_count(&srv), 3);
+  teardown(&f);
+}
+
 TEST(close_from_inside_a_callback_cancels_the_rest) {
   fixture_t f;
   setup(&f);
@@ -972,6 +1016,7 @@ int main(void) {
                T(cancel_ends_one_request_and_leaves_the_others),
                T(cancel_of_a_hanging_request_ends_it),
                T(a_hanging_request_does_not_hold_back_the_next_over_http1),
+               T(a_kept_alive_connection_keeps_its_watcher_between_requests),
                T(close_from_inside_a_callback_cancels_the_rest),
                T(close_with_requests_in_flight_runs_each_callback_once),
                T(cancel_from_inside_another_callback_is_safe),
