@@ -263,7 +263,7 @@ TEST(queued_requests_reach_the_server_in_the_order_started) {
   CHECK_EQ_INT(cJSON_GetArraySize(reqs), N);
   for (int i = 0; i < N; i++) {
     char want[64];
-    snprintf(want, sizeof want, "/v1/models/%s", id[i]);
+    snprintf(want, sizeof want, "/v1/models/%.31s", id[i]);
     const cJSON *r = cJSON_GetArrayItem(reqs, i);
     CHECK_EQ_STR(cJSON_GetObjectItem(r, "path")->valuestring, want);
     CHECK_EQ_INT(out[i].calls, 1);
