@@ -231,6 +231,8 @@ bool anth__resolve_pending(const anthropic_client_t *c);
 /* The client is closing: every batch ends as cancelled. */
 void anth__resolve_close(anthropic_client_t *c);
 void anth__resolve_free(anthropic_client_t *c);
+/* Tests: the answers batches still hold for twins yet to come. */
+size_t anth__resolve_results_held(const anthropic_client_t *c);
 
 /* client.c */
 /* A timeout option: 0 means `dflt`; larger than curl takes is clamped. */

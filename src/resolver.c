@@ -295,11 +295,12 @@ static void waiter_due(anthropic_client_t *c, anth_waiter_t *w,
 }
 
 /* The group's outcome is known: its waiters are due, and so is any index
- * added with the same alias later. */
+ * added with the same alias later. A batch that takes no more aliases
+ * keeps no copy: a model is several KB, and a batch may have a million. */
 static void group_done(anthropic_client_t *c, anth_group_t *g,
                        anth_result_t *r) {
   g->state = G_DONE;
-  g->result = result_ref(r);
+  g->result = g->batch->ended ? NULL : result_ref(r);
   while (g->waiters != NULL) {
     anth_waiter_t *w = g->waiters;
     g->waiters = w->next;
@@ -567,6 +568,17 @@ void anth__resolve_free(anthropic_client_t *c) {
   c->resolver = NULL;
 }
 
+size_t anth__resolve_results_held(const anthropic_client_t *c) {
+  size_t n = 0;
+  if (c->resolver == NULL)
+    return 0;
+  for (const anth_batch_t *b = c->resolver->batches; b != NULL; b = b->next)
+    for (size_t i = 0; b->groups.b != NULL && i <= b->groups.mask; i++)
+      for (const anth_hnode_t *h = b->groups.b[i]; h != NULL; h = h->hnext)
+        n += ((const anth_group_t *)h)->result != NULL;
+  return n;
+}
+
 /* ---- the public calls ---- */
 int anthropic_resolve_cache(anthropic_client_t *c, size_t max_entries,
                             uint64_t ttl_ms, uint64_t not_found_ttl_ms) {
@@ -677,6 +689,13 @@ int anthropic_resolve_end(anthropic_client_t *c, anthropic_resolve_id_t id) {
   if (b == NULL || b->ended)
     return ANTHROPIC_EINVAL;
   b->ended = true;
+  /* No twin can come now: the answers kept for them can go. */
+  for (size_t i = 0; b->groups.b != NULL && i <= b->groups.mask; i++)
+    for (anth_hnode_t *n = b->groups.b[i]; n != NULL; n = n->hnext) {
+      anth_group_t *g = (anth_group_t *)n;
+      result_unref(g->result);
+      g->result = NULL;
+    }
   if (b->delivered == b->added)
     anth__engine_defer(c); /* `done` runs from the loop */
   return 0;

@@ -488,6 +488,67 @@ TEST(retries_and_request_options_apply_as_for_retrieve) {
   seen_free(&b);
 }
 
+/* A batch that can take no more aliases has no use for an answer once
+ * it is delivered: keeping each distinct alias's model (several KB) until
+ * the batch ends made a batch of N distinct aliases hold N models at its
+ * end (171 MB for 20,000). An open batch keeps them for later twins, until
+ * it ends. */
+typedef struct held {
+  anthropic_client_t *client;
+  int calls;
+  size_t held_at_last;
+} held_t;
+
+static void on_held(const anthropic_error_t *err,
+                    const anthropic_model_info_t *m, const char *alias,
+                    size_t index, void *data) {
+  held_t *h = data;
+  (void)err;
+  (void)m;
+  (void)alias;
+  (void)index;
+  if (++h->calls == 300)
+    h->held_at_last = anth__resolve_results_held(h->client);
+}
+
+static void on_held_done(anthropic_resolve_id_t id, void *data) {
+  (void)id;
+  (void)data;
+}
+
+TEST(an_ended_batch_keeps_no_answer_once_delivered) {
+  fixture_t f;
+  held_t h = {0};
+  char names[300][32];
+  const char *aliases[300];
+  for (int i = 0; i < 300; i++) {
+    snprintf(names[i], sizeof names[i], "claude-held-%03d", i);
+    aliases[i] = names[i];
+  }
+  setup(&f);
+  h.client = f.client;
+  CHECK(anthropic_resolve(f.client, aliases, 300, NULL, on_held, on_held_done,
+                          &h) != 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(h.calls, 300);
+  CHECK_EQ_INT((int)h.held_at_last, 0);
+  /* An open batch keeps them for twins added later, until it ends. */
+  anthropic_resolve_id_t b =
+      anthropic_resolve_start(f.client, NULL, on_held, on_held_done, &h);
+  CHECK(b != 0);
+  for (int i = 0; i < 10; i++)
+    CHECK_EQ_INT(anthropic_resolve_add(f.client, b, aliases[i]), 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT((int)anth__resolve_results_held(f.client), 10);
+  CHECK_EQ_INT(anthropic_resolve_add(f.client, b, aliases[0]), 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(fake_request_count(&srv), 310);
+  CHECK_EQ_INT(anthropic_resolve_end(f.client, b), 0);
+  CHECK_EQ_INT((int)anth__resolve_results_held(f.client), 0);
+  teardown(&f);
+  CHECK_EQ_INT(h.calls, 311);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -501,7 +562,8 @@ int main(void) {
           T(a_batch_cancelled_half_way_calls_each_alias_once),
           T(a_shared_lookup_survives_the_cancel_of_one_of_its_batches),
           T(close_mid_batch_calls_each_alias_once),
-          T(retries_and_request_options_apply_as_for_retrieve));
+          T(retries_and_request_options_apply_as_for_retrieve),
+          T(an_ended_batch_keeps_no_answer_once_delivered));
   fake_server_stop(&srv);
   return rc;
 }
