@@ -6,22 +6,29 @@
  *     list [--limit N] [--after-id ID | --before-id ID] [--lifecycle S]...
  *     list --all [--page-size N] [--after-id ID | --before-id ID]
  *                [--lifecycle S]...
- *     get ID_OR_ALIAS...
+ *     get ID_OR_ALIAS... | get -
+ *     resolve ALIAS... | resolve -
  *
- * A small, complete user of the library: one uv loop, one client, every
- * request started at once, results kept past their callbacks, then printed
- * in a stable order once the loop is done. The client is closed from the
- * last callback, so the loop ends by itself and must then close cleanly.
- * `list --all` is the exception: it walks every page with the library's
- * auto-pagination and prints each page as it arrives, holding none.
+ * A small, complete user of the library: one uv loop, one client. `list`
+ * prints its page once the loop is done; `list --all` walks every page with
+ * the library's auto-pagination and prints each as it arrives. `get` and
+ * `resolve` take their inputs from the arguments or, with `-`, from stdin
+ * as it arrives, hand every one to the library at once (its queue keeps
+ * --concurrency in flight; the resolver makes one request per distinct
+ * alias), and write one line per input in input order, each as soon as it
+ * and every earlier one are known. The client is closed once everything
+ * has called back, so the loop ends by itself and must then close cleanly.
  *
  * Exit status: 0 when every request succeeded, 1 when any failed (or the
- * client could not be set up from the environment), 2 on a usage error.
+ * client could not be set up from the environment), 2 on a usage error,
+ * 130 when interrupted (SIGINT or SIGTERM).
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,7 +45,13 @@
 
 #define PROG "anthropic-models"
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, PROCEED = -1 };
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+  EXIT_INTERRUPTED = 130,
+  PROCEED = -1
+};
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -51,7 +64,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, PROCEED = -1 };
 /* ------------------------------------------------------------------ */
 
 typedef enum { FMT_AUTO, FMT_JSON, FMT_TABLE } out_format_t;
-typedef enum { CMD_LIST, CMD_GET } command_t;
+typedef enum { CMD_LIST, CMD_GET, CMD_RESOLVE } command_t;
 
 typedef struct options {
   const char *base_url; /* NULL: let the library read the environment */
@@ -65,6 +78,9 @@ typedef struct options {
   const char **betas;
   size_t betas_count;
   const char *workspace_id; /* NULL: not sent */
+  unsigned concurrency;     /* --concurrency; 0: the library's default */
+  const char *cacert;       /* --cacert FILE; NULL: the system's CAs */
+  bool http1;               /* --http1.1 */
   command_t command;
   /* list */
   int limit; /* 0: the server's default */
@@ -73,9 +89,10 @@ typedef struct options {
   int page_size;           /* --all's page size; 0: the server's default */
   const char **lifecycles; /* --lifecycle STAGEs, pointers into argv */
   size_t lifecycles_count;
-  /* get: pointers into argv, in argument order */
+  /* get and resolve: pointers into argv, in argument order */
   const char **ids;
   size_t ids_count;
+  bool from_stdin; /* the one argument was "-": one input per line */
 } options_t;
 
 static const char usage_text[] =
@@ -93,8 +110,16 @@ static const char usage_text[] =
     "                  print every page, each as it arrives (N: models per\n"
     "                  request, 1..1000, default the server's); forward from\n"
     "                  the start or --after-id, backward from --before-id\n"
-    "  get ID_OR_ALIAS...\n"
-    "                  look models up, all at once; printed in argument order\n"
+    "  get ID_OR_ALIAS... | get -\n"
+    "                  look models up, all at once; one line per input, in\n"
+    "                  input order, each written as soon as it and every\n"
+    "                  earlier one are known\n"
+    "  resolve ALIAS... | resolve -\n"
+    "                  resolve aliases to model ids, one request per distinct\n"
+    "                  alias; one JSON line per input, in input order:\n"
+    "                  {\"alias\",\"id\",\"display_name\"}, or an error line\n"
+    "  -               (get, resolve) read the inputs from stdin, one a line\n"
+    "                  (surrounding blanks trimmed, blank lines skipped)\n"
     "\n"
     "list options:\n"
     "  --lifecycle STAGE\n"
@@ -118,10 +143,19 @@ static const char usage_text[] =
     "  --beta NAME     send `anthropic-beta: NAME` (repeat for several; they\n"
     "                  are joined with ',') and use the beta endpoints\n"
     "  --workspace ID  send `anthropic-workspace-id: ID` on every request\n"
+    "  --concurrency N at most N requests at once, 1..100000 (default: the\n"
+    "                  library's, one a connection over HTTP/1.1)\n"
+    "  --cacert FILE   trust the CA certificates in FILE (PEM)\n"
+    "  --http1.1       use HTTP/1.1 even over https (default: HTTP/2 there)\n"
     "  -h, --help      show this help\n"
     "  --version       show the version\n"
     "\n"
-    "exit status: 0 all requests succeeded, 1 some failed, 2 usage error\n";
+    "failures are also reported on stderr, one line each. On a terminal,\n"
+    "stderr shows progress during long runs. Ctrl-C writes what is done\n"
+    "and exits 130.\n"
+    "\n"
+    "exit status: 0 all requests succeeded, 1 some failed, 2 usage error,\n"
+    "130 interrupted\n";
 
 /* Print a one-line usage error to stderr; returns the usage exit status. */
 static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -174,9 +208,10 @@ static bool opt_value(int argc, char **argv, int *i, const char *inline_val,
 
 static bool is_global_option(const char *arg) {
   static const char *const names[] = {
-      "--base-url", "--api-key",     "--json",     "--table",
-      "--verbose",  "--max-retries", "--timeout",  "--connect-timeout",
-      "--version",  "--beta",        "--workspace"};
+      "--base-url", "--api-key",     "--json",      "--table",
+      "--verbose",  "--max-retries", "--timeout",   "--connect-timeout",
+      "--version",  "--beta",        "--workspace", "--concurrency",
+      "--cacert",   "--http1.1"};
   const char *v;
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
     if (opt_is(arg, names[k], &v))
@@ -290,8 +325,10 @@ static int parse_list_args(int argc, char **argv, int i, options_t *o) {
   return PROCEED;
 }
 
-/* get's arguments are ids; "--" ends options so an id may start with '-'. */
+/* get's and resolve's arguments are ids or aliases, or "-" alone for
+ * stdin; "--" ends options so an id may start with '-'. */
 static int parse_get_args(int argc, char **argv, int i, options_t *o) {
+  const char *cmd = o->command == CMD_RESOLVE ? "resolve" : "get";
   bool options_done = false;
   if ((o->ids = argv_array(argc)) == NULL)
     return EXIT_FAILED;
@@ -306,12 +343,23 @@ static int parse_get_args(int argc, char **argv, int i, options_t *o) {
         fputs(usage_text, stdout);
         return EXIT_OK;
       }
-      return bad_command_arg("get", a);
+      return bad_command_arg(cmd, a);
     }
     o->ids[o->ids_count++] = a;
+    if (!options_done && strcmp(a, "-") == 0)
+      o->from_stdin = true;
   }
   if (o->ids_count == 0)
-    return usage_error("'get' needs at least one model id or alias");
+    return usage_error("'%s' needs at least one model id or alias, or '-'",
+                       cmd);
+  if (o->from_stdin && o->ids_count > 1)
+    return usage_error("'-' (read stdin) must be the only input of '%s'", cmd);
+  if (o->command == CMD_RESOLVE && o->format == FMT_TABLE)
+    return usage_error("'resolve' writes JSON lines; --table is for list "
+                       "and get");
+  if (o->command == CMD_RESOLVE && o->betas_count > 0)
+    return usage_error("'resolve' uses the models endpoint, not the beta "
+                       "one: --beta is for list and get");
   return PROCEED;
 }
 
@@ -375,6 +423,19 @@ static int parse_args(int argc, char **argv, options_t *o) {
       if (!opt_value(argc, argv, &i, v, &o->workspace_id) ||
           o->workspace_id[0] == '\0')
         return usage_error("option '--workspace' needs a workspace id");
+    } else if (opt_is(a, "--concurrency", &v)) {
+      const char *val;
+      uint64_t n;
+      if (!opt_value(argc, argv, &i, v, &val) ||
+          !parse_uint(val, 1, 100000, &n))
+        return usage_error("option '--concurrency' needs an integer "
+                           "1..100000");
+      o->concurrency = (unsigned)n;
+    } else if (opt_is(a, "--cacert", &v)) {
+      if (!opt_value(argc, argv, &i, v, &o->cacert) || o->cacert[0] == '\0')
+        return usage_error("option '--cacert' needs a file");
+    } else if (opt_is(a, "--http1.1", &v) && v == NULL) {
+      o->http1 = true;
     } else if (is_global_option(a)) {
       return usage_error("option '%.*s' takes no value", opt_name_len(a), a);
     } else {
@@ -382,13 +443,13 @@ static int parse_args(int argc, char **argv, options_t *o) {
     }
   }
   if (i >= argc)
-    return usage_error("missing command (list or get)");
+    return usage_error("missing command (list, get or resolve)");
   if (strcmp(argv[i], "list") == 0) {
     o->command = CMD_LIST;
     return parse_list_args(argc, argv, i + 1, o);
   }
-  if (strcmp(argv[i], "get") == 0) {
-    o->command = CMD_GET;
+  if (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "resolve") == 0) {
+    o->command = argv[i][0] == 'g' ? CMD_GET : CMD_RESOLVE;
     return parse_get_args(argc, argv, i + 1, o);
   }
   return usage_error("unknown command '%s'", argv[i]);
@@ -419,16 +480,76 @@ enum {
   NCOLS
 };
 
-/* One request: a `get` argument, the single `list` page, or the walk of
- * `list --all` (whose pages are printed as they come, never kept). */
+/* One request: the single `list` page, or the walk of `list --all` (whose
+ * pages are printed as they come, never kept). */
 typedef struct item {
   app_t *app;
   const char *input; /* the argument, or "list" */
   bool failed;       /* then `err` is set */
   item_error_t err;
-  anthropic_model_info_t *model; /* get: the kept result */
   anthropic_models_page_t *page; /* list: the kept page */
 } item_t;
+
+/* ------------------------------------------------------------------ */
+/* get and resolve: inputs streamed in, lines streamed out in order    */
+/* ------------------------------------------------------------------ */
+
+/* Longest input line taken (the library refuses longer ids anyway); a
+ * longer one is an error line of its own and reading goes on. */
+#define MAX_LINE 1024
+
+typedef enum { E_PENDING, E_DONE, E_STOPPED } entry_state_t;
+
+/* What one input (get) or one distinct alias (resolve) came to. For
+ * resolve every input naming the same alias points to one entry, so a
+ * million lines of 114 aliases hold 114 entries and a million pointers,
+ * whatever order the answers come in. */
+typedef struct entry {
+  struct entry *hnext; /* resolve: the alias table's chain */
+  app_t *app;
+  uint64_t hash;
+  size_t refs;         /* inputs that point here */
+  bool interned;       /* resolve: in the alias table */
+  entry_state_t state; /* E_STOPPED: cancelled by Ctrl-C, not written */
+  bool failed;         /* then `err` is set */
+  item_error_t err;
+  char *line; /* JSON output, without the newline, once done */
+  anthropic_model_info_t *model; /* get in a table: kept until written */
+  char text[];                   /* the input as given (trimmed) */
+} entry_t;
+
+struct stream {
+  entry_t **inputs; /* in input order; resolve: shared entries */
+  size_t count, cap, written, done;
+  entry_t **table; /* resolve: entries by alias, mask + 1 buckets */
+  size_t mask, distinct;
+  anthropic_resolve_id_t batch;
+  size_t pending; /* get: retrieves not yet called back */
+  bool input_done, batch_done, interrupted, finishing, out_of_memory;
+  bool read_failed, write_failed;
+  size_t failures;
+  /* stdin, read as it arrives */
+  union {
+    uv_handle_t handle;
+    uv_stream_t stream;
+    uv_pipe_t pipe;
+    uv_tty_t tty;
+  } in;
+  bool in_open;
+  char part[MAX_LINE + 1]; /* the line being read */
+  size_t part_len;
+  bool part_long; /* the line being read is past MAX_LINE */
+  char rbuf[64 * 1024];
+  /* signals, progress, one flush a loop turn */
+  uv_signal_t sigint, sigterm;
+  uv_timer_t progress;
+  uv_prepare_t flush; /* runs before the loop waits */
+  bool ui_open, progress_shown, dirty;
+  uint64_t started_ms;
+  /* table: widths fitted to the rows known when the first is written */
+  bool header_done;
+  size_t widths[NCOLS];
+};
 
 struct app {
   uv_loop_t loop;
@@ -440,6 +561,8 @@ struct app {
   /* Per-request settings (--workspace); `reqopts_p` is NULL without any. */
   anthropic_request_options_t reqopts;
   const anthropic_request_options_t *reqopts_p;
+  anthropic_models_retrieve_params_t retrieve_params; /* resolve's */
+  struct stream st;                                   /* get and resolve */
   /* list --all, printed as it goes */
   struct {
     bool header_done; /* table: the header is out, with `widths` */
@@ -472,22 +595,29 @@ static void item_fail_kind(item_t *it, int kind) {
   it->err.kind = kind;
 }
 
-/* Record `err`, copying its strings: it is only valid in the callback. */
-static void item_fail(item_t *it, const anthropic_error_t *err) {
+/* Keep `err` in `e`, copying its strings: it is only valid in the
+ * callback. */
+static void err_keep(item_error_t *e, const anthropic_error_t *err) {
   bool ok = true;
+  item_error_free(e);
   if (err == NULL) {
-    item_fail_kind(it, ANTHROPIC_EINVAL);
+    e->kind = ANTHROPIC_EINVAL;
     return;
   }
-  item_error_free(&it->err);
+  e->kind = err->kind;
+  e->status = err->status;
+  e->type = dup_or_null(err->type, &ok);
+  e->message = dup_or_null(err->message, &ok);
+  e->request_id = dup_or_null(err->request_id, &ok);
+  if (!ok) {
+    item_error_free(e);
+    e->kind = ANTHROPIC_ENOMEM;
+  }
+}
+
+static void item_fail(item_t *it, const anthropic_error_t *err) {
   it->failed = true;
-  it->err.kind = err->kind;
-  it->err.status = err->status;
-  it->err.type = dup_or_null(err->type, &ok);
-  it->err.message = dup_or_null(err->message, &ok);
-  it->err.request_id = dup_or_null(err->request_id, &ok);
-  if (!ok)
-    item_fail_kind(it, ANTHROPIC_ENOMEM);
+  err_keep(&it->err, err);
 }
 
 static void on_client_closed(anthropic_client_t *client) {
@@ -505,16 +635,6 @@ static void close_client(app_t *app) {
 static void request_done(app_t *app) {
   if (--app->pending == 0)
     close_client(app);
-}
-
-static void on_model(const anthropic_error_t *err,
-                     const anthropic_model_info_t *model, void *data) {
-  item_t *it = data;
-  if (err != NULL)
-    item_fail(it, err);
-  else if ((it->model = anthropic_model_info_copy(model)) == NULL)
-    item_fail_kind(it, ANTHROPIC_ENOMEM);
-  request_done(it->app);
 }
 
 static void on_page(const anthropic_error_t *err,
@@ -548,30 +668,20 @@ static bool use_beta(const app_t *app) {
   return app->o->betas_count > 0;
 }
 
-static void start_requests(app_t *app, const options_t *o) {
-  for (size_t k = 0; k < app->count; k++) {
-    item_t *it = &app->items[k];
-    anthropic_request_id_t req;
-    it->app = app;
-    if (o->command == CMD_GET) {
-      anthropic_models_retrieve_params_t params = {.options = app->reqopts_p};
-      it->input = o->ids[k];
-      req = use_beta(app) ? anthropic_beta_models_retrieve(
-                                app->client, it->input, &params, on_model, it)
-                          : anthropic_models_retrieve(app->client, it->input,
-                                                      &params, on_model, it);
-    } else {
-      anthropic_models_list_params_t params = list_params(app);
-      it->input = "list";
-      req = use_beta(app)
-                ? anthropic_beta_models_list(app->client, &params, on_page, it)
-                : anthropic_models_list(app->client, &params, on_page, it);
-    }
-    if (req == 0)
-      item_fail(it, anthropic_client_last_error(app->client));
-    else
-      app->pending++;
-  }
+/* `list`: one page. */
+static void start_list(app_t *app) {
+  item_t *it = &app->items[0];
+  anthropic_models_list_params_t params = list_params(app);
+  anthropic_request_id_t req;
+  it->app = app;
+  it->input = "list";
+  req = use_beta(app)
+            ? anthropic_beta_models_list(app->client, &params, on_page, it)
+            : anthropic_models_list(app->client, &params, on_page, it);
+  if (req == 0)
+    item_fail(it, anthropic_client_last_error(app->client));
+  else
+    app->pending++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -731,8 +841,10 @@ static const char *error_message(const item_error_t *e) {
   return e->message != NULL ? e->message : anthropic_strerror(e->kind);
 }
 
-static cJSON *json_failure(const item_t *it) {
-  const item_error_t *e = &it->err;
+/* {KEY: input, "error": {...}}: the error line of get ("input"), list and
+ * resolve ("alias"). */
+static cJSON *json_failure_of(const char *key, const char *input,
+                              const item_error_t *e) {
   cJSON *o = cJSON_CreateObject(), *eo;
   if (o == NULL)
     return NULL;
@@ -743,7 +855,11 @@ static cJSON *json_failure(const item_t *it) {
                      add(eo, "type", json_str(e->type)) &&
                      add(eo, "message", json_str(error_message(e))) &&
                      add(eo, "request_id", json_str(e->request_id)));
-  return built(o, add(o, "input", json_str(it->input)) && add(o, "error", eo));
+  return built(o, add(o, key, json_str(input)) && add(o, "error", eo));
+}
+
+static cJSON *json_failure(const item_t *it) {
+  return json_failure_of("input", it->input, &it->err);
 }
 
 /* Print `obj` as one line and free it; false when out of memory. */
@@ -766,9 +882,6 @@ static bool print_json(const app_t *app) {
     const item_t *it = &app->items[k];
     if (it->failed) {
       if (!print_json_line(json_failure(it)))
-        return false;
-    } else if (it->model != NULL) {
-      if (!print_json_line(json_model(it->model)))
         return false;
     } else if (it->page != NULL) {
       for (size_t j = 0; j < it->page->count; j++)
@@ -893,15 +1006,24 @@ static void print_model_row(const anthropic_model_info_t *m,
 }
 
 /* An empty argument would leave the ID cell blank: show it quoted. */
+static const char *shown_input(const char *input) {
+  return input[0] != '\0' ? input : "\"\"";
+}
+
 static const char *table_input(const item_t *it) {
-  return it->input[0] != '\0' ? it->input : "\"\"";
+  return shown_input(it->input);
+}
+
+static void print_error_row_of(const char *input, const item_error_t *e,
+                               const size_t *widths) {
+  print_cell(shown_input(input), widths[COL_ID], COL_ID);
+  printf("  error: %s %ld ", anthropic_err_name(e->kind), e->status);
+  put_sanitized(stdout, error_message(e));
+  fputc('\n', stdout);
 }
 
 static void print_error_row(const item_t *it, const size_t *widths) {
-  print_cell(table_input(it), widths[COL_ID], COL_ID);
-  printf("  error: %s %ld ", anthropic_err_name(it->err.kind), it->err.status);
-  put_sanitized(stdout, error_message(&it->err));
-  fputc('\n', stdout);
+  print_error_row_of(it->input, &it->err, widths);
 }
 
 static void widen(size_t *widths, const anthropic_model_info_t *m) {
@@ -927,8 +1049,6 @@ static void print_table(const app_t *app) {
       size_t w = display_width(table_input(it));
       if (w > widths[COL_ID])
         widths[COL_ID] = w;
-    } else if (it->model != NULL) {
-      widen(widths, it->model);
     } else if (it->page != NULL) {
       for (size_t j = 0; j < it->page->count; j++)
         widen(widths, &it->page->data[j]);
@@ -939,8 +1059,6 @@ static void print_table(const app_t *app) {
     const item_t *it = &app->items[k];
     if (it->failed)
       print_error_row(it, widths);
-    else if (it->model != NULL)
-      print_model_row(it->model, widths);
     else if (it->page != NULL)
       for (size_t j = 0; j < it->page->count; j++)
         print_model_row(&it->page->data[j], widths);
@@ -1054,6 +1172,619 @@ static int report_walk(app_t *app) {
   return status;
 }
 
+static void on_flush(uv_prepare_t *h);
+
+static uint64_t hash_text(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s != '\0'; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static entry_t *entry_new(app_t *app, const char *text, size_t len) {
+  entry_t *e = calloc(1, sizeof *e + len + 1);
+  if (e == NULL)
+    return NULL;
+  e->app = app;
+  memcpy(e->text, text, len);
+  e->text[len] = '\0';
+  e->hash = hash_text(e->text);
+  return e;
+}
+
+static void entry_free(entry_t *e) {
+  item_error_free(&e->err);
+  cJSON_free(e->line);
+  if (e->model != NULL)
+    anthropic_model_info_free(e->model);
+  free(e);
+}
+
+static entry_t *entry_find(const struct stream *st, const char *text,
+                           uint64_t h) {
+  if (st->table == NULL)
+    return NULL;
+  for (entry_t *e = st->table[h & st->mask]; e != NULL; e = e->hnext)
+    if (e->hash == h && strcmp(e->text, text) == 0)
+      return e;
+  return NULL;
+}
+
+/* resolve: the one entry of an alias, made the first time it is seen;
+ * NULL when out of memory. The table doubles at a load of 1. */
+static entry_t *entry_intern(app_t *app, const char *text, size_t len) {
+  struct stream *st = &app->st;
+  entry_t *e = entry_new(app, text, len), *old;
+  if (e == NULL)
+    return NULL;
+  if ((old = entry_find(st, e->text, e->hash)) != NULL) {
+    free(e);
+    return old;
+  }
+  if (st->table == NULL || st->distinct > st->mask) {
+    size_t n = st->table == NULL ? 256 : (st->mask + 1) * 2;
+    entry_t **t = calloc(n, sizeof *t);
+    if (t == NULL) {
+      free(e);
+      return NULL;
+    }
+    for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
+      while (st->table[i] != NULL) {
+        entry_t *m = st->table[i];
+        st->table[i] = m->hnext;
+        m->hnext = t[m->hash & (n - 1)];
+        t[m->hash & (n - 1)] = m;
+      }
+    free(st->table);
+    st->table = t;
+    st->mask = n - 1;
+  }
+  e->hnext = st->table[e->hash & st->mask];
+  st->table[e->hash & st->mask] = e;
+  e->interned = true;
+  st->distinct++;
+  return e;
+}
+
+/* Room for one more input, made before its request starts: a request
+ * whose input could not be kept would have nowhere to write. */
+static bool reserve_input(struct stream *st) {
+  if (st->count == st->cap) {
+    size_t n = st->cap ? st->cap * 2 : 1024;
+    entry_t **a = realloc(st->inputs, n * sizeof *a);
+    if (a == NULL)
+      return false;
+    st->inputs = a;
+    st->cap = n;
+  }
+  return true;
+}
+
+static bool is_resolve(const app_t *app) {
+  return app->o->command == CMD_RESOLVE;
+}
+
+static bool is_table(const app_t *app) {
+  return app->o->format == FMT_TABLE;
+}
+
+/* {"alias","id","display_name"}: what resolve prints for a found alias. */
+static cJSON *json_resolved(const char *alias,
+                            const anthropic_model_info_t *m) {
+  cJSON *o = cJSON_CreateObject();
+  if (o == NULL)
+    return NULL;
+  return built(o, add(o, "alias", json_str(alias)) &&
+                      add(o, "id", json_str(m->id)) &&
+                      add(o, "display_name", json_str(m->display_name)));
+}
+
+/* The line for `obj` (freed), without its newline; NULL when out of
+ * memory. */
+static char *json_text(cJSON *obj) {
+  char *s;
+  if (obj == NULL)
+    return NULL;
+  s = cJSON_PrintUnformatted(obj);
+  cJSON_Delete(obj);
+  return s;
+}
+
+/* An entry's outcome is known: keep what its lines need, nothing more.
+ * A cancel that Ctrl-C caused is no outcome: that input is not written. */
+static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
+                         const anthropic_model_info_t *model) {
+  struct stream *st = &app->st;
+  const char *key = is_resolve(app) ? "alias" : "input";
+  if (e->state != E_PENDING)
+    return;
+  if (err != NULL && err->kind == ANTHROPIC_ECANCELLED && st->interrupted) {
+    e->state = E_STOPPED;
+    return;
+  }
+  e->state = E_DONE;
+  st->done += is_resolve(app) ? e->refs : 1;
+  if (err == NULL && model == NULL)
+    err = anthropic_client_last_error(app->client); /* never, by contract */
+  if (err != NULL) {
+    e->failed = true;
+    err_keep(&e->err, err);
+    if (!is_table(app))
+      e->line = json_text(json_failure_of(key, e->text, &e->err));
+  } else if (is_resolve(app)) {
+    e->line = json_text(json_resolved(e->text, model));
+  } else if (is_table(app)) {
+    e->model = anthropic_model_info_copy(model);
+  } else {
+    e->line = json_text(json_model(model));
+  }
+  if (is_table(app) ? (!e->failed && e->model == NULL) : e->line == NULL)
+    st->out_of_memory = true; /* its line is left out, and said so */
+}
+
+/* Clear the progress line before anything else goes to stderr. */
+static void progress_clear(struct stream *st) {
+  if (st->progress_shown)
+    fputs("\r\033[K", stderr);
+  st->progress_shown = false;
+}
+
+/* One human line a failure, so `| jq -r .id` never fails silently. */
+static void report_failure(struct stream *st, const entry_t *e) {
+  progress_clear(st);
+  fputs(PROG ": ", stderr);
+  put_sanitized(stderr, e->text[0] != '\0' ? e->text : "\"\"");
+  fprintf(stderr, ": %s", anthropic_err_name(e->err.kind));
+  if (e->err.status != 0)
+    fprintf(stderr, " %ld", e->err.status);
+  fputs(": ", stderr);
+  put_sanitized(stderr, error_message(&e->err));
+  fputc('\n', stderr);
+}
+
+/* Table: the header, with widths fitted to every row known now, and at
+ * least what today's ids and names take, so that rows known later line
+ * up too (a wider one is printed whole, unaligned). */
+static void stream_header(struct stream *st) {
+  static const size_t at_least[NCOLS] = {30, 20, 10, 10, 7, 7};
+  title_widths(st->widths);
+  for (int col = 0; col < NCOLS; col++)
+    if (st->widths[col] < at_least[col])
+      st->widths[col] = at_least[col];
+  for (size_t k = st->written; k < st->count; k++) {
+    const entry_t *e = st->inputs[k];
+    if (e == NULL || e->state != E_DONE)
+      continue;
+    if (e->model != NULL)
+      widen(st->widths, e->model);
+    else if (display_width(e->text) > st->widths[COL_ID])
+      st->widths[COL_ID] = display_width(e->text);
+  }
+  print_model_row(NULL, st->widths);
+  st->header_done = true;
+}
+
+static void write_entry(app_t *app, const entry_t *e) {
+  struct stream *st = &app->st;
+  if (is_table(app)) {
+    if (!st->header_done)
+      stream_header(st);
+    if (e->failed)
+      print_error_row_of(e->text, &e->err, st->widths);
+    else if (e->model != NULL)
+      print_model_row(e->model, st->widths);
+  } else if (e->line != NULL) {
+    fputs(e->line, stdout);
+    fputc('\n', stdout);
+  }
+  if (e->failed) {
+    st->failures++;
+    report_failure(st, e);
+  }
+  st->dirty = true;
+}
+
+/* Write every input whose line is known and all before it are out. A
+ * get entry serves one input: it is freed once written. */
+static void write_ready(app_t *app) {
+  struct stream *st = &app->st;
+  while (st->written < st->count && st->inputs[st->written]->state == E_DONE) {
+    entry_t *e = st->inputs[st->written];
+    write_entry(app, e); /* a table's header fits this row too */
+    if (!is_resolve(app)) {
+      entry_free(e);
+      st->inputs[st->written] = NULL;
+    }
+    st->written++;
+  }
+  if (st->dirty && st->ui_open)
+    uv_prepare_start(&st->flush, on_flush);
+}
+
+/* After Ctrl-C: what is done, in input order, past the first that is not. */
+static void write_rest(app_t *app) {
+  struct stream *st = &app->st;
+  for (size_t k = st->written; k < st->count; k++) {
+    const entry_t *e = st->inputs[k];
+    if (e != NULL && e->state == E_DONE)
+      write_entry(app, e);
+  }
+}
+
+/* Once a loop turn with something written, just before the loop waits:
+ * one write(2) for many lines, and nothing held while it waits. */
+static void on_flush(uv_prepare_t *h) {
+  app_t *app = h->data;
+  if (fflush(stdout) != 0 || ferror(stdout))
+    app->st.write_failed = true;
+  app->st.dirty = false;
+  uv_prepare_stop(h);
+}
+
+static void on_progress(uv_timer_t *t) {
+  app_t *app = t->data;
+  struct stream *st = &app->st;
+  double secs = (double)(uv_now(&app->loop) - st->started_ms) / 1000.0;
+  fprintf(stderr, "\r\033[K" PROG ": %zu/%zu%s done, %.0f/s", st->done,
+          st->count, st->input_done ? "" : "+",
+          secs > 0 ? (double)st->done / secs : 0.0);
+  st->progress_shown = true;
+}
+
+static void close_ui(app_t *app) {
+  struct stream *st = &app->st;
+  if (!st->ui_open)
+    return;
+  st->ui_open = false;
+  uv_close((uv_handle_t *)&st->sigint, NULL);
+  uv_close((uv_handle_t *)&st->sigterm, NULL);
+  uv_close((uv_handle_t *)&st->progress, NULL);
+  uv_close((uv_handle_t *)&st->flush, NULL);
+}
+
+static void close_stdin(struct stream *st) {
+  if (!st->in_open)
+    return;
+  st->in_open = false;
+  uv_close(&st->in.handle, NULL);
+}
+
+/* Everything has called back (or Ctrl-C): close what we opened and the
+ * client, so that the loop runs out. */
+static void stream_finish(app_t *app) {
+  struct stream *st = &app->st;
+  if (st->finishing)
+    return;
+  st->finishing = true;
+  close_ui(app);
+  close_stdin(st);
+  close_client(app);
+}
+
+static void maybe_finish(app_t *app) {
+  struct stream *st = &app->st;
+  if (st->input_done && (is_resolve(app) ? st->batch_done : st->pending == 0))
+    stream_finish(app);
+}
+
+static void input_end(app_t *app) {
+  struct stream *st = &app->st;
+  if (st->input_done)
+    return;
+  st->input_done = true;
+  if (is_resolve(app) && !st->interrupted)
+    (void)anthropic_resolve_end(app->client, st->batch);
+  maybe_finish(app);
+}
+
+static void on_resolved(const anthropic_error_t *err,
+                        const anthropic_model_info_t *model, const char *alias,
+                        size_t index, void *data) {
+  app_t *app = data;
+  entry_t *e = entry_find(&app->st, alias, hash_text(alias));
+  (void)index; /* every input of an alias shares its entry */
+  if (e != NULL) {
+    entry_finish(app, e, err, model);
+    write_ready(app);
+  }
+}
+
+static void on_batch_done(anthropic_resolve_id_t id, void *data) {
+  app_t *app = data;
+  (void)id;
+  app->st.batch_done = true;
+  maybe_finish(app);
+}
+
+static void on_got(const anthropic_error_t *err,
+                   const anthropic_model_info_t *model, void *data) {
+  entry_t *e = data;
+  app_t *app = e->app;
+  app->st.pending--;
+  entry_finish(app, e, err, model);
+  write_ready(app);
+  maybe_finish(app);
+}
+
+/* One input: an argument, or a line of stdin. A line past MAX_LINE is an
+ * error line of its own (its first bytes shown). Returns false when out
+ * of memory, which ends the run. */
+static bool add_input(app_t *app, const char *text, size_t len, bool too_long) {
+  struct stream *st = &app->st;
+  entry_t *e;
+  if (!reserve_input(st)) {
+    st->out_of_memory = true;
+    return false;
+  }
+  if (too_long) {
+    anthropic_error_t err = {0};
+    err.kind = ANTHROPIC_EINVAL;
+    err.message = "input line longer than 1024 bytes";
+    if ((e = entry_new(app, text, len > 64 ? 64 : len)) != NULL) {
+      e->refs = 1;
+      entry_finish(app, e, &err, NULL);
+    }
+  } else if (is_resolve(app)) {
+    if ((e = entry_intern(app, text, len)) != NULL) {
+      e->refs++;
+      if (e->state == E_DONE)
+        st->done++;
+      else if (e->state == E_PENDING &&
+               anthropic_resolve_add(app->client, st->batch, e->text) != 0)
+        entry_finish(app, e, anthropic_client_last_error(app->client), NULL);
+    }
+  } else if ((e = entry_new(app, text, len)) != NULL) {
+    anthropic_models_retrieve_params_t params = {.options = app->reqopts_p};
+    anthropic_request_id_t req =
+        use_beta(app) ? anthropic_beta_models_retrieve(app->client, e->text,
+                                                       &params, on_got, e)
+                      : anthropic_models_retrieve(app->client, e->text, &params,
+                                                  on_got, e);
+    e->refs = 1;
+    if (req == 0)
+      entry_finish(app, e, anthropic_client_last_error(app->client), NULL);
+    else
+      st->pending++;
+  }
+  if (e == NULL) {
+    st->out_of_memory = true;
+    return false;
+  }
+  st->inputs[st->count++] = e;
+  write_ready(app);
+  return true;
+}
+
+static bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+/* A whole line of stdin: CR LF taken as LF, surrounding blanks trimmed,
+ * blank lines skipped. */
+static bool line_end(app_t *app) {
+  struct stream *st = &app->st;
+  const char *p = st->part;
+  size_t n = st->part_len;
+  bool too_long = st->part_long, ok = true;
+  st->part_len = 0;
+  st->part_long = false;
+  if (!too_long && n > 0 && p[n - 1] == '\r')
+    n--;
+  while (n > 0 && is_blank(*p)) {
+    p++;
+    n--;
+  }
+  while (n > 0 && is_blank(p[n - 1]))
+    n--;
+  if (n > 0 || too_long)
+    ok = add_input(app, p, n, too_long);
+  return ok;
+}
+
+/* Split what stdin gave into lines; false when the run must stop. */
+static bool feed(app_t *app, const char *buf, size_t n) {
+  struct stream *st = &app->st;
+  while (n > 0 && !st->finishing) {
+    const char *nl = memchr(buf, '\n', n);
+    size_t take = nl != NULL ? (size_t)(nl - buf) : n;
+    size_t room = MAX_LINE - st->part_len;
+    memcpy(st->part + st->part_len, buf, take < room ? take : room);
+    st->part_len += take < room ? take : room;
+    if (take > room)
+      st->part_long = true;
+    if (nl == NULL)
+      break;
+    if (!line_end(app))
+      return false;
+    buf = nl + 1;
+    n -= take + 1;
+  }
+  return true;
+}
+
+static void stdin_done(app_t *app) {
+  struct stream *st = &app->st;
+  if (st->part_len > 0 || st->part_long)
+    (void)line_end(app); /* the last line had no newline */
+  close_stdin(st);
+  input_end(app);
+}
+
+static void on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf) {
+  app_t *app = h->data;
+  (void)size;
+  *buf = uv_buf_init(app->st.rbuf, sizeof app->st.rbuf);
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  app_t *app = s->data;
+  struct stream *st = &app->st;
+  if (n == 0)
+    return; /* EAGAIN */
+  if (n > 0) {
+    if (!feed(app, buf->base, (size_t)n)) { /* out of memory: stop here */
+      close_stdin(st);
+      input_end(app);
+    }
+    return;
+  }
+  if (n != UV_EOF) {
+    progress_clear(st);
+    fprintf(stderr, PROG ": reading stdin: %s\n", uv_strerror((int)n));
+    st->read_failed = true;
+  }
+  stdin_done(app);
+}
+
+/* Read stdin as it arrives: a pipe or socket, or a terminal, through the
+ * loop; a file (or /dev/null) at once, as read(2) never waits on it. */
+static void open_stdin(app_t *app) {
+  struct stream *st = &app->st;
+  uv_handle_type type = uv_guess_handle(STDIN_FILENO);
+  int rc;
+  if (type == UV_FILE) {
+    ssize_t n;
+    while ((n = read(STDIN_FILENO, st->rbuf, sizeof st->rbuf)) > 0 ||
+           (n < 0 && errno == EINTR))
+      if (n > 0 && !feed(app, st->rbuf, (size_t)n))
+        break;
+    if (n < 0) {
+      fprintf(stderr, PROG ": reading stdin: %s\n", strerror(errno));
+      st->read_failed = true;
+    }
+    stdin_done(app);
+    return;
+  }
+  if (type == UV_TTY)
+    rc = uv_tty_init(&app->loop, &st->in.tty, STDIN_FILENO, 1);
+  else if (type == UV_NAMED_PIPE || type == UV_TCP) {
+    rc = uv_pipe_init(&app->loop, &st->in.pipe, 0);
+    if (rc == 0 && (rc = uv_pipe_open(&st->in.pipe, STDIN_FILENO)) != 0)
+      uv_close(&st->in.handle, NULL);
+  } else
+    rc = UV_EINVAL;
+  if (rc == 0) {
+    st->in_open = true;
+    st->in.handle.data = app;
+    rc = uv_read_start(&st->in.stream, on_alloc, on_read);
+  }
+  if (rc != 0) {
+    fprintf(stderr, PROG ": cannot read stdin: %s\n", uv_strerror(rc));
+    st->read_failed = true;
+    close_stdin(st);
+    input_end(app);
+  }
+}
+
+/* Ctrl-C (or SIGTERM): stop reading, cancel what is in flight by closing
+ * the client; the lines that are done are written at the end. The signal
+ * handles close at once, so a second Ctrl-C kills as usual. */
+static void on_signal(uv_signal_t *h, int signum) {
+  app_t *app = h->data;
+  struct stream *st = &app->st;
+  (void)signum;
+  st->interrupted = true;
+  st->input_done = true;
+  stream_finish(app);
+}
+
+/* The loop's side of a stream: signals, progress, the flush. None of them
+ * keeps the loop alive. */
+static void open_ui(app_t *app) {
+  struct stream *st = &app->st;
+  uv_signal_init(&app->loop, &st->sigint);
+  uv_signal_init(&app->loop, &st->sigterm);
+  uv_timer_init(&app->loop, &st->progress);
+  uv_prepare_init(&app->loop, &st->flush);
+  st->sigint.data = st->sigterm.data = st->progress.data = st->flush.data = app;
+  uv_signal_start(&st->sigint, on_signal, SIGINT);
+  uv_signal_start(&st->sigterm, on_signal, SIGTERM);
+  uv_unref((uv_handle_t *)&st->sigint);
+  uv_unref((uv_handle_t *)&st->sigterm);
+  uv_unref((uv_handle_t *)&st->flush);
+  if (isatty(STDERR_FILENO) && !app->o->verbose) {
+    uv_timer_start(&st->progress, on_progress, 1000, 250);
+    uv_unref((uv_handle_t *)&st->progress);
+  }
+  st->ui_open = true;
+  st->started_ms = uv_now(&app->loop);
+}
+
+static void start_stream(app_t *app) {
+  struct stream *st = &app->st;
+  const options_t *o = app->o;
+  open_ui(app);
+  if (is_resolve(app)) {
+    anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+    app->retrieve_params.options = app->reqopts_p;
+    ro.concurrency = o->concurrency;
+    ro.params = &app->retrieve_params; /* outlives the batch */
+    st->batch = anthropic_resolve_start(app->client, &ro, on_resolved,
+                                        on_batch_done, app);
+    if (st->batch == 0) {
+      const anthropic_error_t *err = anthropic_client_last_error(app->client);
+      fprintf(stderr, PROG ": %s\n",
+              err->message != NULL ? err->message
+                                   : anthropic_strerror(err->kind));
+      st->read_failed = true; /* nothing was done: exit 1 */
+      st->input_done = st->batch_done = true;
+      stream_finish(app);
+      return;
+    }
+  }
+  if (o->from_stdin) {
+    open_stdin(app);
+    return;
+  }
+  for (size_t k = 0; k < o->ids_count; k++)
+    if (!add_input(app, o->ids[k], strlen(o->ids[k]), false))
+      break;
+  input_end(app);
+}
+
+/* After the loop: anything left to write, what was not done; the exit
+ * status. */
+static int report_stream(app_t *app) {
+  struct stream *st = &app->st;
+  int status = EXIT_OK;
+  if (st->written < st->count)
+    write_rest(app);
+  progress_clear(st);
+  if (st->failures > 0 || st->read_failed)
+    status = EXIT_FAILED;
+  if (st->out_of_memory) {
+    fputs(PROG ": out of memory: some lines were not written\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (fflush(stdout) != 0 || ferror(stdout) || st->write_failed) {
+    fputs(PROG ": error writing to stdout\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (st->interrupted) {
+    size_t not_done = st->count - st->done;
+    fprintf(stderr, PROG ": interrupted: %zu of %zu inputs not done%s\n",
+            not_done, st->count, st->input_done ? "" : " (or not read)");
+    status = EXIT_INTERRUPTED;
+  }
+  return status;
+}
+
+static void free_stream(app_t *app) {
+  struct stream *st = &app->st;
+  /* Entries of the alias table are shared; any other serves one input. */
+  for (size_t k = 0; k < st->count; k++)
+    if (st->inputs[k] != NULL && !st->inputs[k]->interned)
+      entry_free(st->inputs[k]);
+  for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
+    while (st->table[i] != NULL) {
+      entry_t *e = st->table[i];
+      st->table[i] = e->hnext;
+      entry_free(e);
+    }
+  free(st->table);
+  free(st->inputs);
+}
+
 /* ------------------------------------------------------------------ */
 /* Setup, run, teardown                                                */
 /* ------------------------------------------------------------------ */
@@ -1125,6 +1856,18 @@ static int init_client(app_t *app, const options_t *o) {
   anthropic_client_options_t co;
   char errbuf[512] = "";
   int rc;
+  FILE *ca;
+  /* libcurl would only say so at each request, as a TLS error. */
+  if (o->cacert != NULL) {
+    if ((ca = fopen(o->cacert, "r")) == NULL) {
+      int e = errno;
+      fputs(PROG ": --cacert: cannot read '", stderr);
+      put_sanitized(stderr, o->cacert);
+      fprintf(stderr, "': %s\n", strerror(e));
+      return EXIT_FAILED;
+    }
+    fclose(ca);
+  }
   memset(&co, 0, sizeof co);
   co.base_url = o->base_url;
   co.api_key = o->api_key;
@@ -1135,6 +1878,14 @@ static int init_client(app_t *app, const options_t *o) {
   co.connect_timeout_ms = o->connect_timeout_ms;
   co.betas = o->betas;
   co.betas_count = o->betas_count;
+  if (o->concurrency > 0) {
+    /* N at once: over HTTP/1.1 that takes N connections. */
+    co.max_requests_in_flight = o->concurrency;
+    co.max_host_connections = o->concurrency;
+  }
+  co.ca_bundle = o->cacert;
+  if (o->http1)
+    co.flags |= ANTHROPIC_CLIENT_HTTP1;
   if (o->verbose)
     co.log_cb = on_log;
   rc = anthropic_client_init(&app->loop, &app->client, &co, errbuf,
@@ -1158,8 +1909,6 @@ static void free_items(app_t *app) {
   for (size_t k = 0; k < app->count; k++) {
     item_t *it = &app->items[k];
     item_error_free(&it->err);
-    if (it->model != NULL)
-      anthropic_model_info_free(it->model);
     if (it->page != NULL)
       anthropic_models_page_free(it->page);
   }
@@ -1230,25 +1979,29 @@ static int run(const options_t *o) {
      * it, so printing the URL cannot show them. */
     if (o->verbose)
       print_config(o);
-    app.count = o->command == CMD_GET ? o->ids_count : 1;
-    app.items = calloc(app.count, sizeof *app.items);
-    if (app.items == NULL) {
+    if (o->command != CMD_LIST) {
+      start_stream(&app);
+    } else if ((app.items = calloc(1, sizeof *app.items)) == NULL) {
       fputs(PROG ": out of memory\n", stderr);
       rc = EXIT_FAILED;
-      app.count = 0;
-    } else if (o->command == CMD_LIST && o->all) {
-      start_walk(&app);
     } else {
-      start_requests(&app, o);
+      app.count = 1;
+      if (o->all)
+        start_walk(&app);
+      else
+        start_list(&app);
+      if (app.pending == 0) /* nothing in flight: no callback closes it */
+        close_client(&app);
     }
-    if (app.pending == 0) /* nothing in flight: no callback will close it */
-      close_client(&app);
     uv_run(&app.loop, UV_RUN_DEFAULT);
     if (app.client != NULL)
       fputs(PROG ": the loop stopped before the client closed\n", stderr);
-    if (app.items != NULL)
-      rc = o->command == CMD_LIST && o->all ? report_walk(&app)
-                                            : report(&app, o);
+    if (o->command != CMD_LIST)
+      rc = report_stream(&app);
+    else if (app.items != NULL)
+      rc = o->all ? report_walk(&app) : report(&app, o);
+    if (o->command != CMD_LIST)
+      free_stream(&app);
     free_items(&app);
   }
   close_loop(&app.loop);

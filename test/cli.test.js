@@ -515,3 +515,174 @@ test('--help exits 0 and documents the new options', () => {
       assert.ok(r.out.includes(opt), `${opt} in ${JSON.stringify(args)}`);
   }
 });
+
+// ---------------------------------------------------------------- resolve
+
+// The CLI run in the background: its stdout as lines as they come, and a
+// promise of its end. Nothing here waits on a clock: each step waits for
+// an event (a line, the exit).
+function background(args, { stdin = 'ignore', extraEnv } = {}) {
+  const child = spawn(CLI, ['--base-url', url, '--api-key', KEY, ...args],
+    { env: env(extraEnv), stdio: [stdin, 'pipe', 'pipe'] });
+  const lines = [];
+  let err = '';
+  const waiters = [];
+  readline.createInterface({ input: child.stdout }).on('line', (l) => {
+    lines.push(l);
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stderr.on('data', (d) => { err += d; });
+  const exit = new Promise((resolve) => child.on('close', (code, signal) =>
+    resolve({ code, signal, lines, err })));
+  // Resolves once `n` lines are out.
+  const linesOut = (n) => new Promise((resolve) => {
+    const check = () => (lines.length >= n ? resolve(lines.slice()) : waiters.push(check));
+    check();
+  });
+  return { child, lines, linesOut, exit };
+}
+
+function runInput(args, input) {
+  const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, ...args],
+    { env: env(), encoding: 'utf8', input, maxBuffer: 64 << 20 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('resolve prints one line per alias in input order, one request per distinct alias', async () => {
+  await fake('/_fake/reset', {});
+  const args = ['claude-opus-4-1', 'no-such-model', 'claude-opus-4-1', 'claude-haiku-4-5',
+    'no-such-model'];
+  const r = await background(['resolve', ...args]).exit;
+  assert.equal(r.code, 1, r.err);
+  const lines = r.lines.map((l) => JSON.parse(l));
+  assert.equal(lines.length, 5);
+  for (const i of [0, 2, 3]) {
+    assert.deepEqual(Object.keys(lines[i]), ['alias', 'id', 'display_name']);
+    const id = catalogue.aliases[args[i]];
+    assert.deepEqual(lines[i], { alias: args[i], id, display_name: model(id).display_name });
+  }
+  for (const i of [1, 4]) {
+    assert.deepEqual(Object.keys(lines[i]), ['alias', 'error']);
+    assert.equal(lines[i].alias, 'no-such-model');
+    assert.equal(lines[i].error.status, 404);
+    assert.equal(lines[i].error.type, 'not_found_error');
+  }
+  // One human line a failure on stderr.
+  const failures = r.err.split('\n').filter((l) => l.includes('no-such-model'));
+  assert.equal(failures.length, 2);
+  assert.match(failures[0], /404/);
+  assert.equal((await fake('/_fake/stats')).requests, 3);
+});
+
+test('resolve - reads stdin: CR LF, blanks, long lines; 10,000 lines cost one request per distinct alias', async () => {
+  await fake('/_fake/reset', {});
+  const known = Object.keys(catalogue.aliases).slice(0, 10);
+  const unknown = Array.from({ length: 4 }, (_, i) => `no-such-model-${i}`);
+  const pool = [...known, ...unknown];
+  const input = [];
+  for (let i = 0; i < 10000; i++) input.push(pool[(i * 5) % pool.length]);
+  assert.equal(new Set(input).size, pool.length);
+  const text = input.map((a, i) => (i % 3 === 0 ? `  ${a}\r` : a)).join('\n')
+    + '\n\n   \n' + 'x'.repeat(5000) + '\nclaude-opus-4-1'; // no final newline
+  const r = runInput(['resolve', '-'], text);
+  assert.equal(r.code, 1, r.err.slice(0, 500));
+  const lines = jsonLines(r.out);
+  assert.equal(lines.length, 10002);
+  lines.slice(0, 10000).forEach((l, i) => {
+    assert.equal(l.alias, input[i]);
+    if (known.includes(input[i])) assert.equal(l.id, catalogue.aliases[input[i]]);
+    else assert.equal(l.error.status, 404);
+  });
+  assert.equal(lines[10000].error.kind, 'invalid_argument');
+  assert.match(lines[10000].error.message, /longer than 1024/);
+  assert.equal(lines[10001].id, catalogue.aliases['claude-opus-4-1']);
+  assert.equal((await fake('/_fake/stats')).requests, new Set([...pool, 'claude-opus-4-1']).size);
+});
+
+test('get - reads stdin; "-" must be the only input', () => {
+  let r = runInput(['get', '-'], 'claude-opus-4-1\nclaude-haiku-4-5\n');
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(jsonLines(r.out).map((m) => m.id),
+    [catalogue.aliases['claude-opus-4-1'], catalogue.aliases['claude-haiku-4-5']]);
+  r = runInput(['resolve', '-'], '');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, '');
+  for (const args of [['get', 'x', '-'], ['resolve', '-', '-'], ['--table', 'resolve', 'x'],
+    ['--beta', 'b', 'resolve', 'x'], ['resolve']]) {
+    r = cli(...args);
+    assert.equal(r.code, 2, `${JSON.stringify(args)}: ${r.err}`);
+    assert.equal(r.out, '');
+  }
+});
+
+test('a line is written as soon as it and every earlier one are known', async () => {
+  for (const cmd of ['get', 'resolve']) {
+    await fake('/_fake/reset', {});
+    await fake('/_fake/faults', [{ action: 'hang', match: 'claude-haiku-4-5' }]);
+    const run = background([cmd, 'claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-0']);
+    // The first line is out while the second still hangs (before, get
+    // held every line to the end).
+    const [first] = await run.linesOut(1);
+    assert.equal(JSON.parse(first).id, catalogue.aliases['claude-opus-4-1']);
+    // Ctrl-C: what is done is written, in order; exit 130.
+    run.child.kill('SIGINT');
+    const r = await run.exit;
+    assert.equal(r.code, 130, `${cmd}: ${r.err}`);
+    assert.deepEqual(r.lines.map((l) => JSON.parse(l).id),
+      [catalogue.aliases['claude-opus-4-1'], catalogue.aliases['claude-sonnet-4-0']]);
+    assert.match(r.err, /interrupted: 1 of 3 inputs not done/);
+    assert.doesNotMatch(r.err, /cancel/);
+  }
+});
+
+test('resolve - reads a pipe as it comes, before it is closed', async () => {
+  await fake('/_fake/reset', {});
+  const run = background(['resolve', '-'], { stdin: 'pipe' });
+  run.child.stdin.write('claude-opus-4-1\n');
+  const [first] = await run.linesOut(1); // stdin still open
+  assert.equal(JSON.parse(first).alias, 'claude-opus-4-1');
+  run.child.stdin.end('claude-haiku-4-5\n');
+  const r = await run.exit;
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.lines.map((l) => JSON.parse(l).alias), ['claude-opus-4-1', 'claude-haiku-4-5']);
+});
+
+test('--concurrency, --cacert and --http1.1', async () => {
+  await fake('/_fake/reset', {});
+  let r = cli('--concurrency', '2', '--http1.1', 'resolve', 'claude-opus-4-1', 'claude-haiku-4-5',
+    'claude-sonnet-4-0');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out).length, 3);
+  for (const bad of ['0', '100001', 'x', '']) {
+    r = cli(`--concurrency=${bad}`, 'get', 'x');
+    assert.equal(r.code, 2, `--concurrency=${bad}`);
+  }
+  r = cli('--cacert', '/nonexistent/ca.pem', 'get', 'claude-opus-4-1');
+  assert.equal(r.code, 1);
+  assert.equal(r.out, '');
+  assert.match(r.err, /--cacert: cannot read '\/nonexistent\/ca.pem': No such file/);
+  r = cli('--http1.1=yes', 'get', 'x');
+  assert.equal(r.code, 2);
+  r = cli('--help');
+  for (const opt of ['--concurrency', '--cacert', '--http1.1', 'resolve'])
+    assert.ok(r.out.includes(opt), opt);
+});
+
+test('progress goes to stderr only when it is a terminal', async () => {
+  await fake('/_fake/reset', {});
+  await fake('/_fake/faults', [{ action: 'delay', delay_ms: 1600, match: 'claude-haiku-4-5' }]);
+  let r = await background(['resolve', 'claude-opus-4-1', 'claude-haiku-4-5']).exit;
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, ''); // a pipe: nothing
+  // A terminal, from util-linux's script(1) when it is there.
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (script.status !== 0) return;
+  await fake('/_fake/faults', [{ action: 'delay', delay_ms: 1600, match: 'claude-haiku-4-5' }]);
+  const cmd = [CLI, '--base-url', url, '--api-key', KEY, 'resolve', 'claude-opus-4-1',
+    'claude-haiku-4-5'].join(' ');
+  r = spawnSync('script', ['-qec', `${cmd} >/dev/null`, '/dev/null'],
+    { env: env(), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /1\/2 done, \d+\/s/);
+  assert.match(r.stdout, /\r\x1b\[K$/); // erased at the end
+});
