@@ -1324,8 +1324,10 @@ static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
 
 /* Clear the progress line before anything else goes to stderr. */
 static void progress_clear(struct stream *st) {
-  if (st->progress_shown)
+  if (st->progress_shown) {
     fputs("\r\033[K", stderr);
+    fflush(stderr);
+  }
   st->progress_shown = false;
 }
 
@@ -1428,6 +1430,7 @@ static void on_progress(uv_timer_t *t) {
   fprintf(stderr, "\r\033[K" PROG ": %zu/%zu%s done, %.0f/s", st->done,
           st->count, st->input_done ? "" : "+",
           secs > 0 ? (double)st->done / secs : 0.0);
+  fflush(stderr);
   st->progress_shown = true;
 }
 
@@ -2012,6 +2015,9 @@ int main(int argc, char **argv) {
   options_t o;
   int rc = parse_args(argc, argv, &o);
   if (rc == PROCEED) {
+    /* A failure line is one write(2), not one per piece: a run can have
+     * hundreds of thousands. The progress line flushes itself. */
+    setvbuf(stderr, NULL, _IOLBF, 0);
     /* Display widths follow the user's locale; numbers stay in "C". */
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C");
