@@ -4,6 +4,7 @@
  * waiting.
  *
  *   queue_scale [--requests N[,N...]] [--no-queue] [--cap N] [--distinct]
+ *               [--resolve]
  *               [--node PATH] [--server PATH/server.js] [--base-url URL]
  *
  * Starts `node server.js --no-record` (paths from --node / --server, else
@@ -20,6 +21,9 @@
  * Cases, one line each:
  *   all    N retrieves started at once, run until every callback ran
  *   k64    N retrieves, the caller keeping 64 in flight
+ *   res    (with --resolve, instead of the others) N aliases in one
+ *          anthropic_resolve batch, default concurrency, until every
+ *          callback ran
  *   close  N retrieves started at once, the loop run until 100 answered,
  *          then anthropic_client_close(): the time of that call, and from
  *          the start until the last callback ran
@@ -67,6 +71,36 @@ static void on_model(const anthropic_error_t *err,
     start_some();
 }
 
+static void on_resolved(const anthropic_error_t *err,
+                        const anthropic_model_info_t *m, const char *alias,
+                        size_t index, void *data) {
+  (void)alias;
+  (void)data;
+  on_model(err, m, (void *)(uintptr_t)index);
+}
+
+static void on_batch_done(anthropic_resolve_id_t id, void *data) {
+  (void)id;
+  (void)data;
+}
+
+/* N aliases in one batch, added one at a time as a reader would. */
+static int start_batch(size_t n) {
+  anthropic_resolve_id_t b =
+      anthropic_resolve_start(S.client, NULL, on_resolved, on_batch_done, NULL);
+  if (b == 0)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    char id[48] = "claude-opus-4-1";
+    if (S.distinct)
+      snprintf(id, sizeof id, "bench-model-%06zu", i);
+    if (anthropic_resolve_add(S.client, b, id) != 0)
+      return -1;
+  }
+  S.next = n;
+  return anthropic_resolve_end(S.client, b);
+}
+
 static int start_one(void) {
   size_t i = S.next++;
   char id[48] = "claude-opus-4-1";
@@ -91,6 +125,14 @@ static void on_closed(anthropic_client_t *c) {
 
 static double ms_since(uint64_t t0) {
   return (double)(uv_hrtime() - t0) / 1e6;
+}
+
+/* user + system CPU time of this process so far, in ms */
+static double cpu_ms(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+         (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
 static long peak_rss_kib(void) {
@@ -122,7 +164,10 @@ static int run_case(const char *url, const char *mode, size_t n,
   uint64_t t0 = uv_hrtime();
   double close_ms = -1;
   bool close_case = strcmp(mode, "close") == 0;
-  if (strcmp(mode, "k64") == 0) {
+  if (strcmp(mode, "res") == 0) {
+    if (start_batch(n) != 0)
+      return 1;
+  } else if (strcmp(mode, "k64") == 0) {
     S.keep = 64;
     start_some();
   } else {
@@ -158,10 +203,10 @@ static int run_case(const char *url, const char *mode, size_t n,
            mode, no_queue ? "no-queue" : "queue", n, start_ms, close_ms, all_ms,
            S.ok, S.cancelled, peak_rss_kib(), rc ? "  FAILED" : "");
   else
-    printf("%-6s %-8s %7zu  start %8.1f ms  wall %9.1f ms  ok %zu  peak RSS "
-           "%7ld KiB%s\n",
-           mode, no_queue ? "no-queue" : "queue", n, start_ms, run_ms, S.ok,
-           peak_rss_kib(), rc ? "  FAILED" : "");
+    printf("%-6s %-8s %7zu  start %8.1f ms  wall %9.1f ms  cpu %9.1f ms  ok "
+           "%zu  peak RSS %7ld KiB%s\n",
+           mode, no_queue ? "no-queue" : "queue", n, start_ms, run_ms, cpu_ms(),
+           S.ok, peak_rss_kib(), rc ? "  FAILED" : "");
   fflush(stdout);
   free(S.calls);
   return rc;
@@ -184,6 +229,7 @@ static int spawn_case(const char *url, const char *mode, size_t n,
 int main(int argc, char **argv) {
   const char *node = getenv("NODE"), *script = getenv("FAKE_API_SERVER");
   const char *base_url = NULL;
+  bool resolve = false;
   char *sizes = NULL;
   bool no_queue = false;
   for (int i = 1; i < argc; i++) {
@@ -201,6 +247,8 @@ int main(int argc, char **argv) {
       cap = (unsigned)strtoul(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--distinct") == 0)
       S.distinct = true;
+    else if (strcmp(argv[i], "--resolve") == 0)
+      resolve = true;
     else {
       fprintf(stderr, "usage: queue_scale [--requests N[,N...]] [--no-queue] "
                       "[--cap N] [--distinct] [--node PATH] [--server PATH] "
@@ -231,10 +279,13 @@ int main(int argc, char **argv) {
   if (cap != 0 && !no_queue)
     printf("queue_scale: max_requests_in_flight %u\n", cap);
   int rc = 0;
-  static const char *const modes[] = {"all", "k64", "close"};
+  static const char *const all_modes[] = {"all", "k64", "close"};
+  static const char *const res_modes[] = {"res"};
+  const char *const *modes = resolve ? res_modes : all_modes;
+  size_t nmodes = resolve ? 1 : 3;
   for (char *tok = strtok(sizes, ","); tok != NULL; tok = strtok(NULL, ",")) {
     size_t n = strtoul(tok, NULL, 10);
-    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+    for (size_t m = 0; m < nmodes; m++) {
       int r = spawn_case(url, modes[m], n, no_queue);
       if (r > rc)
         rc = r;
