@@ -123,6 +123,7 @@ struct anthropic_client {
   uv_loop_t *loop;
   CURLM *multi;
   uv_timer_t timer;     /* curl's timeout */
+  bool timeout_now;     /* curl asked for a zero timeout: the idle runs it */
   uv_idle_t idle;       /* runs deferred callbacks and the close */
   uv_prepare_t prepare; /* stops idle watchers curl did not take back */
   unsigned turn;        /* loop turns seen by `prepare` */
@@ -233,6 +234,8 @@ void anth__resolve_close(anthropic_client_t *c);
 void anth__resolve_free(anthropic_client_t *c);
 /* Tests: the answers batches still hold for twins yet to come. */
 size_t anth__resolve_results_held(const anthropic_client_t *c);
+/* Tests: the most waiters ever due at once, before their callbacks ran. */
+size_t anth__resolve_due_peak(const anthropic_client_t *c);
 
 /* client.c */
 /* A timeout option: 0 means `dflt`; larger than curl takes is clamped. */

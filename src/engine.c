@@ -5,7 +5,11 @@
  * Rules kept here (each is a known trap of this pairing):
  *  - curl is never called from inside one of its own callbacks, except
  *    curl_multi_assign() from the socket callback, which curl documents as
- *    allowed. A zero timeout is a uv timer that fires on the next loop turn.
+ *    allowed. A zero timeout runs from the idle handle, on the next loop
+ *    turn: a zero uv timer started from a timer callback runs again in the
+ *    same timers phase (libuv 1.44), and curl asks for one after each
+ *    transfer it starts, so a busy client would never let the loop reach
+ *    its poll or idle phase (other handles' I/O, deferred callbacks).
  *  - A poll error (EBADF or the like on a reset peer) is given to curl as
  *    the events it asked for, not as CURL_CSELECT_ERR: curl then meets the
  *    error in its own read or write, and can resend a request that a reused
@@ -258,19 +262,30 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
   anthropic_client_t *c = userp;
   if (c->torn_down)
     return 0;
-  if (timeout_ms < 0)
+  c->timeout_now = timeout_ms == 0;
+  if (timeout_ms <= 0) {
     uv_timer_stop(&c->timer);
-  else /* 0 too: never act from inside curl's callback */
+    if (timeout_ms == 0) /* never act from inside curl's callback */
+      anth__engine_defer(c);
+  } else {
     uv_timer_start(&c->timer, on_timer, (uint64_t)timeout_ms, 0);
+  }
   return 0;
 }
 
 static void on_idle(uv_idle_t *h) {
   anthropic_client_t *c = container_of(h, anthropic_client_t, idle);
+  if (c->timeout_now && !c->torn_down) {
+    int running;
+    c->timeout_now = false;
+    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    drain(c);
+  }
   anth__req_run_deferred(c);
   anth__resolve_run_due(c);
-  if (anth__req_deferred_pending(c) || anth__resolve_pending(c))
-    return; /* a callback queued more: next turn */
+  if (c->timeout_now || anth__req_deferred_pending(c) ||
+      anth__resolve_pending(c))
+    return; /* curl or a callback wants more: next turn */
   uv_idle_stop(&c->idle);
   if (c->closing && !c->torn_down && c->active == NULL && c->queue_head == NULL)
     anth__engine_teardown(c);

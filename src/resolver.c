@@ -205,6 +205,7 @@ struct anth_resolver {
   anth_batch_t *batches;
   anthropic_resolve_id_t next_id;
   anth_waiter_t *due_head, *due_tail;
+  size_t due_count, due_peak; /* waiters due, not yet called (tests) */
 };
 
 static anth_resolver_t *resolver_get(anthropic_client_t *c) {
@@ -286,6 +287,8 @@ static void waiter_due(anthropic_client_t *c, anth_waiter_t *w,
   w->group->batch->undue--;
   w->result = result_ref(r);
   w->next = NULL;
+  if (++rs->due_count > rs->due_peak)
+    rs->due_peak = rs->due_count;
   if (rs->due_tail)
     rs->due_tail->next = w;
   else
@@ -521,6 +524,7 @@ void anth__resolve_run_due(anthropic_client_t *c) {
     return;
   anth_waiter_t *w = rs->due_head;
   rs->due_head = rs->due_tail = NULL;
+  rs->due_count = 0;
   while (w != NULL) {
     anth_waiter_t *next = w->next;
     anth_result_t *r = w->result;
@@ -566,6 +570,10 @@ void anth__resolve_free(anthropic_client_t *c) {
   anth__free(rs->lookups.b);
   anth__free(rs);
   c->resolver = NULL;
+}
+
+size_t anth__resolve_due_peak(const anthropic_client_t *c) {
+  return c->resolver != NULL ? c->resolver->due_peak : 0;
 }
 
 size_t anth__resolve_results_held(const anthropic_client_t *c) {
