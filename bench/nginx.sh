@@ -54,7 +54,10 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 
 node "$here/nginx-files.js" "$dir/www" "$ids"
 
+# Workers run as whoever runs this (root's workers would otherwise be
+# "nobody", who cannot read a private temporary directory).
 cat > "$dir/nginx.conf" <<EOF
+user $(id -un) $(id -gn);
 worker_processes 1;
 daemon on;
 pid $dir/nginx.pid;
