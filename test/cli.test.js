@@ -531,7 +531,10 @@ function background(args, { stdin = 'ignore', extraEnv } = {}) {
     lines.push(l);
     for (const w of waiters.splice(0)) w();
   });
-  child.stderr.on('data', (d) => { err += d; });
+  child.stderr.on('data', (d) => {
+    err += d;
+    for (const w of waiters.splice(0)) w();
+  });
   const exit = new Promise((resolve) => child.on('close', (code, signal) =>
     resolve({ code, signal, lines, err })));
   // Resolves once `n` lines are out.
@@ -539,7 +542,12 @@ function background(args, { stdin = 'ignore', extraEnv } = {}) {
     const check = () => (lines.length >= n ? resolve(lines.slice()) : waiters.push(check));
     check();
   });
-  return { child, lines, linesOut, exit };
+  // Resolves once stderr matches `re`.
+  const errSays = (re) => new Promise((resolve) => {
+    const check = () => (re.test(err) ? resolve() : waiters.push(check));
+    check();
+  });
+  return { child, lines, linesOut, errSays, exit };
 }
 
 function runInput(args, input) {
@@ -619,11 +627,15 @@ test('a line is written as soon as it and every earlier one are known', async ()
   for (const cmd of ['get', 'resolve']) {
     await fake('/_fake/reset', {});
     await fake('/_fake/faults', [{ action: 'hang', match: 'claude-haiku-4-5' }]);
-    const run = background([cmd, 'claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4-0']);
+    const run = background(['--verbose', cmd, 'claude-opus-4-1', 'claude-haiku-4-5',
+      'claude-sonnet-4-0']);
     // The first line is out while the second still hangs (before, get
     // held every line to the end).
     const [first] = await run.linesOut(1);
     assert.equal(JSON.parse(first).id, catalogue.aliases['claude-opus-4-1']);
+    // The third has its answer (its log line runs before its callback,
+    // which runs before the loop next reads the signal's pipe).
+    await run.errSays(/claude-sonnet-4-0 -> 200/);
     // Ctrl-C: what is done is written, in order; exit 130.
     run.child.kill('SIGINT');
     const r = await run.exit;
@@ -685,4 +697,40 @@ test('progress goes to stderr only when it is a terminal', async () => {
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /1\/2 done, \d+\/s/);
   assert.match(r.stdout, /\r\x1b\[K$/); // erased at the end
+});
+
+// A self-signed HTTPS fake server (the openssl CLI makes a throwaway pair).
+test('--cacert trusts a self-signed server (HTTP/2), --http1.1 keeps HTTP/1.1; without it: refused', async (t) => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-tls-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const ossl = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt',
+    'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+  assert.equal(ossl.status, 0, 'openssl req');
+  const tls = spawn(process.execPath, [SERVER, '--tls', '--cert-dir', dir],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+  t.after(() => tls.kill('SIGTERM'));
+  const tlsUrl = (await new Promise((resolve) => readline.createInterface({ input: tls.stdout })
+    .once('line', resolve))).replace(/^listening /, '');
+  const ca = path.join(dir, 'cert.pem');
+  const runTls = (...args) => run(['--base-url', tlsUrl, '--api-key', KEY, ...args]);
+  let r = runTls('resolve', 'claude-haiku-4-5');
+  assert.equal(r.code, 1);
+  assert.equal(jsonLines(r.out)[0].error.kind, 'tls');
+  const aliases = ['claude-haiku-4-5', 'claude-opus-4-1'];
+  for (const [flags, version] of [[[], '2.0'], [['--http1.1'], '1.1']]) {
+    spawnSync('curl', ['-s', '-X', 'POST', '--cacert', ca, tlsUrl + '/_fake/reset']);
+    r = runTls('--cacert', ca, ...flags, 'resolve', ...aliases);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(jsonLines(r.out).map((l) => l.id), aliases.map((a) => catalogue.aliases[a]));
+    // What the server saw (curl: node's fetch would not trust the CA).
+    const seen = spawnSync('curl', ['-s', '--cacert', ca, tlsUrl + '/_fake/requests'], { encoding: 'utf8' });
+    const reqs = JSON.parse(seen.stdout).filter((q) => q.path.startsWith('/v1/models/'));
+    assert.equal(reqs.length, 2);
+    for (const q of reqs) assert.equal(q.http_version, version);
+  }
 });
