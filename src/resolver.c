@@ -82,14 +82,15 @@ typedef struct anth_result {
   char *type, *message, *request_id;
   int attempts;
   anthropic_model_info_t *model; /* on success */
+  bool borrowed;                 /* `model` is the transfer's, not ours */
 } anth_result_t;
 
 static anth_result_t nomem_result = {
-    -1, ANTHROPIC_ENOMEM, 0, NULL, NULL, NULL, 0, NULL};
+    -1, ANTHROPIC_ENOMEM, 0, NULL, NULL, NULL, 0, NULL, false};
 static anth_result_t cancelled_result = {
-    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL};
+    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, false};
 static anth_result_t closed_result = {
-    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL};
+    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, false};
 
 static void result_unref(anth_result_t *r) {
   if (r == NULL || r->refs < 0 || --r->refs > 0)
@@ -97,8 +98,26 @@ static void result_unref(anth_result_t *r) {
   anth__free(r->type);
   anth__free(r->message);
   anth__free(r->request_id);
-  anthropic_model_info_free(r->model);
+  if (!r->borrowed)
+    anthropic_model_info_free(r->model);
   anth__free(r);
+}
+
+/* The borrowed model is about to go: whoever still holds `r` (the cache,
+ * an open batch's group, a waiter due later) gets a copy. */
+static void result_own(anth_result_t *r) {
+  if (!r->borrowed)
+    return;
+  r->borrowed = false;
+  if (r->refs <= 1) {
+    r->model = NULL;
+    return;
+  }
+  r->model = anthropic_model_info_copy(r->model);
+  if (r->model == NULL) {
+    r->kind = ANTHROPIC_ENOMEM;
+    r->message = anth__strdup("out of memory");
+  }
 }
 
 static anth_result_t *result_ref(anth_result_t *r) {
@@ -108,7 +127,9 @@ static anth_result_t *result_ref(anth_result_t *r) {
 }
 
 /* Copy what the waiters need: the error struct lives only in its
- * callback. Out of memory: the shared ENOMEM record. */
+ * callback. A model is only borrowed (`borrowed` set): on_lookup() calls
+ * the waiters back while it is valid and copies it only for those who keep
+ * it past then. Out of memory: the shared ENOMEM record. */
 static anth_result_t *result_new(const anthropic_error_t *err,
                                  const anthropic_model_info_t *model) {
   anth_result_t *r = anth__calloc(1, sizeof *r);
@@ -116,11 +137,8 @@ static anth_result_t *result_new(const anthropic_error_t *err,
     return &nomem_result;
   r->refs = 1;
   if (model != NULL) {
-    r->model = anthropic_model_info_copy(model);
-    if (r->model == NULL) {
-      anth__free(r);
-      return &nomem_result;
-    }
+    r->model = (anthropic_model_info_t *)model; /* borrowed */
+    r->borrowed = true;
     return r;
   }
   r->kind = err->kind;
@@ -334,31 +352,38 @@ static void lookup_detach(anth_group_t *g) {
 
 static void pump(anth_batch_t *b);
 
-/* The retrieve of a lookup ended: share its outcome with every group. */
+/* The retrieve of a lookup ended: share its outcome with every group,
+ * and call the waiters back now, from this callback (so from the loop),
+ * while the model is valid: no copy unless someone keeps it. */
 static void on_lookup(const anthropic_error_t *err,
                       const anthropic_model_info_t *model, void *data) {
   anth_lookup_t *l = data;
   anthropic_client_t *c = l->client;
   anth_resolver_t *rs = c->resolver;
+  anth_result_t *r = NULL;
   if (l->in_table)
     htab_remove(&rs->lookups, &l->node);
   anth_batch_t *owner = l->owner;
   if (owner != NULL)
     owner->started--;
   if (l->groups != NULL) {
-    anth_result_t *r = result_new(err, model);
+    r = result_new(err, model);
     cache_put(c, l->node.key, l->node.hash, r);
     while (l->groups != NULL) {
       anth_group_t *g = l->groups;
       lookup_detach(g);
       group_done(c, g, r);
     }
-    result_unref(r);
   }
   anth__free(l->node.key);
   anth__free(l);
   if (owner != NULL)
-    pump(owner);
+    pump(owner); /* before any callback: `done` may free its batch */
+  if (r != NULL) {
+    anth__resolve_run_due(c);
+    result_own(r);
+    result_unref(r);
+  }
 }
 
 /* The error of a call that refused to start a lookup, for its group. */

@@ -549,6 +549,86 @@ TEST(an_ended_batch_keeps_no_answer_once_delivered) {
   CHECK_EQ_INT(h.calls, 311);
 }
 
+/* What a per-alias callback may do, from inside: add a twin of its own
+ * alias to its open batch (answered from the same outcome, after the
+ * transfer's model is gone: it must be a copy), cancel its batch, close
+ * the client. Each alias is still called back once. */
+typedef struct inside {
+  anthropic_client_t *client;
+  anthropic_resolve_id_t id;
+  int what; /* 0: add a twin, 1: cancel the batch, 2: close */
+  int calls, ok, cancelled, done;
+  char first[64], twin[64];
+} inside_t;
+
+static void on_inside(const anthropic_error_t *err,
+                      const anthropic_model_info_t *m, const char *alias,
+                      size_t index, void *data) {
+  inside_t *in = data;
+  in->calls++;
+  in->ok += m != NULL;
+  in->cancelled += err != NULL && err->kind == ANTHROPIC_ECANCELLED;
+  if (m != NULL)
+    snprintf(index == 0 ? in->first : in->twin, sizeof in->first, "%s", m->id);
+  if (in->calls != 1)
+    return;
+  if (in->what == 0) {
+    CHECK_EQ_INT(anthropic_resolve_add(in->client, in->id, alias), 0);
+    CHECK_EQ_INT(anthropic_resolve_end(in->client, in->id), 0);
+  } else if (in->what == 1) {
+    CHECK_EQ_INT(anthropic_resolve_cancel(in->client, in->id), 0);
+  } else {
+    anthropic_client_close(in->client, on_closed);
+  }
+}
+
+static void on_inside_done(anthropic_resolve_id_t id, void *data) {
+  inside_t *in = data;
+  CHECK(id == in->id);
+  in->done++;
+}
+
+TEST(a_callback_may_add_a_twin_cancel_or_close) {
+  for (int what = 0; what < 3; what++) {
+    fixture_t f;
+    inside_t in;
+    memset(&in, 0, sizeof in);
+    in.what = what;
+    setup(&f);
+    in.client = f.client;
+    in.id =
+        anthropic_resolve_start(f.client, NULL, on_inside, on_inside_done, &in);
+    CHECK(in.id != 0);
+    CHECK_EQ_INT(anthropic_resolve_add(f.client, in.id, "claude-opus-4-1"), 0);
+    if (what != 0) {
+      /* Slow, so still in flight when the first is called back. */
+      add_faults("[{\"action\":\"delay\",\"delay_ms\":300,"
+                 "\"match\":\"claude-haiku-4-5\"}]");
+      CHECK_EQ_INT(anthropic_resolve_add(f.client, in.id, "claude-haiku-4-5"),
+                   0);
+      CHECK_EQ_INT(anthropic_resolve_end(f.client, in.id), 0);
+    }
+    if (what == 2) {
+      uv_run(&f.loop, UV_RUN_DEFAULT);
+      test_loop_finish(&f.loop);
+      CHECK_EQ_INT(f.closed, 1);
+    } else {
+      teardown(&f);
+    }
+    CHECK_EQ_INT(in.calls, 2);
+    CHECK_EQ_INT(in.done, 1);
+    CHECK_EQ_STR(in.first, "claude-opus-4-1-20250805");
+    if (what == 0) {
+      CHECK_EQ_INT(in.ok, 2);
+      CHECK_EQ_STR(in.twin, "claude-opus-4-1-20250805");
+      CHECK_EQ_INT(fake_request_count(&srv), 1);
+    } else {
+      CHECK_EQ_INT(in.ok, 1);
+      CHECK_EQ_INT(in.cancelled, 1);
+    }
+  }
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -563,7 +643,8 @@ int main(void) {
           T(a_shared_lookup_survives_the_cancel_of_one_of_its_batches),
           T(close_mid_batch_calls_each_alias_once),
           T(retries_and_request_options_apply_as_for_retrieve),
-          T(an_ended_batch_keeps_no_answer_once_delivered));
+          T(an_ended_batch_keeps_no_answer_once_delivered),
+          T(a_callback_may_add_a_twin_cancel_or_close));
   fake_server_stop(&srv);
   return rc;
 }
