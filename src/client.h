@@ -13,10 +13,9 @@ typedef struct anth_sock {
   int events;  /* UV_READABLE | UV_WRITABLE that curl asked for */
   int closing; /* uv_close() called; memory lives until its callback */
   /* curl said CURL_POLL_REMOVE (a kept-alive connection between
-   * transfers): the watcher is kept for the socket's next transfer and
-   * stopped if curl has not asked again by the next loop turn. */
+   * transfers): the watcher is kept for the socket's next transfer, and
+   * stopped at the first event that comes while it is idle. */
   bool idle;
-  unsigned idle_turn;
   struct anth_sock *prev, *next;
 } anth_sock_t;
 
@@ -122,11 +121,9 @@ typedef struct anth_slot {
 struct anthropic_client {
   uv_loop_t *loop;
   CURLM *multi;
-  uv_timer_t timer;     /* curl's timeout */
-  bool timeout_now;     /* curl asked for a zero timeout: the idle runs it */
-  uv_idle_t idle;       /* runs deferred callbacks and the close */
-  uv_prepare_t prepare; /* stops idle watchers curl did not take back */
-  unsigned turn;        /* loop turns seen by `prepare` */
+  uv_timer_t timer; /* curl's timeout */
+  bool timeout_now; /* curl asked for a zero timeout: the idle runs it */
+  uv_idle_t idle;   /* runs deferred callbacks and the close */
   void *data;
 
   char *base_url; /* normalised: no trailing slash */
@@ -161,7 +158,7 @@ struct anthropic_client {
   anthropic_req_t *deferred_head, *deferred_tail;
   anth_sock_t *socks;
   anth_sock_t **sock_by_fd; /* curl forgets socketp at CURL_POLL_REMOVE */
-  size_t sock_by_fd_len, idle_socks;
+  size_t sock_by_fd_len;
   anth_buf_t scratch; /* URL of the request being started */
 
   anthropic_error_t last_error;

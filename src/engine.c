@@ -18,10 +18,12 @@
  *    after an error, so it is started again if curl still wants the socket.
  *  - curl 7.88 says CURL_POLL_REMOVE after every transfer on a kept-alive
  *    connection and asks for the socket again when the next transfer
- *    reuses it, usually on the next loop turn. So at CURL_POLL_REMOVE the
- *    watcher is only marked idle (and unref'd: it must not keep the loop
- *    alive); a prepare handle stops it if curl has not asked again by the
- *    next turn, and it is closed only when curl closes the socket, through
+ *    reuses it (whichever idle connection curl picks). So at
+ *    CURL_POLL_REMOVE the watcher is only marked idle (and unref'd: it must
+ *    not keep the loop alive) and left watching: a kept-alive connection is
+ *    silent, and if the peer closes it or sends anything, the watcher is
+ *    stopped at that first event and curl finds out when it next tries the
+ *    connection. It is closed only when curl closes the socket, through
  *    CURLOPT_CLOSESOCKETFUNCTION, before the descriptor is closed (and
  *    may be reused). One watcher a connection, not one a request.
  *  - Finished transfers are drained after every socket action and timer.
@@ -65,10 +67,6 @@ static void on_idle_closed(uv_handle_t *h) {
   anth__handle_closed(container_of(h, anthropic_client_t, idle));
 }
 
-static void on_prepare_closed(uv_handle_t *h) {
-  anth__handle_closed(container_of(h, anthropic_client_t, prepare));
-}
-
 static anth_sock_t *sock_find(const anthropic_client_t *c, curl_socket_t fd) {
   return fd >= 0 && (size_t)fd < c->sock_by_fd_len ? c->sock_by_fd[fd] : NULL;
 }
@@ -93,18 +91,17 @@ static int sock_index(anthropic_client_t *c, anth_sock_t *s) {
 }
 
 /* The watcher is no longer idle: curl took it back, or it stopped. */
-static void sock_wake(anthropic_client_t *c, anth_sock_t *s) {
+static void sock_wake(anth_sock_t *s) {
   if (!s->idle)
     return;
   s->idle = false;
-  c->idle_socks--;
   uv_ref((uv_handle_t *)&s->poll);
 }
 
 static void sock_close(anthropic_client_t *c, anth_sock_t *s) {
   if (s->closing)
     return;
-  sock_wake(c, s);
+  sock_wake(s);
   s->closing = 1;
   s->events = 0;
   if (sock_find(c, s->fd) == s)
@@ -144,7 +141,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     /* No transfer owns the socket: the peer closed or sent what nobody
      * asked for. curl finds out when it next tries the connection. */
     uv_poll_stop(&s->poll);
-    sock_wake(c, s);
+    sock_wake(s);
     return;
   }
   if (status < 0)
@@ -180,20 +177,6 @@ static int watch_failed(CURL *easy) {
   return 0;
 }
 
-/* Once a turn while watchers are idle: stop those curl did not take back
- * within a turn (marked before the previous prepare ran). */
-static void on_prepare(uv_prepare_t *h) {
-  anthropic_client_t *c = container_of(h, anthropic_client_t, prepare);
-  c->turn++;
-  for (anth_sock_t *s = c->socks; s != NULL && c->idle_socks > 0; s = s->next)
-    if (s->idle && c->turn - s->idle_turn >= 2) {
-      uv_poll_stop(&s->poll);
-      sock_wake(c, s);
-    }
-  if (c->idle_socks == 0)
-    uv_prepare_stop(&c->prepare);
-}
-
 /* curl closes a socket (every one it opened, whichever easy handle or
  * the multi handle closes the connection): its watcher goes first, so
  * that libuv never watches a descriptor number that is reused. */
@@ -216,16 +199,13 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
      * transfer on this socket, or for the socket's close. */
     if (s != NULL && !s->closing && !s->idle) {
       s->idle = true;
-      s->idle_turn = c->turn;
       s->events = 0;
-      c->idle_socks++;
       uv_unref((uv_handle_t *)&s->poll);
-      uv_prepare_start(&c->prepare, on_prepare);
     }
     return 0;
   }
   if (s == NULL && (s = sock_find(c, fd)) != NULL) {
-    sock_wake(c, s); /* a kept-alive connection's next transfer */
+    sock_wake(s); /* a kept-alive connection's next transfer */
     curl_multi_assign(c->multi, fd, s);
   } else if (s == NULL) {
     s = anth__calloc(1, sizeof *s);
@@ -249,7 +229,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
     c->open_handles++;
     curl_multi_assign(c->multi, fd, s);
   }
-  sock_wake(c, s);
+  sock_wake(s);
   s->events = ((what & CURL_POLL_IN) ? UV_READABLE : 0) |
               ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
   if (uv_poll_start(&s->poll, s->events, on_poll) != 0)
@@ -320,9 +300,7 @@ int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections,
   /* Cannot fail on Unix: they only fill in the structs. */
   uv_timer_init(c->loop, &c->timer);
   uv_idle_init(c->loop, &c->idle);
-  uv_prepare_init(c->loop, &c->prepare);
-  uv_unref((uv_handle_t *)&c->prepare); /* never what keeps a loop alive */
-  c->open_handles = 3;
+  c->open_handles = 2;
   return 0;
 }
 
@@ -345,5 +323,4 @@ void anth__engine_teardown(anthropic_client_t *c) {
   curl_global_cleanup();
   uv_close((uv_handle_t *)&c->timer, on_timer_closed);
   uv_close((uv_handle_t *)&c->idle, on_idle_closed);
-  uv_close((uv_handle_t *)&c->prepare, on_prepare_closed);
 }
