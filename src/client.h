@@ -87,26 +87,37 @@ struct anthropic_req {
   char curl_err[CURL_ERROR_SIZE];
 };
 
-/* A request waiting for its turn in the client's queue: only what it needs
- * to start later, no easy handle and no uv handle. When it starts, a pooled
- * anthropic_req_t takes its settings over and the job is freed. */
-typedef struct anth_job {
-  req_kind_t kind;
-  anth_req_cb_t cb;
-  anthropic_each_page_cb each; /* REQ_WALK */
-  void *data;
-  char *url;                      /* while queued */
+/* What a request has of its own beyond its URL and callback: a walk's
+ * state, its own header list, and retries or timeouts other than the
+ * client's. Most requests have none of these and hold no such block. */
+typedef struct anth_job_own {
+  anthropic_each_page_cb each;    /* REQ_WALK */
   struct curl_slist *own_headers; /* per-request list, or NULL */
   anth_buf_t walk_query;          /* REQ_WALK, as in anthropic_req_t */
-  bool walk_backward;
-  bool due; /* ended before it started: its callback waits for the loop */
   size_t walk_max;
+  bool walk_backward;
   int max_retries;
   long timeout_ms, connect_timeout_ms;
-  uint32_t slot;
-  anthropic_errkind_t deferred_kind;
-  const char *deferred_msg;
+} anth_job_own_t;
+
+/* A request waiting for its turn in the client's queue: only what it needs
+ * to start later, no easy handle and no uv handle (64 bytes and its path
+ * on x86-64: a million of them queued at once are what most of that
+ * costs). When it starts, a pooled anthropic_req_t takes its settings
+ * over and the job is freed. */
+typedef struct anth_job {
   struct anth_job *prev, *next; /* the queue, or the deferred list */
+  anth_req_cb_t cb;
+  void *data;
+  anth_job_own_t *own; /* NULL: the client's settings; never for a walk */
+  const char *deferred_msg;
+  uint32_t slot;
+  req_kind_t kind;
+  anthropic_errkind_t deferred_kind;
+  bool due; /* ended before it started: its callback waits for the loop */
+  /* While queued: the URL past the client's base URL ("/v1/models/..."),
+   * so the base is not kept once a request. Empty otherwise. */
+  char path[];
 } anth_job_t;
 
 /* One entry of the id table: an id is (gen << 32) | index, and names a
@@ -159,7 +170,8 @@ struct anthropic_client {
   anth_sock_t *socks;
   anth_sock_t **sock_by_fd; /* curl forgets socketp at CURL_POLL_REMOVE */
   size_t sock_by_fd_len;
-  anth_buf_t scratch; /* URL of the request being started */
+  anth_buf_t scratch;   /* URL of the request being started */
+  anth_buf_t queue_url; /* URL of a queued request as it starts */
 
   anthropic_error_t last_error;
   anthropic_response_t last_response;
@@ -188,15 +200,16 @@ void anth__handle_closed(anthropic_client_t *c);
 /* Check the client can take a request; sets the last error if not. */
 bool anth__req_usable(anthropic_client_t *c, bool has_cb);
 /* A request of `kind` with its options resolved and its own header list
- * built; NULL (and the client's last error set) on failure. The caller
- * fills in the callbacks (and a walk's state), then submits it. */
+ * built (in j->own, which a walk always has); NULL (and the client's last
+ * error set) on failure. The caller fills in the callbacks (and a walk's
+ * state, in j->own), then submits it. */
 anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
                           const anthropic_request_options_t *options,
                           void *data);
 void anth__job_free(anth_job_t *j);
-/* Start the job (URL in c->scratch) now, or queue it when max_in_flight
- * requests are in flight. Its id, or 0 (the job freed, the client's last
- * error set). */
+/* Start the job (URL in c->scratch, which starts with c->base_url) now,
+ * or queue it when max_in_flight requests are in flight. Its id, or 0 (the
+ * job freed, the client's last error set). */
 anthropic_request_id_t anth__job_submit(anthropic_client_t *c, anth_job_t *j);
 /* Send the request's current URL again (a retry, or a walk's next page). */
 int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r);

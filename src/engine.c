@@ -43,6 +43,7 @@ void anth__handle_closed(anthropic_client_t *c) {
     if (c->close_cb != NULL)
       c->close_cb(c);
     anth__buf_free(&c->scratch);
+    anth__buf_free(&c->queue_url);
     anth__free(c->slots);
     anth__free(c->sock_by_fd);
     anth__free(c->base_url);

@@ -169,10 +169,10 @@ static anthropic_request_id_t walk(anthropic_client_t *c,
     return 0;
   }
   j->cb.done = done;
-  j->each = each;
-  j->walk_query = tail; /* the request keeps it for the next pages */
-  j->walk_backward = params->before_id != NULL;
-  j->walk_max = max_items;
+  j->own->each = each;       /* a walk's job always has `own` */
+  j->own->walk_query = tail; /* the request keeps it for the next pages */
+  j->own->walk_backward = params->before_id != NULL;
+  j->own->walk_max = max_items;
   return anth__job_submit(c, j);
 }
 

@@ -758,22 +758,29 @@ static int job_start(anthropic_client_t *c, anth_job_t *j, const char *url) {
   anthropic_req_t *r = req_get(c);
   if (r == NULL)
     return ANTHROPIC_ENOMEM;
+  anth_job_own_t *own = j->own;
+  long connect_timeout_ms = c->connect_timeout_ms;
   r->kind = j->kind;
   r->cb = j->cb;
-  r->each = j->each;
   r->data = j->data;
-  r->max_retries = j->max_retries;
-  r->timeout_ms = j->timeout_ms;
-  r->own_headers = j->own_headers;
-  j->own_headers = NULL;
-  r->walk_query = j->walk_query;
-  memset(&j->walk_query, 0, sizeof j->walk_query);
-  r->walk_backward = j->walk_backward;
-  r->walk_max = j->walk_max;
-  if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, j->timeout_ms) !=
+  r->max_retries = c->max_retries;
+  r->timeout_ms = c->timeout_ms;
+  if (own != NULL) {
+    r->each = own->each;
+    r->max_retries = own->max_retries;
+    r->timeout_ms = own->timeout_ms;
+    connect_timeout_ms = own->connect_timeout_ms;
+    r->own_headers = own->own_headers;
+    own->own_headers = NULL;
+    r->walk_query = own->walk_query;
+    memset(&own->walk_query, 0, sizeof own->walk_query);
+    r->walk_backward = own->walk_backward;
+    r->walk_max = own->walk_max;
+  }
+  if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, r->timeout_ms) !=
           CURLE_OK ||
       curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
-                       j->connect_timeout_ms) != CURLE_OK ||
+                       connect_timeout_ms) != CURLE_OK ||
       curl_easy_setopt(r->easy, CURLOPT_URL, url) != CURLE_OK ||
       anth__req_attempt(c, r) != 0) {
     req_put(c, r);
@@ -792,7 +799,11 @@ static void queue_pump(anthropic_client_t *c) {
          !c->closing) {
     anth_job_t *j = c->queue_head;
     queue_unlink(c, j);
-    if (job_start(c, j, j->url) == 0)
+    /* Its own buffer, not scratch: this runs from callbacks too. */
+    c->queue_url.len = 0;
+    if (anth__buf_appends(&c->queue_url, c->base_url) == 0 &&
+        anth__buf_appends(&c->queue_url, j->path) == 0 &&
+        job_start(c, j, c->queue_url.data) == 0)
       anth__job_free(j);
     else
       job_defer(c, j, ANTHROPIC_ENOMEM, "out of memory starting a request");
@@ -852,7 +863,15 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
 
 /* ---- starting requests (the calls themselves are in models.c) ---- */
 
-/* The request's own settings over the client's: 0, or EINVAL. */
+static bool has_own_headers(const anthropic_request_options_t *o) {
+  return o != NULL &&
+         ((o->headers != NULL && o->headers_count > 0) ||
+          (o->betas != NULL && o->betas_count > 0) || o->workspace_id != NULL);
+}
+
+/* The request's own settings over the client's, in a block of its own
+ * when they differ from the client's (or for a walk): 0, or EINVAL or
+ * ENOMEM with the client's last error set. */
 static int resolve_options(anthropic_client_t *c, anth_job_t *j,
                            const anthropic_request_options_t *o) {
   static const anthropic_request_options_t none;
@@ -863,32 +882,49 @@ static int resolve_options(anthropic_client_t *c, anth_job_t *j,
                          "options.max_retries must be >= -1");
     return ANTHROPIC_EINVAL;
   }
-  j->max_retries = anth__retries_option(o->max_retries, c->max_retries);
-  j->timeout_ms = anth__ms_option(o->timeout_ms, c->timeout_ms);
-  j->connect_timeout_ms =
+  int max_retries = anth__retries_option(o->max_retries, c->max_retries);
+  long timeout_ms = anth__ms_option(o->timeout_ms, c->timeout_ms);
+  long connect_ms =
       anth__ms_option(o->connect_timeout_ms, c->connect_timeout_ms);
+  if (j->kind != REQ_WALK && !has_own_headers(o) &&
+      max_retries == c->max_retries && timeout_ms == c->timeout_ms &&
+      connect_ms == c->connect_timeout_ms)
+    return 0;
+  j->own = anth__calloc(1, sizeof *j->own);
+  if (j->own == NULL) {
+    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  j->own->max_retries = max_retries;
+  j->own->timeout_ms = timeout_ms;
+  j->own->connect_timeout_ms = connect_ms;
+  if (has_own_headers(o)) {
+    char msg[ANTH_ERRMSG_MAX] = "";
+    int rc = anth__headers_for_request(c->headers_base, o, &j->own->own_headers,
+                                       msg, sizeof msg);
+    if (rc != 0) {
+      anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
+      return rc;
+    }
+  }
   return 0;
-}
-
-static bool has_own_headers(const anthropic_request_options_t *o) {
-  return o != NULL &&
-         ((o->headers != NULL && o->headers_count > 0) ||
-          (o->betas != NULL && o->betas_count > 0) || o->workspace_id != NULL);
 }
 
 void anth__job_free(anth_job_t *j) {
   if (j == NULL)
     return;
-  anth__free(j->url);
-  curl_slist_free_all(j->own_headers);
-  anth__buf_free(&j->walk_query);
+  if (j->own != NULL) {
+    curl_slist_free_all(j->own->own_headers);
+    anth__buf_free(&j->own->walk_query);
+    anth__free(j->own);
+  }
   anth__free(j);
 }
 
 anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
                           const anthropic_request_options_t *options,
                           void *data) {
-  anth_job_t *j = anth__calloc(1, sizeof *j);
+  anth_job_t *j = anth__calloc(1, sizeof *j + 1); /* path "" */
   if (j == NULL) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return NULL;
@@ -900,39 +936,42 @@ anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
     anth__job_free(j);
     return NULL;
   }
-  if (has_own_headers(options)) {
-    char msg[ANTH_ERRMSG_MAX] = "";
-    int rc = anth__headers_for_request(c->headers_base, options,
-                                       &j->own_headers, msg, sizeof msg);
-    if (rc != 0) {
-      anth__job_free(j);
-      anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
-      return NULL;
-    }
-  }
   return j;
+}
+
+/* The job grown to keep its URL past the base URL (scratch holds the
+ * whole URL), for when it starts; NULL when out of memory (the job is
+ * still whole then). */
+static anth_job_t *job_keep_path(anthropic_client_t *c, anth_job_t *j) {
+  size_t base = strlen(c->base_url);
+  const char *path = c->scratch.data + base;
+  size_t n = c->scratch.len - base;
+  anth_job_t *grown = anth__realloc(j, sizeof *j + n + 1);
+  if (grown == NULL)
+    return NULL;
+  memcpy(grown->path, path, n + 1);
+  return grown;
 }
 
 anthropic_request_id_t anth__job_submit(anthropic_client_t *c, anth_job_t *j) {
   uint32_t slot;
-  if (slot_take(c, &slot) != 0) {
-    anth__job_free(j);
+  bool start_now = c->queue_head == NULL && c->active_count < c->max_in_flight;
+  anth_job_t *grown = start_now ? j : job_keep_path(c, j);
+  if (grown == NULL || slot_take(c, &slot) != 0) {
+    anth__job_free(grown != NULL ? grown : j);
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return 0;
   }
+  j = grown;
   j->slot = slot;
   c->slots[slot].job = j;
-  int rc;
-  if (c->queue_head == NULL && c->active_count < c->max_in_flight) {
+  int rc = 0;
+  if (start_now) {
     rc = job_start(c, j, c->scratch.data);
     if (rc == 0)
       anth__job_free(j);
   } else {
-    /* Its turn comes when requests ahead of it finish. */
-    j->url = anth__strdup(c->scratch.data);
-    rc = j->url ? 0 : ANTHROPIC_ENOMEM;
-    if (rc == 0)
-      queue_push(c, j);
+    queue_push(c, j); /* its turn comes when requests ahead of it finish */
   }
   if (rc != 0) {
     slot_release(c, slot);
