@@ -509,6 +509,7 @@ typedef struct entry {
   app_t *app;
   uint64_t hash;
   size_t refs;         /* inputs that point here */
+  size_t unwritten;    /* of those, not yet written */
   bool interned;       /* resolve: in the alias table */
   entry_state_t state; /* E_STOPPED: cancelled by Ctrl-C, not written */
   bool failed;         /* then `err` is set */
@@ -1388,15 +1389,38 @@ static void write_entry(app_t *app, const entry_t *e) {
 
 /* Write every input whose line is known and all before it are out. A
  * get entry serves one input: it is freed once written. */
+/* resolve, once no input can come any more: an alias whose every input
+ * is written has no use left. Its entry leaves the table and is freed, so
+ * that what a run holds is what is in flight or waits to be written. */
+static void entry_retire(struct stream *st, entry_t *e) {
+  entry_t **p = &st->table[e->hash & st->mask];
+  while (*p != e)
+    p = &(*p)->hnext;
+  *p = e->hnext;
+  st->distinct--;
+  entry_free(e);
+}
+
+/* At the end of input: retire the aliases already written in full. */
+static void retire_written(struct stream *st) {
+  for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
+    for (entry_t *e = st->table[i], *next; e != NULL; e = next) {
+      next = e->hnext;
+      if (e->state == E_DONE && e->unwritten == 0)
+        entry_retire(st, e);
+    }
+}
+
 static void write_ready(app_t *app) {
   struct stream *st = &app->st;
   while (st->written < st->count && st->inputs[st->written]->state == E_DONE) {
     entry_t *e = st->inputs[st->written];
     write_entry(app, e); /* a table's header fits this row too */
-    if (!is_resolve(app)) {
-      entry_free(e);
-      st->inputs[st->written] = NULL;
-    }
+    st->inputs[st->written] = NULL;
+    if (!e->interned)
+      entry_free(e); /* it served this input alone */
+    else if (--e->unwritten == 0 && st->input_done)
+      entry_retire(st, e);
     st->written++;
   }
   if (st->dirty && st->ui_open)
@@ -1477,6 +1501,7 @@ static void input_end(app_t *app) {
   st->input_done = true;
   if (is_resolve(app) && !st->interrupted)
     (void)anthropic_resolve_end(app->client, st->batch);
+  retire_written(st);
   maybe_finish(app);
 }
 
@@ -1530,6 +1555,7 @@ static bool add_input(app_t *app, const char *text, size_t len, bool too_long) {
   } else if (is_resolve(app)) {
     if ((e = entry_intern(app, text, len)) != NULL) {
       e->refs++;
+      e->unwritten++;
       if (e->state == E_DONE)
         st->done++;
       else if (e->state == E_PENDING &&
