@@ -280,8 +280,8 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
    * them busy; over HTTP/1.1 a connection carries one at a time, so any
    * more would only wait inside curl. */
   c->max_in_flight = opts->max_requests_in_flight ? opts->max_requests_in_flight
-                     : c->multiplex_known_early ? (size_t)conns * 4
-                                                : (size_t)conns;
+                     : c->multiplex_known_early   ? (size_t)conns * 4
+                                                  : (size_t)conns;
   c->slot_free = ANTH_NO_SLOT;
   anth__set_last_error(c, ANTHROPIC_OK, "");
   anth__clients_alive++;
