@@ -174,8 +174,6 @@ typedef struct anthropic_capabilities {
   anthropic_server_tools_capability_t server_tools;
 } anthropic_capabilities_t;
 
-struct cJSON; /* from <cjson/cJSON.h>, for callers that want raw fields */
-
 typedef struct anthropic_model_info {
   const char *id;              /* required */
   const char *type;            /* required, always "model" */
@@ -189,9 +187,11 @@ typedef struct anthropic_model_info {
   anthropic_time_t deprecated_at;
   anthropic_time_t retires_at;
   anthropic_capabilities_t capabilities;
-  /* The object this was read from, unknown keys included. Owned like the
-   * struct itself. */
-  const struct cJSON *json;
+  /* The JSON text of the object this was read from, as received, unknown
+   * keys included: json_len bytes, not NUL-terminated. Valid as long as
+   * the struct. */
+  const char *json_text;
+  size_t json_len;
   /* Metadata of the response: set on a retrieve result, NULL on the items
    * of a page (see the page's own). */
   const anthropic_response_t *response;
@@ -201,9 +201,10 @@ typedef struct anthropic_models_page {
   const anthropic_model_info_t *data; /* count items, newest first */
   size_t count;
   bool has_more;
-  const char *first_id; /* NULL when null or absent */
-  const char *last_id;  /* NULL when null or absent */
-  const struct cJSON *json;
+  const char *first_id;  /* NULL when null or absent */
+  const char *last_id;   /* NULL when null or absent */
+  const char *json_text; /* the body as received: json_len bytes */
+  size_t json_len;
   const anthropic_response_t *response;
 } anthropic_models_page_t;
 

@@ -106,20 +106,18 @@ int anth__headers_for_request(const struct curl_slist *client,
                               struct curl_slist **out, char *err,
                               size_t errlen);
 
-/* ---- model.c: pure JSON mapping. ---- */
-int anth__model_from_json(const cJSON *obj, anthropic_model_info_t *out,
-                          const char *where, char *err, size_t errlen);
-/* Parse a whole retrieve body. On success *root owns every string of *out. */
-int anth__parse_model(const char *body, size_t len, cJSON **root,
+/* ---- parse.c: ModelInfo and pages straight from the body. ---- */
+/* Parse a whole retrieve body. On success *arena (free with anth__free)
+ * holds every string of *out, and out->json_text points into `body`. */
+int anth__parse_model(const char *body, size_t len, char **arena,
                       anthropic_model_info_t *out, char *err, size_t errlen);
 /* Parse a whole page body. *items (count entries) is allocated with
- * anth__malloc unless the page is empty. */
-int anth__parse_page(const char *body, size_t len, cJSON **root,
+ * anth__malloc unless the page is empty; *arena as above. */
+int anth__parse_page(const char *body, size_t len, char **arena,
                      anthropic_models_page_t *page,
                      anthropic_model_info_t **items, char *err, size_t errlen);
-int anth__page_from_json(const cJSON *root, anthropic_models_page_t *page,
-                         anthropic_model_info_t **items, char *err,
-                         size_t errlen);
+
+/* ---- model.c: error bodies, copies. ---- */
 /* Read an API error body. Fields the body lacks stay NULL; returns 0 when
  * the body was a JSON error object, -1 otherwise (HTML, empty, ...). */
 int anth__parse_error_body(const char *body, size_t len, cJSON **root,

@@ -21,10 +21,10 @@ static void walk_end(anthropic_client_t *c, anthropic_req_t *r,
 void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
                      const char *rid) {
   char msg[ANTH_ERRMSG_MAX] = "";
-  cJSON *root = NULL;
+  char *arena = NULL; /* the strings of the page */
   anthropic_models_page_t page;
   anthropic_model_info_t *items = NULL;
-  int rc = anth__parse_page(r->body.data, r->body.len, &root, &page, &items,
+  int rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items,
                             msg, sizeof msg);
   if (rc != 0) {
     anth__req_finish(c, r, (anthropic_errkind_t)rc, status, msg, rid);
@@ -42,7 +42,7 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
                r->walk_backward ? "first_id" : "last_id",
                r->walk_backward ? "before_id" : "after_id", next);
     anth__free(items);
-    cJSON_Delete(root);
+    anth__free(arena);
     anth__req_finish(c, r, ANTHROPIC_EBADRESPONSE, status, msg, rid);
     return;
   }
@@ -78,14 +78,14 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
         anth__req_attempt(c, r) == 0;
     if (!more) {
       anth__free(items);
-      cJSON_Delete(root);
+      anth__free(arena);
       anth__req_finish(c, r, ANTHROPIC_ENOMEM, 0,
                        "out of memory asking for a page", NULL);
       return;
     }
   }
   anth__free(items);
-  cJSON_Delete(root);
+  anth__free(arena);
   if (!more)
     walk_end(c, r, r->cancel_asked || (c->closing && !stop));
 }

@@ -398,12 +398,12 @@ static void finish_http_error(anthropic_req_t *r, long status,
 static void finish_success(anthropic_req_t *r, long status,
                            const char *request_id) {
   char msg[ANTH_ERRMSG_MAX] = "";
-  cJSON *root = NULL;
+  char *arena = NULL; /* the strings of the result */
   anthropic_response_t resp = anth__req_response(r, status, request_id);
   int rc;
   if (r->kind == REQ_RETRIEVE) {
     anthropic_model_info_t model;
-    rc = anth__parse_model(r->body.data, r->body.len, &root, &model, msg,
+    rc = anth__parse_model(r->body.data, r->body.len, &arena, &model, msg,
                            sizeof msg);
     if (rc == 0) {
       model.response = &resp;
@@ -413,7 +413,7 @@ static void finish_success(anthropic_req_t *r, long status,
   } else {
     anthropic_models_page_t page;
     anthropic_model_info_t *items = NULL;
-    rc = anth__parse_page(r->body.data, r->body.len, &root, &page, &items, msg,
+    rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items, msg,
                           sizeof msg);
     if (rc == 0) {
       page.response = &resp;
@@ -422,7 +422,7 @@ static void finish_success(anthropic_req_t *r, long status,
       anth__free(items);
     }
   }
-  cJSON_Delete(root);
+  anth__free(arena);
   if (rc != 0)
     deliver_error(r, (anthropic_errkind_t)rc, status, NULL, msg, request_id);
 }

@@ -148,7 +148,7 @@ static inline void fuzz_check_model(const anthropic_model_info_t *m) {
              m->lifecycle_value <= ANTHROPIC_LIFECYCLE_OTHER);
   FUZZ_CHECK((m->lifecycle_value == ANTHROPIC_LIFECYCLE_UNSET) ==
              (m->lifecycle.state != ANTHROPIC_SET));
-  FUZZ_CHECK(m->json != NULL);
+  FUZZ_CHECK(m->json_text != NULL && m->json_len >= 2);
 
   const anthropic_capabilities_t *c = &m->capabilities;
   FUZZ_CHECK(fuzz_presence_ok(c->state));

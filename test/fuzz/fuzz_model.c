@@ -1,29 +1,40 @@
 /* fuzz_model.c - a retrieve body: anth__parse_model, then the copy that
- * outlives the tree. */
+ * outlives the body; what it reads must be what cJSON reads. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *body = fuzz_exact_copy(data, size);
   char err[ANTH_ERRMSG_MAX];
-  cJSON *root = (cJSON *)&root; /* poison: must be overwritten */
+  char *root = (char *)&root; /* poison: must be overwritten */
   anthropic_model_info_t m;
   err[0] = '\0';
 
   int rc = anth__parse_model(body, size, &root, &m, err, sizeof err);
   if (rc == 0) {
     FUZZ_CHECK(root != NULL);
-    FUZZ_CHECK(m.json == root);
+    FUZZ_CHECK(m.json_text != NULL && m.json_text >= body &&
+               m.json_text + m.json_len <= body + size);
     FUZZ_CHECK(m.response == NULL);
     fuzz_check_model(&m);
+    /* What parsed here parses in cJSON too, to the same id and name. */
+    cJSON *tree = anth__json_parse(body, size);
+    FUZZ_CHECK(tree != NULL);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(tree, "id");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(tree, "display_name");
+    FUZZ_CHECK(cJSON_IsString(id) && strcmp(id->valuestring, m.id) == 0);
+    FUZZ_CHECK(cJSON_IsString(name) &&
+               strcmp(name->valuestring, m.display_name) == 0);
+    cJSON_Delete(tree);
 
     anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
     FUZZ_CHECK(copy != NULL);
-    FUZZ_CHECK(copy->json != NULL && copy->json != m.json);
+    FUZZ_CHECK(copy->json_text != NULL && copy->json_text != m.json_text &&
+               copy->json_len == m.json_len);
     FUZZ_CHECK(copy->response == NULL);
     fuzz_check_model(copy);
     fuzz_check_same_model(&m, copy);
-    /* The copy must not depend on the original tree or body. */
-    cJSON_Delete(root);
+    /* The copy must not depend on the original strings or body. */
+    anth__free(root);
     memset(body, 'x', size);
     fuzz_check_model(copy);
     anthropic_model_info_t *copy2 = anthropic_model_info_copy(copy);

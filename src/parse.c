@@ -1,0 +1,782 @@
+/* parse.c - ModelInfo and pages straight from the body: one walk over the
+ * text, no tree. A result's strings are copied once, unescaped, into one
+ * block (the arena) that the caller frees; its json_text points into the
+ * body. The checks and their messages are those of the API's schema in
+ * API.md, field by field, in a fixed order. Pure: no loop, no network.
+ *
+ * The body has passed anth__json_check() first: its strings hold no raw
+ * control byte, no invalid UTF-8, no malformed escape, no \u0000 and no
+ * unpaired surrogate. Everything else (the grammar, the nesting, numbers)
+ * is checked here. Why not cJSON: its tree is about 180 heap blocks for a
+ * 1 KB ModelInfo, which was most of the CPU a retrieve cost. */
+#include "internal.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 1000 /* nesting, as cJSON allowed */
+
+typedef struct jp {
+  const char *p, *end;
+  int depth;
+} jp_t;
+
+typedef enum {
+  V_NONE = 0, /* absent */
+  V_STRING,
+  V_NUMBER,
+  V_TRUE,
+  V_FALSE,
+  V_NULL,
+  V_OBJECT,
+  V_ARRAY
+} vkind_t;
+
+/* A value of the body: its kind and its bytes. */
+typedef struct val {
+  vkind_t kind;
+  const char *at, *end;
+} val_t;
+
+typedef struct arena {
+  char *buf;
+  size_t len, cap;
+} arena_t;
+
+typedef struct ctx {
+  const char *where; /* "" or "data[3]." or "data[3].capabilities." */
+  char *err;
+  size_t errlen;
+  arena_t *arena;
+} ctx_t;
+
+/* ---- the grammar ---- */
+
+static void ws(jp_t *j) {
+  while (j->p < j->end &&
+         (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+    j->p++;
+}
+
+/* The string at j->p (its opening quote): past its closing quote. */
+static bool skip_string(jp_t *j) {
+  const char *q = j->p + 1;
+  while (q < j->end) {
+    if (*q == '"') {
+      j->p = q + 1;
+      return true;
+    }
+    q += *q == '\\' ? 2 : 1;
+  }
+  return false;
+}
+
+static bool num_char(char c) {
+  return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' ||
+         c == 'E' || c == '.';
+}
+
+/* A number at j->p, read as cJSON read it: the run of number characters
+ * (at most 63), all of which strtod() must take. */
+static bool number(jp_t *j, double *out) {
+  char buf[64];
+  size_t n = 0;
+  const char *q = j->p;
+  char point = localeconv()->decimal_point[0];
+  while (q < j->end && num_char(*q) && n < sizeof buf - 1) {
+    buf[n] = *q;
+    if (*q == '.')
+      buf[n] = point;
+    n++;
+    q++;
+  }
+  if (n == 0 || (q < j->end && num_char(*q)))
+    return false;
+  buf[n] = '\0';
+  char *after;
+  double d = strtod(buf, &after);
+  if ((size_t)(after - buf) != n)
+    return false;
+  if (out != NULL)
+    *out = d;
+  j->p = q;
+  return true;
+}
+
+static bool literal(jp_t *j, const char *lit, size_t n) {
+  if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
+    return false;
+  j->p += n;
+  return true;
+}
+
+static bool skip_value(jp_t *j);
+
+/* An object or array at j->p: past its end. */
+static bool skip_container(jp_t *j, char close) {
+  if (++j->depth > MAX_DEPTH)
+    return false;
+  j->p++;
+  ws(j);
+  if (j->p < j->end && *j->p == close) {
+    j->p++;
+    j->depth--;
+    return true;
+  }
+  for (;;) {
+    if (close == '}') {
+      if (j->p >= j->end || *j->p != '"' || !skip_string(j))
+        return false;
+      ws(j);
+      if (j->p >= j->end || *j->p != ':')
+        return false;
+      j->p++;
+      ws(j);
+    }
+    if (!skip_value(j))
+      return false;
+    ws(j);
+    if (j->p >= j->end)
+      return false;
+    if (*j->p == close) {
+      j->p++;
+      j->depth--;
+      return true;
+    }
+    if (*j->p != ',')
+      return false;
+    j->p++;
+    ws(j);
+  }
+}
+
+static bool skip_value(jp_t *j) {
+  if (j->p >= j->end)
+    return false;
+  switch (*j->p) {
+  case '{':
+    return skip_container(j, '}');
+  case '[':
+    return skip_container(j, ']');
+  case '"':
+    return skip_string(j);
+  case 't':
+    return literal(j, "true", 4);
+  case 'f':
+    return literal(j, "false", 5);
+  case 'n':
+    return literal(j, "null", 4);
+  default:
+    return (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) && number(j, NULL);
+  }
+}
+
+static vkind_t kind_of(char c) {
+  switch (c) {
+  case '"':
+    return V_STRING;
+  case '{':
+    return V_OBJECT;
+  case '[':
+    return V_ARRAY;
+  case 't':
+    return V_TRUE;
+  case 'f':
+    return V_FALSE;
+  case 'n':
+    return V_NULL;
+  default:
+    return V_NUMBER;
+  }
+}
+
+/* ---- strings ---- */
+
+static int hex4(const char *s) {
+  int v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = s[i];
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
+    if (d < 0)
+      return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/* The n raw bytes of a string (between its quotes) unescaped into d (cap
+ * bytes); its length, or SIZE_MAX when it does not fit or is malformed. */
+static size_t unescape(const char *s, size_t n, char *d, size_t cap) {
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned long cp;
+    if (s[i] != '\\') {
+      if (o >= cap)
+        return SIZE_MAX;
+      d[o++] = s[i++];
+      continue;
+    }
+    if (i + 1 >= n)
+      return SIZE_MAX;
+    if (s[i + 1] != 'u') {
+      size_t k = 0;
+      static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+      while (from[k] != '\0' && from[k] != s[i + 1])
+        k++;
+      if (from[k] == '\0' || o >= cap)
+        return SIZE_MAX;
+      d[o++] = to[k];
+      i += 2;
+      continue;
+    }
+    int hi = i + 6 <= n ? hex4(s + i + 2) : -1;
+    if (hi < 0)
+      return SIZE_MAX;
+    i += 6;
+    cp = (unsigned long)hi;
+    if (cp >= 0xd800 && cp <= 0xdbff) {
+      int lo =
+          i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u' ? hex4(s + i + 2) : -1;
+      if (lo < 0xdc00 || lo > 0xdfff)
+        return SIZE_MAX;
+      i += 6;
+      cp = 0x10000 + ((cp - 0xd800) << 10) + ((unsigned long)lo - 0xdc00);
+    }
+    size_t len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (cap - o < len)
+      return SIZE_MAX;
+    if (len == 1) {
+      d[o++] = (char)cp;
+    } else {
+      static const unsigned char lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
+      for (size_t k = len - 1; k > 0; k--) {
+        d[o + k] = (char)(0x80 | (cp & 0x3f));
+        cp >>= 6;
+      }
+      d[o] = (char)(lead[len] | cp);
+      o += len;
+    }
+  }
+  return o;
+}
+
+/* The string value v, unescaped and NUL-terminated, in the arena. */
+static const char *arena_string(arena_t *a, const val_t *v) {
+  const char *s = v->at + 1;
+  size_t n = (size_t)(v->end - 1 - s);
+  char *d = a->buf + a->len;
+  size_t room = a->cap - a->len;
+  size_t len = memchr(s, '\\', n) == NULL ? (n < room ? n : SIZE_MAX)
+                                          : unescape(s, n, d, room - 1);
+  if (len == SIZE_MAX || len >= room)
+    return NULL; /* cannot be: the arena is as large as the body */
+  if (memchr(s, '\\', n) == NULL)
+    memcpy(d, s, n);
+  d[len] = '\0';
+  a->len += len + 1;
+  return d;
+}
+
+/* Does the key (raw bytes between its quotes) read `name`? */
+static bool key_is(const char *k, size_t n, const char *name) {
+  char buf[64];
+  if (memchr(k, '\\', n) != NULL) {
+    n = unescape(k, n, buf, sizeof buf);
+    if (n == SIZE_MAX)
+      return false;
+    k = buf;
+  }
+  return strlen(name) == n && memcmp(k, name, n) == 0;
+}
+
+/* The values of `names` in the object v (the first of a duplicated key,
+ * as before); false when v is not a well-formed object. */
+static bool members(const val_t *v, const char *const *names, size_t n,
+                    val_t *out) {
+  jp_t j = {v->at, v->end, 0};
+  memset(out, 0, n * sizeof *out);
+  if (v->kind != V_OBJECT)
+    return false;
+  j.p++;
+  ws(&j);
+  if (j.p < j.end && *j.p == '}')
+    return true;
+  for (;;) {
+    if (j.p >= j.end || *j.p != '"')
+      return false;
+    const char *k = j.p + 1;
+    if (!skip_string(&j))
+      return false;
+    size_t klen = (size_t)(j.p - 1 - k);
+    ws(&j);
+    if (j.p >= j.end || *j.p != ':')
+      return false;
+    j.p++;
+    ws(&j);
+    const char *at = j.p;
+    if (!skip_value(&j))
+      return false;
+    for (size_t i = 0; i < n; i++)
+      if (out[i].kind == V_NONE && key_is(k, klen, names[i])) {
+        out[i].kind = kind_of(*at);
+        out[i].at = at;
+        out[i].end = j.p;
+        break;
+      }
+    ws(&j);
+    if (j.p < j.end && *j.p == '}')
+      return true;
+    if (j.p >= j.end || *j.p != ',')
+      return false;
+    j.p++;
+    ws(&j);
+  }
+}
+
+/* ---- the schema ---- */
+
+static int fail(const ctx_t *c, const char *field, const char *expected) {
+  anth__errf(c->err, c->errlen, "%s%s: expected %s", c->where, field, expected);
+  return ANTHROPIC_EBADRESPONSE;
+}
+
+static anthropic_presence_t presence(const val_t *v) {
+  return v->kind == V_NONE   ? ANTHROPIC_ABSENT
+         : v->kind == V_NULL ? ANTHROPIC_NULL
+                             : ANTHROPIC_SET;
+}
+
+static int string_of(const ctx_t *c, const val_t *v, const char **out) {
+  if ((*out = arena_string(c->arena, v)) == NULL) {
+    anth__errf(c->err, c->errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return 0;
+}
+
+static int req_string(const ctx_t *c, const val_t *v, const char *key,
+                      const char **out) {
+  if (v->kind != V_STRING)
+    return fail(c, key, "a string");
+  return string_of(c, v, out);
+}
+
+static int opt_string(const ctx_t *c, const val_t *v, const char *key,
+                      anthropic_opt_str_t *out) {
+  out->state = presence(v);
+  out->value = NULL;
+  if (out->state != ANTHROPIC_SET)
+    return 0;
+  if (v->kind != V_STRING)
+    return fail(c, key, "a string or null");
+  return string_of(c, v, &out->value);
+}
+
+static int opt_int(const ctx_t *c, const val_t *v, const char *key,
+                   anthropic_opt_int_t *out) {
+  out->state = presence(v);
+  out->value = 0;
+  if (out->state != ANTHROPIC_SET)
+    return 0;
+  /* Whole numbers a double holds exactly (up to 2^53), as before. */
+  double d = -1;
+  jp_t j = {v->at, v->end, 0};
+  if (v->kind != V_NUMBER || !number(&j, &d))
+    d = -1;
+  if (!(d >= 0 && d <= 9007199254740992.0) || floor(d) != d)
+    return fail(c, key, "a non-negative integer or null");
+  out->value = (int64_t)d;
+  return 0;
+}
+
+static int time_value(const ctx_t *c, const val_t *v, const char *key,
+                      anthropic_time_t *out) {
+  out->state = presence(v);
+  out->text = NULL;
+  out->unix_seconds = 0;
+  out->nanoseconds = 0;
+  if (out->state != ANTHROPIC_SET)
+    return 0;
+  const char *s = NULL;
+  int rc;
+  if (v->kind != V_STRING)
+    return fail(c, key, "an RFC 3339 date-time string");
+  if ((rc = string_of(c, v, &s)) != 0)
+    return rc;
+  if (anth__rfc3339_parse(s, &out->unix_seconds, &out->nanoseconds) != 0)
+    return fail(c, key, "an RFC 3339 date-time string");
+  out->text = s;
+  return 0;
+}
+
+/* {"supported": bool} or null or absent. */
+static int capability(const ctx_t *c, const val_t *v, const char *key,
+                      anthropic_capability_t *out) {
+  static const char *const names[] = {"supported"};
+  val_t s;
+  out->state = presence(v);
+  out->supported = false;
+  if (out->state != ANTHROPIC_SET)
+    return 0;
+  if (v->kind != V_OBJECT || !members(v, names, 1, &s) ||
+      (s.kind != V_TRUE && s.kind != V_FALSE))
+    return fail(c, key, "an object with a boolean \"supported\", or null");
+  out->supported = s.kind == V_TRUE;
+  return 0;
+}
+
+/* Entries `names` of the object `inner` (a capability group itself, or
+ * thinking's "types"), under the path `path`. */
+static int nested(const ctx_t *parent, const val_t *inner, const char *path,
+                  const char *const *names, anthropic_capability_t *const *outs,
+                  size_t n) {
+  char where[128];
+  val_t vals[8];
+  anth__errf(where, sizeof where, "%s%s.", parent->where, path);
+  ctx_t c = {where, parent->err, parent->errlen, parent->arena};
+  (void)members(inner, names, n, vals); /* checked as a capability */
+  for (size_t i = 0; i < n; i++) {
+    int rc = capability(&c, &vals[i], names[i], outs[i]);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+enum {
+  C_BATCH,
+  C_CITATIONS,
+  C_CODE_EXECUTION,
+  C_IMAGE_INPUT,
+  C_PDF_INPUT,
+  C_STRUCTURED_OUTPUTS,
+  C_THINKING,
+  C_EFFORT,
+  C_CONTEXT_MANAGEMENT,
+  C_SERVER_TOOLS,
+  C_COUNT
+};
+
+static int capabilities(const ctx_t *parent, const val_t *v,
+                        anthropic_capabilities_t *caps) {
+  static const char *const keys[C_COUNT] = {
+      "batch",       "citations", "code_execution",
+      "image_input", "pdf_input", "structured_outputs",
+      "thinking",    "effort",    "context_management",
+      "server_tools"};
+  val_t vals[C_COUNT];
+  memset(caps, 0, sizeof *caps);
+  caps->state = presence(v);
+  if (caps->state != ANTHROPIC_SET)
+    return 0;
+  if (v->kind != V_OBJECT || !members(v, keys, C_COUNT, vals))
+    return fail(parent, "capabilities", "an object or null");
+
+  char where[128];
+  anth__errf(where, sizeof where, "%scapabilities.", parent->where);
+  ctx_t c = {where, parent->err, parent->errlen, parent->arena};
+  int rc;
+  anthropic_capability_t *const simple_out[] = {
+      &caps->batch,       &caps->citations, &caps->code_execution,
+      &caps->image_input, &caps->pdf_input, &caps->structured_outputs};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(simple_out); i++)
+    if ((rc = capability(&c, &vals[i], keys[i], simple_out[i])) != 0)
+      return rc;
+
+  /* Each group: read its own {"supported"} first, then its entries. */
+  anthropic_capability_t self;
+
+  if ((rc = capability(&c, &vals[C_THINKING], "thinking", &self)) != 0)
+    return rc;
+  caps->thinking.state = self.state;
+  caps->thinking.supported = self.supported;
+  if (self.state == ANTHROPIC_SET) {
+    static const char *const types[] = {"types"};
+    val_t g;
+    (void)members(&vals[C_THINKING], types, 1, &g);
+    caps->thinking.types = presence(&g);
+    if (caps->thinking.types == ANTHROPIC_SET) {
+      if (g.kind != V_OBJECT)
+        return fail(&c, "thinking.types", "an object or null");
+      static const char *const names[] = {"adaptive", "between_tools",
+                                          "disabled", "enabled"};
+      anthropic_capability_t *const outs[] = {
+          &caps->thinking.adaptive, &caps->thinking.between_tools,
+          &caps->thinking.disabled, &caps->thinking.enabled};
+      if ((rc = nested(&c, &g, "thinking.types", names, outs, 4)) != 0)
+        return rc;
+    }
+  }
+
+  if ((rc = capability(&c, &vals[C_EFFORT], "effort", &self)) != 0)
+    return rc;
+  caps->effort.state = self.state;
+  caps->effort.supported = self.supported;
+  if (self.state == ANTHROPIC_SET) {
+    static const char *const names[] = {"low", "medium", "high", "max",
+                                        "xhigh"};
+    anthropic_capability_t *const outs[] = {
+        &caps->effort.low, &caps->effort.medium, &caps->effort.high,
+        &caps->effort.max, &caps->effort.xhigh};
+    if ((rc = nested(&c, &vals[C_EFFORT], "effort", names, outs, 5)) != 0)
+      return rc;
+  }
+
+  if ((rc = capability(&c, &vals[C_CONTEXT_MANAGEMENT], "context_management",
+                       &self)) != 0)
+    return rc;
+  caps->context_management.state = self.state;
+  caps->context_management.supported = self.supported;
+  if (self.state == ANTHROPIC_SET) {
+    static const char *const names[] = {"clear_thinking_20251015",
+                                        "clear_tool_uses_20250919",
+                                        "compact_20260112"};
+    anthropic_capability_t *const outs[] = {
+        &caps->context_management.clear_thinking_20251015,
+        &caps->context_management.clear_tool_uses_20250919,
+        &caps->context_management.compact_20260112};
+    if ((rc = nested(&c, &vals[C_CONTEXT_MANAGEMENT], "context_management",
+                     names, outs, 3)) != 0)
+      return rc;
+  }
+
+  if ((rc = capability(&c, &vals[C_SERVER_TOOLS], "server_tools", &self)) != 0)
+    return rc;
+  caps->server_tools.state = self.state;
+  caps->server_tools.supported = self.supported;
+  if (self.state == ANTHROPIC_SET) {
+    static const char *const names[] = {"code_execution", "web_search"};
+    anthropic_capability_t *const outs[] = {&caps->server_tools.code_execution,
+                                            &caps->server_tools.web_search};
+    if ((rc = nested(&c, &vals[C_SERVER_TOOLS], "server_tools", names, outs,
+                     2)) != 0)
+      return rc;
+  }
+  return 0;
+}
+
+static anthropic_lifecycle_t lifecycle_value(const anthropic_opt_str_t *s) {
+  if (s->state != ANTHROPIC_SET)
+    return ANTHROPIC_LIFECYCLE_UNSET;
+  if (strcmp(s->value, "active") == 0)
+    return ANTHROPIC_LIFECYCLE_ACTIVE;
+  if (strcmp(s->value, "deprecated") == 0)
+    return ANTHROPIC_LIFECYCLE_DEPRECATED;
+  if (strcmp(s->value, "retired") == 0)
+    return ANTHROPIC_LIFECYCLE_RETIRED;
+  return ANTHROPIC_LIFECYCLE_OTHER;
+}
+
+enum {
+  M_ID,
+  M_TYPE,
+  M_DISPLAY_NAME,
+  M_CREATED_AT,
+  M_MAX_INPUT_TOKENS,
+  M_MAX_TOKENS,
+  M_LIFECYCLE,
+  M_LINE,
+  M_DEPRECATED_AT,
+  M_RETIRES_AT,
+  M_CAPABILITIES,
+  M_COUNT
+};
+
+static int model_from(const val_t *obj, anthropic_model_info_t *m,
+                      const char *where, arena_t *arena, char *err,
+                      size_t errlen) {
+  static const char *const keys[M_COUNT] = {"id",
+                                            "type",
+                                            "display_name",
+                                            "created_at",
+                                            "max_input_tokens",
+                                            "max_tokens",
+                                            "lifecycle",
+                                            "line",
+                                            "deprecated_at",
+                                            "retires_at",
+                                            "capabilities"};
+  ctx_t c = {where, err, errlen, arena};
+  val_t v[M_COUNT];
+  int rc;
+  memset(m, 0, sizeof *m);
+  if (obj->kind != V_OBJECT || !members(obj, keys, M_COUNT, v)) {
+    size_t n = strlen(where); /* "data[1]." names the item "data[1]" */
+    if (n == 0)
+      anth__errf(err, errlen, "body: expected a ModelInfo object");
+    else
+      anth__errf(err, errlen, "%.*s: expected a ModelInfo object", (int)(n - 1),
+                 where);
+    return ANTHROPIC_EBADRESPONSE;
+  }
+  if ((rc = req_string(&c, &v[M_ID], "id", &m->id)) != 0 ||
+      (rc = req_string(&c, &v[M_TYPE], "type", &m->type)) != 0)
+    return rc;
+  if (strcmp(m->type, "model") != 0)
+    return fail(&c, "type", "\"model\"");
+  if ((rc = req_string(&c, &v[M_DISPLAY_NAME], "display_name",
+                       &m->display_name)) != 0)
+    return rc;
+  if (presence(&v[M_CREATED_AT]) != ANTHROPIC_SET)
+    return fail(&c, "created_at", "an RFC 3339 date-time string");
+  if ((rc = time_value(&c, &v[M_CREATED_AT], "created_at", &m->created_at)) !=
+          0 ||
+      (rc = opt_int(&c, &v[M_MAX_INPUT_TOKENS], "max_input_tokens",
+                    &m->max_input_tokens)) != 0 ||
+      (rc = opt_int(&c, &v[M_MAX_TOKENS], "max_tokens", &m->max_tokens)) != 0 ||
+      (rc = opt_string(&c, &v[M_LIFECYCLE], "lifecycle", &m->lifecycle)) != 0 ||
+      (rc = opt_string(&c, &v[M_LINE], "line", &m->line)) != 0 ||
+      (rc = time_value(&c, &v[M_DEPRECATED_AT], "deprecated_at",
+                       &m->deprecated_at)) != 0 ||
+      (rc = time_value(&c, &v[M_RETIRES_AT], "retires_at", &m->retires_at)) !=
+          0 ||
+      (rc = capabilities(&c, &v[M_CAPABILITIES], &m->capabilities)) != 0)
+    return rc;
+  m->lifecycle_value = lifecycle_value(&m->lifecycle);
+  m->json_text = obj->at;
+  m->json_len = (size_t)(obj->end - obj->at);
+  return 0;
+}
+
+/* ---- whole bodies ---- */
+
+/* Check the body, then read its one value into *root. The arena, as
+ * large as the body (a string's unescaped bytes and its NUL never take
+ * more than its quoted form), is allocated on success. */
+static int read_body(const char *body, size_t len, size_t max_items,
+                     val_t *root, arena_t *arena, char *err, size_t errlen) {
+  anth_json_scan_t scan;
+  int rc = anth__json_check(body, len, &scan, err, errlen);
+  if (rc != 0)
+    return rc;
+  if (scan.data_items > max_items) {
+    anth__errf(err, errlen, "data: %zu items, more than the %zu a page holds",
+               scan.data_items, max_items);
+    return ANTHROPIC_EBADRESPONSE;
+  }
+  jp_t j = {body, body + len, 0};
+  if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
+    j.p += 3; /* a UTF-8 byte order mark, as cJSON allowed */
+  ws(&j);
+  root->at = j.p;
+  root->kind = j.p < j.end ? kind_of(*j.p) : V_NONE;
+  bool ok = skip_value(&j);
+  root->end = j.p;
+  ws(&j); /* after the value: whitespace only */
+  if (!ok || j.p != j.end) {
+    anth__errf(err, errlen, "body is not valid JSON (%zu bytes)", len);
+    return ANTHROPIC_EBADRESPONSE;
+  }
+  arena->cap = len + 1;
+  arena->len = 0;
+  if ((arena->buf = anth__malloc(arena->cap)) == NULL) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return 0;
+}
+
+int anth__parse_model(const char *body, size_t len, char **arena_out,
+                      anthropic_model_info_t *out, char *err, size_t errlen) {
+  val_t root;
+  arena_t arena = {NULL, 0, 0};
+  *arena_out = NULL;
+  int rc = read_body(body, len, SIZE_MAX, &root, &arena, err, errlen);
+  if (rc == 0 && (rc = model_from(&root, out, "", &arena, err, errlen)) != 0)
+    anth__free(arena.buf);
+  else if (rc == 0)
+    *arena_out = arena.buf;
+  return rc;
+}
+
+static int cursor(const ctx_t *c, const val_t *v, const char *key,
+                  const char **out) {
+  *out = NULL;
+  if (v->kind == V_NONE || v->kind == V_NULL)
+    return 0;
+  if (v->kind != V_STRING)
+    return fail(c, key, "a string or null");
+  return string_of(c, v, out);
+}
+
+/* The elements of the array v, one by one: *at the next, false at the end
+ * (the array was checked whole before). */
+static bool next_element(jp_t *j, val_t *at) {
+  ws(j);
+  if (j->p >= j->end || *j->p == ']')
+    return false;
+  if (*j->p == ',' || *j->p == '[') {
+    j->p++;
+    ws(j);
+  }
+  if (j->p >= j->end || *j->p == ']')
+    return false;
+  at->at = j->p;
+  at->kind = kind_of(*j->p);
+  if (!skip_value(j))
+    return false;
+  at->end = j->p;
+  return true;
+}
+
+int anth__parse_page(const char *body, size_t len, char **arena_out,
+                     anthropic_models_page_t *page,
+                     anthropic_model_info_t **items, char *err, size_t errlen) {
+  static const char *const keys[] = {"data", "has_more", "first_id", "last_id"};
+  val_t root, v[4];
+  arena_t arena = {NULL, 0, 0};
+  ctx_t c = {"", err, errlen, &arena};
+  memset(v, 0, sizeof v);
+  memset(page, 0, sizeof *page);
+  *items = NULL;
+  *arena_out = NULL;
+  int rc =
+      read_body(body, len, ANTH_PAGE_MAX_ITEMS, &root, &arena, err, errlen);
+  if (rc != 0)
+    return rc;
+  if (root.kind != V_OBJECT || !members(&root, keys, 4, v)) {
+    anth__errf(err, errlen, "body: expected a page object");
+    rc = ANTHROPIC_EBADRESPONSE;
+  } else if (v[0].kind != V_ARRAY) {
+    rc = fail(&c, "data", "an array");
+  } else if (v[1].kind != V_TRUE && v[1].kind != V_FALSE) {
+    rc = fail(&c, "has_more", "a boolean");
+  } else if ((rc = cursor(&c, &v[2], "first_id", &page->first_id)) == 0) {
+    rc = cursor(&c, &v[3], "last_id", &page->last_id);
+  }
+  size_t n = 0;
+  val_t item;
+  jp_t j = {v[0].at, v[0].end, 0};
+  while (rc == 0 && next_element(&j, &item))
+    n++;
+  anthropic_model_info_t *arr = NULL;
+  if (rc == 0 && n > 0 && (arr = anth__calloc(n, sizeof *arr)) == NULL) {
+    anth__errf(err, errlen, "out of memory");
+    rc = ANTHROPIC_ENOMEM;
+  }
+  j.p = v[0].at;
+  for (size_t i = 0; rc == 0 && i < n && next_element(&j, &item); i++) {
+    char where[32];
+    anth__errf(where, sizeof where, "data[%zu].", i);
+    rc = model_from(&item, &arr[i], where, &arena, err, errlen);
+  }
+  if (rc != 0) {
+    anth__free(arr);
+    anth__free(arena.buf);
+    memset(page, 0, sizeof *page);
+    return rc;
+  }
+  page->data = arr;
+  page->count = n;
+  page->has_more = v[1].kind == V_TRUE;
+  page->json_text = root.at;
+  page->json_len = (size_t)(root.end - root.at);
+  *items = arr;
+  *arena_out = arena.buf;
+  return 0;
+}
