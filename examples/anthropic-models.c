@@ -1269,15 +1269,72 @@ static bool is_table(const app_t *app) {
   return app->o->format == FMT_TABLE;
 }
 
-/* {"alias","id","display_name"}: what resolve prints for a found alias. */
-static cJSON *json_resolved(const char *alias,
-                            const anthropic_model_info_t *m) {
-  cJSON *o = cJSON_CreateObject();
-  if (o == NULL)
+/* `s` as a JSON string, quotes included, written at d (at most 6 bytes a
+ * byte of s, plus 2); returns the end. As cJSON prints it. */
+static char *put_json_string(char *d, const char *s) {
+  static const char hexd[] = "0123456789abcdef";
+  *d++ = '"';
+  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    char esc = 0;
+    switch (*p) {
+    case '"':
+      esc = '"';
+      break;
+    case '\\':
+      esc = '\\';
+      break;
+    case '\b':
+      esc = 'b';
+      break;
+    case '\f':
+      esc = 'f';
+      break;
+    case '\n':
+      esc = 'n';
+      break;
+    case '\r':
+      esc = 'r';
+      break;
+    case '\t':
+      esc = 't';
+      break;
+    default:
+      break;
+    }
+    if (esc != 0) {
+      *d++ = '\\';
+      *d++ = esc;
+    } else if (*p < 0x20) {
+      memcpy(d, "\\u00", 4);
+      d[4] = hexd[*p >> 4];
+      d[5] = hexd[*p & 15];
+      d += 6;
+    } else {
+      *d++ = (char)*p;
+    }
+  }
+  *d++ = '"';
+  return d;
+}
+
+/* {"alias","id","display_name"}: what resolve prints for a found alias,
+ * written directly (a resolve of a million lines writes many). Freed with
+ * cJSON_free, as the other lines. */
+static char *resolved_line(const char *alias, const anthropic_model_info_t *m) {
+  size_t cap =
+      6 * (strlen(alias) + strlen(m->id) + strlen(m->display_name)) + 64;
+  char *line = cJSON_malloc(cap), *d = line;
+  if (line == NULL)
     return NULL;
-  return built(o, add(o, "alias", json_str(alias)) &&
-                      add(o, "id", json_str(m->id)) &&
-                      add(o, "display_name", json_str(m->display_name)));
+  memcpy(d, "{\"alias\":", 9);
+  d = put_json_string(d + 9, alias);
+  memcpy(d, ",\"id\":", 6);
+  d = put_json_string(d + 6, m->id);
+  memcpy(d, ",\"display_name\":", 16);
+  d = put_json_string(d + 16, m->display_name);
+  *d++ = '}';
+  *d = '\0';
+  return line;
 }
 
 /* The line for `obj` (freed), without its newline; NULL when out of
@@ -1313,7 +1370,7 @@ static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
     if (!is_table(app))
       e->line = json_text(json_failure_of(key, e->text, &e->err));
   } else if (is_resolve(app)) {
-    e->line = json_text(json_resolved(e->text, model));
+    e->line = resolved_line(e->text, model);
   } else if (is_table(app)) {
     e->model = anthropic_model_info_copy(model);
   } else {
