@@ -182,10 +182,9 @@ static inline void fuzz_check_model(const anthropic_model_info_t *m) {
   const anthropic_presence_t groups[] = {
       c->thinking.state, c->thinking.types, c->effort.state,
       c->context_management.state, c->server_tools.state};
-  const bool group_supported[] = {c->thinking.supported, false,
-                                  c->effort.supported,
-                                  c->context_management.supported,
-                                  c->server_tools.supported};
+  const bool group_supported[] = {
+      c->thinking.supported, false, c->effort.supported,
+      c->context_management.supported, c->server_tools.supported};
   for (size_t i = 0; i < ANTH_ARRAY_SIZE(groups); i++) {
     FUZZ_CHECK(fuzz_presence_ok(groups[i]));
     if (groups[i] != ANTHROPIC_SET)
@@ -203,8 +202,7 @@ static inline int fuzz_str_eq(const char *a, const char *b) {
 static inline int fuzz_time_eq(const anthropic_time_t *a,
                                const anthropic_time_t *b) {
   return a->state == b->state && fuzz_str_eq(a->text, b->text) &&
-         a->unix_seconds == b->unix_seconds &&
-         a->nanoseconds == b->nanoseconds;
+         a->unix_seconds == b->unix_seconds && a->nanoseconds == b->nanoseconds;
 }
 
 static inline int fuzz_cap_eq(const anthropic_capability_t *a,
