@@ -1,6 +1,8 @@
 /* url.c - building request URLs. Pure functions: no loop, no network. */
 #include "internal.h"
 
+#include <curl/curl.h>
+
 #include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
@@ -82,6 +84,25 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
   }
   if (url[skip] == '\0' || url[skip] == '/' || url[skip] == ':') {
     anth__errf(err, errlen, "base URL has no host");
+    return ANTHROPIC_EINVAL;
+  }
+  /* What is left for libcurl to refuse (a port past 65535 or not a
+   * number, an IPv6 literal left open) would fail every request later:
+   * ask its URL parser now. */
+  CURLU *u = curl_url();
+  if (u == NULL) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, 0);
+  curl_url_cleanup(u);
+  if (uc == CURLUE_OUT_OF_MEMORY) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  if (uc != CURLUE_OK) {
+    anth__errf(err, errlen, "base URL is not a valid URL: %s",
+               curl_url_strerror(uc));
     return ANTHROPIC_EINVAL;
   }
   while (len > skip && url[len - 1] == '/')

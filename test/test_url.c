@@ -428,6 +428,21 @@ TEST(base_url_accepts_uppercase_scheme) {
   check_normalized("Http://h", "Http://h");
 }
 
+/* A port out of range or not a number, or an IPv6 literal left open,
+ * passed init and failed every request later. */
+TEST(base_url_refuses_what_no_request_could_reach) {
+  check_base_refused("http://host:99999");
+  check_base_refused("http://host:65536/v1");
+  check_base_refused("http://host:abc");
+  check_base_refused("https://host:-1");
+  check_base_refused("http://[::1");
+  check_base_refused("http://[::1/x");
+  check_base_refused("http://[zz::1]:80");
+  check_normalized("http://[::1]:8080/", "http://[::1]:8080");
+  check_normalized("http://host:65535", "http://host:65535");
+  check_normalized("https://127.0.0.1:1", "https://127.0.0.1:1");
+}
+
 TEST(base_url_refuses_ftp_scheme) {
   check_base_refused("ftp://h/");
 }
@@ -620,6 +635,7 @@ int main(void) {
       T(base_url_strips_trailing_slash),
       T(base_url_strips_several_trailing_slashes),
       T(base_url_keeps_path_prefix), T(base_url_accepts_uppercase_scheme),
+      T(base_url_refuses_what_no_request_could_reach),
       T(base_url_refuses_ftp_scheme), T(base_url_refuses_missing_scheme),
       T(base_url_refuses_empty), T(base_url_refuses_null),
       T(base_url_refuses_scheme_without_host),
