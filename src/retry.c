@@ -60,23 +60,73 @@ static int month_index(const char *m) {
   return 0;
 }
 
-int anth__http_date_parse(const char *s, int64_t *unix_seconds) {
-  /* IMF-fixdate, the only form HTTP/1.1 senders may use:
-   * "Sun, 06 Nov 1994 08:49:37 GMT". */
+/* The day of the week at s, full ("Sunday") or short ("Sun"): the
+ * length of the name, or 0. */
+static size_t day_name(const char *s, bool full) {
+  static const char *const days[] = {"Monday",   "Tuesday", "Wednesday",
+                                     "Thursday", "Friday",  "Saturday",
+                                     "Sunday"};
+  for (int i = 0; i < 7; i++) {
+    size_t n = full ? strlen(days[i]) : 3;
+    if (strncmp(s, days[i], n) == 0)
+      return n;
+  }
+  return 0;
+}
+
+static bool digits(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+  return true;
+}
+
+/* "hh:mm:ss" at s. */
+static bool clock_at(const char *s) {
+  return digits(s, 2) && s[2] == ':' && digits(s + 3, 2) && s[5] == ':' &&
+         digits(s + 6, 2);
+}
+
+/* The date from its parts through the RFC 3339 parser, which checks the
+ * ranges (a 31 February, a 24th hour). */
+static int from_parts(const char *year4, int mon, const char *day2,
+                      const char *clock, int64_t *unix_seconds) {
   char rfc[40];
-  size_t n = strlen(s);
-  if (n != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
-      s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ' ||
-      strcmp(s + 26, "GMT") != 0)
-    return -1;
-  int mon = month_index(s + 8);
+  int32_t ns;
   if (mon == 0)
     return -1;
-  /* Reuse the RFC 3339 parser for the numbers and range checks. */
-  anth__errf(rfc, sizeof rfc, "%.4s-%02d-%.2sT%.8sZ", s + 12, mon, s + 5,
-             s + 17);
-  int32_t ns;
+  anth__errf(rfc, sizeof rfc, "%.4s-%02d-%.2sT%.8sZ", year4, mon, day2, clock);
   return anth__rfc3339_parse(rfc, unix_seconds, &ns);
+}
+
+int anth__http_date_parse(const char *s, int64_t *unix_seconds) {
+  size_t n = strlen(s), d;
+  /* IMF-fixdate, the one form senders may use:
+   * "Sun, 06 Nov 1994 08:49:37 GMT". */
+  if (n == 29 && day_name(s, false) == 3 && s[3] == ',' && s[4] == ' ' &&
+      digits(s + 5, 2) && s[7] == ' ' && s[11] == ' ' && digits(s + 12, 4) &&
+      s[16] == ' ' && clock_at(s + 17) && strcmp(s + 25, " GMT") == 0)
+    return from_parts(s + 12, month_index(s + 8), s + 5, s + 17, unix_seconds);
+  /* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT". A two-digit year is read
+   * as 1970-2069. */
+  if ((d = day_name(s, true)) > 3 && n == d + 24 && s[d] == ',' &&
+      s[d + 1] == ' ' && digits(s + d + 2, 2) && s[d + 4] == '-' &&
+      s[d + 8] == '-' && digits(s + d + 9, 2) && s[d + 11] == ' ' &&
+      clock_at(s + d + 12) && strcmp(s + d + 20, " GMT") == 0) {
+    char year[5];
+    anth__errf(year, sizeof year, "%s%.2s", s[d + 9] < '7' ? "20" : "19",
+               s + d + 9);
+    return from_parts(year, month_index(s + d + 5), s + d + 2, s + d + 12,
+                      unix_seconds);
+  }
+  /* asctime: "Sun Nov  6 08:49:37 1994" (a one-digit day after a space). */
+  if (n == 24 && day_name(s, false) == 3 && s[3] == ' ' && s[7] == ' ' &&
+      (s[8] == ' ' || digits(s + 8, 1)) && digits(s + 9, 1) && s[10] == ' ' &&
+      clock_at(s + 11) && s[19] == ' ' && digits(s + 20, 4)) {
+    char day[3] = {s[8] == ' ' ? '0' : s[8], s[9], '\0'};
+    return from_parts(s + 20, month_index(s + 4), day, s + 11, unix_seconds);
+  }
+  return -1;
 }
 
 int64_t anth__retry_after_ms(const char *retry_after_ms,

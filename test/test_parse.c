@@ -1518,6 +1518,41 @@ TEST(parse_error_body_ignores_a_body_whose_strings_cjson_would_change) {
   }
 }
 
+/* ---- HTTP dates (Retry-After) ---- */
+
+/* RFC 9110 5.6.7: a recipient must accept all three forms, of which a
+ * sender may only use the first. */
+TEST(http_date_accepts_the_three_forms_of_rfc_9110) {
+  static const char *const forms[] = {
+      "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+      "Sun Nov  6 08:49:37 1994", "Sun Nov 06 08:49:37 1994"};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(forms); i++) {
+    int64_t t = 0;
+    if (anth__http_date_parse(forms[i], &t) != 0)
+      FAILF("refused \"%s\"", forms[i]);
+    CHECK_EQ_INT(t, 784111777);
+  }
+}
+
+TEST(http_date_refuses_what_is_none_of_them) {
+  static const char *const bad[] = {
+      "Xyz, 06 Nov 1994 08:49:37 GMT", /* not a day name */
+      "Funday, 06-Nov-94 08:49:37 GMT",
+      "Sun Nov 6 08:49:37 1994",
+      "Sun, 06 Nov 1994 08:49:37 UTC",
+      "Sun, 6 Nov 1994 08:49:37 GMT",
+      "Sun, 06 Nov 1994 24:49:37 GMT",
+      "Sun, 31 Feb 1994 08:49:37 GMT",
+      "Sunday, 06-Nov-1994 08:49:37 GMT",
+      "Sun Nov  6 08:49:37 94",
+      ""};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bad); i++) {
+    int64_t t = 0;
+    if (anth__http_date_parse(bad[i], &t) == 0)
+      FAILF("accepted \"%s\"", bad[i]);
+  }
+}
+
 /* ---- copies ---- */
 
 TEST(model_info_copy_outlives_original_tree) {
@@ -1979,6 +2014,8 @@ int main(void) {
       T(parse_error_body_refuses_json_array),
       T(parse_error_body_refuses_truncated_json),
       T(parse_error_body_ignores_a_body_whose_strings_cjson_would_change),
+      T(http_date_accepts_the_three_forms_of_rfc_9110),
+      T(http_date_refuses_what_is_none_of_them),
       T(model_info_copy_outlives_original_tree),
       T(model_info_copy_keeps_unknown_keys_in_json),
       T(model_info_copy_without_response_has_null_response),
