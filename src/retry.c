@@ -123,7 +123,9 @@ int anth__http_date_parse(const char *s, int64_t *unix_seconds) {
   if (n == 24 && day_name(s, false) == 3 && s[3] == ' ' && s[7] == ' ' &&
       (s[8] == ' ' || digits(s + 8, 1)) && digits(s + 9, 1) && s[10] == ' ' &&
       clock_at(s + 11) && s[19] == ' ' && digits(s + 20, 4)) {
-    char day[3] = {s[8] == ' ' ? '0' : s[8], s[9], '\0'};
+    char day[3] = {s[8], s[9], '\0'};
+    if (day[0] == ' ')
+      day[0] = '0';
     return from_parts(s + 20, month_index(s + 4), day, s + 11, unix_seconds);
   }
   return -1;
