@@ -32,6 +32,7 @@
  * `all`/`k64` failed, or the loop did not close; 2 on a setup error.
  */
 #include <anthropic.h>
+#include <uv.h>
 
 #include "../test/fake_server.h"
 

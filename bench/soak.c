@@ -22,6 +22,7 @@
  * uv_loop_close() failed. 2 on a usage or setup error.
  */
 #include <anthropic.h>
+#include <uv.h>
 
 #include "../test/fake_server.h"
 

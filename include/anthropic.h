@@ -24,7 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <uv.h>
+/* The libuv loop, declared rather than included: <uv.h> needs POSIX
+ * feature macros that a strict ISO C file (-std=c11) does not define. It
+ * is uv_loop_t; include <uv.h> yourself to make one. */
+struct uv_loop_s;
 
 #ifdef __cplusplus
 extern "C" {
@@ -353,7 +356,7 @@ typedef struct anthropic_client_options {
  * variable; see `errbuf`) or ANTHROPIC_ENOMEM, and leaves *out NULL.
  * `errbuf` (may be NULL) receives a message of up to `errbuf_len` bytes. */
 ANTHROPIC_EXTERN int
-anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
+anthropic_client_init(struct uv_loop_s *loop, anthropic_client_t **out,
                       const anthropic_client_options_t *opts, char *errbuf,
                       size_t errbuf_len);
 
@@ -362,7 +365,7 @@ ANTHROPIC_EXTERN void anthropic_client_set_data(anthropic_client_t *client,
                                                 void *data);
 ANTHROPIC_EXTERN void *
 anthropic_client_get_data(const anthropic_client_t *client);
-ANTHROPIC_EXTERN uv_loop_t *
+ANTHROPIC_EXTERN struct uv_loop_s *
 anthropic_client_loop(const anthropic_client_t *client);
 
 /* The reason the last call on this client returned NULL or an error: a kind

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <uv.h>
 #include <stdarg.h>
 
 #define ANTH_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
