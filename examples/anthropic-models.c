@@ -1925,7 +1925,9 @@ static bool flags_at_fault(uv_loop_t *loop, const options_t *o) {
   memset(&co, 0, sizeof co);
   co.flags = ANTHROPIC_CLIENT_NO_ENV;
   co.base_url = o->base_url;
-  co.api_key = o->api_key;
+  /* A stand-in key when none was given: a missing credential is not a
+   * flag's fault. */
+  co.api_key = o->api_key != NULL ? o->api_key : "probe";
   co.betas = o->betas;
   co.betas_count = o->betas_count;
   if (anthropic_client_init(loop, &probe, &co, NULL, 0) == ANTHROPIC_EINVAL)

@@ -292,7 +292,9 @@ typedef struct anthropic_client_options {
   unsigned flags;
   /* `x-api-key`. NULL: $ANTHROPIC_API_KEY. "" : not sent. */
   const char *api_key;
-  /* `Authorization: Bearer`. NULL: $ANTHROPIC_AUTH_TOKEN. "": not sent. */
+  /* `Authorization: Bearer`. NULL: $ANTHROPIC_AUTH_TOKEN. "": not sent.
+   * Not sent when there is an api_key. With neither (and no x-api-key or
+   * authorization header of your own), init fails: ANTHROPIC_EINVAL. */
   const char *auth_token;
   /* NULL: $ANTHROPIC_BASE_URL, else "https://api.anthropic.com". */
   const char *base_url;

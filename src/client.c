@@ -81,6 +81,15 @@ static unsigned count_option(unsigned v, unsigned dflt) {
   return v == 0 ? dflt : v > INT_MAX ? INT_MAX : v;
 }
 
+/* A credential among the headers built (custom ones included)? */
+static bool has_credential_header(const struct curl_slist *h) {
+  for (; h != NULL; h = h->next)
+    if (strncasecmp(h->data, "x-api-key:", 10) == 0 ||
+        strncasecmp(h->data, "authorization:", 14) == 0)
+      return true;
+  return false;
+}
+
 /* Everything that can fail for a reason the caller should hear about.
  * `*secret` says whether a key or token will be sent. */
 static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
@@ -170,10 +179,22 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
       .betas = o->betas,
       .betas_count = o->betas ? o->betas_count : 0,
   };
+  /* One credential goes out, as the SDKs send it: the key when there is
+   * one, else the token. */
+  if (hc.api_key != NULL && *hc.api_key != '\0')
+    hc.auth_token = NULL;
   if ((rc = anth__headers_build(&hc, &c->headers_base, err, errlen)) != 0)
     return rc;
   *secret = (hc.api_key != NULL && *hc.api_key != '\0') ||
             (hc.auth_token != NULL && *hc.auth_token != '\0');
+  if (!*secret && !has_credential_header(c->headers_base)) {
+    /* Every request could only get 401: say so now, as the SDKs do. */
+    anth__errf(err, errlen,
+               "no credential: set api_key or auth_token (or "
+               "$ANTHROPIC_API_KEY / $ANTHROPIC_AUTH_TOKEN), or an x-api-key "
+               "or authorization header");
+    return ANTHROPIC_EINVAL;
+  }
   /* The retry count leads the list so each attempt's list can share the
    * rest, built once. */
   c->headers = curl_slist_append(NULL, "x-stainless-retry-count: 0");

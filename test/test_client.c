@@ -125,6 +125,54 @@ TEST(auth_token_is_sent_as_a_bearer_token) {
   outcome_free(&o);
 }
 
+/* As the SDKs do: with both a key and a token, one credential goes out,
+ * the key (sending both told the server two identities at once). */
+TEST(with_a_key_and_a_token_only_the_key_is_sent) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.auth_token = "fake-token"; /* and the fixture's key */
+  setup_with(&f, &opts);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
+                                  &o) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, 0);
+  cJSON *reqs = requests();
+  CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), "x-api-key"),
+               "fake-key");
+  CHECK(req_header(cJSON_GetArrayItem(reqs, 0), "authorization") == NULL);
+  cJSON_Delete(reqs);
+  outcome_free(&o);
+}
+
+/* As the SDKs do: no credential at all fails at init, rather than sending
+ * requests that can only get 401. A credential among the custom headers
+ * counts. */
+TEST(no_credential_at_all_fails_at_init) {
+  uv_loop_t loop;
+  anthropic_client_t *c = (anthropic_client_t *)&loop;
+  char err[256] = "";
+  anthropic_client_options_t o = {0};
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  o.flags = ANTHROPIC_CLIENT_NO_ENV;
+  o.base_url = srv.url;
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  CHECK(c == NULL);
+  CHECK_CONTAINS(err, "api_key");
+  o.api_key = "";
+  o.auth_token = "";
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err),
+               ANTHROPIC_EINVAL);
+  const char *hdr[] = {"X-Api-Key: from-a-header"};
+  o.headers = hdr;
+  o.headers_count = 1;
+  CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err), 0);
+  anthropic_client_close(c, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  test_loop_finish(&loop);
+}
+
 TEST(a_400_answer_is_an_invalid_request_error) {
   fixture_t f;
   outcome_t o = {0};
@@ -982,7 +1030,7 @@ TEST(init_warns_once_when_a_key_would_cross_plain_http) {
   CHECK_EQ_INT(seen.lines, 1);
 }
 
-TEST(init_does_not_warn_for_loopback_https_or_no_key) {
+TEST(init_does_not_warn_for_loopback_or_https) {
   const char *quiet[] = {"http://127.0.0.1:1",      "http://127.9.8.7",
                          "http://localhost:8080/x", "http://LOCALHOST",
                          "http://[::1]:8080",       "https://example.invalid"};
@@ -991,7 +1039,7 @@ TEST(init_does_not_warn_for_loopback_https_or_no_key) {
     if (seen.lines != 0)
       FAILF("%s: %s", quiet[i], seen.last);
   }
-  CHECK_EQ_INT(init_log("http://example.invalid", "").lines, 0);
+  /* (No key at all fails init now: no_credential_at_all_fails_at_init.) */
 }
 
 int main(void) {
@@ -1003,6 +1051,8 @@ int main(void) {
                T(unknown_model_is_a_404_with_the_api_error_fields),
                T(wrong_api_key_is_a_401_authentication_error),
                T(auth_token_is_sent_as_a_bearer_token),
+               T(with_a_key_and_a_token_only_the_key_is_sent),
+               T(no_credential_at_all_fails_at_init),
                T(a_400_answer_is_an_invalid_request_error),
                T(an_html_error_page_still_gives_the_status),
                T(an_empty_error_body_still_gives_the_status),
@@ -1038,7 +1088,7 @@ int main(void) {
                T(an_empty_proxy_option_disables_the_environments),
                T(a_bad_proxy_option_fails_init_without_echoing_a_password),
                T(init_warns_once_when_a_key_would_cross_plain_http),
-               T(init_does_not_warn_for_loopback_https_or_no_key));
+               T(init_does_not_warn_for_loopback_or_https));
   fake_server_stop(&srv);
   return rc;
 }
