@@ -780,6 +780,39 @@ TEST(a_page_copied_inside_each_outlives_the_walk) {
   walk_free(w);
 }
 
+/* A page that max_items trimmed, copied inside `each`: the copy holds the
+ * same items and cursors as the trimmed page, not the whole page the
+ * server sent (the copy parses the body again, then trims to match). */
+TEST(a_trimmed_page_copied_inside_each_keeps_only_its_items) {
+  for (int backward = 0; backward < 2; backward++) {
+    char want[MAXIDS][IDLEN];
+    size_t n = listed_ids(NULL, 0, want);
+    fixture_t f;
+    setup(&f);
+    walk_t *w = walk_new(&f, 7);
+    w->keep_page = 2;
+    anthropic_models_list_params_t p = {0};
+    p.limit = 7;
+    if (backward)
+      p.before_id = want[n - 1];
+    w->req = anthropic_models_list_all(f.client, &p, 10, on_each, on_done, w);
+    CHECK(w->req != 0);
+    teardown(&f);
+    check_walk_ok(w);
+    const anthropic_models_page_t *k = w->kept;
+    CHECK(k != NULL);
+    CHECK_EQ_INT(k->count, 3);
+    CHECK(k->has_more);
+    for (size_t i = 0; i < 3; i++)
+      CHECK_EQ_STR(k->data[i].id, w->ids[7 + i]);
+    CHECK_EQ_STR(k->first_id, w->first_id[1]);
+    CHECK_EQ_STR(k->last_id, w->last_id[1]);
+    CHECK_EQ_STR(k->first_id, k->data[0].id);
+    CHECK_EQ_STR(k->last_id, k->data[2].id);
+    walk_free(w);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* Manual stepping                                                     */
 /* ------------------------------------------------------------------ */
@@ -1757,6 +1790,7 @@ int main(void) {
       T(closing_the_client_mid_walk_ends_it_as_cancelled_once),
       T(closing_the_client_from_inside_each_ends_the_walk_as_cancelled),
       T(a_page_copied_inside_each_outlives_the_walk),
+      T(a_trimmed_page_copied_inside_each_keeps_only_its_items),
       T(page_next_steps_forward_through_every_page_from_inside_the_callback),
       T(page_next_steps_backward_when_the_first_page_had_before_id),
       T(page_next_is_false_on_an_empty_page_or_a_null_cursor),
