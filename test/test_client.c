@@ -717,6 +717,27 @@ TEST(a_body_over_the_cap_is_too_large) {
   CHECK_CONTAINS(o.message, "4096");
 }
 
+/* Without Content-Length libcurl 7.88 has nothing to check the cap
+ * against up front: the library's own count of the body stops it. */
+TEST(a_body_over_the_cap_without_content_length_is_too_large) {
+  fixture_t f;
+  outcome_t o = {0};
+  anthropic_client_options_t opts = {0};
+  opts.max_response_bytes = 4096;
+  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  setup_with(&f, &opts);
+  add_faults("[{\"action\":\"huge\",\"bytes\":1000000,"
+             "\"content_length\":false}]");
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
+                                  &o) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ETOOLARGE);
+  CHECK_CONTAINS(o.message, "4096");
+  cJSON *reqs = requests();
+  CHECK(req_header(cJSON_GetArrayItem(reqs, 0), "x-api-key") != NULL);
+  cJSON_Delete(reqs);
+}
+
 TEST(a_cap_larger_than_curl_takes_means_no_cap) {
   /* SIZE_MAX once made every request fail as out of memory: curl refused
    * it as a negative file size limit. */
@@ -1075,6 +1096,7 @@ int main(void) {
                T(cancel_of_a_completed_request_inside_its_callback_is_a_no_op),
                T(connection_refused_is_a_connection_error),
                T(a_body_over_the_cap_is_too_large),
+               T(a_body_over_the_cap_without_content_length_is_too_large),
                T(a_cap_larger_than_curl_takes_means_no_cap),
                T(a_truncated_body_is_a_connection_error_not_a_result),
                T(a_reset_before_the_answer_is_a_connection_error),

@@ -494,7 +494,8 @@ function applyFault(ctx, f) {
       return;
     }
     case 'huge':
-      return sendHuge(ctx, Number(f.bytes) || 10 * 1024 * 1024, isList, extra);
+      return sendHuge(ctx, Number(f.bytes) || 10 * 1024 * 1024, isList, extra,
+        f.content_length !== false);
     case 'invalid_json':
       return send(ctx, { status: f.status ?? 200, headers: extra, body: '{"id": "x",' });
     case 'wrong_types': {
@@ -511,7 +512,9 @@ function applyFault(ctx, f) {
 // 200 with a valid JSON body of exactly `bytes` bytes (if bytes is large
 // enough): a page (list path) or a model (other paths) with a long
 // "padding" string, streamed in 64 KiB chunks honouring back-pressure.
-function sendHuge(ctx, bytes, isList, extra) {
+// withLength false: no Content-Length (chunked), so only the client's own
+// count can stop it.
+function sendHuge(ctx, bytes, isList, extra, withLength = true) {
   const { res } = ctx;
   const m = models[0];
   const head = isList
@@ -521,7 +524,8 @@ function sendHuge(ctx, bytes, isList, extra) {
   const tail = '"}';
   const padLen = Math.max(0, bytes - Buffer.byteLength(head) - tail.length);
   const total = Buffer.byteLength(head) + padLen + tail.length;
-  const headers = Object.assign(baseHeaders(ctx), extra, { 'content-length': String(total) });
+  const headers = Object.assign(baseHeaders(ctx), extra,
+    withLength ? { 'content-length': String(total) } : {});
   ctx.record.status = 200;
   writeHead(ctx, 200, headers);
   res.write(head);
