@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing, then run every test twice over:
 #  1. all suites, built with AddressSanitizer and UndefinedBehaviorSanitizer;
-#  2. the C suites again under valgrind, in a build without sanitizers.
+#  2. the C suites again under valgrind, in a build without sanitizers;
+# and the two-threads test once more under ThreadSanitizer.
 # CI runs exactly this. Extra arguments go to both `meson test` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,17 +19,22 @@ configure() { # DIR ARGS...
 configure build-test -Db_sanitize=address,undefined -Dbuildtype=debug \
   -Dwerror=true
 configure build-valgrind -Dbuildtype=debug -Dwerror=true
+[ -f build-tsan/build.ninja ] ||
+  meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug -Dwerror=true
+meson compile -C build-tsan test/test_threads
 
 rc=0
 meson test -C build-test --print-errorlogs "$@" || rc=1
 meson test -C build-valgrind --setup valgrind --print-errorlogs \
   --suite unit --suite integration --suite alloc --suite fuzz-replay "$@" ||
   rc=1
+meson test -C build-tsan --print-errorlogs --no-rebuild threads || rc=1
 
 # One closing line any CI reader understands, over both runs.
 pass=0 fail=0
 for log in build-test/meson-logs/testlog.json \
-  build-valgrind/meson-logs/testlog-valgrind.json; do
+  build-valgrind/meson-logs/testlog-valgrind.json \
+  build-tsan/meson-logs/testlog.json; do
   [ -f "$log" ] || continue
   pass=$((pass + $(grep -c '"result": "OK"' "$log" || true)))
   fail=$((fail + $(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)))

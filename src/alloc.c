@@ -11,12 +11,12 @@ static anthropic_free_func alloc_free = free;
 
 /* Failed allocations so far: tells a cJSON parse that failed for want of
  * memory from one that met a malformed body. */
-unsigned long anth__alloc_failures;
+_Thread_local unsigned long anth__alloc_failures;
 /* Clients alive: the allocator may only change while there are none. */
-unsigned long anth__clients_alive;
+atomic_ulong anth__clients_alive;
 /* Whose allocation is under way: the allocation-failure test uses it to
  * tell libcurl's from the library's and cJSON's. */
-int anth__alloc_source = ANTH_ALLOC_LIBRARY;
+_Thread_local int anth__alloc_source = ANTH_ALLOC_LIBRARY;
 
 _Thread_local int anth__in_alloc;
 

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 #include <uv.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 
 #define ANTH_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ANTH_ERRMSG_MAX 256
@@ -19,10 +20,13 @@ void *anth__realloc(void *ptr, size_t size);
 void anth__free(void *ptr);
 char *anth__strdup(const char *s);
 char *anth__strndup(const char *s, size_t n);
-extern unsigned long anth__alloc_failures;
+/* Per thread: a loop runs on one thread, and so does everything that
+ * allocates for it. Only the count of clients is shared (it guards
+ * anthropic_replace_allocator()). */
+extern _Thread_local unsigned long anth__alloc_failures;
 enum { ANTH_ALLOC_LIBRARY, ANTH_ALLOC_CJSON, ANTH_ALLOC_CURL };
-extern int anth__alloc_source;
-extern unsigned long anth__clients_alive;
+extern _Thread_local int anth__alloc_source;
+extern atomic_ulong anth__clients_alive;
 /* Non-zero while an allocator function runs (on this thread): the library
  * is mid-change then, so calls into it from there are refused. */
 extern _Thread_local int anth__in_alloc;
