@@ -83,8 +83,8 @@ static bool all_digits(const char *s, size_t n) {
 
 /* "hh:mm:ss" at s. */
 static bool clock_at(const char *s) {
-  return all_digits(s, 2) && s[2] == ':' && all_digits(s + 3, 2) && s[5] == ':' &&
-         all_digits(s + 6, 2);
+  return all_digits(s, 2) && s[2] == ':' && all_digits(s + 3, 2) &&
+         s[5] == ':' && all_digits(s + 6, 2);
 }
 
 /* The date from its parts through the RFC 3339 parser, which checks the
@@ -104,8 +104,9 @@ int anth__http_date_parse(const char *s, int64_t *unix_seconds) {
   /* IMF-fixdate, the one form senders may use:
    * "Sun, 06 Nov 1994 08:49:37 GMT". */
   if (n == 29 && day_name(s, false) == 3 && s[3] == ',' && s[4] == ' ' &&
-      all_digits(s + 5, 2) && s[7] == ' ' && s[11] == ' ' && all_digits(s + 12, 4) &&
-      s[16] == ' ' && clock_at(s + 17) && strcmp(s + 25, " GMT") == 0)
+      all_digits(s + 5, 2) && s[7] == ' ' && s[11] == ' ' &&
+      all_digits(s + 12, 4) && s[16] == ' ' && clock_at(s + 17) &&
+      strcmp(s + 25, " GMT") == 0)
     return from_parts(s + 12, month_index(s + 8), s + 5, s + 17, unix_seconds);
   /* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT". A two-digit year is read
    * as 1970-2069. */
@@ -121,8 +122,9 @@ int anth__http_date_parse(const char *s, int64_t *unix_seconds) {
   }
   /* asctime: "Sun Nov  6 08:49:37 1994" (a one-digit day after a space). */
   if (n == 24 && day_name(s, false) == 3 && s[3] == ' ' && s[7] == ' ' &&
-      (s[8] == ' ' || all_digits(s + 8, 1)) && all_digits(s + 9, 1) && s[10] == ' ' &&
-      clock_at(s + 11) && s[19] == ' ' && all_digits(s + 20, 4)) {
+      (s[8] == ' ' || all_digits(s + 8, 1)) && all_digits(s + 9, 1) &&
+      s[10] == ' ' && clock_at(s + 11) && s[19] == ' ' &&
+      all_digits(s + 20, 4)) {
     char day[3] = {s[8], s[9], '\0'};
     if (day[0] == ' ')
       day[0] = '0';
