@@ -6,9 +6,9 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
-#include <uv.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <uv.h>
 
 #define ANTH_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ANTH_ERRMSG_MAX 256
