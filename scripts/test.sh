@@ -2,7 +2,8 @@
 # Install what is missing, then run every test twice over:
 #  1. all suites, built with AddressSanitizer and UndefinedBehaviorSanitizer;
 #  2. the C suites again under valgrind, in a build without sanitizers;
-# and the two-threads test once more under ThreadSanitizer.
+# and the two-threads test once more under ThreadSanitizer; then the lint
+# (scripts/lint.sh: clang-format, clang-tidy, cppcheck) as a gate.
 # CI runs exactly this. Extra arguments go to both `meson test` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,7 @@ meson test -C build-valgrind --setup valgrind --print-errorlogs \
   --suite unit --suite integration --suite alloc --suite fuzz-replay "$@" ||
   rc=1
 meson test -C build-tsan --print-errorlogs --no-rebuild threads || rc=1
+bash scripts/lint.sh || rc=1
 
 # One closing line any CI reader understands, over both runs.
 pass=0 fail=0
