@@ -216,6 +216,15 @@ typedef struct anthropic_models_page {
 ANTHROPIC_EXTERN anthropic_model_info_t *
 anthropic_model_info_copy(const anthropic_model_info_t *model);
 ANTHROPIC_EXTERN void anthropic_model_info_free(anthropic_model_info_t *copy);
+
+/* A capability by its path under "capabilities", dot-separated, read from
+ * the model's JSON text: so also one newer than this library
+ * ("thinking.types.adaptive", "teleport"). ANTHROPIC_SET with *supported
+ * (may be NULL) when the path names a {"supported": bool} object,
+ * ANTHROPIC_NULL when it names a null, ANTHROPIC_ABSENT otherwise (not
+ * there, not a capability, an empty segment, a NULL argument). */
+ANTHROPIC_EXTERN anthropic_presence_t anthropic_model_capability(
+    const anthropic_model_info_t *model, const char *path, bool *supported);
 ANTHROPIC_EXTERN anthropic_models_page_t *
 anthropic_models_page_copy(const anthropic_models_page_t *page);
 ANTHROPIC_EXTERN void anthropic_models_page_free(anthropic_models_page_t *copy);

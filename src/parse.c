@@ -780,3 +780,45 @@ int anth__parse_page(const char *body, size_t len, char **arena_out,
   *arena_out = arena.buf;
   return 0;
 }
+
+/* ---- capabilities by path ---- */
+
+anthropic_presence_t anthropic_model_capability(const anthropic_model_info_t *m,
+                                                const char *path,
+                                                bool *supported) {
+  static const char *const sup[] = {"supported"};
+  char seg[64] = "capabilities";
+  val_t v, next;
+  if (supported != NULL)
+    *supported = false;
+  if (m == NULL || m->json_text == NULL || path == NULL || *path == '\0')
+    return ANTHROPIC_ABSENT;
+  v.kind = V_OBJECT;
+  v.at = m->json_text;
+  v.end = m->json_text + m->json_len;
+  for (const char *p = path;;) {
+    const char *names[] = {seg};
+    if (v.kind != V_OBJECT || !members(&v, names, 1, &next) ||
+        next.kind == V_NONE)
+      return ANTHROPIC_ABSENT;
+    v = next;
+    if (p == NULL)
+      break; /* the last segment was read */
+    size_t n = strcspn(p, ".");
+    if (n == 0 || n >= sizeof seg)
+      return ANTHROPIC_ABSENT; /* an empty segment, or no known key */
+    memcpy(seg, p, n);
+    seg[n] = '\0';
+    p = p[n] == '.' ? p + n + 1 : NULL;
+    if (p != NULL && *p == '\0')
+      return ANTHROPIC_ABSENT; /* a trailing dot */
+  }
+  if (v.kind == V_NULL)
+    return ANTHROPIC_NULL;
+  if (v.kind != V_OBJECT || !members(&v, sup, 1, &next) ||
+      (next.kind != V_TRUE && next.kind != V_FALSE))
+    return ANTHROPIC_ABSENT;
+  if (supported != NULL)
+    *supported = next.kind == V_TRUE;
+  return ANTHROPIC_SET;
+}

@@ -579,6 +579,55 @@ TEST(parse_model_ignores_unknown_keys_but_keeps_them_in_json) {
   parsed_free(root);
 }
 
+/* Capabilities by path, the ones newer than this library included. */
+TEST(capability_by_path_reaches_known_and_unknown_capabilities) {
+  parsed_t *root;
+  anthropic_model_info_t m;
+  bool on = true;
+  parse_model_ok(
+      MODEL_WITH(",\"capabilities\":{\"teleport\":{\"supported\":true},"
+                 "\"batch\":{\"supported\":false},\"pdf_input\":null,"
+                 "\"thinking\":{\"supported\":true,\"types\":{"
+                 "\"adaptive\":{\"supported\":true},\"dreaming\":{"
+                 "\"supported\":true}}},\"flat\":{\"supported\":\"yes\"}}"),
+      &root, &m);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "teleport", &on), ANTHROPIC_SET);
+  CHECK(on);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "batch", &on), ANTHROPIC_SET);
+  CHECK(!on);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "thinking.types.dreaming", &on),
+               ANTHROPIC_SET);
+  CHECK(on);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "thinking", &on), ANTHROPIC_SET);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "pdf_input", &on),
+               ANTHROPIC_NULL);
+  CHECK(!on);
+  /* Not a capability, not there, or not a path. */
+  static const char *const absent[] = {"thinking.types",
+                                       "nope",
+                                       "thinking.nope",
+                                       "flat",
+                                       "teleport.supported",
+                                       "",
+                                       ".",
+                                       "thinking..adaptive",
+                                       "thinking.types.adaptive."};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(absent); i++)
+    if (anthropic_model_capability(&m, absent[i], &on) != ANTHROPIC_ABSENT)
+      FAILF("\"%s\" found", absent[i]);
+  CHECK_EQ_INT(anthropic_model_capability(&m, NULL, &on), ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(anthropic_model_capability(NULL, "batch", &on),
+               ANTHROPIC_ABSENT);
+  /* A copy answers the same; `supported` may be NULL. */
+  anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
+  CHECK(copy != NULL);
+  parsed_free(root);
+  CHECK_EQ_INT(
+      anthropic_model_capability(copy, "thinking.types.adaptive", NULL),
+      ANTHROPIC_SET);
+  anthropic_model_info_free(copy);
+}
+
 TEST(parse_model_keeps_non_ascii_display_name_byte_exact) {
   parsed_t *root;
   anthropic_model_info_t m;
@@ -1938,6 +1987,7 @@ int main(void) {
       T(parse_model_lifecycle_null_is_unset),
       T(parse_model_keeps_unknown_line_value),
       T(parse_model_ignores_unknown_keys_but_keeps_them_in_json),
+      T(capability_by_path_reaches_known_and_unknown_capabilities),
       T(parse_model_keeps_non_ascii_display_name_byte_exact),
       T(parse_model_decodes_unicode_escapes_in_display_name_to_utf8),
       T(parse_model_accepts_zero_and_2_pow_53_token_counts),

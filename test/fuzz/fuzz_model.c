@@ -25,6 +25,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(cJSON_IsString(name) &&
                strcmp(name->valuestring, m.display_name) == 0);
     cJSON_Delete(tree);
+    /* Capabilities by path agree with the typed ones where both exist. */
+    static const char *const paths[] = {"batch",      "thinking.types.adaptive",
+                                        "effort.max", "x.y.z",
+                                        "thinking.",  ""};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+      bool on = false;
+      anthropic_presence_t p = anthropic_model_capability(&m, paths[i], &on);
+      FUZZ_CHECK(p == ANTHROPIC_SET || p == ANTHROPIC_NULL ||
+                 p == ANTHROPIC_ABSENT);
+    }
+    bool batch = false;
+    if (anthropic_model_capability(&m, "batch", &batch) == ANTHROPIC_SET)
+      FUZZ_CHECK(m.capabilities.batch.state == ANTHROPIC_SET &&
+                 m.capabilities.batch.supported == batch);
 
     anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
     FUZZ_CHECK(copy != NULL);
