@@ -17,6 +17,7 @@ void setup_with(fixture_t *f, anthropic_client_options_t *o) {
   char err[256];
   memset(f, 0, sizeof *f);
   CHECK_EQ_INT(uv_loop_init(&f->loop), 0);
+  test__loop = &f->loop;
   o->flags |= ANTHROPIC_CLIENT_NO_ENV;
   if (o->base_url == NULL)
     o->base_url = srv.url;

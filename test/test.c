@@ -1,13 +1,41 @@
 /* test.c - the harness behind test.h. */
 #include "test.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 jmp_buf test__jmp;
 const char *test__name;
+uv_loop_t *test__loop;
+
+/* A test past its time: say which, list what its loop still holds, and
+ * end the program as failed. Not async-signal-safe, and need not be: the
+ * program is hung and about to die either way. */
+static void on_alarm(int sig) {
+  (void)sig;
+  fprintf(stderr, "  %s: timed out; open handles of its loop:\n",
+          test__name ? test__name : "?");
+  if (test__loop != NULL)
+    uv_print_all_handles(test__loop, stderr);
+  fflush(stderr);
+  printf("not ok - %s (timed out)\n", test__name ? test__name : "?");
+  fflush(stdout);
+  _exit(1);
+}
+
+static unsigned test_timeout_s(void) {
+  const char *v = getenv("ANTH_TEST_TIMEOUT_S");
+  long n = v != NULL ? strtol(v, NULL, 10) : 0;
+  return n > 0 ? (unsigned)n : 60;
+}
 
 int test__run(const test_case_t *cases, size_t n) {
   volatile size_t passed = 0, failed = 0;
+  signal(SIGALRM, on_alarm);
   for (volatile size_t i = 0; i < n; i++) {
     test__name = cases[i].name;
+    test__loop = NULL;
+    alarm(test_timeout_s());
     if (setjmp(test__jmp) == 0) {
       cases[i].fn();
       printf("ok %zu - %s\n", (size_t)i + 1, cases[i].name);
@@ -16,6 +44,7 @@ int test__run(const test_case_t *cases, size_t n) {
       printf("not ok %zu - %s\n", (size_t)i + 1, cases[i].name);
       failed++;
     }
+    alarm(0);
     fflush(stdout);
   }
   printf("%zu passed, %zu failed\n", (size_t)passed, (size_t)failed);

@@ -17,6 +17,10 @@
 
 extern jmp_buf test__jmp;
 extern const char *test__name;
+/* The loop the running test works on, when it says (the fixture does): a
+ * test that hangs past its time ($ANTH_TEST_TIMEOUT_S, default 60 s)
+ * fails with this loop's open handles listed. */
+extern uv_loop_t *test__loop;
 
 #define TEST(name) static void name(void)
 
