@@ -713,131 +713,6 @@ static cJSON *json_str(const char *s) {
   return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-static cJSON *json_opt_str(const anthropic_opt_str_t *v) {
-  return json_str(v->state == ANTHROPIC_SET ? v->value : NULL);
-}
-
-static cJSON *json_time(const anthropic_time_t *t) {
-  return json_str(t->state == ANTHROPIC_SET ? t->text : NULL);
-}
-
-/* Integers go out as raw text: exact even beyond a double's 53 bits. */
-static cJSON *json_opt_int(const anthropic_opt_int_t *v) {
-  char buf[32];
-  if (v->state != ANTHROPIC_SET)
-    return cJSON_CreateNull();
-  snprintf(buf, sizeof buf, "%" PRId64, v->value);
-  return cJSON_CreateRaw(buf);
-}
-
-/* {"supported": b}, the start of every capability object. */
-static cJSON *json_supported(bool supported) {
-  cJSON *o = cJSON_CreateObject();
-  if (o == NULL)
-    return NULL;
-  return built(o, add(o, "supported", cJSON_CreateBool(supported)));
-}
-
-static cJSON *json_cap(const anthropic_capability_t *c) {
-  if (c->state != ANTHROPIC_SET)
-    return cJSON_CreateNull();
-  return json_supported(c->supported);
-}
-
-static cJSON *json_thinking(const anthropic_thinking_capability_t *c) {
-  cJSON *o, *types;
-  if (c->state != ANTHROPIC_SET)
-    return cJSON_CreateNull();
-  if ((o = json_supported(c->supported)) == NULL)
-    return NULL;
-  if (c->types != ANTHROPIC_SET)
-    return built(o, add(o, "types", cJSON_CreateNull()));
-  if ((types = cJSON_CreateObject()) == NULL)
-    return built(o, false);
-  types = built(types,
-                add(types, "adaptive", json_cap(&c->adaptive)) &&
-                    add(types, "between_tools", json_cap(&c->between_tools)) &&
-                    add(types, "disabled", json_cap(&c->disabled)) &&
-                    add(types, "enabled", json_cap(&c->enabled)));
-  return built(o, add(o, "types", types));
-}
-
-static cJSON *json_effort(const anthropic_effort_capability_t *c) {
-  cJSON *o;
-  if (c->state != ANTHROPIC_SET)
-    return cJSON_CreateNull();
-  if ((o = json_supported(c->supported)) == NULL)
-    return NULL;
-  return built(o, add(o, "low", json_cap(&c->low)) &&
-                      add(o, "medium", json_cap(&c->medium)) &&
-                      add(o, "high", json_cap(&c->high)) &&
-                      add(o, "max", json_cap(&c->max)) &&
-                      add(o, "xhigh", json_cap(&c->xhigh)));
-}
-
-static cJSON *
-json_context_management(const anthropic_context_management_capability_t *c) {
-  cJSON *o;
-  if (c->state != ANTHROPIC_SET)
-    return cJSON_CreateNull();
-  if ((o = json_supported(c->supported)) == NULL)
-    return NULL;
-  return built(o,
-               add(o, "clear_thinking_20251015",
-                   json_cap(&c->clear_thinking_20251015)) &&
-                   add(o, "clear_tool_uses_20250919",
-                       json_cap(&c->clear_tool_uses_20250919)) &&
-                   add(o, "compact_20260112", json_cap(&c->compact_20260112)));
-}
-
-static cJSON *json_server_tools(const anthropic_server_tools_capability_t *c) {
-  cJSON *o;
-  if (c->state != ANTHROPIC_SET)
-    return cJSON_CreateNull();
-  if ((o = json_supported(c->supported)) == NULL)
-    return NULL;
-  return built(o, add(o, "code_execution", json_cap(&c->code_execution)) &&
-                      add(o, "web_search", json_cap(&c->web_search)));
-}
-
-static cJSON *json_capabilities(const anthropic_capabilities_t *c) {
-  cJSON *o;
-  if (c->state != ANTHROPIC_SET)
-    return cJSON_CreateNull();
-  if ((o = cJSON_CreateObject()) == NULL)
-    return NULL;
-  return built(
-      o, add(o, "batch", json_cap(&c->batch)) &&
-             add(o, "citations", json_cap(&c->citations)) &&
-             add(o, "code_execution", json_cap(&c->code_execution)) &&
-             add(o, "image_input", json_cap(&c->image_input)) &&
-             add(o, "pdf_input", json_cap(&c->pdf_input)) &&
-             add(o, "structured_outputs", json_cap(&c->structured_outputs)) &&
-             add(o, "thinking", json_thinking(&c->thinking)) &&
-             add(o, "effort", json_effort(&c->effort)) &&
-             add(o, "context_management",
-                 json_context_management(&c->context_management)) &&
-             add(o, "server_tools", json_server_tools(&c->server_tools)));
-}
-
-/* A model, rebuilt from the parsed fields in the schema's order. */
-static cJSON *json_model(const anthropic_model_info_t *m) {
-  cJSON *o = cJSON_CreateObject();
-  if (o == NULL)
-    return NULL;
-  return built(
-      o, add(o, "id", json_str(m->id)) && add(o, "type", json_str(m->type)) &&
-             add(o, "display_name", json_str(m->display_name)) &&
-             add(o, "created_at", json_time(&m->created_at)) &&
-             add(o, "max_input_tokens", json_opt_int(&m->max_input_tokens)) &&
-             add(o, "max_tokens", json_opt_int(&m->max_tokens)) &&
-             add(o, "lifecycle", json_opt_str(&m->lifecycle)) &&
-             add(o, "line", json_opt_str(&m->line)) &&
-             add(o, "deprecated_at", json_time(&m->deprecated_at)) &&
-             add(o, "retires_at", json_time(&m->retires_at)) &&
-             add(o, "capabilities", json_capabilities(&m->capabilities)));
-}
-
 static const char *error_message(const item_error_t *e) {
   return e->message != NULL ? e->message : anthropic_strerror(e->kind);
 }
@@ -863,6 +738,18 @@ static cJSON *json_failure(const item_t *it) {
   return json_failure_of("input", it->input, &it->err);
 }
 
+/* A model as one JSON line (the library's serialisation); false when out
+ * of memory. */
+static bool print_model_line(const anthropic_model_info_t *m) {
+  char *s = anthropic_model_info_json(m);
+  if (s == NULL)
+    return false;
+  fputs(s, stdout);
+  fputc('\n', stdout);
+  anthropic_free(s);
+  return true;
+}
+
 /* Print `obj` as one line and free it; false when out of memory. */
 static bool print_json_line(cJSON *obj) {
   char *s;
@@ -886,7 +773,7 @@ static bool print_json(const app_t *app) {
         return false;
     } else if (it->page != NULL) {
       for (size_t j = 0; j < it->page->count; j++)
-        if (!print_json_line(json_model(&it->page->data[j])))
+        if (!print_model_line(&it->page->data[j]))
           return false;
     }
   }
@@ -1105,7 +992,7 @@ static int on_walk_page(const anthropic_models_page_t *page, void *data) {
       print_model_row(&page->data[j], app->walk.widths);
   } else {
     for (size_t j = 0; j < page->count; j++)
-      if (!print_json_line(json_model(&page->data[j]))) {
+      if (!print_model_line(&page->data[j])) {
         app->walk.out_of_memory = true;
         break;
       }
@@ -1348,6 +1235,16 @@ static char *json_text(cJSON *obj) {
   return s;
 }
 
+/* A model's line for an entry: the library's text, kept in a buffer freed
+ * like the entry's other lines (cJSON_free). */
+static char *model_line(const anthropic_model_info_t *m) {
+  char *s = anthropic_model_info_json(m), *line = NULL;
+  if (s != NULL && (line = cJSON_malloc(strlen(s) + 1)) != NULL)
+    memcpy(line, s, strlen(s) + 1);
+  anthropic_free(s);
+  return line;
+}
+
 /* An entry's outcome is known: keep what its lines need, nothing more.
  * A cancel that Ctrl-C caused is no outcome: that input is not written. */
 static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
@@ -1374,7 +1271,7 @@ static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
   } else if (is_table(app)) {
     e->model = anthropic_model_info_copy(model);
   } else {
-    e->line = json_text(json_model(model));
+    e->line = model_line(model);
   }
   if (is_table(app) ? (!e->failed && e->model == NULL) : e->line == NULL)
     st->out_of_memory = true; /* its line is left out, and said so */

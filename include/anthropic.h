@@ -217,6 +217,15 @@ ANTHROPIC_EXTERN anthropic_model_info_t *
 anthropic_model_info_copy(const anthropic_model_info_t *model);
 ANTHROPIC_EXTERN void anthropic_model_info_free(anthropic_model_info_t *copy);
 
+/* The model as one line of JSON (NUL-terminated, no newline): every field
+ * of the schema in its order, from the typed fields (null where the API
+ * sent null or nothing; unknown keys left out: see json_text for those).
+ * Free with anthropic_free(). NULL when out of memory or model is NULL. */
+ANTHROPIC_EXTERN char *
+anthropic_model_info_json(const anthropic_model_info_t *model);
+/* Free what the library allocated for you (anthropic_model_info_json). */
+ANTHROPIC_EXTERN void anthropic_free(void *p);
+
 /* A capability by its path under "capabilities", dot-separated, read from
  * the model's JSON text: so also one newer than this library
  * ("thinking.types.adaptive", "teleport"). ANTHROPIC_SET with *supported

@@ -628,6 +628,45 @@ TEST(capability_by_path_reaches_known_and_unknown_capabilities) {
   anthropic_model_info_free(copy);
 }
 
+/* The typed fields back to JSON: every schema key, in order, null for
+ * what the body lacked, and the numbers exact. */
+TEST(model_info_json_writes_every_schema_field_in_order) {
+  static const char *const keys[] = {"id",
+                                     "type",
+                                     "display_name",
+                                     "created_at",
+                                     "max_input_tokens",
+                                     "max_tokens",
+                                     "lifecycle",
+                                     "line",
+                                     "deprecated_at",
+                                     "retires_at",
+                                     "capabilities"};
+  parsed_t *root;
+  anthropic_model_info_t m;
+  parse_model_ok(MODEL_WITH(",\"max_tokens\":9007199254740992,"
+                            "\"lifecycle\":\"active\",\"future\":1"),
+                 &root, &m);
+  char *text = anthropic_model_info_json(&m);
+  CHECK(text != NULL);
+  cJSON *o = cJSON_Parse(text);
+  CHECK(o != NULL);
+  const cJSON *k = o->child;
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(keys); i++, k = k->next) {
+    CHECK(k != NULL);
+    CHECK_EQ_STR(k->string, keys[i]);
+  }
+  CHECK(k == NULL); /* "future" is the text's, not the schema's */
+  CHECK_EQ_STR(cJSON_GetObjectItem(o, "id")->valuestring, "claude-test-1");
+  CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "line")));
+  CHECK(cJSON_IsNull(cJSON_GetObjectItem(o, "capabilities")));
+  CHECK_CONTAINS(text, "\"max_tokens\":9007199254740992,");
+  cJSON_Delete(o);
+  anthropic_free(text);
+  CHECK(anthropic_model_info_json(NULL) == NULL);
+  parsed_free(root);
+}
+
 TEST(parse_model_keeps_non_ascii_display_name_byte_exact) {
   parsed_t *root;
   anthropic_model_info_t m;
@@ -1988,6 +2027,7 @@ int main(void) {
       T(parse_model_keeps_unknown_line_value),
       T(parse_model_ignores_unknown_keys_but_keeps_them_in_json),
       T(capability_by_path_reaches_known_and_unknown_capabilities),
+      T(model_info_json_writes_every_schema_field_in_order),
       T(parse_model_keeps_non_ascii_display_name_byte_exact),
       T(parse_model_decodes_unicode_escapes_in_display_name_to_utf8),
       T(parse_model_accepts_zero_and_2_pow_53_token_counts),
