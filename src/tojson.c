@@ -43,7 +43,7 @@ static cJSON *json_opt_int(const anthropic_opt_int_t *v) {
   char buf[32];
   if (v->state != ANTHROPIC_SET)
     return cJSON_CreateNull();
-  snprintf(buf, sizeof buf, "%" PRId64, v->value);
+  (void)snprintf(buf, sizeof buf, "%" PRId64, v->value);
   return cJSON_CreateRaw(buf);
 }
 
