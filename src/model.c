@@ -86,38 +86,44 @@ int anth__parse_error_body(const char *body, size_t len, cJSON **root,
 
 /* A copy holds the JSON text it was read from and the arena of its
  * strings: parsed again, the one way a result is ever built. */
+/* A response whose strings the copy owns. */
+typedef struct owned_response {
+  anthropic_response_t r;
+  char *request_id, *reset;
+} owned_response_t;
+
 typedef struct model_copy {
   anthropic_model_info_t info; /* first: the pointer handed out */
-  anthropic_response_t response;
+  owned_response_t response;
   char *text, *arena;
 } model_copy_t;
 
 typedef struct page_copy {
   anthropic_models_page_t page; /* first: the pointer handed out */
-  anthropic_response_t response;
+  owned_response_t response;
   char *text, *arena;
   anthropic_model_info_t *items;
 } page_copy_t;
 
-static int copy_response(anthropic_response_t *dst,
+static int copy_response(owned_response_t *dst,
                          const anthropic_response_t *src) {
   static const anthropic_response_t none = {0, NULL, -1, -1, NULL};
-  *dst = src ? *src : none;
-  dst->request_id = NULL;
-  dst->ratelimit_requests_reset = NULL;
+  dst->r = src ? *src : none;
+  dst->r.request_id = dst->r.ratelimit_requests_reset = NULL;
   if (src && src->request_id &&
       (dst->request_id = anth__strdup(src->request_id)) == NULL)
     return -1;
   if (src && src->ratelimit_requests_reset &&
-      (dst->ratelimit_requests_reset =
-           anth__strdup(src->ratelimit_requests_reset)) == NULL)
+      (dst->reset = anth__strdup(src->ratelimit_requests_reset)) == NULL)
     return -1;
+  dst->r.request_id = dst->request_id;
+  dst->r.ratelimit_requests_reset = dst->reset;
   return 0;
 }
 
-static void free_response(anthropic_response_t *r) {
-  anth__free((void *)r->request_id);
-  anth__free((void *)r->ratelimit_requests_reset);
+static void free_response(owned_response_t *r) {
+  anth__free(r->request_id);
+  anth__free(r->reset);
 }
 
 anthropic_model_info_t *
@@ -138,7 +144,7 @@ anthropic_model_info_copy(const anthropic_model_info_t *model) {
     anth__free(c);
     return NULL;
   }
-  c->info.response = model->response ? &c->response : NULL;
+  c->info.response = model->response ? &c->response.r : NULL;
   return &c->info;
 }
 
@@ -183,7 +189,7 @@ anthropic_models_page_copy(const anthropic_models_page_t *page) {
     c->page.last_id = page->count ? c->items[from + page->count - 1].id : NULL;
     c->page.has_more = page->has_more;
   }
-  c->page.response = page->response ? &c->response : NULL;
+  c->page.response = page->response ? &c->response.r : NULL;
   return &c->page;
 }
 

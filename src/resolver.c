@@ -81,16 +81,17 @@ typedef struct anth_result {
   long status;
   char *type, *message, *request_id;
   int attempts;
-  anthropic_model_info_t *model; /* on success */
-  bool borrowed;                 /* `model` is the transfer's, not ours */
+  const anthropic_model_info_t *model; /* on success */
+  anthropic_model_info_t *owned;       /* our copy, when `model` is one */
+  bool borrowed;                       /* `model` is the transfer's, not ours */
 } anth_result_t;
 
 static anth_result_t nomem_result = {
-    -1, ANTHROPIC_ENOMEM, 0, NULL, NULL, NULL, 0, NULL, false};
+    -1, ANTHROPIC_ENOMEM, 0, NULL, NULL, NULL, 0, NULL, NULL, false};
 static anth_result_t cancelled_result = {
-    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, false};
+    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, NULL, false};
 static anth_result_t closed_result = {
-    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, false};
+    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, NULL, false};
 
 static void result_unref(anth_result_t *r) {
   if (r == NULL || r->refs < 0 || --r->refs > 0)
@@ -98,8 +99,7 @@ static void result_unref(anth_result_t *r) {
   anth__free(r->type);
   anth__free(r->message);
   anth__free(r->request_id);
-  if (!r->borrowed)
-    anthropic_model_info_free(r->model);
+  anthropic_model_info_free(r->owned);
   anth__free(r);
 }
 
@@ -113,7 +113,7 @@ static void result_own(anth_result_t *r) {
     r->model = NULL;
     return;
   }
-  r->model = anthropic_model_info_copy(r->model);
+  r->model = r->owned = anthropic_model_info_copy(r->model);
   if (r->model == NULL) {
     r->kind = ANTHROPIC_ENOMEM;
     r->message = anth__strdup("out of memory");
@@ -137,7 +137,7 @@ static anth_result_t *result_new(const anthropic_error_t *err,
     return &nomem_result;
   r->refs = 1;
   if (model != NULL) {
-    r->model = (anthropic_model_info_t *)model; /* borrowed */
+    r->model = model; /* borrowed */
     r->borrowed = true;
     return r;
   }
