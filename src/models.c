@@ -16,6 +16,18 @@ static void walk_end(anthropic_client_t *c, anthropic_req_t *r,
     anth__req_finish(c, r, ANTHROPIC_OK, 0, NULL, NULL);
 }
 
+/* The pager's one rule, for walks and for anthropic_models_page_next():
+ * the cursor of the page that follows `page` (its last id walking
+ * forward, its first walking backward), or NULL when there is none (no
+ * more pages, an empty page, or no cursor). */
+static const char *next_cursor(const anthropic_models_page_t *page,
+                               bool backward) {
+  const char *cursor = backward ? page->first_id : page->last_id;
+  if (!page->has_more || page->count == 0 || cursor == NULL)
+    return NULL;
+  return cursor;
+}
+
 /* A page of a walk arrived: hand it to `each`, then ask for the next one
  * on the same request, or end the walk. One page is held at a time. */
 void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
@@ -30,9 +42,9 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
     anth__req_finish(c, r, (anthropic_errkind_t)rc, status, msg, rid);
     return;
   }
-  const char *next = r->walk_backward ? page.first_id : page.last_id;
-  if (page.has_more && page.count > 0 && next != NULL &&
-      r->walk_cursor.len > 0 && strcmp(next, r->walk_cursor.data) == 0) {
+  const char *next = next_cursor(&page, r->walk_backward);
+  if (next != NULL && r->walk_cursor.len > 0 &&
+      strcmp(next, r->walk_cursor.data) == 0) {
     /* Asked for what follows `next`, the server answered with `next` as
      * the cursor again: following it would ask for the same page forever
      * (and hand its items over again). */
@@ -62,9 +74,8 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
   r->state = REQ_CALLBACK;
   int stop = r->each(&page, r->data);
   r->walk_items += page.count;
-  const char *cursor = r->walk_backward ? page.first_id : page.last_id;
-  bool more = !stop && !r->cancel_asked && !c->closing && page.has_more &&
-              page.count > 0 && cursor != NULL &&
+  const char *cursor = next_cursor(&page, r->walk_backward);
+  bool more = !stop && !r->cancel_asked && !c->closing && cursor != NULL &&
               (r->walk_max == 0 || r->walk_items < r->walk_max);
   if (more) {
     r->attempts = 0;
@@ -229,8 +240,8 @@ bool anthropic_models_page_next(const anthropic_models_page_t *page,
   if (params == NULL)
     params = &defaults;
   bool backward = params->before_id != NULL;
-  const char *cursor = backward ? page->first_id : page->last_id;
-  if (!page->has_more || page->count == 0 || cursor == NULL)
+  const char *cursor = next_cursor(page, backward);
+  if (cursor == NULL)
     return false;
   *next = *params;
   next->after_id = backward ? NULL : cursor;
