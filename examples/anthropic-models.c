@@ -38,7 +38,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include <cjson/cJSON.h>
 #include <uv.h>
 
 #include "anthropic.h"
@@ -689,53 +688,108 @@ static void start_list(app_t *app) {
 /* JSON output                                                         */
 /* ------------------------------------------------------------------ */
 
-/* Add `item` under `key`; false (and `item` freed) when either failed. */
-static bool add(cJSON *obj, const char *key, cJSON *item) {
-  if (item == NULL)
-    return false;
-  if (!cJSON_AddItemToObject(obj, key, item)) {
-    cJSON_Delete(item);
-    return false;
-  }
-  return true;
-}
-
-/* Return `obj` when every add into it went well, else free it. */
-static cJSON *built(cJSON *obj, bool ok) {
-  if (!ok) {
-    cJSON_Delete(obj);
-    return NULL;
-  }
-  return obj;
-}
-
-static cJSON *json_str(const char *s) {
-  return s != NULL ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
-
 static const char *error_message(const item_error_t *e) {
   return e->message != NULL ? e->message : anthropic_strerror(e->kind);
 }
 
-/* {KEY: input, "error": {...}}: the error line of get ("input"), list and
- * resolve ("alias"). */
-static cJSON *json_failure_of(const char *key, const char *input,
-                              const item_error_t *e) {
-  cJSON *o = cJSON_CreateObject(), *eo;
-  if (o == NULL)
-    return NULL;
-  if ((eo = cJSON_CreateObject()) == NULL)
-    return built(o, false);
-  eo = built(eo, add(eo, "kind", json_str(anthropic_err_name(e->kind))) &&
-                     add(eo, "status", cJSON_CreateNumber((double)e->status)) &&
-                     add(eo, "type", json_str(e->type)) &&
-                     add(eo, "message", json_str(error_message(e))) &&
-                     add(eo, "request_id", json_str(e->request_id)));
-  return built(o, add(o, key, json_str(input)) && add(o, "error", eo));
+/* `s` as a JSON string, quotes included, written at d (at most 6 bytes a
+ * byte of s, plus 2); returns the end. As cJSON prints it. */
+static char *put_json_string(char *d, const char *s) {
+  static const char hexd[] = "0123456789abcdef";
+  *d++ = '"';
+  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    char esc = 0;
+    switch (*p) {
+    case '"':
+      esc = '"';
+      break;
+    case '\\':
+      esc = '\\';
+      break;
+    case '\b':
+      esc = 'b';
+      break;
+    case '\f':
+      esc = 'f';
+      break;
+    case '\n':
+      esc = 'n';
+      break;
+    case '\r':
+      esc = 'r';
+      break;
+    case '\t':
+      esc = 't';
+      break;
+    default:
+      break;
+    }
+    if (esc != 0) {
+      *d++ = '\\';
+      *d++ = esc;
+    } else if (*p < 0x20) {
+      memcpy(d, "\\u00", 4);
+      d[4] = hexd[*p >> 4];
+      d[5] = hexd[*p & 15];
+      d += 6;
+    } else {
+      *d++ = (char)*p;
+    }
+  }
+  *d++ = '"';
+  return d;
 }
 
-static cJSON *json_failure(const item_t *it) {
-  return json_failure_of("input", it->input, &it->err);
+/* `lit` as it is; returns the end. */
+static char *put(char *d, const char *lit) {
+  size_t n = strlen(lit);
+  memcpy(d, lit, n);
+  return d + n;
+}
+
+/* `s` as a JSON string, or null. */
+static char *put_json_value(char *d, const char *s) {
+  return s != NULL ? put_json_string(d, s) : put(d, "null");
+}
+
+/* The most put_json_value() writes for `s`. */
+static size_t json_room(const char *s) {
+  return s != NULL ? 6 * strlen(s) + 2 : 4;
+}
+
+/* {KEY: input, "error": {"kind","status","type","message","request_id"}}:
+ * the error line of get and list ("input") and of resolve ("alias"), in a
+ * malloc'd buffer; NULL when out of memory. */
+static char *failure_line(const char *key, const char *input,
+                          const item_error_t *e) {
+  const char *kind = anthropic_err_name(e->kind), *msg = error_message(e);
+  size_t cap = strlen(key) + json_room(input) + json_room(kind) +
+               json_room(e->type) + json_room(msg) + json_room(e->request_id) +
+               128;
+  char *line = malloc(cap), *d = line;
+  if (line == NULL)
+    return NULL;
+  d = put(put(put(d, "{\""), key), "\":");
+  d = put_json_value(d, input);
+  d = put_json_value(put(d, ",\"error\":{\"kind\":"), kind);
+  d += snprintf(d, 32, ",\"status\":%ld", e->status);
+  d = put_json_value(put(d, ",\"type\":"), e->type);
+  d = put_json_value(put(d, ",\"message\":"), msg);
+  d = put_json_value(put(d, ",\"request_id\":"), e->request_id);
+  put(d, "}}");
+  d[2] = '\0';
+  return line;
+}
+
+/* Print `line` (freed) with its newline; false when it is NULL (out of
+ * memory). */
+static bool print_line(char *line) {
+  if (line == NULL)
+    return false;
+  fputs(line, stdout);
+  fputc('\n', stdout);
+  free(line);
+  return true;
 }
 
 /* A model as one JSON line (the library's serialisation); false when out
@@ -750,26 +804,11 @@ static bool print_model_line(const anthropic_model_info_t *m) {
   return true;
 }
 
-/* Print `obj` as one line and free it; false when out of memory. */
-static bool print_json_line(cJSON *obj) {
-  char *s;
-  if (obj == NULL)
-    return false;
-  s = cJSON_PrintUnformatted(obj);
-  cJSON_Delete(obj);
-  if (s == NULL)
-    return false;
-  fputs(s, stdout);
-  fputc('\n', stdout);
-  cJSON_free(s);
-  return true;
-}
-
 static bool print_json(const app_t *app) {
   for (size_t k = 0; k < app->count; k++) {
     const item_t *it = &app->items[k];
     if (it->failed) {
-      if (!print_json_line(json_failure(it)))
+      if (!print_line(failure_line("input", it->input, &it->err)))
         return false;
     } else if (it->page != NULL) {
       for (size_t j = 0; j < it->page->count; j++)
@@ -1046,7 +1085,7 @@ static int report_walk(app_t *app) {
     status = EXIT_FAILED;
     if (app->o->format == FMT_TABLE)
       print_error_row(it, app->walk.widths);
-    else if (!print_json_line(json_failure(it)))
+    else if (!print_line(failure_line("input", it->input, &it->err)))
       app->walk.out_of_memory = true;
   }
   if (app->walk.out_of_memory) {
@@ -1082,7 +1121,7 @@ static entry_t *entry_new(app_t *app, const char *text, size_t len) {
 
 static void entry_free(entry_t *e) {
   item_error_free(&e->err);
-  cJSON_free(e->line);
+  free(e->line);
   if (e->model != NULL)
     anthropic_model_info_free(e->model);
   free(e);
@@ -1156,91 +1195,28 @@ static bool is_table(const app_t *app) {
   return app->o->format == FMT_TABLE;
 }
 
-/* `s` as a JSON string, quotes included, written at d (at most 6 bytes a
- * byte of s, plus 2); returns the end. As cJSON prints it. */
-static char *put_json_string(char *d, const char *s) {
-  static const char hexd[] = "0123456789abcdef";
-  *d++ = '"';
-  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-    char esc = 0;
-    switch (*p) {
-    case '"':
-      esc = '"';
-      break;
-    case '\\':
-      esc = '\\';
-      break;
-    case '\b':
-      esc = 'b';
-      break;
-    case '\f':
-      esc = 'f';
-      break;
-    case '\n':
-      esc = 'n';
-      break;
-    case '\r':
-      esc = 'r';
-      break;
-    case '\t':
-      esc = 't';
-      break;
-    default:
-      break;
-    }
-    if (esc != 0) {
-      *d++ = '\\';
-      *d++ = esc;
-    } else if (*p < 0x20) {
-      memcpy(d, "\\u00", 4);
-      d[4] = hexd[*p >> 4];
-      d[5] = hexd[*p & 15];
-      d += 6;
-    } else {
-      *d++ = (char)*p;
-    }
-  }
-  *d++ = '"';
-  return d;
-}
-
-/* {"alias","id","display_name"}: what resolve prints for a found alias,
- * written directly (a resolve of a million lines writes many). Freed with
- * cJSON_free, as the other lines. */
+/* {"alias","id","display_name"}: what resolve prints for a found alias, in
+ * a malloc'd buffer. */
 static char *resolved_line(const char *alias, const anthropic_model_info_t *m) {
   size_t cap =
       6 * (strlen(alias) + strlen(m->id) + strlen(m->display_name)) + 64;
-  char *line = cJSON_malloc(cap), *d = line;
+  char *line = malloc(cap), *d = line;
   if (line == NULL)
     return NULL;
-  memcpy(d, "{\"alias\":", 9);
-  d = put_json_string(d + 9, alias);
-  memcpy(d, ",\"id\":", 6);
-  d = put_json_string(d + 6, m->id);
-  memcpy(d, ",\"display_name\":", 16);
-  d = put_json_string(d + 16, m->display_name);
-  *d++ = '}';
-  *d = '\0';
+  d = put_json_string(put(d, "{\"alias\":"), alias);
+  d = put_json_string(put(d, ",\"id\":"), m->id);
+  d = put_json_string(put(d, ",\"display_name\":"), m->display_name);
+  put(d, "}");
+  d[1] = '\0';
   return line;
 }
 
-/* The line for `obj` (freed), without its newline; NULL when out of
- * memory. */
-static char *json_text(cJSON *obj) {
-  char *s;
-  if (obj == NULL)
-    return NULL;
-  s = cJSON_PrintUnformatted(obj);
-  cJSON_Delete(obj);
-  return s;
-}
-
-/* A model's line for an entry: the library's text, kept in a buffer freed
- * like the entry's other lines (cJSON_free). */
+/* A model's line for an entry: the library's text, copied into a buffer
+ * freed like the entry's other lines. */
 static char *model_line(const anthropic_model_info_t *m) {
   char *s = anthropic_model_info_json(m), *line = NULL;
-  if (s != NULL && (line = cJSON_malloc(strlen(s) + 1)) != NULL)
-    memcpy(line, s, strlen(s) + 1);
+  if (s != NULL)
+    line = strdup(s);
   anthropic_free(s);
   return line;
 }
@@ -1265,7 +1241,7 @@ static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
     e->failed = true;
     err_keep(&e->err, err);
     if (!is_table(app))
-      e->line = json_text(json_failure_of(key, e->text, &e->err));
+      e->line = failure_line(key, e->text, &e->err);
   } else if (is_resolve(app)) {
     e->line = resolved_line(e->text, model);
   } else if (is_table(app)) {
