@@ -155,6 +155,8 @@ typedef struct anth_json_scan {
  * that leave a surrogate unpaired. 0 with *scan filled, or
  * ANTHROPIC_EBADRESPONSE with a message naming the first problem and its
  * byte offset. */
+/* The code unit of "\uXXXX" at p (n bytes available), or -1. */
+long anth__json_u_escape(const unsigned char *p, size_t n);
 int anth__json_check(const char *body, size_t len, anth_json_scan_t *scan,
                      char *err, size_t errlen);
 /* The bytes cJSON's tree of a scanned body takes (about; saturating), and

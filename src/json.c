@@ -24,7 +24,7 @@ static int hex(unsigned char c) {
 }
 
 /* The code unit of "\uXXXX" at p (n bytes available), or -1. */
-static long u_escape(const unsigned char *p, size_t n) {
+long anth__json_u_escape(const unsigned char *p, size_t n) {
   if (n < 6 || p[0] != '\\' || p[1] != 'u')
     return -1;
   long v = 0;
@@ -73,7 +73,7 @@ static size_t escape(const unsigned char *p, size_t n, size_t at, char *err,
                      size_t errlen) {
   if (n >= 2 && p[1] != '\0' && strchr("\"\\/bfnrt", p[1]) != NULL)
     return 2;
-  long v = u_escape(p, n);
+  long v = anth__json_u_escape(p, n);
   if (v < 0) {
     anth__errf(err, errlen, "body: invalid escape in a string at byte %zu", at);
     return 0;
@@ -84,7 +84,7 @@ static size_t escape(const unsigned char *p, size_t n, size_t at, char *err,
     return 0;
   }
   if (v >= 0xd800 && v <= 0xdbff) {
-    long low = u_escape(p + 6, n - 6);
+    long low = anth__json_u_escape(p + 6, n - 6);
     if (low >= 0xdc00 && low <= 0xdfff)
       return 12;
   }

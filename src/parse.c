@@ -194,21 +194,6 @@ static vkind_t kind_of(char c) {
 
 /* ---- strings ---- */
 
-static int hex4(const char *s) {
-  int v = 0;
-  for (int i = 0; i < 4; i++) {
-    char c = s[i];
-    int d = c >= '0' && c <= '9'   ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                   : -1;
-    if (d < 0)
-      return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
 /* The n raw bytes of a string (between its quotes) unescaped into d (cap
  * bytes); its length, or SIZE_MAX when it does not fit or is malformed. */
 static size_t unescape(const char *s, size_t n, char *d, size_t cap) {
@@ -234,14 +219,14 @@ static size_t unescape(const char *s, size_t n, char *d, size_t cap) {
       i += 2;
       continue;
     }
-    int hi = i + 6 <= n ? hex4(s + i + 2) : -1;
+    const unsigned char *u = (const unsigned char *)s;
+    long hi = anth__json_u_escape(u + i, n - i);
     if (hi < 0)
       return SIZE_MAX;
     i += 6;
     cp = (unsigned long)hi;
     if (cp >= 0xd800 && cp <= 0xdbff) {
-      int lo =
-          i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u' ? hex4(s + i + 2) : -1;
+      long lo = anth__json_u_escape(u + i, n - i);
       if (lo < 0xdc00 || lo > 0xdfff)
         return SIZE_MAX;
       i += 6;
