@@ -1,8 +1,6 @@
 /* url.c - building request URLs. Pure functions: no loop, no network. */
 #include "internal.h"
 
-#include <curl/curl.h>
-
 #include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
@@ -38,8 +36,58 @@ int anth__pct_encode(anth_buf_t *out, const char *s, size_t n) {
   return 0;
 }
 
+/* The host and port of a base URL (`a`, n bytes, between "//" and the
+ * path): what no request could reach (a port past 65535 or not a number,
+ * an IPv6 literal left open or not one) is refused here, at init, rather
+ * than failing every request later. */
+static int authority_check(const char *a, size_t n, char *err, size_t errlen) {
+  size_t port_at = n; /* where ':' is, or n */
+  if (a[0] == '[') {
+    const char *close = memchr(a, ']', n);
+    char lit[INET6_ADDRSTRLEN + 1];
+    unsigned char bin[16];
+    size_t k = close ? (size_t)(close - a) - 1 : 0;
+    if (close == NULL || k == 0 || k >= sizeof lit) {
+      anth__errf(err, errlen, "base URL has an IPv6 address with no ']'");
+      return ANTHROPIC_EINVAL;
+    }
+    memcpy(lit, a + 1, k);
+    lit[k] = '\0';
+    if (inet_pton(AF_INET6, lit, bin) != 1) {
+      anth__errf(err, errlen, "base URL has an invalid IPv6 address");
+      return ANTHROPIC_EINVAL;
+    }
+    port_at = k + 2;
+    if (port_at < n && a[port_at] != ':') {
+      anth__errf(err, errlen, "base URL has text after its IPv6 address");
+      return ANTHROPIC_EINVAL;
+    }
+  } else {
+    const char *colon = memchr(a, ':', n);
+    if (colon != NULL)
+      port_at = (size_t)(colon - a);
+  }
+  if (port_at >= n)
+    return 0;
+  unsigned long port = 0;
+  size_t digits = 0;
+  for (size_t i = port_at + 1; i < n; i++, digits++) {
+    if (a[i] < '0' || a[i] > '9' || digits >= 5) {
+      digits = 6;
+      break;
+    }
+    port = port * 10 + (unsigned long)(a[i] - '0');
+  }
+  if (digits == 0 || digits > 5 || port == 0 || port > 65535) {
+    anth__errf(err, errlen, "base URL has an invalid port (not 1..65535)");
+    return ANTHROPIC_EINVAL;
+  }
+  return 0;
+}
+
 int anth__base_url_normalize(const char *url, char **out, char *err,
                              size_t errlen) {
+  int rc;
   *out = NULL;
   if (url == NULL || *url == '\0') {
     anth__errf(err, errlen, "base URL is empty");
@@ -86,25 +134,8 @@ int anth__base_url_normalize(const char *url, char **out, char *err,
     anth__errf(err, errlen, "base URL has no host");
     return ANTHROPIC_EINVAL;
   }
-  /* What is left for libcurl to refuse (a port past 65535 or not a
-   * number, an IPv6 literal left open) would fail every request later:
-   * ask its URL parser now. */
-  CURLU *u = curl_url();
-  if (u == NULL) {
-    anth__errf(err, errlen, "out of memory");
-    return ANTHROPIC_ENOMEM;
-  }
-  CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, 0);
-  curl_url_cleanup(u);
-  if (uc == CURLUE_OUT_OF_MEMORY) {
-    anth__errf(err, errlen, "out of memory");
-    return ANTHROPIC_ENOMEM;
-  }
-  if (uc != CURLUE_OK) {
-    anth__errf(err, errlen, "base URL is not a valid URL: %s",
-               curl_url_strerror(uc));
-    return ANTHROPIC_EINVAL;
-  }
+  if ((rc = authority_check(url + skip, host_end - skip, err, errlen)) != 0)
+    return rc;
   while (len > skip && url[len - 1] == '/')
     len--;
   if ((*out = anth__strndup(url, len)) == NULL) {

@@ -438,6 +438,9 @@ TEST(base_url_refuses_what_no_request_could_reach) {
   check_base_refused("http://[::1");
   check_base_refused("http://[::1/x");
   check_base_refused("http://[zz::1]:80");
+  check_base_refused("http://[::1]x:80");
+  check_base_refused("http://host:0");
+  check_base_refused("http://host:");
   check_normalized("http://[::1]:8080/", "http://[::1]:8080");
   check_normalized("http://host:65535", "http://host:65535");
   check_normalized("https://127.0.0.1:1", "https://127.0.0.1:1");
