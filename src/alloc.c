@@ -64,66 +64,10 @@ char *anth__strdup(const char *s) {
   return anth__strndup(s, strlen(s));
 }
 
-/* libcurl's hooks take size_t and have a strdup; cJSON's take malloc/free.
- * Each marks whose allocation is under way while it runs: tag() sets the
- * source and returns the one to put back. */
-static int tag(int source) {
-  int outer = anth__alloc_source;
-  anth__alloc_source = source;
-  return outer;
-}
-
-static void *curl_malloc(size_t n) {
-  int outer = tag(ANTH_ALLOC_CURL);
-  void *p = anth__malloc(n);
-  anth__alloc_source = outer;
-  return p;
-}
-static void *curl_calloc(size_t n, size_t m) {
-  int outer = tag(ANTH_ALLOC_CURL);
-  void *p = anth__calloc(n, m);
-  anth__alloc_source = outer;
-  return p;
-}
-static void *curl_realloc(void *p, size_t n) {
-  int outer = tag(ANTH_ALLOC_CURL);
-  void *q = anth__realloc(p, n);
-  anth__alloc_source = outer;
-  return q;
-}
-static char *curl_strdup(const char *s) {
-  int outer = tag(ANTH_ALLOC_CURL);
-  char *p = anth__strdup(s);
-  anth__alloc_source = outer;
-  return p;
-}
-static void *cjson_malloc(size_t n) {
-  int outer = tag(ANTH_ALLOC_CJSON);
-  void *p = anth__malloc(n);
-  anth__alloc_source = outer;
-  return p;
-}
-static void hook_free(void *p) {
-  anth__free(p);
-}
-
-int anthropic_replace_allocator(anthropic_malloc_func m,
-                                anthropic_realloc_func r,
-                                anthropic_calloc_func c,
-                                anthropic_free_func f) {
-  if (m == NULL || r == NULL || c == NULL || f == NULL ||
-      anth__clients_alive != 0 || anth__in_alloc)
-    return ANTHROPIC_EINVAL;
+void anth__alloc_set(anthropic_malloc_func m, anthropic_realloc_func r,
+                     anthropic_calloc_func c, anthropic_free_func f) {
   alloc_malloc = m;
   alloc_realloc = r;
   alloc_calloc = c;
   alloc_free = f;
-  cJSON_Hooks hooks = {cjson_malloc, hook_free};
-  cJSON_InitHooks(&hooks);
-  /* This initialisation is kept for the life of the process: curl's memory
-   * functions can only be chosen by its first global init. */
-  if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_malloc, hook_free,
-                           curl_realloc, curl_strdup, curl_calloc) != CURLE_OK)
-    return ANTHROPIC_EINVAL;
-  return 0;
 }

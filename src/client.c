@@ -22,10 +22,6 @@
 #define ANTH_DEFAULT_CONNECT_TIMEOUT_MS 5000L
 #define ANTH_DEFAULT_RETRY_AFTER_CAP ((uint64_t)60000)
 
-long anth__ms_option(uint64_t v, long dflt) {
-  return v == 0 ? dflt : v > LONG_MAX ? LONG_MAX : (long)v;
-}
-
 /* curl takes the body limit as a curl_off_t: a larger one (SIZE_MAX, say,
  * meant as "no limit") is clamped to the largest it takes, which no body
  * reaches. Passed through, it read as negative and curl refused it. */
@@ -36,24 +32,57 @@ static size_t body_limit(size_t v) {
   return (uint64_t)v > (uint64_t)INT64_MAX ? (size_t)INT64_MAX : v;
 }
 
-int anth__retries_option(int v, int dflt) {
-  return v == 0 ? dflt : v < 0 ? 0 : v;
+/* ---- the engine's hooks: what it reports reaches the layers here ---- */
+
+static bool on_engine_idle(anthropic_client_t *c) {
+  anth__req_run_deferred(c);
+  anth__resolve_run_due(c);
+  return anth__req_deferred_pending(c) || anth__resolve_pending(c);
 }
 
-void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
-                          const char *msg) {
-  anth__errf(c->last_msg, sizeof c->last_msg, "%s", msg);
-  c->last_response.status = 0;
-  c->last_response.request_id = NULL;
-  anthropic_error_t e = {
-      kind, 0, NULL, c->last_msg, NULL, 0, &c->last_response};
-  c->last_error = e;
+static void on_engine_quiet(anthropic_client_t *c) {
+  if (c->closing && c->active == NULL && c->queue_head == NULL)
+    anth__engine_teardown(c);
 }
 
-const anthropic_error_t *
-anthropic_client_last_error(const anthropic_client_t *c) {
-  return c ? &c->last_error : NULL;
+static void free_headers(anthropic_client_t *c) {
+  if (c->headers != NULL)
+    c->headers->next = NULL; /* the rest is headers_base */
+  curl_slist_free_all(c->headers);
+  curl_slist_free_all(c->headers_base);
+  c->headers = c->headers_base = NULL;
+  anth__lines_free(c->header_lines);
+  c->header_lines = NULL;
 }
+
+static void on_engine_teardown(anthropic_client_t *c) {
+  anth__req_pool_free(c);
+  anth__resolve_free(c);
+  free_headers(c);
+}
+
+static void free_client(anthropic_client_t *c) {
+  anth__buf_free(&c->scratch);
+  anth__buf_free(&c->queue_url);
+  anth__free(c->slots);
+  anth__free(c->base_url);
+  anth__free(c->ca_bundle);
+  anth__free(c->proxy);
+  anth__free(c);
+  curl_global_cleanup();
+}
+
+static void on_engine_closed(anthropic_client_t *c) {
+  anth__clients_alive--;
+  if (c->close_cb != NULL)
+    c->close_cb(c);
+  free_client(c);
+}
+
+static const anth_engine_hooks_t engine_hooks = {
+    anth__req_done,  anth__req_watch_failed, on_engine_idle,
+    on_engine_quiet, on_engine_teardown,     on_engine_closed,
+};
 
 void anthropic_client_set_data(anthropic_client_t *c, void *data) {
   if (c)
@@ -82,7 +111,7 @@ static unsigned count_option(unsigned v, unsigned dflt) {
 }
 
 /* A credential among the headers built (custom ones included)? */
-static bool has_credential_header(const struct curl_slist *h) {
+static bool has_credential_header(const anth_line_t *h) {
   for (; h != NULL; h = h->next)
     if (strncasecmp(h->data, "x-api-key:", 10) == 0 ||
         strncasecmp(h->data, "authorization:", 14) == 0)
@@ -183,11 +212,13 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
    * one, else the token. */
   if (hc.api_key != NULL && *hc.api_key != '\0')
     hc.auth_token = NULL;
-  if ((rc = anth__headers_build(&hc, &c->headers_base, err, errlen)) != 0)
+  if ((rc = anth__headers_build(&hc, &c->header_lines, err, errlen)) != 0)
     return rc;
+  if ((c->headers_base = anth__lines_to_slist(c->header_lines)) == NULL)
+    return ANTHROPIC_ENOMEM; /* there is always a line: anthropic-version */
   *secret = (hc.api_key != NULL && *hc.api_key != '\0') ||
             (hc.auth_token != NULL && *hc.auth_token != '\0');
-  if (!*secret && !has_credential_header(c->headers_base)) {
+  if (!*secret && !has_credential_header(c->header_lines)) {
     /* Every request could only get 401: say so now, as the SDKs do. */
     anth__errf(err, errlen,
                "no credential: set api_key or auth_token (or "
@@ -214,7 +245,7 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
       anth__ms_option(o->connect_timeout_ms, ANTH_DEFAULT_CONNECT_TIMEOUT_MS);
   c->retry_after_cap_ms = o->retry_after_cap_ms ? o->retry_after_cap_ms
                                                 : ANTH_DEFAULT_RETRY_AFTER_CAP;
-  c->rng = uv_hrtime() | 1; /* xorshift needs a non-zero seed */
+  c->rng = anth__clock_ns() | 1; /* xorshift needs a non-zero seed */
   c->log_cb = o->log_cb;
   c->log_data = o->log_data;
   return 0;
@@ -276,23 +307,18 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
   unsigned conns = opts->max_host_connections ? opts->max_host_connections
                                               : ANTH_DEFAULT_HOST_CONNECTIONS;
   if (rc == 0)
-    rc = anth__engine_init(c, conns,
+    rc = anth__engine_init(c, &engine_hooks, conns,
                            count_option(opts->max_streams_per_connection,
                                         ANTH_DEFAULT_STREAMS_PER_CONNECTION));
   if (rc != 0) {
     if (rc == ANTHROPIC_ENOMEM)
       anth__errf(err, errlen, "out of memory");
     if (c != NULL) {
-      if (c->headers != NULL)
-        c->headers->next = NULL;
-      curl_slist_free_all(c->headers);
-      curl_slist_free_all(c->headers_base);
-      anth__free(c->base_url);
-      anth__free(c->ca_bundle);
-      anth__free(c->proxy);
-      anth__free(c);
+      free_headers(c);
+      free_client(c);
+    } else {
+      curl_global_cleanup();
     }
-    curl_global_cleanup();
     return rc;
   }
   /* Past this, requests wait in our queue (a few hundred bytes each)
@@ -321,4 +347,67 @@ void anthropic_client_close(anthropic_client_t *c, anthropic_close_cb cb) {
   anth__resolve_close(c); /* before its lookups are cancelled under it */
   anth__req_cancel_all(c, "client closed");
   anth__engine_defer(c); /* the idle handler finishes the close */
+}
+
+/* ---- the allocator: the library's, cJSON's and libcurl's ---- */
+
+/* libcurl's hooks take size_t and have a strdup; cJSON's take malloc/free.
+ * Each marks whose allocation is under way while it runs: tag() sets the
+ * source and returns the one to put back. */
+static int tag(int source) {
+  int outer = anth__alloc_source;
+  anth__alloc_source = source;
+  return outer;
+}
+
+static void *curl_malloc(size_t n) {
+  int outer = tag(ANTH_ALLOC_CURL);
+  void *p = anth__malloc(n);
+  anth__alloc_source = outer;
+  return p;
+}
+static void *curl_calloc(size_t n, size_t m) {
+  int outer = tag(ANTH_ALLOC_CURL);
+  void *p = anth__calloc(n, m);
+  anth__alloc_source = outer;
+  return p;
+}
+static void *curl_realloc(void *p, size_t n) {
+  int outer = tag(ANTH_ALLOC_CURL);
+  void *q = anth__realloc(p, n);
+  anth__alloc_source = outer;
+  return q;
+}
+static char *curl_strdup(const char *s) {
+  int outer = tag(ANTH_ALLOC_CURL);
+  char *p = anth__strdup(s);
+  anth__alloc_source = outer;
+  return p;
+}
+static void *cjson_malloc(size_t n) {
+  int outer = tag(ANTH_ALLOC_CJSON);
+  void *p = anth__malloc(n);
+  anth__alloc_source = outer;
+  return p;
+}
+static void hook_free(void *p) {
+  anth__free(p);
+}
+
+int anthropic_replace_allocator(anthropic_malloc_func m,
+                                anthropic_realloc_func r,
+                                anthropic_calloc_func c,
+                                anthropic_free_func f) {
+  if (m == NULL || r == NULL || c == NULL || f == NULL ||
+      anth__clients_alive != 0 || anth__in_alloc)
+    return ANTHROPIC_EINVAL;
+  anth__alloc_set(m, r, c, f);
+  cJSON_Hooks hooks = {cjson_malloc, hook_free};
+  cJSON_InitHooks(&hooks);
+  /* This initialisation is kept for the life of the process: curl's memory
+   * functions can only be chosen by its first global init. */
+  if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_malloc, hook_free,
+                           curl_realloc, curl_strdup, curl_calloc) != CURLE_OK)
+    return ANTHROPIC_EINVAL;
+  return 0;
 }

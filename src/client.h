@@ -5,6 +5,9 @@
 
 #include "internal.h"
 
+#include <curl/curl.h>
+#include <uv.h>
+
 /* One watched socket: one uv_poll_t per socket, not per request. */
 typedef struct anth_sock {
   uv_poll_t poll;
@@ -24,32 +27,64 @@ typedef enum req_state {
   REQ_ACTIVE,   /* in the curl multi handle */
   REQ_WAITING,  /* between attempts: its retry timer runs */
   REQ_ENDING,   /* an attempt ended; its log line runs before what's next */
+  REQ_EACH,     /* still in flight, a callback of its endpoint runs (a
+                   walk's `each`): a cancel now takes effect on return */
   REQ_DEFERRED, /* finished, its callback waits for the loop */
-  REQ_CALLBACK  /* its callback is running */
+  REQ_CALLBACK  /* its final callback is running */
 } req_state_t;
-
-typedef enum req_kind { REQ_RETRIEVE, REQ_LIST, REQ_WALK } req_kind_t;
 
 typedef union anth_req_cb {
   anthropic_model_cb model;
   anthropic_page_cb page;
-  anthropic_walk_done_cb done; /* REQ_WALK */
+  anthropic_walk_done_cb done; /* a walk */
 } anth_req_cb_t;
+
+typedef struct anthropic_req anthropic_req_t;
+typedef struct anthropic_client anthropic_client_t;
+
+/* A one-shot timer on the client's loop (engine.c runs it). */
+typedef struct anth_timer anth_timer_t;
+typedef void (*anth_timer_cb)(anth_timer_t *t);
+struct anth_timer {
+  uv_timer_t uv; /* first: a timer is its own uv handle */
+  anthropic_client_t *client;
+  anth_timer_cb cb, closed;
+};
+
+/* What the request machine (request.c) knows of an API call: it reaches
+ * the call only through this table, so a new endpoint is a new file with
+ * its own table (models.c has the Models API's three). */
+typedef struct anth_endpoint {
+  /* A 2xx answer arrived whole (in r->body): parse it and hand it over.
+   * Before calling the caller's final callback, call anth__req_detach().
+   * Returns 0 when the request is over (its result handed over),
+   * ANTH_EP_TAKEN when the endpoint took the request on (it went out again
+   * for a walk's next page, or was failed with anth__req_fail), or an
+   * error kind (< 0) with `msg` set, which fails the request. */
+  int (*body)(anthropic_client_t *c, anthropic_req_t *r, long status,
+              const char *rid, char *msg, size_t msglen);
+  /* Hand `err` to the caller's callback; `items`: what a walk delivered. */
+  void (*fail)(const anth_req_cb_t *cb, void *data, size_t items,
+               const anthropic_error_t *err);
+  /* The request keeps state of its own (a walk's): j->own always set. */
+  bool own_state;
+} anth_endpoint_t;
+
+#define ANTH_EP_TAKEN 1
 
 #define ANTH_NO_SLOT UINT32_MAX
 
 /* A request handed to curl: the heavy part (easy handle, timer, buffers),
  * pooled. Not a public type any more: callers hold ids. */
-typedef struct anthropic_req anthropic_req_t;
 
 struct anthropic_req {
-  uv_timer_t timer; /* the wait before a retry */
+  anth_timer_t timer; /* first: the watchdog, or the wait before a retry */
   anthropic_client_t *client;
   CURL *easy; /* kept with the request when it goes back to the pool */
-  req_kind_t kind;
+  const anth_endpoint_t *ep;
   req_state_t state;
   anth_req_cb_t cb;
-  anthropic_each_page_cb each; /* REQ_WALK: one call per page */
+  anthropic_each_page_cb each; /* a walk: one call per page */
   void *data;
   anth_buf_t body;
   anth_buf_t request_id; /* `request-id` of the latest response */
@@ -63,7 +98,7 @@ struct anthropic_req {
   char rl_limit[24], rl_remaining[24], rl_reset[40]; /* ratelimit */
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
   struct curl_slist *own_headers;  /* per-request list, or NULL */
-  /* REQ_WALK: the query without its cursor, the direction, the count. */
+  /* A walk: the query without its cursor, the direction, the count. */
   anth_buf_t walk_query;
   anth_buf_t walk_cursor; /* the cursor of the page asked for; "" at first */
   bool walk_backward;
@@ -91,9 +126,9 @@ struct anthropic_req {
  * state, its own header list, and retries or timeouts other than the
  * client's. Most requests have none of these and hold no such block. */
 typedef struct anth_job_own {
-  anthropic_each_page_cb each;    /* REQ_WALK */
+  anthropic_each_page_cb each;    /* a walk */
   struct curl_slist *own_headers; /* per-request list, or NULL */
-  anth_buf_t walk_query;          /* REQ_WALK, as in anthropic_req_t */
+  anth_buf_t walk_query;          /* a walk, as in anthropic_req_t */
   size_t walk_max;
   bool walk_backward;
   int max_retries;
@@ -111,8 +146,8 @@ typedef struct anth_job {
   void *data;
   anth_job_own_t *own; /* NULL: the client's settings; never for a walk */
   const char *deferred_msg;
+  const anth_endpoint_t *ep;
   uint32_t slot;
-  req_kind_t kind;
   anthropic_errkind_t deferred_kind;
   bool due; /* ended before it started: its callback waits for the loop */
   /* While queued: the URL past the client's base URL ("/v1/models/..."),
@@ -129,8 +164,28 @@ typedef struct anth_slot {
   anth_job_t *job;      /* queued, or ended before it started */
 } anth_slot_t;
 
+/* What the engine reports, and its only way up: it knows no layer above
+ * it. client.c wires these to the request machine and the resolver. */
+typedef struct anth_engine_hooks {
+  /* curl finished the transfer of `r` (never called from inside curl). */
+  void (*done)(anthropic_req_t *r, CURLcode code);
+  /* A socket of `r`'s transfer cannot be watched: end it, from the loop
+   * (this one is called from inside curl's socket callback). */
+  void (*watch_failed)(anthropic_req_t *r);
+  /* Once per loop turn while anything is due: run the callbacks due.
+   * True when more are due on the next turn. */
+  bool (*idle)(anthropic_client_t *c);
+  /* Nothing was due this turn (the client may be done closing). */
+  void (*quiet)(anthropic_client_t *c);
+  /* curl's multi handle is gone: release what the layers above keep. */
+  void (*teardown)(anthropic_client_t *c);
+  /* The last handle has closed: free the client. */
+  void (*closed)(anthropic_client_t *c);
+} anth_engine_hooks_t;
+
 struct anthropic_client {
   uv_loop_t *loop;
+  const anth_engine_hooks_t *hooks;
   CURLM *multi;
   uv_timer_t timer; /* curl's timeout */
   bool timeout_now; /* curl asked for a zero timeout: the idle runs it */
@@ -142,6 +197,8 @@ struct anthropic_client {
   char *proxy; /* CURLOPT_PROXY ("" : none), or NULL: libcurl's env */
   struct curl_slist *headers;      /* first node: x-stainless-retry-count */
   struct curl_slist *headers_base; /* the rest, built once */
+  anth_line_t *header_lines;       /* the same lines (a request's own list
+                                      starts from them) */
   size_t max_body;
   long http_version; /* CURL_HTTP_VERSION_* */
   /* Whether a new connection says at once if it multiplexes (HTTP/2 over
@@ -185,8 +242,16 @@ struct anthropic_client {
   anthropic_close_cb close_cb;
 };
 
+/* The layers, from the bottom: engine.c (the only file that calls libuv;
+ * curl's multi handle and our watchers), request.c (the request machine:
+ * ids, queue, attempts, retries, outcomes), models.c (the Models API, an
+ * endpoint table for the machine), resolver.c (batches over models.c),
+ * client.c (init and close, wiring the engine's hooks). A file calls only
+ * files below it; scripts/layers.py checks that the calls have no cycle. */
+
 /* engine.c */
-int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections,
+int anth__engine_init(anthropic_client_t *c, const anth_engine_hooks_t *hooks,
+                      unsigned max_host_connections,
                       unsigned max_streams_per_connection);
 void anth__engine_defer(anthropic_client_t *c);
 void anth__engine_teardown(anthropic_client_t *c);
@@ -195,15 +260,26 @@ void anth__engine_teardown(anthropic_client_t *c);
 int anth__engine_closesocket(void *clientp, curl_socket_t fd);
 /* A handle of the client finished closing; the last one frees it. */
 void anth__handle_closed(anthropic_client_t *c);
+/* Timers: init cannot fail; each one open keeps the client's memory
+ * until anth__timer_close() calls `closed`. */
+void anth__timer_init(anthropic_client_t *c, anth_timer_t *t);
+void anth__timer_start(anth_timer_t *t, uint64_t ms, anth_timer_cb cb);
+void anth__timer_stop(anth_timer_t *t);
+void anth__timer_close(anth_timer_t *t, anth_timer_cb closed);
+/* Clocks: monotonic ns; the loop's cached ms; the wall clock's ms since
+ * 1970 (0 if unknown). */
+uint64_t anth__clock_ns(void);
+uint64_t anth__loop_now_ms(const anthropic_client_t *c);
+int64_t anth__unix_now_ms(void);
 
 /* request.c */
 /* Check the client can take a request; sets the last error if not. */
 bool anth__req_usable(anthropic_client_t *c, bool has_cb);
-/* A request of `kind` with its options resolved and its own header list
+/* A request to `ep` with its options resolved and its own header list
  * built (in j->own, which a walk always has); NULL (and the client's last
  * error set) on failure. The caller fills in the callbacks (and a walk's
  * state, in j->own), then submits it. */
-anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
+anth_job_t *anth__job_new(anthropic_client_t *c, const anth_endpoint_t *ep,
                           const anthropic_request_options_t *options,
                           void *data);
 void anth__job_free(anth_job_t *j);
@@ -213,10 +289,15 @@ void anth__job_free(anth_job_t *j);
 anthropic_request_id_t anth__job_submit(anthropic_client_t *c, anth_job_t *j);
 /* Send the request's current URL again (a retry, or a walk's next page). */
 int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r);
-/* Leave the in-flight list for good: deliver the outcome and recycle. */
-void anth__req_finish(anthropic_client_t *c, anthropic_req_t *r,
-                      anthropic_errkind_t kind, long status, const char *msg,
-                      const char *rid);
+/* Leave the in-flight list for good with an error (an HTTP one's body is
+ * read for the API's type and message): deliver it and recycle. */
+void anth__req_fail(anthropic_client_t *c, anthropic_req_t *r,
+                    anthropic_errkind_t kind, long status, const char *msg,
+                    const char *rid);
+/* The endpoint is about to call the caller's final callback with a
+ * result: the request leaves the in-flight list (its callback may start
+ * requests that take its place). */
+void anth__req_detach(anthropic_client_t *c, anthropic_req_t *r);
 anthropic_response_t anth__req_response(const anthropic_req_t *r, long status,
                                         const char *request_id);
 void anth__req_done(anthropic_req_t *r, CURLcode code);
@@ -228,11 +309,10 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why);
  * memory) on the next loop turn. Safe from inside a curl callback. */
 void anth__req_watch_failed(anthropic_req_t *r);
 void anth__req_pool_free(anthropic_client_t *c);
-
-/* models.c */
-/* A page of a walk arrived whole: hand it over, then ask for the next. */
-void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
-                     const char *rid);
+/* libcurl's list of the lines; NULL when out of memory (or no lines). */
+struct curl_slist *anth__lines_to_slist(const anth_line_t *l);
+/* The error kind of a transfer's CURLcode. */
+anthropic_errkind_t anth__errkind_from_curl(CURLcode code);
 
 /* resolver.c */
 typedef struct anth_resolver anth_resolver_t;
@@ -247,11 +327,7 @@ size_t anth__resolve_results_held(const anthropic_client_t *c);
 /* Tests: the most waiters ever due at once, before their callbacks ran. */
 size_t anth__resolve_due_peak(const anthropic_client_t *c);
 
-/* client.c */
-/* A timeout option: 0 means `dflt`; larger than curl takes is clamped. */
-long anth__ms_option(uint64_t v, long dflt);
-/* A max_retries option: 0 means `dflt`, ANTHROPIC_NO_RETRIES none. */
-int anth__retries_option(int v, int dflt);
+/* The reason the last call on the client failed (or "" after success). */
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
                           const char *msg);
 

@@ -39,19 +39,62 @@
 
 void anth__handle_closed(anthropic_client_t *c) {
   if (--c->open_handles == 0 && c->torn_down) {
-    anth__clients_alive--;
-    if (c->close_cb != NULL)
-      c->close_cb(c);
-    anth__buf_free(&c->scratch);
-    anth__buf_free(&c->queue_url);
-    anth__free(c->slots);
     anth__free(c->sock_by_fd);
-    anth__free(c->base_url);
-    anth__free(c->ca_bundle);
-    anth__free(c->proxy);
-    anth__free(c);
+    c->sock_by_fd = NULL;
+    c->hooks->closed(c);
   }
 }
+
+/* ---- timers and clocks, for the layers above ---- */
+
+static void on_timer_fired(uv_timer_t *h) {
+  anth_timer_t *t = (anth_timer_t *)h;
+  t->cb(t);
+}
+
+static void on_timer_handle_closed(uv_handle_t *h) {
+  anth_timer_t *t = (anth_timer_t *)h;
+  anthropic_client_t *c = t->client;
+  t->closed(t);
+  anth__handle_closed(c);
+}
+
+void anth__timer_init(anthropic_client_t *c, anth_timer_t *t) {
+  uv_timer_init(c->loop, &t->uv); /* cannot fail on Unix */
+  t->client = c;
+  c->open_handles++;
+}
+
+void anth__timer_start(anth_timer_t *t, uint64_t ms, anth_timer_cb cb) {
+  t->cb = cb;
+  uv_timer_start(&t->uv, on_timer_fired, ms, 0);
+}
+
+void anth__timer_stop(anth_timer_t *t) {
+  uv_timer_stop(&t->uv);
+}
+
+void anth__timer_close(anth_timer_t *t, anth_timer_cb closed) {
+  t->closed = closed;
+  uv_close((uv_handle_t *)&t->uv, on_timer_handle_closed);
+}
+
+uint64_t anth__clock_ns(void) {
+  return uv_hrtime();
+}
+
+uint64_t anth__loop_now_ms(const anthropic_client_t *c) {
+  return uv_now(c->loop);
+}
+
+int64_t anth__unix_now_ms(void) {
+  uv_timeval64_t tv;
+  if (uv_gettimeofday(&tv) != 0)
+    return 0;
+  return tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* ---- sockets ---- */
 
 static void on_sock_closed(uv_handle_t *h) {
   anth_sock_t *s = container_of(h, anth_sock_t, poll);
@@ -129,7 +172,7 @@ static void drain(anthropic_client_t *c) {
     anthropic_req_t *r = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
     if (r != NULL)
-      anth__req_done(r, code);
+      c->hooks->done(r, code);
   }
 }
 
@@ -169,12 +212,12 @@ static void on_timer(uv_timer_t *t) {
  * would mark the whole multi handle dead (every transfer of the client
  * would stall), so the transfer that asked is ended instead, from the
  * loop; curl then drops its connection. */
-static int watch_failed(CURL *easy) {
+static int watch_failed(const anthropic_client_t *c, CURL *easy) {
   anthropic_req_t *r = NULL;
   if (easy != NULL)
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
   if (r != NULL)
-    anth__req_watch_failed(r);
+    c->hooks->watch_failed(r);
   return 0;
 }
 
@@ -211,17 +254,17 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
   } else if (s == NULL) {
     s = anth__calloc(1, sizeof *s);
     if (s == NULL)
-      return watch_failed(easy);
+      return watch_failed(c, easy);
     s->client = c;
     s->fd = fd;
     if (sock_index(c, s) != 0) {
       anth__free(s);
-      return watch_failed(easy);
+      return watch_failed(c, easy);
     }
     if (uv_poll_init_socket(c->loop, &s->poll, fd) != 0) {
       c->sock_by_fd[fd] = NULL;
       anth__free(s);
-      return watch_failed(easy);
+      return watch_failed(c, easy);
     }
     s->next = c->socks;
     if (c->socks)
@@ -234,7 +277,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
   s->events = ((what & CURL_POLL_IN) ? UV_READABLE : 0) |
               ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
   if (uv_poll_start(&s->poll, s->events, on_poll) != 0)
-    return watch_failed(easy);
+    return watch_failed(c, easy);
   return 0;
 }
 
@@ -262,22 +305,21 @@ static void on_idle(uv_idle_t *h) {
     curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     drain(c);
   }
-  anth__req_run_deferred(c);
-  anth__resolve_run_due(c);
-  if (c->timeout_now || anth__req_deferred_pending(c) ||
-      anth__resolve_pending(c))
+  if (c->hooks->idle(c) || c->timeout_now)
     return; /* curl or a callback wants more: next turn */
   uv_idle_stop(&c->idle);
-  if (c->closing && !c->torn_down && c->active == NULL && c->queue_head == NULL)
-    anth__engine_teardown(c);
+  if (!c->torn_down)
+    c->hooks->quiet(c);
 }
 
 void anth__engine_defer(anthropic_client_t *c) {
   uv_idle_start(&c->idle, on_idle);
 }
 
-int anth__engine_init(anthropic_client_t *c, unsigned max_host_connections,
+int anth__engine_init(anthropic_client_t *c, const anth_engine_hooks_t *hooks,
+                      unsigned max_host_connections,
                       unsigned max_streams_per_connection) {
+  c->hooks = hooks;
   c->multi = curl_multi_init();
   if (c->multi == NULL)
     return ANTHROPIC_ENOMEM;
@@ -314,14 +356,7 @@ void anth__engine_teardown(anthropic_client_t *c) {
     sock_close(c, c->socks); /* before curl closes the descriptors */
   curl_multi_cleanup(c->multi);
   c->multi = NULL;
-  anth__req_pool_free(c);
-  anth__resolve_free(c);
-  if (c->headers != NULL) {
-    c->headers->next = NULL; /* the rest is headers_base */
-    curl_slist_free_all(c->headers);
-  }
-  curl_slist_free_all(c->headers_base);
-  curl_global_cleanup();
+  c->hooks->teardown(c);
   uv_close((uv_handle_t *)&c->timer, on_timer_closed);
   uv_close((uv_handle_t *)&c->idle, on_idle_closed);
 }

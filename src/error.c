@@ -1,4 +1,4 @@
-/* error.c - error kinds: names, descriptions, and mapping from curl. */
+/* error.c - error kinds: names and descriptions; HTTP reason phrases. */
 #include "internal.h"
 
 static const struct {
@@ -34,50 +34,6 @@ const char *anthropic_err_name(int kind) {
 
 const char *anthropic_version(void) {
   return ANTHROPIC_VERSION_STRING;
-}
-
-anthropic_errkind_t anth__errkind_from_curl(CURLcode code) {
-  switch (code) {
-  case CURLE_OK:
-    return ANTHROPIC_OK;
-  case CURLE_OPERATION_TIMEDOUT:
-    return ANTHROPIC_ETIMEDOUT;
-  /* The scheme was checked at init and redirects are not followed, so at
-   * transfer time this is curl refusing the server's reply (a status line
-   * like "HTTP/1.1 000", HTTP/0.9, a bad Content-Length): the server's
-   * fault, a connection that did not carry HTTP, retried as the SDKs
-   * retry it. */
-  case CURLE_UNSUPPORTED_PROTOCOL:
-  case CURLE_WEIRD_SERVER_REPLY:
-    return ANTHROPIC_ECONNECTION;
-  case CURLE_OUT_OF_MEMORY:
-    return ANTHROPIC_ENOMEM;
-  case CURLE_FILESIZE_EXCEEDED:
-    return ANTHROPIC_ETOOLARGE;
-  case CURLE_URL_MALFORMAT:
-  case CURLE_BAD_FUNCTION_ARGUMENT:
-    return ANTHROPIC_EINVAL;
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_SSL_ENGINE_NOTFOUND:
-  case CURLE_SSL_ENGINE_SETFAILED:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_SSL_CIPHER:
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_ENGINE_INITFAILED:
-  case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_SHUTDOWN_FAILED:
-  case CURLE_SSL_CRL_BADFILE:
-  case CURLE_SSL_ISSUER_ERROR:
-  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-  case CURLE_SSL_INVALIDCERTSTATUS:
-  case CURLE_SSL_CLIENTCERT:
-  case CURLE_USE_SSL_FAILED:
-    return ANTHROPIC_ETLS;
-  default:
-    /* Resolve, connect, send, receive, reset, HTTP/2 framing, partial
-     * bodies: the network failed us. */
-    return ANTHROPIC_ECONNECTION;
-  }
 }
 
 const char *anth__http_reason(long status) {

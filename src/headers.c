@@ -1,5 +1,5 @@
 /* headers.c - request headers: validation, ANTHROPIC_CUSTOM_HEADERS, and the
- * per-client list built once. Pure functions apart from curl_slist memory. */
+ * per-client lines built once. Pure functions: lines in, lines out. */
 #include "internal.h"
 
 #include <string.h>
@@ -238,17 +238,31 @@ static int put_betas(header_set_t *s, anth_buf_t *tmp, const char *const *betas,
   return set_put(s, tmp, err, errlen);
 }
 
-static int set_to_list(header_set_t *set, struct curl_slist **out, char *err,
+void anth__lines_free(anth_line_t *l) {
+  while (l != NULL) {
+    anth_line_t *next = l->next;
+    anth__free(l->data);
+    anth__free(l);
+    l = next;
+  }
+}
+
+/* The set's lines as a list, in order; the set gives its strings up. */
+static int set_to_list(header_set_t *set, anth_line_t **out, char *err,
                        size_t errlen) {
-  struct curl_slist *list = NULL;
+  anth_line_t *list = NULL, **tail = &list;
   for (size_t i = 0; i < set->count; i++) {
-    struct curl_slist *l = curl_slist_append(list, set->lines[i]);
+    anth_line_t *l = anth__malloc(sizeof *l);
     if (l == NULL) {
-      curl_slist_free_all(list);
+      anth__lines_free(list);
       anth__errf(err, errlen, "out of memory");
       return ANTHROPIC_ENOMEM;
     }
-    list = l;
+    l->data = set->lines[i];
+    l->next = NULL;
+    set->lines[i] = NULL;
+    *tail = l;
+    tail = &l->next;
   }
   *out = list;
   return 0;
@@ -259,8 +273,8 @@ static void set_free(header_set_t *set) {
     anth__free(set->lines[i]);
 }
 
-int anth__headers_build(const anth_header_config_t *cfg,
-                        struct curl_slist **out, char *err, size_t errlen) {
+int anth__headers_build(const anth_header_config_t *cfg, anth_line_t **out,
+                        char *err, size_t errlen) {
   header_set_t set = {{NULL}, 0};
   anth_buf_t tmp = {NULL, 0, 0};
   int rc;
@@ -292,16 +306,15 @@ done:
   return rc;
 }
 
-int anth__headers_for_request(const struct curl_slist *client,
+int anth__headers_for_request(const anth_line_t *client,
                               const anthropic_request_options_t *o,
-                              struct curl_slist **out, char *err,
-                              size_t errlen) {
+                              anth_line_t **out, char *err, size_t errlen) {
   header_set_t set = {{NULL}, 0};
   anth_buf_t tmp = {NULL, 0, 0};
   int rc = 0;
   *out = NULL;
   /* The client's lines are already valid: copy them as they are. */
-  for (const struct curl_slist *l = client; rc == 0 && l; l = l->next) {
+  for (const anth_line_t *l = client; rc == 0 && l; l = l->next) {
     tmp.len = 0;
     rc = anth__buf_appends(&tmp, l->data) != 0
              ? ANTHROPIC_ENOMEM

@@ -5,10 +5,8 @@
 #include "anthropic.h"
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
-#include <uv.h>
 
 #define ANTH_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ANTH_ERRMSG_MAX 256
@@ -19,6 +17,10 @@ void *anth__calloc(size_t count, size_t size);
 void *anth__realloc(void *ptr, size_t size);
 void anth__free(void *ptr);
 char *anth__strdup(const char *s);
+/* Route the four through these (anthropic_replace_allocator, in
+ * client.c, also hooks cJSON and libcurl to them). */
+void anth__alloc_set(anthropic_malloc_func m, anthropic_realloc_func r,
+                     anthropic_calloc_func c, anthropic_free_func f);
 char *anth__strndup(const char *s, size_t n);
 /* Per thread: a loop runs on one thread, and so does everything that
  * allocates for it. Only the count of clients is shared (it guards
@@ -83,7 +85,7 @@ int anth__url_list(anth_buf_t *out, const char *base,
 int anth__lifecycle_check(const char *stage);
 int anth__pct_encode(anth_buf_t *out, const char *s, size_t n);
 
-/* ---- headers.c: pure header validation and list building. ---- */
+/* ---- headers.c: pure header validation and line building. ---- */
 typedef struct anth_header_config {
   const char *api_key;    /* NULL or "" : not sent */
   const char *auth_token; /* NULL or "" : not sent */
@@ -101,15 +103,24 @@ int anth__header_value_ok(const char *value);
  * "Name: value" with the value trimmed. */
 int anth__header_line(const char *line, size_t len, anth_buf_t *out, char *err,
                       size_t errlen);
-int anth__headers_build(const anth_header_config_t *cfg,
-                        struct curl_slist **out, char *err, size_t errlen);
+/* Header lines, "Name: value", in the order they go out (the transport
+ * turns them into libcurl's list). */
+typedef struct anth_line {
+  char *data;
+  struct anth_line *next;
+} anth_line_t;
+void anth__lines_free(anth_line_t *l);
+/* The client's lines: credentials, version, accept, user agent, betas,
+ * ANTHROPIC_CUSTOM_HEADERS, then its own headers (which replace earlier
+ * lines of the same name). */
+int anth__headers_build(const anth_header_config_t *cfg, anth_line_t **out,
+                        char *err, size_t errlen);
 /* A request's own list: the client's lines, its betas merged into
  * anthropic-beta, anthropic-workspace-id, then its headers (which replace
  * client headers of the same name). */
-int anth__headers_for_request(const struct curl_slist *client,
+int anth__headers_for_request(const anth_line_t *client,
                               const anthropic_request_options_t *o,
-                              struct curl_slist **out, char *err,
-                              size_t errlen);
+                              anth_line_t **out, char *err, size_t errlen);
 
 /* ---- parse.c: ModelInfo and pages straight from the body. ---- */
 /* Parse a whole retrieve body. On success *arena (free with anth__free)
@@ -183,9 +194,12 @@ int64_t anth__retry_after_ms(const char *retry_after_ms,
 uint64_t anth__retry_delay_ms(int64_t server_ms, uint64_t cap_ms,
                               int retries_done, double unit_random);
 int anth__http_date_parse(const char *s, int64_t *unix_seconds);
+/* A timeout option: 0 means `dflt`; past LONG_MAX is clamped. */
+long anth__ms_option(uint64_t v, long dflt);
+/* A max_retries option: 0 means `dflt`, ANTHROPIC_NO_RETRIES none. */
+int anth__retries_option(int v, int dflt);
 
 /* ---- error.c ---- */
-anthropic_errkind_t anth__errkind_from_curl(CURLcode code);
 const char *anth__http_reason(long status);
 
 #endif

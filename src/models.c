@@ -5,15 +5,57 @@
 
 #include <string.h>
 
-/* The end of a walk that did not fail: `done` with no error, or with the
- * cancel asked for from inside `each`. */
-static void walk_end(anthropic_client_t *c, anthropic_req_t *r,
-                     bool cancelled) {
-  if (cancelled)
-    anth__req_finish(c, r, ANTHROPIC_ECANCELLED, 0,
-                     c->closing ? "client closed" : "request cancelled", NULL);
-  else
-    anth__req_finish(c, r, ANTHROPIC_OK, 0, NULL, NULL);
+/* ---- the endpoints: how the request machine reaches each call ---- */
+
+static void model_fail(const anth_req_cb_t *cb, void *data, size_t items,
+                       const anthropic_error_t *err) {
+  (void)items;
+  cb->model(err, NULL, data);
+}
+
+static void page_fail(const anth_req_cb_t *cb, void *data, size_t items,
+                      const anthropic_error_t *err) {
+  (void)items;
+  cb->page(err, NULL, data);
+}
+
+static void walk_fail(const anth_req_cb_t *cb, void *data, size_t items,
+                      const anthropic_error_t *err) {
+  cb->done(err, items, data);
+}
+
+static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                      const char *rid, char *msg, size_t msglen) {
+  char *arena = NULL; /* the strings of the result */
+  anthropic_model_info_t model;
+  int rc =
+      anth__parse_model(r->body.data, r->body.len, &arena, &model, msg, msglen);
+  if (rc == 0) {
+    anthropic_response_t resp = anth__req_response(r, status, rid);
+    model.response = &resp;
+    anth__req_detach(c, r);
+    r->cb.model(NULL, &model, r->data);
+  }
+  anth__free(arena);
+  return rc;
+}
+
+static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid, char *msg, size_t msglen) {
+  char *arena = NULL;
+  anthropic_models_page_t page;
+  anthropic_model_info_t *items = NULL;
+  int rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items,
+                            msg, msglen);
+  if (rc == 0) {
+    anthropic_response_t resp = anth__req_response(r, status, rid);
+    page.response = &resp;
+    anth__req_detach(c, r);
+    r->cb.page(NULL, &page, r->data);
+  }
+  anth__free(items);
+  anth__free(arena);
+  return rc;
 }
 
 /* The pager's one rule, for walks and for anthropic_models_page_next():
@@ -28,35 +70,31 @@ static const char *next_cursor(const anthropic_models_page_t *page,
   return cursor;
 }
 
-/* A page of a walk arrived: hand it to `each`, then ask for the next one
- * on the same request, or end the walk. One page is held at a time. */
-void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
-                     const char *rid) {
-  char msg[ANTH_ERRMSG_MAX] = "";
+/* A page of a walk arrived whole: hand it to `each`, then ask for the next
+ * one on the same request, or end the walk. One page is held at a time. */
+static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid, char *msg, size_t msglen) {
   char *arena = NULL; /* the strings of the page */
   anthropic_models_page_t page;
   anthropic_model_info_t *items = NULL;
   int rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items,
-                            msg, sizeof msg);
-  if (rc != 0) {
-    anth__req_finish(c, r, (anthropic_errkind_t)rc, status, msg, rid);
-    return;
-  }
+                            msg, msglen);
+  if (rc != 0)
+    return rc;
   const char *next = next_cursor(&page, r->walk_backward);
   if (next != NULL && r->walk_cursor.len > 0 &&
       strcmp(next, r->walk_cursor.data) == 0) {
     /* Asked for what follows `next`, the server answered with `next` as
      * the cursor again: following it would ask for the same page forever
      * (and hand its items over again). */
-    anth__errf(msg, sizeof msg,
+    anth__errf(msg, msglen,
                "%s: the page asked for with %s=%s has the same cursor: the "
                "walk would not move",
                r->walk_backward ? "first_id" : "last_id",
                r->walk_backward ? "before_id" : "after_id", next);
     anth__free(items);
     anth__free(arena);
-    anth__req_finish(c, r, ANTHROPIC_EBADRESPONSE, status, msg, rid);
-    return;
+    return ANTHROPIC_EBADRESPONSE;
   }
   anthropic_response_t resp = anth__req_response(r, status, rid);
   page.response = &resp;
@@ -71,35 +109,45 @@ void anth__walk_page(anthropic_client_t *c, anthropic_req_t *r, long status,
     page.last_id = page.data[keep - 1].id;
     page.has_more = true;
   }
-  r->state = REQ_CALLBACK;
+  r->state = REQ_EACH;
   int stop = r->each(&page, r->data);
   r->walk_items += page.count;
   const char *cursor = next_cursor(&page, r->walk_backward);
   bool more = !stop && !r->cancel_asked && !c->closing && cursor != NULL &&
               (r->walk_max == 0 || r->walk_items < r->walk_max);
+  rc = 0;
   if (more) {
     r->attempts = 0;
     r->walk_cursor.len = 0;
-    more =
-        anth__buf_appends(&r->walk_cursor, cursor) == 0 &&
+    if (anth__buf_appends(&r->walk_cursor, cursor) == 0 &&
         anth__url_list_page(&c->scratch, c->base_url,
                             r->walk_backward ? "before_id" : "after_id", cursor,
                             &r->walk_query) == 0 &&
         curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) == CURLE_OK &&
-        anth__req_attempt(c, r) == 0;
-    if (!more) {
-      anth__free(items);
-      anth__free(arena);
-      anth__req_finish(c, r, ANTHROPIC_ENOMEM, 0,
-                       "out of memory asking for a page", NULL);
-      return;
+        anth__req_attempt(c, r) == 0) {
+      rc = ANTH_EP_TAKEN;
+    } else {
+      anth__req_fail(c, r, ANTHROPIC_ENOMEM, 0,
+                     "out of memory asking for a page", NULL);
+      rc = ANTH_EP_TAKEN;
     }
+  } else if (r->cancel_asked || (c->closing && !stop)) {
+    anth__req_fail(c, r, ANTHROPIC_ECANCELLED, 0,
+                   c->closing ? "client closed" : "request cancelled", NULL);
+    rc = ANTH_EP_TAKEN;
   }
   anth__free(items);
   anth__free(arena);
-  if (!more)
-    walk_end(c, r, r->cancel_asked || (c->closing && !stop));
+  if (rc == 0) { /* the walk ended well */
+    anth__req_detach(c, r);
+    r->cb.done(NULL, r->walk_items, r->data);
+  }
+  return rc;
 }
+
+static const anth_endpoint_t retrieve_ep = {model_body, model_fail, false};
+static const anth_endpoint_t list_ep = {page_body, page_fail, false};
+static const anth_endpoint_t walk_ep = {walk_body, walk_fail, true};
 
 static anthropic_request_id_t
 retrieve(anthropic_client_t *c, const char *model_id, bool beta,
@@ -115,7 +163,7 @@ retrieve(anthropic_client_t *c, const char *model_id, bool beta,
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
     return 0;
   }
-  anth_job_t *j = anth__job_new(c, REQ_RETRIEVE, o, data);
+  anth_job_t *j = anth__job_new(c, &retrieve_ep, o, data);
   if (j == NULL)
     return 0;
   j->cb.model = cb; /* runs from the loop, never before we return */
@@ -148,7 +196,7 @@ static anthropic_request_id_t list(anthropic_client_t *c,
   anthropic_request_id_t id = 0;
   anth_job_t *j = NULL;
   if (list_url(c, params, beta, &tail) == 0 &&
-      (j = anth__job_new(c, REQ_LIST, params->options, data)) != NULL) {
+      (j = anth__job_new(c, &list_ep, params->options, data)) != NULL) {
     j->cb.page = cb;
     id = anth__job_submit(c, j);
   }
@@ -174,7 +222,7 @@ static anthropic_request_id_t walk(anthropic_client_t *c,
     anth__buf_free(&tail);
     return 0;
   }
-  anth_job_t *j = anth__job_new(c, REQ_WALK, params->options, data);
+  anth_job_t *j = anth__job_new(c, &walk_ep, params->options, data);
   if (j == NULL) {
     anth__buf_free(&tail);
     return 0;

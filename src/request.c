@@ -103,11 +103,8 @@ static int on_prereq(void *ud, char *conn_primary_ip, char *conn_local_ip,
 
 /* ---- pool ---- */
 
-static void on_req_closed(uv_handle_t *h) {
-  anthropic_req_t *r = (anthropic_req_t *)h; /* timer is the first member */
-  anthropic_client_t *c = r->client;
-  anth__free(r);
-  anth__handle_closed(c);
+static void on_req_closed(anth_timer_t *t) {
+  anth__free((anthropic_req_t *)t); /* timer is the first member */
 }
 
 static void req_destroy(anthropic_req_t *r) {
@@ -118,7 +115,7 @@ static void req_destroy(anthropic_req_t *r) {
   anth__buf_free(&r->request_id);
   anth__buf_free(&r->walk_query);
   anth__buf_free(&r->walk_cursor);
-  uv_close((uv_handle_t *)&r->timer, on_req_closed);
+  anth__timer_close(&r->timer, on_req_closed);
 }
 
 static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
@@ -178,8 +175,7 @@ static anthropic_req_t *req_get(anthropic_client_t *c) {
     if (r == NULL)
       return NULL;
     r->client = c;
-    uv_timer_init(c->loop, &r->timer); /* cannot fail */
-    c->open_handles++;
+    anth__timer_init(c, &r->timer);
     r->easy = curl_easy_init();
     if (r->easy == NULL || easy_setup(c, r) != 0) {
       req_destroy(r);
@@ -201,6 +197,23 @@ static void free_retry_header(anthropic_req_t *r) {
     curl_slist_free_all(r->retry_header);
     r->retry_header = NULL;
   }
+}
+
+/* ---- the client's last error ---- */
+
+void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
+                          const char *msg) {
+  anth__errf(c->last_msg, sizeof c->last_msg, "%s", msg);
+  c->last_response.status = 0;
+  c->last_response.request_id = NULL;
+  anthropic_error_t e = {
+      kind, 0, NULL, c->last_msg, NULL, 0, &c->last_response};
+  c->last_error = e;
+}
+
+const anthropic_error_t *
+anthropic_client_last_error(const anthropic_client_t *c) {
+  return c ? &c->last_error : NULL;
 }
 
 /* ---- ids: a table of {generation, request} entries ---- */
@@ -300,6 +313,52 @@ static void active_unlink(anthropic_client_t *c, anthropic_req_t *r) {
   c->active_count--;
 }
 
+/* ---- outcomes ---- */
+
+anthropic_errkind_t anth__errkind_from_curl(CURLcode code) {
+  switch (code) {
+  case CURLE_OK:
+    return ANTHROPIC_OK;
+  case CURLE_OPERATION_TIMEDOUT:
+    return ANTHROPIC_ETIMEDOUT;
+  /* The scheme was checked at init and redirects are not followed, so at
+   * transfer time this is curl refusing the server's reply (a status line
+   * like "HTTP/1.1 000", HTTP/0.9, a bad Content-Length): the server's
+   * fault, a connection that did not carry HTTP, retried as the SDKs
+   * retry it. */
+  case CURLE_UNSUPPORTED_PROTOCOL:
+  case CURLE_WEIRD_SERVER_REPLY:
+    return ANTHROPIC_ECONNECTION;
+  case CURLE_OUT_OF_MEMORY:
+    return ANTHROPIC_ENOMEM;
+  case CURLE_FILESIZE_EXCEEDED:
+    return ANTHROPIC_ETOOLARGE;
+  case CURLE_URL_MALFORMAT:
+  case CURLE_BAD_FUNCTION_ARGUMENT:
+    return ANTHROPIC_EINVAL;
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_SSL_ENGINE_NOTFOUND:
+  case CURLE_SSL_ENGINE_SETFAILED:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_ENGINE_INITFAILED:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_SHUTDOWN_FAILED:
+  case CURLE_SSL_CRL_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_CLIENTCERT:
+  case CURLE_USE_SSL_FAILED:
+    return ANTHROPIC_ETLS;
+  default:
+    /* Resolve, connect, send, receive, reset, HTTP/2 framing, partial
+     * bodies: the network failed us. */
+    return ANTHROPIC_ECONNECTION;
+  }
+}
+
 /* ---- delivering results ---- */
 
 /* A non-negative decimal header value, or -1. */
@@ -337,12 +396,7 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
   anthropic_error_t err = {kind,       status,      type, message,
                            request_id, r->attempts, &resp};
   r->state = REQ_CALLBACK;
-  if (r->kind == REQ_RETRIEVE)
-    r->cb.model(&err, NULL, r->data);
-  else if (r->kind == REQ_LIST)
-    r->cb.page(&err, NULL, r->data);
-  else
-    r->cb.done(&err, r->walk_items, r->data);
+  r->ep->fail(&r->cb, r->data, r->walk_items, &err);
 }
 
 /* Replace every byte but printable ASCII with '?'. Log sinks are often
@@ -361,7 +415,7 @@ static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
     return;
   char *url = NULL;
   char line[512];
-  double ms = (double)(uv_hrtime() - r->started_ns) / 1e6;
+  double ms = (double)(anth__clock_ns() - r->started_ns) / 1e6;
   curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
   if (code != CURLE_OK)
     anth__errf(line, sizeof line, "GET %s -> error: %s (%.1f ms, attempt %d)",
@@ -395,42 +449,10 @@ static void finish_http_error(anthropic_req_t *r, long status,
   cJSON_Delete(root);
 }
 
-static void finish_success(anthropic_req_t *r, long status,
-                           const char *request_id) {
-  char msg[ANTH_ERRMSG_MAX] = "";
-  char *arena = NULL; /* the strings of the result */
-  anthropic_response_t resp = anth__req_response(r, status, request_id);
-  int rc;
-  if (r->kind == REQ_RETRIEVE) {
-    anthropic_model_info_t model;
-    rc = anth__parse_model(r->body.data, r->body.len, &arena, &model, msg,
-                           sizeof msg);
-    if (rc == 0) {
-      model.response = &resp;
-      r->state = REQ_CALLBACK;
-      r->cb.model(NULL, &model, r->data);
-    }
-  } else {
-    anthropic_models_page_t page;
-    anthropic_model_info_t *items = NULL;
-    rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items, msg,
-                          sizeof msg);
-    if (rc == 0) {
-      page.response = &resp;
-      r->state = REQ_CALLBACK;
-      r->cb.page(NULL, &page, r->data);
-      anth__free(items);
-    }
-  }
-  anth__free(arena);
-  if (rc != 0)
-    deliver_error(r, (anthropic_errkind_t)rc, status, NULL, msg, request_id);
-}
-
 /* ---- attempts ---- */
 
-static void on_retry_timer(uv_timer_t *t);
-static void on_watchdog(uv_timer_t *t);
+static void on_retry_timer(anth_timer_t *t);
+static void on_watchdog(anth_timer_t *t);
 static void queue_pump(anthropic_client_t *c);
 
 /* Grace after the attempt's timeout before we stop waiting for curl. */
@@ -472,7 +494,7 @@ int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
   }
   if (curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
     return ANTHROPIC_ENOMEM;
-  r->started_ns = uv_hrtime();
+  r->started_ns = anth__clock_ns();
   r->alloc_failures = anth__alloc_failures;
   if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK)
     return ANTHROPIC_ENOMEM;
@@ -480,8 +502,8 @@ int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
   /* curl enforces the timeout itself; this is for the transfer it never
    * reports done (libcurl 7.88 can lose one after an allocation failure):
    * no request may wait forever. */
-  uv_timer_start(&r->timer, on_watchdog,
-                 (uint64_t)r->timeout_ms + ANTH_WATCHDOG_GRACE_MS, 0);
+  anth__timer_start(&r->timer, (uint64_t)r->timeout_ms + ANTH_WATCHDOG_GRACE_MS,
+                    on_watchdog);
   return 0;
 }
 
@@ -494,13 +516,6 @@ static double next_random(anthropic_client_t *c) {
   return (double)(x >> 11) / 9007199254740992.0;
 }
 
-static int64_t unix_now_ms(void) {
-  uv_timeval64_t tv;
-  if (uv_gettimeofday(&tv) != 0)
-    return 0;
-  return tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 /* If the failed attempt of `r` is worth another, schedule it and say so. */
 static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
                         anthropic_errkind_t kind, long status) {
@@ -510,51 +525,68 @@ static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
     return false;
   int64_t asked = anth__retry_after_ms(
       r->retry_after_ms[0] ? r->retry_after_ms : NULL,
-      r->retry_after[0] ? r->retry_after : NULL, unix_now_ms());
+      r->retry_after[0] ? r->retry_after : NULL, anth__unix_now_ms());
   uint64_t delay = anth__retry_delay_ms(asked, c->retry_after_cap_ms,
                                         r->attempts - 1, next_random(c));
   r->state = REQ_WAITING;
-  uv_timer_start(&r->timer, on_retry_timer, delay, 0);
+  anth__timer_start(&r->timer, delay, on_retry_timer);
   return true;
 }
 
-/* The request leaves the in-flight list for good: deliver and recycle. */
-void anth__req_finish(anthropic_client_t *c, anthropic_req_t *r,
-                      anthropic_errkind_t kind, long status, const char *msg,
-                      const char *rid) {
+void anth__req_detach(anthropic_client_t *c, anthropic_req_t *r) {
   active_unlink(c, r);
-  if (kind == ANTHROPIC_OK && r->kind == REQ_WALK) {
-    r->state = REQ_CALLBACK;
-    r->cb.done(NULL, r->walk_items, r->data);
-  } else if (kind == ANTHROPIC_OK)
-    finish_success(r, status, rid);
-  else if (kind == ANTHROPIC_EHTTP)
-    finish_http_error(r, status, rid);
-  else
-    deliver_error(r, kind, status, NULL, msg, rid);
+  r->state = REQ_CALLBACK;
+}
+
+/* The request's result has been handed over: recycle it. */
+static void req_end(anthropic_client_t *c, anthropic_req_t *r) {
   req_put(c, r);
   queue_pump(c);
 }
 
-static void on_watchdog(uv_timer_t *t) {
+/* The request leaves the in-flight list for good with an error: deliver
+ * it and recycle. */
+void anth__req_fail(anthropic_client_t *c, anthropic_req_t *r,
+                    anthropic_errkind_t kind, long status, const char *msg,
+                    const char *rid) {
+  active_unlink(c, r);
+  if (kind == ANTHROPIC_EHTTP)
+    finish_http_error(r, status, rid);
+  else
+    deliver_error(r, kind, status, NULL, msg, rid);
+  req_end(c, r);
+}
+
+/* A 2xx answer: the endpoint parses it and hands it over, or asks again. */
+static void req_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid) {
+  char msg[ANTH_ERRMSG_MAX] = "";
+  int rc = r->ep->body(c, r, status, rid, msg, sizeof msg);
+  if (rc == 0)
+    req_end(c, r);
+  else if (rc < 0)
+    anth__req_fail(c, r, (anthropic_errkind_t)rc, status, msg, rid);
+}
+
+static void on_watchdog(anth_timer_t *t) {
   anth__req_done((anthropic_req_t *)t, CURLE_OPERATION_TIMEDOUT);
 }
 
-static void on_watch_failed(uv_timer_t *t) {
+static void on_watch_failed(anth_timer_t *t) {
   anth__req_done((anthropic_req_t *)t, CURLE_OUT_OF_MEMORY);
 }
 
 void anth__req_watch_failed(anthropic_req_t *r) {
   if (r->state == REQ_ACTIVE) /* replaces the watchdog: no curl call here */
-    uv_timer_start(&r->timer, on_watch_failed, 0, 0);
+    anth__timer_start(&r->timer, 0, on_watch_failed);
 }
 
-static void on_retry_timer(uv_timer_t *t) {
+static void on_retry_timer(anth_timer_t *t) {
   anthropic_req_t *r = (anthropic_req_t *)t; /* timer is the first member */
   anthropic_client_t *c = r->client;
   if (anth__req_attempt(c, r) != 0)
-    anth__req_finish(c, r, ANTHROPIC_ENOMEM, 0,
-                     "out of memory starting a retry", NULL);
+    anth__req_fail(c, r, ANTHROPIC_ENOMEM, 0, "out of memory starting a retry",
+                   NULL);
 }
 
 /* A transfer curl reports done. Called from the engine's drain loop, never
@@ -567,7 +599,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   anthropic_errkind_t kind = ANTHROPIC_OK;
   const char *text = NULL;
 
-  uv_timer_stop(&r->timer);
+  anth__timer_stop(&r->timer);
   curl_multi_remove_handle(c->multi, r->easy);
   r->attempts++;
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -579,8 +611,8 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   r->state = REQ_ENDING;
   log_attempt(c, r, code, status);
   if (r->cancel_asked) {
-    anth__req_finish(c, r, ANTHROPIC_ECANCELLED, 0,
-                     c->closing ? "client closed" : "request cancelled", NULL);
+    anth__req_fail(c, r, ANTHROPIC_ECANCELLED, 0,
+                   c->closing ? "client closed" : "request cancelled", NULL);
     return;
   }
 
@@ -633,12 +665,11 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   }
   if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status))
     return;
-  if (kind == ANTHROPIC_OK && r->kind == REQ_WALK)
-    anth__walk_page(c, r, status,
-                    r->request_id.len ? r->request_id.data : NULL);
+  const char *rid = r->request_id.len ? r->request_id.data : NULL;
+  if (kind == ANTHROPIC_OK)
+    req_body(c, r, status, rid);
   else
-    anth__req_finish(c, r, kind, status, text,
-                     r->request_id.len ? r->request_id.data : NULL);
+    anth__req_fail(c, r, kind, status, text, rid);
 }
 
 /* The callback of a request that ended before it started: no attempt, no
@@ -648,12 +679,7 @@ static void deliver_job(const anth_job_t *j) {
   const char *message =
       j->deferred_msg ? j->deferred_msg : anthropic_strerror(j->deferred_kind);
   anthropic_error_t err = {j->deferred_kind, 0, NULL, message, NULL, 0, &resp};
-  if (j->kind == REQ_RETRIEVE)
-    j->cb.model(&err, NULL, j->data);
-  else if (j->kind == REQ_LIST)
-    j->cb.page(&err, NULL, j->data);
-  else
-    j->cb.done(&err, 0, j->data);
+  j->ep->fail(&j->cb, j->data, 0, &err);
 }
 
 /* Requests that ended without a transfer result (cancelled, closed, or
@@ -702,7 +728,7 @@ static void defer(anthropic_req_t *r, anthropic_errkind_t kind,
 }
 
 static void cancel(anthropic_req_t *r, const char *why) {
-  uv_timer_stop(&r->timer); /* the watchdog, or the wait to retry */
+  anth__timer_stop(&r->timer); /* the watchdog, or the wait to retry */
   if (r->state == REQ_ACTIVE)
     curl_multi_remove_handle(r->client->multi, r->easy);
   active_unlink(r->client, r);
@@ -760,7 +786,7 @@ static int job_start(anthropic_client_t *c, anth_job_t *j, const char *url) {
     return ANTHROPIC_ENOMEM;
   anth_job_own_t *own = j->own;
   long connect_timeout_ms = c->connect_timeout_ms;
-  r->kind = j->kind;
+  r->ep = j->ep;
   r->cb = j->cb;
   r->data = j->data;
   r->max_retries = c->max_retries;
@@ -814,8 +840,7 @@ static void queue_pump(anthropic_client_t *c) {
  * flight (its log line, a walk's `each`): the code that called it ends the
  * request once the callback returns. */
 static bool cancel_on_return(const anthropic_req_t *r) {
-  return r->state == REQ_ENDING ||
-         (r->kind == REQ_WALK && r->state == REQ_CALLBACK);
+  return r->state == REQ_ENDING || r->state == REQ_EACH;
 }
 
 int anthropic_request_cancel(anthropic_client_t *c, anthropic_request_id_t id) {
@@ -886,7 +911,7 @@ static int resolve_options(anthropic_client_t *c, anth_job_t *j,
   long timeout_ms = anth__ms_option(o->timeout_ms, c->timeout_ms);
   long connect_ms =
       anth__ms_option(o->connect_timeout_ms, c->connect_timeout_ms);
-  if (j->kind != REQ_WALK && !has_own_headers(o) &&
+  if (!j->ep->own_state && !has_own_headers(o) &&
       max_retries == c->max_retries && timeout_ms == c->timeout_ms &&
       connect_ms == c->connect_timeout_ms)
     return 0;
@@ -900,14 +925,32 @@ static int resolve_options(anthropic_client_t *c, anth_job_t *j,
   j->own->connect_timeout_ms = connect_ms;
   if (has_own_headers(o)) {
     char msg[ANTH_ERRMSG_MAX] = "";
-    int rc = anth__headers_for_request(c->headers_base, o, &j->own->own_headers,
-                                       msg, sizeof msg);
+    anth_line_t *lines = NULL;
+    int rc =
+        anth__headers_for_request(c->header_lines, o, &lines, msg, sizeof msg);
+    if (rc == 0 && (j->own->own_headers = anth__lines_to_slist(lines)) == NULL)
+      rc = ANTHROPIC_ENOMEM;
+    anth__lines_free(lines);
     if (rc != 0) {
-      anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
+      anth__set_last_error(c, (anthropic_errkind_t)rc,
+                           rc == ANTHROPIC_ENOMEM ? "out of memory" : msg);
       return rc;
     }
   }
   return 0;
+}
+
+struct curl_slist *anth__lines_to_slist(const anth_line_t *l) {
+  struct curl_slist *list = NULL;
+  for (; l != NULL; l = l->next) {
+    struct curl_slist *grown = curl_slist_append(list, l->data);
+    if (grown == NULL) {
+      curl_slist_free_all(list);
+      return NULL;
+    }
+    list = grown;
+  }
+  return list;
 }
 
 void anth__job_free(anth_job_t *j) {
@@ -921,7 +964,7 @@ void anth__job_free(anth_job_t *j) {
   anth__free(j);
 }
 
-anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
+anth_job_t *anth__job_new(anthropic_client_t *c, const anth_endpoint_t *ep,
                           const anthropic_request_options_t *options,
                           void *data) {
   anth_job_t *j = anth__calloc(1, sizeof *j + 1); /* path "" */
@@ -929,7 +972,7 @@ anth_job_t *anth__job_new(anthropic_client_t *c, req_kind_t kind,
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return NULL;
   }
-  j->kind = kind;
+  j->ep = ep;
   j->data = data;
   j->slot = ANTH_NO_SLOT;
   if (resolve_options(c, j, options) != 0) {

@@ -211,7 +211,7 @@ struct anth_batch {
 typedef struct anth_centry {
   anth_hnode_t node;
   anth_result_t *result;
-  uint64_t expires;                /* uv_now() ms */
+  uint64_t expires;                /* anth__loop_now_ms() */
   struct anth_centry *prev, *next; /* oldest first */
 } anth_centry_t;
 
@@ -254,7 +254,7 @@ static anth_result_t *cache_get(anthropic_client_t *c, const char *alias,
   anth_centry_t *e = (anth_centry_t *)htab_find(&rs->cache, alias, h);
   if (e == NULL)
     return NULL;
-  if (uv_now(c->loop) >= e->expires) {
+  if (anth__loop_now_ms(c) >= e->expires) {
     centry_free(rs, e);
     return NULL;
   }
@@ -290,7 +290,7 @@ static void cache_put(anthropic_client_t *c, const char *alias, uint64_t h,
     return;
   }
   e->result = result_ref(r);
-  e->expires = uv_now(c->loop) + ttl;
+  e->expires = anth__loop_now_ms(c) + ttl;
   e->prev = rs->c_tail;
   if (rs->c_tail)
     rs->c_tail->next = e;

@@ -2,6 +2,7 @@
  * Pure functions: the caller passes the clock and the random draw. */
 #include "internal.h"
 
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -159,4 +160,12 @@ uint64_t anth__retry_delay_ms(int64_t server_ms, uint64_t cap_ms,
   if (!(unit_random >= 0.0 && unit_random < 1.0))
     unit_random = 0.0;
   return (uint64_t)((double)base * (1.0 - 0.25 * unit_random));
+}
+
+long anth__ms_option(uint64_t v, long dflt) {
+  return v == 0 ? dflt : v > LONG_MAX ? LONG_MAX : (long)v;
+}
+
+int anth__retries_option(int v, int dflt) {
+  return v == 0 ? dflt : v < 0 ? 0 : v;
 }

@@ -1,6 +1,6 @@
 /* test_errors.c - error kinds: names, descriptions, curl mapping, HTTP
  * reasons; the version string. */
-#include "../src/internal.h"
+#include "../src/client.h"
 #include "test.h"
 
 static const int all_kinds[] = {

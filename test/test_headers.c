@@ -62,7 +62,7 @@ static void check_line_refused(const char *in, const char *needle) {
   CHECK_CONTAINS(err, needle);
 }
 
-static size_t list_len(const struct curl_slist *l) {
+static size_t list_len(const anth_line_t *l) {
   size_t n = 0;
   for (; l != NULL; l = l->next)
     n++;
@@ -70,11 +70,10 @@ static size_t list_len(const struct curl_slist *l) {
 }
 
 /* Require `list` to hold exactly `want`, in order. Frees the list. */
-static void check_list(struct curl_slist *list, const char *const *want,
-                       size_t n) {
+static void check_list(anth_line_t *list, const char *const *want, size_t n) {
   size_t i = 0;
   int ok = 1;
-  for (const struct curl_slist *l = list; l != NULL; l = l->next, i++) {
+  for (const anth_line_t *l = list; l != NULL; l = l->next, i++) {
     if (i >= n || strcmp(l->data, want[i]) != 0) {
       fprintf(stderr, "  line %zu: \"%s\", want \"%s\"\n", i, l->data,
               i < n ? want[i] : "(end of list)");
@@ -86,13 +85,13 @@ static void check_list(struct curl_slist *list, const char *const *want,
             want[i]);
     ok = 0;
   }
-  curl_slist_free_all(list);
+  anth__lines_free(list);
   CHECK(ok);
 }
 
 /* Build with `cfg` and require success. */
-static struct curl_slist *build_ok(const anth_header_config_t *cfg) {
-  struct curl_slist *list = (struct curl_slist *)1;
+static anth_line_t *build_ok(const anth_header_config_t *cfg) {
+  anth_line_t *list = (anth_line_t *)1;
   char err[ANTH_ERRMSG_MAX] = "";
   int rc = anth__headers_build(cfg, &list, err, sizeof err);
   if (rc != 0)
@@ -103,11 +102,11 @@ static struct curl_slist *build_ok(const anth_header_config_t *cfg) {
 /* Build with `cfg` and require EINVAL with `needle` in the message and no
  * list handed out. */
 static void build_refused(const anth_header_config_t *cfg, const char *needle) {
-  struct curl_slist *list = (struct curl_slist *)1;
+  anth_line_t *list = (anth_line_t *)1;
   char err[ANTH_ERRMSG_MAX] = "";
   int rc = anth__headers_build(cfg, &list, err, sizeof err);
   if (rc == 0) {
-    curl_slist_free_all(list);
+    anth__lines_free(list);
     FAILF("anth__headers_build succeeded, want refused");
   }
   CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
@@ -342,9 +341,9 @@ TEST(headers_build_skips_blank_and_whitespace_custom_env_lines) {
 TEST(headers_build_accepts_empty_custom_env) {
   anth_header_config_t cfg = full_config();
   cfg.custom_env = "";
-  struct curl_slist *list = build_ok(&cfg);
+  anth_line_t *list = build_ok(&cfg);
   size_t n = list_len(list);
-  curl_slist_free_all(list);
+  anth__lines_free(list);
   CHECK_EQ_INT(n, 5);
 }
 
@@ -374,9 +373,9 @@ TEST(headers_build_refuses_custom_line_with_bad_name_on_line_1) {
 TEST(headers_build_custom_env_overrides_builtin_case_insensitively) {
   anth_header_config_t cfg = full_config();
   cfg.custom_env = "Anthropic-Version: 2026-10-21";
-  struct curl_slist *list = build_ok(&cfg);
+  anth_line_t *list = build_ok(&cfg);
   size_t seen = 0;
-  for (const struct curl_slist *l = list; l != NULL; l = l->next)
+  for (const anth_line_t *l = list; l != NULL; l = l->next)
     if (strncasecmp(l->data, "anthropic-version", 17) == 0)
       seen++;
   static const char *const want[] = {
@@ -494,9 +493,9 @@ TEST(headers_build_accepts_exactly_64_headers) {
   }
   cfg.extra = extra;
   cfg.extra_count = 59;
-  struct curl_slist *list = build_ok(&cfg);
+  anth_line_t *list = build_ok(&cfg);
   size_t n = list_len(list);
-  curl_slist_free_all(list);
+  anth__lines_free(list);
   CHECK_EQ_INT(n, 64);
 }
 
@@ -527,7 +526,7 @@ TEST(headers_build_names_bad_custom_line_by_number_and_name_only) {
   cfg.custom_env = "A: 1\nX-Key: sk-secret-123\x7f";
   build_refused(&cfg, "ANTHROPIC_CUSTOM_HEADERS line 2");
   build_refused(&cfg, "X-Key");
-  struct curl_slist *list = NULL;
+  anth_line_t *list = NULL;
   char err[ANTH_ERRMSG_MAX] = "";
   cfg.custom_env = "Authorization Bearer sk-secret-123";
   CHECK_EQ_INT(anth__headers_build(&cfg, &list, err, sizeof err),
@@ -538,7 +537,7 @@ TEST(headers_build_names_bad_custom_line_by_number_and_name_only) {
 TEST(headers_build_names_bad_extra_line_by_index_only) {
   anth_header_config_t cfg = full_config();
   static const char *const extra[] = {"X-A: 1", "Authorization Bearer sk-s3"};
-  struct curl_slist *list = NULL;
+  anth_line_t *list = NULL;
   char err[ANTH_ERRMSG_MAX] = "";
   cfg.extra = extra;
   cfg.extra_count = 2;
@@ -551,7 +550,7 @@ TEST(headers_build_names_bad_extra_line_by_index_only) {
 TEST(request_headers_name_bad_line_by_index_only) {
   static const char *const extra[] = {"X-A: 1", "x-api-key sk-s3"};
   anthropic_request_options_t o = {0};
-  struct curl_slist *list = NULL;
+  anth_line_t *list = NULL;
   char err[ANTH_ERRMSG_MAX] = "";
   o.headers = extra;
   o.headers_count = 2;

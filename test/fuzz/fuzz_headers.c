@@ -27,15 +27,15 @@ static void check_line(const char *s) {
               s[n + 2] != ' ' && s[n + 2] != '\t'));
 }
 
-static void check_list(const struct curl_slist *list) {
+static void check_list(const anth_line_t *list) {
   size_t count = 0;
-  for (const struct curl_slist *l = list; l != NULL; l = l->next) {
+  for (const anth_line_t *l = list; l != NULL; l = l->next) {
     check_line(l->data);
     count++;
     FUZZ_CHECK(count <= 64);
     /* Names are unique, case-insensitively. */
     size_t n = strcspn(l->data, ":;");
-    for (const struct curl_slist *k = l->next; k != NULL; k = k->next)
+    for (const anth_line_t *k = l->next; k != NULL; k = k->next)
       FUZZ_CHECK(strcspn(k->data, ":;") != n ||
                  strncasecmp(k->data, l->data, n) != 0);
   }
@@ -52,7 +52,7 @@ static void build(const char *custom_env, const char *extra_line) {
       .extra = extra_line ? extra : NULL,
       .extra_count = extra_line ? 1 : 0,
   };
-  struct curl_slist *list = (struct curl_slist *)&list; /* poison */
+  anth_line_t *list = (anth_line_t *)&list; /* poison */
   char err[ANTH_ERRMSG_MAX];
   err[0] = '\0';
   int rc = anth__headers_build(&cfg, &list, err, sizeof err);
@@ -64,7 +64,7 @@ static void build(const char *custom_env, const char *extra_line) {
     FUZZ_CHECK(list == NULL);
     FUZZ_CHECK(err[0] != '\0');
   }
-  curl_slist_free_all(list);
+  anth__lines_free(list);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
