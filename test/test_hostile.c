@@ -102,6 +102,7 @@ typedef struct outcome {
   int calls, kind, attempts;
   long status;
   char message[256];
+  char request_id[128], reset[128]; /* "" when NULL */
 } outcome_t;
 
 static void on_model(const anthropic_error_t *err,
@@ -114,6 +115,11 @@ static void on_model(const anthropic_error_t *err,
     o->status = err->status;
     o->attempts = err->attempts;
     snprintf(o->message, sizeof o->message, "%s", err->message);
+    const anthropic_response_t *r = err->response;
+    snprintf(o->request_id, sizeof o->request_id, "%s",
+             r->request_id ? r->request_id : "");
+    snprintf(o->reset, sizeof o->reset, "%s",
+             r->ratelimit_requests_reset ? r->ratelimit_requests_reset : "");
   }
 }
 
@@ -186,6 +192,33 @@ TEST(a_huge_header_line_is_the_servers_fault_not_out_of_memory) {
   CHECK_CONTAINS(o.message, "header");
 }
 
+/* Header values were kept in fixed slots, and one too long for its slot
+ * was dropped without a word: read whole, as libcurl keeps them. */
+TEST(a_long_header_value_is_read_whole) {
+  outcome_t o = retrieve_from(
+      REPLY("HTTP/1.1 404 Not Found\r\n"
+            "anthropic-ratelimit-requests-reset: "
+            "2026-11-23T22:15:00.123456789012345678901234567890123Z\r\n"
+            "Content-Length: 2\r\n\r\n{}"),
+      0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_STR(o.reset,
+               "2026-11-23T22:15:00.123456789012345678901234567890123Z");
+}
+
+/* The headers of an interim 1xx response are not the final one's. */
+TEST(headers_come_from_the_final_response_not_a_1xx) {
+  outcome_t o = retrieve_from(
+      REPLY("HTTP/1.1 100 Continue\r\nrequest-id: req_interim\r\n"
+            "anthropic-ratelimit-requests-reset: interim\r\n\r\n"
+            "HTTP/1.1 404 Not Found\r\nrequest-id:   req_final  \r\n"
+            "Content-Length: 2\r\n\r\n{}"),
+      0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_STR(o.request_id, "req_final");
+  CHECK_EQ_STR(o.reset, "");
+}
+
 TEST(a_1xx_final_status_is_not_called_a_client_error) {
   outcome_t o = retrieve_from(
       REPLY("HTTP/1.1 101 Switching Protocols\r\nContent-Length: 2\r\n\r\n{}"),
@@ -210,6 +243,8 @@ int main(void) {
              T(an_http_0_9_reply_is_the_servers_fault),
              T(a_bad_content_length_is_the_servers_fault),
              T(a_huge_header_line_is_the_servers_fault_not_out_of_memory),
+             T(a_long_header_value_is_read_whole),
+             T(headers_come_from_the_final_response_not_a_1xx),
              T(a_1xx_final_status_is_not_called_a_client_error),
              T(a_3xx_status_is_a_redirection_not_a_client_error));
 }
