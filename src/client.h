@@ -87,15 +87,11 @@ struct anthropic_req {
   anthropic_each_page_cb each; /* a walk: one call per page */
   void *data;
   anth_buf_t body;
-  anth_buf_t request_id; /* `request-id` of the latest response */
-  bool too_large;        /* the write callback refused the body */
-  bool nomem;            /* the write callback could not grow the buffer */
-  /* Retry hints of the latest response; "" when absent. A value too long
-   * for its slot is dropped: it could not be a valid one. */
-  char x_should_retry[8];
-  char retry_after[40];
-  char retry_after_ms[24];
-  char rl_limit[24], rl_remaining[24], rl_reset[40]; /* ratelimit */
+  bool too_large; /* the write callback refused the body */
+  bool nomem;     /* the write callback could not grow the buffer */
+  /* The attempt got a response: its headers are read from libcurl
+   * (curl_easy_header) until the handle's next transfer. */
+  bool has_response;
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
   struct curl_slist *own_headers;  /* per-request list, or NULL */
   /* A walk: the query without its cursor, the direction, the count. */

@@ -27,66 +27,16 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
   return n;
 }
 
-/* If the header line `p` (n bytes) is `name`, its trimmed value. */
-static const char *header_value(const char *p, size_t n, const char *name,
-                                size_t *vlen) {
-  size_t k = strlen(name);
-  if (n <= k || p[k] != ':' || strncasecmp(p, name, k) != 0)
+/* A header of the attempt's final response (not of a 1xx before it), as
+ * libcurl keeps it, whole and trimmed, until the handle's next transfer;
+ * NULL when absent or when no response came in. The first of repeated
+ * ones. */
+static const char *resp_header(const anthropic_req_t *r, const char *name) {
+  struct curl_header *h = NULL;
+  if (!r->has_response ||
+      curl_easy_header(r->easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
     return NULL;
-  size_t b = k + 1, e = n;
-  while (b < e && (p[b] == ' ' || p[b] == '\t'))
-    b++;
-  while (e > b && (p[e - 1] == '\r' || p[e - 1] == '\n' || p[e - 1] == ' ' ||
-                   p[e - 1] == '\t'))
-    e--;
-  *vlen = e - b;
-  return p + b;
-}
-
-static void keep(char *slot, size_t cap, const char *v, size_t n) {
-  if (n >= cap)
-    n = 0; /* longer than any valid value: treat as absent */
-  memcpy(slot, v, n);
-  slot[n] = '\0';
-}
-
-/* Forget the hints of a previous response. */
-static void reset_hints(anthropic_req_t *r) {
-  r->x_should_retry[0] = r->retry_after[0] = r->retry_after_ms[0] = '\0';
-  r->rl_limit[0] = r->rl_remaining[0] = r->rl_reset[0] = '\0';
-}
-
-static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud) {
-  anthropic_req_t *r = ud;
-  size_t n = size * nmemb, vn;
-  const char *v;
-  if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) {
-    /* A new response (after a 1xx): forget the previous one's headers. */
-    r->request_id.len = 0;
-    reset_hints(r);
-  } else if ((v = header_value(ptr, n, "request-id", &vn)) != NULL) {
-    r->request_id.len = 0;
-    if (anth__buf_append(&r->request_id, v, vn) != 0) {
-      r->nomem = true;
-      return 0;
-    }
-  } else if ((v = header_value(ptr, n, "x-should-retry", &vn)) != NULL) {
-    keep(r->x_should_retry, sizeof r->x_should_retry, v, vn);
-  } else if ((v = header_value(ptr, n, "retry-after-ms", &vn)) != NULL) {
-    keep(r->retry_after_ms, sizeof r->retry_after_ms, v, vn);
-  } else if ((v = header_value(ptr, n, "retry-after", &vn)) != NULL) {
-    keep(r->retry_after, sizeof r->retry_after, v, vn);
-  } else if ((v = header_value(ptr, n, "anthropic-ratelimit-requests-limit",
-                               &vn)) != NULL) {
-    keep(r->rl_limit, sizeof r->rl_limit, v, vn);
-  } else if ((v = header_value(ptr, n, "anthropic-ratelimit-requests-remaining",
-                               &vn)) != NULL) {
-    keep(r->rl_remaining, sizeof r->rl_remaining, v, vn);
-  } else if ((v = header_value(ptr, n, "anthropic-ratelimit-requests-reset",
-                               &vn)) != NULL) {
-    keep(r->rl_reset, sizeof r->rl_reset, v, vn);
-  }
-  return n;
+  return h->value;
 }
 
 /* curl is about to send the request, on a new or reused connection: once
@@ -112,7 +62,6 @@ static void req_destroy(anthropic_req_t *r) {
     curl_easy_cleanup(r->easy);
   r->easy = NULL;
   anth__buf_free(&r->body);
-  anth__buf_free(&r->request_id);
   anth__buf_free(&r->walk_query);
   anth__buf_free(&r->walk_cursor);
   anth__timer_close(&r->timer, on_req_closed);
@@ -133,8 +82,6 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_BUFFERSIZE, 4096L);
   SET(CURLOPT_WRITEFUNCTION, on_body);
   SET(CURLOPT_WRITEDATA, (void *)r);
-  SET(CURLOPT_HEADERFUNCTION, on_header);
-  SET(CURLOPT_HEADERDATA, (void *)r);
   SET(CURLOPT_ERRORBUFFER, r->curl_err);
   SET(CURLOPT_PREREQFUNCTION, on_prereq);
   SET(CURLOPT_PREREQDATA, (void *)r);
@@ -361,10 +308,10 @@ anthropic_errkind_t anth__errkind_from_curl(CURLcode code) {
 
 /* ---- delivering results ---- */
 
-/* A non-negative decimal header value, or -1. */
+/* A non-negative decimal header value, or -1 (absent included). */
 static int64_t header_int(const char *v) {
   int64_t n = 0;
-  if (*v == '\0')
+  if (v == NULL || *v == '\0')
     return -1;
   for (; *v; v++) {
     if (*v < '0' || *v > '9' || n > (INT64_MAX - 9) / 10)
@@ -376,9 +323,11 @@ static int64_t header_int(const char *v) {
 
 anthropic_response_t anth__req_response(const anthropic_req_t *r, long status,
                                         const char *request_id) {
-  anthropic_response_t resp = {status, request_id, header_int(r->rl_limit),
-                               header_int(r->rl_remaining),
-                               r->rl_reset[0] ? r->rl_reset : NULL};
+  anthropic_response_t resp = {
+      status, request_id,
+      header_int(resp_header(r, "anthropic-ratelimit-requests-limit")),
+      header_int(resp_header(r, "anthropic-ratelimit-requests-remaining")),
+      resp_header(r, "anthropic-ratelimit-requests-reset")};
   return resp;
 }
 
@@ -410,7 +359,7 @@ static void printable_ascii(char *s) {
 }
 
 static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
-                        CURLcode code, long status) {
+                        CURLcode code, long status, const char *rid) {
   if (c->log_cb == NULL)
     return;
   char *url = NULL;
@@ -425,8 +374,7 @@ static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
   else
     anth__errf(line, sizeof line,
                "GET %s -> %ld (%.1f ms, attempt %d) request-id=%s",
-               url ? url : "?", status, ms, r->attempts,
-               r->request_id.len ? r->request_id.data : "-");
+               url ? url : "?", status, ms, r->attempts, rid ? rid : "-");
   printable_ascii(line);
   c->log_cb(c->log_data, line);
 }
@@ -477,9 +425,8 @@ int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
     renew_easy(r);
   r->sends = 0;
   r->body.len = 0;
-  r->request_id.len = 0;
   r->too_large = r->nomem = false;
-  reset_hints(r);
+  r->has_response = false;
   r->curl_err[0] = '\0';
   free_retry_header(r);
   struct curl_slist *headers = c->headers; /* retry count 0 + the client's */
@@ -520,12 +467,11 @@ static double next_random(anthropic_client_t *c) {
 static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
                         anthropic_errkind_t kind, long status) {
   if (c->closing || r->attempts > r->max_retries ||
-      !anth__retry_should(r->x_should_retry[0] ? r->x_should_retry : NULL,
-                          status, kind))
+      !anth__retry_should(resp_header(r, "x-should-retry"), status, kind))
     return false;
-  int64_t asked = anth__retry_after_ms(
-      r->retry_after_ms[0] ? r->retry_after_ms : NULL,
-      r->retry_after[0] ? r->retry_after : NULL, anth__unix_now_ms());
+  int64_t asked =
+      anth__retry_after_ms(resp_header(r, "retry-after-ms"),
+                           resp_header(r, "retry-after"), anth__unix_now_ms());
   uint64_t delay = anth__retry_delay_ms(asked, c->retry_after_cap_ms,
                                         r->attempts - 1, next_random(c));
   r->state = REQ_WAITING;
@@ -604,12 +550,14 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   r->attempts++;
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+  r->has_response = status != 0;
+  const char *rid = resp_header(r, "request-id");
   /* The log callback may cancel this request or close the client: the
    * request is out of curl and still on the in-flight list, and a cancel
    * now only marks it. Nothing of this attempt is decided yet, so it ends
    * as cancelled, like a cancel a moment earlier would have. */
   r->state = REQ_ENDING;
-  log_attempt(c, r, code, status);
+  log_attempt(c, r, code, status, rid);
   if (r->cancel_asked) {
     anth__req_fail(c, r, ANTHROPIC_ECANCELLED, 0,
                    c->closing ? "client closed" : "request cancelled", NULL);
@@ -665,7 +613,6 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   }
   if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status))
     return;
-  const char *rid = r->request_id.len ? r->request_id.data : NULL;
   if (kind == ANTHROPIC_OK)
     req_body(c, r, status, rid);
   else
