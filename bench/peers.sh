@@ -28,7 +28,7 @@ bash scripts/install-deps.sh bench >&2
 build=build-bench
 [ -f "$build/build.ninja" ] || meson setup "$build" -Dbuildtype=release >&2
 meson compile -C "$build" >&2
-cli="$root/$build/examples/anthropic-models"
+cli="$root/$build/cli/anthropic-models"
 peers="$root/$build/peers"
 if [ ! -d "$peers/node_modules/@anthropic-ai/sdk" ]; then
   mkdir -p "$peers"

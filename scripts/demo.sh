@@ -12,7 +12,7 @@ if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" -Dbuildtype=release
 fi
 meson compile -C "$build"
-cli="$build/examples/anthropic-models"
+cli="$build/cli/anthropic-models"
 
 args=()
 server_pid=

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The habits, as a gate: one format (clang-format), and clang-tidy and
-# cppcheck clean on src/. Run by scripts/test.sh; exits 1 on any finding.
+# The habits, as a gate: one format (clang-format), clang-tidy clean on
+# src/ and cppcheck on src/ and cli/. Run by scripts/test.sh; exits 1 on
+# any finding.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 rc=0
-files=(src/*.c src/*.h include/*.h examples/*.c test/*.c test/*.h
-  test/fuzz/*.c test/fuzz/*.h bench/*.c)
+shopt -s nullglob # examples/ may hold no C file
+files=(src/*.c src/*.h include/*.h cli/*.c cli/*.h examples/*.c test/*.c
+  test/*.h test/fuzz/*.c test/fuzz/*.h bench/*.c)
 clang-format --dry-run --Werror "${files[@]}" || rc=1
 # shellcheck disable=SC2046
 if ! out=$(clang-tidy --quiet --warnings-as-errors='*' src/*.c -- -Iinclude \
@@ -15,6 +17,6 @@ if ! out=$(clang-tidy --quiet --warnings-as-errors='*' src/*.c -- -Iinclude \
   rc=1
 fi
 cppcheck --error-exitcode=1 --enable=warning,style,performance,portability \
-  -q -Iinclude src/ || rc=1
+  -q -Iinclude src/ cli/ || rc=1
 [ $rc -eq 0 ] && echo "lint: clang-format, clang-tidy and cppcheck clean"
 exit $rc

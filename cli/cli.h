@@ -1,0 +1,276 @@
+/*
+ * cli.h - what the files of the anthropic-models CLI share.
+ *
+ *   main.c    main: parse, set up the locale and stdio, run
+ *   args.c    the command line into an options_t; the usage text
+ *   run.c     the loop and the client: set up, run one command, tear down
+ *   list.c    list (one page, printed at the end) and list --all (every
+ *             page, printed as it arrives)
+ *   stream.c  get and resolve: every input in flight at once, one line
+ *             each written in input order; Ctrl-C, progress, the flush
+ *   stdin.c   get - and resolve -: stdin read as it arrives, into inputs
+ *   output.c  JSON lines, table rows, the sanitizer; errors kept to print
+ *
+ * Everything else in those files is static. Each file defines
+ * _XOPEN_SOURCE 700 (strdup, isatty, wcwidth) before any include.
+ */
+#ifndef ANTHROPIC_CLI_H
+#define ANTHROPIC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <uv.h>
+
+#include "anthropic.h"
+
+#define PROG "anthropic-models"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+  EXIT_INTERRUPTED = 130,
+  PROCEED = -1
+};
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+typedef enum { FMT_AUTO, FMT_JSON, FMT_TABLE } out_format_t;
+typedef enum { CMD_LIST, CMD_GET, CMD_RESOLVE } command_t;
+
+typedef struct options {
+  const char *base_url; /* NULL: let the library read the environment */
+  const char *api_key;  /* NULL: likewise */
+  out_format_t format;
+  bool verbose;
+  long max_retries;                        /* -1: the library's default */
+  uint64_t timeout_ms, connect_timeout_ms; /* 0: the library's default */
+  /* --beta NAMEs (then the beta endpoints) and --workspace: pointers into
+   * argv */
+  const char **betas;
+  size_t betas_count;
+  const char *workspace_id; /* NULL: not sent */
+  unsigned concurrency;     /* --concurrency; 0: the library's default */
+  const char *cacert;       /* --cacert FILE; NULL: the system's CAs */
+  bool http1;               /* --http1.1 */
+  command_t command;
+  /* list */
+  int limit; /* 0: the server's default */
+  const char *after_id, *before_id;
+  bool all;                /* --all: walk every page */
+  int page_size;           /* --all's page size; 0: the server's default */
+  const char **lifecycles; /* --lifecycle STAGEs, pointers into argv */
+  size_t lifecycles_count;
+  /* get and resolve: pointers into argv, in argument order */
+  const char **ids;
+  size_t ids_count;
+  bool from_stdin; /* the one argument was "-": one input per line */
+} options_t;
+
+/* An error kept past its callback. Strings are owned; NULL type or
+ * request_id mean none; a NULL message means "use strerror(kind)". */
+typedef struct item_error {
+  int kind;
+  long status;
+  char *type, *message, *request_id;
+} item_error_t;
+
+typedef struct app app_t;
+
+/* The columns of table output. */
+enum {
+  COL_ID,
+  COL_NAME,
+  COL_CREATED,
+  COL_LIFECYCLE,
+  COL_MAX_IN,
+  COL_MAX_OUT,
+  NCOLS
+};
+
+/* One request: the single `list` page, or the walk of `list --all` (whose
+ * pages are printed as they come, never kept). */
+typedef struct item {
+  app_t *app;
+  const char *input; /* the argument, or "list" */
+  bool failed;       /* then `err` is set */
+  item_error_t err;
+  anthropic_models_page_t *page; /* list: the kept page */
+} item_t;
+
+/* get and resolve: what one input, or one distinct alias, came to
+ * (stream.c). */
+typedef struct entry entry_t;
+
+/* Longest input line taken (the library refuses longer ids anyway); a
+ * longer one is an error line of its own and reading goes on. */
+#define MAX_LINE 1024
+
+/* get and resolve: inputs streamed in, lines streamed out in order. */
+struct stream {
+  entry_t **inputs; /* in input order; resolve: shared entries */
+  size_t count, cap, written, done;
+  entry_t **table; /* resolve: entries by alias, mask + 1 buckets */
+  size_t mask, distinct;
+  anthropic_resolve_id_t batch;
+  size_t pending; /* get: retrieves not yet called back */
+  bool input_done, batch_done, interrupted, finishing, out_of_memory;
+  bool read_failed, write_failed;
+  size_t failures;
+  /* stdin, read as it arrives */
+  union {
+    uv_handle_t handle;
+    uv_stream_t stream;
+    uv_pipe_t pipe;
+    uv_tty_t tty;
+  } in;
+  bool in_open;
+  char part[MAX_LINE + 1]; /* the line being read */
+  size_t part_len;
+  bool part_long; /* the line being read is past MAX_LINE */
+  char rbuf[64 * 1024];
+  /* signals, progress, one flush a loop turn */
+  uv_signal_t sigint, sigterm;
+  uv_timer_t progress;
+  uv_prepare_t flush; /* runs before the loop waits */
+  bool ui_open, progress_shown, dirty;
+  uint64_t started_ms;
+  /* table: widths fitted to the rows known when the first is written */
+  bool header_done;
+  size_t widths[NCOLS];
+};
+
+/* One run of the program: the loop, the client, and the command's state. */
+struct app {
+  uv_loop_t loop;
+  anthropic_client_t *client; /* NULL once closed */
+  item_t *items;
+  size_t count;
+  size_t pending; /* requests whose callback has not run yet */
+  const options_t *o;
+  /* Per-request settings (--workspace); `reqopts_p` is NULL without any. */
+  anthropic_request_options_t reqopts;
+  const anthropic_request_options_t *reqopts_p;
+  anthropic_models_retrieve_params_t retrieve_params; /* resolve's */
+  struct stream st;                                   /* get and resolve */
+  /* list --all, printed as it goes */
+  struct {
+    bool header_done; /* table: the header is out, with `widths` */
+    size_t widths[NCOLS];
+    size_t pages, models;
+    bool out_of_memory, write_failed; /* either stopped the walk */
+  } walk;
+};
+
+/* ------------------------------------------------------------------ */
+/* args.c                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Fills *o. Returns PROCEED, or the exit status when the program is done
+ * (help, version, usage error). The arrays in *o are malloc'd (free them
+ * even when it did not return PROCEED). */
+int cli_parse_args(int argc, char **argv, options_t *o);
+
+/* Print a one-line usage error to stderr; returns the usage exit status. */
+int cli_usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* ------------------------------------------------------------------ */
+/* run.c                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Run the command of `o` on a loop of its own; the exit status. */
+int cli_run(const options_t *o);
+
+/* Close the client unless it is closed (app->client NULL): its callback
+ * clears app->client. With nothing else open, the loop then runs out. */
+void cli_close_client(app_t *app);
+
+/* --beta switches every call to the beta endpoints. */
+bool cli_use_beta(const app_t *app);
+
+/* ------------------------------------------------------------------ */
+/* list.c: app->items[0] is the one request (app->count == 1)          */
+/* ------------------------------------------------------------------ */
+
+/* `list`: one page. */
+void cli_start_list(app_t *app);
+/* `list --all`: every page, each printed as it arrives. */
+void cli_start_walk(app_t *app);
+/* After the loop: print the page (or the error); the exit status. */
+int cli_report_list(const app_t *app, const options_t *o);
+/* After the loop: what the walk left to print; the exit status. */
+int cli_report_walk(app_t *app);
+void cli_free_items(app_t *app);
+
+/* ------------------------------------------------------------------ */
+/* stream.c: get and resolve                                           */
+/* ------------------------------------------------------------------ */
+
+/* Open the signals, progress and flush handles and start on the inputs:
+ * the arguments, or stdin with "-". */
+void cli_start_stream(app_t *app);
+/* After the loop: anything left to write, what was not done; the exit
+ * status. */
+int cli_report_stream(app_t *app);
+void cli_free_stream(app_t *app);
+
+/* One input: an argument, or a line of stdin. A line past MAX_LINE is an
+ * error line of its own (its first bytes shown). Returns false when out
+ * of memory, which ends the run. */
+bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long);
+/* No more inputs will come. */
+void cli_input_end(app_t *app);
+/* Clear the progress line before anything else goes to stderr. */
+void cli_progress_clear(struct stream *st);
+
+/* ------------------------------------------------------------------ */
+/* stdin.c                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Read stdin as it arrives, one input a line, then end the input. */
+void cli_open_stdin(app_t *app);
+/* Stop reading stdin (when it is open). */
+void cli_close_stdin(struct stream *st);
+
+/* ------------------------------------------------------------------ */
+/* output.c                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Errors kept past their callback. */
+void cli_item_error_free(item_error_t *e);
+void cli_err_keep(item_error_t *e, const anthropic_error_t *err);
+const char *cli_error_message(const item_error_t *e);
+
+/* JSON lines, in malloc'd buffers without the newline; NULL when out of
+ * memory. */
+char *cli_failure_line(const char *key, const char *input,
+                       const item_error_t *e);
+char *cli_resolved_line(const char *alias, const anthropic_model_info_t *m);
+char *cli_model_line(const anthropic_model_info_t *m);
+/* Print a line (and free it) / a model as one JSON line, to stdout; false
+ * when out of memory. */
+bool cli_print_line(char *line);
+bool cli_print_model_line(const anthropic_model_info_t *m);
+
+/* Table rows, to stdout; `widths` holds NCOLS columns. */
+void cli_title_widths(size_t *widths);
+void cli_widen(size_t *widths, const anthropic_model_info_t *m);
+void cli_print_model_row(const anthropic_model_info_t *m, const size_t *widths);
+void cli_print_error_row(const char *input, const item_error_t *e,
+                         const size_t *widths);
+const char *cli_shown_input(const char *input);
+size_t cli_display_width(const char *s);
+
+/* The server's text, made harmless for a terminal. */
+void cli_put_sanitized(FILE *f, const char *s);
+/* --verbose: a page's size and cursors on stderr. */
+void cli_print_page_cursors(const anthropic_models_page_t *p);
+
+#endif /* ANTHROPIC_CLI_H */

@@ -1,0 +1,256 @@
+/*
+ * list.c - `list`: one page, printed once the loop is done; `list --all`:
+ * the library's auto-pagination, each page printed (and flushed) as it
+ * arrives and never kept.
+ */
+#define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anthropic.h"
+#include "cli.h"
+
+/* Record a failure with no details (out of memory, or no error given). */
+static void item_fail_kind(item_t *it, int kind) {
+  cli_item_error_free(&it->err);
+  it->failed = true;
+  it->err.kind = kind;
+}
+
+static void item_fail(item_t *it, const anthropic_error_t *err) {
+  it->failed = true;
+  cli_err_keep(&it->err, err);
+}
+
+/* Called as each request ends; the last one closes the client, which lets
+ * the loop run out. */
+static void request_done(app_t *app) {
+  if (--app->pending == 0)
+    cli_close_client(app);
+}
+
+static void on_page(const anthropic_error_t *err,
+                    const anthropic_models_page_t *page, void *data) {
+  item_t *it = data;
+  if (err != NULL)
+    item_fail(it, err);
+  else if ((it->page = anthropic_models_page_copy(page)) == NULL)
+    item_fail_kind(it, ANTHROPIC_ENOMEM);
+  request_done(it->app);
+}
+
+/* The parameters of `list` (and of the first page of `list --all`). */
+static anthropic_models_list_params_t list_params(const app_t *app) {
+  const options_t *o = app->o;
+  anthropic_models_list_params_t params;
+  memset(&params, 0, sizeof params);
+  params.after_id = o->after_id;
+  params.before_id = o->before_id;
+  params.limit = o->all ? o->page_size : o->limit;
+  params.lifecycle = o->lifecycles;
+  params.lifecycle_count = o->lifecycles_count;
+  params.options = app->reqopts_p;
+  return params;
+}
+
+/* `list`: one page. */
+void cli_start_list(app_t *app) {
+  item_t *it = &app->items[0];
+  anthropic_models_list_params_t params = list_params(app);
+  anthropic_request_id_t req;
+  it->app = app;
+  it->input = "list";
+  req = cli_use_beta(app)
+            ? anthropic_beta_models_list(app->client, &params, on_page, it)
+            : anthropic_models_list(app->client, &params, on_page, it);
+  if (req == 0)
+    item_fail(it, anthropic_client_last_error(app->client));
+  else
+    app->pending++;
+}
+
+static bool print_json(const app_t *app) {
+  for (size_t k = 0; k < app->count; k++) {
+    const item_t *it = &app->items[k];
+    if (it->failed) {
+      if (!cli_print_line(cli_failure_line("input", it->input, &it->err)))
+        return false;
+    } else if (it->page != NULL) {
+      for (size_t j = 0; j < it->page->count; j++)
+        if (!cli_print_model_line(&it->page->data[j]))
+          return false;
+    }
+  }
+  return true;
+}
+
+static const char *table_input(const item_t *it) {
+  return cli_shown_input(it->input);
+}
+
+static void print_item_error_row(const item_t *it, const size_t *widths) {
+  cli_print_error_row(it->input, &it->err, widths);
+}
+
+static void print_table(const app_t *app) {
+  size_t widths[NCOLS];
+  cli_title_widths(widths);
+  for (size_t k = 0; k < app->count; k++) {
+    const item_t *it = &app->items[k];
+    if (it->failed) {
+      size_t w = cli_display_width(table_input(it));
+      if (w > widths[COL_ID])
+        widths[COL_ID] = w;
+    } else if (it->page != NULL) {
+      for (size_t j = 0; j < it->page->count; j++)
+        cli_widen(widths, &it->page->data[j]);
+    }
+  }
+  cli_print_model_row(NULL, widths);
+  for (size_t k = 0; k < app->count; k++) {
+    const item_t *it = &app->items[k];
+    if (it->failed)
+      print_item_error_row(it, widths);
+    else if (it->page != NULL)
+      for (size_t j = 0; j < it->page->count; j++)
+        cli_print_model_row(&it->page->data[j], widths);
+  }
+}
+
+/* Print one page and flush it, so a reader sees it at once. Table: the
+ * header goes out with the first page, its widths fitted to that page;
+ * later rows that do not fit are printed unaligned, never cut. Returns
+ * non-zero (stop the walk) when out of memory or stdout failed. */
+static int on_walk_page(const anthropic_models_page_t *page, void *data) {
+  item_t *it = data;
+  app_t *app = it->app;
+  app->walk.pages++;
+  app->walk.models += page->count;
+  if (app->o->verbose) {
+    fprintf(stderr, PROG ": page %zu: ", app->walk.pages);
+    cli_print_page_cursors(page);
+  }
+  if (app->o->format == FMT_TABLE) {
+    if (!app->walk.header_done) {
+      cli_title_widths(app->walk.widths);
+      for (size_t j = 0; j < page->count; j++)
+        cli_widen(app->walk.widths, &page->data[j]);
+      cli_print_model_row(NULL, app->walk.widths);
+      app->walk.header_done = true;
+    }
+    for (size_t j = 0; j < page->count; j++)
+      cli_print_model_row(&page->data[j], app->walk.widths);
+  } else {
+    for (size_t j = 0; j < page->count; j++)
+      if (!cli_print_model_line(&page->data[j])) {
+        app->walk.out_of_memory = true;
+        break;
+      }
+  }
+  if (fflush(stdout) != 0 || ferror(stdout))
+    app->walk.write_failed = true;
+  return app->walk.out_of_memory || app->walk.write_failed;
+}
+
+static void on_walk_done(const anthropic_error_t *err, size_t items,
+                         void *data) {
+  item_t *it = data;
+  if (err != NULL)
+    item_fail(it, err);
+  if (it->app->o->verbose)
+    fprintf(stderr, PROG ": walk ended: pages %zu, models %zu\n",
+            it->app->walk.pages, items);
+  request_done(it->app);
+}
+
+void cli_start_walk(app_t *app) {
+  item_t *it = &app->items[0];
+  anthropic_models_list_params_t params = list_params(app);
+  anthropic_request_id_t req;
+  it->app = app;
+  it->input = "list";
+  req = cli_use_beta(app)
+            ? anthropic_beta_models_list_all(app->client, &params, 0,
+                                             on_walk_page, on_walk_done, it)
+            : anthropic_models_list_all(app->client, &params, 0, on_walk_page,
+                                        on_walk_done, it);
+  if (req == 0)
+    item_fail(it, anthropic_client_last_error(app->client));
+  else
+    app->pending++;
+}
+
+/* After the walk: what is left to print (a table's header when no page
+ * came, the error that ended the walk); the exit status. */
+int cli_report_walk(app_t *app) {
+  const item_t *it = &app->items[0];
+  int status = EXIT_OK;
+  if (app->o->format == FMT_TABLE && !app->walk.header_done) {
+    size_t w = cli_display_width(table_input(it));
+    cli_title_widths(app->walk.widths);
+    if (it->failed && w > app->walk.widths[COL_ID])
+      app->walk.widths[COL_ID] = w;
+    cli_print_model_row(NULL, app->walk.widths);
+  }
+  if (it->failed) {
+    status = EXIT_FAILED;
+    if (app->o->format == FMT_TABLE)
+      print_item_error_row(it, app->walk.widths);
+    else if (!cli_print_line(cli_failure_line("input", it->input, &it->err)))
+      app->walk.out_of_memory = true;
+  }
+  if (app->walk.out_of_memory) {
+    fputs(PROG ": out of memory\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (app->walk.write_failed || fflush(stdout) != 0 || ferror(stdout)) {
+    fputs(PROG ": error writing to stdout\n", stderr);
+    status = EXIT_FAILED;
+  }
+  return status;
+}
+
+void cli_free_items(app_t *app) {
+  if (app->items == NULL)
+    return;
+  for (size_t k = 0; k < app->count; k++) {
+    item_t *it = &app->items[k];
+    cli_item_error_free(&it->err);
+    if (it->page != NULL)
+      anthropic_models_page_free(it->page);
+  }
+  free(app->items);
+  app->items = NULL;
+}
+
+static void print_page_info(const app_t *app) {
+  const anthropic_models_page_t *p = app->items[0].page;
+  if (p == NULL)
+    return;
+  fputs(PROG ": page of ", stderr);
+  cli_print_page_cursors(p);
+}
+
+/* Print every result in order; the exit status. */
+int cli_report_list(const app_t *app, const options_t *o) {
+  int status = EXIT_OK;
+  if (o->format == FMT_TABLE)
+    print_table(app);
+  else if (!print_json(app)) {
+    fputs(PROG ": out of memory\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (o->verbose && o->command == CMD_LIST)
+    print_page_info(app);
+  for (size_t k = 0; k < app->count; k++)
+    if (app->items[k].failed)
+      status = EXIT_FAILED;
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fputs(PROG ": error writing to stdout\n", stderr);
+    status = EXIT_FAILED;
+  }
+  return status;
+}

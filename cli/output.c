@@ -1,0 +1,341 @@
+/*
+ * output.c - what the CLI writes: JSON lines (its one JSON string writer,
+ * which escapes as cJSON prints), the rows of a table, and the sanitizer
+ * every byte the server sent goes through on its way to a terminal. Also
+ * the errors kept past their callback until they are written.
+ */
+#define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "anthropic.h"
+#include "cli.h"
+
+static char *dup_or_null(const char *s, bool *ok) {
+  char *d;
+  if (s == NULL)
+    return NULL;
+  if ((d = strdup(s)) == NULL)
+    *ok = false;
+  return d;
+}
+
+void cli_item_error_free(item_error_t *e) {
+  free(e->type);
+  free(e->message);
+  free(e->request_id);
+  memset(e, 0, sizeof *e);
+}
+
+/* Keep `err` in `e`, copying its strings: it is only valid in the
+ * callback. */
+void cli_err_keep(item_error_t *e, const anthropic_error_t *err) {
+  bool ok = true;
+  cli_item_error_free(e);
+  if (err == NULL) {
+    e->kind = ANTHROPIC_EINVAL;
+    return;
+  }
+  e->kind = err->kind;
+  e->status = err->status;
+  e->type = dup_or_null(err->type, &ok);
+  e->message = dup_or_null(err->message, &ok);
+  e->request_id = dup_or_null(err->request_id, &ok);
+  if (!ok) {
+    cli_item_error_free(e);
+    e->kind = ANTHROPIC_ENOMEM;
+  }
+}
+
+const char *cli_error_message(const item_error_t *e) {
+  return e->message != NULL ? e->message : anthropic_strerror(e->kind);
+}
+
+/* `s` as a JSON string, quotes included, written at d (at most 6 bytes a
+ * byte of s, plus 2); returns the end. As cJSON prints it. */
+static char *put_json_string(char *d, const char *s) {
+  static const char hexd[] = "0123456789abcdef";
+  *d++ = '"';
+  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    char esc = 0;
+    switch (*p) {
+    case '"':
+      esc = '"';
+      break;
+    case '\\':
+      esc = '\\';
+      break;
+    case '\b':
+      esc = 'b';
+      break;
+    case '\f':
+      esc = 'f';
+      break;
+    case '\n':
+      esc = 'n';
+      break;
+    case '\r':
+      esc = 'r';
+      break;
+    case '\t':
+      esc = 't';
+      break;
+    default:
+      break;
+    }
+    if (esc != 0) {
+      *d++ = '\\';
+      *d++ = esc;
+    } else if (*p < 0x20) {
+      memcpy(d, "\\u00", 4);
+      d[4] = hexd[*p >> 4];
+      d[5] = hexd[*p & 15];
+      d += 6;
+    } else {
+      *d++ = (char)*p;
+    }
+  }
+  *d++ = '"';
+  return d;
+}
+
+/* `lit` as it is; returns the end. */
+static char *put(char *d, const char *lit) {
+  size_t n = strlen(lit);
+  memcpy(d, lit, n);
+  return d + n;
+}
+
+/* `s` as a JSON string, or null. */
+static char *put_json_value(char *d, const char *s) {
+  return s != NULL ? put_json_string(d, s) : put(d, "null");
+}
+
+/* The most put_json_value() writes for `s`. */
+static size_t json_room(const char *s) {
+  return s != NULL ? 6 * strlen(s) + 2 : 4;
+}
+
+/* {KEY: input, "error": {"kind","status","type","message","request_id"}}:
+ * the error line of get and list ("input") and of resolve ("alias"), in a
+ * malloc'd buffer; NULL when out of memory. */
+char *cli_failure_line(const char *key, const char *input,
+                       const item_error_t *e) {
+  const char *kind = anthropic_err_name(e->kind), *msg = cli_error_message(e);
+  size_t cap = strlen(key) + json_room(input) + json_room(kind) +
+               json_room(e->type) + json_room(msg) + json_room(e->request_id) +
+               128;
+  char *line = malloc(cap), *d = line;
+  if (line == NULL)
+    return NULL;
+  d = put(put(put(d, "{\""), key), "\":");
+  d = put_json_value(d, input);
+  d = put_json_value(put(d, ",\"error\":{\"kind\":"), kind);
+  d += snprintf(d, 32, ",\"status\":%ld", e->status);
+  d = put_json_value(put(d, ",\"type\":"), e->type);
+  d = put_json_value(put(d, ",\"message\":"), msg);
+  d = put_json_value(put(d, ",\"request_id\":"), e->request_id);
+  put(d, "}}");
+  d[2] = '\0';
+  return line;
+}
+
+/* Print `line` (freed) with its newline; false when it is NULL (out of
+ * memory). */
+bool cli_print_line(char *line) {
+  if (line == NULL)
+    return false;
+  fputs(line, stdout);
+  fputc('\n', stdout);
+  free(line);
+  return true;
+}
+
+/* A model as one JSON line (the library's serialisation); false when out
+ * of memory. */
+bool cli_print_model_line(const anthropic_model_info_t *m) {
+  char *s = anthropic_model_info_json(m);
+  if (s == NULL)
+    return false;
+  fputs(s, stdout);
+  fputc('\n', stdout);
+  anthropic_free(s);
+  return true;
+}
+
+/* {"alias","id","display_name"}: what resolve prints for a found alias, in
+ * a malloc'd buffer. */
+char *cli_resolved_line(const char *alias, const anthropic_model_info_t *m) {
+  size_t cap =
+      6 * (strlen(alias) + strlen(m->id) + strlen(m->display_name)) + 64;
+  char *line = malloc(cap), *d = line;
+  if (line == NULL)
+    return NULL;
+  d = put_json_string(put(d, "{\"alias\":"), alias);
+  d = put_json_string(put(d, ",\"id\":"), m->id);
+  d = put_json_string(put(d, ",\"display_name\":"), m->display_name);
+  put(d, "}");
+  d[1] = '\0';
+  return line;
+}
+
+/* A model's line for an entry: the library's text, copied into a buffer
+ * freed like the entry's other lines. */
+char *cli_model_line(const anthropic_model_info_t *m) {
+  char *s = anthropic_model_info_json(m), *line = NULL;
+  if (s != NULL)
+    line = strdup(s);
+  anthropic_free(s);
+  return line;
+}
+
+static const char *const col_titles[NCOLS] = {
+    "ID", "DISPLAY NAME", "CREATED", "LIFECYCLE", "MAX IN", "MAX OUT"};
+
+/* Columns of numbers are right-aligned. */
+static bool col_right(int col) {
+  return col == COL_MAX_IN || col == COL_MAX_OUT;
+}
+
+/* Terminal columns `s` takes, as sanitized by cli_put_sanitized(): one per
+ * control character (printed as one replacement), the byte length when the
+ * text is not valid in the locale's encoding. */
+size_t cli_display_width(const char *s) {
+  size_t len = strlen(s), width = 0, off = 0;
+  mbstate_t st;
+  memset(&st, 0, sizeof st);
+  while (off < len) {
+    wchar_t wc;
+    size_t n = mbrtowc(&wc, s + off, len - off, &st);
+    int w;
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+      return len;
+    w = wcwidth(wc);
+    width += w < 0 ? 1 : (size_t)w;
+    off += n;
+  }
+  return width;
+}
+
+/* Print `s` to `f` with control characters (C0, DEL, C1 in UTF-8)
+ * replaced, so a server's text cannot drive the terminal; whitespace
+ * becomes a space. Everything the server sent goes through here, to stdout
+ * (the table) and to stderr (--verbose). */
+void cli_put_sanitized(FILE *f, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    if (*p == '\t' || *p == '\n' || *p == '\r')
+      fputc(' ', f);
+    else if (*p < 0x20 || *p == 0x7f)
+      fputc('?', f);
+    else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+      fputc('?', f);
+      p++;
+    } else
+      fputc(*p, f);
+  }
+}
+
+static void put_spaces(size_t n) {
+  while (n-- > 0)
+    fputc(' ', stdout);
+}
+
+/* The text of one cell; `buf` holds it when it is built. */
+static const char *model_cell(const anthropic_model_info_t *m, int col,
+                              char *buf, size_t len) {
+  const anthropic_opt_int_t *num = NULL;
+  const char *t;
+  switch (col) {
+  case COL_ID:
+    return m->id != NULL ? m->id : "-";
+  case COL_NAME:
+    return m->display_name != NULL ? m->display_name : "-";
+  case COL_CREATED:
+    t = m->created_at.state == ANTHROPIC_SET ? m->created_at.text : NULL;
+    if (t == NULL)
+      return "-";
+    if (strlen(t) < 10)
+      return t;
+    snprintf(buf, len, "%.10s", t); /* RFC 3339 starts with YYYY-MM-DD */
+    return buf;
+  case COL_LIFECYCLE:
+    return m->lifecycle.state == ANTHROPIC_SET && m->lifecycle.value != NULL
+               ? m->lifecycle.value
+               : "-";
+  case COL_MAX_IN:
+    num = &m->max_input_tokens;
+    break;
+  default:
+    num = &m->max_tokens;
+    break;
+  }
+  if (num->state != ANTHROPIC_SET)
+    return "-";
+  snprintf(buf, len, "%" PRId64, num->value);
+  return buf;
+}
+
+static void print_cell(const char *text, size_t width, int col) {
+  size_t w = cli_display_width(text);
+  size_t pad = w < width ? width - w : 0; /* list --all: may not fit */
+  if (col > 0)
+    fputs("  ", stdout);
+  if (col_right(col))
+    put_spaces(pad);
+  cli_put_sanitized(stdout, text);
+  if (!col_right(col) && col < NCOLS - 1)
+    put_spaces(pad);
+}
+
+/* One row of models, or the header when `m` is NULL. */
+void cli_print_model_row(const anthropic_model_info_t *m,
+                         const size_t *widths) {
+  char buf[32];
+  for (int col = 0; col < NCOLS; col++)
+    print_cell(m != NULL ? model_cell(m, col, buf, sizeof buf)
+                         : col_titles[col],
+               widths[col], col);
+  fputc('\n', stdout);
+}
+
+/* An empty argument would leave the ID cell blank: show it quoted. */
+const char *cli_shown_input(const char *input) {
+  return input[0] != '\0' ? input : "\"\"";
+}
+
+void cli_print_error_row(const char *input, const item_error_t *e,
+                         const size_t *widths) {
+  print_cell(cli_shown_input(input), widths[COL_ID], COL_ID);
+  printf("  error: %s %ld ", anthropic_err_name(e->kind), e->status);
+  cli_put_sanitized(stdout, cli_error_message(e));
+  fputc('\n', stdout);
+}
+
+void cli_widen(size_t *widths, const anthropic_model_info_t *m) {
+  char buf[32];
+  for (int col = 0; col < NCOLS; col++) {
+    size_t w = cli_display_width(model_cell(m, col, buf, sizeof buf));
+    if (w > widths[col])
+      widths[col] = w;
+  }
+}
+
+void cli_title_widths(size_t *widths) {
+  for (int col = 0; col < NCOLS; col++)
+    widths[col] = strlen(col_titles[col]);
+}
+
+/* --verbose: a page's size and cursors (the server's text) on stderr. */
+void cli_print_page_cursors(const anthropic_models_page_t *p) {
+  fprintf(stderr, "%zu models, has_more %s, first_id ", p->count,
+          p->has_more ? "true" : "false");
+  cli_put_sanitized(stderr, p->first_id != NULL ? p->first_id : "null");
+  fputs(", last_id ", stderr);
+  cli_put_sanitized(stderr, p->last_id != NULL ? p->last_id : "null");
+  fputc('\n', stderr);
+}

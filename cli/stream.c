@@ -1,0 +1,534 @@
+/*
+ * stream.c - `get` and `resolve`: every input is handed to the library at
+ * once (its queue keeps --concurrency in flight; for resolve, one request
+ * per distinct alias), and one line per input is written in input order,
+ * each as soon as it and every earlier one are known, flushed once a loop
+ * turn. Also the loop's other handles of a stream: SIGINT/SIGTERM and the
+ * progress line.
+ */
+#define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "anthropic.h"
+#include "cli.h"
+
+typedef enum { E_PENDING, E_DONE, E_STOPPED } entry_state_t;
+
+/* What one input (get) or one distinct alias (resolve) came to. For
+ * resolve every input naming the same alias points to one entry, so a
+ * million lines of 114 aliases hold 114 entries and a million pointers,
+ * whatever order the answers come in. */
+struct entry {
+  entry_t *hnext; /* resolve: the alias table's chain */
+  app_t *app;
+  uint64_t hash;
+  size_t refs;         /* inputs that point here */
+  size_t unwritten;    /* of those, not yet written */
+  bool interned;       /* resolve: in the alias table */
+  entry_state_t state; /* E_STOPPED: cancelled by Ctrl-C, not written */
+  bool failed;         /* then `err` is set */
+  item_error_t err;
+  char *line; /* JSON output, without the newline, once done */
+  anthropic_model_info_t *model; /* get in a table: kept until written */
+  char text[];                   /* the input as given (trimmed) */
+};
+
+static void on_flush(uv_prepare_t *h);
+
+static uint64_t hash_text(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s != '\0'; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+static entry_t *entry_new(app_t *app, const char *text, size_t len) {
+  entry_t *e = calloc(1, sizeof *e + len + 1);
+  if (e == NULL)
+    return NULL;
+  e->app = app;
+  memcpy(e->text, text, len);
+  e->text[len] = '\0';
+  e->hash = hash_text(e->text);
+  return e;
+}
+
+static void entry_free(entry_t *e) {
+  cli_item_error_free(&e->err);
+  free(e->line);
+  if (e->model != NULL)
+    anthropic_model_info_free(e->model);
+  free(e);
+}
+
+static entry_t *entry_find(const struct stream *st, const char *text,
+                           uint64_t h) {
+  if (st->table == NULL)
+    return NULL;
+  for (entry_t *e = st->table[h & st->mask]; e != NULL; e = e->hnext)
+    if (e->hash == h && strcmp(e->text, text) == 0)
+      return e;
+  return NULL;
+}
+
+/* resolve: the one entry of an alias, made the first time it is seen;
+ * NULL when out of memory. The table doubles at a load of 1. */
+static entry_t *entry_intern(app_t *app, const char *text, size_t len) {
+  struct stream *st = &app->st;
+  entry_t *e = entry_new(app, text, len), *old;
+  if (e == NULL)
+    return NULL;
+  if ((old = entry_find(st, e->text, e->hash)) != NULL) {
+    free(e);
+    return old;
+  }
+  if (st->table == NULL || st->distinct > st->mask) {
+    size_t n = st->table == NULL ? 256 : (st->mask + 1) * 2;
+    entry_t **t = calloc(n, sizeof *t);
+    if (t == NULL) {
+      free(e);
+      return NULL;
+    }
+    for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
+      while (st->table[i] != NULL) {
+        entry_t *m = st->table[i];
+        st->table[i] = m->hnext;
+        m->hnext = t[m->hash & (n - 1)];
+        t[m->hash & (n - 1)] = m;
+      }
+    free(st->table);
+    st->table = t;
+    st->mask = n - 1;
+  }
+  e->hnext = st->table[e->hash & st->mask];
+  st->table[e->hash & st->mask] = e;
+  e->interned = true;
+  st->distinct++;
+  return e;
+}
+
+/* Room for one more input, made before its request starts: a request
+ * whose input could not be kept would have nowhere to write. */
+static bool reserve_input(struct stream *st) {
+  if (st->count == st->cap) {
+    size_t n = st->cap ? st->cap * 2 : 1024;
+    entry_t **a = realloc(st->inputs, n * sizeof *a);
+    if (a == NULL)
+      return false;
+    st->inputs = a;
+    st->cap = n;
+  }
+  return true;
+}
+
+static bool is_resolve(const app_t *app) {
+  return app->o->command == CMD_RESOLVE;
+}
+
+static bool is_table(const app_t *app) {
+  return app->o->format == FMT_TABLE;
+}
+
+/* An entry's outcome is known: keep what its lines need, nothing more.
+ * A cancel that Ctrl-C caused is no outcome: that input is not written. */
+static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
+                         const anthropic_model_info_t *model) {
+  struct stream *st = &app->st;
+  const char *key = is_resolve(app) ? "alias" : "input";
+  if (e->state != E_PENDING)
+    return;
+  if (err != NULL && err->kind == ANTHROPIC_ECANCELLED && st->interrupted) {
+    e->state = E_STOPPED;
+    return;
+  }
+  e->state = E_DONE;
+  st->done += is_resolve(app) ? e->refs : 1;
+  if (err == NULL && model == NULL)
+    err = anthropic_client_last_error(app->client); /* never, by contract */
+  if (err != NULL) {
+    e->failed = true;
+    cli_err_keep(&e->err, err);
+    if (!is_table(app))
+      e->line = cli_failure_line(key, e->text, &e->err);
+  } else if (is_resolve(app)) {
+    e->line = cli_resolved_line(e->text, model);
+  } else if (is_table(app)) {
+    e->model = anthropic_model_info_copy(model);
+  } else {
+    e->line = cli_model_line(model);
+  }
+  if (is_table(app) ? (!e->failed && e->model == NULL) : e->line == NULL)
+    st->out_of_memory = true; /* its line is left out, and said so */
+}
+
+/* Clear the progress line before anything else goes to stderr. */
+void cli_progress_clear(struct stream *st) {
+  if (st->progress_shown) {
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+  }
+  st->progress_shown = false;
+}
+
+/* One human line a failure, so `| jq -r .id` never fails silently. */
+static void report_failure(struct stream *st, const entry_t *e) {
+  cli_progress_clear(st);
+  fputs(PROG ": ", stderr);
+  cli_put_sanitized(stderr, e->text[0] != '\0' ? e->text : "\"\"");
+  fprintf(stderr, ": %s", anthropic_err_name(e->err.kind));
+  if (e->err.status != 0)
+    fprintf(stderr, " %ld", e->err.status);
+  fputs(": ", stderr);
+  cli_put_sanitized(stderr, cli_error_message(&e->err));
+  fputc('\n', stderr);
+}
+
+/* Table: the header, with widths fitted to every row known now, and at
+ * least what today's ids and names take, so that rows known later line
+ * up too (a wider one is printed whole, unaligned). */
+static void stream_header(struct stream *st) {
+  static const size_t at_least[NCOLS] = {30, 20, 10, 10, 7, 7};
+  cli_title_widths(st->widths);
+  for (int col = 0; col < NCOLS; col++)
+    if (st->widths[col] < at_least[col])
+      st->widths[col] = at_least[col];
+  for (size_t k = st->written; k < st->count; k++) {
+    const entry_t *e = st->inputs[k];
+    if (e == NULL || e->state != E_DONE)
+      continue;
+    if (e->model != NULL)
+      cli_widen(st->widths, e->model);
+    else if (cli_display_width(e->text) > st->widths[COL_ID])
+      st->widths[COL_ID] = cli_display_width(e->text);
+  }
+  cli_print_model_row(NULL, st->widths);
+  st->header_done = true;
+}
+
+static void write_entry(app_t *app, const entry_t *e) {
+  struct stream *st = &app->st;
+  if (is_table(app)) {
+    if (!st->header_done)
+      stream_header(st);
+    if (e->failed)
+      cli_print_error_row(e->text, &e->err, st->widths);
+    else if (e->model != NULL)
+      cli_print_model_row(e->model, st->widths);
+  } else if (e->line != NULL) {
+    fputs(e->line, stdout);
+    fputc('\n', stdout);
+  }
+  if (e->failed) {
+    st->failures++;
+    report_failure(st, e);
+  }
+  st->dirty = true;
+}
+
+/* resolve, once no input can come any more: an alias whose every input
+ * is written has no use left. Its entry leaves the table and is freed, so
+ * that what a run holds is what is in flight or waits to be written. */
+static void entry_retire(struct stream *st, entry_t *e) {
+  entry_t **p = &st->table[e->hash & st->mask];
+  while (*p != e)
+    p = &(*p)->hnext;
+  *p = e->hnext;
+  st->distinct--;
+  entry_free(e);
+}
+
+/* At the end of input: retire the aliases already written in full. */
+static void retire_written(struct stream *st) {
+  for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
+    for (entry_t *e = st->table[i], *next; e != NULL; e = next) {
+      next = e->hnext;
+      if (e->state == E_DONE && e->unwritten == 0)
+        entry_retire(st, e);
+    }
+}
+
+/* Write every input whose line is known and all before it are out. A
+ * get entry serves one input: it is freed once written. */
+static void write_ready(app_t *app) {
+  struct stream *st = &app->st;
+  while (st->written < st->count && st->inputs[st->written]->state == E_DONE) {
+    entry_t *e = st->inputs[st->written];
+    write_entry(app, e); /* a table's header fits this row too */
+    st->inputs[st->written] = NULL;
+    if (!e->interned)
+      entry_free(e); /* it served this input alone */
+    else if (--e->unwritten == 0 && st->input_done)
+      entry_retire(st, e);
+    st->written++;
+  }
+  if (st->dirty && st->ui_open)
+    uv_prepare_start(&st->flush, on_flush);
+}
+
+/* After Ctrl-C: what is done, in input order, past the first that is not. */
+static void write_rest(app_t *app) {
+  struct stream *st = &app->st;
+  for (size_t k = st->written; k < st->count; k++) {
+    const entry_t *e = st->inputs[k];
+    if (e != NULL && e->state == E_DONE)
+      write_entry(app, e);
+  }
+}
+
+/* Once a loop turn with something written, just before the loop waits:
+ * one write(2) for many lines, and nothing held while it waits. */
+static void on_flush(uv_prepare_t *h) {
+  app_t *app = h->data;
+  if (fflush(stdout) != 0 || ferror(stdout))
+    app->st.write_failed = true;
+  app->st.dirty = false;
+  uv_prepare_stop(h);
+}
+
+static void on_progress(uv_timer_t *t) {
+  app_t *app = t->data;
+  struct stream *st = &app->st;
+  double secs = (double)(uv_now(&app->loop) - st->started_ms) / 1000.0;
+  fprintf(stderr, "\r\033[K" PROG ": %zu/%zu%s done, %.0f/s", st->done,
+          st->count, st->input_done ? "" : "+",
+          secs > 0 ? (double)st->done / secs : 0.0);
+  fflush(stderr);
+  st->progress_shown = true;
+}
+
+static void close_ui(app_t *app) {
+  struct stream *st = &app->st;
+  if (!st->ui_open)
+    return;
+  st->ui_open = false;
+  uv_close((uv_handle_t *)&st->sigint, NULL);
+  uv_close((uv_handle_t *)&st->sigterm, NULL);
+  uv_close((uv_handle_t *)&st->progress, NULL);
+  uv_close((uv_handle_t *)&st->flush, NULL);
+}
+
+/* Everything has called back (or Ctrl-C): close what we opened and the
+ * client, so that the loop runs out. */
+static void stream_finish(app_t *app) {
+  struct stream *st = &app->st;
+  if (st->finishing)
+    return;
+  st->finishing = true;
+  close_ui(app);
+  cli_close_stdin(st);
+  cli_close_client(app);
+}
+
+static void maybe_finish(app_t *app) {
+  struct stream *st = &app->st;
+  if (st->input_done && (is_resolve(app) ? st->batch_done : st->pending == 0))
+    stream_finish(app);
+}
+
+void cli_input_end(app_t *app) {
+  struct stream *st = &app->st;
+  if (st->input_done)
+    return;
+  st->input_done = true;
+  if (is_resolve(app) && !st->interrupted)
+    (void)anthropic_resolve_end(app->client, st->batch);
+  retire_written(st);
+  maybe_finish(app);
+}
+
+static void on_resolved(const anthropic_error_t *err,
+                        const anthropic_model_info_t *model, const char *alias,
+                        size_t index, void *data) {
+  app_t *app = data;
+  entry_t *e = entry_find(&app->st, alias, hash_text(alias));
+  (void)index; /* every input of an alias shares its entry */
+  if (e != NULL) {
+    entry_finish(app, e, err, model);
+    write_ready(app);
+  }
+}
+
+static void on_batch_done(anthropic_resolve_id_t id, void *data) {
+  app_t *app = data;
+  (void)id;
+  app->st.batch_done = true;
+  maybe_finish(app);
+}
+
+static void on_got(const anthropic_error_t *err,
+                   const anthropic_model_info_t *model, void *data) {
+  entry_t *e = data;
+  app_t *app = e->app;
+  app->st.pending--;
+  entry_finish(app, e, err, model);
+  write_ready(app);
+  maybe_finish(app);
+}
+
+/* One input: an argument, or a line of stdin. A line past MAX_LINE is an
+ * error line of its own (its first bytes shown). Returns false when out
+ * of memory, which ends the run. */
+bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long) {
+  struct stream *st = &app->st;
+  entry_t *e;
+  if (!reserve_input(st)) {
+    st->out_of_memory = true;
+    return false;
+  }
+  if (too_long) {
+    anthropic_error_t err = {0};
+    err.kind = ANTHROPIC_EINVAL;
+    err.message = "input line longer than 1024 bytes";
+    if ((e = entry_new(app, text, len > 64 ? 64 : len)) != NULL) {
+      e->refs = 1;
+      entry_finish(app, e, &err, NULL);
+    }
+  } else if (is_resolve(app)) {
+    if ((e = entry_intern(app, text, len)) != NULL) {
+      e->refs++;
+      e->unwritten++;
+      if (e->state == E_DONE)
+        st->done++;
+      else if (e->state == E_PENDING &&
+               anthropic_resolve_add(app->client, st->batch, e->text) != 0)
+        entry_finish(app, e, anthropic_client_last_error(app->client), NULL);
+    }
+  } else if ((e = entry_new(app, text, len)) != NULL) {
+    anthropic_models_retrieve_params_t params = {.options = app->reqopts_p};
+    anthropic_request_id_t req =
+        cli_use_beta(app) ? anthropic_beta_models_retrieve(app->client, e->text,
+                                                           &params, on_got, e)
+                          : anthropic_models_retrieve(app->client, e->text,
+                                                      &params, on_got, e);
+    e->refs = 1;
+    if (req == 0)
+      entry_finish(app, e, anthropic_client_last_error(app->client), NULL);
+    else
+      st->pending++;
+  }
+  if (e == NULL) {
+    st->out_of_memory = true;
+    return false;
+  }
+  st->inputs[st->count++] = e;
+  write_ready(app);
+  return true;
+}
+
+/* Ctrl-C (or SIGTERM): stop reading, cancel what is in flight by closing
+ * the client; the lines that are done are written at the end. The signal
+ * handles close at once, so a second Ctrl-C kills as usual. */
+static void on_signal(uv_signal_t *h, int signum) {
+  app_t *app = h->data;
+  struct stream *st = &app->st;
+  (void)signum;
+  st->interrupted = true;
+  st->input_done = true;
+  stream_finish(app);
+}
+
+/* The loop's side of a stream: signals, progress, the flush. None of them
+ * keeps the loop alive. */
+static void open_ui(app_t *app) {
+  struct stream *st = &app->st;
+  uv_signal_init(&app->loop, &st->sigint);
+  uv_signal_init(&app->loop, &st->sigterm);
+  uv_timer_init(&app->loop, &st->progress);
+  uv_prepare_init(&app->loop, &st->flush);
+  st->sigint.data = st->sigterm.data = st->progress.data = st->flush.data = app;
+  uv_signal_start(&st->sigint, on_signal, SIGINT);
+  uv_signal_start(&st->sigterm, on_signal, SIGTERM);
+  uv_unref((uv_handle_t *)&st->sigint);
+  uv_unref((uv_handle_t *)&st->sigterm);
+  uv_unref((uv_handle_t *)&st->flush);
+  if (isatty(STDERR_FILENO) && !app->o->verbose) {
+    uv_timer_start(&st->progress, on_progress, 1000, 250);
+    uv_unref((uv_handle_t *)&st->progress);
+  }
+  st->ui_open = true;
+  st->started_ms = uv_now(&app->loop);
+}
+
+void cli_start_stream(app_t *app) {
+  struct stream *st = &app->st;
+  const options_t *o = app->o;
+  open_ui(app);
+  if (is_resolve(app)) {
+    anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+    app->retrieve_params.options = app->reqopts_p;
+    ro.concurrency = o->concurrency;
+    ro.params = &app->retrieve_params; /* outlives the batch */
+    st->batch = anthropic_resolve_start(app->client, &ro, on_resolved,
+                                        on_batch_done, app);
+    if (st->batch == 0) {
+      const anthropic_error_t *err = anthropic_client_last_error(app->client);
+      fprintf(stderr, PROG ": %s\n",
+              err->message != NULL ? err->message
+                                   : anthropic_strerror(err->kind));
+      st->read_failed = true; /* nothing was done: exit 1 */
+      st->input_done = st->batch_done = true;
+      stream_finish(app);
+      return;
+    }
+  }
+  if (o->from_stdin) {
+    cli_open_stdin(app);
+    return;
+  }
+  for (size_t k = 0; k < o->ids_count; k++)
+    if (!cli_add_input(app, o->ids[k], strlen(o->ids[k]), false))
+      break;
+  cli_input_end(app);
+}
+
+/* After the loop: anything left to write, what was not done; the exit
+ * status. */
+int cli_report_stream(app_t *app) {
+  struct stream *st = &app->st;
+  int status = EXIT_OK;
+  if (st->written < st->count)
+    write_rest(app);
+  cli_progress_clear(st);
+  if (st->failures > 0 || st->read_failed)
+    status = EXIT_FAILED;
+  if (st->out_of_memory) {
+    fputs(PROG ": out of memory: some lines were not written\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (fflush(stdout) != 0 || ferror(stdout) || st->write_failed) {
+    fputs(PROG ": error writing to stdout\n", stderr);
+    status = EXIT_FAILED;
+  }
+  if (st->interrupted) {
+    size_t not_done = st->count - st->done;
+    fprintf(stderr, PROG ": interrupted: %zu of %zu inputs not done%s\n",
+            not_done, st->count, st->input_done ? "" : " (or not read)");
+    status = EXIT_INTERRUPTED;
+  }
+  return status;
+}
+
+void cli_free_stream(app_t *app) {
+  struct stream *st = &app->st;
+  /* Entries of the alias table are shared; any other serves one input. */
+  for (size_t k = 0; k < st->count; k++)
+    if (st->inputs[k] != NULL && !st->inputs[k]->interned)
+      entry_free(st->inputs[k]);
+  for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
+    while (st->table[i] != NULL) {
+      entry_t *e = st->table[i];
+      st->table[i] = e->hnext;
+      entry_free(e);
+    }
+  free(st->table);
+  free(st->inputs);
+}
