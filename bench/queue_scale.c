@@ -147,7 +147,7 @@ static unsigned cap; /* max_requests_in_flight; 0: the default */
 
 static int run_case(const char *url, const char *mode, size_t n,
                     bool no_queue) {
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   char err[256];
   S.n = n;
   S.calls = calloc(n, 1);
@@ -156,7 +156,7 @@ static int run_case(const char *url, const char *mode, size_t n,
   o.flags = ANTHROPIC_CLIENT_NO_ENV | ANTHROPIC_CLIENT_HTTP1;
   o.base_url = url;
   o.api_key = "fake-key"; /* what the fake server takes */
-  o.max_retries = ANTHROPIC_NO_RETRIES;
+  o.max_retries = 0;
   o.max_requests_in_flight = no_queue ? UINT_MAX : cap;
   if (anthropic_client_init(&S.loop, &S.client, &o, err, sizeof err) != 0) {
     fprintf(stderr, "init: %s\n", err);

@@ -304,13 +304,13 @@ static void count_error(const anthropic_error_t *err) {
   if (k >= 0 && k < 16)
     S.kinds[k]++;
   if (err->kind == ANTHROPIC_EHTTP) {
-    if (err->status >= 0 && err->status < MAX_STATUS)
-      S.http[err->status]++;
+    if (err->response->status >= 0 && err->response->status < MAX_STATUS)
+      S.http[err->response->status]++;
     /* Retries exhausted on a retryable status is fine; anything else was
      * not one of the injected faults. */
-    if (!(err->status == 429 || err->status >= 500)) {
+    if (!(err->response->status == 429 || err->response->status >= 500)) {
       S.wrong++;
-      fprintf(stderr, "soak: unexpected HTTP %ld: %s\n", err->status,
+      fprintf(stderr, "soak: unexpected HTTP %ld: %s\n", err->response->status,
               err->message);
     }
   } else if (err->kind != ANTHROPIC_ECONNECTION) {
@@ -351,7 +351,7 @@ static void on_model(const anthropic_error_t *err,
       S.ok[op]++;
     }
   } else if (op == OP_UNKNOWN && err->kind == ANTHROPIC_EHTTP &&
-             err->status == 404) {
+             err->response->status == 404) {
     if (err->type == NULL || strcmp(err->type, "not_found_error") != 0) {
       S.wrong++;
       fprintf(stderr, "soak: request %zu: 404 without not_found_error\n", i);
@@ -380,14 +380,14 @@ static void on_page(const anthropic_error_t *err,
     const char *cursor = cursors[which % N_CURSORS];
     bool good = page->count >= 1 && page->count <= 20 && page->data != NULL &&
                 page->first_id != NULL && page->last_id != NULL &&
-                strcmp(page->first_id, page->data[0].id) == 0 &&
-                strcmp(page->last_id, page->data[page->count - 1].id) == 0 &&
+                strcmp(page->first_id, page->data[0]->id) == 0 &&
+                strcmp(page->last_id, page->data[page->count - 1]->id) == 0 &&
                 page->has_more == (page->count == 20) &&
                 page->response != NULL && page->response->status == 200;
     if (good && cursor == NULL)
       good = page->count == 20;
     if (good && cursor != NULL)
-      good = strcmp(page->data[0].id, cursor) != 0;
+      good = strcmp(page->data[0]->id, cursor) != 0;
     if (!good) {
       S.wrong++;
       if (S.wrong <= 10)
@@ -414,7 +414,7 @@ static void start_some(void) {
     S.issued[op]++;
     S.in_call = true;
     if (op == OP_LIST) {
-      anthropic_models_list_params_t p = {0};
+      anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
       p.limit = 20;
       p.after_id = cursors[which % N_CURSORS];
       req = anthropic_models_list(S.client, &p, on_page, data);
@@ -556,7 +556,7 @@ int main(int argc, char **argv) {
   S.fds_before_client = count_fds(); /* before the loop, after the server */
   if (uv_loop_init(&S.loop) != 0)
     return 2;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   char errbuf[256];
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.api_key = "fake-key";

@@ -45,8 +45,7 @@ static void on_page(const anthropic_error_t *err,
 /* The parameters of `list` (and of the first page of `list --all`). */
 static anthropic_models_list_params_t list_params(const app_t *app) {
   const options_t *o = app->o;
-  anthropic_models_list_params_t params;
-  memset(&params, 0, sizeof params);
+  anthropic_models_list_params_t params = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   params.after_id = o->after_id;
   params.before_id = o->before_id;
   params.limit = o->all ? o->page_size : o->limit;
@@ -80,7 +79,7 @@ static bool print_json(const app_t *app) {
         return false;
     } else if (it->page != NULL) {
       for (size_t j = 0; j < it->page->count; j++)
-        if (!cli_print_model_line(&it->page->data[j]))
+        if (!cli_print_model_line(it->page->data[j]))
           return false;
     }
   }
@@ -106,7 +105,7 @@ static void print_table(const app_t *app) {
         widths[COL_ID] = w;
     } else if (it->page != NULL) {
       for (size_t j = 0; j < it->page->count; j++)
-        cli_widen(widths, &it->page->data[j]);
+        cli_widen(widths, it->page->data[j]);
     }
   }
   cli_print_model_row(NULL, widths);
@@ -116,7 +115,7 @@ static void print_table(const app_t *app) {
       print_item_error_row(it, widths);
     else if (it->page != NULL)
       for (size_t j = 0; j < it->page->count; j++)
-        cli_print_model_row(&it->page->data[j], widths);
+        cli_print_model_row(it->page->data[j], widths);
   }
 }
 
@@ -137,15 +136,15 @@ static int on_walk_page(const anthropic_models_page_t *page, void *data) {
     if (!app->walk.header_done) {
       cli_title_widths(app->walk.widths);
       for (size_t j = 0; j < page->count; j++)
-        cli_widen(app->walk.widths, &page->data[j]);
+        cli_widen(app->walk.widths, page->data[j]);
       cli_print_model_row(NULL, app->walk.widths);
       app->walk.header_done = true;
     }
     for (size_t j = 0; j < page->count; j++)
-      cli_print_model_row(&page->data[j], app->walk.widths);
+      cli_print_model_row(page->data[j], app->walk.widths);
   } else {
     for (size_t j = 0; j < page->count; j++)
-      if (!cli_print_model_line(&page->data[j])) {
+      if (!cli_print_model_line(page->data[j])) {
         app->walk.out_of_memory = true;
         break;
       }

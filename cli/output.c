@@ -42,10 +42,10 @@ void cli_err_keep(item_error_t *e, const anthropic_error_t *err) {
     return;
   }
   e->kind = err->kind;
-  e->status = err->status;
+  e->status = err->response->status;
   e->type = dup_or_null(err->type, &ok);
   e->message = dup_or_null(err->message, &ok);
-  e->request_id = dup_or_null(err->request_id, &ok);
+  e->request_id = dup_or_null(err->response->request_id, &ok);
   if (!ok) {
     cli_item_error_free(e);
     e->kind = ANTHROPIC_ENOMEM;
@@ -256,7 +256,7 @@ static const char *model_cell(const anthropic_model_info_t *m, int col,
   case COL_NAME:
     return m->display_name != NULL ? m->display_name : "-";
   case COL_CREATED:
-    t = m->created_at.state == ANTHROPIC_SET ? m->created_at.text : NULL;
+    t = m->created_at.state == ANTHROPIC_FIELD_SET ? m->created_at.text : NULL;
     if (t == NULL)
       return "-";
     if (strlen(t) < 10)
@@ -264,7 +264,8 @@ static const char *model_cell(const anthropic_model_info_t *m, int col,
     snprintf(buf, len, "%.10s", t); /* RFC 3339 starts with YYYY-MM-DD */
     return buf;
   case COL_LIFECYCLE:
-    return m->lifecycle.state == ANTHROPIC_SET && m->lifecycle.value != NULL
+    return m->lifecycle.state == ANTHROPIC_FIELD_SET &&
+                   m->lifecycle.value != NULL
                ? m->lifecycle.value
                : "-";
   case COL_MAX_IN:
@@ -274,7 +275,7 @@ static const char *model_cell(const anthropic_model_info_t *m, int col,
     num = &m->max_tokens;
     break;
   }
-  if (num->state != ANTHROPIC_SET)
+  if (num->state != ANTHROPIC_FIELD_SET)
     return "-";
   snprintf(buf, len, "%" PRId64, num->value);
   return buf;

@@ -75,11 +75,10 @@ static void print_config(const options_t *o) {
 /* After an EINVAL from init: was a command-line value at fault? Tries the
  * flag values alone, with the environment ignored. */
 static bool flags_at_fault(uv_loop_t *loop, const options_t *o) {
-  anthropic_client_options_t co;
+  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
   anthropic_client_t *probe = NULL;
   if (o->base_url == NULL && o->api_key == NULL && o->betas_count == 0)
     return false;
-  memset(&co, 0, sizeof co);
   co.flags = ANTHROPIC_CLIENT_NO_ENV;
   co.base_url = o->base_url;
   /* A stand-in key when none was given: a missing credential is not a
@@ -113,12 +112,11 @@ static int init_client(app_t *app, const options_t *o) {
     }
     fclose(ca);
   }
-  memset(&co, 0, sizeof co);
+  co = (anthropic_client_options_t)ANTHROPIC_CLIENT_OPTIONS_INIT;
   co.base_url = o->base_url;
   co.api_key = o->api_key;
   if (o->max_retries >= 0)
-    co.max_retries =
-        o->max_retries == 0 ? ANTHROPIC_NO_RETRIES : (int)o->max_retries;
+    co.max_retries = (int)o->max_retries;
   co.timeout_ms = o->timeout_ms;
   co.connect_timeout_ms = o->connect_timeout_ms;
   co.betas = o->betas;
@@ -169,6 +167,7 @@ int cli_run(const options_t *o) {
   memset(&app, 0, sizeof app);
   app.o = o;
   if (o->workspace_id != NULL) {
+    app.reqopts = (anthropic_request_options_t)ANTHROPIC_REQUEST_OPTIONS_INIT;
     app.reqopts.workspace_id = o->workspace_id;
     app.reqopts_p = &app.reqopts;
   }

@@ -385,8 +385,10 @@ bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long) {
     return false;
   }
   if (too_long) {
+    static const anthropic_response_t none = {0, NULL, -1, -1, NULL};
     anthropic_error_t err = {0};
     err.kind = ANTHROPIC_EINVAL;
+    err.response = &none; /* never NULL, as the library's */
     err.message = "input line longer than 1024 bytes";
     if ((e = entry_new(app, text, len > 64 ? 64 : len)) != NULL) {
       e->refs = 1;
@@ -403,7 +405,9 @@ bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long) {
         entry_finish(app, e, anthropic_client_last_error(app->client), NULL);
     }
   } else if ((e = entry_new(app, text, len)) != NULL) {
-    anthropic_models_retrieve_params_t params = {.options = app->reqopts_p};
+    anthropic_models_retrieve_params_t params = {
+        .size = sizeof(anthropic_models_retrieve_params_t),
+        .options = app->reqopts_p};
     anthropic_request_id_t req =
         cli_use_beta(app) ? anthropic_beta_models_retrieve(app->client, e->text,
                                                            &params, on_got, e)
@@ -464,6 +468,7 @@ void cli_start_stream(app_t *app) {
   open_ui(app);
   if (is_resolve(app)) {
     anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+    app->retrieve_params.size = sizeof app->retrieve_params;
     app->retrieve_params.options = app->reqopts_p;
     ro.concurrency = o->concurrency;
     ro.params = &app->retrieve_params; /* outlives the batch */

@@ -41,12 +41,12 @@ extern "C" {
 #define ANTHROPIC_EXTERN
 #endif
 
-#define ANTHROPIC_VERSION_MAJOR 0
-#define ANTHROPIC_VERSION_MINOR 1
+#define ANTHROPIC_VERSION_MAJOR 1
+#define ANTHROPIC_VERSION_MINOR 0
 #define ANTHROPIC_VERSION_PATCH 0
-#define ANTHROPIC_VERSION_STRING "0.1.0"
+#define ANTHROPIC_VERSION_STRING "1.0.0"
 
-/* The library's version string, "0.1.0". */
+/* The library's version string, "1.0.0". */
 ANTHROPIC_EXTERN const char *anthropic_version(void);
 
 /* ------------------------------------------------------------------ */
@@ -85,16 +85,17 @@ typedef struct anthropic_response {
   const char *ratelimit_requests_reset; /* RFC 3339, as sent */
 } anthropic_response_t;
 
-/* A failed request. Valid until the callback returns. */
+/* A failed request: the library's, valid until the callback returns (new
+ * fields go at the end). The HTTP status and request id are on its
+ * response: err->response->status (0 when no response arrived),
+ * err->response->request_id (the header's, else the error body's). */
 typedef struct anthropic_error {
   anthropic_errkind_t kind;
-  long status;            /* HTTP status, 0 when there was no response */
-  const char *type;       /* the API's error.type, e.g. "not_found_error";
-                             NULL when the body had none (HTML, empty) */
-  const char *message;    /* human-readable; never NULL */
-  const char *request_id; /* NULL when the server sent none */
-  int attempts; /* attempts that got an outcome (a response or a network
-                   error): 1 + retries made; 0 when cancelled before any */
+  const char *type;    /* the API's error.type, e.g. "not_found_error";
+                          NULL when the body had none (HTML, empty) */
+  const char *message; /* human-readable; never NULL */
+  int attempts;        /* attempts that got an outcome (a response or a network
+                          error): 1 + retries made; 0 when cancelled before any */
   const anthropic_response_t *response; /* never NULL */
 } anthropic_error_t;
 
@@ -104,19 +105,19 @@ typedef struct anthropic_error {
 
 /* How an optional field appeared in the JSON. */
 typedef enum anthropic_presence {
-  ANTHROPIC_ABSENT = 0, /* the key was not there */
-  ANTHROPIC_NULL = 1,   /* the key was there with null */
-  ANTHROPIC_SET = 2     /* the key was there with a value */
+  ANTHROPIC_FIELD_ABSENT = 0, /* the key was not there */
+  ANTHROPIC_FIELD_NULL = 1,   /* the key was there with null */
+  ANTHROPIC_FIELD_SET = 2     /* the key was there with a value */
 } anthropic_presence_t;
 
 typedef struct anthropic_opt_int {
   anthropic_presence_t state;
-  int64_t value; /* 0 unless state == ANTHROPIC_SET */
+  int64_t value; /* 0 unless state == ANTHROPIC_FIELD_SET */
 } anthropic_opt_int_t;
 
 typedef struct anthropic_opt_str {
   anthropic_presence_t state;
-  const char *value; /* NULL unless state == ANTHROPIC_SET */
+  const char *value; /* NULL unless state == ANTHROPIC_FIELD_SET */
 } anthropic_opt_str_t;
 
 /* An RFC 3339 timestamp, kept as sent and as a time value. */
@@ -167,16 +168,21 @@ typedef struct anthropic_server_tools_capability {
   anthropic_capability_t code_execution, web_search;
 } anthropic_server_tools_capability_t;
 
+/* The library's, reached only by pointer: new capabilities are added at
+ * the end of this struct and of the group structs above (a group's
+ * pointer is never NULL; its state says whether it was there). One newer
+ * than this header is reached with anthropic_model_capability(). */
 typedef struct anthropic_capabilities {
   anthropic_presence_t state; /* the "capabilities" object itself */
   anthropic_capability_t batch, citations, code_execution, image_input,
       pdf_input, structured_outputs;
-  anthropic_thinking_capability_t thinking;
-  anthropic_effort_capability_t effort;
-  anthropic_context_management_capability_t context_management;
-  anthropic_server_tools_capability_t server_tools;
+  const anthropic_thinking_capability_t *thinking;
+  const anthropic_effort_capability_t *effort;
+  const anthropic_context_management_capability_t *context_management;
+  const anthropic_server_tools_capability_t *server_tools;
 } anthropic_capabilities_t;
 
+/* The library's, reached only by pointer (new fields go at the end). */
 typedef struct anthropic_model_info {
   const char *id;              /* required */
   const char *type;            /* required, always "model" */
@@ -189,7 +195,7 @@ typedef struct anthropic_model_info {
   anthropic_opt_str_t line;              /* "haiku", "sonnet", ... */
   anthropic_time_t deprecated_at;
   anthropic_time_t retires_at;
-  anthropic_capabilities_t capabilities;
+  const anthropic_capabilities_t *capabilities; /* never NULL */
   /* The JSON text of the object this was read from, as received, unknown
    * keys included: json_len bytes, not NUL-terminated. Valid as long as
    * the struct. */
@@ -200,8 +206,11 @@ typedef struct anthropic_model_info {
   const anthropic_response_t *response;
 } anthropic_model_info_t;
 
+/* The library's, reached only by pointer (new fields go at the end). */
 typedef struct anthropic_models_page {
-  const anthropic_model_info_t *data; /* count items, newest first */
+  /* count items, newest first: data[i]->id. Pointers, so that a field
+   * added to anthropic_model_info_t moves no item. */
+  const anthropic_model_info_t *const *data;
   size_t count;
   bool has_more;
   const char *first_id;  /* NULL when null or absent */
@@ -228,10 +237,10 @@ ANTHROPIC_EXTERN void anthropic_free(void *p);
 
 /* A capability by its path under "capabilities", dot-separated, read from
  * the model's JSON text: so also one newer than this library
- * ("thinking.types.adaptive", "teleport"). ANTHROPIC_SET with *supported
+ * ("thinking.types.adaptive", "teleport"). ANTHROPIC_FIELD_SET with *supported
  * (may be NULL) when the path names a {"supported": bool} object,
- * ANTHROPIC_NULL when it names a null, ANTHROPIC_ABSENT otherwise (not
- * there, not a capability, an empty segment, a NULL argument). */
+ * ANTHROPIC_FIELD_NULL when it names a null, ANTHROPIC_FIELD_ABSENT otherwise
+ * (not there, not a capability, an empty segment, a NULL argument). */
 ANTHROPIC_EXTERN anthropic_presence_t anthropic_model_capability(
     const anthropic_model_info_t *model, const char *path, bool *supported);
 ANTHROPIC_EXTERN anthropic_models_page_t *
@@ -249,8 +258,11 @@ typedef void (*anthropic_free_func)(void *ptr);
 
 /* Route every allocation of this library, of cJSON and of libcurl through
  * these functions (as uv_replace_allocator(), curl_global_init_mem() and
- * cJSON_InitHooks() do). Call it once, before any client exists and before
- * anything else in the process uses libcurl. An allocation that fails is
+ * cJSON_InitHooks() do). Both hooks are process-wide: cJSON's change for
+ * every user of cJSON in the process, and libcurl keeps the functions of
+ * its first global init for good. So call it once, first: before any
+ * client exists and before anything else in the process uses libcurl or
+ * cJSON. An allocation that fails is
  * reported through the normal error path (ANTHROPIC_ENOMEM), never a
  * crash. The functions must not call into this library: they run while it
  * (or libcurl, or cJSON) is halfway through a change, so such calls are
@@ -304,9 +316,29 @@ enum {
   ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY = 1u << 3
 };
 
-/* Options for anthropic_client_init(). Zero-initialise, then set what you
- * need: a zero or NULL field takes the default shown. Strings are copied. */
+/* Option structs (this one, anthropic_request_options_t, the retrieve and
+ * list params, anthropic_resolve_options_t) start with `size`: start from
+ * the struct's _INIT macro, which sets it and the defaults that are not
+ * zero, then set what you need. Fields are only ever added at the end, and
+ * the library reads only those that `size` covers, so a program built
+ * against an older header keeps working; a field added later takes its
+ * default at 0. A `size` of 0 (a struct zeroed instead of _INIT) is
+ * refused with ANTHROPIC_EINVAL, as are non-zero fields past the end of
+ * the struct this library knows (a newer header's, for an older
+ * library). */
+
+/* Retries: the default, in max_retries (the client's: 2; a request's: its
+ * client's). 0 means no retries. */
+#define ANTHROPIC_RETRIES_DEFAULT (-1)
+
+/* Options for anthropic_client_init(): a zero or NULL field takes the
+ * default shown. Strings are copied. */
 typedef struct anthropic_client_options {
+  size_t size; /* sizeof(anthropic_client_options_t) */
+  /* Retries after a failed attempt (so at most max_retries + 1 attempts).
+   * _INIT: ANTHROPIC_RETRIES_DEFAULT (2); 0: none. See "Retries" in
+   * README.md. */
+  int max_retries;
   unsigned flags;
   /* `x-api-key`. NULL: $ANTHROPIC_API_KEY. "" : not sent. */
   const char *api_key;
@@ -336,9 +368,6 @@ typedef struct anthropic_client_options {
   size_t max_response_bytes;
   /* Connections kept open to one host. 0: 64. */
   unsigned max_host_connections;
-  /* Retries after a failed attempt (so at most max_retries + 1 attempts).
-   * 0: 2. ANTHROPIC_NO_RETRIES: none. See "Retries" in README.md. */
-  int max_retries;
   /* Per attempt, from start to last byte. 0: 600000 (10 minutes). */
   uint64_t timeout_ms;
   /* Per attempt, to connect (TCP and TLS). 0: 5000. */
@@ -370,6 +399,12 @@ typedef struct anthropic_client_options {
   unsigned max_streams_per_connection;
 } anthropic_client_options_t;
 
+#define ANTHROPIC_CLIENT_OPTIONS_INIT                                          \
+  {                                                                            \
+    .size = sizeof(anthropic_client_options_t),                                \
+    .max_retries = ANTHROPIC_RETRIES_DEFAULT                                   \
+  }
+
 /* Create a client bound to `loop`. On success returns 0 and sets *out; the
  * client must be closed with anthropic_client_close() before the loop is
  * closed. On failure returns ANTHROPIC_EINVAL (a bad option or environment
@@ -386,7 +421,7 @@ ANTHROPIC_EXTERN void anthropic_client_set_data(anthropic_client_t *client,
 ANTHROPIC_EXTERN void *
 anthropic_client_get_data(const anthropic_client_t *client);
 ANTHROPIC_EXTERN struct uv_loop_s *
-anthropic_client_loop(const anthropic_client_t *client);
+anthropic_client_get_loop(const anthropic_client_t *client);
 
 /* The reason the last call on this client returned NULL or an error: a kind
  * and a message. Valid until the next call on the client. */
@@ -414,12 +449,12 @@ typedef void (*anthropic_page_cb)(const anthropic_error_t *err,
                                   const anthropic_models_page_t *page,
                                   void *data);
 
-#define ANTHROPIC_NO_RETRIES (-1)
-
-/* Settings of one request that override the client's. Zero-initialise: a
- * zero field keeps the client's setting. */
+/* Settings of one request that override the client's: a zero or NULL
+ * field keeps the client's setting. */
 typedef struct anthropic_request_options {
-  int max_retries; /* 0: the client's; ANTHROPIC_NO_RETRIES: none */
+  size_t size; /* sizeof(anthropic_request_options_t) */
+  /* _INIT: ANTHROPIC_RETRIES_DEFAULT (the client's); 0: none. */
+  int max_retries;
   uint64_t timeout_ms;
   uint64_t connect_timeout_ms;
   /* Extra headers, "Name: value"; one named like a client header
@@ -436,13 +471,24 @@ typedef struct anthropic_request_options {
   const char *workspace_id;
 } anthropic_request_options_t;
 
+#define ANTHROPIC_REQUEST_OPTIONS_INIT                                         \
+  {                                                                            \
+    .size = sizeof(anthropic_request_options_t),                               \
+    .max_retries = ANTHROPIC_RETRIES_DEFAULT                                   \
+  }
+
 /* Parameters of a retrieve; NULL means all defaults. */
 typedef struct anthropic_models_retrieve_params {
+  size_t size;                                /* set by _INIT */
   const anthropic_request_options_t *options; /* NULL: the client's */
 } anthropic_models_retrieve_params_t;
 
+#define ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT                                  \
+  { .size = sizeof(anthropic_models_retrieve_params_t) }
+
 /* Parameters of one list page; NULL means all defaults. */
 typedef struct anthropic_models_list_params {
+  size_t size;           /* set by _INIT */
   const char *after_id;  /* page after this id (NULL: none) */
   const char *before_id; /* page before this id (NULL: none) */
   int limit;             /* 1..1000; 0: the server's default (20) */
@@ -452,6 +498,9 @@ typedef struct anthropic_models_list_params {
   size_t lifecycle_count;
   const anthropic_request_options_t *options; /* NULL: the client's */
 } anthropic_models_list_params_t;
+
+#define ANTHROPIC_MODELS_LIST_PARAMS_INIT                                      \
+  { .size = sizeof(anthropic_models_list_params_t) }
 
 /* GET /v1/models/{model_id}: one model by id or alias (an alias resolves to
  * the canonical id). Exactly one of `err` and `model` is non-NULL in the
@@ -482,8 +531,10 @@ ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list(
  * requested with `params` (NULL: defaults), in the same direction (forward
  * with after_id = last_id; backward, when `params` had before_id, with
  * before_id = first_id). Returns false when there is no next page
- * (has_more false, an empty page, or a null cursor). `next` points into
- * `page` and `params`: use it before they go (the list call copies it). */
+ * (has_more false, an empty page, or a null cursor) or when next->size is
+ * not set: start `next` from ANTHROPIC_MODELS_LIST_PARAMS_INIT; only the
+ * fields its size covers are written. `next` points into `page` and
+ * `params`: use it before they go (the list call copies it). */
 ANTHROPIC_EXTERN bool
 anthropic_models_page_next(const anthropic_models_page_t *page,
                            const anthropic_models_list_params_t *params,

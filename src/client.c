@@ -93,7 +93,7 @@ void *anthropic_client_get_data(const anthropic_client_t *c) {
   return c ? c->data : NULL;
 }
 
-uv_loop_t *anthropic_client_loop(const anthropic_client_t *c) {
+uv_loop_t *anthropic_client_get_loop(const anthropic_client_t *c) {
   return c ? c->loop : NULL;
 }
 
@@ -234,8 +234,9 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
   c->headers->next = c->headers_base;
 
   c->max_body = body_limit(o->max_response_bytes);
-  if (o->max_retries < ANTHROPIC_NO_RETRIES) {
-    anth__errf(err, errlen, "max_retries must be >= -1");
+  if (o->max_retries < ANTHROPIC_RETRIES_DEFAULT) {
+    anth__errf(err, errlen,
+               "max_retries must be >= 0 (or ANTHROPIC_RETRIES_DEFAULT)");
     return ANTHROPIC_EINVAL;
   }
   c->max_retries =
@@ -277,9 +278,12 @@ static void warn_insecure(anthropic_client_t *c) {
 }
 
 int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
-                          const anthropic_client_options_t *opts, char *err,
+                          const anthropic_client_options_t *user, char *err,
                           size_t errlen) {
-  static const anthropic_client_options_t defaults;
+  static const anthropic_client_options_t defaults =
+      ANTHROPIC_CLIENT_OPTIONS_INIT;
+  anthropic_client_options_t taken;
+  const anthropic_client_options_t *opts = &defaults;
   anth__errf(err, errlen, "%s", "");
   if (out == NULL || loop == NULL) {
     anth__errf(err, errlen, "%s is NULL", out ? "loop" : "out");
@@ -291,8 +295,13 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
     return ANTHROPIC_EINVAL;
   }
   *out = NULL;
-  if (opts == NULL)
-    opts = &defaults;
+  if (user != NULL) {
+    int rc =
+        anth__opts_take(&taken, sizeof taken, user, "options", err, errlen);
+    if (rc != 0)
+      return rc;
+    opts = &taken;
+  }
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     anth__errf(err, errlen, "curl_global_init failed");
     return ANTHROPIC_ENOMEM;

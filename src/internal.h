@@ -125,13 +125,26 @@ int anth__headers_for_request(const anth_line_t *client,
 /* ---- parse.c: ModelInfo and pages straight from the body. ---- */
 /* Parse a whole retrieve body. On success *arena (free with anth__free)
  * holds every string of *out, and out->json_text points into `body`. */
+/* A model as the library keeps it: the public struct and the parts it
+ * points to (public callers reach them only by pointer, so each can grow
+ * at its end). Its pointers are set by anth__model_link(). */
+typedef struct anth_model {
+  anthropic_model_info_t info; /* first: &m->info is what callers get */
+  anthropic_capabilities_t caps;
+  anthropic_thinking_capability_t thinking;
+  anthropic_effort_capability_t effort;
+  anthropic_context_management_capability_t context_management;
+  anthropic_server_tools_capability_t server_tools;
+} anth_model_t;
+void anth__model_link(anth_model_t *m);
 int anth__parse_model(const char *body, size_t len, char **arena,
-                      anthropic_model_info_t *out, char *err, size_t errlen);
-/* Parse a whole page body. *items (count entries) is allocated with
- * anth__malloc unless the page is empty; *arena as above. */
+                      anth_model_t *out, char *err, size_t errlen);
+/* Parse a whole page body. *items (one block: the count models, then the
+ * page's pointers to them) is allocated with anth__malloc unless the page
+ * is empty; *arena as above. */
 int anth__parse_page(const char *body, size_t len, char **arena,
-                     anthropic_models_page_t *page,
-                     anthropic_model_info_t **items, char *err, size_t errlen);
+                     anthropic_models_page_t *page, void **items, char *err,
+                     size_t errlen);
 
 /* ---- model.c: error bodies, copies. ---- */
 /* Read an API error body. Fields the body lacks stay NULL; returns 0 when
@@ -179,6 +192,14 @@ size_t anth__json_budget(size_t len);
 int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,
                         int32_t *nanoseconds);
 
+/* ---- options.c ---- */
+/* The caller's option struct `src`, which starts with its size, read into
+ * `dst` (the library's struct, dst_size bytes): fields the caller's struct
+ * lacks are 0. EINVAL (err set, naming `what`) when its size is not set,
+ * or when it sets fields past the end of the library's. */
+int anth__opts_take(void *dst, size_t dst_size, const void *src,
+                    const char *what, char *err, size_t errlen);
+
 /* ---- retry.c: pure retry policy. ---- */
 /* Whether a failed attempt is worth another: x-should-retry first (on API
  * errors), then 408/409/429/5xx, then connection errors and timeouts. */
@@ -196,7 +217,7 @@ uint64_t anth__retry_delay_ms(int64_t server_ms, uint64_t cap_ms,
 int anth__http_date_parse(const char *s, int64_t *unix_seconds);
 /* A timeout option: 0 means `dflt`; past LONG_MAX is clamped. */
 long anth__ms_option(uint64_t v, long dflt);
-/* A max_retries option: 0 means `dflt`, ANTHROPIC_NO_RETRIES none. */
+/* A max_retries option: ANTHROPIC_RETRIES_DEFAULT means `dflt`. */
 int anth__retries_option(int v, int dflt);
 
 /* ---- error.c ---- */

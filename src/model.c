@@ -93,7 +93,7 @@ typedef struct owned_response {
 } owned_response_t;
 
 typedef struct model_copy {
-  anthropic_model_info_t info; /* first: the pointer handed out */
+  anth_model_t model; /* first: &model.info is the pointer handed out */
   owned_response_t response;
   char *text, *arena;
 } model_copy_t;
@@ -102,7 +102,7 @@ typedef struct page_copy {
   anthropic_models_page_t page; /* first: the pointer handed out */
   owned_response_t response;
   char *text, *arena;
-  anthropic_model_info_t *items;
+  void *items;
 } page_copy_t;
 
 static int copy_response(owned_response_t *dst,
@@ -135,7 +135,7 @@ anthropic_model_info_copy(const anthropic_model_info_t *model) {
     return NULL;
   c->text = anth__strndup(model->json_text, model->json_len);
   if (c->text == NULL ||
-      anth__parse_model(c->text, model->json_len, &c->arena, &c->info, NULL,
+      anth__parse_model(c->text, model->json_len, &c->arena, &c->model, NULL,
                         0) != 0 ||
       copy_response(&c->response, model->response) != 0) {
     free_response(&c->response);
@@ -144,8 +144,8 @@ anthropic_model_info_copy(const anthropic_model_info_t *model) {
     anth__free(c);
     return NULL;
   }
-  c->info.response = model->response ? &c->response.r : NULL;
-  return &c->info;
+  c->model.info.response = model->response ? &c->response.r : NULL;
+  return &c->model.info;
 }
 
 void anthropic_model_info_free(anthropic_model_info_t *copy) {
@@ -179,14 +179,15 @@ anthropic_models_page_copy(const anthropic_models_page_t *page) {
   }
   if (page->count < c->page.count && c->items != NULL) {
     /* A walk trimmed it to its cap: keep the same items and cursors. */
+    const anthropic_model_info_t *const *all = c->page.data;
     size_t from = 0;
     while (page->count > 0 && from + page->count < c->page.count &&
-           strcmp(c->items[from].id, page->data[0].id) != 0)
+           strcmp(all[from]->id, page->data[0]->id) != 0)
       from++;
-    c->page.data = c->items + from;
+    c->page.data = all + from;
     c->page.count = page->count;
-    c->page.first_id = page->count ? c->items[from].id : NULL;
-    c->page.last_id = page->count ? c->items[from + page->count - 1].id : NULL;
+    c->page.first_id = page->count ? all[from]->id : NULL;
+    c->page.last_id = page->count ? all[from + page->count - 1]->id : NULL;
     c->page.has_more = page->has_more;
   }
   c->page.response = page->response ? &c->response.r : NULL;

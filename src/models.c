@@ -27,14 +27,14 @@ static void walk_fail(const anth_req_cb_t *cb, void *data, size_t items,
 static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
                       const char *rid, char *msg, size_t msglen) {
   char *arena = NULL; /* the strings of the result */
-  anthropic_model_info_t model;
+  anth_model_t model;
   int rc =
       anth__parse_model(r->body.data, r->body.len, &arena, &model, msg, msglen);
   if (rc == 0) {
     anthropic_response_t resp = anth__req_response(r, status, rid);
-    model.response = &resp;
+    model.info.response = &resp;
     anth__req_detach(c, r);
-    r->cb.model(NULL, &model, r->data);
+    r->cb.model(NULL, &model.info, r->data);
   }
   anth__free(arena);
   return rc;
@@ -44,7 +44,7 @@ static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
                      const char *rid, char *msg, size_t msglen) {
   char *arena = NULL;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items = NULL;
+  void *items = NULL;
   int rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items,
                             msg, msglen);
   if (rc == 0) {
@@ -76,7 +76,7 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
                      const char *rid, char *msg, size_t msglen) {
   char *arena = NULL; /* the strings of the page */
   anthropic_models_page_t page;
-  anthropic_model_info_t *items = NULL;
+  void *items = NULL;
   int rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items,
                             msg, msglen);
   if (rc != 0)
@@ -105,8 +105,8 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     if (r->walk_backward)
       page.data += page.count - keep;
     page.count = keep;
-    page.first_id = page.data[0].id;
-    page.last_id = page.data[keep - 1].id;
+    page.first_id = page.data[0]->id;
+    page.last_id = page.data[keep - 1]->id;
     page.has_more = true;
   }
   r->state = REQ_EACH;
@@ -149,14 +149,57 @@ static const anth_endpoint_t retrieve_ep = {model_body, model_fail, false};
 static const anth_endpoint_t list_ep = {page_body, page_fail, false};
 static const anth_endpoint_t walk_ep = {walk_body, walk_fail, true};
 
+/* ---- the calls ---- */
+
+/* The caller's struct `src`, read by its size into `dst`; false (the last
+ * error set) when it cannot be. */
+static bool take(anthropic_client_t *c, void *dst, size_t n, const void *src,
+                 const char *what) {
+  char msg[ANTH_ERRMSG_MAX] = "";
+  if (anth__opts_take(dst, n, src, what, msg, sizeof msg) == 0)
+    return true;
+  anth__set_last_error(c, ANTHROPIC_EINVAL, msg);
+  return false;
+}
+
+/* A request's options, read into *own; *o then points to it (NULL stays
+ * NULL: the client's settings). */
+static bool take_options(anthropic_client_t *c,
+                         const anthropic_request_options_t **o,
+                         anthropic_request_options_t *own) {
+  if (*o == NULL)
+    return true;
+  if (!take(c, own, sizeof *own, *o, "options"))
+    return false;
+  *o = own;
+  return true;
+}
+
+/* The list params, and their options, read into *p and *own. */
+static bool take_list_params(anthropic_client_t *c,
+                             const anthropic_models_list_params_t *params,
+                             anthropic_models_list_params_t *p,
+                             anthropic_request_options_t *own) {
+  static const anthropic_models_list_params_t defaults =
+      ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+  *p = defaults;
+  return (params == NULL || take(c, p, sizeof *p, params, "params")) &&
+         take_options(c, &p->options, own);
+}
+
 static anthropic_request_id_t
 retrieve(anthropic_client_t *c, const char *model_id, bool beta,
          const anthropic_models_retrieve_params_t *params,
          anthropic_model_cb cb, void *data) {
   char msg[ANTH_ERRMSG_MAX] = "";
-  if (c == NULL || !anth__req_usable(c, cb != NULL))
+  anthropic_models_retrieve_params_t p = ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT;
+  anthropic_request_options_t own;
+  if (c == NULL || !anth__req_usable(c, cb != NULL) ||
+      (params != NULL && !take(c, &p, sizeof p, params, "params")))
     return 0;
-  const anthropic_request_options_t *o = params ? params->options : NULL;
+  const anthropic_request_options_t *o = p.options;
+  if (!take_options(c, &o, &own))
+    return 0;
   int rc = anth__url_retrieve(&c->scratch, c->base_url, model_id, beta, o, msg,
                               sizeof msg);
   if (rc != 0) {
@@ -184,15 +227,16 @@ static int list_url(anthropic_client_t *c,
 }
 
 static anthropic_request_id_t list(anthropic_client_t *c,
-                                   const anthropic_models_list_params_t *params,
+                                   const anthropic_models_list_params_t *user,
                                    bool beta, anthropic_page_cb cb,
                                    void *data) {
-  static const anthropic_models_list_params_t defaults;
+  anthropic_models_list_params_t p;
+  anthropic_request_options_t own;
+  const anthropic_models_list_params_t *params = &p;
   anth_buf_t tail = {NULL, 0, 0};
-  if (c == NULL || !anth__req_usable(c, cb != NULL))
+  if (c == NULL || !anth__req_usable(c, cb != NULL) ||
+      !take_list_params(c, user, &p, &own))
     return 0;
-  if (params == NULL)
-    params = &defaults;
   anthropic_request_id_t id = 0;
   anth_job_t *j = NULL;
   if (list_url(c, params, beta, &tail) == 0 &&
@@ -208,16 +252,17 @@ static anthropic_request_id_t list(anthropic_client_t *c,
  * next page on itself, keeping its place in flight (no trip through the
  * queue between pages). */
 static anthropic_request_id_t walk(anthropic_client_t *c,
-                                   const anthropic_models_list_params_t *params,
+                                   const anthropic_models_list_params_t *user,
                                    bool beta, size_t max_items,
                                    anthropic_each_page_cb each,
                                    anthropic_walk_done_cb done, void *data) {
-  static const anthropic_models_list_params_t defaults;
+  anthropic_models_list_params_t p;
+  anthropic_request_options_t own;
+  const anthropic_models_list_params_t *params = &p;
   anth_buf_t tail = {NULL, 0, 0};
-  if (c == NULL || !anth__req_usable(c, each != NULL && done != NULL))
+  if (c == NULL || !anth__req_usable(c, each != NULL && done != NULL) ||
+      !take_list_params(c, user, &p, &own))
     return 0;
-  if (params == NULL)
-    params = &defaults;
   if (list_url(c, params, beta, &tail) != 0) {
     anth__buf_free(&tail);
     return 0;
@@ -282,17 +327,19 @@ anthropic_beta_models_list_all(anthropic_client_t *c,
 bool anthropic_models_page_next(const anthropic_models_page_t *page,
                                 const anthropic_models_list_params_t *params,
                                 anthropic_models_list_params_t *next) {
-  static const anthropic_models_list_params_t defaults;
-  if (page == NULL || next == NULL)
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+  if (page == NULL || next == NULL || next->size < sizeof next->size ||
+      (params != NULL &&
+       anth__opts_take(&p, sizeof p, params, "params", NULL, 0) != 0))
     return false;
-  if (params == NULL)
-    params = &defaults;
-  bool backward = params->before_id != NULL;
+  bool backward = p.before_id != NULL;
   const char *cursor = next_cursor(page, backward);
   if (cursor == NULL)
     return false;
-  *next = *params;
-  next->after_id = backward ? NULL : cursor;
-  next->before_id = backward ? cursor : NULL;
+  p.size = next->size;
+  p.after_id = backward ? NULL : cursor;
+  p.before_id = backward ? cursor : NULL;
+  /* Only what the caller's struct holds: it may be older than ours. */
+  memcpy(next, &p, next->size < sizeof p ? next->size : sizeof p);
   return true;
 }

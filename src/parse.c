@@ -331,9 +331,9 @@ static int fail(const ctx_t *c, const char *field, const char *expected) {
 }
 
 static anthropic_presence_t presence(const val_t *v) {
-  return v->kind == V_NONE   ? ANTHROPIC_ABSENT
-         : v->kind == V_NULL ? ANTHROPIC_NULL
-                             : ANTHROPIC_SET;
+  return v->kind == V_NONE   ? ANTHROPIC_FIELD_ABSENT
+         : v->kind == V_NULL ? ANTHROPIC_FIELD_NULL
+                             : ANTHROPIC_FIELD_SET;
 }
 
 static int string_of(const ctx_t *c, const val_t *v, const char **out) {
@@ -355,7 +355,7 @@ static int opt_string(const ctx_t *c, const val_t *v, const char *key,
                       anthropic_opt_str_t *out) {
   out->state = presence(v);
   out->value = NULL;
-  if (out->state != ANTHROPIC_SET)
+  if (out->state != ANTHROPIC_FIELD_SET)
     return 0;
   if (v->kind != V_STRING)
     return fail(c, key, "a string or null");
@@ -366,7 +366,7 @@ static int opt_int(const ctx_t *c, const val_t *v, const char *key,
                    anthropic_opt_int_t *out) {
   out->state = presence(v);
   out->value = 0;
-  if (out->state != ANTHROPIC_SET)
+  if (out->state != ANTHROPIC_FIELD_SET)
     return 0;
   /* Whole numbers a double holds exactly (up to 2^53), as before. */
   double d = -1;
@@ -385,7 +385,7 @@ static int time_value(const ctx_t *c, const val_t *v, const char *key,
   out->text = NULL;
   out->unix_seconds = 0;
   out->nanoseconds = 0;
-  if (out->state != ANTHROPIC_SET)
+  if (out->state != ANTHROPIC_FIELD_SET)
     return 0;
   const char *s = NULL;
   int rc;
@@ -406,7 +406,7 @@ static int capability(const ctx_t *c, const val_t *v, const char *key,
   val_t s;
   out->state = presence(v);
   out->supported = false;
-  if (out->state != ANTHROPIC_SET)
+  if (out->state != ANTHROPIC_FIELD_SET)
     return 0;
   if (v->kind != V_OBJECT || !members(v, names, 1, &s) ||
       (s.kind != V_TRUE && s.kind != V_FALSE))
@@ -447,17 +447,16 @@ enum {
   C_COUNT
 };
 
-static int capabilities(const ctx_t *parent, const val_t *v,
-                        anthropic_capabilities_t *caps) {
+static int capabilities(const ctx_t *parent, const val_t *v, anth_model_t *m) {
+  anthropic_capabilities_t *caps = &m->caps;
   static const char *const keys[C_COUNT] = {
       "batch",       "citations", "code_execution",
       "image_input", "pdf_input", "structured_outputs",
       "thinking",    "effort",    "context_management",
       "server_tools"};
   val_t vals[C_COUNT];
-  memset(caps, 0, sizeof *caps);
   caps->state = presence(v);
-  if (caps->state != ANTHROPIC_SET)
+  if (caps->state != ANTHROPIC_FIELD_SET)
     return 0;
   if (v->kind != V_OBJECT || !members(v, keys, C_COUNT, vals))
     return fail(parent, "capabilities", "an object or null");
@@ -478,21 +477,21 @@ static int capabilities(const ctx_t *parent, const val_t *v,
 
   if ((rc = capability(&c, &vals[C_THINKING], "thinking", &self)) != 0)
     return rc;
-  caps->thinking.state = self.state;
-  caps->thinking.supported = self.supported;
-  if (self.state == ANTHROPIC_SET) {
+  m->thinking.state = self.state;
+  m->thinking.supported = self.supported;
+  if (self.state == ANTHROPIC_FIELD_SET) {
     static const char *const types[] = {"types"};
     val_t g;
     (void)members(&vals[C_THINKING], types, 1, &g);
-    caps->thinking.types = presence(&g);
-    if (caps->thinking.types == ANTHROPIC_SET) {
+    m->thinking.types = presence(&g);
+    if (m->thinking.types == ANTHROPIC_FIELD_SET) {
       if (g.kind != V_OBJECT)
         return fail(&c, "thinking.types", "an object or null");
       static const char *const names[] = {"adaptive", "between_tools",
                                           "disabled", "enabled"};
       anthropic_capability_t *const outs[] = {
-          &caps->thinking.adaptive, &caps->thinking.between_tools,
-          &caps->thinking.disabled, &caps->thinking.enabled};
+          &m->thinking.adaptive, &m->thinking.between_tools,
+          &m->thinking.disabled, &m->thinking.enabled};
       if ((rc = nested(&c, &g, "thinking.types", names, outs, 4)) != 0)
         return rc;
     }
@@ -500,14 +499,14 @@ static int capabilities(const ctx_t *parent, const val_t *v,
 
   if ((rc = capability(&c, &vals[C_EFFORT], "effort", &self)) != 0)
     return rc;
-  caps->effort.state = self.state;
-  caps->effort.supported = self.supported;
-  if (self.state == ANTHROPIC_SET) {
+  m->effort.state = self.state;
+  m->effort.supported = self.supported;
+  if (self.state == ANTHROPIC_FIELD_SET) {
     static const char *const names[] = {"low", "medium", "high", "max",
                                         "xhigh"};
-    anthropic_capability_t *const outs[] = {
-        &caps->effort.low, &caps->effort.medium, &caps->effort.high,
-        &caps->effort.max, &caps->effort.xhigh};
+    anthropic_capability_t *const outs[] = {&m->effort.low, &m->effort.medium,
+                                            &m->effort.high, &m->effort.max,
+                                            &m->effort.xhigh};
     if ((rc = nested(&c, &vals[C_EFFORT], "effort", names, outs, 5)) != 0)
       return rc;
   }
@@ -515,16 +514,16 @@ static int capabilities(const ctx_t *parent, const val_t *v,
   if ((rc = capability(&c, &vals[C_CONTEXT_MANAGEMENT], "context_management",
                        &self)) != 0)
     return rc;
-  caps->context_management.state = self.state;
-  caps->context_management.supported = self.supported;
-  if (self.state == ANTHROPIC_SET) {
+  m->context_management.state = self.state;
+  m->context_management.supported = self.supported;
+  if (self.state == ANTHROPIC_FIELD_SET) {
     static const char *const names[] = {"clear_thinking_20251015",
                                         "clear_tool_uses_20250919",
                                         "compact_20260112"};
     anthropic_capability_t *const outs[] = {
-        &caps->context_management.clear_thinking_20251015,
-        &caps->context_management.clear_tool_uses_20250919,
-        &caps->context_management.compact_20260112};
+        &m->context_management.clear_thinking_20251015,
+        &m->context_management.clear_tool_uses_20250919,
+        &m->context_management.compact_20260112};
     if ((rc = nested(&c, &vals[C_CONTEXT_MANAGEMENT], "context_management",
                      names, outs, 3)) != 0)
       return rc;
@@ -532,12 +531,12 @@ static int capabilities(const ctx_t *parent, const val_t *v,
 
   if ((rc = capability(&c, &vals[C_SERVER_TOOLS], "server_tools", &self)) != 0)
     return rc;
-  caps->server_tools.state = self.state;
-  caps->server_tools.supported = self.supported;
-  if (self.state == ANTHROPIC_SET) {
+  m->server_tools.state = self.state;
+  m->server_tools.supported = self.supported;
+  if (self.state == ANTHROPIC_FIELD_SET) {
     static const char *const names[] = {"code_execution", "web_search"};
-    anthropic_capability_t *const outs[] = {&caps->server_tools.code_execution,
-                                            &caps->server_tools.web_search};
+    anthropic_capability_t *const outs[] = {&m->server_tools.code_execution,
+                                            &m->server_tools.web_search};
     if ((rc = nested(&c, &vals[C_SERVER_TOOLS], "server_tools", names, outs,
                      2)) != 0)
       return rc;
@@ -546,7 +545,7 @@ static int capabilities(const ctx_t *parent, const val_t *v,
 }
 
 static anthropic_lifecycle_t lifecycle_value(const anthropic_opt_str_t *s) {
-  if (s->state != ANTHROPIC_SET)
+  if (s->state != ANTHROPIC_FIELD_SET)
     return ANTHROPIC_LIFECYCLE_UNSET;
   if (strcmp(s->value, "active") == 0)
     return ANTHROPIC_LIFECYCLE_ACTIVE;
@@ -572,9 +571,9 @@ enum {
   M_COUNT
 };
 
-static int model_from(const val_t *obj, anthropic_model_info_t *m,
-                      const char *where, arena_t *arena, char *err,
-                      size_t errlen) {
+static int model_from(const val_t *obj, anth_model_t *am, const char *where,
+                      arena_t *arena, char *err, size_t errlen) {
+  anthropic_model_info_t *m = &am->info;
   static const char *const keys[M_COUNT] = {"id",
                                             "type",
                                             "display_name",
@@ -589,7 +588,8 @@ static int model_from(const val_t *obj, anthropic_model_info_t *m,
   ctx_t c = {where, err, errlen, arena};
   val_t v[M_COUNT];
   int rc;
-  memset(m, 0, sizeof *m);
+  memset(am, 0, sizeof *am);
+  anth__model_link(am);
   if (obj->kind != V_OBJECT || !members(obj, keys, M_COUNT, v)) {
     size_t n = strlen(where); /* "data[1]." names the item "data[1]" */
     if (n == 0)
@@ -607,7 +607,7 @@ static int model_from(const val_t *obj, anthropic_model_info_t *m,
   if ((rc = req_string(&c, &v[M_DISPLAY_NAME], "display_name",
                        &m->display_name)) != 0)
     return rc;
-  if (presence(&v[M_CREATED_AT]) != ANTHROPIC_SET)
+  if (presence(&v[M_CREATED_AT]) != ANTHROPIC_FIELD_SET)
     return fail(&c, "created_at", "an RFC 3339 date-time string");
   if ((rc = time_value(&c, &v[M_CREATED_AT], "created_at", &m->created_at)) !=
           0 ||
@@ -620,7 +620,7 @@ static int model_from(const val_t *obj, anthropic_model_info_t *m,
                        &m->deprecated_at)) != 0 ||
       (rc = time_value(&c, &v[M_RETIRES_AT], "retires_at", &m->retires_at)) !=
           0 ||
-      (rc = capabilities(&c, &v[M_CAPABILITIES], &m->capabilities)) != 0)
+      (rc = capabilities(&c, &v[M_CAPABILITIES], am)) != 0)
     return rc;
   m->lifecycle_value = lifecycle_value(&m->lifecycle);
   m->json_text = obj->at;
@@ -666,8 +666,16 @@ static int read_body(const char *body, size_t len, size_t max_items,
   return 0;
 }
 
+void anth__model_link(anth_model_t *m) {
+  m->info.capabilities = &m->caps;
+  m->caps.thinking = &m->thinking;
+  m->caps.effort = &m->effort;
+  m->caps.context_management = &m->context_management;
+  m->caps.server_tools = &m->server_tools;
+}
+
 int anth__parse_model(const char *body, size_t len, char **arena_out,
-                      anthropic_model_info_t *out, char *err, size_t errlen) {
+                      anth_model_t *out, char *err, size_t errlen) {
   val_t root;
   arena_t arena = {NULL, 0, 0};
   *arena_out = NULL;
@@ -710,8 +718,8 @@ static bool next_element(jp_t *j, val_t *at) {
 }
 
 int anth__parse_page(const char *body, size_t len, char **arena_out,
-                     anthropic_models_page_t *page,
-                     anthropic_model_info_t **items, char *err, size_t errlen) {
+                     anthropic_models_page_t *page, void **items, char *err,
+                     size_t errlen) {
   static const char *const keys[] = {"data", "has_more", "first_id", "last_id"};
   val_t root, v[4];
   arena_t arena = {NULL, 0, 0};
@@ -739,16 +747,24 @@ int anth__parse_page(const char *body, size_t len, char **arena_out,
   jp_t j = {v[0].at, v[0].end, 0};
   while (rc == 0 && next_element(&j, &item))
     n++;
-  anthropic_model_info_t *arr = NULL;
-  if (rc == 0 && n > 0 && (arr = anth__calloc(n, sizeof *arr)) == NULL) {
+  /* One block: the models, then the pointers the page hands out. */
+  anth_model_t *arr = NULL;
+  const anthropic_model_info_t **ptrs = NULL;
+  if (rc == 0 && n > 0 &&
+      (arr = anth__malloc(n * (sizeof(anth_model_t) +
+                               sizeof(const anthropic_model_info_t *)))) ==
+          NULL) {
     anth__errf(err, errlen, "out of memory");
     rc = ANTHROPIC_ENOMEM;
   }
+  if (arr != NULL)
+    ptrs = (const anthropic_model_info_t **)(void *)(arr + n);
   j.p = v[0].at;
   for (size_t i = 0; rc == 0 && i < n && next_element(&j, &item); i++) {
     char where[32];
     anth__errf(where, sizeof where, "data[%zu].", i);
     rc = model_from(&item, &arr[i], where, &arena, err, errlen);
+    ptrs[i] = &arr[i].info;
   }
   if (rc != 0) {
     anth__free(arr);
@@ -756,7 +772,7 @@ int anth__parse_page(const char *body, size_t len, char **arena_out,
     memset(page, 0, sizeof *page);
     return rc;
   }
-  page->data = arr;
+  page->data = ptrs;
   page->count = n;
   page->has_more = v[1].kind == V_TRUE;
   page->json_text = root.at;
@@ -777,7 +793,7 @@ anthropic_presence_t anthropic_model_capability(const anthropic_model_info_t *m,
   if (supported != NULL)
     *supported = false;
   if (m == NULL || m->json_text == NULL || path == NULL || *path == '\0')
-    return ANTHROPIC_ABSENT;
+    return ANTHROPIC_FIELD_ABSENT;
   v.kind = V_OBJECT;
   v.at = m->json_text;
   v.end = m->json_text + m->json_len;
@@ -785,25 +801,25 @@ anthropic_presence_t anthropic_model_capability(const anthropic_model_info_t *m,
     const char *names[] = {seg};
     if (v.kind != V_OBJECT || !members(&v, names, 1, &next) ||
         next.kind == V_NONE)
-      return ANTHROPIC_ABSENT;
+      return ANTHROPIC_FIELD_ABSENT;
     v = next;
     if (p == NULL)
       break; /* the last segment was read */
     size_t n = strcspn(p, ".");
     if (n == 0 || n >= sizeof seg)
-      return ANTHROPIC_ABSENT; /* an empty segment, or no known key */
+      return ANTHROPIC_FIELD_ABSENT; /* an empty segment, or no known key */
     memcpy(seg, p, n);
     seg[n] = '\0';
     p = p[n] == '.' ? p + n + 1 : NULL;
     if (p != NULL && *p == '\0')
-      return ANTHROPIC_ABSENT; /* a trailing dot */
+      return ANTHROPIC_FIELD_ABSENT; /* a trailing dot */
   }
   if (v.kind == V_NULL)
-    return ANTHROPIC_NULL;
+    return ANTHROPIC_FIELD_NULL;
   if (v.kind != V_OBJECT || !members(&v, sup, 1, &next) ||
       (next.kind != V_TRUE && next.kind != V_FALSE))
-    return ANTHROPIC_ABSENT;
+    return ANTHROPIC_FIELD_ABSENT;
   if (supported != NULL)
     *supported = next.kind == V_TRUE;
-  return ANTHROPIC_SET;
+  return ANTHROPIC_FIELD_SET;
 }

@@ -153,8 +153,7 @@ void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
   anth__errf(c->last_msg, sizeof c->last_msg, "%s", msg);
   c->last_response.status = 0;
   c->last_response.request_id = NULL;
-  anthropic_error_t e = {
-      kind, 0, NULL, c->last_msg, NULL, 0, &c->last_response};
+  anthropic_error_t e = {kind, NULL, c->last_msg, 0, &c->last_response};
   c->last_error = e;
 }
 
@@ -342,8 +341,7 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
     anth__errf(msg, sizeof msg, "%s (after %d attempts)", message, r->attempts);
     message = msg;
   }
-  anthropic_error_t err = {kind,       status,      type, message,
-                           request_id, r->attempts, &resp};
+  anthropic_error_t err = {kind, type, message, r->attempts, &resp};
   r->state = REQ_CALLBACK;
   r->ep->fail(&r->cb, r->data, r->walk_items, &err);
 }
@@ -625,7 +623,7 @@ static void deliver_job(const anth_job_t *j) {
   anthropic_response_t resp = {0, NULL, -1, -1, NULL};
   const char *message =
       j->deferred_msg ? j->deferred_msg : anthropic_strerror(j->deferred_kind);
-  anthropic_error_t err = {j->deferred_kind, 0, NULL, message, NULL, 0, &resp};
+  anthropic_error_t err = {j->deferred_kind, NULL, message, 0, &resp};
   j->ep->fail(&j->cb, j->data, 0, &err);
 }
 
@@ -846,12 +844,14 @@ static bool has_own_headers(const anthropic_request_options_t *o) {
  * ENOMEM with the client's last error set. */
 static int resolve_options(anthropic_client_t *c, anth_job_t *j,
                            const anthropic_request_options_t *o) {
-  static const anthropic_request_options_t none;
+  static const anthropic_request_options_t none =
+      ANTHROPIC_REQUEST_OPTIONS_INIT;
   if (o == NULL)
     o = &none;
-  if (o->max_retries < ANTHROPIC_NO_RETRIES) {
-    anth__set_last_error(c, ANTHROPIC_EINVAL,
-                         "options.max_retries must be >= -1");
+  if (o->max_retries < ANTHROPIC_RETRIES_DEFAULT) {
+    anth__set_last_error(
+        c, ANTHROPIC_EINVAL,
+        "options.max_retries must be >= 0 (or ANTHROPIC_RETRIES_DEFAULT)");
     return ANTHROPIC_EINVAL;
   }
   int max_retries = anth__retries_option(o->max_retries, c->max_retries);

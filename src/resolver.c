@@ -142,13 +142,14 @@ static anth_result_t *result_new(const anthropic_error_t *err,
     return r;
   }
   r->kind = err->kind;
-  r->status = err->status;
+  r->status = err->response->status;
   r->attempts = err->attempts;
   r->message = anth__strdup(err->message);
   r->type = err->type ? anth__strdup(err->type) : NULL;
-  r->request_id = err->request_id ? anth__strdup(err->request_id) : NULL;
+  const char *rid = err->response->request_id;
+  r->request_id = rid ? anth__strdup(rid) : NULL;
   if (r->message == NULL || (err->type && r->type == NULL) ||
-      (err->request_id && r->request_id == NULL)) {
+      (rid && r->request_id == NULL)) {
     result_unref(r);
     return &nomem_result;
   }
@@ -555,17 +556,13 @@ void anth__resolve_run_due(anthropic_client_t *c) {
     anth_result_t *r = w->result;
     anth_batch_t *b = w->group->batch;
     anthropic_response_t resp = {r->status, r->request_id, -1, -1, NULL};
-    anthropic_error_t err = {r->kind,
-                             r->status,
-                             r->type,
+    anthropic_error_t err = {r->kind, r->type,
                              r->message            ? r->message
                              : r == &closed_result ? "client closed"
                              : r == &cancelled_result
                                  ? "resolve cancelled"
                                  : anthropic_strerror(r->kind),
-                             r->request_id,
-                             r->attempts,
-                             &resp};
+                             r->attempts, &resp};
     b->delivered++;
     if (b->cb != NULL) /* NULL: a call that failed, whose batch never ran */
       b->cb(r->model ? NULL : &err, r->model, w->group->node.key, w->index,
@@ -633,8 +630,11 @@ anthropic_resolve_id_t anthropic_resolve_start(
     anthropic_resolve_cb cb, anthropic_resolve_done_cb done, void *data) {
   if (c == NULL || !anth__req_usable(c, cb != NULL && done != NULL))
     return 0;
-  if (opts != NULL && opts->size < sizeof(size_t)) {
-    anth__set_last_error(c, ANTHROPIC_EINVAL, "options: size not set");
+  anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+  char msg[ANTH_ERRMSG_MAX] = "";
+  if (opts != NULL &&
+      anth__opts_take(&o, sizeof o, opts, "options", msg, sizeof msg) != 0) {
+    anth__set_last_error(c, ANTHROPIC_EINVAL, msg);
     return 0;
   }
   anth_resolver_t *rs = resolver_get(c);
@@ -649,15 +649,9 @@ anthropic_resolve_id_t anthropic_resolve_start(
   b->done = done;
   b->data = data;
   b->limit = ANTH_RESOLVE_DEFAULT_LIMIT;
-  /* Read only the fields the caller's struct has: it may be older. */
-#define HAS(f)                                                                 \
-  (opts != NULL &&                                                             \
-   opts->size >= offsetof(anthropic_resolve_options_t, f) + sizeof opts->f)
-  if (HAS(concurrency) && opts->concurrency > 0)
-    b->limit = opts->concurrency;
-  if (opts != NULL && opts->size >= sizeof(anthropic_resolve_options_t))
-    b->params = opts->params; /* the last field so far */
-#undef HAS
+  if (o.concurrency > 0)
+    b->limit = o.concurrency;
+  b->params = o.params;
   b->next = rs->batches;
   if (rs->batches)
     rs->batches->prev = b;

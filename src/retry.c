@@ -167,5 +167,5 @@ long anth__ms_option(uint64_t v, long dflt) {
 }
 
 int anth__retries_option(int v, int dflt) {
-  return v == 0 ? dflt : v < 0 ? 0 : v;
+  return v == ANTHROPIC_RETRIES_DEFAULT ? dflt : v;
 }

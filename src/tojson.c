@@ -31,17 +31,17 @@ static cJSON *json_str(const char *s) {
 }
 
 static cJSON *json_opt_str(const anthropic_opt_str_t *v) {
-  return json_str(v->state == ANTHROPIC_SET ? v->value : NULL);
+  return json_str(v->state == ANTHROPIC_FIELD_SET ? v->value : NULL);
 }
 
 static cJSON *json_time(const anthropic_time_t *t) {
-  return json_str(t->state == ANTHROPIC_SET ? t->text : NULL);
+  return json_str(t->state == ANTHROPIC_FIELD_SET ? t->text : NULL);
 }
 
 /* Integers go out as raw text: exact even beyond a double's 53 bits. */
 static cJSON *json_opt_int(const anthropic_opt_int_t *v) {
   char buf[32];
-  if (v->state != ANTHROPIC_SET)
+  if (v->state != ANTHROPIC_FIELD_SET)
     return cJSON_CreateNull();
   (void)snprintf(buf, sizeof buf, "%" PRId64, v->value);
   return cJSON_CreateRaw(buf);
@@ -56,18 +56,18 @@ static cJSON *json_supported(bool supported) {
 }
 
 static cJSON *json_cap(const anthropic_capability_t *c) {
-  if (c->state != ANTHROPIC_SET)
+  if (c->state != ANTHROPIC_FIELD_SET)
     return cJSON_CreateNull();
   return json_supported(c->supported);
 }
 
 static cJSON *json_thinking(const anthropic_thinking_capability_t *c) {
   cJSON *o, *types;
-  if (c->state != ANTHROPIC_SET)
+  if (c->state != ANTHROPIC_FIELD_SET)
     return cJSON_CreateNull();
   if ((o = json_supported(c->supported)) == NULL)
     return NULL;
-  if (c->types != ANTHROPIC_SET)
+  if (c->types != ANTHROPIC_FIELD_SET)
     return built(o, add(o, "types", cJSON_CreateNull()));
   if ((types = cJSON_CreateObject()) == NULL)
     return built(o, false);
@@ -81,7 +81,7 @@ static cJSON *json_thinking(const anthropic_thinking_capability_t *c) {
 
 static cJSON *json_effort(const anthropic_effort_capability_t *c) {
   cJSON *o;
-  if (c->state != ANTHROPIC_SET)
+  if (c->state != ANTHROPIC_FIELD_SET)
     return cJSON_CreateNull();
   if ((o = json_supported(c->supported)) == NULL)
     return NULL;
@@ -95,7 +95,7 @@ static cJSON *json_effort(const anthropic_effort_capability_t *c) {
 static cJSON *
 json_context_management(const anthropic_context_management_capability_t *c) {
   cJSON *o;
-  if (c->state != ANTHROPIC_SET)
+  if (c->state != ANTHROPIC_FIELD_SET)
     return cJSON_CreateNull();
   if ((o = json_supported(c->supported)) == NULL)
     return NULL;
@@ -109,7 +109,7 @@ json_context_management(const anthropic_context_management_capability_t *c) {
 
 static cJSON *json_server_tools(const anthropic_server_tools_capability_t *c) {
   cJSON *o;
-  if (c->state != ANTHROPIC_SET)
+  if (c->state != ANTHROPIC_FIELD_SET)
     return cJSON_CreateNull();
   if ((o = json_supported(c->supported)) == NULL)
     return NULL;
@@ -119,7 +119,7 @@ static cJSON *json_server_tools(const anthropic_server_tools_capability_t *c) {
 
 static cJSON *json_capabilities(const anthropic_capabilities_t *c) {
   cJSON *o;
-  if (c->state != ANTHROPIC_SET)
+  if (c->state != ANTHROPIC_FIELD_SET)
     return cJSON_CreateNull();
   if ((o = cJSON_CreateObject()) == NULL)
     return NULL;
@@ -130,11 +130,11 @@ static cJSON *json_capabilities(const anthropic_capabilities_t *c) {
              add(o, "image_input", json_cap(&c->image_input)) &&
              add(o, "pdf_input", json_cap(&c->pdf_input)) &&
              add(o, "structured_outputs", json_cap(&c->structured_outputs)) &&
-             add(o, "thinking", json_thinking(&c->thinking)) &&
-             add(o, "effort", json_effort(&c->effort)) &&
+             add(o, "thinking", json_thinking(c->thinking)) &&
+             add(o, "effort", json_effort(c->effort)) &&
              add(o, "context_management",
-                 json_context_management(&c->context_management)) &&
-             add(o, "server_tools", json_server_tools(&c->server_tools)));
+                 json_context_management(c->context_management)) &&
+             add(o, "server_tools", json_server_tools(c->server_tools)));
 }
 
 /* A model, rebuilt from the parsed fields in the schema's order. */
@@ -152,7 +152,7 @@ static cJSON *json_model(const anthropic_model_info_t *m) {
              add(o, "line", json_opt_str(&m->line)) &&
              add(o, "deprecated_at", json_time(&m->deprecated_at)) &&
              add(o, "retires_at", json_time(&m->retires_at)) &&
-             add(o, "capabilities", json_capabilities(&m->capabilities)));
+             add(o, "capabilities", json_capabilities(m->capabilities)));
 }
 
 char *anthropic_model_info_json(const anthropic_model_info_t *model) {

@@ -31,13 +31,13 @@ void setup_with(fixture_t *f, anthropic_client_options_t *o) {
 }
 
 void setup(fixture_t *f) {
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   setup_with(f, &o);
 }
 
 void setup_no_retries(fixture_t *f) {
-  anthropic_client_options_t o = {0};
-  o.max_retries = ANTHROPIC_NO_RETRIES;
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  o.max_retries = 0;
   setup_with(f, &o);
 }
 
@@ -57,13 +57,13 @@ void add_faults(const char *json) {
 
 static void keep_error(outcome_t *o, const anthropic_error_t *err) {
   o->kind = err->kind;
-  o->status = err->status;
+  o->status = err->response->status;
   o->attempts = err->attempts;
   snprintf(o->type, sizeof o->type, "%s", err->type ? err->type : "");
   snprintf(o->message, sizeof o->message, "%s", err->message);
   snprintf(o->request_id, sizeof o->request_id, "%s",
-           err->request_id ? err->request_id : "");
-  if (err->response == NULL || err->response->status != err->status)
+           err->response->request_id ? err->response->request_id : "");
+  if (err->response == NULL || err->response->status != err->response->status)
     o->kind = 1000; /* fails the test's kind check */
 }
 

@@ -139,7 +139,7 @@ static void on_r(const anthropic_error_t *err, const anthropic_model_info_t *m,
   timeouts += err != NULL && err->kind == ANTHROPIC_ETIMEDOUT;
   if (index != 1 && m != NULL && strcmp(m->id, "claude-haiku-5-20260320") == 0)
     r->resolve_ok++;
-  if (index == 1 && err != NULL && err->status == 404)
+  if (index == 1 && err != NULL && err->response->status == 404)
     r->resolve_ok++;
 }
 
@@ -164,11 +164,11 @@ static int run_once(unsigned long n) {
   injected = 0;
   armed = 1;
 
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.base_url = srv.url;
   o.api_key = "fake-key";
-  o.max_retries = ANTHROPIC_NO_RETRIES;
+  o.max_retries = 0;
   /* libcurl 7.88 loses a few of its own allocation failures and leaves the
    * transfer waiting: the timeout must still end it through the normal
    * path. */
@@ -187,7 +187,8 @@ static int run_once(unsigned long n) {
         anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_m, &r) != 0;
     if (!started_m)
       CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
-    anthropic_models_list_params_t p = {.limit = 5};
+    anthropic_models_list_params_t p = {
+        .size = sizeof(anthropic_models_list_params_t), .limit = 5};
     started_p = anthropic_models_list(c, &p, on_p, &r) != 0;
     if (!started_p)
       CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
@@ -196,14 +197,20 @@ static int run_once(unsigned long n) {
     static const char *const hdrs[] = {"X-Trace: 1"};
     static const char *const query[] = {"trace=1"};
     static const char *const betas[] = {"b-1"};
-    anthropic_request_options_t ro = {.headers = hdrs,
+    anthropic_request_options_t ro = {.size =
+                                          sizeof(anthropic_request_options_t),
+                                      .max_retries = ANTHROPIC_RETRIES_DEFAULT,
+                                      .headers = hdrs,
                                       .headers_count = 1,
                                       .query = query,
                                       .query_count = 1,
                                       .betas = betas,
                                       .betas_count = 1,
                                       .workspace_id = "ws"};
-    anthropic_models_list_params_t wp = {.limit = 2, .options = &ro};
+    anthropic_models_list_params_t wp = {
+        .size = sizeof(anthropic_models_list_params_t),
+        .limit = 2,
+        .options = &ro};
     started_w =
         anthropic_models_list_all(c, &wp, 4, on_w_each, on_w_done, &r) != 0;
     if (!started_w)
@@ -271,7 +278,7 @@ TEST(calls_from_inside_the_allocator_are_refused) {
   int kind = -100;
   char err[256];
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.base_url = srv.url;
   o.api_key = "fake-key";

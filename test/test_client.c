@@ -23,7 +23,7 @@ TEST(retrieve_by_id_returns_the_model_with_every_field) {
   CHECK_EQ_STR(m->id, "claude-sonnet-4-20250514");
   CHECK_EQ_STR(m->type, "model");
   CHECK(m->display_name != NULL && *m->display_name);
-  CHECK_EQ_INT(m->created_at.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->created_at.state, ANTHROPIC_FIELD_SET);
   CHECK(m->created_at.unix_seconds > 1700000000);
   /* Compare with the server's own copy of the model. */
   cJSON *cat = catalogue();
@@ -95,7 +95,7 @@ TEST(unknown_model_is_a_404_with_the_api_error_fields) {
 TEST(wrong_api_key_is_a_401_authentication_error) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.api_key = "wrong-key";
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
@@ -109,7 +109,7 @@ TEST(wrong_api_key_is_a_401_authentication_error) {
 TEST(auth_token_is_sent_as_a_bearer_token) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.api_key = "";
   opts.auth_token = "fake-token";
   setup_with(&f, &opts);
@@ -130,7 +130,7 @@ TEST(auth_token_is_sent_as_a_bearer_token) {
 TEST(with_a_key_and_a_token_only_the_key_is_sent) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.auth_token = "fake-token"; /* and the fixture's key */
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
@@ -152,7 +152,7 @@ TEST(no_credential_at_all_fails_at_init) {
   uv_loop_t loop;
   anthropic_client_t *c = (anthropic_client_t *)&loop;
   char err[256] = "";
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.base_url = srv.url;
@@ -223,11 +223,11 @@ TEST(list_returns_the_first_page_with_cursors) {
   const anthropic_models_page_t *p = o.page;
   CHECK_EQ_INT(p->count, 20);
   CHECK(p->has_more);
-  CHECK_EQ_STR(p->first_id, p->data[0].id);
-  CHECK_EQ_STR(p->last_id, p->data[19].id);
+  CHECK_EQ_STR(p->first_id, p->data[0]->id);
+  CHECK_EQ_STR(p->last_id, p->data[19]->id);
   for (size_t i = 1; i < p->count; i++)
-    CHECK(p->data[i - 1].created_at.unix_seconds >
-          p->data[i].created_at.unix_seconds);
+    CHECK(p->data[i - 1]->created_at.unix_seconds >
+          p->data[i]->created_at.unix_seconds);
   outcome_free(&o);
 }
 
@@ -251,14 +251,17 @@ TEST(list_pages_forward_visit_each_model_once_in_order) {
   for (;;) {
     outcome_t o = {0};
     anthropic_models_list_params_t p = {
-        .after_id = cursor, .before_id = NULL, .limit = 7};
+        .size = sizeof(anthropic_models_list_params_t),
+        .after_id = cursor,
+        .before_id = NULL,
+        .limit = 7};
     CHECK(anthropic_models_list(f.client, &p, on_page, &o) != 0);
     uv_run(&f.loop, UV_RUN_DEFAULT);
     pages++;
     CHECK_EQ_INT(o.kind, 0);
     for (size_t i = 0; i < o.page->count; i++) {
       CHECK(seen < nwant);
-      CHECK_EQ_STR(o.page->data[i].id, want[seen]);
+      CHECK_EQ_STR(o.page->data[i]->id, want[seen]);
       seen++;
     }
     free(cursor);
@@ -281,9 +284,15 @@ TEST(list_sends_limit_and_cursors_in_the_query) {
   outcome_t a = {0}, b = {0};
   setup(&f);
   anthropic_models_list_params_t pa = {
-      .after_id = "claude-sonnet-4-20250514", .before_id = NULL, .limit = 3};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "claude-sonnet-4-20250514",
+      .before_id = NULL,
+      .limit = 3};
   anthropic_models_list_params_t pb = {
-      .after_id = NULL, .before_id = "claude-sonnet-4-20250514", .limit = 2};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = "claude-sonnet-4-20250514",
+      .limit = 2};
   CHECK(anthropic_models_list(f.client, &pa, on_page, &a) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   CHECK(anthropic_models_list(f.client, &pb, on_page, &b) != 0);
@@ -311,7 +320,7 @@ TEST(list_sends_limit_and_cursors_in_the_query) {
 TEST(every_request_carries_the_documented_headers) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   const char *extra[] = {"X-Team: blue", "anthropic-version: 2026-10-21"};
   opts.headers = extra;
   opts.headers_count = 2;
@@ -381,7 +390,7 @@ TEST(bad_environment_fails_init_with_a_clear_message) {
                ANTHROPIC_EINVAL);
   CHECK_CONTAINS(err, "ANTHROPIC_CUSTOM_HEADERS line 2");
   unsetenv("ANTHROPIC_CUSTOM_HEADERS");
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.ca_bundle = "/nonexistent/ca.pem";
   CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err),
@@ -404,9 +413,15 @@ TEST(invalid_model_ids_are_refused_without_a_request) {
   CHECK(anthropic_models_retrieve(f.client, NULL, NULL, on_model, &o) == 0);
   CHECK(anthropic_models_retrieve(f.client, "x", NULL, NULL, &o) == 0);
   anthropic_models_list_params_t both = {
-      .after_id = "a", .before_id = "b", .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "a",
+      .before_id = "b",
+      .limit = 0};
   anthropic_models_list_params_t big = {
-      .after_id = NULL, .before_id = NULL, .limit = 1001};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = NULL,
+      .limit = 1001};
   CHECK(anthropic_models_list(f.client, &both, on_page, &o) == 0);
   CHECK(anthropic_models_list(f.client, &big, on_page, &o) == 0);
   CHECK_CONTAINS(anthropic_client_last_error(f.client)->message, "limit");
@@ -508,10 +523,11 @@ TEST(a_hanging_request_does_not_hold_back_the_next_over_http1) {
       f.client, "claude-opus-4-1", NULL, on_model, &a);
   CHECK(r != 0);
   /* Bounded: if it is held back, it ends as a timeout, not a hung test. */
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.timeout_ms = 3000;
-  ro.max_retries = ANTHROPIC_NO_RETRIES;
-  anthropic_models_retrieve_params_t rp = {&ro};
+  ro.max_retries = 0;
+  anthropic_models_retrieve_params_t rp = {
+      sizeof(anthropic_models_retrieve_params_t), &ro};
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", &rp, on_model,
                                   &b) != 0);
   for (int i = 0; i < 100000 && b.calls == 0; i++)
@@ -563,7 +579,7 @@ static void count_poll(uv_handle_t *h, void *arg) {
  * handle per request. The loop still ends by itself in between. */
 TEST(a_kept_alive_connection_keeps_its_watcher_between_requests) {
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   polls_t first = {0, NULL}, again = {0, NULL};
   o.flags = ANTHROPIC_CLIENT_HTTP1;
   o.max_host_connections = 1;
@@ -691,9 +707,9 @@ TEST(cancel_from_inside_another_callback_is_safe) {
 TEST(connection_refused_is_a_connection_error) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.base_url = "http://127.0.0.1:1";
-  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  opts.max_retries = 0;
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &o) != 0);
@@ -706,7 +722,7 @@ TEST(connection_refused_is_a_connection_error) {
 TEST(a_body_over_the_cap_is_too_large) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.max_response_bytes = 4096;
   setup_with(&f, &opts);
   add_faults("[{\"action\":\"huge\",\"bytes\":1000000}]");
@@ -722,9 +738,9 @@ TEST(a_body_over_the_cap_is_too_large) {
 TEST(a_body_over_the_cap_without_content_length_is_too_large) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.max_response_bytes = 4096;
-  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  opts.max_retries = 0;
   setup_with(&f, &opts);
   add_faults("[{\"action\":\"huge\",\"bytes\":1000000,"
              "\"content_length\":false}]");
@@ -746,7 +762,7 @@ TEST(a_cap_larger_than_curl_takes_means_no_cap) {
   for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
     fixture_t f;
     outcome_t o = {0};
-    anthropic_client_options_t opts = {0};
+    anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
     opts.max_response_bytes = caps[i];
     setup_with(&f, &opts);
     add_faults("[{\"action\":\"huge\",\"bytes\":1000000}]");
@@ -835,7 +851,7 @@ TEST(the_log_has_one_line_per_attempt_and_never_the_key) {
   fixture_t f;
   outcome_t o = {0};
   int lines = 0;
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.log_cb = on_log;
   opts.log_data = &lines;
   setup_with(&f, &opts);
@@ -869,10 +885,10 @@ TEST(the_log_never_passes_control_bytes_from_the_server) {
   fixture_t f;
   outcome_t o = {0};
   log_seen_t seen = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.log_cb = on_log_bytes;
   opts.log_data = &seen;
-  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  opts.max_retries = 0;
   setup_with(&f, &opts);
   add_faults("[{\"status\":200,\"headers\":{\"request-id\":"
              "\"req_\\u00c2\\u009b2J\\u00c2\\u009d0;x\"}}]");
@@ -943,7 +959,7 @@ static int retrieve_target(anthropic_client_options_t *o, char *target,
  * stands in for one, and its record says which way each request came. */
 TEST(no_env_ignores_the_proxy_environment_variables) {
   char target[512];
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   saved_env_t e1 = env_set("http_proxy", srv.url);
   saved_env_t e2 = env_set("ALL_PROXY", srv.url);
   o.base_url = srv.url;
@@ -963,7 +979,7 @@ TEST(no_env_ignores_the_proxy_environment_variables) {
 
 TEST(the_proxy_option_sends_every_request_through_it) {
   char target[512];
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   /* No such host: only a proxy can answer for it. NO_PROXY does not
    * apply to a proxy given as an option. */
   saved_env_t e1 = env_set("no_proxy", "*");
@@ -982,7 +998,7 @@ TEST(the_proxy_option_sends_every_request_through_it) {
 
 TEST(an_empty_proxy_option_disables_the_environments) {
   char target[512];
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   saved_env_t e1 = env_set("http_proxy", srv.url);
   o.base_url = srv.url;
   o.proxy = "";
@@ -996,7 +1012,7 @@ TEST(a_bad_proxy_option_fails_init_without_echoing_a_password) {
   uv_loop_t loop;
   anthropic_client_t *c = NULL;
   char err[256];
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.base_url = srv.url;
@@ -1027,7 +1043,7 @@ static log_seen_t init_log(const char *base, const char *key) {
   anthropic_client_t *c = NULL;
   char err[256];
   log_seen_t seen = {0};
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.base_url = base;

@@ -6,7 +6,7 @@
 #include "fixture.h"
 
 static void setup_h2(fixture_t *f, int max_retries) {
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.ca_bundle = srv.ca_file;
   o.max_retries = max_retries;
   setup_with(f, &o);
@@ -25,7 +25,7 @@ static void retrieve_h2(int max_retries, const char *faults, outcome_t *o) {
 
 TEST(retrieve_over_http2_negotiated_by_alpn) {
   outcome_t o = {0};
-  retrieve_h2(0, NULL, &o);
+  retrieve_h2(ANTHROPIC_RETRIES_DEFAULT, NULL, &o);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_STR(o.model->id, "claude-opus-4-1-20250805");
   cJSON *reqs = requests();
@@ -80,7 +80,7 @@ static int recorded_connections(int *h2) {
 TEST(five_hundred_requests_multiplex_over_http2) {
   fixture_t f;
   count_t c = {0, 0};
-  setup_h2(&f, 0);
+  setup_h2(&f, ANTHROPIC_RETRIES_DEFAULT);
   for (int i = 0; i < 500; i++)
     CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
                                     on_count, &c) != 0);
@@ -96,7 +96,7 @@ TEST(five_hundred_requests_multiplex_over_http2) {
 TEST(a_thousand_requests_at_once_share_at_most_two_connections) {
   fixture_t f;
   count_t c = {0, 0};
-  setup_h2(&f, 0);
+  setup_h2(&f, ANTHROPIC_RETRIES_DEFAULT);
   for (int i = 0; i < 1000; i++)
     CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
                                     on_count, &c) != 0);
@@ -119,7 +119,7 @@ static void on_resolved(const anthropic_error_t *err,
   (void)index;
   count_t *c = data;
   c->done++;
-  c->ok += m == NULL && err != NULL && err->status == 404;
+  c->ok += m == NULL && err != NULL && err->response->status == 404;
 }
 
 static void on_batch_done(anthropic_resolve_id_t id, void *data) {
@@ -138,7 +138,7 @@ TEST(a_thousand_resolves_share_at_most_two_connections) {
     snprintf(names[i], sizeof names[i], "claude-nope-%04d", i);
     aliases[i] = names[i];
   }
-  setup_h2(&f, 0);
+  setup_h2(&f, ANTHROPIC_RETRIES_DEFAULT);
   CHECK(anthropic_resolve(f.client, aliases, 1000, &ro, on_resolved,
                           on_batch_done, &c) != 0);
   teardown(&f);
@@ -168,7 +168,7 @@ TEST(resolve_answers_are_called_back_while_the_batch_goes_on) {
     snprintf(names[i], sizeof names[i], "claude-nope-%04d", i);
     aliases[i] = names[i];
   }
-  setup_h2(&f, 0);
+  setup_h2(&f, ANTHROPIC_RETRIES_DEFAULT);
   CHECK(anthropic_resolve(f.client, aliases, 600, &ro, on_resolved,
                           on_batch_done, &c) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
@@ -187,7 +187,7 @@ TEST(resolve_answers_are_called_back_while_the_batch_goes_on) {
 TEST(max_streams_per_connection_caps_what_one_connection_carries) {
   fixture_t f;
   count_t c = {0, 0};
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.ca_bundle = srv.ca_file;
   o.max_streams_per_connection = 10;
   setup_with(&f, &o);
@@ -206,14 +206,14 @@ TEST(max_streams_per_connection_caps_what_one_connection_carries) {
 
 TEST(a_stream_reset_mid_body_is_a_connection_error_never_a_result) {
   outcome_t o = {0};
-  retrieve_h2(ANTHROPIC_NO_RETRIES, "[{\"action\":\"reset_during\"}]", &o);
+  retrieve_h2(0, "[{\"action\":\"reset_during\"}]", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
   CHECK(o.model == NULL);
 }
 
 TEST(a_stream_ended_short_is_a_connection_error_never_a_result) {
   outcome_t o = {0};
-  retrieve_h2(ANTHROPIC_NO_RETRIES, "[{\"action\":\"truncate\"}]", &o);
+  retrieve_h2(0, "[{\"action\":\"truncate\"}]", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
   CHECK(o.model == NULL);
 }
@@ -234,7 +234,7 @@ static const char *const reset_no_length[] = {
 TEST(a_stream_reset_without_content_length_is_a_connection_error) {
   for (size_t i = 0; i < N_RESET_NO_LENGTH; i++) {
     outcome_t o = {0};
-    retrieve_h2(ANTHROPIC_NO_RETRIES, reset_no_length[i], &o);
+    retrieve_h2(0, reset_no_length[i], &o);
     if (o.kind != ANTHROPIC_ECONNECTION)
       FAILF("%s: kind %d (%s), want connection", reset_no_length[i], o.kind,
             o.message);
@@ -247,7 +247,7 @@ TEST(a_stream_reset_without_content_length_is_a_connection_error) {
 TEST(a_stream_reset_without_content_length_is_retried) {
   for (size_t i = 0; i < N_RESET_NO_LENGTH; i++) {
     outcome_t o = {0};
-    retrieve_h2(0, reset_no_length[i], &o);
+    retrieve_h2(ANTHROPIC_RETRIES_DEFAULT, reset_no_length[i], &o);
     if (o.kind != 0)
       FAILF("%s: kind %d (%s)", reset_no_length[i], o.kind, o.message);
     CHECK_EQ_STR(o.model->id, "claude-opus-4-1-20250805");
@@ -262,7 +262,7 @@ TEST(stream_faults_are_retried_on_the_same_connection) {
     outcome_t o = {0};
     char faults[64];
     snprintf(faults, sizeof faults, "[{\"action\":\"%s\"}]", actions[i]);
-    retrieve_h2(0, faults, &o);
+    retrieve_h2(ANTHROPIC_RETRIES_DEFAULT, faults, &o);
     if (o.kind != 0)
       FAILF("%s: kind %d (%s)", actions[i], o.kind, o.message);
     CHECK_EQ_INT(fake_request_count(&srv), 2);
@@ -274,7 +274,7 @@ TEST(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it) {
   uv_loop_t loop;
   anthropic_client_t *c = NULL;
   char err[256];
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.flags = ANTHROPIC_CLIENT_NO_ENV | ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE;
   o.base_url = "http://127.0.0.1:1";
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
@@ -292,8 +292,8 @@ TEST(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it) {
 TEST(a_certificate_the_client_does_not_trust_is_a_tls_error) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
-  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.max_retries = 0;
   setup_with(&f, &opts); /* the system's CAs: the fake's cert is unknown */
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &o) != 0);
@@ -320,9 +320,9 @@ TEST(skip_tls_verify_accepts_a_self_signed_server_and_warns) {
   fixture_t f;
   outcome_t o = {0};
   lines_t l = {0, 0, ""};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.flags = ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY;
-  opts.max_retries = ANTHROPIC_NO_RETRIES;
+  opts.max_retries = 0;
   opts.log_cb = on_log;
   opts.log_data = &l;
   setup_with(&f, &opts);

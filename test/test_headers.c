@@ -549,7 +549,7 @@ TEST(headers_build_names_bad_extra_line_by_index_only) {
 
 TEST(request_headers_name_bad_line_by_index_only) {
   static const char *const extra[] = {"X-A: 1", "x-api-key sk-s3"};
-  anthropic_request_options_t o = {0};
+  anthropic_request_options_t o = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anth_line_t *list = NULL;
   char err[ANTH_ERRMSG_MAX] = "";
   o.headers = extra;

@@ -112,7 +112,7 @@ static void on_model(const anthropic_error_t *err,
   o->calls++;
   o->kind = err ? err->kind : 0;
   if (err != NULL) {
-    o->status = err->status;
+    o->status = err->response->status;
     o->attempts = err->attempts;
     snprintf(o->message, sizeof o->message, "%s", err->message);
     const anthropic_response_t *r = err->response;
@@ -135,11 +135,11 @@ static outcome_t retrieve_from(const char *reply, size_t len, int retries,
   char err[256];
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
   raw_server_start(&loop, &srv, reply, len);
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.flags = ANTHROPIC_CLIENT_NO_ENV;
   opts.base_url = srv.url;
   opts.api_key = "k";
-  opts.max_retries = retries ? retries : ANTHROPIC_NO_RETRIES;
+  opts.max_retries = retries ? retries : 0;
   CHECK_EQ_INT(anthropic_client_init(&loop, &client, &opts, err, sizeof err),
                0);
   CHECK(anthropic_models_retrieve(client, "m", NULL, on_model, &o) != 0);

@@ -143,8 +143,8 @@ static int on_each(const anthropic_models_page_t *page, void *data) {
   /* The cursors describe the items handed over, a trimmed page included. */
   if (page->count > 0 &&
       (page->first_id == NULL || page->last_id == NULL ||
-       strcmp(page->first_id, page->data[0].id) != 0 ||
-       strcmp(page->last_id, page->data[page->count - 1].id) != 0))
+       strcmp(page->first_id, page->data[0]->id) != 0 ||
+       strcmp(page->last_id, page->data[page->count - 1]->id) != 0))
     walk_bad(w, "cursors do not match the items");
   if (page->response == NULL || page->response->status != 200)
     walk_bad(w, "page without a 200 response");
@@ -153,11 +153,11 @@ static int on_each(const anthropic_models_page_t *page, void *data) {
       walk_bad(w, "too many items");
       break;
     }
-    if (page->data[i].id == NULL) {
+    if (page->data[i]->id == NULL) {
       walk_bad(w, "item without an id");
       break;
     }
-    snprintf(w->ids[w->n++], IDLEN, "%s", page->data[i].id);
+    snprintf(w->ids[w->n++], IDLEN, "%s", page->data[i]->id);
   }
   if (w->keep_page == w->pages)
     w->kept = anthropic_models_page_copy(page);
@@ -182,10 +182,10 @@ static void on_done(const anthropic_error_t *err, size_t items, void *data) {
     return;
   }
   w->kind = err->kind;
-  w->status = err->status;
+  w->status = err->response->status;
   w->attempts = err->attempts;
   if (err->message == NULL || err->response == NULL ||
-      err->response->status != err->status)
+      err->response->status != err->response->status)
     walk_bad(w, "done's error without message or matching response");
 }
 
@@ -262,7 +262,7 @@ static void forward_walk_at(int size, const char *const *lcs, size_t nlcs) {
   setup(&f);
   walk_t *w = walk_new(&f, size);
   w->in_call = &in_call;
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = size;
   p.lifecycle = lcs;
   p.lifecycle_count = nlcs;
@@ -310,7 +310,7 @@ TEST(list_all_with_limit_zero_walks_with_the_server_default_of_20) {
   fixture_t f;
   setup(&f);
   walk_t *w = walk_new(&f, 20);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
   teardown(&f);
@@ -351,7 +351,7 @@ static void backward_walk_at(int size) {
   fixture_t f;
   setup(&f);
   walk_t *w = walk_new(&f, size);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.before_id = oldest;
   p.limit = size;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
@@ -394,7 +394,7 @@ TEST(list_all_from_the_last_model_ends_after_one_empty_page) {
   fixture_t f;
   setup(&f);
   walk_t *w = walk_new(&f, 5);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.after_id = want[n - 1];
   p.limit = 5;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
@@ -412,7 +412,7 @@ TEST(each_returning_non_zero_stops_the_walk_after_that_page) {
   setup(&f);
   walk_t *w = walk_new(&f, 7);
   w->stop_after = 2;
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -428,7 +428,7 @@ static walk_t *capped_walk(int size, size_t max_items) {
   fixture_t f;
   setup(&f);
   walk_t *w = walk_new(&f, size);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = size;
   w->req =
       anthropic_models_list_all(f.client, &p, max_items, on_each, on_done, w);
@@ -457,7 +457,7 @@ TEST(max_items_on_a_backward_walk_keeps_the_items_nearest_the_start) {
   fixture_t f;
   setup(&f);
   walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   p.before_id = want[n - 1]; /* the oldest: walk toward the newest */
   w->req = anthropic_models_list_all(f.client, &p, 10, on_each, on_done, w);
@@ -504,7 +504,7 @@ TEST(cancel_from_inside_each_ends_the_walk_as_cancelled) {
   setup(&f);
   walk_t *w = walk_new(&f, 7);
   w->cancel_on = 2;
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -526,7 +526,7 @@ TEST(cancel_while_a_page_hangs_ends_the_walk_as_cancelled) {
   setup(&f);
   add_faults("[{\"action\":\"hang\",\"match\":\"after_id\"}]");
   walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -550,7 +550,7 @@ TEST(a_404_on_page_two_ends_the_walk_with_that_error) {
   setup(&f);
   add_faults("[{\"status\":404,\"match\":\"after_id\",\"times\":1}]");
   walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -580,7 +580,7 @@ TEST(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response) {
     setup(&f);
     add_faults(STUCK_PAGE_FAULT);
     walk_t *w = walk_new(&f, 0);
-    anthropic_models_list_params_t p = {0};
+    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
     if (backward)
       p.before_id = "newest";
     w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
@@ -605,7 +605,7 @@ TEST(a_500_on_page_two_is_retried_and_the_walk_completes) {
   setup(&f);
   add_faults("[{\"status\":500,\"match\":\"after_id\",\"times\":1}]");
   walk_t *w = walk_new(&f, 20);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 20;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -632,7 +632,7 @@ TEST(a_walk_survives_kept_alive_connections_reset_by_the_server) {
              "\"times\":1000}]");
   /* 12 pages: more resends than libcurl allows an easy handle (5). */
   walk_t *w = walk_new(&f, 5);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 5;
   p.lifecycle = all;
   p.lifecycle_count = 3;
@@ -664,7 +664,7 @@ TEST(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once) {
   add_faults("[{\"status\":503,\"match\":\"after_id\","
              "\"headers\":{\"retry-after-ms\":\"20000\"}}]");
   walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -713,7 +713,7 @@ TEST(closing_the_client_mid_walk_ends_it_as_cancelled_once) {
   setup(&f);
   add_faults("[{\"action\":\"hang\",\"match\":\"after_id\"}]");
   walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -735,7 +735,7 @@ TEST(closing_the_client_from_inside_each_ends_the_walk_as_cancelled) {
   setup(&f);
   walk_t *w = walk_new(&f, 7);
   w->close_on = 1;
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -759,7 +759,7 @@ TEST(a_page_copied_inside_each_outlives_the_walk) {
   setup(&f);
   walk_t *w = walk_new(&f, 7);
   w->keep_page = 1;
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 7;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
   CHECK(w->req != 0);
@@ -771,7 +771,7 @@ TEST(a_page_copied_inside_each_outlives_the_walk) {
   CHECK_EQ_INT(k->count, 7);
   CHECK(k->has_more);
   for (size_t i = 0; i < 7; i++)
-    CHECK_EQ_STR(k->data[i].id, want[i]);
+    CHECK_EQ_STR(k->data[i]->id, want[i]);
   CHECK_EQ_STR(k->first_id, want[0]);
   CHECK_EQ_STR(k->last_id, want[6]);
   CHECK(k->response != NULL);
@@ -791,7 +791,7 @@ TEST(a_trimmed_page_copied_inside_each_keeps_only_its_items) {
     setup(&f);
     walk_t *w = walk_new(&f, 7);
     w->keep_page = 2;
-    anthropic_models_list_params_t p = {0};
+    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
     p.limit = 7;
     if (backward)
       p.before_id = want[n - 1];
@@ -804,11 +804,11 @@ TEST(a_trimmed_page_copied_inside_each_keeps_only_its_items) {
     CHECK_EQ_INT(k->count, 3);
     CHECK(k->has_more);
     for (size_t i = 0; i < 3; i++)
-      CHECK_EQ_STR(k->data[i].id, w->ids[7 + i]);
+      CHECK_EQ_STR(k->data[i]->id, w->ids[7 + i]);
     CHECK_EQ_STR(k->first_id, w->first_id[1]);
     CHECK_EQ_STR(k->last_id, w->last_id[1]);
-    CHECK_EQ_STR(k->first_id, k->data[0].id);
-    CHECK_EQ_STR(k->last_id, k->data[2].id);
+    CHECK_EQ_STR(k->first_id, k->data[0]->id);
+    CHECK_EQ_STR(k->last_id, k->data[2]->id);
     walk_free(w);
   }
 }
@@ -843,9 +843,10 @@ static void on_step(const anthropic_error_t *err,
     return;
   }
   for (size_t i = 0; i < page->count && s->n < MAXIDS; i++)
-    snprintf(s->ids[s->n++], IDLEN, "%s", page->data[i].id);
+    snprintf(s->ids[s->n++], IDLEN, "%s", page->data[i]->id);
   anthropic_models_list_params_t next;
   memset(&next, 0xA5, sizeof next); /* must be filled in when true */
+  next.size = sizeof next;
   bool more = anthropic_models_page_next(page, &s->cur, &next);
   s->last_next = more;
   if (!more) {
@@ -895,6 +896,7 @@ TEST(page_next_steps_forward_through_every_page_from_inside_the_callback) {
   stepper_t *s = calloc(1, sizeof *s);
   CHECK(s != NULL);
   s->client = f.client;
+  s->cur.size = sizeof s->cur;
   s->cur.limit = 7;
   CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != 0);
   teardown(&f);
@@ -920,6 +922,7 @@ TEST(page_next_steps_backward_when_the_first_page_had_before_id) {
   s->client = f.client;
   snprintf(s->cursor, sizeof s->cursor, "%s", want[nlisted - 1]);
   s->cur.before_id = s->cursor;
+  s->cur.size = sizeof s->cur;
   s->cur.limit = 7;
   CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != 0);
   teardown(&f);
@@ -941,15 +944,16 @@ TEST(page_next_steps_backward_when_the_first_page_had_before_id) {
 }
 
 TEST(page_next_is_false_on_an_empty_page_or_a_null_cursor) {
-  anthropic_models_list_params_t next;
+  anthropic_models_list_params_t next = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   anthropic_models_page_t empty = {0};
   empty.has_more = true;
   CHECK(!anthropic_models_page_next(&empty, NULL, &next));
-  anthropic_model_info_t one[1];
-  memset(one, 0, sizeof one);
-  one[0].id = "x";
+  anthropic_model_info_t one;
+  memset(&one, 0, sizeof one);
+  one.id = "x";
+  const anthropic_model_info_t *items[1] = {&one};
   anthropic_models_page_t nocursor = {0};
-  nocursor.data = one;
+  nocursor.data = items;
   nocursor.count = 1;
   nocursor.has_more = true;
   nocursor.first_id = "x";
@@ -966,7 +970,7 @@ TEST(page_next_is_false_on_an_empty_page_or_a_null_cursor) {
   CHECK(next.before_id == NULL);
   CHECK_EQ_INT(next.limit, 0);
   /* Backward with a null first_id: no next page. */
-  anthropic_models_list_params_t back = {0};
+  anthropic_models_list_params_t back = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   back.before_id = "y";
   anthropic_models_page_t nofirst = more;
   nofirst.first_id = NULL;
@@ -997,7 +1001,7 @@ static void check_lifecycle_filter(const char *const *lcs, size_t n) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 1000;
   p.lifecycle = lcs;
   p.lifecycle_count = n;
@@ -1011,12 +1015,12 @@ static void check_lifecycle_filter(const char *const *lcs, size_t n) {
           pg->count, nwant);
   CHECK(!pg->has_more);
   for (size_t i = 0; i < pg->count; i++) {
-    const anthropic_model_info_t *m = &pg->data[i];
+    const anthropic_model_info_t *m = pg->data[i];
     CHECK_EQ_STR(m->id, want[i]);
     if (!in_set(lifecycle_name(m->lifecycle_value), lcs, n))
       FAILF("%s has lifecycle %s, not asked for", m->id,
             lifecycle_name(m->lifecycle_value));
-    if (m->lifecycle.state == ANTHROPIC_SET)
+    if (m->lifecycle.state == ANTHROPIC_FIELD_SET)
       CHECK_EQ_STR(m->lifecycle.value, lifecycle_name(m->lifecycle_value));
     else
       CHECK_EQ_INT(m->lifecycle_value, ANTHROPIC_LIFECYCLE_UNSET);
@@ -1061,14 +1065,14 @@ TEST(no_lifecycle_sends_none_and_lists_active_and_deprecated) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 1000;
   CHECK(anthropic_models_list(f.client, &p, on_page, &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(o.page->count, 50);
   for (size_t i = 0; i < o.page->count; i++)
-    CHECK(o.page->data[i].lifecycle_value != ANTHROPIC_LIFECYCLE_RETIRED);
+    CHECK(o.page->data[i]->lifecycle_value != ANTHROPIC_LIFECYCLE_RETIRED);
   cJSON *reqs = requests();
   CHECK_EQ_INT(qcount(cJSON_GetArrayItem(reqs, 0), "lifecycle[]"), 0);
   cJSON_Delete(reqs);
@@ -1173,8 +1177,9 @@ TEST(invalid_request_options_are_refused_without_a_request) {
   walk_t *w = walk_new(&f, 0);
   for (size_t i = 0; i < 7; i++) {
     char buf[96];
-    anthropic_models_retrieve_params_t rp = {.options = &bad[i]};
-    anthropic_models_list_params_t lp = {0};
+    anthropic_models_retrieve_params_t rp = {
+        .size = sizeof(anthropic_models_retrieve_params_t), .options = &bad[i]};
+    anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
     lp.options = &bad[i];
     snprintf(buf, sizeof buf, "retrieve, %s", what[i]);
     if (anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
@@ -1209,7 +1214,7 @@ TEST(limit_zero_and_the_bounds_1_and_1000_are_accepted) {
   setup(&f);
   const int limits[3] = {0, 1, 1000};
   for (int i = 0; i < 3; i++) {
-    anthropic_models_list_params_t p = {0};
+    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
     p.limit = limits[i];
     CHECK(anthropic_models_list(f.client, &p, on_page, &o[i]) != 0);
   }
@@ -1272,7 +1277,7 @@ TEST(beta_list_keeps_its_other_query_parameters) {
   outcome_t o = {0};
   static const char *const r[] = {"retired"};
   setup(&f);
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 3;
   p.after_id = "claude-3-5-sonnet-20241022";
   p.lifecycle = r;
@@ -1281,7 +1286,7 @@ TEST(beta_list_keeps_its_other_query_parameters) {
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(o.page->count, 3);
-  CHECK_EQ_STR(o.page->data[0].id, "claude-3-5-sonnet-20240620");
+  CHECK_EQ_STR(o.page->data[0]->id, "claude-3-5-sonnet-20240620");
   cJSON *reqs = requests();
   const cJSON *q = cJSON_GetArrayItem(reqs, 0);
   CHECK_EQ_STR(qget(q, "beta", 0), "true");
@@ -1298,15 +1303,15 @@ TEST(beta_list_all_sends_beta_true_and_the_betas_on_every_page) {
   char want[MAXIDS][IDLEN];
   size_t nwant = listed_ids(NULL, 0, want);
   fixture_t f;
-  anthropic_client_options_t co = {0};
+  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
   co.betas = cbetas;
   co.betas_count = 2;
   setup_with(&f, &co);
   walk_t *w = walk_new(&f, 20);
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.betas = rbetas;
   ro.betas_count = 1;
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 20;
   p.options = &ro;
   w->req = anthropic_beta_models_list_all(f.client, &p, 0, on_each, on_done, w);
@@ -1350,8 +1355,9 @@ static cJSON *with_then_without(anthropic_client_options_t *co,
   outcome_t o[3];
   memset(o, 0, sizeof o);
   setup_with(&f, co);
-  anthropic_models_retrieve_params_t rp = {.options = ro};
-  anthropic_models_list_params_t lp = {0};
+  anthropic_models_retrieve_params_t rp = {
+      .size = sizeof(anthropic_models_retrieve_params_t), .options = ro};
+  anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   lp.options = ro;
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
                                   &o[0]) != 0);
@@ -1373,10 +1379,10 @@ static cJSON *with_then_without(anthropic_client_options_t *co,
 TEST(client_and_request_betas_join_into_one_header) {
   static const char *const cbetas[] = {"a-2025", "b-2026"};
   static const char *const rbetas[] = {"c"};
-  anthropic_client_options_t co = {0};
+  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
   co.betas = cbetas;
   co.betas_count = 2;
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.betas = rbetas;
   ro.betas_count = 1;
   cJSON *reqs = with_then_without(&co, &ro);
@@ -1395,10 +1401,11 @@ TEST(request_betas_alone_are_sent_without_client_betas) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.betas = rbetas;
   ro.betas_count = 2;
-  anthropic_models_retrieve_params_t rp = {.options = &ro};
+  anthropic_models_retrieve_params_t rp = {
+      .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
   CHECK(anthropic_beta_models_retrieve(f.client, "claude-opus-4-1", &rp,
                                        on_model, &o) != 0);
   teardown(&f);
@@ -1435,8 +1442,8 @@ TEST(without_betas_no_anthropic_beta_header_is_sent) {
 TEST(request_headers_are_sent_and_replace_the_clients_for_that_request) {
   static const char *const hdrs[] = {"X-Trace: 1",
                                      "anthropic-version: 2026-10-21"};
-  anthropic_client_options_t co = {0};
-  anthropic_request_options_t ro = {0};
+  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.headers = hdrs;
   ro.headers_count = 2;
   cJSON *reqs = with_then_without(&co, &ro);
@@ -1457,14 +1464,15 @@ TEST(request_headers_replace_a_client_header_of_the_same_name) {
   fixture_t f;
   outcome_t o[2];
   memset(o, 0, sizeof o);
-  anthropic_client_options_t co = {0};
+  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
   co.headers = chdrs;
   co.headers_count = 1;
   setup_with(&f, &co);
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.headers = rhdrs;
   ro.headers_count = 1;
-  anthropic_models_retrieve_params_t rp = {.options = &ro};
+  anthropic_models_retrieve_params_t rp = {
+      .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
                                   &o[0]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
@@ -1485,11 +1493,12 @@ TEST(request_query_parameters_are_percent_encoded_and_sent) {
   outcome_t o[2];
   memset(o, 0, sizeof o);
   setup(&f);
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.query = q;
   ro.query_count = 3;
-  anthropic_models_retrieve_params_t rp = {.options = &ro};
-  anthropic_models_list_params_t lp = {0};
+  anthropic_models_retrieve_params_t rp = {
+      .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
+  anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   lp.limit = 2;
   lp.options = &ro;
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
@@ -1521,9 +1530,9 @@ TEST(workspace_id_is_sent_as_anthropic_workspace_id) {
   outcome_t o[2];
   memset(o, 0, sizeof o);
   setup(&f);
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.workspace_id = "ws_1";
-  anthropic_models_list_params_t lp = {0};
+  anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   lp.options = &ro;
   CHECK(anthropic_models_list(f.client, &lp, on_page, &o[0]) != 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
@@ -1547,9 +1556,9 @@ TEST(request_max_retries_overrides_the_clients_both_ways) {
     outcome_t o = {0};
     setup(&f);
     add_faults("[{\"status\":500,\"times\":3}]");
-    anthropic_request_options_t ro = {0};
+    anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
     ro.max_retries = 1;
-    anthropic_models_list_params_t lp = {0};
+    anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
     lp.options = &ro;
     CHECK(anthropic_models_list(f.client, &lp, on_page, &o) != 0);
     teardown(&f);
@@ -1564,9 +1573,10 @@ TEST(request_max_retries_overrides_the_clients_both_ways) {
     outcome_t o = {0};
     setup(&f);
     add_faults("[{\"status\":500,\"times\":3}]");
-    anthropic_request_options_t ro = {0};
-    ro.max_retries = ANTHROPIC_NO_RETRIES;
-    anthropic_models_retrieve_params_t rp = {.options = &ro};
+    anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
+    ro.max_retries = 0;
+    anthropic_models_retrieve_params_t rp = {
+        .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
                                     &o) != 0);
     teardown(&f);
@@ -1580,9 +1590,10 @@ TEST(request_max_retries_overrides_the_clients_both_ways) {
     outcome_t o = {0};
     setup_no_retries(&f);
     add_faults("[{\"status\":500,\"times\":2}]");
-    anthropic_request_options_t ro = {0};
+    anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
     ro.max_retries = 2;
-    anthropic_models_retrieve_params_t rp = {.options = &ro};
+    anthropic_models_retrieve_params_t rp = {
+        .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
                                     &o) != 0);
     teardown(&f);
@@ -1597,10 +1608,11 @@ TEST(request_timeout_overrides_the_clients) {
   outcome_t o = {0};
   setup(&f);
   add_faults("[{\"action\":\"hang\"}]");
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.timeout_ms = 300;
-  ro.max_retries = ANTHROPIC_NO_RETRIES;
-  anthropic_models_retrieve_params_t rp = {.options = &ro};
+  ro.max_retries = 0;
+  anthropic_models_retrieve_params_t rp = {
+      .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
   uint64_t t0 = uv_hrtime();
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
                                   &o) != 0);
@@ -1618,11 +1630,11 @@ TEST(list_all_applies_its_request_options_to_every_page) {
   fixture_t f;
   setup(&f);
   walk_t *w = walk_new(&f, 20);
-  anthropic_request_options_t ro = {0};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   ro.headers = hdrs;
   ro.headers_count = 1;
   ro.workspace_id = "ws_1";
-  anthropic_models_list_params_t p = {0};
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   p.limit = 20;
   p.options = &ro;
   w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
@@ -1700,7 +1712,7 @@ static void meta_page(const anthropic_error_t *err,
   }
   check_response(m, page->response, 200);
   for (size_t i = 0; i < page->count; i++)
-    if (page->data[i].response != NULL) {
+    if (page->data[i]->response != NULL) {
       m->bad = 1;
       snprintf(m->why, sizeof m->why, "page item %zu has a response", i);
     }
@@ -1716,8 +1728,9 @@ static void meta_error(const anthropic_error_t *err,
     return;
   }
   check_response(m, err->response, 404);
-  if (!m->bad && (err->status != 404 || err->request_id == NULL ||
-                  strcmp(err->request_id, err->response->request_id) != 0)) {
+  if (!m->bad &&
+      (err->response->status != 404 || err->response->request_id == NULL ||
+       strcmp(err->response->request_id, err->response->request_id) != 0)) {
     m->bad = 1;
     snprintf(m->why, sizeof m->why, "error fields disagree with response");
   }

@@ -64,6 +64,7 @@ static char *exact_copy(const char *body, size_t len) {
  * its json_text points into (an exact copy, no NUL after it). */
 typedef struct parsed {
   char *arena, *body;
+  anth_model_t model; /* what a parsed model's pointers point into */
 } parsed_t;
 
 static void parsed_free(parsed_t *p) {
@@ -81,7 +82,8 @@ static int parse_model(const char *body, size_t len, parsed_t **root,
     FAILF("out of memory");
   p->body = exact_copy(body, len);
   err[0] = '\0';
-  int rc = anth__parse_model(p->body, len, &p->arena, m, err, errlen);
+  int rc = anth__parse_model(p->body, len, &p->arena, &p->model, err, errlen);
+  *m = p->model.info; /* its pointers stay valid until parsed_free() */
   if (rc != 0) {
     CHECK(p->arena == NULL);
     parsed_free(p);
@@ -119,7 +121,7 @@ static void check_model_refused(const char *body, const char *needle) {
 
 static void check_cap(const anthropic_capability_t *c, bool supported,
                       const char *what) {
-  if (c->state != ANTHROPIC_SET || c->supported != supported)
+  if (c->state != ANTHROPIC_FIELD_SET || c->supported != supported)
     FAILF("%s: state %d supported %d, want SET %d", what, (int)c->state,
           (int)c->supported, (int)supported);
 }
@@ -131,30 +133,30 @@ static void check_full_model(const anthropic_model_info_t *m) {
   CHECK_EQ_STR(m->id, "claude-test-1");
   CHECK_EQ_STR(m->type, "model");
   CHECK_EQ_STR(m->display_name, "Claude Test 1");
-  CHECK_EQ_INT(m->created_at.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->created_at.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_STR(m->created_at.text, "2025-05-14T00:00:00Z");
   CHECK_EQ_INT(m->created_at.unix_seconds, 1747180800);
   CHECK_EQ_INT(m->created_at.nanoseconds, 0);
-  CHECK_EQ_INT(m->max_input_tokens.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->max_input_tokens.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_INT(m->max_input_tokens.value, 200000);
-  CHECK_EQ_INT(m->max_tokens.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->max_tokens.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_INT(m->max_tokens.value, 64000);
-  CHECK_EQ_INT(m->lifecycle.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->lifecycle.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_STR(m->lifecycle.value, "deprecated");
   CHECK_EQ_INT(m->lifecycle_value, ANTHROPIC_LIFECYCLE_DEPRECATED);
-  CHECK_EQ_INT(m->line.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->line.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_STR(m->line.value, "sonnet");
-  CHECK_EQ_INT(m->deprecated_at.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->deprecated_at.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_STR(m->deprecated_at.text, "2026-01-05T12:30:00Z");
   CHECK_EQ_INT(m->deprecated_at.unix_seconds, 1767616200);
   CHECK_EQ_INT(m->deprecated_at.nanoseconds, 0);
-  CHECK_EQ_INT(m->retires_at.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m->retires_at.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_STR(m->retires_at.text, "2026-07-05T00:00:00.25+02:00");
   CHECK_EQ_INT(m->retires_at.unix_seconds, 1783202400);
   CHECK_EQ_INT(m->retires_at.nanoseconds, 250000000);
 
-  const anthropic_capabilities_t *c = &m->capabilities;
-  CHECK_EQ_INT(c->state, ANTHROPIC_SET);
+  const anthropic_capabilities_t *c = m->capabilities;
+  CHECK_EQ_INT(c->state, ANTHROPIC_FIELD_SET);
   CHECK_CAP(c->batch, true);
   CHECK_CAP(c->citations, false);
   CHECK_CAP(c->code_execution, true);
@@ -162,32 +164,32 @@ static void check_full_model(const anthropic_model_info_t *m) {
   CHECK_CAP(c->pdf_input, true);
   CHECK_CAP(c->structured_outputs, false);
 
-  CHECK_EQ_INT(c->thinking.state, ANTHROPIC_SET);
-  CHECK_EQ_INT(c->thinking.supported, true);
-  CHECK_EQ_INT(c->thinking.types, ANTHROPIC_SET);
-  CHECK_CAP(c->thinking.adaptive, true);
-  CHECK_CAP(c->thinking.between_tools, false);
-  CHECK_CAP(c->thinking.disabled, true);
-  CHECK_CAP(c->thinking.enabled, false);
+  CHECK_EQ_INT(c->thinking->state, ANTHROPIC_FIELD_SET);
+  CHECK_EQ_INT(c->thinking->supported, true);
+  CHECK_EQ_INT(c->thinking->types, ANTHROPIC_FIELD_SET);
+  CHECK_CAP(c->thinking->adaptive, true);
+  CHECK_CAP(c->thinking->between_tools, false);
+  CHECK_CAP(c->thinking->disabled, true);
+  CHECK_CAP(c->thinking->enabled, false);
 
-  CHECK_EQ_INT(c->effort.state, ANTHROPIC_SET);
-  CHECK_EQ_INT(c->effort.supported, true);
-  CHECK_CAP(c->effort.low, false);
-  CHECK_CAP(c->effort.medium, true);
-  CHECK_CAP(c->effort.high, false);
-  CHECK_CAP(c->effort.max, true);
-  CHECK_CAP(c->effort.xhigh, false);
+  CHECK_EQ_INT(c->effort->state, ANTHROPIC_FIELD_SET);
+  CHECK_EQ_INT(c->effort->supported, true);
+  CHECK_CAP(c->effort->low, false);
+  CHECK_CAP(c->effort->medium, true);
+  CHECK_CAP(c->effort->high, false);
+  CHECK_CAP(c->effort->max, true);
+  CHECK_CAP(c->effort->xhigh, false);
 
-  CHECK_EQ_INT(c->context_management.state, ANTHROPIC_SET);
-  CHECK_EQ_INT(c->context_management.supported, false);
-  CHECK_CAP(c->context_management.clear_thinking_20251015, true);
-  CHECK_CAP(c->context_management.clear_tool_uses_20250919, false);
-  CHECK_CAP(c->context_management.compact_20260112, true);
+  CHECK_EQ_INT(c->context_management->state, ANTHROPIC_FIELD_SET);
+  CHECK_EQ_INT(c->context_management->supported, false);
+  CHECK_CAP(c->context_management->clear_thinking_20251015, true);
+  CHECK_CAP(c->context_management->clear_tool_uses_20250919, false);
+  CHECK_CAP(c->context_management->compact_20260112, true);
 
-  CHECK_EQ_INT(c->server_tools.state, ANTHROPIC_SET);
-  CHECK_EQ_INT(c->server_tools.supported, true);
-  CHECK_CAP(c->server_tools.code_execution, false);
-  CHECK_CAP(c->server_tools.web_search, true);
+  CHECK_EQ_INT(c->server_tools->state, ANTHROPIC_FIELD_SET);
+  CHECK_EQ_INT(c->server_tools->supported, true);
+  CHECK_CAP(c->server_tools->code_execution, false);
+  CHECK_CAP(c->server_tools->web_search, true);
 }
 
 static void check_capabilities_zero(const anthropic_capabilities_t *c) {
@@ -198,35 +200,35 @@ static void check_capabilities_zero(const anthropic_capabilities_t *c) {
       &c->image_input,
       &c->pdf_input,
       &c->structured_outputs,
-      &c->thinking.adaptive,
-      &c->thinking.between_tools,
-      &c->thinking.disabled,
-      &c->thinking.enabled,
-      &c->effort.low,
-      &c->effort.medium,
-      &c->effort.high,
-      &c->effort.max,
-      &c->effort.xhigh,
-      &c->context_management.clear_thinking_20251015,
-      &c->context_management.clear_tool_uses_20250919,
-      &c->context_management.compact_20260112,
-      &c->server_tools.code_execution,
-      &c->server_tools.web_search,
+      &c->thinking->adaptive,
+      &c->thinking->between_tools,
+      &c->thinking->disabled,
+      &c->thinking->enabled,
+      &c->effort->low,
+      &c->effort->medium,
+      &c->effort->high,
+      &c->effort->max,
+      &c->effort->xhigh,
+      &c->context_management->clear_thinking_20251015,
+      &c->context_management->clear_tool_uses_20250919,
+      &c->context_management->compact_20260112,
+      &c->server_tools->code_execution,
+      &c->server_tools->web_search,
   };
   for (size_t i = 0; i < ANTH_ARRAY_SIZE(caps); i++) {
-    if (caps[i]->state != ANTHROPIC_ABSENT || caps[i]->supported)
+    if (caps[i]->state != ANTHROPIC_FIELD_ABSENT || caps[i]->supported)
       FAILF("capability entry %zu: state %d supported %d, want absent", i,
             (int)caps[i]->state, (int)caps[i]->supported);
   }
-  CHECK_EQ_INT(c->thinking.state, ANTHROPIC_ABSENT);
-  CHECK(!c->thinking.supported);
-  CHECK_EQ_INT(c->thinking.types, ANTHROPIC_ABSENT);
-  CHECK_EQ_INT(c->effort.state, ANTHROPIC_ABSENT);
-  CHECK(!c->effort.supported);
-  CHECK_EQ_INT(c->context_management.state, ANTHROPIC_ABSENT);
-  CHECK(!c->context_management.supported);
-  CHECK_EQ_INT(c->server_tools.state, ANTHROPIC_ABSENT);
-  CHECK(!c->server_tools.supported);
+  CHECK_EQ_INT(c->thinking->state, ANTHROPIC_FIELD_ABSENT);
+  CHECK(!c->thinking->supported);
+  CHECK_EQ_INT(c->thinking->types, ANTHROPIC_FIELD_ABSENT);
+  CHECK_EQ_INT(c->effort->state, ANTHROPIC_FIELD_ABSENT);
+  CHECK(!c->effort->supported);
+  CHECK_EQ_INT(c->context_management->state, ANTHROPIC_FIELD_ABSENT);
+  CHECK(!c->context_management->supported);
+  CHECK_EQ_INT(c->server_tools->state, ANTHROPIC_FIELD_ABSENT);
+  CHECK(!c->server_tools->supported);
 }
 
 /* ---- anth__parse_model: valid bodies ---- */
@@ -258,41 +260,41 @@ static bool capability_bool(const anthropic_capabilities_t *c, int k) {
   case 5:
     return c->structured_outputs.supported;
   case 6:
-    return c->thinking.supported;
+    return c->thinking->supported;
   case 7:
-    return c->thinking.adaptive.supported;
+    return c->thinking->adaptive.supported;
   case 8:
-    return c->thinking.between_tools.supported;
+    return c->thinking->between_tools.supported;
   case 9:
-    return c->thinking.disabled.supported;
+    return c->thinking->disabled.supported;
   case 10:
-    return c->thinking.enabled.supported;
+    return c->thinking->enabled.supported;
   case 11:
-    return c->effort.supported;
+    return c->effort->supported;
   case 12:
-    return c->effort.low.supported;
+    return c->effort->low.supported;
   case 13:
-    return c->effort.medium.supported;
+    return c->effort->medium.supported;
   case 14:
-    return c->effort.high.supported;
+    return c->effort->high.supported;
   case 15:
-    return c->effort.max.supported;
+    return c->effort->max.supported;
   case 16:
-    return c->effort.xhigh.supported;
+    return c->effort->xhigh.supported;
   case 17:
-    return c->context_management.supported;
+    return c->context_management->supported;
   case 18:
-    return c->context_management.clear_thinking_20251015.supported;
+    return c->context_management->clear_thinking_20251015.supported;
   case 19:
-    return c->context_management.clear_tool_uses_20250919.supported;
+    return c->context_management->clear_tool_uses_20250919.supported;
   case 20:
-    return c->context_management.compact_20260112.supported;
+    return c->context_management->compact_20260112.supported;
   case 21:
-    return c->server_tools.supported;
+    return c->server_tools->supported;
   case 22:
-    return c->server_tools.code_execution.supported;
+    return c->server_tools->code_execution.supported;
   case 23:
-    return c->server_tools.web_search.supported;
+    return c->server_tools->web_search.supported;
   default:
     return false;
   }
@@ -333,7 +335,7 @@ TEST(parse_model_maps_each_capability_to_its_own_field) {
     parse_model_ok(body, &root, &m);
     int bad = -1;
     for (int k = 0; k < 24 && bad < 0; k++)
-      if (capability_bool(&m.capabilities, k) != (k == on))
+      if (capability_bool(m.capabilities, k) != (k == on))
         bad = k;
     parsed_free(root);
     if (bad >= 0)
@@ -346,7 +348,7 @@ TEST(parse_model_reads_created_at_text_and_time) {
   parsed_t *root;
   anthropic_model_info_t m;
   parse_model_ok(MINIMAL_BODY, &root, &m);
-  CHECK_EQ_INT(m.created_at.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m.created_at.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_STR(m.created_at.text, "2025-05-14T00:00:00Z");
   CHECK_EQ_INT(m.created_at.unix_seconds, 1747180800);
   CHECK_EQ_INT(m.created_at.nanoseconds, 0);
@@ -371,25 +373,25 @@ TEST(parse_model_leaves_absent_2026_fields_absent_and_zero) {
   CHECK_EQ_STR(m.id, "claude-test-1");
   CHECK_EQ_STR(m.type, "model");
   CHECK_EQ_STR(m.display_name, "Claude Test 1");
-  CHECK_EQ_INT(m.max_input_tokens.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.max_input_tokens.state, ANTHROPIC_FIELD_ABSENT);
   CHECK_EQ_INT(m.max_input_tokens.value, 0);
-  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_FIELD_ABSENT);
   CHECK_EQ_INT(m.max_tokens.value, 0);
-  CHECK_EQ_INT(m.lifecycle.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.lifecycle.state, ANTHROPIC_FIELD_ABSENT);
   CHECK(m.lifecycle.value == NULL);
   CHECK_EQ_INT(m.lifecycle_value, ANTHROPIC_LIFECYCLE_UNSET);
-  CHECK_EQ_INT(m.line.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.line.state, ANTHROPIC_FIELD_ABSENT);
   CHECK(m.line.value == NULL);
-  CHECK_EQ_INT(m.deprecated_at.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.deprecated_at.state, ANTHROPIC_FIELD_ABSENT);
   CHECK(m.deprecated_at.text == NULL);
   CHECK_EQ_INT(m.deprecated_at.unix_seconds, 0);
   CHECK_EQ_INT(m.deprecated_at.nanoseconds, 0);
-  CHECK_EQ_INT(m.retires_at.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.retires_at.state, ANTHROPIC_FIELD_ABSENT);
   CHECK(m.retires_at.text == NULL);
   CHECK_EQ_INT(m.retires_at.unix_seconds, 0);
   CHECK_EQ_INT(m.retires_at.nanoseconds, 0);
-  CHECK_EQ_INT(m.capabilities.state, ANTHROPIC_ABSENT);
-  check_capabilities_zero(&m.capabilities);
+  CHECK_EQ_INT(m.capabilities->state, ANTHROPIC_FIELD_ABSENT);
+  check_capabilities_zero(m.capabilities);
   parsed_free(root);
 }
 
@@ -400,19 +402,19 @@ TEST(parse_model_marks_null_2026_fields_null) {
                             "\"lifecycle\":null,\"line\":null,"
                             "\"deprecated_at\":null,\"retires_at\":null"),
                  &root, &m);
-  CHECK_EQ_INT(m.max_input_tokens.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.max_input_tokens.state, ANTHROPIC_FIELD_NULL);
   CHECK_EQ_INT(m.max_input_tokens.value, 0);
-  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_FIELD_NULL);
   CHECK_EQ_INT(m.max_tokens.value, 0);
-  CHECK_EQ_INT(m.lifecycle.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.lifecycle.state, ANTHROPIC_FIELD_NULL);
   CHECK(m.lifecycle.value == NULL);
   CHECK_EQ_INT(m.lifecycle_value, ANTHROPIC_LIFECYCLE_UNSET);
-  CHECK_EQ_INT(m.line.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.line.state, ANTHROPIC_FIELD_NULL);
   CHECK(m.line.value == NULL);
-  CHECK_EQ_INT(m.deprecated_at.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.deprecated_at.state, ANTHROPIC_FIELD_NULL);
   CHECK(m.deprecated_at.text == NULL);
   CHECK_EQ_INT(m.deprecated_at.unix_seconds, 0);
-  CHECK_EQ_INT(m.retires_at.state, ANTHROPIC_NULL);
+  CHECK_EQ_INT(m.retires_at.state, ANTHROPIC_FIELD_NULL);
   CHECK(m.retires_at.text == NULL);
   CHECK_EQ_INT(m.retires_at.unix_seconds, 0);
   parsed_free(root);
@@ -422,8 +424,8 @@ TEST(parse_model_marks_null_capabilities_null) {
   parsed_t *root;
   anthropic_model_info_t m;
   parse_model_ok(MODEL_WITH(",\"capabilities\":null"), &root, &m);
-  CHECK_EQ_INT(m.capabilities.state, ANTHROPIC_NULL);
-  check_capabilities_zero(&m.capabilities);
+  CHECK_EQ_INT(m.capabilities->state, ANTHROPIC_FIELD_NULL);
+  check_capabilities_zero(m.capabilities);
   parsed_free(root);
 }
 
@@ -431,8 +433,8 @@ TEST(parse_model_reads_empty_capabilities_as_all_absent) {
   parsed_t *root;
   anthropic_model_info_t m;
   parse_model_ok(MODEL_WITH(",\"capabilities\":{}"), &root, &m);
-  CHECK_EQ_INT(m.capabilities.state, ANTHROPIC_SET);
-  check_capabilities_zero(&m.capabilities);
+  CHECK_EQ_INT(m.capabilities->state, ANTHROPIC_FIELD_SET);
+  check_capabilities_zero(m.capabilities);
   parsed_free(root);
 }
 
@@ -442,11 +444,11 @@ TEST(parse_model_marks_null_effort_null) {
   parse_model_ok(MODEL_WITH(",\"capabilities\":{\"effort\":null,"
                             "\"batch\":{\"supported\":true}}"),
                  &root, &m);
-  CHECK_EQ_INT(m.capabilities.effort.state, ANTHROPIC_NULL);
-  CHECK(!m.capabilities.effort.supported);
-  CHECK_EQ_INT(m.capabilities.effort.low.state, ANTHROPIC_ABSENT);
-  CHECK_EQ_INT(m.capabilities.effort.xhigh.state, ANTHROPIC_ABSENT);
-  CHECK_CAP(m.capabilities.batch, true);
+  CHECK_EQ_INT(m.capabilities->effort->state, ANTHROPIC_FIELD_NULL);
+  CHECK(!m.capabilities->effort->supported);
+  CHECK_EQ_INT(m.capabilities->effort->low.state, ANTHROPIC_FIELD_ABSENT);
+  CHECK_EQ_INT(m.capabilities->effort->xhigh.state, ANTHROPIC_FIELD_ABSENT);
+  CHECK_CAP(m.capabilities->batch, true);
   parsed_free(root);
 }
 
@@ -456,11 +458,12 @@ TEST(parse_model_marks_null_thinking_types_null) {
   parse_model_ok(MODEL_WITH(",\"capabilities\":{\"thinking\":"
                             "{\"supported\":true,\"types\":null}}"),
                  &root, &m);
-  CHECK_EQ_INT(m.capabilities.thinking.state, ANTHROPIC_SET);
-  CHECK(m.capabilities.thinking.supported);
-  CHECK_EQ_INT(m.capabilities.thinking.types, ANTHROPIC_NULL);
-  CHECK_EQ_INT(m.capabilities.thinking.adaptive.state, ANTHROPIC_ABSENT);
-  CHECK_EQ_INT(m.capabilities.thinking.enabled.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.capabilities->thinking->state, ANTHROPIC_FIELD_SET);
+  CHECK(m.capabilities->thinking->supported);
+  CHECK_EQ_INT(m.capabilities->thinking->types, ANTHROPIC_FIELD_NULL);
+  CHECK_EQ_INT(m.capabilities->thinking->adaptive.state,
+               ANTHROPIC_FIELD_ABSENT);
+  CHECK_EQ_INT(m.capabilities->thinking->enabled.state, ANTHROPIC_FIELD_ABSENT);
   parsed_free(root);
 }
 
@@ -470,9 +473,9 @@ TEST(parse_model_marks_missing_thinking_types_absent) {
   parse_model_ok(MODEL_WITH(",\"capabilities\":{\"thinking\":"
                             "{\"supported\":false}}"),
                  &root, &m);
-  CHECK_EQ_INT(m.capabilities.thinking.state, ANTHROPIC_SET);
-  CHECK(!m.capabilities.thinking.supported);
-  CHECK_EQ_INT(m.capabilities.thinking.types, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.capabilities->thinking->state, ANTHROPIC_FIELD_SET);
+  CHECK(!m.capabilities->thinking->supported);
+  CHECK_EQ_INT(m.capabilities->thinking->types, ANTHROPIC_FIELD_ABSENT);
   parsed_free(root);
 }
 
@@ -483,12 +486,12 @@ TEST(parse_model_marks_null_xhigh_null) {
                             "\"supported\":true,\"high\":{\"supported\":true},"
                             "\"xhigh\":null}}"),
                  &root, &m);
-  CHECK_EQ_INT(m.capabilities.effort.state, ANTHROPIC_SET);
-  CHECK(m.capabilities.effort.supported);
-  CHECK_CAP(m.capabilities.effort.high, true);
-  CHECK_EQ_INT(m.capabilities.effort.xhigh.state, ANTHROPIC_NULL);
-  CHECK(!m.capabilities.effort.xhigh.supported);
-  CHECK_EQ_INT(m.capabilities.effort.max.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.capabilities->effort->state, ANTHROPIC_FIELD_SET);
+  CHECK(m.capabilities->effort->supported);
+  CHECK_CAP(m.capabilities->effort->high, true);
+  CHECK_EQ_INT(m.capabilities->effort->xhigh.state, ANTHROPIC_FIELD_NULL);
+  CHECK(!m.capabilities->effort->xhigh.supported);
+  CHECK_EQ_INT(m.capabilities->effort->max.state, ANTHROPIC_FIELD_ABSENT);
   parsed_free(root);
 }
 
@@ -497,9 +500,9 @@ TEST(parse_model_marks_null_simple_capability_null) {
   anthropic_model_info_t m;
   parse_model_ok(MODEL_WITH(",\"capabilities\":{\"pdf_input\":null}"), &root,
                  &m);
-  CHECK_EQ_INT(m.capabilities.pdf_input.state, ANTHROPIC_NULL);
-  CHECK(!m.capabilities.pdf_input.supported);
-  CHECK_EQ_INT(m.capabilities.batch.state, ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(m.capabilities->pdf_input.state, ANTHROPIC_FIELD_NULL);
+  CHECK(!m.capabilities->pdf_input.supported);
+  CHECK_EQ_INT(m.capabilities->batch.state, ANTHROPIC_FIELD_ABSENT);
   parsed_free(root);
 }
 
@@ -549,7 +552,7 @@ TEST(parse_model_keeps_unknown_line_value) {
   parsed_t *root;
   anthropic_model_info_t m;
   parse_model_ok(MODEL_WITH(",\"line\":\"sonata\""), &root, &m);
-  CHECK_EQ_INT(m.line.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m.line.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_STR(m.line.value, "sonata");
   parsed_free(root);
 }
@@ -564,8 +567,8 @@ TEST(parse_model_ignores_unknown_keys_but_keeps_them_in_json) {
                             "\"ultra\":{\"supported\":true}}}"),
                  &root, &m);
   CHECK_EQ_STR(m.id, "claude-test-1");
-  CHECK_CAP(m.capabilities.batch, true);
-  CHECK(m.capabilities.effort.supported);
+  CHECK_CAP(m.capabilities->batch, true);
+  CHECK(m.capabilities->effort->supported);
   /* The text keeps what the library does not know. */
   cJSON *tree = cJSON_ParseWithLength(m.json_text, m.json_len);
   const cJSON *future = cJSON_GetObjectItem(tree, "future_field");
@@ -591,16 +594,19 @@ TEST(capability_by_path_reaches_known_and_unknown_capabilities) {
                  "\"adaptive\":{\"supported\":true},\"dreaming\":{"
                  "\"supported\":true}}},\"flat\":{\"supported\":\"yes\"}}"),
       &root, &m);
-  CHECK_EQ_INT(anthropic_model_capability(&m, "teleport", &on), ANTHROPIC_SET);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "teleport", &on),
+               ANTHROPIC_FIELD_SET);
   CHECK(on);
-  CHECK_EQ_INT(anthropic_model_capability(&m, "batch", &on), ANTHROPIC_SET);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "batch", &on),
+               ANTHROPIC_FIELD_SET);
   CHECK(!on);
   CHECK_EQ_INT(anthropic_model_capability(&m, "thinking.types.dreaming", &on),
-               ANTHROPIC_SET);
+               ANTHROPIC_FIELD_SET);
   CHECK(on);
-  CHECK_EQ_INT(anthropic_model_capability(&m, "thinking", &on), ANTHROPIC_SET);
+  CHECK_EQ_INT(anthropic_model_capability(&m, "thinking", &on),
+               ANTHROPIC_FIELD_SET);
   CHECK_EQ_INT(anthropic_model_capability(&m, "pdf_input", &on),
-               ANTHROPIC_NULL);
+               ANTHROPIC_FIELD_NULL);
   CHECK(!on);
   /* Not a capability, not there, or not a path. */
   static const char *const absent[] = {"thinking.types",
@@ -613,18 +619,20 @@ TEST(capability_by_path_reaches_known_and_unknown_capabilities) {
                                        "thinking..adaptive",
                                        "thinking.types.adaptive."};
   for (size_t i = 0; i < ANTH_ARRAY_SIZE(absent); i++)
-    if (anthropic_model_capability(&m, absent[i], &on) != ANTHROPIC_ABSENT)
+    if (anthropic_model_capability(&m, absent[i], &on) !=
+        ANTHROPIC_FIELD_ABSENT)
       FAILF("\"%s\" found", absent[i]);
-  CHECK_EQ_INT(anthropic_model_capability(&m, NULL, &on), ANTHROPIC_ABSENT);
+  CHECK_EQ_INT(anthropic_model_capability(&m, NULL, &on),
+               ANTHROPIC_FIELD_ABSENT);
   CHECK_EQ_INT(anthropic_model_capability(NULL, "batch", &on),
-               ANTHROPIC_ABSENT);
+               ANTHROPIC_FIELD_ABSENT);
   /* A copy answers the same; `supported` may be NULL. */
   anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
   CHECK(copy != NULL);
   parsed_free(root);
   CHECK_EQ_INT(
       anthropic_model_capability(copy, "thinking.types.adaptive", NULL),
-      ANTHROPIC_SET);
+      ANTHROPIC_FIELD_SET);
   anthropic_model_info_free(copy);
 }
 
@@ -698,7 +706,7 @@ TEST(parse_model_accepts_zero_and_2_pow_53_token_counts) {
   parse_model_ok(MODEL_WITH(",\"max_tokens\":0,"
                             "\"max_input_tokens\":9007199254740992"),
                  &root, &m);
-  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_SET);
+  CHECK_EQ_INT(m.max_tokens.state, ANTHROPIC_FIELD_SET);
   CHECK_EQ_INT(m.max_tokens.value, 0);
   CHECK_EQ_INT(m.max_input_tokens.value, 9007199254740992LL);
   parsed_free(root);
@@ -1101,8 +1109,7 @@ TEST(parse_model_keys_are_case_sensitive) {
                                                                "\"m-1\"}"
 
 static int parse_page(const char *body, size_t len, parsed_t **root,
-                      anthropic_models_page_t *page,
-                      anthropic_model_info_t **items, char *err,
+                      anthropic_models_page_t *page, void **items, char *err,
                       size_t errlen) {
   parsed_t *p = calloc(1, sizeof *p);
   if (p == NULL)
@@ -1120,8 +1127,7 @@ static int parse_page(const char *body, size_t len, parsed_t **root,
 }
 
 static void parse_page_ok(const char *body, parsed_t **root,
-                          anthropic_models_page_t *page,
-                          anthropic_model_info_t **items) {
+                          anthropic_models_page_t *page, void **items) {
   char err[ANTH_ERRMSG_MAX];
   int rc = parse_page(body, strlen(body), root, page, items, err, sizeof err);
   if (rc != 0)
@@ -1132,7 +1138,7 @@ static void check_page_refused(const char *body, const char *needle) {
   char err[ANTH_ERRMSG_MAX];
   parsed_t *root = (parsed_t *)1;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items = (anthropic_model_info_t *)1;
+  void *items = (void *)1;
   int rc =
       parse_page(body, strlen(body), &root, &page, &items, err, sizeof err);
   if (rc == 0) {
@@ -1148,24 +1154,25 @@ static void check_page_refused(const char *body, const char *needle) {
 TEST(parse_page_reads_three_items_in_order) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok(PAGE3_BODY, &root, &page, &items);
   CHECK_EQ_INT(page.count, 3);
-  CHECK(page.data == items);
-  CHECK_EQ_STR(page.data[0].id, "m-3");
-  CHECK_EQ_STR(page.data[1].id, "m-2");
-  CHECK_EQ_STR(page.data[2].id, "m-1");
-  CHECK_EQ_STR(page.data[1].display_name, "m-2");
-  CHECK_EQ_INT(page.data[0].created_at.unix_seconds, 1740787200);
-  CHECK_EQ_INT(page.data[1].created_at.unix_seconds, 1738368000);
-  CHECK_EQ_INT(page.data[2].created_at.unix_seconds, 1735689600);
+  CHECK((const void *)page.data ==
+        (const void *)((anth_model_t *)items + page.count));
+  CHECK_EQ_STR(page.data[0]->id, "m-3");
+  CHECK_EQ_STR(page.data[1]->id, "m-2");
+  CHECK_EQ_STR(page.data[2]->id, "m-1");
+  CHECK_EQ_STR(page.data[1]->display_name, "m-2");
+  CHECK_EQ_INT(page.data[0]->created_at.unix_seconds, 1740787200);
+  CHECK_EQ_INT(page.data[1]->created_at.unix_seconds, 1738368000);
+  CHECK_EQ_INT(page.data[2]->created_at.unix_seconds, 1735689600);
   for (size_t i = 0; i < 3; i++) {
-    CHECK(page.data[i].response == NULL);
+    CHECK(page.data[i]->response == NULL);
     /* Each item's text is its object, inside the page's. */
-    CHECK(page.data[i].json_text > page.json_text);
-    CHECK(page.data[i].json_text[0] == '{');
-    CHECK(page.data[i].json_text[page.data[i].json_len - 1] == '}');
-    CHECK(page.data[i].json_text + page.data[i].json_len <
+    CHECK(page.data[i]->json_text > page.json_text);
+    CHECK(page.data[i]->json_text[0] == '{');
+    CHECK(page.data[i]->json_text[page.data[i]->json_len - 1] == '}');
+    CHECK(page.data[i]->json_text + page.data[i]->json_len <
           page.json_text + page.json_len);
   }
   anth__free(items);
@@ -1175,7 +1182,7 @@ TEST(parse_page_reads_three_items_in_order) {
 TEST(parse_page_reads_has_more_and_cursors) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok(PAGE3_BODY, &root, &page, &items);
   CHECK(page.has_more);
   CHECK_EQ_STR(page.first_id, "m-3");
@@ -1189,7 +1196,7 @@ TEST(parse_page_reads_has_more_and_cursors) {
 TEST(parse_page_reads_has_more_false) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok(
       "{\"data\":[" ITEM(
           "m-1", "2025-01-01T00:00:00Z") "],\"has_more\":false,\"first_id\":"
@@ -1204,7 +1211,7 @@ TEST(parse_page_reads_has_more_false) {
 TEST(parse_page_empty_with_null_cursors) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items = (anthropic_model_info_t *)1;
+  void *items = (void *)1;
   parse_page_ok("{\"data\":[],\"has_more\":false,\"first_id\":null,"
                 "\"last_id\":null}",
                 &root, &page, &items);
@@ -1220,7 +1227,7 @@ TEST(parse_page_empty_with_null_cursors) {
 TEST(parse_page_absent_cursors_are_null) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok("{\"data\":[],\"has_more\":false}", &root, &page, &items);
   CHECK(page.first_id == NULL);
   CHECK(page.last_id == NULL);
@@ -1230,7 +1237,7 @@ TEST(parse_page_absent_cursors_are_null) {
 TEST(parse_page_ignores_unknown_keys) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok("{\"data\":[],\"has_more\":false,\"total\":7}", &root, &page,
                 &items);
   cJSON *tree = cJSON_ParseWithLength(page.json_text, page.json_len);
@@ -1307,7 +1314,7 @@ TEST(parse_page_refuses_truncated_json_at_every_length) {
     char err[ANTH_ERRMSG_MAX];
     parsed_t *root = (parsed_t *)1;
     anthropic_models_page_t page;
-    anthropic_model_info_t *items = NULL;
+    void *items = NULL;
     int rc = parse_page(body, len, &root, &page, &items, err, sizeof err);
     if (rc == 0) {
       anth__free(items);
@@ -1365,7 +1372,7 @@ TEST(parse_page_accepts_1000_items) {
   char err[ANTH_ERRMSG_MAX];
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   int rc = parse_page(body, len, &root, &page, &items, err, sizeof err);
   free(body);
   if (rc != 0)
@@ -1383,7 +1390,7 @@ TEST(parse_page_refuses_more_items_than_a_page_holds_before_parsing) {
   char err[ANTH_ERRMSG_MAX];
   parsed_t *root = (parsed_t *)1;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items = (anthropic_model_info_t *)1;
+  void *items = (void *)1;
   counted_allocs = 0;
   CHECK_EQ_INT(anthropic_replace_allocator(counted_malloc, counted_realloc,
                                            counted_calloc, free),
@@ -1708,9 +1715,9 @@ TEST(model_info_copy_keeps_response_without_request_id) {
 TEST(model_info_copy_of_page_item_stands_alone) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok(PAGE3_BODY, &root, &page, &items);
-  anthropic_model_info_t *copy = anthropic_model_info_copy(&page.data[1]);
+  anthropic_model_info_t *copy = anthropic_model_info_copy(page.data[1]);
   anth__free(items);
   parsed_free(root);
   CHECK(copy != NULL);
@@ -1732,7 +1739,7 @@ TEST(model_info_free_accepts_null) {
 TEST(models_page_copy_outlives_original_tree) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok(PAGE3_BODY, &root, &page, &items);
   anthropic_response_t resp = {.status = 200, .request_id = "req_page"};
   page.response = &resp;
@@ -1744,12 +1751,12 @@ TEST(models_page_copy_outlives_original_tree) {
   CHECK(copy->has_more);
   CHECK_EQ_STR(copy->first_id, "m-3");
   CHECK_EQ_STR(copy->last_id, "m-1");
-  CHECK_EQ_STR(copy->data[0].id, "m-3");
-  CHECK_EQ_STR(copy->data[1].id, "m-2");
-  CHECK_EQ_STR(copy->data[2].id, "m-1");
-  CHECK_EQ_STR(copy->data[2].created_at.text, "2025-01-01T00:00:00Z");
-  CHECK_EQ_INT(copy->data[2].created_at.unix_seconds, 1735689600);
-  CHECK(copy->data[0].response == NULL);
+  CHECK_EQ_STR(copy->data[0]->id, "m-3");
+  CHECK_EQ_STR(copy->data[1]->id, "m-2");
+  CHECK_EQ_STR(copy->data[2]->id, "m-1");
+  CHECK_EQ_STR(copy->data[2]->created_at.text, "2025-01-01T00:00:00Z");
+  CHECK_EQ_INT(copy->data[2]->created_at.unix_seconds, 1735689600);
+  CHECK(copy->data[0]->response == NULL);
   CHECK(copy->json_text != NULL);
   CHECK(copy->response != NULL && copy->response != &resp);
   CHECK_EQ_INT(copy->response->status, 200);
@@ -1760,7 +1767,7 @@ TEST(models_page_copy_outlives_original_tree) {
 TEST(models_page_copy_of_full_item_keeps_every_field) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok("{\"data\":[" FULL_BODY "],\"has_more\":false,"
                 "\"first_id\":\"claude-test-1\",\"last_id\":null}",
                 &root, &page, &items);
@@ -1772,14 +1779,14 @@ TEST(models_page_copy_of_full_item_keeps_every_field) {
   CHECK(!copy->has_more);
   CHECK(copy->last_id == NULL);
   CHECK(copy->response == NULL);
-  check_full_model(&copy->data[0]);
+  check_full_model(copy->data[0]);
   anthropic_models_page_free(copy);
 }
 
 TEST(models_page_copy_of_empty_page) {
   parsed_t *root;
   anthropic_models_page_t page;
-  anthropic_model_info_t *items;
+  void *items;
   parse_page_ok("{\"data\":[],\"has_more\":false,\"first_id\":null,"
                 "\"last_id\":null}",
                 &root, &page, &items);

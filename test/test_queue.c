@@ -111,7 +111,7 @@ static void keep_peak(anthropic_client_t *c) {
 TEST(requests_past_the_cap_wait_and_all_complete) {
   enum { N = 5000 };
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_host_connections = 4;
   o.max_requests_in_flight = 8;
   setup_with(&f, &o);
@@ -144,7 +144,7 @@ TEST(requests_past_the_cap_wait_and_all_complete) {
 TEST(the_default_cap_over_http1_is_the_connection_cap) {
   enum { N = 200 };
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_host_connections = 4;
   setup_with(&f, &o); /* http:// : HTTP/1.1 */
   tally_t t = {0};
@@ -172,7 +172,7 @@ TEST(a_waiting_request_holds_little_memory) {
   /* 4 in flight and 1,020 queued: 1,024 ids fill the id table exactly. */
   enum { CONNS = 4, N = 1024 - CONNS };
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_host_connections = CONNS;
   setup_with(&f, &o); /* http:// : HTTP/1.1, a cap of CONNS */
   tally_t t = {0};
@@ -221,7 +221,7 @@ static void on_qdone(const anthropic_error_t *err, size_t items, void *data) {
 
 TEST(a_queued_request_cancelled_never_reaches_the_server) {
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_requests_in_flight = 1;
   setup_with(&f, &o);
   outcome_t a = {0}, b = {0}, l = {0};
@@ -258,7 +258,7 @@ TEST(a_queued_request_cancelled_never_reaches_the_server) {
 
 TEST(cancelling_a_request_in_flight_lets_the_next_one_start) {
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_requests_in_flight = 1;
   setup_with(&f, &o);
   add_faults("[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]");
@@ -285,7 +285,7 @@ TEST(cancelling_a_request_in_flight_lets_the_next_one_start) {
 TEST(close_with_thousands_waiting_cancels_each_once) {
   enum { N = 3000 };
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_requests_in_flight = 4;
   setup_with(&f, &o);
   tally_t t = {0};
@@ -307,7 +307,7 @@ TEST(close_with_thousands_waiting_cancels_each_once) {
 TEST(close_from_a_callback_with_thousands_waiting) {
   enum { N = 3000 };
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_requests_in_flight = 4;
   setup_with(&f, &o);
   tally_t t = {0};
@@ -334,9 +334,9 @@ TEST(close_from_a_callback_with_thousands_waiting) {
 TEST(queued_requests_reach_the_server_in_the_order_started) {
   enum { N = 20 };
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_requests_in_flight = 1;
-  o.max_retries = ANTHROPIC_NO_RETRIES;
+  o.max_retries = 0;
   setup_with(&f, &o);
   outcome_t out[N] = {{0}};
   char id[N][32];
@@ -407,7 +407,7 @@ TEST(ids_never_issued_cancel_nothing) {
 TEST(stale_ids_are_harmless_once_the_pool_is_full) {
   enum { N = 1100 }; /* more than the pool keeps (1024) */
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_requests_in_flight = N;
   setup_with(&f, &o);
   tally_t t = {0};
@@ -450,13 +450,15 @@ TEST(stale_ids_are_harmless_once_the_pool_is_full) {
  * a retrieve started after it reaches the server after its last page. */
 TEST(a_walk_in_the_queue_reads_every_model_and_keeps_its_place) {
   fixture_t f;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.max_requests_in_flight = 1;
   setup_with(&f, &o);
   outcome_t before = {0}, after = {0}, all = {0};
   qwalk_t w = {0};
-  anthropic_models_list_params_t big = {.limit = 1000};
-  anthropic_models_list_params_t small = {.limit = 5};
+  anthropic_models_list_params_t big = {
+      .size = sizeof(anthropic_models_list_params_t), .limit = 1000};
+  anthropic_models_list_params_t small = {
+      .size = sizeof(anthropic_models_list_params_t), .limit = 5};
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
                                   &before) != 0);
   CHECK(anthropic_models_list(f.client, &big, on_page, &all) != 0);

@@ -146,7 +146,7 @@ static void run(site_t site, action_t a) {
                "\"match\":\"reentry-self\",\"headers\":"
                "{\"retry-after-ms\":\"1\"}}]");
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.base_url = srv.url;
   o.api_key = "fake-key";
@@ -155,7 +155,7 @@ static void run(site_t site, action_t a) {
   S.other = anthropic_models_retrieve(S.client, "reentry-other", NULL, on_other,
                                       NULL);
   CHECK(S.other != 0);
-  anthropic_models_list_params_t lp = {0};
+  anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   lp.limit = 7; /* a walk of several pages */
   switch (site) {
   case AT_MODEL:
@@ -264,7 +264,7 @@ TEST(close_callback_may_close_again_and_is_refused_new_requests) {
   char err[256];
   memset(&S, 0, sizeof S);
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   o.flags = ANTHROPIC_CLIENT_NO_ENV;
   o.base_url = srv.url;
   o.api_key = "fake-key";

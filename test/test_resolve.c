@@ -61,7 +61,7 @@ static void on_alias(const anthropic_error_t *err,
   if (err != NULL) {
     CHECK(err->message != NULL && err->response != NULL);
     s->kind[index] = err->kind;
-    s->status[index] = err->status;
+    s->status[index] = err->response->status;
     if (err->kind == ANTHROPIC_ECANCELLED)
       s->cancelled++;
     else
@@ -468,9 +468,10 @@ TEST(retries_and_request_options_apply_as_for_retrieve) {
   seen_init(&a, 1);
   seen_init(&b, 1);
   /* This batch asks for no retries: the first 500 is its answer. */
-  anthropic_request_options_t ro = {0};
-  ro.max_retries = ANTHROPIC_NO_RETRIES;
-  anthropic_models_retrieve_params_t params = {&ro};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
+  ro.max_retries = 0;
+  anthropic_models_retrieve_params_t params = {
+      sizeof(anthropic_models_retrieve_params_t), &ro};
   anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
   o.params = &params;
   CHECK(anthropic_resolve(f.client, one, 1, &o, on_alias, on_done, &a) != 0);

@@ -35,11 +35,12 @@ static void retrieve_with(anthropic_client_options_t *opts,
                           const anthropic_request_options_t *ro,
                           const char *faults, outcome_t *o) {
   fixture_t f;
-  anthropic_client_options_t none = {0};
+  anthropic_client_options_t none = ANTHROPIC_CLIENT_OPTIONS_INIT;
   setup_with(&f, opts ? opts : &none);
   if (faults)
     add_faults(faults);
-  anthropic_models_retrieve_params_t p = {.options = ro};
+  anthropic_models_retrieve_params_t p = {
+      .size = sizeof(anthropic_models_retrieve_params_t), .options = ro};
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &p, on_model,
                                   o) != 0);
   teardown(&f);
@@ -89,7 +90,7 @@ TEST(retry_after_http_date_is_honoured) {
   strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   snprintf(faults, sizeof faults,
            "[{\"status\":429,\"headers\":{\"retry-after\":\"%s\"}}]", date);
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.log_cb = on_first_log;
   opts.log_data = &decided_at;
   retrieve_with(&opts, NULL, faults, &o);
@@ -109,7 +110,7 @@ TEST(retry_after_http_date_is_honoured) {
 TEST(retry_after_over_the_cap_falls_back_to_backoff) {
   outcome_t o = {0};
   double t[4];
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.retry_after_cap_ms = 1000;
   retrieve_with(&opts, NULL,
                 "[{\"status\":429,\"headers\":{\"retry-after\":\"30\"}}]", &o);
@@ -244,7 +245,7 @@ TEST(an_html_error_page_is_retried_then_reported_by_status) {
 TEST(no_answer_times_out_and_is_retried_as_a_timeout) {
   outcome_t o = {0};
   double t[4];
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.timeout_ms = 300;
   opts.max_retries = 1;
   retrieve_with(&opts, NULL, "[{\"action\":\"hang\",\"times\":2}]", &o);
@@ -255,7 +256,8 @@ TEST(no_answer_times_out_and_is_retried_as_a_timeout) {
 
 TEST(slow_headers_time_out) {
   outcome_t o = {0};
-  anthropic_request_options_t ro = {.max_retries = ANTHROPIC_NO_RETRIES,
+  anthropic_request_options_t ro = {.size = sizeof(anthropic_request_options_t),
+                                    .max_retries = 0,
                                     .timeout_ms = 300};
   retrieve_with(NULL, &ro, "[{\"action\":\"delay\",\"delay_ms\":3000}]", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ETIMEDOUT);
@@ -265,7 +267,7 @@ TEST(slow_headers_time_out) {
 TEST(a_huge_body_is_too_large_and_not_retried) {
   outcome_t o = {0};
   double t[4];
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.max_response_bytes = 64 * 1024;
   retrieve_with(&opts, NULL, "[{\"action\":\"huge\",\"bytes\":50000000}]", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ETOOLARGE);
@@ -292,13 +294,15 @@ TEST(wrong_types_are_a_bad_response_that_names_the_field) {
 TEST(per_request_max_retries_overrides_the_client) {
   outcome_t a = {0}, b = {0};
   double t[4];
-  anthropic_client_options_t opts = {0};
-  opts.max_retries = ANTHROPIC_NO_RETRIES;
-  anthropic_request_options_t two = {.max_retries = 2};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.max_retries = 0;
+  anthropic_request_options_t two = {
+      .size = sizeof(anthropic_request_options_t), .max_retries = 2};
   retrieve_with(&opts, &two, "[{\"status\":500,\"times\":5}]", &a);
   CHECK_EQ_INT(a.attempts, 3);
   CHECK_EQ_INT(arrivals(t, 4), 3);
-  anthropic_request_options_t none = {.max_retries = ANTHROPIC_NO_RETRIES};
+  anthropic_request_options_t none = {
+      .size = sizeof(anthropic_request_options_t), .max_retries = 0};
   retrieve_with(NULL, &none, "[{\"status\":500,\"times\":5}]", &b);
   CHECK_EQ_INT(b.attempts, 1);
   CHECK_EQ_INT(arrivals(t, 4), 1);
@@ -306,7 +310,7 @@ TEST(per_request_max_retries_overrides_the_client) {
 
 TEST(connection_refused_is_retried_then_reported) {
   outcome_t o = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.base_url = "http://127.0.0.1:1";
   opts.max_retries = 1;
   retrieve_with(&opts, NULL, NULL, &o);
@@ -319,8 +323,10 @@ TEST(bad_retry_options_are_refused) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  anthropic_request_options_t ro = {.max_retries = -2};
-  anthropic_models_retrieve_params_t p = {.options = &ro};
+  anthropic_request_options_t ro = {.size = sizeof(anthropic_request_options_t),
+                                    .max_retries = -2};
+  anthropic_models_retrieve_params_t p = {
+      .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
   CHECK(anthropic_models_retrieve(f.client, "x", &p, on_model, &o) == 0);
   CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
   teardown(&f);
@@ -355,7 +361,7 @@ TEST(cancel_before_the_request_goes_out) {
 TEST(cancel_while_queued_behind_a_busy_connection) {
   fixture_t f;
   outcome_t a = {0}, b = {0};
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.max_host_connections = 1;
   setup_with(&f, &opts);
   add_faults("[{\"action\":\"hang\"}]");
@@ -447,7 +453,7 @@ TEST(cancel_while_connecting) {
   outcome_t o = {0};
   char url[64];
   int fd = silent_listener(url, sizeof url);
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.base_url = url;
   setup_with(&f, &opts);
   anthropic_request_id_t r = anthropic_models_retrieve(
@@ -466,7 +472,7 @@ TEST(connect_timeout_covers_a_stalled_tls_handshake) {
   outcome_t o = {0};
   char url[64];
   int fd = silent_listener(url, sizeof url);
-  anthropic_client_options_t opts = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.base_url = url;
   opts.connect_timeout_ms = 300;
   opts.max_retries = 1;

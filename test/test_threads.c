@@ -64,7 +64,7 @@ static void on_batch(anthropic_resolve_id_t id, void *data) {
 
 static void *run_worker(void *arg) {
   worker_t *w = arg;
-  anthropic_client_options_t o = {0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
   static const char *const aliases[] = {"claude-opus-4-1", "claude-haiku-4-5",
                                         "claude-sonnet-4-0"};
   o.flags = ANTHROPIC_CLIENT_NO_ENV;

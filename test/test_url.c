@@ -305,7 +305,10 @@ TEST(url_retrieve_refuses_empty_id) {
 
 TEST(url_list_without_params_is_base_v1_models) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = NULL, .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = NULL,
+      .limit = 0};
   check_list_url(&p, BASE "/v1/models");
 }
 
@@ -315,55 +318,82 @@ TEST(url_list_accepts_null_params) {
 
 TEST(url_list_adds_after_id) {
   anthropic_models_list_params_t p = {
-      .after_id = "m1", .before_id = NULL, .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "m1",
+      .before_id = NULL,
+      .limit = 0};
   check_list_url(&p, BASE "/v1/models?after_id=m1");
 }
 
 TEST(url_list_adds_before_id) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = "m2", .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = "m2",
+      .limit = 0};
   check_list_url(&p, BASE "/v1/models?before_id=m2");
 }
 
 TEST(url_list_keeps_limit_1) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = NULL, .limit = 1};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = NULL,
+      .limit = 1};
   check_list_url(&p, BASE "/v1/models?limit=1");
 }
 
 TEST(url_list_keeps_limit_1000) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = NULL, .limit = 1000};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = NULL,
+      .limit = 1000};
   check_list_url(&p, BASE "/v1/models?limit=1000");
 }
 
 TEST(url_list_omits_limit_0) {
   anthropic_models_list_params_t p = {
-      .after_id = "m1", .before_id = NULL, .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "m1",
+      .before_id = NULL,
+      .limit = 0};
   check_list_url(&p, BASE "/v1/models?after_id=m1");
 }
 
 TEST(url_list_joins_cursor_and_limit_with_ampersand) {
   anthropic_models_list_params_t p = {
-      .after_id = "m1", .before_id = NULL, .limit = 5};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "m1",
+      .before_id = NULL,
+      .limit = 5};
   check_list_url(&p, BASE "/v1/models?after_id=m1&limit=5");
 }
 
 TEST(url_list_refuses_limit_minus_1_naming_limit) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = NULL, .limit = -1};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = NULL,
+      .limit = -1};
   check_list_refused(&p, "limit");
 }
 
 TEST(url_list_refuses_limit_1001_naming_limit) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = NULL, .limit = 1001};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = NULL,
+      .limit = 1001};
   check_list_refused(&p, "limit");
 }
 
 TEST(url_list_refuses_both_cursors) {
   anthropic_models_list_params_t p = {
-      .after_id = "a", .before_id = "b", .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "a",
+      .before_id = "b",
+      .limit = 0};
   char err[ANTH_ERRMSG_MAX];
   int rc;
   char *got = list_url(&p, &rc, err, sizeof err);
@@ -376,31 +406,46 @@ TEST(url_list_refuses_both_cursors) {
 
 TEST(url_list_refuses_empty_after_id) {
   anthropic_models_list_params_t p = {
-      .after_id = "", .before_id = NULL, .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "",
+      .before_id = NULL,
+      .limit = 0};
   check_list_refused(&p, "after_id");
 }
 
 TEST(url_list_refuses_empty_before_id) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = "", .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = "",
+      .limit = 0};
   check_list_refused(&p, "before_id");
 }
 
 TEST(url_list_refuses_cursor_with_control_character) {
   anthropic_models_list_params_t p = {
-      .after_id = "a\nb", .before_id = NULL, .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "a\nb",
+      .before_id = NULL,
+      .limit = 0};
   check_list_refused(&p, "after_id");
 }
 
 TEST(url_list_encodes_cursor_values) {
   anthropic_models_list_params_t p = {
-      .after_id = "a b&c=d/\xc3\xa9", .before_id = NULL, .limit = 0};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = "a b&c=d/\xc3\xa9",
+      .before_id = NULL,
+      .limit = 0};
   check_list_url(&p, BASE "/v1/models?after_id=a%20b%26c%3Dd%2F%C3%A9");
 }
 
 TEST(url_list_encodes_before_cursor_with_limit) {
   anthropic_models_list_params_t p = {
-      .after_id = NULL, .before_id = "x?y#z", .limit = 20};
+      .size = sizeof(anthropic_models_list_params_t),
+      .after_id = NULL,
+      .before_id = "x?y#z",
+      .limit = 20};
   check_list_url(&p, BASE "/v1/models?before_id=x%3Fy%23z&limit=20");
 }
 

@@ -88,13 +88,14 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t n) {
 }
 
 static inline int fuzz_presence_ok(anthropic_presence_t p) {
-  return p == ANTHROPIC_ABSENT || p == ANTHROPIC_NULL || p == ANTHROPIC_SET;
+  return p == ANTHROPIC_FIELD_ABSENT || p == ANTHROPIC_FIELD_NULL ||
+         p == ANTHROPIC_FIELD_SET;
 }
 
 static inline void fuzz_check_time(const anthropic_time_t *t) {
   FUZZ_CHECK(fuzz_presence_ok(t->state));
   FUZZ_CHECK(t->nanoseconds >= 0 && t->nanoseconds <= 999999999);
-  if (t->state == ANTHROPIC_SET) {
+  if (t->state == ANTHROPIC_FIELD_SET) {
     FUZZ_CHECK(t->text != NULL);
     (void)strlen(t->text);
     /* Years 0000..9999 with offsets up to +-23:59 and a leap second. */
@@ -108,13 +109,13 @@ static inline void fuzz_check_time(const anthropic_time_t *t) {
 
 static inline void fuzz_check_cap(const anthropic_capability_t *c) {
   FUZZ_CHECK(fuzz_presence_ok(c->state));
-  if (c->state != ANTHROPIC_SET)
+  if (c->state != ANTHROPIC_FIELD_SET)
     FUZZ_CHECK(!c->supported);
 }
 
 static inline void fuzz_check_opt_int(const anthropic_opt_int_t *v) {
   FUZZ_CHECK(fuzz_presence_ok(v->state));
-  if (v->state == ANTHROPIC_SET)
+  if (v->state == ANTHROPIC_FIELD_SET)
     FUZZ_CHECK(v->value >= 0 && v->value <= 9007199254740992LL);
   else
     FUZZ_CHECK(v->value == 0);
@@ -122,7 +123,7 @@ static inline void fuzz_check_opt_int(const anthropic_opt_int_t *v) {
 
 static inline void fuzz_check_opt_str(const anthropic_opt_str_t *v) {
   FUZZ_CHECK(fuzz_presence_ok(v->state));
-  if (v->state == ANTHROPIC_SET) {
+  if (v->state == ANTHROPIC_FIELD_SET) {
     FUZZ_CHECK(v->value != NULL);
     (void)strlen(v->value);
   } else {
@@ -136,7 +137,7 @@ static inline void fuzz_check_model(const anthropic_model_info_t *m) {
   (void)strlen(m->id);
   (void)strlen(m->display_name);
   FUZZ_CHECK(strcmp(m->type, "model") == 0);
-  FUZZ_CHECK(m->created_at.state == ANTHROPIC_SET);
+  FUZZ_CHECK(m->created_at.state == ANTHROPIC_FIELD_SET);
   fuzz_check_time(&m->created_at);
   fuzz_check_time(&m->deprecated_at);
   fuzz_check_time(&m->retires_at);
@@ -147,10 +148,10 @@ static inline void fuzz_check_model(const anthropic_model_info_t *m) {
   FUZZ_CHECK(m->lifecycle_value >= ANTHROPIC_LIFECYCLE_UNSET &&
              m->lifecycle_value <= ANTHROPIC_LIFECYCLE_OTHER);
   FUZZ_CHECK((m->lifecycle_value == ANTHROPIC_LIFECYCLE_UNSET) ==
-             (m->lifecycle.state != ANTHROPIC_SET));
+             (m->lifecycle.state != ANTHROPIC_FIELD_SET));
   FUZZ_CHECK(m->json_text != NULL && m->json_len >= 2);
 
-  const anthropic_capabilities_t *c = &m->capabilities;
+  const anthropic_capabilities_t *c = m->capabilities;
   FUZZ_CHECK(fuzz_presence_ok(c->state));
   const anthropic_capability_t *all[] = {
       &c->batch,
@@ -159,39 +160,39 @@ static inline void fuzz_check_model(const anthropic_model_info_t *m) {
       &c->image_input,
       &c->pdf_input,
       &c->structured_outputs,
-      &c->thinking.adaptive,
-      &c->thinking.between_tools,
-      &c->thinking.disabled,
-      &c->thinking.enabled,
-      &c->effort.low,
-      &c->effort.medium,
-      &c->effort.high,
-      &c->effort.max,
-      &c->effort.xhigh,
-      &c->context_management.clear_thinking_20251015,
-      &c->context_management.clear_tool_uses_20250919,
-      &c->context_management.compact_20260112,
-      &c->server_tools.code_execution,
-      &c->server_tools.web_search,
+      &c->thinking->adaptive,
+      &c->thinking->between_tools,
+      &c->thinking->disabled,
+      &c->thinking->enabled,
+      &c->effort->low,
+      &c->effort->medium,
+      &c->effort->high,
+      &c->effort->max,
+      &c->effort->xhigh,
+      &c->context_management->clear_thinking_20251015,
+      &c->context_management->clear_tool_uses_20250919,
+      &c->context_management->compact_20260112,
+      &c->server_tools->code_execution,
+      &c->server_tools->web_search,
   };
   for (size_t i = 0; i < ANTH_ARRAY_SIZE(all); i++) {
     fuzz_check_cap(all[i]);
-    if (c->state != ANTHROPIC_SET)
-      FUZZ_CHECK(all[i]->state == ANTHROPIC_ABSENT);
+    if (c->state != ANTHROPIC_FIELD_SET)
+      FUZZ_CHECK(all[i]->state == ANTHROPIC_FIELD_ABSENT);
   }
   const anthropic_presence_t groups[] = {
-      c->thinking.state, c->thinking.types, c->effort.state,
-      c->context_management.state, c->server_tools.state};
+      c->thinking->state, c->thinking->types, c->effort->state,
+      c->context_management->state, c->server_tools->state};
   const bool group_supported[] = {
-      c->thinking.supported, false, c->effort.supported,
-      c->context_management.supported, c->server_tools.supported};
+      c->thinking->supported, false, c->effort->supported,
+      c->context_management->supported, c->server_tools->supported};
   for (size_t i = 0; i < ANTH_ARRAY_SIZE(groups); i++) {
     FUZZ_CHECK(fuzz_presence_ok(groups[i]));
-    if (groups[i] != ANTHROPIC_SET)
+    if (groups[i] != ANTHROPIC_FIELD_SET)
       FUZZ_CHECK(!group_supported[i]);
   }
-  if (c->thinking.state != ANTHROPIC_SET)
-    FUZZ_CHECK(c->thinking.types == ANTHROPIC_ABSENT);
+  if (c->thinking->state != ANTHROPIC_FIELD_SET)
+    FUZZ_CHECK(c->thinking->types == ANTHROPIC_FIELD_ABSENT);
 }
 
 static inline int fuzz_str_eq(const char *a, const char *b) {
@@ -228,7 +229,7 @@ static inline void fuzz_check_same_model(const anthropic_model_info_t *a,
   FUZZ_CHECK(a->lifecycle_value == b->lifecycle_value);
   FUZZ_CHECK(a->line.state == b->line.state &&
              fuzz_str_eq(a->line.value, b->line.value));
-  const anthropic_capabilities_t *x = &a->capabilities, *y = &b->capabilities;
+  const anthropic_capabilities_t *x = a->capabilities, *y = b->capabilities;
   FUZZ_CHECK(x->state == y->state);
   FUZZ_CHECK(fuzz_cap_eq(&x->batch, &y->batch));
   FUZZ_CHECK(fuzz_cap_eq(&x->citations, &y->citations));
@@ -236,36 +237,36 @@ static inline void fuzz_check_same_model(const anthropic_model_info_t *a,
   FUZZ_CHECK(fuzz_cap_eq(&x->image_input, &y->image_input));
   FUZZ_CHECK(fuzz_cap_eq(&x->pdf_input, &y->pdf_input));
   FUZZ_CHECK(fuzz_cap_eq(&x->structured_outputs, &y->structured_outputs));
-  FUZZ_CHECK(x->thinking.state == y->thinking.state &&
-             x->thinking.supported == y->thinking.supported &&
-             x->thinking.types == y->thinking.types);
-  FUZZ_CHECK(fuzz_cap_eq(&x->thinking.adaptive, &y->thinking.adaptive));
+  FUZZ_CHECK(x->thinking->state == y->thinking->state &&
+             x->thinking->supported == y->thinking->supported &&
+             x->thinking->types == y->thinking->types);
+  FUZZ_CHECK(fuzz_cap_eq(&x->thinking->adaptive, &y->thinking->adaptive));
   FUZZ_CHECK(
-      fuzz_cap_eq(&x->thinking.between_tools, &y->thinking.between_tools));
-  FUZZ_CHECK(fuzz_cap_eq(&x->thinking.disabled, &y->thinking.disabled));
-  FUZZ_CHECK(fuzz_cap_eq(&x->thinking.enabled, &y->thinking.enabled));
-  FUZZ_CHECK(x->effort.state == y->effort.state &&
-             x->effort.supported == y->effort.supported);
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort.low, &y->effort.low));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort.medium, &y->effort.medium));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort.high, &y->effort.high));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort.max, &y->effort.max));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort.xhigh, &y->effort.xhigh));
-  FUZZ_CHECK(x->context_management.state == y->context_management.state &&
-             x->context_management.supported ==
-                 y->context_management.supported);
-  FUZZ_CHECK(fuzz_cap_eq(&x->context_management.clear_thinking_20251015,
-                         &y->context_management.clear_thinking_20251015));
-  FUZZ_CHECK(fuzz_cap_eq(&x->context_management.clear_tool_uses_20250919,
-                         &y->context_management.clear_tool_uses_20250919));
-  FUZZ_CHECK(fuzz_cap_eq(&x->context_management.compact_20260112,
-                         &y->context_management.compact_20260112));
-  FUZZ_CHECK(x->server_tools.state == y->server_tools.state &&
-             x->server_tools.supported == y->server_tools.supported);
-  FUZZ_CHECK(fuzz_cap_eq(&x->server_tools.code_execution,
-                         &y->server_tools.code_execution));
+      fuzz_cap_eq(&x->thinking->between_tools, &y->thinking->between_tools));
+  FUZZ_CHECK(fuzz_cap_eq(&x->thinking->disabled, &y->thinking->disabled));
+  FUZZ_CHECK(fuzz_cap_eq(&x->thinking->enabled, &y->thinking->enabled));
+  FUZZ_CHECK(x->effort->state == y->effort->state &&
+             x->effort->supported == y->effort->supported);
+  FUZZ_CHECK(fuzz_cap_eq(&x->effort->low, &y->effort->low));
+  FUZZ_CHECK(fuzz_cap_eq(&x->effort->medium, &y->effort->medium));
+  FUZZ_CHECK(fuzz_cap_eq(&x->effort->high, &y->effort->high));
+  FUZZ_CHECK(fuzz_cap_eq(&x->effort->max, &y->effort->max));
+  FUZZ_CHECK(fuzz_cap_eq(&x->effort->xhigh, &y->effort->xhigh));
+  FUZZ_CHECK(x->context_management->state == y->context_management->state &&
+             x->context_management->supported ==
+                 y->context_management->supported);
+  FUZZ_CHECK(fuzz_cap_eq(&x->context_management->clear_thinking_20251015,
+                         &y->context_management->clear_thinking_20251015));
+  FUZZ_CHECK(fuzz_cap_eq(&x->context_management->clear_tool_uses_20250919,
+                         &y->context_management->clear_tool_uses_20250919));
+  FUZZ_CHECK(fuzz_cap_eq(&x->context_management->compact_20260112,
+                         &y->context_management->compact_20260112));
+  FUZZ_CHECK(x->server_tools->state == y->server_tools->state &&
+             x->server_tools->supported == y->server_tools->supported);
+  FUZZ_CHECK(fuzz_cap_eq(&x->server_tools->code_execution,
+                         &y->server_tools->code_execution));
   FUZZ_CHECK(
-      fuzz_cap_eq(&x->server_tools.web_search, &y->server_tools.web_search));
+      fuzz_cap_eq(&x->server_tools->web_search, &y->server_tools->web_search));
 }
 
 #endif

@@ -6,10 +6,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *body = fuzz_exact_copy(data, size);
   char err[ANTH_ERRMSG_MAX];
   char *root = (char *)&root; /* poison: must be overwritten */
-  anthropic_model_info_t m;
+  anth_model_t parsed;
   err[0] = '\0';
 
-  int rc = anth__parse_model(body, size, &root, &m, err, sizeof err);
+  int rc = anth__parse_model(body, size, &root, &parsed, err, sizeof err);
+  const anthropic_model_info_t m = parsed.info;
   if (rc == 0) {
     FUZZ_CHECK(root != NULL);
     FUZZ_CHECK(m.json_text != NULL && m.json_text >= body &&
@@ -32,13 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
       bool on = false;
       anthropic_presence_t p = anthropic_model_capability(&m, paths[i], &on);
-      FUZZ_CHECK(p == ANTHROPIC_SET || p == ANTHROPIC_NULL ||
-                 p == ANTHROPIC_ABSENT);
+      FUZZ_CHECK(p == ANTHROPIC_FIELD_SET || p == ANTHROPIC_FIELD_NULL ||
+                 p == ANTHROPIC_FIELD_ABSENT);
     }
     bool batch = false;
-    if (anthropic_model_capability(&m, "batch", &batch) == ANTHROPIC_SET)
-      FUZZ_CHECK(m.capabilities.batch.state == ANTHROPIC_SET &&
-                 m.capabilities.batch.supported == batch);
+    if (anthropic_model_capability(&m, "batch", &batch) == ANTHROPIC_FIELD_SET)
+      FUZZ_CHECK(m.capabilities->batch.state == ANTHROPIC_FIELD_SET &&
+                 m.capabilities->batch.supported == batch);
 
     anthropic_model_info_t *copy = anthropic_model_info_copy(&m);
     FUZZ_CHECK(copy != NULL);
