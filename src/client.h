@@ -19,6 +19,9 @@ typedef struct anth_sock {
    * transfers): the watcher is kept for the socket's next transfer, and
    * stopped at the first event that comes while it is idle. */
   bool idle;
+  /* The socket's identity (fstat), to tell when curl has closed it without
+   * CURLOPT_CLOSESOCKETFUNCTION: then its number may name another. */
+  uint64_t dev, ino;
   struct anth_sock *prev, *next;
 } anth_sock_t;
 

@@ -25,13 +25,15 @@
  *    stopped at that first event and curl finds out when it next tries the
  *    connection. It is closed only when curl closes the socket, through
  *    CURLOPT_CLOSESOCKETFUNCTION, before the descriptor is closed (and
- *    may be reused). One watcher a connection, not one a request.
+ *    may be reused), or at CURL_POLL_REMOVE if curl closed it already
+ *    (see socket_cb). One watcher a connection, not one a request.
  *  - Finished transfers are drained after every socket action and timer.
  */
 #include "client.h"
 
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define container_of(ptr, type, member)                                        \
@@ -132,6 +134,14 @@ static int sock_index(anthropic_client_t *c, anth_sock_t *s) {
   }
   c->sock_by_fd[fd] = s;
   return 0;
+}
+
+/* Whether the socket `s` watches is closed: its number names nothing, or
+ * another descriptor (opened since, by another thread). */
+static bool sock_gone(const anth_sock_t *s) {
+  struct stat st;
+  return fstat(s->fd, &st) != 0 || (uint64_t)st.st_dev != s->dev ||
+         (uint64_t)st.st_ino != s->ino;
 }
 
 /* The watcher is no longer idle: curl took it back, or it stopped. */
@@ -239,6 +249,15 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
   if (c->torn_down)
     return 0;
   if (what == CURL_POLL_REMOVE) {
+    /* libcurl 7.88 to 8.1 close a socket that never connected (a transfer
+     * cancelled or failed while connecting) without
+     * CURLOPT_CLOSESOCKETFUNCTION, and only then say CURL_POLL_REMOVE.
+     * Its watcher goes now: libuv would give it the events of the next
+     * descriptor with its number, and refuse the caller a handle on it. */
+    if (s != NULL && !s->closing && sock_gone(s)) {
+      sock_close(c, s);
+      return 0;
+    }
     /* curl forgets socketp itself; the watcher waits for the next
      * transfer on this socket, or for the socket's close. */
     if (s != NULL && !s->closing && !s->idle) {
@@ -257,6 +276,11 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
       return watch_failed(c, easy);
     s->client = c;
     s->fd = fd;
+    struct stat st;
+    if (fstat(fd, &st) == 0) {
+      s->dev = (uint64_t)st.st_dev;
+      s->ino = (uint64_t)st.st_ino;
+    }
     if (sock_index(c, s) != 0) {
       anth__free(s);
       return watch_failed(c, easy);

@@ -113,6 +113,53 @@ static bool socket_connected(int fd) {
   return false;
 }
 
+/* A handle of the caller's on the client's loop, given descriptor number
+ * `fd` once curl has closed it: it must open and get its events. */
+typedef struct caller_pipe {
+  uv_pipe_t pipe;
+  int reads;
+} caller_pipe_t;
+
+static void on_caller_alloc(uv_handle_t *h, size_t n, uv_buf_t *buf) {
+  static char slab[64];
+  (void)h;
+  (void)n;
+  *buf = uv_buf_init(slab, sizeof slab);
+}
+
+static void on_caller_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
+  (void)buf;
+  if (n > 0)
+    ((caller_pipe_t *)s)->reads++;
+}
+
+static void check_caller_can_use_descriptor(fixture_t *f, int fd) {
+  int sv[2];
+  caller_pipe_t p = {0};
+  errno = 0;
+  CHECK(fcntl(fd, F_GETFD) < 0 && errno == EBADF); /* curl closed it */
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  if (sv[0] != fd) {
+    CHECK(dup2(sv[0], fd) == fd);
+    close(sv[0]);
+  }
+  CHECK_EQ_INT(uv_pipe_init(&f->loop, &p.pipe, 0), 0);
+  int rc = uv_pipe_open(&p.pipe, fd);
+  if (rc == 0)
+    rc = uv_read_start((uv_stream_t *)&p.pipe, on_caller_alloc, on_caller_read);
+  CHECK(write(sv[1], "x", 1) == 1);
+  for (int i = 0; rc == 0 && i < 100 && p.reads == 0; i++)
+    uv_run(&f->loop, UV_RUN_NOWAIT); /* the byte is there at once */
+  uv_close((uv_handle_t *)&p.pipe, NULL);
+  uv_run(&f->loop, UV_RUN_NOWAIT);
+  if (rc != 0)
+    close(fd);
+  close(sv[1]);
+  if (rc != 0)
+    FAILF("the caller's handle on descriptor %d: %s", fd, uv_err_name(rc));
+  CHECK_EQ_INT(p.reads, 1);
+}
+
 /* ---- while connecting ---- */
 
 /* The TCP handshake never completes: the listener's accept queue (backlog
@@ -160,6 +207,10 @@ TEST(cancel_while_the_tcp_connect_is_in_progress) {
   CHECK_EQ_INT(o.attempts, 0); /* the attempt had no outcome */
   CHECK_EQ_INT(o.status, 0);
   CHECK_EQ_INT(log.lines, 0);
+  /* Nothing of the connect is left: no watcher on its socket, so its
+   * descriptor number is free for whatever the caller opens next. */
+  check_caller_can_use_descriptor(&f, sock);
+  CHECK(f.client->socks == NULL);
   check_no_request_timer_left(&f);
   teardown(&f);
   /* Only the test's own connection ever got into the accept queue. */
