@@ -437,8 +437,10 @@ static void start_some(void) {
   }
 }
 
-static void on_log(void *data, const char *line) {
+static void on_log(void *data, anthropic_log_level_t level, const char *line) {
   (void)data;
+  if (level != ANTHROPIC_LOG_DEBUG || strstr(line, " -> ") == NULL)
+    return; /* only the attempt lines */
   S.log_lines++;
   if (strstr(line, "-> error:") != NULL)
     S.log_errors++;

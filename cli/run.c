@@ -34,8 +34,10 @@ bool cli_use_beta(const app_t *app) {
 
 /* --verbose: the library's log lines carry the server's text (its
  * request-id): sanitized like everything else it sent. */
-static void on_log(void *log_data, const char *line) {
+static void on_log(void *log_data, anthropic_log_level_t level,
+                   const char *line) {
   (void)log_data;
+  (void)level;
   fputs(PROG ": ", stderr);
   cli_put_sanitized(stderr, line);
   fputc('\n', stderr);
@@ -129,8 +131,10 @@ static int init_client(app_t *app, const options_t *o) {
   co.ca_bundle = o->cacert;
   if (o->http1)
     co.flags |= ANTHROPIC_CLIENT_HTTP1;
-  if (o->verbose)
+  if (o->verbose) {
     co.log_cb = on_log;
+    co.log_level = ANTHROPIC_LOG_DEBUG; /* every attempt too */
+  }
   rc = anthropic_client_init(&app->loop, &app->client, &co, errbuf,
                              sizeof errbuf);
   if (rc == 0) {

@@ -288,14 +288,29 @@ typedef struct anthropic_client anthropic_client_t;
  * harmless EINVAL. */
 typedef uint64_t anthropic_request_id_t;
 
-/* Called with each line the client logs (one per finished attempt:
- * method, URL, status, time, request-id). Keys are never in it, and it is
- * printable ASCII only: any other byte (a control sequence in the server's
- * request-id, say) is replaced with '?'. Init may log lines starting
- * "warning: " (a key or token that would go over plain http:// to a host
- * other than loopback; ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY set). Like any
- * callback it may cancel requests, close the client or start requests. */
-typedef void (*anthropic_log_cb)(void *log_data, const char *line);
+/* How much the client logs, as the SDKs' ANTHROPIC_LOG. */
+typedef enum anthropic_log_level {
+  ANTHROPIC_LOG_DEFAULT = 0, /* options: see log_level */
+  ANTHROPIC_LOG_OFF,
+  ANTHROPIC_LOG_ERROR, /* the library could not do its part (no memory) */
+  ANTHROPIC_LOG_WARN,  /* a request given up after retries; risky settings
+                          at init (a key over plain http://, TLS checks
+                          off); an ANTHROPIC_LOG value not understood */
+  ANTHROPIC_LOG_INFO,  /* each retry, with its reason and delay */
+  ANTHROPIC_LOG_DEBUG  /* each attempt (method, URL, status, time,
+                          request-id); the client's settings and header
+                          lines at init */
+} anthropic_log_level_t;
+
+/* Called with each line the client logs at `level` or above the client's
+ * level. No secret is ever in a line: keys, tokens, the values of headers
+ * and query parameters whose names look like credentials, and userinfo in
+ * URLs show as "***". A line is printable ASCII only: any other byte (a
+ * control sequence in the server's request-id, say) is replaced with '?'.
+ * Like any callback it may cancel requests, close the client or start
+ * requests. */
+typedef void (*anthropic_log_cb)(void *log_data, anthropic_log_level_t level,
+                                 const char *line);
 
 enum {
   /* Do not read the environment: neither ANTHROPIC_* variables nor the
@@ -375,7 +390,10 @@ typedef struct anthropic_client_options {
   /* Longest server-asked delay (retry-after, retry-after-ms) honoured; a
    * longer one falls back to exponential backoff. 0: 60000. */
   uint64_t retry_after_cap_ms;
-  /* Optional log sink; see anthropic_log_cb. */
+  /* Where log lines go; see anthropic_log_cb and log_level. NULL: to
+   * stderr ("anthropic: warn: ...") when a level was asked for (log_level
+   * or $ANTHROPIC_LOG), else nowhere: an embedded library does not write
+   * to the process's stderr unasked. */
   anthropic_log_cb log_cb;
   void *log_data;
   /* The proxy every request goes through: "scheme://host[:port]" with
@@ -397,6 +415,11 @@ typedef struct anthropic_client_options {
    * lower, wins. 0: 1000 (libcurl's own default, 100, would open ten
    * connections for a thousand requests at once). */
   unsigned max_streams_per_connection;
+  /* Lines at this level and above are logged. ANTHROPIC_LOG_DEFAULT:
+   * $ANTHROPIC_LOG ("off", "error", "warn", "info", "debug"; read unless
+   * ANTHROPIC_CLIENT_NO_ENV), else everything when log_cb is set (it
+   * gets the level of each line to filter on), else nothing. */
+  anthropic_log_level_t log_level;
 } anthropic_client_options_t;
 
 #define ANTHROPIC_CLIENT_OPTIONS_INIT                                          \

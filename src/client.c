@@ -119,6 +119,36 @@ static bool has_credential_header(const anth_line_t *h) {
   return false;
 }
 
+/* The client's log level: the option, else $ANTHROPIC_LOG, else all of it
+ * to a callback and nothing without one. A value of $ANTHROPIC_LOG not
+ * understood is said once, as a warning (the SDKs do the same), and the
+ * default taken; a bad option value is the caller's error. */
+static int log_level(anthropic_client_t *c, const anthropic_client_options_t *o,
+                     char *err, size_t errlen) {
+  const char *v = env(o, "ANTHROPIC_LOG");
+  int from_env = v != NULL ? anth__log_level_parse(v) : -1;
+  if (o->log_level < ANTHROPIC_LOG_DEFAULT ||
+      o->log_level > ANTHROPIC_LOG_DEBUG) {
+    anth__errf(err, errlen, "log_level %d is not an anthropic_log_level_t",
+               (int)o->log_level);
+    return ANTHROPIC_EINVAL;
+  }
+  if (o->log_level != ANTHROPIC_LOG_DEFAULT)
+    c->log_level = o->log_level;
+  else if (from_env > 0)
+    c->log_level = (anthropic_log_level_t)from_env;
+  else
+    c->log_level = c->log_cb != NULL ? ANTHROPIC_LOG_DEBUG
+                   : v != NULL       ? ANTHROPIC_LOG_WARN
+                                     : ANTHROPIC_LOG_OFF;
+  if (v != NULL && from_env < 0)
+    anth__log(c, ANTHROPIC_LOG_WARN,
+              "ANTHROPIC_LOG=%.40s is not one of off, error, warn, info, "
+              "debug: ignored",
+              v);
+  return 0;
+}
+
 /* Everything that can fail for a reason the caller should hear about.
  * `*secret` says whether a key or token will be sent. */
 static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
@@ -249,32 +279,54 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
   c->rng = anth__clock_ns() | 1; /* xorshift needs a non-zero seed */
   c->log_cb = o->log_cb;
   c->log_data = o->log_data;
-  return 0;
+  return log_level(c, o, err, errlen);
 }
 
 /* A key sent over plain http:// to anything but loopback can be read (and
  * kept) by anyone on the way: say so, once, where the caller logs. */
 static void warn_cleartext(anthropic_client_t *c) {
-  char host[256], line[ANTH_ERRMSG_MAX + 128];
-  if (c->log_cb == NULL ||
+  char host[256];
+  if (!anth__log_on(c, ANTHROPIC_LOG_WARN) ||
       !anth__url_cleartext_host(c->base_url, host, sizeof host))
     return;
-  anth__errf(line, sizeof line,
-             "warning: the API key or auth token goes to %.200s over plain "
-             "http://, readable on the way; use https://",
-             host);
-  c->log_cb(c->log_data, line);
+  anth__log(c, ANTHROPIC_LOG_WARN,
+            "the API key or auth token goes to %.200s over plain http://, "
+            "readable on the way; use https://",
+            host);
 }
 
 /* Verification off is the caller's explicit choice, but it should never go
  * unnoticed in a log: say so once. */
 static void warn_insecure(anthropic_client_t *c) {
-  if (c->log_cb == NULL || !c->insecure)
+  if (!c->insecure)
     return;
-  c->log_cb(c->log_data,
-            "warning: ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY is set: the "
-            "server's TLS certificate is not verified, so anyone on the way "
-            "can read and change the traffic, the key included");
+  anth__log(c, ANTHROPIC_LOG_WARN,
+            "ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY is set: the server's "
+            "TLS certificate is not verified, so anyone on the way can read "
+            "and change the traffic, the key included");
+}
+
+/* At debug, what the client was made with: its settings and header lines,
+ * secrets shown as "***". */
+static void log_settings(anthropic_client_t *c) {
+  char url[400], line[400];
+  if (!anth__log_on(c, ANTHROPIC_LOG_DEBUG))
+    return;
+  anth__redact_url(c->base_url, url, sizeof url);
+  anth__log(c, ANTHROPIC_LOG_DEBUG,
+            "client: base URL %s, %s, max_retries %d, timeout %ld ms, connect "
+            "timeout %ld ms, %zu requests in flight at most",
+            url,
+            c->http_version == CURL_HTTP_VERSION_1_1 ? "HTTP/1.1"
+            : c->http_version == CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+                ? "HTTP/2 (prior knowledge)"
+                : "HTTP/2 where TLS negotiates it",
+            c->max_retries, c->timeout_ms, c->connect_timeout_ms,
+            c->max_in_flight);
+  for (const anth_line_t *l = c->header_lines; l != NULL; l = l->next) {
+    anth__redact_header(l->data, line, sizeof line);
+    anth__log(c, ANTHROPIC_LOG_DEBUG, "client: header %s", line);
+  }
 }
 
 int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
@@ -342,6 +394,7 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
   anth__set_last_error(c, ANTHROPIC_OK, "");
   anth__clients_alive++;
   *out = c;
+  log_settings(c);
   if (secret)
     warn_cleartext(c);
   warn_insecure(c);

@@ -207,9 +207,10 @@ struct anthropic_client {
   int max_retries;
   long timeout_ms, connect_timeout_ms;
   uint64_t retry_after_cap_ms;
-  uint64_t rng; /* xorshift state for backoff jitter */
-  anthropic_log_cb log_cb;
+  uint64_t rng;            /* xorshift state for backoff jitter */
+  anthropic_log_cb log_cb; /* NULL: stderr */
   void *log_data;
+  anthropic_log_level_t log_level; /* lines at or above it go out */
 
   anthropic_req_t *active; /* doubly linked */
   size_t active_count;     /* capped at max_in_flight */
@@ -325,6 +326,13 @@ void anth__resolve_free(anthropic_client_t *c);
 size_t anth__resolve_results_held(const anthropic_client_t *c);
 /* Tests: the most waiters ever due at once, before their callbacks ran. */
 size_t anth__resolve_due_peak(const anthropic_client_t *c);
+
+/* A log line at `level`, when the client's level lets it through. The
+ * caller keeps secrets out (anth__redact_url, anth__redact_header); this
+ * keeps out bytes a terminal would act on. */
+void anth__log(anthropic_client_t *c, anthropic_log_level_t level,
+               const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool anth__log_on(const anthropic_client_t *c, anthropic_log_level_t level);
 
 /* The reason the last call on the client failed (or "" after success). */
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,

@@ -192,6 +192,20 @@ size_t anth__json_budget(size_t len);
 int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,
                         int32_t *nanoseconds);
 
+/* ---- log.c: what a log line may carry. ---- */
+const char *anth__log_level_name(int level);
+/* "off", "error", "warn" (or "warning"), "info", "debug", any case; -1
+ * for anything else. */
+int anth__log_level_parse(const char *s);
+void anth__printable_ascii(char *s);
+bool anth__name_is_secret(const char *name, size_t n);
+/* `url` with userinfo and the values of query parameters whose names
+ * look like credentials replaced by "***", cut to cap - 1 bytes. */
+void anth__redact_url(const char *url, char *out, size_t cap);
+/* A "Name: value" line, its value "***" when the name looks like a
+ * credential (x-api-key, authorization, cookie, *token*, ...). */
+void anth__redact_header(const char *line, char *out, size_t cap);
+
 /* ---- options.c ---- */
 /* The caller's option struct `src`, which starts with its size, read into
  * `dst` (the library's struct, dst_size bytes): fields the caller's struct

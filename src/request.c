@@ -146,6 +146,36 @@ static void free_retry_header(anthropic_req_t *r) {
   }
 }
 
+/* ---- the log ---- */
+
+bool anth__log_on(const anthropic_client_t *c, anthropic_log_level_t level) {
+  return c->log_level > ANTHROPIC_LOG_OFF && level <= c->log_level;
+}
+
+void anth__log(anthropic_client_t *c, anthropic_log_level_t level,
+               const char *fmt, ...) {
+  char line[640];
+  va_list ap;
+  if (!anth__log_on(c, level))
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  anth__printable_ascii(line);
+  if (c->log_cb != NULL)
+    c->log_cb(c->log_data, level, line);
+  else
+    (void)fprintf(stderr, "anthropic: %s: %s\n", anth__log_level_name(level),
+                  line);
+}
+
+/* The attempt's URL as a log line may show it. */
+static void attempt_url(const anthropic_req_t *r, char *out, size_t cap) {
+  char *url = NULL;
+  curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
+  anth__redact_url(url ? url : "?", out, cap);
+}
+
 /* ---- the client's last error ---- */
 
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
@@ -342,39 +372,42 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
     message = msg;
   }
   anthropic_error_t err = {kind, type, message, r->attempts, &resp};
-  r->state = REQ_CALLBACK;
+  r->state = REQ_CALLBACK; /* from here a cancel is refused: it is over */
+  if (kind == ANTHROPIC_ENOMEM)
+    anth__log(r->client, ANTHROPIC_LOG_ERROR, "a request failed: %s", message);
   r->ep->fail(&r->cb, r->data, r->walk_items, &err);
 }
 
-/* Replace every byte but printable ASCII with '?'. Log sinks are often
- * terminals, and a line carries the server's text (request-id, curl's
- * messages): no escape sequence of theirs may reach one. What the library
- * itself writes there (URLs percent-encoded, numbers) is plain ASCII. */
-static void printable_ascii(char *s) {
-  for (; *s != '\0'; s++)
-    if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-      *s = '?';
-}
-
+/* One debug line per finished attempt. */
 static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
                         CURLcode code, long status, const char *rid) {
-  if (c->log_cb == NULL)
+  char url[400];
+  if (!anth__log_on(c, ANTHROPIC_LOG_DEBUG))
     return;
-  char *url = NULL;
-  char line[512];
   double ms = (double)(anth__clock_ns() - r->started_ns) / 1e6;
-  curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
+  attempt_url(r, url, sizeof url);
   if (code != CURLE_OK)
-    anth__errf(line, sizeof line, "GET %s -> error: %s (%.1f ms, attempt %d)",
-               url ? url : "?",
-               r->curl_err[0] ? r->curl_err : curl_easy_strerror(code), ms,
-               r->attempts);
+    anth__log(c, ANTHROPIC_LOG_DEBUG,
+              "GET %s -> error: %s (%.1f ms, attempt %d)", url,
+              r->curl_err[0] ? r->curl_err : curl_easy_strerror(code), ms,
+              r->attempts);
   else
-    anth__errf(line, sizeof line,
-               "GET %s -> %ld (%.1f ms, attempt %d) request-id=%s",
-               url ? url : "?", status, ms, r->attempts, rid ? rid : "-");
-  printable_ascii(line);
-  c->log_cb(c->log_data, line);
+    anth__log(c, ANTHROPIC_LOG_DEBUG,
+              "GET %s -> %ld (%.1f ms, attempt %d) request-id=%s", url, status,
+              ms, r->attempts, rid ? rid : "-");
+}
+
+/* Why an attempt failed, in a few words, for the retry and give-up lines:
+ * "HTTP 529", "timeout", "connection: <curl's words>". */
+static void failure_reason(const anthropic_req_t *r, anthropic_errkind_t kind,
+                           long status, const char *text, char *out,
+                           size_t cap) {
+  if (kind == ANTHROPIC_EHTTP)
+    anth__errf(out, cap, "HTTP %ld%s", status,
+               resp_header(r, "x-should-retry") ? " (x-should-retry)" : "");
+  else
+    anth__errf(out, cap, "%s: %s", anthropic_err_name(kind),
+               text ? text : anthropic_strerror(kind));
 }
 
 static void finish_http_error(anthropic_req_t *r, long status,
@@ -461,17 +494,53 @@ static double next_random(anthropic_client_t *c) {
   return (double)(x >> 11) / 9007199254740992.0;
 }
 
-/* If the failed attempt of `r` is worth another, schedule it and say so. */
+/* The log line of a retry or a give-up ran with the request still ending:
+ * a cancel from it (or the client's close) ends it as cancelled. */
+static bool cancelled_by_log(anthropic_client_t *c, anthropic_req_t *r) {
+  if (!r->cancel_asked)
+    return false;
+  anth__req_fail(c, r, ANTHROPIC_ECANCELLED, 0,
+                 c->closing ? "client closed" : "request cancelled", NULL);
+  return true;
+}
+
+/* If the failed attempt of `r` is worth another, schedule it and say so
+ * (true also when a log callback cancelled it: it is over then). */
 static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
-                        anthropic_errkind_t kind, long status) {
-  if (c->closing || r->attempts > r->max_retries ||
+                        anthropic_errkind_t kind, long status,
+                        const char *text) {
+  char why[256], url[400];
+  if (c->closing ||
       !anth__retry_should(resp_header(r, "x-should-retry"), status, kind))
     return false;
+  if (r->attempts > r->max_retries) {
+    if (anth__log_on(c, ANTHROPIC_LOG_WARN)) {
+      failure_reason(r, kind, status, text, why, sizeof why);
+      attempt_url(r, url, sizeof url);
+      anth__log(c, ANTHROPIC_LOG_WARN,
+                "GET %s: giving up after %d attempt%s (max_retries %d): %s",
+                url, r->attempts, r->attempts == 1 ? "" : "s", r->max_retries,
+                why);
+    }
+    return cancelled_by_log(c, r);
+  }
   int64_t asked =
       anth__retry_after_ms(resp_header(r, "retry-after-ms"),
                            resp_header(r, "retry-after"), anth__unix_now_ms());
   uint64_t delay = anth__retry_delay_ms(asked, c->retry_after_cap_ms,
                                         r->attempts - 1, next_random(c));
+  if (anth__log_on(c, ANTHROPIC_LOG_INFO)) {
+    failure_reason(r, kind, status, text, why, sizeof why);
+    attempt_url(r, url, sizeof url);
+    anth__log(c, ANTHROPIC_LOG_INFO,
+              "GET %s: retrying in %llu ms (retry %d of %d, %s): %s", url,
+              (unsigned long long)delay, r->attempts, r->max_retries,
+              asked >= 0 && (uint64_t)asked == delay ? "as the server asked"
+                                                     : "backoff",
+              why);
+    if (cancelled_by_log(c, r))
+      return true;
+  }
   r->state = REQ_WAITING;
   anth__timer_start(&r->timer, delay, on_retry_timer);
   return true;
@@ -609,7 +678,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
     kind = ANTHROPIC_ECONNECTION;
     text = msg;
   }
-  if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status))
+  if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status, text))
     return;
   if (kind == ANTHROPIC_OK)
     req_body(c, r, status, rid);

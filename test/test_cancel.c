@@ -32,8 +32,10 @@ typedef struct log_rec {
   char last[512];
 } log_rec_t;
 
-static void on_log(void *data, const char *line) {
+static void on_log(void *data, anthropic_log_level_t level, const char *line) {
   log_rec_t *l = data;
+  if (level != ANTHROPIC_LOG_DEBUG || strstr(line, " -> ") == NULL)
+    return; /* only the attempt lines */
   l->lines++;
   snprintf(l->last, sizeof l->last, "%s", line);
 }

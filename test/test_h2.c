@@ -307,10 +307,10 @@ typedef struct lines {
   char warning[512];
 } lines_t;
 
-static void on_log(void *data, const char *line) {
+static void on_log(void *data, anthropic_log_level_t level, const char *line) {
   lines_t *l = data;
   l->count++;
-  if (strncmp(line, "warning: ", 9) == 0 && l->warnings++ == 0)
+  if (level == ANTHROPIC_LOG_WARN && l->warnings++ == 0)
     snprintf(l->warning, sizeof l->warning, "%s", line);
 }
 

@@ -122,8 +122,11 @@ static void on_self_done(const anthropic_error_t *err, size_t items,
   act(AT_DONE);
 }
 
-static void on_log_line(void *data, const char *line) {
+static void on_log_line(void *data, anthropic_log_level_t level,
+                        const char *line) {
   (void)data;
+  if (level != ANTHROPIC_LOG_DEBUG || strstr(line, " -> ") == NULL)
+    return; /* only the attempt lines */
   if (strstr(line, "reentry-self") != NULL || strstr(line, "limit=") != NULL)
     act(S.site == AT_LOG_WALK    ? AT_LOG_WALK
         : S.site == AT_LOG_RETRY ? AT_LOG_RETRY

@@ -72,8 +72,10 @@ TEST(retry_after_seconds_are_honoured) {
 
 /* Unix time in ms when the first attempt's log line ran: the moment the
  * client decides how long to wait. */
-static void on_first_log(void *data, const char *line) {
-  (void)line;
+static void on_first_log(void *data, anthropic_log_level_t level,
+                         const char *line) {
+  if (level != ANTHROPIC_LOG_DEBUG || strstr(line, " -> ") == NULL)
+    return; /* only the attempt lines */
   double *at = data;
   uv_timeval64_t tv;
   if (*at == 0 && uv_gettimeofday(&tv) == 0)

@@ -643,8 +643,41 @@ TEST(proxy_refuses_no_host_a_path_and_control_characters) {
   check_proxy_refused("http://h x", "offset 8");
 }
 
+static void check_redacted(const char *url, const char *want) {
+  char out[256];
+  anth__redact_url(url, out, sizeof out);
+  CHECK_EQ_STR(out, want);
+}
+
+/* What a log line shows of a URL: no userinfo, no credential in the
+ * query, everything else as it was. */
+TEST(log_lines_show_urls_without_their_secrets) {
+  check_redacted("https://h/v1/models?limit=5", "https://h/v1/models?limit=5");
+  check_redacted("https://u:pw@h:1/p", "https://***@h:1/p");
+  check_redacted("http://h/p?api_key=s1&x=1&Session-Token=s2#frag",
+                 "http://h/p?api_key=***&x=1&Session-Token=***#frag");
+  check_redacted("http://h/p?key", "http://h/p?key");
+  check_redacted("http://h/p?a=1&&password=", "http://h/p?a=1&&password=***");
+  char small[12];
+  anth__redact_url("https://example.com/long", small, sizeof small);
+  CHECK_EQ_STR(small, "https://exa");
+  char hdr[64];
+  anth__redact_header("X-Goog-Api-Key: abc", hdr, sizeof hdr);
+  CHECK_EQ_STR(hdr, "X-Goog-Api-Key: ***");
+  anth__redact_header("anthropic-version: 2023-06-01", hdr, sizeof hdr);
+  CHECK_EQ_STR(hdr, "anthropic-version: 2023-06-01");
+  anth__redact_header("cookie;", hdr, sizeof hdr);
+  CHECK_EQ_STR(hdr, "cookie: ***");
+  CHECK_EQ_INT(anth__log_level_parse("Warning"), ANTHROPIC_LOG_WARN);
+  CHECK_EQ_INT(anth__log_level_parse("debug"), ANTHROPIC_LOG_DEBUG);
+  CHECK_EQ_INT(anth__log_level_parse("default"), -1);
+  CHECK_EQ_INT(anth__log_level_parse(""), -1);
+}
+
 int main(void) {
   return RUN(
+      T(log_lines_show_urls_without_their_secrets),
+
       T(pct_encode_keeps_unreserved_characters), T(pct_encode_encodes_space),
       T(pct_encode_encodes_slash), T(pct_encode_encodes_percent),
       T(pct_encode_encodes_question_mark_and_hash),
