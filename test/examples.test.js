@@ -1,0 +1,62 @@
+// examples.test.js - the programs under examples/ against the fake Models
+// API, run as the README shows them. Run by meson (`node --test`), with
+// CALLBACKS_EXAMPLE and FAKE_API_SERVER set.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const readline = require('node:readline');
+
+const SERVER = process.env.FAKE_API_SERVER;
+let server, url, catalogue;
+
+before(async () => {
+  server = spawn(process.execPath, [SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: server.stdout }).once('line', resolve);
+    server.once('exit', () => reject(new Error('fake server exited')));
+  });
+  url = line.replace(/^listening /, '');
+  catalogue = await (await fetch(url + '/_fake/catalogue')).json();
+});
+
+after(() => { server.kill('SIGTERM'); });
+
+function run(prog, args) {
+  const env = { ...process.env, ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'fake-key' };
+  delete env.ANTHROPIC_AUTH_TOKEN;
+  delete env.ANTHROPIC_CUSTOM_HEADERS;
+  const r = spawnSync(prog, args, { env, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('callbacks resolves every alias in input order and walks the whole list', async () => {
+  await fetch(url + '/_fake/reset', { method: 'POST', body: '{}' });
+  const aliases = Object.keys(catalogue.aliases).slice(0, 3);
+  const args = [aliases[0], aliases[1], aliases[0], aliases[2]];
+  const r = run(process.env.CALLBACKS_EXAMPLE, args);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.deepEqual(lines.slice(0, 4), args.map((a) => `${a} -> ${catalogue.aliases[a]}`));
+  const listed = (await (await fetch(url + '/v1/models?limit=1000', { headers: { 'x-api-key': 'fake-key', 'anthropic-version': '2023-06-01' } })).json()).data.length;
+  assert.equal(lines[4], `${listed} models listed`);
+  assert.equal(lines.length, 5);
+  // Each distinct alias asked once, plus the walk's pages (limit 100), plus
+  // the one list call this test made itself.
+  const stats = await (await fetch(url + '/_fake/stats')).json();
+  assert.equal(stats.requests, 3 + Math.max(1, Math.ceil(listed / 100)) + 1);
+});
+
+test('callbacks reports a failed alias and exits 1', () => {
+  const r = run(process.env.CALLBACKS_EXAMPLE, ['claude-opus-4-1', 'no-such-model']);
+  assert.equal(r.code, 1);
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines[0], `claude-opus-4-1 -> ${catalogue.aliases['claude-opus-4-1']}`);
+  assert.match(lines[1], /^no-such-model: .*\(HTTP 404\)$/);
+});
+
+test('callbacks with no alias still walks the list', () => {
+  const r = run(process.env.CALLBACKS_EXAMPLE, []);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^\d+ models listed\n$/);
+});
