@@ -1,0 +1,104 @@
+/*
+ * buf.c - the small pure helpers: a growable buffer, query-value
+ * decoding, status reason phrases.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+/* 0, or -1 when out of memory (the buffer is then unchanged). */
+int srv_buf_append(srv_buf_t *b, const void *data, size_t len) {
+  if (len > b->cap - b->len) {
+    size_t cap = b->cap == 0 ? 256 : b->cap;
+    while (cap - b->len < len) {
+      if (cap > SIZE_MAX / 2)
+        return -1;
+      cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (p == NULL)
+      return -1;
+    b->data = p;
+    b->cap = cap;
+  }
+  if (len > 0)
+    memcpy(b->data + b->len, data, len);
+  b->len += len;
+  return 0;
+}
+
+void srv_buf_free(srv_buf_t *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+static int hex_value(char ch) {
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+/* Decode a query component as browsers encode forms: %XX is a byte, '+'
+ * a space. The result is NUL-terminated in `out` (appended). -1 on a bad
+ * escape, an encoded NUL (it would cut the string short) or no memory. */
+int srv_percent_decode(const char *in, size_t len, srv_buf_t *out) {
+  for (size_t i = 0; i < len; i++) {
+    char ch = in[i];
+    if (ch == '+') {
+      ch = ' ';
+    } else if (ch == '%') {
+      int hi = i + 2 < len ? hex_value(in[i + 1]) : -1;
+      int lo = hi >= 0 ? hex_value(in[i + 2]) : -1;
+      if (lo < 0 || (hi == 0 && lo == 0))
+        return -1;
+      ch = (char)(hi * 16 + lo);
+      i += 2;
+    }
+    if (srv_buf_append(out, &ch, 1) != 0)
+      return -1;
+  }
+  return srv_buf_append(out, "", 1);
+}
+
+const char *srv_reason(int status) {
+  switch (status) {
+  case 200:
+    return "OK";
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 408:
+    return "Request Timeout";
+  case 413:
+    return "Content Too Large";
+  case 414:
+    return "URI Too Long";
+  case 429:
+    return "Too Many Requests";
+  case 431:
+    return "Request Header Fields Too Large";
+  case 500:
+    return "Internal Server Error";
+  case 502:
+    return "Bad Gateway";
+  case 503:
+    return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
+  default:
+    return status < 500 ? "Client Error" : "Server Error";
+  }
+}

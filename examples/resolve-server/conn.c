@@ -1,0 +1,433 @@
+/*
+ * conn.c - one client connection: reading, parsing with http-parser,
+ * answering, keep-alive, and closing.
+ *
+ * A connection answers one request at a time. When a request is complete
+ * the parser is paused and the request dispatched; bytes that follow it
+ * (pipelined requests) wait in `pending` until the answer is queued. The
+ * socket is read all the while, so a client that goes away is noticed at
+ * once and its lookup cancelled. After an answer that ends the connection
+ * (Connection: close, a refused request, shutdown) the write side is shut
+ * and what the client still sends is read and dropped until it closes
+ * (a "lingering close"): closing with unread bytes would send a reset
+ * that can destroy the answer before the client reads it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+/* How long, and how much, a closing connection is read and dropped. */
+#define LINGER_MS 1000
+#define LINGER_BYTES ((size_t)1024 * 1024)
+
+static void feed(srv_conn_t *c, const char *data, size_t len);
+static void read_start(srv_conn_t *c);
+
+/* ---- lifetime ---- */
+
+static void conn_free(srv_conn_t *c) {
+  srv_server_t *s = c->srv;
+  if (c->prev != NULL)
+    c->prev->next = c->next;
+  else
+    s->conns = c->next;
+  if (c->next != NULL)
+    c->next->prev = c->prev;
+  s->nconns--;
+  srv_buf_free(&c->url);
+  srv_buf_free(&c->pending);
+  srv_buf_free(&c->models);
+  free(c);
+  srv_maybe_finish(s);
+}
+
+/* Freed once both handles are closed and no library call still holds the
+ * connection as its callback data. */
+static void maybe_free(srv_conn_t *c) {
+  if (c->handles_open == 0 && c->ops == 0)
+    conn_free(c);
+}
+
+static void on_handle_closed(uv_handle_t *h) {
+  srv_conn_t *c = h->data;
+  c->handles_open--;
+  maybe_free(c);
+}
+
+bool srv_conn_gone(const srv_conn_t *c) {
+  return uv_is_closing((const uv_handle_t *)&c->tcp) != 0;
+}
+
+/* Close the socket now. A lookup still waited for is cancelled: nobody is
+ * left to answer (the resolver keeps it if another batch waits). */
+static void conn_close(srv_conn_t *c) {
+  if (srv_conn_gone(c))
+    return;
+  if (c->busy)
+    srv_log(c->srv, "conn %llu: client gone, cancelling its request",
+            (unsigned long long)c->id);
+  c->closing = true;
+  srv_cancel_op(c);
+  uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+  uv_close((uv_handle_t *)&c->idle, on_handle_closed);
+}
+
+/* A library call of this connection has made its final callback. Call it
+ * last: the connection may be freed. */
+void srv_conn_op_done(srv_conn_t *c) {
+  c->ops--;
+  maybe_free(c);
+}
+
+/* Shutdown: a connection with no request being answered goes now. */
+void srv_conn_close_idle(srv_conn_t *c) {
+  if (!c->busy && !c->closing)
+    conn_close(c);
+}
+
+static void on_idle_timeout(uv_timer_t *t) {
+  srv_conn_t *c = t->data;
+  if (!c->closing)
+    srv_log(c->srv, "conn %llu: idle, closing", (unsigned long long)c->id);
+  conn_close(c);
+}
+
+static void idle_restart(srv_conn_t *c, uint64_t ms) {
+  (void)uv_timer_start(&c->idle, on_idle_timeout, ms, 0);
+}
+
+/* ---- answering ---- */
+
+typedef struct srv_write {
+  uv_write_t req;
+  srv_conn_t *conn;
+  size_t len;
+  char data[];
+} srv_write_t;
+
+static void on_write(uv_write_t *req, int status) {
+  srv_write_t *w = (srv_write_t *)req;
+  if (status < 0 && status != UV_ECANCELED)
+    conn_close(w->conn); /* the client went away mid-answer */
+  free(w);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status) {
+  (void)req;
+  (void)status; /* either way the read side, or the timer, closes it */
+}
+
+/* The Date header a server with a clock must send (RFC 9110 6.6.1). */
+static void http_date(char *out, size_t len) {
+  time_t now = time(NULL);
+  struct tm tm;
+  if (gmtime_r(&now, &tm) == NULL ||
+      strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
+    (void)snprintf(out, len, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+/* The connection header of an answer: HTTP/1.0 keeps a connection only
+ * when asked, and then is told so. */
+static const char *connection_header(const srv_conn_t *c, bool close_after) {
+  if (close_after)
+    return "Connection: close\r\n";
+  if (c->parser.http_major == 1 && c->parser.http_minor == 0)
+    return "Connection: keep-alive\r\n";
+  return "";
+}
+
+static srv_write_t *build_answer(const srv_conn_t *c, int status,
+                                 bool close_after, const char *body,
+                                 size_t body_len) {
+  char date[64], head[512];
+  http_date(date, sizeof date);
+  int n = snprintf(head, sizeof head,
+                   "HTTP/1.1 %d %s\r\nDate: %s\r\n"
+                   "Content-Type: application/json\r\n"
+                   "Content-Length: %zu\r\n%s%s\r\n",
+                   status, srv_reason(status), date, body_len,
+                   status == 405 ? "Allow: GET\r\n" : "",
+                   connection_header(c, close_after));
+  if (n < 0 || (size_t)n >= sizeof head)
+    return NULL;
+  srv_write_t *w = malloc(sizeof *w + (size_t)n + body_len);
+  if (w == NULL)
+    return NULL;
+  w->len = (size_t)n + body_len;
+  memcpy(w->data, head, (size_t)n);
+  if (body_len > 0)
+    memcpy(w->data + n, body, body_len);
+  return w;
+}
+
+/* Pipelined bytes that arrived while a request was answered: parse them
+ * now (not from inside the parser: feed() keeps going by itself). */
+static void resume(srv_conn_t *c) {
+  if (c->feeding || c->closing)
+    return;
+  srv_buf_t p = c->pending;
+  memset(&c->pending, 0, sizeof c->pending);
+  feed(c, p.data, p.len);
+  srv_buf_free(&p);
+  if (!c->reading && !c->closing && c->pending.len < SRV_PENDING_MAX)
+    read_start(c);
+}
+
+/* Answer the request being handled (the body is copied). The connection
+ * then reads the next request, or closes after this answer when the
+ * request or the server's state says so. */
+void srv_conn_answer(srv_conn_t *c, int status, const char *body,
+                     size_t body_len) {
+  if (srv_conn_gone(c))
+    return;
+  bool close_after = c->closing || !c->keep_alive || c->srv->stopping;
+  srv_write_t *w = build_answer(c, status, close_after, body, body_len);
+  c->busy = false;
+  if (w == NULL) {
+    conn_close(c);
+    return;
+  }
+  w->conn = c;
+  uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
+  if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_write) != 0) {
+    free(w);
+    conn_close(c);
+    return;
+  }
+  if (close_after) {
+    c->closing = true;
+    if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) != 0)
+      conn_close(c);
+    else
+      idle_restart(c, LINGER_MS);
+    return;
+  }
+  idle_restart(c, c->srv->o->idle_ms);
+  resume(c);
+}
+
+/* ---- parsing ---- */
+
+static srv_conn_t *conn_of(http_parser *p) {
+  return p->data;
+}
+
+static int on_message_begin(http_parser *p) {
+  srv_conn_t *c = conn_of(p);
+  c->url.len = 0;
+  c->header_count = c->header_bytes = 0;
+  c->in_field = false;
+  c->reject = 0;
+  return 0;
+}
+
+static int refuse(srv_conn_t *c, int status) {
+  c->reject = status;
+  return -1;
+}
+
+static int on_url(http_parser *p, const char *at, size_t len) {
+  srv_conn_t *c = conn_of(p);
+  if (len > SRV_URL_MAX - c->url.len)
+    return refuse(c, 414);
+  if (srv_buf_append(&c->url, at, len) != 0)
+    return refuse(c, 503);
+  return 0;
+}
+
+static int count_header_bytes(srv_conn_t *c, size_t len) {
+  if (len > SRV_HEADER_BYTES_MAX - c->header_bytes)
+    return refuse(c, 431);
+  c->header_bytes += len;
+  return 0;
+}
+
+/* A name may come in pieces: a new header starts at the first piece of a
+ * name after a value (or after the request line). */
+static int on_header_field(http_parser *p, const char *at, size_t len) {
+  srv_conn_t *c = conn_of(p);
+  (void)at;
+  if (!c->in_field) {
+    c->in_field = true;
+    if (++c->header_count > SRV_HEADERS_MAX)
+      return refuse(c, 431);
+  }
+  return count_header_bytes(c, len);
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t len) {
+  srv_conn_t *c = conn_of(p);
+  (void)at;
+  c->in_field = false;
+  return count_header_bytes(c, len);
+}
+
+/* Only GET is served: anything else is refused before its body. */
+static int on_headers_complete(http_parser *p) {
+  if (p->method != HTTP_GET)
+    return refuse(conn_of(p), 405);
+  return 0;
+}
+
+/* A GET has no meaningful body (RFC 9110 9.3.1): any is read and dropped. */
+static int on_body(http_parser *p, const char *at, size_t len) {
+  (void)p;
+  (void)at;
+  (void)len;
+  return 0;
+}
+
+static int on_message_complete(http_parser *p) {
+  srv_conn_t *c = conn_of(p);
+  c->keep_alive = http_should_keep_alive(p) != 0;
+  c->busy = true;
+  (void)uv_timer_stop(&c->idle);
+  http_parser_pause(p, 1); /* the next request waits for this answer */
+  srv_dispatch(c);
+  return 0;
+}
+
+static const http_parser_settings settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+static const char *reject_message(int status, enum http_errno e) {
+  switch (status) {
+  case 405:
+    return "only GET is served here";
+  case 414:
+    return "request-target longer than 8192 bytes";
+  case 431:
+    return "more than 64 header fields or 16384 bytes of them";
+  case 503:
+    return "out of memory";
+  default:
+    return http_errno_description(e);
+  }
+}
+
+/* A request the parser (or a limit) refused: answer and close. */
+static void reject(srv_conn_t *c, enum http_errno e) {
+  int status = c->reject;
+  if (status == 0)
+    status = e == HPE_HEADER_OVERFLOW ? 431 : 400;
+  srv_log(c->srv, "conn %llu: refused (%d): %s", (unsigned long long)c->id,
+          status, reject_message(status, e));
+  c->closing = true;
+  c->busy = true;
+  srv_answer_error(c, status, "invalid_argument", "invalid_request_error",
+                   reject_message(status, e), NULL);
+}
+
+/* Keep bytes for later, reading no more once too many wait. */
+static void stash(srv_conn_t *c, const char *data, size_t len) {
+  if (srv_buf_append(&c->pending, data, len) != 0) {
+    conn_close(c);
+    return;
+  }
+  if (c->pending.len >= SRV_PENDING_MAX && c->reading) {
+    c->reading = false;
+    (void)uv_read_stop((uv_stream_t *)&c->tcp);
+  }
+}
+
+/* Parse bytes, dispatching each complete request; what follows a request
+ * still being answered is kept for resume(). */
+static void feed(srv_conn_t *c, const char *data, size_t len) {
+  c->feeding = true;
+  while (len > 0 && !c->closing && !c->busy) {
+    size_t n = http_parser_execute(&c->parser, &settings, data, len);
+    enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
+    if (e == HPE_PAUSED) {
+      http_parser_pause(&c->parser, 0); /* `busy` holds the rest back */
+    } else if (e != HPE_OK) {
+      reject(c, e);
+      break;
+    } else if (n < len) {
+      /* The parser stops at an Upgrade (or CONNECT): not spoken here. */
+      c->closing = true;
+      if (!c->busy)
+        conn_close(c);
+      break;
+    }
+    data += n;
+    len -= n;
+  }
+  c->feeding = false;
+  if (len > 0 && !c->closing)
+    stash(c, data, len);
+}
+
+/* ---- reading ---- */
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
+  srv_conn_t *c = h->data;
+  (void)hint;
+  *buf = uv_buf_init(c->srv->rbuf, sizeof c->srv->rbuf);
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
+  srv_conn_t *c = st->data;
+  if (nread == 0)
+    return;
+  if (nread < 0) { /* EOF or reset: the client is gone */
+    conn_close(c);
+    return;
+  }
+  if (c->closing) { /* lingering: drop it, up to a limit */
+    c->discarded += (size_t)nread;
+    if (c->discarded > LINGER_BYTES)
+      conn_close(c);
+    return;
+  }
+  if (c->busy)
+    stash(c, buf->base, (size_t)nread);
+  else
+    feed(c, buf->base, (size_t)nread);
+}
+
+static void read_start(srv_conn_t *c) {
+  c->reading = true;
+  if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
+    conn_close(c);
+}
+
+void srv_on_connection(uv_stream_t *listener, int status) {
+  srv_server_t *s = listener->data;
+  if (status < 0) {
+    srv_log(s, "accept: %s", uv_strerror(status));
+    return;
+  }
+  srv_conn_t *c = calloc(1, sizeof *c);
+  if (c == NULL)
+    return; /* the connection waits in the backlog for better times */
+  c->srv = s;
+  c->id = ++s->next_conn_id;
+  c->tcp.data = c->idle.data = c;
+  (void)uv_tcp_init(s->loop, &c->tcp);
+  (void)uv_timer_init(s->loop, &c->idle);
+  c->handles_open = 2;
+  c->next = s->conns;
+  if (s->conns != NULL)
+    s->conns->prev = c;
+  s->conns = c;
+  s->nconns++;
+  http_parser_init(&c->parser, HTTP_REQUEST);
+  c->parser.data = c;
+  if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0) {
+    conn_close(c);
+    return;
+  }
+  (void)uv_tcp_nodelay(&c->tcp, 1);
+  idle_restart(c, s->o->idle_ms);
+  read_start(c);
+}

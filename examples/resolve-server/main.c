@@ -1,0 +1,305 @@
+/*
+ * resolve-server - resolve model aliases over HTTP, with the client
+ * embedded on the server's own libuv loop (README "Embedding in a
+ * server: resolve-server").
+ *
+ *   resolve-server --listen HOST:PORT [--base-url URL] [--grace-ms N]
+ *                  [--idle-timeout-ms N] [--cache-ttl-ms N]
+ *                  [--upstream-timeout-ms N] [--page-size N] [--verbose]
+ *
+ *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
+ *   GET /models           every model (all pages), one JSON array
+ *
+ * The key comes from the environment as for any client (ANTHROPIC_API_KEY
+ * or ANTHROPIC_AUTH_TOKEN). Port 0 takes a free one; once listening it
+ * prints "listening http://HOST:PORT". SIGTERM or SIGINT: stop accepting,
+ * give requests in flight --grace-ms, then cancel them (a second signal
+ * cancels at once), close the client and exit 0 with the loop closed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+/* At most this many resolved aliases are cached; a 404 is kept no longer
+ * than this, so a model that appears is found soon. */
+#define CACHE_ENTRIES 4096
+#define NOT_FOUND_TTL_MS 10000
+
+/* --verbose: one line per event on stderr, printable ASCII only (it
+ * carries what clients and the upstream sent). */
+void srv_log(const srv_server_t *s, const char *fmt, ...) {
+  char line[1024];
+  va_list ap;
+  if (!s->o->verbose)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  for (char *p = line; *p != '\0'; p++)
+    if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+      *p = '?';
+  (void)fprintf(stderr, PROG ": %s\n", line);
+}
+
+static void on_client_log(void *data, const char *line) {
+  srv_log(data, "upstream: %s", line);
+}
+
+/* ---- options ---- */
+
+static int usage(const char *why) {
+  if (why != NULL)
+    (void)fprintf(stderr, PROG ": %s\n", why);
+  (void)fputs("usage: " PROG
+              " --listen HOST:PORT [--base-url URL] [--grace-ms N]\n"
+              "       [--idle-timeout-ms N] [--cache-ttl-ms N]\n"
+              "       [--upstream-timeout-ms N] [--page-size N] [--verbose]\n",
+              stderr);
+  return 2;
+}
+
+static bool parse_u64(const char *text, uint64_t *out) {
+  char *end;
+  if (text == NULL || *text < '0' || *text > '9')
+    return false;
+  errno = 0;
+  unsigned long long v = strtoull(text, &end, 10);
+  if (errno != 0 || *end != '\0')
+    return false;
+  *out = v;
+  return true;
+}
+
+/* 0, or the exit status of a usage error. */
+static int parse_args(int argc, char **argv, srv_options_t *o) {
+  uint64_t page = 1000;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    bool ok = true;
+    if (strcmp(a, "--verbose") == 0) {
+      o->verbose = true;
+      continue;
+    }
+    if (v == NULL)
+      return usage(strcmp(a, "--help") == 0 ? NULL : "missing value");
+    i++;
+    if (strcmp(a, "--listen") == 0)
+      o->listen = v;
+    else if (strcmp(a, "--base-url") == 0)
+      o->base_url = v;
+    else if (strcmp(a, "--grace-ms") == 0)
+      ok = parse_u64(v, &o->grace_ms);
+    else if (strcmp(a, "--idle-timeout-ms") == 0)
+      ok = parse_u64(v, &o->idle_ms) && o->idle_ms > 0;
+    else if (strcmp(a, "--cache-ttl-ms") == 0)
+      ok = parse_u64(v, &o->cache_ttl_ms);
+    else if (strcmp(a, "--upstream-timeout-ms") == 0)
+      ok = parse_u64(v, &o->upstream_timeout_ms);
+    else if (strcmp(a, "--page-size") == 0)
+      ok = parse_u64(v, &page) && page >= 1 && page <= 1000;
+    else
+      return usage("unknown option");
+    if (!ok)
+      return usage("bad number");
+  }
+  o->page_size = (int)page;
+  return o->listen == NULL ? usage("--listen is required") : 0;
+}
+
+/* ---- listening ---- */
+
+/* "HOST:PORT" or "[V6]:PORT". */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss) {
+  char host[64];
+  const char *colon = strrchr(spec, ':');
+  uint64_t port;
+  if (colon == NULL || !parse_u64(colon + 1, &port) || port > 65535)
+    return UV_EINVAL;
+  size_t hlen = (size_t)(colon - spec);
+  if (hlen >= 2 && spec[0] == '[' && spec[hlen - 1] == ']') {
+    if (hlen - 2 >= sizeof host)
+      return UV_EINVAL;
+    memcpy(host, spec + 1, hlen - 2);
+    host[hlen - 2] = '\0';
+    return uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss);
+  }
+  if (hlen >= sizeof host)
+    return UV_EINVAL;
+  memcpy(host, spec, hlen);
+  host[hlen] = '\0';
+  return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss);
+}
+
+static int print_listening(srv_server_t *s) {
+  struct sockaddr_storage ss;
+  int len = (int)sizeof ss;
+  char host[64];
+  int rc = uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &len);
+  if (rc != 0)
+    return rc;
+  if (ss.ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+    (void)uv_ip6_name(a, host, sizeof host);
+    printf("listening http://[%s]:%u\n", host, (unsigned)ntohs(a->sin6_port));
+  } else {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+    (void)uv_ip4_name(a, host, sizeof host);
+    printf("listening http://%s:%u\n", host, (unsigned)ntohs(a->sin_port));
+  }
+  return fflush(stdout) == 0 ? 0 : UV_EIO;
+}
+
+static int start_listening(srv_server_t *s) {
+  struct sockaddr_storage ss;
+  int rc = parse_listen(s->o->listen, &ss);
+  if (rc != 0) {
+    (void)fprintf(stderr, PROG ": --listen %s: expected HOST:PORT\n",
+                  s->o->listen);
+    return rc;
+  }
+  rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&ss, 0);
+  if (rc == 0) /* a thousand clients may knock at once */
+    rc = uv_listen((uv_stream_t *)&s->listener, 1024, srv_on_connection);
+  if (rc == 0)
+    rc = print_listening(s);
+  if (rc != 0)
+    (void)fprintf(stderr, PROG ": --listen %s: %s\n", s->o->listen,
+                  uv_strerror(rc));
+  return rc;
+}
+
+/* ---- stopping ---- */
+
+static void on_client_closed(anthropic_client_t *client) {
+  srv_server_t *s = anthropic_client_get_data(client);
+  s->client = NULL;
+  srv_maybe_finish(s);
+}
+
+/* Requests still in flight end with ECANCELLED and are answered 503. */
+static void close_client(srv_server_t *s) {
+  if (s->client == NULL || s->client_closing)
+    return;
+  s->client_closing = true;
+  anthropic_client_close(s->client, on_client_closed);
+}
+
+/* Once stopping, the last connection gone and the client closed: close
+ * what is left, so that the loop ends. */
+void srv_maybe_finish(srv_server_t *s) {
+  if (!s->stopping || s->nconns > 0)
+    return;
+  close_client(s);
+  if (s->client != NULL || uv_is_closing((uv_handle_t *)&s->grace))
+    return;
+  uv_close((uv_handle_t *)&s->grace, NULL);
+  uv_close((uv_handle_t *)&s->sigterm, NULL);
+  uv_close((uv_handle_t *)&s->sigint, NULL);
+}
+
+static void on_grace_over(uv_timer_t *t) {
+  srv_server_t *s = t->data;
+  srv_log(s, "grace over: cancelling %zu connection(s)", s->nconns);
+  close_client(s);
+}
+
+static void begin_stop(srv_server_t *s, int signum) {
+  srv_log(s, "signal %d: stopping", signum);
+  s->stopping = true;
+  if (!uv_is_closing((uv_handle_t *)&s->listener))
+    uv_close((uv_handle_t *)&s->listener, NULL);
+  for (srv_conn_t *c = s->conns; c != NULL; c = c->next)
+    srv_conn_close_idle(c); /* closes are deferred: the list stays */
+  (void)uv_timer_start(&s->grace, on_grace_over, s->o->grace_ms, 0);
+  srv_maybe_finish(s);
+}
+
+static void on_signal(uv_signal_t *h, int signum) {
+  srv_server_t *s = h->data;
+  if (s->stopping) /* a second signal: no more grace */
+    close_client(s);
+  else
+    begin_stop(s, signum);
+}
+
+/* ---- main ---- */
+
+static int init_client(srv_server_t *s) {
+  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  char errbuf[512] = "";
+  co.base_url = s->o->base_url;
+  co.timeout_ms = s->o->upstream_timeout_ms;
+  if (s->o->verbose) {
+    co.log_cb = on_client_log;
+    co.log_data = s;
+  }
+  int rc =
+      anthropic_client_init(s->loop, &s->client, &co, errbuf, sizeof errbuf);
+  if (rc != 0) {
+    (void)fprintf(stderr, PROG ": %s\n",
+                  errbuf[0] ? errbuf : anthropic_strerror(rc));
+    return rc;
+  }
+  anthropic_client_set_data(s->client, s);
+  uint64_t nf_ttl = s->o->cache_ttl_ms < NOT_FOUND_TTL_MS ? s->o->cache_ttl_ms
+                                                          : NOT_FOUND_TTL_MS;
+  size_t entries = s->o->cache_ttl_ms > 0 ? CACHE_ENTRIES : 0;
+  return anthropic_resolve_cache(s->client, entries, s->o->cache_ttl_ms,
+                                 nf_ttl);
+}
+
+/* The server's own handles, first: stopping closes every one of them. */
+static void init_handles(srv_server_t *s) {
+  (void)uv_tcp_init(s->loop, &s->listener);
+  (void)uv_timer_init(s->loop, &s->grace);
+  (void)uv_signal_init(s->loop, &s->sigterm);
+  (void)uv_signal_init(s->loop, &s->sigint);
+  s->listener.data = s->grace.data = s->sigterm.data = s->sigint.data = s;
+  (void)uv_signal_start(&s->sigterm, on_signal, SIGTERM);
+  (void)uv_signal_start(&s->sigint, on_signal, SIGINT);
+}
+
+static int serve(uv_loop_t *loop, const srv_options_t *o) {
+  srv_server_t *s = calloc(1, sizeof *s);
+  int rc = 1;
+  if (s == NULL)
+    return 1;
+  s->loop = loop;
+  s->o = o;
+  init_handles(s);
+  if (init_client(s) == 0 && start_listening(s) == 0)
+    rc = 0;
+  else /* stop as a signal would: nothing is in flight */
+    begin_stop(s, 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  free(s);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  srv_options_t o = {.grace_ms = 2000,
+                     .idle_ms = 60000,
+                     .cache_ttl_ms = 60000,
+                     .upstream_timeout_ms = 30000};
+  uv_loop_t loop;
+  int rc = parse_args(argc, argv, &o);
+  if (rc != 0)
+    return rc;
+  /* A write to a client that has gone must fail with EPIPE, not kill. */
+  (void)signal(SIGPIPE, SIG_IGN);
+  if ((rc = uv_loop_init(&loop)) != 0) {
+    (void)fprintf(stderr, PROG ": uv_loop_init: %s\n", uv_strerror(rc));
+    return 1;
+  }
+  rc = serve(&loop, &o);
+  if (uv_loop_close(&loop) != 0) {
+    (void)fprintf(stderr, PROG ": the loop did not close cleanly\n");
+    return 1;
+  }
+  return rc;
+}

@@ -1,0 +1,272 @@
+/*
+ * routes.c - what the server answers: GET /resolve?alias=A through the
+ * library's resolver (one batch per request: lookups of one alias are
+ * shared across batches, and answers cached), GET /models through its
+ * auto-pagination, errors in one JSON shape:
+ *   {"error":{"kind","status","type","message","request_id"}}
+ * `status` is the status of the answer: the upstream's when it sent one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "server.h"
+
+/* ---- errors ---- */
+
+static bool add_opt_string(cJSON *o, const char *name, const char *value) {
+  if (value == NULL)
+    return cJSON_AddNullToObject(o, name) != NULL;
+  return cJSON_AddStringToObject(o, name, value) != NULL;
+}
+
+static char *error_json(int status, const char *kind, const char *type,
+                        const char *message, const char *request_id) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON *e = cJSON_AddObjectToObject(root, "error");
+  char *text = NULL;
+  if (e != NULL && cJSON_AddStringToObject(e, "kind", kind) != NULL &&
+      cJSON_AddNumberToObject(e, "status", status) != NULL &&
+      add_opt_string(e, "type", type) &&
+      add_opt_string(e, "message", message) &&
+      add_opt_string(e, "request_id", request_id))
+    text = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  return text;
+}
+
+void srv_answer_error(srv_conn_t *c, int status, const char *kind,
+                      const char *type, const char *message,
+                      const char *request_id) {
+  char *body = error_json(status, kind, type, message, request_id);
+  if (body == NULL) {
+    static const char nomem[] = "{\"error\":{\"kind\":\"out_of_memory\","
+                                "\"status\":503,\"type\":null,\"message\":"
+                                "\"out of memory\",\"request_id\":null}}";
+    srv_conn_answer(c, 503, nomem, sizeof nomem - 1);
+    return;
+  }
+  srv_conn_answer(c, status, body, strlen(body));
+  cJSON_free(body);
+}
+
+/* The status of an answer to a failed library call: the upstream's error
+ * status when there was one; otherwise what a gateway says. */
+static int status_for(const anthropic_error_t *err) {
+  long upstream = err->response->status;
+  if (upstream >= 400 && upstream <= 599)
+    return (int)upstream;
+  switch (err->kind) {
+  case ANTHROPIC_EINVAL:
+    return 400;
+  case ANTHROPIC_ETIMEDOUT:
+    return 504;
+  case ANTHROPIC_ECANCELLED: /* only the server's shutdown cancels */
+  case ANTHROPIC_ENOMEM:
+    return 503;
+  default:
+    return 502;
+  }
+}
+
+static void answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
+  srv_answer_error(c, status_for(err), anthropic_err_name(err->kind), err->type,
+                   err->message, err->response->request_id);
+}
+
+static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model) {
+  char *json = anthropic_model_info_json(model);
+  if (json == NULL) {
+    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
+    return;
+  }
+  srv_conn_answer(c, 200, json, strlen(json));
+  anthropic_free(json);
+}
+
+/* ---- /resolve ---- */
+
+/* The decoded value of the first `name` in a query, NUL-terminated in
+ * `out`: 1, 0 when absent, -1 when badly encoded (or no memory). */
+static int query_param(const char *q, size_t len, const char *name,
+                       srv_buf_t *out) {
+  size_t nlen = strlen(name);
+  while (len > 0) {
+    const char *amp = memchr(q, '&', len);
+    size_t plen = amp != NULL ? (size_t)(amp - q) : len;
+    if (plen >= nlen && memcmp(q, name, nlen) == 0 &&
+        (plen == nlen || q[nlen] == '=')) {
+      size_t skip = plen == nlen ? nlen : nlen + 1;
+      return srv_percent_decode(q + skip, plen - skip, out) == 0 ? 1 : -1;
+    }
+    size_t step = amp != NULL ? plen + 1 : plen;
+    q += step;
+    len -= step;
+  }
+  return 0;
+}
+
+static void on_resolved(const anthropic_error_t *err,
+                        const anthropic_model_info_t *model, const char *alias,
+                        size_t index, void *data) {
+  srv_conn_t *c = data;
+  (void)index;
+  c->batch = 0; /* answered: nothing left to cancel */
+  if (srv_conn_gone(c))
+    return;
+  srv_log(c->srv, "conn %llu: %s -> %s", (unsigned long long)c->id, alias,
+          err != NULL ? anthropic_err_name(err->kind) : model->id);
+  if (err != NULL)
+    answer_library_error(c, err);
+  else
+    answer_model(c, model);
+}
+
+static void on_resolve_done(anthropic_resolve_id_t id, void *data) {
+  (void)id;
+  srv_conn_op_done(data);
+}
+
+static void route_resolve(srv_conn_t *c, const char *query, size_t qlen) {
+  srv_server_t *s = c->srv;
+  srv_buf_t alias = {0};
+  int found = query_param(query, qlen, "alias", &alias);
+  if (found <= 0 || alias.data[0] == '\0') {
+    srv_answer_error(c, 400, "invalid_argument", "invalid_request_error",
+                     found < 0 ? "alias: bad percent-encoding"
+                               : "missing query parameter: alias",
+                     NULL);
+    srv_buf_free(&alias);
+    return;
+  }
+  const char *aliases[1] = {alias.data};
+  anthropic_resolve_id_t id = anthropic_resolve(
+      s->client, aliases, 1, NULL, on_resolved, on_resolve_done, c);
+  srv_buf_free(&alias);
+  if (id == 0) { /* refused at once: an invalid alias, or no memory */
+    answer_library_error(c, anthropic_client_last_error(s->client));
+    return;
+  }
+  c->batch = id;
+  c->ops++;
+}
+
+/* ---- /models ---- */
+
+static int add_model(srv_conn_t *c, const anthropic_model_info_t *model) {
+  char *json = anthropic_model_info_json(model);
+  int rc = json == NULL ? -1 : 0;
+  if (rc == 0 && c->models_count > 0)
+    rc = srv_buf_append(&c->models, ",", 1);
+  if (rc == 0)
+    rc = srv_buf_append(&c->models, json, strlen(json));
+  anthropic_free(json);
+  c->models_count++;
+  return rc;
+}
+
+/* Each page is added to the answer as it comes; only one is held. */
+static int on_page(const anthropic_models_page_t *page, void *data) {
+  srv_conn_t *c = data;
+  if (srv_conn_gone(c))
+    return 1;
+  for (size_t i = 0; i < page->count; i++)
+    if (add_model(c, page->data[i]) != 0) {
+      c->models_failed = true;
+      return 1;
+    }
+  return 0;
+}
+
+static void on_walk_done(const anthropic_error_t *err, size_t items,
+                         void *data) {
+  srv_conn_t *c = data;
+  /* Taken out before answering: the answer may start the next request. */
+  srv_buf_t body = c->models;
+  bool failed = c->models_failed;
+  memset(&c->models, 0, sizeof c->models);
+  c->walk = 0;
+  if (!srv_conn_gone(c)) {
+    srv_log(c->srv, "conn %llu: models -> %zu, %s", (unsigned long long)c->id,
+            items, err != NULL ? anthropic_err_name(err->kind) : "ok");
+    if (err != NULL)
+      answer_library_error(c, err);
+    else if (failed || srv_buf_append(&body, "]", 1) != 0)
+      srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
+    else
+      srv_conn_answer(c, 200, body.data, body.len);
+  }
+  srv_buf_free(&body);
+  srv_conn_op_done(c);
+}
+
+static void route_models(srv_conn_t *c) {
+  srv_server_t *s = c->srv;
+  anthropic_models_list_params_t params = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+  params.limit = s->o->page_size;
+  c->models_count = 0;
+  c->models_failed = false;
+  if (srv_buf_append(&c->models, "[", 1) != 0) {
+    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
+    return;
+  }
+  anthropic_request_id_t id = anthropic_models_list_all(
+      s->client, &params, 0, on_page, on_walk_done, c);
+  if (id == 0) {
+    srv_buf_free(&c->models);
+    answer_library_error(c, anthropic_client_last_error(s->client));
+    return;
+  }
+  c->walk = id;
+  c->ops++;
+}
+
+/* ---- dispatch ---- */
+
+static bool path_is(const char *path, size_t len, const char *want) {
+  return len == strlen(want) && memcmp(path, want, len) == 0;
+}
+
+void srv_dispatch(srv_conn_t *c) {
+  struct http_parser_url u;
+  const char *url = c->url.data;
+  http_parser_url_init(&u);
+  if (url == NULL || http_parser_parse_url(url, c->url.len, 0, &u) != 0 ||
+      !(u.field_set & (1 << UF_PATH))) {
+    srv_answer_error(c, 400, "invalid_argument", "invalid_request_error",
+                     "bad request-target", NULL);
+    return;
+  }
+  const char *path = url + u.field_data[UF_PATH].off;
+  size_t plen = u.field_data[UF_PATH].len;
+  const char *query = url + u.field_data[UF_QUERY].off;
+  size_t qlen =
+      (u.field_set & (1 << UF_QUERY)) ? u.field_data[UF_QUERY].len : 0;
+  srv_log(c->srv, "conn %llu: GET %.*s", (unsigned long long)c->id,
+          (int)c->url.len, url);
+  if (c->srv->stopping || c->srv->client == NULL)
+    srv_answer_error(c, 503, "cancelled", NULL, "the server is stopping", NULL);
+  else if (path_is(path, plen, "/resolve"))
+    route_resolve(c, query, qlen);
+  else if (path_is(path, plen, "/models"))
+    route_models(c);
+  else
+    srv_answer_error(c, 404, "invalid_argument", "not_found_error",
+                     "no such route: GET /resolve?alias=A or GET /models",
+                     NULL);
+}
+
+/* The client went away: a lookup or walk nobody else waits for is
+ * cancelled (its callbacks still come, with ECANCELLED). */
+void srv_cancel_op(srv_conn_t *c) {
+  anthropic_client_t *client = c->srv->client;
+  if (client == NULL)
+    return;
+  if (c->batch != 0)
+    (void)anthropic_resolve_cancel(client, c->batch);
+  if (c->walk != 0)
+    (void)anthropic_request_cancel(client, c->walk);
+  c->batch = 0;
+  c->walk = 0;
+}

@@ -1,0 +1,128 @@
+/*
+ * server.h - resolve-server: a small HTTP/1.1 server on libuv that embeds
+ * the client on its own loop (README "Embedding in a server").
+ *
+ * One loop, one client, one uv_tcp_t per connection. A connection answers
+ * one request at a time, in order (pipelined requests wait in its input
+ * buffer); everything the library does for it is asynchronous, so a slow
+ * upstream delays only the clients that asked for the same thing.
+ */
+#ifndef RESOLVE_SERVER_H
+#define RESOLVE_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <http_parser.h>
+#include <uv.h>
+
+#include "anthropic.h"
+
+#define PROG "resolve-server"
+
+/* Request limits: past them the request is refused and its connection
+ * closed (a client that sends this much is broken or hostile). */
+#define SRV_URL_MAX 8192                    /* request-target: 414 past it */
+#define SRV_HEADERS_MAX 64                  /* header fields: 431 past it */
+#define SRV_HEADER_BYTES_MAX 16384          /* names + values: 431 past it */
+#define SRV_PENDING_MAX ((size_t)64 * 1024) /* pipelined bytes held */
+
+typedef struct srv_options {
+  const char *listen;   /* "HOST:PORT" or "[V6]:PORT" */
+  const char *base_url; /* NULL: $ANTHROPIC_BASE_URL or the default */
+  uint64_t grace_ms;    /* in-flight requests' time after a signal */
+  uint64_t idle_ms;     /* a connection's time to send its next request */
+  uint64_t cache_ttl_ms;
+  uint64_t upstream_timeout_ms;
+  int page_size; /* models per upstream page for /models */
+  bool verbose;
+} srv_options_t;
+
+typedef struct srv_conn srv_conn_t;
+
+typedef struct srv_server {
+  uv_loop_t *loop;
+  const srv_options_t *o;
+  anthropic_client_t *client; /* NULL once closed */
+  uv_tcp_t listener;
+  uv_signal_t sigterm, sigint;
+  uv_timer_t grace;
+  srv_conn_t *conns; /* every connection not yet freed */
+  size_t nconns;
+  uint64_t next_conn_id;
+  bool stopping;       /* a signal came: no new connections or requests */
+  bool client_closing; /* anthropic_client_close() called */
+  /* One read buffer for every connection: libuv fills it and calls the
+   * read callback at once, which consumes it (leftovers are copied). */
+  char rbuf[64 * 1024];
+} srv_server_t;
+
+/* A growable byte buffer. */
+typedef struct srv_buf {
+  char *data;
+  size_t len, cap;
+} srv_buf_t;
+
+struct srv_conn {
+  uv_tcp_t tcp;
+  uv_timer_t idle;
+  srv_server_t *srv;
+  srv_conn_t *prev, *next;
+  uint64_t id;
+  http_parser parser;
+  /* The request being read. */
+  srv_buf_t url;
+  size_t header_count, header_bytes;
+  bool in_field;   /* the last header callback was for a field name */
+  int reject;      /* status a parser callback refused the request with */
+  bool keep_alive; /* of the request being answered */
+  /* Bytes received while a request is being answered (pipelining). */
+  srv_buf_t pending;
+  bool busy;    /* a request is dispatched and not yet answered */
+  bool closing; /* no more requests: the last answer is (being) written */
+  bool feeding; /* inside feed(): an answer given now must not re-enter */
+  bool reading;
+  size_t discarded; /* bytes read and dropped while closing */
+  int handles_open; /* tcp and idle, until their close callbacks */
+  uv_shutdown_t shutdown;
+  /* Library calls whose final callback has not run yet: the connection
+   * is their callback data, so it outlives its socket until they end. */
+  unsigned ops;
+  anthropic_resolve_id_t batch; /* the lookup still to answer, or 0 */
+  anthropic_request_id_t walk;  /* the /models walk in flight, or 0 */
+  srv_buf_t models;             /* /models: the JSON array so far */
+  size_t models_count;
+  bool models_failed; /* out of memory while adding a page */
+};
+
+/* main.c */
+void srv_log(const srv_server_t *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void srv_maybe_finish(srv_server_t *s);
+
+/* conn.c */
+void srv_on_connection(uv_stream_t *listener, int status);
+void srv_conn_answer(srv_conn_t *c, int status, const char *body,
+                     size_t body_len);
+void srv_conn_op_done(srv_conn_t *c);
+bool srv_conn_gone(const srv_conn_t *c);
+void srv_conn_close_idle(srv_conn_t *c);
+
+/* routes.c */
+void srv_dispatch(srv_conn_t *c);
+void srv_cancel_op(srv_conn_t *c);
+void srv_answer_error(srv_conn_t *c, int status, const char *kind,
+                      const char *type, const char *message,
+                      const char *request_id);
+
+/* buf.c */
+int srv_buf_append(srv_buf_t *b, const void *data, size_t len);
+void srv_buf_free(srv_buf_t *b);
+int srv_percent_decode(const char *in, size_t len, srv_buf_t *out);
+const char *srv_reason(int status);
+
+#endif
