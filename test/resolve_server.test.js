@@ -1,0 +1,506 @@
+// resolve_server.test.js - examples/resolve-server against the fake Models
+// API. Run by meson (`node --test`), with RESOLVE_SERVER, ANTHROPIC_MODELS_CLI
+// and FAKE_API_SERVER set. Requests are written by hand on raw sockets, so
+// that the tests choose the connections (one each, or several requests on
+// one) and can send what no HTTP client library would.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const readline = require('node:readline');
+
+const SERVER = process.env.RESOLVE_SERVER;
+const CLI = process.env.ANTHROPIC_MODELS_CLI;
+const FAKE = process.env.FAKE_API_SERVER;
+const KEY = 'fake-key';
+// A test that hangs fails with its name rather than stalling the run: a
+// bound on a deadlock, not on speed.
+const T = { timeout: 60000 };
+let fake, fakeUrl, catalogue;
+
+function firstLine(proc) {
+  return new Promise((resolve, reject) => {
+    readline.createInterface({ input: proc.stdout }).once('line', resolve);
+    proc.once('exit', (code) => reject(new Error(`exited (${code}) before listening`)));
+  });
+}
+
+before(async () => {
+  fake = spawn(process.execPath, [FAKE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  fakeUrl = (await firstLine(fake)).replace(/^listening /, '');
+  catalogue = await (await fetch(fakeUrl + '/_fake/catalogue')).json();
+});
+
+after(() => { fake.kill('SIGTERM'); });
+
+// The environment of the server and the CLI: never a developer's key.
+function env() {
+  const e = { ...process.env, ANTHROPIC_API_KEY: KEY };
+  for (const k of ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_CUSTOM_HEADERS'])
+    delete e[k];
+  return e;
+}
+
+async function fakeReset() {
+  await fetch(fakeUrl + '/_fake/reset', { method: 'POST' });
+}
+
+async function fakeFaults(list) {
+  const r = await fetch(fakeUrl + '/_fake/faults', { method: 'POST', body: JSON.stringify(list) });
+  assert.equal(r.status, 200);
+}
+
+async function fakeStats() {
+  return (await fetch(fakeUrl + '/_fake/stats')).json();
+}
+
+async function until(what, pred) {
+  for (let i = 0; i < 2000; i++) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+// A resolve-server of its own (a fresh cache), --verbose so that tests can
+// wait for what it did. stop() sends SIGTERM and resolves with the exit.
+async function startServer(args = []) {
+  const proc = spawn(SERVER, ['--listen', '127.0.0.1:0', '--base-url', fakeUrl,
+    '--verbose', ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = (await firstLine(proc)).replace(/^listening /, '');
+  return {
+    proc, log, exited, port: Number(new URL(url).port),
+    waitLog: (re, n = 1) => until(`log ${re} x${n}`, () => log.filter((l) => re.test(l)).length >= n),
+    stop: () => { proc.kill('SIGTERM'); return exited; },
+  };
+}
+
+// Responses in `buf`, by Content-Length; returns the complete ones.
+function parseResponses(buf) {
+  const out = [];
+  let rest = buf;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return out;
+    const lines = rest.subarray(0, end).toString('latin1').split('\r\n');
+    const status = Number(lines[0].split(' ')[1]);
+    const headers = {};
+    for (const l of lines.slice(1)) {
+      const i = l.indexOf(':');
+      headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim();
+    }
+    const len = Number(headers['content-length']);
+    if (rest.length < end + 4 + len) return out;
+    const body = rest.subarray(end + 4, end + 4 + len).toString('utf8');
+    out.push({ status, headers, body, json: () => JSON.parse(body) });
+    rest = rest.subarray(end + 4 + len);
+  }
+}
+
+// One connection: write `text`, read until the server closes it.
+function raw(port, text) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    const s = net.connect(port, '127.0.0.1', () => s.write(text));
+    s.on('data', (d) => chunks.push(d));
+    s.on('error', reject);
+    s.on('close', () => resolve(parseResponses(Buffer.concat(chunks))));
+  });
+}
+
+function get(port, path, headers = '') {
+  return raw(port, `GET ${path} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`)
+    .then((rs) => { assert.equal(rs.length, 1); return rs[0]; });
+}
+
+// A connection kept open: send() writes, next() waits for the next answer.
+function keepAlive(port) {
+  const s = net.connect(port, '127.0.0.1');
+  let buf = Buffer.alloc(0);
+  let closed = false;
+  const waiting = [];
+  const check = () => {
+    while (waiting.length > 0) {
+      const rs = parseResponses(buf);
+      if (rs.length === 0) {
+        if (closed) waiting.shift().reject(new Error('closed'));
+        else return;
+        continue;
+      }
+      const r = rs[0];
+      const end = buf.indexOf('\r\n\r\n') + 4 + Number(r.headers['content-length']);
+      buf = buf.subarray(end);
+      waiting.shift().resolve(r);
+    }
+  };
+  s.on('data', (d) => { buf = Buffer.concat([buf, d]); check(); });
+  s.on('close', () => { closed = true; check(); });
+  s.on('error', () => {});
+  const connected = new Promise((r) => s.once('connect', r));
+  return {
+    socket: s, connected,
+    isClosed: () => closed,
+    send: (text) => s.write(text),
+    next: () => new Promise((resolve, reject) => { waiting.push({ resolve, reject }); check(); }),
+    closedPromise: new Promise((r) => s.once('close', r)),
+  };
+}
+
+function cliJson(...args) {
+  const r = spawnSync(CLI, ['--base-url', fakeUrl, '--json', ...args], { env: env(), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function assertError(r, status, kind) {
+  assert.equal(r.status, status, r.body.slice(0, 300));
+  const e = r.json().error;
+  assert.deepEqual(Object.keys(e), ['kind', 'status', 'type', 'message', 'request_id']);
+  assert.equal(e.kind, kind);
+  assert.equal(e.status, status);
+  assert.equal(typeof e.message, 'string');
+  return e;
+}
+
+const ALIASES = Object.keys(require('./fake-api/catalogue.js').aliases);
+
+// ------------------------------------------------------------- routes
+
+test('/resolve answers the model as the CLI prints it', T, async () => {
+  const srv = await startServer();
+  try {
+    const r = await get(srv.port, '/resolve?alias=claude-sonnet-4-0');
+    assert.equal(r.status, 200);
+    assert.match(r.headers['content-type'], /^application\/json/);
+    const [want] = cliJson('get', 'claude-sonnet-4-0');
+    assert.equal(want.id, catalogue.aliases['claude-sonnet-4-0']);
+    assert.deepEqual(r.json(), want);
+    // The query value is percent-decoded ('-' is %2D).
+    const e = await get(srv.port, '/resolve?x=1&alias=claude%2Dopus%2D4%2D1');
+    assert.equal(e.status, 200);
+    assert.equal(e.json().id, catalogue.aliases['claude-opus-4-1']);
+  } finally {
+    assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+  }
+});
+
+test('an upstream 404 keeps its status, type and request id', T, async () => {
+  const srv = await startServer();
+  try {
+    const r = await get(srv.port, '/resolve?alias=no-such-model');
+    const e = assertError(r, 404, 'http');
+    assert.equal(e.type, 'not_found_error');
+    assert.match(e.request_id, /^req_fake_\d+$/);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a missing, empty or invalid alias is a 400', T, async () => {
+  const srv = await startServer();
+  try {
+    for (const path of ['/resolve', '/resolve?alias=', '/resolve?other=x', '/resolve?alias=%zz',
+      '/resolve?alias=a%00b', '/resolve?alias=..']) {
+      const e = assertError(await get(srv.port, path), 400, 'invalid_argument');
+      assert.equal(e.request_id, null, path);
+    }
+    assertError(await get(srv.port, '/nowhere'), 404, 'invalid_argument');
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('/models answers every model, walking every page', T, async () => {
+  const srv = await startServer(['--page-size', '7']);
+  try {
+    await fakeReset();
+    const r = await get(srv.port, '/models');
+    assert.equal(r.status, 200);
+    const got = r.json();
+    const want = cliJson('list', '--all', '--page-size', '7');
+    const listed = catalogue.models.filter((m) => m.lifecycle !== 'retired');
+    assert.equal(want.length, listed.length);
+    assert.deepEqual(got, want);
+    // Every page was asked for, 7 models each.
+    const pages = (await (await fetch(fakeUrl + '/_fake/requests')).json())
+      .filter((q) => q.path === '/v1/models');
+    assert.equal(pages.length, Math.ceil(listed.length / 7) * 2); // the CLI's too
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('/models failing upstream answers the error: its status, or 502', T, async () => {
+  const srv = await startServer();
+  try {
+    await fakeFaults([{ action: 'respond', status: 403, match: '/v1/models?' }]);
+    const e = assertError(await get(srv.port, '/models'), 403, 'http');
+    assert.equal(e.type, 'permission_error');
+    assert.match(e.request_id, /^req_fake_/);
+    // No response at all (every attempt reset): a gateway's 502. (curl
+    // also retries a reused connection found dead: hence more than 3.)
+    await fakeFaults([{ action: 'reset_before', match: '/v1/models?', times: 20 }]);
+    const c = assertError(await get(srv.port, '/models'), 502, 'connection');
+    assert.equal(c.request_id, null);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
+// ------------------------------------------------------------ connections
+
+test('keep-alive: several requests, and pipelined ones, on one connection', T, async () => {
+  const srv = await startServer();
+  try {
+    const c = keepAlive(srv.port);
+    await c.connected;
+    for (const path of ['/resolve?alias=claude-haiku-4-5', '/models', '/resolve']) {
+      c.send(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      const r = await c.next();
+      assert.equal(r.status, path === '/resolve' ? 400 : 200);
+      assert.equal(r.headers.connection, undefined);
+    }
+    // Three at once: answered in order.
+    c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.1\r\nHost: x\r\n\r\n' +
+      'GET /resolve?alias=nope HTTP/1.1\r\nHost: x\r\n\r\n' +
+      'GET /resolve?alias=claude-opus-4-0 HTTP/1.1\r\nHost: x\r\n\r\n');
+    const [a, b, d] = [await c.next(), await c.next(), await c.next()];
+    assert.equal(a.json().id, catalogue.aliases['claude-opus-4-5']);
+    assert.equal(b.status, 404);
+    assert.equal(d.json().id, catalogue.aliases['claude-opus-4-0']);
+    assert.equal(c.isClosed(), false);
+    // Connection: close is honoured after the answer.
+    c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const last = await c.next();
+    assert.equal(last.status, 200);
+    assert.equal(last.headers.connection, 'close');
+    await c.closedPromise;
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('HTTP/1.0 closes unless asked to keep the connection', T, async () => {
+  const srv = await startServer();
+  try {
+    const rs = await raw(srv.port, 'GET /resolve?alias=claude-opus-4-5 HTTP/1.0\r\n\r\n');
+    assert.equal(rs.length, 1);
+    assert.equal(rs[0].status, 200);
+    const c = keepAlive(srv.port);
+    await c.connected;
+    for (let i = 0; i < 2; i++) {
+      c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+      const r = await c.next();
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.connection, 'keep-alive');
+    }
+    c.socket.destroy();
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a connection that sends no complete request is closed after the idle timeout', T, async () => {
+  const srv = await startServer(['--idle-timeout-ms', '200']);
+  try {
+    const c = keepAlive(srv.port);
+    await c.connected;
+    c.send('GET /mod'); // and nothing more
+    await c.closedPromise;
+    await srv.waitLog(/idle, closing/);
+    assert.equal((await get(srv.port, '/resolve?alias=claude-opus-4-5')).status, 200);
+  } finally {
+    await srv.stop();
+  }
+});
+
+// --------------------------------------------------------- bad requests
+
+const BAD = [
+  ['garbage', '\x16\x03\x01\x02\x00 hello\r\n\r\n', 400],
+  ['a 200 KB request line', `GET /resolve?alias=${'a'.repeat(200 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414],
+  ['100 header fields', 'GET /models HTTP/1.1\r\n' +
+    Array.from({ length: 100 }, (_, i) => `X-H${i}: v\r\n`).join('') + '\r\n', 431],
+  ['20 KB of header fields', `GET /models HTTP/1.1\r\nX-Big: ${'b'.repeat(20 * 1024)}\r\n\r\n`, 431],
+  ['a POST', 'POST /models HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc', 405],
+  ['a bad header line', 'GET /models HTTP/1.1\r\nNo colon here\r\n\r\n', 400],
+];
+
+for (const [name, text, status] of BAD) {
+  test(`${name} is a ${status}, the connection closes, the server lives on`, T, async () => {
+    const srv = await startServer();
+    try {
+      const rs = await raw(srv.port, text); // resolves once the server closed it
+      assert.equal(rs.length, 1);
+      assertError(rs[0], status, 'invalid_argument');
+      assert.equal(rs[0].headers.connection, 'close');
+      if (status === 405) assert.equal(rs[0].headers.allow, 'GET');
+      const ok = await get(srv.port, '/resolve?alias=claude-sonnet-4-5');
+      assert.equal(ok.status, 200);
+    } finally {
+      assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+    }
+  });
+}
+
+// ------------------------------------------------------------ concurrency
+
+function vmHWMkB(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m[1]);
+}
+
+test('1,000 connections at once: all answered, one upstream request per alias', T, async () => {
+  const srv = await startServer();
+  try {
+    await fakeReset();
+    const names = [...ALIASES, 'no-such-model-a', 'no-such-model-b'];
+    const all = await Promise.all(Array.from({ length: 1000 }, (_, i) => {
+      const alias = names[i % names.length];
+      return get(srv.port, `/resolve?alias=${alias}`).then((r) => ({ alias, r }));
+    }));
+    for (const { alias, r } of all) {
+      if (alias.startsWith('no-such-model')) {
+        assertError(r, 404, 'http');
+      } else {
+        assert.equal(r.status, 200, r.body.slice(0, 300));
+        assert.equal(r.json().id, catalogue.aliases[alias]);
+      }
+    }
+    assert.equal((await fakeStats()).requests, names.length);
+    const kB = vmHWMkB(srv.proc.pid);
+    process.stderr.write(`resolve-server VmHWM after 1,000 connections: ${kB} kB\n`);
+    // The sanitizers' shadow memory and quarantine are not the server's.
+    const limit = process.env.RESOLVE_SERVER_SANITIZED === 'true' ? 100 * 1024 : 50 * 1024;
+    assert.ok(kB < limit, `VmHWM ${kB} kB`);
+  } finally {
+    assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+  }
+});
+
+test('a hung upstream lookup delays no other client', T, async () => {
+  const srv = await startServer();
+  try {
+    await fakeReset();
+    await fakeFaults([{ action: 'hang', match: '/v1/models/claude-opus-4-0' }]);
+    const hung = keepAlive(srv.port);
+    await hung.connected;
+    hung.send('GET /resolve?alias=claude-opus-4-0 HTTP/1.1\r\nHost: x\r\n\r\n');
+    const hungAnswer = hung.next();
+    let answered = false;
+    hungAnswer.then(() => { answered = true; }, () => {});
+    await until('the hung lookup reached upstream', async () => (await fakeStats()).requests >= 1);
+    const others = ALIASES.filter((a) => a !== 'claude-opus-4-0');
+    const rs = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+      get(srv.port, `/resolve?alias=${others[i % others.length]}`)));
+    rs.forEach((r, i) => assert.equal(r.json().id, catalogue.aliases[others[i % others.length]]));
+    assert.equal(answered, false);
+    hung.socket.destroy();
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
+test('a client that goes away cancels its lookup, unless another waits for it', T, async () => {
+  const srv = await startServer();
+  const open = async (alias) => {
+    const c = keepAlive(srv.port);
+    await c.connected;
+    c.send(`GET /resolve?alias=${alias} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    c.next().catch(() => {});
+    return c;
+  };
+  try {
+    await fakeReset();
+    // Each queued hang is taken once: a second upstream request for the
+    // alias gets the normal answer.
+    await fakeFaults([{ action: 'hang', match: '/v1/models/claude-opus-4-0' },
+      { action: 'hang', match: '/v1/models/claude-sonnet-4-0' }]);
+
+    // Alone: going away cancels the lookup, so the next client's request
+    // for the alias starts a new one (it would otherwise wait on the hung
+    // one for ever).
+    const a = await open('claude-opus-4-0');
+    await until('upstream saw the lookup', async () => (await fakeStats()).requests === 1);
+    a.socket.destroy();
+    await srv.waitLog(/client gone, cancelling/);
+    const b = await get(srv.port, '/resolve?alias=claude-opus-4-0');
+    assert.equal(b.json().id, catalogue.aliases['claude-opus-4-0']);
+    assert.equal((await fakeStats()).requests, 2);
+
+    // Shared: one of two waiters going away leaves the lookup alone.
+    const c1 = await open('claude-sonnet-4-0');
+    const c2 = await open('claude-sonnet-4-0');
+    await srv.waitLog(/GET \/resolve\?alias=claude-sonnet-4-0/, 2);
+    await until('upstream saw one lookup', async () => (await fakeStats()).requests === 3);
+    c1.socket.destroy();
+    await srv.waitLog(/client gone, cancelling/, 2);
+    const c3 = await open('claude-sonnet-4-0'); // joins the hung lookup
+    await srv.waitLog(/GET \/resolve\?alias=claude-sonnet-4-0/, 3);
+    // A request behind it in the client's queue has been answered.
+    assert.equal((await get(srv.port, '/resolve?alias=claude-haiku-5')).status, 200);
+    assert.equal((await fakeStats()).requests, 4);
+    // The last waiters gone, it is cancelled: the next one is new.
+    c2.socket.destroy();
+    c3.socket.destroy();
+    await srv.waitLog(/client gone, cancelling/, 4);
+    const d = await get(srv.port, '/resolve?alias=claude-sonnet-4-0');
+    assert.equal(d.json().id, catalogue.aliases['claude-sonnet-4-0']);
+    assert.equal((await fakeStats()).requests, 5);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
+// -------------------------------------------------------------- stopping
+
+test('SIGTERM lets a request in flight finish within the grace, then exits 0', T, async () => {
+  const srv = await startServer(['--grace-ms', '60000']);
+  await fakeReset();
+  await fakeFaults([{ action: 'delay', delay_ms: 300, match: '/v1/models/claude-opus-4-1' }]);
+  const idle = keepAlive(srv.port);
+  await idle.connected;
+  const busy = keepAlive(srv.port);
+  await busy.connected;
+  busy.send('GET /resolve?alias=claude-opus-4-1 HTTP/1.1\r\nHost: x\r\n\r\n');
+  const answer = busy.next();
+  await until('upstream saw the lookup', async () => (await fakeStats()).requests === 1);
+  srv.proc.kill('SIGTERM');
+  await idle.closedPromise; // an idle connection goes at once
+  const r = await answer;
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.connection, 'close');
+  // Well before the 60 s grace: nothing is left in flight.
+  assert.deepEqual(await srv.exited, { code: 0, signal: null });
+  await fakeReset();
+});
+
+test('SIGTERM cancels what is still in flight after the grace and exits 0', T, async () => {
+  const srv = await startServer(['--grace-ms', '200']);
+  await fakeReset();
+  await fakeFaults([{ action: 'hang', match: '/v1/models/claude-opus-4-1' }]);
+  const busy = keepAlive(srv.port);
+  await busy.connected;
+  busy.send('GET /resolve?alias=claude-opus-4-1 HTTP/1.1\r\nHost: x\r\n\r\n');
+  const answer = busy.next();
+  await until('upstream saw the lookup', async () => (await fakeStats()).requests === 1);
+  srv.proc.kill('SIGTERM');
+  const e = assertError(await answer, 503, 'cancelled');
+  assert.equal(e.request_id, null);
+  assert.deepEqual(await srv.exited, { code: 0, signal: null });
+  await fakeReset();
+});
+
+test('SIGINT stops an idle server with exit status 0', T, async () => {
+  const srv = await startServer();
+  srv.proc.kill('SIGINT');
+  assert.deepEqual(await srv.exited, { code: 0, signal: null });
+});
