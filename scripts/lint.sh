@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 rc=0
 shopt -s nullglob # examples/ may hold no C file
-files=(src/*.c src/*.h include/*.h cli/*.c cli/*.h examples/*.c test/*.c
+files=(src/*.c src/*.h include/*.h cli/*.c cli/*.h examples/*.c examples/*/*.c examples/*/*.h test/*.c
   test/*.h test/fuzz/*.c test/fuzz/*.h bench/*.c)
 clang-format --dry-run --Werror "${files[@]}" || rc=1
 # shellcheck disable=SC2046

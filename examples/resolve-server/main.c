@@ -46,7 +46,9 @@ void srv_log(const srv_server_t *s, const char *fmt, ...) {
   (void)fprintf(stderr, PROG ": %s\n", line);
 }
 
-static void on_client_log(void *data, const char *line) {
+static void on_client_log(void *data, anthropic_log_level_t level,
+                          const char *line) {
+  (void)level;
   srv_log(data, "upstream: %s", line);
 }
 
@@ -237,6 +239,7 @@ static int init_client(srv_server_t *s) {
   if (s->o->verbose) {
     co.log_cb = on_client_log;
     co.log_data = s;
+    co.log_level = ANTHROPIC_LOG_INFO; /* retries and give-ups */
   }
   int rc =
       anthropic_client_init(s->loop, &s->client, &co, errbuf, sizeof errbuf);
