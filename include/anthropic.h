@@ -1,4 +1,5 @@
-/*
+/**
+ * @file anthropic.h
  * anthropic.h - asynchronous C client for the Anthropic Models API.
  *
  * The whole public surface of the library. Everything runs on the caller's
@@ -24,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The libuv loop, declared rather than included: <uv.h> needs POSIX
+/** The libuv loop, declared rather than included: <uv.h> needs POSIX
  * feature macros that a strict ISO C file (-std=c11) does not define. It
  * is uv_loop_t; include <uv.h> yourself to make one. */
 struct uv_loop_s;
@@ -33,6 +34,7 @@ struct uv_loop_s;
 extern "C" {
 #endif
 
+/** Marks the library's exported functions (default visibility). */
 #if defined(_WIN32)
 #define ANTHROPIC_EXTERN __declspec(dllexport)
 #elif defined(__GNUC__)
@@ -41,201 +43,228 @@ extern "C" {
 #define ANTHROPIC_EXTERN
 #endif
 
-#define ANTHROPIC_VERSION_MAJOR 1
-#define ANTHROPIC_VERSION_MINOR 0
-#define ANTHROPIC_VERSION_PATCH 0
-#define ANTHROPIC_VERSION_STRING "1.0.0"
+#define ANTHROPIC_VERSION_MAJOR 1 /**< changes break the ABI (new soname) */
+#define ANTHROPIC_VERSION_MINOR 0 /**< changes only add (README: ABI) */
+#define ANTHROPIC_VERSION_PATCH 0 /**< changes no declaration */
+#define ANTHROPIC_VERSION_STRING "1.0.0" /**< the three, as a string */
 
-/* The library's version string, "1.0.0". */
+/** The library's version string, "1.0.0". */
 ANTHROPIC_EXTERN const char *anthropic_version(void);
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Error kinds. Every error value is < 0; calls return them, and callbacks
+/** Error kinds. Every error value is < 0; calls return them, and callbacks
  * get them in anthropic_error_t.kind. */
 typedef enum anthropic_errkind {
   ANTHROPIC_OK = 0,
-  ANTHROPIC_EINVAL = -1,      /* invalid argument (caller or environment) */
-  ANTHROPIC_ENOMEM = -2,      /* out of memory */
-  ANTHROPIC_ECONNECTION = -3, /* could not connect, reset, body cut short */
-  ANTHROPIC_ETIMEDOUT = -4,   /* connect or total timeout */
-  ANTHROPIC_ETLS = -5,        /* TLS handshake or certificate problem */
-  ANTHROPIC_EHTTP = -6,       /* the API answered with a non-2xx status */
+  ANTHROPIC_EINVAL = -1,      /**< invalid argument (caller or environment) */
+  ANTHROPIC_ENOMEM = -2,      /**< out of memory */
+  ANTHROPIC_ECONNECTION = -3, /**< could not connect, reset, body cut short */
+  ANTHROPIC_ETIMEDOUT = -4,   /**< connect or total timeout */
+  ANTHROPIC_ETLS = -5,        /**< TLS handshake or certificate problem */
+  ANTHROPIC_EHTTP = -6,       /**< the API answered with a non-2xx status */
   ANTHROPIC_EBADRESPONSE =
-      -7,                   /* 2xx with a body that is not what the spec says */
-  ANTHROPIC_ETOOLARGE = -8, /* response larger than the size cap */
-  ANTHROPIC_ECANCELLED = -9 /* cancelled by the caller or by client close */
+      -7, /**< 2xx with a body that is not what the spec says */
+  ANTHROPIC_ETOOLARGE = -8, /**< response larger than the size cap */
+  ANTHROPIC_ECANCELLED = -9 /**< cancelled by the caller or by client close */
 } anthropic_errkind_t;
 
-/* A short description of an error kind, as strerror() does. Never NULL. */
+/** A short description of an error kind, as strerror() does. Never NULL. */
 ANTHROPIC_EXTERN const char *anthropic_strerror(int kind);
-/* The kind's stable name: "invalid_argument", "connection", "timeout",
+/** The kind's stable name: "invalid_argument", "connection", "timeout",
  * "tls", "http", "bad_response", "too_large", "cancelled", "out_of_memory". */
 ANTHROPIC_EXTERN const char *anthropic_err_name(int kind);
 
-/* What the server said about a response, on results and errors alike. */
+/** What the server said about a response, on results and errors alike. */
 typedef struct anthropic_response {
-  long status;            /* HTTP status; 0 when no response arrived */
-  const char *request_id; /* `request-id` header (or body); NULL if none */
-  /* The anthropic-ratelimit-requests-* headers; -1 / NULL when absent. */
+  long status;            /**< HTTP status; 0 when no response arrived */
+  const char *request_id; /**< `request-id` header (or body); NULL if none */
+  /** anthropic-ratelimit-requests-limit; -1 when absent. */
   int64_t ratelimit_requests_limit;
+  /** anthropic-ratelimit-requests-remaining; -1 when absent. */
   int64_t ratelimit_requests_remaining;
-  const char *ratelimit_requests_reset; /* RFC 3339, as sent */
+  const char *ratelimit_requests_reset; /**< RFC 3339, as sent */
 } anthropic_response_t;
 
-/* A failed request: the library's, valid until the callback returns (new
+/** A failed request: the library's, valid until the callback returns (new
  * fields go at the end). The HTTP status and request id are on its
  * response: err->response->status (0 when no response arrived),
  * err->response->request_id (the header's, else the error body's). */
 typedef struct anthropic_error {
-  anthropic_errkind_t kind;
-  const char *type;    /* the API's error.type, e.g. "not_found_error";
-                          NULL when the body had none (HTML, empty) */
-  const char *message; /* human-readable; never NULL */
-  int attempts;        /* attempts that got an outcome (a response or a network
-                          error): 1 + retries made; 0 when cancelled before any */
-  const anthropic_response_t *response; /* never NULL */
+  anthropic_errkind_t kind; /**< what went wrong, as a kind */
+  const char *type;         /**< the API's error.type, e.g. "not_found_error";
+                               NULL when the body had none (HTML, empty) */
+  const char *message;      /**< human-readable; never NULL */
+  int attempts; /**< attempts that got an outcome (a response or a network
+                   error): 1 + retries made; 0 when cancelled before any */
+  const anthropic_response_t *response; /**< never NULL */
 } anthropic_error_t;
 
 /* ------------------------------------------------------------------ */
 /* ModelInfo                                                           */
 /* ------------------------------------------------------------------ */
 
-/* How an optional field appeared in the JSON. */
+/** How an optional field appeared in the JSON. */
 typedef enum anthropic_presence {
-  ANTHROPIC_FIELD_ABSENT = 0, /* the key was not there */
-  ANTHROPIC_FIELD_NULL = 1,   /* the key was there with null */
-  ANTHROPIC_FIELD_SET = 2     /* the key was there with a value */
+  ANTHROPIC_FIELD_ABSENT = 0, /**< the key was not there */
+  ANTHROPIC_FIELD_NULL = 1,   /**< the key was there with null */
+  ANTHROPIC_FIELD_SET = 2     /**< the key was there with a value */
 } anthropic_presence_t;
 
+/** An optional integer field of the JSON. */
 typedef struct anthropic_opt_int {
-  anthropic_presence_t state;
-  int64_t value; /* 0 unless state == ANTHROPIC_FIELD_SET */
+  anthropic_presence_t state; /**< absent, null or set */
+  int64_t value;              /**< 0 unless state == ANTHROPIC_FIELD_SET */
 } anthropic_opt_int_t;
 
+/** An optional string field of the JSON. */
 typedef struct anthropic_opt_str {
-  anthropic_presence_t state;
-  const char *value; /* NULL unless state == ANTHROPIC_FIELD_SET */
+  anthropic_presence_t state; /**< absent, null or set */
+  const char *value;          /**< NULL unless state == ANTHROPIC_FIELD_SET */
 } anthropic_opt_str_t;
 
-/* An RFC 3339 timestamp, kept as sent and as a time value. */
+/** An RFC 3339 timestamp, kept as sent and as a time value. */
 typedef struct anthropic_time {
-  anthropic_presence_t state;
-  const char *text;     /* as sent, e.g. "2025-05-14T00:00:00Z" */
-  int64_t unix_seconds; /* seconds since 1970-01-01T00:00:00Z (UTC) */
-  int32_t nanoseconds;  /* fraction of the second, 0..999999999 */
+  anthropic_presence_t state; /**< absent, null or set */
+  const char *text;           /**< as sent, e.g. "2025-05-14T00:00:00Z" */
+  int64_t unix_seconds;       /**< seconds since 1970-01-01T00:00:00Z (UTC) */
+  int32_t nanoseconds;        /**< fraction of the second, 0..999999999 */
 } anthropic_time_t;
 
+/** A model's `lifecycle`, as an enum. */
 typedef enum anthropic_lifecycle {
-  ANTHROPIC_LIFECYCLE_UNSET = 0, /* absent or null */
-  ANTHROPIC_LIFECYCLE_ACTIVE,
-  ANTHROPIC_LIFECYCLE_DEPRECATED,
-  ANTHROPIC_LIFECYCLE_RETIRED,
-  ANTHROPIC_LIFECYCLE_OTHER /* a value newer than this library */
+  ANTHROPIC_LIFECYCLE_UNSET = 0,  /**< absent or null */
+  ANTHROPIC_LIFECYCLE_ACTIVE,     /**< "active" */
+  ANTHROPIC_LIFECYCLE_DEPRECATED, /**< "deprecated" */
+  ANTHROPIC_LIFECYCLE_RETIRED,    /**< "retired" */
+  ANTHROPIC_LIFECYCLE_OTHER       /**< a value newer than this library */
 } anthropic_lifecycle_t;
 
-/* {"supported": bool}, or null, or absent. */
+/** {"supported": bool}, or null, or absent. Never grows. */
 typedef struct anthropic_capability {
-  anthropic_presence_t state;
-  bool supported;
+  anthropic_presence_t state; /**< absent, null or set */
+  bool supported;             /**< false unless state is set */
 } anthropic_capability_t;
 
+/** capabilities.thinking: its own "supported", and its "types". */
 typedef struct anthropic_thinking_capability {
-  anthropic_presence_t state;
-  bool supported;
-  anthropic_presence_t types; /* the "types" object itself */
-  anthropic_capability_t adaptive, between_tools, disabled, enabled;
+  anthropic_presence_t state;           /**< absent, null or set */
+  bool supported;                       /**< thinking itself */
+  anthropic_presence_t types;           /**< the "types" object itself */
+  anthropic_capability_t adaptive;      /**< types.adaptive */
+  anthropic_capability_t between_tools; /**< types.between_tools */
+  anthropic_capability_t disabled;      /**< types.disabled */
+  anthropic_capability_t enabled;       /**< types.enabled */
 } anthropic_thinking_capability_t;
 
+/** capabilities.effort: its own "supported", and each level. */
 typedef struct anthropic_effort_capability {
-  anthropic_presence_t state;
-  bool supported;
-  anthropic_capability_t low, medium, high, max, xhigh;
+  anthropic_presence_t state;    /**< absent, null or set */
+  bool supported;                /**< effort itself */
+  anthropic_capability_t low;    /**< effort.low */
+  anthropic_capability_t medium; /**< effort.medium */
+  anthropic_capability_t high;   /**< effort.high */
+  anthropic_capability_t max;    /**< effort.max */
+  anthropic_capability_t xhigh;  /**< effort.xhigh */
 } anthropic_effort_capability_t;
 
+/** capabilities.context_management: its own "supported", and each
+ * strategy. */
 typedef struct anthropic_context_management_capability {
-  anthropic_presence_t state;
-  bool supported;
-  anthropic_capability_t clear_thinking_20251015, clear_tool_uses_20250919,
-      compact_20260112;
+  anthropic_presence_t state; /**< absent, null or set */
+  bool supported;             /**< context management itself */
+  /** context_management.clear_thinking_20251015 */
+  anthropic_capability_t clear_thinking_20251015;
+  /** context_management.clear_tool_uses_20250919 */
+  anthropic_capability_t clear_tool_uses_20250919;
+  /** context_management.compact_20260112 */
+  anthropic_capability_t compact_20260112;
 } anthropic_context_management_capability_t;
 
+/** capabilities.server_tools: its own "supported", and each tool. */
 typedef struct anthropic_server_tools_capability {
-  anthropic_presence_t state;
-  bool supported;
-  anthropic_capability_t code_execution, web_search;
+  anthropic_presence_t state;            /**< absent, null or set */
+  bool supported;                        /**< server tools themselves */
+  anthropic_capability_t code_execution; /**< server_tools.code_execution */
+  anthropic_capability_t web_search;     /**< server_tools.web_search */
 } anthropic_server_tools_capability_t;
 
-/* The library's, reached only by pointer: new capabilities are added at
+/** The library's, reached only by pointer: new capabilities are added at
  * the end of this struct and of the group structs above (a group's
  * pointer is never NULL; its state says whether it was there). One newer
  * than this header is reached with anthropic_model_capability(). */
 typedef struct anthropic_capabilities {
-  anthropic_presence_t state; /* the "capabilities" object itself */
-  anthropic_capability_t batch, citations, code_execution, image_input,
-      pdf_input, structured_outputs;
-  const anthropic_thinking_capability_t *thinking;
-  const anthropic_effort_capability_t *effort;
+  anthropic_presence_t state;                /**< the object itself */
+  anthropic_capability_t batch;              /**< capabilities.batch */
+  anthropic_capability_t citations;          /**< capabilities.citations */
+  anthropic_capability_t code_execution;     /**< .code_execution */
+  anthropic_capability_t image_input;        /**< .image_input */
+  anthropic_capability_t pdf_input;          /**< .pdf_input */
+  anthropic_capability_t structured_outputs; /**< .structured_outputs */
+  const anthropic_thinking_capability_t *thinking; /**< never NULL */
+  const anthropic_effort_capability_t *effort;     /**< never NULL */
+  /** never NULL */
   const anthropic_context_management_capability_t *context_management;
-  const anthropic_server_tools_capability_t *server_tools;
+  const anthropic_server_tools_capability_t *server_tools; /**< never NULL */
 } anthropic_capabilities_t;
 
-/* The library's, reached only by pointer (new fields go at the end). */
+/** The library's, reached only by pointer (new fields go at the end). */
 typedef struct anthropic_model_info {
-  const char *id;              /* required */
-  const char *type;            /* required, always "model" */
-  const char *display_name;    /* required, UTF-8 */
-  anthropic_time_t created_at; /* required (state is always SET) */
-  anthropic_opt_int_t max_input_tokens;
-  anthropic_opt_int_t max_tokens;
-  anthropic_opt_str_t lifecycle;         /* the string as sent */
-  anthropic_lifecycle_t lifecycle_value; /* the same, as an enum */
-  anthropic_opt_str_t line;              /* "haiku", "sonnet", ... */
-  anthropic_time_t deprecated_at;
-  anthropic_time_t retires_at;
-  const anthropic_capabilities_t *capabilities; /* never NULL */
-  /* The JSON text of the object this was read from, as received, unknown
+  const char *id;                        /**< required */
+  const char *type;                      /**< required, always "model" */
+  const char *display_name;              /**< required, UTF-8 */
+  anthropic_time_t created_at;           /**< required (state is always SET) */
+  anthropic_opt_int_t max_input_tokens;  /**< context window, in tokens */
+  anthropic_opt_int_t max_tokens;        /**< most output tokens */
+  anthropic_opt_str_t lifecycle;         /**< the string as sent */
+  anthropic_lifecycle_t lifecycle_value; /**< the same, as an enum */
+  anthropic_opt_str_t line;              /**< "haiku", "sonnet", ... */
+  anthropic_time_t deprecated_at; /**< when it was or will be deprecated */
+  anthropic_time_t retires_at;    /**< when it was or will be retired */
+  const anthropic_capabilities_t *capabilities; /**< never NULL */
+  /** The JSON text of the object this was read from, as received, unknown
    * keys included: json_len bytes, not NUL-terminated. Valid as long as
    * the struct. */
   const char *json_text;
-  size_t json_len;
-  /* Metadata of the response: set on a retrieve result, NULL on the items
+  size_t json_len; /**< the bytes of json_text */
+  /** Metadata of the response: set on a retrieve result, NULL on the items
    * of a page (see the page's own). */
   const anthropic_response_t *response;
 } anthropic_model_info_t;
 
-/* The library's, reached only by pointer (new fields go at the end). */
+/** The library's, reached only by pointer (new fields go at the end). */
 typedef struct anthropic_models_page {
-  /* count items, newest first: data[i]->id. Pointers, so that a field
+  /** count items, newest first: data[i]->id. Pointers, so that a field
    * added to anthropic_model_info_t moves no item. */
   const anthropic_model_info_t *const *data;
-  size_t count;
-  bool has_more;
-  const char *first_id;  /* NULL when null or absent */
-  const char *last_id;   /* NULL when null or absent */
-  const char *json_text; /* the body as received: json_len bytes */
-  size_t json_len;
-  const anthropic_response_t *response;
+  size_t count;          /**< items in data */
+  bool has_more;         /**< more pages after this one (in its direction) */
+  const char *first_id;  /**< NULL when null or absent */
+  const char *last_id;   /**< NULL when null or absent */
+  const char *json_text; /**< the body as received: json_len bytes */
+  size_t json_len;       /**< the bytes of json_text */
+  const anthropic_response_t *response; /**< metadata of the response */
 } anthropic_models_page_t;
 
-/* Keep a result past its callback. Returns a deep copy the caller owns
+/** Keep a result past its callback. Returns a deep copy the caller owns
  * (free with the matching _free), or NULL when out of memory. */
 ANTHROPIC_EXTERN anthropic_model_info_t *
 anthropic_model_info_copy(const anthropic_model_info_t *model);
+/** Free a copy made by anthropic_model_info_copy() (NULL: nothing). */
 ANTHROPIC_EXTERN void anthropic_model_info_free(anthropic_model_info_t *copy);
 
-/* The model as one line of JSON (NUL-terminated, no newline): every field
+/** The model as one line of JSON (NUL-terminated, no newline): every field
  * of the schema in its order, from the typed fields (null where the API
  * sent null or nothing; unknown keys left out: see json_text for those).
  * Free with anthropic_free(). NULL when out of memory or model is NULL. */
 ANTHROPIC_EXTERN char *
 anthropic_model_info_json(const anthropic_model_info_t *model);
-/* Free what the library allocated for you (anthropic_model_info_json). */
+/** Free what the library allocated for you (anthropic_model_info_json). */
 ANTHROPIC_EXTERN void anthropic_free(void *p);
 
-/* A capability by its path under "capabilities", dot-separated, read from
+/** A capability by its path under "capabilities", dot-separated, read from
  * the model's JSON text: so also one newer than this library
  * ("thinking.types.adaptive", "teleport"). ANTHROPIC_FIELD_SET with *supported
  * (may be NULL) when the path names a {"supported": bool} object,
@@ -243,20 +272,27 @@ ANTHROPIC_EXTERN void anthropic_free(void *p);
  * (not there, not a capability, an empty segment, a NULL argument). */
 ANTHROPIC_EXTERN anthropic_presence_t anthropic_model_capability(
     const anthropic_model_info_t *model, const char *path, bool *supported);
+/** Keep a page past its callback, as anthropic_model_info_copy() does (a
+ * page a walk trimmed keeps only its items). */
 ANTHROPIC_EXTERN anthropic_models_page_t *
 anthropic_models_page_copy(const anthropic_models_page_t *page);
+/** Free a copy made by anthropic_models_page_copy() (NULL: nothing). */
 ANTHROPIC_EXTERN void anthropic_models_page_free(anthropic_models_page_t *copy);
 
 /* ------------------------------------------------------------------ */
 /* Allocator                                                           */
 /* ------------------------------------------------------------------ */
 
+/** As malloc(), for anthropic_replace_allocator(). */
 typedef void *(*anthropic_malloc_func)(size_t size);
+/** As realloc(). */
 typedef void *(*anthropic_realloc_func)(void *ptr, size_t size);
+/** As calloc(). */
 typedef void *(*anthropic_calloc_func)(size_t count, size_t size);
+/** As free(). */
 typedef void (*anthropic_free_func)(void *ptr);
 
-/* Route every allocation of this library, of cJSON and of libcurl through
+/** Route every allocation of this library, of cJSON and of libcurl through
  * these functions (as uv_replace_allocator(), curl_global_init_mem() and
  * cJSON_InitHooks() do). Both hooks are process-wide: cJSON's change for
  * every user of cJSON in the process, and libcurl keeps the functions of
@@ -278,9 +314,10 @@ ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
 /* Client                                                              */
 /* ------------------------------------------------------------------ */
 
+/** A client: one per loop, opaque; made by anthropic_client_init(). */
 typedef struct anthropic_client anthropic_client_t;
 
-/* Names one request of a client, as HTTP/2 names a stream: 0 is no
+/** Names one request of a client, as HTTP/2 names a stream: 0 is no
  * request. An id is a slot of the client's id table tagged with that
  * slot's generation, which changes each time the slot is reused, so an id
  * names no other request (until one slot has been reused 2^32 times) and
@@ -288,21 +325,21 @@ typedef struct anthropic_client anthropic_client_t;
  * harmless EINVAL. */
 typedef uint64_t anthropic_request_id_t;
 
-/* How much the client logs, as the SDKs' ANTHROPIC_LOG. */
+/** How much the client logs, as the SDKs' ANTHROPIC_LOG. */
 typedef enum anthropic_log_level {
-  ANTHROPIC_LOG_DEFAULT = 0, /* options: see log_level */
+  ANTHROPIC_LOG_DEFAULT = 0, /**< options: see log_level */
   ANTHROPIC_LOG_OFF,
-  ANTHROPIC_LOG_ERROR, /* the library could not do its part (no memory) */
-  ANTHROPIC_LOG_WARN,  /* a request given up after retries; risky settings
+  ANTHROPIC_LOG_ERROR, /**< the library could not do its part (no memory) */
+  ANTHROPIC_LOG_WARN,  /**< a request given up after retries; risky settings
                           at init (a key over plain http://, TLS checks
                           off); an ANTHROPIC_LOG value not understood */
-  ANTHROPIC_LOG_INFO,  /* each retry, with its reason and delay */
-  ANTHROPIC_LOG_DEBUG  /* each attempt (method, URL, status, time,
+  ANTHROPIC_LOG_INFO,  /**< each retry, with its reason and delay */
+  ANTHROPIC_LOG_DEBUG  /**< each attempt (method, URL, status, time,
                           request-id); the client's settings and header
                           lines at init */
 } anthropic_log_level_t;
 
-/* Called with each line the client logs at `level` or above the client's
+/** Called with each line the client logs at `level` or above the client's
  * level. No secret is ever in a line: keys, tokens, the values of headers
  * and query parameters whose names look like credentials, and userinfo in
  * URLs show as "***". A line is printable ASCII only: any other byte (a
@@ -313,17 +350,17 @@ typedef void (*anthropic_log_cb)(void *log_data, anthropic_log_level_t level,
                                  const char *line);
 
 enum {
-  /* Do not read the environment: neither ANTHROPIC_* variables nor the
+  /** Do not read the environment: neither ANTHROPIC_* variables nor the
    * proxy ones libcurl would read (see `proxy`). */
   ANTHROPIC_CLIENT_NO_ENV = 1u << 0,
-  /* Speak HTTP/1.1 only (by default HTTPS negotiates HTTP/2 by ALPN). */
+  /** Speak HTTP/1.1 only (by default HTTPS negotiates HTTP/2 by ALPN). */
   ANTHROPIC_CLIENT_HTTP1 = 1u << 1,
-  /* Speak HTTP/2 from the first byte, also over cleartext http:// (h2c
+  /** Speak HTTP/2 from the first byte, also over cleartext http:// (h2c
    * with prior knowledge), as to a proxy or sidecar that expects it.
    * Needs libcurl 8.0 or later: init refuses it (EINVAL) on older ones,
    * which fail every request on a reused connection. */
   ANTHROPIC_CLIENT_HTTP2_PRIOR_KNOWLEDGE = 1u << 2,
-  /* Do not verify the server's TLS certificate or that it names the host
+  /** Do not verify the server's TLS certificate or that it names the host
    * (CURLOPT_SSL_VERIFYPEER and CURLOPT_SSL_VERIFYHOST off): anyone on the
    * way can then read and change everything, the key included. For tests
    * against a self-signed server; prefer `ca_bundle`. Init logs a line
@@ -331,7 +368,7 @@ enum {
   ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY = 1u << 3
 };
 
-/* Option structs (this one, anthropic_request_options_t, the retrieve and
+/** Option structs (this one, anthropic_request_options_t, the retrieve and
  * list params, anthropic_resolve_options_t) start with `size`: start from
  * the struct's _INIT macro, which sets it and the defaults that are not
  * zero, then set what you need. Fields are only ever added at the end, and
@@ -342,93 +379,94 @@ enum {
  * the struct this library knows (a newer header's, for an older
  * library). */
 
-/* Retries: the default, in max_retries (the client's: 2; a request's: its
+/** Retries: the default, in max_retries (the client's: 2; a request's: its
  * client's). 0 means no retries. */
 #define ANTHROPIC_RETRIES_DEFAULT (-1)
 
-/* Options for anthropic_client_init(): a zero or NULL field takes the
+/** Options for anthropic_client_init(): a zero or NULL field takes the
  * default shown. Strings are copied. */
 typedef struct anthropic_client_options {
-  size_t size; /* sizeof(anthropic_client_options_t) */
-  /* Retries after a failed attempt (so at most max_retries + 1 attempts).
+  size_t size; /**< sizeof(anthropic_client_options_t) */
+  /** Retries after a failed attempt (so at most max_retries + 1 attempts).
    * _INIT: ANTHROPIC_RETRIES_DEFAULT (2); 0: none. See "Retries" in
    * README.md. */
   int max_retries;
-  unsigned flags;
-  /* `x-api-key`. NULL: $ANTHROPIC_API_KEY. "" : not sent. */
+  unsigned flags; /**< ANTHROPIC_CLIENT_* bits */
+  /** `x-api-key`. NULL: $ANTHROPIC_API_KEY. "" : not sent. */
   const char *api_key;
-  /* `Authorization: Bearer`. NULL: $ANTHROPIC_AUTH_TOKEN. "": not sent.
+  /** `Authorization: Bearer`. NULL: $ANTHROPIC_AUTH_TOKEN. "": not sent.
    * Not sent when there is an api_key. With neither (and no x-api-key or
    * authorization header of your own), init fails: ANTHROPIC_EINVAL. */
   const char *auth_token;
-  /* NULL: $ANTHROPIC_BASE_URL, else "https://api.anthropic.com". */
+  /** NULL: $ANTHROPIC_BASE_URL, else "https://api.anthropic.com". */
   const char *base_url;
-  /* `anthropic-version`. NULL: "2023-06-01". */
+  /** `anthropic-version`. NULL: "2023-06-01". */
   const char *anthropic_version;
-  /* Extra headers, each "Name: value", sent on every request, after those
+  /** Extra headers, each "Name: value", sent on every request, after those
    * of $ANTHROPIC_CUSTOM_HEADERS (newline-separated lines of the same
    * form). */
   const char *const *headers;
-  size_t headers_count;
-  /* Betas for every request, joined with each request's own into one
+  size_t headers_count; /**< lines in headers */
+  /** Betas for every request, joined with each request's own into one
    * `anthropic-beta: a,b` header. */
   const char *const *betas;
-  size_t betas_count;
-  /* `user-agent`. NULL: "anthropic-c/<version>". */
+  size_t betas_count; /**< entries in betas */
+  /** `user-agent`. NULL: "anthropic-c/<version>". */
   const char *user_agent;
-  /* CA bundle file for TLS. NULL: the system's. */
+  /** CA bundle file for TLS. NULL: the system's. */
   const char *ca_bundle;
-  /* Largest response body accepted. 0: 8 MiB. Values past INT64_MAX
+  /** Largest response body accepted. 0: 8 MiB. Values past INT64_MAX
    * (SIZE_MAX for none) are clamped to INT64_MAX: no limit. */
   size_t max_response_bytes;
-  /* Connections kept open to one host. 0: 64. */
+  /** Connections kept open to one host. 0: 64. */
   unsigned max_host_connections;
-  /* Per attempt, from start to last byte. 0: 600000 (10 minutes). */
+  /** Per attempt, from start to last byte. 0: 600000 (10 minutes). */
   uint64_t timeout_ms;
-  /* Per attempt, to connect (TCP and TLS). 0: 5000. */
+  /** Per attempt, to connect (TCP and TLS). 0: 5000. */
   uint64_t connect_timeout_ms;
-  /* Longest server-asked delay (retry-after, retry-after-ms) honoured; a
+  /** Longest server-asked delay (retry-after, retry-after-ms) honoured; a
    * longer one falls back to exponential backoff. 0: 60000. */
   uint64_t retry_after_cap_ms;
-  /* Where log lines go; see anthropic_log_cb and log_level. NULL: to
+  /** Where log lines go; see anthropic_log_cb and log_level. NULL: to
    * stderr ("anthropic: warn: ...") when a level was asked for (log_level
    * or $ANTHROPIC_LOG), else nowhere: an embedded library does not write
    * to the process's stderr unasked. */
   anthropic_log_cb log_cb;
-  void *log_data;
-  /* The proxy every request goes through: "scheme://host[:port]" with
+  void *log_data; /**< passed to log_cb */
+  /** The proxy every request goes through: "scheme://host[:port]" with
    * scheme http, https, socks4, socks4a, socks5 or socks5h (no user name
    * or password: refused). "" : no proxy at all. NULL: libcurl's
    * environment variables (http_proxy, HTTPS_PROXY, ALL_PROXY, NO_PROXY),
    * unless ANTHROPIC_CLIENT_NO_ENV, which means no proxy. A proxy given
    * here is used for every host: NO_PROXY does not apply to it. */
   const char *proxy;
-  /* Requests handed to libcurl at once (attempts on the wire, and retries
+  /** Requests handed to libcurl at once (attempts on the wire, and retries
    * waiting for their turn). The others wait in a queue inside the client,
    * a few hundred bytes each, and start in the order they were made as
    * those finish. 0: max_host_connections over HTTP/1.1 (one request a
    * connection at a time), 4 x that where HTTP/2 is negotiated by TLS
    * (https://) or known in advance. */
   unsigned max_requests_in_flight;
-  /* HTTP/2 streams (requests) carried at once by one connection before
+  /** HTTP/2 streams (requests) carried at once by one connection before
    * another is opened; the server's SETTINGS_MAX_CONCURRENT_STREAMS, when
    * lower, wins. 0: 1000 (libcurl's own default, 100, would open ten
    * connections for a thousand requests at once). */
   unsigned max_streams_per_connection;
-  /* Lines at this level and above are logged. ANTHROPIC_LOG_DEFAULT:
+  /** Lines at this level and above are logged. ANTHROPIC_LOG_DEFAULT:
    * $ANTHROPIC_LOG ("off", "error", "warn", "info", "debug"; read unless
    * ANTHROPIC_CLIENT_NO_ENV), else everything when log_cb is set (it
    * gets the level of each line to filter on), else nothing. */
   anthropic_log_level_t log_level;
 } anthropic_client_options_t;
 
+/** Client options with `size` and the defaults that are not zero set. */
 #define ANTHROPIC_CLIENT_OPTIONS_INIT                                          \
   {                                                                            \
     .size = sizeof(anthropic_client_options_t),                                \
     .max_retries = ANTHROPIC_RETRIES_DEFAULT                                   \
   }
 
-/* Create a client bound to `loop`. On success returns 0 and sets *out; the
+/** Create a client bound to `loop`. On success returns 0 and sets *out; the
  * client must be closed with anthropic_client_close() before the loop is
  * closed. On failure returns ANTHROPIC_EINVAL (a bad option or environment
  * variable; see `errbuf`) or ANTHROPIC_ENOMEM, and leaves *out NULL.
@@ -438,22 +476,26 @@ anthropic_client_init(struct uv_loop_s *loop, anthropic_client_t **out,
                       const anthropic_client_options_t *opts, char *errbuf,
                       size_t errbuf_len);
 
-/* The caller's pointer, for close callbacks and the like. */
+/** The caller's pointer, for close callbacks and the like. */
 ANTHROPIC_EXTERN void anthropic_client_set_data(anthropic_client_t *client,
                                                 void *data);
+/** The pointer set with anthropic_client_set_data() (NULL at first). */
 ANTHROPIC_EXTERN void *
 anthropic_client_get_data(const anthropic_client_t *client);
+/** The loop the client was made on (a uv_loop_t). */
 ANTHROPIC_EXTERN struct uv_loop_s *
 anthropic_client_get_loop(const anthropic_client_t *client);
 
-/* The reason the last call on this client returned NULL or an error: a kind
+/** The reason the last call on this client returned NULL or an error: a kind
  * and a message. Valid until the next call on the client. */
 ANTHROPIC_EXTERN const anthropic_error_t *
 anthropic_client_last_error(const anthropic_client_t *client);
 
+/** Runs once a closed client has released everything, just before its
+ * memory is freed: the last moment `client` (and its data) is valid. */
 typedef void (*anthropic_close_cb)(anthropic_client_t *client);
 
-/* Close the client. Requests still in flight or waiting in the queue end
+/** Close the client. Requests still in flight or waiting in the queue end
  * with ANTHROPIC_ECANCELLED (their callbacks run, from the loop), every
  * handle is released, then `cb` (may be NULL) runs and the client's memory
  * is freed. Safe to call from inside a request callback. Calls made after
@@ -465,67 +507,74 @@ ANTHROPIC_EXTERN void anthropic_client_close(anthropic_client_t *client,
 /* Models                                                              */
 /* ------------------------------------------------------------------ */
 
+/** A retrieve's outcome: exactly one of `err` and `model` is non-NULL,
+ * valid until the callback returns; `data` as given to the call. */
 typedef void (*anthropic_model_cb)(const anthropic_error_t *err,
                                    const anthropic_model_info_t *model,
                                    void *data);
+/** A list call's outcome: exactly one of `err` and `page` is non-NULL,
+ * valid until the callback returns; `data` as given to the call. */
 typedef void (*anthropic_page_cb)(const anthropic_error_t *err,
                                   const anthropic_models_page_t *page,
                                   void *data);
 
-/* Settings of one request that override the client's: a zero or NULL
+/** Settings of one request that override the client's: a zero or NULL
  * field keeps the client's setting. */
 typedef struct anthropic_request_options {
-  size_t size; /* sizeof(anthropic_request_options_t) */
-  /* _INIT: ANTHROPIC_RETRIES_DEFAULT (the client's); 0: none. */
+  size_t size; /**< sizeof(anthropic_request_options_t) */
+  /** _INIT: ANTHROPIC_RETRIES_DEFAULT (the client's); 0: none. */
   int max_retries;
-  uint64_t timeout_ms;
-  uint64_t connect_timeout_ms;
-  /* Extra headers, "Name: value"; one named like a client header
+  uint64_t timeout_ms;         /**< per attempt; 0: the client's */
+  uint64_t connect_timeout_ms; /**< per attempt; 0: the client's */
+  /** Extra headers, "Name: value"; one named like a client header
    * replaces it for this request. */
   const char *const *headers;
-  size_t headers_count;
-  /* Extra query parameters, "name=value" (both percent-encoded here). */
+  size_t headers_count; /**< lines in headers */
+  /** Extra query parameters, "name=value" (both percent-encoded here). */
   const char *const *query;
-  size_t query_count;
-  /* Betas added to the client's in `anthropic-beta`. */
+  size_t query_count; /**< entries in query */
+  /** Betas added to the client's in `anthropic-beta`. */
   const char *const *betas;
-  size_t betas_count;
-  /* `anthropic-workspace-id`. NULL: not sent. */
+  size_t betas_count; /**< entries in betas */
+  /** `anthropic-workspace-id`. NULL: not sent. */
   const char *workspace_id;
 } anthropic_request_options_t;
 
+/** Request options with `size` set and max_retries the client's. */
 #define ANTHROPIC_REQUEST_OPTIONS_INIT                                         \
   {                                                                            \
     .size = sizeof(anthropic_request_options_t),                               \
     .max_retries = ANTHROPIC_RETRIES_DEFAULT                                   \
   }
 
-/* Parameters of a retrieve; NULL means all defaults. */
+/** Parameters of a retrieve; NULL means all defaults. */
 typedef struct anthropic_models_retrieve_params {
-  size_t size;                                /* set by _INIT */
-  const anthropic_request_options_t *options; /* NULL: the client's */
+  size_t size;                                /**< set by _INIT */
+  const anthropic_request_options_t *options; /**< NULL: the client's */
 } anthropic_models_retrieve_params_t;
 
+/** Retrieve params with `size` set. */
 #define ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT                                  \
   { .size = sizeof(anthropic_models_retrieve_params_t) }
 
-/* Parameters of one list page; NULL means all defaults. */
+/** Parameters of one list page; NULL means all defaults. */
 typedef struct anthropic_models_list_params {
-  size_t size;           /* set by _INIT */
-  const char *after_id;  /* page after this id (NULL: none) */
-  const char *before_id; /* page before this id (NULL: none) */
-  int limit;             /* 1..1000; 0: the server's default (20) */
-  /* Any of "active", "deprecated", "retired", sent as lifecycle[]=...;
+  size_t size;           /**< set by _INIT */
+  const char *after_id;  /**< page after this id (NULL: none) */
+  const char *before_id; /**< page before this id (NULL: none) */
+  int limit;             /**< 1..1000; 0: the server's default (20) */
+  /** Any of "active", "deprecated", "retired", sent as lifecycle[]=...;
    * none: the server's default (active and deprecated). */
   const char *const *lifecycle;
-  size_t lifecycle_count;
-  const anthropic_request_options_t *options; /* NULL: the client's */
+  size_t lifecycle_count;                     /**< entries in lifecycle */
+  const anthropic_request_options_t *options; /**< NULL: the client's */
 } anthropic_models_list_params_t;
 
+/** List params with `size` set. */
 #define ANTHROPIC_MODELS_LIST_PARAMS_INIT                                      \
   { .size = sizeof(anthropic_models_list_params_t) }
 
-/* GET /v1/models/{model_id}: one model by id or alias (an alias resolves to
+/** GET /v1/models/{model_id}: one model by id or alias (an alias resolves to
  * the canonical id). Exactly one of `err` and `model` is non-NULL in the
  * callback. Returns the request's id, or 0 on a bad argument (empty id, ".",
  * "..", control characters), a closing client or no memory: see
@@ -535,22 +584,23 @@ anthropic_models_retrieve(anthropic_client_t *client, const char *model_id,
                           const anthropic_models_retrieve_params_t *params,
                           anthropic_model_cb cb, void *data);
 
-/* GET /v1/models: one page, newest first. Same contract as retrieve; both
+/** GET /v1/models: one page, newest first. Same contract as retrieve; both
  * cursors at once or a limit outside 1..1000 are invalid arguments. */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_list(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     anthropic_page_cb cb, void *data);
 
-/* The same on the beta endpoints (`?beta=true`). */
+/** The same on the beta endpoints (`?beta=true`). */
 ANTHROPIC_EXTERN anthropic_request_id_t
 anthropic_beta_models_retrieve(anthropic_client_t *client, const char *model_id,
                                const anthropic_models_retrieve_params_t *params,
                                anthropic_model_cb cb, void *data);
+/** anthropic_models_list() on the beta endpoint. */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     anthropic_page_cb cb, void *data);
 
-/* Manual stepping: the parameters of the page after `page`, which was
+/** Manual stepping: the parameters of the page after `page`, which was
  * requested with `params` (NULL: defaults), in the same direction (forward
  * with after_id = last_id; backward, when `params` had before_id, with
  * before_id = first_id). Returns false when there is no next page
@@ -563,7 +613,7 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
                            const anthropic_models_list_params_t *params,
                            anthropic_models_list_params_t *next);
 
-/* Auto-pagination. `each` runs once per page, from the loop; returning
+/** Auto-pagination. `each` runs once per page, from the loop; returning
  * non-zero stops the walk. `done` runs exactly once at the end: err NULL
  * when the walk ended (last page, an empty page, a null cursor, `each`
  * asked, or `max_items` reached), else the error that ended it (an
@@ -574,18 +624,21 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
  * its next page without going back to the queue. */
 typedef int (*anthropic_each_page_cb)(const anthropic_models_page_t *page,
                                       void *data);
+/** The end of a walk: see anthropic_each_page_cb. */
 typedef void (*anthropic_walk_done_cb)(const anthropic_error_t *err,
                                        size_t items, void *data);
+/** Walk every page: see anthropic_each_page_cb. */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_list_all(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     size_t max_items, anthropic_each_page_cb each, anthropic_walk_done_cb done,
     void *data);
+/** anthropic_models_list_all() on the beta endpoint. */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list_all(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     size_t max_items, anthropic_each_page_cb each, anthropic_walk_done_cb done,
     void *data);
 
-/* Cancel request `id` of `client`: its callback runs later, from the loop,
+/** Cancel request `id` of `client`: its callback runs later, from the loop,
  * with ANTHROPIC_ECANCELLED, whether it was on the wire or still waiting in
  * the queue. Returns 0, or ANTHROPIC_EINVAL when `id` names no request that
  * can still be cancelled: one whose callback has run, is running or is
@@ -601,32 +654,32 @@ ANTHROPIC_EXTERN int anthropic_request_cancel(anthropic_client_t *client,
 /* Resolving many aliases                                              */
 /* ------------------------------------------------------------------ */
 
-/* A batch of aliases (or ids) to resolve with retrieve. Named by an id
+/** A batch of aliases (or ids) to resolve with retrieve. Named by an id
  * that is never reused on its client (0 is none), so keeping one past its
  * completion is harmless: calls with it then return EINVAL. */
 typedef uint64_t anthropic_resolve_id_t;
 
-/* One call per alias added, from the loop, in any order: exactly one of
+/** One call per alias added, from the loop, in any order: exactly one of
  * `err` and `model` is non-NULL (valid until the callback returns);
  * `index` is the alias's position in its batch (0, 1, ...). */
 typedef void (*anthropic_resolve_cb)(const anthropic_error_t *err,
                                      const anthropic_model_info_t *model,
                                      const char *alias, size_t index,
                                      void *data);
-/* Once per batch, from the loop, after every per-alias callback (also for
+/** Once per batch, from the loop, after every per-alias callback (also for
  * a batch of 0 aliases). The id is no longer valid in it. */
 typedef void (*anthropic_resolve_done_cb)(anthropic_resolve_id_t id,
                                           void *data);
 
-/* Options of a batch. Set `size` (ANTHROPIC_RESOLVE_OPTIONS_INIT does):
+/** Options of a batch. Set `size` (ANTHROPIC_RESOLVE_OPTIONS_INIT does):
  * fields are only ever added at the end, and the library reads only those
  * that `size` covers, so a program built against an older header keeps
  * working. NULL: all defaults. */
 typedef struct anthropic_resolve_options {
-  size_t size; /* sizeof(anthropic_resolve_options_t) */
-  /* Lookups this batch has in flight at once. 0: 64. */
+  size_t size; /**< sizeof(anthropic_resolve_options_t) */
+  /** Lookups this batch has in flight at once. 0: 64. */
   unsigned concurrency;
-  /* Retrieve parameters of every lookup this batch starts (retries and
+  /** Retrieve parameters of every lookup this batch starts (retries and
    * per-request options, as for retrieve). NULL: the client's. Not
    * copied: it, and what it points to, must stay valid until `done`. A
    * lookup shared with another batch keeps the options of the batch that
@@ -634,10 +687,11 @@ typedef struct anthropic_resolve_options {
   const anthropic_models_retrieve_params_t *params;
 } anthropic_resolve_options_t;
 
+/** Resolve options with `size` set. */
 #define ANTHROPIC_RESOLVE_OPTIONS_INIT                                         \
   { sizeof(anthropic_resolve_options_t), 0, NULL }
 
-/* Open a batch: add aliases with anthropic_resolve_add(), then close it
+/** Open a batch: add aliases with anthropic_resolve_add(), then close it
  * for adding with anthropic_resolve_end(); `done` runs once every alias
  * added has had its callback and the batch is ended. Each distinct alias
  * costs at most one request per client at a time: an alias whose lookup
@@ -647,22 +701,22 @@ typedef struct anthropic_resolve_options {
 ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve_start(
     anthropic_client_t *client, const anthropic_resolve_options_t *opts,
     anthropic_resolve_cb cb, anthropic_resolve_done_cb done, void *data);
-/* Add one alias (copied) at the next index. 0, or EINVAL (an invalid
+/** Add one alias (copied) at the next index. 0, or EINVAL (an invalid
  * alias, as retrieve would refuse; a batch ended, cancelled or done; a
  * closing client) or ENOMEM: then it has no index and no callback. */
 ANTHROPIC_EXTERN int anthropic_resolve_add(anthropic_client_t *client,
                                            anthropic_resolve_id_t id,
                                            const char *alias);
-/* Close the batch for adding. 0, or EINVAL when already ended or done. */
+/** Close the batch for adding. 0, or EINVAL when already ended or done. */
 ANTHROPIC_EXTERN int anthropic_resolve_end(anthropic_client_t *client,
                                            anthropic_resolve_id_t id);
-/* start + add each of `n` aliases + end. All aliases are checked first:
+/** start + add each of `n` aliases + end. All aliases are checked first:
  * one invalid and the call returns 0 with nothing started. */
 ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve(
     anthropic_client_t *client, const char *const *aliases, size_t n,
     const anthropic_resolve_options_t *opts, anthropic_resolve_cb cb,
     anthropic_resolve_done_cb done, void *data);
-/* Cancel the batch (and end it): every alias whose callback is not yet
+/** Cancel the batch (and end it): every alias whose callback is not yet
  * due gets ANTHROPIC_ECANCELLED, then `done` runs, all from the loop. A
  * lookup in flight is cancelled only when no other batch waits for it.
  * Returns 0, or EINVAL when the batch is done or has nothing left to
@@ -670,7 +724,7 @@ ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve(
  * every batch. */
 ANTHROPIC_EXTERN int anthropic_resolve_cancel(anthropic_client_t *client,
                                               anthropic_resolve_id_t id);
-/* The client's resolve cache: a model found is kept for `ttl_ms`, a "not
+/** The client's resolve cache: a model found is kept for `ttl_ms`, a "not
  * found" (HTTP 404) for `not_found_ttl_ms` (0: not cached), at most
  * `max_entries` of them (the oldest goes first). A hit costs no request;
  * its callback still runs from the loop. max_entries 0 (the default)
