@@ -1,0 +1,237 @@
+// node.test.js - the Node.js addon (build/examples/node) against the fake
+// Models API: every call in both forms, errors, pagination, resolve
+// coalescing, natural exit, an exception in a callback, a worker thread,
+// and HTTPS. Run by meson (`node --test`) with NODE_ADDON and
+// FAKE_API_SERVER set.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const readline = require('node:readline');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ADDON = process.env.NODE_ADDON;
+const SERVER = process.env.FAKE_API_SERVER;
+const A = require(ADDON);
+let server, url, catalogue;
+
+async function startServer(args) {
+  const s = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: s.stdout }).once('line', resolve);
+    s.once('exit', () => reject(new Error('fake server exited')));
+  });
+  return { proc: s, url: line.replace(/^listening /, '') };
+}
+
+before(async () => {
+  ({ proc: server, url } = await startServer([]));
+  catalogue = await (await fetch(url + '/_fake/catalogue')).json();
+});
+after(() => { server.kill('SIGTERM'); });
+
+const reset = () => fetch(url + '/_fake/reset', { method: 'POST', body: '{}' });
+const stats = async () => (await fetch(url + '/_fake/stats')).json();
+const faults = (f) => fetch(url + '/_fake/faults', { method: 'POST', body: JSON.stringify(f) });
+const client = (o = {}) => new A.Client({ apiKey: 'fake-key', baseURL: url, ...o });
+
+// The API's listing, read straight from the fake (what for-await must see).
+async function listed() {
+  const r = await fetch(url + '/v1/models?limit=1000', { headers: { 'x-api-key': 'fake-key', 'anthropic-version': '2023-06-01' } });
+  return (await r.json()).data;
+}
+
+test('retrieve: a promise and an error-first callback, the API object as is', async () => {
+  const c = client();
+  const m = await c.models.retrieve('claude-opus-4-1');
+  const want = catalogue.models.find((x) => x.id === catalogue.aliases['claude-opus-4-1']);
+  assert.deepEqual(m, want); // every field, unknown ones included
+  const viaCb = await new Promise((resolve, reject) => {
+    const r = c.models.retrieve('claude-opus-4-1', { timeout: 5000 }, (err, v) => (err ? reject(err) : resolve(v)));
+    assert.equal(r, undefined);
+  });
+  assert.equal(viaCb.id, m.id);
+  assert.equal(typeof viaCb.display_name, 'string');
+  assert.ok('capabilities' in viaCb && 'created_at' in viaCb);
+  await c.close();
+});
+
+test('errors are SDK-named Error subclasses with kind, status, type, requestId', async () => {
+  const c = client({ maxRetries: 0 });
+  await assert.rejects(c.models.retrieve('no-such-model'), (e) => {
+    assert.ok(e instanceof A.NotFoundError && e instanceof A.APIError && e instanceof Error);
+    assert.equal(e.name, 'NotFoundError');
+    assert.equal(e.kind, 'http');
+    assert.equal(e.status, 404);
+    assert.equal(e.type, 'not_found_error');
+    assert.match(e.requestId, /^req_fake_/);
+    return true;
+  });
+  await reset();
+  await faults([{ status: 429 }]);
+  await assert.rejects(c.models.retrieve('claude-opus-4-1'), A.RateLimitError);
+  await faults([{ status: 529 }]);
+  await assert.rejects(c.models.retrieve('claude-opus-4-1'), A.InternalServerError);
+  await new Promise((resolve) => c.models.retrieve('', (err, m) => {
+    assert.ok(err instanceof A.APIError);
+    assert.equal(err.kind, 'invalid_argument');
+    assert.equal(m, undefined);
+    resolve();
+  }));
+  const dead = new A.Client({ apiKey: 'k', baseURL: 'http://127.0.0.1:9', maxRetries: 0 });
+  await assert.rejects(dead.models.retrieve('x'), A.APIConnectionError);
+  await dead.close();
+  const cancelled = assert.rejects(c.models.retrieve('claude-opus-4-1'), A.APIUserAbortError);
+  await c.close();
+  await cancelled;
+  assert.throws(() => new A.Client({ baseURL: 'http://h:99999', apiKey: 'k' }), /port/);
+});
+
+test('list: one page by callback or promise; for await walks every item of every page', async () => {
+  const c = client();
+  const all = await listed();
+  const page = await c.models.list({ limit: 5 });
+  assert.deepEqual(page.data.map((m) => m.id), all.slice(0, 5).map((m) => m.id));
+  assert.equal(page.has_more, true);
+  assert.equal(page.last_id, all[4].id);
+  const viaCb = await new Promise((resolve, reject) => c.models.list({ limit: 2, after_id: all[4].id }, (e, p) => (e ? reject(e) : resolve(p))));
+  assert.deepEqual(viaCb.data.map((m) => m.id), all.slice(5, 7).map((m) => m.id));
+  await reset();
+  const ids = [];
+  for await (const m of c.models.list({ limit: 7 })) ids.push(m.id);
+  assert.deepEqual(ids, all.map((m) => m.id));
+  assert.equal((await stats()).requests, Math.ceil(all.length / 7) + (all.length % 7 === 0 ? 1 : 0));
+  await c.close();
+});
+
+test('the beta variants call the beta endpoints', async () => {
+  const c = client();
+  await reset();
+  const m = await c.beta.models.retrieve('claude-opus-4-1');
+  assert.equal(m.id, catalogue.aliases['claude-opus-4-1']);
+  const p = await new Promise((resolve, reject) => c.beta.models.list({ limit: 1 }, (e, v) => (e ? reject(e) : resolve(v))));
+  assert.equal(p.data.length, 1);
+  const reqs = await (await fetch(url + '/_fake/requests')).json();
+  assert.equal(reqs.length, 2);
+  for (const r of reqs) assert.match(r.target, /[?&]beta=true/);
+  await c.close();
+});
+
+test('resolve: input order, each the model or an Error, one request per distinct alias', async () => {
+  const c = client();
+  await reset();
+  const known = Object.keys(catalogue.aliases).slice(0, 6);
+  const input = [];
+  for (let i = 0; i < 60; i++) input.push(known[(i * 7) % known.length]);
+  input.push('no-such-model', 'no-such-model');
+  const out = await c.models.resolve(input);
+  assert.equal(out.length, input.length);
+  input.forEach((a, i) => {
+    if (a === 'no-such-model') assert.ok(out[i] instanceof A.NotFoundError);
+    else assert.equal(out[i].id, catalogue.aliases[a]);
+  });
+  assert.equal((await stats()).requests, new Set(input).size);
+  const viaCb = await new Promise((resolve, reject) => c.models.resolve(['claude-opus-4-1'], (e, v) => (e ? reject(e) : resolve(v))));
+  assert.equal(viaCb[0].id, catalogue.aliases['claude-opus-4-1']);
+  await c.close();
+});
+
+function runScript(src, env = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anthropic-node-'));
+  const file = path.join(dir, 'script.js');
+  fs.writeFileSync(file, src);
+  const r = spawnSync(process.execPath, [file], {
+    env: { ...process.env, ADDON, URL: url, ...env }, encoding: 'utf8', timeout: 60000,
+  });
+  fs.rmSync(dir, { recursive: true });
+  return r;
+}
+
+test('the process exits by itself once nothing is pending, with no close()', () => {
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+    c.models.retrieve('claude-opus-4-1').then((m) => console.log(m.id));
+  `);
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), catalogue.aliases['claude-opus-4-1']);
+});
+
+test('an exception thrown in a callback reaches uncaughtException; the client goes on', () => {
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+    process.on('uncaughtException', (e) => {
+      console.log('caught ' + e.message);
+      c.models.retrieve('claude-haiku-4-5', (err, m) => { console.log('after ' + m.id); });
+    });
+    c.models.retrieve('claude-opus-4-1', () => { throw new Error('boom'); });
+    // Ended in the same loop turn, or nearly: its callback still runs.
+    c.models.retrieve('claude-sonnet-4-0', (err, m) => { console.log('sibling ' + m.id); });
+  `);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), [
+    'after ' + catalogue.aliases['claude-haiku-4-5'], 'caught boom',
+    'sibling ' + catalogue.aliases['claude-sonnet-4-0']].sort());
+});
+
+test('a worker thread has its own client on its own loop', () => {
+  const r = runScript(`
+    const { Worker, isMainThread, parentPort } = require('node:worker_threads');
+    const A = require(process.env.ADDON);
+    if (isMainThread) {
+      const w = new Worker(__filename);
+      w.on('message', (id) => console.log('worker ' + id));
+      const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+      c.models.retrieve('claude-haiku-4-5').then((m) => console.log('main ' + m.id));
+    } else {
+      const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+      c.models.retrieve('claude-opus-4-1').then((m) => parentPort.postMessage(m.id));
+    }
+  `);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), [
+    'main ' + catalogue.aliases['claude-haiku-4-5'],
+    'worker ' + catalogue.aliases['claude-opus-4-1'],
+  ].sort());
+});
+
+test('HTTPS with caBundle: libcurl in the node process, which carries its own OpenSSL', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anthropic-tls-'));
+  const mk = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt',
+    'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+  assert.equal(mk.status, 0);
+  const tls = await startServer(['--tls', '--cert-dir', dir]);
+  try {
+    const c = new A.Client({ apiKey: 'fake-key', baseURL: tls.url, caBundle: path.join(dir, 'cert.pem') });
+    const m = await c.models.retrieve('claude-opus-4-1');
+    assert.equal(m.id, catalogue.aliases['claude-opus-4-1']);
+    await c.close();
+    const untrusting = new A.Client({ apiKey: 'fake-key', baseURL: tls.url, maxRetries: 0 });
+    await assert.rejects(untrusting.models.retrieve('claude-opus-4-1'), (e) => e.kind === 'tls');
+    await untrusting.close();
+  } finally {
+    tls.proc.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test('the README example runs as written', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const at = readme.indexOf('## Node.js');
+  const m = /```js\n([\s\S]*?)```/.exec(readme.slice(at));
+  assert.ok(m, 'no js example in the README section');
+  const src = m[1].replace("require('./build/examples/node')", 'require(process.env.ADDON)');
+  assert.notEqual(src, m[1], 'the example no longer requires ./build/examples/node');
+  const r = runScript(src, { ANTHROPIC_API_KEY: 'fake-key', ANTHROPIC_BASE_URL: url });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], new RegExp('^' + catalogue.aliases['claude-opus-4-1'] + ' '));
+  assert.ok(lines.includes(`${catalogue.aliases['claude-haiku-4-5']} true`), r.stdout);
+  assert.ok(lines.includes(catalogue.aliases['claude-sonnet-4-0']), r.stdout);
+});
