@@ -7,8 +7,9 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const readline = require('node:readline');
 
+const { startFake, makeCert } = require('./fake-api/start.js');
+
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
-const SERVER = process.env.FAKE_API_SERVER;
 const KEY = 'fake-key';
 let server, url, catalogue;
 
@@ -17,12 +18,7 @@ const SCHEMA = ['id', 'type', 'display_name', 'created_at', 'max_input_tokens',
   'capabilities'];
 
 before(async () => {
-  server = spawn(process.execPath, [SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise((resolve, reject) => {
-    readline.createInterface({ input: server.stdout }).once('line', resolve);
-    server.once('exit', () => reject(new Error('fake server exited')));
-  });
-  url = line.replace(/^listening /, '');
+  ({ proc: server, url } = await startFake());
   catalogue = await (await fetch(url + '/_fake/catalogue')).json();
 });
 
@@ -702,20 +698,11 @@ test('progress goes to stderr only when it is a terminal', async () => {
 // A self-signed HTTPS fake server (the openssl CLI makes a throwaway pair).
 test('--cacert trusts a self-signed server (HTTP/2), --http1.1 keeps HTTP/1.1; without it: refused', async (t) => {
   const fs = require('node:fs');
-  const os = require('node:os');
   const path = require('node:path');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-tls-'));
+  const dir = makeCert('cli-tls-');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const ossl = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt',
-    'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-  assert.equal(ossl.status, 0, 'openssl req');
-  const tls = spawn(process.execPath, [SERVER, '--tls', '--cert-dir', dir],
-    { stdio: ['pipe', 'pipe', 'inherit'] });
+  const { proc: tls, url: tlsUrl } = await startFake(['--tls', '--cert-dir', dir]);
   t.after(() => tls.kill('SIGTERM'));
-  const tlsUrl = (await new Promise((resolve) => readline.createInterface({ input: tls.stdout })
-    .once('line', resolve))).replace(/^listening /, '');
   const ca = path.join(dir, 'cert.pem');
   const runTls = (...args) => run(['--base-url', tlsUrl, '--api-key', KEY, ...args]);
   let r = runTls('resolve', 'claude-haiku-4-5');

@@ -4,19 +4,13 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
-const readline = require('node:readline');
+const { spawnSync } = require('node:child_process');
+const { startFake } = require('./fake-api/start.js');
 
-const SERVER = process.env.FAKE_API_SERVER;
 let server, url, catalogue;
 
 before(async () => {
-  server = spawn(process.execPath, [SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise((resolve, reject) => {
-    readline.createInterface({ input: server.stdout }).once('line', resolve);
-    server.once('exit', () => reject(new Error('fake server exited')));
-  });
-  url = line.replace(/^listening /, '');
+  ({ proc: server, url } = await startFake());
   catalogue = await (await fetch(url + '/_fake/catalogue')).json();
 });
 

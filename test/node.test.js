@@ -6,28 +6,19 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
-const readline = require('node:readline');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { startFake, makeCert } = require('./fake-api/start.js');
+
 const ADDON = process.env.NODE_ADDON;
-const SERVER = process.env.FAKE_API_SERVER;
 const A = require(ADDON);
 let server, url, catalogue;
 
-async function startServer(args) {
-  const s = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise((resolve, reject) => {
-    readline.createInterface({ input: s.stdout }).once('line', resolve);
-    s.once('exit', () => reject(new Error('fake server exited')));
-  });
-  return { proc: s, url: line.replace(/^listening /, '') };
-}
-
 before(async () => {
-  ({ proc: server, url } = await startServer([]));
+  ({ proc: server, url } = await startFake());
   catalogue = await (await fetch(url + '/_fake/catalogue')).json();
 });
 after(() => { server.kill('SIGTERM'); });
@@ -200,13 +191,8 @@ test('a worker thread has its own client on its own loop', () => {
 });
 
 test('HTTPS with caBundle: libcurl in the node process, which carries its own OpenSSL', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anthropic-tls-'));
-  const mk = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt',
-    'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-  assert.equal(mk.status, 0);
-  const tls = await startServer(['--tls', '--cert-dir', dir]);
+  const dir = makeCert('anthropic-tls-');
+  const tls = await startFake(['--tls', '--cert-dir', dir]);
   try {
     const c = new A.Client({ apiKey: 'fake-key', baseURL: tls.url, caBundle: path.join(dir, 'cert.pem') });
     const m = await c.models.retrieve('claude-opus-4-1');

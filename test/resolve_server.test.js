@@ -10,26 +10,18 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const readline = require('node:readline');
+const { startFake, listening } = require('./fake-api/start.js');
 
 const SERVER = process.env.RESOLVE_SERVER;
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
-const FAKE = process.env.FAKE_API_SERVER;
 const KEY = 'fake-key';
 // A test that hangs fails with its name rather than stalling the run: a
 // bound on a deadlock, not on speed.
 const T = { timeout: 60000 };
 let fake, fakeUrl, catalogue;
 
-function firstLine(proc) {
-  return new Promise((resolve, reject) => {
-    readline.createInterface({ input: proc.stdout }).once('line', resolve);
-    proc.once('exit', (code) => reject(new Error(`exited (${code}) before listening`)));
-  });
-}
-
 before(async () => {
-  fake = spawn(process.execPath, [FAKE], { stdio: ['pipe', 'pipe', 'inherit'] });
-  fakeUrl = (await firstLine(fake)).replace(/^listening /, '');
+  ({ proc: fake, url: fakeUrl } = await startFake());
   catalogue = await (await fetch(fakeUrl + '/_fake/catalogue')).json();
 });
 
@@ -72,7 +64,7 @@ async function startServer(args = []) {
   const log = [];
   readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = (await firstLine(proc)).replace(/^listening /, '');
+  const url = await listening(proc);
   return {
     proc, log, exited, port: Number(new URL(url).port),
     waitLog: (re, n = 1) => until(`log ${re} x${n}`, () => log.filter((l) => re.test(l)).length >= n),
