@@ -10,25 +10,11 @@
 # (the addon is built where Node's headers are). Exit 1 if any run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 n=${1:-20000}
-
-bash scripts/install-deps.sh bench >&2
-build=build-bench
-[ -f "$build/build.ninja" ] || meson setup "$build" -Dbuildtype=release >&2
-meson compile -C "$build" >&2
+# shellcheck source=bench/setup.sh
+. bench/setup.sh
 addon="$root/$build/examples/node"
 [ -f "$addon/anthropic.node" ] || { echo "node.sh: no addon built (Node's headers?)" >&2; exit 1; }
-peers="$root/$build/peers"
-if [ ! -d "$peers/node_modules/@anthropic-ai/sdk" ]; then
-  mkdir -p "$peers"
-  npm install --prefix "$peers" --no-audit --no-fund --silent @anthropic-ai/sdk >&2
-fi
-
-work=$(mktemp -d)
-trap 'bench/nginx.sh stop "$work/ngx"; rm -rf "$work"' EXIT
-bench/nginx.sh start "$work/ngx" "$n" > "$work/urls"
-http=$(awk '/^http /{print $2}' "$work/urls")
 
 failed=0
 # A warm-up pass first: nginx's first read of cold files is not the clients'.

@@ -21,27 +21,10 @@
 # must not pass for a fast one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 n=${1:-20000}
-
-bash scripts/install-deps.sh bench >&2
-build=build-bench
-[ -f "$build/build.ninja" ] || meson setup "$build" -Dbuildtype=release >&2
-meson compile -C "$build" >&2
+# shellcheck source=bench/setup.sh
+. bench/setup.sh
 cli="$root/$build/cli/anthropic-models"
-peers="$root/$build/peers"
-if [ ! -d "$peers/node_modules/@anthropic-ai/sdk" ]; then
-  mkdir -p "$peers"
-  npm install --prefix "$peers" --no-audit --no-fund --silent @anthropic-ai/sdk >&2
-fi
-sdk_version=$(node -p "require('$peers/node_modules/@anthropic-ai/sdk/package.json').version")
-
-work=$(mktemp -d)
-trap 'bench/nginx.sh stop "$work/ngx"; rm -rf "$work"' EXIT
-bench/nginx.sh start "$work/ngx" "$n" > "$work/urls"
-http=$(awk '/^http /{print $2}' "$work/urls")
-https=$(awk '/^https /{print $2}' "$work/urls")
-cert=$(awk '/^cert /{print $2}' "$work/urls")
 
 node -e '
   const n = Number(process.argv[1]);
