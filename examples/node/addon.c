@@ -337,18 +337,40 @@ static napi_value id_value(napi_env env, uint64_t id) {
   return v;
 }
 
+/* The call's `n` arguments, of which the first is the client: the client,
+ * or NULL with a JS exception pending. */
+static addon_client_t *call_args(napi_env env, napi_callback_info info,
+                                 size_t n, napi_value *argv) {
+  size_t argc = n;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != n) {
+    napi_throw_type_error(env, "invalid_argument", "wrong number of arguments");
+    return NULL;
+  }
+  return client_arg(env, argv[0]);
+}
+
+/* What a call that started request `rid` (0: it did not) returns: its id,
+ * or the client's last error thrown, with `call` freed. */
+static napi_value started(napi_env env, addon_client_t *ac, call_t *call,
+                          uint64_t rid) {
+  if (rid == 0) {
+    free(call);
+    return throw_last(env, ac->client);
+  }
+  return id_value(env, rid);
+}
+
 /* ---- the calls ---- */
 
 static napi_value js_retrieve(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
   strings_t s = {{0}, 0};
   const char *lines[16];
   bool beta = false;
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anthropic_models_retrieve_params_t rp = ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  addon_client_t *ac = argc == 5 ? client_arg(env, argv[0]) : NULL;
+  addon_client_t *ac = call_args(env, info, 5, argv);
   if (ac == NULL)
     return NULL;
   const char *id = str(env, &s, argv[1]);
@@ -365,23 +387,17 @@ static napi_value js_retrieve(napi_env env, napi_callback_info info) {
       beta ? anthropic_beta_models_retrieve(ac->client, id, &rp, on_model, call)
            : anthropic_models_retrieve(ac->client, id, &rp, on_model, call);
   strings_free(&s);
-  if (rid == 0) {
-    free(call);
-    return throw_last(env, ac->client);
-  }
-  return id_value(env, rid);
+  return started(env, ac, call, rid);
 }
 
 static napi_value js_list(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
   strings_t s = {{0}, 0};
   const char *lines[16];
   bool beta = false;
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  addon_client_t *ac = argc == 5 ? client_arg(env, argv[0]) : NULL;
+  addon_client_t *ac = call_args(env, info, 5, argv);
   if (ac == NULL)
     return NULL;
   lp.after_id = str(env, &s, prop(env, argv[1], "after_id"));
@@ -398,19 +414,13 @@ static napi_value js_list(napi_env env, napi_callback_info info) {
       beta ? anthropic_beta_models_list(ac->client, &lp, on_page, call)
            : anthropic_models_list(ac->client, &lp, on_page, call);
   strings_free(&s);
-  if (rid == 0) {
-    free(call);
-    return throw_last(env, ac->client);
-  }
-  return id_value(env, rid);
+  return started(env, ac, call, rid);
 }
 
 static napi_value js_resolve(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
   uint32_t n = 0;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  addon_client_t *ac = argc == 4 ? client_arg(env, argv[0]) : NULL;
+  addon_client_t *ac = call_args(env, info, 4, argv);
   if (ac == NULL)
     return NULL;
   if (napi_get_array_length(env, argv[1], &n) != napi_ok) {
@@ -450,23 +460,6 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
   }
   anthropic_resolve_end(ac->client, bid);
   return id_value(env, bid);
-}
-
-static napi_value js_cancel(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  addon_client_t *ac = argc == 2 ? client_arg(env, argv[0]) : NULL;
-  if (ac == NULL)
-    return NULL;
-  double id = 0;
-  napi_get_value_double(env, argv[1], &id);
-  napi_value r;
-  napi_get_boolean(
-      env,
-      anthropic_request_cancel(ac->client, (anthropic_request_id_t)id) == 0,
-      &r);
-  return r;
 }
 
 /* ---- the client's life ----
@@ -589,10 +582,8 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  addon_client_t *ac = argc == 1 ? client_arg(env, argv[0]) : NULL;
+  addon_client_t *ac = call_args(env, info, 1, argv);
   if (ac == NULL)
     return NULL;
   ac->closing = 1;
@@ -604,9 +595,11 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   static const struct {
     const char *name;
     napi_callback fn;
-  } fns[] = {{"create", js_create}, {"retrieve", js_retrieve},
-             {"list", js_list},     {"resolve", js_resolve},
-             {"cancel", js_cancel}, {"close", js_close}};
+  } fns[] = {{"create", js_create},
+             {"retrieve", js_retrieve},
+             {"list", js_list},
+             {"resolve", js_resolve},
+             {"close", js_close}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn,
