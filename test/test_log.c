@@ -43,16 +43,16 @@ static void check_no_secret(const logged_t *l) {
         FAILF("a log line carries %s: %s", secrets[s], l->line[i]);
 }
 
+/* Retrieve `id` on a client with `co` logging into `l`, after `faults`. */
 static void retrieve(anthropic_client_options_t *co, logged_t *l,
-                     const char *faults, outcome_t *o) {
+                     const char *faults, const char *id, outcome_t *o) {
   fixture_t f;
   co->log_cb = on_log;
   co->log_data = l;
   setup_with(&f, co);
   if (faults != NULL)
     add_faults(faults);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  o) != 0);
+  CHECK(anthropic_models_retrieve(f.client, id, NULL, on_model, o) != 0);
   teardown(&f);
 }
 
@@ -62,7 +62,7 @@ TEST(a_retry_is_one_info_line_with_its_reason_and_delay) {
   anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
   co.log_level = ANTHROPIC_LOG_INFO;
   retrieve(&co, &l, "[{\"status\":529,\"headers\":{\"retry-after-ms\":\"7\"}}]",
-           &o);
+           "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(l.n, 1); /* info: no attempt lines (debug) */
   CHECK_EQ_INT(l.level[0], ANTHROPIC_LOG_INFO);
@@ -82,7 +82,7 @@ TEST(a_give_up_is_one_warn_line) {
   retrieve(&co, &l,
            "[{\"status\":503,\"times\":5,\"headers\":{\"retry-after-ms\":"
            "\"1\"}}]",
-           &o);
+           "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(l.n, 1); /* warn: the retry (info) is not there */
   CHECK_EQ_INT(l.level[0], ANTHROPIC_LOG_WARN);
@@ -96,13 +96,7 @@ TEST(a_404_is_no_give_up) {
   outcome_t o = {0};
   anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
   co.log_level = ANTHROPIC_LOG_INFO;
-  fixture_t f;
-  co.log_cb = on_log;
-  co.log_data = &l;
-  setup_with(&f, &co);
-  CHECK(anthropic_models_retrieve(f.client, "no-such-model", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve(&co, &l, NULL, "no-such-model", &o);
   CHECK_EQ_INT(o.status, 404);
   CHECK_EQ_INT(l.n, 0);
   outcome_free(&o);
