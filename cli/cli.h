@@ -122,7 +122,7 @@ struct stream {
   anthropic_resolve_id_t batch;
   size_t pending; /* get: retrieves not yet called back */
   bool input_done, batch_done, interrupted, finishing, out_of_memory;
-  bool read_failed, write_failed;
+  bool read_failed;
   size_t failures;
   /* stdin, read as it arrives */
   union {
@@ -258,6 +258,11 @@ char *cli_model_line(const anthropic_model_info_t *m);
  * when out of memory. */
 bool cli_print_line(char *line);
 bool cli_print_model_line(const anthropic_model_info_t *m);
+/* Flush stdout; false when this or any write before failed. */
+bool cli_flush_stdout(void);
+/* Flush stdout at the end: false, said on stderr with the reason (the
+ * first failure's), when this or any write before failed. */
+bool cli_finish_stdout(void);
 
 /* Table rows, to stdout; `widths` holds NCOLS columns. */
 void cli_title_widths(size_t *widths);

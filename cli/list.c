@@ -149,7 +149,7 @@ static int on_walk_page(const anthropic_models_page_t *page, void *data) {
         break;
       }
   }
-  if (fflush(stdout) != 0 || ferror(stdout))
+  if (!cli_flush_stdout())
     app->walk.write_failed = true;
   return app->walk.out_of_memory || app->walk.write_failed;
 }
@@ -205,10 +205,8 @@ int cli_report_walk(app_t *app) {
     fputs(PROG ": out of memory\n", stderr);
     status = EXIT_FAILED;
   }
-  if (app->walk.write_failed || fflush(stdout) != 0 || ferror(stdout)) {
-    fputs(PROG ": error writing to stdout\n", stderr);
+  if (!cli_finish_stdout())
     status = EXIT_FAILED;
-  }
   return status;
 }
 
@@ -247,9 +245,7 @@ int cli_report_list(const app_t *app, const options_t *o) {
   for (size_t k = 0; k < app->count; k++)
     if (app->items[k].failed)
       status = EXIT_FAILED;
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    fputs(PROG ": error writing to stdout\n", stderr);
+  if (!cli_finish_stdout())
     status = EXIT_FAILED;
-  }
   return status;
 }

@@ -6,6 +6,7 @@
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -154,6 +155,27 @@ bool cli_print_line(char *line) {
   fputc('\n', stdout);
   free(line);
   return true;
+}
+
+/* The errno of the first flush of stdout that failed; 0: none yet. As
+ * global as stdout itself. */
+static int stdout_errno;
+
+/* Flush stdout; false when this or an earlier write failed. */
+bool cli_flush_stdout(void) {
+  if (fflush(stdout) != 0 && stdout_errno == 0)
+    stdout_errno = errno != 0 ? errno : EIO;
+  return stdout_errno == 0 && !ferror(stdout);
+}
+
+/* Flush stdout at the end of a run: false, said on stderr with the
+ * reason, when this or any write before failed. */
+bool cli_finish_stdout(void) {
+  if (cli_flush_stdout())
+    return true;
+  fprintf(stderr, PROG ": error writing to stdout: %s\n",
+          strerror(stdout_errno != 0 ? stdout_errno : EIO));
+  return false;
 }
 
 /* A model as one JSON line (the library's serialisation); false when out

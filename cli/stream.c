@@ -288,8 +288,7 @@ static void write_rest(app_t *app) {
  * one write(2) for many lines, and nothing held while it waits. */
 static void on_flush(uv_prepare_t *h) {
   app_t *app = h->data;
-  if (fflush(stdout) != 0 || ferror(stdout))
-    app->st.write_failed = true;
+  (void)cli_flush_stdout(); /* a failure is said at the end */
   app->st.dirty = false;
   uv_prepare_stop(h);
 }
@@ -509,10 +508,8 @@ int cli_report_stream(app_t *app) {
     fputs(PROG ": out of memory: some lines were not written\n", stderr);
     status = EXIT_FAILED;
   }
-  if (fflush(stdout) != 0 || ferror(stdout) || st->write_failed) {
-    fputs(PROG ": error writing to stdout\n", stderr);
+  if (!cli_finish_stdout())
     status = EXIT_FAILED;
-  }
   if (st->interrupted) {
     size_t not_done = st->count - st->done;
     fprintf(stderr, PROG ": interrupted: %zu of %zu inputs not done%s\n",
