@@ -20,22 +20,60 @@
  * has called back, so the loop ends by itself and must then close cleanly.
  *
  * Exit status: 0 when every request succeeded, 1 when any failed (or the
- * client could not be set up from the environment), 2 on a usage error,
- * 130 when interrupted (SIGINT or SIGTERM).
+ * client could not be set up from the environment, or stdout could not be
+ * written: closed, full), 2 on a usage error, 130 when interrupted (SIGINT
+ * or SIGTERM).
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "anthropic.h"
 #include "cli.h"
 
+/* A standard descriptor closed at start (`>&-`) is the lowest free
+ * number: the loop's epoll fd or signal pipe, or a socket, would take it,
+ * and output meant for the user would go there, and libuv aborts when it
+ * closes a descriptor under 3. So each one closed gets /dev/null, opened
+ * for the other direction: the number is taken, and using it fails with
+ * EBADF as the closed descriptor did. A closed stdout is then "error
+ * writing to stdout: Bad file descriptor" and exit 1, as cat says it (the
+ * answers are lost: that is no success); a closed stdin is a read error
+ * for `-` only. False when /dev/null cannot be opened. */
+static bool reserve_std_fds(void) {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+    int got;
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+      continue;
+    /* The lowest free number: `fd`, as those below it are open. */
+    got = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+    if (got == -1)
+      return false;
+    if (got != fd) {
+      int ok = dup2(got, fd) == fd;
+      close(got);
+      if (!ok)
+        return false;
+    }
+  }
+  return true;
+}
+
 int main(int argc, char **argv) {
   options_t o;
-  int rc = cli_parse_args(argc, argv, &o);
+  int rc;
+  if (!reserve_std_fds()) {
+    fprintf(stderr, PROG ": cannot open /dev/null: %s\n", strerror(errno));
+    return EXIT_FAILED;
+  }
+  rc = cli_parse_args(argc, argv, &o);
   if (rc == PROCEED) {
     /* A failure line is one write(2), not one per piece: a run can have
      * hundreds of thousands. The progress line flushes itself. */

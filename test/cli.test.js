@@ -721,3 +721,40 @@ test('--cacert trusts a self-signed server (HTTP/2), --http1.1 keeps HTTP/1.1; w
     for (const q of reqs) assert.equal(q.http_version, version);
   }
 });
+
+// ------------------------------------------------- standard descriptors
+
+// The CLI run by sh with one standard descriptor closed (`redir` is `<&-`,
+// `>&-` or `2>&-`), as a shell user would.
+function withClosed(redir, args, input) {
+  const r = spawnSync('sh', ['-c', `exec "$0" "$@" ${redir}`, CLI,
+    '--base-url', url, '--api-key', KEY, ...args],
+  { env: env(), encoding: 'utf8', input });
+  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
+}
+
+test('a closed stdin is no abort: arguments resolve, "-" is a read error', () => {
+  let r = withClosed('<&-', ['resolve', 'claude-opus-4-1']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, catalogue.aliases['claude-opus-4-1']);
+  r = withClosed('<&-', ['resolve', '-']);
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.out, '');
+  assert.match(r.err, /reading stdin: Bad file descriptor/);
+});
+
+test('a closed stdout is no abort: writing to it fails, as with cat', () => {
+  for (const args of [['resolve', 'claude-opus-4-1'], ['get', 'claude-opus-4-1'],
+    ['list', '--limit', '2'], ['list', '--all']]) {
+    const r = withClosed('>&-', args);
+    assert.equal(r.code, 1, `${args}: ${r.err}`);
+    assert.match(r.err, /error writing to stdout: Bad file descriptor/, `${args}`);
+  }
+});
+
+test('a closed stderr is no abort: the output is written as usual', () => {
+  const r = withClosed('2>&-', ['resolve', 'claude-opus-4-1', 'claude-haiku-4-5']);
+  assert.equal(r.code, 0, `signal ${r.signal}`);
+  assert.deepEqual(jsonLines(r.out).map((l) => l.id),
+    [catalogue.aliases['claude-opus-4-1'], catalogue.aliases['claude-haiku-4-5']]);
+});
