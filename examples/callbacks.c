@@ -7,9 +7,14 @@
  *
  * Prints one "alias -> id" (or "alias: error") line per alias in input
  * order, then "N models listed"; exits 1 if anything failed. */
+#define _POSIX_C_SOURCE 200809L /* fcntl, open, dup2 */
+
 #include <anthropic.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <uv.h>
 
 typedef struct app {
@@ -75,6 +80,28 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
   job_done(w->app);
 }
 
+/* Run with stdin, stdout or stderr closed (`>&-`), the loop's own
+ * descriptor (its epoll fd, its signal pipe) or a socket would take that
+ * number: output would go there, and libuv aborts when it closes a
+ * descriptor under 3. So, before the loop: /dev/null onto each one closed.
+ * Returns 0, or -1 when /dev/null cannot be opened. */
+static int reserve_std_fds(void) {
+  for (int fd = 0; fd <= 2; fd++) {
+    int got;
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+      continue; /* open */
+    if ((got = open("/dev/null", O_RDWR)) == -1)
+      return -1;
+    if (got != fd) { /* open(2) takes the lowest free number: never */
+      int rc = dup2(got, fd);
+      close(got);
+      if (rc != fd)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   uv_loop_t loop;
   char err[256];
@@ -82,7 +109,7 @@ int main(int argc, char **argv) {
   walk_t walk = {&app, 0};
   anthropic_models_list_params_t params = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
 
-  if (uv_loop_init(&loop) != 0 ||
+  if (reserve_std_fds() != 0 || uv_loop_init(&loop) != 0 ||
       (app.answers = calloc((size_t)argc, sizeof *app.answers)) == NULL)
     return 1;
   /* NULL options: key and base URL from the environment. */

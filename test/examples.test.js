@@ -54,3 +54,19 @@ test('callbacks with no alias still walks the list', () => {
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^\d+ models listed\n$/);
 });
+
+// A closed standard descriptor (`<&-`, `>&-`, `2>&-`) must not become the
+// loop's own: libuv aborts when it closes a descriptor under 3.
+test('callbacks with stdin, stdout or stderr closed does not abort', () => {
+  const env = { ...process.env, ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'fake-key' };
+  delete env.ANTHROPIC_AUTH_TOKEN;
+  delete env.ANTHROPIC_CUSTOM_HEADERS;
+  for (const redir of ['<&-', '>&-', '2>&-']) {
+    const r = spawnSync('sh', ['-c', `exec "$0" "$@" ${redir}`,
+      process.env.CALLBACKS_EXAMPLE, 'claude-opus-4-1'], { env, encoding: 'utf8' });
+    assert.equal(r.signal, null, `${redir}: ${r.stderr}`);
+    assert.equal(r.status, 0, `${redir}: ${r.stderr}`);
+    if (redir !== '>&-')
+      assert.match(r.stdout, new RegExp(`^claude-opus-4-1 -> ${catalogue.aliases['claude-opus-4-1']}\n\\d+ models listed\n$`));
+  }
+});
