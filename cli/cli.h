@@ -222,8 +222,8 @@ int cli_report_stream(app_t *app);
 void cli_free_stream(app_t *app);
 
 /* One input: an argument, or a line of stdin. A line past MAX_LINE is an
- * error line of its own (its first bytes shown). Returns false when out
- * of memory, which ends the run. */
+ * error line of its own (its first bytes shown), as is one with a NUL in
+ * it. Returns false when out of memory, which ends the run. */
 bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long);
 /* No more inputs will come. */
 void cli_input_end(app_t *app);

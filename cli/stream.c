@@ -51,13 +51,25 @@ static uint64_t hash_text(const char *s) {
   return h;
 }
 
+/* An entry for `len` bytes of `text`. A NUL among them (in an input
+ * refused for it) becomes U+FFFD, as the text is a C string. */
 static entry_t *entry_new(app_t *app, const char *text, size_t len) {
-  entry_t *e = calloc(1, sizeof *e + len + 1);
-  if (e == NULL)
+  static const char fffd[] = "\xef\xbf\xbd";
+  size_t nuls = 0, k = 0;
+  entry_t *e;
+  for (size_t i = 0; i < len; i++)
+    nuls += text[i] == '\0';
+  if ((e = calloc(1, sizeof *e + len + nuls * 2 + 1)) == NULL)
     return NULL;
   e->app = app;
-  memcpy(e->text, text, len);
-  e->text[len] = '\0';
+  for (size_t i = 0; i < len; i++)
+    if (text[i] != '\0')
+      e->text[k++] = text[i];
+    else {
+      memcpy(e->text + k, fffd, 3);
+      k += 3;
+    }
+  e->text[k] = '\0';
   e->hash = hash_text(e->text);
   return e;
 }
@@ -373,23 +385,34 @@ static void on_got(const anthropic_error_t *err,
   maybe_finish(app);
 }
 
+/* Why an input is refused before any request, or NULL: it is no id a
+ * server could have, and a C string would cut it. */
+static const char *refusal(const char *text, size_t len, bool too_long) {
+  if (too_long)
+    return "input line longer than 1024 bytes";
+  if (memchr(text, '\0', len) != NULL)
+    return "input contains a NUL byte";
+  return NULL;
+}
+
 /* One input: an argument, or a line of stdin. A line past MAX_LINE is an
- * error line of its own (its first bytes shown). Returns false when out
- * of memory, which ends the run. */
+ * error line of its own (its first bytes shown), as is one with a NUL in
+ * it. Returns false when out of memory, which ends the run. */
 bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long) {
   struct stream *st = &app->st;
+  const char *refused = refusal(text, len, too_long);
   entry_t *e;
   if (!reserve_input(st)) {
     st->out_of_memory = true;
     return false;
   }
-  if (too_long) {
+  if (refused != NULL) {
     static const anthropic_response_t none = {0, NULL, -1, -1, NULL};
     anthropic_error_t err = {0};
     err.kind = ANTHROPIC_EINVAL;
     err.response = &none; /* never NULL, as the library's */
-    err.message = "input line longer than 1024 bytes";
-    if ((e = entry_new(app, text, len > 64 ? 64 : len)) != NULL) {
+    err.message = refused;
+    if ((e = entry_new(app, text, too_long && len > 64 ? 64 : len)) != NULL) {
       e->refs = 1;
       entry_finish(app, e, &err, NULL);
     }

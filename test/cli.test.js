@@ -758,3 +758,24 @@ test('a closed stderr is no abort: the output is written as usual', () => {
   assert.deepEqual(jsonLines(r.out).map((l) => l.id),
     [catalogue.aliases['claude-opus-4-1'], catalogue.aliases['claude-haiku-4-5']]);
 });
+
+// ------------------------------------------------------ hostile input
+
+test('resolve - refuses a stdin line with a NUL in it, and only that line', async () => {
+  await fake('/_fake/reset', {});
+  const input = Buffer.from('claude-opus-4-1\nclaude-sonnet-4-0\0garbage\nclaude-haiku-4-5\n');
+  const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, 'resolve', '-'],
+    { env: env(), encoding: 'utf8', input });
+  assert.equal(r.status, 1, r.stderr);
+  const lines = jsonLines(r.stdout);
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0].id, catalogue.aliases['claude-opus-4-1']);
+  assert.deepEqual(Object.keys(lines[1]), ['alias', 'error']);
+  assert.equal(lines[1].alias, 'claude-sonnet-4-0\ufffdgarbage');
+  assert.equal(lines[1].error.kind, 'invalid_argument');
+  assert.equal(lines[1].error.status, 0);
+  assert.match(lines[1].error.message, /NUL/);
+  assert.equal(lines[2].id, catalogue.aliases['claude-haiku-4-5']);
+  // The refused line was never asked for.
+  assert.equal((await fake('/_fake/stats')).requests, 2);
+});
