@@ -57,14 +57,65 @@ const char *cli_error_message(const item_error_t *e) {
   return e->message != NULL ? e->message : anthropic_strerror(e->kind);
 }
 
+/* The well-formed UTF-8 sequence at p (n > 0 bytes available): its
+ * length; or 0, with *bad set to the bytes one U+FFFD stands for (the
+ * maximal subpart, as the Unicode Standard recommends and decoders such
+ * as WHATWG's do). Table 3-7: no overlong forms, no surrogates, nothing
+ * past U+10FFFF. */
+static size_t utf8_len(const unsigned char *p, size_t n, size_t *bad) {
+  unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+  size_t len;
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    len = 2;
+  else if (c >= 0xe0 && c <= 0xef) {
+    len = 3;
+    if (c == 0xe0)
+      lo = 0xa0; /* overlong below U+0800 */
+    else if (c == 0xed)
+      hi = 0x9f; /* U+D800..U+DFFF */
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    if (c == 0xf0)
+      lo = 0x90; /* overlong below U+10000 */
+    else if (c == 0xf4)
+      hi = 0x8f; /* past U+10FFFF */
+  } else {
+    *bad = 1; /* a continuation byte, C0, C1, F5..FF */
+    return 0;
+  }
+  for (size_t i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
+    if (i >= n || p[i] < lo || p[i] > hi) {
+      *bad = i;
+      return 0;
+    }
+  return len;
+}
+
 /* `s` as a JSON string, quotes included, written at d (at most 6 bytes a
- * byte of s, plus 2); returns the end. As cJSON prints it. */
+ * byte of s, plus 2); returns the end. As cJSON prints it, except that
+ * what is not UTF-8 becomes U+FFFD: every line written is strict JSON. */
 static char *put_json_string(char *d, const char *s) {
   static const char hexd[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s), len, bad;
   *d++ = '"';
-  for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+  for (size_t k = 0; k < n; k += len) {
+    unsigned char c = p[k];
     char esc = 0;
-    switch (*p) {
+    if ((len = utf8_len(p + k, n - k, &bad)) == 0) {
+      memcpy(d, "\xef\xbf\xbd", 3); /* U+FFFD: 3 bytes for 1 or more */
+      d += 3;
+      len = bad;
+      continue;
+    }
+    if (len > 1) {
+      memcpy(d, p + k, len);
+      d += len;
+      continue;
+    }
+    switch (c) {
     case '"':
       esc = '"';
       break;
@@ -92,13 +143,13 @@ static char *put_json_string(char *d, const char *s) {
     if (esc != 0) {
       *d++ = '\\';
       *d++ = esc;
-    } else if (*p < 0x20) {
+    } else if (c < 0x20) {
       memcpy(d, "\\u00", 4);
-      d[4] = hexd[*p >> 4];
-      d[5] = hexd[*p & 15];
+      d[4] = hexd[c >> 4];
+      d[5] = hexd[c & 15];
       d += 6;
     } else {
-      *d++ = (char)*p;
+      *d++ = (char)c;
     }
   }
   *d++ = '"';

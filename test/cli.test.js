@@ -779,3 +779,52 @@ test('resolve - refuses a stdin line with a NUL in it, and only that line', asyn
   // The refused line was never asked for.
   assert.equal((await fake('/_fake/stats')).requests, 2);
 });
+
+// The lines of `buf` the CLI takes as inputs: trimmed of blanks (after one
+// CR at the end), blank ones skipped; a line past 1024 bytes always counts.
+function inputLines(buf) {
+  const lines = [];
+  let start = 0;
+  for (let i = 0; i <= buf.length; i++) {
+    if (i < buf.length && buf[i] !== 0x0a) continue;
+    let line = buf.subarray(start, i);
+    start = i + 1;
+    if (line.length > 1024) { lines.push(line); continue; }
+    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, -1);
+    let a = 0, b = line.length;
+    while (a < b && (line[a] === 0x20 || line[a] === 0x09)) a++;
+    while (b > a && (line[b - 1] === 0x20 || line[b - 1] === 0x09)) b--;
+    if (b > a) lines.push(line.subarray(a, b));
+  }
+  return lines;
+}
+
+test('resolve - writes strict UTF-8 JSON, one line per input line, for any bytes', async () => {
+  await fake('/_fake/reset', {});
+  // 64 KB from a seeded xorshift32, with a newline one byte in 64 on
+  // average besides the random ones, so that many lines are short.
+  let x = 0x9e3779b9;
+  const input = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < input.length; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    input[i] = (x & 0x3f00) === 0 ? 0x0a : x & 0xff;
+  }
+  const want = inputLines(input);
+  assert.ok(want.length > 500, `${want.length} input lines`);
+  const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, '--max-retries', '0',
+    'resolve', '-'], { env: env(), input, maxBuffer: 64 << 20 });
+  assert.equal(r.status, 1, r.stderr.toString().slice(0, 500));
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(r.stdout);
+  assert.ok(text.endsWith('\n'));
+  const lines = text.slice(0, -1).split('\n');
+  assert.equal(lines.length, want.length);
+  lines.forEach((l, i) => {
+    const got = JSON.parse(l);
+    assert.deepEqual(Object.keys(got), ['alias', 'error'], l);
+    // The alias shown is the line, invalid bytes as U+FFFD (a long line:
+    // its first bytes).
+    const shown = new TextDecoder('utf-8').decode(want[i]).replace(/\0/g, '\ufffd');
+    if (want[i].length <= 1024) assert.equal(got.alias, shown);
+  });
+  assert.match(cli('--help').out, /U\+FFFD/);
+});
