@@ -223,7 +223,8 @@ void cli_free_stream(app_t *app);
 
 /* One input: an argument, or a line of stdin. A line past MAX_LINE is an
  * error line of its own (its first bytes shown), as is one with a NUL in
- * it. Returns false when out of memory, which ends the run. */
+ * it or one that is not UTF-8. Returns false when out of memory, which
+ * ends the run. */
 bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long);
 /* No more inputs will come. */
 void cli_input_end(app_t *app);
@@ -242,6 +243,9 @@ void cli_close_stdin(struct stream *st);
 /* ------------------------------------------------------------------ */
 /* output.c                                                            */
 /* ------------------------------------------------------------------ */
+
+/* Are the n bytes at s well-formed UTF-8? */
+bool cli_utf8_valid(const char *s, size_t n);
 
 /* Errors kept past their callback. */
 void cli_item_error_free(item_error_t *e);

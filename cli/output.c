@@ -93,6 +93,16 @@ static size_t utf8_len(const unsigned char *p, size_t n, size_t *bad) {
   return len;
 }
 
+/* Are the n bytes at s well-formed UTF-8? */
+bool cli_utf8_valid(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t bad;
+  for (size_t k = 0, len; k < n; k += len)
+    if ((len = utf8_len(p + k, n - k, &bad)) == 0)
+      return false;
+  return true;
+}
+
 /* `s` as a JSON string, quotes included, written at d (at most 6 bytes a
  * byte of s, plus 2); returns the end. As cJSON prints it, except that
  * what is not UTF-8 becomes U+FFFD: every line written is strict JSON. */

@@ -392,12 +392,15 @@ static const char *refusal(const char *text, size_t len, bool too_long) {
     return "input line longer than 1024 bytes";
   if (memchr(text, '\0', len) != NULL)
     return "input contains a NUL byte";
+  if (!cli_utf8_valid(text, len))
+    return "input is not valid UTF-8";
   return NULL;
 }
 
 /* One input: an argument, or a line of stdin. A line past MAX_LINE is an
  * error line of its own (its first bytes shown), as is one with a NUL in
- * it. Returns false when out of memory, which ends the run. */
+ * it or one that is not UTF-8. Returns false when out of memory, which
+ * ends the run. */
 bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long) {
   struct stream *st = &app->st;
   const char *refused = refusal(text, len, too_long);

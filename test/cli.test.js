@@ -828,3 +828,34 @@ test('resolve - writes strict UTF-8 JSON, one line per input line, for any bytes
   });
   assert.match(cli('--help').out, /U\+FFFD/);
 });
+
+test('an input that is not UTF-8 is refused before any request', async () => {
+  for (const cmd of ['get', 'resolve']) {
+    await fake('/_fake/reset', {});
+    // Two bytes that are never UTF-8; then U+D800, a surrogate, encoded.
+    const input = Buffer.from('claude-opus-4-1\nclaude-\xff\xfeopus\n'
+      + 'claude-\xed\xa0\x80x\nclaude-haiku-4-5\n', 'latin1');
+    const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, cmd, '-'],
+      { env: env(), encoding: 'utf8', input });
+    assert.equal(r.status, 1, r.stderr);
+    const lines = jsonLines(r.stdout);
+    assert.equal(lines.length, 4);
+    const key = cmd === 'get' ? 'input' : 'alias';
+    assert.equal(lines[0].id, catalogue.aliases['claude-opus-4-1']);
+    for (const [i, shown] of [[1, 'claude-\ufffd\ufffdopus'], [2, 'claude-\ufffd\ufffd\ufffdx']]) {
+      assert.deepEqual(Object.keys(lines[i]), [key, 'error']);
+      assert.equal(lines[i][key], shown);
+      assert.equal(lines[i].error.kind, 'invalid_argument');
+      assert.equal(lines[i].error.status, 0);
+      assert.match(lines[i].error.message, /not valid UTF-8/);
+    }
+    assert.equal(lines[3].id, catalogue.aliases['claude-haiku-4-5']);
+    assert.equal((await fake('/_fake/stats')).requests, 2, cmd);
+  }
+  // An argument too.
+  const r = spawnSync('sh', ['-c', 'exec "$0" "$@" "$(printf "a\\377")"', CLI,
+    '--base-url', url, '--api-key', KEY, 'resolve'], { env: env(), encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(jsonLines(r.stdout)[0].alias, 'a\ufffd');
+  assert.equal(jsonLines(r.stdout)[0].error.kind, 'invalid_argument');
+});
