@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -104,13 +105,24 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
   stdin_done(app);
 }
 
+/* Does read(2) never wait on stdin? True for a file or a character
+ * device other than a terminal (libuv's UV_FILE), a block device, and a
+ * directory (where it fails at once with EISDIR, said as for any read). */
+static bool reads_at_once(uv_handle_type type) {
+  struct stat sb;
+  if (type == UV_FILE)
+    return true;
+  return type == UV_UNKNOWN_HANDLE && fstat(STDIN_FILENO, &sb) == 0 &&
+         (S_ISDIR(sb.st_mode) || S_ISBLK(sb.st_mode));
+}
+
 /* Read stdin as it arrives: a pipe or socket, or a terminal, through the
  * loop; a file (or /dev/null) at once, as read(2) never waits on it. */
 void cli_open_stdin(app_t *app) {
   struct stream *st = &app->st;
   uv_handle_type type = uv_guess_handle(STDIN_FILENO);
   int rc;
-  if (type == UV_FILE) {
+  if (reads_at_once(type)) {
     ssize_t n;
     while ((n = read(STDIN_FILENO, st->rbuf, sizeof st->rbuf)) > 0 ||
            (n < 0 && errno == EINTR))

@@ -859,3 +859,11 @@ test('an input that is not UTF-8 is refused before any request', async () => {
   assert.equal(jsonLines(r.stdout)[0].alias, 'a\ufffd');
   assert.equal(jsonLines(r.stdout)[0].error.kind, 'invalid_argument');
 });
+
+test('a directory on stdin is "Is a directory"', () => {
+  const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, 'resolve', '-'],
+    { env: env(), encoding: 'utf8', stdio: [require('node:fs').openSync('/', 'r'), 'pipe', 'pipe'] });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /reading stdin: Is a directory/);
+});
