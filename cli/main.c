@@ -74,6 +74,8 @@ int main(int argc, char **argv) {
     return EXIT_FAILED;
   }
   rc = cli_parse_args(argc, argv, &o);
+  if (rc == EXIT_OK && !cli_finish_stdout()) /* --help, --version */
+    rc = EXIT_FAILED;
   if (rc == PROCEED) {
     /* A failure line is one write(2), not one per piece: a run can have
      * hundreds of thousands. The progress line flushes itself. */

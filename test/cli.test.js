@@ -752,6 +752,14 @@ test('a closed stdout is no abort: writing to it fails, as with cat', () => {
   }
 });
 
+test('--help and --version to a closed stdout fail as any output does', () => {
+  for (const args of [['--help'], ['--version']]) {
+    const r = withClosed('>&-', args);
+    assert.equal(r.code, 1, `${args}: ${r.err}`);
+    assert.match(r.err, /error writing to stdout: Bad file descriptor/, `${args}`);
+  }
+});
+
 test('a closed stderr is no abort: the output is written as usual', () => {
   const r = withClosed('2>&-', ['resolve', 'claude-opus-4-1', 'claude-haiku-4-5']);
   assert.equal(r.code, 0, `signal ${r.signal}`);
