@@ -496,3 +496,31 @@ test('SIGINT stops an idle server with exit status 0', T, async () => {
   srv.proc.kill('SIGINT');
   assert.deepEqual(await srv.exited, { code: 0, signal: null });
 });
+
+// A port that was free a moment ago, for a server whose stdout is closed
+// (it cannot tell its port).
+function freePort() {
+  return new Promise((resolve) => {
+    const l = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = l.address();
+      l.close(() => resolve(port));
+    });
+  });
+}
+
+test('started with stdin, stdout and stderr closed, SIGTERM still exits 0', T, async () => {
+  const port = await freePort();
+  // exec: the shell's pid becomes the server's, started with 0-2 closed.
+  const proc = spawn('sh', ['-c', 'exec "$0" "$@" <&- >&- 2>&-', SERVER, '--listen',
+    `127.0.0.1:${port}`, '--base-url', fakeUrl], { env: env(), stdio: 'ignore' });
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  let r;
+  await until('the server listens', async () => {
+    assert.equal(proc.signalCode, null, 'the server died');
+    r = await get(port, '/resolve?alias=claude-opus-4-5').catch(() => null);
+    return r !== null;
+  });
+  assert.equal(r.status, 200);
+  proc.kill('SIGTERM');
+  assert.deepEqual(await exited, { code: 0, signal: null });
+});

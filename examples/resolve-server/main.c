@@ -17,11 +17,13 @@
  * cancels at once), close the client and exit 0 with the loop closed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "server.h"
 
@@ -284,12 +286,34 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
   return rc;
 }
 
+/* A descriptor 0, 1 or 2 closed at start would be taken by the loop's
+ * own (libuv asserts on closing one of them) or by a socket that a stray
+ * write to stdout would corrupt: each closed one is /dev/null instead. */
+static int reserve_std_fds(void) {
+  for (int fd = 0; fd <= STDERR_FILENO; fd++) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+      continue;
+    int nfd = open("/dev/null", O_RDWR); /* the lowest free: `fd` */
+    if (nfd < 0)
+      return -1;
+    if (nfd != fd) {
+      int rc = dup2(nfd, fd);
+      (void)close(nfd);
+      if (rc < 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   srv_options_t o = {.grace_ms = 2000,
                      .idle_ms = 60000,
                      .cache_ttl_ms = 60000,
                      .upstream_timeout_ms = 30000};
   uv_loop_t loop;
+  if (reserve_std_fds() != 0)
+    return 1;
   int rc = parse_args(argc, argv, &o);
   if (rc != 0)
     return rc;
