@@ -159,6 +159,17 @@ function assertError(r, status, kind) {
   return e;
 }
 
+// /metrics as {name: number}.
+async function metrics(port) {
+  const r = await get(port, '/metrics');
+  assert.equal(r.status, 200);
+  assert.match(r.headers['content-type'], /^text\/plain/);
+  const m = {};
+  for (const l of r.body.split('\n'))
+    if (l && !l.startsWith('#')) m[l.split(' ')[0]] = Number(l.split(' ')[1]);
+  return m;
+}
+
 const ALIASES = Object.keys(require('./fake-api/catalogue.js').aliases);
 
 // ------------------------------------------------------------- routes
@@ -241,6 +252,22 @@ test('/models failing upstream answers the error: its status, or 502', T, async 
     assert.equal(c.request_id, null);
   } finally {
     await fakeReset();
+    await srv.stop();
+  }
+});
+
+test('/metrics tells what the server holds, in Prometheus text', T, async () => {
+  const srv = await startServer();
+  try {
+    const c = keepAlive(srv.port);
+    await c.connected;
+    const m = await metrics(srv.port);
+    assert.equal(m.resolve_server_connections, 2); // its own and c
+    assert.equal(m.resolve_server_write_queue_bytes, 0);
+    assert.equal(typeof m.resolve_server_write_queue_peak_bytes, 'number');
+    assert.equal(m.resolve_server_input_copied_bytes_total, 0);
+    c.socket.destroy();
+  } finally {
     await srv.stop();
   }
 });

@@ -140,15 +140,14 @@ static const char *connection_header(const srv_conn_t *c, bool close_after) {
 }
 
 static srv_write_t *build_answer(const srv_conn_t *c, int status,
-                                 bool close_after, const char *body,
-                                 size_t body_len) {
+                                 bool close_after, const char *headers,
+                                 const char *body, size_t body_len) {
   char date[64], head[512];
   http_date(date, sizeof date);
   int n = snprintf(head, sizeof head,
-                   "HTTP/1.1 %d %s\r\nDate: %s\r\n"
-                   "Content-Type: application/json\r\n"
+                   "HTTP/1.1 %d %s\r\nDate: %s\r\n%s"
                    "Content-Length: %zu\r\n%s%s\r\n",
-                   status, srv_reason(status), date, body_len,
+                   status, srv_reason(status), date, headers, body_len,
                    status == 405 ? "Allow: GET\r\n" : "",
                    connection_header(c, close_after));
   if (n < 0 || (size_t)n >= sizeof head)
@@ -176,15 +175,17 @@ static void resume(srv_conn_t *c) {
     read_start(c);
 }
 
-/* Answer the request being handled (the body is copied). The connection
+/* Answer the request being handled (the body is copied), with `headers`
+ * (Content-Type and any other, each line ending in CRLF). The connection
  * then reads the next request, or closes after this answer when the
  * request or the server's state says so. */
-void srv_conn_answer(srv_conn_t *c, int status, const char *body,
-                     size_t body_len) {
+void srv_conn_reply(srv_conn_t *c, int status, const char *headers,
+                    const char *body, size_t body_len) {
   if (srv_conn_gone(c))
     return;
   bool close_after = c->closing || !c->keep_alive || c->srv->stopping;
-  srv_write_t *w = build_answer(c, status, close_after, body, body_len);
+  srv_write_t *w =
+      build_answer(c, status, close_after, headers, body, body_len);
   c->busy = false;
   if (w == NULL) {
     conn_close(c);
@@ -197,6 +198,9 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
     conn_close(c);
     return;
   }
+  size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+  if (queued > c->srv->write_queue_peak)
+    c->srv->write_queue_peak = queued;
   if (close_after) {
     c->closing = true;
     if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) != 0)
@@ -207,6 +211,12 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
   }
   idle_restart(c, c->srv->o->idle_ms);
   resume(c);
+}
+
+void srv_conn_answer(srv_conn_t *c, int status, const char *body,
+                     size_t body_len) {
+  srv_conn_reply(c, status, "Content-Type: application/json\r\n", body,
+                 body_len);
 }
 
 /* ---- parsing ---- */
@@ -334,6 +344,7 @@ static void stash(srv_conn_t *c, const char *data, size_t len) {
     conn_close(c);
     return;
   }
+  c->srv->input_copied += len;
   if (c->pending.len >= SRV_PENDING_MAX && c->reading) {
     c->reading = false;
     (void)uv_read_stop((uv_stream_t *)&c->tcp);

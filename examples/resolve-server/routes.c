@@ -6,6 +6,7 @@
  *   {"error":{"kind","status","type","message","request_id"}}
  * `status` is the status of the answer: the upstream's when it sent one.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +223,39 @@ static void route_models(srv_conn_t *c) {
   c->ops++;
 }
 
+/* ---- /metrics ---- */
+
+/* Prometheus text exposition: what the server holds, to watch its bounds. */
+static void route_metrics(srv_conn_t *c) {
+  const srv_server_t *s = c->srv;
+  size_t queued = 0;
+  char body[2048];
+  for (const srv_conn_t *k = s->conns; k != NULL; k = k->next)
+    queued += uv_stream_get_write_queue_size((const uv_stream_t *)&k->tcp);
+  int n = snprintf(
+      body, sizeof body,
+      "# TYPE resolve_server_connections gauge\n"
+      "resolve_server_connections %zu\n"
+      "# TYPE resolve_server_write_queue_bytes gauge\n"
+      "resolve_server_write_queue_bytes %zu\n"
+      "# HELP resolve_server_write_queue_peak_bytes Most unsent bytes of one "
+      "connection.\n"
+      "# TYPE resolve_server_write_queue_peak_bytes gauge\n"
+      "resolve_server_write_queue_peak_bytes %zu\n"
+      "# HELP resolve_server_input_copied_bytes_total Pipelined input copied "
+      "or moved to be kept.\n"
+      "# TYPE resolve_server_input_copied_bytes_total counter\n"
+      "resolve_server_input_copied_bytes_total %llu\n",
+      s->nconns, queued, s->write_queue_peak,
+      (unsigned long long)s->input_copied);
+  if (n < 0 || (size_t)n >= sizeof body) {
+    srv_answer_error(c, 500, "internal", NULL, "metrics too long", NULL);
+    return;
+  }
+  srv_conn_reply(c, 200, "Content-Type: text/plain; version=0.0.4\r\n", body,
+                 (size_t)n);
+}
+
 /* ---- dispatch ---- */
 
 static bool path_is(const char *path, size_t len, const char *want) {
@@ -251,9 +285,11 @@ void srv_dispatch(srv_conn_t *c) {
     route_resolve(c, query, qlen);
   else if (path_is(path, plen, "/models"))
     route_models(c);
+  else if (path_is(path, plen, "/metrics"))
+    route_metrics(c);
   else
     srv_answer_error(c, 404, "invalid_argument", "not_found_error",
-                     "no such route: GET /resolve?alias=A or GET /models",
+                     "no such route: GET /resolve?alias=A, /models or /metrics",
                      NULL);
 }
 

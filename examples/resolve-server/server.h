@@ -53,6 +53,10 @@ typedef struct srv_server {
   uint64_t next_conn_id;
   bool stopping;       /* a signal came: no new connections or requests */
   bool client_closing; /* anthropic_client_close() called */
+  /* For /metrics: the most bytes one connection had queued and not yet
+   * sent, and the bytes of pipelined input copied to be kept. */
+  size_t write_queue_peak;
+  uint64_t input_copied;
   /* One read buffer for every connection: libuv fills it and calls the
    * read callback at once, which consumes it (leftovers are copied). */
   char rbuf[64 * 1024];
@@ -106,6 +110,8 @@ void srv_maybe_finish(srv_server_t *s);
 
 /* conn.c */
 void srv_on_connection(uv_stream_t *listener, int status);
+void srv_conn_reply(srv_conn_t *c, int status, const char *headers,
+                    const char *body, size_t body_len);
 void srv_conn_answer(srv_conn_t *c, int status, const char *body,
                      size_t body_len);
 void srv_conn_op_done(srv_conn_t *c);
