@@ -58,9 +58,9 @@ async function until(what, pred) {
 
 // A resolve-server of its own (a fresh cache), --verbose so that tests can
 // wait for what it did. stop() sends SIGTERM and resolves with the exit.
-async function startServer(args = []) {
+async function startServer(args = [], extraEnv = {}) {
   const proc = spawn(SERVER, ['--listen', '127.0.0.1:0', '--base-url', fakeUrl,
-    '--verbose', ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    '--verbose', ...args], { env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
   readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
@@ -400,6 +400,54 @@ test('1,000 connections at once: all answered, one upstream request per alias', 
     assert.ok(kB < limit, `VmHWM ${kB} kB`);
   } finally {
     assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+  }
+});
+
+function vmRSSkB(pid) {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+}
+
+// Polls `sample` until it gives the same value 5 times in a row: the
+// state has settled (a count of polls, not a time).
+async function settled(sample) {
+  let last, same = 0;
+  for (;;) {
+    const v = JSON.stringify(await sample());
+    same = v === last ? same + 1 : 0;
+    last = v;
+    if (same >= 5) return JSON.parse(v);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a pipelining client that never reads costs a bounded write queue', T, async () => {
+  // Freed answers wait in ASan's quarantine (256 MB by default): not the server's.
+  const srv = await startServer([], { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS || ''}:quarantine_size_mb=4` });
+  try {
+    assert.equal((await get(srv.port, '/resolve?alias=claude-sonnet-4-0')).status, 200); // cached
+    const rss0 = vmRSSkB(srv.proc.pid);
+    const s = net.connect(srv.port, '127.0.0.1');
+    s.on('error', () => {});
+    await new Promise((r) => s.once('connect', r));
+    s.pause(); // never reads: the kernel's buffers fill, then the server's
+    const req = 'GET /resolve?alias=claude-sonnet-4-0 HTTP/1.1\r\nHost: x\r\n\r\n';
+    for (let i = 0; i < 50; i++) s.write(req.repeat(1000)); // 50,000 requests, 2.7 MB
+    // Settled: the server has read all it will, and sent all it could.
+    const m = await settled(async () => {
+      const now = await metrics(srv.port);
+      return [s.writableLength, now.resolve_server_write_queue_bytes,
+        now.resolve_server_input_copied_bytes_total];
+    });
+    const peak = (await metrics(srv.port)).resolve_server_write_queue_peak_bytes;
+    const grown = vmRSSkB(srv.proc.pid) - rss0;
+    process.stderr.write(`never-reading client: ${s.writableLength} bytes unsent by it, ` +
+      `server write queue ${m[1]} bytes, peak ${peak}, RSS +${grown} kB\n`);
+    assert.ok(peak <= 64 * 1024 + 4096, `write queue peak ${peak} bytes`);
+    const limit = process.env.RESOLVE_SERVER_SANITIZED === 'true' ? 24 * 1024 : 8 * 1024;
+    assert.ok(grown < limit, `RSS grew ${grown} kB`);
+    s.destroy();
+  } finally {
+    await srv.stop();
   }
 });
 

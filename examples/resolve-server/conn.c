@@ -6,10 +6,15 @@
  * the parser is paused and the request dispatched; bytes that follow it
  * (pipelined requests) wait in `pending` until the answer is queued. The
  * socket is read all the while, so a client that goes away is noticed at
- * once and its lookup cancelled. After an answer that ends the connection
- * (Connection: close, a refused request, shutdown) the write side is shut
- * and what the client still sends is read and dropped until it closes
- * (a "lingering close"): closing with unread bytes would send a reset
+ * once and its lookup cancelled, up to SRV_PENDING_MAX bytes held.
+ *
+ * Backpressure: once more than SRV_WRITE_QUEUE_MAX bytes of answers wait
+ * to be sent (the client does not read), the connection is neither read
+ * nor parsed until they are all sent, as a Node stream waits for 'drain'.
+ * A client that reads nothing for --idle-timeout-ms is closed. After an answer
+ * that ends the connection (Connection: close, a refused request, shutdown) the
+ * write side is shut and what the client still sends is read and dropped until
+ * it closes (a "lingering close"): closing with unread bytes would send a reset
  * that can destroy the answer before the client reads it.
  */
 #include <stdio.h>
@@ -24,7 +29,9 @@
 #define LINGER_BYTES ((size_t)1024 * 1024)
 
 static void feed(srv_conn_t *c, const char *data, size_t len);
+static void resume(srv_conn_t *c);
 static void read_start(srv_conn_t *c);
+static void read_stop(srv_conn_t *c);
 
 /* ---- lifetime ---- */
 
@@ -110,9 +117,22 @@ typedef struct srv_write {
 
 static void on_write(uv_write_t *req, int status) {
   srv_write_t *w = (srv_write_t *)req;
-  if (status < 0 && status != UV_ECANCELED)
-    conn_close(w->conn); /* the client went away mid-answer */
+  srv_conn_t *c = w->conn;
   free(w);
+  if (status < 0) {
+    if (status != UV_ECANCELED)
+      conn_close(c); /* the client went away mid-answer */
+    return;
+  }
+  if (!c->blocked)
+    return;
+  /* The client reads: it has --idle-timeout-ms again for the rest, and
+   * once all is sent ('drain') its next requests are parsed. */
+  idle_restart(c, c->srv->o->idle_ms);
+  if (uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) == 0) {
+    c->blocked = false;
+    resume(c);
+  }
 }
 
 static void on_shutdown(uv_shutdown_t *req, int status) {
@@ -165,7 +185,7 @@ static srv_write_t *build_answer(const srv_conn_t *c, int status,
 /* Pipelined bytes that arrived while a request was answered: parse them
  * now (not from inside the parser: feed() keeps going by itself). */
 static void resume(srv_conn_t *c) {
-  if (c->feeding || c->closing)
+  if (c->feeding || c->closing || c->blocked)
     return;
   srv_buf_t p = c->pending;
   memset(&c->pending, 0, sizeof c->pending);
@@ -201,6 +221,10 @@ void srv_conn_reply(srv_conn_t *c, int status, const char *headers,
   size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
   if (queued > c->srv->write_queue_peak)
     c->srv->write_queue_peak = queued;
+  if (queued > SRV_WRITE_QUEUE_MAX && !close_after) {
+    c->blocked = true; /* until on_write() sees the queue drained */
+    read_stop(c);
+  }
   if (close_after) {
     c->closing = true;
     if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) != 0)
@@ -345,17 +369,15 @@ static void stash(srv_conn_t *c, const char *data, size_t len) {
     return;
   }
   c->srv->input_copied += len;
-  if (c->pending.len >= SRV_PENDING_MAX && c->reading) {
-    c->reading = false;
-    (void)uv_read_stop((uv_stream_t *)&c->tcp);
-  }
+  if (c->pending.len >= SRV_PENDING_MAX)
+    read_stop(c);
 }
 
 /* Parse bytes, dispatching each complete request; what follows a request
  * still being answered is kept for resume(). */
 static void feed(srv_conn_t *c, const char *data, size_t len) {
   c->feeding = true;
-  while (len > 0 && !c->closing && !c->busy) {
+  while (len > 0 && !c->closing && !c->busy && !c->blocked) {
     size_t n = http_parser_execute(&c->parser, &settings, data, len);
     enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
     if (e == HPE_PAUSED) {
@@ -400,7 +422,7 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
       conn_close(c);
     return;
   }
-  if (c->busy)
+  if (c->busy || c->blocked)
     stash(c, buf->base, (size_t)nread);
   else
     feed(c, buf->base, (size_t)nread);
@@ -410,6 +432,13 @@ static void read_start(srv_conn_t *c) {
   c->reading = true;
   if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
     conn_close(c);
+}
+
+static void read_stop(srv_conn_t *c) {
+  if (c->reading) {
+    c->reading = false;
+    (void)uv_read_stop((uv_stream_t *)&c->tcp);
+  }
 }
 
 void srv_on_connection(uv_stream_t *listener, int status) {

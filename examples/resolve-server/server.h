@@ -27,6 +27,9 @@
 #define SRV_HEADERS_MAX 64                  /* header fields: 431 past it */
 #define SRV_HEADER_BYTES_MAX 16384          /* names + values: 431 past it */
 #define SRV_PENDING_MAX ((size_t)64 * 1024) /* pipelined bytes held */
+/* Answers queued and not yet sent: past this, the connection's requests
+ * wait (backpressure, conn.c). */
+#define SRV_WRITE_QUEUE_MAX ((size_t)64 * 1024)
 
 typedef struct srv_options {
   const char *listen;   /* "HOST:PORT" or "[V6]:PORT" */
@@ -86,6 +89,7 @@ struct srv_conn {
   bool busy;    /* a request is dispatched and not yet answered */
   bool closing; /* no more requests: the last answer is (being) written */
   bool feeding; /* inside feed(): an answer given now must not re-enter */
+  bool blocked; /* answers wait for the client to read (backpressure) */
   bool reading;
   size_t discarded; /* bytes read and dropped while closing */
   int handles_open; /* tcp and idle, until their close callbacks */
