@@ -451,6 +451,40 @@ test('a pipelining client that never reads costs a bounded write queue', T, asyn
   }
 });
 
+test('pipelined requests cost work in proportion to their bytes', T, async () => {
+  const srv = await startServer();
+  try {
+    const n = 20000;
+    const req = 'GET /resolve?alias=claude-sonnet-4-0 HTTP/1.1\r\nHost: x\r\n\r\n';
+    const s = net.connect(srv.port, '127.0.0.1');
+    let buf = Buffer.alloc(0), answered = 0;
+    const all = new Promise((resolve, reject) => {
+      s.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        for (;;) { // one answer at a time off the front
+          const end = buf.indexOf('\r\n\r\n');
+          if (end < 0) break;
+          const len = Number(/content-length: (\d+)/i.exec(buf.subarray(0, end).toString('latin1'))[1]);
+          if (buf.length < end + 4 + len) break;
+          assert.match(buf.subarray(0, 12).toString('latin1'), /^HTTP\/1\.1 200/);
+          buf = buf.subarray(end + 4 + len);
+          if (++answered === n) resolve();
+        }
+      });
+      s.on('error', reject);
+    });
+    s.write(req.repeat(n)); // 1.1 MB of requests at once
+    await all;
+    const copied = (await metrics(srv.port)).resolve_server_input_copied_bytes_total;
+    process.stderr.write(`${n} pipelined requests, ${req.length * n} bytes: ${copied} bytes copied\n`);
+    // Each byte is kept once and moved at most once more.
+    assert.ok(copied <= 2 * req.length * n, `${copied} bytes copied`);
+    s.destroy();
+  } finally {
+    await srv.stop();
+  }
+});
+
 test('a hung upstream lookup delays no other client', T, async () => {
   const srv = await startServer();
   try {

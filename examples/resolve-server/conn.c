@@ -28,7 +28,7 @@
 #define LINGER_MS 1000
 #define LINGER_BYTES ((size_t)1024 * 1024)
 
-static void feed(srv_conn_t *c, const char *data, size_t len);
+static size_t feed(srv_conn_t *c, const char *data, size_t len);
 static void resume(srv_conn_t *c);
 static void read_start(srv_conn_t *c);
 static void read_stop(srv_conn_t *c);
@@ -182,16 +182,21 @@ static srv_write_t *build_answer(const srv_conn_t *c, int status,
   return w;
 }
 
+/* Bytes received and not yet parsed. */
+static size_t held(const srv_conn_t *c) {
+  return c->pending.len - c->pending_off;
+}
+
 /* Pipelined bytes that arrived while a request was answered: parse them
- * now (not from inside the parser: feed() keeps going by itself). */
+ * now (not from inside the parser: feed() keeps going by itself), where
+ * they are; stash() moves what is left when it needs the room. */
 static void resume(srv_conn_t *c) {
   if (c->feeding || c->closing || c->blocked)
     return;
-  srv_buf_t p = c->pending;
-  memset(&c->pending, 0, sizeof c->pending);
-  feed(c, p.data, p.len);
-  srv_buf_free(&p);
-  if (!c->reading && !c->closing && c->pending.len < SRV_PENDING_MAX)
+  c->pending_off += feed(c, c->pending.data + c->pending_off, held(c));
+  if (held(c) == 0)
+    c->pending.len = c->pending_off = 0;
+  if (!c->reading && !c->closing && !c->blocked && held(c) < SRV_PENDING_MAX)
     read_start(c);
 }
 
@@ -362,20 +367,30 @@ static void reject(srv_conn_t *c, enum http_errno e) {
                    reject_message(status, e), NULL);
 }
 
-/* Keep bytes for later, reading no more once too many wait. */
+/* Keep bytes for later, reading no more once too many wait. The bytes
+ * already parsed at the front are dropped once they are no fewer than
+ * those still held: each byte is then moved at most once. */
 static void stash(srv_conn_t *c, const char *data, size_t len) {
+  size_t keep = held(c);
+  if (c->pending_off > 0 && c->pending_off >= keep) {
+    memmove(c->pending.data, c->pending.data + c->pending_off, keep);
+    c->srv->input_copied += keep;
+    c->pending.len = keep;
+    c->pending_off = 0;
+  }
   if (srv_buf_append(&c->pending, data, len) != 0) {
     conn_close(c);
     return;
   }
   c->srv->input_copied += len;
-  if (c->pending.len >= SRV_PENDING_MAX)
+  if (held(c) >= SRV_PENDING_MAX)
     read_stop(c);
 }
 
-/* Parse bytes, dispatching each complete request; what follows a request
- * still being answered is kept for resume(). */
-static void feed(srv_conn_t *c, const char *data, size_t len) {
+/* Parse bytes, dispatching each complete request, until one is being
+ * answered (or the connection ends): how many were parsed. */
+static size_t feed(srv_conn_t *c, const char *data, size_t len) {
+  size_t parsed = 0;
   c->feeding = true;
   while (len > 0 && !c->closing && !c->busy && !c->blocked) {
     size_t n = http_parser_execute(&c->parser, &settings, data, len);
@@ -394,10 +409,10 @@ static void feed(srv_conn_t *c, const char *data, size_t len) {
     }
     data += n;
     len -= n;
+    parsed += n;
   }
   c->feeding = false;
-  if (len > 0 && !c->closing)
-    stash(c, data, len);
+  return parsed;
 }
 
 /* ---- reading ---- */
@@ -422,10 +437,9 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
       conn_close(c);
     return;
   }
-  if (c->busy || c->blocked)
-    stash(c, buf->base, (size_t)nread);
-  else
-    feed(c, buf->base, (size_t)nread);
+  size_t n = c->busy || c->blocked ? 0 : feed(c, buf->base, (size_t)nread);
+  if (n < (size_t)nread && !c->closing) /* for resume() */
+    stash(c, buf->base + n, (size_t)nread - n);
 }
 
 static void read_start(srv_conn_t *c) {

@@ -84,8 +84,10 @@ struct srv_conn {
   bool in_field;   /* the last header callback was for a field name */
   int reject;      /* status a parser callback refused the request with */
   bool keep_alive; /* of the request being answered */
-  /* Bytes received while a request is being answered (pipelining). */
+  /* Bytes received while a request is being answered (pipelining): the
+   * first pending_off of them are parsed already. */
   srv_buf_t pending;
+  size_t pending_off;
   bool busy;    /* a request is dispatched and not yet answered */
   bool closing; /* no more requests: the last answer is (being) written */
   bool feeding; /* inside feed(): an answer given now must not re-enter */
