@@ -45,7 +45,8 @@
 //                          applies. Actions: respond (status/headers/body),
 //                          html, empty, reset_before, reset_during, truncate,
 //                          stall_during, hang, delay, huge, invalid_json,
-//                          wrong_types, reset_idle (see applyFault()).
+//                          wrong_types, reset_idle, endless_list (see
+//                          applyFault()).
 //
 // reset_idle (HTTP/1.1 only) plays a keep-alive timeout racing the client's
 // next request, as load balancers do: the normal answer, connection kept
@@ -492,6 +493,18 @@ function applyFault(ctx, f) {
       }, Number(f.delay_ms) || 0);
       conn(ctx).once('close', () => clearTimeout(timer));
       return;
+    }
+    case 'endless_list': {
+      // A listing with no last page and no cursor seen twice: after
+      // endless-N come `limit` made-up models endless-(N+1)..., has_more
+      // always true (a walk that never ends unless the client bounds it).
+      const after = /^endless-(\d+)$/.exec((ctx.query.after_id || [''])[0]);
+      const start = after ? Number(after[1]) + 1 : 0;
+      const limit = Number((ctx.query.limit || ['20'])[0]) || 20;
+      const data = Array.from({ length: limit }, (_, i) =>
+        Object.assign({}, models[0], { id: `endless-${start + i}` }));
+      return send(ctx, { status: 200, headers: extra, body: JSON.stringify({
+        data, has_more: true, first_id: data[0].id, last_id: data[limit - 1].id }) });
     }
     case 'huge':
       return sendHuge(ctx, Number(f.bytes) || 10 * 1024 * 1024, isList, extra,
