@@ -272,6 +272,27 @@ test('/metrics tells what the server holds, in Prometheus text', T, async () => 
   }
 });
 
+test('/models that never ends upstream is a 502 past --max-models-bytes', T, async () => {
+  const srv = await startServer(['--page-size', '100', '--max-models-bytes', '200000']);
+  try {
+    // Pages of made-up models with no end and no cursor seen twice (a
+    // bounded number here, so that a server without the bound answers).
+    await fakeFaults([{ action: 'endless_list', match: '/v1/models?', times: 50 }]);
+    const r = await get(srv.port, '/models');
+    const e = assertError(r, 502, 'too_large');
+    assert.equal(e.type, null);
+    assert.match(e.message, /200000 bytes/);
+    // The walk stopped soon after the bound: a few pages, not all 50.
+    assert.ok((await fakeStats()).faults <= 5, `${(await fakeStats()).faults} pages`);
+    // The bound is on the answer only: the next walk is whole.
+    await fakeReset();
+    assert.equal((await get(srv.port, '/models')).status, 200);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
 // ------------------------------------------------------------ connections
 
 test('keep-alive: several requests, and pipelined ones, on one connection', T, async () => {

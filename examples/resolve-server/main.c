@@ -5,7 +5,8 @@
  *
  *   resolve-server --listen HOST:PORT [--base-url URL] [--grace-ms N]
  *                  [--idle-timeout-ms N] [--cache-ttl-ms N]
- *                  [--upstream-timeout-ms N] [--page-size N] [--verbose]
+ *                  [--upstream-timeout-ms N] [--page-size N]
+ *                  [--max-models-bytes N] [--verbose]
  *
  *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
  *   GET /models           every model (all pages), one JSON array
@@ -62,7 +63,8 @@ static int usage(const char *why) {
   (void)fputs("usage: " PROG
               " --listen HOST:PORT [--base-url URL] [--grace-ms N]\n"
               "       [--idle-timeout-ms N] [--cache-ttl-ms N]\n"
-              "       [--upstream-timeout-ms N] [--page-size N] [--verbose]\n",
+              "       [--upstream-timeout-ms N] [--page-size N]\n"
+              "       [--max-models-bytes N] [--verbose]\n",
               stderr);
   return 2;
 }
@@ -81,7 +83,7 @@ static bool parse_u64(const char *text, uint64_t *out) {
 
 /* 0, or the exit status of a usage error. */
 static int parse_args(int argc, char **argv, srv_options_t *o) {
-  uint64_t page = 1000;
+  uint64_t page = 1000, models_bytes = SRV_MODELS_BYTES_MAX;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     bool ok = true;
@@ -106,12 +108,16 @@ static int parse_args(int argc, char **argv, srv_options_t *o) {
       ok = parse_u64(v, &o->upstream_timeout_ms);
     else if (strcmp(a, "--page-size") == 0)
       ok = parse_u64(v, &page) && page >= 1 && page <= 1000;
+    else if (strcmp(a, "--max-models-bytes") == 0)
+      ok = parse_u64(v, &models_bytes) && models_bytes >= 2 &&
+           models_bytes <= SIZE_MAX / 2;
     else
       return usage("unknown option");
     if (!ok)
       return usage("bad number");
   }
   o->page_size = (int)page;
+  o->max_models_bytes = (size_t)models_bytes;
   return o->listen == NULL ? usage("--listen is required") : 0;
 }
 

@@ -155,13 +155,18 @@ static void route_resolve(srv_conn_t *c, const char *query, size_t qlen) {
 
 /* ---- /models ---- */
 
+/* 0; -1 when out of memory; 1 when the answer, with this model, its
+ * comma and the closing ']', would pass --max-models-bytes. */
 static int add_model(srv_conn_t *c, const anthropic_model_info_t *model) {
   char *json = anthropic_model_info_json(model);
-  int rc = json == NULL ? -1 : 0;
+  if (json == NULL)
+    return -1;
+  size_t len = strlen(json), room = c->srv->o->max_models_bytes;
+  int rc = c->models.len + len + 2 > room ? 1 : 0;
   if (rc == 0 && c->models_count > 0)
     rc = srv_buf_append(&c->models, ",", 1);
   if (rc == 0)
-    rc = srv_buf_append(&c->models, json, strlen(json));
+    rc = srv_buf_append(&c->models, json, len);
   anthropic_free(json);
   c->models_count++;
   return rc;
@@ -172,12 +177,24 @@ static int on_page(const anthropic_models_page_t *page, void *data) {
   srv_conn_t *c = data;
   if (srv_conn_gone(c))
     return 1;
-  for (size_t i = 0; i < page->count; i++)
-    if (add_model(c, page->data[i]) != 0) {
-      c->models_failed = true;
+  for (size_t i = 0; i < page->count; i++) {
+    int rc = add_model(c, page->data[i]);
+    if (rc != 0) {
+      c->models_failed = rc < 0;
+      c->models_too_large = rc > 0;
       return 1;
     }
+  }
   return 0;
+}
+
+static void answer_too_large(srv_conn_t *c) {
+  char message[128];
+  (void)snprintf(message, sizeof message,
+                 "the upstream listed more than %zu bytes of models "
+                 "(--max-models-bytes)",
+                 c->srv->o->max_models_bytes);
+  srv_answer_error(c, 502, "too_large", NULL, message, NULL);
 }
 
 static void on_walk_done(const anthropic_error_t *err, size_t items,
@@ -185,13 +202,15 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
   srv_conn_t *c = data;
   /* Taken out before answering: the answer may start the next request. */
   srv_buf_t body = c->models;
-  bool failed = c->models_failed;
+  bool failed = c->models_failed, too_large = c->models_too_large;
   memset(&c->models, 0, sizeof c->models);
   c->walk = 0;
   if (!srv_conn_gone(c)) {
     srv_log(c->srv, "conn %llu: models -> %zu, %s", (unsigned long long)c->id,
             items, err != NULL ? anthropic_err_name(err->kind) : "ok");
-    if (err != NULL)
+    if (too_large)
+      answer_too_large(c);
+    else if (err != NULL)
       answer_library_error(c, err);
     else if (failed || srv_buf_append(&body, "]", 1) != 0)
       srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
@@ -207,7 +226,7 @@ static void route_models(srv_conn_t *c) {
   anthropic_models_list_params_t params = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   params.limit = s->o->page_size;
   c->models_count = 0;
-  c->models_failed = false;
+  c->models_failed = c->models_too_large = false;
   if (srv_buf_append(&c->models, "[", 1) != 0) {
     srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
     return;

@@ -30,6 +30,10 @@
 /* Answers queued and not yet sent: past this, the connection's requests
  * wait (backpressure, conn.c). */
 #define SRV_WRITE_QUEUE_MAX ((size_t)64 * 1024)
+/* The default bound on a /models answer (--max-models-bytes): past it,
+ * the walk stops and the answer is a 502 (an upstream listing that never
+ * ends would otherwise grow it for ever). */
+#define SRV_MODELS_BYTES_MAX ((size_t)1024 * 1024)
 
 typedef struct srv_options {
   const char *listen;   /* "HOST:PORT" or "[V6]:PORT" */
@@ -38,7 +42,8 @@ typedef struct srv_options {
   uint64_t idle_ms;     /* a connection's time to send its next request */
   uint64_t cache_ttl_ms;
   uint64_t upstream_timeout_ms;
-  int page_size; /* models per upstream page for /models */
+  int page_size;           /* models per upstream page for /models */
+  size_t max_models_bytes; /* the largest /models answer */
   bool verbose;
 } srv_options_t;
 
@@ -103,7 +108,8 @@ struct srv_conn {
   anthropic_request_id_t walk;  /* the /models walk in flight, or 0 */
   srv_buf_t models;             /* /models: the JSON array so far */
   size_t models_count;
-  bool models_failed; /* out of memory while adding a page */
+  bool models_failed;    /* out of memory while adding a page */
+  bool models_too_large; /* the answer passed --max-models-bytes */
 };
 
 /* main.c */
