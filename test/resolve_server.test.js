@@ -346,6 +346,31 @@ test('HTTP/1.0 closes unless asked to keep the connection', T, async () => {
   }
 });
 
+test('a client that shuts its sending side still gets its answers', T, async () => {
+  const srv = await startServer();
+  try {
+    await fakeReset();
+    // Uncached and slow: the answer comes well after the client's FIN.
+    await fakeFaults([{ action: 'delay', delay_ms: 200, match: '/v1/models/claude-opus-4-1' }]);
+    const req = (alias) => `GET /resolve?alias=${alias} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    // raw() writes, and end() shuts the sending side (SHUT_WR) after it.
+    const rs = await new Promise((resolve, reject) => {
+      const chunks = [];
+      const s = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true },
+        () => s.end(req('claude-opus-4-1') + req('claude-opus-4-5')));
+      s.on('data', (d) => chunks.push(d));
+      s.on('error', reject);
+      s.on('close', () => resolve(parseResponses(Buffer.concat(chunks))));
+    });
+    assert.equal(rs.length, 2);
+    assert.equal(rs[0].json().id, catalogue.aliases['claude-opus-4-1']);
+    assert.equal(rs[1].json().id, catalogue.aliases['claude-opus-4-5']);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
 test('a connection that sends no complete request is closed after the idle timeout', T, async () => {
   const srv = await startServer(['--idle-timeout-ms', '200']);
   try {
@@ -530,6 +555,8 @@ test('a hung upstream lookup delays no other client', T, async () => {
   }
 });
 
+// Going away is a reset here: a FIN alone is a client that shut only its
+// sending side and still waits for its answer (RFC 9112 9.6).
 test('a client that goes away cancels its lookup, unless another waits for it', T, async () => {
   const srv = await startServer();
   const open = async (alias) => {
@@ -551,7 +578,7 @@ test('a client that goes away cancels its lookup, unless another waits for it', 
     // one for ever).
     const a = await open('claude-opus-4-0');
     await until('upstream saw the lookup', async () => (await fakeStats()).requests === 1);
-    a.socket.destroy();
+    a.socket.resetAndDestroy();
     await srv.waitLog(/client gone, cancelling/);
     const b = await get(srv.port, '/resolve?alias=claude-opus-4-0');
     assert.equal(b.json().id, catalogue.aliases['claude-opus-4-0']);
@@ -562,7 +589,7 @@ test('a client that goes away cancels its lookup, unless another waits for it', 
     const c2 = await open('claude-sonnet-4-0');
     await srv.waitLog(/GET \/resolve\?alias=claude-sonnet-4-0/, 2);
     await until('upstream saw one lookup', async () => (await fakeStats()).requests === 3);
-    c1.socket.destroy();
+    c1.socket.resetAndDestroy();
     await srv.waitLog(/client gone, cancelling/, 2);
     const c3 = await open('claude-sonnet-4-0'); // joins the hung lookup
     await srv.waitLog(/GET \/resolve\?alias=claude-sonnet-4-0/, 3);
@@ -570,8 +597,8 @@ test('a client that goes away cancels its lookup, unless another waits for it', 
     assert.equal((await get(srv.port, '/resolve?alias=claude-haiku-5')).status, 200);
     assert.equal((await fakeStats()).requests, 4);
     // The last waiters gone, it is cancelled: the next one is new.
-    c2.socket.destroy();
-    c3.socket.destroy();
+    c2.socket.resetAndDestroy();
+    c3.socket.resetAndDestroy();
     await srv.waitLog(/client gone, cancelling/, 4);
     const d = await get(srv.port, '/resolve?alias=claude-sonnet-4-0');
     assert.equal(d.json().id, catalogue.aliases['claude-sonnet-4-0']);

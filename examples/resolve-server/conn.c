@@ -5,8 +5,10 @@
  * A connection answers one request at a time. When a request is complete
  * the parser is paused and the request dispatched; bytes that follow it
  * (pipelined requests) wait in `pending` until the answer is queued. The
- * socket is read all the while, so a client that goes away is noticed at
- * once and its lookup cancelled, up to SRV_PENDING_MAX bytes held.
+ * socket is read all the while, up to SRV_PENDING_MAX bytes held, so a
+ * client that resets is noticed at once and its lookup cancelled. A read
+ * EOF is a client that shut only its sending side (RFC 9112 9.6): what it
+ * asked is answered, then the connection ends.
  *
  * Backpressure: once more than SRV_WRITE_QUEUE_MAX bytes of answers wait
  * to be sent (the client does not read), the connection is neither read
@@ -135,9 +137,24 @@ static void on_write(uv_write_t *req, int status) {
   }
 }
 
+/* Either way the read side, or the timer, closes it; after a read EOF
+ * nothing more will come: the answers are sent, so it goes now. */
 static void on_shutdown(uv_shutdown_t *req, int status) {
-  (void)req;
-  (void)status; /* either way the read side, or the timer, closes it */
+  srv_conn_t *c = req->handle->data;
+  (void)status;
+  if (c->read_eof)
+    conn_close(c);
+}
+
+/* After a read EOF (a client that shut its sending side, as RFC 9112
+ * 9.6 allows): once its last request is answered, the connection ends
+ * when the answers are sent. */
+static void end_when_answered(srv_conn_t *c) {
+  if (c->busy || c->blocked || c->closing)
+    return;
+  c->closing = true;
+  if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) != 0)
+    conn_close(c);
 }
 
 /* The Date header a server with a clock must send (RFC 9110 6.6.1). */
@@ -196,7 +213,10 @@ static void resume(srv_conn_t *c) {
   c->pending_off += feed(c, c->pending.data + c->pending_off, held(c));
   if (held(c) == 0)
     c->pending.len = c->pending_off = 0;
-  if (!c->reading && !c->closing && !c->blocked && held(c) < SRV_PENDING_MAX)
+  if (c->read_eof)
+    end_when_answered(c);
+  else if (!c->reading && !c->closing && !c->blocked &&
+           held(c) < SRV_PENDING_MAX)
     read_start(c);
 }
 
@@ -427,7 +447,12 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {
   srv_conn_t *c = st->data;
   if (nread == 0)
     return;
-  if (nread < 0) { /* EOF or reset: the client is gone */
+  if (nread == UV_EOF && !c->closing && (c->busy || c->blocked)) {
+    c->read_eof = true; /* it still waits for its answers */
+    read_stop(c);
+    return;
+  }
+  if (nread < 0) { /* EOF with nothing to answer, or reset: it is gone */
     conn_close(c);
     return;
   }

@@ -98,6 +98,7 @@ struct srv_conn {
   bool feeding; /* inside feed(): an answer given now must not re-enter */
   bool blocked; /* answers wait for the client to read (backpressure) */
   bool reading;
+  bool read_eof;    /* the client sent all it will: answer, then close */
   size_t discarded; /* bytes read and dropped while closing */
   int handles_open; /* tcp and idle, until their close callbacks */
   uv_shutdown_t shutdown;
