@@ -609,6 +609,79 @@ test('a client that goes away cancels its lookup, unless another waits for it', 
   }
 });
 
+// CPU time (user + system) of a process so far, in clock ticks.
+function cpuTicks(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]); // utime, stime
+}
+
+test('at the descriptor limit: answers or a 503 with Retry-After, never a 502, no spin', T, async () => {
+  const proc = spawn('sh', ['-c', 'ulimit -n 64; exec "$0" "$@"', SERVER, '--listen', '127.0.0.1:0',
+    '--base-url', fakeUrl, '--verbose'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  const port = Number(new URL(await listening(proc)).port);
+  const clients = [];
+  try {
+    await fakeReset();
+    // More connections than descriptors, all open at once, then a request
+    // on each: distinct lookups, so upstream needs connections of its own.
+    for (let i = 0; i < 120; i++) {
+      const c = keepAlive(port);
+      await c.connected;
+      clients.push(c);
+    }
+    const outcomes = await Promise.all(clients.map((c, i) => {
+      c.send(`GET /resolve?alias=${i % 2 ? ALIASES[i % ALIASES.length] : `no-such-model-${i}`} ` +
+        'HTTP/1.1\r\nHost: x\r\n\r\n');
+      return c.next().catch(() => null); // shed or refused unaccepted: closed
+    }));
+    const statuses = {};
+    for (const r of outcomes.filter(Boolean)) {
+      statuses[r.status] = (statuses[r.status] || 0) + 1;
+      assert.ok([200, 404, 503].includes(r.status), `${r.status} ${r.body.slice(0, 200)}`);
+      if (r.status === 503) assert.match(r.headers['retry-after'] || '', /^\d+$/);
+    }
+    process.stderr.write(`120 connections at ulimit -n 64: ${JSON.stringify(statuses)}\n`);
+    assert.ok((statuses[200] || 0) + (statuses[404] || 0) > 0);
+    // 60 more, each waiting for a lookup that hangs: none is idle, so past
+    // the cap (64 - 16 - 16 - 8 = 24 here) they are turned away, 8 at a
+    // time, the others waiting in the backlog for a slot.
+    await fakeFaults([{ action: 'hang', match: '/v1/models/never-answered', times: 100 }]);
+    let refused = 0;
+    for (let i = 0; i < 60; i++) {
+      const c = keepAlive(port);
+      clients.push(c);
+      c.send('GET /resolve?alias=never-answered HTTP/1.1\r\nHost: x\r\n\r\n');
+      c.next().then((r) => {
+        assert.equal(r.status, 503, r.body);
+        assert.equal(r.headers['retry-after'], '1');
+        assert.equal(r.headers.connection, 'close');
+        refused++;
+      }, () => {});
+    }
+    await until('36 turned away', () => refused >= 36);
+    // The keep-alive connections left idle from the first round made way.
+    assert.ok(log.filter((l) => /idle at --max-connections, closing/.test(l)).length >= 20);
+    // The server waits with them all: it does not spin.
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = cpuTicks(proc.pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = cpuTicks(proc.pid) - t0;
+    process.stderr.write(`CPU while 60 wait at the cap: ${used} ticks in a second\n`);
+    assert.ok(used < 30, `${used} ticks of CPU in an idle second`);
+    // A slot that frees is taken by the next client.
+    for (const c of clients) c.socket.resetAndDestroy();
+    await fakeReset();
+    assert.equal((await get(port, '/resolve?alias=claude-opus-4-5')).status, 200);
+  } finally {
+    for (const c of clients) c.socket.destroy();
+    proc.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: 0, signal: null });
+  }
+});
+
 // -------------------------------------------------------------- stopping
 
 test('SIGTERM lets a request in flight finish within the grace, then exits 0', T, async () => {

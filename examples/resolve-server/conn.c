@@ -38,6 +38,7 @@ static void read_stop(srv_conn_t *c);
 /* ---- lifetime ---- */
 
 static void conn_free(srv_conn_t *c) {
+  bool accept_now = c->srv->accept_paused && !c->srv->stopping;
   srv_server_t *s = c->srv;
   if (c->prev != NULL)
     c->prev->next = c->next;
@@ -50,6 +51,10 @@ static void conn_free(srv_conn_t *c) {
   srv_buf_free(&c->pending);
   srv_buf_free(&c->models);
   free(c);
+  if (accept_now) { /* a slot is free: the client waiting takes it */
+    s->accept_paused = false;
+    srv_on_connection((uv_stream_t *)&s->listener, 0);
+  }
   srv_maybe_finish(s);
 }
 
@@ -80,6 +85,7 @@ static void conn_close(srv_conn_t *c) {
             (unsigned long long)c->id);
   c->closing = true;
   srv_cancel_op(c);
+  c->srv->nopen--;
   uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
   uv_close((uv_handle_t *)&c->idle, on_handle_closed);
 }
@@ -258,6 +264,7 @@ void srv_conn_reply(srv_conn_t *c, int status, const char *headers,
       idle_restart(c, LINGER_MS);
     return;
   }
+  c->kept_alive = true;
   idle_restart(c, c->srv->o->idle_ms);
   resume(c);
 }
@@ -276,6 +283,7 @@ static srv_conn_t *conn_of(http_parser *p) {
 
 static int on_message_begin(http_parser *p) {
   srv_conn_t *c = conn_of(p);
+  c->partial = true;
   c->url.len = 0;
   c->header_count = c->header_bytes = 0;
   c->in_field = false;
@@ -342,6 +350,7 @@ static int on_body(http_parser *p, const char *at, size_t len) {
 static int on_message_complete(http_parser *p) {
   srv_conn_t *c = conn_of(p);
   c->keep_alive = http_should_keep_alive(p) != 0;
+  c->partial = false;
   c->busy = true;
   (void)uv_timer_stop(&c->idle);
   http_parser_pause(p, 1); /* the next request waits for this answer */
@@ -480,15 +489,60 @@ static void read_stop(srv_conn_t *c) {
   }
 }
 
+/* ---- accepting ---- */
+
+/* The oldest keep-alive connection with nothing asked, or NULL (one just
+ * accepted has not had the time to ask yet). */
+static srv_conn_t *oldest_idle(srv_server_t *s) {
+  srv_conn_t *idle = NULL;
+  for (srv_conn_t *c = s->conns; c != NULL; c = c->next) /* newest first */
+    if (c->kept_alive && !c->busy && !c->closing && !c->blocked &&
+        !c->partial && held(c) == 0)
+      idle = c;
+  return idle;
+}
+
+/* Past --max-connections: the one accepted is told to come back later. */
+static void turn_away(srv_conn_t *c) {
+  static const char body[] =
+      "{\"error\":{\"kind\":\"overloaded\",\"status\":503,\"type\":null,"
+      "\"message\":\"too many connections: retry later\","
+      "\"request_id\":null}}";
+  c->srv->refused++;
+  c->busy = true;
+  srv_conn_reply(c, 503, "Content-Type: application/json\r\nRetry-After: 1\r\n",
+                 body, sizeof body - 1);
+}
+
+/* Room for one more client: 0, after closing an idle one at the cap; 1
+ * past the cap, to turn it away; -1 when even the refusals' slots are
+ * taken (it waits in the backlog). */
+static int make_room(srv_server_t *s) {
+  if (s->nopen < s->o->max_connections)
+    return 0;
+  srv_conn_t *idle = oldest_idle(s);
+  if (idle != NULL) {
+    srv_log(s, "conn %llu: idle at --max-connections, closing",
+            (unsigned long long)idle->id);
+    s->shed++;
+    conn_close(idle); /* its descriptor is closed now */
+    return 0;
+  }
+  return s->nopen < s->o->max_connections + SRV_REFUSE_SLOTS ? 1 : -1;
+}
+
 void srv_on_connection(uv_stream_t *listener, int status) {
   srv_server_t *s = listener->data;
   if (status < 0) {
     srv_log(s, "accept: %s", uv_strerror(status));
     return;
   }
-  srv_conn_t *c = calloc(1, sizeof *c);
-  if (c == NULL)
-    return; /* the connection waits in the backlog for better times */
+  int room = make_room(s);
+  srv_conn_t *c = room < 0 ? NULL : calloc(1, sizeof *c);
+  if (c == NULL) { /* libuv stops accepting until uv_accept() */
+    s->accept_paused = true;
+    return;
+  }
   c->srv = s;
   c->id = ++s->next_conn_id;
   c->tcp.data = c->idle.data = c;
@@ -500,6 +554,7 @@ void srv_on_connection(uv_stream_t *listener, int status) {
     s->conns->prev = c;
   s->conns = c;
   s->nconns++;
+  s->nopen++;
   http_parser_init(&c->parser, HTTP_REQUEST);
   c->parser.data = c;
   if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0) {
@@ -509,4 +564,6 @@ void srv_on_connection(uv_stream_t *listener, int status) {
   (void)uv_tcp_nodelay(&c->tcp, 1);
   idle_restart(c, s->o->idle_ms);
   read_start(c);
+  if (room > 0)
+    turn_away(c);
 }

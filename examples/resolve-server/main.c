@@ -6,7 +6,7 @@
  *   resolve-server --listen HOST:PORT [--base-url URL] [--grace-ms N]
  *                  [--idle-timeout-ms N] [--cache-ttl-ms N]
  *                  [--upstream-timeout-ms N] [--page-size N]
- *                  [--max-models-bytes N] [--verbose]
+ *                  [--max-models-bytes N] [--max-connections N] [--verbose]
  *
  *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
  *   GET /models           every model (all pages), one JSON array
@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -60,12 +61,16 @@ static void on_client_log(void *data, anthropic_log_level_t level,
 static int usage(const char *why) {
   if (why != NULL)
     (void)fprintf(stderr, PROG ": %s\n", why);
-  (void)fputs("usage: " PROG
-              " --listen HOST:PORT [--base-url URL] [--grace-ms N]\n"
-              "       [--idle-timeout-ms N] [--cache-ttl-ms N]\n"
-              "       [--upstream-timeout-ms N] [--page-size N]\n"
-              "       [--max-models-bytes N] [--verbose]\n",
-              stderr);
+  (void)fputs(
+      "usage: " PROG " --listen HOST:PORT [--base-url URL] [--grace-ms N]\n"
+      "       [--idle-timeout-ms N] [--cache-ttl-ms N]\n"
+      "       [--upstream-timeout-ms N] [--page-size N]\n"
+      "       [--max-models-bytes N] [--max-connections N] [--verbose]\n"
+      "--max-connections: clients at once (an idle one makes way for\n"
+      "a new one; past it, 503 with Retry-After). Default: the\n"
+      "open-files limit less min(64, limit / 4) upstream\n"
+      "connections, 16 for the loop and 8 for refusals.\n",
+      stderr);
   return 2;
 }
 
@@ -83,7 +88,7 @@ static bool parse_u64(const char *text, uint64_t *out) {
 
 /* 0, or the exit status of a usage error. */
 static int parse_args(int argc, char **argv, srv_options_t *o) {
-  uint64_t page = 1000, models_bytes = SRV_MODELS_BYTES_MAX;
+  uint64_t page = 1000, models_bytes = SRV_MODELS_BYTES_MAX, conns = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     bool ok = true;
@@ -108,6 +113,8 @@ static int parse_args(int argc, char **argv, srv_options_t *o) {
       ok = parse_u64(v, &o->upstream_timeout_ms);
     else if (strcmp(a, "--page-size") == 0)
       ok = parse_u64(v, &page) && page >= 1 && page <= 1000;
+    else if (strcmp(a, "--max-connections") == 0)
+      ok = parse_u64(v, &conns) && conns >= 1 && conns <= SIZE_MAX / 2;
     else if (strcmp(a, "--max-models-bytes") == 0)
       ok = parse_u64(v, &models_bytes) && models_bytes >= 2 &&
            models_bytes <= SIZE_MAX / 2;
@@ -118,7 +125,25 @@ static int parse_args(int argc, char **argv, srv_options_t *o) {
   }
   o->page_size = (int)page;
   o->max_models_bytes = (size_t)models_bytes;
+  o->max_connections = (size_t)conns;
   return o->listen == NULL ? usage("--listen is required") : 0;
+}
+
+/* The descriptors the process may open, shared out (server.h): the
+ * upstream's connections, and clients at once unless --max-connections. */
+static void share_descriptors(srv_options_t *o) {
+  struct rlimit rl;
+  uint64_t n = 1024;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+    n = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000
+            ? 1000000
+            : (uint64_t)rl.rlim_cur;
+  uint64_t upstream =
+      n / 4 < SRV_UPSTREAM_FDS_MAX ? n / 4 : SRV_UPSTREAM_FDS_MAX;
+  uint64_t kept = upstream + SRV_LOOP_FDS + SRV_REFUSE_SLOTS;
+  o->upstream_connections = upstream > 0 ? (unsigned)upstream : 1;
+  if (o->max_connections == 0)
+    o->max_connections = n > kept ? (size_t)(n - kept) : 1;
 }
 
 /* ---- listening ---- */
@@ -244,6 +269,7 @@ static int init_client(srv_server_t *s) {
   char errbuf[512] = "";
   co.base_url = s->o->base_url;
   co.timeout_ms = s->o->upstream_timeout_ms;
+  co.max_host_connections = s->o->upstream_connections;
   if (s->o->verbose) {
     co.log_cb = on_client_log;
     co.log_data = s;
@@ -323,6 +349,7 @@ int main(int argc, char **argv) {
   int rc = parse_args(argc, argv, &o);
   if (rc != 0)
     return rc;
+  share_descriptors(&o);
   /* A write to a client that has gone must fail with EPIPE, not kill. */
   (void)signal(SIGPIPE, SIG_IGN);
   if ((rc = uv_loop_init(&loop)) != 0) {

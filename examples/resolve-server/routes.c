@@ -264,9 +264,19 @@ static void route_metrics(srv_conn_t *c) {
       "# HELP resolve_server_input_copied_bytes_total Pipelined input copied "
       "or moved to be kept.\n"
       "# TYPE resolve_server_input_copied_bytes_total counter\n"
-      "resolve_server_input_copied_bytes_total %llu\n",
+      "resolve_server_input_copied_bytes_total %llu\n"
+      "# TYPE resolve_server_max_connections gauge\n"
+      "resolve_server_max_connections %zu\n"
+      "# HELP resolve_server_shed_total Idle connections closed at the cap.\n"
+      "# TYPE resolve_server_shed_total counter\n"
+      "resolve_server_shed_total %llu\n"
+      "# HELP resolve_server_refused_total Connections answered 503 past the "
+      "cap.\n"
+      "# TYPE resolve_server_refused_total counter\n"
+      "resolve_server_refused_total %llu\n",
       s->nconns, queued, s->write_queue_peak,
-      (unsigned long long)s->input_copied);
+      (unsigned long long)s->input_copied, s->o->max_connections,
+      (unsigned long long)s->shed, (unsigned long long)s->refused);
   if (n < 0 || (size_t)n >= sizeof body) {
     srv_answer_error(c, 500, "internal", NULL, "metrics too long", NULL);
     return;

@@ -35,6 +35,17 @@
  * ends would otherwise grow it for ever). */
 #define SRV_MODELS_BYTES_MAX ((size_t)1024 * 1024)
 
+/* Descriptors: at --max-connections clients an idle one is closed for a
+ * new one, or else the new one is answered 503 (with Retry-After) on one
+ * of SRV_REFUSE_SLOTS more; past those, new ones wait in the backlog. The
+ * default --max-connections is RLIMIT_NOFILE less the upstream's
+ * connections (min(64, RLIMIT_NOFILE / 4)), SRV_LOOP_FDS for the loop's
+ * own (epoll, signals, wakeups, the listener, 0-2, libcurl's resolver)
+ * and SRV_REFUSE_SLOTS. */
+#define SRV_REFUSE_SLOTS 8
+#define SRV_LOOP_FDS 16
+#define SRV_UPSTREAM_FDS_MAX 64
+
 typedef struct srv_options {
   const char *listen;   /* "HOST:PORT" or "[V6]:PORT" */
   const char *base_url; /* NULL: $ANTHROPIC_BASE_URL or the default */
@@ -44,6 +55,8 @@ typedef struct srv_options {
   uint64_t upstream_timeout_ms;
   int page_size;           /* models per upstream page for /models */
   size_t max_models_bytes; /* the largest /models answer */
+  size_t max_connections;
+  unsigned upstream_connections; /* the client's max_host_connections */
   bool verbose;
 } srv_options_t;
 
@@ -58,6 +71,9 @@ typedef struct srv_server {
   uv_timer_t grace;
   srv_conn_t *conns; /* every connection not yet freed */
   size_t nconns;
+  size_t nopen;           /* of them, those whose socket is open */
+  bool accept_paused;     /* a client waits: accept it once a socket closes */
+  uint64_t shed, refused; /* for /metrics */
   uint64_t next_conn_id;
   bool stopping;       /* a signal came: no new connections or requests */
   bool client_closing; /* anthropic_client_close() called */
@@ -99,6 +115,8 @@ struct srv_conn {
   bool blocked; /* answers wait for the client to read (backpressure) */
   bool reading;
   bool read_eof;    /* the client sent all it will: answer, then close */
+  bool partial;     /* part of a request has come, not all */
+  bool kept_alive;  /* kept open after an answer, for the next request */
   size_t discarded; /* bytes read and dropped while closing */
   int handles_open; /* tcp and idle, until their close callbacks */
   uv_shutdown_t shutdown;
