@@ -35,6 +35,17 @@
  * ends would otherwise grow it for ever). */
 #define SRV_MODELS_BYTES_MAX ((size_t)1024 * 1024)
 
+/* What a client can make the server hold (and so the memory bound): its
+ * connection (about 1 KiB), fewer than 2 x SRV_PENDING_MAX bytes of input
+ * (one 64 KiB read past the bound before reading stops), a request-target
+ * of up to SRV_URL_MAX, and at most SRV_WRITE_QUEUE_MAX bytes of answers
+ * unsent plus the one answer that passed it (a /resolve answer is about
+ * 1.2 KiB; a /models one at most --max-models-bytes, built in a buffer of
+ * the same bound). So about 202 KiB per connection that pipelines and
+ * never reads (plus 2 MiB while a /models answer is built and queued), and
+ * --max-connections + SRV_REFUSE_SLOTS times that in all: 186 MiB with the
+ * default 936 connections at ulimit -n 1024. */
+
 /* Descriptors: at --max-connections clients an idle one is closed for a
  * new one, or else the new one is answered 503 (with Retry-After) on one
  * of SRV_REFUSE_SLOTS more; past those, new ones wait in the backlog. The
