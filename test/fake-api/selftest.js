@@ -244,6 +244,17 @@ test('faults: html, empty, invalid_json, wrong_types', async () => {
   assert.equal(typeof r.json.max_tokens, 'string');
 });
 
+test('faults: endless_list pages on after any endless-N cursor, never ending', async () => {
+  await fault([{ action: 'endless_list', match: '/v1/models?', times: 2 }]);
+  let r = await get('/v1/models?limit=3');
+  assert.deepEqual(r.json.data.map((m) => m.id), ['endless-0', 'endless-1', 'endless-2']);
+  assert.equal(r.json.has_more, true);
+  assert.equal(r.json.last_id, 'endless-2');
+  r = await get(`/v1/models?limit=3&after_id=${r.json.last_id}`);
+  assert.deepEqual(r.json.data.map((m) => m.id), ['endless-3', 'endless-4', 'endless-5']);
+  assert.equal(r.json.has_more, true);
+});
+
 test('faults: reset_before, reset_during, truncate', async () => {
   await control('/_fake/reset', {});
   await fault([{ action: 'reset_before' }, { action: 'reset_during' }, { action: 'truncate' }]);
