@@ -531,6 +531,28 @@ test('pipelined requests cost work in proportion to their bytes', T, async () =>
   }
 });
 
+test('a client pipelining behind a slow answer has at most 64 KiB held', T, async () => {
+  const srv = await startServer();
+  try {
+    await fakeReset();
+    await fakeFaults([{ action: 'delay', delay_ms: 300, match: '/v1/models/claude-opus-4-1' }]);
+    const c = keepAlive(srv.port);
+    await c.connected;
+    const req = (a) => `GET /resolve?alias=${a} HTTP/1.1\r\nHost: x\r\n\r\n`;
+    // While the first is answered, 4,000 more (232 KB) arrive in pieces.
+    c.send(req('claude-opus-4-1'));
+    for (let i = 0; i < 40; i++) c.send(req('claude-opus-4-5').repeat(100));
+    for (let i = 0; i < 4001; i++) assert.equal((await c.next()).status, 200);
+    const held = (await metrics(srv.port)).resolve_server_input_held_peak_bytes;
+    process.stderr.write(`input held at most: ${held} bytes\n`);
+    assert.ok(held <= 64 * 1024, `${held} bytes held`);
+    c.socket.destroy();
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
 test('a hung upstream lookup delays no other client', T, async () => {
   const srv = await startServer();
   try {

@@ -412,6 +412,8 @@ static void stash(srv_conn_t *c, const char *data, size_t len) {
     return;
   }
   c->srv->input_copied += len;
+  if (held(c) > c->srv->held_peak)
+    c->srv->held_peak = held(c);
   if (held(c) >= SRV_PENDING_MAX)
     read_stop(c);
 }
@@ -446,10 +448,16 @@ static size_t feed(srv_conn_t *c, const char *data, size_t len) {
 
 /* ---- reading ---- */
 
+/* What is read while a request is answered is kept: no more is read
+ * than SRV_PENDING_MAX holds (reading stops when it is full). */
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
   srv_conn_t *c = h->data;
+  size_t len = sizeof c->srv->rbuf;
   (void)hint;
-  *buf = uv_buf_init(c->srv->rbuf, sizeof c->srv->rbuf);
+  if ((c->busy || c->blocked) && !c->closing && held(c) < SRV_PENDING_MAX &&
+      SRV_PENDING_MAX - held(c) < len)
+    len = SRV_PENDING_MAX - held(c);
+  *buf = uv_buf_init(c->srv->rbuf, (unsigned)len);
 }
 
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf) {

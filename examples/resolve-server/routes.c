@@ -265,6 +265,10 @@ static void route_metrics(srv_conn_t *c) {
       "or moved to be kept.\n"
       "# TYPE resolve_server_input_copied_bytes_total counter\n"
       "resolve_server_input_copied_bytes_total %llu\n"
+      "# HELP resolve_server_input_held_peak_bytes Most unparsed input of "
+      "one connection.\n"
+      "# TYPE resolve_server_input_held_peak_bytes gauge\n"
+      "resolve_server_input_held_peak_bytes %zu\n"
       "# TYPE resolve_server_max_connections gauge\n"
       "resolve_server_max_connections %zu\n"
       "# HELP resolve_server_shed_total Idle connections closed at the cap.\n"
@@ -275,7 +279,7 @@ static void route_metrics(srv_conn_t *c) {
       "# TYPE resolve_server_refused_total counter\n"
       "resolve_server_refused_total %llu\n",
       s->nconns, queued, s->write_queue_peak,
-      (unsigned long long)s->input_copied, s->o->max_connections,
+      (unsigned long long)s->input_copied, s->held_peak, s->o->max_connections,
       (unsigned long long)s->shed, (unsigned long long)s->refused);
   if (n < 0 || (size_t)n >= sizeof body) {
     srv_answer_error(c, 500, "internal", NULL, "metrics too long", NULL);

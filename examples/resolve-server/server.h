@@ -36,15 +36,15 @@
 #define SRV_MODELS_BYTES_MAX ((size_t)1024 * 1024)
 
 /* What a client can make the server hold (and so the memory bound): its
- * connection (about 1 KiB), fewer than 2 x SRV_PENDING_MAX bytes of input
- * (one 64 KiB read past the bound before reading stops), a request-target
- * of up to SRV_URL_MAX, and at most SRV_WRITE_QUEUE_MAX bytes of answers
- * unsent plus the one answer that passed it (a /resolve answer is about
- * 1.2 KiB; a /models one at most --max-models-bytes, built in a buffer of
- * the same bound). So about 202 KiB per connection that pipelines and
- * never reads (plus 2 MiB while a /models answer is built and queued), and
- * --max-connections + SRV_REFUSE_SLOTS times that in all: 186 MiB with the
- * default 936 connections at ulimit -n 1024. */
+ * connection (about 1 KiB), SRV_PENDING_MAX bytes of input in a buffer of
+ * at most twice that (the parsed front goes once it is no smaller than the
+ * rest), a request-target of up to SRV_URL_MAX, and SRV_WRITE_QUEUE_MAX
+ * bytes of answers unsent plus the one answer that passed it (a /resolve
+ * answer is about 1.2 KiB; a /models one at most --max-models-bytes, built
+ * in a buffer of the same bound). So about 202 KiB per connection that
+ * pipelines and never reads (plus 2 MiB while a /models answer is built
+ * and queued), and --max-connections + SRV_REFUSE_SLOTS times that in all:
+ * 186 MiB with the default 936 connections at ulimit -n 1024. */
 
 /* Descriptors: at --max-connections clients an idle one is closed for a
  * new one, or else the new one is answered 503 (with Retry-After) on one
@@ -91,6 +91,7 @@ typedef struct srv_server {
   /* For /metrics: the most bytes one connection had queued and not yet
    * sent, and the bytes of pipelined input copied to be kept. */
   size_t write_queue_peak;
+  size_t held_peak; /* the most input one connection held unparsed */
   uint64_t input_copied;
   /* One read buffer for every connection: libuv fills it and calls the
    * read callback at once, which consumes it (leftovers are copied). */
