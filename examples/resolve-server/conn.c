@@ -13,11 +13,17 @@
  * Backpressure: once more than SRV_WRITE_QUEUE_MAX bytes of answers wait
  * to be sent (the client does not read), the connection is neither read
  * nor parsed until they are all sent, as a Node stream waits for 'drain'.
- * A client that reads nothing for --idle-timeout-ms is closed. After an answer
- * that ends the connection (Connection: close, a refused request, shutdown) the
- * write side is shut and what the client still sends is read and dropped until
- * it closes (a "lingering close"): closing with unread bytes would send a reset
- * that can destroy the answer before the client reads it.
+ * A client that reads nothing for --idle-timeout-ms is closed.
+ *
+ * After an answer that ends the connection (Connection: close, a refused
+ * request, shutdown) the write side is shut and what the client still
+ * sends is read and dropped until it closes (a "lingering close"): closing
+ * with unread bytes would send a reset that can destroy the answer before
+ * the client reads it.
+ *
+ * At --max-connections open sockets, a new client takes the place of the
+ * oldest idle keep-alive connection, or else is answered 503 on one of
+ * SRV_REFUSE_SLOTS more, or else waits in the backlog (server.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
