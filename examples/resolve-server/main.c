@@ -9,7 +9,10 @@
  *                  [--max-models-bytes N] [--max-connections N] [--verbose]
  *
  *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
- *   GET /models           every model (all pages), one JSON array
+ *   GET /models           every model (all pages), one JSON array, up to
+ *                         --max-models-bytes (1 MiB): past it a 502
+ *   GET /metrics          connections, unsent and held bytes, refusals
+ *                         (Prometheus text)
  *
  * The key comes from the environment as for any client (ANTHROPIC_API_KEY
  * or ANTHROPIC_AUTH_TOKEN). Port 0 takes a free one; once listening it
