@@ -55,6 +55,15 @@ void add_faults(const char *json) {
   free(b);
 }
 
+void set_settings_delay(unsigned ms) {
+  char json[48];
+  snprintf(json, sizeof json, "{\"ms\":%u}", ms);
+  char *b = fake_post(&srv, "/_fake/settings_delay", json);
+  CHECK(b != NULL);
+  CHECK_CONTAINS(b, "\"ok\":true");
+  free(b);
+}
+
 static void keep_error(outcome_t *o, const anthropic_error_t *err) {
   o->kind = err->kind;
   o->status = err->response->status;

@@ -44,6 +44,10 @@ void on_closed(anthropic_client_t *c);
 
 /* Queue faults on the fake server (a JSON array of fault specs). */
 void add_faults(const char *json);
+/* Over --tls: every new connection, its TLS handshake done, waits `ms`
+ * before the server's HTTP/2 session starts (and sends its SETTINGS),
+ * until the next reset (the next setup). */
+void set_settings_delay(unsigned ms);
 
 /* Callbacks that record into an outcome_t passed as data. */
 void on_model(const anthropic_error_t *err, const anthropic_model_info_t *m,

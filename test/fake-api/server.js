@@ -37,6 +37,10 @@
 //                          key is the action, or "respond_<status>"
 //   GET  /_fake/catalogue  {models, aliases}
 //   POST /_fake/reset      forget requests, queued faults and stats
+//   POST /_fake/settings_delay  {"ms": N} (--tls only): each new connection,
+//                          its TLS handshake done, waits N ms before its
+//                          HTTP/2 session starts and sends SETTINGS, until
+//                          the next reset (a loaded server, made certain)
 //   POST /_fake/faults     queue faults: a JSON array of
 //                          {action, match?, times? (1), status?, headers?,
 //                           body?, delay_ms?, bytes?, whole?,
@@ -118,6 +122,7 @@ const log = (...a) => { if (opts.log) process.stderr.write(a.join(' ') + '\n'); 
 // ---------------------------------------------------------------- state
 const byId = new Map(models.map((m, i) => [m.id, i])); // id -> index in full order
 let requestCounter = 0;   // request-id numbers; never reset, so ids stay unique
+let settingsDelayMs = 0; // POST /_fake/settings_delay; 0 after a reset
 let seqCounter = 0;       // seq in /_fake/requests; restarts at reset
 let records = [];
 let faults = [];
@@ -589,7 +594,19 @@ async function handleControl(req, res, path) {
     records = [];
     faults = [];
     seqCounter = 0;
+    settingsDelayMs = 0;
     stats = { requests: 0, faults: 0, by_action: {} };
+    return controlJson(res, 200, { ok: true });
+  }
+  if (path === '/_fake/settings_delay' && req.method === 'POST') {
+    let spec;
+    try { spec = JSON.parse(await readBody(req)); } catch (e) {
+      return controlJson(res, 400, { ok: false, error: `bad JSON: ${e.message}` });
+    }
+    const ms = Number(spec && spec.ms);
+    if (!opts.tls || !(ms >= 0))
+      return controlJson(res, 400, { ok: false, error: 'needs --tls and {"ms": N >= 0}' });
+    settingsDelayMs = ms;
     return controlJson(res, 200, { ok: true });
   }
   if (path === '/_fake/faults' && req.method === 'POST') {
@@ -681,6 +698,16 @@ if (opts.tls) {
     maxSessionMemory: 256,
   }, onRequest);
   server.on('sessionError', (e) => log(`fake-api: session error: ${e.message}`));
+  // The HTTP/2 (or HTTP/1.1) side of a connection starts when its TLS
+  // handshake is done: at once, or settingsDelayMs later.
+  const starts = server.listeners('secureConnection');
+  server.removeAllListeners('secureConnection');
+  server.on('secureConnection', (socket) => {
+    const start = () => { for (const f of starts) f.call(server, socket); };
+    if (settingsDelayMs <= 0) return start();
+    const timer = setTimeout(start, settingsDelayMs);
+    socket.once('close', () => clearTimeout(timer));
+  });
 } else if (opts.h2c) {
   // Cleartext HTTP/2 with prior knowledge, through the compatibility API so
   // that onRequest() sees req/res as over HTTP/1.1.
