@@ -444,8 +444,11 @@ typedef struct anthropic_client_options {
    * waiting for their turn). The others wait in a queue inside the client,
    * a few hundred bytes each, and start in the order they were made as
    * those finish. 0: max_host_connections over HTTP/1.1 (one request a
-   * connection at a time), 4 x that where HTTP/2 is negotiated by TLS
-   * (https://) or known in advance. */
+   * connection at a time), 4 x that but at most 100 where HTTP/2 is
+   * negotiated by TLS (https://) or known in advance: until a new
+   * connection has the server's SETTINGS, libcurl takes it to carry 100
+   * streams, and opens another for each request past those. With more
+   * than 100, requests started at once may take more connections. */
   unsigned max_requests_in_flight;
   /** HTTP/2 streams (requests) carried at once by one connection before
    * another is opened; the server's SETTINGS_MAX_CONCURRENT_STREAMS, when

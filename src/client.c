@@ -17,6 +17,14 @@
  * server takes more. 1000 fits a thousand in one; the server's
  * SETTINGS_MAX_CONCURRENT_STREAMS, when lower, still wins. */
 #define ANTH_DEFAULT_STREAMS_PER_CONNECTION 1000u
+/* Until a new HTTP/2 connection has the server's SETTINGS, libcurl 7.88
+ * takes it to carry at most 100 streams (DEFAULT_MAX_CONCURRENT_STREAMS in
+ * its lib/http2.h). A transfer that finds it full then opens a connection
+ * of its own, and so does every one after it (up to the host's cap), even
+ * once SETTINGS say 1000. On a loaded machine the SETTINGS come late, and
+ * a thousand requests at once took 64 connections: where connections
+ * multiplex, no more than this are in flight unless the caller asks. */
+#define ANTH_H2_STREAMS_BEFORE_SETTINGS 100u
 #define ANTH_DEFAULT_MAX_RETRIES 2
 #define ANTH_DEFAULT_TIMEOUT_MS 600000L
 #define ANTH_DEFAULT_CONNECT_TIMEOUT_MS 5000L
@@ -385,10 +393,14 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
   /* Past this, requests wait in our queue (a few hundred bytes each)
    * rather than in curl's as whole easy handles, which curl 7.88 rescans
    * on every turn. Where connections multiplex, 4 per connection keeps
-   * them busy; over HTTP/1.1 a connection carries one at a time, so any
-   * more would only wait inside curl. */
+   * them busy, up to what a connection carries before its SETTINGS; over
+   * HTTP/1.1 a connection carries one at a time, so any more would only wait
+   * inside curl. */
+  size_t multiplexed = (size_t)conns * 4;
+  if (multiplexed > ANTH_H2_STREAMS_BEFORE_SETTINGS)
+    multiplexed = ANTH_H2_STREAMS_BEFORE_SETTINGS;
   c->max_in_flight = opts->max_requests_in_flight ? opts->max_requests_in_flight
-                     : c->multiplex_known_early   ? (size_t)conns * 4
+                     : c->multiplex_known_early   ? multiplexed
                                                   : (size_t)conns;
   c->slot_free = ANTH_NO_SLOT;
   anth__set_last_error(c, ANTHROPIC_OK, "");
