@@ -616,6 +616,9 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
                            const anthropic_models_list_params_t *params,
                            anthropic_models_list_params_t *next);
 
+/** The most pages one walk asks for: anthropic_models_list_all(). */
+#define ANTHROPIC_WALK_MAX_PAGES 10000
+
 /** Auto-pagination. `each` runs once per page, from the loop; returning
  * non-zero stops the walk. `done` runs exactly once at the end: err NULL
  * when the walk ended (last page, an empty page, a null cursor, `each`
@@ -624,7 +627,17 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
  * is how many models the pages handed to `each` held. Only one page is
  * held at a time. `max_items` (0: no cap) trims the last page to fit. A
  * walk is one request (one id) from its first page to `done`: it asks for
- * its next page without going back to the queue. */
+ * its next page without going back to the queue.
+ *
+ * A walk always ends. A page whose cursor (last_id walking forward,
+ * first_id backward) is one the walk already followed ends it with
+ * ANTHROPIC_EBADRESPONSE before `each` sees that page: the server went
+ * round in a circle (A -> B -> A), and the page repeats what was handed
+ * over. A walk that would ask for more than ANTHROPIC_WALK_MAX_PAGES pages
+ * (10,000: 200,000 models at the API's default 20 a page, ten million at
+ * its largest `limit`) ends with ANTHROPIC_EBADRESPONSE instead, after
+ * `each` saw those pages: a server whose cursors never end. The cursors
+ * followed are kept as 8-byte hashes: 256 KB at most. */
 typedef int (*anthropic_each_page_cb)(const anthropic_models_page_t *page,
                                       void *data);
 /** The end of a walk: see anthropic_each_page_cb. */

@@ -99,7 +99,7 @@ struct anthropic_req {
   struct curl_slist *own_headers;  /* per-request list, or NULL */
   /* A walk: the query without its cursor, the direction, the count. */
   anth_buf_t walk_query;
-  anth_buf_t walk_cursor; /* the cursor of the page asked for; "" at first */
+  anth_pager_t pager; /* the cursors a walk followed, its pages */
   bool walk_backward;
   /* anthropic_req_cancel() (or the client's close) from a callback of
    * this request that runs before its outcome is decided: the log line of

@@ -234,6 +234,32 @@ long anth__ms_option(uint64_t v, long dflt);
 /* A max_retries option: ANTHROPIC_RETRIES_DEFAULT means `dflt`. */
 int anth__retries_option(int v, int dflt);
 
+/* ---- pager.c: a walk's pure rules (see anthropic_models_list_all). ---- */
+/* The cursor that leads to the page after `page` (last_id walking forward,
+ * first_id backward), or NULL when there is none (no more pages, an empty
+ * page, or no cursor). */
+const char *anth__pager_next(const anthropic_models_page_t *page,
+                             bool backward);
+/* The page's own cursor in the walk's direction, has_more or not (NULL for
+ * an empty page): a page whose cursor the walk followed before repeats
+ * what it handed over. */
+const char *anth__pager_cursor(const anthropic_models_page_t *page,
+                               bool backward);
+/* The cursors a walk followed (as hashes) and the pages it asked for past
+ * the first. Zeroed is empty; anth__pager_free() empties it again. */
+typedef struct anth_pager {
+  uint64_t *slots; /* open addressing, at most half full; 0: empty */
+  size_t cap, used;
+  size_t pages;
+} anth_pager_t;
+enum { ANTH_PAGER_LIMIT = 1 };
+/* Whether the walk followed `cursor` already (false for NULL). */
+bool anth__pager_seen(const anth_pager_t *p, const char *cursor);
+/* The walk follows `cursor` to its next page: 0, or ANTH_PAGER_LIMIT when
+ * that page would be past ANTHROPIC_WALK_MAX_PAGES, or ANTHROPIC_ENOMEM. */
+int anth__pager_follow(anth_pager_t *p, const char *cursor);
+void anth__pager_free(anth_pager_t *p);
+
 /* ---- error.c ---- */
 const char *anth__http_reason(long status);
 

@@ -58,18 +58,6 @@ static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   return rc;
 }
 
-/* The pager's one rule, for walks and for anthropic_models_page_next():
- * the cursor of the page that follows `page` (its last id walking
- * forward, its first walking backward), or NULL when there is none (no
- * more pages, an empty page, or no cursor). */
-static const char *next_cursor(const anthropic_models_page_t *page,
-                               bool backward) {
-  const char *cursor = backward ? page->first_id : page->last_id;
-  if (!page->has_more || page->count == 0 || cursor == NULL)
-    return NULL;
-  return cursor;
-}
-
 /* A page of a walk arrived whole: hand it to `each`, then ask for the next
  * one on the same request, or end the walk. One page is held at a time. */
 static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
@@ -81,17 +69,16 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
                             msg, msglen);
   if (rc != 0)
     return rc;
-  const char *next = next_cursor(&page, r->walk_backward);
-  if (next != NULL && r->walk_cursor.len > 0 &&
-      strcmp(next, r->walk_cursor.data) == 0) {
-    /* Asked for what follows `next`, the server answered with `next` as
-     * the cursor again: following it would ask for the same page forever
-     * (and hand its items over again). */
+  const char *own = anth__pager_cursor(&page, r->walk_backward);
+  if (anth__pager_seen(&r->pager, own)) {
+    /* The server came back to a page the walk has been through (A -> B ->
+     * A, or the same cursor again): following it would go round forever,
+     * handing the same items over each time. */
     anth__errf(msg, msglen,
-               "%s: the page asked for with %s=%s has the same cursor: the "
-               "walk would not move",
+               "%s: the walk came back to %s=%s, which it followed before: "
+               "the server's pages go round in a circle",
                r->walk_backward ? "first_id" : "last_id",
-               r->walk_backward ? "before_id" : "after_id", next);
+               r->walk_backward ? "before_id" : "after_id", own);
     anth__free(items);
     anth__free(arena);
     return ANTHROPIC_EBADRESPONSE;
@@ -112,14 +99,21 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   r->state = REQ_EACH;
   int stop = r->each(&page, r->data);
   r->walk_items += page.count;
-  const char *cursor = next_cursor(&page, r->walk_backward);
+  const char *cursor = anth__pager_next(&page, r->walk_backward);
   bool more = !stop && !r->cancel_asked && !c->closing && cursor != NULL &&
               (r->walk_max == 0 || r->walk_items < r->walk_max);
   rc = 0;
-  if (more) {
+  int followed = more ? anth__pager_follow(&r->pager, cursor) : 0;
+  if (more && followed == ANTH_PAGER_LIMIT) {
+    anth__errf(msg, msglen,
+               "the walk reached %d pages (ANTHROPIC_WALK_MAX_PAGES) and the "
+               "server still has more: its cursors never end",
+               ANTHROPIC_WALK_MAX_PAGES);
+    anth__req_fail(c, r, ANTHROPIC_EBADRESPONSE, status, msg, rid);
+    rc = ANTH_EP_TAKEN;
+  } else if (more) {
     r->attempts = 0;
-    r->walk_cursor.len = 0;
-    if (anth__buf_appends(&r->walk_cursor, cursor) == 0 &&
+    if (followed == 0 &&
         anth__url_list_page(&c->scratch, c->base_url,
                             r->walk_backward ? "before_id" : "after_id", cursor,
                             &r->walk_query) == 0 &&
@@ -333,7 +327,7 @@ bool anthropic_models_page_next(const anthropic_models_page_t *page,
        anth__opts_take(&p, sizeof p, params, "params", NULL, 0) != 0))
     return false;
   bool backward = p.before_id != NULL;
-  const char *cursor = next_cursor(page, backward);
+  const char *cursor = anth__pager_next(page, backward);
   if (cursor == NULL)
     return false;
   p.size = next->size;

@@ -63,7 +63,7 @@ static void req_destroy(anthropic_req_t *r) {
   r->easy = NULL;
   anth__buf_free(&r->body);
   anth__buf_free(&r->walk_query);
-  anth__buf_free(&r->walk_cursor);
+  anth__pager_free(&r->pager);
   anth__timer_close(&r->timer, on_req_closed);
 }
 
@@ -247,7 +247,7 @@ static void req_put(anthropic_client_t *c, anthropic_req_t *r) {
   curl_slist_free_all(r->own_headers);
   r->own_headers = NULL;
   anth__buf_free(&r->walk_query);
-  anth__buf_free(&r->walk_cursor);
+  anth__pager_free(&r->pager);
   if (c->pool_count >= ANTH_POOL_MAX || c->torn_down) {
     req_destroy(r);
     return;

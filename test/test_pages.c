@@ -105,6 +105,7 @@ typedef struct walk {
   int kind;
   long status;
   int attempts;
+  char message[256];
   size_t items;
   int *in_call;
   int ran_inside_call;
@@ -184,6 +185,8 @@ static void on_done(const anthropic_error_t *err, size_t items, void *data) {
   w->kind = err->kind;
   w->status = err->response->status;
   w->attempts = err->attempts;
+  snprintf(w->message, sizeof w->message, "%s",
+           err->message ? err->message : "");
   if (err->message == NULL || err->response == NULL ||
       err->response->status != err->response->status)
     walk_bad(w, "done's error without message or matching response");
@@ -594,6 +597,51 @@ TEST(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response) {
     CHECK_EQ_INT(w->pages, 1);
     CHECK_EQ_INT(w->items, 1);
     CHECK_EQ_INT(fake_request_count(&srv), 2);
+    walk_free(w);
+  }
+}
+
+/* A page of one model whose cursors are `id`, and which says has_more. */
+#define CYCLE_PAGE(id)                                                         \
+  "{\"data\":[{\"id\":\"" id "\",\"type\":\"model\",\"display_name\":\"" id    \
+  "\",\"created_at\":\"2025-01-01T00:00:00Z\"}],\"has_more\":true,"            \
+  "\"first_id\":\"" id "\",\"last_id\":\"" id "\"}"
+
+/* Pages that go round: the first leads to cursor-a, the page after
+ * cursor-a to cursor-b, the page after cursor-b back to cursor-a, for as
+ * long as the faults last (50 answers each). */
+#define CYCLE_FAULTS                                                           \
+  "[{\"match\":\"_id=cursor-a\",\"times\":50,\"status\":200,"                  \
+  "\"body\":" CYCLE_PAGE(                                                      \
+      "cursor-b") "},"                                                         \
+                  "{\"match\":\"_id=cursor-b\",\"times\":50,\"status\":200,"   \
+                  "\"body\":" CYCLE_PAGE(                                      \
+                      "cursor-a") "},"                                         \
+                                  "{\"match\":\"/v1/"                          \
+                                  "models\",\"times\":50,\"status\":200,"      \
+                                  "\"body\":" CYCLE_PAGE("cursor-a") "}]"
+
+TEST(a_walk_that_comes_back_to_a_cursor_ends_as_a_bad_response) {
+  for (int backward = 0; backward < 2; backward++) {
+    fixture_t f;
+    setup(&f);
+    add_faults(CYCLE_FAULTS);
+    walk_t *w = walk_new(&f, 0);
+    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+    if (backward)
+      p.before_id = "newest";
+    w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
+    CHECK(w->req != 0);
+    teardown(&f);
+    if (w->bad)
+      FAILF("walk (backward %d): %s", backward, w->why);
+    CHECK_EQ_INT(w->done_calls, 1);
+    CHECK_EQ_INT(w->kind, ANTHROPIC_EBADRESPONSE);
+    CHECK_CONTAINS(w->message, "cursor-a");
+    /* A, then B; the page that comes back to A is not handed over. */
+    CHECK_EQ_INT(w->pages, 2);
+    CHECK_EQ_INT(w->items, 2);
+    CHECK_EQ_INT(fake_request_count(&srv), 3);
     walk_free(w);
   }
 }
@@ -1796,6 +1844,7 @@ int main(void) {
       T(cancel_while_a_page_hangs_ends_the_walk_as_cancelled),
       T(a_404_on_page_two_ends_the_walk_with_that_error),
       T(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response),
+      T(a_walk_that_comes_back_to_a_cursor_ends_as_a_bad_response),
       T(a_500_on_page_two_is_retried_and_the_walk_completes),
       T(a_walk_survives_kept_alive_connections_reset_by_the_server),
       T(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once),
