@@ -56,7 +56,13 @@ ANTHROPIC_EXTERN const char *anthropic_version(void);
 /* ------------------------------------------------------------------ */
 
 /** Error kinds. Every error value is < 0; calls return them, and callbacks
- * get them in anthropic_error_t.kind. */
+ * get them in anthropic_error_t.kind.
+ *
+ * Out of memory, in the library or inside libcurl, ends the requests it
+ * touches with ANTHROPIC_ENOMEM, their callbacks called from the loop,
+ * without waiting for a timeout. Where libcurl only says that a call on
+ * the client's connections failed, not for which transfer, every request
+ * then on the wire ends so (requests queued or waiting to retry do not). */
 typedef enum anthropic_errkind {
   ANTHROPIC_OK = 0,
   ANTHROPIC_EINVAL = -1,      /**< invalid argument (caller or environment) */

@@ -88,8 +88,9 @@ static void on_engine_closed(anthropic_client_t *c) {
 }
 
 static const anth_engine_hooks_t engine_hooks = {
-    anth__req_done,  anth__req_watch_failed, on_engine_idle,
-    on_engine_quiet, on_engine_teardown,     on_engine_closed,
+    anth__req_done,   anth__req_watch_failed, anth__req_multi_failed,
+    on_engine_idle,   on_engine_quiet,        on_engine_teardown,
+    on_engine_closed,
 };
 
 void anthropic_client_set_data(anthropic_client_t *c, void *data) {

@@ -119,6 +119,9 @@ struct anthropic_req {
   struct anthropic_req *qnext;       /* deferred queue */
   uint32_t slot;                     /* its id's slot, or ANTH_NO_SLOT */
   char curl_err[CURL_ERROR_SIZE];
+  /* The result the engine ends the transfer with (its socket could not be
+   * watched, or the multi handle failed), from a zero timer. */
+  CURLcode engine_code;
 };
 
 /* What a request has of its own beyond its URL and callback: a walk's
@@ -171,6 +174,9 @@ typedef struct anth_engine_hooks {
   /* A socket of `r`'s transfer cannot be watched: end it, from the loop
    * (this one is called from inside curl's socket callback). */
   void (*watch_failed)(anthropic_req_t *r);
+  /* A call on curl's multi handle failed with `code`: end every transfer
+   * in flight, from the loop (not from inside this call). */
+  void (*multi_failed)(anthropic_client_t *c, CURLMcode code);
   /* Once per loop turn while anything is due: run the callbacks due.
    * True when more are due on the next turn. */
   bool (*idle)(anthropic_client_t *c);
@@ -308,6 +314,7 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why);
 /* The engine could not watch a socket of this request: end it (as out of
  * memory) on the next loop turn. Safe from inside a curl callback. */
 void anth__req_watch_failed(anthropic_req_t *r);
+void anth__req_multi_failed(anthropic_client_t *c, CURLMcode code);
 void anth__req_pool_free(anthropic_client_t *c);
 /* libcurl's list of the lines; NULL when out of memory (or no lines). */
 struct curl_slist *anth__lines_to_slist(const anth_line_t *l);

@@ -28,6 +28,8 @@
  *    may be reused), or at CURL_POLL_REMOVE if curl closed it already
  *    (see socket_cb). One watcher a connection, not one a request.
  *  - Finished transfers are drained after every socket action and timer.
+ *  - Every call on the multi handle is checked: one that fails ends every
+ *    transfer in flight (see check_multi).
  */
 #include "client.h"
 
@@ -170,6 +172,18 @@ static void sock_close(anthropic_client_t *c, anth_sock_t *s) {
   uv_close((uv_handle_t *)&s->poll, on_sock_closed);
 }
 
+/* curl refused a call on its multi handle. libcurl 7.88 reports an
+ * allocation that fails inside curl_multi_socket_action() (its table of
+ * sockets, say, just after a connect()) as the call's CURLMcode and not as
+ * a transfer's result: the transfer it was moving then waits for a socket
+ * nobody watches, until its timeout. Which transfers were involved is not
+ * known, so every one in flight is ended, from the loop, before the
+ * finished ones are drained (those are then reported as they finished). */
+static void check_multi(anthropic_client_t *c, CURLMcode code) {
+  if (code != CURLM_OK && !c->torn_down)
+    c->hooks->multi_failed(c, code);
+}
+
 static void drain(anthropic_client_t *c) {
   CURLMsg *m;
   int left;
@@ -204,7 +218,8 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     flags |= CURL_CSELECT_IN;
   if (events & UV_WRITABLE)
     flags |= CURL_CSELECT_OUT;
-  curl_multi_socket_action(c->multi, s->fd, flags, &running);
+  CURLMcode mc = curl_multi_socket_action(c->multi, s->fd, flags, &running);
+  check_multi(c, mc);
   /* `s` stays valid until its close callback, which runs later. */
   if (status < 0 && !s->closing && s->events != 0)
     uv_poll_start(&s->poll, s->events, on_poll);
@@ -214,7 +229,8 @@ static void on_poll(uv_poll_t *h, int status, int events) {
 static void on_timer(uv_timer_t *t) {
   anthropic_client_t *c = container_of(t, anthropic_client_t, timer);
   int running;
-  curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  check_multi(
+      c, curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running));
   drain(c);
 }
 
@@ -269,7 +285,8 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
   }
   if (s == NULL && (s = sock_find(c, fd)) != NULL) {
     sock_wake(s); /* a kept-alive connection's next transfer */
-    curl_multi_assign(c->multi, fd, s);
+    if (curl_multi_assign(c->multi, fd, s) != CURLM_OK)
+      return watch_failed(c, easy);
   } else if (s == NULL) {
     s = anth__calloc(1, sizeof *s);
     if (s == NULL)
@@ -295,7 +312,10 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
       c->socks->prev = s;
     c->socks = s;
     c->open_handles++;
-    curl_multi_assign(c->multi, fd, s);
+    /* Only fails for a socket curl does not know, which it just named:
+     * the transfer ends, and curl's close of the socket closes `s`. */
+    if (curl_multi_assign(c->multi, fd, s) != CURLM_OK)
+      return watch_failed(c, easy);
   }
   sock_wake(s);
   s->events = ((what & CURL_POLL_IN) ? UV_READABLE : 0) |
@@ -326,7 +346,8 @@ static void on_idle(uv_idle_t *h) {
   if (c->timeout_now && !c->torn_down) {
     int running;
     c->timeout_now = false;
-    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_multi(c, curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0,
+                                            &running));
     drain(c);
   }
   if (c->hooks->idle(c) || c->timeout_now)

@@ -585,13 +585,46 @@ static void on_watchdog(anth_timer_t *t) {
   anth__req_done((anthropic_req_t *)t, CURLE_OPERATION_TIMEDOUT);
 }
 
-static void on_watch_failed(anth_timer_t *t) {
-  anth__req_done((anthropic_req_t *)t, CURLE_OUT_OF_MEMORY);
+/* Take the transfer of `r` out of curl. That fails only for a handle curl
+ * does not hold, or a call from inside one of curl's callbacks, and this
+ * file makes neither: logged, should it ever happen. */
+static void transfer_out(anthropic_client_t *c, anthropic_req_t *r) {
+  CURLMcode mc = curl_multi_remove_handle(c->multi, r->easy);
+  if (mc != CURLM_OK)
+    anth__log(c, ANTHROPIC_LOG_ERROR, "curl_multi_remove_handle: %s",
+              curl_multi_strerror(mc));
+}
+
+static void on_engine_failed(anth_timer_t *t) {
+  anthropic_req_t *r = (anthropic_req_t *)t;
+  anth__req_done(r, r->engine_code);
+}
+
+/* End the transfer of `r` with `code` from the loop: the zero timer
+ * replaces the watchdog, and no curl call is made here. */
+static void end_from_loop(anthropic_req_t *r, CURLcode code) {
+  r->engine_code = code;
+  anth__timer_start(&r->timer, 0, on_engine_failed);
 }
 
 void anth__req_watch_failed(anthropic_req_t *r) {
-  if (r->state == REQ_ACTIVE) /* replaces the watchdog: no curl call here */
-    anth__timer_start(&r->timer, 0, on_watch_failed);
+  if (r->state == REQ_ACTIVE)
+    end_from_loop(r, CURLE_OUT_OF_MEMORY);
+}
+
+void anth__req_multi_failed(anthropic_client_t *c, CURLMcode code) {
+  /* Out of memory, as good as always (out_of_memory); any other failure
+   * of the multi handle ends them as a connection error would. */
+  CURLcode as =
+      code == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+  for (anthropic_req_t *r = c->active; r != NULL; r = r->next) {
+    if (r->state != REQ_ACTIVE)
+      continue;
+    anth__errf(r->curl_err, sizeof r->curl_err,
+               "libcurl failed (%s), ending every transfer in flight",
+               curl_multi_strerror(code));
+    end_from_loop(r, as);
+  }
 }
 
 static void on_retry_timer(anth_timer_t *t) {
@@ -613,7 +646,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   const char *text = NULL;
 
   anth__timer_stop(&r->timer);
-  curl_multi_remove_handle(c->multi, r->easy);
+  transfer_out(c, r);
   r->attempts++;
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
@@ -744,7 +777,7 @@ static void defer(anthropic_req_t *r, anthropic_errkind_t kind,
 static void cancel(anthropic_req_t *r, const char *why) {
   anth__timer_stop(&r->timer); /* the watchdog, or the wait to retry */
   if (r->state == REQ_ACTIVE)
-    curl_multi_remove_handle(r->client->multi, r->easy);
+    transfer_out(r->client, r);
   active_unlink(r->client, r);
   defer(r, ANTHROPIC_ECANCELLED, why);
   queue_pump(r->client); /* its place in flight is free */

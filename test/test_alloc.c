@@ -18,8 +18,14 @@ static int armed, injected;
  * ALLOC_TORTURE_CURL=1 fails libcurl's too. */
 static int with_curl;
 
+/* Set: only libcurl's allocations are counted, and fail (see
+ * every_libcurl_allocation_failure_in_a_transfer_ends_it_at_once). */
+static int curl_only;
+
 static int should_fail(void) {
-  if (!armed || (!with_curl && anth__alloc_source == ANTH_ALLOC_CURL))
+  if (!armed ||
+      (!with_curl && !curl_only && anth__alloc_source == ANTH_ALLOC_CURL) ||
+      (curl_only && anth__alloc_source != ANTH_ALLOC_CURL))
     return 0;
   if (++calls == fail_at) {
     injected = 1;
@@ -270,6 +276,78 @@ TEST(every_allocation_failure_ends_cleanly) {
   CHECK(n < 100000); /* and the loop ended */
 }
 
+/* libcurl's own allocations, failed one at a time while a list request
+ * is on the loop: inside curl_multi_socket_action() (its socket table, a
+ * connection, a buffer), where libcurl 7.88 reports the failure as the
+ * call's CURLMcode and not as the transfer's result. Each run must end at
+ * once, with the page or out_of_memory: never by the watchdog (timeout),
+ * which is what a transfer whose failure was lost used to wait for. */
+typedef struct curl_run {
+  int calls, kind;
+} curl_run_t;
+
+static void on_curl_run_page(const anthropic_error_t *err,
+                             const anthropic_models_page_t *p, void *data) {
+  (void)p;
+  curl_run_t *r = data;
+  r->calls++;
+  r->kind = err != NULL ? err->kind : 0;
+  if (err != NULL && getenv("ALLOC_TRACE"))
+    fprintf(stderr, "  %s: %s\n", anthropic_err_name(err->kind), err->message);
+}
+
+TEST(every_libcurl_allocation_failure_in_a_transfer_ends_it_at_once) {
+  unsigned long n;
+  int oom = 0, lost = 0, other = 0;
+  for (n = 1; n < 100000; n++) {
+    uv_loop_t loop;
+    anthropic_client_t *c = NULL;
+    curl_run_t r = {0, -100};
+    char err[256];
+    CHECK_EQ_INT(uv_loop_init(&loop), 0);
+    anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+    o.flags = ANTHROPIC_CLIENT_NO_ENV;
+    o.base_url = srv.url;
+    o.api_key = "fake-key";
+    o.max_retries = 0;
+    o.timeout_ms = 1000; /* the watchdog: a lost failure ends as a timeout */
+    CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err), 0);
+    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+    p.limit = 1;
+    CHECK(anthropic_models_list(c, &p, on_curl_run_page, &r) != 0);
+    calls = 0;
+    fail_at = n;
+    injected = 0;
+    curl_only = armed = 1; /* from the loop on: inside libcurl's calls */
+    uv_run(&loop, UV_RUN_DEFAULT);
+    armed = curl_only = 0;
+    anthropic_client_close(c, NULL);
+    test_loop_finish(&loop);
+    CHECK_EQ_INT(r.calls, 1);
+    if (!injected) {
+      CHECK_EQ_INT(r.kind, 0);
+      break;
+    }
+    if (r.kind == ANTHROPIC_ETIMEDOUT) {
+      lost++;
+      fprintf(stderr,
+              "  libcurl allocation %lu failed: the request waited "
+              "for its timeout\n",
+              n);
+    }
+    oom += r.kind == ANTHROPIC_ENOMEM;
+    other += r.kind != 0 && r.kind != ANTHROPIC_ENOMEM &&
+             r.kind != ANTHROPIC_ETIMEDOUT;
+  }
+  printf("# %lu libcurl allocations in a list request on the loop; each "
+         "failed once: %d ended with out_of_memory, %d with another error, "
+         "%d waited for the timeout\n",
+         n - 1, oom, other, lost);
+  CHECK(n > 10 && n < 100000);
+  CHECK(oom > 0);
+  CHECK_EQ_INT(lost, 0);
+}
+
 /* The library is halfway through a change while an allocator function
  * runs (inside libcurl, say): calls back into it from there are refused,
  * and the request under way goes on untouched. */
@@ -309,8 +387,10 @@ int main(void) {
     fake_server_stop(&srv);
     return 1;
   }
-  int rc = RUN(T(calls_from_inside_the_allocator_are_refused),
-               T(every_allocation_failure_ends_cleanly));
+  int rc =
+      RUN(T(calls_from_inside_the_allocator_are_refused),
+          T(every_libcurl_allocation_failure_in_a_transfer_ends_it_at_once),
+          T(every_allocation_failure_ends_cleanly));
   fake_server_stop(&srv);
   return rc;
 }
