@@ -77,9 +77,14 @@ int main(int argc, char **argv) {
   if (rc == EXIT_OK && !cli_finish_stdout()) /* --help, --version */
     rc = EXIT_FAILED;
   if (rc == PROCEED) {
+    /* stdio's buffers, allocated now: out of memory, the error line that
+     * says so is still written, in one write(2). */
+    static char out_buf[BUFSIZ], err_buf[BUFSIZ];
     /* A failure line is one write(2), not one per piece: a run can have
      * hundreds of thousands. The progress line flushes itself. */
-    setvbuf(stderr, NULL, _IOLBF, 0);
+    setvbuf(stderr, err_buf, _IOLBF, sizeof err_buf);
+    setvbuf(stdout, out_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+            sizeof out_buf);
     /* Display widths follow the user's locale; numbers stay in "C". */
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C");
