@@ -875,3 +875,40 @@ test('a directory on stdin is "Is a directory"', () => {
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /reading stdin: Is a directory/);
 });
+
+// Out of memory inside libcurl, from its Nth allocation on (the shim
+// test/failmalloc.c, preloaded: a process that runs out of address space
+// mid-transfer, as under ulimit -v). For every N until the request no
+// longer fails: the CLI exits at once, 1, with an error line, never by its
+// timeout; where libcurl reported the failure only as the result of
+// curl_multi_socket_action(), the request used to wait for its whole
+// timeout (10 minutes) with a connected socket nobody watched.
+test('list --limit 1 out of memory inside libcurl fails at once and says so', (t) => {
+  const shim = process.env.FAILMALLOC_SHIM;
+  if (!shim) {
+    t.skip('needs the failing-malloc shim, built without sanitizers (ASan ' +
+      'must be the first library of a process and cannot run under ulimit -v): ' +
+      'run this suite in a build without -Db_sanitize, e.g. build-valgrind');
+    return;
+  }
+  const kinds = {};
+  let n;
+  for (n = 1; n < 2000; n++) {
+    const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, 'list', '--limit', '1'], {
+      env: env({ LD_PRELOAD: shim, FAILMALLOC_CURL_AFTER: String(n) }),
+      encoding: 'utf8',
+      timeout: 60000, // a hang detector only: a lost failure waits 600 s
+    });
+    assert.equal(r.signal, null, `N=${n}: the CLI hung (killed by ${r.signal})`);
+    if (r.status === 0) break; // libcurl made fewer than N allocations
+    assert.equal(r.status, 1, `N=${n}: exit ${r.status}: ${r.stderr}`);
+    const line = r.stdout.trim() ? JSON.parse(r.stdout.trim().split('\n').pop()) : null;
+    const kind = line ? line.error.kind : r.stderr.trim();
+    assert.ok(kind, `N=${n}: no error line`);
+    assert.notEqual(kind, 'timeout', `N=${n}: ${r.stdout}`);
+    kinds[kind] = (kinds[kind] || 0) + 1;
+  }
+  assert.ok(n > 1 && n < 2000, `N=${n}`);
+  t.diagnostic(`libcurl allocations failed from the Nth on, N=1..${n - 1}: ${JSON.stringify(kinds)}`);
+  assert.ok(kinds.out_of_memory > 0, JSON.stringify(kinds));
+});
