@@ -129,12 +129,17 @@ test('resolve: input order, each the model or an Error, one request per distinct
   await c.close();
 });
 
-function runScript(src, env = {}) {
+// Run `src` in a child node (`nodeArgs` before the script), under `ulimit
+// -n` when `fdLimit` is given; its {status, signal, stdout, stderr}.
+function runScript(src, env = {}, { nodeArgs = [], fdLimit } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anthropic-node-'));
   const file = path.join(dir, 'script.js');
   fs.writeFileSync(file, src);
-  const r = spawnSync(process.execPath, [file], {
-    env: { ...process.env, ADDON, URL: url, ...env }, encoding: 'utf8', timeout: 60000,
+  const argv = [process.execPath, ...nodeArgs, file];
+  const [cmd, args] = fdLimit === undefined ? [argv[0], argv.slice(1)]
+    : ['sh', ['-c', `ulimit -n ${fdLimit} && exec "$@"`, 'sh', ...argv]];
+  const r = spawnSync(cmd, args, {
+    env: { ...process.env, ADDON, URL: url, ...env }, encoding: 'utf8', timeout: 120000,
   });
   fs.rmSync(dir, { recursive: true });
   return r;
@@ -149,6 +154,67 @@ test('the process exits by itself once nothing is pending, with no close()', () 
   assert.equal(r.signal, null, 'killed: the loop was kept alive');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), catalogue.aliases['claude-opus-4-1']);
+});
+
+test('a client dropped without close() is collected, and its sockets with it', () => {
+  // 2,000 clients, 50 at a time, each dropped after one request, under a
+  // limit of 256 descriptors: three or so each while a client lives.
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const fds = () => require('node:fs').readdirSync('/proc/self/fd').length;
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    (async () => {
+      const out = { made: 0, maxFds: 0 };
+      try {
+        while (out.made < 2000) {
+          await Promise.all(Array.from({ length: 50 }, () =>
+            new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL })
+              .models.retrieve('claude-opus-4-1')));
+          out.made += 50;
+          for (let i = 0; i < 3; i++) { gc(); await turn(); }
+          out.maxFds = Math.max(out.maxFds, fds());
+        }
+        out.rssMB = Math.round(process.memoryUsage().rss / 1e6);
+      } catch (e) {
+        out.error = e.message;
+      }
+      console.log(JSON.stringify(out));
+    })();
+  `, {}, { nodeArgs: ['--expose-gc'], fdLimit: 256 });
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.error, undefined, r.stdout);
+  assert.equal(out.made, 2000);
+  assert.ok(out.maxFds < 100, r.stdout);
+});
+
+test('a client is not collected while a request is pending, and is once idle', async () => {
+  await reset();
+  await faults([{ action: 'delay', delay_ms: 300, match: 'claude-haiku-4-5' }]);
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    let collected = false;
+    const registry = new FinalizationRegistry(() => { collected = true; console.log('collected'); });
+    const p = (() => {
+      const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+      registry.register(c, 'client');
+      return c.models.retrieve('claude-haiku-4-5');
+    })();
+    const gcs = setInterval(gc, 5); // while the answer is delayed
+    p.then(async (m) => {
+      clearInterval(gcs);
+      console.log('resolved ' + m.id);
+      for (let i = 0; i < 100 && !collected; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    });
+  `, {}, { nodeArgs: ['--expose-gc'] });
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'),
+    ['resolved ' + catalogue.aliases['claude-haiku-4-5'], 'collected']);
 });
 
 test('an exception thrown in a callback reaches uncaughtException; the client goes on', () => {

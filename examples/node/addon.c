@@ -29,8 +29,12 @@ enum { RESULT = 0, ERROR = 1, DONE = 2 };
 typedef struct addon_client {
   napi_env env;
   anthropic_client_t *client; /* NULL once closed */
-  napi_ref dispatch;          /* the client's JS dispatch function */
-  napi_async_context ctx;     /* for napi_make_callback */
+  /* The client's JS dispatch function, which holds its JS Client: weak
+   * while nothing is pending, so that a Client dropped without close() is
+   * collected (and the C client closed), strong (one count per pending
+   * request, resolve batch or close) while something is. */
+  napi_ref dispatch;
+  napi_async_context ctx;                 /* for napi_make_callback */
   napi_async_cleanup_hook_handle cleanup; /* the env going away */
   int closing;  /* close asked (by JS or by the env's end) */
   int env_gone; /* the env is ending: no more JS */
@@ -42,6 +46,7 @@ typedef struct addon_client {
   uv_check_t flush;
   napi_ref batch;
   uint32_t batch_len;
+  uint32_t settled; /* pending ones ended this turn: released after it */
 } addon_client_t;
 
 /* A request's (or resolve batch's) way back: its client and the token
@@ -67,27 +72,46 @@ typedef struct call {
 static void flush(addon_client_t *ac) {
   napi_env env = ac->env;
   napi_handle_scope scope;
+  uint32_t settled = ac->settled;
   uv_check_stop(&ac->flush);
-  if (ac->batch == NULL || ac->env_gone ||
+  ac->settled = 0;
+  if (ac->env_gone || ac->dispatch == NULL ||
       napi_open_handle_scope(env, &scope) != napi_ok)
     return;
-  napi_value fn, recv, arr, result;
-  int ok = napi_get_reference_value(env, ac->batch, &arr) == napi_ok &&
-           napi_get_reference_value(env, ac->dispatch, &fn) == napi_ok &&
-           napi_get_global(env, &recv) == napi_ok;
-  napi_delete_reference(env, ac->batch);
-  ac->batch = NULL;
-  if (ok && napi_make_callback(env, ac->ctx, recv, fn, 1, &arr, &result) ==
-                napi_pending_exception) {
-    napi_value exc;
-    if (napi_get_and_clear_last_exception(env, &exc) == napi_ok)
-      napi_fatal_exception(env, exc);
+  napi_value fn = NULL, recv, arr, result;
+  if (ac->batch != NULL) {
+    int ok = napi_get_reference_value(env, ac->batch, &arr) == napi_ok &&
+             napi_get_reference_value(env, ac->dispatch, &fn) == napi_ok &&
+             fn != NULL && napi_get_global(env, &recv) == napi_ok;
+    napi_delete_reference(env, ac->batch);
+    ac->batch = NULL;
+    if (ok && napi_make_callback(env, ac->ctx, recv, fn, 1, &arr, &result) ==
+                  napi_pending_exception) {
+      napi_value exc;
+      if (napi_get_and_clear_last_exception(env, &exc) == napi_ok)
+        napi_fatal_exception(env, exc);
+    }
   }
+  /* Delivered: what ended no longer holds the Client. */
+  while (settled-- > 0)
+    napi_reference_unref(env, ac->dispatch, NULL);
   napi_close_handle_scope(env, scope);
 }
 
 static void on_flush(uv_check_t *h) {
   flush((addon_client_t *)h->data);
+}
+
+/* Something starts that will end with an outcome for JS: the Client must
+ * live (and not be collected) until then. */
+static void hold(addon_client_t *ac) {
+  napi_reference_ref(ac->env, ac->dispatch, NULL);
+}
+
+/* Something held has had its last outcome: released once it is flushed. */
+static void settle(addon_client_t *ac) {
+  ac->settled++;
+  uv_check_start(&ac->flush, on_flush);
 }
 
 /* Add one outcome to this turn's batch (flushed in the check phase). */
@@ -173,6 +197,7 @@ static void on_model(const anthropic_error_t *err,
   call_t *call = data;
   deliver(call->ac, call->token, err, model ? model->json_text : NULL,
           model ? model->json_len : 0, -1);
+  settle(call->ac);
   free(call);
 }
 
@@ -181,6 +206,7 @@ static void on_page(const anthropic_error_t *err,
   call_t *call = data;
   deliver(call->ac, call->token, err, page ? page->json_text : NULL,
           page ? page->json_len : 0, -1);
+  settle(call->ac);
   free(call);
 }
 
@@ -197,6 +223,7 @@ static void on_batch_done(anthropic_resolve_id_t id, void *data) {
   call_t *call = data;
   (void)id;
   dispatch(call->ac, call->token, DONE, NULL, -1);
+  settle(call->ac);
   free(call);
 }
 
@@ -358,6 +385,7 @@ static napi_value started(napi_env env, addon_client_t *ac, call_t *call,
     free(call);
     return throw_last(env, ac->client);
   }
+  hold(ac);
   return id_value(env, rid);
 }
 
@@ -439,6 +467,7 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
     return call ? throw_last(env, ac->client) : NULL;
   }
   /* From here `done` will run: every failure is an alias's own error. */
+  hold(ac);
   for (uint32_t i = 0; i < n; i++) {
     napi_value v;
     strings_t s = {{0}, 0};
@@ -465,9 +494,12 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
 /* ---- the client's life ----
  *
  * JS holds the client through an external; the client holds its dispatch
- * function (and so its JS Client object) with a strong reference until it
- * is closed, by close() or by the env's end. The struct is freed when both
- * the close has finished and the external has been collected. */
+ * function (and so its JS Client object) with a reference that is strong
+ * only while something is pending (a request, a resolve batch, a close).
+ * It is closed by close(), by the env's end, or when its JS Client is
+ * collected (the external's finaliser: nothing was pending, nothing is
+ * delivered). The struct is freed when both the close has finished and
+ * the external has been collected. */
 
 static void free_client(addon_client_t *ac) {
   if (!ac->env_gone)
@@ -490,8 +522,11 @@ static void on_closed(anthropic_client_t *c) {
   addon_client_t *ac = anthropic_client_get_data(c);
   ac->client = NULL;
   if (!ac->env_gone) {
-    dispatch(ac, 0, DONE, NULL, -1); /* close()'s callback, last */
-    flush(ac);
+    if (!ac->ext_gone) {
+      dispatch(ac, 0, DONE, NULL, -1); /* close()'s callback, last */
+      settle(ac);
+      flush(ac);
+    }
     napi_delete_reference(ac->env, ac->dispatch);
   } else if (ac->batch != NULL) {
     ac->batch = NULL; /* the env's references go with it */
@@ -513,13 +548,20 @@ static void on_env_cleanup(napi_async_cleanup_hook_handle h, void *arg) {
   }
 }
 
+/* The JS Client was collected: nothing was pending (that holds it), so
+ * nothing is left to deliver. Close the C client; no JS from here (this
+ * runs as a finaliser), only libuv handles closed. */
 static void on_external_gc(napi_env env, void *data, void *hint) {
   addon_client_t *ac = data;
   (void)env;
   (void)hint;
   ac->ext_gone = 1;
-  if (ac->done)
+  if (ac->done) {
     free_client(ac);
+  } else if (!ac->closing) {
+    ac->closing = 1;
+    anthropic_client_close(ac->client, on_closed);
+  }
 }
 
 static napi_value js_create(napi_env env, napi_callback_info info) {
@@ -570,7 +612,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   ac->flush.data = ac;
   uv_unref((uv_handle_t *)&ac->flush); /* it never keeps the loop alive */
   napi_create_string_utf8(env, "anthropic", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_reference(env, argv[1], 1, &ac->dispatch) != napi_ok ||
+  if (napi_create_reference(env, argv[1], 0, &ac->dispatch) != napi_ok ||
       napi_async_init(env, NULL, name, &ac->ctx) != napi_ok ||
       napi_create_external(env, ac, on_external_gc, NULL, &ext) != napi_ok ||
       napi_add_async_cleanup_hook(env, on_env_cleanup, ac, &ac->cleanup) !=
@@ -587,6 +629,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   if (ac == NULL)
     return NULL;
   ac->closing = 1;
+  hold(ac); /* until close()'s callback */
   anthropic_client_close(ac->client, on_closed);
   return NULL;
 }
