@@ -129,6 +129,18 @@ test('resolve: input order, each the model or an Error, one request per distinct
   await c.close();
 });
 
+test('resolve on a client closed while its aliases are read: APIUserAbortError saying so', async () => {
+  const c = client();
+  const aliases = ['claude-opus-4-1'];
+  Object.defineProperty(aliases, 1, { enumerable: true, get() { c.close(); return 'claude-haiku-4-5'; } });
+  await assert.rejects(c.models.resolve(aliases), (e) => {
+    assert.ok(e instanceof A.APIUserAbortError, e.stack);
+    assert.equal(e.kind, 'cancelled');
+    assert.match(e.message, /client .*closed/);
+    return true;
+  });
+});
+
 // Run `src` in a child node (`nodeArgs` before the script), under `ulimit
 // -n` when `fdLimit` is given; its {status, signal, stdout, stderr}.
 function runScript(src, env = {}, { nodeArgs = [], fdLimit } = {}) {

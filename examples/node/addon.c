@@ -478,11 +478,17 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
     if (alias == NULL || anthropic_resolve_add(ac->client, bid, alias) != 0) {
       /* No index taken: this batch cannot keep its order. Cancel it. */
       strings_free(&s);
-      anthropic_resolve_cancel(ac->client, bid);
+      if (ac->closing) { /* close() from a getter of the aliases */
+        napi_throw_error(env, "cancelled",
+                         "the client was closed while resolve() read its "
+                         "aliases");
+        return NULL;
+      }
       napi_throw_type_error(
           env, "invalid_argument",
           alias == NULL ? "aliases must be strings"
                         : anthropic_client_last_error(ac->client)->message);
+      anthropic_resolve_cancel(ac->client, bid);
       return NULL;
     }
     strings_free(&s);
