@@ -229,6 +229,24 @@ test('a client is not collected while a request is pending, and is once idle', a
     ['resolved ' + catalogue.aliases['claude-haiku-4-5'], 'collected']);
 });
 
+test('a client kept by the program works across garbage collections while idle', () => {
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    (async () => {
+      for (let i = 0; i < 3; i++) { gc(); await turn(); }
+      console.log((await c.models.retrieve('claude-opus-4-1')).id);
+      for (let i = 0; i < 3; i++) { gc(); await turn(); }
+      await c.close();
+      console.log('closed');
+    })();
+  `, {}, { nodeArgs: ['--expose-gc'] });
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), [catalogue.aliases['claude-opus-4-1'], 'closed']);
+});
+
 test('an exception thrown in a callback reaches uncaughtException; the client goes on', () => {
   const r = runScript(`
     const A = require(process.env.ADDON);

@@ -127,7 +127,10 @@ class Client {
     this._pending = new Map();
     this._next = 1;
     this._closeCb = null;
-    this._h = native.create(options, (batch) => this._dispatchBatch(batch));
+    // The addon holds this function weakly while nothing is pending, so
+    // the Client holds it: they live and are collected together.
+    this._dispatchFn = (batch) => this._dispatchBatch(batch);
+    this._h = native.create(options, this._dispatchFn);
     this.models = new Models(this, false);
     this.beta = { models: new Models(this, true) };
   }
