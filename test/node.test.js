@@ -141,6 +141,67 @@ test('resolve on a client closed while its aliases are read: APIUserAbortError s
   });
 });
 
+test('a string with a NUL is refused, naming the argument, never cut short', async () => {
+  const c = client();
+  await reset();
+  const nul = (name) => (e) => {
+    assert.ok(e instanceof TypeError, e.stack);
+    assert.equal(e.code, 'ERR_INVALID_ARG_VALUE');
+    assert.ok(e.message.startsWith(name + ' '), e.message);
+    assert.match(e.message, /NUL/);
+    return true;
+  };
+  await assert.rejects(c.models.retrieve('claude-sonnet-4-0\u0000junk'), nul('id'));
+  await assert.rejects(c.beta.models.retrieve('claude-sonnet-4-0\u0000'), nul('id'));
+  await new Promise((resolve) => c.models.retrieve('claude-sonnet-4-0\u0000junk', (e, m) => {
+    nul('id')(e);
+    assert.equal(m, undefined);
+    resolve();
+  }));
+  await assert.rejects(c.models.list({ after_id: 'claude-opus-4-1\u0000x' }), nul('after_id'));
+  await assert.rejects(c.models.list({ before_id: 'claude-opus-4-1\u0000x' }), nul('before_id'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: { 'x-a': 'v\u0000w' } }),
+    nul("headers['x-a']"));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: { 'x-a\u0000b': 'v' } }),
+    nul('headers'));
+  await assert.rejects(c.models.resolve(['claude-opus-4-1', 'claude-sonnet-4-0\u0000junk']),
+    nul('aliases[1]'));
+  assert.equal((await stats()).requests, 0, 'a request was sent');
+  for (const k of ['apiKey', 'authToken', 'baseURL', 'caBundle'])
+    assert.throws(() => client({ [k]: k === 'baseURL' ? url + '\u0000x' : 'k\u0000x' }), nul(k));
+  assert.throws(() => client({ defaultHeaders: { 'x-a': 'v\u0000' } }), nul("defaultHeaders['x-a']"));
+  await c.close();
+});
+
+test('a string argument of another type is a TypeError naming it, never ignored', async () => {
+  const c = client();
+  await reset();
+  const type = (name) => (e) => {
+    assert.ok(e instanceof TypeError, e.stack);
+    assert.equal(e.code, 'ERR_INVALID_ARG_TYPE');
+    assert.ok(e.message.startsWith(name + ' must be '), e.message);
+    return true;
+  };
+  await assert.rejects(c.models.retrieve(42), type('id'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', 'fast'), type('options'));
+  await assert.rejects(c.models.list({ after_id: 5 }), type('after_id'));
+  await assert.rejects(c.models.list(7), type('params'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: 'x-a: 1' }), type('headers'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: { 'x-a': 1 } }), type("headers['x-a']"));
+  await assert.rejects(c.models.resolve(['claude-opus-4-1', 3]), type('aliases[1]'));
+  assert.equal((await stats()).requests, 0, 'a request was sent');
+  for (const k of ['apiKey', 'authToken', 'baseURL', 'caBundle'])
+    assert.throws(() => client({ [k]: 123 }), type(k));
+  assert.throws(() => client({ defaultHeaders: { 'x-a': {} } }), type("defaultHeaders['x-a']"));
+  assert.throws(() => new A.Client('fake-key'), type('options'));
+  // null or undefined is the default, as not given.
+  const d = client({ authToken: null, caBundle: undefined, defaultHeaders: { 'x-b': null } });
+  assert.equal((await d.models.retrieve('claude-opus-4-1', { headers: { 'x-a': undefined } })).id,
+    catalogue.aliases['claude-opus-4-1']);
+  await d.close();
+  await c.close();
+});
+
 // Run `src` in a child node (`nodeArgs` before the script), under `ulimit
 // -n` when `fdLimit` is given; its {status, signal, stdout, stderr}.
 function runScript(src, env = {}, { nodeArgs = [], fdLimit } = {}) {

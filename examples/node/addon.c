@@ -19,7 +19,9 @@
  * compiled against it: the loop is Node's, and no second libuv is loaded
  * (uv_* resolve against the node binary). */
 #include <anthropic.h>
+#include <inttypes.h>
 #include <node_api.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -227,7 +229,13 @@ static void on_batch_done(anthropic_resolve_id_t id, void *data) {
   free(call);
 }
 
-/* ---- reading JS values ---- */
+/* ---- reading JS values ----
+ *
+ * Each reader returns 0, or -1 with a JS exception pending that names the
+ * argument: a TypeError of code ERR_INVALID_ARG_TYPE for a value of the
+ * wrong type, or ERR_INVALID_ARG_VALUE for a string with a NUL in it (C
+ * would cut it there: "k\0x" taken as "k"). null and undefined are "not
+ * given": the default. Nothing given of the wrong type is ignored. */
 
 static napi_valuetype type_of(napi_env env, napi_value v) {
   napi_valuetype t = napi_undefined;
@@ -235,44 +243,125 @@ static napi_valuetype type_of(napi_env env, napi_value v) {
   return t;
 }
 
-/* A property of `o` (an object, or undefined/null: none), or NULL. */
-static napi_value prop(napi_env env, napi_value o, const char *k) {
-  napi_value v;
-  bool has = false;
-  napi_valuetype t = type_of(env, o);
-  if (t != napi_object && t != napi_function)
-    return NULL;
-  if (napi_has_named_property(env, o, k, &has) != napi_ok || !has ||
-      napi_get_named_property(env, o, k, &v) != napi_ok)
-    return NULL;
-  t = type_of(env, v);
-  return t == napi_undefined || t == napi_null ? NULL : v;
+static bool given(napi_env env, napi_value v) {
+  napi_valuetype t = v == NULL ? napi_undefined : type_of(env, v);
+  return t != napi_undefined && t != napi_null;
 }
 
-/* Strings the call copies into; freed with strings_free(). */
+/* -1, with an exception pending: N-API's own, else one saying so. */
+static int napi_failed(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending)
+    napi_throw_error(env, "internal", "a Node-API call failed");
+  return -1;
+}
+
+static int oom(napi_env env) {
+  napi_throw_error(env, "out_of_memory", "out of memory");
+  return -1;
+}
+
+/* "<what> must <must>", as a TypeError of `code`. */
+static int throw_type(napi_env env, const char *code, const char *what,
+                      const char *must) {
+  char msg[320];
+  snprintf(msg, sizeof msg, "%s must %s", what, must);
+  napi_throw_type_error(env, code, msg);
+  return -1;
+}
+
+/* Strings (and arrays of them) a call copies into; strings_free() frees
+ * them all after the call. */
 typedef struct strings {
-  char *v[64];
-  size_t n;
+  void **v;
+  size_t n, cap;
 } strings_t;
+
+#define STRINGS_INIT                                                           \
+  { NULL, 0, 0 }
 
 static void strings_free(strings_t *s) {
   for (size_t i = 0; i < s->n; i++)
     free(s->v[i]);
-  s->n = 0;
+  free(s->v);
+  s->v = NULL;
+  s->n = s->cap = 0;
 }
 
-static const char *str(napi_env env, strings_t *s, napi_value v) {
-  size_t len;
-  if (v == NULL || s->n == sizeof s->v / sizeof s->v[0] ||
-      napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok)
-    return NULL;
-  char *p = malloc(len + 1);
-  if (p == NULL ||
-      napi_get_value_string_utf8(env, v, p, len + 1, &len) != napi_ok) {
-    free(p);
-    return NULL;
+/* Keep `p` (malloc'd) until strings_free(): `p`, or NULL (`p` freed) when
+ * out of memory. */
+static void *keep(strings_t *s, void *p) {
+  if (p != NULL && s->n == s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 16;
+    void **v = realloc(s->v, cap * sizeof *v);
+    if (v == NULL) {
+      free(p);
+      return NULL;
+    }
+    s->v = v;
+    s->cap = cap;
   }
-  return s->v[s->n++] = p;
+  if (p != NULL)
+    s->v[s->n++] = p;
+  return p;
+}
+
+/* An object (arrays and functions too), or NULL when not given. */
+static int get_object(napi_env env, napi_value v, const char *what,
+                      napi_value *out) {
+  napi_valuetype t = v == NULL ? napi_undefined : type_of(env, v);
+  *out = NULL;
+  if (t == napi_undefined || t == napi_null)
+    return 0;
+  if (t != napi_object && t != napi_function)
+    return throw_type(env, "ERR_INVALID_ARG_TYPE", what, "be an object");
+  *out = v;
+  return 0;
+}
+
+/* Property `k` of the object `o` (NULL: none), or NULL when not given. */
+static int get_prop(napi_env env, napi_value o, const char *k,
+                    napi_value *out) {
+  *out = NULL;
+  if (o == NULL)
+    return 0;
+  if (napi_get_named_property(env, o, k, out) != napi_ok)
+    return napi_failed(env); /* a getter threw */
+  if (!given(env, *out))
+    *out = NULL;
+  return 0;
+}
+
+/* The string `v` (which must be one), copied into `s`. */
+static int str_value(napi_env env, strings_t *s, napi_value v, const char *what,
+                     const char **out) {
+  size_t len;
+  char *p;
+  *out = NULL;
+  if (v == NULL || type_of(env, v) != napi_string)
+    return throw_type(env, "ERR_INVALID_ARG_TYPE", what, "be a string");
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok)
+    return napi_failed(env);
+  if ((p = keep(s, malloc(len + 1))) == NULL)
+    return oom(env);
+  if (napi_get_value_string_utf8(env, v, p, len + 1, &len) != napi_ok)
+    return napi_failed(env);
+  if (memchr(p, '\0', len) != NULL)
+    return throw_type(env, "ERR_INVALID_ARG_VALUE", what,
+                      "not contain NUL characters");
+  *out = p;
+  return 0;
+}
+
+/* The optional string property `k` of `o` (NULL when not given). */
+static int opt_str(napi_env env, strings_t *s, napi_value o, const char *k,
+                   const char **out) {
+  napi_value v;
+  *out = NULL;
+  if (get_prop(env, o, k, &v) != 0)
+    return -1;
+  return v == NULL ? 0 : str_value(env, s, v, k, out);
 }
 
 static int64_t num(napi_env env, napi_value v, int64_t dflt) {
@@ -282,53 +371,80 @@ static int64_t num(napi_env env, napi_value v, int64_t dflt) {
   return n;
 }
 
-/* String(v), as JS converts it, copied into `s`. */
-static const char *js_string(napi_env env, strings_t *s, napi_value v) {
-  napi_value sv;
-  return napi_coerce_to_string(env, v, &sv) == napi_ok ? str(env, s, sv) : NULL;
+/* A property of `o` (an object, or NULL), or NULL: for num(). */
+static napi_value prop(napi_env env, napi_value o, const char *k) {
+  napi_value v;
+  return get_prop(env, o, k, &v) == 0 ? v : NULL;
 }
 
-/* {Name: value} as "Name: value" lines (at most 16). */
-static size_t header_lines(napi_env env, strings_t *s, napi_value obj,
-                           const char **out) {
-  napi_value names, k, v;
+/* The headers object `v` ({Name: value}, `what` names it) as "Name:
+ * value" lines in *lines (kept in `s`), *count of them; a null or
+ * undefined value is not sent. */
+static int header_lines(napi_env env, strings_t *s, napi_value v,
+                        const char *what, const char *const **lines,
+                        size_t *count) {
+  napi_value obj, names, k, hv;
   uint32_t n = 0;
-  size_t count = 0;
-  if (obj == NULL || napi_get_property_names(env, obj, &names) != napi_ok ||
-      napi_get_array_length(env, names, &n) != napi_ok)
+  *lines = NULL;
+  *count = 0;
+  if (get_object(env, v, what, &obj) != 0)
+    return -1;
+  if (obj == NULL)
     return 0;
-  for (uint32_t i = 0; i < n && count < 16; i++) {
+  if (napi_get_property_names(env, obj, &names) != napi_ok ||
+      napi_get_array_length(env, names, &n) != napi_ok)
+    return napi_failed(env);
+  const char **out = keep(s, calloc(n ? n : 1, sizeof *out));
+  if (out == NULL)
+    return oom(env);
+  for (uint32_t i = 0; i < n; i++) {
     const char *name, *value;
+    char label[320];
     if (napi_get_element(env, names, i, &k) != napi_ok ||
-        napi_get_property(env, obj, k, &v) != napi_ok ||
-        (name = js_string(env, s, k)) == NULL ||
-        (value = js_string(env, s, v)) == NULL)
+        napi_get_property(env, obj, k, &hv) != napi_ok)
+      return napi_failed(env);
+    if (!given(env, hv))
       continue;
-    size_t nl = strlen(name), vl = strlen(value);
-    char *line = malloc(nl + vl + 3);
-    if (line == NULL || s->n == sizeof s->v / sizeof s->v[0]) {
-      free(line);
-      break;
+    if (str_value(env, s, k, what, &name) != 0) {
+      napi_value exc; /* a NUL in the name: say so, with no name */
+      napi_get_and_clear_last_exception(env, &exc);
+      return throw_type(env, "ERR_INVALID_ARG_VALUE", what,
+                        "not have a name with NUL characters");
     }
+    snprintf(label, sizeof label, "%s['%s']", what, name);
+    if (str_value(env, s, hv, label, &value) != 0)
+      return -1;
+    size_t nl = strlen(name), vl = strlen(value);
+    char *line = keep(s, malloc(nl + vl + 3));
+    if (line == NULL)
+      return oom(env);
     memcpy(line, name, nl);
     memcpy(line + nl, ": ", 2);
     memcpy(line + nl + 2, value, vl + 1);
-    out[count++] = s->v[s->n++] = line;
+    out[(*count)++] = line;
   }
-  return count;
+  *lines = out;
+  return 0;
 }
 
-/* Per-request options: { timeout, maxRetries, headers }. */
-static const anthropic_request_options_t *
-request_options(napi_env env, strings_t *s, napi_value o,
-                anthropic_request_options_t *ro, const char **lines) {
-  if (o == NULL || type_of(env, o) != napi_object)
-    return NULL;
+/* Per-request options { timeout, maxRetries, headers }: *out is `ro`
+ * filled in, or NULL when none were given. */
+static int request_options(napi_env env, strings_t *s, napi_value v,
+                           anthropic_request_options_t *ro,
+                           const anthropic_request_options_t **out) {
+  napi_value o, h;
+  *out = NULL;
+  if (get_object(env, v, "options", &o) != 0)
+    return -1;
+  if (o == NULL)
+    return 0;
   ro->timeout_ms = (uint64_t)num(env, prop(env, o, "timeout"), 0);
   ro->max_retries = (int)num(env, prop(env, o, "maxRetries"), -1);
-  ro->headers_count = header_lines(env, s, prop(env, o, "headers"), lines);
-  ro->headers = lines;
-  return ro;
+  if (get_prop(env, o, "headers", &h) != 0 ||
+      header_lines(env, s, h, "headers", &ro->headers, &ro->headers_count) != 0)
+    return -1;
+  *out = ro;
+  return 0;
 }
 
 static napi_value throw_last(napi_env env, const anthropic_client_t *c) {
@@ -392,109 +508,109 @@ static napi_value started(napi_env env, addon_client_t *ac, call_t *call,
 /* ---- the calls ---- */
 
 static napi_value js_retrieve(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  strings_t s = {{0}, 0};
-  const char *lines[16];
+  napi_value argv[5], r = NULL;
+  strings_t s = STRINGS_INIT;
   bool beta = false;
+  const char *id;
+  call_t *call;
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anthropic_models_retrieve_params_t rp = ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT;
   addon_client_t *ac = call_args(env, info, 5, argv);
   if (ac == NULL)
     return NULL;
-  const char *id = str(env, &s, argv[1]);
   napi_get_value_bool(env, argv[2], &beta);
-  rp.options = request_options(env, &s, argv[4], &ro, lines);
-  call_t *call = id != NULL ? call_new(env, ac, argv[3]) : NULL;
-  if (call == NULL) {
-    strings_free(&s);
-    if (id == NULL)
-      napi_throw_type_error(env, "invalid_argument", "id must be a string");
-    return NULL;
+  if (str_value(env, &s, argv[1], "id", &id) == 0 &&
+      request_options(env, &s, argv[4], &ro, &rp.options) == 0 &&
+      (call = call_new(env, ac, argv[3])) != NULL) {
+    anthropic_request_id_t rid =
+        beta ? anthropic_beta_models_retrieve(ac->client, id, &rp, on_model,
+                                              call)
+             : anthropic_models_retrieve(ac->client, id, &rp, on_model, call);
+    r = started(env, ac, call, rid);
   }
-  anthropic_request_id_t rid =
-      beta ? anthropic_beta_models_retrieve(ac->client, id, &rp, on_model, call)
-           : anthropic_models_retrieve(ac->client, id, &rp, on_model, call);
   strings_free(&s);
-  return started(env, ac, call, rid);
+  return r;
 }
 
 static napi_value js_list(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
-  strings_t s = {{0}, 0};
-  const char *lines[16];
+  napi_value argv[5], p, r = NULL;
+  strings_t s = STRINGS_INIT;
   bool beta = false;
+  call_t *call;
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   addon_client_t *ac = call_args(env, info, 5, argv);
   if (ac == NULL)
     return NULL;
-  lp.after_id = str(env, &s, prop(env, argv[1], "after_id"));
-  lp.before_id = str(env, &s, prop(env, argv[1], "before_id"));
-  lp.limit = (int)num(env, prop(env, argv[1], "limit"), 0);
   napi_get_value_bool(env, argv[2], &beta);
-  lp.options = request_options(env, &s, argv[4], &ro, lines);
-  call_t *call = call_new(env, ac, argv[3]);
-  if (call == NULL) {
-    strings_free(&s);
-    return NULL;
+  if (get_object(env, argv[1], "params", &p) == 0 &&
+      opt_str(env, &s, p, "after_id", &lp.after_id) == 0 &&
+      opt_str(env, &s, p, "before_id", &lp.before_id) == 0 &&
+      request_options(env, &s, argv[4], &ro, &lp.options) == 0 &&
+      (call = call_new(env, ac, argv[3])) != NULL) {
+    lp.limit = (int)num(env, prop(env, p, "limit"), 0);
+    anthropic_request_id_t rid =
+        beta ? anthropic_beta_models_list(ac->client, &lp, on_page, call)
+             : anthropic_models_list(ac->client, &lp, on_page, call);
+    r = started(env, ac, call, rid);
   }
-  anthropic_request_id_t rid =
-      beta ? anthropic_beta_models_list(ac->client, &lp, on_page, call)
-           : anthropic_models_list(ac->client, &lp, on_page, call);
   strings_free(&s);
-  return started(env, ac, call, rid);
+  return r;
 }
 
+/* Every alias is read (and checked) before the batch starts: one refused
+ * and nothing starts. */
 static napi_value js_resolve(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
+  napi_value argv[4], v, r = NULL;
+  strings_t s = STRINGS_INIT;
   uint32_t n = 0;
+  bool is_array = false;
   addon_client_t *ac = call_args(env, info, 4, argv);
   if (ac == NULL)
     return NULL;
-  if (napi_get_array_length(env, argv[1], &n) != napi_ok) {
-    napi_throw_type_error(env, "invalid_argument", "aliases must be an array");
+  if (napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, argv[1], &n) != napi_ok) {
+    throw_type(env, "ERR_INVALID_ARG_TYPE", "aliases", "be an array");
     return NULL;
   }
-  call_t *call = call_new(env, ac, argv[2]);
+  const char **aliases = keep(&s, calloc(n ? n : 1, sizeof *aliases));
+  if (aliases == NULL) {
+    oom(env);
+    goto out;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    char what[32];
+    snprintf(what, sizeof what, "aliases[%" PRIu32 "]", i);
+    if (napi_get_element(env, argv[1], i, &v) != napi_ok) {
+      napi_failed(env); /* a getter threw */
+      goto out;
+    }
+    if (str_value(env, &s, v, what, &aliases[i]) != 0)
+      goto out;
+  }
+  if (ac->closing) { /* close() from a getter of the aliases */
+    napi_throw_error(env, "cancelled",
+                     "the client was closed while resolve() read its "
+                     "aliases");
+    goto out;
+  }
   anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
   o.concurrency = (unsigned)num(env, prop(env, argv[3], "concurrency"), 0);
-  anthropic_resolve_id_t bid =
-      call ? anthropic_resolve_start(ac->client, &o, on_alias, on_batch_done,
-                                     call)
-           : 0;
+  call_t *call = call_new(env, ac, argv[2]);
+  if (call == NULL)
+    goto out;
+  anthropic_resolve_id_t bid = anthropic_resolve(ac->client, aliases, n, &o,
+                                                 on_alias, on_batch_done, call);
   if (bid == 0) {
     free(call);
-    return call ? throw_last(env, ac->client) : NULL;
+    throw_last(env, ac->client);
+    goto out;
   }
-  /* From here `done` will run: every failure is an alias's own error. */
-  hold(ac);
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value v;
-    strings_t s = {{0}, 0};
-    const char *alias = napi_get_element(env, argv[1], i, &v) == napi_ok &&
-                                type_of(env, v) == napi_string
-                            ? str(env, &s, v)
-                            : NULL;
-    if (alias == NULL || anthropic_resolve_add(ac->client, bid, alias) != 0) {
-      /* No index taken: this batch cannot keep its order. Cancel it. */
-      strings_free(&s);
-      if (ac->closing) { /* close() from a getter of the aliases */
-        napi_throw_error(env, "cancelled",
-                         "the client was closed while resolve() read its "
-                         "aliases");
-        return NULL;
-      }
-      napi_throw_type_error(
-          env, "invalid_argument",
-          alias == NULL ? "aliases must be strings"
-                        : anthropic_client_last_error(ac->client)->message);
-      anthropic_resolve_cancel(ac->client, bid);
-      return NULL;
-    }
-    strings_free(&s);
-  }
-  anthropic_resolve_end(ac->client, bid);
-  return id_value(env, bid);
+  hold(ac); /* until `done` */
+  r = id_value(env, bid);
+out:
+  strings_free(&s);
+  return r;
 }
 
 /* ---- the client's life ----
@@ -573,8 +689,7 @@ static void on_external_gc(napi_env env, void *data, void *hint) {
 static napi_value js_create(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], ext, name;
-  strings_t s = {{0}, 0};
-  const char *lines[16];
+  strings_t s = STRINGS_INIT;
   char err[256];
   uv_loop_t *loop = NULL;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
@@ -586,19 +701,23 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "invalid_argument", "no event loop");
     return NULL;
   }
-  napi_value o = argv[0];
+  napi_value o, h;
   anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  co.api_key = str(env, &s, prop(env, o, "apiKey"));
-  co.auth_token = str(env, &s, prop(env, o, "authToken"));
-  co.base_url = str(env, &s, prop(env, o, "baseURL"));
-  co.ca_bundle = str(env, &s, prop(env, o, "caBundle"));
+  if (get_object(env, argv[0], "options", &o) != 0 ||
+      opt_str(env, &s, o, "apiKey", &co.api_key) != 0 ||
+      opt_str(env, &s, o, "authToken", &co.auth_token) != 0 ||
+      opt_str(env, &s, o, "baseURL", &co.base_url) != 0 ||
+      opt_str(env, &s, o, "caBundle", &co.ca_bundle) != 0 ||
+      get_prop(env, o, "defaultHeaders", &h) != 0 ||
+      header_lines(env, &s, h, "defaultHeaders", &co.headers,
+                   &co.headers_count) != 0) {
+    strings_free(&s);
+    return NULL;
+  }
   co.max_retries = (int)num(env, prop(env, o, "maxRetries"), -1);
   co.timeout_ms = (uint64_t)num(env, prop(env, o, "timeout"), 0);
   co.max_requests_in_flight =
       (unsigned)num(env, prop(env, o, "maxConcurrency"), 0);
-  co.headers_count =
-      header_lines(env, &s, prop(env, o, "defaultHeaders"), lines);
-  co.headers = lines;
   addon_client_t *ac = calloc(1, sizeof *ac);
   if (ac == NULL) {
     strings_free(&s);

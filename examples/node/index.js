@@ -43,6 +43,14 @@ function toError(e) {
   return new C(e);
 }
 
+// What a call that threw (the addon refused its arguments) hands its
+// callback: a TypeError or RangeError as it is (it names the argument),
+// anything else as the SDK-named error of its kind.
+function refused(e) {
+  if (e instanceof TypeError || e instanceof RangeError) return e;
+  return toError({ kind: e.code || 'invalid_argument', message: e.message });
+}
+
 // A call with an optional callback: the callback, or a promise's.
 function settle(cb) {
   if (typeof cb === 'function') return { cb, promise: undefined };
@@ -92,7 +100,7 @@ class Models {
       native.resolve(c._h, aliases, token, {});
     } catch (e) {
       c._pending.delete(token);
-      process.nextTick(s.cb, toError({ kind: e.code || 'invalid_argument', message: e.message }));
+      process.nextTick(s.cb, refused(e));
     }
     return s.promise;
   }
@@ -147,7 +155,7 @@ class Client {
       fn(t);
     } catch (e) {
       this._pending.delete(t);
-      process.nextTick(cb, toError({ kind: e.code || 'invalid_argument', message: e.message }));
+      process.nextTick(cb, refused(e));
     }
   }
 
