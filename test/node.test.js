@@ -202,6 +202,54 @@ test('a string argument of another type is a TypeError naming it, never ignored'
   await c.close();
 });
 
+test('a number option: of another type a TypeError, out of range a RangeError, naming it', async () => {
+  const c = client();
+  await reset();
+  const range = (msg) => (e) => {
+    assert.ok(e instanceof RangeError, e.stack);
+    assert.equal(e.code, 'ERR_OUT_OF_RANGE');
+    assert.equal(e.message, msg);
+    return true;
+  };
+  const type = (name) => (e) => {
+    assert.ok(e instanceof TypeError, e.stack);
+    assert.equal(e.code, 'ERR_INVALID_ARG_TYPE');
+    assert.equal(e.message, name + ' must be a number');
+    return true;
+  };
+  const MAX = Number.MAX_SAFE_INTEGER;
+  for (const limit of [0, -1, 1001, 1.5, 3567587328, NaN, Infinity])
+    await assert.rejects(c.models.list({ limit }), range('limit must be an integer in 1..1000'));
+  await assert.rejects(c.models.list({ limit: '5' }), type('limit'));
+  for (const timeout of [0, -1, 1.5, 2 ** 53, NaN]) {
+    await assert.rejects(c.models.retrieve('claude-opus-4-1', { timeout }),
+      range(`timeout must be an integer in 1..${MAX}`));
+  }
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', { timeout: '100' }), type('timeout'));
+  for (const maxRetries of [-1, 0.5, 2 ** 31]) {
+    await assert.rejects(c.models.retrieve('claude-opus-4-1', { maxRetries }),
+      range('maxRetries must be an integer in 0..2147483647'));
+  }
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', { maxRetries: true }), type('maxRetries'));
+  assert.equal((await stats()).requests, 0, 'a request was sent');
+  for (const [k, bad, msg] of [
+    ['maxRetries', [-1, 2 ** 31, 1.5], 'maxRetries must be an integer in 0..2147483647'],
+    ['timeout', [-1, 0, 2 ** 64], `timeout must be an integer in 1..${MAX}`],
+    ['maxConcurrency', [-1, 0, 2 ** 32, 1.5], 'maxConcurrency must be an integer in 1..4294967295'],
+  ]) {
+    for (const v of bad) assert.throws(() => client({ [k]: v }), range(msg));
+    assert.throws(() => client({ [k]: String(bad[0]) }), type(k));
+  }
+  // The ends of each range are taken.
+  const d = client({ maxRetries: 0, timeout: MAX, maxConcurrency: 2 ** 32 - 1 });
+  assert.equal((await d.models.list({ limit: 1000 })).data.length, (await listed()).length);
+  assert.equal((await d.models.list({ limit: 1 })).data.length, 1);
+  assert.equal((await d.models.retrieve('claude-opus-4-1', { timeout: MAX, maxRetries: 2 ** 31 - 1 })).id,
+    catalogue.aliases['claude-opus-4-1']);
+  await d.close();
+  await c.close();
+});
+
 // Run `src` in a child node (`nodeArgs` before the script), under `ulimit
 // -n` when `fdLimit` is given; its {status, signal, stdout, stderr}.
 function runScript(src, env = {}, { nodeArgs = [], fdLimit } = {}) {

@@ -20,6 +20,7 @@
  * (uv_* resolve against the node binary). */
 #include <anthropic.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <node_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,17 +365,46 @@ static int opt_str(napi_env env, strings_t *s, napi_value o, const char *k,
   return v == NULL ? 0 : str_value(env, s, v, k, out);
 }
 
-static int64_t num(napi_env env, napi_value v, int64_t dflt) {
-  int64_t n;
-  if (v == NULL || napi_get_value_int64(env, v, &n) != napi_ok)
-    return dflt;
-  return n;
+/* Number.MAX_SAFE_INTEGER: the largest integer a double holds exactly. */
+#define MAX_SAFE 9007199254740991.0
+
+/* The number property `k` of `o`, when given, in *out: an integer in
+ * lo..hi, else a TypeError (not a number) or a RangeError of code
+ * ERR_OUT_OF_RANGE saying the range. Not given: *out as it was. */
+static int opt_int(napi_env env, napi_value o, const char *k, double lo,
+                   double hi, double *out) {
+  napi_value v;
+  double d;
+  if (get_prop(env, o, k, &v) != 0)
+    return -1;
+  if (v == NULL)
+    return 0;
+  if (type_of(env, v) != napi_number)
+    return throw_type(env, "ERR_INVALID_ARG_TYPE", k, "be a number");
+  if (napi_get_value_double(env, v, &d) != napi_ok)
+    return napi_failed(env);
+  /* NaN fails the first test; in range, the cast is exact. */
+  if (!(d >= lo && d <= hi) || (double)(int64_t)d != d) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s must be an integer in %.0f..%.0f", k, lo, hi);
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return -1;
+  }
+  *out = d;
+  return 0;
 }
 
-/* A property of `o` (an object, or NULL), or NULL: for num(). */
-static napi_value prop(napi_env env, napi_value o, const char *k) {
-  napi_value v;
-  return get_prop(env, o, k, &v) == 0 ? v : NULL;
+/* The options every call and the client take: timeout (ms, per attempt)
+ * and maxRetries, kept as given (the library's defaults otherwise). */
+static int timeout_retries(napi_env env, napi_value o, uint64_t *timeout_ms,
+                           int *max_retries) {
+  double t = (double)*timeout_ms, r = *max_retries;
+  if (opt_int(env, o, "timeout", 1, MAX_SAFE, &t) != 0 ||
+      opt_int(env, o, "maxRetries", 0, INT_MAX, &r) != 0)
+    return -1;
+  *timeout_ms = (uint64_t)t;
+  *max_retries = (int)r;
+  return 0;
 }
 
 /* The headers object `v` ({Name: value}, `what` names it) as "Name:
@@ -438,9 +468,8 @@ static int request_options(napi_env env, strings_t *s, napi_value v,
     return -1;
   if (o == NULL)
     return 0;
-  ro->timeout_ms = (uint64_t)num(env, prop(env, o, "timeout"), 0);
-  ro->max_retries = (int)num(env, prop(env, o, "maxRetries"), -1);
-  if (get_prop(env, o, "headers", &h) != 0 ||
+  if (timeout_retries(env, o, &ro->timeout_ms, &ro->max_retries) != 0 ||
+      get_prop(env, o, "headers", &h) != 0 ||
       header_lines(env, s, h, "headers", &ro->headers, &ro->headers_count) != 0)
     return -1;
   *out = ro;
@@ -470,7 +499,8 @@ static call_t *call_new(napi_env env, addon_client_t *ac, napi_value token) {
     return NULL;
   }
   call->ac = ac;
-  call->token = (double)num(env, token, 0);
+  call->token = 0;
+  napi_get_value_double(env, token, &call->token);
   return call;
 }
 
@@ -537,6 +567,7 @@ static napi_value js_list(napi_env env, napi_callback_info info) {
   strings_t s = STRINGS_INIT;
   bool beta = false;
   call_t *call;
+  double limit = 0; /* the server's default */
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   addon_client_t *ac = call_args(env, info, 5, argv);
@@ -546,9 +577,10 @@ static napi_value js_list(napi_env env, napi_callback_info info) {
   if (get_object(env, argv[1], "params", &p) == 0 &&
       opt_str(env, &s, p, "after_id", &lp.after_id) == 0 &&
       opt_str(env, &s, p, "before_id", &lp.before_id) == 0 &&
+      opt_int(env, p, "limit", 1, 1000, &limit) == 0 &&
       request_options(env, &s, argv[4], &ro, &lp.options) == 0 &&
       (call = call_new(env, ac, argv[3])) != NULL) {
-    lp.limit = (int)num(env, prop(env, p, "limit"), 0);
+    lp.limit = (int)limit;
     anthropic_request_id_t rid =
         beta ? anthropic_beta_models_list(ac->client, &lp, on_page, call)
              : anthropic_models_list(ac->client, &lp, on_page, call);
@@ -595,7 +627,12 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
     goto out;
   }
   anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
-  o.concurrency = (unsigned)num(env, prop(env, argv[3], "concurrency"), 0);
+  napi_value opts;
+  double concurrency = 0; /* the library's default */
+  if (get_object(env, argv[3], "options", &opts) != 0 ||
+      opt_int(env, opts, "concurrency", 1, UINT_MAX, &concurrency) != 0)
+    goto out;
+  o.concurrency = (unsigned)concurrency;
   call_t *call = call_new(env, ac, argv[2]);
   if (call == NULL)
     goto out;
@@ -714,10 +751,13 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     strings_free(&s);
     return NULL;
   }
-  co.max_retries = (int)num(env, prop(env, o, "maxRetries"), -1);
-  co.timeout_ms = (uint64_t)num(env, prop(env, o, "timeout"), 0);
-  co.max_requests_in_flight =
-      (unsigned)num(env, prop(env, o, "maxConcurrency"), 0);
+  double in_flight = 0; /* the library's default */
+  if (timeout_retries(env, o, &co.timeout_ms, &co.max_retries) != 0 ||
+      opt_int(env, o, "maxConcurrency", 1, UINT_MAX, &in_flight) != 0) {
+    strings_free(&s);
+    return NULL;
+  }
+  co.max_requests_in_flight = (unsigned)in_flight;
   addon_client_t *ac = calloc(1, sizeof *ac);
   if (ac == NULL) {
     strings_free(&s);
