@@ -141,6 +141,28 @@ test('resolve on a client closed while its aliases are read: APIUserAbortError s
   });
 });
 
+test('resolve of anything but an array rejects, or calls back, with a TypeError', async () => {
+  const c = client();
+  const notArray = (e) => {
+    assert.ok(e instanceof TypeError, e.stack);
+    assert.equal(e.message, 'aliases must be an array');
+    return true;
+  };
+  for (const bad of [undefined, null, { length: -1 }, { length: 1, 0: 'claude-opus-4-1' }, 'claude-opus-4-1']) {
+    let p;
+    assert.doesNotThrow(() => { p = c.models.resolve(bad); });
+    await assert.rejects(p, notArray);
+    await new Promise((resolve) => {
+      assert.doesNotThrow(() => c.models.resolve(bad, (e, v) => {
+        notArray(e);
+        assert.equal(v, undefined);
+        resolve();
+      }));
+    });
+  }
+  await c.close();
+});
+
 test('a string with a NUL is refused, naming the argument, never cut short', async () => {
   const c = client();
   await reset();

@@ -90,14 +90,16 @@ class Models {
 
   // resolve(aliases, cb): every alias's model or Error, in input order;
   // each distinct alias asked once (and at most once at a time per client).
+  // Aliases that are not an array are refused by the addon, and that
+  // error goes to the callback or promise, as any other.
   resolve(aliases, cb) {
     const s = settle(cb);
-    const out = new Array(aliases.length);
+    const out = [];
     const c = this._client;
     const token = c._token(s.cb);
     c._pending.get(token).resolve = out;
     try {
-      native.resolve(c._h, aliases, token, {});
+      native.resolve(c._h, aliases, token, {}); // every index is filled
     } catch (e) {
       c._pending.delete(token);
       process.nextTick(s.cb, refused(e));
