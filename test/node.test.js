@@ -141,6 +141,20 @@ test('resolve on a client closed while its aliases are read: APIUserAbortError s
   });
 });
 
+test('every close() settles only once the client is closed, in call order', async () => {
+  const c = client();
+  const order = [];
+  const pending = c.models.retrieve('claude-opus-4-1').catch((e) => order.push(e.name));
+  const closing = (name) => new Promise((resolve) => c.close(() => { order.push(name); resolve(); }));
+  const first = closing('first');
+  const second = closing('second');
+  const third = c.close().then(() => assert.ok(order.includes('second'), 'settled early'));
+  await Promise.all([pending, first, second, third]);
+  assert.deepEqual(order, ['APIUserAbortError', 'first', 'second']);
+  await c.close(); // once closed, at once
+  await new Promise((resolve) => c.close(resolve));
+});
+
 test('resolve of anything but an array rejects, or calls back, with a TypeError', async () => {
   const c = client();
   const notArray = (e) => {

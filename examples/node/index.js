@@ -136,7 +136,8 @@ class Client {
   constructor(options = {}) {
     this._pending = new Map();
     this._next = 1;
-    this._closeCb = null;
+    this._closeCbs = null; // close() callbacks while it closes
+    this._closed = false; // closed, for good
     // The addon holds this function weakly while nothing is pending, so
     // the Client holds it: they live and are collected together.
     this._dispatchFn = (batch) => this._dispatchBatch(batch);
@@ -176,10 +177,17 @@ class Client {
   }
 
   _dispatch(token, what, value, index) {
-    if (token === 0) { // the close
-      const cb = this._closeCb;
-      this._closeCb = null;
-      if (cb) cb();
+    if (token === 0) { // the close: every close() called back, in order
+      const cbs = this._closeCbs;
+      this._closeCbs = null;
+      this._closed = true;
+      for (const cb of cbs) {
+        try {
+          cb();
+        } catch (e) {
+          process.nextTick(() => { throw e; });
+        }
+      }
       return;
     }
     const p = this._pending.get(token);
@@ -194,13 +202,16 @@ class Client {
     else p.cb(toError(value));
   }
 
-  // close([cb]): what is still pending ends with APIUserAbortError.
+  // close([cb]): what is still pending ends with APIUserAbortError. Each
+  // call settles once the client is closed (at once if it is already).
   close(cb) {
     const s = settle(cb);
-    if (this._closed) { process.nextTick(s.cb); return s.promise; }
-    this._closed = true;
-    this._closeCb = s.cb;
-    native.close(this._h);
+    if (this._closed) process.nextTick(s.cb);
+    else if (this._closeCbs) this._closeCbs.push(s.cb);
+    else {
+      this._closeCbs = [s.cb];
+      native.close(this._h);
+    }
     return s.promise;
   }
 }
