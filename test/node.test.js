@@ -177,6 +177,19 @@ test('resolve of anything but an array rejects, or calls back, with a TypeError'
   await c.close();
 });
 
+test('every header given is sent, more than 16 too', async () => {
+  const many = (p) => Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`x-${p}-${i}`, String(i)]));
+  const c = client({ defaultHeaders: many('d') });
+  await reset();
+  await c.models.retrieve('claude-opus-4-1', { headers: many('r') });
+  const [req] = await (await fetch(url + '/_fake/requests')).json();
+  for (let i = 0; i < 20; i++) {
+    assert.equal(req.headers[`x-d-${i}`], String(i), `x-d-${i}`);
+    assert.equal(req.headers[`x-r-${i}`], String(i), `x-r-${i}`);
+  }
+  await c.close();
+});
+
 test('a string with a NUL is refused, naming the argument, never cut short', async () => {
   const c = client();
   await reset();
