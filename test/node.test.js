@@ -371,7 +371,7 @@ test('a client is not collected while a request is pending, and is once idle', a
       registry.register(c, 'client');
       return c.models.retrieve('claude-haiku-4-5');
     })();
-    const gcs = setInterval(gc, 5); // while the answer is delayed
+    const gcs = setInterval(gc, 5).unref(); // while the answer is delayed
     p.then(async (m) => {
       clearInterval(gcs);
       console.log('resolved ' + m.id);
