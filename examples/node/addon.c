@@ -39,7 +39,7 @@ typedef struct addon_client {
   napi_ref dispatch;
   napi_async_context ctx;                 /* for napi_make_callback */
   napi_async_cleanup_hook_handle cleanup; /* the env going away */
-  int closing;  /* close asked (by JS or by the env's end) */
+  int closing;  /* close asked: by JS, the env's end or collection */
   int env_gone; /* the env is ending: no more JS */
   int ext_gone; /* the external was collected */
   int done;     /* closed, and its flush handle too */
