@@ -35,6 +35,7 @@ if (!process.env.npm_config_nodedir) {
 }
 // npm hands its own node-gyp to install scripts; else one on PATH.
 const gyp = process.env.npm_config_node_gyp;
+console.log(`anthropic-c: node-gyp ${args.join(' ')}`);
 const r = gyp
   ? spawnSync(process.execPath, [gyp, ...args], { cwd: pkg, stdio: 'inherit' })
   : spawnSync('node-gyp', args, { cwd: pkg, stdio: 'inherit' });
