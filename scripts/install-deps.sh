@@ -4,11 +4,14 @@
 set -euo pipefail
 
 want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev openssl
-      libcjson-dev libhttp-parser-dev nodejs valgrind gcovr doxygen)
+      libcjson-dev libhttp-parser-dev nodejs valgrind gcovr doxygen
+      # The npm package's test (test/node_package.sh): npm, and what its
+      # node-gyp build runs (python3 for gyp, make, g++ to link).
+      npm python3 make g++)
 # `install-deps.sh bench`: also what the benchmarks run against and measure
 # with (bench/run.sh); the build and the tests never need these.
 if [ "${1:-}" = bench ]; then
-  want+=(nginx curl time strace npm)
+  want+=(nginx curl time strace)
 fi
 missing=()
 for p in "${want[@]}"; do
