@@ -1,39 +1,54 @@
 #!/usr/bin/env bash
-# node.sh - the Node.js addon against the official SDK and plain node:http
-# (bench/node-bench.js), 20,000 distinct retrieves at 64 in flight, one run,
-# against one nginx serving the Models API over HTTP/1.1 (bench/nginx.sh).
+# node.sh - the npm package (examples/node, packed and installed from its
+# tarball as a user would: node-gyp builds the addon) against the official
+# SDK and plain Node (bench/node-bench.js): N distinct retrieves at 64 in
+# flight, one run each, against one nginx serving the Models API
+# (bench/nginx.sh), over HTTP/1.1 and over HTTP/2 + TLS. Plain Node is
+# node:http over HTTP/1.1; over TLS both node:https (HTTP/1.1) and
+# node:http2. The SDK's fetch trusts the certificate through
+# NODE_EXTRA_CA_CERTS, the package through caBundle, plain Node through ca.
 #
 #   bench/node.sh [N]     N distinct ids, default 20000
 #
-# Prints a Markdown table (wall, throughput, CPU, peak RSS, ratios to the
-# SDK). Installs what is missing and builds a release build in build-bench
-# (the addon is built where Node's headers are). Exit 1 if any run failed.
+# Prints Markdown tables (wall, throughput, CPU, CPU per request, peak RSS,
+# ratios to the SDK) and the targets: at least 10x the SDK's throughput,
+# at most 1/5 of its CPU per request, ahead of plain Node. Installs what is
+# missing. Exit 1 if any run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
+setup_no_build=1
 # shellcheck source=bench/setup.sh
 . bench/setup.sh
-addon="$root/$build/examples/node"
-[ -f "$addon/anthropic.node" ] || { echo "node.sh: no addon built (Node's headers?)" >&2; exit 1; }
+
+# The package from its tarball, in a fresh project of its own.
+(cd examples/node && npm pack --pack-destination "$work" --silent) >&2
+mkdir "$work/app"
+echo '{ "name": "bench", "version": "0.0.0", "private": true }' > "$work/app/package.json"
+(cd "$work/app" && npm install --offline --no-audit --no-fund --silent "$work"/anthropic-c-*.tgz) >&2
+pkg=$work/app/node_modules/anthropic-c
+[ -f "$pkg/anthropic.node" ] || { echo "node.sh: the package installed no addon" >&2; exit 1; }
+pkg_version=$(node -p "require('$pkg/package.json').version")
 
 failed=0
-# A warm-up pass first: nginx's first read of cold files is not the clients'.
-node bench/node-bench.js http "$http" "$n" "$addon" "$peers/node_modules" > /dev/null || true
-for c in addon sdk http; do
-  node bench/node-bench.js "$c" "$http" "$n" "$addon" "$peers/node_modules" \
-    >> "$work/results" || failed=1
+for proto in http1 h2; do
+  if [ $proto = http1 ]; then
+    base=$http ca=() clients=(addon sdk http)
+  else
+    base=$https ca=("$cert") clients=(addon sdk http http2)
+  fi
+  # A warm-up pass first: nginx's first read of cold files is not the clients'.
+  NODE_EXTRA_CA_CERTS=$cert node bench/node-bench.js http "$base" "$n" "$pkg" \
+    "$peers/node_modules" "${ca[@]}" > /dev/null || true
+  for c in "${clients[@]}"; do
+    if line=$(NODE_EXTRA_CA_CERTS=$cert node bench/node-bench.js "$c" "$base" "$n" \
+      "$pkg" "$peers/node_modules" "${ca[@]}"); then
+      echo "$proto $line" >> "$work/results"
+    else
+      failed=1
+      echo "node.sh: $proto $c failed" >&2
+    fi
+  done
 done
-node -e '
-  const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => {
-    const f = l.split(" "); const o = { name: f[0] };
-    for (let i = 1; i < f.length; i += 2) o[f[i]] = Number(f[i + 1]);
-    return o;
-  });
-  const sdk = rows.find((r) => r.name === "sdk");
-  console.log(`| ${process.argv[2]} retrieves, 64 in flight, HTTP/1.1 | wall | requests/s | CPU | peak RSS | throughput vs the SDK |`);
-  console.log("|---|---|---|---|---|---|");
-  for (const r of rows) {
-    const rps = r.ok / (r.ms / 1000);
-    console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${Math.round(rps)} | ${(r.cpu_ms / 1000).toFixed(2)} s | ${(r.rss_kib / 1024).toFixed(1)} MiB | ${(sdk.ms / r.ms).toFixed(1)}x |`);
-  }' "$work/results" "$n"
+node bench/node-report.js "$work/results" "$n" "$pkg_version" "$sdk_version"
 exit $failed

@@ -3,12 +3,15 @@
 # build in build-bench, install the official SDK there, and start nginx
 # (bench/nginx.sh) for $n ids in a fresh $work, stopped on exit. Sets
 # root, build, peers (the SDK's prefix), sdk_version, work, http, https
-# and cert.
+# and cert. With setup_no_build=1 (bench/node.sh, which measures the npm
+# package) the release build is not made.
 bash scripts/install-deps.sh bench >&2
 root=$PWD
 build=build-bench
-[ -f "$build/build.ninja" ] || meson setup "$build" -Dbuildtype=release >&2
-meson compile -C "$build" >&2
+if [ -z "${setup_no_build:-}" ]; then
+  [ -f "$build/build.ninja" ] || meson setup "$build" -Dbuildtype=release >&2
+  meson compile -C "$build" >&2
+fi
 peers="$root/$build/peers"
 if [ ! -d "$peers/node_modules/@anthropic-ai/sdk" ]; then
   mkdir -p "$peers"
