@@ -44,7 +44,8 @@ unset npm_config_nodedir
 npm=(npm --offline --no-audit --no-fund --foreground-scripts)
 # The addon has no sanitizer; the tests' ASan options must not reach node.
 export ASAN_OPTIONS=
-export PATH=$(dirname "$node"):$PATH
+PATH=$(dirname "$node"):$PATH
+export PATH
 
 # The package's part of the tree, as git has it (no build products).
 repo=$tmp/repo
