@@ -40,8 +40,13 @@
     'defines': ['_POSIX_C_SOURCE=200809L'],
     'cflags': ['-std=c11', '-fvisibility=hidden',
       '<!@(pkg-config --cflags libcurl libcjson)'],
-    'ldflags': ['-Wl,--exclude-libs,ALL',
-      '-Wl,--version-script=<(module_root_dir)/tools/exports.map'],
+    'conditions': [
+      # GNU ld's (and lld's) options; this is only built on Linux so far.
+      ['OS=="linux"', {
+        'ldflags': ['-Wl,--exclude-libs,ALL',
+          '-Wl,--version-script=<(module_root_dir)/tools/exports.map'],
+      }],
+    ],
     'libraries': ['<!@(pkg-config --libs libcurl libcjson)', '-lm'],
   }],
 }
