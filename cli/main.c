@@ -11,7 +11,8 @@
  *
  * A small, complete user of the library: one uv loop, one client. `list`
  * prints its page once the loop is done; `list --all` walks every page with
- * the library's auto-pagination and prints each as it arrives. `get` and
+ * the library's auto-pagination and prints each as it arrives (a table:
+ * all at once at the end, so that its columns line up). `get` and
  * `resolve` take their inputs from the arguments or, with `-`, from stdin
  * as it arrives, hand every one to the library at once (its queue keeps
  * --concurrency in flight; the resolver makes one request per distinct

@@ -384,6 +384,25 @@ test('list --all --table prints one header and every model', () => {
   rows.slice(1).forEach((row, i) => assert.ok(row.startsWith(listed[i].id + ' '), row));
 });
 
+test('list --all --table aligns every page to the widest row of all', () => {
+  // Pages of 5 have ids and names of different widths: widths fitted to
+  // the first page alone would move CREATED from page to page.
+  const r = cli('--table', 'list', '--all', '--page-size', '5');
+  assert.equal(r.code, 0, r.err);
+  const rows = r.out.trimEnd().split('\n');
+  assert.equal(rows.length, 51);
+  // Names may be wider than their length (an emoji) and the locale may
+  // count bytes: measure from the right, past the names, where every row
+  // ends at the same column (MAX OUT is right-aligned) and all is ASCII.
+  const header = rows[0];
+  const created = header.length - header.indexOf('CREATED');
+  const lifecycle = header.length - header.indexOf('LIFECYCLE');
+  for (const row of rows.slice(1)) {
+    assert.match(row.slice(-created - 2), /^  \d{4}-\d\d-\d\d  /, row);
+    assert.match(row.slice(-lifecycle - 2), /^  (active|deprecated|retired|-) /, row);
+  }
+});
+
 test('a walk whose second page fails prints the first page, then the error', async () => {
   const listed = catalogue.models.filter((m) => stage(m) !== 'retired');
   await fake('/_fake/reset', {});
