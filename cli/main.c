@@ -1,8 +1,7 @@
 /*
  * anthropic-models - list and look up Anthropic models from the shell.
  *
- *   anthropic-models [--base-url URL] [--api-key KEY] [--json | --table]
- *                    [--verbose] [--beta NAME]... [--workspace ID] COMMAND
+ *   anthropic-models [OPTION]... COMMAND [ARG]...   (options anywhere)
  *     list [--limit N] [--after-id ID | --before-id ID] [--lifecycle S]...
  *     list --all [--page-size N] [--after-id ID | --before-id ID]
  *                [--lifecycle S]...

@@ -514,7 +514,7 @@ test('usage errors of list --all, --lifecycle, --beta and --workspace exit 2', (
     ['list', '--all', '--after-id', 'a', '--before-id', 'b'],
     ['get', '--all', 'x'], ['get', '--lifecycle', 'active', 'x'],
     ['--beta'], ['--beta', '', 'get', 'x'], ['--workspace'], ['--workspace=', 'get', 'x'],
-    ['get', 'x', '--beta', 'a'], ['list', '--workspace', 'w']]) {
+    ['resolve', 'x', '--beta', 'a'], ['--limit', '5', 'list']]) {
     const r = cli(...args);
     assert.equal(r.code, 2, `args ${JSON.stringify(args)}: ${r.err}`);
     assert.notEqual(r.err, '');
@@ -529,6 +529,82 @@ test('--help exits 0 and documents the new options', () => {
     for (const opt of ['--all', '--page-size', '--lifecycle', '--beta', '--workspace'])
       assert.ok(r.out.includes(opt), `${opt} in ${JSON.stringify(args)}`);
   }
+});
+
+test('options are taken after the command too, as gh and kubectl take them', async () => {
+  const id = catalogue.aliases['claude-opus-4-1'];
+  // Global options anywhere, without which stdout (a pipe) would be JSON.
+  let r = run(['get', 'claude-opus-4-1', '--table', '--base-url', url, '--api-key', KEY]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^ID\s+DISPLAY NAME/);
+  r = run(['list', '--base-url', url, '--limit', '2', '--api-key=' + KEY, '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out).length, 2);
+  r = cli('get', '--json', 'claude-opus-4-1', '--verbose');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, id);
+  assert.match(r.err, /GET \S+\/v1\/models\/claude-opus-4-1 -> 200/);
+  await fake('/_fake/reset', {});
+  r = cli('list', '--limit', '1', '--workspace', 'ws_9', '--json', '--beta', 'b');
+  assert.equal(r.code, 0, r.err);
+  const [q] = await fake('/_fake/requests');
+  assert.equal(q.headers['anthropic-workspace-id'], 'ws_9');
+  assert.equal(q.headers['anthropic-beta'], 'b');
+});
+
+test('short options: -j -t -v -c -h, combined as getopt takes them', () => {
+  const id = catalogue.aliases['claude-opus-4-1'];
+  let r = cli('-t', 'get', 'claude-opus-4-1', '-j');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, id);
+  r = cli('get', 'claude-opus-4-1', '-t');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^ID\s+DISPLAY NAME/);
+  for (const args of [['-jv', 'get', 'claude-opus-4-1'], ['get', '-vjc8', 'claude-opus-4-1'],
+    ['-c8', '-jv', 'get', 'claude-opus-4-1'], ['get', 'claude-opus-4-1', '-vjc', '8'],
+    ['-v', '-c', '8', '-j', 'get', 'claude-opus-4-1'], ['--concurrency=8', '-jv', 'get', 'claude-opus-4-1']]) {
+    r = cli(...args);
+    assert.equal(r.code, 0, `${JSON.stringify(args)}: ${r.err}`);
+    assert.equal(jsonLines(r.out)[0].id, id, JSON.stringify(args));
+    assert.match(r.err, /-> 200/, JSON.stringify(args));
+  }
+  for (const args of [['-h'], ['get', '-jh'], ['list', '-h']]) {
+    r = cli(...args);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^usage: anthropic-models/, JSON.stringify(args));
+  }
+  for (const args of [['-c', '0', 'get', 'x'], ['get', 'x', '-c'], ['-jc', 'list'],
+    ['-x', 'list'], ['-jx', 'list'], ['list', '-q'], ['get', 'x', '-c=8']]) {
+    r = cli(...args);
+    assert.equal(r.code, 2, `${JSON.stringify(args)}: ${r.err}`);
+    assert.match(r.err, /try --help/, JSON.stringify(args));
+    assert.equal(r.out, '');
+  }
+  assert.match(cli('-jx', 'list').err, /unknown option '-x'/);
+});
+
+test('"--" ends the options: an input may start with "-"; "-" alone is stdin', () => {
+  let r = cli('--json', 'get', '--', '-j');
+  assert.equal(r.code, 1, r.err);
+  let lines = jsonLines(r.out);
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0].input, '-j');
+  r = cli('resolve', '--', '--json', '-v', 'claude-opus-4-1');
+  assert.equal(r.code, 1, r.err);
+  lines = jsonLines(r.out);
+  assert.deepEqual(lines.map((l) => l.alias), ['--json', '-v', 'claude-opus-4-1']);
+  assert.equal(lines[2].id, catalogue.aliases['claude-opus-4-1']);
+  assert.equal(r.err.includes('GET '), false); // -v was an alias, not --verbose
+  r = runInput(['resolve', '-', '--json'], 'claude-opus-4-1\n');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].alias, 'claude-opus-4-1');
+});
+
+test('a command option before the command is refused and says where it goes', () => {
+  const r = cli('--limit', '5', 'list');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /'--limit' .*after the command/);
+  assert.equal(cli('get', 'x', '--limit', '5').code, 2);
 });
 
 // ---------------------------------------------------------------- resolve
