@@ -21,8 +21,8 @@
  *
  * Exit status: 0 when every request succeeded, 1 when any failed (or the
  * client could not be set up from the environment, or stdout could not be
- * written: closed, full), 2 on a usage error, 130 when interrupted (SIGINT
- * or SIGTERM).
+ * written: closed, full), 2 on a usage error (a bad option, or no
+ * credential at all), 130 when interrupted (SIGINT or SIGTERM).
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
 

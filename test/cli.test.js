@@ -217,6 +217,25 @@ test('the key and base URL come from the environment', () => {
   assert.equal(jsonLines(r.out)[0].id, catalogue.aliases['claude-opus-4-1']);
 });
 
+test('no credential is a usage error that names --api-key and the variables', () => {
+  for (const extra of [{}, { ANTHROPIC_API_KEY: '' }, { ANTHROPIC_AUTH_TOKEN: '' }]) {
+    const r = run(['--base-url', url, 'list'], extra);
+    assert.equal(r.code, 2, `${JSON.stringify(extra)}: ${r.err}`);
+    assert.equal(r.out, '');
+    assert.match(r.err, /no credential/);
+    assert.match(r.err, /--api-key/);
+    assert.match(r.err, /ANTHROPIC_API_KEY/);
+    assert.match(r.err, /ANTHROPIC_AUTH_TOKEN/);
+  }
+  assert.equal(run(['--base-url', url, '--api-key', '', 'get', 'x']).code, 2);
+  // Any one of them is enough (the fake server then refuses a wrong one).
+  let r = run(['--base-url', url, '--json', 'list', '--limit', '1'], { ANTHROPIC_AUTH_TOKEN: 'tok' });
+  assert.notEqual(r.code, 2, r.err);
+  r = run(['--base-url', url, '--json', 'list', '--limit', '1'],
+    { ANTHROPIC_CUSTOM_HEADERS: 'x-api-key: ' + KEY });
+  assert.equal(r.code, 0, r.err);
+});
+
 test('a bad base URL is a usage error; a bad environment is a failure', () => {
   let r = run(['--base-url', 'ftp://x', 'get', 'a']);
   assert.equal(r.code, 2);
