@@ -83,8 +83,26 @@ static const char usage_text[] =
     "stderr shows progress during long runs. Ctrl-C writes what is done\n"
     "and exits 130.\n"
     "\n"
-    "exit status: 0 all requests succeeded, 1 some failed, 2 usage error,\n"
-    "130 interrupted\n";
+    "environment:\n"
+    "  ANTHROPIC_API_KEY\n"
+    "                  the API key, when --api-key is not given\n"
+    "  ANTHROPIC_AUTH_TOKEN\n"
+    "                  a token sent as `authorization: Bearer TOKEN`, when\n"
+    "                  there is no API key\n"
+    "  ANTHROPIC_BASE_URL\n"
+    "                  the API base URL, when --base-url is not given\n"
+    "  ANTHROPIC_CUSTOM_HEADERS\n"
+    "                  more request headers, `Name: value`, one a line\n"
+    "  ANTHROPIC_LOG   off, error, warn, info or debug: the library's log\n"
+    "                  on stderr (--verbose logs everything, as debug)\n"
+    "\n"
+    "exit status:\n"
+    "  0               every request succeeded\n"
+    "  1               a request failed, the environment is wrong, or\n"
+    "                  stdout could not be written\n"
+    "  2               usage error: no credential, an unknown option, a\n"
+    "                  bad value\n"
+    "  130             interrupted (Ctrl-C, SIGTERM)\n";
 
 /* Print a one-line usage error to stderr; returns the usage exit status. */
 int cli_usage_error(const char *fmt, ...) {

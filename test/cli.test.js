@@ -626,6 +626,19 @@ test('a command option before the command is refused and says where it goes', ()
   assert.equal(cli('get', 'x', '--limit', '5').code, 2);
 });
 
+test('--help lists the environment, the short flags and the exit statuses', () => {
+  const r = cli('--help');
+  assert.equal(r.code, 0, r.err);
+  for (const v of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL',
+    'ANTHROPIC_LOG', 'ANTHROPIC_CUSTOM_HEADERS'])
+    assert.match(r.out, new RegExp(`^  ${v}\\b`, 'm'), v);
+  for (const f of ['-j, --json', '-t, --table', '-v, --verbose', '-c, --concurrency',
+    '-h, --help'])
+    assert.ok(r.out.includes(f), f);
+  assert.match(r.out, /^exit status:/m);
+  assert.match(r.out, /2 +usage error.*credential/);
+});
+
 // ---------------------------------------------------------------- resolve
 
 // The CLI run in the background: its stdout as lines as they come, and a
