@@ -102,7 +102,9 @@ static const char usage_text[] =
     "                  stdout could not be written\n"
     "  2               usage error: no credential, an unknown option, a\n"
     "                  bad value\n"
-    "  130             interrupted (Ctrl-C, SIGTERM)\n";
+    "  130             interrupted (Ctrl-C, SIGTERM)\n"
+    "\n"
+    "more: man anthropic-models\n";
 
 /* Print a one-line usage error to stderr; returns the usage exit status. */
 int cli_usage_error(const char *fmt, ...) {

@@ -5,11 +5,14 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
 const readline = require('node:readline');
 
 const { startFake, makeCert } = require('./fake-api/start.js');
 
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
+const MAN = path.join(__dirname, '..', 'cli', 'anthropic-models.1');
 const KEY = 'fake-key';
 let server, url, catalogue;
 
@@ -637,6 +640,36 @@ test('--help lists the environment, the short flags and the exit statuses', () =
     assert.ok(r.out.includes(f), f);
   assert.match(r.out, /^exit status:/m);
   assert.match(r.out, /2 +usage error.*credential/);
+});
+
+// The long options --help names, and its short ones.
+function helpOptions() {
+  const out = cli('--help').out;
+  return {
+    long: [...new Set(out.match(/--[a-z][a-z0-9.-]*[a-z0-9]/g))].filter((o) => o !== '--opt'),
+    short: [...new Set(out.match(/(?<=^ {2})-[a-z](?=,)/gm))],
+  };
+}
+
+test('the man page has no formatting warnings', (t) => {
+  if (spawnSync('man', ['--version']).status !== 0) return t.skip('man is not installed');
+  const r = spawnSync('man', ['--warnings', '-l', MAN],
+    { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /ANTHROPIC_AUTH_TOKEN/);
+});
+
+test('the man page documents every option --help names', () => {
+  const roff = fs.readFileSync(MAN, 'utf8');
+  const { long, short } = helpOptions();
+  assert.ok(long.length >= 20, long.join(' '));
+  assert.deepEqual(short.sort(), ['-c', '-h', '-j', '-t', '-v']);
+  for (const opt of [...long, ...short])
+    assert.ok(roff.includes(opt.replace(/-/g, '\\-')), `${opt} not in the man page`);
+  for (const v of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL',
+    'ANTHROPIC_LOG', 'ANTHROPIC_CUSTOM_HEADERS'])
+    assert.match(roff, new RegExp(`^\\.B ${v}$`, 'm'), v);
 });
 
 // ---------------------------------------------------------------- resolve
