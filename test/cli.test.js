@@ -13,6 +13,8 @@ const { startFake, makeCert } = require('./fake-api/start.js');
 
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
 const MAN = path.join(__dirname, '..', 'cli', 'anthropic-models.1');
+const BASH_COMPLETION = path.join(__dirname, '..', 'cli', 'completions', 'anthropic-models.bash');
+const ZSH_COMPLETION = path.join(__dirname, '..', 'cli', 'completions', '_anthropic-models');
 const KEY = 'fake-key';
 let server, url, catalogue;
 
@@ -670,6 +672,54 @@ test('the man page documents every option --help names', () => {
   for (const v of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL',
     'ANTHROPIC_LOG', 'ANTHROPIC_CUSTOM_HEADERS'])
     assert.match(roff, new RegExp(`^\\.B ${v}$`, 'm'), v);
+});
+
+// What bash completes for the command line `words` (the last one being
+// completed), as the bash completion script answers it.
+function bashComplete(...words) {
+  const script = 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); ' +
+    'COMPREPLY=(); _anthropic_models; printf "%s\\n" "${COMPREPLY[@]}"';
+  const r = spawnSync('bash', ['--norc', '-c', script, BASH_COMPLETION, 'anthropic-models', ...words],
+    { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+test('bash completes commands, options where they belong, and values', () => {
+  assert.deepEqual(bashComplete('li'), ['list']);
+  assert.deepEqual(bashComplete(''), ['list', 'get', 'resolve']);
+  assert.deepEqual(bashComplete('list', '--lif'), ['--lifecycle']);
+  assert.deepEqual(bashComplete('list', '--lifecycle', ''), ['active', 'deprecated', 'retired']);
+  assert.deepEqual(bashComplete('list', '--lifecycle', '=', 'de'), ['deprecated']);
+  assert.deepEqual(bashComplete('--api-key', 'k', '-c', '8', 'r'), ['resolve']);
+  assert.deepEqual(bashComplete('-jc', '8', 'g'), ['get']);
+  assert.deepEqual(bashComplete('--js'), ['--json']);
+  assert.deepEqual(bashComplete('get', 'x', '--verb'), ['--verbose']);
+  assert.deepEqual(bashComplete('get', '--li'), []); // list's, not get's
+  assert.deepEqual(bashComplete('list', '--limit', ''), []);
+  assert.deepEqual(bashComplete('--cacert', 'cli/completions/_anthropic'),
+    ['cli/completions/_anthropic-models']);
+});
+
+test('the completions offer every option --help names', () => {
+  const bash = fs.readFileSync(BASH_COMPLETION, 'utf8');
+  const zsh = fs.readFileSync(ZSH_COMPLETION, 'utf8');
+  const { long, short } = helpOptions();
+  const offered = new Set(bashComplete('list', '-'));
+  for (const opt of [...long, ...short]) {
+    assert.ok(offered.has(opt), `bash does not offer ${opt}`);
+    assert.ok(zsh.includes(opt.length === 2 ? `-${opt[1]}` : opt), `zsh does not know ${opt}`);
+  }
+  assert.ok(bash.includes('complete -F _anthropic_models anthropic-models'));
+  assert.match(zsh, /^#compdef anthropic-models$/m);
+});
+
+test('the zsh completion is valid zsh', (t) => {
+  if (spawnSync('zsh', ['--version']).status !== 0) return t.skip('zsh is not installed');
+  const r = spawnSync('zsh', ['-n', ZSH_COMPLETION], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
 });
 
 // ---------------------------------------------------------------- resolve
