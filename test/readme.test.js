@@ -4,8 +4,10 @@
 // conventions are docs/samples.md's; in short:
 //
 // Each fenced block is taken by its language (the fence's info string):
-//   c           compiled with -std=c11 -Wall -Wextra -Werror against the
-//               built shared library, then run against the fake API.
+//   c           compiled with -std=c11 -D_POSIX_C_SOURCE=200809L (uv.h needs
+//               POSIX's types) -Wall -Wextra -Werror and the build's
+//               sanitizers against the built shared library and libuv,
+//               then run against the fake API.
 //               A block with `main(` is a whole program. Any other is a
 //               fragment: everything up to its last line that is a lone
 //               `}` in column 0 (its functions, types, statics) goes at
@@ -31,13 +33,14 @@
 // changes that: `<!-- sample: skip REASON -->` (not run; the reason is
 // required and printed), `<!-- sample: exit=N -->`, `<!-- sample: quiet -->`
 // (no stdout expected), `<!-- sample: stderr -->` (stderr allowed);
-// several in one comment, separated by spaces. An unknown word, or a
-// directive that no fence follows, is an error.
+// several in one comment, separated by spaces. An unknown word, a skip
+// without a reason, a directive on a block that is never run, or one that
+// no fence follows, is an error.
 //
 // Run by meson (`node test/readme.test.js`) with README_SOURCE_ROOT,
 // README_BUILD_ROOT, README_CC, README_CFLAGS, README_LIBDIR, README_INCDIR,
 // README_SANITIZE, FAKE_API_SERVER and, when built, ANTHROPIC_MODELS_CLI and
-// NODE_ADDON.
+// NODE_ADDON; README_NODE_MODULES adds to the package names mapped.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -119,7 +122,15 @@ const docs = path.join(SRC, 'docs');
 if (fs.existsSync(docs))
   for (const f of fs.readdirSync(docs).sort())
     if (f.endsWith('.md')) files.push(path.join(docs, f));
-const blocks = files.flatMap(blocksOf);
+// A file that cannot be read into blocks (a directive no fence follows)
+// is one failing block.
+const blocks = files.flatMap((f) => {
+  try {
+    return blocksOf(f);
+  } catch (e) {
+    return [{ file: path.relative(SRC, f), line: 0, lang: '', code: '', directive: null, error: e.message }];
+  }
+});
 
 // A fragment's file-scope part and its statements: split after the last
 // line that is a lone `}` in column 0.
@@ -325,6 +336,7 @@ async function runBlock(b, t) {
 }
 
 async function runBlockChecked(b, t, where) {
+  if (b.error) assert.fail(b.error);
   if (!b.lang)
     assert.fail(`${where}: a fence with no language; say what it is: c, sh or js (run), ` +
       'or text, console, ... (not run)');
