@@ -11,6 +11,12 @@ want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev ope
 if [ "${1:-}" = bench ]; then
   want+=(nginx curl time strace npm)
 fi
+# `install-deps.sh demo`: only what scripts/demo.sh needs: the library and
+# the CLI (with neither tests nor examples), and Node.js for the fake API.
+if [ "${1:-}" = demo ]; then
+  want=(meson ninja-build pkg-config gcc libuv1-dev libcurl4-openssl-dev
+        libcjson-dev nodejs)
+fi
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
