@@ -30,10 +30,10 @@ fail() {
   exit 1
 }
 
-# The README's first C block, under "Embedding the client in your own
-# loop": the test breaks when the example does.
+# The README's first C block, under "Quick start": the test breaks when
+# the example does.
 readme_example() { # OUT
-  awk '/^## Embedding the client in your own loop/ { h = 1 }
+  awk '/^## Quick start/ { h = 1 }
        h && /^```c$/ { c = 1; next }
        c && /^```$/ { exit }
        c' "$src/README.md" >"$1"
