@@ -18,6 +18,41 @@
  *     until the callback returns; anthropic_model_info_copy() and
  *     anthropic_models_page_copy() keep one.
  */
+
+/* The reference's groups, in the order a newcomer meets them; each
+ * declaration below belongs to one. */
+/** \defgroup client Client
+ * One client per libuv loop: anthropic_client_init() with
+ * anthropic_client_options_t, the caller's data pointer, and
+ * anthropic_client_close(), which cancels what is left and frees it. Also
+ * the process-wide allocator hook, set once before any client exists. */
+/** \defgroup calls Calls
+ * Retrieve one model by id or alias, per-request options, and cancelling
+ * a request by its id. Every call returns at once: an id (0 when it
+ * failed, and then its callback never runs, the reason being in
+ * anthropic_client_last_error()), and its callback runs exactly once,
+ * later, from the loop, with `(err, result, data)`. */
+/** \defgroup results Results
+ * What a retrieve (and each item of a page) hands to its callback:
+ * anthropic_model_info_t, with its optional fields, timestamps and
+ * capabilities typed. It is the library's, valid until the callback
+ * returns; anthropic_model_info_copy() keeps one. */
+/** \defgroup pagination Pagination
+ * The model list, newest first, a page at a time: one page
+ * (anthropic_models_list()), the next page's parameters by hand
+ * (anthropic_models_page_next()), or a whole walk
+ * (anthropic_models_list_all()) that always ends. */
+/** \defgroup resolver Resolving many aliases
+ * Batches of aliases resolved with retrieve, each distinct alias asked at
+ * most once per client at a time, with an optional cache. */
+/** \defgroup errors Errors and logging
+ * Error kinds (every error < 0) with names and texts, the error and response
+ * metadata a failed request's callback gets, and the log callback and
+ * levels. */
+/** \defgroup abi Versions and ABI
+ * The version, and how the header grows without breaking programs built
+ * against an older one. */
+
 #ifndef ANTHROPIC_H
 #define ANTHROPIC_H
 
@@ -25,7 +60,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** The libuv loop, declared rather than included: <uv.h> needs POSIX
+/** \ingroup client
+ * The libuv loop, declared rather than included: <uv.h> needs POSIX
  * feature macros that a strict ISO C file (-std=c11) does not define. It
  * is uv_loop_t; include <uv.h> yourself to make one. */
 struct uv_loop_s;
@@ -33,6 +69,9 @@ struct uv_loop_s;
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** \addtogroup abi
+ * @{ */
 
 /** Marks the library's exported functions (default visibility). */
 #if defined(_WIN32)
@@ -54,9 +93,13 @@ extern "C" {
  * \return "1.0.0" for this version; static, never NULL. */
 ANTHROPIC_EXTERN const char *anthropic_version(void);
 
+/** @} */
+
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup errors
+ * @{ */
 
 /** Error kinds. Every error value is < 0; calls return them, and callbacks
  * get them in anthropic_error_t.kind.
@@ -118,9 +161,13 @@ typedef struct anthropic_error {
   const anthropic_response_t *response; /**< never NULL */
 } anthropic_error_t;
 
+/** @} */
+
 /* ------------------------------------------------------------------ */
 /* ModelInfo                                                           */
 /* ------------------------------------------------------------------ */
+/** \addtogroup results
+ * @{ */
 
 /** How an optional field appeared in the JSON. */
 typedef enum anthropic_presence {
@@ -250,7 +297,9 @@ typedef struct anthropic_model_info {
   const anthropic_response_t *response;
 } anthropic_model_info_t;
 
-/** The library's, reached only by pointer (new fields go at the end). */
+/** \ingroup pagination
+ * A page of the model list: the library's, reached only by pointer (new
+ * fields go at the end). */
 typedef struct anthropic_models_page {
   /** count items, newest first: data[i]->id. Pointers, so that a field
    * added to anthropic_model_info_t moves no item. */
@@ -300,7 +349,8 @@ ANTHROPIC_EXTERN void anthropic_free(void *p);
  *         an empty segment, a NULL argument). */
 ANTHROPIC_EXTERN anthropic_presence_t anthropic_model_capability(
     const anthropic_model_info_t *model, const char *path, bool *supported);
-/** Keep a page past its callback, as anthropic_model_info_copy() does (a
+/** \ingroup pagination
+ * Keep a page past its callback, as anthropic_model_info_copy() does (a
  * page a walk trimmed keeps only its items).
  * \param page the page to copy, from a callback or another copy.
  * \return a deep copy the caller owns (free it with
@@ -308,13 +358,18 @@ ANTHROPIC_EXTERN anthropic_presence_t anthropic_model_capability(
  *         `page` is NULL. */
 ANTHROPIC_EXTERN anthropic_models_page_t *
 anthropic_models_page_copy(const anthropic_models_page_t *page);
-/** Free a copy made by anthropic_models_page_copy().
+/** \ingroup pagination
+ * Free a copy made by anthropic_models_page_copy().
  * \param copy the copy; NULL does nothing. Never a page a callback got. */
 ANTHROPIC_EXTERN void anthropic_models_page_free(anthropic_models_page_t *copy);
+
+/** @} */
 
 /* ------------------------------------------------------------------ */
 /* Allocator                                                           */
 /* ------------------------------------------------------------------ */
+/** \addtogroup client
+ * @{ */
 
 /** As malloc(), for anthropic_replace_allocator(). */
 typedef void *(*anthropic_malloc_func)(size_t size);
@@ -347,14 +402,19 @@ ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
                                                  anthropic_calloc_func c,
                                                  anthropic_free_func f);
 
+/** @} */
+
 /* ------------------------------------------------------------------ */
 /* Client                                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup client
+ * @{ */
 
 /** A client: one per loop, opaque; made by anthropic_client_init(). */
 typedef struct anthropic_client anthropic_client_t;
 
-/** Names one request of a client, as HTTP/2 names a stream: 0 is no
+/** \ingroup calls
+ * Names one request of a client, as HTTP/2 names a stream: 0 is no
  * request. An id is a slot of the client's id table tagged with that
  * slot's generation, which changes each time the slot is reused, so an id
  * names no other request (until one slot has been reused 2^32 times) and
@@ -362,7 +422,8 @@ typedef struct anthropic_client anthropic_client_t;
  * harmless EINVAL. */
 typedef uint64_t anthropic_request_id_t;
 
-/** How much the client logs, as the SDKs' ANTHROPIC_LOG. */
+/** \ingroup errors
+ * How much the client logs, as the SDKs' ANTHROPIC_LOG. */
 typedef enum anthropic_log_level {
   ANTHROPIC_LOG_DEFAULT = 0, /**< options: see log_level */
   ANTHROPIC_LOG_OFF,
@@ -376,7 +437,8 @@ typedef enum anthropic_log_level {
                           lines at init */
 } anthropic_log_level_t;
 
-/** Called with each line the client logs at `level` or above the client's
+/** \ingroup errors
+ * Called with each line the client logs at `level` or above the client's
  * level. No secret is ever in a line: keys, tokens, the values of headers
  * and query parameters whose names look like credentials, and userinfo in
  * URLs show as "***". A line is printable ASCII only: any other byte (a
@@ -409,16 +471,22 @@ enum {
   ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY = 1u << 3
 };
 
-/** Option structs (this one, anthropic_request_options_t, the retrieve and
- * list params, anthropic_resolve_options_t) start with `size`: start from
- * the struct's _INIT macro, which sets it and the defaults that are not
- * zero, then set what you need. Fields are only ever added at the end, and
- * the library reads only those that `size` covers, so a program built
- * against an older header keeps working; a field added later takes its
- * default at 0. A `size` of 0 (a struct zeroed instead of _INIT) is
+/** @} */
+
+/** \addtogroup abi
+ * Option structs (anthropic_client_options_t, anthropic_request_options_t,
+ * the retrieve and list params, anthropic_resolve_options_t) start with
+ * `size`: start from the struct's _INIT macro, which sets it and the
+ * defaults that are not zero, then set what you need. Fields are only ever
+ * added at the end, and the library reads only those that `size` covers, so a
+ * program built against an older header keeps working; a field added later
+ * takes its default at 0. A `size` of 0 (a struct zeroed instead of _INIT) is
  * refused with ANTHROPIC_EINVAL, as are non-zero fields past the end of
  * the struct this library knows (a newer header's, for an older
  * library). */
+
+/** \addtogroup client
+ * @{ */
 
 /** Retries: the default, in max_retries (the client's: 2; a request's: its
  * client's). 0 means no retries. */
@@ -569,9 +637,13 @@ typedef void (*anthropic_close_cb)(anthropic_client_t *client);
 ANTHROPIC_EXTERN void anthropic_client_close(anthropic_client_t *client,
                                              anthropic_close_cb cb);
 
+/** @} */
+
 /* ------------------------------------------------------------------ */
 /* Models                                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup calls
+ * @{ */
 
 /** A retrieve's outcome: exactly one of `err` and `model` is non-NULL,
  * valid until the callback returns.
@@ -581,7 +653,8 @@ ANTHROPIC_EXTERN void anthropic_client_close(anthropic_client_t *client,
 typedef void (*anthropic_model_cb)(const anthropic_error_t *err,
                                    const anthropic_model_info_t *model,
                                    void *data);
-/** A list call's outcome: exactly one of `err` and `page` is non-NULL,
+/** \ingroup pagination
+ * A list call's outcome: exactly one of `err` and `page` is non-NULL,
  * valid until the callback returns.
  * \param err why the request failed, or NULL.
  * \param page the page, or NULL.
@@ -629,7 +702,8 @@ typedef struct anthropic_models_retrieve_params {
 #define ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT                                  \
   { .size = sizeof(anthropic_models_retrieve_params_t) }
 
-/** Parameters of one list page; NULL means all defaults. */
+/** \ingroup pagination
+ * Parameters of one list page; NULL means all defaults. */
 typedef struct anthropic_models_list_params {
   size_t size;           /**< set by _INIT */
   const char *after_id;  /**< page after this id (NULL: none) */
@@ -642,7 +716,8 @@ typedef struct anthropic_models_list_params {
   const anthropic_request_options_t *options; /**< NULL: the client's */
 } anthropic_models_list_params_t;
 
-/** List params with `size` set. */
+/** \ingroup pagination
+ * List params with `size` set. */
 #define ANTHROPIC_MODELS_LIST_PARAMS_INIT                                      \
   { .size = sizeof(anthropic_models_list_params_t) }
 
@@ -662,7 +737,8 @@ anthropic_models_retrieve(anthropic_client_t *client, const char *model_id,
                           const anthropic_models_retrieve_params_t *params,
                           anthropic_model_cb cb, void *data);
 
-/** GET /v1/models: one page, newest first. Same contract as retrieve; both
+/** \ingroup pagination
+ * GET /v1/models: one page, newest first. Same contract as retrieve; both
  * cursors at once or a limit outside 1..1000 are invalid arguments.
  * \param client the client.
  * \param params cursor, limit, lifecycle and per-request options (copied);
@@ -686,7 +762,8 @@ ANTHROPIC_EXTERN anthropic_request_id_t
 anthropic_beta_models_retrieve(anthropic_client_t *client, const char *model_id,
                                const anthropic_models_retrieve_params_t *params,
                                anthropic_model_cb cb, void *data);
-/** anthropic_models_list() on the beta endpoint (`?beta=true`).
+/** \ingroup pagination
+ * anthropic_models_list() on the beta endpoint (`?beta=true`).
  * \param client the client.
  * \param params as for anthropic_models_list(); NULL: defaults.
  * \param cb runs once with the page or the error, from the loop.
@@ -696,7 +773,8 @@ ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     anthropic_page_cb cb, void *data);
 
-/** Manual stepping: the parameters of the page after `page`, which was
+/** \ingroup pagination
+ * Manual stepping: the parameters of the page after `page`, which was
  * requested with `params` (NULL: defaults), in the same direction (forward
  * with after_id = last_id; backward, when `params` had before_id, with
  * before_id = first_id). Returns false when there is no next page
@@ -714,10 +792,12 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
                            const anthropic_models_list_params_t *params,
                            anthropic_models_list_params_t *next);
 
-/** The most pages one walk asks for: anthropic_models_list_all(). */
+/** \ingroup pagination
+ * The most pages one walk asks for: anthropic_models_list_all(). */
 #define ANTHROPIC_WALK_MAX_PAGES 10000
 
-/** Auto-pagination. `each` runs once per page, from the loop; returning
+/** \ingroup pagination
+ * Auto-pagination. `each` runs once per page, from the loop; returning
  * non-zero stops the walk. `done` runs exactly once at the end: err NULL
  * when the walk ended (last page, an empty page, a null cursor, `each`
  * asked, or `max_items` reached), else the error that ended it (an
@@ -741,13 +821,15 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
  * \return 0 to go on, non-zero to end the walk after this page. */
 typedef int (*anthropic_each_page_cb)(const anthropic_models_page_t *page,
                                       void *data);
-/** The end of a walk: see anthropic_each_page_cb.
+/** \ingroup pagination
+ * The end of a walk: see anthropic_each_page_cb.
  * \param err NULL when the walk ended normally, else what ended it.
  * \param items how many models the pages handed to `each` held.
  * \param data as given to the call. */
 typedef void (*anthropic_walk_done_cb)(const anthropic_error_t *err,
                                        size_t items, void *data);
-/** Walk every page: see anthropic_each_page_cb.
+/** \ingroup pagination
+ * Walk every page: see anthropic_each_page_cb.
  * \param client the client.
  * \param params where to start (after_id walks forward, before_id
  *        backward), limit, lifecycle, options (copied); NULL: from the
@@ -762,7 +844,8 @@ ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_list_all(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     size_t max_items, anthropic_each_page_cb each, anthropic_walk_done_cb done,
     void *data);
-/** anthropic_models_list_all() on the beta endpoint (`?beta=true`).
+/** \ingroup pagination
+ * anthropic_models_list_all() on the beta endpoint (`?beta=true`).
  * \param client the client.
  * \param params as for anthropic_models_list_all(); NULL: defaults.
  * \param max_items the most models handed to `each`; 0: no cap.
@@ -790,9 +873,13 @@ ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list_all(
 ANTHROPIC_EXTERN int anthropic_request_cancel(anthropic_client_t *client,
                                               anthropic_request_id_t id);
 
+/** @} */
+
 /* ------------------------------------------------------------------ */
 /* Resolving many aliases                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup resolver
+ * @{ */
 
 /** A batch of aliases (or ids) to resolve with retrieve. Named by an id
  * that is never reused on its client (0 is none), so keeping one past its
@@ -911,6 +998,8 @@ ANTHROPIC_EXTERN int anthropic_resolve_cache(anthropic_client_t *client,
                                              size_t max_entries,
                                              uint64_t ttl_ms,
                                              uint64_t not_found_ttl_ms);
+
+/** @} */
 
 #ifdef __cplusplus
 }
