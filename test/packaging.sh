@@ -33,10 +33,7 @@ fail() {
 # The README's first C block, under "Quick start": the test breaks when
 # the example does.
 readme_example() { # OUT
-  awk '/^## Quick start/ { h = 1 }
-       h && /^```c$/ { c = 1; next }
-       c && /^```$/ { exit }
-       c' "$src/README.md" >"$1"
+  awk -f "$src/docs/quickstart.awk" "$src/README.md" >"$1"
   grep -q 'int main' "$1" || fail "no C example under the README heading"
 }
 
