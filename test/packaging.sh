@@ -93,11 +93,13 @@ install)
   read -ra libs_private < <(sed -n 's/^Libs.private: //p' "$pc")
   "$cc" -Wall -Wextra -Werror -o "$tmp/app-static" "$tmp/app.c" \
     "${static[@]/#-lanthropic/-l:libanthropic.a}" "${libs_private[@]}"
-  ldd "$tmp/app-static" | grep -q libanthropic &&
+  # grep reads all of ldd's output (not -q): under pipefail, ldd killed by
+  # SIGPIPE after an early match would decide the test.
+  ldd "$tmp/app-static" | grep libanthropic >/dev/null &&
     fail "app-static needs the shared library"
   start_fake_api
   LD_LIBRARY_PATH=$libdir ldd "$tmp/app-shared" |
-    grep -q "libanthropic.so.1 => $libdir/" ||
+    grep "libanthropic.so.1 => $libdir/" >/dev/null ||
     fail "app-shared does not load the installed libanthropic.so.1"
   run_example "$tmp/app-shared" LD_LIBRARY_PATH="$libdir"
   run_example "$tmp/app-static"
