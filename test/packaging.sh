@@ -3,7 +3,8 @@
 # in a fresh build of the source tree in a temporary directory:
 #   install     installed into a prefix, the README's first example built
 #               against the installed anthropic.pc alone, shared and static,
-#               and run against the fake API;
+#               and run against the fake API; with doxygen on PATH, the
+#               reference installed in share/doc/anthropic-c/html;
 #   subproject  a consumer project with this one in its subprojects/: a
 #               plain dependency('anthropic') finds it, only the library is
 #               built, and the consumer runs;
@@ -59,16 +60,28 @@ run_example() { # BINARY [ENV...]
   echo "$bin: $out"
 }
 
-# Only the library: nothing else is needed to build it.
+# Only the library: nothing else is needed to build it (install mode adds
+# the reference when it can).
 lib_only=(-Dbuildtype=plain -Dtests=disabled -Dbench=disabled
   -Dcli=disabled -Dexamples=disabled)
 
 case $mode in
 install)
   prefix=$tmp/prefix
+  docs=disabled
+  ! command -v doxygen >/dev/null || docs=enabled
   meson setup "$tmp/build" "$src" --prefix="$prefix" "${lib_only[@]}" \
-    >"$tmp/setup.log" || { cat "$tmp/setup.log"; fail "meson setup"; }
+    -Ddocs=$docs >"$tmp/setup.log" ||
+    { cat "$tmp/setup.log"; fail "meson setup"; }
   meson install -C "$tmp/build" --quiet >/dev/null
+  if [ $docs = enabled ]; then
+    html=$prefix/share/doc/anthropic-c/html
+    for f in index.html group__client.html retrieve_8c-example.html \
+      search/searchdata.js; do
+      [ -f "$html/$f" ] || fail "no $f installed in $html"
+    done
+    echo "reference installed in $html"
+  fi
   pc=$(find "$prefix" -name anthropic.pc)
   [ -n "$pc" ] || fail "no anthropic.pc installed"
   pcdir=$(dirname "$pc")
