@@ -18,6 +18,41 @@
  *     until the callback returns; anthropic_model_info_copy() and
  *     anthropic_models_page_copy() keep one.
  */
+
+/* The reference's groups, in the order a newcomer meets them; each
+ * declaration below belongs to one. */
+/** \defgroup client Client
+ * One client per libuv loop: anthropic_client_init() with
+ * anthropic_client_options_t, the caller's data pointer, and
+ * anthropic_client_close(), which cancels what is left and frees it. Also
+ * the process-wide allocator hook, set once before any client exists. */
+/** \defgroup calls Calls
+ * Retrieve one model by id or alias, per-request options, and cancelling
+ * a request by its id. Every call returns at once: an id (0 when it
+ * failed, and then its callback never runs, the reason being in
+ * anthropic_client_last_error()), and its callback runs exactly once,
+ * later, from the loop, with `(err, result, data)`. */
+/** \defgroup results Results
+ * What a retrieve (and each item of a page) hands to its callback:
+ * anthropic_model_info_t, with its optional fields, timestamps and
+ * capabilities typed. It is the library's, valid until the callback
+ * returns; anthropic_model_info_copy() keeps one. */
+/** \defgroup pagination Pagination
+ * The model list, newest first, a page at a time: one page
+ * (anthropic_models_list()), the next page's parameters by hand
+ * (anthropic_models_page_next()), or a whole walk
+ * (anthropic_models_list_all()) that always ends. */
+/** \defgroup resolver Resolving many aliases
+ * Batches of aliases resolved with retrieve, each distinct alias asked at
+ * most once per client at a time, with an optional cache. */
+/** \defgroup errors Errors and logging
+ * Error kinds (every error < 0) with names and texts, the error and response
+ * metadata a failed request's callback gets, and the log callback and
+ * levels. */
+/** \defgroup abi Versions and ABI
+ * The version, and how the header grows without breaking programs built
+ * against an older one. */
+
 #ifndef ANTHROPIC_H
 #define ANTHROPIC_H
 
@@ -25,7 +60,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** The libuv loop, declared rather than included: <uv.h> needs POSIX
+/** \ingroup client
+ * The libuv loop, declared rather than included: <uv.h> needs POSIX
  * feature macros that a strict ISO C file (-std=c11) does not define. It
  * is uv_loop_t; include <uv.h> yourself to make one. */
 struct uv_loop_s;
@@ -33,6 +69,9 @@ struct uv_loop_s;
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** \addtogroup abi
+ * @{ */
 
 /** Marks the library's exported functions (default visibility). */
 #if defined(_WIN32)
@@ -48,12 +87,19 @@ extern "C" {
 #define ANTHROPIC_VERSION_PATCH 0 /**< changes no declaration */
 #define ANTHROPIC_VERSION_STRING "1.0.0" /**< the three, as a string */
 
-/** The library's version string, "1.0.0". */
+/** The library's version, as ANTHROPIC_VERSION_STRING was when the
+ * library was built: it may be newer than the header a program was
+ * compiled with.
+ * \return "1.0.0" for this version; static, never NULL. */
 ANTHROPIC_EXTERN const char *anthropic_version(void);
+
+/** @} */
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup errors
+ * @{ */
 
 /** Error kinds. Every error value is < 0; calls return them, and callbacks
  * get them in anthropic_error_t.kind.
@@ -77,10 +123,17 @@ typedef enum anthropic_errkind {
   ANTHROPIC_ECANCELLED = -9 /**< cancelled by the caller or by client close */
 } anthropic_errkind_t;
 
-/** A short description of an error kind, as strerror() does. Never NULL. */
+/** A short description of an error kind, as strerror() does.
+ * \param kind an anthropic_errkind_t value (0 included); any other
+ *             number gets a generic text.
+ * \return a static string, never NULL. */
 ANTHROPIC_EXTERN const char *anthropic_strerror(int kind);
 /** The kind's stable name: "invalid_argument", "connection", "timeout",
- * "tls", "http", "bad_response", "too_large", "cancelled", "out_of_memory". */
+ * "tls", "http", "bad_response", "too_large", "cancelled", "out_of_memory".
+ * \param kind an anthropic_errkind_t value; 0 is "ok", a number that is
+ *             no kind "unknown".
+ * \return a static string, never NULL; it does not change between
+ *         versions, so programs and logs may match on it. */
 ANTHROPIC_EXTERN const char *anthropic_err_name(int kind);
 
 /** What the server said about a response, on results and errors alike. */
@@ -108,9 +161,13 @@ typedef struct anthropic_error {
   const anthropic_response_t *response; /**< never NULL */
 } anthropic_error_t;
 
+/** @} */
+
 /* ------------------------------------------------------------------ */
 /* ModelInfo                                                           */
 /* ------------------------------------------------------------------ */
+/** \addtogroup results
+ * @{ */
 
 /** How an optional field appeared in the JSON. */
 typedef enum anthropic_presence {
@@ -240,7 +297,9 @@ typedef struct anthropic_model_info {
   const anthropic_response_t *response;
 } anthropic_model_info_t;
 
-/** The library's, reached only by pointer (new fields go at the end). */
+/** \ingroup pagination
+ * A page of the model list: the library's, reached only by pointer (new
+ * fields go at the end). */
 typedef struct anthropic_models_page {
   /** count items, newest first: data[i]->id. Pointers, so that a field
    * added to anthropic_model_info_t moves no item. */
@@ -254,40 +313,63 @@ typedef struct anthropic_models_page {
   const anthropic_response_t *response; /**< metadata of the response */
 } anthropic_models_page_t;
 
-/** Keep a result past its callback. Returns a deep copy the caller owns
- * (free with the matching _free), or NULL when out of memory. */
+/** Keep a result past its callback.
+ * \param model the model to copy, from a callback or another copy.
+ * \return a deep copy the caller owns (free it with
+ *         anthropic_model_info_free()), or NULL when out of memory or
+ *         `model` is NULL. */
 ANTHROPIC_EXTERN anthropic_model_info_t *
 anthropic_model_info_copy(const anthropic_model_info_t *model);
-/** Free a copy made by anthropic_model_info_copy() (NULL: nothing). */
+/** Free a copy made by anthropic_model_info_copy().
+ * \param copy the copy; NULL does nothing. Never a model a callback got. */
 ANTHROPIC_EXTERN void anthropic_model_info_free(anthropic_model_info_t *copy);
 
 /** The model as one line of JSON (NUL-terminated, no newline): every field
  * of the schema in its order, from the typed fields (null where the API
  * sent null or nothing; unknown keys left out: see json_text for those).
- * Free with anthropic_free(). NULL when out of memory or model is NULL. */
+ * \param model the model to write.
+ * \return the text, which the caller frees with anthropic_free(); NULL
+ *         when out of memory or `model` is NULL. */
 ANTHROPIC_EXTERN char *
 anthropic_model_info_json(const anthropic_model_info_t *model);
-/** Free what the library allocated for you (anthropic_model_info_json). */
+/** Free what the library allocated for you (anthropic_model_info_json()).
+ * \param p what it returned; NULL does nothing. */
 ANTHROPIC_EXTERN void anthropic_free(void *p);
 
 /** A capability by its path under "capabilities", dot-separated, read from
  * the model's JSON text: so also one newer than this library
- * ("thinking.types.adaptive", "teleport"). ANTHROPIC_FIELD_SET with *supported
- * (may be NULL) when the path names a {"supported": bool} object,
- * ANTHROPIC_FIELD_NULL when it names a null, ANTHROPIC_FIELD_ABSENT otherwise
- * (not there, not a capability, an empty segment, a NULL argument). */
+ * ("thinking.types.adaptive", "teleport").
+ * \param model the model whose json_text is read.
+ * \param path the capability's path, e.g. "thinking.types.adaptive".
+ * \param supported receives the capability's "supported" when the result
+ *        is ANTHROPIC_FIELD_SET; may be NULL.
+ * \return ANTHROPIC_FIELD_SET when the path names a {"supported": bool}
+ *         object, ANTHROPIC_FIELD_NULL when it names a null,
+ *         ANTHROPIC_FIELD_ABSENT otherwise (not there, not a capability,
+ *         an empty segment, a NULL argument). */
 ANTHROPIC_EXTERN anthropic_presence_t anthropic_model_capability(
     const anthropic_model_info_t *model, const char *path, bool *supported);
-/** Keep a page past its callback, as anthropic_model_info_copy() does (a
- * page a walk trimmed keeps only its items). */
+/** \ingroup pagination
+ * Keep a page past its callback, as anthropic_model_info_copy() does (a
+ * page a walk trimmed keeps only its items).
+ * \param page the page to copy, from a callback or another copy.
+ * \return a deep copy the caller owns (free it with
+ *         anthropic_models_page_free()), or NULL when out of memory or
+ *         `page` is NULL. */
 ANTHROPIC_EXTERN anthropic_models_page_t *
 anthropic_models_page_copy(const anthropic_models_page_t *page);
-/** Free a copy made by anthropic_models_page_copy() (NULL: nothing). */
+/** \ingroup pagination
+ * Free a copy made by anthropic_models_page_copy().
+ * \param copy the copy; NULL does nothing. Never a page a callback got. */
 ANTHROPIC_EXTERN void anthropic_models_page_free(anthropic_models_page_t *copy);
+
+/** @} */
 
 /* ------------------------------------------------------------------ */
 /* Allocator                                                           */
 /* ------------------------------------------------------------------ */
+/** \addtogroup client
+ * @{ */
 
 /** As malloc(), for anthropic_replace_allocator(). */
 typedef void *(*anthropic_malloc_func)(size_t size);
@@ -309,21 +391,30 @@ typedef void (*anthropic_free_func)(void *ptr);
  * crash. The functions must not call into this library: they run while it
  * (or libcurl, or cJSON) is halfway through a change, so such calls are
  * refused (EINVAL, NULL or a 0 id; close does nothing).
- * Returns 0, or ANTHROPIC_EINVAL if a function is NULL, a client
- * exists, or libcurl refused. */
+ * \param m as malloc().
+ * \param r as realloc().
+ * \param c as calloc().
+ * \param f as free().
+ * \return 0, or ANTHROPIC_EINVAL if a function is NULL, a client exists,
+ *         or libcurl refused. */
 ANTHROPIC_EXTERN int anthropic_replace_allocator(anthropic_malloc_func m,
                                                  anthropic_realloc_func r,
                                                  anthropic_calloc_func c,
                                                  anthropic_free_func f);
 
+/** @} */
+
 /* ------------------------------------------------------------------ */
 /* Client                                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup client
+ * @{ */
 
 /** A client: one per loop, opaque; made by anthropic_client_init(). */
 typedef struct anthropic_client anthropic_client_t;
 
-/** Names one request of a client, as HTTP/2 names a stream: 0 is no
+/** \ingroup calls
+ * Names one request of a client, as HTTP/2 names a stream: 0 is no
  * request. An id is a slot of the client's id table tagged with that
  * slot's generation, which changes each time the slot is reused, so an id
  * names no other request (until one slot has been reused 2^32 times) and
@@ -331,7 +422,8 @@ typedef struct anthropic_client anthropic_client_t;
  * harmless EINVAL. */
 typedef uint64_t anthropic_request_id_t;
 
-/** How much the client logs, as the SDKs' ANTHROPIC_LOG. */
+/** \ingroup errors
+ * How much the client logs, as the SDKs' ANTHROPIC_LOG. */
 typedef enum anthropic_log_level {
   ANTHROPIC_LOG_DEFAULT = 0, /**< options: see log_level */
   ANTHROPIC_LOG_OFF,
@@ -345,13 +437,18 @@ typedef enum anthropic_log_level {
                           lines at init */
 } anthropic_log_level_t;
 
-/** Called with each line the client logs at `level` or above the client's
+/** \ingroup errors
+ * Called with each line the client logs at `level` or above the client's
  * level. No secret is ever in a line: keys, tokens, the values of headers
  * and query parameters whose names look like credentials, and userinfo in
  * URLs show as "***". A line is printable ASCII only: any other byte (a
  * control sequence in the server's request-id, say) is replaced with '?'.
  * Like any callback it may cancel requests, close the client or start
- * requests. */
+ * requests.
+ * \param log_data the client options' log_data.
+ * \param level the line's level.
+ * \param line the text, NUL-terminated, no newline; valid until the
+ *        callback returns. */
 typedef void (*anthropic_log_cb)(void *log_data, anthropic_log_level_t level,
                                  const char *line);
 
@@ -374,16 +471,22 @@ enum {
   ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY = 1u << 3
 };
 
-/** Option structs (this one, anthropic_request_options_t, the retrieve and
- * list params, anthropic_resolve_options_t) start with `size`: start from
- * the struct's _INIT macro, which sets it and the defaults that are not
- * zero, then set what you need. Fields are only ever added at the end, and
- * the library reads only those that `size` covers, so a program built
- * against an older header keeps working; a field added later takes its
- * default at 0. A `size` of 0 (a struct zeroed instead of _INIT) is
+/** @} */
+
+/** \addtogroup abi
+ * Option structs (anthropic_client_options_t, anthropic_request_options_t,
+ * the retrieve and list params, anthropic_resolve_options_t) start with
+ * `size`: start from the struct's _INIT macro, which sets it and the
+ * defaults that are not zero, then set what you need. Fields are only ever
+ * added at the end, and the library reads only those that `size` covers, so a
+ * program built against an older header keeps working; a field added later
+ * takes its default at 0. A `size` of 0 (a struct zeroed instead of _INIT) is
  * refused with ANTHROPIC_EINVAL, as are non-zero fields past the end of
  * the struct this library knows (a newer header's, for an older
  * library). */
+
+/** \addtogroup client
+ * @{ */
 
 /** Retries: the default, in max_retries (the client's: 2; a request's: its
  * client's). 0 means no retries. */
@@ -475,54 +578,87 @@ typedef struct anthropic_client_options {
     .max_retries = ANTHROPIC_RETRIES_DEFAULT                                   \
   }
 
-/** Create a client bound to `loop`. On success returns 0 and sets *out; the
- * client must be closed with anthropic_client_close() before the loop is
- * closed. On failure returns ANTHROPIC_EINVAL (a bad option or environment
- * variable; see `errbuf`) or ANTHROPIC_ENOMEM, and leaves *out NULL.
- * `errbuf` (may be NULL) receives a message of up to `errbuf_len` bytes. */
+/** Create a client bound to `loop`. The client must be closed with
+ * anthropic_client_close() before the loop is closed.
+ * \param loop the libuv loop (a uv_loop_t) whose thread will use the
+ *        client.
+ * \param out receives the client on success, NULL on failure (left as it
+ *        was when `loop` is NULL).
+ * \param opts options, started from ANTHROPIC_CLIENT_OPTIONS_INIT; NULL:
+ *        all defaults (key, base URL and headers from the environment).
+ * \param errbuf receives a message (NUL-terminated) when the call fails;
+ *        may be NULL.
+ * \param errbuf_len the bytes `errbuf` holds.
+ * \return 0; or ANTHROPIC_EINVAL (a bad option or environment variable:
+ *         see `errbuf`) or ANTHROPIC_ENOMEM. */
 ANTHROPIC_EXTERN int
 anthropic_client_init(struct uv_loop_s *loop, anthropic_client_t **out,
                       const anthropic_client_options_t *opts, char *errbuf,
                       size_t errbuf_len);
 
-/** The caller's pointer, for close callbacks and the like. */
+/** Set the caller's pointer, for close callbacks and the like.
+ * \param client the client.
+ * \param data any pointer; the library never reads it. */
 ANTHROPIC_EXTERN void anthropic_client_set_data(anthropic_client_t *client,
                                                 void *data);
-/** The pointer set with anthropic_client_set_data() (NULL at first). */
+/** The caller's pointer.
+ * \param client the client.
+ * \return the pointer set with anthropic_client_set_data(), NULL at
+ *         first. */
 ANTHROPIC_EXTERN void *
 anthropic_client_get_data(const anthropic_client_t *client);
-/** The loop the client was made on (a uv_loop_t). */
+/** The loop the client was made on.
+ * \param client the client.
+ * \return the uv_loop_t given to anthropic_client_init(). */
 ANTHROPIC_EXTERN struct uv_loop_s *
 anthropic_client_get_loop(const anthropic_client_t *client);
 
-/** The reason the last call on this client returned NULL or an error: a kind
- * and a message. Valid until the next call on the client. */
+/** The reason the last call on this client returned NULL, 0 or an error.
+ * \param client the client.
+ * \return a kind and a message (never NULL), valid until the next call
+ *         on the client. */
 ANTHROPIC_EXTERN const anthropic_error_t *
 anthropic_client_last_error(const anthropic_client_t *client);
 
 /** Runs once a closed client has released everything, just before its
- * memory is freed: the last moment `client` (and its data) is valid. */
+ * memory is freed.
+ * \param client the client: this is the last moment it (and its data)
+ *        is valid. */
 typedef void (*anthropic_close_cb)(anthropic_client_t *client);
 
 /** Close the client. Requests still in flight or waiting in the queue end
  * with ANTHROPIC_ECANCELLED (their callbacks run, from the loop), every
  * handle is released, then `cb` (may be NULL) runs and the client's memory
  * is freed. Safe to call from inside a request callback. Calls made after
- * this fail with EINVAL. Calling it twice is a no-op. */
+ * this fail with EINVAL. Calling it twice is a no-op.
+ * \param client the client; NULL does nothing.
+ * \param cb runs once everything is released, from the loop; may be
+ *        NULL. */
 ANTHROPIC_EXTERN void anthropic_client_close(anthropic_client_t *client,
                                              anthropic_close_cb cb);
+
+/** @} */
 
 /* ------------------------------------------------------------------ */
 /* Models                                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup calls
+ * @{ */
 
 /** A retrieve's outcome: exactly one of `err` and `model` is non-NULL,
- * valid until the callback returns; `data` as given to the call. */
+ * valid until the callback returns.
+ * \param err why the request failed, or NULL.
+ * \param model the model, or NULL.
+ * \param data as given to the call. */
 typedef void (*anthropic_model_cb)(const anthropic_error_t *err,
                                    const anthropic_model_info_t *model,
                                    void *data);
-/** A list call's outcome: exactly one of `err` and `page` is non-NULL,
- * valid until the callback returns; `data` as given to the call. */
+/** \ingroup pagination
+ * A list call's outcome: exactly one of `err` and `page` is non-NULL,
+ * valid until the callback returns.
+ * \param err why the request failed, or NULL.
+ * \param page the page, or NULL.
+ * \param data as given to the call. */
 typedef void (*anthropic_page_cb)(const anthropic_error_t *err,
                                   const anthropic_models_page_t *page,
                                   void *data);
@@ -566,7 +702,8 @@ typedef struct anthropic_models_retrieve_params {
 #define ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT                                  \
   { .size = sizeof(anthropic_models_retrieve_params_t) }
 
-/** Parameters of one list page; NULL means all defaults. */
+/** \ingroup pagination
+ * Parameters of one list page; NULL means all defaults. */
 typedef struct anthropic_models_list_params {
   size_t size;           /**< set by _INIT */
   const char *after_id;  /**< page after this id (NULL: none) */
@@ -579,7 +716,8 @@ typedef struct anthropic_models_list_params {
   const anthropic_request_options_t *options; /**< NULL: the client's */
 } anthropic_models_list_params_t;
 
-/** List params with `size` set. */
+/** \ingroup pagination
+ * List params with `size` set. */
 #define ANTHROPIC_MODELS_LIST_PARAMS_INIT                                      \
   { .size = sizeof(anthropic_models_list_params_t) }
 
@@ -587,45 +725,79 @@ typedef struct anthropic_models_list_params {
  * the canonical id). Exactly one of `err` and `model` is non-NULL in the
  * callback. Returns the request's id, or 0 on a bad argument (empty id, ".",
  * "..", control characters), a closing client or no memory: see
- * anthropic_client_last_error(); then the callback never runs. */
+ * anthropic_client_last_error(); then the callback never runs.
+ * \param client the client.
+ * \param model_id the model's id or alias (copied).
+ * \param params retries and per-request options; NULL: the client's.
+ * \param cb runs once with the outcome, from the loop.
+ * \param data passed to `cb`.
+ * \return the request's id (for anthropic_request_cancel()), or 0. */
 ANTHROPIC_EXTERN anthropic_request_id_t
 anthropic_models_retrieve(anthropic_client_t *client, const char *model_id,
                           const anthropic_models_retrieve_params_t *params,
                           anthropic_model_cb cb, void *data);
 
-/** GET /v1/models: one page, newest first. Same contract as retrieve; both
- * cursors at once or a limit outside 1..1000 are invalid arguments. */
+/** \ingroup pagination
+ * GET /v1/models: one page, newest first. Same contract as retrieve; both
+ * cursors at once or a limit outside 1..1000 are invalid arguments.
+ * \param client the client.
+ * \param params cursor, limit, lifecycle and per-request options (copied);
+ *        NULL: the first page with the server's defaults.
+ * \param cb runs once with the page or the error, from the loop.
+ * \param data passed to `cb`.
+ * \return the request's id, or 0 (see anthropic_client_last_error(); the
+ *         callback never runs). */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_list(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     anthropic_page_cb cb, void *data);
 
-/** The same on the beta endpoints (`?beta=true`). */
+/** anthropic_models_retrieve() on the beta endpoint (`?beta=true`).
+ * \param client the client.
+ * \param model_id the model's id or alias (copied).
+ * \param params retries and per-request options; NULL: the client's.
+ * \param cb runs once with the outcome, from the loop.
+ * \param data passed to `cb`.
+ * \return the request's id, or 0. */
 ANTHROPIC_EXTERN anthropic_request_id_t
 anthropic_beta_models_retrieve(anthropic_client_t *client, const char *model_id,
                                const anthropic_models_retrieve_params_t *params,
                                anthropic_model_cb cb, void *data);
-/** anthropic_models_list() on the beta endpoint. */
+/** \ingroup pagination
+ * anthropic_models_list() on the beta endpoint (`?beta=true`).
+ * \param client the client.
+ * \param params as for anthropic_models_list(); NULL: defaults.
+ * \param cb runs once with the page or the error, from the loop.
+ * \param data passed to `cb`.
+ * \return the request's id, or 0. */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     anthropic_page_cb cb, void *data);
 
-/** Manual stepping: the parameters of the page after `page`, which was
+/** \ingroup pagination
+ * Manual stepping: the parameters of the page after `page`, which was
  * requested with `params` (NULL: defaults), in the same direction (forward
  * with after_id = last_id; backward, when `params` had before_id, with
  * before_id = first_id). Returns false when there is no next page
  * (has_more false, an empty page, or a null cursor) or when next->size is
  * not set: start `next` from ANTHROPIC_MODELS_LIST_PARAMS_INIT; only the
  * fields its size covers are written. `next` points into `page` and
- * `params`: use it before they go (the list call copies it). */
+ * `params`: use it before they go (the list call copies it).
+ * \param page the page just received.
+ * \param params the parameters it was requested with; NULL: defaults.
+ * \param next receives the next page's parameters; its size set first.
+ * \return true when `next` was written, false when there is no next
+ *         page or next->size is not set. */
 ANTHROPIC_EXTERN bool
 anthropic_models_page_next(const anthropic_models_page_t *page,
                            const anthropic_models_list_params_t *params,
                            anthropic_models_list_params_t *next);
 
-/** The most pages one walk asks for: anthropic_models_list_all(). */
+/** \ingroup pagination
+ * The most pages one walk asks for: anthropic_models_list_all(). */
 #define ANTHROPIC_WALK_MAX_PAGES 10000
 
-/** Auto-pagination. `each` runs once per page, from the loop; returning
+/** \ingroup pagination
+ * Auto-pagination. `each` runs once per page, from the loop; returning
  * non-zero stops the walk. `done` runs exactly once at the end: err NULL
  * when the walk ended (last page, an empty page, a null cursor, `each`
  * asked, or `max_items` reached), else the error that ended it (an
@@ -643,18 +815,44 @@ anthropic_models_page_next(const anthropic_models_page_t *page,
  * (10,000: 200,000 models at the API's default 20 a page, ten million at
  * its largest `limit`) ends with ANTHROPIC_EBADRESPONSE instead, after
  * `each` saw those pages: a server whose cursors never end. The cursors
- * followed are kept as 8-byte hashes: 256 KB at most. */
+ * followed are kept as 8-byte hashes: 256 KB at most.
+ * \param page the page, valid until the callback returns.
+ * \param data as given to the call.
+ * \return 0 to go on, non-zero to end the walk after this page. */
 typedef int (*anthropic_each_page_cb)(const anthropic_models_page_t *page,
                                       void *data);
-/** The end of a walk: see anthropic_each_page_cb. */
+/** \ingroup pagination
+ * The end of a walk: see anthropic_each_page_cb.
+ * \param err NULL when the walk ended normally, else what ended it.
+ * \param items how many models the pages handed to `each` held.
+ * \param data as given to the call. */
 typedef void (*anthropic_walk_done_cb)(const anthropic_error_t *err,
                                        size_t items, void *data);
-/** Walk every page: see anthropic_each_page_cb. */
+/** \ingroup pagination
+ * Walk every page: see anthropic_each_page_cb.
+ * \param client the client.
+ * \param params where to start (after_id walks forward, before_id
+ *        backward), limit, lifecycle, options (copied); NULL: from the
+ *        newest, with the server's defaults.
+ * \param max_items the most models handed to `each`; 0: no cap.
+ * \param each runs once per page, from the loop; non-zero stops.
+ * \param done runs exactly once at the end, from the loop.
+ * \param data passed to `each` and `done`.
+ * \return the walk's id (anthropic_request_cancel() stops it), or 0 (see
+ *         anthropic_client_last_error(); no callback runs). */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_list_all(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     size_t max_items, anthropic_each_page_cb each, anthropic_walk_done_cb done,
     void *data);
-/** anthropic_models_list_all() on the beta endpoint. */
+/** \ingroup pagination
+ * anthropic_models_list_all() on the beta endpoint (`?beta=true`).
+ * \param client the client.
+ * \param params as for anthropic_models_list_all(); NULL: defaults.
+ * \param max_items the most models handed to `each`; 0: no cap.
+ * \param each runs once per page, from the loop; non-zero stops.
+ * \param done runs exactly once at the end, from the loop.
+ * \param data passed to `each` and `done`.
+ * \return the walk's id, or 0. */
 ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list_all(
     anthropic_client_t *client, const anthropic_models_list_params_t *params,
     size_t max_items, anthropic_each_page_cb each, anthropic_walk_done_cb done,
@@ -668,13 +866,20 @@ ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_list_all(
  * an id never names another request. Safe from inside any callback, the
  * request's own included: from its log line or a walk's `each`, the
  * request ends as cancelled once that callback returns (no retry, no next
- * page). */
+ * page).
+ * \param client the client that started the request.
+ * \param id the request's id, as its call returned it.
+ * \return 0, or ANTHROPIC_EINVAL. */
 ANTHROPIC_EXTERN int anthropic_request_cancel(anthropic_client_t *client,
                                               anthropic_request_id_t id);
+
+/** @} */
 
 /* ------------------------------------------------------------------ */
 /* Resolving many aliases                                              */
 /* ------------------------------------------------------------------ */
+/** \addtogroup resolver
+ * @{ */
 
 /** A batch of aliases (or ids) to resolve with retrieve. Named by an id
  * that is never reused on its client (0 is none), so keeping one past its
@@ -683,13 +888,20 @@ typedef uint64_t anthropic_resolve_id_t;
 
 /** One call per alias added, from the loop, in any order: exactly one of
  * `err` and `model` is non-NULL (valid until the callback returns);
- * `index` is the alias's position in its batch (0, 1, ...). */
+ * `index` is the alias's position in its batch (0, 1, ...).
+ * \param err why the lookup failed, or NULL.
+ * \param model the model the alias names, or NULL.
+ * \param alias the alias as added.
+ * \param index its position in the batch.
+ * \param data as given to the batch. */
 typedef void (*anthropic_resolve_cb)(const anthropic_error_t *err,
                                      const anthropic_model_info_t *model,
                                      const char *alias, size_t index,
                                      void *data);
 /** Once per batch, from the loop, after every per-alias callback (also for
- * a batch of 0 aliases). The id is no longer valid in it. */
+ * a batch of 0 aliases).
+ * \param id the batch's id, no longer valid in this callback.
+ * \param data as given to the batch. */
 typedef void (*anthropic_resolve_done_cb)(anthropic_resolve_id_t id,
                                           void *data);
 
@@ -718,22 +930,45 @@ typedef struct anthropic_resolve_options {
  * added has had its callback and the batch is ended. Each distinct alias
  * costs at most one request per client at a time: an alias whose lookup
  * is already in flight (from any batch of the client) waits for that
- * one, and a cached one costs none. Returns the batch's id, or 0 (see
- * anthropic_client_last_error(); no callback runs). */
+ * one, and a cached one costs none.
+ * \param client the client.
+ * \param opts concurrency and retrieve parameters; NULL: defaults.
+ * \param cb runs once per alias added, from the loop.
+ * \param done runs once at the end of the batch, from the loop.
+ * \param data passed to `cb` and `done`.
+ * \return the batch's id, or 0 (see anthropic_client_last_error(); no
+ *         callback runs). */
 ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve_start(
     anthropic_client_t *client, const anthropic_resolve_options_t *opts,
     anthropic_resolve_cb cb, anthropic_resolve_done_cb done, void *data);
-/** Add one alias (copied) at the next index. 0, or EINVAL (an invalid
- * alias, as retrieve would refuse; a batch ended, cancelled or done; a
- * closing client) or ENOMEM: then it has no index and no callback. */
+/** Add one alias (copied) at the next index.
+ * \param client the batch's client.
+ * \param id the batch, from anthropic_resolve_start().
+ * \param alias a model id or alias, as retrieve takes.
+ * \return 0, or EINVAL (an invalid alias, as retrieve would refuse; a
+ *         batch ended, cancelled or done; a closing client) or ENOMEM:
+ *         then it has no index and no callback. */
 ANTHROPIC_EXTERN int anthropic_resolve_add(anthropic_client_t *client,
                                            anthropic_resolve_id_t id,
                                            const char *alias);
-/** Close the batch for adding. 0, or EINVAL when already ended or done. */
+/** Close the batch for adding; `done` runs once its aliases are answered.
+ * \param client the batch's client.
+ * \param id the batch.
+ * \return 0, or EINVAL when already ended or done. */
 ANTHROPIC_EXTERN int anthropic_resolve_end(anthropic_client_t *client,
                                            anthropic_resolve_id_t id);
 /** start + add each of `n` aliases + end. All aliases are checked first:
- * one invalid and the call returns 0 with nothing started. */
+ * one invalid and the call returns 0 with nothing started.
+ * \param client the client.
+ * \param aliases `n` model ids or aliases (copied).
+ * \param n how many; 0 is a batch whose `done` alone runs.
+ * \param opts concurrency and retrieve parameters; NULL: defaults.
+ * \param cb runs once per alias, from the loop; `index` is its place in
+ *        `aliases`.
+ * \param done runs once at the end, from the loop.
+ * \param data passed to `cb` and `done`.
+ * \return the batch's id, or 0 (see anthropic_client_last_error(); no
+ *         callback runs). */
 ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve(
     anthropic_client_t *client, const char *const *aliases, size_t n,
     const anthropic_resolve_options_t *opts, anthropic_resolve_cb cb,
@@ -741,9 +976,11 @@ ANTHROPIC_EXTERN anthropic_resolve_id_t anthropic_resolve(
 /** Cancel the batch (and end it): every alias whose callback is not yet
  * due gets ANTHROPIC_ECANCELLED, then `done` runs, all from the loop. A
  * lookup in flight is cancelled only when no other batch waits for it.
- * Returns 0, or EINVAL when the batch is done or has nothing left to
- * cancel (as anthropic_request_cancel). Closing the client does this to
- * every batch. */
+ * Closing the client does this to every batch.
+ * \param client the batch's client.
+ * \param id the batch.
+ * \return 0, or EINVAL when the batch is done or has nothing left to
+ *         cancel (as anthropic_request_cancel()). */
 ANTHROPIC_EXTERN int anthropic_resolve_cancel(anthropic_client_t *client,
                                               anthropic_resolve_id_t id);
 /** The client's resolve cache: a model found is kept for `ttl_ms`, a "not
@@ -751,11 +988,18 @@ ANTHROPIC_EXTERN int anthropic_resolve_cancel(anthropic_client_t *client,
  * `max_entries` of them (the oldest goes first). A hit costs no request;
  * its callback still runs from the loop. max_entries 0 (the default)
  * turns the cache off and empties it. Expiry is by uv_now() of the
- * client's loop. 0, or EINVAL (closing client) or ENOMEM. */
+ * client's loop.
+ * \param client the client.
+ * \param max_entries the most entries kept; 0 turns the cache off.
+ * \param ttl_ms how long a model found is kept, in milliseconds.
+ * \param not_found_ttl_ms how long a 404 is kept; 0: not cached.
+ * \return 0, or EINVAL (closing client) or ENOMEM. */
 ANTHROPIC_EXTERN int anthropic_resolve_cache(anthropic_client_t *client,
                                              size_t max_entries,
                                              uint64_t ttl_ms,
                                              uint64_t not_found_ttl_ms);
+
+/** @} */
 
 #ifdef __cplusplus
 }

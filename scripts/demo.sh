@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Install what is missing, build, and run the CLI demo: against the real
+# Install what is missing (only what the demo needs), build the library
+# and the CLI, and run the CLI demo: against the real
 # API when ANTHROPIC_API_KEY is set, otherwise against the fake Models API
 # started here on a free loopback port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh demo
 
-build=build
+# The library and the CLI only: no tests, examples or benchmarks (their
+# own build dirs are scripts/test.sh's and bench/'s).
+build=build-demo
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" -Dbuildtype=release
+  meson setup "$build" -Dbuildtype=release -Dtests=disabled \
+    -Dexamples=disabled -Dbench=disabled -Dcli=enabled
 fi
-meson compile -C "$build"
+meson compile -C "$build" cli/anthropic-models
 cli="$build/cli/anthropic-models"
 
 args=()

@@ -5,6 +5,7 @@ set -euo pipefail
 
 want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev openssl
       libcjson-dev libhttp-parser-dev nodejs valgrind gcovr doxygen
+      man-db groff-base
       # The npm package's test (test/node_package.sh): npm, and what its
       # node-gyp build runs (python3 for gyp, make, g++ to link).
       npm python3 make g++)
@@ -12,6 +13,12 @@ want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev ope
 # with (bench/run.sh); the build and the tests never need these.
 if [ "${1:-}" = bench ]; then
   want+=(nginx curl time strace)
+fi
+# `install-deps.sh demo`: only what scripts/demo.sh needs: the library and
+# the CLI (with neither tests nor examples), and Node.js for the fake API.
+if [ "${1:-}" = demo ]; then
+  want=(meson ninja-build pkg-config gcc libuv1-dev libcurl4-openssl-dev
+        libcjson-dev nodejs)
 fi
 missing=()
 for p in "${want[@]}"; do

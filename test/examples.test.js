@@ -70,3 +70,43 @@ test('callbacks with stdin, stdout or stderr closed does not abort', () => {
       assert.match(r.stdout, new RegExp(`^claude-opus-4-1 -> ${catalogue.aliases['claude-opus-4-1']}\n\\d+ models listed\n$`));
   }
 });
+
+test('retrieve prints the model an alias names as one line of JSON', () => {
+  const alias = Object.keys(catalogue.aliases)[0];
+  const r = run(process.env.RETRIEVE_EXAMPLE, [alias]);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  assert.equal(lines.length, 2);
+  const model = JSON.parse(lines[0]);
+  assert.equal(model.id, catalogue.aliases[alias]);
+  assert.equal(model.type, 'model');
+});
+
+test('retrieve reports an unknown model with its kind and status, and exits 1', () => {
+  const r = run(process.env.RETRIEVE_EXAMPLE, ['no-such-model']);
+  assert.equal(r.code, 1);
+  assert.equal(r.out, '');
+  assert.match(r.err, /^http \(HTTP 404, request-id [^)]+\): .+\n$/);
+});
+
+test('retrieve without a model id prints its usage and exits 2', () => {
+  const r = run(process.env.RETRIEVE_EXAMPLE, []);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^usage: /);
+});
+
+test('pages steps through every model, three a page, in list order', async () => {
+  const all = (await (await fetch(url + '/v1/models?limit=1000', { headers: { 'x-api-key': 'fake-key', 'anthropic-version': '2023-06-01' } })).json()).data;
+  const r = run(process.env.PAGES_EXAMPLE, ['3']);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  const pages = Math.ceil(all.length / 3);
+  assert.deepEqual(lines, [...all.map((m, i) => `${Math.floor(i / 3) + 1} ${m.id}`), `${pages} pages`]);
+});
+
+test('pages refuses a page size outside 1..1000 before any request, and exits 1', () => {
+  const r = run(process.env.PAGES_EXAMPLE, ['1001']);
+  assert.equal(r.code, 1);
+  assert.equal(r.out, '');
+  assert.match(r.err, /limit/);
+});

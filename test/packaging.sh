@@ -3,7 +3,8 @@
 # in a fresh build of the source tree in a temporary directory:
 #   install     installed into a prefix, the README's first example built
 #               against the installed anthropic.pc alone, shared and static,
-#               and run against the fake API;
+#               and run against the fake API; with doxygen on PATH, the
+#               reference installed in share/doc/anthropic-c/html;
 #   subproject  a consumer project with this one in its subprojects/: a
 #               plain dependency('anthropic') finds it, only the library is
 #               built, and the consumer runs;
@@ -30,13 +31,10 @@ fail() {
   exit 1
 }
 
-# The README's first C block, under "Embedding the client in your own
-# loop": the test breaks when the example does.
+# The README's first C block, under "Quick start": the test breaks when
+# the example does.
 readme_example() { # OUT
-  awk '/^## Embedding the client in your own loop/ { h = 1 }
-       h && /^```c$/ { c = 1; next }
-       c && /^```$/ { exit }
-       c' "$src/README.md" >"$1"
+  awk -f "$src/docs/quickstart.awk" "$src/README.md" >"$1"
   grep -q 'int main' "$1" || fail "no C example under the README heading"
 }
 
@@ -62,16 +60,28 @@ run_example() { # BINARY [ENV...]
   echo "$bin: $out"
 }
 
-# Only the library: nothing else is needed to build it.
+# Only the library: nothing else is needed to build it (install mode adds
+# the reference when it can).
 lib_only=(-Dbuildtype=plain -Dtests=disabled -Dbench=disabled
   -Dcli=disabled -Dexamples=disabled)
 
 case $mode in
 install)
   prefix=$tmp/prefix
+  docs=disabled
+  ! command -v doxygen >/dev/null || docs=enabled
   meson setup "$tmp/build" "$src" --prefix="$prefix" "${lib_only[@]}" \
-    >"$tmp/setup.log" || { cat "$tmp/setup.log"; fail "meson setup"; }
+    -Ddocs=$docs >"$tmp/setup.log" ||
+    { cat "$tmp/setup.log"; fail "meson setup"; }
   meson install -C "$tmp/build" --quiet >/dev/null
+  if [ $docs = enabled ]; then
+    html=$prefix/share/doc/anthropic-c/html
+    for f in index.html group__client.html retrieve_8c-example.html \
+      search/searchdata.js; do
+      [ -f "$html/$f" ] || fail "no $f installed in $html"
+    done
+    echo "reference installed in $html"
+  fi
   pc=$(find "$prefix" -name anthropic.pc)
   [ -n "$pc" ] || fail "no anthropic.pc installed"
   pcdir=$(dirname "$pc")
@@ -96,11 +106,13 @@ install)
   read -ra libs_private < <(sed -n 's/^Libs.private: //p' "$pc")
   "$cc" -Wall -Wextra -Werror -o "$tmp/app-static" "$tmp/app.c" \
     "${static[@]/#-lanthropic/-l:libanthropic.a}" "${libs_private[@]}"
-  ldd "$tmp/app-static" | grep -q libanthropic &&
+  # grep reads all of ldd's output (not -q): under pipefail, ldd killed by
+  # SIGPIPE after an early match would decide the test.
+  ldd "$tmp/app-static" | grep libanthropic >/dev/null &&
     fail "app-static needs the shared library"
   start_fake_api
   LD_LIBRARY_PATH=$libdir ldd "$tmp/app-shared" |
-    grep -q "libanthropic.so.1 => $libdir/" ||
+    grep "libanthropic.so.1 => $libdir/" >/dev/null ||
     fail "app-shared does not load the installed libanthropic.so.1"
   run_example "$tmp/app-shared" LD_LIBRARY_PATH="$libdir"
   run_example "$tmp/app-static"
