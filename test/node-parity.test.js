@@ -174,6 +174,21 @@ function steps(lib) {
         return desc(e);
       }
     },
+    async 'environment variables: ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN'() {
+      const saved = { ...process.env };
+      process.env.ANTHROPIC_BASE_URL = url;
+      process.env.ANTHROPIC_AUTH_TOKEN = 'fake-token';
+      delete process.env.ANTHROPIC_API_KEY;
+      try {
+        const c = new Anthropic();
+        return (await c.models.retrieve('claude-opus-4-1')).id;
+      } finally {
+        for (const k of ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY']) {
+          if (saved[k] === undefined) delete process.env[k];
+          else process.env[k] = saved[k];
+        }
+      }
+    },
     async 'error-class statics'() {
       return ['NotFoundError', 'OverloadedError', 'APIUserAbortError', 'APIConnectionTimeoutError',
         'ServiceUnavailableError', 'GatewayTimeoutError', 'RequestTimeoutError', 'ContentTooLargeError']
@@ -248,6 +263,19 @@ test('callbacks, resolve and close stay, with the SDK argument positions', async
   assert.equal(log[0].headers['anthropic-workspace-id'], 'w');
   assert.equal(log[0].headers['x-trace'], 'cb');
   await c.close();
+});
+
+test('import Anthropic from, and the named exports, from an ES module', () => {
+  const index = path.join(ADDON, 'index.js');
+  const src = `import Anthropic, { Anthropic as Named, NotFoundError, OverloadedError, APIUserAbortError } from ${JSON.stringify(index)};
+const c = new Anthropic({ authToken: 't', baseURL: 'http://127.0.0.1:9' });
+const d = new Named({ authToken: 't', baseURL: 'http://127.0.0.1:9' });
+console.log(typeof c.models.list, typeof d.close, Anthropic.NotFoundError === NotFoundError,
+  new OverloadedError(529, undefined, 'x', new Headers()) instanceof Anthropic.InternalServerError,
+  new APIUserAbortError().message);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'function function true true Request was aborted.');
 });
 
 test('logger and logLevel: the library\'s lines go to the logger', async () => {
