@@ -73,6 +73,7 @@ function steps(lib) {
   const mk = (o = {}) => new Anthropic({ authToken: 'fake-token', baseURL: url,
     defaultHeaders: { 'x-default': 'd' }, defaultQuery: { dq: '1' }, ...o });
   const desc = (e) => ({ class: e.constructor.name, name: e.name, message: rid(e.message),
+    keys: Object.keys(e).filter((k) => !['kind', 'attempts'].includes(k)).sort(),
     status: e.status, requestID: rid(e.requestID), type: e.type, error: JSON.parse(rid(JSON.stringify(e.error ?? null))),
     headerID: rid(e.headers?.get('request-id')), isAPIError: e instanceof Anthropic.APIError,
     isAnthropicError: e instanceof lib.AnthropicError });
@@ -108,6 +109,10 @@ function steps(lib) {
       return { id: data.id, status: response.status, request_id: rid(request_id),
         same: response.headers.get('request-id') === request_id, listStatus: r.status,
         dataID: data._request_id === request_id };
+    },
+    async 'the client\'s fields'() {
+      const c = mk({ maxRetries: 1, timeout: 9000 });
+      return [c.apiKey, c.authToken, c.baseURL === url, c.maxRetries, c.timeout];
     },
     async 'errors by class'() {
       const out = [];
@@ -181,7 +186,8 @@ function steps(lib) {
       delete process.env.ANTHROPIC_API_KEY;
       try {
         const c = new Anthropic();
-        return (await c.models.retrieve('claude-opus-4-1')).id;
+        const fields = [c.apiKey, c.authToken, c.baseURL === url, c.maxRetries, c.timeout];
+        return { id: (await c.models.retrieve('claude-opus-4-1')).id, fields };
       } finally {
         for (const k of ['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY']) {
           if (saved[k] === undefined) delete process.env[k];

@@ -225,6 +225,9 @@ declare class Anthropic {
   constructor(options?: Anthropic.ClientOptions);
   readonly models: Anthropic.Models<Anthropic.ModelInfo>;
   readonly beta: { readonly models: Anthropic.Models<Anthropic.BetaModelInfo> };
+  /** The credentials as the SDK settles them (options, else environment). */
+  apiKey: string | null;
+  authToken: string | null;
   baseURL: string;
   timeout: number;
   maxRetries: number;

@@ -25,12 +25,21 @@ class AnthropicError extends Error {
   }
 }
 
+function headersOf() {
+  if (typeof this._h === 'function') this._h = this._h();
+  return this._h;
+}
+function setHeaders(h) { this._h = h; }
+
 class APIError extends AnthropicError {
   // As the SDK's: (status, error body, message, headers, type).
   constructor(status, error, message, headers, type) {
     super(APIError._message(status, error, message));
     this.status = status;
-    this._h = headers; // or a function that makes them (ours)
+    // The headers, or (ours) a function that makes them when first asked
+    // for: an own property, as the SDK's, read lazily.
+    Object.defineProperty(this, '_h', { value: headers, writable: true, enumerable: false });
+    Object.defineProperty(this, 'headers', { get: headersOf, set: setHeaders, enumerable: true, configurable: true });
     const h = typeof headers === 'function' ? undefined : headers;
     this.requestID = h?.get('request-id');
     this.workspaceID = h?.get('anthropic-workspace-id');
@@ -42,13 +51,6 @@ class APIError extends AnthropicError {
     this.errorCode = typeof code === 'string' ? code : null;
     this.details = body.error?.details ?? null;
   }
-
-  // The response's headers, as a Headers object (made when first asked).
-  get headers() {
-    if (typeof this._h === 'function') this._h = this._h();
-    return this._h;
-  }
-  set headers(h) { this._h = h; }
 
   static _message(status, error, message) {
     const msg = error?.message
@@ -403,7 +405,12 @@ class Anthropic {
       }
       this._log = (level, line) => logger[level](line); // holds no Client
     }
-    this.baseURL = o.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com';
+    // The SDK's fields, as it settles them.
+    const env = process.env;
+    const given = options.apiKey != null || options.authToken != null;
+    this.apiKey = options.apiKey ?? (given || options.apiKey === null ? null : env.ANTHROPIC_API_KEY ?? null);
+    this.authToken = options.authToken ?? (given || this.apiKey != null ? null : env.ANTHROPIC_AUTH_TOKEN ?? null);
+    this.baseURL = o.baseURL || env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com';
     this.timeout = o.timeout ?? 600000;
     this.maxRetries = o.maxRetries ?? 2;
     this.logLevel = o.logLevel;
