@@ -341,3 +341,24 @@ test('a request header of null for one the client always sends is a TypeError, n
   assert.deepEqual(log.map((r) => r.headers['x-trace']).filter(Boolean), ['h', 'p']);
   await c.close();
 });
+
+test('an abort cancels the request in the library: its connection goes, the client goes on', async () => {
+  const c = new OURS({ authToken: 'fake-token', baseURL: url });
+  await reset();
+  await faults([{ action: 'delay', delay_ms: 300, match: 'claude-sonnet-4-0' }]);
+  const ac = new AbortController();
+  const p = c.models.retrieve('claude-sonnet-4-0', {}, { signal: ac.signal });
+  while (!(await requests()).length) await new Promise((r) => setTimeout(r, 5));
+  ac.abort();
+  await assert.rejects(p, (e) => e instanceof OURS.APIUserAbortError && e.status === undefined);
+  ac.abort(); // a second abort, and one after the end, change nothing
+  // Past the delay: had the request stayed on the wire it was answered.
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal((await requests())[0].status, 0, 'the delayed answer was sent: not cancelled');
+  const again = new AbortController();
+  assert.equal((await c.models.retrieve('claude-opus-4-1', {}, { signal: again.signal })).id,
+    (await c.models.retrieve('claude-opus-4-1')).id);
+  again.abort(); // after its end: nothing
+  assert.equal(c._pending.size, 0);
+  await c.close();
+});
