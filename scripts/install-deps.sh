@@ -3,16 +3,19 @@
 # ones that are missing (with `bench`: the benchmarks' too). Safe to run again; needs root (or sudo) to install.
 set -euo pipefail
 
+# npm: test/node-parity.test.js installs the official SDK and TypeScript
+# with it (into build-test/sdk, once), and test/node_package.sh packs and
+# installs the Node package with it.
 want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev openssl
-      libcjson-dev libhttp-parser-dev nodejs valgrind gcovr doxygen
+      libcjson-dev libhttp-parser-dev nodejs npm valgrind gcovr doxygen
       man-db groff-base
-      # The npm package's test (test/node_package.sh): npm, and what its
-      # node-gyp build runs (python3 for gyp, make, g++ to link).
-      npm python3 make g++)
+      # The npm package's test (test/node_package.sh): what its node-gyp
+      # build runs (python3 for gyp, make, g++ to link).
+      python3 make g++)
 # `install-deps.sh bench`: also what the benchmarks run against and measure
 # with (bench/run.sh); the build and the tests never need these.
 if [ "${1:-}" = bench ]; then
-  want+=(nginx curl time strace)
+  want+=(nginx curl time strace wrk)
 fi
 # `install-deps.sh demo`: only what scripts/demo.sh needs: the library and
 # the CLI (with neither tests nor examples), and Node.js for the fake API.

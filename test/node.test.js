@@ -27,6 +27,8 @@ const reset = () => fetch(url + '/_fake/reset', { method: 'POST', body: '{}' });
 const stats = async () => (await fetch(url + '/_fake/stats')).json();
 const faults = (f) => fetch(url + '/_fake/faults', { method: 'POST', body: JSON.stringify(f) });
 const client = (o = {}) => new A.Client({ apiKey: 'fake-key', baseURL: url, ...o });
+// An authToken goes alone: the SDK refuses both credentials at once.
+const solo = (k) => (k === 'authToken' ? { apiKey: undefined } : {});
 
 // The API's listing, read straight from the fake (what for-await must see).
 async function listed() {
@@ -40,7 +42,7 @@ test('retrieve: a promise and an error-first callback, the API object as is', as
   const want = catalogue.models.find((x) => x.id === catalogue.aliases['claude-opus-4-1']);
   assert.deepEqual(m, want); // every field, unknown ones included
   const viaCb = await new Promise((resolve, reject) => {
-    const r = c.models.retrieve('claude-opus-4-1', { timeout: 5000 }, (err, v) => (err ? reject(err) : resolve(v)));
+    const r = c.models.retrieve('claude-opus-4-1', {}, { timeout: 5000 }, (err, v) => (err ? reject(err) : resolve(v)));
     assert.equal(r, undefined);
   });
   assert.equal(viaCb.id, m.id);
@@ -49,7 +51,7 @@ test('retrieve: a promise and an error-first callback, the API object as is', as
   await c.close();
 });
 
-test('errors are SDK-named Error subclasses with kind, status, type, requestId', async () => {
+test('errors are SDK-named Error subclasses with kind, status, type, requestID', async () => {
   const c = client({ maxRetries: 0 });
   await assert.rejects(c.models.retrieve('no-such-model'), (e) => {
     assert.ok(e instanceof A.NotFoundError && e instanceof A.APIError && e instanceof Error);
@@ -57,7 +59,7 @@ test('errors are SDK-named Error subclasses with kind, status, type, requestId',
     assert.equal(e.kind, 'http');
     assert.equal(e.status, 404);
     assert.equal(e.type, 'not_found_error');
-    assert.match(e.requestId, /^req_fake_/);
+    assert.match(e.requestID, /^req_fake_/);
     return true;
   });
   await reset();
@@ -97,7 +99,9 @@ test('list: one page by callback or promise; for await walks every item of every
   await c.close();
 });
 
-test('the beta variants call the beta endpoints', async () => {
+// As the SDK (1.15.0): the same endpoints, with no ?beta=true; betas go
+// in anthropic-beta (test/node-parity.test.js compares the two).
+test('the beta variants call the endpoints as the SDK does', async () => {
   const c = client();
   await reset();
   const m = await c.beta.models.retrieve('claude-opus-4-1');
@@ -106,7 +110,7 @@ test('the beta variants call the beta endpoints', async () => {
   assert.equal(p.data.length, 1);
   const reqs = await (await fetch(url + '/_fake/requests')).json();
   assert.equal(reqs.length, 2);
-  for (const r of reqs) assert.match(r.target, /[?&]beta=true/);
+  for (const r of reqs) assert.doesNotMatch(r.target, /[?&]beta=true/);
   await c.close();
 });
 
@@ -181,7 +185,7 @@ test('every header given is sent, more than 16 too', async () => {
   const many = (p) => Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`x-${p}-${i}`, String(i)]));
   const c = client({ defaultHeaders: many('d') });
   await reset();
-  await c.models.retrieve('claude-opus-4-1', { headers: many('r') });
+  await c.models.retrieve('claude-opus-4-1', {}, { headers: many('r') });
   const [req] = await (await fetch(url + '/_fake/requests')).json();
   for (let i = 0; i < 20; i++) {
     assert.equal(req.headers[`x-d-${i}`], String(i), `x-d-${i}`);
@@ -209,15 +213,15 @@ test('a string with a NUL is refused, naming the argument, never cut short', asy
   }));
   await assert.rejects(c.models.list({ after_id: 'claude-opus-4-1\u0000x' }), nul('after_id'));
   await assert.rejects(c.models.list({ before_id: 'claude-opus-4-1\u0000x' }), nul('before_id'));
-  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: { 'x-a': 'v\u0000w' } }),
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { headers: { 'x-a': 'v\u0000w' } }),
     nul("headers['x-a']"));
-  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: { 'x-a\u0000b': 'v' } }),
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { headers: { 'x-a\u0000b': 'v' } }),
     nul('headers'));
   await assert.rejects(c.models.resolve(['claude-opus-4-1', 'claude-sonnet-4-0\u0000junk']),
     nul('aliases[1]'));
   assert.equal((await stats()).requests, 0, 'a request was sent');
   for (const k of ['apiKey', 'authToken', 'baseURL', 'caBundle'])
-    assert.throws(() => client({ [k]: k === 'baseURL' ? url + '\u0000x' : 'k\u0000x' }), nul(k));
+    assert.throws(() => client({ ...solo(k), [k]: k === 'baseURL' ? url + '\u0000x' : 'k\u0000x' }), nul(k));
   assert.throws(() => client({ defaultHeaders: { 'x-a': 'v\u0000' } }), nul("defaultHeaders['x-a']"));
   await c.close();
 });
@@ -232,20 +236,21 @@ test('a string argument of another type is a TypeError naming it, never ignored'
     return true;
   };
   await assert.rejects(c.models.retrieve(42), type('id'));
-  await assert.rejects(c.models.retrieve('claude-opus-4-1', 'fast'), type('options'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', 'fast'), type('params'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, 'fast'), type('options'));
   await assert.rejects(c.models.list({ after_id: 5 }), type('after_id'));
   await assert.rejects(c.models.list(7), type('params'));
-  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: 'x-a: 1' }), type('headers'));
-  await assert.rejects(c.models.retrieve('claude-opus-4-1', { headers: { 'x-a': 1 } }), type("headers['x-a']"));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { headers: 'x-a: 1' }), type('headers'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { headers: { 'x-a': 1 } }), type("headers['x-a']"));
   await assert.rejects(c.models.resolve(['claude-opus-4-1', 3]), type('aliases[1]'));
   assert.equal((await stats()).requests, 0, 'a request was sent');
   for (const k of ['apiKey', 'authToken', 'baseURL', 'caBundle'])
-    assert.throws(() => client({ [k]: 123 }), type(k));
+    assert.throws(() => client({ ...solo(k), [k]: 123 }), type(k));
   assert.throws(() => client({ defaultHeaders: { 'x-a': {} } }), type("defaultHeaders['x-a']"));
   assert.throws(() => new A.Client('fake-key'), type('options'));
   // null or undefined is the default, as not given.
   const d = client({ authToken: null, caBundle: undefined, defaultHeaders: { 'x-b': null } });
-  assert.equal((await d.models.retrieve('claude-opus-4-1', { headers: { 'x-a': undefined } })).id,
+  assert.equal((await d.models.retrieve('claude-opus-4-1', {}, { headers: { 'x-a': undefined } })).id,
     catalogue.aliases['claude-opus-4-1']);
   await d.close();
   await c.close();
@@ -271,15 +276,15 @@ test('a number option: of another type a TypeError, out of range a RangeError, n
     await assert.rejects(c.models.list({ limit }), range('limit must be an integer in 1..1000'));
   await assert.rejects(c.models.list({ limit: '5' }), type('limit'));
   for (const timeout of [0, -1, 1.5, 2 ** 53, NaN]) {
-    await assert.rejects(c.models.retrieve('claude-opus-4-1', { timeout }),
+    await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { timeout }),
       range(`timeout must be an integer in 1..${MAX}`));
   }
-  await assert.rejects(c.models.retrieve('claude-opus-4-1', { timeout: '100' }), type('timeout'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { timeout: '100' }), type('timeout'));
   for (const maxRetries of [-1, 0.5, 2 ** 31]) {
-    await assert.rejects(c.models.retrieve('claude-opus-4-1', { maxRetries }),
+    await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { maxRetries }),
       range('maxRetries must be an integer in 0..2147483647'));
   }
-  await assert.rejects(c.models.retrieve('claude-opus-4-1', { maxRetries: true }), type('maxRetries'));
+  await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, { maxRetries: true }), type('maxRetries'));
   assert.equal((await stats()).requests, 0, 'a request was sent');
   for (const [k, bad, msg] of [
     ['maxRetries', [-1, 2 ** 31, 1.5], 'maxRetries must be an integer in 0..2147483647'],
@@ -293,7 +298,7 @@ test('a number option: of another type a TypeError, out of range a RangeError, n
   const d = client({ maxRetries: 0, timeout: MAX, maxConcurrency: 2 ** 32 - 1 });
   assert.equal((await d.models.list({ limit: 1000 })).data.length, (await listed()).length);
   assert.equal((await d.models.list({ limit: 1 })).data.length, 1);
-  assert.equal((await d.models.retrieve('claude-opus-4-1', { timeout: MAX, maxRetries: 2 ** 31 - 1 })).id,
+  assert.equal((await d.models.retrieve('claude-opus-4-1', {}, { timeout: MAX, maxRetries: 2 ** 31 - 1 })).id,
     catalogue.aliases['claude-opus-4-1']);
   await d.close();
   await c.close();

@@ -2,18 +2,28 @@
  * index.js makes the SDK-shaped API (Client, models.retrieve/list/resolve,
  * callbacks and promises, error classes) on top of these few functions.
  *
- *   create(options, dispatch) -> client      one per env (thread)
- *   retrieve(client, id, beta, token, options) -> request id (a number)
- *   list(client, params, beta, token, options) -> request id
+ *   create(options, dispatch, log) -> client one per env (thread)
+ *   retrieve(client, id, beta, token, options, params, query) -> request id
+ *                                            (a BigInt)
+ *   list(client, params, beta, token, options, query) -> request id
+ *   cancel(client, request id)               -> true if it was cancelled
  *   resolve(client, aliases, token, options) -> batch id
  *   close(client)                            dispatch(0, DONE) when closed
  *
+ * `options` are a request's {timeout, maxRetries, headers}; `params` the
+ * SDK's {betas, workspace_id} (list's also {after_id, before_id, limit,
+ * lifecycle}); `query` extra query parameters {name: value or [values]}.
+ * index.js checks that no other key is there; each value's type is checked
+ * here. `log` (optional) is called as log(level, line) for each line the
+ * client logs.
+ *
  * Results come back through the client's `dispatch(token, what, value,
- * index)`: what is RESULT (value: the JSON text as received, which
- * index.js parses: V8's JSON.parse makes the objects faster than building
- * them here), ERROR (value: {kind, status, type, message, requestId,
- * attempts}) or DONE (a resolve batch, or the close). `index` is an
- * alias's position in its resolve batch, else -1.
+ * index, requestId)`: what is RESULT (value: the JSON text as received,
+ * which index.js parses: V8's JSON.parse makes the objects faster than
+ * building them here), ERROR (value: {kind, status, type, message,
+ * requestId, attempts}) or DONE (a resolve batch, or the close). `index` is
+ * an alias's position in its resolve batch, else -1; `requestId` the
+ * response's request-id (null when none).
  *
  * Built against Node's own uv.h and linked with a copy of the library
  * compiled against it: the loop is Node's, and no second libuv is loaded
@@ -37,13 +47,14 @@ typedef struct addon_client {
    * collected (and the C client closed), strong (one count per pending
    * request, resolve batch or close) while something is. */
   napi_ref dispatch;
-  napi_async_context ctx;                 /* for napi_make_callback */
+  napi_ref log;           /* create()'s log(level, line), or NULL */
+  napi_async_context ctx; /* for napi_make_callback */
   napi_async_cleanup_hook_handle cleanup; /* the env going away */
   int closing;  /* close asked: by JS, the env's end or collection */
   int env_gone; /* the env is ending: no more JS */
   int ext_gone; /* the external was collected */
   int done;     /* closed, and its flush handle too */
-  /* Results of this loop turn, [token, what, value, index, ...], handed
+  /* Results of this loop turn, [token, what, value, index, id, ...], handed
    * to JS in one call from the check phase: one call into JS per turn,
    * not per result. */
   uv_check_t flush;
@@ -119,10 +130,10 @@ static void settle(addon_client_t *ac) {
 
 /* Add one outcome to this turn's batch (flushed in the check phase). */
 static void dispatch(addon_client_t *ac, double token, int what, napi_value v,
-                     int index) {
+                     int index, const char *request_id) {
   napi_env env = ac->env;
   napi_handle_scope scope;
-  napi_value arr, e[4];
+  napi_value arr, e[5];
   if (ac->env_gone || ac->dispatch == NULL ||
       napi_open_handle_scope(env, &scope) != napi_ok)
     return;
@@ -140,7 +151,12 @@ static void dispatch(addon_client_t *ac, double token, int what, napi_value v,
     CHECK_NAPI(napi_get_null(env, &v));
   e[2] = v;
   CHECK_NAPI(napi_create_int32(env, index, &e[3]));
-  for (int k = 0; k < 4; k++)
+  if (request_id == NULL)
+    CHECK_NAPI(napi_get_null(env, &e[4]));
+  else
+    CHECK_NAPI(
+        napi_create_string_utf8(env, request_id, NAPI_AUTO_LENGTH, &e[4]));
+  for (int k = 0; k < 5; k++)
     CHECK_NAPI(napi_set_element(env, arr, ac->batch_len++, e[k]));
 fail:
   napi_close_handle_scope(env, scope);
@@ -184,14 +200,16 @@ static napi_value error_value(napi_env env, const anthropic_error_t *err) {
 /* One result or error of a request, from the loop. */
 static void deliver(addon_client_t *ac, double token,
                     const anthropic_error_t *err, const char *json, size_t len,
-                    int index) {
+                    const anthropic_response_t *response, int index) {
   napi_handle_scope scope;
   if (ac->env_gone || napi_open_handle_scope(ac->env, &scope) != napi_ok)
     return;
   if (err != NULL)
-    dispatch(ac, token, ERROR, error_value(ac->env, err), index);
+    dispatch(ac, token, ERROR, error_value(ac->env, err), index,
+             err->response->request_id);
   else
-    dispatch(ac, token, RESULT, text(ac->env, json, len), index);
+    dispatch(ac, token, RESULT, text(ac->env, json, len), index,
+             response != NULL ? response->request_id : NULL);
   napi_close_handle_scope(ac->env, scope);
 }
 
@@ -199,7 +217,7 @@ static void on_model(const anthropic_error_t *err,
                      const anthropic_model_info_t *model, void *data) {
   call_t *call = data;
   deliver(call->ac, call->token, err, model ? model->json_text : NULL,
-          model ? model->json_len : 0, -1);
+          model ? model->json_len : 0, model ? model->response : NULL, -1);
   settle(call->ac);
   free(call);
 }
@@ -208,7 +226,7 @@ static void on_page(const anthropic_error_t *err,
                     const anthropic_models_page_t *page, void *data) {
   call_t *call = data;
   deliver(call->ac, call->token, err, page ? page->json_text : NULL,
-          page ? page->json_len : 0, -1);
+          page ? page->json_len : 0, page ? page->response : NULL, -1);
   settle(call->ac);
   free(call);
 }
@@ -219,13 +237,14 @@ static void on_alias(const anthropic_error_t *err,
   call_t *call = data;
   (void)alias;
   deliver(call->ac, call->token, err, model ? model->json_text : NULL,
-          model ? model->json_len : 0, (int)index);
+          model ? model->json_len : 0, model ? model->response : NULL,
+          (int)index);
 }
 
 static void on_batch_done(anthropic_resolve_id_t id, void *data) {
   call_t *call = data;
   (void)id;
-  dispatch(call->ac, call->token, DONE, NULL, -1);
+  dispatch(call->ac, call->token, DONE, NULL, -1, NULL);
   settle(call->ac);
   free(call);
 }
@@ -457,22 +476,164 @@ static int header_lines(napi_env env, strings_t *s, napi_value v,
   return 0;
 }
 
-/* Per-request options { timeout, maxRetries, headers }: *out is `ro`
- * filled in, or NULL when none were given. */
+/* The array of strings `v` (`what` names it) in *out (kept in `s`), *count
+ * of them; not given: none. */
+static int str_array(napi_env env, strings_t *s, napi_value v, const char *what,
+                     const char *const **out, size_t *count) {
+  bool is_array = false;
+  uint32_t n = 0;
+  napi_value e;
+  *out = NULL;
+  *count = 0;
+  if (!given(env, v))
+    return 0;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array)
+    return throw_type(env, "ERR_INVALID_ARG_TYPE", what,
+                      "be an array of strings");
+  if (napi_get_array_length(env, v, &n) != napi_ok)
+    return napi_failed(env);
+  const char **a = keep(s, calloc(n ? n : 1, sizeof *a));
+  if (a == NULL)
+    return oom(env);
+  for (uint32_t i = 0; i < n; i++) {
+    char label[64];
+    snprintf(label, sizeof label, "%s[%" PRIu32 "]", what, i);
+    if (napi_get_element(env, v, i, &e) != napi_ok)
+      return napi_failed(env);
+    if (str_value(env, s, e, label, &a[i]) != 0)
+      return -1;
+  }
+  *out = a;
+  *count = n;
+  return 0;
+}
+
+/* "name=value" of the query parameter `name`, kept in `s`. */
+static int query_line(napi_env env, strings_t *s, const char *name,
+                      napi_value v, const char *what, const char **out) {
+  napi_valuetype t = type_of(env, v);
+  const char *value;
+  if (t == napi_number || t == napi_boolean) {
+    napi_value str;
+    if (napi_coerce_to_string(env, v, &str) != napi_ok)
+      return napi_failed(env);
+    v = str;
+  }
+  if (str_value(env, s, v, what, &value) != 0)
+    return -1;
+  size_t nl = strlen(name), vl = strlen(value);
+  char *line = keep(s, malloc(nl + vl + 2));
+  if (line == NULL)
+    return oom(env);
+  memcpy(line, name, nl);
+  line[nl] = '=';
+  memcpy(line + nl + 1, value, vl + 1);
+  *out = line;
+  return 0;
+}
+
+/* The query object `v` ({name: string, number, boolean or an array of
+ * them, sent as name[]=...}) as "name=value" entries; null and undefined
+ * values are not sent. */
+static int query_lines(napi_env env, strings_t *s, napi_value v,
+                       const char *const **lines, size_t *count) {
+  napi_value obj, names, k, qv, e;
+  uint32_t n = 0, total = 0;
+  *lines = NULL;
+  *count = 0;
+  if (get_object(env, v, "query", &obj) != 0)
+    return -1;
+  if (obj == NULL)
+    return 0;
+  if (napi_get_property_names(env, obj, &names) != napi_ok ||
+      napi_get_array_length(env, names, &n) != napi_ok)
+    return napi_failed(env);
+  /* Room for every value: arrays counted first. */
+  for (uint32_t i = 0; i < n; i++) {
+    bool is_array = false;
+    uint32_t len = 1;
+    if (napi_get_element(env, names, i, &k) != napi_ok ||
+        napi_get_property(env, obj, k, &qv) != napi_ok)
+      return napi_failed(env);
+    if (given(env, qv) && napi_is_array(env, qv, &is_array) == napi_ok &&
+        is_array && napi_get_array_length(env, qv, &len) != napi_ok)
+      return napi_failed(env);
+    total += len;
+  }
+  const char **out = keep(s, calloc(total ? total : 1, sizeof *out));
+  if (out == NULL)
+    return oom(env);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *name;
+    char label[320];
+    bool is_array = false;
+    if (napi_get_element(env, names, i, &k) != napi_ok ||
+        napi_get_property(env, obj, k, &qv) != napi_ok)
+      return napi_failed(env);
+    if (!given(env, qv))
+      continue;
+    if (str_value(env, s, k, "query", &name) != 0)
+      return -1;
+    snprintf(label, sizeof label, "query['%s']", name);
+    napi_is_array(env, qv, &is_array);
+    if (!is_array) {
+      if (*count >= total)
+        return throw_type(env, "ERR_INVALID_ARG_VALUE", label,
+                          "not change while it is read");
+      if (query_line(env, s, name, qv, label, &out[*count]) != 0)
+        return -1;
+      (*count)++;
+      continue;
+    }
+    uint32_t len = 0;
+    size_t nl = strlen(name);
+    char *bracket = keep(s, malloc(nl + 3));
+    if (bracket == NULL)
+      return oom(env);
+    memcpy(bracket, name, nl);
+    memcpy(bracket + nl, "[]", 3);
+    if (napi_get_array_length(env, qv, &len) != napi_ok)
+      return napi_failed(env);
+    for (uint32_t j = 0; j < len; j++) {
+      if (napi_get_element(env, qv, j, &e) != napi_ok)
+        return napi_failed(env);
+      if (*count >= total)
+        return throw_type(env, "ERR_INVALID_ARG_VALUE", label,
+                          "not change while it is read");
+      if (query_line(env, s, bracket, e, label, &out[*count]) != 0)
+        return -1;
+      (*count)++;
+    }
+  }
+  *lines = out;
+  return 0;
+}
+
+/* A request's options: `v` {timeout, maxRetries, headers}, the SDK
+ * params' {betas, workspace_id} of `params`, and the query object `q`.
+ * *out is `ro` filled in, or NULL when none of these was given. */
 static int request_options(napi_env env, strings_t *s, napi_value v,
+                           napi_value params, napi_value q,
                            anthropic_request_options_t *ro,
                            const anthropic_request_options_t **out) {
-  napi_value o, h;
+  napi_value o, h, b;
   *out = NULL;
   if (get_object(env, v, "options", &o) != 0)
     return -1;
-  if (o == NULL)
-    return 0;
-  if (timeout_retries(env, o, &ro->timeout_ms, &ro->max_retries) != 0 ||
-      get_prop(env, o, "headers", &h) != 0 ||
-      header_lines(env, s, h, "headers", &ro->headers, &ro->headers_count) != 0)
+  if (o != NULL &&
+      (timeout_retries(env, o, &ro->timeout_ms, &ro->max_retries) != 0 ||
+       get_prop(env, o, "headers", &h) != 0 ||
+       header_lines(env, s, h, "headers", &ro->headers, &ro->headers_count) !=
+           0))
     return -1;
-  *out = ro;
+  if (get_prop(env, params, "betas", &b) != 0 ||
+      str_array(env, s, b, "betas", &ro->betas, &ro->betas_count) != 0 ||
+      opt_str(env, s, params, "workspace_id", &ro->workspace_id) != 0 ||
+      query_lines(env, s, q, &ro->query, &ro->query_count) != 0)
+    return -1;
+  if (o != NULL || ro->betas_count > 0 || ro->workspace_id != NULL ||
+      ro->query_count > 0)
+    *out = ro;
   return 0;
 }
 
@@ -527,30 +688,34 @@ static addon_client_t *call_args(napi_env env, napi_callback_info info,
  * or the client's last error thrown, with `call` freed. */
 static napi_value started(napi_env env, addon_client_t *ac, call_t *call,
                           uint64_t rid) {
+  napi_value v = NULL;
   if (rid == 0) {
     free(call);
     return throw_last(env, ac->client);
   }
   hold(ac);
-  return id_value(env, rid);
+  /* A BigInt: an id past 2^53 (a slot reused 2^21 times) stays exact. */
+  napi_create_bigint_uint64(env, rid, &v);
+  return v;
 }
 
 /* ---- the calls ---- */
 
 static napi_value js_retrieve(napi_env env, napi_callback_info info) {
-  napi_value argv[5], r = NULL;
+  napi_value argv[7], p, r = NULL;
   strings_t s = STRINGS_INIT;
   bool beta = false;
   const char *id;
   call_t *call;
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anthropic_models_retrieve_params_t rp = ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT;
-  addon_client_t *ac = call_args(env, info, 5, argv);
+  addon_client_t *ac = call_args(env, info, 7, argv);
   if (ac == NULL)
     return NULL;
   napi_get_value_bool(env, argv[2], &beta);
   if (str_value(env, &s, argv[1], "id", &id) == 0 &&
-      request_options(env, &s, argv[4], &ro, &rp.options) == 0 &&
+      get_object(env, argv[5], "params", &p) == 0 &&
+      request_options(env, &s, argv[4], p, argv[6], &ro, &rp.options) == 0 &&
       (call = call_new(env, ac, argv[3])) != NULL) {
     anthropic_request_id_t rid =
         beta ? anthropic_beta_models_retrieve(ac->client, id, &rp, on_model,
@@ -563,14 +728,14 @@ static napi_value js_retrieve(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_list(napi_env env, napi_callback_info info) {
-  napi_value argv[5], p, r = NULL;
+  napi_value argv[6], p, lc, r = NULL;
   strings_t s = STRINGS_INIT;
   bool beta = false;
   call_t *call;
   double limit = 0; /* the server's default */
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
   anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  addon_client_t *ac = call_args(env, info, 5, argv);
+  addon_client_t *ac = call_args(env, info, 6, argv);
   if (ac == NULL)
     return NULL;
   napi_get_value_bool(env, argv[2], &beta);
@@ -578,7 +743,10 @@ static napi_value js_list(napi_env env, napi_callback_info info) {
       opt_str(env, &s, p, "after_id", &lp.after_id) == 0 &&
       opt_str(env, &s, p, "before_id", &lp.before_id) == 0 &&
       opt_int(env, p, "limit", 1, 1000, &limit) == 0 &&
-      request_options(env, &s, argv[4], &ro, &lp.options) == 0 &&
+      get_prop(env, p, "lifecycle", &lc) == 0 &&
+      str_array(env, &s, lc, "lifecycle", &lp.lifecycle, &lp.lifecycle_count) ==
+          0 &&
+      request_options(env, &s, argv[4], p, argv[5], &ro, &lp.options) == 0 &&
       (call = call_new(env, ac, argv[3])) != NULL) {
     lp.limit = (int)limit;
     anthropic_request_id_t rid =
@@ -587,6 +755,24 @@ static napi_value js_list(napi_env env, napi_callback_info info) {
     r = started(env, ac, call, rid);
   }
   strings_free(&s);
+  return r;
+}
+
+/* cancel(client, id): true when the request was cancelled (it ends as
+ * cancelled, from the loop), false when it had ended already. */
+static napi_value js_cancel(napi_env env, napi_callback_info info) {
+  napi_value argv[2], r;
+  uint64_t id = 0;
+  bool lossless = false;
+  addon_client_t *ac = call_args(env, info, 2, argv);
+  if (ac == NULL)
+    return NULL;
+  if (napi_get_value_bigint_uint64(env, argv[1], &id, &lossless) != napi_ok) {
+    throw_type(env, "ERR_INVALID_ARG_TYPE", "id", "be a bigint");
+    return NULL;
+  }
+  int rc = anthropic_request_cancel(ac->client, (anthropic_request_id_t)id);
+  napi_get_boolean(env, rc == 0, &r);
   return r;
 }
 
@@ -682,15 +868,18 @@ static void on_closed(anthropic_client_t *c) {
   ac->client = NULL;
   if (!ac->env_gone) {
     if (!ac->ext_gone) {
-      dispatch(ac, 0, DONE, NULL, -1); /* close()'s callback, last */
+      dispatch(ac, 0, DONE, NULL, -1, NULL); /* close()'s callback, last */
       settle(ac);
       flush(ac);
     }
     napi_delete_reference(ac->env, ac->dispatch);
+    if (ac->log != NULL)
+      napi_delete_reference(ac->env, ac->log);
   } else if (ac->batch != NULL) {
     ac->batch = NULL; /* the env's references go with it */
   }
   ac->dispatch = NULL;
+  ac->log = NULL;
   uv_close((uv_handle_t *)&ac->flush, on_flush_closed);
 }
 
@@ -723,15 +912,70 @@ static void on_external_gc(napi_env env, void *data, void *hint) {
   }
 }
 
+static const char *const LEVELS[] = {"default", "off",  "error",
+                                     "warn",    "info", "debug"};
+
+/* A line the client logs: to create()'s log(level, line), when there is
+ * one and JS may run (not from a finaliser, not once the env ends). */
+static void on_log(void *data, anthropic_log_level_t level, const char *line) {
+  addon_client_t *ac = data;
+  napi_env env = ac->env;
+  napi_handle_scope scope;
+  napi_value fn, recv, argv[2], result;
+  if (ac->log == NULL || ac->env_gone || ac->ext_gone ||
+      napi_open_handle_scope(env, &scope) != napi_ok)
+    return;
+  if (napi_get_reference_value(env, ac->log, &fn) == napi_ok && fn != NULL &&
+      napi_get_global(env, &recv) == napi_ok &&
+      napi_create_string_utf8(env, LEVELS[level], NAPI_AUTO_LENGTH, &argv[0]) ==
+          napi_ok &&
+      napi_create_string_utf8(env, line, NAPI_AUTO_LENGTH, &argv[1]) ==
+          napi_ok) {
+    /* From create() JS is on the stack; from the loop it is not. */
+    napi_status st =
+        ac->ctx != NULL
+            ? napi_make_callback(env, ac->ctx, recv, fn, 2, argv, &result)
+            : napi_call_function(env, recv, fn, 2, argv, &result);
+    if (st == napi_pending_exception) {
+      napi_value exc;
+      if (napi_get_and_clear_last_exception(env, &exc) == napi_ok)
+        napi_fatal_exception(env, exc);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+/* The logLevel option: a level's name, in *out. */
+static int log_level(napi_env env, strings_t *s, napi_value o,
+                     anthropic_log_level_t *out) {
+  const char *v;
+  if (opt_str(env, s, o, "logLevel", &v) != 0)
+    return -1;
+  if (v == NULL)
+    return 0;
+  for (int i = ANTHROPIC_LOG_OFF; i <= ANTHROPIC_LOG_DEBUG; i++)
+    if (strcmp(v, LEVELS[i]) == 0) {
+      *out = (anthropic_log_level_t)i;
+      return 0;
+    }
+  napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE",
+                        "logLevel must be one of 'off', 'error', 'warn', "
+                        "'info', 'debug'");
+  return -1;
+}
+
 static napi_value js_create(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2], ext, name;
+  size_t argc = 3;
+  napi_value argv[3], ext, name;
   strings_t s = STRINGS_INIT;
   char err[256];
   uv_loop_t *loop = NULL;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 2 || type_of(env, argv[1]) != napi_function) {
-    napi_throw_type_error(env, "invalid_argument", "create(options, fn)");
+  if (argc < 2 || type_of(env, argv[1]) != napi_function ||
+      (argc == 3 && given(env, argv[2]) &&
+       type_of(env, argv[2]) != napi_function)) {
+    napi_throw_type_error(env, "invalid_argument",
+                          "create(options, fn, [log])");
     return NULL;
   }
   if (napi_get_uv_event_loop(env, &loop) != napi_ok) {
@@ -745,6 +989,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
       opt_str(env, &s, o, "authToken", &co.auth_token) != 0 ||
       opt_str(env, &s, o, "baseURL", &co.base_url) != 0 ||
       opt_str(env, &s, o, "caBundle", &co.ca_bundle) != 0 ||
+      log_level(env, &s, o, &co.log_level) != 0 ||
       get_prop(env, o, "defaultHeaders", &h) != 0 ||
       header_lines(env, &s, h, "defaultHeaders", &co.headers,
                    &co.headers_count) != 0) {
@@ -765,9 +1010,20 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     return NULL;
   }
   ac->env = env;
+  if (argc == 3 && given(env, argv[2])) {
+    if (napi_create_reference(env, argv[2], 1, &ac->log) != napi_ok) {
+      strings_free(&s);
+      free(ac);
+      return NULL;
+    }
+    co.log_cb = on_log;
+    co.log_data = ac;
+  }
   int rc = anthropic_client_init(loop, &ac->client, &co, err, sizeof err);
   strings_free(&s);
   if (rc != 0) {
+    if (ac->log != NULL)
+      napi_delete_reference(env, ac->log);
     free(ac);
     napi_throw_error(env, anthropic_err_name(rc), err);
     return NULL;
@@ -803,11 +1059,9 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   static const struct {
     const char *name;
     napi_callback fn;
-  } fns[] = {{"create", js_create},
-             {"retrieve", js_retrieve},
-             {"list", js_list},
-             {"resolve", js_resolve},
-             {"close", js_close}};
+  } fns[] = {{"create", js_create},   {"retrieve", js_retrieve},
+             {"list", js_list},       {"cancel", js_cancel},
+             {"resolve", js_resolve}, {"close", js_close}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn,

@@ -1,46 +1,137 @@
-// index.js - the C client (anthropic.node) as Node users expect it: named
-// like the official SDK, error-first callbacks or promises, SDK-named error
-// classes, and `for await` over every listed model. The client runs on
-// Node's own libuv loop; nothing here starts a thread.
+// index.js - the C client (anthropic.node) as users of the official SDK
+// (@anthropic-ai/sdk) write it: `new Anthropic(options)`, models.retrieve(id,
+// params, options) and models.list(params, options) with the SDK's
+// parameters and request options (signal included), its error classes and
+// fields, _request_id, .withResponse(), pages with hasNextPage(),
+// getNextPage() and iterPages(), and `for await` over every item. Besides:
+// error-first callbacks (a function as the last argument), models.resolve()
+// and close(). The client runs on Node's own libuv loop; nothing here starts
+// a thread. SDK-shaped objects are made only when asked for (a Response, an
+// error's headers).
 'use strict';
 const native = require('./anthropic.node');
 
 const RESULT = 0, ERROR = 1, DONE = 2;
 
-class APIError extends Error {
-  constructor(e) {
-    super(e.message);
-    this.name = new.target.name;
-    this.kind = e.kind;
-    this.status = e.status || undefined;
-    this.type = e.type ?? undefined;
-    this.requestId = e.requestId ?? undefined;
-    this.attempts = e.attempts;
+// ---------------------------------------------------------------- errors
+// The SDK's tree: AnthropicError > APIError > the rest, with its fields
+// (status, headers, error, requestID, type, ...). Ours add `kind` (the C
+// library's error kind) and `attempts`.
+
+class AnthropicError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    Object.defineProperty(this, 'name', { value: new.target.name, writable: true, configurable: true });
   }
 }
-class APIConnectionError extends APIError {}
-class APIConnectionTimeoutError extends APIConnectionError {}
-class APIUserAbortError extends APIError {}
+
+function headersOf() {
+  if (typeof this._h === 'function') this._h = this._h();
+  return this._h;
+}
+function setHeaders(h) { this._h = h; }
+
+class APIError extends AnthropicError {
+  // As the SDK's: (status, error body, message, headers, type).
+  constructor(status, error, message, headers, type) {
+    super(APIError._message(status, error, message));
+    this.status = status;
+    // The headers, or (ours) a function that makes them when first asked
+    // for: an own property, as the SDK's, read lazily.
+    Object.defineProperty(this, '_h', { value: headers, writable: true, enumerable: false });
+    Object.defineProperty(this, 'headers', { get: headersOf, set: setHeaders, enumerable: true, configurable: true });
+    const h = typeof headers === 'function' ? undefined : headers;
+    this.requestID = h?.get('request-id');
+    this.workspaceID = h?.get('anthropic-workspace-id');
+    this.error = error;
+    const body = error ?? {};
+    this.apiMessage = body.error?.message ?? null;
+    this.type = type ?? body.error?.type ?? null;
+    const code = body.error?.details?.error_code;
+    this.errorCode = typeof code === 'string' ? code : null;
+    this.details = body.error?.details ?? null;
+  }
+
+  static _message(status, error, message) {
+    const msg = error?.message
+      ? (typeof error.message === 'string' ? error.message : JSON.stringify(error.message))
+      : error ? JSON.stringify(error) : message;
+    if (status && msg) return `${status} ${msg}`;
+    if (status) return `${status} status code (no body)`;
+    if (msg) return msg;
+    return '(no status code or body)';
+  }
+}
+class APIUserAbortError extends APIError {
+  constructor({ message } = {}) { super(undefined, undefined, message || 'Request was aborted.', undefined); }
+}
+class APIConnectionError extends APIError {
+  constructor({ message, cause } = {}) {
+    super(undefined, undefined, message || 'Connection error.', undefined);
+    if (cause) this.cause = cause;
+  }
+}
+class APIConnectionTimeoutError extends APIConnectionError {
+  constructor({ message } = {}) { super({ message: message ?? 'Request timed out.' }); }
+}
+class RetryableError extends AnthropicError {}
 class BadRequestError extends APIError {}
 class AuthenticationError extends APIError {}
+class PaymentRequiredError extends APIError {}
 class PermissionDeniedError extends APIError {}
 class NotFoundError extends APIError {}
+class RequestTimeoutError extends APIError {}
 class ConflictError extends APIError {}
+class PreconditionFailedError extends APIError {}
+class ContentTooLargeError extends APIError {}
 class UnprocessableEntityError extends APIError {}
 class RateLimitError extends APIError {}
+class RequestHeaderFieldsTooLargeError extends APIError {}
+class ClientClosedRequestError extends APIError {}
 class InternalServerError extends APIError {}
+class NotImplementedError extends InternalServerError {}
+class ServiceUnavailableError extends InternalServerError {}
+class GatewayTimeoutError extends InternalServerError {}
+class OverloadedError extends InternalServerError {}
 
-const BY_STATUS = { 400: BadRequestError, 401: AuthenticationError,
-  403: PermissionDeniedError, 404: NotFoundError, 409: ConflictError,
-  422: UnprocessableEntityError, 429: RateLimitError };
+const BY_STATUS = new Map([[400, BadRequestError], [401, AuthenticationError],
+  [402, PaymentRequiredError], [403, PermissionDeniedError], [404, NotFoundError],
+  [408, RequestTimeoutError], [409, ConflictError], [412, PreconditionFailedError],
+  [413, ContentTooLargeError], [422, UnprocessableEntityError], [429, RateLimitError],
+  [431, RequestHeaderFieldsTooLargeError], [499, ClientClosedRequestError],
+  [501, NotImplementedError], [503, ServiceUnavailableError], [504, GatewayTimeoutError],
+  [529, OverloadedError]]);
 
+// The headers the library reports of a response (it keeps no others).
+function responseHeaders(requestID) {
+  const h = new Headers();
+  if (requestID != null) h.set('request-id', requestID);
+  return h;
+}
+
+// The addon's error ({kind, status, type, message, requestId, attempts})
+// as the SDK's error of its class.
 function toError(e) {
-  let C = APIError;
-  if (e.kind === 'http') C = BY_STATUS[e.status] || (e.status >= 500 ? InternalServerError : APIError);
-  else if (e.kind === 'timeout') C = APIConnectionTimeoutError;
-  else if (e.kind === 'connection' || e.kind === 'tls') C = APIConnectionError;
-  else if (e.kind === 'cancelled') C = APIUserAbortError;
-  return new C(e);
+  let err;
+  if (e.kind === 'http' && e.status) {
+    const C = BY_STATUS.get(e.status) || (e.status >= 500 ? InternalServerError : APIError);
+    // The API's error body, as the library read it.
+    const body = e.type != null
+      ? (e.requestId != null
+        ? { type: 'error', error: { type: e.type, message: e.message }, request_id: e.requestId }
+        : { type: 'error', error: { type: e.type, message: e.message } })
+      : undefined;
+    const rid = e.requestId;
+    err = new C(e.status, body, body ? undefined : e.message, () => responseHeaders(rid));
+    err.requestID = rid ?? null;
+    err.workspaceID = null;
+  } else if (e.kind === 'timeout') err = new APIConnectionTimeoutError({ message: e.message });
+  else if (e.kind === 'connection' || e.kind === 'tls') err = new APIConnectionError({ message: e.message });
+  else if (e.kind === 'cancelled') err = new APIUserAbortError({ message: e.message });
+  else err = new APIError(undefined, undefined, e.message, undefined);
+  err.kind = e.kind;
+  err.attempts = e.attempts;
+  return err;
 }
 
 // What a call that threw (the addon refused its arguments) hands its
@@ -51,123 +142,361 @@ function refused(e) {
   return toError({ kind: e.code || 'invalid_argument', message: e.message });
 }
 
-// A call with an optional callback: the callback, or a promise's.
-function settle(cb) {
-  if (typeof cb === 'function') return { cb, promise: undefined };
-  let cb2;
-  const promise = new Promise((resolve, reject) => {
-    cb2 = (err, v) => (err ? reject(err) : resolve(v));
-  });
-  return { cb: cb2, promise };
+// ---------------------------------------------------------------- checks
+
+// A key that is not one of `known` (with a value) is a TypeError naming
+// it: nothing given is ignored. Types are checked by the addon.
+function checkKeys(o, known, what) {
+  if (o === null || typeof o !== 'object') return;
+  for (const k in o) {
+    if (!known.has(k) && o[k] !== undefined) {
+      const e = new TypeError(`${what} has an unknown key '${k}' (known: ${[...known].join(', ')})`);
+      e.code = 'ERR_INVALID_ARG_VALUE';
+      throw e;
+    }
+  }
+}
+const typeError = (msg) => Object.assign(new TypeError(msg), { code: 'ERR_INVALID_ARG_TYPE' });
+
+const RETRIEVE_KEYS = new Set(['betas', 'workspace_id']);
+const LIST_KEYS = new Set(['after_id', 'before_id', 'limit', 'lifecycle', 'betas', 'workspace_id']);
+const OPTION_KEYS = new Set(['timeout', 'maxRetries', 'headers', 'query', 'signal']);
+const CLIENT_KEYS = new Set(['apiKey', 'authToken', 'baseURL', 'timeout', 'maxRetries',
+  'defaultHeaders', 'defaultQuery', 'logLevel', 'logger', 'caBundle', 'maxConcurrency']);
+const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'];
+
+// Headers as the SDK takes them (an object, a Headers, [name, value]
+// pairs) as the object the addon reads; null values kept (not sent).
+function headerObject(h, what) {
+  if (h == null || typeof h !== 'object') return h;
+  if (Array.isArray(h) || typeof h[Symbol.iterator] === 'function') {
+    const o = {};
+    for (const pair of h) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw typeError(`${what} must be an object, a Headers or [name, value] pairs`);
+      o[pair[0]] = pair[1];
+    }
+    return o;
+  }
+  return h;
+}
+
+// ---------------------------------------------------------------- promises
+
+// The SDK's APIPromise: a Promise of the result with .withResponse() and
+// .asResponse(). Its then() makes plain Promises.
+class APIPromise extends Promise {
+  static get [Symbol.species]() { return Promise; }
+
+  // The response as a fetch Response: its status and the headers the
+  // library reports (request-id). The body was read already: none here.
+  asResponse() {
+    return this.then(() => makeResponse(this._rid), (e) => {
+      if (e instanceof APIError && e.status) return makeResponse(e.requestID, e.status);
+      throw e;
+    });
+  }
+
+  withResponse() {
+    return this.then((data) => ({ data, response: makeResponse(this._rid),
+      request_id: this._rid ?? null, workspace_id: null }));
+  }
+}
+
+function makeResponse(requestID, status = 200) {
+  return new Response(null, { status, headers: responseHeaders(requestID) });
+}
+
+// A promise of a page that is also async-iterable over every item of it
+// and the pages after it, as the SDK's list().
+class PagePromise extends APIPromise {
+  async *[Symbol.asyncIterator]() {
+    const page = await this;
+    for await (const item of page) yield item;
+  }
+}
+
+// One page of models: the API's fields and the SDK's navigation. Forward
+// (after_id = last_id) or, when it was asked with before_id, backward
+// (before_id = first_id), each page's items in the API's order.
+class Page {
+  #models; #params; #options;
+  constructor(body, models, params, options) {
+    this.data = body.data || [];
+    this.has_more = body.has_more || false;
+    this.first_id = body.first_id || null;
+    this.last_id = body.last_id || null;
+    this.#models = models;
+    this.#params = params;
+    this.#options = options;
+  }
+
+  getPaginatedItems() { return this.data; }
+
+  _nextParams() {
+    const p = this.#params || {};
+    if (p.before_id) return this.first_id ? { ...p, before_id: this.first_id } : null;
+    return this.last_id ? { ...p, after_id: this.last_id } : null;
+  }
+
+  hasNextPage() {
+    if (this.has_more === false || !this.data.length) return false;
+    return this._nextParams() != null;
+  }
+
+  async getNextPage() {
+    const next = this._nextParams();
+    if (!next) {
+      throw new AnthropicError('No next page expected; please check `.hasNextPage()` before calling `.getNextPage()`.');
+    }
+    return this.#models.list(next, this.#options);
+  }
+
+  async *iterPages() {
+    let page = this;
+    yield page;
+    while (page.hasNextPage()) {
+      page = await page.getNextPage();
+      yield page;
+    }
+  }
+
+  async *[Symbol.asyncIterator]() {
+    for await (const page of this.iterPages()) yield* page.data;
+  }
+}
+
+// ---------------------------------------------------------------- calls
+
+// One request's way back: its callback (a user's, or a promise's), what
+// to make of its result, and its signal while it is in flight.
+class Call {
+  constructor(cb, promise, page) {
+    this.cb = cb;
+    this.promise = promise;
+    this.page = page; // {models, params, options} for a list, else null
+    this.signal = null;
+    this.onAbort = null;
+    this.rid = 0n;
+    this.resolve = null; // a resolve batch's results
+  }
+}
+
+// cb and promise of a call: the user's callback, or a new promise's.
+function callFor(cb, P, page) {
+  if (typeof cb === 'function') return new Call(cb, undefined, page);
+  let res, rej;
+  const promise = new P((a, b) => { res = a; rej = b; });
+  const call = new Call((err, v) => (err ? rej(err) : res(v)), promise, page);
+  return call;
 }
 
 class Models {
-  constructor(client, beta) { this._client = client; this._beta = beta; }
+  constructor(client) { this._client = client; }
 
-  // retrieve(id, [options], [cb]): the model, as the API's object.
-  retrieve(id, options, cb) {
-    if (typeof options === 'function') { cb = options; options = undefined; }
-    const s = settle(cb);
-    this._client._start(s.cb, (t) => native.retrieve(this._client._h, id, this._beta, t, options));
-    return s.promise;
+  // retrieve(id, [params], [options], [cb]): the model, as the API's
+  // object, with _request_id.
+  retrieve(id, params, options, cb) {
+    if (typeof params === 'function') { cb = params; params = options = undefined; }
+    else if (typeof options === 'function') { cb = options; options = undefined; }
+    const call = callFor(cb, APIPromise, null);
+    this._client._start(call, options, (t, q, o) => {
+      checkKeys(params, RETRIEVE_KEYS, 'params');
+      return native.retrieve(this._client._h, id, false, t, o, params, q);
+    });
+    return call.promise;
   }
 
-  // list(params, cb): one page ({data, has_more, first_id, last_id}).
-  // list(params): a promise of that page that is also async-iterable over
-  // every item of every page after it, as the SDK's list.
-  list(params, cb) {
-    if (typeof params === 'function') { cb = params; params = undefined; }
-    if (typeof cb === 'function') {
-      this._page(params, cb);
-      return undefined;
-    }
-    return new PagePromise(this, params || {});
+  // list([params], [options], [cb]): one page; its promise is also
+  // async-iterable over every item of every page from it on.
+  list(params, options, cb) {
+    if (typeof params === 'function') { cb = params; params = options = undefined; }
+    else if (typeof options === 'function') { cb = options; options = undefined; }
+    const call = callFor(cb, PagePromise, { models: this, params, options });
+    this._client._start(call, options, (t, q, o) => {
+      checkKeys(params, LIST_KEYS, 'params');
+      return native.list(this._client._h, params, false, t, o, q);
+    });
+    return call.promise;
   }
 
-  _page(params, cb) {
-    this._client._start(cb, (t) => native.list(this._client._h, params || {}, this._beta, t, params && params.options));
-  }
-
-  // resolve(aliases, cb): every alias's model or Error, in input order;
+  // resolve(aliases, [cb]): every alias's model or Error, in input order;
   // each distinct alias asked once (and at most once at a time per client).
   // Aliases that are not an array are refused by the addon, and that
   // error goes to the callback or promise, as any other.
   resolve(aliases, cb) {
-    const s = settle(cb);
-    const out = [];
+    const call = callFor(cb, Promise, null);
     const c = this._client;
-    const token = c._token(s.cb);
-    c._pending.get(token).resolve = out;
+    call.resolve = [];
+    const token = c._token(call);
     try {
       native.resolve(c._h, aliases, token, {}); // every index is filled
     } catch (e) {
       c._pending.delete(token);
-      process.nextTick(s.cb, refused(e));
+      process.nextTick(call.cb, refused(e));
     }
-    return s.promise;
+    return call.promise;
   }
 }
 
-class PagePromise {
-  constructor(models, params) { this._models = models; this._params = params; this._first = null; }
-  _firstPage() {
-    if (!this._first) {
-      this._first = new Promise((resolve, reject) => this._models._page(this._params, (e, p) => (e ? reject(e) : resolve(p))));
-    }
-    return this._first;
-  }
-  then(a, b) { return this._firstPage().then(a, b); }
-  catch(b) { return this._firstPage().catch(b); }
-  async *[Symbol.asyncIterator]() {
-    const backward = this._params.before_id != null;
-    let page = await this._firstPage();
-    for (;;) {
-      if (backward) { for (let i = page.data.length - 1; i >= 0; i--) yield page.data[i]; }
-      else yield* page.data;
-      const cursor = backward ? page.first_id : page.last_id;
-      if (!page.has_more || page.data.length === 0 || cursor == null) return;
-      const next = { ...this._params, after_id: backward ? undefined : cursor, before_id: backward ? cursor : undefined };
-      page = await new Promise((resolve, reject) => this._models._page(next, (e, p) => (e ? reject(e) : resolve(p))));
-    }
-  }
+function parseModel(value, rid) {
+  const m = JSON.parse(value);
+  Object.defineProperty(m, '_request_id', { value: rid, enumerable: false, configurable: true, writable: true });
+  return m;
 }
 
-class Client {
+class Anthropic {
   constructor(options = {}) {
+    checkKeys(options, CLIENT_KEYS, 'options');
     this._pending = new Map();
     this._next = 1;
     this._closeCbs = null; // close() callbacks while it closes
     this._closed = false; // closed, for good
+    // Headers sent on every request, by name: a request cannot drop them.
+    this._sent = new Set(['anthropic-version', 'user-agent', 'x-api-key', 'authorization']);
+    this._defaultQuery = null;
+    this._log = undefined;
+    const o = options === null || typeof options !== 'object' ? options : this._options(options);
     // The addon holds this function weakly while nothing is pending, so
     // the Client holds it: they live and are collected together.
     this._dispatchFn = (batch) => this._dispatchBatch(batch);
-    this._h = native.create(options, this._dispatchFn);
-    this.models = new Models(this, false);
-    this.beta = { models: new Models(this, true) };
+    this._h = native.create(o, this._dispatchFn, this._log);
+    this.models = new Models(this);
+    this.beta = { models: new Models(this) };
   }
 
-  _token(cb) {
-    const t = this._next++;
-    this._pending.set(t, { cb, resolve: null });
-    return t;
+  // The options as the addon takes them, the SDK's meaning kept: a
+  // credential given keeps the other's environment variable unread,
+  // defaultHeaders x-api-key or authorization null sends none.
+  _options(options) {
+    const o = { ...options };
+    this._defaultQuery = options.defaultQuery ?? null;
+    if (this._defaultQuery !== null && typeof this._defaultQuery !== 'object') throw typeError('defaultQuery must be an object');
+    if (o.apiKey != null && o.authToken != null) {
+      throw new TypeError('Pass at most one of `apiKey`, `authToken`. Received `apiKey`, `authToken`.');
+    }
+    if (o.authToken != null && o.apiKey === undefined) o.apiKey = '';
+    if (o.apiKey === null) o.apiKey = '';
+    const dh = headerObject(options.defaultHeaders, 'defaultHeaders');
+    if (dh != null && typeof dh === 'object') {
+      for (const k of Object.keys(dh)) {
+        if (dh[k] !== null) {
+          if (dh[k] !== undefined) this._sent.add(k.toLowerCase());
+          continue;
+        }
+        const name = k.toLowerCase();
+        if (name === 'x-api-key') o.apiKey = '';
+        else if (name === 'authorization') o.authToken = '';
+        else if (name === 'anthropic-version' || name === 'user-agent') {
+          throw typeError(`defaultHeaders['${k}'] cannot be null: the library always sends ${name}`);
+        }
+      }
+      o.defaultHeaders = dh;
+    }
+    const logger = options.logger;
+    if (logger != null) {
+      if (typeof logger !== 'object' && typeof logger !== 'function') throw typeError('logger must be an object');
+      for (const l of ['error', 'warn', 'info', 'debug']) {
+        if (typeof logger[l] !== 'function') throw typeError(`logger.${l} must be a function`);
+      }
+      // As the SDK: a logger given logs at 'warn' unless told otherwise.
+      if (o.logLevel == null) {
+        const env = process.env.ANTHROPIC_LOG;
+        o.logLevel = LOG_LEVELS.includes(env) ? env : 'warn';
+      }
+      this._log = (level, line) => logger[level](line); // holds no Client
+    }
+    // The SDK's fields, as it settles them.
+    const env = process.env;
+    const given = options.apiKey != null || options.authToken != null;
+    this.apiKey = options.apiKey ?? (given || options.apiKey === null ? null : env.ANTHROPIC_API_KEY ?? null);
+    this.authToken = options.authToken ?? (given || this.apiKey != null ? null : env.ANTHROPIC_AUTH_TOKEN ?? null);
+    this.baseURL = o.baseURL || env.ANTHROPIC_BASE_URL || 'https://api.anthropic.com';
+    this.timeout = o.timeout ?? 600000;
+    this.maxRetries = o.maxRetries ?? 2;
+    this.logLevel = o.logLevel;
+    this.logger = logger ?? console;
+    delete o.defaultQuery;
+    delete o.logger;
+    return o;
   }
 
-  _start(cb, fn) {
-    const t = this._token(cb);
-    try {
-      fn(t);
-    } catch (e) {
-      this._pending.delete(t);
-      process.nextTick(cb, refused(e));
+  // A request header of null removes the client's header in the SDK; the
+  // library can send a header of its own in place of the client's but not
+  // leave one out for one request: a TypeError says so rather than send it.
+  _checkNulls(h) {
+    if (h === null || typeof h !== 'object') return;
+    for (const k in h) {
+      if (h[k] !== null) continue;
+      const name = k.toLowerCase();
+      if (this._sent.has(name)) {
+        throw typeError(`headers['${k}'] cannot be null: the client sends ${name} on every request ` +
+          '(give it a value instead, or leave it out of the client\'s defaultHeaders)');
+      }
     }
   }
 
-  // A loop turn's outcomes, [token, what, value, index, ...]: one call
-  // from C a turn, however many requests ended in it.
+  _token(call) {
+    const t = this._next++;
+    this._pending.set(t, call);
+    return t;
+  }
+
+  // Start a request: fn(token, query, options) calls the addon. A refusal
+  // goes to the call's callback (or promise); so does an abort, at once.
+  _start(call, options, fn) {
+    let signal;
+    if (options !== null && typeof options === 'object') {
+      signal = options.signal;
+      if (signal != null && (typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+        process.nextTick(call.cb, typeError('signal must be an AbortSignal'));
+        return;
+      }
+      if (signal != null && signal.aborted) {
+        process.nextTick(call.cb, new APIUserAbortError());
+        return;
+      }
+    }
+    const t = this._token(call);
+    try {
+      checkKeys(options, OPTION_KEYS, 'options');
+      if (options?.headers != null) {
+        options = { ...options, headers: headerObject(options.headers, 'headers') };
+        this._checkNulls(options.headers);
+      }
+      let q = options?.query;
+      if (this._defaultQuery) q = q != null && typeof q === 'object' ? { ...this._defaultQuery, ...q } : (q ?? this._defaultQuery);
+      call.rid = fn(t, q, options);
+    } catch (e) {
+      this._pending.delete(t);
+      process.nextTick(call.cb, refused(e));
+      return;
+    }
+    if (signal != null) {
+      call.signal = signal;
+      call.onAbort = () => this._abort(t);
+      signal.addEventListener('abort', call.onAbort, { once: true });
+    }
+  }
+
+  // A request's signal aborted: it is cancelled in the library and its
+  // callback (or promise) gets APIUserAbortError now; what the library
+  // says of it later is dropped.
+  _abort(token) {
+    const call = this._pending.get(token);
+    if (!call) return;
+    const cb = call.cb;
+    call.cb = null;
+    call.signal = null;
+    if (this._h && !this._closed && !this._closeCbs) native.cancel(this._h, call.rid);
+    cb(new APIUserAbortError());
+  }
+
+  // A loop turn's outcomes, [token, what, value, index, requestId, ...]:
+  // one call from C a turn, however many requests ended in it.
   _dispatchBatch(batch) {
-    for (let i = 0; i < batch.length; i += 4) {
+    for (let i = 0; i < batch.length; i += 5) {
       try {
-        this._dispatch(batch[i], batch[i + 1], batch[i + 2], batch[i + 3]);
+        this._dispatch(batch[i], batch[i + 1], batch[i + 2], batch[i + 3], batch[i + 4]);
       } catch (e) {
         // A callback threw: the others of this turn still run, and the
         // exception reaches 'uncaughtException' as from any I/O callback.
@@ -176,7 +505,7 @@ class Client {
     }
   }
 
-  _dispatch(token, what, value, index) {
+  _dispatch(token, what, value, index, rid) {
     if (token === 0) { // the close: every close() called back, in order
       const cbs = this._closeCbs;
       this._closeCbs = null;
@@ -190,34 +519,78 @@ class Client {
       }
       return;
     }
-    const p = this._pending.get(token);
-    if (!p) return;
-    if (p.resolve) { // a resolve batch
-      if (what === DONE) { this._pending.delete(token); p.cb(null, p.resolve); }
-      else p.resolve[index] = what === RESULT ? JSON.parse(value) : toError(value);
+    const call = this._pending.get(token);
+    if (!call) return;
+    if (call.resolve) { // a resolve batch
+      if (what === DONE) { this._pending.delete(token); call.cb(null, call.resolve); }
+      else call.resolve[index] = what === RESULT ? parseModel(value, rid) : toError(value);
       return;
     }
     this._pending.delete(token);
-    if (what === RESULT) p.cb(null, JSON.parse(value));
-    else p.cb(toError(value));
+    if (call.signal) call.signal.removeEventListener('abort', call.onAbort);
+    const cb = call.cb;
+    if (cb === null) return; // aborted: settled already
+    if (what !== RESULT) return cb(toError(value));
+    if (call.promise) call.promise._rid = rid;
+    const pg = call.page;
+    cb(null, pg ? new Page(JSON.parse(value), pg.models, pg.params, pg.options) : parseModel(value, rid));
   }
 
   // close([cb]): what is still pending ends with APIUserAbortError. Each
   // call settles once the client is closed (at once if it is already).
   close(cb) {
-    const s = settle(cb);
-    if (this._closed) process.nextTick(s.cb);
-    else if (this._closeCbs) this._closeCbs.push(s.cb);
+    const call = callFor(cb, Promise, null);
+    if (this._closed) process.nextTick(call.cb);
+    else if (this._closeCbs) this._closeCbs.push(call.cb);
     else {
-      this._closeCbs = [s.cb];
+      this._closeCbs = [call.cb];
       native.close(this._h);
     }
-    return s.promise;
+    return call.promise;
   }
 }
 
-module.exports = { Client, Anthropic: Client, APIError, APIConnectionError,
-  APIConnectionTimeoutError, APIUserAbortError, BadRequestError,
-  AuthenticationError, PermissionDeniedError, NotFoundError, ConflictError,
-  UnprocessableEntityError, RateLimitError, InternalServerError,
-  version: native.version };
+// The SDK's statics: Anthropic.NotFoundError and the rest.
+const errors = { AnthropicError, APIError, APIConnectionError, APIConnectionTimeoutError,
+  APIUserAbortError, RetryableError, BadRequestError, AuthenticationError, PaymentRequiredError,
+  PermissionDeniedError, NotFoundError, RequestTimeoutError, ConflictError,
+  PreconditionFailedError, ContentTooLargeError, UnprocessableEntityError, RateLimitError,
+  RequestHeaderFieldsTooLargeError, ClientClosedRequestError, InternalServerError,
+  NotImplementedError, ServiceUnavailableError, GatewayTimeoutError, OverloadedError };
+Object.assign(Anthropic, errors);
+
+// `require(...)`, `import Anthropic from`, `import { Anthropic } from`,
+// and the named errors: written out so that Node's ESM import sees them.
+module.exports = Anthropic;
+module.exports.default = Anthropic;
+module.exports.Anthropic = Anthropic;
+module.exports.Client = Anthropic;
+module.exports.AnthropicError = AnthropicError;
+module.exports.APIError = APIError;
+module.exports.APIConnectionError = APIConnectionError;
+module.exports.APIConnectionTimeoutError = APIConnectionTimeoutError;
+module.exports.APIUserAbortError = APIUserAbortError;
+module.exports.RetryableError = RetryableError;
+module.exports.BadRequestError = BadRequestError;
+module.exports.AuthenticationError = AuthenticationError;
+module.exports.PaymentRequiredError = PaymentRequiredError;
+module.exports.PermissionDeniedError = PermissionDeniedError;
+module.exports.NotFoundError = NotFoundError;
+module.exports.RequestTimeoutError = RequestTimeoutError;
+module.exports.ConflictError = ConflictError;
+module.exports.PreconditionFailedError = PreconditionFailedError;
+module.exports.ContentTooLargeError = ContentTooLargeError;
+module.exports.UnprocessableEntityError = UnprocessableEntityError;
+module.exports.RateLimitError = RateLimitError;
+module.exports.RequestHeaderFieldsTooLargeError = RequestHeaderFieldsTooLargeError;
+module.exports.ClientClosedRequestError = ClientClosedRequestError;
+module.exports.InternalServerError = InternalServerError;
+module.exports.NotImplementedError = NotImplementedError;
+module.exports.ServiceUnavailableError = ServiceUnavailableError;
+module.exports.GatewayTimeoutError = GatewayTimeoutError;
+module.exports.OverloadedError = OverloadedError;
+module.exports.APIPromise = APIPromise;
+module.exports.PagePromise = PagePromise;
+module.exports.Page = Page;
+module.exports.version = native.version;
+Object.defineProperty(module.exports, '__esModule', { value: true });
