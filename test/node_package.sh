@@ -117,7 +117,7 @@ tarball)
   tarball=$tmp/pack/anthropic-c-$version.tgz
   [ -f "$tarball" ] || fail "npm pack made no $tarball"
   tar tzf "$tarball" >"$tmp/contents"
-  for f in binding.gyp addon.c index.js tools/install.js vendor/include/anthropic.h \
+  for f in binding.gyp addon.c index.js index.d.ts tools/install.js vendor/include/anthropic.h \
     vendor/src/engine.c vendor/src/internal.h test/package.test.js; do
     grep -qx "package/$f" "$tmp/contents" || fail "the tarball has no $f"
   done
