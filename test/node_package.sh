@@ -124,12 +124,13 @@ tarball)
   ! grep -qE '\.node$|/build/' "$tmp/contents" || fail "the tarball holds a build"
   [ ! -e "$pkgdir/vendor" ] || fail "npm pack left vendor/ behind"
   # Unpacked away from any repository: its vendor/ is all it has.
-  install_into "$tmp/app" "$tarball"
-  installed=$tmp/app/node_modules/anthropic-c
+  # A space in the project's path: the build must quote or avoid it.
+  install_into "$tmp/my app" "$tarball"
+  installed="$tmp/my app/node_modules/anthropic-c"
   [ ! -L "$installed" ] || fail "the tarball was linked, not installed"
   check_addon "$installed/anthropic.node"
   start_fake_api
-  run_program "$tmp/app"
+  run_program "$tmp/my app"
   (cd "$installed" && timeout 120 "${npm[@]}" test) >"$tmp/npm-test.log" 2>&1 ||
     { cat "$tmp/npm-test.log"; fail "npm test in the installed package"; }
   grep -E '^# (pass|fail)' "$tmp/npm-test.log"

@@ -42,9 +42,11 @@
       '<!@(pkg-config --cflags libcurl libcjson)'],
     'conditions': [
       # GNU ld's (and lld's) options; this is only built on Linux so far.
+      # The link runs in build/: the map's path is relative to it, since an
+      # absolute one would break at the first space in the install path.
       ['OS=="linux"', {
         'ldflags': ['-Wl,--exclude-libs,ALL',
-          '-Wl,--version-script=<(module_root_dir)/tools/exports.map'],
+          '-Wl,--version-script=../tools/exports.map'],
       }],
     ],
     'libraries': ['<!@(pkg-config --libs libcurl libcjson)', '-lm'],
