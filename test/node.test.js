@@ -306,9 +306,9 @@ test('a number option: of another type a TypeError, out of range a RangeError, n
 
 // Run `src` in a child node (`nodeArgs` before the script), under `ulimit
 // -n` when `fdLimit` is given; its {status, signal, stdout, stderr}.
-function runScript(src, env = {}, { nodeArgs = [], fdLimit } = {}) {
+function runScript(src, env = {}, { nodeArgs = [], fdLimit, ext = 'js' } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anthropic-node-'));
-  const file = path.join(dir, 'script.js');
+  const file = path.join(dir, `script.${ext}`);
   fs.writeFileSync(file, src);
   const argv = [process.execPath, ...nodeArgs, file];
   const [cmd, args] = fdLimit === undefined ? [argv[0], argv.slice(1)]
@@ -471,12 +471,18 @@ test('the README example runs as written', () => {
   const at = readme.indexOf('## Node.js');
   const m = /```js\n([\s\S]*?)```/.exec(readme.slice(at));
   assert.ok(m, 'no js example in the README section');
-  const src = m[1].replace("require('./build/examples/node')", 'require(process.env.ADDON)');
-  assert.notEqual(src, m[1], 'the example no longer requires ./build/examples/node');
-  const r = runScript(src, { ANTHROPIC_API_KEY: 'fake-key', ANTHROPIC_BASE_URL: url });
+  // An ES module importing the package by its name, as users write it.
+  const main = JSON.stringify(path.join(ADDON, 'index.js'));
+  const src = m[1].replace("from 'anthropic-c'", `from ${main}`);
+  assert.notEqual(src, m[1], "the example no longer imports 'anthropic-c'");
+  const r = runScript(src, { ANTHROPIC_API_KEY: 'fake-key', ANTHROPIC_BASE_URL: url },
+    { ext: 'mjs' });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0], new RegExp('^' + catalogue.aliases['claude-opus-4-1'] + ' '));
-  assert.ok(lines.includes(`${catalogue.aliases['claude-haiku-4-5']} true`), r.stdout);
+  const opus = catalogue.aliases['claude-opus-4-1'];
+  const haiku = catalogue.aliases['claude-haiku-4-5'];
+  assert.ok(lines.some((l) => l.startsWith(opus + ' req_')), r.stdout);
+  assert.ok(lines.includes('aborted: true'), r.stdout);
+  assert.ok(lines.includes(`${haiku} true`), r.stdout);
   assert.ok(lines.includes(catalogue.aliases['claude-sonnet-4-0']), r.stdout);
 });

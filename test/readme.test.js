@@ -285,7 +285,9 @@ const runners = {
       { cwd: scratch, env: sampleEnv({ PATH }) });
   },
   js(b) {
-    const file = path.join(scratch, `sample-${path.basename(b.file)}-${b.line}.js`);
+    // A sample with `import` lines is an ES module, as users run one.
+    const ext = /^import\s/m.test(b.code) ? 'mjs' : 'js';
+    const file = path.join(scratch, `sample-${path.basename(b.file)}-${b.line}.${ext}`);
     fs.writeFileSync(file, b.code);
     // The addon has no sanitizer: ASan's options must not reach node.
     return runSample(process.execPath, [file],
