@@ -127,6 +127,8 @@ tarball)
   # A space in the project's path: the build must quote or avoid it.
   install_into "$tmp/my app" "$tarball"
   installed="$tmp/my app/node_modules/anthropic-c"
+  grep -q 'vendor/src/engine\.o' "$tmp/my app.log" ||
+    fail "the tarball's build did not compile its vendor/ sources"
   [ ! -L "$installed" ] || fail "the tarball was linked, not installed"
   check_addon "$installed/anthropic.node"
   start_fake_api

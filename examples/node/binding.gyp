@@ -8,8 +8,9 @@
 # only Node's entry points (tools/exports.map).
 {
   'variables': {
-    # Where src/ and include/ are: vendor/ in a packed tarball (copied
-    # there by `npm pack`, tools/vendor.js), else this repository.
+    # Where src/ and include/ are: this repository around examples/node,
+    # else vendor/ in a packed tarball (copied there by `npm pack`,
+    # tools/vendor.js).
     'anthropic_root%': '<!(node tools/root.js)',
   },
   'targets': [{

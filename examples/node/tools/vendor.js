@@ -1,9 +1,9 @@
 // vendor.js - `npm pack`'s prepack and postpack steps. The package lives
 // in the repository's examples/node and builds the library from ../../src
 // and ../../include; a tarball has no repository around it, so prepack
-// copies those (and the licence) into vendor/, which binding.gyp prefers
-// (tools/root.js), and postpack removes the copy again, so that a build in
-// the repository never picks up a stale one.
+// copies those (and the licence) into vendor/, which binding.gyp builds
+// from when there is no repository around it (tools/root.js), and
+// postpack removes the copy again: it is only for the tarball.
 //
 //   node tools/vendor.js         copy ../../{src,include,LICENSE} to vendor/
 //   node tools/vendor.js clean   remove vendor/
