@@ -3,10 +3,7 @@
  * embedded on the server's own libuv loop (README "Embedding in a
  * server: resolve-server").
  *
- *   resolve-server --listen HOST:PORT [--base-url URL] [--grace-ms N]
- *                  [--idle-timeout-ms N] [--cache-ttl-ms N]
- *                  [--upstream-timeout-ms N] [--page-size N]
- *                  [--max-models-bytes N] [--max-connections N] [--verbose]
+ *   resolve-server --listen ADDR [OPTION]...   (args.c; --help)
  *
  *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
  *   GET /models           every model (all pages), one JSON array, up to
@@ -42,7 +39,7 @@
 void srv_log(const srv_server_t *s, const char *fmt, ...) {
   char line[1024];
   va_list ap;
-  if (!s->o->verbose)
+  if (s->o->log_level < ANTHROPIC_LOG_DEBUG)
     return;
   va_start(ap, fmt);
   (void)vsnprintf(line, sizeof line, fmt, ap);
@@ -57,79 +54,6 @@ static void on_client_log(void *data, anthropic_log_level_t level,
                           const char *line) {
   (void)level;
   srv_log(data, "upstream: %s", line);
-}
-
-/* ---- options ---- */
-
-static int usage(const char *why) {
-  if (why != NULL)
-    (void)fprintf(stderr, PROG ": %s\n", why);
-  (void)fputs(
-      "usage: " PROG " --listen HOST:PORT [--base-url URL] [--grace-ms N]\n"
-      "       [--idle-timeout-ms N] [--cache-ttl-ms N]\n"
-      "       [--upstream-timeout-ms N] [--page-size N]\n"
-      "       [--max-models-bytes N] [--max-connections N] [--verbose]\n"
-      "--max-connections: clients at once (an idle one makes way for\n"
-      "a new one; past it, 503 with Retry-After). Default: the\n"
-      "open-files limit less min(64, limit / 4) upstream\n"
-      "connections, 16 for the loop and 8 for refusals.\n",
-      stderr);
-  return 2;
-}
-
-static bool parse_u64(const char *text, uint64_t *out) {
-  char *end;
-  if (text == NULL || *text < '0' || *text > '9')
-    return false;
-  errno = 0;
-  unsigned long long v = strtoull(text, &end, 10);
-  if (errno != 0 || *end != '\0')
-    return false;
-  *out = v;
-  return true;
-}
-
-/* 0, or the exit status of a usage error. */
-static int parse_args(int argc, char **argv, srv_options_t *o) {
-  uint64_t page = 1000, models_bytes = SRV_MODELS_BYTES_MAX, conns = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    bool ok = true;
-    if (strcmp(a, "--verbose") == 0) {
-      o->verbose = true;
-      continue;
-    }
-    if (v == NULL)
-      return usage(strcmp(a, "--help") == 0 ? NULL : "missing value");
-    i++;
-    if (strcmp(a, "--listen") == 0)
-      o->listen = v;
-    else if (strcmp(a, "--base-url") == 0)
-      o->base_url = v;
-    else if (strcmp(a, "--grace-ms") == 0)
-      ok = parse_u64(v, &o->grace_ms);
-    else if (strcmp(a, "--idle-timeout-ms") == 0)
-      ok = parse_u64(v, &o->idle_ms) && o->idle_ms > 0;
-    else if (strcmp(a, "--cache-ttl-ms") == 0)
-      ok = parse_u64(v, &o->cache_ttl_ms);
-    else if (strcmp(a, "--upstream-timeout-ms") == 0)
-      ok = parse_u64(v, &o->upstream_timeout_ms);
-    else if (strcmp(a, "--page-size") == 0)
-      ok = parse_u64(v, &page) && page >= 1 && page <= 1000;
-    else if (strcmp(a, "--max-connections") == 0)
-      ok = parse_u64(v, &conns) && conns >= 1 && conns <= SIZE_MAX / 2;
-    else if (strcmp(a, "--max-models-bytes") == 0)
-      ok = parse_u64(v, &models_bytes) && models_bytes >= 2 &&
-           models_bytes <= SIZE_MAX / 2;
-    else
-      return usage("unknown option");
-    if (!ok)
-      return usage("bad number");
-  }
-  o->page_size = (int)page;
-  o->max_models_bytes = (size_t)models_bytes;
-  o->max_connections = (size_t)conns;
-  return o->listen == NULL ? usage("--listen is required") : 0;
 }
 
 /* The descriptors the process may open, shared out (server.h): the
@@ -151,28 +75,6 @@ static void share_descriptors(srv_options_t *o) {
 
 /* ---- listening ---- */
 
-/* "HOST:PORT" or "[V6]:PORT". */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss) {
-  char host[64];
-  const char *colon = strrchr(spec, ':');
-  uint64_t port;
-  if (colon == NULL || !parse_u64(colon + 1, &port) || port > 65535)
-    return UV_EINVAL;
-  size_t hlen = (size_t)(colon - spec);
-  if (hlen >= 2 && spec[0] == '[' && spec[hlen - 1] == ']') {
-    if (hlen - 2 >= sizeof host)
-      return UV_EINVAL;
-    memcpy(host, spec + 1, hlen - 2);
-    host[hlen - 2] = '\0';
-    return uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss);
-  }
-  if (hlen >= sizeof host)
-    return UV_EINVAL;
-  memcpy(host, spec, hlen);
-  host[hlen] = '\0';
-  return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss);
-}
-
 static int print_listening(srv_server_t *s) {
   struct sockaddr_storage ss;
   int len = (int)sizeof ss;
@@ -192,15 +94,28 @@ static int print_listening(srv_server_t *s) {
   return fflush(stdout) == 0 ? 0 : UV_EIO;
 }
 
-static int start_listening(srv_server_t *s) {
-  struct sockaddr_storage ss;
-  int rc = parse_listen(s->o->listen, &ss);
-  if (rc != 0) {
-    (void)fprintf(stderr, PROG ": --listen %s: expected HOST:PORT\n",
-                  s->o->listen);
+/* Bind the first address --listen names that can be bound (a name may
+ * have several, IPv6 and IPv4; :PORT and PORT are every interface). */
+static int bind_listener(srv_server_t *s) {
+  uv_getaddrinfo_t req;
+  struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                           .ai_socktype = SOCK_STREAM,
+                           .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+  const char *host = s->o->listen_host[0] ? s->o->listen_host : NULL;
+  int rc = uv_getaddrinfo(s->loop, &req, NULL, host, s->o->listen_port,
+                          &hints); /* no callback: now, before serving */
+  if (rc != 0)
     return rc;
-  }
-  rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&ss, 0);
+  rc = UV_EADDRNOTAVAIL;
+  for (const struct addrinfo *ai = req.addrinfo; ai != NULL && rc != 0;
+       ai = ai->ai_next)
+    rc = uv_tcp_bind(&s->listener, ai->ai_addr, 0);
+  uv_freeaddrinfo(req.addrinfo);
+  return rc;
+}
+
+static int start_listening(srv_server_t *s) {
+  int rc = bind_listener(s);
   if (rc == 0) /* a thousand clients may knock at once */
     rc = uv_listen((uv_stream_t *)&s->listener, 1024, srv_on_connection);
   if (rc == 0)
@@ -273,7 +188,7 @@ static int init_client(srv_server_t *s) {
   co.base_url = s->o->base_url;
   co.timeout_ms = s->o->upstream_timeout_ms;
   co.max_host_connections = s->o->upstream_connections;
-  if (s->o->verbose) {
+  if (s->o->log_level >= ANTHROPIC_LOG_DEBUG) {
     co.log_cb = on_client_log;
     co.log_data = s;
     co.log_level = ANTHROPIC_LOG_INFO; /* retries and give-ups */
@@ -345,12 +260,18 @@ int main(int argc, char **argv) {
   srv_options_t o = {.grace_ms = 2000,
                      .idle_ms = 60000,
                      .cache_ttl_ms = 60000,
-                     .upstream_timeout_ms = 30000};
+                     .upstream_timeout_ms = 30000,
+                     .stale_if_error_s = 86400,
+                     .ready_window_s = 30,
+                     .page_size = 1000,
+                     .max_models_bytes = SRV_MODELS_BYTES_MAX,
+                     .log_level = ANTHROPIC_LOG_INFO,
+                     .log_json = true};
   uv_loop_t loop;
   if (reserve_std_fds() != 0)
     return 1;
-  int rc = parse_args(argc, argv, &o);
-  if (rc != 0)
+  int rc = srv_args_parse(argc, argv, &o);
+  if (rc >= 0)
     return rc;
   share_descriptors(&o);
   /* A write to a client that has gone must fail with EPIPE, not kill. */

@@ -58,17 +58,22 @@
 #define SRV_UPSTREAM_FDS_MAX 64
 
 typedef struct srv_options {
-  const char *listen;   /* "HOST:PORT" or "[V6]:PORT" */
+  const char *listen;    /* as given: HOST:PORT, [V6]:PORT, :PORT, PORT */
+  char listen_host[256]; /* "": every interface */
+  char listen_port[8];
   const char *base_url; /* NULL: $ANTHROPIC_BASE_URL or the default */
   uint64_t grace_ms;    /* in-flight requests' time after a signal */
   uint64_t idle_ms;     /* a connection's time to send its next request */
   uint64_t cache_ttl_ms;
   uint64_t upstream_timeout_ms;
-  int page_size;           /* models per upstream page for /models */
-  size_t max_models_bytes; /* the largest /models answer */
+  uint64_t stale_if_error_s; /* 0: never serve a stale answer */
+  uint64_t ready_window_s;   /* /readyz: an upstream answer this recent */
+  int page_size;             /* models per upstream page for /models */
+  size_t max_models_bytes;   /* the largest /models answer */
   size_t max_connections;
   unsigned upstream_connections; /* the client's max_host_connections */
-  bool verbose;
+  anthropic_log_level_t log_level;
+  bool log_json; /* --log-format json (else text) */
 } srv_options_t;
 
 typedef struct srv_conn srv_conn_t;
@@ -142,6 +147,10 @@ struct srv_conn {
   bool models_failed;    /* out of memory while adding a page */
   bool models_too_large; /* the answer passed --max-models-bytes */
 };
+
+/* args.c: -1 to go on, else the exit status (after --help, --version or
+ * a usage error, said on stderr). */
+int srv_args_parse(int argc, char **argv, srv_options_t *o);
 
 /* main.c */
 void srv_log(const srv_server_t *s, const char *fmt, ...)

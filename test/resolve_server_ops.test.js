@@ -1,0 +1,162 @@
+// resolve_server_ops.test.js - examples/resolve-server as an operator
+// meets it (issue 19): its options and environment, health and readiness,
+// /metrics read by a real Prometheus text parser, access logs, HTTP
+// caching, stale-if-error, signals and the deployment files. Run by meson
+// with RESOLVE_SERVER and FAKE_API_SERVER set; NPM_DIR is where test-only
+// npm packages are installed (once, then reused).
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const readline = require('node:readline');
+const { startFake, listening } = require('./fake-api/start.js');
+
+const SERVER = process.env.RESOLVE_SERVER;
+const NPM_DIR = process.env.NPM_DIR;
+const T = { timeout: 60000 };
+let fake, fakeUrl, catalogue;
+
+before(async () => {
+  ({ proc: fake, url: fakeUrl } = await startFake());
+  catalogue = await (await fetch(fakeUrl + '/_fake/catalogue')).json();
+});
+
+after(() => { fake.kill('SIGTERM'); });
+
+function env(extra = {}) {
+  const e = { ...process.env, ANTHROPIC_API_KEY: 'fake-key', ...extra };
+  for (const k of ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_CUSTOM_HEADERS', 'ANTHROPIC_LOG'])
+    delete e[k];
+  for (const k of Object.keys(e))
+    if (k.startsWith('RESOLVE_SERVER_') && !(k in extra)) delete e[k];
+  return e;
+}
+
+async function fakeFaults(list) {
+  const r = await fetch(fakeUrl + '/_fake/faults', { method: 'POST', body: JSON.stringify(list) });
+  assert.equal(r.status, 200);
+}
+
+async function fakeReset() {
+  await fetch(fakeUrl + '/_fake/reset', { method: 'POST' });
+}
+
+async function until(what, pred) {
+  for (let i = 0; i < 2000; i++) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+// The server run with `args` (and --base-url unless given one) and the
+// environment `extraEnv`; its stderr lines in `log`.
+async function startServer(args = [], extraEnv = {}, base = fakeUrl) {
+  const all = ['--listen', '127.0.0.1:0', ...(base ? ['--base-url', base] : []), ...args];
+  const proc = spawn(SERVER, all, { env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = await listening(proc);
+  return {
+    proc, log, exited, url,
+    get: (p, init) => fetch(url + p, init),
+    waitLog: (re, n = 1) => until(`log ${re} x${n}`, () => log.filter((l) => re.test(l)).length >= n),
+    stop: () => { proc.kill('SIGTERM'); return exited; },
+  };
+}
+
+function run(args, extraEnv = {}) {
+  return spawnSync(SERVER, args, { env: env(extraEnv), encoding: 'utf8', timeout: 10000 });
+}
+
+// ------------------------------------------------------------- options
+
+test('--help and -h print every option and its variable on stdout, exit 0', T, () => {
+  for (const flag of ['--help', '-h']) {
+    const r = run([flag]);
+    assert.equal(r.status, 0);
+    assert.equal(r.stderr, '');
+    for (const o of ['listen', 'base-url', 'cache-ttl-ms', 'stale-if-error', 'log-format',
+      'log-level', 'max-connections', 'ready-window'])
+      assert.match(r.stdout, new RegExp(`--${o}\\b`));
+    assert.match(r.stdout, /RESOLVE_SERVER_LISTEN/);
+    assert.match(r.stdout, /RESOLVE_SERVER_STALE_IF_ERROR/);
+  }
+});
+
+test('--version prints the version, exit 0', T, () => {
+  const r = run(['--version']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^resolve-server \d+\.\d+\.\d+/);
+});
+
+test('usage errors name the option and the value, exit 2', T, () => {
+  const cases = [
+    [['--bogus'], /unknown option.*--bogus/],
+    [['--listen', ':0', '--page-size', 'x'], /--page-size: bad number 'x'/],
+    [['--listen', ':0', '--page-size', '1001'], /--page-size: bad number '1001' \(1\.\.1000\)/],
+    [['--listen'], /--listen: needs a value/],
+    [['--listen', '::1:80'], /--listen: bad address '::1:80'/],
+    [['--listen', ':0', '--log-format', 'xml'], /--log-format: 'xml': json or text/],
+    [['--listen', ':0', '--log-level', 'loud'], /--log-level: 'loud'/],
+    [[], /--listen: required/],
+    [['--listen', ':0', 'extra'], /unexpected argument: 'extra'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = run(args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, re);
+    assert.equal(r.stdout, '');
+  }
+  const e = run([], { RESOLVE_SERVER_LISTEN: ':0', RESOLVE_SERVER_GRACE_MS: 'soon' });
+  assert.equal(e.status, 2);
+  assert.match(e.stderr, /RESOLVE_SERVER_GRACE_MS: bad number 'soon'/);
+});
+
+test('--listen takes PORT, :PORT, [::1]:PORT and localhost:PORT', T, async () => {
+  for (const spec of ['0', ':0', '[::1]:0', 'localhost:0']) {
+    let srv;
+    try {
+      srv = await startServer(['--listen', spec]);
+    } catch (e) {
+      if (spec === '[::1]:0') continue; // no IPv6 here
+      throw e;
+    }
+    try {
+      const u = new URL(srv.url);
+      if (spec === '[::1]:0') assert.equal(u.hostname, '[::1]');
+      assert.ok(Number(u.port) > 0);
+      const host = u.hostname === '[::]' ? '[::1]' : u.hostname === '0.0.0.0' ? '127.0.0.1' : u.hostname;
+      const r = await fetch(`http://${host}:${u.port}/metrics`);
+      assert.equal(r.status, 200);
+    } finally {
+      assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+    }
+  }
+});
+
+test('every option can come from its environment variable; the command line wins', T, async () => {
+  const srv = await startServer(['--page-size', '3'], {
+    RESOLVE_SERVER_PAGE_SIZE: '2', RESOLVE_SERVER_LOG_LEVEL: 'debug',
+  });
+  try {
+    await fakeReset();
+    const r = await srv.get('/models');
+    assert.equal(r.status, 200);
+    const stats = await (await fetch(fakeUrl + '/_fake/requests')).json();
+    const limits = stats.map((x) => String(x.query.limit));
+    assert.ok(limits.includes('3'), JSON.stringify(limits));
+    assert.ok(srv.log.some((l) => /GET \/models/.test(l)), srv.log.join('\n'));
+  } finally {
+    await srv.stop();
+  }
+  // Only the environment: the server listens where it says.
+  const proc = spawn(SERVER, [], { env: env({ RESOLVE_SERVER_LISTEN: '127.0.0.1:0', RESOLVE_SERVER_BASE_URL: fakeUrl }),
+    stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await listening(proc);
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  proc.kill('SIGTERM');
+});
