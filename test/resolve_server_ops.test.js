@@ -160,3 +160,73 @@ test('every option can come from its environment variable; the command line wins
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
   proc.kill('SIGTERM');
 });
+
+// ---------------------------------------------------------------- logs
+
+// The JSON lines of `log` that are access lines.
+function accessLines(log) {
+  return log.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((j) => 'status' in j);
+}
+
+test('one JSON access line per request by default, with the ids of both sides', T, async () => {
+  const srv = await startServer();
+  try {
+    const a = await srv.get('/resolve?alias=claude-sonnet-4-0');
+    const body = await a.text();
+    const b = await srv.get('/nowhere');
+    await b.text();
+    await srv.waitLog(/"status":404/);
+    const lines = accessLines(srv.log);
+    assert.equal(lines.length, 2, srv.log.join('\n'));
+    const [l1, l2] = lines;
+    assert.match(l1.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.match(l1.client, /^127\.0\.0\.1:\d+$/);
+    assert.equal(l1.level, 'info');
+    assert.equal(l1.method, 'GET');
+    assert.equal(l1.path, '/resolve?alias=claude-sonnet-4-0');
+    assert.equal(l1.status, 200);
+    assert.equal(l1.bytes, Buffer.byteLength(body));
+    assert.equal(typeof l1.latency_ms, 'number');
+    assert.ok(l1.latency_ms >= 0);
+    assert.ok('cache' in l1);
+    assert.match(l1.upstream_request_id, /^req_fake_\d+$/);
+    assert.equal(a.headers.get('request-id'), l1.upstream_request_id);
+    assert.equal(a.headers.get('x-request-id'), l1.request_id);
+    assert.equal(l2.status, 404);
+    assert.equal(l2.upstream_request_id, null);
+    assert.equal(b.headers.get('x-request-id'), l2.request_id);
+    assert.notEqual(l1.request_id, l2.request_id);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('--log-format text writes one plain line per request', T, async () => {
+  const srv = await startServer(['--log-format', 'text']);
+  try {
+    await (await srv.get('/resolve?alias=claude-opus-4-1')).text();
+    await srv.waitLog(/"GET \/resolve/);
+    const line = srv.log.find((l) => /"GET \/resolve/.test(l));
+    assert.match(line, /^resolve-server: info: 127\.0\.0\.1:\d+ "GET \/resolve\?alias=claude-opus-4-1" 200 \d+ [\d.]+ms cache=\S+ upstream=req_fake_\d+ id=\S+$/);
+    assert.ok(!srv.log.some((l) => l.startsWith('{')));
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('--log-level warn: no access lines, but an upstream give-up is logged', T, async () => {
+  const srv = await startServer(['--log-level', 'warn']);
+  try {
+    await fakeFaults([{ action: 'respond', status: 500, times: 10, match: 'claude-haiku-4-6' }]);
+    const r = await srv.get('/resolve?alias=claude-haiku-4-6-20260125');
+    assert.equal(r.status, 500);
+    await srv.waitLog(/giving up/);
+    const line = JSON.parse(srv.log.find((l) => /giving up/.test(l)));
+    assert.equal(line.level, 'warn');
+    assert.equal(line.source, 'upstream');
+    assert.equal(accessLines(srv.log).length, 0);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});

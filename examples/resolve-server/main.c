@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,26 +33,11 @@
 #define CACHE_ENTRIES 4096
 #define NOT_FOUND_TTL_MS 10000
 
-/* --verbose: one line per event on stderr, printable ASCII only (it
- * carries what clients and the upstream sent). */
-void srv_log(const srv_server_t *s, const char *fmt, ...) {
-  char line[1024];
-  va_list ap;
-  if (s->o->log_level < ANTHROPIC_LOG_DEBUG)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(line, sizeof line, fmt, ap);
-  va_end(ap);
-  for (char *p = line; *p != '\0'; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-      *p = '?';
-  (void)fprintf(stderr, PROG ": %s\n", line);
-}
-
+/* The library's lines: at their own level (give-ups at warn, retries at
+ * info, each attempt at debug). */
 static void on_client_log(void *data, anthropic_log_level_t level,
                           const char *line) {
-  (void)level;
-  srv_log(data, "upstream: %s", line);
+  srv_log_upstream(data, level, line);
 }
 
 /* The descriptors the process may open, shared out (server.h): the
@@ -157,12 +141,13 @@ void srv_maybe_finish(srv_server_t *s) {
 
 static void on_grace_over(uv_timer_t *t) {
   srv_server_t *s = t->data;
-  srv_log(s, "grace over: cancelling %zu connection(s)", s->nconns);
+  srv_log_at(s, ANTHROPIC_LOG_INFO, "grace over: cancelling %zu connection(s)",
+             s->nconns);
   close_client(s);
 }
 
 static void begin_stop(srv_server_t *s, int signum) {
-  srv_log(s, "signal %d: stopping", signum);
+  srv_log_at(s, ANTHROPIC_LOG_INFO, "signal %d: stopping", signum);
   s->stopping = true;
   if (!uv_is_closing((uv_handle_t *)&s->listener))
     uv_close((uv_handle_t *)&s->listener, NULL);
@@ -188,11 +173,9 @@ static int init_client(srv_server_t *s) {
   co.base_url = s->o->base_url;
   co.timeout_ms = s->o->upstream_timeout_ms;
   co.max_host_connections = s->o->upstream_connections;
-  if (s->o->log_level >= ANTHROPIC_LOG_DEBUG) {
-    co.log_cb = on_client_log;
-    co.log_data = s;
-    co.log_level = ANTHROPIC_LOG_INFO; /* retries and give-ups */
-  }
+  co.log_cb = on_client_log;
+  co.log_data = s;
+  co.log_level = s->o->log_level;
   int rc =
       anthropic_client_init(s->loop, &s->client, &co, errbuf, sizeof errbuf);
   if (rc != 0) {
@@ -226,6 +209,8 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
     return 1;
   s->loop = loop;
   s->o = o;
+  if (uv_random(NULL, NULL, &s->boot_id, sizeof s->boot_id, 0, NULL) != 0)
+    s->boot_id = (uint32_t)uv_hrtime();
   init_handles(s);
   if (init_client(s) == 0 && start_listening(s) == 0)
     rc = 0;

@@ -71,12 +71,21 @@ static int status_for(const anthropic_error_t *err) {
   }
 }
 
+/* The upstream's request-id of what answers this request, to pass on. */
+static void keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp) {
+  if (resp != NULL && resp->request_id != NULL)
+    (void)snprintf(c->req.upstream_id, sizeof c->req.upstream_id, "%s",
+                   resp->request_id);
+}
+
 static void answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
+  keep_upstream_id(c, err->response);
   srv_answer_error(c, status_for(err), anthropic_err_name(err->kind), err->type,
                    err->message, err->response->request_id);
 }
 
 static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model) {
+  keep_upstream_id(c, model->response);
   char *json = anthropic_model_info_json(model);
   if (json == NULL) {
     srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);

@@ -78,6 +78,33 @@ typedef struct srv_options {
 
 typedef struct srv_conn srv_conn_t;
 
+/* Routes, as /metrics labels them. */
+typedef enum srv_route {
+  SRV_ROUTE_OTHER,
+  SRV_ROUTE_RESOLVE,
+  SRV_ROUTE_MODELS,
+  SRV_ROUTE_HEALTHZ,
+  SRV_ROUTE_READYZ,
+  SRV_ROUTE_METRICS,
+  SRV_ROUTES
+} srv_route_t;
+
+/* The request being answered: what its answer and its access line say. */
+typedef struct srv_req {
+  uint64_t start_ns; /* uv_hrtime() at its first byte */
+  char method[8];    /* "GET", "HEAD", ... */
+  bool head;         /* HEAD: the answer's head only */
+  srv_route_t route;
+  const char *cache;    /* "hit", "miss", "stale", or NULL */
+  char id[40];          /* our x-request-id */
+  char upstream_id[96]; /* the upstream's request-id, or "" */
+  /* If-None-Match, as sent ("" when absent or too long to keep). */
+  char if_none_match[256];
+  bool inm_too_long;
+  char field[16]; /* the header name being read, lower case */
+  size_t field_len;
+} srv_req_t;
+
 typedef struct srv_server {
   uv_loop_t *loop;
   const srv_options_t *o;
@@ -91,8 +118,10 @@ typedef struct srv_server {
   bool accept_paused;     /* a client waits: accept it once a socket closes */
   uint64_t shed, refused; /* for /metrics */
   uint64_t next_conn_id;
-  bool stopping;       /* a signal came: no new connections or requests */
-  bool client_closing; /* anthropic_client_close() called */
+  uint32_t boot_id;     /* random: our request ids differ across runs */
+  uint64_t next_req_id; /* of the requests answered, in order */
+  bool stopping;        /* a signal came: no new connections or requests */
+  bool client_closing;  /* anthropic_client_close() called */
   /* For /metrics: the most bytes one connection had queued and not yet
    * sent, and the bytes of pipelined input copied to be kept. */
   size_t write_queue_peak;
@@ -115,7 +144,9 @@ struct srv_conn {
   srv_server_t *srv;
   srv_conn_t *prev, *next;
   uint64_t id;
+  char client[72]; /* "ADDRESS:PORT" of the peer */
   http_parser parser;
+  srv_req_t req;
   /* The request being read. */
   srv_buf_t url;
   size_t header_count, header_bytes;
@@ -152,12 +183,23 @@ struct srv_conn {
  * a usage error, said on stderr). */
 int srv_args_parse(int argc, char **argv, srv_options_t *o);
 
-/* main.c */
+/* log.c: srv_log() at debug, srv_log_at() at a level of its own. */
 void srv_log(const srv_server_t *s, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
+                const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
+                      const char *line);
+void srv_log_access(const srv_conn_t *c, int status, size_t bytes);
+
+/* main.c */
 void srv_maybe_finish(srv_server_t *s);
 
 /* conn.c */
