@@ -230,3 +230,32 @@ test('--log-level warn: no access lines, but an upstream give-up is logged', T, 
     await srv.stop();
   }
 });
+
+// ---------------------------------------------------------------- HTTP
+
+test('HEAD on every GET route: the same status and headers, no body', T, async () => {
+  const srv = await startServer();
+  try {
+    for (const p of ['/resolve?alias=claude-sonnet-4-0', '/models', '/resolve?alias=no-such-model', '/nowhere']) {
+      const g = await srv.get(p);
+      const gb = await g.text();
+      const h = await srv.get(p, { method: 'HEAD' });
+      assert.equal(await h.text(), '');
+      assert.equal(h.status, g.status, p);
+      assert.equal(h.headers.get('content-type'), g.headers.get('content-type'), p);
+      assert.equal(Number(h.headers.get('content-length')), Buffer.byteLength(gb), p);
+    }
+    for (const p of ['/metrics', '/healthz', '/readyz']) {
+      const g = await srv.get(p);
+      await g.text();
+      const h = await srv.get(p, { method: 'HEAD' });
+      assert.equal(await h.text(), '');
+      assert.equal(h.status, g.status, p);
+    }
+    await srv.waitLog(/"method":"HEAD"/, 7);
+    const lines = srv.log.filter((l) => l.includes('"method":"HEAD"')).map((l) => JSON.parse(l));
+    for (const l of lines) assert.equal(l.bytes, 0);
+  } finally {
+    await srv.stop();
+  }
+});

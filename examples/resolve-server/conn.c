@@ -206,7 +206,7 @@ static srv_write_t *build_answer(const srv_conn_t *c, int status,
                    "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%sX-Request-Id: %s\r\n"
                    "%s%s%s\r\n",
                    status, srv_reason(status), date, headers, upstream, r->id,
-                   length, status == 405 ? "Allow: GET\r\n" : "",
+                   length, status == 405 ? "Allow: GET, HEAD\r\n" : "",
                    connection_header(c, close_after));
   if (n < 0 || (size_t)n >= sizeof head)
     return NULL;
@@ -388,13 +388,13 @@ static int on_header_value(http_parser *p, const char *at, size_t len) {
   return count_header_bytes(c, len);
 }
 
-/* Only GET is served: anything else is refused before its body. */
+/* GET and HEAD are served: anything else is refused before its body. */
 static int on_headers_complete(http_parser *p) {
   srv_conn_t *c = conn_of(p);
   (void)snprintf(c->req.method, sizeof c->req.method, "%s",
                  http_method_str((enum http_method)p->method));
   c->req.head = p->method == HTTP_HEAD;
-  if (p->method != HTTP_GET)
+  if (p->method != HTTP_GET && p->method != HTTP_HEAD)
     return refuse(c, 405);
   return 0;
 }
@@ -431,7 +431,7 @@ static const http_parser_settings settings = {
 static const char *reject_message(int status, enum http_errno e) {
   switch (status) {
   case 405:
-    return "only GET is served here";
+    return "only GET and HEAD are served here";
   case 414:
     return "request-target longer than 8192 bytes";
   case 431:
