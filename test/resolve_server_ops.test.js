@@ -68,6 +68,49 @@ async function startServer(args = [], extraEnv = {}, base = fakeUrl) {
   };
 }
 
+// parse-prometheus-text-format from npm, installed into the build
+// directory the first time (a real parser of the exposition format).
+function prometheusParser() {
+  const mod = path.join(NPM_DIR, 'node_modules', 'parse-prometheus-text-format');
+  if (!fs.existsSync(mod)) {
+    fs.mkdirSync(NPM_DIR, { recursive: true });
+    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', NPM_DIR,
+      'parse-prometheus-text-format@1.1.1'], { encoding: 'utf8', timeout: 180000 });
+    assert.equal(r.status, 0, `npm install parse-prometheus-text-format: ${r.stderr}`);
+  }
+  return require(mod);
+}
+
+// /metrics, parsed: {name: {type, metrics}} (names without the prefix).
+async function scrape(srv) {
+  const r = await srv.get('/metrics');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/plain; version=0.0.4');
+  const text = await r.text();
+  const out = { _text: text };
+  for (const f of prometheusParser()(text)) out[f.name.replace(/^resolve_server_/, '')] = f;
+  return out;
+}
+
+// One route's series of the latency histogram, parsed alone: the parser
+// merges the buckets of every label set of a histogram into one.
+function histogram(m, route) {
+  const name = 'resolve_server_request_duration_seconds';
+  const lines = m._text.split('\n').filter((l) => l.startsWith(`# TYPE ${name} `) ||
+    l.startsWith(`${name}_`) && l.includes(`route="${route}"`));
+  const alone = lines.map((l) => l.replace(`route="${route}",`, '').replace(`{route="${route}"}`, '')).join('\n');
+  const [f] = prometheusParser()(alone + '\n');
+  assert.equal(f.type, 'HISTOGRAM');
+  return f.metrics[0];
+}
+
+// The value of the sample of family `f` whose labels include `labels`.
+function sample(f, labels = {}) {
+  assert.ok(f, 'no such metric');
+  const m = f.metrics.find((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v));
+  return m === undefined ? undefined : Number(m.value);
+}
+
 function run(args, extraEnv = {}) {
   return spawnSync(SERVER, args, { env: env(extraEnv), encoding: 'utf8', timeout: 10000 });
 }
@@ -256,6 +299,46 @@ test('HEAD on every GET route: the same status and headers, no body', T, async (
     const lines = srv.log.filter((l) => l.includes('"method":"HEAD"')).map((l) => JSON.parse(l));
     for (const l of lines) assert.equal(l.bytes, 0);
   } finally {
+    await srv.stop();
+  }
+});
+
+// ------------------------------------------------------------- metrics
+
+test('/metrics parses as Prometheus text: requests, latency, upstream, connections', T, async () => {
+  const srv = await startServer();
+  try {
+    await fakeReset();
+    for (const p of ['/resolve?alias=claude-sonnet-4-0', '/resolve?alias=claude-sonnet-4-0', '/nowhere'])
+      await (await srv.get(p)).text();
+    await fakeFaults([{ action: 'respond', status: 503, times: 1, match: 'claude-opus-4-1' }]);
+    assert.equal((await srv.get('/resolve?alias=claude-opus-4-1')).status, 200);
+    const m = await scrape(srv);
+    assert.equal(m.requests_total.type, 'COUNTER');
+    assert.equal(sample(m.requests_total, { route: 'resolve', status: '200' }), 3);
+    assert.equal(sample(m.requests_total, { route: 'other', status: '404' }), 1);
+    assert.equal(m.request_duration_seconds.type, 'HISTOGRAM');
+    const res = histogram(m, 'resolve');
+    assert.equal(Number(res.count), 3);
+    const counts = Object.entries(res.buckets).map(([le, v]) => [Number(le), Number(v)])
+      .sort((a, b) => a[0] - b[0]).map(([, v]) => v); // '+Inf' is Infinity
+    assert.equal(counts.length, 15);
+    for (let i = 1; i < counts.length; i++) assert.ok(counts[i] >= counts[i - 1]);
+    assert.equal(Number(res.buckets['+Inf']), 3);
+    assert.ok(Number(res.sum) > 0);
+    assert.equal(sample(m.upstream_requests_total), 3); // two lookups, one retried
+    assert.equal(sample(m.upstream_retries_total), 1);
+    assert.equal(sample(m.upstream_errors_total, { kind: 'http_5xx' }), 1);
+    assert.equal(sample(m.upstream_errors_total, { kind: 'connection' }), 0);
+    assert.equal(m.open_connections.type, 'GAUGE');
+    assert.ok(sample(m.open_connections) >= 1); // this scrape's (fetch keeps others)
+    assert.equal(sample(m.in_flight_requests), 1);
+    assert.equal(sample(m.stale_answers_total), 0);
+    // The gauges that were there before stay.
+    for (const g of ['connections', 'write_queue_bytes', 'max_connections', 'shed_total', 'refused_total'])
+      assert.ok(m[g], g);
+  } finally {
+    await fakeReset();
     await srv.stop();
   }
 });

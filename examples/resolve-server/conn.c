@@ -259,6 +259,8 @@ void srv_conn_reply(srv_conn_t *c, int status, const char *headers,
       build_answer(c, status, close_after, headers, body, body_len);
   c->busy = false;
   srv_log_access(c, status, w != NULL ? w->body_len : 0);
+  srv_metrics_request(c->srv, c->req.route, status,
+                      uv_hrtime() - c->req.start_ns);
   if (w == NULL) {
     conn_close(c);
     return;

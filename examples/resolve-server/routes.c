@@ -251,53 +251,6 @@ static void route_models(srv_conn_t *c) {
   c->ops++;
 }
 
-/* ---- /metrics ---- */
-
-/* Prometheus text exposition: what the server holds, to watch its bounds. */
-static void route_metrics(srv_conn_t *c) {
-  const srv_server_t *s = c->srv;
-  size_t queued = 0;
-  char body[2048];
-  for (const srv_conn_t *k = s->conns; k != NULL; k = k->next)
-    queued += uv_stream_get_write_queue_size((const uv_stream_t *)&k->tcp);
-  int n = snprintf(
-      body, sizeof body,
-      "# TYPE resolve_server_connections gauge\n"
-      "resolve_server_connections %zu\n"
-      "# TYPE resolve_server_write_queue_bytes gauge\n"
-      "resolve_server_write_queue_bytes %zu\n"
-      "# HELP resolve_server_write_queue_peak_bytes Most unsent bytes of one "
-      "connection.\n"
-      "# TYPE resolve_server_write_queue_peak_bytes gauge\n"
-      "resolve_server_write_queue_peak_bytes %zu\n"
-      "# HELP resolve_server_input_copied_bytes_total Pipelined input copied "
-      "or moved to be kept.\n"
-      "# TYPE resolve_server_input_copied_bytes_total counter\n"
-      "resolve_server_input_copied_bytes_total %llu\n"
-      "# HELP resolve_server_input_held_peak_bytes Most unparsed input of "
-      "one connection.\n"
-      "# TYPE resolve_server_input_held_peak_bytes gauge\n"
-      "resolve_server_input_held_peak_bytes %zu\n"
-      "# TYPE resolve_server_max_connections gauge\n"
-      "resolve_server_max_connections %zu\n"
-      "# HELP resolve_server_shed_total Idle connections closed at the cap.\n"
-      "# TYPE resolve_server_shed_total counter\n"
-      "resolve_server_shed_total %llu\n"
-      "# HELP resolve_server_refused_total Connections answered 503 past the "
-      "cap.\n"
-      "# TYPE resolve_server_refused_total counter\n"
-      "resolve_server_refused_total %llu\n",
-      s->nconns, queued, s->write_queue_peak,
-      (unsigned long long)s->input_copied, s->held_peak, s->o->max_connections,
-      (unsigned long long)s->shed, (unsigned long long)s->refused);
-  if (n < 0 || (size_t)n >= sizeof body) {
-    srv_answer_error(c, 500, "internal", NULL, "metrics too long", NULL);
-    return;
-  }
-  srv_conn_reply(c, 200, "Content-Type: text/plain; version=0.0.4\r\n", body,
-                 (size_t)n);
-}
-
 /* ---- dispatch ---- */
 
 static bool path_is(const char *path, size_t len, const char *want) {
@@ -319,6 +272,12 @@ void srv_dispatch(srv_conn_t *c) {
   const char *query = url + u.field_data[UF_QUERY].off;
   size_t qlen =
       (u.field_set & (1 << UF_QUERY)) ? u.field_data[UF_QUERY].len : 0;
+  c->req.route = path_is(path, plen, "/resolve")   ? SRV_ROUTE_RESOLVE
+                 : path_is(path, plen, "/models")  ? SRV_ROUTE_MODELS
+                 : path_is(path, plen, "/healthz") ? SRV_ROUTE_HEALTHZ
+                 : path_is(path, plen, "/readyz")  ? SRV_ROUTE_READYZ
+                 : path_is(path, plen, "/metrics") ? SRV_ROUTE_METRICS
+                                                   : SRV_ROUTE_OTHER;
   srv_log(c->srv, "conn %llu: GET %.*s", (unsigned long long)c->id,
           (int)c->url.len, url);
   if (c->srv->stopping || c->srv->client == NULL)
@@ -328,7 +287,7 @@ void srv_dispatch(srv_conn_t *c) {
   else if (path_is(path, plen, "/models"))
     route_models(c);
   else if (path_is(path, plen, "/metrics"))
-    route_metrics(c);
+    srv_route_metrics(c);
   else
     srv_answer_error(c, 404, "invalid_argument", "not_found_error",
                      "no such route: GET /resolve?alias=A, /models or /metrics",

@@ -89,6 +89,29 @@ typedef enum srv_route {
   SRV_ROUTES
 } srv_route_t;
 
+/* Failed upstream attempts, by kind. */
+typedef enum srv_upstream_error {
+  SRV_UPSTREAM_CONNECTION,
+  SRV_UPSTREAM_TIMEOUT,
+  SRV_UPSTREAM_5XX,
+  SRV_UPSTREAM_429,
+  SRV_UPSTREAM_4XX, /* other than 404 and 429 */
+  SRV_UPSTREAM_ERRORS
+} srv_upstream_error_t;
+
+#define SRV_BUCKETS 14 /* latency histogram buckets, +Inf aside */
+
+/* Counters for /metrics (metrics.c). */
+typedef struct srv_metrics {
+  uint64_t requests[SRV_ROUTES][600];        /* by route and status */
+  uint64_t latency[SRV_ROUTES][SRV_BUCKETS]; /* per bucket, not summed */
+  double latency_sum[SRV_ROUTES];
+  uint64_t latency_count[SRV_ROUTES];
+  uint64_t upstream_requests, upstream_retries, upstream_giveups;
+  uint64_t upstream_errors[SRV_UPSTREAM_ERRORS];
+  uint64_t stale_served;
+} srv_metrics_t;
+
 /* The request being answered: what its answer and its access line say. */
 typedef struct srv_req {
   uint64_t start_ns; /* uv_hrtime() at its first byte */
@@ -127,6 +150,8 @@ typedef struct srv_server {
   size_t write_queue_peak;
   size_t held_peak; /* the most input one connection held unparsed */
   uint64_t input_copied;
+  srv_metrics_t metrics;
+  uint64_t upstream_ok_ms; /* uv_now() of its last answer, 0: none yet */
   /* One read buffer for every connection: libuv fills it and calls the
    * read callback at once, which consumes it (leftovers are copied). */
   char rbuf[64 * 1024];
@@ -198,6 +223,13 @@ void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
 void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
                       const char *line);
 void srv_log_access(const srv_conn_t *c, int status, size_t bytes);
+
+/* metrics.c */
+void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
+                         uint64_t ns);
+void srv_metrics_upstream_line(srv_server_t *s, anthropic_log_level_t level,
+                               const char *line);
+void srv_route_metrics(srv_conn_t *c);
 
 /* main.c */
 void srv_maybe_finish(srv_server_t *s);
