@@ -375,7 +375,8 @@ enum {
 };
 
 /** Option structs (this one, anthropic_request_options_t, the retrieve and
- * list params, anthropic_resolve_options_t) start with `size`: start from
+ * list params, anthropic_resolve_options_t,
+ * anthropic_resolve_cache_options_t) start with `size`: start from
  * the struct's _INIT macro, which sets it and the defaults that are not
  * zero, then set what you need. Fields are only ever added at the end, and
  * the library reads only those that `size` covers, so a program built
@@ -683,7 +684,9 @@ typedef uint64_t anthropic_resolve_id_t;
 
 /** One call per alias added, from the loop, in any order: exactly one of
  * `err` and `model` is non-NULL (valid until the callback returns);
- * `index` is the alias's position in its batch (0, 1, ...). */
+ * `index` is the alias's position in its batch (0, 1, ...). Inside it,
+ * anthropic_resolve_get_info() says where the answer came from (the
+ * cache, a shared lookup, a stale model standing in for an error). */
 typedef void (*anthropic_resolve_cb)(const anthropic_error_t *err,
                                      const anthropic_model_info_t *model,
                                      const char *alias, size_t index,
@@ -751,11 +754,111 @@ ANTHROPIC_EXTERN int anthropic_resolve_cancel(anthropic_client_t *client,
  * `max_entries` of them (the oldest goes first). A hit costs no request;
  * its callback still runs from the loop. max_entries 0 (the default)
  * turns the cache off and empties it. Expiry is by uv_now() of the
- * client's loop. 0, or EINVAL (closing client) or ENOMEM. */
+ * client's loop. 0, or EINVAL (closing client) or ENOMEM. The same as
+ * anthropic_resolve_cache_set() with stale_if_error_ms 0. */
 ANTHROPIC_EXTERN int anthropic_resolve_cache(anthropic_client_t *client,
                                              size_t max_entries,
                                              uint64_t ttl_ms,
                                              uint64_t not_found_ttl_ms);
+
+/** Settings of the client's resolve cache, for anthropic_resolve_cache_set().
+ * Start from ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT: `size` rules as for
+ * the other option structs (fields only ever added at the end). All zero:
+ * no cache. */
+typedef struct anthropic_resolve_cache_options {
+  size_t size;               /**< sizeof(anthropic_resolve_cache_options_t) */
+  size_t max_entries;        /**< entries kept at most (the oldest goes first);
+                                0: no cache (and it is emptied) */
+  uint64_t ttl_ms;           /**< a model found is a hit this long */
+  uint64_t not_found_ttl_ms; /**< a 404 is a hit this long (0: not kept) */
+  /** Stale-if-error (RFC 5861): a model is also kept this long past
+   * ttl_ms. A lookup of an alias past its TTL goes to the API as usual;
+   * when it fails with a connection error, a timeout, or HTTP 429 or 5xx
+   * (after its retries), and the alias's last model found is younger than
+   * ttl_ms + stale_if_error_ms, its callbacks get that model instead of the
+   * error, and anthropic_resolve_get_info() says so (`stale`, `age_ms`,
+   * `stale_error`). A 404 or any other error is never hidden: a 404 also
+   * drops the model kept. A cancelled lookup stays cancelled. 0: off. With
+   * ttl_ms 0, every lookup goes to the API and the last model found is
+   * only kept for errors. */
+  uint64_t stale_if_error_ms;
+} anthropic_resolve_cache_options_t;
+
+/** Resolve cache options with `size` set and the cache off. */
+#define ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT                                   \
+  { sizeof(anthropic_resolve_cache_options_t), 0, 0, 0, 0 }
+
+/** Set the client's resolve cache (NULL: off). The settings apply to the
+ * entries already kept too (their age is kept, not their expiry); fewer
+ * max_entries drops the oldest. 0, or EINVAL (a `size` not set, fields
+ * this library does not know set, a closing client) or ENOMEM. */
+ANTHROPIC_EXTERN int
+anthropic_resolve_cache_set(anthropic_client_t *client,
+                            const anthropic_resolve_cache_options_t *opts);
+
+/** Where the answer of a per-alias callback came from: see
+ * anthropic_resolve_get_info(). Fields are only ever added at the end. */
+typedef struct anthropic_resolve_info {
+  size_t size; /**< set by ANTHROPIC_RESOLVE_INFO_INIT */
+  /** From a cache entry within its TTL: no request was made for it. */
+  bool cached;
+  /** From a lookup started for another index of its batch or another
+   * batch: no request of its own. */
+  bool coalesced;
+  /** The alias's lookup failed and this is the last model found, past its
+   * TTL but within stale_if_error_ms (see anthropic_resolve_cache_options_t).
+   * The callback got the model, and no error. */
+  bool stale;
+  /** How long ago (uv_now() of the loop, in ms) the API gave this answer:
+   * about 0 when it just came, the entry's age when cached or stale (an
+   * HTTP `Age` is age_ms / 1000). 0 for an answer the API never gave (a
+   * cancelled lookup, a call refused). */
+  uint64_t age_ms;
+  /** When `stale`: the error the model stands in for (its kind, status,
+   * request id, attempts), valid until the callback returns. Else NULL.
+   * The model's own request id is model->response->request_id. */
+  const anthropic_error_t *stale_error;
+} anthropic_resolve_info_t;
+
+/** Resolve info with `size` set. */
+#define ANTHROPIC_RESOLVE_INFO_INIT                                            \
+  { sizeof(anthropic_resolve_info_t), false, false, false, 0, NULL }
+
+/** From inside a per-alias callback (anthropic_resolve_cb) of `client`:
+ * fill `info` about the answer that callback got. Only the fields
+ * info->size covers are written (fields this library does not know are
+ * zeroed). 0, or EINVAL: not inside a per-alias callback, NULL, or a
+ * `size` not set. */
+ANTHROPIC_EXTERN int
+anthropic_resolve_get_info(const anthropic_client_t *client,
+                           anthropic_resolve_info_t *info);
+
+/** The client's resolver counters since init, for metrics. Every
+ * per-alias callback counts once, as a hit or a miss. Fields are only
+ * ever added at the end. */
+typedef struct anthropic_resolve_stats {
+  size_t size;        /**< set by ANTHROPIC_RESOLVE_STATS_INIT */
+  uint64_t lookups;   /**< requests started to the API (a request's
+                         retries are not counted again) */
+  uint64_t hits;      /**< answers from the cache within their TTL */
+  uint64_t misses;    /**< every other answer: from a lookup (its own or
+                         coalesced), stale, cancelled or refused */
+  uint64_t coalesced; /**< misses answered by a lookup started for another
+                         index or batch */
+  uint64_t stale;     /**< misses answered with a stale model */
+  uint64_t entries;   /**< cache entries kept now (a gauge) */
+} anthropic_resolve_stats_t;
+
+/** Resolve stats with `size` set. */
+#define ANTHROPIC_RESOLVE_STATS_INIT                                           \
+  { sizeof(anthropic_resolve_stats_t), 0, 0, 0, 0, 0, 0 }
+
+/** Fill `stats` with the client's counters (only the fields stats->size
+ * covers are written; fields this library does not know are zeroed). 0,
+ * or EINVAL (NULL, or a `size` not set). */
+ANTHROPIC_EXTERN int
+anthropic_resolve_get_stats(const anthropic_client_t *client,
+                            anthropic_resolve_stats_t *stats);
 
 #ifdef __cplusplus
 }

@@ -8,7 +8,7 @@ want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev ope
 # `install-deps.sh bench`: also what the benchmarks run against and measure
 # with (bench/run.sh); the build and the tests never need these.
 if [ "${1:-}" = bench ]; then
-  want+=(nginx curl time strace npm)
+  want+=(nginx curl time strace npm wrk)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -213,6 +213,12 @@ void anth__redact_header(const char *line, char *out, size_t cap);
  * or when it sets fields past the end of the library's. */
 int anth__opts_take(void *dst, size_t dst_size, const void *src,
                     const char *what, char *err, size_t errlen);
+/* The library's struct `src` (src_size bytes, starting with its size)
+ * written into the caller's `dst`, which starts with its own: only the
+ * bytes dst's size covers, its size kept, any bytes past src_size zeroed
+ * (a newer header's fields this library does not fill). EINVAL when
+ * dst's size is not set. */
+int anth__opts_give(void *dst, const void *src, size_t src_size);
 
 /* ---- retry.c: pure retry policy. ---- */
 /* Whether a failed attempt is worth another: x-should-retry first (on API

@@ -32,3 +32,21 @@ int anth__opts_take(void *dst, size_t dst_size, const void *src,
   memcpy(dst, src, size);
   return 0;
 }
+
+int anth__opts_give(void *dst, const void *src, size_t src_size) {
+  size_t size;
+  unsigned char *d = dst;
+  memcpy(&size, dst, sizeof size);
+  if (size < sizeof size)
+    return ANTHROPIC_EINVAL;
+  if (size <= src_size) {
+    memcpy(d + sizeof size, (const unsigned char *)src + sizeof size,
+           size - sizeof size);
+    return 0;
+  }
+  /* A newer header's struct: what this library does not fill is 0. */
+  memcpy(d + sizeof size, (const unsigned char *)src + sizeof size,
+         src_size - sizeof size);
+  memset(d + src_size, 0, size - src_size);
+  return 0;
+}

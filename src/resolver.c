@@ -1,9 +1,10 @@
 /* resolver.c - bulk alias resolution on top of anthropic_models_retrieve:
  * batches of aliases, one request per distinct alias per client (lookups
  * in flight are shared through a per-client table, waiters attached), and
- * an optional bounded cache. Every per-alias callback is delivered from
- * the client's idle handler, never from inside a call: results are copied
- * once into a shared, reference-counted record. */
+ * an optional bounded cache, which may keep a model past its TTL to
+ * stand in for a failed lookup (stale-if-error). Every per-alias callback
+ * is delivered from the client's idle handler, never from inside a call:
+ * results are copied once into a shared, reference-counted record. */
 #include "client.h"
 
 #include <string.h>
@@ -84,18 +85,22 @@ typedef struct anth_result {
   const anthropic_model_info_t *model; /* on success */
   anthropic_model_info_t *owned;       /* our copy, when `model` is one */
   bool borrowed;                       /* `model` is the transfer's, not ours */
+  /* Stale: the error fields say why the lookup failed, and `model` is
+   * that of `base`, the cached success it stands in for. */
+  bool stale;
+  struct anth_result *base;
+  uint64_t received; /* loop ms the API gave it; 0: it never did */
 } anth_result_t;
 
-static anth_result_t nomem_result = {
-    -1, ANTHROPIC_ENOMEM, 0, NULL, NULL, NULL, 0, NULL, NULL, false};
-static anth_result_t cancelled_result = {
-    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, NULL, false};
-static anth_result_t closed_result = {
-    -1, ANTHROPIC_ECANCELLED, 0, NULL, NULL, NULL, 0, NULL, NULL, false};
+static anth_result_t nomem_result = {.refs = -1, .kind = ANTHROPIC_ENOMEM};
+static anth_result_t cancelled_result = {.refs = -1,
+                                         .kind = ANTHROPIC_ECANCELLED};
+static anth_result_t closed_result = {.refs = -1, .kind = ANTHROPIC_ECANCELLED};
 
 static void result_unref(anth_result_t *r) {
   if (r == NULL || r->refs < 0 || --r->refs > 0)
     return;
+  result_unref(r->base);
   anth__free(r->type);
   anth__free(r->message);
   anth__free(r->request_id);
@@ -169,6 +174,8 @@ typedef struct anth_waiter {
   size_t index;
   struct anth_waiter *next; /* the group's waiters, or the due list */
   anth_result_t *result;    /* once due */
+  bool twin;                /* its group was there before it */
+  bool cached, coalesced;   /* once due: anthropic_resolve_info_t's */
 } anth_waiter_t;
 
 /* The indexes of one batch that name the same alias: one lookup serves
@@ -182,6 +189,8 @@ struct anth_group {
   struct anth_group *pnext;         /* the batch's pending FIFO */
   anth_waiter_t *waiters;           /* not yet due */
   anth_result_t *result;            /* G_DONE */
+  bool cached;                      /* done from a cache hit */
+  bool joined; /* attached to a lookup another group started */
 };
 
 struct anth_lookup {
@@ -209,10 +218,11 @@ struct anth_batch {
   struct anth_batch *prev, *next;
 };
 
+/* Its age is its result's: the settings in force when it is read decide
+ * whether it is fresh, only kept for errors, or gone. */
 typedef struct anth_centry {
   anth_hnode_t node;
-  anth_result_t *result;
-  uint64_t expires;                /* anth__loop_now_ms() */
+  anth_result_t *result;           /* a model, or a 404 */
   struct anth_centry *prev, *next; /* oldest first */
 } anth_centry_t;
 
@@ -220,7 +230,10 @@ struct anth_resolver {
   anth_htab_t lookups, cache;
   anth_centry_t *c_head, *c_tail;
   size_t cache_max;
-  uint64_t ttl_ms, not_found_ttl_ms;
+  uint64_t ttl_ms, not_found_ttl_ms, stale_ms;
+  anthropic_resolve_stats_t stats; /* `entries` read from the table */
+  const anth_waiter_t *current;    /* whose callback runs */
+  const anthropic_error_t *current_err;
   anth_batch_t *batches;
   anthropic_resolve_id_t next_id;
   anth_waiter_t *due_head, *due_tail;
@@ -248,32 +261,77 @@ static void centry_free(anth_resolver_t *rs, anth_centry_t *e) {
   anth__free(e);
 }
 
-/* A fresh cached result for `alias`, or NULL (an expired one is dropped). */
-static anth_result_t *cache_get(anthropic_client_t *c, const char *alias,
-                                uint64_t h) {
+static uint64_t fresh_ms(const anth_resolver_t *rs, const anth_result_t *r) {
+  return r->model ? rs->ttl_ms : rs->not_found_ttl_ms;
+}
+
+/* How long an entry is kept: a model also for the stale window. */
+static uint64_t keep_ms(const anth_resolver_t *rs, const anth_result_t *r) {
+  uint64_t ttl = fresh_ms(rs, r);
+  if (r->model == NULL)
+    return ttl;
+  return rs->stale_ms > UINT64_MAX - ttl ? UINT64_MAX : ttl + rs->stale_ms;
+}
+
+static uint64_t age_ms(const anthropic_client_t *c, const anth_result_t *r) {
+  uint64_t now = anth__loop_now_ms(c);
+  return r->received == 0 || now < r->received ? 0 : now - r->received;
+}
+
+/* The entry for `alias`, or NULL; one past its keeping is dropped. */
+static anth_centry_t *cache_find(anthropic_client_t *c, const char *alias,
+                                 uint64_t h) {
   anth_resolver_t *rs = c->resolver;
   anth_centry_t *e = (anth_centry_t *)htab_find(&rs->cache, alias, h);
-  if (e == NULL)
-    return NULL;
-  if (anth__loop_now_ms(c) >= e->expires) {
+  if (e != NULL && age_ms(c, e->result) >= keep_ms(rs, e->result)) {
     centry_free(rs, e);
     return NULL;
   }
+  return e;
+}
+
+/* A fresh cached result for `alias`, or NULL. One past its TTL but kept
+ * for errors stays: its lookup may fail. */
+static anth_result_t *cache_get(anthropic_client_t *c, const char *alias,
+                                uint64_t h) {
+  anth_centry_t *e = cache_find(c, alias, h);
+  if (e == NULL || age_ms(c, e->result) >= fresh_ms(c->resolver, e->result))
+    return NULL;
   return e->result;
 }
 
-/* Keep a success for ttl_ms, a 404 for not_found_ttl_ms; at max entries
- * the oldest goes first. Failing to allocate just does not cache. */
+/* The lookup of `alias` failed with `r`: when the API (or the way to it)
+ * failed for now, and a model is kept for errors, `r` takes that model. */
+static void stale_if_error(anthropic_client_t *c, const char *alias, uint64_t h,
+                           anth_result_t *r) {
+  bool transient =
+      r->kind == ANTHROPIC_ECONNECTION || r->kind == ANTHROPIC_ETIMEDOUT ||
+      (r->kind == ANTHROPIC_EHTTP && (r->status == 429 || r->status >= 500));
+  if (r->refs < 0 || !transient || c->resolver->stale_ms == 0)
+    return;
+  anth_centry_t *e = cache_find(c, alias, h);
+  if (e == NULL || e->result->model == NULL)
+    return;
+  r->stale = true;
+  r->base = result_ref(e->result);
+  r->model = e->result->model; /* owned by `base`: a copy, by now */
+  r->received = e->result->received;
+}
+
+/* Keep a success for ttl_ms (and the stale window), a 404 for
+ * not_found_ttl_ms; at max entries the oldest goes first. A 404 drops
+ * the model kept: it is gone, never to be served stale. Any other error
+ * leaves the entry. Failing to allocate just does not cache. */
 static void cache_put(anthropic_client_t *c, const char *alias, uint64_t h,
                       anth_result_t *r) {
   anth_resolver_t *rs = c->resolver;
-  uint64_t ttl = r->model ? rs->ttl_ms : rs->not_found_ttl_ms;
-  if (rs->cache_max == 0 || ttl == 0 || r->refs < 0 ||
-      (r->model == NULL && r->status != 404))
+  if (r->refs < 0 || r->stale || (r->model == NULL && r->status != 404))
     return;
   anth_centry_t *old = (anth_centry_t *)htab_find(&rs->cache, alias, h);
   if (old != NULL)
     centry_free(rs, old);
+  if (rs->cache_max == 0 || keep_ms(rs, r) == 0)
+    return;
   while (rs->cache.count >= rs->cache_max && rs->c_head != NULL)
     centry_free(rs, rs->c_head);
   anth_centry_t *e = anth__calloc(1, sizeof *e);
@@ -291,7 +349,6 @@ static void cache_put(anthropic_client_t *c, const char *alias, uint64_t h,
     return;
   }
   e->result = result_ref(r);
-  e->expires = anth__loop_now_ms(c) + ttl;
   e->prev = rs->c_tail;
   if (rs->c_tail)
     rs->c_tail->next = e;
@@ -303,8 +360,11 @@ static void cache_put(anthropic_client_t *c, const char *alias, uint64_t h,
 static void waiter_due(anthropic_client_t *c, anth_waiter_t *w,
                        anth_result_t *r) {
   anth_resolver_t *rs = c->resolver;
-  w->group->batch->undue--;
+  anth_group_t *g = w->group;
+  g->batch->undue--;
   w->result = result_ref(r);
+  w->cached = g->cached;
+  w->coalesced = !g->cached && (g->joined || w->twin);
   w->next = NULL;
   if (++rs->due_count > rs->due_peak)
     rs->due_peak = rs->due_count;
@@ -369,6 +429,10 @@ static void on_lookup(const anthropic_error_t *err,
     owner->started--;
   if (l->groups != NULL) {
     r = result_new(err, model);
+    if (r->refs >= 0)
+      r->received = anth__loop_now_ms(c);
+    if (model == NULL)
+      stale_if_error(c, l->node.key, l->node.hash, r);
     cache_put(c, l->node.key, l->node.hash, r);
     while (l->groups != NULL) {
       anth_group_t *g = l->groups;
@@ -429,6 +493,7 @@ static void lookup_start(anth_batch_t *b, anth_group_t *g) {
   l->in_table = true;
   l->owner = b;
   b->started++;
+  rs->stats.lookups++;
   lookup_attach(l, g);
 }
 
@@ -448,6 +513,8 @@ static void pump(anth_batch_t *b) {
     b->pend_head = g->pnext;
     if (b->pend_head == NULL)
       b->pend_tail = NULL;
+    g->joined = l != NULL;
+    g->cached = hit != NULL;
     if (l != NULL)
       lookup_attach(l, g);
     else if (hit != NULL)
@@ -564,9 +631,20 @@ void anth__resolve_run_due(anthropic_client_t *c) {
                                  : anthropic_strerror(r->kind),
                              r->attempts, &resp};
     b->delivered++;
-    if (b->cb != NULL) /* NULL: a call that failed, whose batch never ran */
+    if (b->cb != NULL) { /* NULL: a call that failed, whose batch never ran */
+      rs->stats.hits += w->cached;
+      rs->stats.misses += !w->cached;
+      rs->stats.coalesced += w->coalesced;
+      rs->stats.stale += r->stale;
+      const anth_waiter_t *outer = rs->current;
+      const anthropic_error_t *outer_err = rs->current_err;
+      rs->current = w;
+      rs->current_err = &err;
       b->cb(r->model ? NULL : &err, r->model, w->group->node.key, w->index,
             b->data);
+      rs->current = outer;
+      rs->current_err = outer_err;
+    }
     result_unref(r);
     anth__free(w);
     w = next;
@@ -610,19 +688,65 @@ size_t anth__resolve_results_held(const anthropic_client_t *c) {
 }
 
 /* ---- the public calls ---- */
-int anthropic_resolve_cache(anthropic_client_t *c, size_t max_entries,
-                            uint64_t ttl_ms, uint64_t not_found_ttl_ms) {
+int anthropic_resolve_cache_set(anthropic_client_t *c,
+                                const anthropic_resolve_cache_options_t *opts) {
   if (c == NULL || c->closing || anth__in_alloc)
     return ANTHROPIC_EINVAL;
+  anthropic_resolve_cache_options_t o = ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT;
+  char msg[ANTH_ERRMSG_MAX] = "";
+  if (opts != NULL && anth__opts_take(&o, sizeof o, opts, "cache options", msg,
+                                      sizeof msg) != 0) {
+    anth__set_last_error(c, ANTHROPIC_EINVAL, msg);
+    return ANTHROPIC_EINVAL;
+  }
   anth_resolver_t *rs = resolver_get(c);
   if (rs == NULL)
     return ANTHROPIC_ENOMEM;
-  rs->cache_max = max_entries;
-  rs->ttl_ms = ttl_ms;
-  rs->not_found_ttl_ms = not_found_ttl_ms;
-  while (rs->cache.count > max_entries && rs->c_head != NULL)
+  rs->cache_max = o.max_entries;
+  rs->ttl_ms = o.ttl_ms;
+  rs->not_found_ttl_ms = o.not_found_ttl_ms;
+  rs->stale_ms = o.stale_if_error_ms;
+  while (rs->cache.count > o.max_entries && rs->c_head != NULL)
     centry_free(rs, rs->c_head);
   return 0;
+}
+
+int anthropic_resolve_cache(anthropic_client_t *c, size_t max_entries,
+                            uint64_t ttl_ms, uint64_t not_found_ttl_ms) {
+  anthropic_resolve_cache_options_t o = ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT;
+  o.max_entries = max_entries;
+  o.ttl_ms = ttl_ms;
+  o.not_found_ttl_ms = not_found_ttl_ms;
+  return anthropic_resolve_cache_set(c, &o);
+}
+
+int anthropic_resolve_get_info(const anthropic_client_t *c,
+                               anthropic_resolve_info_t *info) {
+  if (c == NULL || info == NULL || c->resolver == NULL ||
+      c->resolver->current == NULL)
+    return ANTHROPIC_EINVAL;
+  const anth_waiter_t *w = c->resolver->current;
+  const anth_result_t *r = w->result;
+  anthropic_resolve_info_t in = ANTHROPIC_RESOLVE_INFO_INIT;
+  in.cached = w->cached;
+  in.coalesced = w->coalesced;
+  in.stale = r->stale;
+  in.age_ms = age_ms(c, r);
+  in.stale_error = r->stale ? c->resolver->current_err : NULL;
+  return anth__opts_give(info, &in, sizeof in);
+}
+
+int anthropic_resolve_get_stats(const anthropic_client_t *c,
+                                anthropic_resolve_stats_t *stats) {
+  if (c == NULL || stats == NULL)
+    return ANTHROPIC_EINVAL;
+  anthropic_resolve_stats_t st = ANTHROPIC_RESOLVE_STATS_INIT;
+  if (c->resolver != NULL) {
+    st = c->resolver->stats;
+    st.size = sizeof st;
+    st.entries = c->resolver->cache.count;
+  }
+  return anth__opts_give(stats, &st, sizeof st);
 }
 
 anthropic_resolve_id_t anthropic_resolve_start(
@@ -671,6 +795,7 @@ int anthropic_resolve_add(anthropic_client_t *c, anthropic_resolve_id_t id,
   }
   uint64_t h = str_hash(alias);
   anth_group_t *g = (anth_group_t *)htab_find(&b->groups, alias, h);
+  bool twin = g != NULL;
   anth_waiter_t *w = anth__calloc(1, sizeof *w);
   if (g == NULL && w != NULL) {
     g = anth__calloc(1, sizeof *g);
@@ -698,6 +823,7 @@ int anthropic_resolve_add(anthropic_client_t *c, anthropic_resolve_id_t id,
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return ANTHROPIC_ENOMEM;
   }
+  w->twin = twin;
   w->group = g;
   w->index = b->added++;
   b->undue++;

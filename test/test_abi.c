@@ -186,6 +186,136 @@ TEST(page_next_writes_no_more_than_next_size) {
   CHECK(!anthropic_models_page_next(&page, NULL, &next.p)); /* size 0 */
 }
 
+/* The resolve cache's options follow the same rules as the others. */
+TEST(resolve_cache_options_zeroed_or_from_a_newer_header_are_refused) {
+  fixture_t f;
+  setup(&f);
+  anthropic_resolve_cache_options_t co;
+  memset(&co, 0, sizeof co);
+  co.max_entries = 4;
+  CHECK_EQ_INT(anthropic_resolve_cache_set(f.client, &co), ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(anthropic_client_last_error(f.client)->message, "_INIT");
+  struct newer {
+    anthropic_resolve_cache_options_t known;
+    uint64_t added_later;
+  } n;
+  memset(&n, 0, sizeof n);
+  n.known.size = sizeof n;
+  n.known.max_entries = 4;
+  CHECK_EQ_INT(anthropic_resolve_cache_set(f.client, &n.known), 0);
+  n.added_later = 1;
+  CHECK_EQ_INT(anthropic_resolve_cache_set(f.client, &n.known),
+               ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(anthropic_client_last_error(f.client)->message,
+                 "does not know");
+  CHECK_EQ_INT(anthropic_resolve_cache_set(f.client, NULL), 0); /* off */
+  teardown(&f);
+}
+
+typedef struct stale_seen {
+  anthropic_client_t *client;
+  int calls;
+  long status;
+  int info_rc, zero_rc;
+  struct {
+    anthropic_resolve_info_t info;
+    unsigned char guard[16];
+  } older;
+} stale_seen_t;
+
+static void on_stale_alias(const anthropic_error_t *err,
+                           const anthropic_model_info_t *m, const char *alias,
+                           size_t index, void *data) {
+  stale_seen_t *s = data;
+  (void)m;
+  (void)alias;
+  (void)index;
+  s->calls++;
+  s->status = err ? err->response->status : 0;
+  /* An older header's info: up to `stale`, not age_ms and after. */
+  memset(&s->older, 0xA5, sizeof s->older);
+  s->older.info.size = offsetof(anthropic_resolve_info_t, age_ms);
+  s->info_rc = anthropic_resolve_get_info(s->client, &s->older.info);
+  anthropic_resolve_info_t zero;
+  memset(&zero, 0, sizeof zero);
+  s->zero_rc = anthropic_resolve_get_info(s->client, &zero);
+}
+
+static void on_stale_done(anthropic_resolve_id_t id, void *data) {
+  (void)id;
+  (void)data;
+}
+
+static void wait_ms_cb(uv_timer_t *t) {
+  (void)t;
+}
+
+/* An older header's cache options end before stale_if_error_ms: what
+ * lies past them is not read, and the window is off. */
+TEST(an_older_resolve_cache_options_struct_has_no_stale_window) {
+  for (int older = 1; older >= 0; older--) {
+    fixture_t f;
+    stale_seen_t s;
+    memset(&s, 0, sizeof s);
+    setup_no_retries(&f);
+    s.client = f.client;
+    anthropic_resolve_cache_options_t co = ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT;
+    co.max_entries = 4;
+    co.ttl_ms = 10;
+    co.stale_if_error_ms = 3600000;
+    if (older)
+      co.size = offsetof(anthropic_resolve_cache_options_t, stale_if_error_ms);
+    CHECK_EQ_INT(anthropic_resolve_cache_set(f.client, &co), 0);
+    const char *one[] = {"claude-opus-4-1"};
+    CHECK(anthropic_resolve(f.client, one, 1, NULL, on_stale_alias,
+                            on_stale_done, &s) != 0);
+    uv_run(&f.loop, UV_RUN_DEFAULT);
+    uv_timer_t t;
+    uv_timer_init(&f.loop, &t);
+    uv_timer_start(&t, wait_ms_cb, 30, 0);
+    uv_run(&f.loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *)&t, NULL);
+    add_faults("[{\"status\":503}]");
+    CHECK(anthropic_resolve(f.client, one, 1, NULL, on_stale_alias,
+                            on_stale_done, &s) != 0);
+    teardown(&f);
+    CHECK_EQ_INT(s.calls, 2);
+    CHECK_EQ_INT((int)s.status, older ? 503 : 0);
+    CHECK_EQ_INT(s.info_rc, 0);
+    CHECK_EQ_INT(s.zero_rc, ANTHROPIC_EINVAL);
+    CHECK(s.older.info.stale == !older);
+    const unsigned char *past = (const unsigned char *)&s.older.info.age_ms;
+    CHECK_EQ_INT(past[0], 0xA5); /* untouched */
+    CHECK_EQ_INT(s.older.guard[0], 0xA5);
+  }
+}
+
+/* Stats written into an older (shorter) struct stop at its size; a newer
+ * (longer) one has what this library does not know zeroed. */
+TEST(resolve_stats_write_only_what_the_callers_struct_holds) {
+  fixture_t f;
+  setup(&f);
+  struct {
+    anthropic_resolve_stats_t st;
+    uint64_t added_later;
+    unsigned char guard[16];
+  } b;
+  memset(&b, 0xA5, sizeof b);
+  b.st.size = offsetof(anthropic_resolve_stats_t, hits);
+  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &b.st), 0);
+  CHECK(b.st.lookups == 0);
+  CHECK_EQ_INT(((const unsigned char *)&b.st.hits)[0], 0xA5);
+  memset(&b, 0xA5, sizeof b);
+  b.st.size = sizeof b.st + sizeof b.added_later;
+  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &b.st), 0);
+  CHECK(b.st.entries == 0);
+  CHECK(b.added_later == 0);
+  CHECK_EQ_INT(b.guard[0], 0xA5);
+  memset(&b, 0, sizeof b);
+  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &b.st), ANTHROPIC_EINVAL);
+  teardown(&f);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -197,7 +327,10 @@ int main(void) {
           T(zeroed_params_and_options_are_refused_with_no_callback),
           T(an_older_shorter_struct_takes_the_defaults_of_what_it_lacks),
           T(a_newer_longer_struct_is_taken_only_when_its_new_fields_are_zero),
-          T(page_next_writes_no_more_than_next_size));
+          T(page_next_writes_no_more_than_next_size),
+          T(resolve_cache_options_zeroed_or_from_a_newer_header_are_refused),
+          T(an_older_resolve_cache_options_struct_has_no_stale_window),
+          T(resolve_stats_write_only_what_the_callers_struct_holds));
   fake_server_stop(&srv);
   return rc;
 }

@@ -630,22 +630,383 @@ TEST(a_callback_may_add_a_twin_cancel_or_close) {
   }
 }
 
+/* ---- stale-if-error, where an answer came from, the counters ---- */
+
+/* What one alias's callback saw, with anthropic_resolve_get_info(). */
+typedef struct got {
+  anthropic_client_t *client;
+  int calls, done;
+  int kind;
+  long status;
+  char id[64];
+  int info_rc;
+  anthropic_resolve_info_t info; /* the last callback's */
+  int n_coalesced;
+  int cause_kind;
+  long cause_status;
+  int cause_attempts;
+  char cause_rid[64];
+} got_t;
+
+static void on_got(const anthropic_error_t *err,
+                   const anthropic_model_info_t *m, const char *alias,
+                   size_t index, void *data) {
+  got_t *g = data;
+  (void)alias;
+  (void)index;
+  CHECK((err == NULL) != (m == NULL));
+  g->calls++;
+  g->kind = err ? err->kind : 0;
+  g->status = err ? err->response->status : 0;
+  snprintf(g->id, sizeof g->id, "%s", m ? m->id : "");
+  anthropic_resolve_info_t in = ANTHROPIC_RESOLVE_INFO_INIT;
+  g->info_rc = anthropic_resolve_get_info(g->client, &in);
+  g->info = in;
+  g->n_coalesced += in.coalesced;
+  if (in.stale_error != NULL) {
+    g->cause_kind = in.stale_error->kind;
+    g->cause_status = in.stale_error->response->status;
+    g->cause_attempts = in.stale_error->attempts;
+    snprintf(g->cause_rid, sizeof g->cause_rid, "%s",
+             in.stale_error->response->request_id
+                 ? in.stale_error->response->request_id
+                 : "");
+  }
+  g->info.stale_error = NULL; /* valid only in here */
+}
+
+static void on_got_done(anthropic_resolve_id_t id, void *data) {
+  got_t *g = data;
+  (void)id;
+  g->done++;
+}
+
+/* Resolve one alias and run the loop until its batch is done. */
+static void resolve_one(fixture_t *f, const char *alias, got_t *g) {
+  memset(g, 0, sizeof *g);
+  g->client = f->client;
+  const char *one[] = {alias};
+  CHECK(anthropic_resolve(f->client, one, 1, NULL, on_got, on_got_done, g) !=
+        0);
+  uv_run(&f->loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(g->calls, 1);
+  CHECK_EQ_INT(g->done, 1);
+  CHECK_EQ_INT(g->info_rc, 0);
+}
+
+static void on_wait(uv_timer_t *t) {
+  (void)t;
+}
+
+/* Let `ms` of loop time pass (uv_now() is what the cache reads). */
+static void wait_loop_ms(fixture_t *f, uint64_t ms) {
+  uv_timer_t t;
+  CHECK_EQ_INT(uv_timer_init(&f->loop, &t), 0);
+  CHECK_EQ_INT(uv_timer_start(&t, on_wait, ms, 0), 0);
+  uv_run(&f->loop, UV_RUN_DEFAULT);
+  uv_close((uv_handle_t *)&t, NULL);
+  uv_run(&f->loop, UV_RUN_DEFAULT);
+}
+
+/* TTL 20 ms, and a model kept an hour past it for errors. */
+static void set_stale_cache(fixture_t *f, uint64_t ttl, uint64_t stale) {
+  anthropic_resolve_cache_options_t co = ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT;
+  co.max_entries = 16;
+  co.ttl_ms = ttl;
+  co.not_found_ttl_ms = 0;
+  co.stale_if_error_ms = stale;
+  CHECK_EQ_INT(anthropic_resolve_cache_set(f->client, &co), 0);
+}
+
+TEST(a_model_past_its_ttl_is_served_stale_when_the_api_answers_5xx) {
+  fixture_t f;
+  got_t g;
+  setup_no_retries(&f);
+  set_stale_cache(&f, 20, 3600000);
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_STR(g.id, "claude-opus-4-1-20250805");
+  CHECK(!g.info.stale && !g.info.cached && !g.info.coalesced);
+  wait_loop_ms(&f, 40);
+  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT(fake_request_count(&srv), 2); /* past its TTL: asked again */
+  CHECK_EQ_INT(g.kind, 0);
+  CHECK_EQ_STR(g.id, "claude-opus-4-1-20250805");
+  CHECK(g.info.stale);
+  CHECK(!g.info.cached);
+  CHECK(g.info.age_ms >= 20);
+  CHECK_EQ_INT(g.cause_kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT((int)g.cause_status, 503);
+  CHECK_EQ_INT(g.cause_attempts, 1);
+  CHECK(g.cause_rid[0] != '\0');
+  teardown(&f);
+}
+
+TEST(connection_errors_timeouts_and_429_after_retries_are_served_stale) {
+  static const char *faults[] = {
+      "[{\"action\":\"reset_during\",\"match\":\"claude-opus-4-1\"}]",
+      "[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]",
+      "[{\"status\":429,\"headers\":{\"retry-after-ms\":\"1\"},"
+      "\"match\":\"claude-opus-4-1\",\"times\":3}]",
+  };
+  static const int kinds[] = {ANTHROPIC_ECONNECTION, ANTHROPIC_ETIMEDOUT,
+                              ANTHROPIC_EHTTP};
+  for (int i = 0; i < 3; i++) {
+    fixture_t f;
+    got_t g;
+    anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+    o.timeout_ms = 300;
+    o.max_retries = i == 2 ? 2 : 0;
+    setup_with(&f, &o);
+    set_stale_cache(&f, 10, 3600000);
+    resolve_one(&f, "claude-opus-4-1", &g);
+    wait_loop_ms(&f, 30);
+    add_faults(faults[i]);
+    resolve_one(&f, "claude-opus-4-1", &g);
+    if (!g.info.stale)
+      FAILF("fault %d: not stale (kind %d)", i, g.kind);
+    CHECK_EQ_STR(g.id, "claude-opus-4-1-20250805");
+    CHECK_EQ_INT(g.cause_kind, kinds[i]);
+    if (i == 2) {
+      CHECK_EQ_INT((int)g.cause_status, 429);
+      CHECK_EQ_INT(g.cause_attempts, 3);
+    }
+    teardown(&f);
+  }
+}
+
+TEST(a_404_or_another_4xx_is_never_served_stale_and_a_404_drops_the_model) {
+  fixture_t f;
+  got_t g;
+  setup_no_retries(&f);
+  set_stale_cache(&f, 10, 3600000);
+  resolve_one(&f, "claude-opus-4-1", &g);
+  wait_loop_ms(&f, 30);
+  add_faults("[{\"status\":401,\"match\":\"claude-opus-4-1\"}]");
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT(g.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT((int)g.status, 401);
+  CHECK(!g.info.stale);
+  add_faults("[{\"status\":404,\"match\":\"claude-opus-4-1\"}]");
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT((int)g.status, 404);
+  CHECK(!g.info.stale);
+  /* The API said it is gone: a 5xx now is not hidden by the old model. */
+  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT((int)g.status, 503);
+  CHECK(!g.info.stale);
+  teardown(&f);
+}
+
+TEST(a_model_past_its_stale_window_is_not_served) {
+  fixture_t f;
+  got_t g;
+  setup_no_retries(&f);
+  set_stale_cache(&f, 10, 20);
+  resolve_one(&f, "claude-opus-4-1", &g);
+  wait_loop_ms(&f, 60);
+  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT((int)g.status, 503);
+  CHECK(!g.info.stale);
+  teardown(&f);
+}
+
+TEST(stale_if_error_is_off_by_default_and_with_the_older_call) {
+  fixture_t f;
+  got_t g;
+  setup_no_retries(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 16, 10, 0), 0);
+  resolve_one(&f, "claude-opus-4-1", &g);
+  wait_loop_ms(&f, 30);
+  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT((int)g.status, 503);
+  CHECK(!g.info.stale);
+  teardown(&f);
+}
+
+TEST(with_no_ttl_every_lookup_asks_and_the_last_model_covers_errors) {
+  fixture_t f;
+  got_t g;
+  setup_no_retries(&f);
+  set_stale_cache(&f, 0, 3600000);
+  resolve_one(&f, "claude-opus-4-1", &g);
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT(fake_request_count(&srv), 2);
+  CHECK(!g.info.cached && !g.info.stale);
+  add_faults("[{\"status\":500,\"match\":\"claude-opus-4-1\"}]");
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK(g.info.stale);
+  CHECK_EQ_STR(g.id, "claude-opus-4-1-20250805");
+  /* A good answer again is fresh, and the stale one was not kept. */
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK(!g.info.stale);
+  CHECK_EQ_INT(fake_request_count(&srv), 4);
+  teardown(&f);
+}
+
+TEST(every_waiter_of_a_failed_lookup_gets_the_stale_model) {
+  fixture_t f;
+  setup_no_retries(&f);
+  set_stale_cache(&f, 10, 3600000);
+  got_t g;
+  resolve_one(&f, "claude-opus-4-1", &g);
+  wait_loop_ms(&f, 30);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":100,\"status\":502,"
+             "\"match\":\"claude-opus-4-1\"}]");
+  got_t a, b;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  a.client = b.client = f.client;
+  const char *one[] = {"claude-opus-4-1"};
+  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &a) !=
+        0);
+  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &b) !=
+        0);
+  teardown(&f);
+  CHECK_EQ_INT(fake_request_count(&srv), 2);
+  CHECK(a.info.stale && b.info.stale);
+  CHECK(!a.info.coalesced);
+  CHECK(b.info.coalesced);
+  CHECK_EQ_STR(b.id, "claude-opus-4-1-20250805");
+}
+
+TEST(a_cancelled_lookup_is_not_served_stale) {
+  fixture_t f;
+  setup_no_retries(&f);
+  set_stale_cache(&f, 10, 3600000);
+  got_t g;
+  resolve_one(&f, "claude-opus-4-1", &g);
+  wait_loop_ms(&f, 30);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":300,"
+             "\"match\":\"claude-opus-4-1\"}]");
+  memset(&g, 0, sizeof g);
+  g.client = f.client;
+  const char *one[] = {"claude-opus-4-1"};
+  anthropic_resolve_id_t id =
+      anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &g);
+  run_until_requests(&f, 2);
+  CHECK_EQ_INT(anthropic_resolve_cancel(f.client, id), 0);
+  teardown(&f);
+  CHECK_EQ_INT(g.kind, ANTHROPIC_ECANCELLED);
+  CHECK(!g.info.stale);
+}
+
+TEST(info_says_cached_or_coalesced_with_the_answers_age) {
+  fixture_t f;
+  setup(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 16, 3600000, 3600000), 0);
+  got_t g;
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK(!g.info.cached && !g.info.coalesced && !g.info.stale);
+  CHECK(g.info.stale_error == NULL);
+  wait_loop_ms(&f, 20);
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK(g.info.cached && !g.info.coalesced && !g.info.stale);
+  CHECK(g.info.age_ms >= 20);
+  CHECK(g.info.age_ms < 3600000);
+  /* A cached 404 too. */
+  resolve_one(&f, "no-such-model", &g);
+  CHECK(!g.info.cached);
+  resolve_one(&f, "no-such-model", &g);
+  CHECK_EQ_INT((int)g.status, 404);
+  CHECK(g.info.cached);
+  /* Twins in one batch: the second shares the first's lookup. */
+  got_t t;
+  memset(&t, 0, sizeof t);
+  t.client = f.client;
+  const char *two[] = {"claude-haiku-5", "claude-haiku-5"};
+  CHECK(anthropic_resolve(f.client, two, 2, NULL, on_got, on_got_done, &t) !=
+        0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(t.calls, 2);
+  CHECK_EQ_INT(t.n_coalesced, 1);
+  CHECK(!t.info.cached);
+  teardown(&f);
+}
+
+TEST(info_is_refused_outside_a_per_alias_callback) {
+  fixture_t f;
+  setup(&f);
+  anthropic_resolve_info_t in = ANTHROPIC_RESOLVE_INFO_INIT;
+  CHECK_EQ_INT(anthropic_resolve_get_info(f.client, &in), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_resolve_get_info(NULL, &in), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_resolve_get_info(f.client, NULL), ANTHROPIC_EINVAL);
+  got_t g;
+  resolve_one(&f, "claude-opus-4-1", &g); /* a resolver exists now */
+  CHECK_EQ_INT(anthropic_resolve_get_info(f.client, &in), ANTHROPIC_EINVAL);
+  teardown(&f);
+}
+
+TEST(stats_count_lookups_hits_misses_coalesced_and_stale) {
+  fixture_t f;
+  setup_no_retries(&f);
+  anthropic_resolve_stats_t st = ANTHROPIC_RESOLVE_STATS_INIT;
+  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &st), 0);
+  CHECK(st.lookups == 0 && st.hits == 0 && st.misses == 0);
+  set_stale_cache(&f, 3600000, 3600000);
+  const char *list[] = {"claude-opus-4-1", "claude-opus-4-1", "claude-haiku-5"};
+  seen_t a, b;
+  seen_init(&a, 3);
+  seen_init(&b, 3);
+  CHECK(anthropic_resolve(f.client, list, 3, NULL, on_alias, on_done, &a) != 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK(anthropic_resolve(f.client, list, 3, NULL, on_alias, on_done, &b) != 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &st), 0);
+  CHECK_EQ_INT((int)st.lookups, 2);
+  CHECK_EQ_INT((int)st.misses, 3);    /* the first batch */
+  CHECK_EQ_INT((int)st.coalesced, 1); /* its twin */
+  CHECK_EQ_INT((int)st.hits, 3);      /* the second */
+  CHECK_EQ_INT((int)st.stale, 0);
+  CHECK_EQ_INT((int)st.entries, 2);
+  /* Now past the TTL, and the API failing. */
+  set_stale_cache(&f, 1, 3600000);
+  wait_loop_ms(&f, 10);
+  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
+  got_t g;
+  resolve_one(&f, "claude-opus-4-1", &g);
+  CHECK(g.info.stale);
+  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &st), 0);
+  CHECK_EQ_INT((int)st.lookups, 3);
+  CHECK_EQ_INT((int)st.misses, 4);
+  CHECK_EQ_INT((int)st.stale, 1);
+  teardown(&f);
+  check_each_once(&a);
+  check_each_once(&b);
+  seen_free(&a);
+  seen_free(&b);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
-  int rc =
-      RUN(T(ten_thousand_aliases_cost_one_request_per_distinct_one),
-          T(good_and_unknown_aliases_each_get_their_own_outcome),
-          T(a_batch_of_no_aliases_completes_from_the_loop),
-          T(an_alias_added_while_its_twin_is_in_flight_costs_no_request),
-          T(a_cache_hit_costs_no_request_and_a_404_is_kept_for_its_shorter_ttl),
-          T(the_cache_is_bounded),
-          T(a_batch_cancelled_half_way_calls_each_alias_once),
-          T(a_shared_lookup_survives_the_cancel_of_one_of_its_batches),
-          T(close_mid_batch_calls_each_alias_once),
-          T(retries_and_request_options_apply_as_for_retrieve),
-          T(an_ended_batch_keeps_no_answer_once_delivered),
-          T(a_callback_may_add_a_twin_cancel_or_close));
+  int rc = RUN(
+      T(ten_thousand_aliases_cost_one_request_per_distinct_one),
+      T(good_and_unknown_aliases_each_get_their_own_outcome),
+      T(a_batch_of_no_aliases_completes_from_the_loop),
+      T(an_alias_added_while_its_twin_is_in_flight_costs_no_request),
+      T(a_cache_hit_costs_no_request_and_a_404_is_kept_for_its_shorter_ttl),
+      T(the_cache_is_bounded),
+      T(a_batch_cancelled_half_way_calls_each_alias_once),
+      T(a_shared_lookup_survives_the_cancel_of_one_of_its_batches),
+      T(close_mid_batch_calls_each_alias_once),
+      T(retries_and_request_options_apply_as_for_retrieve),
+      T(an_ended_batch_keeps_no_answer_once_delivered),
+      T(a_callback_may_add_a_twin_cancel_or_close),
+      T(a_model_past_its_ttl_is_served_stale_when_the_api_answers_5xx),
+      T(connection_errors_timeouts_and_429_after_retries_are_served_stale),
+      T(a_404_or_another_4xx_is_never_served_stale_and_a_404_drops_the_model),
+      T(a_model_past_its_stale_window_is_not_served),
+      T(stale_if_error_is_off_by_default_and_with_the_older_call),
+      T(with_no_ttl_every_lookup_asks_and_the_last_model_covers_errors),
+      T(every_waiter_of_a_failed_lookup_gets_the_stale_model),
+      T(a_cancelled_lookup_is_not_served_stale),
+      T(info_says_cached_or_coalesced_with_the_answers_age),
+      T(info_is_refused_outside_a_per_alias_callback),
+      T(stats_count_lookups_hits_misses_coalesced_and_stale));
   fake_server_stop(&srv);
   return rc;
 }
