@@ -342,3 +342,44 @@ test('/metrics parses as Prometheus text: requests, latency, upstream, connectio
     await srv.stop();
   }
 });
+
+// -------------------------------------------------------------- caching
+
+function maxAge(r) {
+  const m = /^max-age=(\d+)$/.exec(r.headers.get('cache-control'));
+  assert.ok(m, r.headers.get('cache-control'));
+  return Number(m[1]);
+}
+
+test('/resolve: Cache-Control max-age is the TTL left, with Age; ETag and If-None-Match give 304', T, async () => {
+  const srv = await startServer(['--cache-ttl-ms', '60000']);
+  try {
+    const p = '/resolve?alias=claude-sonnet-4-5';
+    const a = await srv.get(p);
+    const body = await a.text();
+    assert.equal(a.status, 200);
+    assert.equal(maxAge(a) + Number(a.headers.get('age') ?? 0), 60);
+    const etag = a.headers.get('etag');
+    assert.match(etag, /^"[0-9a-f]{16}"$/);
+    const b = await srv.get(p);
+    assert.equal(await b.text(), body);
+    assert.equal(b.headers.get('etag'), etag);
+    assert.ok(b.headers.get('age') === null || Number(b.headers.get('age')) >= 0);
+    assert.equal(maxAge(b) + Number(b.headers.get('age') ?? 0), 60);
+    for (const inm of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
+      const c = await srv.get(p, { headers: { 'if-none-match': inm } });
+      assert.equal(c.status, 304, inm);
+      assert.equal(await c.text(), '');
+      assert.equal(c.headers.get('etag'), etag);
+      assert.match(c.headers.get('cache-control'), /^max-age=\d+$/);
+    }
+    const d = await srv.get(p, { headers: { 'if-none-match': '"0000000000000000"' } });
+    assert.equal(d.status, 200);
+    assert.equal(await d.text(), body);
+    await srv.waitLog(/"status":200/, 3);
+    const caches = accessLines(srv.log).filter((l) => l.path === p).map((l) => l.cache);
+    assert.deepEqual(caches.slice(0, 2), ['miss', 'hit']);
+  } finally {
+    await srv.stop();
+  }
+});

@@ -70,6 +70,8 @@ const char *srv_reason(int status) {
   switch (status) {
   case 200:
     return "OK";
+  case 304:
+    return "Not Modified";
   case 400:
     return "Bad Request";
   case 401:

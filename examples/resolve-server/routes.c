@@ -84,14 +84,16 @@ static void answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
                    err->message, err->response->request_id);
 }
 
-static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model) {
+/* A model, with the cache headers of its age (from the resolver). */
+static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model,
+                         const srv_freshness_t *f) {
   keep_upstream_id(c, model->response);
   char *json = anthropic_model_info_json(model);
   if (json == NULL) {
     srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
     return;
   }
-  srv_conn_answer(c, 200, json, strlen(json));
+  srv_answer_cached(c, json, strlen(json), f);
   anthropic_free(json);
 }
 
@@ -121,16 +123,21 @@ static void on_resolved(const anthropic_error_t *err,
                         const anthropic_model_info_t *model, const char *alias,
                         size_t index, void *data) {
   srv_conn_t *c = data;
+  anthropic_resolve_info_t info = ANTHROPIC_RESOLVE_INFO_INIT;
   (void)index;
   c->batch = 0; /* answered: nothing left to cancel */
   if (srv_conn_gone(c))
     return;
   srv_log(c->srv, "conn %llu: %s -> %s", (unsigned long long)c->id, alias,
           err != NULL ? anthropic_err_name(err->kind) : model->id);
+  if (c->srv->client != NULL &&
+      anthropic_resolve_get_info(c->srv->client, &info) == 0)
+    c->req.cache = info.cached ? "hit" : "miss";
+  srv_freshness_t f = {.age_ms = info.age_ms};
   if (err != NULL)
     answer_library_error(c, err);
   else
-    answer_model(c, model);
+    answer_model(c, model, &f);
 }
 
 static void on_resolve_done(anthropic_resolve_id_t id, void *data) {

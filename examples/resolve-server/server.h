@@ -244,6 +244,15 @@ void srv_conn_op_done(srv_conn_t *c);
 bool srv_conn_gone(const srv_conn_t *c);
 void srv_conn_close_idle(srv_conn_t *c);
 
+/* caching.c: how old an answer is, and whether it stands in for an
+ * upstream error (stale-if-error). */
+typedef struct srv_freshness {
+  uint64_t age_ms;
+  bool stale;
+} srv_freshness_t;
+void srv_answer_cached(srv_conn_t *c, const char *body, size_t len,
+                       const srv_freshness_t *f);
+
 /* routes.c */
 void srv_dispatch(srv_conn_t *c);
 void srv_cancel_op(srv_conn_t *c);
