@@ -383,3 +383,80 @@ test('/resolve: Cache-Control max-age is the TTL left, with Age; ETag and If-Non
     await srv.stop();
   }
 });
+
+// ------------------------------------------------------ stale-if-error
+
+function assertStale(r) {
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('x-stale'), 'true');
+  assert.match(r.headers.get('warning'), /^110 - "Response is Stale"/);
+  assert.match(r.headers.get('warning'), /111 - "Revalidation Failed"/);
+  assert.equal(r.headers.get('cache-control'), 'max-age=0');
+  assert.ok(Number(r.headers.get('age')) >= 0);
+}
+
+test('stale-if-error: an alias answered before is served stale when the upstream fails', T, async () => {
+  const own = await startFake(); // killed below
+  const srv = await startServer(['--cache-ttl-ms', '0'], {}, own.url);
+  try {
+    const p = '/resolve?alias=claude-opus-4-1';
+    const fresh = await srv.get(p);
+    const body = await fresh.text();
+    assert.equal(fresh.status, 200);
+    assert.equal(fresh.headers.get('x-stale'), null);
+    // A 5xx (no retry asked) past the TTL (0): the last good answer.
+    await fetch(own.url + '/_fake/faults', { method: 'POST', body: JSON.stringify([
+      { action: 'respond', status: 503, times: 1, headers: { 'x-should-retry': 'false' } }]) });
+    const s1 = await srv.get(p);
+    assertStale(s1);
+    assert.equal(await s1.text(), body);
+    // An alias never answered has nothing to fall back on.
+    await fetch(own.url + '/_fake/faults', { method: 'POST', body: JSON.stringify([
+      { action: 'respond', status: 500, times: 1, headers: { 'x-should-retry': 'false' } }]) });
+    const none = await srv.get('/resolve?alias=claude-sonnet-4-0');
+    assert.equal(none.status, 500);
+    assert.equal(none.headers.get('x-stale'), null);
+    // The upstream gone altogether: still the last good answer.
+    own.proc.kill('SIGKILL');
+    await new Promise((r) => own.proc.once('exit', r));
+    const s2 = await srv.get(p);
+    assertStale(s2);
+    assert.equal(await s2.text(), body);
+    await srv.waitLog(/"cache":"stale"/, 2);
+    assert.ok(srv.log.some((l) => /"level":"warn".*claude-opus-4-1: the upstream failed/.test(l)));
+    const m = await scrape(srv);
+    assert.equal(sample(m.stale_answers_total), 2);
+  } finally {
+    own.proc.kill('SIGKILL');
+    await srv.stop();
+  }
+});
+
+test('stale-if-error: a 404 is never served stale, and 0 turns it off', T, async () => {
+  const srv = await startServer(['--cache-ttl-ms', '0', '--stale-if-error', '0']);
+  try {
+    const p = '/resolve?alias=claude-opus-4-1';
+    assert.equal((await srv.get(p)).status, 200);
+    await fakeFaults([{ action: 'respond', status: 503, times: 1, headers: { 'x-should-retry': 'false' } }]);
+    const r = await srv.get(p);
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('x-stale'), null);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+  const srv2 = await startServer(['--cache-ttl-ms', '0']);
+  try {
+    const p = '/resolve?alias=claude-opus-4-1';
+    assert.equal((await srv2.get(p)).status, 200);
+    await fakeFaults([{ action: 'respond', status: 404, times: 1 }]);
+    assert.equal((await srv2.get(p)).status, 404);
+    await fakeFaults([{ action: 'respond', status: 503, times: 1, headers: { 'x-should-retry': 'false' } }]);
+    const r = await srv2.get(p); // the 404 dropped the model kept
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('x-stale'), null);
+  } finally {
+    await fakeReset();
+    await srv2.stop();
+  }
+});

@@ -185,11 +185,18 @@ static int init_client(srv_server_t *s) {
     return rc;
   }
   anthropic_client_set_data(s->client, s);
-  uint64_t nf_ttl = s->o->cache_ttl_ms < NOT_FOUND_TTL_MS ? s->o->cache_ttl_ms
-                                                          : NOT_FOUND_TTL_MS;
-  size_t entries = s->o->cache_ttl_ms > 0 ? CACHE_ENTRIES : 0;
-  return anthropic_resolve_cache(s->client, entries, s->o->cache_ttl_ms,
-                                 nf_ttl);
+  /* Stale-if-error keeps the last model found past its TTL: with a TTL
+   * of 0 the cache holds models for errors only. */
+  anthropic_resolve_cache_options_t cache =
+      ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT;
+  const srv_options_t *o = s->o;
+  cache.ttl_ms = o->cache_ttl_ms;
+  cache.not_found_ttl_ms =
+      o->cache_ttl_ms < NOT_FOUND_TTL_MS ? o->cache_ttl_ms : NOT_FOUND_TTL_MS;
+  cache.stale_if_error_ms = o->stale_if_error_s * 1000;
+  cache.max_entries =
+      o->cache_ttl_ms > 0 || o->stale_if_error_s > 0 ? CACHE_ENTRIES : 0;
+  return anthropic_resolve_cache_set(s->client, &cache);
 }
 
 /* The server's own handles, first: stopping closes every one of them. */

@@ -132,8 +132,18 @@ static void on_resolved(const anthropic_error_t *err,
           err != NULL ? anthropic_err_name(err->kind) : model->id);
   if (c->srv->client != NULL &&
       anthropic_resolve_get_info(c->srv->client, &info) == 0)
-    c->req.cache = info.cached ? "hit" : "miss";
-  srv_freshness_t f = {.age_ms = info.age_ms};
+    c->req.cache = info.stale ? "stale" : info.cached ? "hit" : "miss";
+  if (info.stale && info.stale_error != NULL)
+    srv_log_at(c->srv, ANTHROPIC_LOG_WARN,
+               "%s: the upstream failed (%s, status %ld, request-id %s): "
+               "serving the model of %llu s ago",
+               alias, anthropic_err_name(info.stale_error->kind),
+               info.stale_error->response->status,
+               info.stale_error->response->request_id
+                   ? info.stale_error->response->request_id
+                   : "-",
+               (unsigned long long)(info.age_ms / 1000));
+  srv_freshness_t f = {.age_ms = info.age_ms, .stale = info.stale};
   if (err != NULL)
     answer_library_error(c, err);
   else
