@@ -460,3 +460,24 @@ test('stale-if-error: a 404 is never served stale, and 0 turns it off', T, async
     await srv2.stop();
   }
 });
+
+test('/metrics counts the resolver cache: hits, misses, coalesced lookups', T, async () => {
+  const srv = await startServer();
+  try {
+    await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: 'claude-sonnet-4-0' }]);
+    // Three at once share one lookup; a fourth later is a hit.
+    const rs = await Promise.all([1, 2, 3].map(() => srv.get('/resolve?alias=claude-sonnet-4-0')));
+    for (const r of rs) assert.equal(r.status, 200);
+    assert.equal((await srv.get('/resolve?alias=claude-sonnet-4-0')).status, 200);
+    const m = await scrape(srv);
+    assert.equal(sample(m.resolver_lookups_total), 1);
+    assert.equal(sample(m.resolver_cache_misses_total), 3);
+    assert.equal(sample(m.resolver_coalesced_total), 2);
+    assert.equal(sample(m.resolver_cache_hits_total), 1);
+    assert.equal(sample(m.resolver_cache_entries), 1);
+    assert.equal(m.resolver_cache_entries.type, 'GAUGE');
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});

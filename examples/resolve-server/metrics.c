@@ -3,7 +3,8 @@
  * format (version 0.0.4): requests by route and status, their latency as
  * a histogram, the upstream's requests, retries and errors by kind (read
  * from the library's log lines: one per attempt at debug, one per retry
- * at info, one per give-up at warn), the resolver's cache, stale answers
+ * at info, one per give-up at warn), the resolver's cache (its stats
+ * API: hits, misses, lookups shared), stale answers
  * served, and what the server holds (connections, queued and held bytes).
  */
 #include <stdarg.h>
@@ -149,6 +150,25 @@ static void upstream(srv_buf_t *b, bool *ok, const srv_metrics_t *m) {
       "Answers served stale because the upstream failed.", m->stale_served);
 }
 
+/* The library's resolver: its cache and its sharing of lookups. */
+static void resolver(srv_buf_t *b, bool *ok, const srv_server_t *s) {
+  anthropic_resolve_stats_t st = ANTHROPIC_RESOLVE_STATS_INIT;
+  if (s->client == NULL || anthropic_resolve_get_stats(s->client, &st) != 0)
+    return;
+  one(b, ok, "resolver_lookups_total", "counter",
+      "Lookups the resolver sent upstream.", st.lookups);
+  one(b, ok, "resolver_cache_hits_total", "counter",
+      "Aliases answered from the cache within their TTL.", st.hits);
+  one(b, ok, "resolver_cache_misses_total", "counter",
+      "Aliases answered otherwise (lookup, shared, stale, failed).", st.misses);
+  one(b, ok, "resolver_coalesced_total", "counter",
+      "Misses answered by a lookup another request started.", st.coalesced);
+  one(b, ok, "resolver_stale_total", "counter",
+      "Misses answered with a stale model.", st.stale);
+  one(b, ok, "resolver_cache_entries", "gauge", "Entries in the cache.",
+      st.entries);
+}
+
 /* What the server holds now: connections, requests, bytes. */
 static void held(srv_buf_t *b, bool *ok, const srv_server_t *s) {
   size_t queued = 0, in_flight = 0;
@@ -183,6 +203,7 @@ void srv_route_metrics(srv_conn_t *c) {
   bool ok = true;
   requests(&b, &ok, &s->metrics);
   upstream(&b, &ok, &s->metrics);
+  resolver(&b, &ok, s);
   held(&b, &ok, s);
   if (!ok) {
     srv_buf_free(&b);
