@@ -481,3 +481,56 @@ test('/metrics counts the resolver cache: hits, misses, coalesced lookups', T, a
     await srv.stop();
   }
 });
+
+// ------------------------------------------------------------- /models
+
+async function listRequests() {
+  const rs = await (await fetch(fakeUrl + '/_fake/requests')).json();
+  return rs.filter((r) => r.path === '/v1/models');
+}
+
+test('/models: one walk for many requests at once, then cached with the TTL', T, async () => {
+  const srv = await startServer(['--page-size', '20', '--cache-ttl-ms', '60000']);
+  try {
+    await fakeReset();
+    await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: '/v1/models?' }]);
+    const rs = await Promise.all([1, 2, 3, 4, 5].map(() => srv.get('/models')));
+    const bodies = await Promise.all(rs.map((r) => r.text()));
+    for (const r of rs) assert.equal(r.status, 200);
+    for (const b of bodies) assert.equal(b, bodies[0]);
+    const pages = (await listRequests()).length;
+    const listed = catalogue.models.filter((m) => m.lifecycle !== 'retired').length;
+    assert.equal(pages, Math.ceil(listed / 20), 'one walk');
+    assert.equal(JSON.parse(bodies[0]).length, listed);
+    const again = await srv.get('/models');
+    assert.equal(await again.text(), bodies[0]);
+    assert.equal((await listRequests()).length, pages, 'from the cache');
+    assert.equal(maxAge(again) + Number(again.headers.get('age') ?? 0), 60);
+    const etag = again.headers.get('etag');
+    assert.equal((await srv.get('/models', { headers: { 'if-none-match': etag } })).status, 304);
+    await srv.waitLog(/"path":"\/models".*"cache":"hit"/);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
+test('/models: the last good list is served stale when the upstream fails', T, async () => {
+  const srv = await startServer(['--cache-ttl-ms', '0']);
+  try {
+    const fresh = await srv.get('/models');
+    const body = await fresh.text();
+    assert.equal(fresh.status, 200);
+    await fakeFaults([{ action: 'respond', status: 503, times: 1, match: '/v1/models?',
+      headers: { 'x-should-retry': 'false' } }]);
+    const r = await srv.get('/models');
+    assertStale(r);
+    assert.equal(await r.text(), body);
+    // A refusal (403) is not hidden.
+    await fakeFaults([{ action: 'respond', status: 403, times: 1, match: '/v1/models?' }]);
+    assert.equal((await srv.get('/models')).status, 403);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});

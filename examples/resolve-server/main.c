@@ -225,6 +225,7 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
   else /* stop as a signal would: nothing is in flight */
     begin_stop(s, 0);
   uv_run(loop, UV_RUN_DEFAULT);
+  srv_models_free(s);
   free(s);
   return rc;
 }

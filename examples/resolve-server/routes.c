@@ -1,8 +1,8 @@
 /*
  * routes.c - what the server answers: GET /resolve?alias=A through the
  * library's resolver (one batch per request: lookups of one alias are
- * shared across batches, and answers cached), GET /models through its
- * auto-pagination, errors in one JSON shape:
+ * shared across batches, and answers cached), GET /models (models.c),
+ * /metrics (metrics.c), errors in one JSON shape:
  *   {"error":{"kind","status","type","message","request_id"}}
  * `status` is the status of the answer: the upstream's when it sent one.
  */
@@ -78,7 +78,7 @@ static void keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp) {
                    resp->request_id);
 }
 
-static void answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
+void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
   keep_upstream_id(c, err->response);
   srv_answer_error(c, status_for(err), anthropic_err_name(err->kind), err->type,
                    err->message, err->response->request_id);
@@ -145,7 +145,7 @@ static void on_resolved(const anthropic_error_t *err,
                (unsigned long long)(info.age_ms / 1000));
   srv_freshness_t f = {.age_ms = info.age_ms, .stale = info.stale};
   if (err != NULL)
-    answer_library_error(c, err);
+    srv_answer_library_error(c, err);
   else
     answer_model(c, model, &f);
 }
@@ -172,99 +172,10 @@ static void route_resolve(srv_conn_t *c, const char *query, size_t qlen) {
       s->client, aliases, 1, NULL, on_resolved, on_resolve_done, c);
   srv_buf_free(&alias);
   if (id == 0) { /* refused at once: an invalid alias, or no memory */
-    answer_library_error(c, anthropic_client_last_error(s->client));
+    srv_answer_library_error(c, anthropic_client_last_error(s->client));
     return;
   }
   c->batch = id;
-  c->ops++;
-}
-
-/* ---- /models ---- */
-
-/* 0; -1 when out of memory; 1 when the answer, with this model, its
- * comma and the closing ']', would pass --max-models-bytes. */
-static int add_model(srv_conn_t *c, const anthropic_model_info_t *model) {
-  char *json = anthropic_model_info_json(model);
-  if (json == NULL)
-    return -1;
-  size_t len = strlen(json), room = c->srv->o->max_models_bytes;
-  int rc = c->models.len + len + 2 > room ? 1 : 0;
-  if (rc == 0 && c->models_count > 0)
-    rc = srv_buf_append(&c->models, ",", 1);
-  if (rc == 0)
-    rc = srv_buf_append(&c->models, json, len);
-  anthropic_free(json);
-  c->models_count++;
-  return rc;
-}
-
-/* Each page is added to the answer as it comes; only one is held. */
-static int on_page(const anthropic_models_page_t *page, void *data) {
-  srv_conn_t *c = data;
-  if (srv_conn_gone(c))
-    return 1;
-  for (size_t i = 0; i < page->count; i++) {
-    int rc = add_model(c, page->data[i]);
-    if (rc != 0) {
-      c->models_failed = rc < 0;
-      c->models_too_large = rc > 0;
-      return 1;
-    }
-  }
-  return 0;
-}
-
-static void answer_too_large(srv_conn_t *c) {
-  char message[128];
-  (void)snprintf(message, sizeof message,
-                 "the upstream listed more than %zu bytes of models "
-                 "(--max-models-bytes)",
-                 c->srv->o->max_models_bytes);
-  srv_answer_error(c, 502, "too_large", NULL, message, NULL);
-}
-
-static void on_walk_done(const anthropic_error_t *err, size_t items,
-                         void *data) {
-  srv_conn_t *c = data;
-  /* Taken out before answering: the answer may start the next request. */
-  srv_buf_t body = c->models;
-  bool failed = c->models_failed, too_large = c->models_too_large;
-  memset(&c->models, 0, sizeof c->models);
-  c->walk = 0;
-  if (!srv_conn_gone(c)) {
-    srv_log(c->srv, "conn %llu: models -> %zu, %s", (unsigned long long)c->id,
-            items, err != NULL ? anthropic_err_name(err->kind) : "ok");
-    if (too_large)
-      answer_too_large(c);
-    else if (err != NULL)
-      answer_library_error(c, err);
-    else if (failed || srv_buf_append(&body, "]", 1) != 0)
-      srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
-    else
-      srv_conn_answer(c, 200, body.data, body.len);
-  }
-  srv_buf_free(&body);
-  srv_conn_op_done(c);
-}
-
-static void route_models(srv_conn_t *c) {
-  srv_server_t *s = c->srv;
-  anthropic_models_list_params_t params = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  params.limit = s->o->page_size;
-  c->models_count = 0;
-  c->models_failed = c->models_too_large = false;
-  if (srv_buf_append(&c->models, "[", 1) != 0) {
-    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
-    return;
-  }
-  anthropic_request_id_t id = anthropic_models_list_all(
-      s->client, &params, 0, on_page, on_walk_done, c);
-  if (id == 0) {
-    srv_buf_free(&c->models);
-    answer_library_error(c, anthropic_client_last_error(s->client));
-    return;
-  }
-  c->walk = id;
   c->ops++;
 }
 
@@ -302,7 +213,7 @@ void srv_dispatch(srv_conn_t *c) {
   else if (path_is(path, plen, "/resolve"))
     route_resolve(c, query, qlen);
   else if (path_is(path, plen, "/models"))
-    route_models(c);
+    srv_route_models(c);
   else if (path_is(path, plen, "/metrics"))
     srv_route_metrics(c);
   else
@@ -319,8 +230,5 @@ void srv_cancel_op(srv_conn_t *c) {
     return;
   if (c->batch != 0)
     (void)anthropic_resolve_cancel(client, c->batch);
-  if (c->walk != 0)
-    (void)anthropic_request_cancel(client, c->walk);
   c->batch = 0;
-  c->walk = 0;
 }

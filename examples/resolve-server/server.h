@@ -40,11 +40,12 @@
  * at most twice that (the parsed front goes once it is no smaller than the
  * rest), a request-target of up to SRV_URL_MAX, and SRV_WRITE_QUEUE_MAX
  * bytes of answers unsent plus the one answer that passed it (a /resolve
- * answer is about 1.2 KiB; a /models one at most --max-models-bytes, built
- * in a buffer of the same bound). So about 202 KiB per connection that
- * pipelines and never reads (plus 2 MiB while a /models answer is built
- * and queued), and --max-connections + SRV_REFUSE_SLOTS times that in all:
- * 186 MiB with the default 936 connections at ulimit -n 1024. */
+ * answer is about 1.2 KiB; a /models one at most --max-models-bytes). So
+ * about 202 KiB per connection that pipelines and never reads (plus the
+ * /models answer it has queued), and --max-connections + SRV_REFUSE_SLOTS
+ * times that in all: 186 MiB with the default 936 connections at ulimit
+ * -n 1024. The server itself keeps one /models answer and builds at most
+ * one more (2 x --max-models-bytes). */
 
 /* Descriptors: at --max-connections clients an idle one is closed for a
  * new one, or else the new one is answered 503 (with Retry-After) on one
@@ -76,7 +77,31 @@ typedef struct srv_options {
   bool log_json; /* --log-format json (else text) */
 } srv_options_t;
 
+/* A growable byte buffer. */
+typedef struct srv_buf {
+  char *data;
+  size_t len, cap;
+} srv_buf_t;
+
 typedef struct srv_conn srv_conn_t;
+
+/* Requests waiting for one shared upstream call (conn.c). */
+typedef struct srv_waitlist {
+  srv_conn_t *head;
+} srv_waitlist_t;
+
+/* /models (models.c): the walk in flight, and the last answer kept. */
+typedef struct srv_models {
+  anthropic_request_id_t walk; /* 0: none in flight */
+  srv_buf_t building;          /* the JSON array so far */
+  size_t count;
+  bool failed;    /* out of memory while adding a page */
+  bool too_large; /* the answer passed --max-models-bytes */
+  char building_id[96];
+  srv_buf_t body;      /* the last whole answer, or empty */
+  uint64_t fetched_ms; /* uv_now() when it came */
+  char body_id[96];    /* its last page's request-id */
+} srv_models_t;
 
 /* Routes, as /metrics labels them. */
 typedef enum srv_route {
@@ -151,17 +176,13 @@ typedef struct srv_server {
   size_t held_peak; /* the most input one connection held unparsed */
   uint64_t input_copied;
   srv_metrics_t metrics;
-  uint64_t upstream_ok_ms; /* uv_now() of its last answer, 0: none yet */
+  srv_models_t models;
+  srv_waitlist_t waiting_models; /* for the walk in flight */
+  uint64_t upstream_ok_ms;       /* uv_now() of its last answer, 0: none yet */
   /* One read buffer for every connection: libuv fills it and calls the
    * read callback at once, which consumes it (leftovers are copied). */
   char rbuf[64 * 1024];
 } srv_server_t;
-
-/* A growable byte buffer. */
-typedef struct srv_buf {
-  char *data;
-  size_t len, cap;
-} srv_buf_t;
 
 struct srv_conn {
   uv_tcp_t tcp;
@@ -197,11 +218,9 @@ struct srv_conn {
    * is their callback data, so it outlives its socket until they end. */
   unsigned ops;
   anthropic_resolve_id_t batch; /* the lookup still to answer, or 0 */
-  anthropic_request_id_t walk;  /* the /models walk in flight, or 0 */
-  srv_buf_t models;             /* /models: the JSON array so far */
-  size_t models_count;
-  bool models_failed;    /* out of memory while adding a page */
-  bool models_too_large; /* the answer passed --max-models-bytes */
+  /* The wait list this request is on, and its neighbours there. */
+  srv_waitlist_t *waiting;
+  srv_conn_t *wait_prev, *wait_next;
 };
 
 /* args.c: -1 to go on, else the exit status (after --help, --version or
@@ -243,6 +262,9 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
 void srv_conn_op_done(srv_conn_t *c);
 bool srv_conn_gone(const srv_conn_t *c);
 void srv_conn_close_idle(srv_conn_t *c);
+void srv_wait_join(srv_waitlist_t *l, srv_conn_t *c);
+void srv_wait_take(srv_waitlist_t *from, srv_waitlist_t *to);
+srv_conn_t *srv_wait_pop(srv_waitlist_t *l);
 
 /* caching.c: how old an answer is, and whether it stands in for an
  * upstream error (stale-if-error). */
@@ -253,9 +275,14 @@ typedef struct srv_freshness {
 void srv_answer_cached(srv_conn_t *c, const char *body, size_t len,
                        const srv_freshness_t *f);
 
+/* models.c */
+void srv_route_models(srv_conn_t *c);
+void srv_models_free(srv_server_t *s);
+
 /* routes.c */
 void srv_dispatch(srv_conn_t *c);
 void srv_cancel_op(srv_conn_t *c);
+void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err);
 void srv_answer_error(srv_conn_t *c, int status, const char *kind,
                       const char *type, const char *message,
                       const char *request_id);
