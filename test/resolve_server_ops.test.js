@@ -534,3 +534,84 @@ test('/models: the last good list is served stale when the upstream fails', T, a
     await srv.stop();
   }
 });
+
+// -------------------------------------------------------------- health
+
+async function probes(url) {
+  const rs = await (await fetch(url + '/_fake/requests')).json();
+  return rs.filter((r) => r.path === '/v1/models' && String(r.query.limit) === '1').length;
+}
+
+test('/healthz is 200 while the process lives, whatever the upstream', T, async () => {
+  const own = await startFake();
+  const srv = await startServer([], {}, own.url);
+  try {
+    for (const method of ['GET', 'HEAD']) {
+      const r = await srv.get('/healthz', { method });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('cache-control'), 'no-store');
+      assert.equal(await r.text(), method === 'GET' ? '{"status":"ok"}' : '');
+    }
+    own.proc.kill('SIGKILL');
+    await new Promise((r) => own.proc.once('exit', r));
+    assert.equal((await srv.get('/healthz')).status, 200);
+  } finally {
+    own.proc.kill('SIGKILL');
+    await srv.stop();
+  }
+});
+
+test('/readyz probes the upstream once for many, then trusts a recent answer', T, async () => {
+  const srv = await startServer(['--ready-window', '600']);
+  try {
+    await fakeReset();
+    await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: 'limit=1' }]);
+    const rs = await Promise.all([1, 2, 3].map(() => srv.get('/readyz')));
+    for (const r of rs) {
+      assert.equal(r.status, 200);
+      assert.equal((await r.json()).ready, true);
+    }
+    assert.equal(await probes(fakeUrl), 1);
+    assert.equal((await srv.get('/readyz')).status, 200);
+    assert.equal(await probes(fakeUrl), 1, 'within the window: no probe');
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+  // An answer to a lookup counts as the upstream answering.
+  const srv2 = await startServer(['--ready-window', '600']);
+  try {
+    await fakeReset();
+    assert.equal((await srv2.get('/resolve?alias=claude-sonnet-4-0')).status, 200);
+    assert.equal((await srv2.get('/readyz')).status, 200);
+    assert.equal(await probes(fakeUrl), 0);
+  } finally {
+    await srv2.stop();
+  }
+});
+
+test('/readyz is 503 with the reason when the upstream is down or refuses', T, async () => {
+  const own = await startFake();
+  const srv = await startServer(['--ready-window', '0'], {}, own.url);
+  try {
+    assert.equal((await srv.get('/readyz')).status, 200);
+    await fetch(own.url + '/_fake/faults', { method: 'POST', body: JSON.stringify([
+      { action: 'respond', status: 401, times: 1, match: 'limit=1' }]) });
+    const r401 = await srv.get('/readyz');
+    assert.equal(r401.status, 503);
+    const b401 = await r401.json();
+    assert.equal(b401.ready, false);
+    assert.equal(b401.error.kind, 'http');
+    assert.equal(b401.error.status, 401);
+    assert.match(b401.error.request_id, /^req_fake_/);
+    own.proc.kill('SIGKILL');
+    await new Promise((r) => own.proc.once('exit', r));
+    const down = await srv.get('/readyz');
+    assert.equal(down.status, 503);
+    assert.equal((await down.json()).error.kind, 'connection');
+    assert.equal((await srv.get('/healthz')).status, 200);
+  } finally {
+    own.proc.kill('SIGKILL');
+    await srv.stop();
+  }
+});

@@ -65,7 +65,7 @@ void srv_metrics_upstream_line(srv_server_t *s, anthropic_log_level_t level,
       m->upstream_errors[SRV_UPSTREAM_429]++;
     else if (status >= 400 && status != 404)
       m->upstream_errors[SRV_UPSTREAM_4XX]++;
-    if (status >= 200 && status < 500 && status != 429)
+    if ((status >= 200 && status < 300) || status == 404)
       s->upstream_ok_ms = uv_now(s->loop); /* it answers: /readyz */
   } else if (level == ANTHROPIC_LOG_INFO && strstr(line, ": retrying in ")) {
     m->upstream_retries++;

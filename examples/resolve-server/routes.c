@@ -216,9 +216,14 @@ void srv_dispatch(srv_conn_t *c) {
     srv_route_models(c);
   else if (path_is(path, plen, "/metrics"))
     srv_route_metrics(c);
+  else if (path_is(path, plen, "/healthz"))
+    srv_route_healthz(c);
+  else if (path_is(path, plen, "/readyz"))
+    srv_route_readyz(c);
   else
     srv_answer_error(c, 404, "invalid_argument", "not_found_error",
-                     "no such route: GET /resolve?alias=A, /models or /metrics",
+                     "no such route: GET /resolve?alias=A, /models, /healthz, "
+                     "/readyz or /metrics",
                      NULL);
 }
 

@@ -178,7 +178,9 @@ typedef struct srv_server {
   srv_metrics_t metrics;
   srv_models_t models;
   srv_waitlist_t waiting_models; /* for the walk in flight */
-  uint64_t upstream_ok_ms;       /* uv_now() of its last answer, 0: none yet */
+  anthropic_request_id_t probe;  /* /readyz's, in flight, or 0 */
+  srv_waitlist_t waiting_probe;
+  uint64_t upstream_ok_ms; /* uv_now() of its last answer, 0: none yet */
   /* One read buffer for every connection: libuv fills it and calls the
    * read callback at once, which consumes it (leftovers are copied). */
   char rbuf[64 * 1024];
@@ -274,6 +276,10 @@ typedef struct srv_freshness {
 } srv_freshness_t;
 void srv_answer_cached(srv_conn_t *c, const char *body, size_t len,
                        const srv_freshness_t *f);
+
+/* health.c */
+void srv_route_healthz(srv_conn_t *c);
+void srv_route_readyz(srv_conn_t *c);
 
 /* models.c */
 void srv_route_models(srv_conn_t *c);
