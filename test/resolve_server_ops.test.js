@@ -615,3 +615,19 @@ test('/readyz is 503 with the reason when the upstream is down or refuses', T, a
     await srv.stop();
   }
 });
+
+// ------------------------------------------------------------- signals
+
+test('SIGHUP is logged and ignored: the server answers on, SIGTERM still ends it', T, async () => {
+  const srv = await startServer();
+  try {
+    srv.proc.kill('SIGHUP');
+    await srv.waitLog(/SIGHUP: ignored/);
+    srv.proc.kill('SIGHUP');
+    await srv.waitLog(/SIGHUP: ignored/, 2);
+    assert.equal((await srv.get('/healthz')).status, 200);
+    assert.equal((await srv.get('/resolve?alias=claude-sonnet-4-0')).status, 200);
+  } finally {
+    assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+  }
+});

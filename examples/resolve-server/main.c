@@ -16,6 +16,7 @@
  * prints "listening http://HOST:PORT". SIGTERM or SIGINT: stop accepting,
  * give requests in flight --grace-ms, then cancel them (a second signal
  * cancels at once), close the client and exit 0 with the loop closed.
+ * SIGHUP is logged and ignored (the log is stderr: nothing to reopen).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -138,6 +139,7 @@ void srv_maybe_finish(srv_server_t *s) {
   uv_close((uv_handle_t *)&s->grace, NULL);
   uv_close((uv_handle_t *)&s->sigterm, NULL);
   uv_close((uv_handle_t *)&s->sigint, NULL);
+  uv_close((uv_handle_t *)&s->sighup, NULL);
 }
 
 static void on_grace_over(uv_timer_t *t) {
@@ -156,6 +158,15 @@ static void begin_stop(srv_server_t *s, int signum) {
     srv_conn_close_idle(c); /* closes are deferred: the list stays */
   (void)uv_timer_start(&s->grace, on_grace_over, s->o->grace_ms, 0);
   srv_maybe_finish(s);
+}
+
+/* The log goes to stderr, which the service manager holds: there is no
+ * file to reopen, and a SIGHUP (a closed terminal, `systemctl reload`)
+ * must not end the server, as it would by default. */
+static void on_sighup(uv_signal_t *h, int signum) {
+  (void)signum;
+  srv_log_at(h->data, ANTHROPIC_LOG_INFO,
+             "SIGHUP: ignored (the log is stderr: nothing to reopen)");
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
@@ -205,7 +216,10 @@ static void init_handles(srv_server_t *s) {
   (void)uv_timer_init(s->loop, &s->grace);
   (void)uv_signal_init(s->loop, &s->sigterm);
   (void)uv_signal_init(s->loop, &s->sigint);
+  (void)uv_signal_init(s->loop, &s->sighup);
   s->listener.data = s->grace.data = s->sigterm.data = s->sigint.data = s;
+  s->sighup.data = s;
+  (void)uv_signal_start(&s->sighup, on_sighup, SIGHUP);
   (void)uv_signal_start(&s->sigterm, on_signal, SIGTERM);
   (void)uv_signal_start(&s->sigint, on_signal, SIGINT);
 }

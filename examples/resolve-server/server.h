@@ -158,7 +158,7 @@ typedef struct srv_server {
   const srv_options_t *o;
   anthropic_client_t *client; /* NULL once closed */
   uv_tcp_t listener;
-  uv_signal_t sigterm, sigint;
+  uv_signal_t sigterm, sigint, sighup;
   uv_timer_t grace;
   srv_conn_t *conns; /* every connection not yet freed */
   size_t nconns;
