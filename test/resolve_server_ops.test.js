@@ -631,3 +631,28 @@ test('SIGHUP is logged and ignored: the server answers on, SIGTERM still ends it
     assert.deepEqual(await srv.stop(), { code: 0, signal: null });
   }
 });
+
+// ---------------------------------------------------------- deployment
+
+test('--api-key-file reads the key from a file (a systemd credential)', T, async () => {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'rs-key-'));
+  try {
+    const file = path.join(dir, 'api-key');
+    fs.writeFileSync(file, 'fake-key\n', { mode: 0o600 });
+    // The file wins over the environment (whose key the fake refuses).
+    const srv = await startServer(['--api-key-file', file], { ANTHROPIC_API_KEY: 'wrong-key' });
+    try {
+      await fakeReset();
+      assert.equal((await srv.get('/resolve?alias=claude-sonnet-4-0')).status, 200);
+      const [req] = await (await fetch(fakeUrl + '/_fake/requests')).json();
+      assert.equal(req.headers['x-api-key'], 'fake-key');
+    } finally {
+      await srv.stop();
+    }
+    const r = run(['--listen', '127.0.0.1:0', '--api-key-file', path.join(dir, 'missing')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--api-key-file .*missing: No such file/);
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});

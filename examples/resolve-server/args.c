@@ -32,6 +32,7 @@ enum opt_id {
   O_READY_WINDOW,
   O_LOG_FORMAT,
   O_LOG_LEVEL,
+  O_API_KEY_FILE,
 };
 
 typedef struct opt_def {
@@ -47,6 +48,9 @@ static const opt_def_t defs[] = {
      "interfaces); HOST may be a name (localhost). Port 0: any free one"},
     {"base-url", O_BASE_URL, "URL",
      "the API (default $ANTHROPIC_BASE_URL, else https://api.anthropic.com)"},
+    {"api-key-file", O_API_KEY_FILE, "PATH",
+     "read the API key from this file (a systemd credential), not from\n"
+     "$ANTHROPIC_API_KEY; trailing blanks and newlines are not part of it"},
     {"cache-ttl-ms", O_CACHE_TTL, "N",
      "how long an answer is fresh, /resolve and /models (default 60000;\n"
      "0: no cache)"},
@@ -209,6 +213,9 @@ static int apply(srv_options_t *o, int id, const char *v, const char *where) {
                              v);
   case O_BASE_URL:
     o->base_url = v;
+    return 0;
+  case O_API_KEY_FILE:
+    o->api_key_file = v;
     return 0;
   case O_LOG_FORMAT:
     if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)

@@ -179,9 +179,37 @@ static void on_signal(uv_signal_t *h, int signum) {
 
 /* ---- main ---- */
 
+/* --api-key-file: the key, without trailing blanks or newlines, in `key`;
+ * 0, or -1 (said on stderr). */
+static int read_key_file(const char *path, char *key, size_t len) {
+  FILE *f = fopen(path, "r");
+  size_t n = f != NULL ? fread(key, 1, len - 1, f) : 0;
+  int err = errno;
+  bool bad = f == NULL || ferror(f) || !feof(f);
+  if (f != NULL)
+    (void)fclose(f);
+  key[n] = '\0';
+  while (n > 0 && (key[n - 1] == '\n' || key[n - 1] == '\r' ||
+                   key[n - 1] == ' ' || key[n - 1] == '\t'))
+    key[--n] = '\0';
+  if (bad || n == 0) {
+    (void)fprintf(stderr, PROG ": --api-key-file %s: %s\n", path,
+                  f == NULL ? strerror(err)
+                  : n == 0  ? "empty"
+                            : "unreadable, or longer than 4 KiB");
+    return -1;
+  }
+  return 0;
+}
+
 static int init_client(srv_server_t *s) {
   anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  char errbuf[512] = "";
+  char errbuf[512] = "", key[4096];
+  if (s->o->api_key_file != NULL) {
+    if (read_key_file(s->o->api_key_file, key, sizeof key) != 0)
+      return UV_EINVAL;
+    co.api_key = key; /* the client copies it */
+  }
   co.base_url = s->o->base_url;
   co.timeout_ms = s->o->upstream_timeout_ms;
   co.max_host_connections = s->o->upstream_connections;

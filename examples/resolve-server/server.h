@@ -62,9 +62,10 @@ typedef struct srv_options {
   const char *listen;    /* as given: HOST:PORT, [V6]:PORT, :PORT, PORT */
   char listen_host[256]; /* "": every interface */
   char listen_port[8];
-  const char *base_url; /* NULL: $ANTHROPIC_BASE_URL or the default */
-  uint64_t grace_ms;    /* in-flight requests' time after a signal */
-  uint64_t idle_ms;     /* a connection's time to send its next request */
+  const char *base_url;     /* NULL: $ANTHROPIC_BASE_URL or the default */
+  const char *api_key_file; /* NULL: the key from the environment */
+  uint64_t grace_ms;        /* in-flight requests' time after a signal */
+  uint64_t idle_ms;         /* a connection's time to send its next request */
   uint64_t cache_ttl_ms;
   uint64_t upstream_timeout_ms;
   uint64_t stale_if_error_s; /* 0: never serve a stale answer */
