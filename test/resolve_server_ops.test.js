@@ -656,3 +656,14 @@ test('--api-key-file reads the key from a file (a systemd credential)', T, async
     fs.rmSync(dir, { recursive: true });
   }
 });
+
+test('meson install puts resolve-server in bindir (-Dserver)', T, (t) => {
+  if (process.env.RESOLVE_SERVER_INSTALLED !== 'true') return t.skip('-Dserver=disabled');
+  const r = spawnSync('meson', ['introspect', '--installed', process.env.MESON_BUILD_ROOT], { encoding: 'utf8' });
+  if (r.error) return t.skip('no meson on PATH');
+  assert.equal(r.status, 0, r.stderr);
+  const installed = JSON.parse(r.stdout);
+  const built = Object.keys(installed).find((k) => k.endsWith('/resolve-server'));
+  assert.ok(built, JSON.stringify(installed));
+  assert.match(installed[built], /\/bin\/resolve-server$/);
+});
