@@ -6,17 +6,23 @@
  *   resolve-server --listen ADDR [OPTION]...   (args.c; --help)
  *
  *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
+ *                         (routes.c), cached by the library's resolver
  *   GET /models           every model (all pages), one JSON array, up to
- *                         --max-models-bytes (1 MiB): past it a 502
- *   GET /metrics          connections, unsent and held bytes, refusals
- *                         (Prometheus text)
+ *                         --max-models-bytes (1 MiB): past it a 502; one
+ *                         walk shared and cached (models.c)
+ *   GET /healthz, /readyz liveness, and the upstream's answering (health.c)
+ *   GET /metrics          Prometheus text (metrics.c)
+ *   HEAD                  on each of them
  *
- * The key comes from the environment as for any client (ANTHROPIC_API_KEY
- * or ANTHROPIC_AUTH_TOKEN). Port 0 takes a free one; once listening it
- * prints "listening http://HOST:PORT". SIGTERM or SIGINT: stop accepting,
- * give requests in flight --grace-ms, then cancel them (a second signal
- * cancels at once), close the client and exit 0 with the loop closed.
- * SIGHUP is logged and ignored (the log is stderr: nothing to reopen).
+ * Answers carry Cache-Control, Age and ETag (If-None-Match: 304), and are
+ * served stale when the upstream fails (caching.c); one access line per
+ * request (log.c). Files: args.c options, conn.c connections, buf.c small
+ * helpers. The key comes from the environment as for any client
+ * (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN), or --api-key-file. Port 0 takes
+ * a free one; once listening it prints "listening http://HOST:PORT". SIGTERM or
+ * SIGINT: stop accepting, give requests in flight --grace-ms, then cancel them
+ * (a second signal cancels at once), close the client and exit 0 with the loop
+ * closed. SIGHUP is logged and ignored (the log is stderr: nothing to reopen).
  */
 #include <errno.h>
 #include <fcntl.h>
