@@ -1,7 +1,9 @@
 /*
- * args.c - the command line: global options, then the command and its own
- * options and arguments, into an options_t; --help's text. Values are
- * checked as far as they can be alone (the library checks the rest).
+ * args.c - the command line into an options_t: global options anywhere,
+ * the command, its own options and arguments after it, "--" to end the
+ * options; short options combined as getopt takes them. --help's text.
+ * Values are checked as far as they can be alone (the library checks the
+ * rest).
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
 
@@ -18,10 +20,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: " PROG " [--base-url URL] [--api-key KEY] [--json | --table]\n"
-    "                        [--verbose] [--max-retries N] [--timeout MS]\n"
-    "                        [--connect-timeout MS] [--beta NAME]...\n"
-    "                        [--workspace ID] COMMAND\n"
+    "usage: " PROG " [OPTION]... COMMAND [COMMAND OPTION]... [ARG]...\n"
     "\n"
     "commands:\n"
     "  list [--limit N] [--after-id ID | --before-id ID]\n"
@@ -29,9 +28,10 @@ static const char usage_text[] =
     "                  print one page of models, newest first (N: 1..1000)\n"
     "  list --all [--page-size N] [--after-id ID | --before-id ID]\n"
     "             [--lifecycle STAGE]...\n"
-    "                  print every page, each as it arrives (N: models per\n"
-    "                  request, 1..1000, default the server's); forward from\n"
-    "                  the start or --after-id, backward from --before-id\n"
+    "                  print every page: JSON as each arrives, a table once\n"
+    "                  all are in (N: models per request, 1..1000, default\n"
+    "                  the server's); forward from the start or --after-id,\n"
+    "                  backward from --before-id\n"
     "  get ID_OR_ALIAS... | get -\n"
     "                  look models up, all at once; one line per input, in\n"
     "                  input order, each written as soon as it and every\n"
@@ -43,21 +43,22 @@ static const char usage_text[] =
     "  -               (get, resolve) read the inputs from stdin, one a line\n"
     "                  (surrounding blanks trimmed, blank lines skipped)\n"
     "\n"
-    "list options:\n"
+    "list options (after list):\n"
     "  --lifecycle STAGE\n"
     "                  active, deprecated or retired; repeat for several\n"
     "                  (default: the server's, active and deprecated)\n"
     "  --limit N and --page-size N cannot be used together; --page-size\n"
     "  needs --all\n"
     "\n"
-    "options (before COMMAND; --opt VALUE and --opt=VALUE both work):\n"
+    "options (before or after COMMAND; --opt VALUE, --opt=VALUE, -c VALUE,\n"
+    "-cVALUE all work; -jv is -j -v; -- ends the options):\n"
     "  --base-url URL  API base URL (default: $ANTHROPIC_BASE_URL, else\n"
     "                  https://api.anthropic.com)\n"
     "  --api-key KEY   API key (default: $ANTHROPIC_API_KEY)\n"
-    "  --json          one JSON object per line (default when stdout is not\n"
+    "  -j, --json      one JSON object per line (default when stdout is not\n"
     "                  a terminal)\n"
-    "  --table         aligned columns (default on a terminal)\n"
-    "  --verbose       log the configuration and each request to stderr\n"
+    "  -t, --table     aligned columns (default on a terminal)\n"
+    "  -v, --verbose   log the configuration and each request to stderr\n"
     "  --max-retries N retries after a failed attempt, 0..100 (default 2)\n"
     "  --timeout MS    per-attempt timeout in ms (default 600000)\n"
     "  --connect-timeout MS\n"
@@ -65,7 +66,8 @@ static const char usage_text[] =
     "  --beta NAME     send `anthropic-beta: NAME` (repeat for several; they\n"
     "                  are joined with ',') and use the beta endpoints\n"
     "  --workspace ID  send `anthropic-workspace-id: ID` on every request\n"
-    "  --concurrency N at most N requests at once, 1..100000 (default: the\n"
+    "  -c, --concurrency N\n"
+    "                  at most N requests at once, 1..100000 (default: the\n"
     "                  library's, one a connection over HTTP/1.1)\n"
     "  --cacert FILE   trust the CA certificates in FILE (PEM)\n"
     "  --http1.1       use HTTP/1.1 even over https (default: HTTP/2 there)\n"
@@ -81,8 +83,28 @@ static const char usage_text[] =
     "stderr shows progress during long runs. Ctrl-C writes what is done\n"
     "and exits 130.\n"
     "\n"
-    "exit status: 0 all requests succeeded, 1 some failed, 2 usage error,\n"
-    "130 interrupted\n";
+    "environment:\n"
+    "  ANTHROPIC_API_KEY\n"
+    "                  the API key, when --api-key is not given\n"
+    "  ANTHROPIC_AUTH_TOKEN\n"
+    "                  a token sent as `authorization: Bearer TOKEN`, when\n"
+    "                  there is no API key\n"
+    "  ANTHROPIC_BASE_URL\n"
+    "                  the API base URL, when --base-url is not given\n"
+    "  ANTHROPIC_CUSTOM_HEADERS\n"
+    "                  more request headers, `Name: value`, one a line\n"
+    "  ANTHROPIC_LOG   off, error, warn, info or debug: the library's log\n"
+    "                  on stderr (--verbose logs everything, as debug)\n"
+    "\n"
+    "exit status:\n"
+    "  0               every request succeeded\n"
+    "  1               a request failed, the environment is wrong, or\n"
+    "                  stdout could not be written\n"
+    "  2               usage error: no credential, an unknown option, a\n"
+    "                  bad value\n"
+    "  130             interrupted (Ctrl-C, SIGTERM)\n"
+    "\n"
+    "more: man anthropic-models\n";
 
 /* Print a one-line usage error to stderr; returns the usage exit status. */
 int cli_usage_error(const char *fmt, ...) {
@@ -95,61 +117,102 @@ int cli_usage_error(const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
-/* The length of an option's name, without any "=value" (so that a value,
- * possibly a key, is never echoed back in an error message). */
-static int opt_name_len(const char *arg) {
-  return (int)strcspn(arg, "=");
+/* Every option once: its long and short names, whether it takes a value
+ * (then as --opt VALUE, --opt=VALUE, -c VALUE or -cVALUE), and whether it
+ * belongs to `list` (then only after it). All others are global: taken
+ * before or after the command, as gh, kubectl and docker take them. */
+typedef enum {
+  OPT_HELP,
+  OPT_VERSION,
+  OPT_BASE_URL,
+  OPT_API_KEY,
+  OPT_JSON,
+  OPT_TABLE,
+  OPT_VERBOSE,
+  OPT_MAX_RETRIES,
+  OPT_TIMEOUT,
+  OPT_CONNECT_TIMEOUT,
+  OPT_BETA,
+  OPT_WORKSPACE,
+  OPT_CONCURRENCY,
+  OPT_CACERT,
+  OPT_HTTP1,
+  OPT_LIMIT,
+  OPT_PAGE_SIZE,
+  OPT_ALL,
+  OPT_LIFECYCLE,
+  OPT_AFTER_ID,
+  OPT_BEFORE_ID
+} opt_id_t;
+
+typedef struct opt_def {
+  opt_id_t id;
+  const char *name; /* "--json" */
+  char short_name;  /* 'j'; 0: none */
+  bool takes_value;
+  bool list_only;
+} opt_def_t;
+
+static const opt_def_t opt_defs[] = {
+    {OPT_HELP, "--help", 'h', false, false},
+    {OPT_VERSION, "--version", 0, false, false},
+    {OPT_BASE_URL, "--base-url", 0, true, false},
+    {OPT_API_KEY, "--api-key", 0, true, false},
+    {OPT_JSON, "--json", 'j', false, false},
+    {OPT_TABLE, "--table", 't', false, false},
+    {OPT_VERBOSE, "--verbose", 'v', false, false},
+    {OPT_MAX_RETRIES, "--max-retries", 0, true, false},
+    {OPT_TIMEOUT, "--timeout", 0, true, false},
+    {OPT_CONNECT_TIMEOUT, "--connect-timeout", 0, true, false},
+    {OPT_BETA, "--beta", 0, true, false},
+    {OPT_WORKSPACE, "--workspace", 0, true, false},
+    {OPT_CONCURRENCY, "--concurrency", 'c', true, false},
+    {OPT_CACERT, "--cacert", 0, true, false},
+    {OPT_HTTP1, "--http1.1", 0, false, false},
+    {OPT_LIMIT, "--limit", 0, true, true},
+    {OPT_PAGE_SIZE, "--page-size", 0, true, true},
+    {OPT_ALL, "--all", 0, false, true},
+    {OPT_LIFECYCLE, "--lifecycle", 0, true, true},
+    {OPT_AFTER_ID, "--after-id", 0, true, true},
+    {OPT_BEFORE_ID, "--before-id", 0, true, true},
+};
+#define N_OPTS (sizeof opt_defs / sizeof opt_defs[0])
+
+/* The long option spelled by the n bytes at `name`; NULL: none. */
+static const opt_def_t *find_long(const char *name, size_t n) {
+  for (size_t k = 0; k < N_OPTS; k++)
+    if (strlen(opt_defs[k].name) == n && memcmp(opt_defs[k].name, name, n) == 0)
+      return &opt_defs[k];
+  return NULL;
 }
 
-/* Is `arg` the option `name`, alone or as "name=value"? When it is, sets
- * *inline_val to the text after '=' or to NULL. */
-static bool opt_is(const char *arg, const char *name, const char **inline_val) {
-  size_t n = strlen(name);
-  if (strncmp(arg, name, n) != 0)
-    return false;
-  if (arg[n] == '\0') {
-    *inline_val = NULL;
-    return true;
-  }
-  if (arg[n] == '=') {
-    *inline_val = arg + n + 1;
-    return true;
-  }
-  return false;
+static const opt_def_t *find_short(char c) {
+  for (size_t k = 0; k < N_OPTS; k++)
+    if (opt_defs[k].short_name != 0 && opt_defs[k].short_name == c)
+      return &opt_defs[k];
+  return NULL;
 }
 
-/* The value of an option matched at argv[*i]: the inline one, else the
- * next argument (consumed). False when there is none. */
-static bool opt_value(int argc, char **argv, int *i, const char *inline_val,
-                      const char **out) {
-  if (inline_val != NULL) {
-    *out = inline_val;
-    return true;
-  }
-  if (*i + 1 >= argc)
-    return false;
-  *out = argv[++*i];
-  return true;
+/* Where parsing is: the command, once it has been seen. */
+typedef struct parser {
+  options_t *o;
+  bool have_command;
+  bool options_done; /* after "--": everything is an argument */
+  bool page_size_given;
+} parser_t;
+
+static const char *command_name(const options_t *o) {
+  return o->command == CMD_LIST  ? "list"
+         : o->command == CMD_GET ? "get"
+                                 : "resolve";
 }
 
-static bool is_global_option(const char *arg) {
-  static const char *const names[] = {
-      "--base-url", "--api-key",     "--json",      "--table",
-      "--verbose",  "--max-retries", "--timeout",   "--connect-timeout",
-      "--version",  "--beta",        "--workspace", "--concurrency",
-      "--cacert",   "--http1.1"};
-  const char *v;
-  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-    if (opt_is(arg, names[k], &v))
-      return true;
-  return false;
-}
-
-/* A plain decimal integer in min..max (no sign, no spaces). */
+/* A plain decimal integer in min..max (no sign, no spaces); false for
+ * NULL (no value given). */
 static bool parse_uint(const char *s, uint64_t min, uint64_t max,
                        uint64_t *out) {
   uint64_t v = 0;
-  if (*s == '\0' || strlen(s) > 12)
+  if (s == NULL || *s == '\0' || strlen(s) > 12)
     return false;
   for (const char *p = s; *p != '\0'; p++) {
     if (*p < '0' || *p > '9')
@@ -162,24 +225,13 @@ static bool parse_uint(const char *s, uint64_t min, uint64_t max,
   return true;
 }
 
-/* --limit: a plain decimal integer in 1..1000. */
+/* --limit and --page-size: a plain decimal integer in 1..1000. */
 static bool parse_limit(const char *s, int *out) {
   uint64_t v;
   if (!parse_uint(s, 1, 1000, &v))
     return false;
   *out = (int)v;
   return true;
-}
-
-/* Options and arguments that come after COMMAND that are not its own. */
-static int bad_command_arg(const char *cmd, const char *arg) {
-  if (is_global_option(arg))
-    return cli_usage_error("option '%.*s' must come before the command",
-                           opt_name_len(arg), arg);
-  if (arg[0] == '-' && arg[1] != '\0')
-    return cli_usage_error("unknown option '%.*s' for '%s'", opt_name_len(arg),
-                           arg, cmd);
-  return cli_usage_error("unexpected argument '%s' for '%s'", arg, cmd);
 }
 
 /* --lifecycle: one of the API's stages, exactly as it spells them. */
@@ -197,86 +249,208 @@ static const char **argv_array(int argc) {
   return a;
 }
 
-static int parse_list_args(int argc, char **argv, int i, options_t *o) {
-  bool page_size_given = false;
-  if ((o->lifecycles = argv_array(argc)) == NULL)
-    return EXIT_FAILED;
-  for (; i < argc; i++) {
-    const char *a = argv[i], *v, *val;
-    if (strcmp(a, "-h") == 0 || opt_is(a, "--help", &v)) {
-      fputs(usage_text, stdout);
-      return EXIT_OK;
-    }
-    if (opt_is(a, "--limit", &v)) {
-      if (!opt_value(argc, argv, &i, v, &val))
-        return cli_usage_error("option '--limit' needs a value");
-      if (!parse_limit(val, &o->limit))
-        return cli_usage_error(
-            "--limit must be an integer from 1 to 1000, not '%s'", val);
-    } else if (opt_is(a, "--page-size", &v)) {
-      if (!opt_value(argc, argv, &i, v, &val))
-        return cli_usage_error("option '--page-size' needs a value");
-      if (!parse_limit(val, &o->page_size))
-        return cli_usage_error(
-            "--page-size must be an integer from 1 to 1000, not '%s'", val);
-      page_size_given = true;
-    } else if (opt_is(a, "--all", &v) && v == NULL) {
-      o->all = true;
-    } else if (opt_is(a, "--lifecycle", &v)) {
-      if (!opt_value(argc, argv, &i, v, &val))
-        return cli_usage_error("option '--lifecycle' needs a value");
-      if (!is_lifecycle(val))
-        return cli_usage_error("--lifecycle must be active, deprecated or "
-                               "retired, not '%s'",
-                               val);
-      o->lifecycles[o->lifecycles_count++] = val;
-    } else if (opt_is(a, "--all", &v)) {
-      return cli_usage_error("option '--all' takes no value");
-    } else if (opt_is(a, "--after-id", &v)) {
-      if (!opt_value(argc, argv, &i, v, &o->after_id))
-        return cli_usage_error("option '--after-id' needs a value");
-    } else if (opt_is(a, "--before-id", &v)) {
-      if (!opt_value(argc, argv, &i, v, &o->before_id))
-        return cli_usage_error("option '--before-id' needs a value");
-    } else {
-      return bad_command_arg("list", a);
-    }
-  }
-  if (o->after_id != NULL && o->before_id != NULL)
-    return cli_usage_error(
-        "--after-id and --before-id cannot be used together");
-  if (o->all && o->limit != 0)
-    return cli_usage_error(
-        "--limit cannot be used with --all (use --page-size)");
-  if (page_size_given && !o->all)
-    return cli_usage_error(
-        "--page-size needs --all (use --limit for one page)");
+/* A string option's value: given, and not empty when `what` says what it
+ * must be. */
+static int string_value(const opt_def_t *d, const char *val, const char *what,
+                        const char **out) {
+  if (val == NULL)
+    return cli_usage_error("option '%s' needs a value", d->name);
+  if (what != NULL && val[0] == '\0')
+    return cli_usage_error("option '%s' needs %s", d->name, what);
+  *out = val;
   return PROCEED;
 }
 
-/* get's and resolve's arguments are ids or aliases, or "-" alone for
- * stdin; "--" ends options so an id may start with '-'. */
-static int parse_get_args(int argc, char **argv, int i, options_t *o) {
-  const char *cmd = o->command == CMD_RESOLVE ? "resolve" : "get";
-  bool options_done = false;
-  if ((o->ids = argv_array(argc)) == NULL)
-    return EXIT_FAILED;
-  for (; i < argc; i++) {
-    const char *a = argv[i], *v;
-    if (!options_done && a[0] == '-' && a[1] != '\0') {
-      if (strcmp(a, "--") == 0) {
-        options_done = true;
-        continue;
-      }
-      if (strcmp(a, "-h") == 0 || opt_is(a, "--help", &v)) {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
-      }
-      return bad_command_arg(cmd, a);
+/* Apply option `d` with its value (NULL: none given, or none taken).
+ * PROCEED, or the exit status. */
+static int apply_option(parser_t *p, const opt_def_t *d, const char *val) {
+  options_t *o = p->o;
+  uint64_t n;
+  if (d->list_only && !p->have_command)
+    return cli_usage_error("option '%s' is an option of 'list': give it "
+                           "after the command",
+                           d->name);
+  if (d->list_only && o->command != CMD_LIST)
+    return cli_usage_error("unknown option '%s' for '%s'", d->name,
+                           command_name(o));
+  switch (d->id) {
+  case OPT_HELP:
+    fputs(usage_text, stdout);
+    return EXIT_OK;
+  case OPT_VERSION:
+    printf(PROG " %s (libanthropic %s, libuv %s)\n", ANTHROPIC_VERSION_STRING,
+           anthropic_version(), uv_version_string());
+    return EXIT_OK;
+  case OPT_BASE_URL:
+    return string_value(d, val, NULL, &o->base_url);
+  case OPT_API_KEY:
+    return string_value(d, val, NULL, &o->api_key);
+  case OPT_JSON:
+    o->format = FMT_JSON; /* the last of --json/--table wins */
+    return PROCEED;
+  case OPT_TABLE:
+    o->format = FMT_TABLE;
+    return PROCEED;
+  case OPT_VERBOSE:
+    o->verbose = true;
+    return PROCEED;
+  case OPT_MAX_RETRIES:
+    if (!parse_uint(val, 0, 100, &n))
+      return cli_usage_error("option '--max-retries' needs an integer 0..100");
+    o->max_retries = (long)n;
+    return PROCEED;
+  case OPT_TIMEOUT:
+  case OPT_CONNECT_TIMEOUT:
+    if (!parse_uint(val, 1, 86400000, &n))
+      return cli_usage_error("option '%s' needs milliseconds, 1..86400000",
+                             d->name);
+    *(d->id == OPT_CONNECT_TIMEOUT ? &o->connect_timeout_ms : &o->timeout_ms) =
+        n;
+    return PROCEED;
+  case OPT_BETA:
+    if (val == NULL || val[0] == '\0')
+      return cli_usage_error("option '--beta' needs a beta name");
+    o->betas[o->betas_count++] = val;
+    return PROCEED;
+  case OPT_WORKSPACE:
+    return string_value(d, val, "a workspace id", &o->workspace_id);
+  case OPT_CONCURRENCY:
+    if (!parse_uint(val, 1, 100000, &n))
+      return cli_usage_error("option '--concurrency' needs an integer "
+                             "1..100000");
+    o->concurrency = (unsigned)n;
+    return PROCEED;
+  case OPT_CACERT:
+    return string_value(d, val, "a file", &o->cacert);
+  case OPT_HTTP1:
+    o->http1 = true;
+    return PROCEED;
+  case OPT_LIMIT:
+    if (val == NULL)
+      return cli_usage_error("option '--limit' needs a value");
+    if (!parse_limit(val, &o->limit))
+      return cli_usage_error(
+          "--limit must be an integer from 1 to 1000, not '%s'", val);
+    return PROCEED;
+  case OPT_PAGE_SIZE:
+    if (val == NULL)
+      return cli_usage_error("option '--page-size' needs a value");
+    if (!parse_limit(val, &o->page_size))
+      return cli_usage_error(
+          "--page-size must be an integer from 1 to 1000, not '%s'", val);
+    p->page_size_given = true;
+    return PROCEED;
+  case OPT_ALL:
+    o->all = true;
+    return PROCEED;
+  case OPT_LIFECYCLE:
+    if (val == NULL)
+      return cli_usage_error("option '--lifecycle' needs a value");
+    if (!is_lifecycle(val))
+      return cli_usage_error("--lifecycle must be active, deprecated or "
+                             "retired, not '%s'",
+                             val);
+    o->lifecycles[o->lifecycles_count++] = val;
+    return PROCEED;
+  case OPT_AFTER_ID:
+    return string_value(d, val, NULL, &o->after_id);
+  case OPT_BEFORE_ID:
+    return string_value(d, val, NULL, &o->before_id);
+  }
+  return PROCEED;
+}
+
+/* An unknown option, named with the command once there is one. */
+static int unknown_option(const parser_t *p, int len, const char *arg) {
+  if (p->have_command)
+    return cli_usage_error("unknown option '%.*s' for '%s'", len, arg,
+                           command_name(p->o));
+  return cli_usage_error("unknown option '%.*s'", len, arg);
+}
+
+/* A long option at argv[*i], "--name" or "--name=value"; a value may be
+ * the next argument (consumed). The value, possibly a key, is never echoed
+ * back in an error message. */
+static int parse_long(parser_t *p, int argc, char **argv, int *i) {
+  const char *a = argv[*i], *eq = strchr(a, '='), *val = NULL;
+  size_t n = eq != NULL ? (size_t)(eq - a) : strlen(a);
+  const opt_def_t *d = find_long(a, n);
+  if (d == NULL)
+    return unknown_option(p, (int)n, a);
+  if (!d->takes_value) {
+    if (eq != NULL)
+      return cli_usage_error("option '%s' takes no value", d->name);
+  } else if (eq != NULL) {
+    val = eq + 1;
+  } else if (*i + 1 < argc) {
+    val = argv[++*i];
+  }
+  return apply_option(p, d, val);
+}
+
+/* Short options at argv[*i], as getopt takes them: "-jv" is -j -v; an
+ * option with a value takes the rest ("-c8", "-jc8") or the next
+ * argument ("-c 8"). */
+static int parse_short(parser_t *p, int argc, char **argv, int *i) {
+  for (const char *c = argv[*i] + 1; *c != '\0'; c++) {
+    const opt_def_t *d = find_short(*c);
+    const char *val = NULL;
+    int rc;
+    if (d == NULL) {
+      char shown[3] = {'-', *c, '\0'};
+      return unknown_option(p, 2, shown);
     }
-    o->ids[o->ids_count++] = a;
-    if (!options_done && strcmp(a, "-") == 0)
-      o->from_stdin = true;
+    if (d->takes_value) {
+      if (c[1] != '\0')
+        val = c + 1;
+      else if (*i + 1 < argc)
+        val = argv[++*i];
+      return apply_option(p, d, val);
+    }
+    if ((rc = apply_option(p, d, NULL)) != PROCEED)
+      return rc;
+  }
+  return PROCEED;
+}
+
+/* An argument that is no option: the command, then its inputs. */
+static int parse_argument(parser_t *p, const char *a) {
+  options_t *o = p->o;
+  if (!p->have_command) {
+    if (strcmp(a, "list") == 0)
+      o->command = CMD_LIST;
+    else if (strcmp(a, "get") == 0)
+      o->command = CMD_GET;
+    else if (strcmp(a, "resolve") == 0)
+      o->command = CMD_RESOLVE;
+    else
+      return cli_usage_error("unknown command '%s'", a);
+    p->have_command = true;
+    return PROCEED;
+  }
+  if (o->command == CMD_LIST)
+    return cli_usage_error("unexpected argument '%s' for 'list'", a);
+  o->ids[o->ids_count++] = a;
+  if (!p->options_done && strcmp(a, "-") == 0)
+    o->from_stdin = true;
+  return PROCEED;
+}
+
+/* What only the whole command line can tell. */
+static int check_command(const parser_t *p) {
+  const options_t *o = p->o;
+  const char *cmd = command_name(o);
+  if (o->command == CMD_LIST) {
+    if (o->after_id != NULL && o->before_id != NULL)
+      return cli_usage_error(
+          "--after-id and --before-id cannot be used together");
+    if (o->all && o->limit != 0)
+      return cli_usage_error(
+          "--limit cannot be used with --all (use --page-size)");
+    if (p->page_size_given && !o->all)
+      return cli_usage_error(
+          "--page-size needs --all (use --limit for one page)");
+    return PROCEED;
   }
   if (o->ids_count == 0)
     return cli_usage_error("'%s' needs at least one model id or alias, or '-'",
@@ -294,95 +468,35 @@ static int parse_get_args(int argc, char **argv, int i, options_t *o) {
 }
 
 /* Fills *o. Returns PROCEED, or the exit status when the program is done
- * (help, version, usage error). */
+ * (help, version, usage error). Options and arguments mix: global options
+ * anywhere, list's after it; "--" ends the options (an input may then
+ * start with '-'); "-" alone is an argument (stdin). */
 int cli_parse_args(int argc, char **argv, options_t *o) {
-  int i;
+  parser_t p;
   memset(o, 0, sizeof *o);
+  memset(&p, 0, sizeof p);
+  p.o = o;
   o->max_retries = -1;
-  if ((o->betas = argv_array(argc)) == NULL)
+  if ((o->betas = argv_array(argc)) == NULL ||
+      (o->lifecycles = argv_array(argc)) == NULL ||
+      (o->ids = argv_array(argc)) == NULL)
     return EXIT_FAILED;
-  for (i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    if (strcmp(a, "--") == 0) {
-      i++;
-      break;
-    }
-    if (a[0] != '-' || a[1] == '\0')
-      break; /* the command */
-    if (strcmp(a, "-h") == 0 || opt_is(a, "--help", &v)) {
-      fputs(usage_text, stdout);
-      return EXIT_OK;
-    } else if (opt_is(a, "--version", &v)) {
-      printf(PROG " %s (libanthropic %s, libuv %s)\n", ANTHROPIC_VERSION_STRING,
-             anthropic_version(), uv_version_string());
-      return EXIT_OK;
-    } else if (opt_is(a, "--base-url", &v)) {
-      if (!opt_value(argc, argv, &i, v, &o->base_url))
-        return cli_usage_error("option '--base-url' needs a value");
-    } else if (opt_is(a, "--api-key", &v)) {
-      if (!opt_value(argc, argv, &i, v, &o->api_key))
-        return cli_usage_error("option '--api-key' needs a value");
-    } else if (opt_is(a, "--json", &v) && v == NULL) {
-      o->format = FMT_JSON; /* the last of --json/--table wins */
-    } else if (opt_is(a, "--table", &v) && v == NULL) {
-      o->format = FMT_TABLE;
-    } else if (opt_is(a, "--verbose", &v) && v == NULL) {
-      o->verbose = true;
-    } else if (opt_is(a, "--max-retries", &v)) {
-      const char *val;
-      uint64_t n;
-      if (!opt_value(argc, argv, &i, v, &val) || !parse_uint(val, 0, 100, &n))
-        return cli_usage_error(
-            "option '--max-retries' needs an integer 0..100");
-      o->max_retries = (long)n;
-    } else if (opt_is(a, "--timeout", &v) ||
-               opt_is(a, "--connect-timeout", &v)) {
-      bool connect = opt_is(a, "--connect-timeout", &v);
-      const char *val;
-      uint64_t n;
-      if (!opt_value(argc, argv, &i, v, &val) ||
-          !parse_uint(val, 1, 86400000, &n))
-        return cli_usage_error("option '%s' needs milliseconds, 1..86400000",
-                               connect ? "--connect-timeout" : "--timeout");
-      *(connect ? &o->connect_timeout_ms : &o->timeout_ms) = n;
-    } else if (opt_is(a, "--beta", &v)) {
-      const char *val;
-      if (!opt_value(argc, argv, &i, v, &val) || val[0] == '\0')
-        return cli_usage_error("option '--beta' needs a beta name");
-      o->betas[o->betas_count++] = val;
-    } else if (opt_is(a, "--workspace", &v)) {
-      if (!opt_value(argc, argv, &i, v, &o->workspace_id) ||
-          o->workspace_id[0] == '\0')
-        return cli_usage_error("option '--workspace' needs a workspace id");
-    } else if (opt_is(a, "--concurrency", &v)) {
-      const char *val;
-      uint64_t n;
-      if (!opt_value(argc, argv, &i, v, &val) ||
-          !parse_uint(val, 1, 100000, &n))
-        return cli_usage_error("option '--concurrency' needs an integer "
-                               "1..100000");
-      o->concurrency = (unsigned)n;
-    } else if (opt_is(a, "--cacert", &v)) {
-      if (!opt_value(argc, argv, &i, v, &o->cacert) || o->cacert[0] == '\0')
-        return cli_usage_error("option '--cacert' needs a file");
-    } else if (opt_is(a, "--http1.1", &v) && v == NULL) {
-      o->http1 = true;
-    } else if (is_global_option(a)) {
-      return cli_usage_error("option '%.*s' takes no value", opt_name_len(a),
-                             a);
-    } else {
-      return cli_usage_error("unknown option '%.*s'", opt_name_len(a), a);
-    }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int rc;
+    if (p.options_done || a[0] != '-' || a[1] == '\0')
+      rc = parse_argument(&p, a);
+    else if (strcmp(a, "--") == 0) {
+      p.options_done = true;
+      continue;
+    } else if (a[1] == '-')
+      rc = parse_long(&p, argc, argv, &i);
+    else
+      rc = parse_short(&p, argc, argv, &i);
+    if (rc != PROCEED)
+      return rc;
   }
-  if (i >= argc)
+  if (!p.have_command)
     return cli_usage_error("missing command (list, get or resolve)");
-  if (strcmp(argv[i], "list") == 0) {
-    o->command = CMD_LIST;
-    return parse_list_args(argc, argv, i + 1, o);
-  }
-  if (strcmp(argv[i], "get") == 0 || strcmp(argv[i], "resolve") == 0) {
-    o->command = argv[i][0] == 'g' ? CMD_GET : CMD_RESOLVE;
-    return parse_get_args(argc, argv, i + 1, o);
-  }
-  return cli_usage_error("unknown command '%s'", argv[i]);
+  return check_command(&p);
 }

@@ -5,7 +5,7 @@
  *   args.c    the command line into an options_t; the usage text
  *   run.c     the loop and the client: set up, run one command, tear down
  *   list.c    list (one page, printed at the end) and list --all (every
- *             page, printed as it arrives)
+ *             page: JSON printed as it arrives, a table at the end)
  *   stream.c  get and resolve: every input in flight at once, one line
  *             each written in input order; Ctrl-C, progress, the flush
  *   stdin.c   get - and resolve -: stdin read as it arrives, into inputs
@@ -96,7 +96,7 @@ enum {
 };
 
 /* One request: the single `list` page, or the walk of `list --all` (whose
- * pages are printed as they come, never kept). */
+ * pages are kept in app->walk for a table, else printed as they come). */
 typedef struct item {
   app_t *app;
   const char *input; /* the argument, or "list" */
@@ -160,10 +160,12 @@ struct app {
   const anthropic_request_options_t *reqopts_p;
   anthropic_models_retrieve_params_t retrieve_params; /* resolve's */
   struct stream st;                                   /* get and resolve */
-  /* list --all, printed as it goes */
+  /* list --all: JSON printed as it goes; a table kept to the end, as its
+   * widths are only known then */
   struct {
-    bool header_done; /* table: the header is out, with `widths` */
-    size_t widths[NCOLS];
+    anthropic_models_page_t **kept; /* table: the pages, in order */
+    size_t kept_count, kept_cap;
+    size_t widths[NCOLS]; /* table: fitted to every kept row */
     size_t pages, models;
     bool out_of_memory, write_failed; /* either stopped the walk */
   } walk;
@@ -201,7 +203,7 @@ bool cli_use_beta(const app_t *app);
 
 /* `list`: one page. */
 void cli_start_list(app_t *app);
-/* `list --all`: every page, each printed as it arrives. */
+/* `list --all`: every page; JSON printed as it arrives. */
 void cli_start_walk(app_t *app);
 /* After the loop: print the page (or the error); the exit status. */
 int cli_report_list(const app_t *app, const options_t *o);

@@ -1,7 +1,7 @@
 /*
  * list.c - `list`: one page, printed once the loop is done; `list --all`:
  * the library's auto-pagination, each page printed (and flushed) as it
- * arrives and never kept.
+ * arrives in JSON, or kept and printed at the end as one aligned table.
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
 
@@ -119,9 +119,31 @@ static void print_table(const app_t *app) {
   }
 }
 
-/* Print one page and flush it, so a reader sees it at once. Table: the
- * header goes out with the first page, its widths fitted to that page;
- * later rows that do not fit are printed unaligned, never cut. Returns
+/* Keep a copy of `page` for the table printed at the end, its rows
+ * widening the columns; false when out of memory. */
+static bool keep_page(app_t *app, const anthropic_models_page_t *page) {
+  anthropic_models_page_t *copy;
+  if (app->walk.kept_count == app->walk.kept_cap) {
+    size_t cap = app->walk.kept_cap != 0 ? 2 * app->walk.kept_cap : 8;
+    anthropic_models_page_t **grown =
+        realloc(app->walk.kept, cap * sizeof *grown);
+    if (grown == NULL)
+      return false;
+    app->walk.kept = grown;
+    app->walk.kept_cap = cap;
+  }
+  if ((copy = anthropic_models_page_copy(page)) == NULL)
+    return false;
+  app->walk.kept[app->walk.kept_count++] = copy;
+  for (size_t j = 0; j < page->count; j++)
+    cli_widen(app->walk.widths, page->data[j]);
+  return true;
+}
+
+/* One page of the walk. JSON: printed and flushed, so a reader sees it at
+ * once. Table: kept, as a column's width is only known once every row is
+ * (ids and names have no bound); the catalogue is a few hundred models at
+ * most, and a table is for a person to read at the end anyway. Returns
  * non-zero (stop the walk) when out of memory or stdout failed. */
 static int on_walk_page(const anthropic_models_page_t *page, void *data) {
   item_t *it = data;
@@ -133,22 +155,15 @@ static int on_walk_page(const anthropic_models_page_t *page, void *data) {
     cli_print_page_cursors(page);
   }
   if (app->o->format == FMT_TABLE) {
-    if (!app->walk.header_done) {
-      cli_title_widths(app->walk.widths);
-      for (size_t j = 0; j < page->count; j++)
-        cli_widen(app->walk.widths, page->data[j]);
-      cli_print_model_row(NULL, app->walk.widths);
-      app->walk.header_done = true;
-    }
-    for (size_t j = 0; j < page->count; j++)
-      cli_print_model_row(page->data[j], app->walk.widths);
-  } else {
-    for (size_t j = 0; j < page->count; j++)
-      if (!cli_print_model_line(page->data[j])) {
-        app->walk.out_of_memory = true;
-        break;
-      }
+    if (!keep_page(app, page))
+      app->walk.out_of_memory = true;
+    return app->walk.out_of_memory;
   }
+  for (size_t j = 0; j < page->count; j++)
+    if (!cli_print_model_line(page->data[j])) {
+      app->walk.out_of_memory = true;
+      break;
+    }
   if (!cli_flush_stdout())
     app->walk.write_failed = true;
   return app->walk.out_of_memory || app->walk.write_failed;
@@ -171,6 +186,7 @@ void cli_start_walk(app_t *app) {
   anthropic_request_id_t req;
   it->app = app;
   it->input = "list";
+  cli_title_widths(app->walk.widths);
   req = cli_use_beta(app)
             ? anthropic_beta_models_list_all(app->client, &params, 0,
                                              on_walk_page, on_walk_done, it)
@@ -182,17 +198,21 @@ void cli_start_walk(app_t *app) {
     app->pending++;
 }
 
-/* After the walk: what is left to print (a table's header when no page
- * came, the error that ended the walk); the exit status. */
+/* After the walk: what is left to print (a table: all of it; the error
+ * that ended the walk); the exit status. */
 int cli_report_walk(app_t *app) {
   const item_t *it = &app->items[0];
   int status = EXIT_OK;
-  if (app->o->format == FMT_TABLE && !app->walk.header_done) {
+  if (app->o->format == FMT_TABLE) {
     size_t w = cli_display_width(table_input(it));
-    cli_title_widths(app->walk.widths);
     if (it->failed && w > app->walk.widths[COL_ID])
       app->walk.widths[COL_ID] = w;
     cli_print_model_row(NULL, app->walk.widths);
+    for (size_t k = 0; k < app->walk.kept_count; k++) {
+      const anthropic_models_page_t *page = app->walk.kept[k];
+      for (size_t j = 0; j < page->count; j++)
+        cli_print_model_row(page->data[j], app->walk.widths);
+    }
   }
   if (it->failed) {
     status = EXIT_FAILED;
@@ -211,6 +231,11 @@ int cli_report_walk(app_t *app) {
 }
 
 void cli_free_items(app_t *app) {
+  for (size_t k = 0; k < app->walk.kept_count; k++)
+    anthropic_models_page_free(app->walk.kept[k]);
+  free(app->walk.kept);
+  app->walk.kept = NULL;
+  app->walk.kept_count = app->walk.kept_cap = 0;
   if (app->items == NULL)
     return;
   for (size_t k = 0; k < app->count; k++) {

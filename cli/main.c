@@ -1,8 +1,7 @@
 /*
  * anthropic-models - list and look up Anthropic models from the shell.
  *
- *   anthropic-models [--base-url URL] [--api-key KEY] [--json | --table]
- *                    [--verbose] [--beta NAME]... [--workspace ID] COMMAND
+ *   anthropic-models [OPTION]... COMMAND [ARG]...   (options anywhere)
  *     list [--limit N] [--after-id ID | --before-id ID] [--lifecycle S]...
  *     list --all [--page-size N] [--after-id ID | --before-id ID]
  *                [--lifecycle S]...
@@ -11,7 +10,8 @@
  *
  * A small, complete user of the library: one uv loop, one client. `list`
  * prints its page once the loop is done; `list --all` walks every page with
- * the library's auto-pagination and prints each as it arrives. `get` and
+ * the library's auto-pagination and prints each as it arrives (a table:
+ * all at once at the end, so that its columns line up). `get` and
  * `resolve` take their inputs from the arguments or, with `-`, from stdin
  * as it arrives, hand every one to the library at once (its queue keeps
  * --concurrency in flight; the resolver makes one request per distinct
@@ -21,8 +21,8 @@
  *
  * Exit status: 0 when every request succeeded, 1 when any failed (or the
  * client could not be set up from the environment, or stdout could not be
- * written: closed, full), 2 on a usage error, 130 when interrupted (SIGINT
- * or SIGTERM).
+ * written: closed, full), 2 on a usage error (a bad option, or no
+ * credential at all), 130 when interrupted (SIGINT or SIGTERM).
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
 

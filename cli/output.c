@@ -366,7 +366,7 @@ static const char *model_cell(const anthropic_model_info_t *m, int col,
 
 static void print_cell(const char *text, size_t width, int col) {
   size_t w = cli_display_width(text);
-  size_t pad = w < width ? width - w : 0; /* list --all: may not fit */
+  size_t pad = w < width ? width - w : 0; /* get: may not fit */
   if (col > 0)
     fputs("  ", stdout);
   if (col_right(col))

@@ -97,24 +97,10 @@ static bool flags_at_fault(uv_loop_t *loop, const options_t *o) {
   return false;
 }
 
-/* Returns PROCEED with app->client set, or the exit status. */
-static int init_client(app_t *app, const options_t *o) {
-  anthropic_client_options_t co;
-  char errbuf[512] = "";
-  int rc;
-  /* libcurl would only say so at each request, as a TLS error. */
-  if (o->cacert != NULL) {
-    FILE *ca = fopen(o->cacert, "r");
-    if (ca == NULL) {
-      int e = errno;
-      fputs(PROG ": --cacert: cannot read '", stderr);
-      cli_put_sanitized(stderr, o->cacert);
-      fprintf(stderr, "': %s\n", strerror(e));
-      return EXIT_FAILED;
-    }
-    fclose(ca);
-  }
-  co = (anthropic_client_options_t)ANTHROPIC_CLIENT_OPTIONS_INIT;
+/* The client's options from the command line (the environment fills in
+ * the rest at init). */
+static anthropic_client_options_t client_options(const options_t *o) {
+  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
   co.base_url = o->base_url;
   co.api_key = o->api_key;
   if (o->max_retries >= 0)
@@ -135,6 +121,43 @@ static int init_client(app_t *app, const options_t *o) {
     co.log_cb = on_log;
     co.log_level = ANTHROPIC_LOG_DEBUG; /* every attempt too */
   }
+  return co;
+}
+
+/* After an EINVAL from init: was the credential all that was missing (no
+ * --api-key, $ANTHROPIC_API_KEY or $ANTHROPIC_AUTH_TOKEN, or empty ones)?
+ * Tries the same settings with a stand-in key, quietly. */
+static bool credential_missing(uv_loop_t *loop, const options_t *o) {
+  anthropic_client_options_t co = client_options(o);
+  anthropic_client_t *probe = NULL;
+  co.api_key = "probe";
+  co.log_cb = NULL;
+  co.log_level = ANTHROPIC_LOG_OFF;
+  if (anthropic_client_init(loop, &probe, &co, NULL, 0) != 0)
+    return false;
+  anthropic_client_close(probe, NULL);
+  uv_run(loop, UV_RUN_DEFAULT);
+  return true;
+}
+
+/* Returns PROCEED with app->client set, or the exit status. */
+static int init_client(app_t *app, const options_t *o) {
+  anthropic_client_options_t co;
+  char errbuf[512] = "";
+  int rc;
+  /* libcurl would only say so at each request, as a TLS error. */
+  if (o->cacert != NULL) {
+    FILE *ca = fopen(o->cacert, "r");
+    if (ca == NULL) {
+      int e = errno;
+      fputs(PROG ": --cacert: cannot read '", stderr);
+      cli_put_sanitized(stderr, o->cacert);
+      fprintf(stderr, "': %s\n", strerror(e));
+      return EXIT_FAILED;
+    }
+    fclose(ca);
+  }
+  co = client_options(o);
   rc = anthropic_client_init(&app->loop, &app->client, &co, errbuf,
                              sizeof errbuf);
   if (rc == 0) {
@@ -146,6 +169,10 @@ static int init_client(app_t *app, const options_t *o) {
     snprintf(errbuf, sizeof errbuf, "%s", anthropic_strerror(rc));
   if (rc == ANTHROPIC_EINVAL && flags_at_fault(&app->loop, o))
     return cli_usage_error("%s", errbuf);
+  /* Every request would only get 401: a mistake in how it was run. */
+  if (rc == ANTHROPIC_EINVAL && credential_missing(&app->loop, o))
+    return cli_usage_error("no credential: give --api-key KEY, or set "
+                           "ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)");
   fprintf(stderr, PROG ": %s\n", errbuf);
   return EXIT_FAILED;
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev openssl
-      libcjson-dev libhttp-parser-dev nodejs valgrind gcovr doxygen)
+      libcjson-dev libhttp-parser-dev nodejs valgrind gcovr doxygen
+      man-db groff-base)
 # `install-deps.sh bench`: also what the benchmarks run against and measure
 # with (bench/run.sh); the build and the tests never need these.
 if [ "${1:-}" = bench ]; then

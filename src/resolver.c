@@ -364,7 +364,8 @@ static void waiter_due(anthropic_client_t *c, anth_waiter_t *w,
   g->batch->undue--;
   w->result = result_ref(r);
   w->cached = g->cached;
-  w->coalesced = !g->cached && (g->joined || w->twin);
+  /* A cancel or a refusal answers it, not the lookup it waited for. */
+  w->coalesced = !g->cached && (g->joined || w->twin) && r->refs >= 0;
   w->next = NULL;
   if (++rs->due_count > rs->due_peak)
     rs->due_peak = rs->due_count;

@@ -5,11 +5,16 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
 const readline = require('node:readline');
 
 const { startFake, makeCert } = require('./fake-api/start.js');
 
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
+const MAN = path.join(__dirname, '..', 'cli', 'anthropic-models.1');
+const BASH_COMPLETION = path.join(__dirname, '..', 'cli', 'completions', 'anthropic-models.bash');
+const ZSH_COMPLETION = path.join(__dirname, '..', 'cli', 'completions', '_anthropic-models');
 const KEY = 'fake-key';
 let server, url, catalogue;
 
@@ -217,6 +222,25 @@ test('the key and base URL come from the environment', () => {
   assert.equal(jsonLines(r.out)[0].id, catalogue.aliases['claude-opus-4-1']);
 });
 
+test('no credential is a usage error that names --api-key and the variables', () => {
+  for (const extra of [{}, { ANTHROPIC_API_KEY: '' }, { ANTHROPIC_AUTH_TOKEN: '' }]) {
+    const r = run(['--base-url', url, 'list'], extra);
+    assert.equal(r.code, 2, `${JSON.stringify(extra)}: ${r.err}`);
+    assert.equal(r.out, '');
+    assert.match(r.err, /no credential/);
+    assert.match(r.err, /--api-key/);
+    assert.match(r.err, /ANTHROPIC_API_KEY/);
+    assert.match(r.err, /ANTHROPIC_AUTH_TOKEN/);
+  }
+  assert.equal(run(['--base-url', url, '--api-key', '', 'get', 'x']).code, 2);
+  // Any one of them is enough (the fake server then refuses a wrong one).
+  let r = run(['--base-url', url, '--json', 'list', '--limit', '1'], { ANTHROPIC_AUTH_TOKEN: 'tok' });
+  assert.notEqual(r.code, 2, r.err);
+  r = run(['--base-url', url, '--json', 'list', '--limit', '1'],
+    { ANTHROPIC_CUSTOM_HEADERS: 'x-api-key: ' + KEY });
+  assert.equal(r.code, 0, r.err);
+});
+
 test('a bad base URL is a usage error; a bad environment is a failure', () => {
   let r = run(['--base-url', 'ftp://x', 'get', 'a']);
   assert.equal(r.code, 2);
@@ -384,6 +408,25 @@ test('list --all --table prints one header and every model', () => {
   rows.slice(1).forEach((row, i) => assert.ok(row.startsWith(listed[i].id + ' '), row));
 });
 
+test('list --all --table aligns every page to the widest row of all', () => {
+  // Pages of 5 have ids and names of different widths: widths fitted to
+  // the first page alone would move CREATED from page to page.
+  const r = cli('--table', 'list', '--all', '--page-size', '5');
+  assert.equal(r.code, 0, r.err);
+  const rows = r.out.trimEnd().split('\n');
+  assert.equal(rows.length, 51);
+  // Names may be wider than their length (an emoji) and the locale may
+  // count bytes: measure from the right, past the names, where every row
+  // ends at the same column (MAX OUT is right-aligned) and all is ASCII.
+  const header = rows[0];
+  const created = header.length - header.indexOf('CREATED');
+  const lifecycle = header.length - header.indexOf('LIFECYCLE');
+  for (const row of rows.slice(1)) {
+    assert.match(row.slice(-created - 2), /^  \d{4}-\d\d-\d\d  /, row);
+    assert.match(row.slice(-lifecycle - 2), /^  (active|deprecated|retired|-) /, row);
+  }
+});
+
 test('a walk whose second page fails prints the first page, then the error', async () => {
   const listed = catalogue.models.filter((m) => stage(m) !== 'retired');
   await fake('/_fake/reset', {});
@@ -495,7 +538,7 @@ test('usage errors of list --all, --lifecycle, --beta and --workspace exit 2', (
     ['list', '--all', '--after-id', 'a', '--before-id', 'b'],
     ['get', '--all', 'x'], ['get', '--lifecycle', 'active', 'x'],
     ['--beta'], ['--beta', '', 'get', 'x'], ['--workspace'], ['--workspace=', 'get', 'x'],
-    ['get', 'x', '--beta', 'a'], ['list', '--workspace', 'w']]) {
+    ['resolve', 'x', '--beta', 'a'], ['--limit', '5', 'list']]) {
     const r = cli(...args);
     assert.equal(r.code, 2, `args ${JSON.stringify(args)}: ${r.err}`);
     assert.notEqual(r.err, '');
@@ -510,6 +553,173 @@ test('--help exits 0 and documents the new options', () => {
     for (const opt of ['--all', '--page-size', '--lifecycle', '--beta', '--workspace'])
       assert.ok(r.out.includes(opt), `${opt} in ${JSON.stringify(args)}`);
   }
+});
+
+test('options are taken after the command too, as gh and kubectl take them', async () => {
+  const id = catalogue.aliases['claude-opus-4-1'];
+  // Global options anywhere, without which stdout (a pipe) would be JSON.
+  let r = run(['get', 'claude-opus-4-1', '--table', '--base-url', url, '--api-key', KEY]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^ID\s+DISPLAY NAME/);
+  r = run(['list', '--base-url', url, '--limit', '2', '--api-key=' + KEY, '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out).length, 2);
+  r = cli('get', '--json', 'claude-opus-4-1', '--verbose');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, id);
+  assert.match(r.err, /GET \S+\/v1\/models\/claude-opus-4-1 -> 200/);
+  await fake('/_fake/reset', {});
+  r = cli('list', '--limit', '1', '--workspace', 'ws_9', '--json', '--beta', 'b');
+  assert.equal(r.code, 0, r.err);
+  const [q] = await fake('/_fake/requests');
+  assert.equal(q.headers['anthropic-workspace-id'], 'ws_9');
+  assert.equal(q.headers['anthropic-beta'], 'b');
+});
+
+test('short options: -j -t -v -c -h, combined as getopt takes them', () => {
+  const id = catalogue.aliases['claude-opus-4-1'];
+  let r = cli('-t', 'get', 'claude-opus-4-1', '-j');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].id, id);
+  r = cli('get', 'claude-opus-4-1', '-t');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^ID\s+DISPLAY NAME/);
+  for (const args of [['-jv', 'get', 'claude-opus-4-1'], ['get', '-vjc8', 'claude-opus-4-1'],
+    ['-c8', '-jv', 'get', 'claude-opus-4-1'], ['get', 'claude-opus-4-1', '-vjc', '8'],
+    ['-v', '-c', '8', '-j', 'get', 'claude-opus-4-1'], ['--concurrency=8', '-jv', 'get', 'claude-opus-4-1']]) {
+    r = cli(...args);
+    assert.equal(r.code, 0, `${JSON.stringify(args)}: ${r.err}`);
+    assert.equal(jsonLines(r.out)[0].id, id, JSON.stringify(args));
+    assert.match(r.err, /-> 200/, JSON.stringify(args));
+  }
+  for (const args of [['-h'], ['get', '-jh'], ['list', '-h']]) {
+    r = cli(...args);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^usage: anthropic-models/, JSON.stringify(args));
+  }
+  for (const args of [['-c', '0', 'get', 'x'], ['get', 'x', '-c'], ['-jc', 'list'],
+    ['-x', 'list'], ['-jx', 'list'], ['list', '-q'], ['get', 'x', '-c=8']]) {
+    r = cli(...args);
+    assert.equal(r.code, 2, `${JSON.stringify(args)}: ${r.err}`);
+    assert.match(r.err, /try --help/, JSON.stringify(args));
+    assert.equal(r.out, '');
+  }
+  assert.match(cli('-jx', 'list').err, /unknown option '-x'/);
+});
+
+test('"--" ends the options: an input may start with "-"; "-" alone is stdin', () => {
+  let r = cli('--json', 'get', '--', '-j');
+  assert.equal(r.code, 1, r.err);
+  let lines = jsonLines(r.out);
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0].input, '-j');
+  r = cli('resolve', '--', '--json', '-v', 'claude-opus-4-1');
+  assert.equal(r.code, 1, r.err);
+  lines = jsonLines(r.out);
+  assert.deepEqual(lines.map((l) => l.alias), ['--json', '-v', 'claude-opus-4-1']);
+  assert.equal(lines[2].id, catalogue.aliases['claude-opus-4-1']);
+  assert.equal(r.err.includes('GET '), false); // -v was an alias, not --verbose
+  r = runInput(['resolve', '-', '--json'], 'claude-opus-4-1\n');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(jsonLines(r.out)[0].alias, 'claude-opus-4-1');
+});
+
+test('a command option before the command is refused and says where it goes', () => {
+  const r = cli('--limit', '5', 'list');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /'--limit' .*after the command/);
+  assert.equal(cli('get', 'x', '--limit', '5').code, 2);
+});
+
+test('--help lists the environment, the short flags and the exit statuses', () => {
+  const r = cli('--help');
+  assert.equal(r.code, 0, r.err);
+  for (const v of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL',
+    'ANTHROPIC_LOG', 'ANTHROPIC_CUSTOM_HEADERS'])
+    assert.match(r.out, new RegExp(`^  ${v}\\b`, 'm'), v);
+  for (const f of ['-j, --json', '-t, --table', '-v, --verbose', '-c, --concurrency',
+    '-h, --help'])
+    assert.ok(r.out.includes(f), f);
+  assert.match(r.out, /^exit status:/m);
+  assert.match(r.out, /2 +usage error.*credential/);
+});
+
+// The long options --help names, and its short ones.
+function helpOptions() {
+  const out = cli('--help').out;
+  return {
+    long: [...new Set(out.match(/--[a-z][a-z0-9.-]*[a-z0-9]/g))].filter((o) => o !== '--opt'),
+    short: [...new Set(out.match(/(?<=^ {2})-[a-z](?=,)/gm))],
+  };
+}
+
+test('the man page has no formatting warnings', (t) => {
+  if (spawnSync('man', ['--version']).status !== 0) return t.skip('man is not installed');
+  const r = spawnSync('man', ['--warnings', '-l', MAN],
+    { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /ANTHROPIC_AUTH_TOKEN/);
+});
+
+test('the man page documents every option --help names', () => {
+  const roff = fs.readFileSync(MAN, 'utf8');
+  const { long, short } = helpOptions();
+  assert.ok(long.length >= 20, long.join(' '));
+  assert.deepEqual(short.sort(), ['-c', '-h', '-j', '-t', '-v']);
+  for (const opt of [...long, ...short])
+    assert.ok(roff.includes(opt.replace(/-/g, '\\-')), `${opt} not in the man page`);
+  for (const v of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL',
+    'ANTHROPIC_LOG', 'ANTHROPIC_CUSTOM_HEADERS'])
+    assert.match(roff, new RegExp(`^\\.B ${v}$`, 'm'), v);
+});
+
+// What bash completes for the command line `words` (the last one being
+// completed), as the bash completion script answers it.
+function bashComplete(...words) {
+  const script = 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); ' +
+    'COMPREPLY=(); _anthropic_models; printf "%s\\n" "${COMPREPLY[@]}"';
+  const r = spawnSync('bash', ['--norc', '-c', script, BASH_COMPLETION, 'anthropic-models', ...words],
+    { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+test('bash completes commands, options where they belong, and values', () => {
+  assert.deepEqual(bashComplete('li'), ['list']);
+  assert.deepEqual(bashComplete(''), ['list', 'get', 'resolve']);
+  assert.deepEqual(bashComplete('list', '--lif'), ['--lifecycle']);
+  assert.deepEqual(bashComplete('list', '--lifecycle', ''), ['active', 'deprecated', 'retired']);
+  assert.deepEqual(bashComplete('list', '--lifecycle', '=', 'de'), ['deprecated']);
+  assert.deepEqual(bashComplete('--api-key', 'k', '-c', '8', 'r'), ['resolve']);
+  assert.deepEqual(bashComplete('-jc', '8', 'g'), ['get']);
+  assert.deepEqual(bashComplete('--js'), ['--json']);
+  assert.deepEqual(bashComplete('get', 'x', '--verb'), ['--verbose']);
+  assert.deepEqual(bashComplete('get', '--li'), []); // list's, not get's
+  assert.deepEqual(bashComplete('list', '--limit', ''), []);
+  assert.deepEqual(bashComplete('--cacert', 'cli/completions/_anthropic'),
+    ['cli/completions/_anthropic-models']);
+});
+
+test('the completions offer every option --help names', () => {
+  const bash = fs.readFileSync(BASH_COMPLETION, 'utf8');
+  const zsh = fs.readFileSync(ZSH_COMPLETION, 'utf8');
+  const { long, short } = helpOptions();
+  const offered = new Set(bashComplete('list', '-'));
+  for (const opt of [...long, ...short]) {
+    assert.ok(offered.has(opt), `bash does not offer ${opt}`);
+    assert.ok(zsh.includes(opt.length === 2 ? `-${opt[1]}` : opt), `zsh does not know ${opt}`);
+  }
+  assert.ok(bash.includes('complete -F _anthropic_models anthropic-models'));
+  assert.match(zsh, /^#compdef anthropic-models$/m);
+});
+
+test('the zsh completion is valid zsh', (t) => {
+  if (spawnSync('zsh', ['--version']).status !== 0) return t.skip('zsh is not installed');
+  const r = spawnSync('zsh', ['-n', ZSH_COMPLETION], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
 });
 
 // ---------------------------------------------------------------- resolve

@@ -675,6 +675,90 @@ TEST(model_info_json_writes_every_schema_field_in_order) {
   parsed_free(root);
 }
 
+/* The JSON written is cJSON's own unformatted form, byte for byte (what
+ * anthropic-models and resolve-server have always printed): strings
+ * escaped as cJSON escapes them, every capability group filled. */
+TEST(model_info_json_is_byte_for_byte_cjsons_form) {
+  anthropic_thinking_capability_t th = {ANTHROPIC_FIELD_SET,
+                                        true,
+                                        ANTHROPIC_FIELD_SET,
+                                        {ANTHROPIC_FIELD_SET, true},
+                                        {ANTHROPIC_FIELD_NULL, false},
+                                        {ANTHROPIC_FIELD_SET, false},
+                                        {ANTHROPIC_FIELD_ABSENT, false}};
+  anthropic_effort_capability_t ef = {
+      ANTHROPIC_FIELD_SET,          true,
+      {ANTHROPIC_FIELD_SET, true},  {ANTHROPIC_FIELD_SET, true},
+      {ANTHROPIC_FIELD_SET, false}, {ANTHROPIC_FIELD_NULL, false},
+      {ANTHROPIC_FIELD_SET, true}};
+  anthropic_context_management_capability_t cm = {
+      ANTHROPIC_FIELD_SET,
+      false,
+      {ANTHROPIC_FIELD_SET, true},
+      {ANTHROPIC_FIELD_ABSENT, false},
+      {ANTHROPIC_FIELD_SET, false}};
+  anthropic_server_tools_capability_t st = {
+      ANTHROPIC_FIELD_NULL, false, {0, false}, {0, false}};
+  anthropic_capabilities_t caps = {ANTHROPIC_FIELD_SET,
+                                   {ANTHROPIC_FIELD_SET, true},
+                                   {ANTHROPIC_FIELD_SET, false},
+                                   {ANTHROPIC_FIELD_NULL, false},
+                                   {ANTHROPIC_FIELD_ABSENT, false},
+                                   {ANTHROPIC_FIELD_SET, true},
+                                   {ANTHROPIC_FIELD_SET, true},
+                                   &th,
+                                   &ef,
+                                   &cm,
+                                   &st};
+  anthropic_model_info_t m;
+  memset(&m, 0, sizeof m);
+  m.id = "claude-\"q\"\\x";
+  m.type = "model";
+  m.display_name = "a\b\f\n\r\t\x01\x1f\x7f \xc3\xa9 \xe2\x82\xac / <>&'";
+  m.created_at.state = ANTHROPIC_FIELD_SET;
+  m.created_at.text = "2025-05-14T00:00:00Z";
+  m.max_input_tokens.state = ANTHROPIC_FIELD_SET;
+  m.max_input_tokens.value = -200000;
+  m.max_tokens.state = ANTHROPIC_FIELD_NULL;
+  m.lifecycle.state = ANTHROPIC_FIELD_SET;
+  m.lifecycle.value = "active";
+  m.line.state = ANTHROPIC_FIELD_SET;
+  m.line.value = "";
+  m.deprecated_at.state = ANTHROPIC_FIELD_NULL;
+  m.retires_at.state = ANTHROPIC_FIELD_SET;
+  m.retires_at.text = "2027-01-01T00:00:00.5+02:00";
+  m.capabilities = &caps;
+  char *text = anthropic_model_info_json(&m);
+  CHECK(text != NULL);
+  cJSON *o = cJSON_Parse(text);
+  CHECK(o != NULL);
+  char *again = cJSON_PrintUnformatted(o);
+  CHECK_EQ_STR(text, again);
+  CHECK_CONTAINS(text, "{\"id\":\"claude-\\\"q\\\"\\\\x\",\"type\":\"model\"");
+  CHECK_CONTAINS(text, "\"display_name\":\"a\\b\\f\\n\\r\\t\\u0001\\u001f\x7f "
+                       "\xc3\xa9 \xe2\x82\xac / <>&'\"");
+  CHECK_CONTAINS(text, "\"max_input_tokens\":-200000,\"max_tokens\":null,");
+  CHECK_CONTAINS(text, "\"line\":\"\",\"deprecated_at\":null,");
+  CHECK_CONTAINS(text, "\"thinking\":{\"supported\":true,\"types\":{"
+                       "\"adaptive\":{\"supported\":true},\"between_tools\":"
+                       "null,\"disabled\":{\"supported\":false},\"enabled\":"
+                       "null}}");
+  CHECK_CONTAINS(text, "\"server_tools\":null}}");
+  cJSON_free(again);
+  cJSON_Delete(o);
+  anthropic_free(text);
+  /* No capabilities object, and types null. */
+  caps.state = ANTHROPIC_FIELD_NULL;
+  text = anthropic_model_info_json(&m);
+  CHECK_CONTAINS(text, "\"capabilities\":null}");
+  anthropic_free(text);
+  caps.state = ANTHROPIC_FIELD_SET;
+  th.types = ANTHROPIC_FIELD_NULL;
+  text = anthropic_model_info_json(&m);
+  CHECK_CONTAINS(text, "\"thinking\":{\"supported\":true,\"types\":null}");
+  anthropic_free(text);
+}
+
 TEST(parse_model_keeps_non_ascii_display_name_byte_exact) {
   parsed_t *root;
   anthropic_model_info_t m;
@@ -2035,6 +2119,7 @@ int main(void) {
       T(parse_model_ignores_unknown_keys_but_keeps_them_in_json),
       T(capability_by_path_reaches_known_and_unknown_capabilities),
       T(model_info_json_writes_every_schema_field_in_order),
+      T(model_info_json_is_byte_for_byte_cjsons_form),
       T(parse_model_keeps_non_ascii_display_name_byte_exact),
       T(parse_model_decodes_unicode_escapes_in_display_name_to_utf8),
       T(parse_model_accepts_zero_and_2_pow_53_token_counts),

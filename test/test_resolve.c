@@ -980,6 +980,29 @@ TEST(stats_count_lookups_hits_misses_coalesced_and_stale) {
   seen_free(&b);
 }
 
+TEST(a_waiter_cancelled_off_a_shared_lookup_is_not_counted_coalesced) {
+  fixture_t f;
+  setup(&f);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":200,"
+             "\"match\":\"claude-opus-4-1\"}]");
+  got_t a, b;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  a.client = b.client = f.client;
+  const char *one[] = {"claude-opus-4-1"};
+  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &a) !=
+        0);
+  anthropic_resolve_id_t ib =
+      anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &b);
+  run_until_requests(&f, 1);
+  CHECK_EQ_INT(anthropic_resolve_cancel(f.client, ib), 0);
+  teardown(&f);
+  CHECK_EQ_INT(b.kind, ANTHROPIC_ECANCELLED);
+  CHECK(!b.info.coalesced);
+  CHECK(!a.info.coalesced);
+  CHECK_EQ_STR(a.id, "claude-opus-4-1-20250805");
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -1006,7 +1029,8 @@ int main(void) {
       T(a_cancelled_lookup_is_not_served_stale),
       T(info_says_cached_or_coalesced_with_the_answers_age),
       T(info_is_refused_outside_a_per_alias_callback),
-      T(stats_count_lookups_hits_misses_coalesced_and_stale));
+      T(stats_count_lookups_hits_misses_coalesced_and_stale),
+      T(a_waiter_cancelled_off_a_shared_lookup_is_not_counted_coalesced));
   fake_server_stop(&srv);
   return rc;
 }
