@@ -667,3 +667,31 @@ test('meson install puts resolve-server in bindir (-Dserver)', T, (t) => {
   assert.ok(built, JSON.stringify(installed));
   assert.match(installed[built], /\/bin\/resolve-server$/);
 });
+
+test('stale-if-error covers a 429 and a timeout, and /metrics names the kinds', T, async () => {
+  const srv = await startServer(['--cache-ttl-ms', '0', '--upstream-timeout-ms', '300']);
+  try {
+    const p = '/resolve?alias=claude-haiku-4-5';
+    const fresh = await srv.get(p);
+    const body = await fresh.text();
+    assert.equal(fresh.status, 200);
+    await fakeFaults([{ action: 'respond', status: 429, times: 1, match: 'claude-haiku-4-5',
+      headers: { 'x-should-retry': 'false' } }]);
+    const r429 = await srv.get(p);
+    assertStale(r429);
+    assert.equal(await r429.text(), body);
+    // Every attempt hangs past --upstream-timeout-ms.
+    await fakeFaults([{ action: 'hang', times: 3, match: 'claude-haiku-4-5' }]);
+    const slow = await srv.get(p);
+    assertStale(slow);
+    assert.equal(await slow.text(), body);
+    const m = await scrape(srv);
+    assert.equal(sample(m.upstream_errors_total, { kind: 'http_429' }), 1);
+    assert.equal(sample(m.upstream_errors_total, { kind: 'timeout' }), 3);
+    assert.equal(sample(m.upstream_giveups_total), 1);
+    assert.equal(sample(m.stale_answers_total), 2);
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
