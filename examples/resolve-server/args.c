@@ -235,7 +235,7 @@ static int apply(srv_options_t *o, int id, const char *v, const char *where) {
   default:
     break;
   }
-  uint64_t min = 0, max = UINT64_MAX / 1000000;
+  uint64_t min = 0, max = 1000000000000ULL; /* no overflow as ms */
   if (id == O_IDLE || id == O_MAX_CONNECTIONS || id == O_PAGE_SIZE)
     min = 1;
   if (id == O_MAX_MODELS_BYTES)
