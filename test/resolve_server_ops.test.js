@@ -695,3 +695,23 @@ test('stale-if-error covers a 429 and a timeout, and /metrics names the kinds', 
     await srv.stop();
   }
 });
+
+test('an upstream request id that would end a header line is defused', T, async () => {
+  const srv = await startServer();
+  try {
+    // No request-id header: the library takes the error body's.
+    await fakeFaults([{ action: 'respond', status: 404, times: 1, match: 'evil-alias',
+      headers: { 'request-id': '' },
+      body: JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'x' },
+        request_id: 'req_1\r\nX-Evil: 1' }) }]);
+    const r = await srv.get('/resolve?alias=evil-alias');
+    assert.equal(r.status, 404);
+    assert.equal(r.headers.get('x-evil'), null);
+    assert.match(r.headers.get('request-id') ?? '', /^[\w.:?-]*$/);
+    assert.doesNotMatch(JSON.stringify(accessLines(srv.log)), /X-Evil: 1/);
+    await r.text();
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});

@@ -28,14 +28,18 @@ static void answer_ready(srv_conn_t *c) {
 
 /* 503, with why the probe failed. */
 static void answer_not_ready(srv_conn_t *c, const anthropic_error_t *err) {
-  char body[768];
+  char body[768], id[96];
   const char *rid = err->response->request_id;
+  if (rid != NULL) {
+    srv_copy_id(id, sizeof id, rid);
+    rid = id;
+  }
   int n = snprintf(body, sizeof body,
                    "{\"ready\":false,\"error\":{\"kind\":\"%s\","
                    "\"status\":%ld,\"request_id\":%s%s%s}}",
                    anthropic_err_name(err->kind), err->response->status,
                    rid ? "\"" : "", rid ? rid : "null", rid ? "\"" : "");
-  if (n < 0 || (size_t)n >= sizeof body || strchr(rid ? rid : "", '"'))
+  if (n < 0 || (size_t)n >= sizeof body)
     n = snprintf(body, sizeof body, "{\"ready\":false}");
   srv_conn_reply(c, 503, NO_STORE "Retry-After: 1\r\n", body, (size_t)n);
 }

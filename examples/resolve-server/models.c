@@ -35,8 +35,8 @@ static int on_page(const anthropic_models_page_t *page, void *data) {
   srv_server_t *s = data;
   srv_models_t *m = &s->models;
   if (page->response->request_id != NULL)
-    (void)snprintf(m->building_id, sizeof m->building_id, "%s",
-                   page->response->request_id);
+    srv_copy_id(m->building_id, sizeof m->building_id,
+                page->response->request_id);
   for (size_t i = 0; i < page->count; i++) {
     int rc = add_model(s, page->data[i]);
     if (rc != 0) {

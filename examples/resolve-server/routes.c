@@ -74,8 +74,8 @@ static int status_for(const anthropic_error_t *err) {
 /* The upstream's request-id of what answers this request, to pass on. */
 static void keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp) {
   if (resp != NULL && resp->request_id != NULL)
-    (void)snprintf(c->req.upstream_id, sizeof c->req.upstream_id, "%s",
-                   resp->request_id);
+    srv_copy_id(c->req.upstream_id, sizeof c->req.upstream_id,
+                resp->request_id);
 }
 
 void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {

@@ -299,5 +299,6 @@ int srv_buf_append(srv_buf_t *b, const void *data, size_t len);
 void srv_buf_free(srv_buf_t *b);
 int srv_percent_decode(const char *in, size_t len, srv_buf_t *out);
 const char *srv_reason(int status);
+void srv_copy_id(char *out, size_t len, const char *id);
 
 #endif
