@@ -43,48 +43,6 @@ static void resume(srv_conn_t *c);
 static void read_start(srv_conn_t *c);
 static void read_stop(srv_conn_t *c);
 
-/* ---- wait lists ---- */
-
-/* Wait (as the request being answered) for a shared upstream call. */
-void srv_wait_join(srv_waitlist_t *l, srv_conn_t *c) {
-  c->waiting = l;
-  c->wait_prev = NULL;
-  c->wait_next = l->head;
-  if (l->head != NULL)
-    l->head->wait_prev = c;
-  l->head = c;
-}
-
-static void wait_leave(srv_conn_t *c) {
-  if (c->waiting == NULL)
-    return;
-  if (c->wait_prev != NULL)
-    c->wait_prev->wait_next = c->wait_next;
-  else
-    c->waiting->head = c->wait_next;
-  if (c->wait_next != NULL)
-    c->wait_next->wait_prev = c->wait_prev;
-  c->waiting = NULL;
-  c->wait_prev = c->wait_next = NULL;
-}
-
-/* Move every waiter of `from` to `to` (empty `from`): to answer them
- * while new requests wait on `from` for the next call. */
-void srv_wait_take(srv_waitlist_t *from, srv_waitlist_t *to) {
-  to->head = from->head;
-  from->head = NULL;
-  for (srv_conn_t *c = to->head; c != NULL; c = c->wait_next)
-    c->waiting = to;
-}
-
-/* The next waiter, off the list; NULL when none is left. */
-srv_conn_t *srv_wait_pop(srv_waitlist_t *l) {
-  srv_conn_t *c = l->head;
-  if (c != NULL)
-    wait_leave(c);
-  return c;
-}
-
 /* ---- lifetime ---- */
 
 static void conn_free(srv_conn_t *c) {
@@ -134,7 +92,7 @@ static void conn_close(srv_conn_t *c) {
             (unsigned long long)c->id);
   c->closing = true;
   srv_cancel_op(c);
-  wait_leave(c);
+  srv_wait_leave(c); /* a shared call it waited for goes on */
   c->srv->nopen--;
   uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
   uv_close((uv_handle_t *)&c->idle, on_handle_closed);

@@ -86,7 +86,7 @@ typedef struct srv_buf {
 
 typedef struct srv_conn srv_conn_t;
 
-/* Requests waiting for one shared upstream call (conn.c). */
+/* Requests waiting for one shared upstream call (waitlist.c). */
 typedef struct srv_waitlist {
   srv_conn_t *head;
 } srv_waitlist_t;
@@ -265,7 +265,10 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
 void srv_conn_op_done(srv_conn_t *c);
 bool srv_conn_gone(const srv_conn_t *c);
 void srv_conn_close_idle(srv_conn_t *c);
+
+/* waitlist.c */
 void srv_wait_join(srv_waitlist_t *l, srv_conn_t *c);
+void srv_wait_leave(srv_conn_t *c);
 void srv_wait_take(srv_waitlist_t *from, srv_waitlist_t *to);
 srv_conn_t *srv_wait_pop(srv_waitlist_t *l);
 
