@@ -715,3 +715,28 @@ test('an upstream request id that would end a header line is defused', T, async 
     await srv.stop();
   }
 });
+
+test('/models: waiters that go away leave the walk, which still fills the cache', T, async () => {
+  const srv = await startServer(['--cache-ttl-ms', '60000', '--log-level', 'debug']);
+  try {
+    await fakeReset();
+    await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: '/v1/models?' }]);
+    const port = Number(new URL(srv.url).port);
+    const net = require('node:net');
+    for (let i = 0; i < 3; i++) {
+      const s = net.connect(port, '127.0.0.1', () => s.write('GET /models HTTP/1.1\r\nHost: x\r\n\r\n'));
+      s.on('error', () => {});
+      setTimeout(() => s.resetAndDestroy(), 50); // a reset: it is gone
+    }
+    await srv.waitLog(/client gone/, 3);
+    await srv.waitLog(/models -> \d+, ok/);
+    const pages = (await listRequests()).length;
+    const r = await srv.get('/models');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('x-stale'), null);
+    assert.equal((await listRequests()).length, pages, 'answered from the cache the walk filled');
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
