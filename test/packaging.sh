@@ -63,7 +63,7 @@ run_example() { # BINARY [ENV...]
 # Only the library: nothing else is needed to build it (install mode adds
 # the reference when it can).
 lib_only=(-Dbuildtype=plain -Dtests=disabled -Dbench=disabled
-  -Dcli=disabled -Dexamples=disabled)
+  -Dcli=disabled -Dexamples=disabled -Dserver=disabled)
 
 case $mode in
 install)

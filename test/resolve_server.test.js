@@ -405,7 +405,7 @@ for (const [name, text, status] of BAD) {
       assert.equal(rs.length, 1);
       assertError(rs[0], status, 'invalid_argument');
       assert.equal(rs[0].headers.connection, 'close');
-      if (status === 405) assert.equal(rs[0].headers.allow, 'GET');
+      if (status === 405) assert.equal(rs[0].headers.allow, 'GET, HEAD');
       const ok = await get(srv.port, '/resolve?alias=claude-sonnet-4-5');
       assert.equal(ok.status, 200);
     } finally {

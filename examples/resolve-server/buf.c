@@ -66,10 +66,29 @@ int srv_percent_decode(const char *in, size_t len, srv_buf_t *out) {
   return srv_buf_append(out, "", 1);
 }
 
+/* Copy an id that came from the upstream (a header, or an error body's
+ * JSON) to go into a header, a JSON string or a log line: letters,
+ * digits and "-_.:" are kept, anything else becomes '?', so that it can
+ * neither end a header line nor a string. */
+void srv_copy_id(char *out, size_t len, const char *id) {
+  size_t n = 0;
+  for (; id != NULL && id[n] != '\0' && n + 1 < len; n++) {
+    char ch = id[n];
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
+              ch == ':';
+    out[n] = ok ? ch : '?';
+  }
+  if (len > 0)
+    out[n] = '\0';
+}
+
 const char *srv_reason(int status) {
   switch (status) {
   case 200:
     return "OK";
+  case 304:
+    return "Not Modified";
   case 400:
     return "Bad Request";
   case 401:

@@ -25,6 +25,7 @@
  * oldest idle keep-alive connection, or else is answered 503 on one of
  * SRV_REFUSE_SLOTS more, or else waits in the backlog (server.h).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 #define LINGER_BYTES ((size_t)1024 * 1024)
 
 static size_t feed(srv_conn_t *c, const char *data, size_t len);
+static void req_begin(srv_conn_t *c);
 static void resume(srv_conn_t *c);
 static void read_start(srv_conn_t *c);
 static void read_stop(srv_conn_t *c);
@@ -55,7 +57,6 @@ static void conn_free(srv_conn_t *c) {
   s->nconns--;
   srv_buf_free(&c->url);
   srv_buf_free(&c->pending);
-  srv_buf_free(&c->models);
   free(c);
   if (accept_now) { /* a slot is free: the client waiting takes it */
     s->accept_paused = false;
@@ -91,6 +92,7 @@ static void conn_close(srv_conn_t *c) {
             (unsigned long long)c->id);
   c->closing = true;
   srv_cancel_op(c);
+  srv_wait_leave(c); /* a shared call it waited for goes on */
   c->srv->nopen--;
   uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
   uv_close((uv_handle_t *)&c->idle, on_handle_closed);
@@ -125,7 +127,7 @@ static void idle_restart(srv_conn_t *c, uint64_t ms) {
 typedef struct srv_write {
   uv_write_t req;
   srv_conn_t *conn;
-  size_t len;
+  size_t len, body_len;
   char data[];
 } srv_write_t;
 
@@ -188,19 +190,28 @@ static const char *connection_header(const srv_conn_t *c, bool close_after) {
   return "";
 }
 
+/* The head and body of an answer (a HEAD or 304 has no body). */
 static srv_write_t *build_answer(const srv_conn_t *c, int status,
                                  bool close_after, const char *headers,
                                  const char *body, size_t body_len) {
-  char date[64], head[512];
+  char date[64], head[2048], length[48] = "", upstream[128] = "";
+  const srv_req_t *r = &c->req;
   http_date(date, sizeof date);
+  if (status != 304)
+    (void)snprintf(length, sizeof length, "Content-Length: %zu\r\n", body_len);
+  if (r->upstream_id[0])
+    (void)snprintf(upstream, sizeof upstream, "Request-Id: %s\r\n",
+                   r->upstream_id);
   int n = snprintf(head, sizeof head,
-                   "HTTP/1.1 %d %s\r\nDate: %s\r\n%s"
-                   "Content-Length: %zu\r\n%s%s\r\n",
-                   status, srv_reason(status), date, headers, body_len,
-                   status == 405 ? "Allow: GET\r\n" : "",
+                   "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%sX-Request-Id: %s\r\n"
+                   "%s%s%s\r\n",
+                   status, srv_reason(status), date, headers, upstream, r->id,
+                   length, status == 405 ? "Allow: GET, HEAD\r\n" : "",
                    connection_header(c, close_after));
   if (n < 0 || (size_t)n >= sizeof head)
     return NULL;
+  if (r->head || status == 304)
+    body_len = 0;
   srv_write_t *w = malloc(sizeof *w + (size_t)n + body_len);
   if (w == NULL)
     return NULL;
@@ -208,6 +219,7 @@ static srv_write_t *build_answer(const srv_conn_t *c, int status,
   memcpy(w->data, head, (size_t)n);
   if (body_len > 0)
     memcpy(w->data + n, body, body_len);
+  w->body_len = body_len;
   return w;
 }
 
@@ -241,9 +253,14 @@ void srv_conn_reply(srv_conn_t *c, int status, const char *headers,
   if (srv_conn_gone(c))
     return;
   bool close_after = c->closing || !c->keep_alive || c->srv->stopping;
+  if (c->req.id[0] == '\0') /* refused before it began */
+    req_begin(c);
   srv_write_t *w =
       build_answer(c, status, close_after, headers, body, body_len);
   c->busy = false;
+  srv_log_access(c, status, w != NULL ? w->body_len : 0);
+  srv_metrics_request(c->srv, c->req.route, status,
+                      uv_hrtime() - c->req.start_ns);
   if (w == NULL) {
     conn_close(c);
     return;
@@ -283,12 +300,22 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
 
 /* ---- parsing ---- */
 
+/* A new request: its clock and id start. */
+static void req_begin(srv_conn_t *c) {
+  srv_server_t *s = c->srv;
+  memset(&c->req, 0, sizeof c->req);
+  c->req.start_ns = uv_hrtime();
+  (void)snprintf(c->req.id, sizeof c->req.id, "%08x-%llu", (unsigned)s->boot_id,
+                 (unsigned long long)++s->next_req_id);
+}
+
 static srv_conn_t *conn_of(http_parser *p) {
   return p->data;
 }
 
 static int on_message_begin(http_parser *p) {
   srv_conn_t *c = conn_of(p);
+  req_begin(c);
   c->partial = true;
   c->url.len = 0;
   c->header_count = c->header_bytes = 0;
@@ -323,25 +350,54 @@ static int count_header_bytes(srv_conn_t *c, size_t len) {
 static int on_header_field(http_parser *p, const char *at, size_t len) {
   srv_conn_t *c = conn_of(p);
   (void)at;
+  srv_req_t *r = &c->req;
   if (!c->in_field) {
     c->in_field = true;
+    r->field_len = 0;
     if (++c->header_count > SRV_HEADERS_MAX)
       return refuse(c, 431);
   }
+  for (size_t i = 0; i < len; i++, r->field_len++)
+    if (r->field_len < sizeof r->field)
+      r->field[r->field_len] = (char)tolower((unsigned char)at[i]);
   return count_header_bytes(c, len);
+}
+
+/* The one header kept: If-None-Match (all of its lines, comma-joined). */
+static void keep_if_none_match(srv_req_t *r, const char *at, size_t len,
+                               bool first_piece) {
+  static const char name[] = "if-none-match";
+  size_t have = strlen(r->if_none_match);
+  if (r->field_len != sizeof name - 1 ||
+      memcmp(r->field, name, sizeof name - 1) != 0)
+    return;
+  size_t sep = first_piece && have > 0 ? 1 : 0;
+  if (r->inm_too_long || have + sep + len >= sizeof r->if_none_match) {
+    r->inm_too_long = true;
+    r->if_none_match[0] = '\0';
+    return;
+  }
+  if (sep)
+    r->if_none_match[have++] = ',';
+  memcpy(r->if_none_match + have, at, len);
+  r->if_none_match[have + len] = '\0';
 }
 
 static int on_header_value(http_parser *p, const char *at, size_t len) {
   srv_conn_t *c = conn_of(p);
-  (void)at;
+  keep_if_none_match(&c->req, at, len, c->in_field);
   c->in_field = false;
   return count_header_bytes(c, len);
 }
 
-/* Only GET is served: anything else is refused before its body. */
+/* GET and HEAD are served: anything else is refused before its body. */
 static int on_headers_complete(http_parser *p) {
-  if (p->method != HTTP_GET)
-    return refuse(conn_of(p), 405);
+  srv_conn_t *c = conn_of(p);
+  (void)snprintf(c->req.method, sizeof c->req.method, "%s",
+                 http_method_str((enum http_method)p->method));
+  c->req.head = p->method == HTTP_HEAD;
+  if (p->method != HTTP_GET && p->method != HTTP_HEAD)
+    return refuse(c, 405);
   return 0;
 }
 
@@ -377,7 +433,7 @@ static const http_parser_settings settings = {
 static const char *reject_message(int status, enum http_errno e) {
   switch (status) {
   case 405:
-    return "only GET is served here";
+    return "only GET and HEAD are served here";
   case 414:
     return "request-target longer than 8192 bytes";
   case 431:
@@ -505,6 +561,26 @@ static void read_stop(srv_conn_t *c) {
 
 /* ---- accepting ---- */
 
+/* "ADDRESS:PORT" of the client, for the access log. */
+static void peer_name(srv_conn_t *c) {
+  struct sockaddr_storage ss;
+  int len = (int)sizeof ss;
+  char host[64] = "?";
+  unsigned port = 0;
+  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+    if (ss.ss_family == AF_INET6) {
+      const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+      (void)uv_ip6_name(a, host, sizeof host);
+      port = ntohs(a->sin6_port);
+    } else {
+      const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+      (void)uv_ip4_name(a, host, sizeof host);
+      port = ntohs(a->sin_port);
+    }
+  }
+  (void)snprintf(c->client, sizeof c->client, "%s:%u", host, port);
+}
+
 /* The oldest keep-alive connection with nothing asked, or NULL (one just
  * accepted has not had the time to ask yet). */
 static srv_conn_t *oldest_idle(srv_server_t *s) {
@@ -576,6 +652,7 @@ void srv_on_connection(uv_stream_t *listener, int status) {
     return;
   }
   (void)uv_tcp_nodelay(&c->tcp, 1);
+  peer_name(c);
   idle_restart(c, s->o->idle_ms);
   read_start(c);
   if (room > 0)

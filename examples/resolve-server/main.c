@@ -3,27 +3,30 @@
  * embedded on the server's own libuv loop (README "Embedding in a
  * server: resolve-server").
  *
- *   resolve-server --listen HOST:PORT [--base-url URL] [--grace-ms N]
- *                  [--idle-timeout-ms N] [--cache-ttl-ms N]
- *                  [--upstream-timeout-ms N] [--page-size N]
- *                  [--max-models-bytes N] [--max-connections N] [--verbose]
+ *   resolve-server --listen ADDR [OPTION]...   (args.c; --help)
  *
  *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
+ *                         (routes.c), cached by the library's resolver
  *   GET /models           every model (all pages), one JSON array, up to
- *                         --max-models-bytes (1 MiB): past it a 502
- *   GET /metrics          connections, unsent and held bytes, refusals
- *                         (Prometheus text)
+ *                         --max-models-bytes (1 MiB): past it a 502; one
+ *                         walk shared and cached (models.c)
+ *   GET /healthz, /readyz liveness, and the upstream's answering (health.c)
+ *   GET /metrics          Prometheus text (metrics.c)
+ *   HEAD                  on each of them
  *
- * The key comes from the environment as for any client (ANTHROPIC_API_KEY
- * or ANTHROPIC_AUTH_TOKEN). Port 0 takes a free one; once listening it
- * prints "listening http://HOST:PORT". SIGTERM or SIGINT: stop accepting,
- * give requests in flight --grace-ms, then cancel them (a second signal
- * cancels at once), close the client and exit 0 with the loop closed.
+ * Answers carry Cache-Control, Age and ETag (If-None-Match: 304), and are
+ * served stale when the upstream fails (caching.c); one access line per
+ * request (log.c). Files: args.c options, conn.c connections, buf.c small
+ * helpers. The key comes from the environment as for any client
+ * (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN), or --api-key-file. Port 0 takes
+ * a free one; once listening it prints "listening http://HOST:PORT". SIGTERM or
+ * SIGINT: stop accepting, give requests in flight --grace-ms, then cancel them
+ * (a second signal cancels at once), close the client and exit 0 with the loop
+ * closed. SIGHUP is logged and ignored (the log is stderr: nothing to reopen).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,99 +40,12 @@
 #define CACHE_ENTRIES 4096
 #define NOT_FOUND_TTL_MS 10000
 
-/* --verbose: one line per event on stderr, printable ASCII only (it
- * carries what clients and the upstream sent). */
-void srv_log(const srv_server_t *s, const char *fmt, ...) {
-  char line[1024];
-  va_list ap;
-  if (!s->o->verbose)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(line, sizeof line, fmt, ap);
-  va_end(ap);
-  for (char *p = line; *p != '\0'; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-      *p = '?';
-  (void)fprintf(stderr, PROG ": %s\n", line);
-}
-
+/* The library's lines: counted for /metrics, and logged at their own
+ * level (give-ups at warn, retries at info, each attempt at debug). */
 static void on_client_log(void *data, anthropic_log_level_t level,
                           const char *line) {
-  (void)level;
-  srv_log(data, "upstream: %s", line);
-}
-
-/* ---- options ---- */
-
-static int usage(const char *why) {
-  if (why != NULL)
-    (void)fprintf(stderr, PROG ": %s\n", why);
-  (void)fputs(
-      "usage: " PROG " --listen HOST:PORT [--base-url URL] [--grace-ms N]\n"
-      "       [--idle-timeout-ms N] [--cache-ttl-ms N]\n"
-      "       [--upstream-timeout-ms N] [--page-size N]\n"
-      "       [--max-models-bytes N] [--max-connections N] [--verbose]\n"
-      "--max-connections: clients at once (an idle one makes way for\n"
-      "a new one; past it, 503 with Retry-After). Default: the\n"
-      "open-files limit less min(64, limit / 4) upstream\n"
-      "connections, 16 for the loop and 8 for refusals.\n",
-      stderr);
-  return 2;
-}
-
-static bool parse_u64(const char *text, uint64_t *out) {
-  char *end;
-  if (text == NULL || *text < '0' || *text > '9')
-    return false;
-  errno = 0;
-  unsigned long long v = strtoull(text, &end, 10);
-  if (errno != 0 || *end != '\0')
-    return false;
-  *out = v;
-  return true;
-}
-
-/* 0, or the exit status of a usage error. */
-static int parse_args(int argc, char **argv, srv_options_t *o) {
-  uint64_t page = 1000, models_bytes = SRV_MODELS_BYTES_MAX, conns = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    bool ok = true;
-    if (strcmp(a, "--verbose") == 0) {
-      o->verbose = true;
-      continue;
-    }
-    if (v == NULL)
-      return usage(strcmp(a, "--help") == 0 ? NULL : "missing value");
-    i++;
-    if (strcmp(a, "--listen") == 0)
-      o->listen = v;
-    else if (strcmp(a, "--base-url") == 0)
-      o->base_url = v;
-    else if (strcmp(a, "--grace-ms") == 0)
-      ok = parse_u64(v, &o->grace_ms);
-    else if (strcmp(a, "--idle-timeout-ms") == 0)
-      ok = parse_u64(v, &o->idle_ms) && o->idle_ms > 0;
-    else if (strcmp(a, "--cache-ttl-ms") == 0)
-      ok = parse_u64(v, &o->cache_ttl_ms);
-    else if (strcmp(a, "--upstream-timeout-ms") == 0)
-      ok = parse_u64(v, &o->upstream_timeout_ms);
-    else if (strcmp(a, "--page-size") == 0)
-      ok = parse_u64(v, &page) && page >= 1 && page <= 1000;
-    else if (strcmp(a, "--max-connections") == 0)
-      ok = parse_u64(v, &conns) && conns >= 1 && conns <= SIZE_MAX / 2;
-    else if (strcmp(a, "--max-models-bytes") == 0)
-      ok = parse_u64(v, &models_bytes) && models_bytes >= 2 &&
-           models_bytes <= SIZE_MAX / 2;
-    else
-      return usage("unknown option");
-    if (!ok)
-      return usage("bad number");
-  }
-  o->page_size = (int)page;
-  o->max_models_bytes = (size_t)models_bytes;
-  o->max_connections = (size_t)conns;
-  return o->listen == NULL ? usage("--listen is required") : 0;
+  srv_metrics_upstream_line(data, level, line);
+  srv_log_upstream(data, level, line);
 }
 
 /* The descriptors the process may open, shared out (server.h): the
@@ -151,28 +67,6 @@ static void share_descriptors(srv_options_t *o) {
 
 /* ---- listening ---- */
 
-/* "HOST:PORT" or "[V6]:PORT". */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss) {
-  char host[64];
-  const char *colon = strrchr(spec, ':');
-  uint64_t port;
-  if (colon == NULL || !parse_u64(colon + 1, &port) || port > 65535)
-    return UV_EINVAL;
-  size_t hlen = (size_t)(colon - spec);
-  if (hlen >= 2 && spec[0] == '[' && spec[hlen - 1] == ']') {
-    if (hlen - 2 >= sizeof host)
-      return UV_EINVAL;
-    memcpy(host, spec + 1, hlen - 2);
-    host[hlen - 2] = '\0';
-    return uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss);
-  }
-  if (hlen >= sizeof host)
-    return UV_EINVAL;
-  memcpy(host, spec, hlen);
-  host[hlen] = '\0';
-  return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss);
-}
-
 static int print_listening(srv_server_t *s) {
   struct sockaddr_storage ss;
   int len = (int)sizeof ss;
@@ -192,15 +86,28 @@ static int print_listening(srv_server_t *s) {
   return fflush(stdout) == 0 ? 0 : UV_EIO;
 }
 
-static int start_listening(srv_server_t *s) {
-  struct sockaddr_storage ss;
-  int rc = parse_listen(s->o->listen, &ss);
-  if (rc != 0) {
-    (void)fprintf(stderr, PROG ": --listen %s: expected HOST:PORT\n",
-                  s->o->listen);
+/* Bind the first address --listen names that can be bound (a name may
+ * have several, IPv6 and IPv4; :PORT and PORT are every interface). */
+static int bind_listener(srv_server_t *s) {
+  uv_getaddrinfo_t req;
+  struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                           .ai_socktype = SOCK_STREAM,
+                           .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+  const char *host = s->o->listen_host[0] ? s->o->listen_host : NULL;
+  int rc = uv_getaddrinfo(s->loop, &req, NULL, host, s->o->listen_port,
+                          &hints); /* no callback: now, before serving */
+  if (rc != 0)
     return rc;
-  }
-  rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&ss, 0);
+  rc = UV_EADDRNOTAVAIL;
+  for (const struct addrinfo *ai = req.addrinfo; ai != NULL && rc != 0;
+       ai = ai->ai_next)
+    rc = uv_tcp_bind(&s->listener, ai->ai_addr, 0);
+  uv_freeaddrinfo(req.addrinfo);
+  return rc;
+}
+
+static int start_listening(srv_server_t *s) {
+  int rc = bind_listener(s);
   if (rc == 0) /* a thousand clients may knock at once */
     rc = uv_listen((uv_stream_t *)&s->listener, 1024, srv_on_connection);
   if (rc == 0)
@@ -238,16 +145,18 @@ void srv_maybe_finish(srv_server_t *s) {
   uv_close((uv_handle_t *)&s->grace, NULL);
   uv_close((uv_handle_t *)&s->sigterm, NULL);
   uv_close((uv_handle_t *)&s->sigint, NULL);
+  uv_close((uv_handle_t *)&s->sighup, NULL);
 }
 
 static void on_grace_over(uv_timer_t *t) {
   srv_server_t *s = t->data;
-  srv_log(s, "grace over: cancelling %zu connection(s)", s->nconns);
+  srv_log_at(s, ANTHROPIC_LOG_INFO, "grace over: cancelling %zu connection(s)",
+             s->nconns);
   close_client(s);
 }
 
 static void begin_stop(srv_server_t *s, int signum) {
-  srv_log(s, "signal %d: stopping", signum);
+  srv_log_at(s, ANTHROPIC_LOG_INFO, "signal %d: stopping", signum);
   s->stopping = true;
   if (!uv_is_closing((uv_handle_t *)&s->listener))
     uv_close((uv_handle_t *)&s->listener, NULL);
@@ -255,6 +164,15 @@ static void begin_stop(srv_server_t *s, int signum) {
     srv_conn_close_idle(c); /* closes are deferred: the list stays */
   (void)uv_timer_start(&s->grace, on_grace_over, s->o->grace_ms, 0);
   srv_maybe_finish(s);
+}
+
+/* The log goes to stderr, which the service manager holds: there is no
+ * file to reopen, and a SIGHUP (a closed terminal, `systemctl reload`)
+ * must not end the server, as it would by default. */
+static void on_sighup(uv_signal_t *h, int signum) {
+  (void)signum;
+  srv_log_at(h->data, ANTHROPIC_LOG_INFO,
+             "SIGHUP: ignored (the log is stderr: nothing to reopen)");
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
@@ -267,17 +185,43 @@ static void on_signal(uv_signal_t *h, int signum) {
 
 /* ---- main ---- */
 
+/* --api-key-file: the key, without trailing blanks or newlines, in `key`;
+ * 0, or -1 (said on stderr). */
+static int read_key_file(const char *path, char *key, size_t len) {
+  FILE *f = fopen(path, "r");
+  size_t n = f != NULL ? fread(key, 1, len - 1, f) : 0;
+  int err = errno;
+  bool bad = f == NULL || ferror(f) || !feof(f);
+  if (f != NULL)
+    (void)fclose(f);
+  key[n] = '\0';
+  while (n > 0 && (key[n - 1] == '\n' || key[n - 1] == '\r' ||
+                   key[n - 1] == ' ' || key[n - 1] == '\t'))
+    key[--n] = '\0';
+  if (bad || n == 0) {
+    (void)fprintf(stderr, PROG ": --api-key-file %s: %s\n", path,
+                  f == NULL ? strerror(err)
+                  : n == 0  ? "empty"
+                            : "unreadable, or longer than 4 KiB");
+    return -1;
+  }
+  return 0;
+}
+
 static int init_client(srv_server_t *s) {
   anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  char errbuf[512] = "";
+  char errbuf[512] = "", key[4096];
+  if (s->o->api_key_file != NULL) {
+    if (read_key_file(s->o->api_key_file, key, sizeof key) != 0)
+      return UV_EINVAL;
+    co.api_key = key; /* the client copies it */
+  }
   co.base_url = s->o->base_url;
   co.timeout_ms = s->o->upstream_timeout_ms;
   co.max_host_connections = s->o->upstream_connections;
-  if (s->o->verbose) {
-    co.log_cb = on_client_log;
-    co.log_data = s;
-    co.log_level = ANTHROPIC_LOG_INFO; /* retries and give-ups */
-  }
+  co.log_cb = on_client_log;
+  co.log_data = s;
+  co.log_level = ANTHROPIC_LOG_DEBUG; /* every attempt, to count it */
   int rc =
       anthropic_client_init(s->loop, &s->client, &co, errbuf, sizeof errbuf);
   if (rc != 0) {
@@ -286,11 +230,18 @@ static int init_client(srv_server_t *s) {
     return rc;
   }
   anthropic_client_set_data(s->client, s);
-  uint64_t nf_ttl = s->o->cache_ttl_ms < NOT_FOUND_TTL_MS ? s->o->cache_ttl_ms
-                                                          : NOT_FOUND_TTL_MS;
-  size_t entries = s->o->cache_ttl_ms > 0 ? CACHE_ENTRIES : 0;
-  return anthropic_resolve_cache(s->client, entries, s->o->cache_ttl_ms,
-                                 nf_ttl);
+  /* Stale-if-error keeps the last model found past its TTL: with a TTL
+   * of 0 the cache holds models for errors only. */
+  anthropic_resolve_cache_options_t cache =
+      ANTHROPIC_RESOLVE_CACHE_OPTIONS_INIT;
+  const srv_options_t *o = s->o;
+  cache.ttl_ms = o->cache_ttl_ms;
+  cache.not_found_ttl_ms =
+      o->cache_ttl_ms < NOT_FOUND_TTL_MS ? o->cache_ttl_ms : NOT_FOUND_TTL_MS;
+  cache.stale_if_error_ms = o->stale_if_error_s * 1000;
+  cache.max_entries =
+      o->cache_ttl_ms > 0 || o->stale_if_error_s > 0 ? CACHE_ENTRIES : 0;
+  return anthropic_resolve_cache_set(s->client, &cache);
 }
 
 /* The server's own handles, first: stopping closes every one of them. */
@@ -299,7 +250,10 @@ static void init_handles(srv_server_t *s) {
   (void)uv_timer_init(s->loop, &s->grace);
   (void)uv_signal_init(s->loop, &s->sigterm);
   (void)uv_signal_init(s->loop, &s->sigint);
+  (void)uv_signal_init(s->loop, &s->sighup);
   s->listener.data = s->grace.data = s->sigterm.data = s->sigint.data = s;
+  s->sighup.data = s;
+  (void)uv_signal_start(&s->sighup, on_sighup, SIGHUP);
   (void)uv_signal_start(&s->sigterm, on_signal, SIGTERM);
   (void)uv_signal_start(&s->sigint, on_signal, SIGINT);
 }
@@ -311,12 +265,15 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
     return 1;
   s->loop = loop;
   s->o = o;
+  if (uv_random(NULL, NULL, &s->boot_id, sizeof s->boot_id, 0, NULL) != 0)
+    s->boot_id = (uint32_t)uv_hrtime();
   init_handles(s);
   if (init_client(s) == 0 && start_listening(s) == 0)
     rc = 0;
   else /* stop as a signal would: nothing is in flight */
     begin_stop(s, 0);
   uv_run(loop, UV_RUN_DEFAULT);
+  srv_models_free(s);
   free(s);
   return rc;
 }
@@ -345,12 +302,18 @@ int main(int argc, char **argv) {
   srv_options_t o = {.grace_ms = 2000,
                      .idle_ms = 60000,
                      .cache_ttl_ms = 60000,
-                     .upstream_timeout_ms = 30000};
+                     .upstream_timeout_ms = 30000,
+                     .stale_if_error_s = 86400,
+                     .ready_window_s = 30,
+                     .page_size = 1000,
+                     .max_models_bytes = SRV_MODELS_BYTES_MAX,
+                     .log_level = ANTHROPIC_LOG_INFO,
+                     .log_json = true};
   uv_loop_t loop;
   if (reserve_std_fds() != 0)
     return 1;
-  int rc = parse_args(argc, argv, &o);
-  if (rc != 0)
+  int rc = srv_args_parse(argc, argv, &o);
+  if (rc >= 0)
     return rc;
   share_descriptors(&o);
   /* A write to a client that has gone must fail with EPIPE, not kill. */

@@ -1,8 +1,8 @@
 /*
  * routes.c - what the server answers: GET /resolve?alias=A through the
  * library's resolver (one batch per request: lookups of one alias are
- * shared across batches, and answers cached), GET /models through its
- * auto-pagination, errors in one JSON shape:
+ * shared across batches, and answers cached), GET /models (models.c),
+ * /metrics (metrics.c), errors in one JSON shape:
  *   {"error":{"kind","status","type","message","request_id"}}
  * `status` is the status of the answer: the upstream's when it sent one.
  */
@@ -71,18 +71,29 @@ static int status_for(const anthropic_error_t *err) {
   }
 }
 
-static void answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
+/* The upstream's request-id of what answers this request, to pass on. */
+static void keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp) {
+  if (resp != NULL && resp->request_id != NULL)
+    srv_copy_id(c->req.upstream_id, sizeof c->req.upstream_id,
+                resp->request_id);
+}
+
+void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
+  keep_upstream_id(c, err->response);
   srv_answer_error(c, status_for(err), anthropic_err_name(err->kind), err->type,
                    err->message, err->response->request_id);
 }
 
-static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model) {
+/* A model, with the cache headers of its age (from the resolver). */
+static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model,
+                         const srv_freshness_t *f) {
+  keep_upstream_id(c, model->response);
   char *json = anthropic_model_info_json(model);
   if (json == NULL) {
     srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
     return;
   }
-  srv_conn_answer(c, 200, json, strlen(json));
+  srv_answer_cached(c, json, strlen(json), f);
   anthropic_free(json);
 }
 
@@ -112,16 +123,31 @@ static void on_resolved(const anthropic_error_t *err,
                         const anthropic_model_info_t *model, const char *alias,
                         size_t index, void *data) {
   srv_conn_t *c = data;
+  anthropic_resolve_info_t info = ANTHROPIC_RESOLVE_INFO_INIT;
   (void)index;
   c->batch = 0; /* answered: nothing left to cancel */
   if (srv_conn_gone(c))
     return;
   srv_log(c->srv, "conn %llu: %s -> %s", (unsigned long long)c->id, alias,
           err != NULL ? anthropic_err_name(err->kind) : model->id);
+  if (c->srv->client != NULL &&
+      anthropic_resolve_get_info(c->srv->client, &info) == 0)
+    c->req.cache = info.stale ? "stale" : info.cached ? "hit" : "miss";
+  if (info.stale && info.stale_error != NULL)
+    srv_log_at(c->srv, ANTHROPIC_LOG_WARN,
+               "%s: the upstream failed (%s, status %ld, request-id %s): "
+               "serving the model of %llu s ago",
+               alias, anthropic_err_name(info.stale_error->kind),
+               info.stale_error->response->status,
+               info.stale_error->response->request_id
+                   ? info.stale_error->response->request_id
+                   : "-",
+               (unsigned long long)(info.age_ms / 1000));
+  srv_freshness_t f = {.age_ms = info.age_ms, .stale = info.stale};
   if (err != NULL)
-    answer_library_error(c, err);
+    srv_answer_library_error(c, err);
   else
-    answer_model(c, model);
+    answer_model(c, model, &f);
 }
 
 static void on_resolve_done(anthropic_resolve_id_t id, void *data) {
@@ -146,147 +172,11 @@ static void route_resolve(srv_conn_t *c, const char *query, size_t qlen) {
       s->client, aliases, 1, NULL, on_resolved, on_resolve_done, c);
   srv_buf_free(&alias);
   if (id == 0) { /* refused at once: an invalid alias, or no memory */
-    answer_library_error(c, anthropic_client_last_error(s->client));
+    srv_answer_library_error(c, anthropic_client_last_error(s->client));
     return;
   }
   c->batch = id;
   c->ops++;
-}
-
-/* ---- /models ---- */
-
-/* 0; -1 when out of memory; 1 when the answer, with this model, its
- * comma and the closing ']', would pass --max-models-bytes. */
-static int add_model(srv_conn_t *c, const anthropic_model_info_t *model) {
-  char *json = anthropic_model_info_json(model);
-  if (json == NULL)
-    return -1;
-  size_t len = strlen(json), room = c->srv->o->max_models_bytes;
-  int rc = c->models.len + len + 2 > room ? 1 : 0;
-  if (rc == 0 && c->models_count > 0)
-    rc = srv_buf_append(&c->models, ",", 1);
-  if (rc == 0)
-    rc = srv_buf_append(&c->models, json, len);
-  anthropic_free(json);
-  c->models_count++;
-  return rc;
-}
-
-/* Each page is added to the answer as it comes; only one is held. */
-static int on_page(const anthropic_models_page_t *page, void *data) {
-  srv_conn_t *c = data;
-  if (srv_conn_gone(c))
-    return 1;
-  for (size_t i = 0; i < page->count; i++) {
-    int rc = add_model(c, page->data[i]);
-    if (rc != 0) {
-      c->models_failed = rc < 0;
-      c->models_too_large = rc > 0;
-      return 1;
-    }
-  }
-  return 0;
-}
-
-static void answer_too_large(srv_conn_t *c) {
-  char message[128];
-  (void)snprintf(message, sizeof message,
-                 "the upstream listed more than %zu bytes of models "
-                 "(--max-models-bytes)",
-                 c->srv->o->max_models_bytes);
-  srv_answer_error(c, 502, "too_large", NULL, message, NULL);
-}
-
-static void on_walk_done(const anthropic_error_t *err, size_t items,
-                         void *data) {
-  srv_conn_t *c = data;
-  /* Taken out before answering: the answer may start the next request. */
-  srv_buf_t body = c->models;
-  bool failed = c->models_failed, too_large = c->models_too_large;
-  memset(&c->models, 0, sizeof c->models);
-  c->walk = 0;
-  if (!srv_conn_gone(c)) {
-    srv_log(c->srv, "conn %llu: models -> %zu, %s", (unsigned long long)c->id,
-            items, err != NULL ? anthropic_err_name(err->kind) : "ok");
-    if (too_large)
-      answer_too_large(c);
-    else if (err != NULL)
-      answer_library_error(c, err);
-    else if (failed || srv_buf_append(&body, "]", 1) != 0)
-      srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
-    else
-      srv_conn_answer(c, 200, body.data, body.len);
-  }
-  srv_buf_free(&body);
-  srv_conn_op_done(c);
-}
-
-static void route_models(srv_conn_t *c) {
-  srv_server_t *s = c->srv;
-  anthropic_models_list_params_t params = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  params.limit = s->o->page_size;
-  c->models_count = 0;
-  c->models_failed = c->models_too_large = false;
-  if (srv_buf_append(&c->models, "[", 1) != 0) {
-    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
-    return;
-  }
-  anthropic_request_id_t id = anthropic_models_list_all(
-      s->client, &params, 0, on_page, on_walk_done, c);
-  if (id == 0) {
-    srv_buf_free(&c->models);
-    answer_library_error(c, anthropic_client_last_error(s->client));
-    return;
-  }
-  c->walk = id;
-  c->ops++;
-}
-
-/* ---- /metrics ---- */
-
-/* Prometheus text exposition: what the server holds, to watch its bounds. */
-static void route_metrics(srv_conn_t *c) {
-  const srv_server_t *s = c->srv;
-  size_t queued = 0;
-  char body[2048];
-  for (const srv_conn_t *k = s->conns; k != NULL; k = k->next)
-    queued += uv_stream_get_write_queue_size((const uv_stream_t *)&k->tcp);
-  int n = snprintf(
-      body, sizeof body,
-      "# TYPE resolve_server_connections gauge\n"
-      "resolve_server_connections %zu\n"
-      "# TYPE resolve_server_write_queue_bytes gauge\n"
-      "resolve_server_write_queue_bytes %zu\n"
-      "# HELP resolve_server_write_queue_peak_bytes Most unsent bytes of one "
-      "connection.\n"
-      "# TYPE resolve_server_write_queue_peak_bytes gauge\n"
-      "resolve_server_write_queue_peak_bytes %zu\n"
-      "# HELP resolve_server_input_copied_bytes_total Pipelined input copied "
-      "or moved to be kept.\n"
-      "# TYPE resolve_server_input_copied_bytes_total counter\n"
-      "resolve_server_input_copied_bytes_total %llu\n"
-      "# HELP resolve_server_input_held_peak_bytes Most unparsed input of "
-      "one connection.\n"
-      "# TYPE resolve_server_input_held_peak_bytes gauge\n"
-      "resolve_server_input_held_peak_bytes %zu\n"
-      "# TYPE resolve_server_max_connections gauge\n"
-      "resolve_server_max_connections %zu\n"
-      "# HELP resolve_server_shed_total Idle connections closed at the cap.\n"
-      "# TYPE resolve_server_shed_total counter\n"
-      "resolve_server_shed_total %llu\n"
-      "# HELP resolve_server_refused_total Connections answered 503 past the "
-      "cap.\n"
-      "# TYPE resolve_server_refused_total counter\n"
-      "resolve_server_refused_total %llu\n",
-      s->nconns, queued, s->write_queue_peak,
-      (unsigned long long)s->input_copied, s->held_peak, s->o->max_connections,
-      (unsigned long long)s->shed, (unsigned long long)s->refused);
-  if (n < 0 || (size_t)n >= sizeof body) {
-    srv_answer_error(c, 500, "internal", NULL, "metrics too long", NULL);
-    return;
-  }
-  srv_conn_reply(c, 200, "Content-Type: text/plain; version=0.0.4\r\n", body,
-                 (size_t)n);
 }
 
 /* ---- dispatch ---- */
@@ -310,6 +200,12 @@ void srv_dispatch(srv_conn_t *c) {
   const char *query = url + u.field_data[UF_QUERY].off;
   size_t qlen =
       (u.field_set & (1 << UF_QUERY)) ? u.field_data[UF_QUERY].len : 0;
+  c->req.route = path_is(path, plen, "/resolve")   ? SRV_ROUTE_RESOLVE
+                 : path_is(path, plen, "/models")  ? SRV_ROUTE_MODELS
+                 : path_is(path, plen, "/healthz") ? SRV_ROUTE_HEALTHZ
+                 : path_is(path, plen, "/readyz")  ? SRV_ROUTE_READYZ
+                 : path_is(path, plen, "/metrics") ? SRV_ROUTE_METRICS
+                                                   : SRV_ROUTE_OTHER;
   srv_log(c->srv, "conn %llu: GET %.*s", (unsigned long long)c->id,
           (int)c->url.len, url);
   if (c->srv->stopping || c->srv->client == NULL)
@@ -317,12 +213,17 @@ void srv_dispatch(srv_conn_t *c) {
   else if (path_is(path, plen, "/resolve"))
     route_resolve(c, query, qlen);
   else if (path_is(path, plen, "/models"))
-    route_models(c);
+    srv_route_models(c);
   else if (path_is(path, plen, "/metrics"))
-    route_metrics(c);
+    srv_route_metrics(c);
+  else if (path_is(path, plen, "/healthz"))
+    srv_route_healthz(c);
+  else if (path_is(path, plen, "/readyz"))
+    srv_route_readyz(c);
   else
     srv_answer_error(c, 404, "invalid_argument", "not_found_error",
-                     "no such route: GET /resolve?alias=A, /models or /metrics",
+                     "no such route: GET /resolve?alias=A, /models, /healthz, "
+                     "/readyz or /metrics",
                      NULL);
 }
 
@@ -334,8 +235,5 @@ void srv_cancel_op(srv_conn_t *c) {
     return;
   if (c->batch != 0)
     (void)anthropic_resolve_cancel(client, c->batch);
-  if (c->walk != 0)
-    (void)anthropic_request_cancel(client, c->walk);
   c->batch = 0;
-  c->walk = 0;
 }

@@ -40,11 +40,12 @@
  * at most twice that (the parsed front goes once it is no smaller than the
  * rest), a request-target of up to SRV_URL_MAX, and SRV_WRITE_QUEUE_MAX
  * bytes of answers unsent plus the one answer that passed it (a /resolve
- * answer is about 1.2 KiB; a /models one at most --max-models-bytes, built
- * in a buffer of the same bound). So about 202 KiB per connection that
- * pipelines and never reads (plus 2 MiB while a /models answer is built
- * and queued), and --max-connections + SRV_REFUSE_SLOTS times that in all:
- * 186 MiB with the default 936 connections at ulimit -n 1024. */
+ * answer is about 1.2 KiB; a /models one at most --max-models-bytes). So
+ * about 202 KiB per connection that pipelines and never reads (plus the
+ * /models answer it has queued), and --max-connections + SRV_REFUSE_SLOTS
+ * times that in all: 186 MiB with the default 936 connections at ulimit
+ * -n 1024. The server itself keeps one /models answer and builds at most
+ * one more (2 x --max-models-bytes). */
 
 /* Descriptors: at --max-connections clients an idle one is closed for a
  * new one, or else the new one is answered 503 (with Retry-After) on one
@@ -58,45 +59,24 @@
 #define SRV_UPSTREAM_FDS_MAX 64
 
 typedef struct srv_options {
-  const char *listen;   /* "HOST:PORT" or "[V6]:PORT" */
-  const char *base_url; /* NULL: $ANTHROPIC_BASE_URL or the default */
-  uint64_t grace_ms;    /* in-flight requests' time after a signal */
-  uint64_t idle_ms;     /* a connection's time to send its next request */
+  const char *listen;    /* as given: HOST:PORT, [V6]:PORT, :PORT, PORT */
+  char listen_host[256]; /* "": every interface */
+  char listen_port[8];
+  const char *base_url;     /* NULL: $ANTHROPIC_BASE_URL or the default */
+  const char *api_key_file; /* NULL: the key from the environment */
+  uint64_t grace_ms;        /* in-flight requests' time after a signal */
+  uint64_t idle_ms;         /* a connection's time to send its next request */
   uint64_t cache_ttl_ms;
   uint64_t upstream_timeout_ms;
-  int page_size;           /* models per upstream page for /models */
-  size_t max_models_bytes; /* the largest /models answer */
+  uint64_t stale_if_error_s; /* 0: never serve a stale answer */
+  uint64_t ready_window_s;   /* /readyz: an upstream answer this recent */
+  int page_size;             /* models per upstream page for /models */
+  size_t max_models_bytes;   /* the largest /models answer */
   size_t max_connections;
   unsigned upstream_connections; /* the client's max_host_connections */
-  bool verbose;
+  anthropic_log_level_t log_level;
+  bool log_json; /* --log-format json (else text) */
 } srv_options_t;
-
-typedef struct srv_conn srv_conn_t;
-
-typedef struct srv_server {
-  uv_loop_t *loop;
-  const srv_options_t *o;
-  anthropic_client_t *client; /* NULL once closed */
-  uv_tcp_t listener;
-  uv_signal_t sigterm, sigint;
-  uv_timer_t grace;
-  srv_conn_t *conns; /* every connection not yet freed */
-  size_t nconns;
-  size_t nopen;           /* of them, those whose socket is open */
-  bool accept_paused;     /* a client waits: accept it once a socket closes */
-  uint64_t shed, refused; /* for /metrics */
-  uint64_t next_conn_id;
-  bool stopping;       /* a signal came: no new connections or requests */
-  bool client_closing; /* anthropic_client_close() called */
-  /* For /metrics: the most bytes one connection had queued and not yet
-   * sent, and the bytes of pipelined input copied to be kept. */
-  size_t write_queue_peak;
-  size_t held_peak; /* the most input one connection held unparsed */
-  uint64_t input_copied;
-  /* One read buffer for every connection: libuv fills it and calls the
-   * read callback at once, which consumes it (leftovers are copied). */
-  char rbuf[64 * 1024];
-} srv_server_t;
 
 /* A growable byte buffer. */
 typedef struct srv_buf {
@@ -104,13 +84,118 @@ typedef struct srv_buf {
   size_t len, cap;
 } srv_buf_t;
 
+typedef struct srv_conn srv_conn_t;
+
+/* Requests waiting for one shared upstream call (waitlist.c). */
+typedef struct srv_waitlist {
+  srv_conn_t *head;
+} srv_waitlist_t;
+
+/* /models (models.c): the walk in flight, and the last answer kept. */
+typedef struct srv_models {
+  anthropic_request_id_t walk; /* 0: none in flight */
+  srv_buf_t building;          /* the JSON array so far */
+  size_t count;
+  bool failed;    /* out of memory while adding a page */
+  bool too_large; /* the answer passed --max-models-bytes */
+  char building_id[96];
+  srv_buf_t body;      /* the last whole answer, or empty */
+  uint64_t fetched_ms; /* uv_now() when it came */
+  char body_id[96];    /* its last page's request-id */
+} srv_models_t;
+
+/* Routes, as /metrics labels them. */
+typedef enum srv_route {
+  SRV_ROUTE_OTHER,
+  SRV_ROUTE_RESOLVE,
+  SRV_ROUTE_MODELS,
+  SRV_ROUTE_HEALTHZ,
+  SRV_ROUTE_READYZ,
+  SRV_ROUTE_METRICS,
+  SRV_ROUTES
+} srv_route_t;
+
+/* Failed upstream attempts, by kind. */
+typedef enum srv_upstream_error {
+  SRV_UPSTREAM_CONNECTION,
+  SRV_UPSTREAM_TIMEOUT,
+  SRV_UPSTREAM_5XX,
+  SRV_UPSTREAM_429,
+  SRV_UPSTREAM_4XX, /* other than 404 and 429 */
+  SRV_UPSTREAM_ERRORS
+} srv_upstream_error_t;
+
+#define SRV_BUCKETS 14 /* latency histogram buckets, +Inf aside */
+
+/* Counters for /metrics (metrics.c). */
+typedef struct srv_metrics {
+  uint64_t requests[SRV_ROUTES][600];        /* by route and status */
+  uint64_t latency[SRV_ROUTES][SRV_BUCKETS]; /* per bucket, not summed */
+  double latency_sum[SRV_ROUTES];
+  uint64_t latency_count[SRV_ROUTES];
+  uint64_t upstream_requests, upstream_retries, upstream_giveups;
+  uint64_t upstream_errors[SRV_UPSTREAM_ERRORS];
+  uint64_t stale_served;
+} srv_metrics_t;
+
+/* The request being answered: what its answer and its access line say. */
+typedef struct srv_req {
+  uint64_t start_ns; /* uv_hrtime() at its first byte */
+  char method[8];    /* "GET", "HEAD", ... */
+  bool head;         /* HEAD: the answer's head only */
+  srv_route_t route;
+  const char *cache;    /* "hit", "miss", "stale", or NULL */
+  char id[40];          /* our x-request-id */
+  char upstream_id[96]; /* the upstream's request-id, or "" */
+  /* If-None-Match, as sent ("" when absent or too long to keep). */
+  char if_none_match[256];
+  bool inm_too_long;
+  char field[16]; /* the header name being read, lower case */
+  size_t field_len;
+} srv_req_t;
+
+typedef struct srv_server {
+  uv_loop_t *loop;
+  const srv_options_t *o;
+  anthropic_client_t *client; /* NULL once closed */
+  uv_tcp_t listener;
+  uv_signal_t sigterm, sigint, sighup;
+  uv_timer_t grace;
+  srv_conn_t *conns; /* every connection not yet freed */
+  size_t nconns;
+  size_t nopen;           /* of them, those whose socket is open */
+  bool accept_paused;     /* a client waits: accept it once a socket closes */
+  uint64_t shed, refused; /* for /metrics */
+  uint64_t next_conn_id;
+  uint32_t boot_id;     /* random: our request ids differ across runs */
+  uint64_t next_req_id; /* of the requests answered, in order */
+  bool stopping;        /* a signal came: no new connections or requests */
+  bool client_closing;  /* anthropic_client_close() called */
+  /* For /metrics: the most bytes one connection had queued and not yet
+   * sent, and the bytes of pipelined input copied to be kept. */
+  size_t write_queue_peak;
+  size_t held_peak; /* the most input one connection held unparsed */
+  uint64_t input_copied;
+  srv_metrics_t metrics;
+  srv_models_t models;
+  srv_waitlist_t waiting_models; /* for the walk in flight */
+  anthropic_request_id_t probe;  /* /readyz's, in flight, or 0 */
+  srv_waitlist_t waiting_probe;
+  uint64_t upstream_ok_ms; /* uv_now() of its last answer, 0: none yet */
+  /* One read buffer for every connection: libuv fills it and calls the
+   * read callback at once, which consumes it (leftovers are copied). */
+  char rbuf[64 * 1024];
+} srv_server_t;
+
 struct srv_conn {
   uv_tcp_t tcp;
   uv_timer_t idle;
   srv_server_t *srv;
   srv_conn_t *prev, *next;
   uint64_t id;
+  char client[72]; /* "ADDRESS:PORT" of the peer */
   http_parser parser;
+  srv_req_t req;
   /* The request being read. */
   srv_buf_t url;
   size_t header_count, header_bytes;
@@ -136,19 +221,39 @@ struct srv_conn {
    * is their callback data, so it outlives its socket until they end. */
   unsigned ops;
   anthropic_resolve_id_t batch; /* the lookup still to answer, or 0 */
-  anthropic_request_id_t walk;  /* the /models walk in flight, or 0 */
-  srv_buf_t models;             /* /models: the JSON array so far */
-  size_t models_count;
-  bool models_failed;    /* out of memory while adding a page */
-  bool models_too_large; /* the answer passed --max-models-bytes */
+  /* The wait list this request is on, and its neighbours there. */
+  srv_waitlist_t *waiting;
+  srv_conn_t *wait_prev, *wait_next;
 };
 
-/* main.c */
+/* args.c: -1 to go on, else the exit status (after --help, --version or
+ * a usage error, said on stderr). */
+int srv_args_parse(int argc, char **argv, srv_options_t *o);
+
+/* log.c: srv_log() at debug, srv_log_at() at a level of its own. */
 void srv_log(const srv_server_t *s, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
+                const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
+                      const char *line);
+void srv_log_access(const srv_conn_t *c, int status, size_t bytes);
+
+/* metrics.c */
+void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
+                         uint64_t ns);
+void srv_metrics_upstream_line(srv_server_t *s, anthropic_log_level_t level,
+                               const char *line);
+void srv_route_metrics(srv_conn_t *c);
+
+/* main.c */
 void srv_maybe_finish(srv_server_t *s);
 
 /* conn.c */
@@ -161,9 +266,33 @@ void srv_conn_op_done(srv_conn_t *c);
 bool srv_conn_gone(const srv_conn_t *c);
 void srv_conn_close_idle(srv_conn_t *c);
 
+/* waitlist.c */
+void srv_wait_join(srv_waitlist_t *l, srv_conn_t *c);
+void srv_wait_leave(srv_conn_t *c);
+void srv_wait_take(srv_waitlist_t *from, srv_waitlist_t *to);
+srv_conn_t *srv_wait_pop(srv_waitlist_t *l);
+
+/* caching.c: how old an answer is, and whether it stands in for an
+ * upstream error (stale-if-error). */
+typedef struct srv_freshness {
+  uint64_t age_ms;
+  bool stale;
+} srv_freshness_t;
+void srv_answer_cached(srv_conn_t *c, const char *body, size_t len,
+                       const srv_freshness_t *f);
+
+/* health.c */
+void srv_route_healthz(srv_conn_t *c);
+void srv_route_readyz(srv_conn_t *c);
+
+/* models.c */
+void srv_route_models(srv_conn_t *c);
+void srv_models_free(srv_server_t *s);
+
 /* routes.c */
 void srv_dispatch(srv_conn_t *c);
 void srv_cancel_op(srv_conn_t *c);
+void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err);
 void srv_answer_error(srv_conn_t *c, int status, const char *kind,
                       const char *type, const char *message,
                       const char *request_id);
@@ -173,5 +302,6 @@ int srv_buf_append(srv_buf_t *b, const void *data, size_t len);
 void srv_buf_free(srv_buf_t *b);
 int srv_percent_decode(const char *in, size_t len, srv_buf_t *out);
 const char *srv_reason(int status);
+void srv_copy_id(char *out, size_t len, const char *id);
 
 #endif

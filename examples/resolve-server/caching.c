@@ -1,0 +1,77 @@
+/*
+ * caching.c - the HTTP side of a cached answer (RFC 9111, RFC 5861):
+ * Cache-Control: max-age with what is left of the entry's TTL, Age, a
+ * strong ETag of the body and If-None-Match answered 304, and the
+ * Warning and X-Stale headers of an answer served stale because the
+ * upstream failed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+
+/* A strong validator: FNV-1a (64 bits) of the body, quoted. */
+static void etag_of(const char *body, size_t len, char *out, size_t out_len) {
+  uint64_t h = 14695981039346656037ULL;
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)body[i];
+    h *= 1099511628211ULL;
+  }
+  (void)snprintf(out, out_len, "\"%016llx\"", (unsigned long long)h);
+}
+
+/* If-None-Match: "*" or a list of entity tags, compared weakly (W/ set
+ * aside, RFC 9110 13.1.2). */
+static bool none_match(const char *header, const char *etag) {
+  size_t elen = strlen(etag);
+  const char *p = header;
+  while (*p != '\0') {
+    while (*p == ' ' || *p == '\t' || *p == ',')
+      p++;
+    const char *end = p;
+    while (*end != '\0' && *end != ',')
+      end++;
+    const char *tag = p;
+    size_t len = (size_t)(end - p);
+    while (len > 0 && (tag[len - 1] == ' ' || tag[len - 1] == '\t'))
+      len--;
+    if (len == 1 && tag[0] == '*')
+      return true;
+    if (len >= 2 && tag[0] == 'W' && tag[1] == '/') {
+      tag += 2;
+      len -= 2;
+    }
+    if (len == elen && memcmp(tag, etag, elen) == 0)
+      return true;
+    p = end;
+  }
+  return false;
+}
+
+void srv_answer_cached(srv_conn_t *c, const char *body, size_t len,
+                       const srv_freshness_t *f) {
+  char headers[512], etag[24], age[32] = "";
+  uint64_t ttl_s = c->srv->o->cache_ttl_ms / 1000;
+  uint64_t age_s = f->age_ms / 1000;
+  uint64_t max_age = f->stale || age_s >= ttl_s ? 0 : ttl_s - age_s;
+  etag_of(body, len, etag, sizeof etag);
+  if (f->age_ms > 0)
+    (void)snprintf(age, sizeof age, "Age: %llu\r\n", (unsigned long long)age_s);
+  int n = snprintf(headers, sizeof headers,
+                   "Content-Type: application/json\r\n"
+                   "Cache-Control: max-age=%llu\r\nETag: %s\r\n%s%s",
+                   (unsigned long long)max_age, etag, age,
+                   f->stale ? "Warning: 110 - \"Response is Stale\", 111 - "
+                              "\"Revalidation Failed\"\r\nX-Stale: true\r\n"
+                            : "");
+  if (n < 0 || (size_t)n >= sizeof headers) {
+    srv_answer_error(c, 500, "internal", NULL, "headers too long", NULL);
+    return;
+  }
+  if (f->stale)
+    c->srv->metrics.stale_served++;
+  if (c->req.if_none_match[0] != '\0' && none_match(c->req.if_none_match, etag))
+    srv_conn_reply(c, 304, headers, NULL, 0);
+  else
+    srv_conn_reply(c, 200, headers, body, len);
+}

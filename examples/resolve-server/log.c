@@ -1,0 +1,190 @@
+/*
+ * log.c - resolve-server's log on stderr: one line per event at or above
+ * --log-level (error, warn, info, debug: the library's levels, whose own
+ * lines come here too), and one access line per request answered (at
+ * info). --log-format json writes JSON lines, text writes
+ * "resolve-server: LEVEL: ..." lines. Whatever clients or the upstream
+ * sent is escaped: a line is always one line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+static const char *level_name(anthropic_log_level_t level) {
+  switch (level) {
+  case ANTHROPIC_LOG_ERROR:
+    return "error";
+  case ANTHROPIC_LOG_WARN:
+    return "warn";
+  case ANTHROPIC_LOG_INFO:
+    return "info";
+  default:
+    return "debug";
+  }
+}
+
+/* Append `text` to `out` (of `len` bytes, at *pos): as a JSON string's
+ * content (quotes, backslashes and anything not printable ASCII as
+ * escapes), or in text with anything not printable as '?'. */
+static void putn(char *out, size_t len, size_t *pos, const char *text, size_t n,
+                 bool json) {
+  for (size_t i = 0; i < n && *pos + 8 < len; i++) {
+    unsigned char ch = (unsigned char)text[i];
+    if (!json) {
+      out[(*pos)++] = ch < 0x20 || ch > 0x7e ? '?' : (char)ch;
+    } else if (ch == '"' || ch == '\\') {
+      out[(*pos)++] = '\\';
+      out[(*pos)++] = (char)ch;
+    } else if (ch < 0x20 || ch > 0x7e) {
+      *pos += (size_t)snprintf(out + *pos, len - *pos, "\\u%04x", ch);
+    } else {
+      out[(*pos)++] = (char)ch;
+    }
+  }
+  out[*pos] = '\0';
+}
+
+static void put(char *out, size_t len, size_t *pos, const char *text,
+                bool json) {
+  putn(out, len, pos, text, strlen(text), json);
+}
+
+static void putf(char *out, size_t len, size_t *pos, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static void putf(char *out, size_t len, size_t *pos, const char *fmt, ...) {
+  va_list ap;
+  if (*pos >= len)
+    return;
+  va_start(ap, fmt);
+  int n = vsnprintf(out + *pos, len - *pos, fmt, ap);
+  va_end(ap);
+  if (n > 0)
+    *pos = (size_t)n < len - *pos ? *pos + (size_t)n : len - 1;
+}
+
+/* RFC 3339 UTC with milliseconds. */
+static void now_text(char *out, size_t len) {
+  uv_timeval64_t tv = {0, 0};
+  struct tm tm;
+  time_t secs;
+  (void)uv_gettimeofday(&tv);
+  secs = (time_t)tv.tv_sec;
+  if (gmtime_r(&secs, &tm) == NULL ||
+      strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+    (void)snprintf(out, len, "1970-01-01T00:00:00.000Z");
+    return;
+  }
+  size_t n = strlen(out);
+  (void)snprintf(out + n, len - n, ".%03dZ", (int)(tv.tv_usec / 1000));
+}
+
+static void emit(const char *line) {
+  (void)fputs(line, stderr);
+  (void)fputc('\n', stderr);
+}
+
+static void log_line(const srv_server_t *s, anthropic_log_level_t level,
+                     const char *source, const char *msg) {
+  char line[2048], when[40];
+  size_t pos = 0;
+  bool json = s->o->log_json;
+  if (level > s->o->log_level)
+    return;
+  if (!json) {
+    putf(line, sizeof line, &pos, PROG ": %s: %s%s", level_name(level),
+         source != NULL ? source : "", source != NULL ? ": " : "");
+    put(line, sizeof line, &pos, msg, false);
+    emit(line);
+    return;
+  }
+  now_text(when, sizeof when);
+  putf(line, sizeof line, &pos, "{\"time\":\"%s\",\"level\":\"%s\",", when,
+       level_name(level));
+  if (source != NULL)
+    putf(line, sizeof line, &pos, "\"source\":\"%s\",", source);
+  putf(line, sizeof line, &pos, "\"msg\":\"");
+  put(line, sizeof line, &pos, msg, true);
+  putf(line, sizeof line, &pos, "\"}");
+  emit(line);
+}
+
+void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
+                const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  if (level > s->o->log_level)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  log_line(s, level, NULL, msg);
+}
+
+void srv_log(const srv_server_t *s, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  if (s->o->log_level < ANTHROPIC_LOG_DEBUG)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  log_line(s, ANTHROPIC_LOG_DEBUG, NULL, msg);
+}
+
+void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
+                      const char *line) {
+  log_line(s, level, "upstream", line);
+}
+
+/* One line per request answered: who asked what, the answer, its time,
+ * and where it came from (the cache, the upstream, or stale). */
+void srv_log_access(const srv_conn_t *c, int status, size_t bytes) {
+  const srv_server_t *s = c->srv;
+  const srv_req_t *r = &c->req;
+  char line[2048], when[40];
+  size_t pos = 0;
+  double ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
+  const char *method = r->method[0] ? r->method : "-";
+  const char *path = c->url.len > 0 && c->url.data != NULL ? c->url.data : "-";
+  size_t plen = c->url.len > 0 && c->url.data != NULL ? c->url.len : 1;
+  if (s->o->log_level < ANTHROPIC_LOG_INFO)
+    return;
+  if (!s->o->log_json) {
+    putf(line, sizeof line, &pos, PROG ": info: %s \"%s ", c->client, method);
+    putn(line, sizeof line, &pos, path, plen, false);
+    putf(line, sizeof line, &pos, "\" %d %zu %.3fms cache=%s upstream=", status,
+         bytes, ms, r->cache != NULL ? r->cache : "-");
+    put(line, sizeof line, &pos, r->upstream_id[0] ? r->upstream_id : "-",
+        false);
+    putf(line, sizeof line, &pos, " id=%s", r->id);
+    emit(line);
+    return;
+  }
+  now_text(when, sizeof when);
+  putf(line, sizeof line, &pos,
+       "{\"time\":\"%s\",\"level\":\"info\",\"client\":\"%s\","
+       "\"method\":\"%s\",\"path\":\"",
+       when, c->client, method);
+  putn(line, sizeof line, &pos, path, plen, true);
+  putf(line, sizeof line, &pos,
+       "\",\"status\":%d,\"bytes\":%zu,\"latency_ms\":%.3f,\"cache\":", status,
+       bytes, ms);
+  putf(line, sizeof line, &pos, r->cache != NULL ? "\"%s\"" : "%s",
+       r->cache != NULL ? r->cache : "null");
+  putf(line, sizeof line, &pos, ",\"upstream_request_id\":");
+  if (r->upstream_id[0]) {
+    putf(line, sizeof line, &pos, "\"");
+    put(line, sizeof line, &pos, r->upstream_id, true);
+    putf(line, sizeof line, &pos, "\"");
+  } else {
+    putf(line, sizeof line, &pos, "null");
+  }
+  putf(line, sizeof line, &pos, ",\"request_id\":\"%s\"}", r->id);
+  emit(line);
+}

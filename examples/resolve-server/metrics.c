@@ -1,0 +1,216 @@
+/*
+ * metrics.c - what /metrics tells, in the Prometheus text exposition
+ * format (version 0.0.4): requests by route and status, their latency as
+ * a histogram, the upstream's requests, retries and errors by kind (read
+ * from the library's log lines: one per attempt at debug, one per retry
+ * at info, one per give-up at warn), the resolver's cache (its stats
+ * API: hits, misses, lookups shared), stale answers
+ * served, and what the server holds (connections, queued and held bytes).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+static const char *const route_names[SRV_ROUTES] = {
+    "other", "resolve", "models", "healthz", "readyz", "metrics"};
+
+static const char *const upstream_error_names[SRV_UPSTREAM_ERRORS] = {
+    "connection", "timeout", "http_5xx", "http_429", "http_4xx"};
+
+/* Upper bounds of the latency buckets, in seconds (+Inf is implicit). */
+static const double buckets[SRV_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                            0.025,  0.05,  0.1,    0.25,  0.5,
+                                            1,      2.5,   5,      10};
+
+void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
+                         uint64_t ns) {
+  srv_metrics_t *m = &s->metrics;
+  double secs = (double)ns / 1e9;
+  if (status < 100 || status > 599)
+    status = 599;
+  m->requests[route][status]++;
+  size_t b = 0;
+  while (b < SRV_BUCKETS && secs > buckets[b])
+    b++;
+  if (b < SRV_BUCKETS)
+    m->latency[route][b]++;
+  m->latency_sum[route] += secs;
+  m->latency_count[route]++;
+}
+
+/* The library's lines: "GET URL -> STATUS (...)" or "GET URL -> error:
+ * ..." per attempt, "...: retrying in ..." per retry, "...: giving up
+ * after ..." per give-up. */
+void srv_metrics_upstream_line(srv_server_t *s, anthropic_log_level_t level,
+                               const char *line) {
+  srv_metrics_t *m = &s->metrics;
+  const char *arrow = strstr(line, " -> ");
+  if (level == ANTHROPIC_LOG_DEBUG && strncmp(line, "GET ", 4) == 0 &&
+      arrow != NULL) {
+    m->upstream_requests++;
+    const char *what = arrow + 4;
+    if (strncmp(what, "error:", 6) == 0) {
+      m->upstream_errors[strstr(what, "timed out") != NULL
+                             ? SRV_UPSTREAM_TIMEOUT
+                             : SRV_UPSTREAM_CONNECTION]++;
+      return;
+    }
+    long status = strtol(what, NULL, 10);
+    if (status >= 500)
+      m->upstream_errors[SRV_UPSTREAM_5XX]++;
+    else if (status == 429)
+      m->upstream_errors[SRV_UPSTREAM_429]++;
+    else if (status >= 400 && status != 404)
+      m->upstream_errors[SRV_UPSTREAM_4XX]++;
+    if ((status >= 200 && status < 300) || status == 404)
+      s->upstream_ok_ms = uv_now(s->loop); /* it answers: /readyz */
+  } else if (level == ANTHROPIC_LOG_INFO && strstr(line, ": retrying in ")) {
+    m->upstream_retries++;
+  } else if (level == ANTHROPIC_LOG_WARN && strstr(line, ": giving up ")) {
+    m->upstream_giveups++;
+  }
+}
+
+static void add(srv_buf_t *b, bool *ok, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void add(srv_buf_t *b, bool *ok, const char *fmt, ...) {
+  char line[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof line ||
+      srv_buf_append(b, line, (size_t)n) != 0)
+    *ok = false;
+}
+
+/* A metric's HELP and TYPE lines. */
+static void head(srv_buf_t *b, bool *ok, const char *name, const char *type,
+                 const char *help) {
+  add(b, ok, "# HELP resolve_server_%s %s\n# TYPE resolve_server_%s %s\n", name,
+      help, name, type);
+}
+
+static void one(srv_buf_t *b, bool *ok, const char *name, const char *type,
+                const char *help, unsigned long long value) {
+  head(b, ok, name, type, help);
+  add(b, ok, "resolve_server_%s %llu\n", name, value);
+}
+
+static void requests(srv_buf_t *b, bool *ok, const srv_metrics_t *m) {
+  head(b, ok, "requests_total", "counter", "Requests answered.");
+  for (int r = 0; r < SRV_ROUTES; r++)
+    for (int st = 100; st < 600; st++)
+      if (m->requests[r][st] > 0)
+        add(b, ok,
+            "resolve_server_requests_total{route=\"%s\",status=\"%d\"} "
+            "%llu\n",
+            route_names[r], st, (unsigned long long)m->requests[r][st]);
+  head(b, ok, "request_duration_seconds", "histogram",
+       "Time from a request's first byte to its answer.");
+  for (int r = 0; r < SRV_ROUTES; r++) {
+    uint64_t cum = 0;
+    for (int i = 0; i < SRV_BUCKETS; i++) {
+      cum += m->latency[r][i];
+      add(b, ok,
+          "resolve_server_request_duration_seconds_bucket{route=\"%s\","
+          "le=\"%g\"} %llu\n",
+          route_names[r], buckets[i], (unsigned long long)cum);
+    }
+    add(b, ok,
+        "resolve_server_request_duration_seconds_bucket{route=\"%s\","
+        "le=\"+Inf\"} %llu\n"
+        "resolve_server_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+        "resolve_server_request_duration_seconds_count{route=\"%s\"} %llu\n",
+        route_names[r], (unsigned long long)m->latency_count[r], route_names[r],
+        m->latency_sum[r], route_names[r],
+        (unsigned long long)m->latency_count[r]);
+  }
+}
+
+static void upstream(srv_buf_t *b, bool *ok, const srv_metrics_t *m) {
+  one(b, ok, "upstream_requests_total", "counter",
+      "Upstream attempts (a retry is one more).", m->upstream_requests);
+  one(b, ok, "upstream_retries_total", "counter", "Upstream retries.",
+      m->upstream_retries);
+  one(b, ok, "upstream_giveups_total", "counter",
+      "Upstream requests given up after their retries.", m->upstream_giveups);
+  head(b, ok, "upstream_errors_total", "counter",
+       "Failed upstream attempts, by kind.");
+  for (int k = 0; k < SRV_UPSTREAM_ERRORS; k++)
+    add(b, ok, "resolve_server_upstream_errors_total{kind=\"%s\"} %llu\n",
+        upstream_error_names[k], (unsigned long long)m->upstream_errors[k]);
+  one(b, ok, "stale_answers_total", "counter",
+      "Answers served stale because the upstream failed.", m->stale_served);
+}
+
+/* The library's resolver: its cache and its sharing of lookups. */
+static void resolver(srv_buf_t *b, bool *ok, const srv_server_t *s) {
+  anthropic_resolve_stats_t st = ANTHROPIC_RESOLVE_STATS_INIT;
+  if (s->client == NULL || anthropic_resolve_get_stats(s->client, &st) != 0)
+    return;
+  one(b, ok, "resolver_lookups_total", "counter",
+      "Lookups the resolver sent upstream.", st.lookups);
+  one(b, ok, "resolver_cache_hits_total", "counter",
+      "Aliases answered from the cache within their TTL.", st.hits);
+  one(b, ok, "resolver_cache_misses_total", "counter",
+      "Aliases answered otherwise (lookup, shared, stale, failed).", st.misses);
+  one(b, ok, "resolver_coalesced_total", "counter",
+      "Misses answered by a lookup another request started.", st.coalesced);
+  one(b, ok, "resolver_stale_total", "counter",
+      "Misses answered with a stale model.", st.stale);
+  one(b, ok, "resolver_cache_entries", "gauge", "Entries in the cache.",
+      st.entries);
+}
+
+/* What the server holds now: connections, requests, bytes. */
+static void held(srv_buf_t *b, bool *ok, const srv_server_t *s) {
+  size_t queued = 0, in_flight = 0;
+  for (const srv_conn_t *c = s->conns; c != NULL; c = c->next) {
+    queued += uv_stream_get_write_queue_size((const uv_stream_t *)&c->tcp);
+    in_flight += c->busy ? 1 : 0;
+  }
+  one(b, ok, "connections", "gauge",
+      "Connections not yet freed (open or closing).", s->nconns);
+  one(b, ok, "open_connections", "gauge", "Client sockets open.", s->nopen);
+  one(b, ok, "in_flight_requests", "gauge", "Requests being answered.",
+      in_flight);
+  one(b, ok, "write_queue_bytes", "gauge", "Answer bytes not yet sent.",
+      queued);
+  one(b, ok, "write_queue_peak_bytes", "gauge",
+      "Most unsent bytes of one connection.", s->write_queue_peak);
+  one(b, ok, "input_copied_bytes_total", "counter",
+      "Pipelined input copied or moved to be kept.", s->input_copied);
+  one(b, ok, "input_held_peak_bytes", "gauge",
+      "Most unparsed input of one connection.", s->held_peak);
+  one(b, ok, "max_connections", "gauge", "--max-connections.",
+      s->o->max_connections);
+  one(b, ok, "shed_total", "counter", "Idle connections closed at the cap.",
+      s->shed);
+  one(b, ok, "refused_total", "counter",
+      "Connections answered 503 past the cap.", s->refused);
+}
+
+void srv_route_metrics(srv_conn_t *c) {
+  const srv_server_t *s = c->srv;
+  srv_buf_t b = {0};
+  bool ok = true;
+  requests(&b, &ok, &s->metrics);
+  upstream(&b, &ok, &s->metrics);
+  resolver(&b, &ok, s);
+  held(&b, &ok, s);
+  if (!ok) {
+    srv_buf_free(&b);
+    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
+    return;
+  }
+  srv_conn_reply(c, 200, "Content-Type: text/plain; version=0.0.4\r\n", b.data,
+                 b.len);
+  srv_buf_free(&b);
+}
