@@ -637,6 +637,67 @@ typedef void (*anthropic_close_cb)(anthropic_client_t *client);
 ANTHROPIC_EXTERN void anthropic_client_close(anthropic_client_t *client,
                                              anthropic_close_cb cb);
 
+/** The client's request counters since init, for metrics: what the
+ * request machine decided, never read back from log lines, so they count
+ * whatever the log level. Errors are counted per attempt in fixed named
+ * fields (a class of HTTP status, or a transport failure), not in an
+ * array indexed by anthropic_errkind_t: an array sized by a kind count
+ * would freeze the struct when a kind is added, while a named field is
+ * added at the end like any other. Fields are only ever added at the
+ * end. */
+typedef struct anthropic_client_stats {
+  size_t size; /**< set by ANTHROPIC_CLIENT_STATS_INIT */
+  /** Calls that returned a request id (a resolver's lookups included; a
+   * walk of pages is one). */
+  uint64_t requests_started;
+  /** Of those, callbacks run: success, error or cancel. */
+  uint64_t requests_finished;
+  /** Finished with ANTHROPIC_ECANCELLED (anthropic_request_cancel(), or
+   * close). */
+  uint64_t cancelled;
+  /** Attempts with an outcome (a response or a network error): a retry is
+   * one more, as is each page of a walk. */
+  uint64_t attempts;
+  /** Retries scheduled after a failed attempt. */
+  uint64_t retries;
+  /** Requests that failed after their last attempt with an error worth
+   * retrying (their max_retries spent). */
+  uint64_t giveups;
+  /** Requests handed to libcurl now, those waiting to retry included (a
+   * gauge). */
+  uint64_t in_flight;
+  /** Requests waiting in the client's queue now (a gauge; see
+   * max_requests_in_flight). */
+  uint64_t queued;
+  /** Attempts that ended with no usable answer: ANTHROPIC_ECONNECTION or
+   * ANTHROPIC_ETLS. */
+  uint64_t connection_errors;
+  /** Attempts that ended with ANTHROPIC_ETIMEDOUT. */
+  uint64_t timeouts;
+  /** Attempts answered 4xx other than 429 (404 included). */
+  uint64_t http_4xx;
+  /** Of http_4xx, those answered 404 (for a retrieve: no such model). */
+  uint64_t http_404;
+  /** Attempts answered 429. */
+  uint64_t http_429;
+  /** Attempts answered 5xx. */
+  uint64_t http_5xx;
+} anthropic_client_stats_t;
+
+/** Client stats with `size` set. */
+#define ANTHROPIC_CLIENT_STATS_INIT                                            \
+  { sizeof(anthropic_client_stats_t), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+/** Fill `stats` with the client's counters (only the fields stats->size
+ * covers are written; fields this library does not know are zeroed).
+ * Cheap: a copy, for each scrape of a metrics endpoint.
+ * \param client the client.
+ * \param stats where to write, from ANTHROPIC_CLIENT_STATS_INIT.
+ * \return 0, or EINVAL (NULL, or a `size` not set). */
+ANTHROPIC_EXTERN int
+anthropic_client_get_stats(const anthropic_client_t *client,
+                           anthropic_client_stats_t *stats);
+
 /** @} */
 
 /* ------------------------------------------------------------------ */

@@ -236,6 +236,10 @@ struct anthropic_client {
   anth_buf_t scratch;   /* URL of the request being started */
   anth_buf_t queue_url; /* URL of a queued request as it starts */
 
+  /* Counted by request.c as it decides; the gauges (in_flight, queued)
+   * are read from active_count and queue_count. */
+  anthropic_client_stats_t stats;
+
   anthropic_error_t last_error;
   anthropic_response_t last_response;
   char last_msg[ANTH_ERRMSG_MAX];

@@ -1,7 +1,8 @@
 /* request.c - one request from start to callback: its id, its wait in the
  * client's queue, the pooled easy handle, body and header capture,
- * attempts and retries, cancellation, and turning what came back into a
- * result or an error. The API calls that start requests are in models.c. */
+ * attempts and retries, cancellation, the client's counters of these
+ * (anthropic_client_get_stats), and turning what came back into a result
+ * or an error. The API calls that start requests are in models.c. */
 #include "client.h"
 
 #include <stdio.h>
@@ -167,6 +168,17 @@ void anth__log(anthropic_client_t *c, anthropic_log_level_t level,
   else
     (void)fprintf(stderr, "anthropic: %s: %s\n", anth__log_level_name(level),
                   line);
+}
+
+int anthropic_client_get_stats(const anthropic_client_t *c,
+                               anthropic_client_stats_t *stats) {
+  if (c == NULL || stats == NULL)
+    return ANTHROPIC_EINVAL;
+  anthropic_client_stats_t st = c->stats;
+  st.size = sizeof st;
+  st.in_flight = c->active_count;
+  st.queued = c->queue_count;
+  return anth__opts_give(stats, &st, sizeof st);
 }
 
 /* The attempt's URL as a log line may show it. */
@@ -360,6 +372,30 @@ anthropic_response_t anth__req_response(const anthropic_req_t *r, long status,
   return resp;
 }
 
+/* A request's callback is about to run with `kind` (0: success). */
+static void count_finished(anthropic_client_t *c, anthropic_errkind_t kind) {
+  c->stats.requests_finished++;
+  if (kind == ANTHROPIC_ECANCELLED)
+    c->stats.cancelled++;
+}
+
+/* A failed attempt, by class: the HTTP status's, or the transport's. */
+static void count_failed_attempt(anthropic_client_t *c,
+                                 anthropic_errkind_t kind, long status) {
+  anthropic_client_stats_t *st = &c->stats;
+  if (kind == ANTHROPIC_EHTTP && status == 429)
+    st->http_429++;
+  else if (kind == ANTHROPIC_EHTTP && status >= 500)
+    st->http_5xx++;
+  else if (kind == ANTHROPIC_EHTTP && status >= 400) {
+    st->http_4xx++;
+    st->http_404 += status == 404;
+  } else if (kind == ANTHROPIC_ETIMEDOUT)
+    st->timeouts++;
+  else if (kind == ANTHROPIC_ECONNECTION || kind == ANTHROPIC_ETLS)
+    st->connection_errors++;
+}
+
 static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
                           long status, const char *type, const char *message,
                           const char *request_id) {
@@ -373,6 +409,7 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
   }
   anthropic_error_t err = {kind, type, message, r->attempts, &resp};
   r->state = REQ_CALLBACK; /* from here a cancel is refused: it is over */
+  count_finished(r->client, kind);
   if (kind == ANTHROPIC_ENOMEM)
     anth__log(r->client, ANTHROPIC_LOG_ERROR, "a request failed: %s", message);
   r->ep->fail(&r->cb, r->data, r->walk_items, &err);
@@ -522,7 +559,10 @@ static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
                 url, r->attempts, r->attempts == 1 ? "" : "s", r->max_retries,
                 why);
     }
-    return cancelled_by_log(c, r);
+    if (cancelled_by_log(c, r))
+      return true;
+    c->stats.giveups++;
+    return false;
   }
   int64_t asked =
       anth__retry_after_ms(resp_header(r, "retry-after-ms"),
@@ -542,6 +582,7 @@ static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
       return true;
   }
   r->state = REQ_WAITING;
+  c->stats.retries++;
   anth__timer_start(&r->timer, delay, on_retry_timer);
   return true;
 }
@@ -549,6 +590,7 @@ static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
 void anth__req_detach(anthropic_client_t *c, anthropic_req_t *r) {
   active_unlink(c, r);
   r->state = REQ_CALLBACK;
+  count_finished(c, ANTHROPIC_OK); /* its callback runs next, with a result */
 }
 
 /* The request's result has been handed over: recycle it. */
@@ -648,6 +690,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   anth__timer_stop(&r->timer);
   transfer_out(c, r);
   r->attempts++;
+  c->stats.attempts++;
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
   r->has_response = status != 0;
@@ -711,6 +754,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
     kind = ANTHROPIC_ECONNECTION;
     text = msg;
   }
+  count_failed_attempt(c, kind, status);
   if (kind != ANTHROPIC_OK && maybe_retry(c, r, kind, status, text))
     return;
   if (kind == ANTHROPIC_OK)
@@ -721,11 +765,12 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
 
 /* The callback of a request that ended before it started: no attempt, no
  * response. */
-static void deliver_job(const anth_job_t *j) {
+static void deliver_job(anthropic_client_t *c, const anth_job_t *j) {
   anthropic_response_t resp = {0, NULL, -1, -1, NULL};
   const char *message =
       j->deferred_msg ? j->deferred_msg : anthropic_strerror(j->deferred_kind);
   anthropic_error_t err = {j->deferred_kind, NULL, message, 0, &resp};
+  count_finished(c, j->deferred_kind);
   j->ep->fail(&j->cb, j->data, 0, &err);
 }
 
@@ -747,7 +792,7 @@ void anth__req_run_deferred(anthropic_client_t *c) {
   }
   while (j != NULL) {
     anth_job_t *next = j->next;
-    deliver_job(j);
+    deliver_job(c, j);
     slot_release(c, j->slot);
     anth__job_free(j);
     j = next;
@@ -1071,6 +1116,7 @@ anthropic_request_id_t anth__job_submit(anthropic_client_t *c, anth_job_t *j) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return 0;
   }
+  c->stats.requests_started++;
   anth__set_last_error(c, ANTHROPIC_OK, "");
   return slot_id(c, slot);
 }

@@ -316,6 +316,32 @@ TEST(resolve_stats_write_only_what_the_callers_struct_holds) {
   teardown(&f);
 }
 
+/* Client stats written into an older (shorter) struct stop at its size;
+ * a newer (longer) one has what this library does not know zeroed. */
+TEST(client_stats_write_only_what_the_callers_struct_holds) {
+  fixture_t f;
+  setup(&f);
+  struct {
+    anthropic_client_stats_t st;
+    uint64_t added_later;
+    unsigned char guard[16];
+  } b;
+  memset(&b, 0xA5, sizeof b);
+  b.st.size = offsetof(anthropic_client_stats_t, requests_finished);
+  CHECK_EQ_INT(anthropic_client_get_stats(f.client, &b.st), 0);
+  CHECK(b.st.requests_started == 0);
+  CHECK_EQ_INT(((const unsigned char *)&b.st.requests_finished)[0], 0xA5);
+  memset(&b, 0xA5, sizeof b);
+  b.st.size = sizeof b.st + sizeof b.added_later;
+  CHECK_EQ_INT(anthropic_client_get_stats(f.client, &b.st), 0);
+  CHECK(b.st.http_5xx == 0);
+  CHECK(b.added_later == 0);
+  CHECK_EQ_INT(b.guard[0], 0xA5);
+  memset(&b, 0, sizeof b);
+  CHECK_EQ_INT(anthropic_client_get_stats(f.client, &b.st), ANTHROPIC_EINVAL);
+  teardown(&f);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -330,7 +356,8 @@ int main(void) {
           T(page_next_writes_no_more_than_next_size),
           T(resolve_cache_options_zeroed_or_from_a_newer_header_are_refused),
           T(an_older_resolve_cache_options_struct_has_no_stale_window),
-          T(resolve_stats_write_only_what_the_callers_struct_holds));
+          T(resolve_stats_write_only_what_the_callers_struct_holds),
+          T(client_stats_write_only_what_the_callers_struct_holds));
   fake_server_stop(&srv);
   return rc;
 }
