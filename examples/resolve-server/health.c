@@ -44,15 +44,23 @@ static void answer_not_ready(srv_conn_t *c, const anthropic_error_t *err) {
   srv_conn_reply(c, 503, NO_STORE "Retry-After: 1\r\n", body, (size_t)n);
 }
 
+/* An upstream call ended with `err` (NULL: a result). A result or a 404
+ * (no such model) is the upstream answering: /readyz trusts it for
+ * --ready-window seconds. */
+void srv_upstream_answered(srv_server_t *s, const anthropic_error_t *err) {
+  if (err == NULL ||
+      (err->kind == ANTHROPIC_EHTTP && err->response->status == 404))
+    s->upstream_ok_ms = uv_now(s->loop);
+}
+
 static void on_probe(const anthropic_error_t *err,
                      const anthropic_models_page_t *page, void *data) {
   srv_server_t *s = data;
   srv_waitlist_t waiters;
   (void)page;
   s->probe = 0;
-  if (err == NULL)
-    s->upstream_ok_ms = uv_now(s->loop);
-  else
+  srv_upstream_answered(s, err);
+  if (err != NULL)
     srv_log_at(s, ANTHROPIC_LOG_WARN, "/readyz: the upstream failed: %s: %s",
                anthropic_err_name(err->kind), err->message);
   srv_wait_take(&s->waiting_probe, &waiters);

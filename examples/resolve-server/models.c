@@ -109,6 +109,7 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
   srv_models_t *m = &s->models;
   srv_waitlist_t waiters;
   m->walk = 0;
+  srv_upstream_answered(s, err);
   if (err == NULL && !m->failed && !m->too_large &&
       srv_buf_append(&m->building, "]", 1) == 0) {
     srv_buf_free(&m->body); /* the new answer is kept */

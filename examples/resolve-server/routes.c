@@ -126,12 +126,15 @@ static void on_resolved(const anthropic_error_t *err,
   anthropic_resolve_info_t info = ANTHROPIC_RESOLVE_INFO_INIT;
   (void)index;
   c->batch = 0; /* answered: nothing left to cancel */
+  bool known = c->srv->client != NULL &&
+               anthropic_resolve_get_info(c->srv->client, &info) == 0;
+  if (known && !info.cached && !info.stale) /* from the upstream, now */
+    srv_upstream_answered(c->srv, err);
   if (srv_conn_gone(c))
     return;
   srv_log(c->srv, "conn %llu: %s -> %s", (unsigned long long)c->id, alias,
           err != NULL ? anthropic_err_name(err->kind) : model->id);
-  if (c->srv->client != NULL &&
-      anthropic_resolve_get_info(c->srv->client, &info) == 0)
+  if (known)
     c->req.cache = info.stale ? "stale" : info.cached ? "hit" : "miss";
   if (info.stale && info.stale_error != NULL)
     srv_log_at(c->srv, ANTHROPIC_LOG_WARN,

@@ -284,6 +284,7 @@ void srv_answer_cached(srv_conn_t *c, const char *body, size_t len,
 /* health.c */
 void srv_route_healthz(srv_conn_t *c);
 void srv_route_readyz(srv_conn_t *c);
+void srv_upstream_answered(srv_server_t *s, const anthropic_error_t *err);
 
 /* models.c */
 void srv_route_models(srv_conn_t *c);
