@@ -461,6 +461,28 @@ test('stale-if-error: a 404 is never served stale, and 0 turns it off', T, async
   }
 });
 
+test('/metrics counts the upstream from the client, whatever --log-level', T, async () => {
+  const srv = await startServer(['--log-level', 'error']);
+  try {
+    await fakeReset();
+    await fakeFaults([{ action: 'respond', status: 503, times: 1, match: 'claude-opus-4-1' }]);
+    assert.equal((await srv.get('/resolve?alias=claude-opus-4-1')).status, 200);
+    let m = await scrape(srv);
+    assert.equal(sample(m.upstream_requests_total), 2);
+    assert.equal(sample(m.upstream_retries_total), 1);
+    assert.equal(sample(m.upstream_errors_total, { kind: 'http_5xx' }), 1);
+    assert.equal((await srv.get('/resolve?alias=no-such-model')).status, 404);
+    m = await scrape(srv);
+    assert.ok(sample(m.upstream_requests_total) > 2);
+    assert.equal(sample(m.upstream_errors_total, { kind: 'http_4xx' }), 0); // a 404 is an answer
+    assert.equal(sample(m.upstream_giveups_total), 0);
+    assert.deepEqual(srv.log, []); // nothing at error: the library's lines stay unasked
+  } finally {
+    await fakeReset();
+    await srv.stop();
+  }
+});
+
 test('/metrics counts the resolver cache: hits, misses, coalesced lookups', T, async () => {
   const srv = await startServer();
   try {

@@ -40,11 +40,11 @@
 #define CACHE_ENTRIES 4096
 #define NOT_FOUND_TTL_MS 10000
 
-/* The library's lines: counted for /metrics, and logged at their own
- * level (give-ups at warn, retries at info, each attempt at debug). */
+/* The library's lines, at their own level (give-ups at warn, retries at
+ * info, each attempt at debug): the client is asked for those at
+ * --log-level and above. /metrics reads the client's counters instead. */
 static void on_client_log(void *data, anthropic_log_level_t level,
                           const char *line) {
-  srv_metrics_upstream_line(data, level, line);
   srv_log_upstream(data, level, line);
 }
 
@@ -221,7 +221,7 @@ static int init_client(srv_server_t *s) {
   co.max_host_connections = s->o->upstream_connections;
   co.log_cb = on_client_log;
   co.log_data = s;
-  co.log_level = ANTHROPIC_LOG_DEBUG; /* every attempt, to count it */
+  co.log_level = s->o->log_level;
   int rc =
       anthropic_client_init(s->loop, &s->client, &co, errbuf, sizeof errbuf);
   if (rc != 0) {

@@ -1,24 +1,19 @@
 /*
  * metrics.c - what /metrics tells, in the Prometheus text exposition
  * format (version 0.0.4): requests by route and status, their latency as
- * a histogram, the upstream's requests, retries and errors by kind (read
- * from the library's log lines: one per attempt at debug, one per retry
- * at info, one per give-up at warn), the resolver's cache (its stats
- * API: hits, misses, lookups shared), stale answers
- * served, and what the server holds (connections, queued and held bytes).
+ * a histogram, the upstream's requests, retries and errors by kind (the
+ * client's stats API, read at each scrape, whatever --log-level), the
+ * resolver's cache (its stats API: hits, misses, lookups shared), stale
+ * answers served, and what the server holds (connections, queued and held
+ * bytes).
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "server.h"
 
 static const char *const route_names[SRV_ROUTES] = {
     "other", "resolve", "models", "healthz", "readyz", "metrics"};
-
-static const char *const upstream_error_names[SRV_UPSTREAM_ERRORS] = {
-    "connection", "timeout", "http_5xx", "http_429", "http_4xx"};
 
 /* Upper bounds of the latency buckets, in seconds (+Inf is implicit). */
 static const double buckets[SRV_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -39,39 +34,6 @@ void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
     m->latency[route][b]++;
   m->latency_sum[route] += secs;
   m->latency_count[route]++;
-}
-
-/* The library's lines: "GET URL -> STATUS (...)" or "GET URL -> error:
- * ..." per attempt, "...: retrying in ..." per retry, "...: giving up
- * after ..." per give-up. */
-void srv_metrics_upstream_line(srv_server_t *s, anthropic_log_level_t level,
-                               const char *line) {
-  srv_metrics_t *m = &s->metrics;
-  const char *arrow = strstr(line, " -> ");
-  if (level == ANTHROPIC_LOG_DEBUG && strncmp(line, "GET ", 4) == 0 &&
-      arrow != NULL) {
-    m->upstream_requests++;
-    const char *what = arrow + 4;
-    if (strncmp(what, "error:", 6) == 0) {
-      m->upstream_errors[strstr(what, "timed out") != NULL
-                             ? SRV_UPSTREAM_TIMEOUT
-                             : SRV_UPSTREAM_CONNECTION]++;
-      return;
-    }
-    long status = strtol(what, NULL, 10);
-    if (status >= 500)
-      m->upstream_errors[SRV_UPSTREAM_5XX]++;
-    else if (status == 429)
-      m->upstream_errors[SRV_UPSTREAM_429]++;
-    else if (status >= 400 && status != 404)
-      m->upstream_errors[SRV_UPSTREAM_4XX]++;
-    if ((status >= 200 && status < 300) || status == 404)
-      s->upstream_ok_ms = uv_now(s->loop); /* it answers: /readyz */
-  } else if (level == ANTHROPIC_LOG_INFO && strstr(line, ": retrying in ")) {
-    m->upstream_retries++;
-  } else if (level == ANTHROPIC_LOG_WARN && strstr(line, ": giving up ")) {
-    m->upstream_giveups++;
-  }
 }
 
 static void add(srv_buf_t *b, bool *ok, const char *fmt, ...)
@@ -134,20 +96,35 @@ static void requests(srv_buf_t *b, bool *ok, const srv_metrics_t *m) {
   }
 }
 
-static void upstream(srv_buf_t *b, bool *ok, const srv_metrics_t *m) {
+/* The upstream, as the client counts it (its stats API): attempts,
+ * retries, give-ups, and failed attempts by kind, 404s left out of
+ * http_4xx (an alias that names no model is an answer). */
+static void upstream(srv_buf_t *b, bool *ok, const srv_server_t *s) {
+  anthropic_client_stats_t st = ANTHROPIC_CLIENT_STATS_INIT;
+  if (s->client != NULL)
+    (void)anthropic_client_get_stats(s->client, &st);
+  const struct {
+    const char *kind;
+    uint64_t n;
+  } errors[] = {{"connection", st.connection_errors},
+                {"timeout", st.timeouts},
+                {"http_5xx", st.http_5xx},
+                {"http_429", st.http_429},
+                {"http_4xx", st.http_4xx - st.http_404}};
   one(b, ok, "upstream_requests_total", "counter",
-      "Upstream attempts (a retry is one more).", m->upstream_requests);
+      "Upstream attempts (a retry is one more).", st.attempts);
   one(b, ok, "upstream_retries_total", "counter", "Upstream retries.",
-      m->upstream_retries);
+      st.retries);
   one(b, ok, "upstream_giveups_total", "counter",
-      "Upstream requests given up after their retries.", m->upstream_giveups);
+      "Upstream requests given up after their retries.", st.giveups);
   head(b, ok, "upstream_errors_total", "counter",
        "Failed upstream attempts, by kind.");
-  for (int k = 0; k < SRV_UPSTREAM_ERRORS; k++)
+  for (size_t k = 0; k < sizeof errors / sizeof errors[0]; k++)
     add(b, ok, "resolve_server_upstream_errors_total{kind=\"%s\"} %llu\n",
-        upstream_error_names[k], (unsigned long long)m->upstream_errors[k]);
+        errors[k].kind, (unsigned long long)errors[k].n);
   one(b, ok, "stale_answers_total", "counter",
-      "Answers served stale because the upstream failed.", m->stale_served);
+      "Answers served stale because the upstream failed.",
+      s->metrics.stale_served);
 }
 
 /* The library's resolver: its cache and its sharing of lookups. */
@@ -202,7 +179,7 @@ void srv_route_metrics(srv_conn_t *c) {
   srv_buf_t b = {0};
   bool ok = true;
   requests(&b, &ok, &s->metrics);
-  upstream(&b, &ok, &s->metrics);
+  upstream(&b, &ok, s);
   resolver(&b, &ok, s);
   held(&b, &ok, s);
   if (!ok) {

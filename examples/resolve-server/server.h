@@ -115,26 +115,15 @@ typedef enum srv_route {
   SRV_ROUTES
 } srv_route_t;
 
-/* Failed upstream attempts, by kind. */
-typedef enum srv_upstream_error {
-  SRV_UPSTREAM_CONNECTION,
-  SRV_UPSTREAM_TIMEOUT,
-  SRV_UPSTREAM_5XX,
-  SRV_UPSTREAM_429,
-  SRV_UPSTREAM_4XX, /* other than 404 and 429 */
-  SRV_UPSTREAM_ERRORS
-} srv_upstream_error_t;
-
 #define SRV_BUCKETS 14 /* latency histogram buckets, +Inf aside */
 
-/* Counters for /metrics (metrics.c). */
+/* Counters for /metrics (metrics.c); the upstream's are the client's
+ * (anthropic_client_get_stats), read at each scrape. */
 typedef struct srv_metrics {
   uint64_t requests[SRV_ROUTES][600];        /* by route and status */
   uint64_t latency[SRV_ROUTES][SRV_BUCKETS]; /* per bucket, not summed */
   double latency_sum[SRV_ROUTES];
   uint64_t latency_count[SRV_ROUTES];
-  uint64_t upstream_requests, upstream_retries, upstream_giveups;
-  uint64_t upstream_errors[SRV_UPSTREAM_ERRORS];
   uint64_t stale_served;
 } srv_metrics_t;
 
@@ -249,8 +238,6 @@ void srv_log_access(const srv_conn_t *c, int status, size_t bytes);
 /* metrics.c */
 void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
                          uint64_t ns);
-void srv_metrics_upstream_line(srv_server_t *s, anthropic_log_level_t level,
-                               const char *line);
 void srv_route_metrics(srv_conn_t *c);
 
 /* main.c */
