@@ -125,6 +125,39 @@ TEST(the_gauges_show_in_flight_and_queued_and_cancels_are_counted) {
   teardown(&f);
 }
 
+static int on_each_page(const anthropic_models_page_t *page, void *data) {
+  (void)page;
+  (void)data;
+  return 0;
+}
+
+static void on_walk_done(const anthropic_error_t *err, size_t items,
+                         void *data) {
+  (void)items;
+  outcome_t *o = data;
+  o->calls++;
+  o->kind = err != NULL ? err->kind : 0;
+}
+
+TEST(a_walk_is_one_request_and_an_attempt_per_page) {
+  fixture_t f;
+  outcome_t o = {0};
+  setup(&f);
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+  p.limit = 2;
+  CHECK(anthropic_models_list_all(f.client, &p, 0, on_each_page, on_walk_done,
+                                  &o) != 0);
+  run_until_called(&f, &o);
+  CHECK_EQ_INT(o.kind, 0);
+  anthropic_client_stats_t st = stats_of(&f);
+  CHECK(fake_request_count(&srv) > 1);
+  CHECK(st.attempts == (uint64_t)fake_request_count(&srv));
+  CHECK(st.requests_started == 1);
+  CHECK(st.requests_finished == 1);
+  CHECK(st.retries == 0);
+  teardown(&f);
+}
+
 TEST(stats_are_refused_without_a_size_or_a_client) {
   fixture_t f;
   setup(&f);
@@ -147,6 +180,7 @@ int main(void) {
           T(a_not_found_is_a_4xx_and_a_404_and_no_giveup),
           T(a_refused_connection_is_a_connection_error),
           T(the_gauges_show_in_flight_and_queued_and_cancels_are_counted),
+          T(a_walk_is_one_request_and_an_attempt_per_page),
           T(stats_are_refused_without_a_size_or_a_client));
   fake_server_stop(&srv);
   return rc;
