@@ -83,14 +83,14 @@ extern "C" {
 #endif
 
 #define ANTHROPIC_VERSION_MAJOR 1 /**< changes break the ABI (new soname) */
-#define ANTHROPIC_VERSION_MINOR 0 /**< changes only add (README: ABI) */
+#define ANTHROPIC_VERSION_MINOR 1 /**< changes only add (README: ABI) */
 #define ANTHROPIC_VERSION_PATCH 0 /**< changes no declaration */
-#define ANTHROPIC_VERSION_STRING "1.0.0" /**< the three, as a string */
+#define ANTHROPIC_VERSION_STRING "1.1.0" /**< the three, as a string */
 
 /** The library's version, as ANTHROPIC_VERSION_STRING was when the
  * library was built: it may be newer than the header a program was
  * compiled with.
- * \return "1.0.0" for this version; static, never NULL. */
+ * \return "1.1.0" for this version; static, never NULL. */
 ANTHROPIC_EXTERN const char *anthropic_version(void);
 
 /** @} */
