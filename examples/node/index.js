@@ -267,12 +267,18 @@ class Page {
 
 // ---------------------------------------------------------------- calls
 
-// One request's way back: its callback (a user's, or a promise's), what
-// to make of its result, and its signal while it is in flight.
+// One request's way back: `cb`, called as call.cb(err, value) (null once
+// it was aborted and settled), is settleCallback, which calls the user's
+// `fn`, or settlePromise, which settles `promise`; `page` says what to
+// make of its result; `signal` is its signal while it is in flight. One
+// object a request, no closure but the promise's executor.
 class Call {
-  constructor(cb, promise, page) {
+  constructor(cb, fn, page) {
     this.cb = cb;
-    this.promise = promise;
+    this.fn = fn;
+    this.promise = undefined;
+    this.res = null; // the promise's resolve and reject
+    this.rej = null;
     this.page = page; // {models, params, options} for a list, else null
     this.signal = null;
     this.onAbort = null;
@@ -281,12 +287,24 @@ class Call {
   }
 }
 
-// cb and promise of a call: the user's callback, or a new promise's.
+// The user's callback, called as before: with no `this`.
+function settleCallback(err, v) {
+  const fn = this.fn;
+  fn(err, v);
+}
+
+function settlePromise(err, v) {
+  if (err) this.rej(err); else this.res(v);
+}
+
+// call.cb(err) on the next tick: a refusal, never from inside the call.
+function settleLater(call, err) { call.cb(err); }
+
+// A new call of the user's callback, or of a new promise of class P.
 function callFor(cb, P, page) {
-  if (typeof cb === 'function') return new Call(cb, undefined, page);
-  let res, rej;
-  const promise = new P((a, b) => { res = a; rej = b; });
-  const call = new Call((err, v) => (err ? rej(err) : res(v)), promise, page);
+  if (typeof cb === 'function') return new Call(settleCallback, cb, page);
+  const call = new Call(settlePromise, null, page);
+  call.promise = new P((a, b) => { call.res = a; call.rej = b; });
   return call;
 }
 
@@ -299,10 +317,7 @@ class Models {
     if (typeof params === 'function') { cb = params; params = options = undefined; }
     else if (typeof options === 'function') { cb = options; options = undefined; }
     const call = callFor(cb, APIPromise, null);
-    this._client._start(call, options, (t, q, o) => {
-      checkKeys(params, RETRIEVE_KEYS, 'params');
-      return native.retrieve(this._client._h, id, false, t, o, params, q);
-    });
+    this._client._start(call, options, id, params);
     return call.promise;
   }
 
@@ -312,10 +327,7 @@ class Models {
     if (typeof params === 'function') { cb = params; params = options = undefined; }
     else if (typeof options === 'function') { cb = options; options = undefined; }
     const call = callFor(cb, PagePromise, { models: this, params, options });
-    this._client._start(call, options, (t, q, o) => {
-      checkKeys(params, LIST_KEYS, 'params');
-      return native.list(this._client._h, params, false, t, o, q);
-    });
+    this._client._start(call, options, undefined, params);
     return call.promise;
   }
 
@@ -332,7 +344,7 @@ class Models {
       native.resolve(c._h, aliases, token, {}); // every index is filled
     } catch (e) {
       c._pending.delete(token);
-      process.nextTick(call.cb, refused(e));
+      process.nextTick(settleLater, call, refused(e));
     }
     return call.promise;
   }
@@ -441,34 +453,41 @@ class Anthropic {
     return t;
   }
 
-  // Start a request: fn(token, query, options) calls the addon. A refusal
-  // goes to the call's callback (or promise); so does an abort, at once.
-  _start(call, options, fn) {
+  // Start a request: a list when the call has a page, else a retrieve of
+  // `id`. A refusal goes to the call's callback (or promise); so does an
+  // abort, at once.
+  _start(call, options, id, params) {
     let signal;
     if (options !== null && typeof options === 'object') {
       signal = options.signal;
       if (signal != null && (typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
-        process.nextTick(call.cb, typeError('signal must be an AbortSignal'));
+        process.nextTick(settleLater, call, typeError('signal must be an AbortSignal'));
         return;
       }
       if (signal != null && signal.aborted) {
-        process.nextTick(call.cb, new APIUserAbortError());
+        process.nextTick(settleLater, call, new APIUserAbortError());
         return;
       }
     }
     const t = this._token(call);
     try {
-      checkKeys(options, OPTION_KEYS, 'options');
+      if (options != null) checkKeys(options, OPTION_KEYS, 'options');
       if (options?.headers != null) {
         options = { ...options, headers: headerObject(options.headers, 'headers') };
         this._checkNulls(options.headers);
       }
       let q = options?.query;
       if (this._defaultQuery) q = q != null && typeof q === 'object' ? { ...this._defaultQuery, ...q } : (q ?? this._defaultQuery);
-      call.rid = fn(t, q, options);
+      if (call.page) {
+        if (params != null) checkKeys(params, LIST_KEYS, 'params');
+        call.rid = native.list(this._h, params, false, t, options, q);
+      } else {
+        if (params != null) checkKeys(params, RETRIEVE_KEYS, 'params');
+        call.rid = native.retrieve(this._h, id, false, t, options, params, q);
+      }
     } catch (e) {
       this._pending.delete(t);
-      process.nextTick(call.cb, refused(e));
+      process.nextTick(settleLater, call, refused(e));
       return;
     }
     if (signal != null) {
@@ -488,7 +507,7 @@ class Anthropic {
     call.cb = null;
     call.signal = null;
     if (this._h && !this._closed && !this._closeCbs) native.cancel(this._h, call.rid);
-    cb(new APIUserAbortError());
+    cb.call(call, new APIUserAbortError());
   }
 
   // A loop turn's outcomes, [token, what, value, index, requestId, ...]:
@@ -510,9 +529,9 @@ class Anthropic {
       const cbs = this._closeCbs;
       this._closeCbs = null;
       this._closed = true;
-      for (const cb of cbs) {
+      for (const c of cbs) {
         try {
-          cb();
+          c.cb();
         } catch (e) {
           process.nextTick(() => { throw e; });
         }
@@ -528,22 +547,21 @@ class Anthropic {
     }
     this._pending.delete(token);
     if (call.signal) call.signal.removeEventListener('abort', call.onAbort);
-    const cb = call.cb;
-    if (cb === null) return; // aborted: settled already
-    if (what !== RESULT) return cb(toError(value));
+    if (call.cb === null) return; // aborted: settled already
+    if (what !== RESULT) return call.cb(toError(value));
     if (call.promise) call.promise._rid = rid;
     const pg = call.page;
-    cb(null, pg ? new Page(JSON.parse(value), pg.models, pg.params, pg.options) : parseModel(value, rid));
+    call.cb(null, pg ? new Page(JSON.parse(value), pg.models, pg.params, pg.options) : parseModel(value, rid));
   }
 
   // close([cb]): what is still pending ends with APIUserAbortError. Each
   // call settles once the client is closed (at once if it is already).
   close(cb) {
     const call = callFor(cb, Promise, null);
-    if (this._closed) process.nextTick(call.cb);
-    else if (this._closeCbs) this._closeCbs.push(call.cb);
+    if (this._closed) process.nextTick(settleLater, call, undefined);
+    else if (this._closeCbs) this._closeCbs.push(call);
     else {
-      this._closeCbs = [call.cb];
+      this._closeCbs = [call];
       native.close(this._h);
     }
     return call.promise;
