@@ -61,14 +61,33 @@ typedef struct addon_client {
   napi_ref batch;
   uint32_t batch_len;
   uint32_t settled; /* pending ones ended this turn: released after it */
+  /* Calls ended, kept for the next requests (no malloc a request), at
+   * most SPARE_MAX of them. */
+  struct call *spare;
+  unsigned spare_count;
 } addon_client_t;
 
 /* A request's (or resolve batch's) way back: its client and the token
- * index.js gave it. Freed after its last callback. */
+ * index.js gave it. Back to its client's spares after its last callback
+ * (call_free). */
 typedef struct call {
   addon_client_t *ac;
   double token;
+  struct call *next; /* in ac->spare */
 } call_t;
+
+#define SPARE_MAX 256
+
+static void call_free(call_t *call) {
+  addon_client_t *ac = call->ac;
+  if (ac->spare_count < SPARE_MAX) {
+    call->next = ac->spare;
+    ac->spare = call;
+    ac->spare_count++;
+  } else {
+    free(call);
+  }
+}
 
 /* ---- calling JS ---- */
 
@@ -219,7 +238,7 @@ static void on_model(const anthropic_error_t *err,
   deliver(call->ac, call->token, err, model ? model->json_text : NULL,
           model ? model->json_len : 0, model ? model->response : NULL, -1);
   settle(call->ac);
-  free(call);
+  call_free(call);
 }
 
 static void on_page(const anthropic_error_t *err,
@@ -228,7 +247,7 @@ static void on_page(const anthropic_error_t *err,
   deliver(call->ac, call->token, err, page ? page->json_text : NULL,
           page ? page->json_len : 0, page ? page->response : NULL, -1);
   settle(call->ac);
-  free(call);
+  call_free(call);
 }
 
 static void on_alias(const anthropic_error_t *err,
@@ -246,7 +265,7 @@ static void on_batch_done(anthropic_resolve_id_t id, void *data) {
   (void)id;
   dispatch(call->ac, call->token, DONE, NULL, -1, NULL);
   settle(call->ac);
-  free(call);
+  call_free(call);
 }
 
 /* ---- reading JS values ----
@@ -292,21 +311,24 @@ static int throw_type(napi_env env, const char *code, const char *what,
 }
 
 /* Strings (and arrays of them) a call copies into; strings_free() frees
- * them all after the call. */
+ * them all after the call. Short strings (a model id) take no malloc:
+ * they are cut from `small`, on the call's stack. */
 typedef struct strings {
   void **v;
   size_t n, cap;
+  size_t used; /* bytes of small taken */
+  char small[256];
 } strings_t;
 
 #define STRINGS_INIT                                                           \
-  { NULL, 0, 0 }
+  { .v = NULL, .n = 0, .cap = 0, .used = 0 }
 
 static void strings_free(strings_t *s) {
   for (size_t i = 0; i < s->n; i++)
     free(s->v[i]);
   free(s->v);
   s->v = NULL;
-  s->n = s->cap = 0;
+  s->n = s->cap = s->used = 0;
 }
 
 /* Keep `p` (malloc'd) until strings_free(): `p`, or NULL (`p` freed) when
@@ -325,6 +347,17 @@ static void *keep(strings_t *s, void *p) {
   if (p != NULL)
     s->v[s->n++] = p;
   return p;
+}
+
+/* `n` bytes for a string, kept until strings_free(), or NULL when out of
+ * memory. */
+static char *str_alloc(strings_t *s, size_t n) {
+  if (n <= sizeof s->small - s->used) {
+    char *p = s->small + s->used;
+    s->used += n;
+    return p;
+  }
+  return keep(s, malloc(n));
 }
 
 /* An object (arrays and functions too), or NULL when not given. */
@@ -363,7 +396,7 @@ static int str_value(napi_env env, strings_t *s, napi_value v, const char *what,
     return throw_type(env, "ERR_INVALID_ARG_TYPE", what, "be a string");
   if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok)
     return napi_failed(env);
-  if ((p = keep(s, malloc(len + 1))) == NULL)
+  if ((p = str_alloc(s, len + 1)) == NULL)
     return oom(env);
   if (napi_get_value_string_utf8(env, v, p, len + 1, &len) != napi_ok)
     return napi_failed(env);
@@ -464,7 +497,7 @@ static int header_lines(napi_env env, strings_t *s, napi_value v,
     if (str_value(env, s, hv, label, &value) != 0)
       return -1;
     size_t nl = strlen(name), vl = strlen(value);
-    char *line = keep(s, malloc(nl + vl + 3));
+    char *line = str_alloc(s, nl + vl + 3);
     if (line == NULL)
       return oom(env);
     memcpy(line, name, nl);
@@ -522,7 +555,7 @@ static int query_line(napi_env env, strings_t *s, const char *name,
   if (str_value(env, s, v, what, &value) != 0)
     return -1;
   size_t nl = strlen(name), vl = strlen(value);
-  char *line = keep(s, malloc(nl + vl + 2));
+  char *line = str_alloc(s, nl + vl + 2);
   if (line == NULL)
     return oom(env);
   memcpy(line, name, nl);
@@ -587,7 +620,7 @@ static int query_lines(napi_env env, strings_t *s, napi_value v,
     }
     uint32_t len = 0;
     size_t nl = strlen(name);
-    char *bracket = keep(s, malloc(nl + 3));
+    char *bracket = str_alloc(s, nl + 3);
     if (bracket == NULL)
       return oom(env);
     memcpy(bracket, name, nl);
@@ -654,8 +687,11 @@ static addon_client_t *client_arg(napi_env env, napi_value v) {
 }
 
 static call_t *call_new(napi_env env, addon_client_t *ac, napi_value token) {
-  call_t *call = malloc(sizeof *call);
-  if (call == NULL) {
+  call_t *call = ac->spare;
+  if (call != NULL) {
+    ac->spare = call->next;
+    ac->spare_count--;
+  } else if ((call = malloc(sizeof *call)) == NULL) {
     napi_throw_error(env, "out_of_memory", "out of memory");
     return NULL;
   }
@@ -690,7 +726,7 @@ static napi_value started(napi_env env, addon_client_t *ac, call_t *call,
                           uint64_t rid) {
   napi_value v = NULL;
   if (rid == 0) {
-    free(call);
+    call_free(call);
     return throw_last(env, ac->client);
   }
   hold(ac);
@@ -825,7 +861,7 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
   anthropic_resolve_id_t bid = anthropic_resolve(ac->client, aliases, n, &o,
                                                  on_alias, on_batch_done, call);
   if (bid == 0) {
-    free(call);
+    call_free(call);
     throw_last(env, ac->client);
     goto out;
   }
@@ -847,6 +883,11 @@ out:
  * the external has been collected. */
 
 static void free_client(addon_client_t *ac) {
+  while (ac->spare != NULL) {
+    call_t *call = ac->spare;
+    ac->spare = call->next;
+    free(call);
+  }
   if (!ac->env_gone)
     napi_async_destroy(ac->env, ac->ctx);
   free(ac);
