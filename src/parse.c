@@ -60,15 +60,26 @@ static void ws(jp_t *j) {
     j->p++;
 }
 
-/* The string at j->p (its opening quote): past its closing quote. */
+/* The string at j->p (its opening quote): past its closing quote. A
+ * body's strings are read once a pass for each level of objects above
+ * them: memchr() finds the quote, and a backslash before it, a word at a
+ * time rather than a byte. */
 static bool skip_string(jp_t *j) {
-  const char *q = j->p + 1;
+  const char *q = j->p + 1, *quote = NULL;
   while (q < j->end) {
-    if (*q == '"') {
-      j->p = q + 1;
+    /* Each byte is looked at once: the quote is looked for again only
+     * once an escape has taken it. */
+    if (quote == NULL || quote < q) {
+      quote = memchr(q, '"', (size_t)(j->end - q));
+      if (quote == NULL)
+        return false;
+    }
+    const char *bs = memchr(q, '\\', (size_t)(quote - q));
+    if (bs == NULL) {
+      j->p = quote + 1;
       return true;
     }
-    q += *q == '\\' ? 2 : 1;
+    q = bs + 2; /* past the escaped byte, which may be a quote */
   }
   return false;
 }

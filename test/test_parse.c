@@ -2066,6 +2066,43 @@ TEST(rfc3339_reads_year_9999) {
   check_time("9999-12-31T23:59:59Z", 253402300799LL, 0);
 }
 
+/* Strings are skipped (members passed over, values' ends found) past
+ * escaped quotes and backslashes, however many, and a string left open
+ * ends the body's JSON. */
+TEST(parse_model_skips_strings_with_escapes) {
+  parsed_t *root;
+  anthropic_model_info_t m;
+  parse_model_ok(
+      "{\"x\\\"\":\"\\\"}\\\\\",\"y\":[\"\\\\\",{\"\\\"\":\"\\\\\\\"\"}],"
+      "\"id\":\"a\\\"b\\\\\",\"type\":\"model\",\"display_name\":\"\\\\\","
+      "\"created_at\":\"1970-01-01T00:00:00Z\"}",
+      &root, &m);
+  CHECK_EQ_STR(m.id, "a\"b\\");
+  CHECK_EQ_STR(m.display_name, "\\");
+  parsed_free(root);
+  check_model_refused("{\"id\":\"a\\\"}", "not valid JSON");
+  check_model_refused("{\"id\":\"a\\\\", "not valid JSON");
+}
+
+TEST(parse_model_skips_a_long_run_of_escapes) {
+  size_t n = 200000; /* "\\" n times: linear, not n^2, to skip */
+  const char *head = "{\"x\":\"";
+  const char *tail = "\",\"id\":\"m\",\"type\":\"model\",\"display_name\":"
+                     "\"M\",\"created_at\":\"1970-01-01T00:00:00Z\"}";
+  size_t hl = strlen(head), tl = strlen(tail);
+  char *body = malloc(hl + 2 * n + tl + 1);
+  CHECK(body != NULL);
+  memcpy(body, head, hl);
+  memset(body + hl, '\\', 2 * n);
+  memcpy(body + hl + 2 * n, tail, tl + 1);
+  parsed_t *root;
+  anthropic_model_info_t m;
+  parse_model_ok(body, &root, &m);
+  CHECK_EQ_STR(m.id, "m");
+  parsed_free(root);
+  free(body);
+}
+
 /* A body without Content-Length: cut short only when JSON it opens never
  * closes. */
 static bool cut(const char *s) {
@@ -2228,7 +2265,8 @@ int main(void) {
       T(rfc3339_refuses_trailing_text), T(rfc3339_refuses_empty_string),
       T(rfc3339_refuses_date_only), T(rfc3339_refuses_short_fields),
       T(rfc3339_refuses_other_separators), T(rfc3339_reads_year_0001),
-      T(rfc3339_reads_year_9999),
+      T(rfc3339_reads_year_9999), T(parse_model_skips_strings_with_escapes),
+      T(parse_model_skips_a_long_run_of_escapes),
       T(json_cut_short_sees_an_object_or_array_left_open),
       T(json_cut_short_leaves_the_rest_to_the_parser));
 }
