@@ -89,29 +89,75 @@ static bool num_char(char c) {
          c == 'E' || c == '.';
 }
 
+static bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+/* The digits at s[*i] (n bytes in all): past them, how many. */
+static size_t digits(const char *s, size_t n, size_t *i) {
+  size_t start = *i;
+  while (*i < n && digit(s[*i]))
+    (*i)++;
+  return *i - start;
+}
+
+/* Would strtod() take all n bytes of s, a run of number characters, with
+ * '.' its decimal point? Only when they read [+-]digits[.digits] (digits
+ * on at least one side of the point), then [eE][+-]digits or nothing:
+ * strtod() stops before anything else, and before an 'e' with no digits
+ * after it. */
+static bool strtod_takes_all(const char *s, size_t n) {
+  size_t i = 0;
+  if (i < n && (s[i] == '+' || s[i] == '-'))
+    i++;
+  size_t mantissa = digits(s, n, &i);
+  if (i < n && s[i] == '.') {
+    i++;
+    mantissa += digits(s, n, &i);
+  }
+  if (mantissa == 0)
+    return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+      i++;
+    if (digits(s, n, &i) == 0)
+      return false;
+  }
+  return i == n;
+}
+
 /* A number at j->p, read as cJSON read it: the run of number characters
- * (at most 63), all of which strtod() must take. */
+ * (at most 63), all of which strtod() must take. Skipped (out NULL), it is
+ * only checked, as strtod() would take it: no strtod() nor localeconv()
+ * for each number of each pass. */
 static bool number(jp_t *j, double *out) {
   char buf[64];
   size_t n = 0;
   const char *q = j->p;
-  char point = localeconv()->decimal_point[0];
   while (q < j->end && num_char(*q) && n < sizeof buf - 1) {
-    buf[n] = *q;
-    if (*q == '.')
-      buf[n] = point;
     n++;
     q++;
   }
   if (n == 0 || (q < j->end && num_char(*q)))
     return false;
+  if (out == NULL) {
+    if (!strtod_takes_all(j->p, n))
+      return false;
+    j->p = q;
+    return true;
+  }
+  char point = localeconv()->decimal_point[0];
+  memcpy(buf, j->p, n);
+  for (size_t i = 0; i < n; i++)
+    if (buf[i] == '.')
+      buf[i] = point;
   buf[n] = '\0';
   char *after;
   double d = strtod(buf, &after);
   if ((size_t)(after - buf) != n)
     return false;
-  if (out != NULL)
-    *out = d;
+  *out = d;
   j->p = q;
   return true;
 }

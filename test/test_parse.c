@@ -2103,6 +2103,35 @@ TEST(parse_model_skips_a_long_run_of_escapes) {
   free(body);
 }
 
+/* A number skipped (an unknown member's) is taken exactly when strtod()
+ * takes all of it, as when it is read. */
+TEST(parse_model_skips_the_numbers_strtod_takes_whole) {
+  static const char *const runs[] = {
+      "0",    "-1",    "+1",   "1.",  ".5",  "-.5",  "1.5e3", "1E+05",
+      "1e-5", "1.e5",  "1e",   "1e+", "1e-", "-",    "+",     ".",
+      "-.",   "1.5.3", "1e5e", "1-2", "--1", "1..2", ".e1",   "1e5.5",
+      "00",   "1e999", "-0.0", "9.",  "1+",  "1ee5", "e5",    "+.e"};
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(runs); i++) {
+    char *after;
+    (void)strtod(runs[i], &after);
+    bool whole = *after == '\0';
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"x\":[%s],\"id\":\"m\",\"type\":\"model\",\"display_name\":"
+             "\"M\",\"created_at\":\"1970-01-01T00:00:00Z\"}",
+             runs[i]);
+    char err[ANTH_ERRMSG_MAX];
+    parsed_t *root = NULL;
+    anthropic_model_info_t m;
+    int rc = parse_model(body, strlen(body), &root, &m, err, sizeof err);
+    /* A run starting with '+' or '.' is no JSON value at all. */
+    bool starts = runs[i][0] == '-' || (runs[i][0] >= '0' && runs[i][0] <= '9');
+    if ((rc == 0) != (whole && starts))
+      FAILF("%s: rc %d, strtod takes it whole: %d", runs[i], rc, (int)whole);
+    parsed_free(root);
+  }
+}
+
 /* A body without Content-Length: cut short only when JSON it opens never
  * closes. */
 static bool cut(const char *s) {
@@ -2267,6 +2296,7 @@ int main(void) {
       T(rfc3339_refuses_other_separators), T(rfc3339_reads_year_0001),
       T(rfc3339_reads_year_9999), T(parse_model_skips_strings_with_escapes),
       T(parse_model_skips_a_long_run_of_escapes),
+      T(parse_model_skips_the_numbers_strtod_takes_whole),
       T(json_cut_short_sees_an_object_or_array_left_open),
       T(json_cut_short_leaves_the_rest_to_the_parser));
 }
