@@ -5,13 +5,28 @@
  * info). --log-format json writes JSON lines, text writes
  * "resolve-server: LEVEL: ..." lines. Whatever clients or the upstream
  * sent is escaped: a line is always one line.
+ *
+ * Lines are not written one by one: they are appended to one buffer,
+ * written to stderr once per loop turn (a uv_prepare handle, just before
+ * the loop waits) or as soon as it holds SRV_LOG_FLUSH_BYTES. The write is
+ * blocking, as an unbuffered stderr's was: a reader that stops draining
+ * stalls the server, as before. If stderr is non-blocking (EAGAIN) or a
+ * write is cut short, the rest is kept for the next turn; past
+ * SRV_LOG_BUF_MAX bytes kept, new lines are dropped and counted
+ * (resolve_server_log_dropped_total), so memory stays bounded.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "server.h"
+
+/* The lines not yet written (one stderr per process: one buffer). */
+static srv_buf_t pending;
+static uint64_t dropped;
 
 static const char *level_name(anthropic_log_level_t level) {
   switch (level) {
@@ -84,9 +99,67 @@ static void now_text(char *out, size_t len) {
   (void)snprintf(out + n, len - n, ".%03dZ", (int)(tv.tv_usec / 1000));
 }
 
+/* Write what is kept: what stderr takes now stays written, the rest is
+ * kept (EAGAIN, a short write) or, on an error, lost (as a failed fputs()
+ * loses it). */
+void srv_log_flush(void) {
+  size_t off = 0;
+  while (off < pending.len) {
+    ssize_t n = write(STDERR_FILENO, pending.data + off, pending.len - off);
+    if (n > 0) {
+      off += (size_t)n;
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+        off = pending.len;
+      break;
+    }
+  }
+  if (off > 0 && off < pending.len)
+    memmove(pending.data, pending.data + off, pending.len - off);
+  pending.len -= off;
+}
+
+static void on_log_flush(uv_prepare_t *h) {
+  (void)h;
+  srv_log_flush();
+}
+
+void srv_log_start(srv_server_t *s) {
+  (void)uv_prepare_init(s->loop, &s->log_flush);
+  (void)uv_prepare_start(&s->log_flush, on_log_flush);
+  uv_unref((uv_handle_t *)&s->log_flush); /* it keeps no loop going */
+}
+
+void srv_log_stop(srv_server_t *s) {
+  if (!uv_is_closing((uv_handle_t *)&s->log_flush))
+    uv_close((uv_handle_t *)&s->log_flush, NULL);
+}
+
+void srv_log_free(void) {
+  srv_log_flush();
+  srv_buf_free(&pending);
+}
+
+uint64_t srv_log_dropped(void) {
+  return dropped;
+}
+
 static void emit(const char *line) {
-  (void)fputs(line, stderr);
-  (void)fputc('\n', stderr);
+  size_t len = strlen(line);
+  if (pending.len + len + 1 > SRV_LOG_BUF_MAX ||
+      srv_buf_append(&pending, line, len) != 0) {
+    dropped++;
+    return;
+  }
+  if (srv_buf_append(&pending, "\n", 1) != 0) {
+    pending.len -= len;
+    dropped++;
+    return;
+  }
+  if (pending.len >= SRV_LOG_FLUSH_BYTES)
+    srv_log_flush();
 }
 
 static void log_line(const srv_server_t *s, anthropic_log_level_t level,

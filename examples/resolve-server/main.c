@@ -112,9 +112,11 @@ static int start_listening(srv_server_t *s) {
     rc = uv_listen((uv_stream_t *)&s->listener, 1024, srv_on_connection);
   if (rc == 0)
     rc = print_listening(s);
-  if (rc != 0)
+  if (rc != 0) {
+    srv_log_flush(); /* the lines before it come first */
     (void)fprintf(stderr, PROG ": --listen %s: %s\n", s->o->listen,
                   uv_strerror(rc));
+  }
   return rc;
 }
 
@@ -146,6 +148,7 @@ void srv_maybe_finish(srv_server_t *s) {
   uv_close((uv_handle_t *)&s->sigterm, NULL);
   uv_close((uv_handle_t *)&s->sigint, NULL);
   uv_close((uv_handle_t *)&s->sighup, NULL);
+  srv_log_stop(s);
 }
 
 static void on_grace_over(uv_timer_t *t) {
@@ -256,6 +259,7 @@ static void init_handles(srv_server_t *s) {
   (void)uv_signal_start(&s->sighup, on_sighup, SIGHUP);
   (void)uv_signal_start(&s->sigterm, on_signal, SIGTERM);
   (void)uv_signal_start(&s->sigint, on_signal, SIGINT);
+  srv_log_start(s);
 }
 
 static int serve(uv_loop_t *loop, const srv_options_t *o) {
@@ -273,6 +277,7 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
   else /* stop as a signal would: nothing is in flight */
     begin_stop(s, 0);
   uv_run(loop, UV_RUN_DEFAULT);
+  srv_log_free(); /* what the last turns logged */
   srv_models_free(s);
   free(s);
   return rc;

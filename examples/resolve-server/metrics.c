@@ -122,6 +122,9 @@ static void upstream(srv_buf_t *b, bool *ok, const srv_server_t *s) {
   for (size_t k = 0; k < sizeof errors / sizeof errors[0]; k++)
     add(b, ok, "resolve_server_upstream_errors_total{kind=\"%s\"} %llu\n",
         errors[k].kind, (unsigned long long)errors[k].n);
+  one(b, ok, "log_dropped_total", "counter",
+      "Log lines dropped: stderr took none and the log buffer was full.",
+      srv_log_dropped());
   one(b, ok, "stale_answers_total", "counter",
       "Answers served stale because the upstream failed.",
       s->metrics.stale_served);

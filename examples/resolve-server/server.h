@@ -34,6 +34,11 @@
  * the walk stops and the answer is a 502 (an upstream listing that never
  * ends would otherwise grow it for ever). */
 #define SRV_MODELS_BYTES_MAX ((size_t)1024 * 1024)
+/* The log (log.c): lines kept to be written once a loop turn, written at
+ * once past SRV_LOG_FLUSH_BYTES, dropped (and counted) past
+ * SRV_LOG_BUF_MAX kept because stderr takes none. */
+#define SRV_LOG_FLUSH_BYTES ((size_t)64 * 1024)
+#define SRV_LOG_BUF_MAX ((size_t)1024 * 1024)
 
 /* What a client can make the server hold (and so the memory bound): its
  * connection (about 1 KiB), SRV_PENDING_MAX bytes of input in a buffer of
@@ -150,7 +155,8 @@ typedef struct srv_server {
   uv_tcp_t listener;
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t grace;
-  srv_conn_t *conns; /* every connection not yet freed */
+  uv_prepare_t log_flush; /* writes the log's lines once a loop turn */
+  srv_conn_t *conns;      /* every connection not yet freed */
   size_t nconns;
   size_t nopen;           /* of them, those whose socket is open */
   bool accept_paused;     /* a client waits: accept it once a socket closes */
@@ -234,6 +240,14 @@ void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
 void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
                       const char *line);
 void srv_log_access(const srv_conn_t *c, int status, size_t bytes);
+/* The lines kept are written once a loop turn by a handle that
+ * srv_log_start() starts (unreferenced) and srv_log_stop() closes;
+ * srv_log_flush() writes them now, srv_log_free() too and frees them. */
+void srv_log_start(srv_server_t *s);
+void srv_log_stop(srv_server_t *s);
+void srv_log_flush(void);
+void srv_log_free(void);
+uint64_t srv_log_dropped(void); /* lines dropped: stderr took none */
 
 /* metrics.c */
 void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
