@@ -124,10 +124,11 @@ static void idle_restart(srv_conn_t *c, uint64_t ms) {
 
 /* ---- answering ---- */
 
+/* What the socket did not take at once, queued. */
 typedef struct srv_write {
   uv_write_t req;
   srv_conn_t *conn;
-  size_t len, body_len;
+  size_t len;
   char data[];
 } srv_write_t;
 
@@ -171,13 +172,20 @@ static void end_when_answered(srv_conn_t *c) {
     conn_close(c);
 }
 
-/* The Date header a server with a clock must send (RFC 9110 6.6.1). */
-static void http_date(char *out, size_t len) {
+/* The Date header a server with a clock must send (RFC 9110 6.6.1),
+ * formatted once a second. */
+static const char *http_date(void) {
+  static char text[40];
+  static time_t at = (time_t)-1;
   time_t now = time(NULL);
   struct tm tm;
+  if (now == at)
+    return text;
+  at = now;
   if (gmtime_r(&now, &tm) == NULL ||
-      strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
-    (void)snprintf(out, len, "Thu, 01 Jan 1970 00:00:00 GMT");
+      strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
+    (void)snprintf(text, sizeof text, "Thu, 01 Jan 1970 00:00:00 GMT");
+  return text;
 }
 
 /* The connection header of an answer: HTTP/1.0 keeps a connection only
@@ -190,37 +198,59 @@ static const char *connection_header(const srv_conn_t *c, bool close_after) {
   return "";
 }
 
-/* The head and body of an answer (a HEAD or 304 has no body). */
-static srv_write_t *build_answer(const srv_conn_t *c, int status,
-                                 bool close_after, const char *headers,
-                                 const char *body, size_t body_len) {
-  char date[64], head[2048], length[48] = "", upstream[128] = "";
+/* The head of an answer into `head`: its length, or -1 when too long. */
+static int build_head(const srv_conn_t *c, int status, bool close_after,
+                      const char *headers, size_t body_len, char *head,
+                      size_t len) {
+  char length[48] = "", upstream[128] = "";
   const srv_req_t *r = &c->req;
-  http_date(date, sizeof date);
   if (status != 304)
     (void)snprintf(length, sizeof length, "Content-Length: %zu\r\n", body_len);
   if (r->upstream_id[0])
     (void)snprintf(upstream, sizeof upstream, "Request-Id: %s\r\n",
                    r->upstream_id);
-  int n = snprintf(head, sizeof head,
+  int n = snprintf(head, len,
                    "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%sX-Request-Id: %s\r\n"
                    "%s%s%s\r\n",
-                   status, srv_reason(status), date, headers, upstream, r->id,
-                   length, status == 405 ? "Allow: GET, HEAD\r\n" : "",
+                   status, srv_reason(status), http_date(), headers, upstream,
+                   r->id, length, status == 405 ? "Allow: GET, HEAD\r\n" : "",
                    connection_header(c, close_after));
-  if (n < 0 || (size_t)n >= sizeof head)
-    return NULL;
-  if (r->head || status == 304)
-    body_len = 0;
-  srv_write_t *w = malloc(sizeof *w + (size_t)n + body_len);
+  return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+/* Send head and body: written now when the socket takes them (one
+ * writev, nothing copied), else what is left is copied and queued. 0, or
+ * a libuv error (the connection is then to be closed). */
+static int send_answer(srv_conn_t *c, const char *head, size_t head_len,
+                       const char *body, size_t body_len) {
+  uv_buf_t bufs[2] = {uv_buf_init((char *)(uintptr_t)head, (unsigned)head_len),
+                      uv_buf_init((char *)(uintptr_t)body, (unsigned)body_len)};
+  int n = uv_try_write((uv_stream_t *)&c->tcp, bufs, body_len > 0 ? 2 : 1);
+  if (n < 0 && n != UV_EAGAIN)
+    return n;
+  size_t sent = n > 0 ? (size_t)n : 0, total = head_len + body_len;
+  if (sent == total)
+    return 0;
+  srv_write_t *w = malloc(sizeof *w + (total - sent));
   if (w == NULL)
-    return NULL;
-  w->len = (size_t)n + body_len;
-  memcpy(w->data, head, (size_t)n);
-  if (body_len > 0)
-    memcpy(w->data + n, body, body_len);
-  w->body_len = body_len;
-  return w;
+    return UV_ENOMEM;
+  w->conn = c;
+  w->len = total - sent;
+  size_t off = 0; /* of w->data */
+  if (sent < head_len) {
+    memcpy(w->data, head + sent, head_len - sent);
+    off = head_len - sent;
+    sent = 0; /* now: of the body */
+  } else {
+    sent -= head_len;
+  }
+  if (body_len > sent)
+    memcpy(w->data + off, body + sent, body_len - sent);
+  uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
+  int rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_write);
+  if (rc != 0)
+    free(w);
+  return rc;
 }
 
 /* Bytes received and not yet parsed. */
@@ -255,20 +285,17 @@ void srv_conn_reply(srv_conn_t *c, int status, const char *headers,
   bool close_after = c->closing || !c->keep_alive || c->srv->stopping;
   if (c->req.id[0] == '\0') /* refused before it began */
     req_begin(c);
-  srv_write_t *w =
-      build_answer(c, status, close_after, headers, body, body_len);
+  char head[2048];
+  int head_len =
+      build_head(c, status, close_after, headers, body_len, head, sizeof head);
+  if (c->req.head || status == 304)
+    body_len = 0; /* a HEAD or 304 has no body */
   c->busy = false;
-  srv_log_access(c, status, w != NULL ? w->body_len : 0);
+  srv_log_access(c, status, head_len >= 0 ? body_len : 0);
   srv_metrics_request(c->srv, c->req.route, status,
                       uv_hrtime() - c->req.start_ns);
-  if (w == NULL) {
-    conn_close(c);
-    return;
-  }
-  w->conn = c;
-  uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
-  if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1, on_write) != 0) {
-    free(w);
+  if (head_len < 0 ||
+      send_answer(c, head, (size_t)head_len, body, body_len) != 0) {
     conn_close(c);
     return;
   }
