@@ -279,6 +279,7 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
   uv_run(loop, UV_RUN_DEFAULT);
   srv_log_free(); /* what the last turns logged */
   srv_models_free(s);
+  srv_memo_free(s);
   free(s);
   return rc;
 }

@@ -88,13 +88,7 @@ void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
 static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model,
                          const srv_freshness_t *f) {
   keep_upstream_id(c, model->response);
-  char *json = anthropic_model_info_json(model);
-  if (json == NULL) {
-    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
-    return;
-  }
-  srv_answer_cached(c, json, strlen(json), f);
-  anthropic_free(json);
+  srv_answer_model(c, model, f);
 }
 
 /* ---- /resolve ---- */

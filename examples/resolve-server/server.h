@@ -120,6 +120,20 @@ typedef enum srv_route {
   SRV_ROUTES
 } srv_route_t;
 
+/* A cached model's answer, built once (caching.c): its JSON and ETag,
+ * for the resolver's model at `model`, received at `received_ms` (one
+ * cache entry: a refreshed entry is another model or another time). */
+typedef struct srv_memo {
+  const void *model; /* compared only, never followed */
+  uint64_t received_ms;
+  char id[128]; /* the model's id, "" for a free slot */
+  char *json;
+  size_t len;
+  char etag[24];
+} srv_memo_t;
+
+#define SRV_MEMO_SLOTS 64
+
 #define SRV_BUCKETS 14 /* latency histogram buckets, +Inf aside */
 
 /* Counters for /metrics (metrics.c); the upstream's are the client's
@@ -173,8 +187,9 @@ typedef struct srv_server {
   uint64_t input_copied;
   srv_metrics_t metrics;
   srv_models_t models;
-  srv_waitlist_t waiting_models; /* for the walk in flight */
-  anthropic_request_id_t probe;  /* /readyz's, in flight, or 0 */
+  srv_memo_t memo[SRV_MEMO_SLOTS]; /* by the model's address */
+  srv_waitlist_t waiting_models;   /* for the walk in flight */
+  anthropic_request_id_t probe;    /* /readyz's, in flight, or 0 */
   srv_waitlist_t waiting_probe;
   uint64_t upstream_ok_ms; /* uv_now() of its last answer, 0: none yet */
   /* One read buffer for every connection: libuv fills it and calls the
@@ -281,6 +296,11 @@ typedef struct srv_freshness {
 } srv_freshness_t;
 void srv_answer_cached(srv_conn_t *c, const char *body, size_t len,
                        const srv_freshness_t *f);
+/* A model from the resolver: its JSON and ETag are made once per cache
+ * entry and kept (srv_memo_free() frees them). */
+void srv_answer_model(srv_conn_t *c, const anthropic_model_info_t *model,
+                      const srv_freshness_t *f);
+void srv_memo_free(srv_server_t *s);
 
 /* health.c */
 void srv_route_healthz(srv_conn_t *c);
