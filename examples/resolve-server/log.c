@@ -83,20 +83,63 @@ static void putf(char *out, size_t len, size_t *pos, const char *fmt, ...) {
     *pos = (size_t)n < len - *pos ? *pos + (size_t)n : len - 1;
 }
 
-/* RFC 3339 UTC with milliseconds. */
-static void now_text(char *out, size_t len) {
-  uv_timeval64_t tv = {0, 0};
-  struct tm tm;
-  time_t secs;
-  (void)uv_gettimeofday(&tv);
-  secs = (time_t)tv.tv_sec;
-  if (gmtime_r(&secs, &tm) == NULL ||
-      strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-    (void)snprintf(out, len, "1970-01-01T00:00:00.000Z");
+/* Append `n` bytes that need no escaping (cut short at the end). */
+static void putraw(char *out, size_t len, size_t *pos, const char *text,
+                   size_t n) {
+  if (*pos >= len)
     return;
+  if (n > len - 1 - *pos)
+    n = len - 1 - *pos;
+  memcpy(out + *pos, text, n);
+  *pos += n;
+  out[*pos] = '\0';
+}
+
+#define PUTS(out, pos, lit) putraw(out, sizeof out, pos, lit, sizeof lit - 1)
+
+static void putu(char *out, size_t len, size_t *pos, uint64_t v) {
+  char d[20];
+  size_t n = 0;
+  do {
+    d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  putraw(out, len, pos, d + sizeof d - n, n);
+}
+
+/* Nanoseconds as milliseconds with three decimals (as "%.3f"). */
+static void putms(char *out, size_t len, size_t *pos, uint64_t ns) {
+  uint64_t us = (ns + 500) / 1000;
+  char frac[4] = {'.', (char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10),
+                  (char)('0' + us % 10)};
+  putu(out, len, pos, us / 1000);
+  putraw(out, len, pos, frac, sizeof frac);
+}
+
+/* Now, RFC 3339 UTC with milliseconds: the seconds are formatted once a
+ * second. */
+static void put_now(char *out, size_t len, size_t *pos) {
+  static char secs[32];
+  static size_t secs_len;
+  static int64_t at = INT64_MIN;
+  static bool bad;
+  uv_timeval64_t tv = {0, 0};
+  (void)uv_gettimeofday(&tv);
+  if (tv.tv_sec != at) {
+    time_t t = (time_t)tv.tv_sec;
+    struct tm tm;
+    at = tv.tv_sec;
+    bad = gmtime_r(&t, &tm) == NULL ||
+          strftime(secs, sizeof secs, "%Y-%m-%dT%H:%M:%S", &tm) == 0;
+    if (bad)
+      (void)snprintf(secs, sizeof secs, "1970-01-01T00:00:00");
+    secs_len = strlen(secs);
   }
-  size_t n = strlen(out);
-  (void)snprintf(out + n, len - n, ".%03dZ", (int)(tv.tv_usec / 1000));
+  int ms = bad ? 0 : (int)(tv.tv_usec / 1000);
+  char frac[5] = {'.', (char)('0' + ms / 100 % 10), (char)('0' + ms / 10 % 10),
+                  (char)('0' + ms % 10), 'Z'};
+  putraw(out, len, pos, secs, secs_len);
+  putraw(out, len, pos, frac, sizeof frac);
 }
 
 /* Write what is kept: what stderr takes now stays written, the rest is
@@ -164,7 +207,7 @@ static void emit(const char *line) {
 
 static void log_line(const srv_server_t *s, anthropic_log_level_t level,
                      const char *source, const char *msg) {
-  char line[2048], when[40];
+  char line[2048];
   size_t pos = 0;
   bool json = s->o->log_json;
   if (level > s->o->log_level)
@@ -176,9 +219,9 @@ static void log_line(const srv_server_t *s, anthropic_log_level_t level,
     emit(line);
     return;
   }
-  now_text(when, sizeof when);
-  putf(line, sizeof line, &pos, "{\"time\":\"%s\",\"level\":\"%s\",", when,
-       level_name(level));
+  PUTS(line, &pos, "{\"time\":\"");
+  put_now(line, sizeof line, &pos);
+  putf(line, sizeof line, &pos, "\",\"level\":\"%s\",", level_name(level));
   if (source != NULL)
     putf(line, sizeof line, &pos, "\"source\":\"%s\",", source);
   putf(line, sizeof line, &pos, "\"msg\":\"");
@@ -220,9 +263,10 @@ void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
 void srv_log_access(const srv_conn_t *c, int status, size_t bytes) {
   const srv_server_t *s = c->srv;
   const srv_req_t *r = &c->req;
-  char line[2048], when[40];
+  char line[2048];
   size_t pos = 0;
-  double ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
+  uint64_t ns = uv_hrtime() - r->start_ns;
+  double ms = (double)ns / 1e6;
   const char *method = r->method[0] ? r->method : "-";
   const char *path = c->url.len > 0 && c->url.data != NULL ? c->url.data : "-";
   size_t plen = c->url.len > 0 && c->url.data != NULL ? c->url.len : 1;
@@ -239,25 +283,38 @@ void srv_log_access(const srv_conn_t *c, int status, size_t bytes) {
     emit(line);
     return;
   }
-  now_text(when, sizeof when);
-  putf(line, sizeof line, &pos,
-       "{\"time\":\"%s\",\"level\":\"info\",\"client\":\"%s\","
-       "\"method\":\"%s\",\"path\":\"",
-       when, c->client, method);
+  PUTS(line, &pos, "{\"time\":\"");
+  put_now(line, sizeof line, &pos);
+  PUTS(line, &pos, "\",\"level\":\"info\",\"client\":\"");
+  putraw(line, sizeof line, &pos, c->client, strlen(c->client));
+  PUTS(line, &pos, "\",\"method\":\"");
+  putraw(line, sizeof line, &pos, method, strlen(method));
+  PUTS(line, &pos, "\",\"path\":\"");
   putn(line, sizeof line, &pos, path, plen, true);
-  putf(line, sizeof line, &pos,
-       "\",\"status\":%d,\"bytes\":%zu,\"latency_ms\":%.3f,\"cache\":", status,
-       bytes, ms);
-  putf(line, sizeof line, &pos, r->cache != NULL ? "\"%s\"" : "%s",
-       r->cache != NULL ? r->cache : "null");
-  putf(line, sizeof line, &pos, ",\"upstream_request_id\":");
-  if (r->upstream_id[0]) {
-    putf(line, sizeof line, &pos, "\"");
-    put(line, sizeof line, &pos, r->upstream_id, true);
-    putf(line, sizeof line, &pos, "\"");
+  PUTS(line, &pos, "\",\"status\":");
+  putu(line, sizeof line, &pos, (uint64_t)status);
+  PUTS(line, &pos, ",\"bytes\":");
+  putu(line, sizeof line, &pos, bytes);
+  PUTS(line, &pos, ",\"latency_ms\":");
+  putms(line, sizeof line, &pos, ns);
+  PUTS(line, &pos, ",\"cache\":");
+  if (r->cache != NULL) {
+    PUTS(line, &pos, "\"");
+    putraw(line, sizeof line, &pos, r->cache, strlen(r->cache));
+    PUTS(line, &pos, "\"");
   } else {
-    putf(line, sizeof line, &pos, "null");
+    PUTS(line, &pos, "null");
   }
-  putf(line, sizeof line, &pos, ",\"request_id\":\"%s\"}", r->id);
+  PUTS(line, &pos, ",\"upstream_request_id\":");
+  if (r->upstream_id[0]) {
+    PUTS(line, &pos, "\"");
+    put(line, sizeof line, &pos, r->upstream_id, true);
+    PUTS(line, &pos, "\"");
+  } else {
+    PUTS(line, &pos, "null");
+  }
+  PUTS(line, &pos, ",\"request_id\":\"");
+  putraw(line, sizeof line, &pos, r->id, strlen(r->id));
+  PUTS(line, &pos, "\"}");
   emit(line);
 }
