@@ -121,3 +121,27 @@ const char *srv_reason(int status) {
     return status < 500 ? "Client Error" : "Server Error";
   }
 }
+
+void srv_out_mem(srv_out_t *o, const char *s, size_t n) {
+  if (o->full || n >= o->len - o->pos) {
+    o->full = true;
+    return;
+  }
+  memcpy(o->p + o->pos, s, n);
+  o->pos += n;
+  o->p[o->pos] = '\0';
+}
+
+void srv_out_str(srv_out_t *o, const char *s) {
+  srv_out_mem(o, s, strlen(s));
+}
+
+void srv_out_u64(srv_out_t *o, uint64_t v) {
+  char d[20];
+  size_t n = 0;
+  do {
+    d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  srv_out_mem(o, d + sizeof d - n, n);
+}

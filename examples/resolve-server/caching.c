@@ -57,20 +57,25 @@ static bool none_match(const char *header, const char *etag) {
 
 static void answer(srv_conn_t *c, const char *body, size_t len,
                    const char *etag, const srv_freshness_t *f) {
-  char headers[512], age[32] = "";
+  char headers[512];
+  srv_out_t h = SRV_OUT(headers);
   uint64_t ttl_s = c->srv->o->cache_ttl_ms / 1000;
   uint64_t age_s = f->age_ms / 1000;
   uint64_t max_age = f->stale || age_s >= ttl_s ? 0 : ttl_s - age_s;
-  if (f->age_ms > 0)
-    (void)snprintf(age, sizeof age, "Age: %llu\r\n", (unsigned long long)age_s);
-  int n = snprintf(headers, sizeof headers,
-                   "Content-Type: application/json\r\n"
-                   "Cache-Control: max-age=%llu\r\nETag: %s\r\n%s%s",
-                   (unsigned long long)max_age, etag, age,
-                   f->stale ? "Warning: 110 - \"Response is Stale\", 111 - "
-                              "\"Revalidation Failed\"\r\nX-Stale: true\r\n"
-                            : "");
-  if (n < 0 || (size_t)n >= sizeof headers) {
+  srv_out_str(&h, "Content-Type: application/json\r\nCache-Control: max-age=");
+  srv_out_u64(&h, max_age);
+  srv_out_str(&h, "\r\nETag: ");
+  srv_out_str(&h, etag);
+  srv_out_str(&h, "\r\n");
+  if (f->age_ms > 0) {
+    srv_out_str(&h, "Age: ");
+    srv_out_u64(&h, age_s);
+    srv_out_str(&h, "\r\n");
+  }
+  if (f->stale)
+    srv_out_str(&h, "Warning: 110 - \"Response is Stale\", 111 - "
+                    "\"Revalidation Failed\"\r\nX-Stale: true\r\n");
+  if (h.full) {
     srv_answer_error(c, 500, "internal", NULL, "headers too long", NULL);
     return;
   }

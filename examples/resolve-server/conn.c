@@ -202,20 +202,34 @@ static const char *connection_header(const srv_conn_t *c, bool close_after) {
 static int build_head(const srv_conn_t *c, int status, bool close_after,
                       const char *headers, size_t body_len, char *head,
                       size_t len) {
-  char length[48] = "", upstream[128] = "";
   const srv_req_t *r = &c->req;
-  if (status != 304)
-    (void)snprintf(length, sizeof length, "Content-Length: %zu\r\n", body_len);
-  if (r->upstream_id[0])
-    (void)snprintf(upstream, sizeof upstream, "Request-Id: %s\r\n",
-                   r->upstream_id);
-  int n = snprintf(head, len,
-                   "HTTP/1.1 %d %s\r\nDate: %s\r\n%s%sX-Request-Id: %s\r\n"
-                   "%s%s%s\r\n",
-                   status, srv_reason(status), http_date(), headers, upstream,
-                   r->id, length, status == 405 ? "Allow: GET, HEAD\r\n" : "",
-                   connection_header(c, close_after));
-  return n < 0 || (size_t)n >= len ? -1 : n;
+  srv_out_t o = {head, len, 0, false};
+  srv_out_str(&o, "HTTP/1.1 ");
+  srv_out_u64(&o, status < 0 ? 0 : (uint64_t)status);
+  srv_out_str(&o, " ");
+  srv_out_str(&o, srv_reason(status));
+  srv_out_str(&o, "\r\nDate: ");
+  srv_out_str(&o, http_date());
+  srv_out_str(&o, "\r\n");
+  srv_out_str(&o, headers);
+  if (r->upstream_id[0]) {
+    srv_out_str(&o, "Request-Id: ");
+    srv_out_str(&o, r->upstream_id);
+    srv_out_str(&o, "\r\n");
+  }
+  srv_out_str(&o, "X-Request-Id: ");
+  srv_out_str(&o, r->id);
+  srv_out_str(&o, "\r\n");
+  if (status != 304) {
+    srv_out_str(&o, "Content-Length: ");
+    srv_out_u64(&o, body_len);
+    srv_out_str(&o, "\r\n");
+  }
+  if (status == 405)
+    srv_out_str(&o, "Allow: GET, HEAD\r\n");
+  srv_out_str(&o, connection_header(c, close_after));
+  srv_out_str(&o, "\r\n");
+  return o.full ? -1 : (int)o.pos;
 }
 
 /* Send head and body: written now when the socket takes them (one

@@ -326,4 +326,18 @@ int srv_percent_decode(const char *in, size_t len, srv_buf_t *out);
 const char *srv_reason(int status);
 void srv_copy_id(char *out, size_t len, const char *id);
 
+/* Text put together in a fixed buffer without printf (the answers' heads
+ * are on every request's path): always NUL-terminated; `full` once
+ * something did not fit (what did stays). */
+typedef struct srv_out {
+  char *p;
+  size_t len, pos;
+  bool full;
+} srv_out_t;
+#define SRV_OUT(buf)                                                           \
+  { (buf), sizeof(buf), 0, false }
+void srv_out_mem(srv_out_t *o, const char *s, size_t n);
+void srv_out_str(srv_out_t *o, const char *s);
+void srv_out_u64(srv_out_t *o, uint64_t v);
+
 #endif
