@@ -31,6 +31,7 @@ path="/resolve?alias=bench-model-000001"
 # tool's count.
 run() {
   local tool=$1 n=$2 pid port
+  : > "$work/out" # not the last run's "listening" line
   case $tool in
   callgrind)
     valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
