@@ -244,6 +244,24 @@ test('one JSON access line per request by default, with the ids of both sides', 
   }
 });
 
+test('access lines written a loop turn at a time stay whole, one per request, none dropped', T, async () => {
+  const srv = await startServer();
+  try {
+    await (await srv.get('/resolve?alias=claude-sonnet-4-0')).text(); // cached from now
+    const answers = await Promise.all(Array.from({ length: 200 }, () =>
+      srv.get('/resolve?alias=claude-sonnet-4-0').then(async (r) => (await r.text(), r.headers.get('x-request-id')))));
+    await srv.waitLog(/"status":200/, 201);
+    const lines = accessLines(srv.log); // each parses: no line cut or merged
+    assert.equal(lines.length, 201);
+    assert.deepEqual(new Set(lines.slice(1).map((l) => l.request_id)), new Set(answers));
+    const m = await scrape(srv);
+    assert.equal(m.log_dropped_total.type, 'COUNTER');
+    assert.equal(sample(m.log_dropped_total), 0);
+  } finally {
+    await srv.stop();
+  }
+});
+
 test('--log-format text writes one plain line per request', T, async () => {
   const srv = await startServer(['--log-format', 'text']);
   try {
