@@ -228,6 +228,7 @@ static int init_client(srv_server_t *s) {
   int rc =
       anthropic_client_init(s->loop, &s->client, &co, errbuf, sizeof errbuf);
   if (rc != 0) {
+    srv_log_flush(); /* the library's lines before it come first */
     (void)fprintf(stderr, PROG ": %s\n",
                   errbuf[0] ? errbuf : anthropic_strerror(rc));
     return rc;
