@@ -724,6 +724,19 @@ typedef void (*anthropic_page_cb)(const anthropic_error_t *err,
                                   const anthropic_models_page_t *page,
                                   void *data);
 
+/** A JSON retrieve's outcome: either `err` is non-NULL (and the rest NULL
+ * and 0), or `response` and `json` are, valid until the callback returns.
+ * \param err why the request failed, or NULL.
+ * \param response the response's metadata, or NULL.
+ * \param json the model's JSON object as received (`len` bytes, not
+ *        NUL-terminated), checked as anthropic_models_retrieve() checks a
+ *        body but for its fields past "id"; or NULL.
+ * \param len the bytes of `json`; 0 with `err`.
+ * \param data as given to the call. */
+typedef void (*anthropic_json_cb)(const anthropic_error_t *err,
+                                  const anthropic_response_t *response,
+                                  const char *json, size_t len, void *data);
+
 /** Settings of one request that override the client's: a zero or NULL
  * field keeps the client's setting. */
 typedef struct anthropic_request_options {
@@ -823,6 +836,37 @@ ANTHROPIC_EXTERN anthropic_request_id_t
 anthropic_beta_models_retrieve(anthropic_client_t *client, const char *model_id,
                                const anthropic_models_retrieve_params_t *params,
                                anthropic_model_cb cb, void *data);
+/** anthropic_models_retrieve(), handing over the model's JSON text instead
+ * of a typed ModelInfo (none is built: for callers that parse the JSON
+ * themselves). The body is checked as for anthropic_models_retrieve():
+ * no NUL (raw or escaped), invalid UTF-8 or malformed escape, valid JSON
+ * and whole, within the size cap, an object with a string "id"; its other
+ * fields are not checked against the schema. Same contract otherwise: the
+ * callback runs exactly once, from the loop; errors are the same.
+ * \param client the client.
+ * \param model_id the model's id or alias (copied).
+ * \param params retries and per-request options; NULL: the client's.
+ * \param cb runs once with the outcome, from the loop.
+ * \param data passed to `cb`.
+ * \return the request's id (for anthropic_request_cancel()), or 0 (see
+ *         anthropic_client_last_error(); the callback never runs). */
+ANTHROPIC_EXTERN anthropic_request_id_t
+anthropic_models_retrieve_json(anthropic_client_t *client, const char *model_id,
+                               const anthropic_models_retrieve_params_t *params,
+                               anthropic_json_cb cb, void *data);
+
+/** anthropic_models_retrieve_json() on the beta endpoint (`?beta=true`).
+ * \param client the client.
+ * \param model_id the model's id or alias (copied).
+ * \param params retries and per-request options; NULL: the client's.
+ * \param cb runs once with the outcome, from the loop.
+ * \param data passed to `cb`.
+ * \return the request's id, or 0. */
+ANTHROPIC_EXTERN anthropic_request_id_t anthropic_beta_models_retrieve_json(
+    anthropic_client_t *client, const char *model_id,
+    const anthropic_models_retrieve_params_t *params, anthropic_json_cb cb,
+    void *data);
+
 /** \ingroup pagination
  * anthropic_models_list() on the beta endpoint (`?beta=true`).
  * \param client the client.

@@ -39,6 +39,7 @@ typedef enum req_state {
 typedef union anth_req_cb {
   anthropic_model_cb model;
   anthropic_page_cb page;
+  anthropic_json_cb json;      /* a retrieve of the JSON text only */
   anthropic_walk_done_cb done; /* a walk */
 } anth_req_cb_t;
 

@@ -139,6 +139,11 @@ typedef struct anth_model {
 void anth__model_link(anth_model_t *m);
 int anth__parse_model(const char *body, size_t len, char **arena,
                       anth_model_t *out, char *err, size_t errlen);
+/* Check a whole body as anth__parse_model would, up to its top-level
+ * shape (an object with a string "id"), building nothing: *text and
+ * *text_len, the object's bytes in `body`, on success. */
+int anth__parse_model_json(const char *body, size_t len, const char **text,
+                           size_t *text_len, char *err, size_t errlen);
 /* Parse a whole page body. *items (one block: the count models, then the
  * page's pointers to them) is allocated with anth__malloc unless the page
  * is empty; *arena as above. */

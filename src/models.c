@@ -19,6 +19,12 @@ static void page_fail(const anth_req_cb_t *cb, void *data, size_t items,
   cb->page(err, NULL, data);
 }
 
+static void json_fail(const anth_req_cb_t *cb, void *data, size_t items,
+                      const anthropic_error_t *err) {
+  (void)items;
+  cb->json(err, NULL, NULL, 0, data);
+}
+
 static void walk_fail(const anth_req_cb_t *cb, void *data, size_t items,
                       const anthropic_error_t *err) {
   cb->done(err, items, data);
@@ -37,6 +43,22 @@ static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     r->cb.model(NULL, &model.info, r->data);
   }
   anth__free(arena);
+  return rc;
+}
+
+/* The checks of model_body's parse, up to the body's shape; no ModelInfo
+ * built. */
+static int json_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid, char *msg, size_t msglen) {
+  const char *text;
+  size_t len;
+  int rc = anth__parse_model_json(r->body.data, r->body.len, &text, &len, msg,
+                                  msglen);
+  if (rc == 0) {
+    anthropic_response_t resp = anth__req_response(r, status, rid);
+    anth__req_detach(c, r);
+    r->cb.json(NULL, &resp, text, len, r->data);
+  }
   return rc;
 }
 
@@ -140,6 +162,7 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
 }
 
 static const anth_endpoint_t retrieve_ep = {model_body, model_fail, false};
+static const anth_endpoint_t retrieve_json_ep = {json_body, json_fail, false};
 static const anth_endpoint_t list_ep = {page_body, page_fail, false};
 static const anth_endpoint_t walk_ep = {walk_body, walk_fail, true};
 
@@ -181,29 +204,52 @@ static bool take_list_params(anthropic_client_t *c,
          take_options(c, &p->options, own);
 }
 
-static anthropic_request_id_t
-retrieve(anthropic_client_t *c, const char *model_id, bool beta,
-         const anthropic_models_retrieve_params_t *params,
-         anthropic_model_cb cb, void *data) {
+/* A retrieve through `ep`; `cb` (non-NULL when `have_cb`) is set on the
+ * job by the caller. */
+static anth_job_t *
+retrieve_job(anthropic_client_t *c, const anth_endpoint_t *ep,
+             const char *model_id, bool beta,
+             const anthropic_models_retrieve_params_t *params, bool have_cb,
+             void *data) {
   char msg[ANTH_ERRMSG_MAX] = "";
   anthropic_models_retrieve_params_t p = ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT;
   anthropic_request_options_t own;
-  if (c == NULL || !anth__req_usable(c, cb != NULL) ||
+  if (c == NULL || !anth__req_usable(c, have_cb) ||
       (params != NULL && !take(c, &p, sizeof p, params, "params")))
-    return 0;
+    return NULL;
   const anthropic_request_options_t *o = p.options;
   if (!take_options(c, &o, &own))
-    return 0;
+    return NULL;
   int rc = anth__url_retrieve(&c->scratch, c->base_url, model_id, beta, o, msg,
                               sizeof msg);
   if (rc != 0) {
     anth__set_last_error(c, (anthropic_errkind_t)rc, msg);
-    return 0;
+    return NULL;
   }
-  anth_job_t *j = anth__job_new(c, &retrieve_ep, o, data);
+  return anth__job_new(c, ep, o, data);
+}
+
+static anthropic_request_id_t
+retrieve(anthropic_client_t *c, const char *model_id, bool beta,
+         const anthropic_models_retrieve_params_t *params,
+         anthropic_model_cb cb, void *data) {
+  anth_job_t *j =
+      retrieve_job(c, &retrieve_ep, model_id, beta, params, cb != NULL, data);
   if (j == NULL)
     return 0;
   j->cb.model = cb; /* runs from the loop, never before we return */
+  return anth__job_submit(c, j);
+}
+
+static anthropic_request_id_t
+retrieve_json(anthropic_client_t *c, const char *model_id, bool beta,
+              const anthropic_models_retrieve_params_t *params,
+              anthropic_json_cb cb, void *data) {
+  anth_job_t *j = retrieve_job(c, &retrieve_json_ep, model_id, beta, params,
+                               cb != NULL, data);
+  if (j == NULL)
+    return 0;
+  j->cb.json = cb; /* runs from the loop, never before we return */
   return anth__job_submit(c, j);
 }
 
@@ -286,6 +332,20 @@ anthropic_beta_models_retrieve(anthropic_client_t *c, const char *model_id,
                                const anthropic_models_retrieve_params_t *params,
                                anthropic_model_cb cb, void *data) {
   return retrieve(c, model_id, true, params, cb, data);
+}
+
+anthropic_request_id_t
+anthropic_models_retrieve_json(anthropic_client_t *c, const char *model_id,
+                               const anthropic_models_retrieve_params_t *params,
+                               anthropic_json_cb cb, void *data) {
+  return retrieve_json(c, model_id, false, params, cb, data);
+}
+
+anthropic_request_id_t anthropic_beta_models_retrieve_json(
+    anthropic_client_t *c, const char *model_id,
+    const anthropic_models_retrieve_params_t *params, anthropic_json_cb cb,
+    void *data) {
+  return retrieve_json(c, model_id, true, params, cb, data);
 }
 
 anthropic_request_id_t

@@ -337,9 +337,12 @@ static bool key_is(const char *k, size_t n, const char *name) {
 }
 
 /* The values of `names` in the object v (the first of a duplicated key,
- * as before); false when v is not a well-formed object. */
-static bool members(const val_t *v, const char *const *names, size_t n,
-                    val_t *out) {
+ * as before); false when v is not a well-formed object. With `whole`
+ * false, the scan stops once each name is found: only for an object
+ * read_body() has checked whole. */
+static bool members_of(const val_t *v, const char *const *names, size_t n,
+                       val_t *out, bool whole) {
+  size_t found = 0;
   jp_t j = {v->at, v->end, 0};
   memset(out, 0, n * sizeof *out);
   if (v->kind != V_OBJECT)
@@ -368,6 +371,8 @@ static bool members(const val_t *v, const char *const *names, size_t n,
         out[i].kind = kind_of(*at);
         out[i].at = at;
         out[i].end = j.p;
+        if (!whole && ++found == n)
+          return true;
         break;
       }
     ws(&j);
@@ -378,6 +383,11 @@ static bool members(const val_t *v, const char *const *names, size_t n,
     j.p++;
     ws(&j);
   }
+}
+
+static bool members(const val_t *v, const char *const *names, size_t n,
+                    val_t *out) {
+  return members_of(v, names, n, out, true);
 }
 
 /* ---- the schema ---- */
@@ -689,7 +699,8 @@ static int model_from(const val_t *obj, anth_model_t *am, const char *where,
 
 /* Check the body, then read its one value into *root. The arena, as
  * large as the body (a string's unescaped bytes and its NUL never take
- * more than its quoted form), is allocated on success. */
+ * more than its quoted form), is allocated on success, unless `arena` is
+ * NULL (the caller builds nothing from the body). */
 static int read_body(const char *body, size_t len, size_t max_items,
                      val_t *root, arena_t *arena, char *err, size_t errlen) {
   anth_json_scan_t scan;
@@ -714,6 +725,8 @@ static int read_body(const char *body, size_t len, size_t max_items,
     anth__errf(err, errlen, "body is not valid JSON (%zu bytes)", len);
     return ANTHROPIC_EBADRESPONSE;
   }
+  if (arena == NULL)
+    return 0;
   arena->cap = len + 1;
   arena->len = 0;
   if ((arena->buf = anth__malloc(arena->cap)) == NULL) {
@@ -742,6 +755,29 @@ int anth__parse_model(const char *body, size_t len, char **arena_out,
   else if (rc == 0)
     *arena_out = arena.buf;
   return rc;
+}
+
+int anth__parse_model_json(const char *body, size_t len, const char **text,
+                           size_t *text_len, char *err, size_t errlen) {
+  static const char *const id[] = {"id"};
+  val_t root, v;
+  *text = NULL;
+  *text_len = 0;
+  int rc = read_body(body, len, SIZE_MAX, &root, NULL, err, errlen);
+  if (rc != 0)
+    return rc;
+  /* The shape only, with the typed parse's messages: an object with a
+   * string "id" (the first "id", as the typed parse reads; the object is
+   * whole, so the scan stops there). */
+  if (root.kind != V_OBJECT || !members_of(&root, id, 1, &v, false)) {
+    anth__errf(err, errlen, "body: expected a ModelInfo object");
+    return ANTHROPIC_EBADRESPONSE;
+  }
+  if (v.kind != V_STRING)
+    return fail(&(ctx_t){"", err, errlen, NULL}, "id", "a string");
+  *text = root.at;
+  *text_len = (size_t)(root.end - root.at);
+  return 0;
 }
 
 static int cursor(const ctx_t *c, const val_t *v, const char *key,

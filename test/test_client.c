@@ -840,6 +840,191 @@ TEST(invalid_json_is_a_bad_response) {
   CHECK_CONTAINS(o.message, "JSON");
 }
 
+/* ---- retrieve_json: the body's bytes, no ModelInfo ---- */
+
+typedef struct json_outcome {
+  outcome_t o; /* calls, and the error's fields */
+  char *json;  /* a copy of what the callback was handed */
+  size_t len;
+} json_outcome_t;
+
+static void on_json(const anthropic_error_t *err,
+                    const anthropic_response_t *response, const char *json,
+                    size_t len, void *data) {
+  json_outcome_t *j = data;
+  outcome_t *o = &j->o;
+  o->calls++;
+  if (o->in_call && *o->in_call)
+    o->ran_inside_call = 1;
+  if ((err == NULL) == (json == NULL) || (err == NULL) == (response == NULL) ||
+      (err != NULL && len != 0)) {
+    o->kind = 1001; /* either the error, or the response and the text */
+    return;
+  }
+  if (err != NULL) {
+    o->kind = err->kind;
+    o->status = err->response->status;
+    o->attempts = err->attempts;
+    snprintf(o->type, sizeof o->type, "%s", err->type ? err->type : "");
+    snprintf(o->message, sizeof o->message, "%s", err->message);
+    return;
+  }
+  o->kind = 0;
+  o->status = response->status;
+  snprintf(o->request_id, sizeof o->request_id, "%s",
+           response->request_id ? response->request_id : "");
+  j->json = malloc(len + 1);
+  CHECK(j->json != NULL);
+  memcpy(j->json, json, len);
+  j->json[len] = '\0';
+  j->len = len;
+}
+
+TEST(retrieve_json_hands_over_the_bytes_of_model_json_text) {
+  fixture_t f;
+  outcome_t o = {0};
+  json_outcome_t j = {{0}, NULL, 0}, b = {{0}, NULL, 0};
+  int in_call = 0;
+  j.o.in_call = &in_call;
+  setup(&f);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
+                                  &o) != 0);
+  in_call = 1;
+  CHECK(anthropic_models_retrieve_json(f.client, "claude-sonnet-4-0", NULL,
+                                       on_json, &j) != 0);
+  in_call = 0;
+  CHECK(anthropic_beta_models_retrieve_json(f.client, "claude-sonnet-4-0", NULL,
+                                            on_json, &b) != 0);
+  CHECK_EQ_INT(j.o.calls, 0);
+  teardown(&f);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(j.o.calls, 1);
+  CHECK_EQ_INT(j.o.ran_inside_call, 0);
+  CHECK_EQ_INT(j.o.kind, 0);
+  CHECK_EQ_INT(j.o.status, 200);
+  CHECK_CONTAINS(j.o.request_id, "req_fake_");
+  CHECK_EQ_INT((int)j.len, (int)o.model->json_len);
+  CHECK(memcmp(j.json, o.model->json_text, j.len) == 0);
+  CHECK_EQ_INT(b.o.calls, 1);
+  CHECK_EQ_INT(b.o.kind, 0);
+  CHECK_EQ_INT((int)b.len, (int)o.model->json_len);
+  cJSON *reqs = requests();
+  int beta = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, reqs) {
+    if (cJSON_GetObjectItem(cJSON_GetObjectItem(it, "query"), "beta") != NULL)
+      beta++;
+  }
+  cJSON_Delete(reqs);
+  CHECK_EQ_INT(beta, 1);
+  free(j.json);
+  free(b.json);
+  outcome_free(&o);
+}
+
+TEST(retrieve_json_refuses_a_bad_body_as_retrieve_does) {
+  fixture_t f;
+  json_outcome_t nul = {{0}, NULL, 0}, notobj = {{0}, NULL, 0},
+                 noid = {{0}, NULL, 0}, junk = {{0}, NULL, 0};
+  setup(&f);
+  add_faults("[{\"action\":\"respond\",\"status\":200,\"match\":\"m-nul\","
+             "\"body\":\"{\\\"id\\\":\\\"a\\\\u0000b\\\"}\"},"
+             "{\"action\":\"respond\",\"status\":200,\"match\":\"m-arr\","
+             "\"body\":\"[{\\\"id\\\":\\\"a\\\"}]\"},"
+             "{\"action\":\"respond\",\"status\":200,\"match\":\"m-noid\","
+             "\"body\":\"{\\\"type\\\":\\\"model\\\"}\"},"
+             "{\"action\":\"invalid_json\",\"match\":\"m-junk\"}]");
+  CHECK(anthropic_models_retrieve_json(f.client, "m-nul", NULL, on_json,
+                                       &nul) != 0);
+  CHECK(anthropic_models_retrieve_json(f.client, "m-arr", NULL, on_json,
+                                       &notobj) != 0);
+  CHECK(anthropic_models_retrieve_json(f.client, "m-noid", NULL, on_json,
+                                       &noid) != 0);
+  CHECK(anthropic_models_retrieve_json(f.client, "m-junk", NULL, on_json,
+                                       &junk) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(nul.o.calls, 1);
+  CHECK_EQ_INT(nul.o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_EQ_INT(nul.o.status, 200);
+  CHECK_CONTAINS(nul.o.message, "\\u0000");
+  CHECK_EQ_INT(notobj.o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_CONTAINS(notobj.o.message, "expected a ModelInfo object");
+  CHECK_EQ_INT(noid.o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_CONTAINS(noid.o.message, "id: expected a string");
+  CHECK_EQ_INT(junk.o.kind, ANTHROPIC_EBADRESPONSE);
+  CHECK_CONTAINS(junk.o.message, "JSON");
+  CHECK(nul.json == NULL && notobj.json == NULL && noid.json == NULL &&
+        junk.json == NULL);
+}
+
+TEST(retrieve_json_of_a_truncated_body_is_a_connection_error) {
+  fixture_t f;
+  json_outcome_t j = {{0}, NULL, 0};
+  setup_no_retries(&f);
+  add_faults("[{\"action\":\"truncate\"}]");
+  CHECK(anthropic_models_retrieve_json(f.client, "claude-opus-4-1", NULL,
+                                       on_json, &j) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(j.o.calls, 1);
+  CHECK_EQ_INT(j.o.kind, ANTHROPIC_ECONNECTION);
+  CHECK(j.json == NULL);
+}
+
+TEST(retrieve_json_of_an_unknown_model_is_a_404) {
+  fixture_t f;
+  json_outcome_t j = {{0}, NULL, 0};
+  setup(&f);
+  CHECK(anthropic_models_retrieve_json(f.client, "no-such-model", NULL, on_json,
+                                       &j) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(j.o.calls, 1);
+  CHECK_EQ_INT(j.o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(j.o.status, 404);
+  CHECK_EQ_STR(j.o.type, "not_found_error");
+}
+
+TEST(retrieve_json_is_refused_without_a_callback_or_with_a_bad_id) {
+  fixture_t f;
+  json_outcome_t j = {{0}, NULL, 0};
+  setup(&f);
+  CHECK_EQ_INT(anthropic_models_retrieve_json(f.client, "claude-opus-4-1", NULL,
+                                              NULL, &j),
+               0);
+  CHECK_EQ_INT(
+      anthropic_models_retrieve_json(f.client, "..", NULL, on_json, &j), 0);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
+  teardown(&f);
+  CHECK_EQ_INT(j.o.calls, 0);
+  CHECK_EQ_INT(fake_request_count(&srv), 0);
+}
+
+TEST(retrieve_json_cancel_ends_it_once) {
+  fixture_t f;
+  json_outcome_t a = {{0}, NULL, 0}, b = {{0}, NULL, 0};
+  setup(&f);
+  add_faults("[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]");
+  anthropic_request_id_t ra = anthropic_models_retrieve_json(
+      f.client, "claude-opus-4-1", NULL, on_json, &a);
+  CHECK(ra != 0);
+  CHECK(anthropic_models_retrieve_json(f.client, "claude-opus-4-0", NULL,
+                                       on_json, &b) != 0);
+  for (int i = 0; i < 200 && fake_request_count(&srv) < 1; i++) {
+    uv_run(&f.loop, UV_RUN_NOWAIT);
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
+  }
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(a.o.calls, 0); /* never from inside cancel */
+  teardown(&f);
+  CHECK_EQ_INT(a.o.calls, 1);
+  CHECK_EQ_INT(a.o.kind, ANTHROPIC_ECANCELLED);
+  CHECK(a.json == NULL);
+  CHECK_EQ_INT(b.o.calls, 1);
+  CHECK_EQ_INT(b.o.kind, 0);
+  free(b.json);
+}
+
 static void on_log(void *data, anthropic_log_level_t level, const char *line) {
   int *n = data;
   if (strstr(line, "fake-key") != NULL)
@@ -1128,6 +1313,12 @@ int main(void) {
                T(a_reset_during_the_body_is_a_connection_error),
                T(wrong_types_are_a_bad_response_naming_the_field),
                T(invalid_json_is_a_bad_response),
+               T(retrieve_json_hands_over_the_bytes_of_model_json_text),
+               T(retrieve_json_refuses_a_bad_body_as_retrieve_does),
+               T(retrieve_json_of_a_truncated_body_is_a_connection_error),
+               T(retrieve_json_of_an_unknown_model_is_a_404),
+               T(retrieve_json_is_refused_without_a_callback_or_with_a_bad_id),
+               T(retrieve_json_cancel_ends_it_once),
                T(the_log_has_one_line_per_attempt_and_never_the_key),
                T(the_log_never_passes_control_bytes_from_the_server),
                T(no_env_ignores_the_proxy_environment_variables),

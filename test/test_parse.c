@@ -1057,6 +1057,15 @@ static void check_model_refused_at(const char *body, size_t len, const char *at,
   char where[32];
   snprintf(where, sizeof where, "at byte %zu", off);
   CHECK_CONTAINS(err, where);
+  /* The JSON-only parse refuses it the same way. */
+  char err2[ANTH_ERRMSG_MAX];
+  const char *text = body;
+  size_t text_len = 1;
+  CHECK_EQ_INT(
+      anth__parse_model_json(body, len, &text, &text_len, err2, sizeof err2),
+      ANTHROPIC_EBADRESPONSE);
+  CHECK(text == NULL && text_len == 0);
+  CHECK_EQ_STR(err2, err);
 }
 
 #define CHECK_MODEL_REFUSED_AT(lit, at, what)                                  \
@@ -2138,6 +2147,93 @@ static bool cut(const char *s) {
   return anth__json_cut_short(s, strlen(s));
 }
 
+/* anth__parse_model_json on the literal: its result code, message in err. */
+static int model_json(const char *body, size_t len, const char **text,
+                      size_t *text_len, char *err, size_t errlen) {
+  char *copy = exact_copy(body, len); /* no byte past the end to lean on */
+  int rc = anth__parse_model_json(copy, len, text, text_len, err, errlen);
+  if (rc == 0) {
+    CHECK(*text >= copy && *text + *text_len <= copy + len);
+    *text = body + (*text - copy);
+  }
+  free(copy);
+  return rc;
+}
+
+TEST(parse_model_json_hands_over_the_bytes_the_typed_parse_does) {
+  static const char body[] = " \n" FULL_BODY "\r\n";
+  parsed_t *root;
+  anthropic_model_info_t m;
+  char err[ANTH_ERRMSG_MAX];
+  const char *text = NULL;
+  size_t text_len = 0;
+  CHECK_EQ_INT(parse_model(body, sizeof body - 1, &root, &m, err, sizeof err),
+               0);
+  size_t at = (size_t)(m.json_text - root->body);
+  CHECK_EQ_INT(
+      model_json(body, sizeof body - 1, &text, &text_len, err, sizeof err), 0);
+  CHECK_EQ_INT((int)(text - body), (int)at);
+  CHECK_EQ_INT((int)text_len, (int)m.json_len);
+  CHECK(memcmp(text, FULL_BODY, text_len) == 0);
+  parsed_free(root);
+}
+
+TEST(parse_model_json_refuses_what_is_not_a_whole_object_with_an_id) {
+  static const struct {
+    const char *body, *what;
+  } bad[] = {
+      {"", "not valid JSON"},
+      {"{\"id\":\"claude-op", "not valid JSON"}, /* cut short */
+      {"{\"id\":\"a\"}}", "not valid JSON"},     /* trailing bytes */
+      {"{\"id\":\"a\",}", "not valid JSON"},
+      {"[{\"id\":\"a\"}]", "body: expected a ModelInfo object"},
+      {"\"a\"", "body: expected a ModelInfo object"},
+      {"null", "body: expected a ModelInfo object"},
+      {"{}", "id: expected a string"},
+      {"{\"id\":1}", "id: expected a string"},
+      {"{\"id\":null}", "id: expected a string"},
+  };
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bad); i++) {
+    char err[ANTH_ERRMSG_MAX] = "";
+    const char *text = NULL;
+    size_t text_len = 0;
+    int rc = model_json(bad[i].body, strlen(bad[i].body), &text, &text_len, err,
+                        sizeof err);
+    if (rc != ANTHROPIC_EBADRESPONSE)
+      FAILF("body %zu (%s): rc %d, want bad_response", i, bad[i].body, rc);
+    CHECK_CONTAINS(err, bad[i].what);
+    CHECK(text == NULL);
+  }
+  /* The typed parse gives the same message for each. */
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(bad); i++) {
+    char err[ANTH_ERRMSG_MAX] = "";
+    parsed_t *root;
+    anthropic_model_info_t m;
+    CHECK_EQ_INT(parse_model(bad[i].body, strlen(bad[i].body), &root, &m, err,
+                             sizeof err),
+                 ANTHROPIC_EBADRESPONSE);
+    CHECK_CONTAINS(err, bad[i].what);
+  }
+}
+
+TEST(parse_model_json_leaves_the_fields_past_id_unchecked) {
+  /* Documented: only the shape is checked, so the caller's own parse
+   * sees these (the typed parse refuses each). */
+  static const char *const ok[] = {
+      "{\"id\":\"m\"}",
+      "{\"id\":\"m\",\"type\":\"other\"}",
+      "{\"id\":\"m\",\"created_at\":7}",
+  };
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(ok); i++) {
+    char err[ANTH_ERRMSG_MAX] = "";
+    const char *text = NULL;
+    size_t text_len = 0;
+    CHECK_EQ_INT(
+        model_json(ok[i], strlen(ok[i]), &text, &text_len, err, sizeof err), 0);
+    CHECK(text == ok[i] && text_len == strlen(ok[i]));
+  }
+}
+
 TEST(json_cut_short_sees_an_object_or_array_left_open) {
   CHECK(cut("{"));
   CHECK(cut(" \n{\"data\":[{\"id\":\"a\"}"));
@@ -2297,6 +2393,9 @@ int main(void) {
       T(rfc3339_reads_year_9999), T(parse_model_skips_strings_with_escapes),
       T(parse_model_skips_a_long_run_of_escapes),
       T(parse_model_skips_the_numbers_strtod_takes_whole),
+      T(parse_model_json_hands_over_the_bytes_the_typed_parse_does),
+      T(parse_model_json_refuses_what_is_not_a_whole_object_with_an_id),
+      T(parse_model_json_leaves_the_fields_past_id_unchecked),
       T(json_cut_short_sees_an_object_or_array_left_open),
       T(json_cut_short_leaves_the_rest_to_the_parser));
 }
