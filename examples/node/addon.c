@@ -232,11 +232,13 @@ static void deliver(addon_client_t *ac, double token,
   napi_close_handle_scope(ac->env, scope);
 }
 
-static void on_model(const anthropic_error_t *err,
-                     const anthropic_model_info_t *model, void *data) {
+/* A retrieve: the checked JSON text only (index.js parses it), no
+ * ModelInfo built for it. */
+static void on_json(const anthropic_error_t *err,
+                    const anthropic_response_t *response, const char *json,
+                    size_t len, void *data) {
   call_t *call = data;
-  deliver(call->ac, call->token, err, model ? model->json_text : NULL,
-          model ? model->json_len : 0, model ? model->response : NULL, -1);
+  deliver(call->ac, call->token, err, json, len, response, -1);
   settle(call->ac);
   call_free(call);
 }
@@ -753,10 +755,10 @@ static napi_value js_retrieve(napi_env env, napi_callback_info info) {
       get_object(env, argv[5], "params", &p) == 0 &&
       request_options(env, &s, argv[4], p, argv[6], &ro, &rp.options) == 0 &&
       (call = call_new(env, ac, argv[3])) != NULL) {
-    anthropic_request_id_t rid =
-        beta ? anthropic_beta_models_retrieve(ac->client, id, &rp, on_model,
-                                              call)
-             : anthropic_models_retrieve(ac->client, id, &rp, on_model, call);
+    anthropic_request_id_t rid = beta ? anthropic_beta_models_retrieve_json(
+                                            ac->client, id, &rp, on_json, call)
+                                      : anthropic_models_retrieve_json(
+                                            ac->client, id, &rp, on_json, call);
     r = started(env, ac, call, rid);
   }
   strings_free(&s);
