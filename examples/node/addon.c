@@ -362,6 +362,20 @@ static char *str_alloc(strings_t *s, size_t n) {
   return keep(s, malloc(n));
 }
 
+/* `a`, `sep` and `b` joined into one string kept in `s`; NULL when out of
+ * memory. */
+static char *str_join(strings_t *s, const char *a, const char *sep,
+                      const char *b) {
+  size_t al = strlen(a), sl = strlen(sep), bl = strlen(b);
+  char *p = str_alloc(s, al + sl + bl + 1);
+  if (p == NULL)
+    return NULL;
+  memcpy(p, a, al);
+  memcpy(p + al, sep, sl);
+  memcpy(p + al + sl, b, bl + 1);
+  return p;
+}
+
 /* An object (arrays and functions too), or NULL when not given. */
 static int get_object(napi_env env, napi_value v, const char *what,
                       napi_value *out) {
@@ -498,13 +512,9 @@ static int header_lines(napi_env env, strings_t *s, napi_value v,
     snprintf(label, sizeof label, "%s['%s']", what, name);
     if (str_value(env, s, hv, label, &value) != 0)
       return -1;
-    size_t nl = strlen(name), vl = strlen(value);
-    char *line = str_alloc(s, nl + vl + 3);
+    char *line = str_join(s, name, ": ", value);
     if (line == NULL)
       return oom(env);
-    memcpy(line, name, nl);
-    memcpy(line + nl, ": ", 2);
-    memcpy(line + nl + 2, value, vl + 1);
     out[(*count)++] = line;
   }
   *lines = out;
@@ -556,13 +566,9 @@ static int query_line(napi_env env, strings_t *s, const char *name,
   }
   if (str_value(env, s, v, what, &value) != 0)
     return -1;
-  size_t nl = strlen(name), vl = strlen(value);
-  char *line = str_alloc(s, nl + vl + 2);
+  char *line = str_join(s, name, "=", value);
   if (line == NULL)
     return oom(env);
-  memcpy(line, name, nl);
-  line[nl] = '=';
-  memcpy(line + nl + 1, value, vl + 1);
   *out = line;
   return 0;
 }
@@ -621,12 +627,9 @@ static int query_lines(napi_env env, strings_t *s, napi_value v,
       continue;
     }
     uint32_t len = 0;
-    size_t nl = strlen(name);
-    char *bracket = str_alloc(s, nl + 3);
+    char *bracket = str_join(s, name, "[]", "");
     if (bracket == NULL)
       return oom(env);
-    memcpy(bracket, name, nl);
-    memcpy(bracket + nl, "[]", 3);
     if (napi_get_array_length(env, qv, &len) != napi_ok)
       return napi_failed(env);
     for (uint32_t j = 0; j < len; j++) {
