@@ -10,7 +10,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const readline = require('node:readline');
-const { startFake, listening } = require('./fake-api/start.js');
+const { startFake, listening, fakeControl, until } = require('./fake-api/start.js');
 
 const SERVER = process.env.RESOLVE_SERVER;
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
@@ -35,26 +35,9 @@ function env() {
   return e;
 }
 
-async function fakeReset() {
-  await fetch(fakeUrl + '/_fake/reset', { method: 'POST' });
-}
-
-async function fakeFaults(list) {
-  const r = await fetch(fakeUrl + '/_fake/faults', { method: 'POST', body: JSON.stringify(list) });
-  assert.equal(r.status, 200);
-}
-
-async function fakeStats() {
-  return (await fetch(fakeUrl + '/_fake/stats')).json();
-}
-
-async function until(what, pred) {
-  for (let i = 0; i < 2000; i++) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+const fakeReset = () => fakeControl(fakeUrl).reset();
+const fakeFaults = (list) => fakeControl(fakeUrl).faults(list);
+const fakeStats = () => fakeControl(fakeUrl).stats();
 
 // A resolve-server of its own (a fresh cache), --verbose so that tests can
 // wait for what it did. stop() sends SIGTERM and resolves with the exit.

@@ -11,7 +11,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
-const { startFake, listening } = require('./fake-api/start.js');
+const { startFake, listening, fakeControl, until } = require('./fake-api/start.js');
 
 const SERVER = process.env.RESOLVE_SERVER;
 const NPM_DIR = process.env.NPM_DIR;
@@ -34,22 +34,8 @@ function env(extra = {}) {
   return e;
 }
 
-async function fakeFaults(list) {
-  const r = await fetch(fakeUrl + '/_fake/faults', { method: 'POST', body: JSON.stringify(list) });
-  assert.equal(r.status, 200);
-}
-
-async function fakeReset() {
-  await fetch(fakeUrl + '/_fake/reset', { method: 'POST' });
-}
-
-async function until(what, pred) {
-  for (let i = 0; i < 2000; i++) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+const fakeFaults = (list) => fakeControl(fakeUrl).faults(list);
+const fakeReset = () => fakeControl(fakeUrl).reset();
 
 // The server run with `args` (and --base-url unless given one) and the
 // environment `extraEnv`; its stderr lines in `log`.

@@ -39,4 +39,27 @@ function makeCert(prefix) {
   return dir;
 }
 
-module.exports = { SERVER, listening, startFake, makeCert };
+// The control routes of the fake API at `url`: forget what it saw and its
+// faults, script faults (an error unless it took them), count requests.
+function fakeControl(url) {
+  return {
+    reset: () => fetch(url + '/_fake/reset', { method: 'POST' }),
+    async faults(list) {
+      const r = await fetch(url + '/_fake/faults', { method: 'POST', body: JSON.stringify(list) });
+      if (r.status !== 200) throw new Error(`/_fake/faults answered ${r.status}`);
+    },
+    stats: async () => (await fetch(url + '/_fake/stats')).json(),
+  };
+}
+
+// Wait until `pred()` holds, looking every 10 ms; an error naming `what`
+// after 2,000 looks (a bound on a deadlock, not on speed).
+async function until(what, pred) {
+  for (let i = 0; i < 2000; i++) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+module.exports = { SERVER, listening, startFake, makeCert, fakeControl, until };
