@@ -577,26 +577,37 @@ TEST(a_404_on_page_two_ends_the_walk_with_that_error) {
   "\"display_name\":\"Stuck\",\"created_at\":\"2025-01-01T00:00:00Z\"}],"      \
   "\"has_more\":true,\"first_id\":\"stuck\",\"last_id\":\"stuck\"}}]"
 
+/* A whole walk (backward from "newest" when `backward`) over a server
+ * scripted with `faults`, which must end it as a bad response: the walk,
+ * for the caller's checks (walk_free() it), and the requests it made. */
+static walk_t *walk_to_bad_response(const char *faults, int backward,
+                                    int *requests) {
+  fixture_t f;
+  setup(&f);
+  add_faults(faults);
+  walk_t *w = walk_new(&f, 0);
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+  if (backward)
+    p.before_id = "newest";
+  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
+  CHECK(w->req != 0);
+  teardown(&f);
+  if (w->bad)
+    FAILF("walk (backward %d): %s", backward, w->why);
+  CHECK_EQ_INT(w->done_calls, 1);
+  CHECK_EQ_INT(w->kind, ANTHROPIC_EBADRESPONSE);
+  *requests = fake_request_count(&srv);
+  return w;
+}
+
 TEST(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response) {
   for (int backward = 0; backward < 2; backward++) {
-    fixture_t f;
-    setup(&f);
-    add_faults(STUCK_PAGE_FAULT);
-    walk_t *w = walk_new(&f, 0);
-    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-    if (backward)
-      p.before_id = "newest";
-    w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-    CHECK(w->req != 0);
-    teardown(&f);
-    if (w->bad)
-      FAILF("walk (backward %d): %s", backward, w->why);
-    CHECK_EQ_INT(w->done_calls, 1);
-    CHECK_EQ_INT(w->kind, ANTHROPIC_EBADRESPONSE);
+    int requests;
+    walk_t *w = walk_to_bad_response(STUCK_PAGE_FAULT, backward, &requests);
     /* The first page is handed over; its repeat is not. */
     CHECK_EQ_INT(w->pages, 1);
     CHECK_EQ_INT(w->items, 1);
-    CHECK_EQ_INT(fake_request_count(&srv), 2);
+    CHECK_EQ_INT(requests, 2);
     walk_free(w);
   }
 }
@@ -623,25 +634,13 @@ TEST(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response) {
 
 TEST(a_walk_that_comes_back_to_a_cursor_ends_as_a_bad_response) {
   for (int backward = 0; backward < 2; backward++) {
-    fixture_t f;
-    setup(&f);
-    add_faults(CYCLE_FAULTS);
-    walk_t *w = walk_new(&f, 0);
-    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-    if (backward)
-      p.before_id = "newest";
-    w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-    CHECK(w->req != 0);
-    teardown(&f);
-    if (w->bad)
-      FAILF("walk (backward %d): %s", backward, w->why);
-    CHECK_EQ_INT(w->done_calls, 1);
-    CHECK_EQ_INT(w->kind, ANTHROPIC_EBADRESPONSE);
+    int requests;
+    walk_t *w = walk_to_bad_response(CYCLE_FAULTS, backward, &requests);
     CHECK_CONTAINS(w->message, "cursor-a");
     /* A, then B; the page that comes back to A is not handed over. */
     CHECK_EQ_INT(w->pages, 2);
     CHECK_EQ_INT(w->items, 2);
-    CHECK_EQ_INT(fake_request_count(&srv), 3);
+    CHECK_EQ_INT(requests, 3);
     walk_free(w);
   }
 }
