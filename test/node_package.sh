@@ -20,18 +20,8 @@ version=$4
 shift 4
 lib_sources=("$@")
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# shellcheck source=test/harness.sh
+. "$(dirname "$0")/harness.sh"
 
 # npm as on a fresh machine: no user or global config (so no `nodedir`),
 # its own cache, offline: nothing may be fetched.
@@ -54,16 +44,6 @@ cp -r "$src/LICENSE" "$src/meson.build" "$src/src" "$src/include" "$repo/"
 cp -r "$src/examples/node" "$repo/examples/node"
 rm -rf "$repo/examples/node/"{build,node_modules,vendor,anthropic.node}
 pkgdir=$repo/examples/node
-
-# The fake Models API on a free loopback port; sets base_url.
-start_fake_api() {
-  coproc FAKE { exec "$node" "$src/test/fake-api/server.js"; }
-  server_pid=$FAKE_PID
-  local line
-  read -r line <&"${FAKE[0]}"
-  base_url=${line#listening }
-  [[ $base_url == http://* ]] || fail "fake API said: $line"
-}
 
 # A fresh project in DIR with `npm install SPEC`; the log in DIR.log.
 install_into() { # DIR SPEC

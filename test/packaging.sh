@@ -18,34 +18,14 @@ src=$3
 node=$4
 export CC=$cc # the library's builds too
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# shellcheck source=test/harness.sh
+. "$(dirname "$0")/harness.sh"
 
 # The README's first C block, under "Quick start": the test breaks when
 # the example does.
 readme_example() { # OUT
   awk -f "$src/docs/quickstart.awk" "$src/README.md" >"$1"
   grep -q 'int main' "$1" || fail "no C example under the README heading"
-}
-
-# The fake Models API on a free loopback port; sets base_url.
-start_fake_api() {
-  coproc FAKE { exec "$node" "$src/test/fake-api/server.js"; }
-  server_pid=$FAKE_PID
-  local line
-  read -r line <&"${FAKE[0]}"
-  base_url=${line#listening }
-  [[ $base_url == http://* ]] || fail "fake API said: $line"
 }
 
 # Runs the README example binary against the fake API: one model printed
