@@ -8,7 +8,7 @@
  *             page: JSON printed as it arrives, a table at the end)
  *   stream.c  get and resolve: every input in flight at once, one line
  *             each written in input order; Ctrl-C, progress, the flush
- *   stdin.c   get - and resolve -: stdin read as it arrives, into inputs
+ *   lines.c   stdin read as it arrives, a callback per line (lines.h)
  *   output.c  JSON lines, table rows, the sanitizer; errors kept to print
  *
  * Everything else in those files is static. Each file defines
@@ -25,6 +25,7 @@
 #include <uv.h>
 
 #include "anthropic.h"
+#include "lines.h"
 
 #define PROG "anthropic-models"
 
@@ -109,10 +110,6 @@ typedef struct item {
  * (stream.c). */
 typedef struct entry entry_t;
 
-/* Longest input line taken (the library refuses longer ids anyway); a
- * longer one is an error line of its own and reading goes on. */
-#define MAX_LINE 1024
-
 /* get and resolve: inputs streamed in, lines streamed out in order. */
 struct stream {
   entry_t **inputs; /* in input order; resolve: shared entries */
@@ -124,18 +121,7 @@ struct stream {
   bool input_done, batch_done, interrupted, finishing, out_of_memory;
   bool read_failed;
   size_t failures;
-  /* stdin, read as it arrives */
-  union {
-    uv_handle_t handle;
-    uv_stream_t stream;
-    uv_pipe_t pipe;
-    uv_tty_t tty;
-  } in;
-  bool in_open;
-  char part[MAX_LINE + 1]; /* the line being read */
-  size_t part_len;
-  bool part_long; /* the line being read is past MAX_LINE */
-  char rbuf[64 * 1024];
+  cli_lines_t in; /* stdin, read as it arrives */
   /* signals, progress, one flush a loop turn */
   uv_signal_t sigint, sigterm;
   uv_timer_t progress;
@@ -222,25 +208,6 @@ void cli_start_stream(app_t *app);
  * status. */
 int cli_report_stream(app_t *app);
 void cli_free_stream(app_t *app);
-
-/* One input: an argument, or a line of stdin. A line past MAX_LINE is an
- * error line of its own (its first bytes shown), as is one with a NUL in
- * it or one that is not UTF-8. Returns false when out of memory, which
- * ends the run. */
-bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long);
-/* No more inputs will come. */
-void cli_input_end(app_t *app);
-/* Clear the progress line before anything else goes to stderr. */
-void cli_progress_clear(struct stream *st);
-
-/* ------------------------------------------------------------------ */
-/* stdin.c                                                             */
-/* ------------------------------------------------------------------ */
-
-/* Read stdin as it arrives, one input a line, then end the input. */
-void cli_open_stdin(app_t *app);
-/* Stop reading stdin (when it is open). */
-void cli_close_stdin(struct stream *st);
 
 /* ------------------------------------------------------------------ */
 /* output.c                                                            */

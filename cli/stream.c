@@ -183,7 +183,7 @@ static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
 }
 
 /* Clear the progress line before anything else goes to stderr. */
-void cli_progress_clear(struct stream *st) {
+static void progress_clear(struct stream *st) {
   if (st->progress_shown) {
     fputs("\r\033[K", stderr);
     fflush(stderr);
@@ -193,7 +193,7 @@ void cli_progress_clear(struct stream *st) {
 
 /* One human line a failure, so `| jq -r .id` never fails silently. */
 static void report_failure(struct stream *st, const entry_t *e) {
-  cli_progress_clear(st);
+  progress_clear(st);
   fputs(PROG ": ", stderr);
   cli_put_sanitized(stderr, e->text[0] != '\0' ? e->text : "\"\"");
   fprintf(stderr, ": %s", anthropic_err_name(e->err.kind));
@@ -335,7 +335,7 @@ static void stream_finish(app_t *app) {
     return;
   st->finishing = true;
   close_ui(app);
-  cli_close_stdin(st);
+  cli_lines_close(&st->in);
   cli_close_client(app);
 }
 
@@ -345,7 +345,8 @@ static void maybe_finish(app_t *app) {
     stream_finish(app);
 }
 
-void cli_input_end(app_t *app) {
+/* No more inputs will come. */
+static void input_end(app_t *app) {
   struct stream *st = &app->st;
   if (st->input_done)
     return;
@@ -401,7 +402,7 @@ static const char *refusal(const char *text, size_t len, bool too_long) {
  * error line of its own (its first bytes shown), as is one with a NUL in
  * it or one that is not UTF-8. Returns false when out of memory, which
  * ends the run. */
-bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long) {
+static bool add_input(app_t *app, const char *text, size_t len, bool too_long) {
   struct stream *st = &app->st;
   const char *refused = refusal(text, len, too_long);
   entry_t *e;
@@ -451,6 +452,23 @@ bool cli_add_input(app_t *app, const char *text, size_t len, bool too_long) {
   st->inputs[st->count++] = e;
   write_ready(app);
   return true;
+}
+
+/* stdin, one input a line; out of memory (or Ctrl-C) stops reading. */
+static bool on_line(void *data, const char *text, size_t len, bool too_long) {
+  app_t *app = data;
+  return !app->st.finishing && add_input(app, text, len, too_long);
+}
+
+static void on_read_error(void *data, const char *what) {
+  app_t *app = data;
+  progress_clear(&app->st);
+  fprintf(stderr, PROG ": %s\n", what);
+  app->st.read_failed = true;
+}
+
+static void on_lines_end(void *data) {
+  input_end(data);
 }
 
 /* Ctrl-C (or SIGTERM): stop reading, cancel what is in flight by closing
@@ -511,13 +529,17 @@ void cli_start_stream(app_t *app) {
     }
   }
   if (o->from_stdin) {
-    cli_open_stdin(app);
+    st->in.on_line = on_line;
+    st->in.on_error = on_read_error;
+    st->in.on_end = on_lines_end;
+    st->in.data = app;
+    cli_lines_open_stdin(&st->in, &app->loop);
     return;
   }
   for (size_t k = 0; k < o->ids_count; k++)
-    if (!cli_add_input(app, o->ids[k], strlen(o->ids[k]), false))
+    if (!add_input(app, o->ids[k], strlen(o->ids[k]), false))
       break;
-  cli_input_end(app);
+  input_end(app);
 }
 
 /* After the loop: anything left to write, what was not done; the exit
@@ -527,7 +549,7 @@ int cli_report_stream(app_t *app) {
   int status = EXIT_OK;
   if (st->written < st->count)
     write_rest(app);
-  cli_progress_clear(st);
+  progress_clear(st);
   if (st->failures > 0 || st->read_failed)
     status = EXIT_FAILED;
   if (st->out_of_memory) {
