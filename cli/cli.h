@@ -3,7 +3,8 @@
  *
  *   main.c    main: parse, set up the locale and stdio, run
  *   args.c    the command line into an options_t; the usage text
- *   run.c     the loop and the client: set up, run one command, tear down
+ *   run.c     the command table: set up, run one command, tear down
+ *   app.c     the core: the loop, the client, --beta, closing
  *   list.c    list (one page, printed at the end) and list --all (every
  *             page: JSON printed as it arrives, a table at the end)
  *   stream.c  get and resolve: every input in flight at once, one line
@@ -170,11 +171,15 @@ int cli_parse_args(int argc, char **argv, options_t *o);
 int cli_usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* ------------------------------------------------------------------ */
-/* run.c                                                               */
+/* app.c: the core, under every command; it calls none of them         */
 /* ------------------------------------------------------------------ */
 
-/* Run the command of `o` on a loop of its own; the exit status. */
-int cli_run(const options_t *o);
+/* Set up *app for `o`: the loop and the client (--verbose: where
+ * requests go). Returns PROCEED, or the exit status with nothing left
+ * open (said on stderr). */
+int cli_app_open(app_t *app, const options_t *o);
+/* Close the loop, once it has run out; anything left open is said. */
+void cli_app_close(app_t *app);
 
 /* Close the client unless it is closed (app->client NULL): its callback
  * clears app->client. With nothing else open, the loop then runs out. */
@@ -184,30 +189,31 @@ void cli_close_client(app_t *app);
 bool cli_use_beta(const app_t *app);
 
 /* ------------------------------------------------------------------ */
-/* list.c: app->items[0] is the one request (app->count == 1)          */
+/* The commands (list.c, stream.c), above the core                     */
 /* ------------------------------------------------------------------ */
 
-/* `list`: one page. */
-void cli_start_list(app_t *app);
-/* `list --all`: every page; JSON printed as it arrives. */
-void cli_start_walk(app_t *app);
-/* After the loop: print the page (or the error); the exit status. */
-int cli_report_list(const app_t *app, const options_t *o);
-/* After the loop: what the walk left to print; the exit status. */
-int cli_report_walk(app_t *app);
-void cli_free_items(app_t *app);
+/* A command, as run.c drives it: start (before the loop runs: its
+ * requests, and the client closed once the last one calls back), report
+ * (after the loop: what is left to print; the exit status), free. */
+typedef struct cli_command {
+  void (*start)(app_t *app);
+  int (*report)(app_t *app);
+  void (*free)(app_t *app);
+} cli_command_t;
+
+/* `list` (one page, printed at the end) and `list --all` (every page,
+ * JSON printed as it arrives). */
+extern const cli_command_t cli_list_command;
+/* `get` and `resolve`: the arguments, or stdin with "-"; every input in
+ * flight at once, one line each written in input order. */
+extern const cli_command_t cli_get_command, cli_resolve_command;
 
 /* ------------------------------------------------------------------ */
-/* stream.c: get and resolve                                           */
+/* run.c: the table of commands; the only file that knows them         */
 /* ------------------------------------------------------------------ */
 
-/* Open the signals, progress and flush handles and start on the inputs:
- * the arguments, or stdin with "-". */
-void cli_start_stream(app_t *app);
-/* After the loop: anything left to write, what was not done; the exit
- * status. */
-int cli_report_stream(app_t *app);
-void cli_free_stream(app_t *app);
+/* Run the command of `o` on a loop of its own; the exit status. */
+int cli_run(const options_t *o);
 
 /* ------------------------------------------------------------------ */
 /* output.c                                                            */

@@ -56,7 +56,7 @@ static anthropic_models_list_params_t list_params(const app_t *app) {
 }
 
 /* `list`: one page. */
-void cli_start_list(app_t *app) {
+static void start_list(app_t *app) {
   item_t *it = &app->items[0];
   anthropic_models_list_params_t params = list_params(app);
   anthropic_request_id_t req;
@@ -180,7 +180,7 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
   request_done(it->app);
 }
 
-void cli_start_walk(app_t *app) {
+static void start_walk(app_t *app) {
   item_t *it = &app->items[0];
   anthropic_models_list_params_t params = list_params(app);
   anthropic_request_id_t req;
@@ -200,7 +200,7 @@ void cli_start_walk(app_t *app) {
 
 /* After the walk: what is left to print (a table: all of it; the error
  * that ended the walk); the exit status. */
-int cli_report_walk(app_t *app) {
+static int report_walk(app_t *app) {
   const item_t *it = &app->items[0];
   int status = EXIT_OK;
   if (app->o->format == FMT_TABLE) {
@@ -230,7 +230,7 @@ int cli_report_walk(app_t *app) {
   return status;
 }
 
-void cli_free_items(app_t *app) {
+static void free_items(app_t *app) {
   for (size_t k = 0; k < app->walk.kept_count; k++)
     anthropic_models_page_free(app->walk.kept[k]);
   free(app->walk.kept);
@@ -257,7 +257,7 @@ static void print_page_info(const app_t *app) {
 }
 
 /* Print every result in order; the exit status. */
-int cli_report_list(const app_t *app, const options_t *o) {
+static int report_list(const app_t *app, const options_t *o) {
   int status = EXIT_OK;
   if (o->format == FMT_TABLE)
     print_table(app);
@@ -274,3 +274,27 @@ int cli_report_list(const app_t *app, const options_t *o) {
     status = EXIT_FAILED;
   return status;
 }
+
+/* `list` or `list --all`: app->items[0] is the one request. */
+static void start(app_t *app) {
+  if ((app->items = calloc(1, sizeof *app->items)) == NULL) {
+    fputs(PROG ": out of memory\n", stderr);
+    cli_close_client(app);
+    return;
+  }
+  app->count = 1;
+  if (app->o->all)
+    start_walk(app);
+  else
+    start_list(app);
+  if (app->pending == 0) /* nothing in flight: no callback closes it */
+    cli_close_client(app);
+}
+
+static int report(app_t *app) {
+  if (app->items == NULL) /* out of memory at the start, said then */
+    return EXIT_FAILED;
+  return app->o->all ? report_walk(app) : report_list(app, app->o);
+}
+
+const cli_command_t cli_list_command = {start, report, free_items};

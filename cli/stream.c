@@ -505,7 +505,7 @@ static void open_ui(app_t *app) {
   st->started_ms = uv_now(&app->loop);
 }
 
-void cli_start_stream(app_t *app) {
+static void start(app_t *app) {
   struct stream *st = &app->st;
   const options_t *o = app->o;
   open_ui(app);
@@ -544,7 +544,7 @@ void cli_start_stream(app_t *app) {
 
 /* After the loop: anything left to write, what was not done; the exit
  * status. */
-int cli_report_stream(app_t *app) {
+static int report(app_t *app) {
   struct stream *st = &app->st;
   int status = EXIT_OK;
   if (st->written < st->count)
@@ -567,7 +567,7 @@ int cli_report_stream(app_t *app) {
   return status;
 }
 
-void cli_free_stream(app_t *app) {
+static void free_stream(app_t *app) {
   struct stream *st = &app->st;
   /* Entries of the alias table are shared; any other serves one input. */
   for (size_t k = 0; k < st->count; k++)
@@ -582,3 +582,6 @@ void cli_free_stream(app_t *app) {
   free(st->table);
   free(st->inputs);
 }
+
+const cli_command_t cli_get_command = {start, report, free_stream};
+const cli_command_t cli_resolve_command = {start, report, free_stream};
