@@ -37,9 +37,9 @@ static void on_log(void *log_data, anthropic_log_level_t level,
                    const char *line) {
   (void)log_data;
   (void)level;
-  fputs(PROG ": ", stderr);
+  (void)fputs(PROG ": ", stderr);
   cli_put_sanitized(stderr, line);
-  fputc('\n', stderr);
+  (void)fputc('\n', stderr);
 }
 
 /* --verbose: where requests go and which key, never the key itself. */
@@ -53,24 +53,25 @@ static void print_config(const options_t *o) {
     key = getenv("ANTHROPIC_API_KEY");
   len = key != NULL ? strlen(key) : 0;
   if (key == NULL || len == 0)
-    snprintf(shown, sizeof shown, "%s", key == NULL ? "(none)" : "(not sent)");
+    (void)snprintf(shown, sizeof shown, "%s",
+                   key == NULL ? "(none)" : "(not sent)");
   else if (len >= 12) /* the last 4 tell keys apart and leave 8+ hidden */
-    snprintf(shown, sizeof shown, "\xe2\x80\xa6%s", key + len - 4);
+    (void)snprintf(shown, sizeof shown, "\xe2\x80\xa6%s", key + len - 4);
   else
-    snprintf(shown, sizeof shown, "***");
-  fputs(PROG ": base URL ", stderr);
+    (void)snprintf(shown, sizeof shown, "***");
+  (void)fputs(PROG ": base URL ", stderr);
   cli_put_sanitized(stderr, url);
-  fputs(", API key ", stderr);
+  (void)fputs(", API key ", stderr);
   cli_put_sanitized(stderr, shown);
   for (size_t k = 0; k < o->betas_count; k++) {
-    fputs(k == 0 ? ", betas " : ",", stderr);
+    (void)fputs(k == 0 ? ", betas " : ",", stderr);
     cli_put_sanitized(stderr, o->betas[k]);
   }
   if (o->workspace_id != NULL) {
-    fputs(", workspace ", stderr);
+    (void)fputs(", workspace ", stderr);
     cli_put_sanitized(stderr, o->workspace_id);
   }
-  fputc('\n', stderr);
+  (void)fputc('\n', stderr);
 }
 
 /* After an EINVAL from init: was a command-line value at fault? Tries the
@@ -149,12 +150,12 @@ static int init_client(app_t *app, const options_t *o) {
     FILE *ca = fopen(o->cacert, "r");
     if (ca == NULL) {
       int e = errno;
-      fputs(PROG ": --cacert: cannot read '", stderr);
+      (void)fputs(PROG ": --cacert: cannot read '", stderr);
       cli_put_sanitized(stderr, o->cacert);
-      fprintf(stderr, "': %s\n", strerror(e));
+      (void)fprintf(stderr, "': %s\n", strerror(e));
       return EXIT_FAILED;
     }
-    fclose(ca);
+    (void)fclose(ca);
   }
   co = client_options(o);
   rc = anthropic_client_init(&app->loop, &app->client, &co, errbuf,
@@ -165,28 +166,28 @@ static int init_client(app_t *app, const options_t *o) {
   }
   app->client = NULL;
   if (errbuf[0] == '\0')
-    snprintf(errbuf, sizeof errbuf, "%s", anthropic_strerror(rc));
+    (void)snprintf(errbuf, sizeof errbuf, "%s", anthropic_strerror(rc));
   if (rc == ANTHROPIC_EINVAL && flags_at_fault(&app->loop, o))
     return cli_usage_error("%s", errbuf);
   /* Every request would only get 401: a mistake in how it was run. */
   if (rc == ANTHROPIC_EINVAL && credential_missing(&app->loop, o))
     return cli_usage_error("no credential: give --api-key KEY, or set "
                            "ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)");
-  fprintf(stderr, PROG ": %s\n", errbuf);
+  (void)fprintf(stderr, PROG ": %s\n", errbuf);
   return EXIT_FAILED;
 }
 
 static void on_walk(uv_handle_t *handle, void *arg) {
   (void)arg;
-  fprintf(stderr, PROG ":   still open: %s handle\n",
-          uv_handle_type_name(handle->type));
+  (void)fprintf(stderr, PROG ":   still open: %s handle\n",
+                uv_handle_type_name(handle->type));
 }
 
 /* Close the loop; anything left open is a bug worth showing. */
 static void close_loop(uv_loop_t *loop) {
   int rc = uv_loop_close(loop);
   if (rc != 0) {
-    fprintf(stderr, PROG ": uv_loop_close: %s\n", uv_strerror(rc));
+    (void)fprintf(stderr, PROG ": uv_loop_close: %s\n", uv_strerror(rc));
     uv_walk(loop, on_walk, NULL);
   }
 }
@@ -201,7 +202,7 @@ int cli_app_open(app_t *app, const options_t *o) {
     app->reqopts_p = &app->reqopts;
   }
   if ((rc = uv_loop_init(&app->loop)) != 0) {
-    fprintf(stderr, PROG ": uv_loop_init: %s\n", uv_strerror(rc));
+    (void)fprintf(stderr, PROG ": uv_loop_init: %s\n", uv_strerror(rc));
     return EXIT_FAILED;
   }
   rc = init_client(app, o);

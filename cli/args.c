@@ -109,11 +109,11 @@ static const char usage_text[] =
 /* Print a one-line usage error to stderr; returns the usage exit status. */
 int cli_usage_error(const char *fmt, ...) {
   va_list ap;
-  fputs(PROG ": ", stderr);
+  (void)fputs(PROG ": ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  (void)vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fputs(" (try --help)\n", stderr);
+  (void)fputs(" (try --help)\n", stderr);
   return EXIT_USAGE;
 }
 
@@ -146,35 +146,35 @@ typedef enum {
 } opt_id_t;
 
 typedef struct opt_def {
-  opt_id_t id;
   const char *name; /* "--json" */
-  char short_name;  /* 'j'; 0: none */
+  opt_id_t id;
+  char short_name; /* 'j'; 0: none */
   bool takes_value;
   bool list_only;
 } opt_def_t;
 
 static const opt_def_t opt_defs[] = {
-    {OPT_HELP, "--help", 'h', false, false},
-    {OPT_VERSION, "--version", 0, false, false},
-    {OPT_BASE_URL, "--base-url", 0, true, false},
-    {OPT_API_KEY, "--api-key", 0, true, false},
-    {OPT_JSON, "--json", 'j', false, false},
-    {OPT_TABLE, "--table", 't', false, false},
-    {OPT_VERBOSE, "--verbose", 'v', false, false},
-    {OPT_MAX_RETRIES, "--max-retries", 0, true, false},
-    {OPT_TIMEOUT, "--timeout", 0, true, false},
-    {OPT_CONNECT_TIMEOUT, "--connect-timeout", 0, true, false},
-    {OPT_BETA, "--beta", 0, true, false},
-    {OPT_WORKSPACE, "--workspace", 0, true, false},
-    {OPT_CONCURRENCY, "--concurrency", 'c', true, false},
-    {OPT_CACERT, "--cacert", 0, true, false},
-    {OPT_HTTP1, "--http1.1", 0, false, false},
-    {OPT_LIMIT, "--limit", 0, true, true},
-    {OPT_PAGE_SIZE, "--page-size", 0, true, true},
-    {OPT_ALL, "--all", 0, false, true},
-    {OPT_LIFECYCLE, "--lifecycle", 0, true, true},
-    {OPT_AFTER_ID, "--after-id", 0, true, true},
-    {OPT_BEFORE_ID, "--before-id", 0, true, true},
+    {"--help", OPT_HELP, 'h', false, false},
+    {"--version", OPT_VERSION, 0, false, false},
+    {"--base-url", OPT_BASE_URL, 0, true, false},
+    {"--api-key", OPT_API_KEY, 0, true, false},
+    {"--json", OPT_JSON, 'j', false, false},
+    {"--table", OPT_TABLE, 't', false, false},
+    {"--verbose", OPT_VERBOSE, 'v', false, false},
+    {"--max-retries", OPT_MAX_RETRIES, 0, true, false},
+    {"--timeout", OPT_TIMEOUT, 0, true, false},
+    {"--connect-timeout", OPT_CONNECT_TIMEOUT, 0, true, false},
+    {"--beta", OPT_BETA, 0, true, false},
+    {"--workspace", OPT_WORKSPACE, 0, true, false},
+    {"--concurrency", OPT_CONCURRENCY, 'c', true, false},
+    {"--cacert", OPT_CACERT, 0, true, false},
+    {"--http1.1", OPT_HTTP1, 0, false, false},
+    {"--limit", OPT_LIMIT, 0, true, true},
+    {"--page-size", OPT_PAGE_SIZE, 0, true, true},
+    {"--all", OPT_ALL, 0, false, true},
+    {"--lifecycle", OPT_LIFECYCLE, 0, true, true},
+    {"--after-id", OPT_AFTER_ID, 0, true, true},
+    {"--before-id", OPT_BEFORE_ID, 0, true, true},
 };
 #define N_OPTS (sizeof opt_defs / sizeof opt_defs[0])
 
@@ -245,7 +245,7 @@ static bool is_lifecycle(const char *s) {
 static const char **argv_array(int argc) {
   const char **a = malloc((size_t)argc * sizeof *a);
   if (a == NULL)
-    fputs(PROG ": out of memory\n", stderr);
+    (void)fputs(PROG ": out of memory\n", stderr);
   return a;
 }
 
@@ -275,7 +275,7 @@ static int apply_option(parser_t *p, const opt_def_t *d, const char *val) {
                            command_name(o));
   switch (d->id) {
   case OPT_HELP:
-    fputs(usage_text, stdout);
+    (void)fputs(usage_text, stdout);
     return EXIT_OK;
   case OPT_VERSION:
     printf(PROG " %s (libanthropic %s, libuv %s)\n", ANTHROPIC_VERSION_STRING,

@@ -14,6 +14,11 @@
  *
  * Everything else in those files is static. Each file defines
  * _XOPEN_SOURCE 700 (strdup, isatty, wcwidth) before any include.
+ *
+ * What a write to stdout or stderr returns is dropped, said with (void):
+ * stdout's failures stay in ferror(stdout) and the errno kept by
+ * cli_flush_stdout(), and cli_finish_stdout() says the first one at the
+ * end (exit 1); stderr's have nowhere to be said.
  */
 #ifndef ANTHROPIC_CLI_H
 #define ANTHROPIC_CLI_H

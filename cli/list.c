@@ -126,7 +126,7 @@ static bool keep_page(app_t *app, const anthropic_models_page_t *page) {
   if (app->walk.kept_count == app->walk.kept_cap) {
     size_t cap = app->walk.kept_cap != 0 ? 2 * app->walk.kept_cap : 8;
     anthropic_models_page_t **grown =
-        realloc(app->walk.kept, cap * sizeof *grown);
+        realloc(app->walk.kept, cap * sizeof(anthropic_models_page_t *));
     if (grown == NULL)
       return false;
     app->walk.kept = grown;
@@ -151,7 +151,7 @@ static int on_walk_page(const anthropic_models_page_t *page, void *data) {
   app->walk.pages++;
   app->walk.models += page->count;
   if (app->o->verbose) {
-    fprintf(stderr, PROG ": page %zu: ", app->walk.pages);
+    (void)fprintf(stderr, PROG ": page %zu: ", app->walk.pages);
     cli_print_page_cursors(page);
   }
   if (app->o->format == FMT_TABLE) {
@@ -175,8 +175,8 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
   if (err != NULL)
     item_fail(it, err);
   if (it->app->o->verbose)
-    fprintf(stderr, PROG ": walk ended: pages %zu, models %zu\n",
-            it->app->walk.pages, items);
+    (void)fprintf(stderr, PROG ": walk ended: pages %zu, models %zu\n",
+                  it->app->walk.pages, items);
   request_done(it->app);
 }
 
@@ -222,7 +222,7 @@ static int report_walk(app_t *app) {
       app->walk.out_of_memory = true;
   }
   if (app->walk.out_of_memory) {
-    fputs(PROG ": out of memory\n", stderr);
+    (void)fputs(PROG ": out of memory\n", stderr);
     status = EXIT_FAILED;
   }
   if (!cli_finish_stdout())
@@ -252,7 +252,7 @@ static void print_page_info(const app_t *app) {
   const anthropic_models_page_t *p = app->items[0].page;
   if (p == NULL)
     return;
-  fputs(PROG ": page of ", stderr);
+  (void)fputs(PROG ": page of ", stderr);
   cli_print_page_cursors(p);
 }
 
@@ -262,7 +262,7 @@ static int report_list(const app_t *app, const options_t *o) {
   if (o->format == FMT_TABLE)
     print_table(app);
   else if (!print_json(app)) {
-    fputs(PROG ": out of memory\n", stderr);
+    (void)fputs(PROG ": out of memory\n", stderr);
     status = EXIT_FAILED;
   }
   if (o->verbose && o->command == CMD_LIST)
@@ -278,7 +278,7 @@ static int report_list(const app_t *app, const options_t *o) {
 /* `list` or `list --all`: app->items[0] is the one request. */
 static void start(app_t *app) {
   if ((app->items = calloc(1, sizeof *app->items)) == NULL) {
-    fputs(PROG ": out of memory\n", stderr);
+    (void)fputs(PROG ": out of memory\n", stderr);
     cli_close_client(app);
     return;
   }

@@ -70,7 +70,8 @@ int main(int argc, char **argv) {
   options_t o;
   int rc;
   if (!reserve_std_fds()) {
-    fprintf(stderr, PROG ": cannot open /dev/null: %s\n", strerror(errno));
+    (void)fprintf(stderr, PROG ": cannot open /dev/null: %s\n",
+                  strerror(errno));
     return EXIT_FAILED;
   }
   rc = cli_parse_args(argc, argv, &o);
@@ -81,13 +82,15 @@ int main(int argc, char **argv) {
      * says so is still written, in one write(2). */
     static char out_buf[BUFSIZ], err_buf[BUFSIZ];
     /* A failure line is one write(2), not one per piece: a run can have
-     * hundreds of thousands. The progress line flushes itself. */
-    setvbuf(stderr, err_buf, _IOLBF, sizeof err_buf);
-    setvbuf(stdout, out_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
-            sizeof out_buf);
-    /* Display widths follow the user's locale; numbers stay in "C". */
-    setlocale(LC_ALL, "");
-    setlocale(LC_NUMERIC, "C");
+     * hundreds of thousands. The progress line flushes itself. Should
+     * setvbuf fail, stdio's own buffering stays: slower, not wrong. */
+    (void)setvbuf(stderr, err_buf, _IOLBF, sizeof err_buf);
+    (void)setvbuf(stdout, out_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+                  sizeof out_buf);
+    /* Display widths follow the user's locale; numbers stay in "C". An
+     * unknown locale leaves "C": widths are then counted in bytes. */
+    (void)setlocale(LC_ALL, "");
+    (void)setlocale(LC_NUMERIC, "C");
     if (o.format == FMT_AUTO)
       o.format = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSON;
     rc = cli_run(&o);

@@ -115,8 +115,9 @@ static char *put_json_string(char *d, const char *s) {
     unsigned char c = p[k];
     char esc = 0;
     if ((len = utf8_len(p + k, n - k, &bad)) == 0) {
-      memcpy(d, "\xef\xbf\xbd", 3); /* U+FFFD: 3 bytes for 1 or more */
-      d += 3;
+      *d++ = '\xef'; /* U+FFFD: 3 bytes for 1 or more */
+      *d++ = '\xbf';
+      *d++ = '\xbd';
       len = bad;
       continue;
     }
@@ -154,10 +155,12 @@ static char *put_json_string(char *d, const char *s) {
       *d++ = '\\';
       *d++ = esc;
     } else if (c < 0x20) {
-      memcpy(d, "\\u00", 4);
-      d[4] = hexd[c >> 4];
-      d[5] = hexd[c & 15];
-      d += 6;
+      *d++ = '\\';
+      *d++ = 'u';
+      *d++ = '0';
+      *d++ = '0';
+      *d++ = hexd[c >> 4];
+      *d++ = hexd[c & 15];
     } else {
       *d++ = (char)c;
     }
@@ -166,11 +169,11 @@ static char *put_json_string(char *d, const char *s) {
   return d;
 }
 
-/* `lit` as it is; returns the end. */
+/* `lit` as it is, without its NUL; returns the end. */
 static char *put(char *d, const char *lit) {
-  size_t n = strlen(lit);
-  memcpy(d, lit, n);
-  return d + n;
+  while (*lit != '\0')
+    *d++ = *lit++;
+  return d;
 }
 
 /* `s` as a JSON string, or null. */
@@ -212,8 +215,8 @@ char *cli_failure_line(const char *key, const char *input,
 bool cli_print_line(char *line) {
   if (line == NULL)
     return false;
-  fputs(line, stdout);
-  fputc('\n', stdout);
+  (void)fputs(line, stdout);
+  (void)fputc('\n', stdout);
   free(line);
   return true;
 }
@@ -234,8 +237,8 @@ bool cli_flush_stdout(void) {
 bool cli_finish_stdout(void) {
   if (cli_flush_stdout())
     return true;
-  fprintf(stderr, PROG ": error writing to stdout: %s\n",
-          strerror(stdout_errno != 0 ? stdout_errno : EIO));
+  (void)fprintf(stderr, PROG ": error writing to stdout: %s\n",
+                strerror(stdout_errno != 0 ? stdout_errno : EIO));
   return false;
 }
 
@@ -245,8 +248,8 @@ bool cli_print_model_line(const anthropic_model_info_t *m) {
   char *s = anthropic_model_info_json(m);
   if (s == NULL)
     return false;
-  fputs(s, stdout);
-  fputc('\n', stdout);
+  (void)fputs(s, stdout);
+  (void)fputc('\n', stdout);
   anthropic_free(s);
   return true;
 }
@@ -312,20 +315,20 @@ size_t cli_display_width(const char *s) {
 void cli_put_sanitized(FILE *f, const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
     if (*p == '\t' || *p == '\n' || *p == '\r')
-      fputc(' ', f);
+      (void)fputc(' ', f);
     else if (*p < 0x20 || *p == 0x7f)
-      fputc('?', f);
+      (void)fputc('?', f);
     else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-      fputc('?', f);
+      (void)fputc('?', f);
       p++;
     } else
-      fputc(*p, f);
+      (void)fputc(*p, f);
   }
 }
 
 static void put_spaces(size_t n) {
   while (n-- > 0)
-    fputc(' ', stdout);
+    (void)fputc(' ', stdout);
 }
 
 /* The text of one cell; `buf` holds it when it is built. */
@@ -344,7 +347,7 @@ static const char *model_cell(const anthropic_model_info_t *m, int col,
       return "-";
     if (strlen(t) < 10)
       return t;
-    snprintf(buf, len, "%.10s", t); /* RFC 3339 starts with YYYY-MM-DD */
+    (void)snprintf(buf, len, "%.10s", t); /* RFC 3339 starts with YYYY-MM-DD */
     return buf;
   case COL_LIFECYCLE:
     return m->lifecycle.state == ANTHROPIC_FIELD_SET &&
@@ -360,7 +363,7 @@ static const char *model_cell(const anthropic_model_info_t *m, int col,
   }
   if (num->state != ANTHROPIC_FIELD_SET)
     return "-";
-  snprintf(buf, len, "%" PRId64, num->value);
+  (void)snprintf(buf, len, "%" PRId64, num->value);
   return buf;
 }
 
@@ -368,7 +371,7 @@ static void print_cell(const char *text, size_t width, int col) {
   size_t w = cli_display_width(text);
   size_t pad = w < width ? width - w : 0; /* get: may not fit */
   if (col > 0)
-    fputs("  ", stdout);
+    (void)fputs("  ", stdout);
   if (col_right(col))
     put_spaces(pad);
   cli_put_sanitized(stdout, text);
@@ -384,7 +387,7 @@ void cli_print_model_row(const anthropic_model_info_t *m,
     print_cell(m != NULL ? model_cell(m, col, buf, sizeof buf)
                          : col_titles[col],
                widths[col], col);
-  fputc('\n', stdout);
+  (void)fputc('\n', stdout);
 }
 
 /* An empty argument would leave the ID cell blank: show it quoted. */
@@ -397,7 +400,7 @@ void cli_print_error_row(const char *input, const item_error_t *e,
   print_cell(cli_shown_input(input), widths[COL_ID], COL_ID);
   printf("  error: %s %ld ", anthropic_err_name(e->kind), e->status);
   cli_put_sanitized(stdout, cli_error_message(e));
-  fputc('\n', stdout);
+  (void)fputc('\n', stdout);
 }
 
 void cli_widen(size_t *widths, const anthropic_model_info_t *m) {
@@ -416,10 +419,10 @@ void cli_title_widths(size_t *widths) {
 
 /* --verbose: a page's size and cursors (the server's text) on stderr. */
 void cli_print_page_cursors(const anthropic_models_page_t *p) {
-  fprintf(stderr, "%zu models, has_more %s, first_id ", p->count,
-          p->has_more ? "true" : "false");
+  (void)fprintf(stderr, "%zu models, has_more %s, first_id ", p->count,
+                p->has_more ? "true" : "false");
   cli_put_sanitized(stderr, p->first_id != NULL ? p->first_id : "null");
-  fputs(", last_id ", stderr);
+  (void)fputs(", last_id ", stderr);
   cli_put_sanitized(stderr, p->last_id != NULL ? p->last_id : "null");
-  fputc('\n', stderr);
+  (void)fputc('\n', stderr);
 }

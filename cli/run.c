@@ -28,7 +28,7 @@ int cli_run(const options_t *o) {
   cmd->start(&app);
   uv_run(&app.loop, UV_RUN_DEFAULT);
   if (app.client != NULL)
-    fputs(PROG ": the loop stopped before the client closed\n", stderr);
+    (void)fputs(PROG ": the loop stopped before the client closed\n", stderr);
   rc = cmd->report(&app);
   cmd->free(&app);
   cli_app_close(&app);

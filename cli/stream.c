@@ -105,7 +105,7 @@ static entry_t *entry_intern(app_t *app, const char *text, size_t len) {
   }
   if (st->table == NULL || st->distinct > st->mask) {
     size_t n = st->table == NULL ? 256 : (st->mask + 1) * 2;
-    entry_t **t = calloc(n, sizeof *t);
+    entry_t **t = calloc(n, sizeof(entry_t *));
     if (t == NULL) {
       free(e);
       return NULL;
@@ -133,7 +133,7 @@ static entry_t *entry_intern(app_t *app, const char *text, size_t len) {
 static bool reserve_input(struct stream *st) {
   if (st->count == st->cap) {
     size_t n = st->cap ? st->cap * 2 : 1024;
-    entry_t **a = realloc(st->inputs, n * sizeof *a);
+    entry_t **a = realloc(st->inputs, n * sizeof(entry_t *));
     if (a == NULL)
       return false;
     st->inputs = a;
@@ -185,8 +185,8 @@ static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
 /* Clear the progress line before anything else goes to stderr. */
 static void progress_clear(struct stream *st) {
   if (st->progress_shown) {
-    fputs("\r\033[K", stderr);
-    fflush(stderr);
+    (void)fputs("\r\033[K", stderr);
+    (void)fflush(stderr);
   }
   st->progress_shown = false;
 }
@@ -194,14 +194,14 @@ static void progress_clear(struct stream *st) {
 /* One human line a failure, so `| jq -r .id` never fails silently. */
 static void report_failure(struct stream *st, const entry_t *e) {
   progress_clear(st);
-  fputs(PROG ": ", stderr);
+  (void)fputs(PROG ": ", stderr);
   cli_put_sanitized(stderr, e->text[0] != '\0' ? e->text : "\"\"");
-  fprintf(stderr, ": %s", anthropic_err_name(e->err.kind));
+  (void)fprintf(stderr, ": %s", anthropic_err_name(e->err.kind));
   if (e->err.status != 0)
-    fprintf(stderr, " %ld", e->err.status);
-  fputs(": ", stderr);
+    (void)fprintf(stderr, " %ld", e->err.status);
+  (void)fputs(": ", stderr);
   cli_put_sanitized(stderr, cli_error_message(&e->err));
-  fputc('\n', stderr);
+  (void)fputc('\n', stderr);
 }
 
 /* Table: the header, with widths fitted to every row known now, and at
@@ -236,8 +236,8 @@ static void write_entry(app_t *app, const entry_t *e) {
     else if (e->model != NULL)
       cli_print_model_row(e->model, st->widths);
   } else if (e->line != NULL) {
-    fputs(e->line, stdout);
-    fputc('\n', stdout);
+    (void)fputs(e->line, stdout);
+    (void)fputc('\n', stdout);
   }
   if (e->failed) {
     st->failures++;
@@ -309,10 +309,10 @@ static void on_progress(uv_timer_t *t) {
   app_t *app = t->data;
   struct stream *st = &app->st;
   double secs = (double)(uv_now(&app->loop) - st->started_ms) / 1000.0;
-  fprintf(stderr, "\r\033[K" PROG ": %zu/%zu%s done, %.0f/s", st->done,
-          st->count, st->input_done ? "" : "+",
-          secs > 0 ? (double)st->done / secs : 0.0);
-  fflush(stderr);
+  (void)fprintf(stderr, "\r\033[K" PROG ": %zu/%zu%s done, %.0f/s", st->done,
+                st->count, st->input_done ? "" : "+",
+                secs > 0 ? (double)st->done / secs : 0.0);
+  (void)fflush(stderr);
   st->progress_shown = true;
 }
 
@@ -463,7 +463,7 @@ static bool on_line(void *data, const char *text, size_t len, bool too_long) {
 static void on_read_error(void *data, const char *what) {
   app_t *app = data;
   progress_clear(&app->st);
-  fprintf(stderr, PROG ": %s\n", what);
+  (void)fprintf(stderr, PROG ": %s\n", what);
   app->st.read_failed = true;
 }
 
@@ -519,9 +519,9 @@ static void start(app_t *app) {
                                         on_batch_done, app);
     if (st->batch == 0) {
       const anthropic_error_t *err = anthropic_client_last_error(app->client);
-      fprintf(stderr, PROG ": %s\n",
-              err->message != NULL ? err->message
-                                   : anthropic_strerror(err->kind));
+      (void)fprintf(stderr, PROG ": %s\n",
+                    err->message != NULL ? err->message
+                                         : anthropic_strerror(err->kind));
       st->read_failed = true; /* nothing was done: exit 1 */
       st->input_done = st->batch_done = true;
       stream_finish(app);
@@ -553,15 +553,15 @@ static int report(app_t *app) {
   if (st->failures > 0 || st->read_failed)
     status = EXIT_FAILED;
   if (st->out_of_memory) {
-    fputs(PROG ": out of memory: some lines were not written\n", stderr);
+    (void)fputs(PROG ": out of memory: some lines were not written\n", stderr);
     status = EXIT_FAILED;
   }
   if (!cli_finish_stdout())
     status = EXIT_FAILED;
   if (st->interrupted) {
     size_t not_done = st->count - st->done;
-    fprintf(stderr, PROG ": interrupted: %zu of %zu inputs not done%s\n",
-            not_done, st->count, st->input_done ? "" : " (or not read)");
+    (void)fprintf(stderr, PROG ": interrupted: %zu of %zu inputs not done%s\n",
+                  not_done, st->count, st->input_done ? "" : " (or not read)");
     status = EXIT_INTERRUPTED;
   }
   return status;
