@@ -36,16 +36,16 @@ static void on_alias(const anthropic_error_t *err,
   app_t *app = data;
   char line[512];
   if (err != NULL) {
-    snprintf(line, sizeof line, "%s: %s (HTTP %ld)", alias, err->message,
-             err->response->status);
+    (void)snprintf(line, sizeof line, "%s: %s (HTTP %ld)", alias, err->message,
+                   err->response->status);
     app->failed = 1;
   } else {
-    snprintf(line, sizeof line, "%s -> %s", alias, model->id);
+    (void)snprintf(line, sizeof line, "%s -> %s", alias, model->id);
   }
   /* Callbacks come in any order; keep the line for its place. */
   app->answers[index] = malloc(sizeof line);
   if (app->answers[index] != NULL)
-    snprintf(app->answers[index], sizeof line, "%s", line);
+    (void)snprintf(app->answers[index], sizeof line, "%s", line);
 }
 
 static void on_aliases_done(anthropic_resolve_id_t id, void *data) {
@@ -73,7 +73,7 @@ static void on_walk_done(const anthropic_error_t *err, size_t items,
                          void *data) {
   walk_t *w = data;
   if (err != NULL) {
-    fprintf(stderr, "list: %s\n", err->message);
+    (void)fprintf(stderr, "list: %s\n", err->message);
     w->app->failed = 1;
   }
   printf("%zu models listed\n", items);
@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
     return 1;
   /* NULL options: key and base URL from the environment. */
   if (anthropic_client_init(&loop, &app.client, NULL, err, sizeof err) != 0) {
-    fprintf(stderr, "%s\n", err);
+    (void)fprintf(stderr, "%s\n", err);
     return 1;
   }
   params.limit = 100;
@@ -124,7 +124,8 @@ int main(int argc, char **argv) {
       anthropic_models_list_all(app.client, &params, 0, on_walk_page,
                                 on_walk_done, &walk) == 0) {
     /* A job that did not start runs no callback: close now. */
-    fprintf(stderr, "%s\n", anthropic_client_last_error(app.client)->message);
+    (void)fprintf(stderr, "%s\n",
+                  anthropic_client_last_error(app.client)->message);
     anthropic_client_close(app.client, NULL);
     app.failed = 1;
   }

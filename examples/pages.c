@@ -27,7 +27,7 @@ static void on_page(const anthropic_error_t *err,
   pager_t *p = data;
   anthropic_models_list_params_t next = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
   if (err != NULL) {
-    fprintf(stderr, "page %d: %s\n", p->pages + 1, err->message);
+    (void)fprintf(stderr, "page %d: %s\n", p->pages + 1, err->message);
     p->failed = 1;
     anthropic_client_close(p->client, NULL);
     return;
@@ -41,7 +41,8 @@ static void on_page(const anthropic_error_t *err,
     printf("%d pages\n", p->pages);
     anthropic_client_close(p->client, NULL); /* that was the last */
   } else if (anthropic_models_list(p->client, &next, on_page, p) == 0) {
-    fprintf(stderr, "%s\n", anthropic_client_last_error(p->client)->message);
+    (void)fprintf(stderr, "%s\n",
+                  anthropic_client_last_error(p->client)->message);
     p->failed = 1;
     anthropic_client_close(p->client, NULL);
   }
@@ -66,12 +67,13 @@ int main(int argc, char **argv) {
   if (reserve_std_fds() != 0 || uv_loop_init(&loop) != 0)
     return 1;
   if (anthropic_client_init(&loop, &p.client, NULL, err, sizeof err) != 0) {
-    fprintf(stderr, "%s\n", err);
+    (void)fprintf(stderr, "%s\n", err);
     uv_loop_close(&loop);
     return 1;
   }
   if (anthropic_models_list(p.client, &p.first, on_page, &p) == 0) {
-    fprintf(stderr, "%s\n", anthropic_client_last_error(p.client)->message);
+    (void)fprintf(stderr, "%s\n",
+                  anthropic_client_last_error(p.client)->message);
     anthropic_client_close(p.client, NULL);
     p.failed = 1;
   }

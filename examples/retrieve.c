@@ -23,12 +23,12 @@ static void on_model(const anthropic_error_t *err,
   app_t *app = data;
   char *json = NULL;
   if (err != NULL) {
-    fprintf(stderr, "%s (HTTP %ld, request-id %s): %s\n",
-            anthropic_err_name(err->kind), err->response->status,
-            err->response->request_id ? err->response->request_id : "-",
-            err->message);
+    (void)fprintf(stderr, "%s (HTTP %ld, request-id %s): %s\n",
+                  anthropic_err_name(err->kind), err->response->status,
+                  err->response->request_id ? err->response->request_id : "-",
+                  err->message);
   } else if ((json = anthropic_model_info_json(model)) == NULL) {
-    fputs("out of memory\n", stderr);
+    (void)fputs("out of memory\n", stderr);
   } else {
     app->failed = puts(json) == EOF;
     anthropic_free(json);
@@ -56,14 +56,14 @@ int main(int argc, char **argv) {
       ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT;
 
   if (argc != 2) {
-    fprintf(stderr, "usage: %s MODEL_ID\n", argv[0]);
+    (void)fprintf(stderr, "usage: %s MODEL_ID\n", argv[0]);
     return 2;
   }
   if (reserve_std_fds() != 0 || uv_loop_init(&loop) != 0)
     return 1;
   /* NULL options: key and base URL from the environment. */
   if (anthropic_client_init(&loop, &app.client, NULL, err, sizeof err) != 0) {
-    fprintf(stderr, "%s\n", err);
+    (void)fprintf(stderr, "%s\n", err);
     uv_loop_close(&loop);
     return 1;
   }
@@ -73,7 +73,8 @@ int main(int argc, char **argv) {
   id = anthropic_models_retrieve(app.client, argv[1], &params, on_model, &app);
   if (id == 0) {
     /* No callback will run: say why and close now. */
-    fprintf(stderr, "%s\n", anthropic_client_last_error(app.client)->message);
+    (void)fprintf(stderr, "%s\n",
+                  anthropic_client_last_error(app.client)->message);
     anthropic_client_close(app.client, NULL);
   }
   uv_run(&loop, UV_RUN_DEFAULT);

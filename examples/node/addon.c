@@ -307,7 +307,7 @@ static int oom(napi_env env) {
 static int throw_type(napi_env env, const char *code, const char *what,
                       const char *must) {
   char msg[320];
-  snprintf(msg, sizeof msg, "%s must %s", what, must);
+  (void)snprintf(msg, sizeof msg, "%s must %s", what, must);
   napi_throw_type_error(env, code, msg);
   return -1;
 }
@@ -370,9 +370,7 @@ static char *str_join(strings_t *s, const char *a, const char *sep,
   char *p = str_alloc(s, al + sl + bl + 1);
   if (p == NULL)
     return NULL;
-  memcpy(p, a, al);
-  memcpy(p + al, sep, sl);
-  memcpy(p + al + sl, b, bl + 1);
+  (void)snprintf(p, al + sl + bl + 1, "%s%s%s", a, sep, b); /* fits */
   return p;
 }
 
@@ -454,7 +452,8 @@ static int opt_int(napi_env env, napi_value o, const char *k, double lo,
   /* NaN fails the first test; in range, the cast is exact. */
   if (!(d >= lo && d <= hi) || (double)(int64_t)d != d) {
     char msg[160];
-    snprintf(msg, sizeof msg, "%s must be an integer in %.0f..%.0f", k, lo, hi);
+    (void)snprintf(msg, sizeof msg, "%s must be an integer in %.0f..%.0f", k,
+                   lo, hi);
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
     return -1;
   }
@@ -509,7 +508,7 @@ static int header_lines(napi_env env, strings_t *s, napi_value v,
       return throw_type(env, "ERR_INVALID_ARG_VALUE", what,
                         "not have a name with NUL characters");
     }
-    snprintf(label, sizeof label, "%s['%s']", what, name);
+    (void)snprintf(label, sizeof label, "%s['%s']", what, name);
     if (str_value(env, s, hv, label, &value) != 0)
       return -1;
     char *line = str_join(s, name, ": ", value);
@@ -542,7 +541,7 @@ static int str_array(napi_env env, strings_t *s, napi_value v, const char *what,
     return oom(env);
   for (uint32_t i = 0; i < n; i++) {
     char label[64];
-    snprintf(label, sizeof label, "%s[%" PRIu32 "]", what, i);
+    (void)snprintf(label, sizeof label, "%s[%" PRIu32 "]", what, i);
     if (napi_get_element(env, v, i, &e) != napi_ok)
       return napi_failed(env);
     if (str_value(env, s, e, label, &a[i]) != 0)
@@ -615,7 +614,7 @@ static int query_lines(napi_env env, strings_t *s, napi_value v,
       continue;
     if (str_value(env, s, k, "query", &name) != 0)
       return -1;
-    snprintf(label, sizeof label, "query['%s']", name);
+    (void)snprintf(label, sizeof label, "query['%s']", name);
     napi_is_array(env, qv, &is_array);
     if (!is_array) {
       if (*count >= total)
@@ -839,7 +838,7 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
   }
   for (uint32_t i = 0; i < n; i++) {
     char what[32];
-    snprintf(what, sizeof what, "aliases[%" PRIu32 "]", i);
+    (void)snprintf(what, sizeof what, "aliases[%" PRIu32 "]", i);
     if (napi_get_element(env, argv[1], i, &v) != napi_ok) {
       napi_failed(env); /* a getter threw */
       goto out;

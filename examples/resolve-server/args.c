@@ -89,9 +89,10 @@ static const opt_def_t defs[] = {
 static void env_name(const opt_def_t *d, char *out, size_t len) {
   size_t n = (size_t)snprintf(out, len, "RESOLVE_SERVER_%s", d->name);
   for (size_t i = 0; i < n && i < len; i++)
-    out[i] = out[i] == '-'                    ? '_'
-             : out[i] >= 'a' && out[i] <= 'z' ? (char)(out[i] - 'a' + 'A')
-                                              : out[i];
+    if (out[i] == '-')
+      out[i] = '_';
+    else if (out[i] >= 'a' && out[i] <= 'z')
+      out[i] = (char)(out[i] - 'a' + 'A');
 }
 
 static void help(void) {

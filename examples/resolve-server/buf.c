@@ -77,7 +77,9 @@ void srv_copy_id(char *out, size_t len, const char *id) {
     bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
               (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
               ch == ':';
-    out[n] = ok ? ch : '?';
+    out[n] = ch;
+    if (!ok)
+      out[n] = '?';
   }
   if (len > 0)
     out[n] = '\0';

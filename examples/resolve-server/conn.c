@@ -232,13 +232,23 @@ static int build_head(const srv_conn_t *c, int status, bool close_after,
   return o.full ? -1 : (int)o.pos;
 }
 
+/* A uv_buf_t of text that stays const: libuv only reads what it writes,
+ * but its buffers hold a char *. */
+static uv_buf_t const_buf(const char *p, size_t n) {
+  union {
+    const char *in;
+    char *out;
+  } u;
+  u.in = p;
+  return uv_buf_init(u.out, (unsigned)n);
+}
+
 /* Send head and body: written now when the socket takes them (one
  * writev, nothing copied), else what is left is copied and queued. 0, or
  * a libuv error (the connection is then to be closed). */
 static int send_answer(srv_conn_t *c, const char *head, size_t head_len,
                        const char *body, size_t body_len) {
-  uv_buf_t bufs[2] = {uv_buf_init((char *)(uintptr_t)head, (unsigned)head_len),
-                      uv_buf_init((char *)(uintptr_t)body, (unsigned)body_len)};
+  uv_buf_t bufs[2] = {const_buf(head, head_len), const_buf(body, body_len)};
   int n = uv_try_write((uv_stream_t *)&c->tcp, bufs, body_len > 0 ? 2 : 1);
   if (n < 0 && n != UV_EAGAIN)
     return n;

@@ -49,7 +49,7 @@ static void putn(char *out, size_t len, size_t *pos, const char *text, size_t n,
   for (size_t i = 0; i < n && *pos + 8 < len; i++) {
     unsigned char ch = (unsigned char)text[i];
     if (!json) {
-      out[(*pos)++] = ch < 0x20 || ch > 0x7e ? '?' : (char)ch;
+      out[(*pos)++] = (char)(ch < 0x20 || ch > 0x7e ? '?' : ch);
     } else if (ch == '"' || ch == '\\') {
       out[(*pos)++] = '\\';
       out[(*pos)++] = (char)ch;
@@ -95,7 +95,8 @@ static void putraw(char *out, size_t len, size_t *pos, const char *text,
   out[*pos] = '\0';
 }
 
-#define PUTS(out, pos, lit) putraw(out, sizeof out, pos, lit, sizeof lit - 1)
+#define PUTS(out, pos, lit)                                                    \
+  putraw((out), sizeof(out), (pos), (lit), sizeof(lit) - 1)
 
 static void putu(char *out, size_t len, size_t *pos, uint64_t v) {
   char d[20];
