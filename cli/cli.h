@@ -102,65 +102,16 @@ enum {
   NCOLS
 };
 
-/* One request: the single `list` page, or the walk of `list --all` (whose
- * pages are kept in app->walk for a table, else printed as they come). */
-typedef struct item {
-  app_t *app;
-  const char *input; /* the argument, or "list" */
-  bool failed;       /* then `err` is set */
-  item_error_t err;
-  anthropic_models_page_t *page; /* list: the kept page */
-} item_t;
-
-/* get and resolve: what one input, or one distinct alias, came to
- * (stream.c). */
-typedef struct entry entry_t;
-
-/* get and resolve: inputs streamed in, lines streamed out in order. */
-struct stream {
-  entry_t **inputs; /* in input order; resolve: shared entries */
-  size_t count, cap, written, done;
-  entry_t **table; /* resolve: entries by alias, mask + 1 buckets */
-  size_t mask, distinct;
-  anthropic_resolve_id_t batch;
-  size_t pending; /* get: retrieves not yet called back */
-  bool input_done, batch_done, interrupted, finishing, out_of_memory;
-  bool read_failed;
-  size_t failures;
-  cli_lines_t in; /* stdin, read as it arrives */
-  /* signals, progress, one flush a loop turn */
-  uv_signal_t sigint, sigterm;
-  uv_timer_t progress;
-  uv_prepare_t flush; /* runs before the loop waits */
-  bool ui_open, progress_shown, dirty;
-  uint64_t started_ms;
-  /* table: widths fitted to the rows known when the first is written */
-  bool header_done;
-  size_t widths[NCOLS];
-};
-
-/* One run of the program: the loop, the client, and the command's state. */
+/* One run of the program: the loop, the client, and the command's own
+ * state, which only the command knows. */
 struct app {
   uv_loop_t loop;
   anthropic_client_t *client; /* NULL once closed */
-  item_t *items;
-  size_t count;
-  size_t pending; /* requests whose callback has not run yet */
   const options_t *o;
   /* Per-request settings (--workspace); `reqopts_p` is NULL without any. */
   anthropic_request_options_t reqopts;
   const anthropic_request_options_t *reqopts_p;
-  anthropic_models_retrieve_params_t retrieve_params; /* resolve's */
-  struct stream st;                                   /* get and resolve */
-  /* list --all: JSON printed as it goes; a table kept to the end, as its
-   * widths are only known then */
-  struct {
-    anthropic_models_page_t **kept; /* table: the pages, in order */
-    size_t kept_count, kept_cap;
-    size_t widths[NCOLS]; /* table: fitted to every kept row */
-    size_t pages, models;
-    bool out_of_memory, write_failed; /* either stopped the walk */
-  } walk;
+  void *cmd; /* the command's state: set by its start, freed by its free */
 };
 
 /* ------------------------------------------------------------------ */
@@ -197,9 +148,11 @@ bool cli_use_beta(const app_t *app);
 /* The commands (list.c, stream.c), above the core                     */
 /* ------------------------------------------------------------------ */
 
-/* A command, as run.c drives it: start (before the loop runs: its
- * requests, and the client closed once the last one calls back), report
- * (after the loop: what is left to print; the exit status), free. */
+/* A command, as run.c drives it: start (before the loop runs: its state
+ * made and kept in app->cmd, its requests, the client closed once the
+ * last one calls back), report (after the loop: what is left to print;
+ * the exit status), free (its state, app->cmd NULL again). Its state's
+ * type is its own file's. */
 typedef struct cli_command {
   void (*start)(app_t *app);
   int (*report)(app_t *app);

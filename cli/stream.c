@@ -21,6 +21,38 @@
 #include "anthropic.h"
 #include "cli.h"
 
+/* What one input, or one distinct alias, came to. */
+typedef struct entry entry_t;
+
+/* get and resolve: inputs streamed in, lines streamed out in order; the
+ * command's state (app->cmd). */
+struct stream {
+  entry_t **inputs; /* in input order; resolve: shared entries */
+  size_t count, cap, written, done;
+  entry_t **table; /* resolve: entries by alias, mask + 1 buckets */
+  size_t mask, distinct;
+  anthropic_resolve_id_t batch;
+  anthropic_models_retrieve_params_t retrieve_params; /* resolve's */
+  size_t pending; /* get: retrieves not yet called back */
+  bool input_done, batch_done, interrupted, finishing, out_of_memory;
+  bool read_failed;
+  size_t failures;
+  cli_lines_t in; /* stdin, read as it arrives */
+  /* signals, progress, one flush a loop turn */
+  uv_signal_t sigint, sigterm;
+  uv_timer_t progress;
+  uv_prepare_t flush; /* runs before the loop waits */
+  bool ui_open, progress_shown, dirty;
+  uint64_t started_ms;
+  /* table: widths fitted to the rows known when the first is written */
+  bool header_done;
+  size_t widths[NCOLS];
+};
+
+static struct stream *stream_of(const app_t *app) {
+  return app->cmd;
+}
+
 typedef enum { E_PENDING, E_DONE, E_STOPPED } entry_state_t;
 
 /* What one input (get) or one distinct alias (resolve) came to. For
@@ -95,7 +127,7 @@ static entry_t *entry_find(const struct stream *st, const char *text,
 /* resolve: the one entry of an alias, made the first time it is seen;
  * NULL when out of memory. The table doubles at a load of 1. */
 static entry_t *entry_intern(app_t *app, const char *text, size_t len) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   entry_t *e = entry_new(app, text, len), *old;
   if (e == NULL)
     return NULL;
@@ -154,7 +186,7 @@ static bool is_table(const app_t *app) {
  * A cancel that Ctrl-C caused is no outcome: that input is not written. */
 static void entry_finish(app_t *app, entry_t *e, const anthropic_error_t *err,
                          const anthropic_model_info_t *model) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   const char *key = is_resolve(app) ? "alias" : "input";
   if (e->state != E_PENDING)
     return;
@@ -227,7 +259,7 @@ static void stream_header(struct stream *st) {
 }
 
 static void write_entry(app_t *app, const entry_t *e) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   if (is_table(app)) {
     if (!st->header_done)
       stream_header(st);
@@ -271,7 +303,7 @@ static void retire_written(struct stream *st) {
 /* Write every input whose line is known and all before it are out. A
  * get entry serves one input: it is freed once written. */
 static void write_ready(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   while (st->written < st->count && st->inputs[st->written]->state == E_DONE) {
     entry_t *e = st->inputs[st->written];
     write_entry(app, e); /* a table's header fits this row too */
@@ -288,7 +320,7 @@ static void write_ready(app_t *app) {
 
 /* After Ctrl-C: what is done, in input order, past the first that is not. */
 static void write_rest(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   for (size_t k = st->written; k < st->count; k++) {
     const entry_t *e = st->inputs[k];
     if (e != NULL && e->state == E_DONE)
@@ -301,13 +333,13 @@ static void write_rest(app_t *app) {
 static void on_flush(uv_prepare_t *h) {
   app_t *app = h->data;
   (void)cli_flush_stdout(); /* a failure is said at the end */
-  app->st.dirty = false;
+  stream_of(app)->dirty = false;
   uv_prepare_stop(h);
 }
 
 static void on_progress(uv_timer_t *t) {
   app_t *app = t->data;
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   double secs = (double)(uv_now(&app->loop) - st->started_ms) / 1000.0;
   (void)fprintf(stderr, "\r\033[K" PROG ": %zu/%zu%s done, %.0f/s", st->done,
                 st->count, st->input_done ? "" : "+",
@@ -317,7 +349,7 @@ static void on_progress(uv_timer_t *t) {
 }
 
 static void close_ui(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   if (!st->ui_open)
     return;
   st->ui_open = false;
@@ -330,7 +362,7 @@ static void close_ui(app_t *app) {
 /* Everything has called back (or Ctrl-C): close what we opened and the
  * client, so that the loop runs out. */
 static void stream_finish(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   if (st->finishing)
     return;
   st->finishing = true;
@@ -340,14 +372,14 @@ static void stream_finish(app_t *app) {
 }
 
 static void maybe_finish(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   if (st->input_done && (is_resolve(app) ? st->batch_done : st->pending == 0))
     stream_finish(app);
 }
 
 /* No more inputs will come. */
 static void input_end(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   if (st->input_done)
     return;
   st->input_done = true;
@@ -361,7 +393,7 @@ static void on_resolved(const anthropic_error_t *err,
                         const anthropic_model_info_t *model, const char *alias,
                         size_t index, void *data) {
   app_t *app = data;
-  entry_t *e = entry_find(&app->st, alias, hash_text(alias));
+  entry_t *e = entry_find(stream_of(app), alias, hash_text(alias));
   (void)index; /* every input of an alias shares its entry */
   if (e != NULL) {
     entry_finish(app, e, err, model);
@@ -372,7 +404,7 @@ static void on_resolved(const anthropic_error_t *err,
 static void on_batch_done(anthropic_resolve_id_t id, void *data) {
   app_t *app = data;
   (void)id;
-  app->st.batch_done = true;
+  stream_of(app)->batch_done = true;
   maybe_finish(app);
 }
 
@@ -380,7 +412,7 @@ static void on_got(const anthropic_error_t *err,
                    const anthropic_model_info_t *model, void *data) {
   entry_t *e = data;
   app_t *app = e->app;
-  app->st.pending--;
+  stream_of(app)->pending--;
   entry_finish(app, e, err, model);
   write_ready(app);
   maybe_finish(app);
@@ -403,7 +435,7 @@ static const char *refusal(const char *text, size_t len, bool too_long) {
  * it or one that is not UTF-8. Returns false when out of memory, which
  * ends the run. */
 static bool add_input(app_t *app, const char *text, size_t len, bool too_long) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   const char *refused = refusal(text, len, too_long);
   entry_t *e;
   if (!reserve_input(st)) {
@@ -457,14 +489,14 @@ static bool add_input(app_t *app, const char *text, size_t len, bool too_long) {
 /* stdin, one input a line; out of memory (or Ctrl-C) stops reading. */
 static bool on_line(void *data, const char *text, size_t len, bool too_long) {
   app_t *app = data;
-  return !app->st.finishing && add_input(app, text, len, too_long);
+  return !stream_of(app)->finishing && add_input(app, text, len, too_long);
 }
 
 static void on_read_error(void *data, const char *what) {
   app_t *app = data;
-  progress_clear(&app->st);
+  progress_clear(stream_of(app));
   (void)fprintf(stderr, PROG ": %s\n", what);
-  app->st.read_failed = true;
+  stream_of(app)->read_failed = true;
 }
 
 static void on_lines_end(void *data) {
@@ -476,7 +508,7 @@ static void on_lines_end(void *data) {
  * handles close at once, so a second Ctrl-C kills as usual. */
 static void on_signal(uv_signal_t *h, int signum) {
   app_t *app = h->data;
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   (void)signum;
   st->interrupted = true;
   st->input_done = true;
@@ -486,7 +518,7 @@ static void on_signal(uv_signal_t *h, int signum) {
 /* The loop's side of a stream: signals, progress, the flush. None of them
  * keeps the loop alive. */
 static void open_ui(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   uv_signal_init(&app->loop, &st->sigint);
   uv_signal_init(&app->loop, &st->sigterm);
   uv_timer_init(&app->loop, &st->progress);
@@ -506,15 +538,21 @@ static void open_ui(app_t *app) {
 }
 
 static void start(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = calloc(1, sizeof *st);
   const options_t *o = app->o;
+  if (st == NULL) {
+    (void)fputs(PROG ": out of memory\n", stderr);
+    cli_close_client(app);
+    return;
+  }
+  app->cmd = st;
   open_ui(app);
   if (is_resolve(app)) {
     anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
-    app->retrieve_params.size = sizeof app->retrieve_params;
-    app->retrieve_params.options = app->reqopts_p;
+    st->retrieve_params.size = sizeof st->retrieve_params;
+    st->retrieve_params.options = app->reqopts_p;
     ro.concurrency = o->concurrency;
-    ro.params = &app->retrieve_params; /* outlives the batch */
+    ro.params = &st->retrieve_params; /* outlives the batch */
     st->batch = anthropic_resolve_start(app->client, &ro, on_resolved,
                                         on_batch_done, app);
     if (st->batch == 0) {
@@ -545,8 +583,10 @@ static void start(app_t *app) {
 /* After the loop: anything left to write, what was not done; the exit
  * status. */
 static int report(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
   int status = EXIT_OK;
+  if (st == NULL) /* out of memory at the start, said then */
+    return EXIT_FAILED;
   if (st->written < st->count)
     write_rest(app);
   progress_clear(st);
@@ -568,7 +608,9 @@ static int report(app_t *app) {
 }
 
 static void free_stream(app_t *app) {
-  struct stream *st = &app->st;
+  struct stream *st = stream_of(app);
+  if (st == NULL)
+    return;
   /* Entries of the alias table are shared; any other serves one input. */
   for (size_t k = 0; k < st->count; k++)
     if (st->inputs[k] != NULL && !st->inputs[k]->interned)
@@ -581,6 +623,8 @@ static void free_stream(app_t *app) {
     }
   free(st->table);
   free(st->inputs);
+  free(st);
+  app->cmd = NULL;
 }
 
 const cli_command_t cli_get_command = {start, report, free_stream};
