@@ -31,7 +31,6 @@
 #include <uv.h>
 
 #include "anthropic.h"
-#include "lines.h"
 
 #define PROG "anthropic-models"
 

@@ -20,6 +20,7 @@
 
 #include "anthropic.h"
 #include "cli.h"
+#include "lines.h"
 
 /* What one input, or one distinct alias, came to. */
 typedef struct entry entry_t;
