@@ -211,26 +211,123 @@ typedef struct anthropic_capability {
   bool supported;             /**< false unless state is set */
 } anthropic_capability_t;
 
+/** Every capability the library knows, one row each: the one list from
+ * which the capability structs below, the parser, the JSON writer
+ * (anthropic_model_info_json(), the CLI's output) and the tests are
+ * generated, as uv.h generates its errors from UV_ERRNO_MAP. Expand it with
+ * a macro XX(parent, name, path, kind) of your own to walk every row:
+ *   - parent: the object holding it: `capabilities` itself, or the name of
+ *     a GROUP or OBJECT row;
+ *   - name: its key in the JSON, and its field's name;
+ *   - path: its path under "capabilities", as anthropic_model_capability()
+ *     takes it;
+ *   - kind: FIELD, a {"supported": bool} read into an
+ *     anthropic_capability_t field; GROUP, one with entries of its own, in
+ *     a struct of its own that a pointer field reaches; OBJECT, an object
+ *     of entries with no "supported" of its own (thinking.types), whose
+ *     presence is a field; PATH, a {"supported": bool} with no field, read
+ *     with anthropic_model_capability() (and written by
+ *     anthropic_model_info_json()).
+ *
+ * It is the concatenation of one list per struct, in the order of the
+ * struct's fields, which is the order of the JSON the library writes. A
+ * field once there stays, where it is (ABI): a new row goes at the end of
+ * its struct's list, and adding a capability is that one line. Dated
+ * capabilities (a name ending in _YYYYMMDD, which the API replaces with a
+ * newer date) are added as PATH rows: they never become fields. The dated
+ * FIELD rows below predate that rule.
+ * \param XX the macro applied to each row. */
+#define ANTHROPIC_CAPABILITY_MAP(XX)                                           \
+  ANTHROPIC_CAPABILITIES_MAP(XX)                                               \
+  ANTHROPIC_THINKING_CAPABILITY_MAP(XX)                                        \
+  ANTHROPIC_EFFORT_CAPABILITY_MAP(XX)                                          \
+  ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(XX)                              \
+  ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(XX)
+
+/** The rows of anthropic_capabilities_t (see ANTHROPIC_CAPABILITY_MAP).
+ * \param XX the macro applied to each row. */
+#define ANTHROPIC_CAPABILITIES_MAP(XX)                                         \
+  XX(capabilities, batch, "batch", FIELD)                                      \
+  XX(capabilities, citations, "citations", FIELD)                              \
+  XX(capabilities, code_execution, "code_execution", FIELD)                    \
+  XX(capabilities, image_input, "image_input", FIELD)                          \
+  XX(capabilities, pdf_input, "pdf_input", FIELD)                              \
+  XX(capabilities, structured_outputs, "structured_outputs", FIELD)            \
+  XX(capabilities, thinking, "thinking", GROUP)                                \
+  XX(capabilities, effort, "effort", GROUP)                                    \
+  XX(capabilities, context_management, "context_management", GROUP)            \
+  XX(capabilities, server_tools, "server_tools", GROUP)
+
+/** The rows of anthropic_thinking_capability_t.
+ * \param XX the macro applied to each row. */
+#define ANTHROPIC_THINKING_CAPABILITY_MAP(XX)                                  \
+  XX(thinking, types, "thinking.types", OBJECT)                                \
+  XX(types, adaptive, "thinking.types.adaptive", FIELD)                        \
+  XX(types, between_tools, "thinking.types.between_tools", FIELD)              \
+  XX(types, disabled, "thinking.types.disabled", FIELD)                        \
+  XX(types, enabled, "thinking.types.enabled", FIELD)
+
+/** The rows of anthropic_effort_capability_t.
+ * \param XX the macro applied to each row. */
+#define ANTHROPIC_EFFORT_CAPABILITY_MAP(XX)                                    \
+  XX(effort, low, "effort.low", FIELD)                                         \
+  XX(effort, medium, "effort.medium", FIELD)                                   \
+  XX(effort, high, "effort.high", FIELD)                                       \
+  XX(effort, max, "effort.max", FIELD)                                         \
+  XX(effort, xhigh, "effort.xhigh", FIELD)
+
+/** The rows of anthropic_context_management_capability_t.
+ * \param XX the macro applied to each row. */
+#define ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(XX)                        \
+  XX(context_management, clear_thinking_20251015,                              \
+     "context_management.clear_thinking_20251015", FIELD)                      \
+  XX(context_management, clear_tool_uses_20250919,                             \
+     "context_management.clear_tool_uses_20250919", FIELD)                     \
+  XX(context_management, compact_20260112,                                     \
+     "context_management.compact_20260112", FIELD)
+
+/** The rows of anthropic_server_tools_capability_t.
+ * \param XX the macro applied to each row. */
+#define ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(XX)                              \
+  XX(server_tools, code_execution, "server_tools.code_execution", FIELD)       \
+  XX(server_tools, web_search, "server_tools.web_search", FIELD)
+
+/** The field a row of ANTHROPIC_CAPABILITY_MAP declares in its struct
+ * (none for a PATH row): how the structs below are generated.
+ * \param parent the row's parent.
+ * \param name the row's name.
+ * \param path the row's path.
+ * \param kind FIELD, GROUP, OBJECT or PATH. */
+#define ANTHROPIC_CAPABILITY_MEMBER(parent, name, path, kind)                  \
+  ANTHROPIC_CAPABILITY_MEMBER_##kind(name, path)
+/** A FIELD row's field.
+ * \param name its name. \param path its path. */
+#define ANTHROPIC_CAPABILITY_MEMBER_FIELD(name, path)                          \
+  anthropic_capability_t name; /**< path, under capabilities */
+/** A GROUP row's field: a pointer to its struct, never NULL.
+ * \param name its name. \param path its path. */
+#define ANTHROPIC_CAPABILITY_MEMBER_GROUP(name, path)                          \
+  const struct anthropic_##name##_capability *name; /**< never NULL */
+/** An OBJECT row's field: whether the object was there.
+ * \param name its name. \param path its path. */
+#define ANTHROPIC_CAPABILITY_MEMBER_OBJECT(name, path)                         \
+  anthropic_presence_t name; /**< the path object itself */
+/** A PATH row has no field.
+ * \param name its name. \param path its path. */
+#define ANTHROPIC_CAPABILITY_MEMBER_PATH(name, path)
+
 /** capabilities.thinking: its own "supported", and its "types". */
 typedef struct anthropic_thinking_capability {
-  anthropic_presence_t state;           /**< absent, null or set */
-  bool supported;                       /**< thinking itself */
-  anthropic_presence_t types;           /**< the "types" object itself */
-  anthropic_capability_t adaptive;      /**< types.adaptive */
-  anthropic_capability_t between_tools; /**< types.between_tools */
-  anthropic_capability_t disabled;      /**< types.disabled */
-  anthropic_capability_t enabled;       /**< types.enabled */
+  anthropic_presence_t state; /**< absent, null or set */
+  bool supported;             /**< thinking itself */
+  ANTHROPIC_THINKING_CAPABILITY_MAP(ANTHROPIC_CAPABILITY_MEMBER)
 } anthropic_thinking_capability_t;
 
 /** capabilities.effort: its own "supported", and each level. */
 typedef struct anthropic_effort_capability {
-  anthropic_presence_t state;    /**< absent, null or set */
-  bool supported;                /**< effort itself */
-  anthropic_capability_t low;    /**< effort.low */
-  anthropic_capability_t medium; /**< effort.medium */
-  anthropic_capability_t high;   /**< effort.high */
-  anthropic_capability_t max;    /**< effort.max */
-  anthropic_capability_t xhigh;  /**< effort.xhigh */
+  anthropic_presence_t state; /**< absent, null or set */
+  bool supported;             /**< effort itself */
+  ANTHROPIC_EFFORT_CAPABILITY_MAP(ANTHROPIC_CAPABILITY_MEMBER)
 } anthropic_effort_capability_t;
 
 /** capabilities.context_management: its own "supported", and each
@@ -238,39 +335,24 @@ typedef struct anthropic_effort_capability {
 typedef struct anthropic_context_management_capability {
   anthropic_presence_t state; /**< absent, null or set */
   bool supported;             /**< context management itself */
-  /** context_management.clear_thinking_20251015 */
-  anthropic_capability_t clear_thinking_20251015;
-  /** context_management.clear_tool_uses_20250919 */
-  anthropic_capability_t clear_tool_uses_20250919;
-  /** context_management.compact_20260112 */
-  anthropic_capability_t compact_20260112;
+  ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(ANTHROPIC_CAPABILITY_MEMBER)
 } anthropic_context_management_capability_t;
 
 /** capabilities.server_tools: its own "supported", and each tool. */
 typedef struct anthropic_server_tools_capability {
-  anthropic_presence_t state;            /**< absent, null or set */
-  bool supported;                        /**< server tools themselves */
-  anthropic_capability_t code_execution; /**< server_tools.code_execution */
-  anthropic_capability_t web_search;     /**< server_tools.web_search */
+  anthropic_presence_t state; /**< absent, null or set */
+  bool supported;             /**< server tools themselves */
+  ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(ANTHROPIC_CAPABILITY_MEMBER)
 } anthropic_server_tools_capability_t;
 
 /** The library's, reached only by pointer: new capabilities are added at
  * the end of this struct and of the group structs above (a group's
- * pointer is never NULL; its state says whether it was there). One newer
- * than this header is reached with anthropic_model_capability(). */
+ * pointer is never NULL; its state says whether it was there), each a row
+ * of ANTHROPIC_CAPABILITY_MAP. One newer than this header is reached with
+ * anthropic_model_capability(). */
 typedef struct anthropic_capabilities {
-  anthropic_presence_t state;                /**< the object itself */
-  anthropic_capability_t batch;              /**< capabilities.batch */
-  anthropic_capability_t citations;          /**< capabilities.citations */
-  anthropic_capability_t code_execution;     /**< .code_execution */
-  anthropic_capability_t image_input;        /**< .image_input */
-  anthropic_capability_t pdf_input;          /**< .pdf_input */
-  anthropic_capability_t structured_outputs; /**< .structured_outputs */
-  const anthropic_thinking_capability_t *thinking; /**< never NULL */
-  const anthropic_effort_capability_t *effort;     /**< never NULL */
-  /** never NULL */
-  const anthropic_context_management_capability_t *context_management;
-  const anthropic_server_tools_capability_t *server_tools; /**< never NULL */
+  anthropic_presence_t state; /**< the object itself */
+  ANTHROPIC_CAPABILITIES_MAP(ANTHROPIC_CAPABILITY_MEMBER)
 } anthropic_capabilities_t;
 
 /** The library's, reached only by pointer (new fields go at the end). */
