@@ -122,19 +122,85 @@ int anth__headers_for_request(const anth_line_t *client,
                               const anthropic_request_options_t *o,
                               anth_line_t **out, char *err, size_t errlen);
 
+/* ---- parse.c: the capability table, ANTHROPIC_CAPABILITY_MAP as data ----
+ * One row for each row of the map, in its order: what parse.c, tojson.c
+ * and the tests walk. A row's field is at `offset` in the struct `strct`
+ * (ANTH_CAPS_*) of a model; a GROUP or OBJECT row holds the rows whose
+ * `parent` is its `own` (ANTH_CAPC_*). The tree is walked depth first,
+ * each object's rows in the map's order. */
+typedef enum anth_cap_kind {
+  ANTH_CAP_FIELD,
+  ANTH_CAP_GROUP,
+  ANTH_CAP_OBJECT,
+  ANTH_CAP_PATH
+} anth_cap_kind_t;
+
+/* The objects that hold rows: "capabilities", then each GROUP and OBJECT
+ * row (their names are unique: a second one fails to compile). */
+#define ANTH__CAP_CONTAINER(parent, name, path, kind)                          \
+  ANTH__CAP_CONTAINER_##kind(name)
+#define ANTH__CAP_CONTAINER_GROUP(name) ANTH_CAPC_##name,
+#define ANTH__CAP_CONTAINER_OBJECT(name) ANTH_CAPC_##name,
+#define ANTH__CAP_CONTAINER_FIELD(name)
+#define ANTH__CAP_CONTAINER_PATH(name)
+enum {
+  ANTH_CAPC_capabilities,
+  ANTHROPIC_CAPABILITY_MAP(ANTH__CAP_CONTAINER) ANTH_CAPC_COUNT
+};
+
+/* The structs that hold fields: anthropic_capabilities_t, then one for
+ * each GROUP row of the top level. */
+#define ANTH__CAP_STRUCT(parent, name, path, kind) ANTH__CAP_STRUCT_##kind(name)
+#define ANTH__CAP_STRUCT_GROUP(name) ANTH_CAPS_##name,
+#define ANTH__CAP_STRUCT_FIELD(name)
+#define ANTH__CAP_STRUCT_OBJECT(name)
+#define ANTH__CAP_STRUCT_PATH(name)
+enum {
+  ANTH_CAPS_capabilities,
+  ANTHROPIC_CAPABILITIES_MAP(ANTH__CAP_STRUCT) ANTH_CAPS_COUNT
+};
+
+/* Each row's index in anth__caps. */
+#define ANTH__CAP_ROW(parent, name, path, kind) ANTH_CAPR_##parent##_##name,
+enum { ANTHROPIC_CAPABILITY_MAP(ANTH__CAP_ROW) ANTH_CAP_ROWS };
+
+typedef struct anth_cap_row {
+  const char *key;       /* its key in the JSON */
+  const char *comma_key; /* ,"key": (the key as the writer puts it) */
+  const char *path;      /* under "capabilities" */
+  unsigned char comma_key_len;
+  unsigned char kind;    /* anth_cap_kind_t */
+  unsigned char parent;  /* the ANTH_CAPC_ that holds it */
+  unsigned char own;     /* GROUP, OBJECT: its own ANTH_CAPC_ */
+  unsigned char strct;   /* the ANTH_CAPS_ its field is in */
+  unsigned char group;   /* GROUP: its own struct's ANTH_CAPS_ */
+  unsigned short offset; /* of its field in that struct (not PATH) */
+} anth_cap_row_t;
+extern const anth_cap_row_t anth__caps[ANTH_CAP_ROWS];
+/* The struct of each ANTH_CAPS_ of `c` (out[ANTH_CAPS_COUNT]). */
+void anth__caps_structs(const anthropic_capabilities_t *c, const void **out);
+/* tojson.c: anthropic_model_info_json() with the capabilities of `rows`
+ * (n of them, a table shaped as anth__caps is) rather than anth__caps. */
+char *anth__model_json(const anthropic_model_info_t *model,
+                       const anth_cap_row_t *rows, size_t n);
+
 /* ---- parse.c: ModelInfo and pages straight from the body. ---- */
 /* Parse a whole retrieve body. On success *arena (free with anth__free)
  * holds every string of *out, and out->json_text points into `body`. */
 /* A model as the library keeps it: the public struct and the parts it
  * points to (public callers reach them only by pointer, so each can grow
  * at its end). Its pointers are set by anth__model_link(). */
+/* One struct for each GROUP row of the top level. */
+#define ANTH__CAP_GROUP_STRUCT(parent, name, path, kind)                       \
+  ANTH__CAP_GROUP_STRUCT_##kind(name)
+#define ANTH__CAP_GROUP_STRUCT_GROUP(name) anthropic_##name##_capability_t name;
+#define ANTH__CAP_GROUP_STRUCT_FIELD(name)
+#define ANTH__CAP_GROUP_STRUCT_OBJECT(name)
+#define ANTH__CAP_GROUP_STRUCT_PATH(name)
 typedef struct anth_model {
   anthropic_model_info_t info; /* first: &m->info is what callers get */
   anthropic_capabilities_t caps;
-  anthropic_thinking_capability_t thinking;
-  anthropic_effort_capability_t effort;
-  anthropic_context_management_capability_t context_management;
-  anthropic_server_tools_capability_t server_tools;
+  ANTHROPIC_CAPABILITIES_MAP(ANTH__CAP_GROUP_STRUCT)
 } anth_model_t;
 void anth__model_link(anth_model_t *m);
 int anth__parse_model(const char *body, size_t len, char **arena,

@@ -13,6 +13,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -482,133 +483,154 @@ static int capability(const ctx_t *c, const val_t *v, const char *key,
   return 0;
 }
 
-/* Entries `names` of the object `inner` (a capability group itself, or
- * thinking's "types"), under the path `path`. */
-static int nested(const ctx_t *parent, const val_t *inner, const char *path,
-                  const char *const *names, anthropic_capability_t *const *outs,
-                  size_t n) {
-  char where[128];
-  val_t vals[8];
-  anth__errf(where, sizeof where, "%s%s.", parent->where, path);
-  ctx_t c = {where, parent->err, parent->errlen, parent->arena};
-  (void)members(inner, names, n, vals); /* checked as a capability */
+/* ---- the capability table ---- */
+
+/* A row of ANTHROPIC_CAPABILITY_MAP whose field is in the struct `type`
+ * (ANTH_CAPS_`strct`). */
+#define CAP_ROW(strct, type, parent, name, path, kind)                         \
+  {#name,                                                                      \
+   ",\"" #name "\":",                                                          \
+   path,                                                                       \
+   sizeof(",\"" #name "\":") - 1,                                              \
+   ANTH_CAP_##kind,                                                            \
+   ANTH_CAPC_##parent,                                                         \
+   CAP_OWN_##kind(name),                                                       \
+   ANTH_CAPS_##strct,                                                          \
+   CAP_GROUP_##kind(name),                                                     \
+   CAP_OFFSET_##kind(type, name)},
+#define CAP_OWN_GROUP(name) ANTH_CAPC_##name
+#define CAP_OWN_OBJECT(name) ANTH_CAPC_##name
+#define CAP_OWN_FIELD(name) ANTH_CAPC_COUNT
+#define CAP_OWN_PATH(name) ANTH_CAPC_COUNT
+#define CAP_GROUP_GROUP(name) ANTH_CAPS_##name
+#define CAP_GROUP_OBJECT(name) ANTH_CAPS_COUNT
+#define CAP_GROUP_FIELD(name) ANTH_CAPS_COUNT
+#define CAP_GROUP_PATH(name) ANTH_CAPS_COUNT
+#define CAP_OFFSET_FIELD(type, name) offsetof(type, name)
+#define CAP_OFFSET_GROUP(type, name) offsetof(type, name)
+#define CAP_OFFSET_OBJECT(type, name) offsetof(type, name)
+#define CAP_OFFSET_PATH(type, name) 0
+
+#define CAP_ROW_capabilities(p, n, path, k)                                    \
+  CAP_ROW(capabilities, anthropic_capabilities_t, p, n, path, k)
+#define CAP_ROW_thinking(p, n, path, k)                                        \
+  CAP_ROW(thinking, anthropic_thinking_capability_t, p, n, path, k)
+#define CAP_ROW_effort(p, n, path, k)                                          \
+  CAP_ROW(effort, anthropic_effort_capability_t, p, n, path, k)
+#define CAP_ROW_context_management(p, n, path, k)                              \
+  CAP_ROW(context_management, anthropic_context_management_capability_t, p, n, \
+          path, k)
+#define CAP_ROW_server_tools(p, n, path, k)                                    \
+  CAP_ROW(server_tools, anthropic_server_tools_capability_t, p, n, path, k)
+
+/* In the order of ANTHROPIC_CAPABILITY_MAP: its lists, struct by struct. */
+// clang-format off
+const anth_cap_row_t anth__caps[ANTH_CAP_ROWS] = {
+  ANTHROPIC_CAPABILITIES_MAP(CAP_ROW_capabilities)
+  ANTHROPIC_THINKING_CAPABILITY_MAP(CAP_ROW_thinking)
+  ANTHROPIC_EFFORT_CAPABILITY_MAP(CAP_ROW_effort)
+  ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(CAP_ROW_context_management)
+  ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(CAP_ROW_server_tools)
+};
+// clang-format on
+
+/* A group's struct starts as anthropic_capability_t does: its own state,
+ * then its own "supported". */
+#define CAP_GROUP_HEAD(parent, name, path, kind) CAP_GROUP_HEAD_##kind(name)
+#define CAP_GROUP_HEAD_GROUP(name)                                             \
+  _Static_assert(offsetof(anthropic_##name##_capability_t, state) ==           \
+                         offsetof(anthropic_capability_t, state) &&            \
+                     offsetof(anthropic_##name##_capability_t, supported) ==   \
+                         offsetof(anthropic_capability_t, supported),          \
+                 #name ": its struct starts with state, supported");
+#define CAP_GROUP_HEAD_FIELD(name)
+#define CAP_GROUP_HEAD_OBJECT(name)
+#define CAP_GROUP_HEAD_PATH(name)
+ANTHROPIC_CAPABILITIES_MAP(CAP_GROUP_HEAD)
+
+#define CAP_STRUCT_OF(parent, name, path, kind) CAP_STRUCT_OF_##kind(name)
+#define CAP_STRUCT_OF_GROUP(name) out[ANTH_CAPS_##name] = c->name;
+#define CAP_STRUCT_OF_FIELD(name)
+#define CAP_STRUCT_OF_OBJECT(name)
+#define CAP_STRUCT_OF_PATH(name)
+void anth__caps_structs(const anthropic_capabilities_t *c, const void **out) {
+  out[ANTH_CAPS_capabilities] = c;
+  ANTHROPIC_CAPABILITIES_MAP(CAP_STRUCT_OF)
+}
+
+/* The rows of the object `obj` (the ANTH_CAPC_ `container`) into the
+ * structs `at`, depth first: each row is checked before the rows it
+ * holds, so the first error in the map's order is the one reported. 1
+ * when `obj` is not a well-formed object. */
+static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
+                      char *const *at) {
+  const char *names[ANTH_CAP_ROWS];
+  const anth_cap_row_t *rows[ANTH_CAP_ROWS];
+  val_t vals[ANTH_CAP_ROWS];
+  size_t n = 0;
+  for (size_t i = 0; i < ANTH_CAP_ROWS; i++)
+    if (anth__caps[i].parent == container &&
+        anth__caps[i].kind != ANTH_CAP_PATH) { /* read by path only */
+      names[n] = anth__caps[i].key;
+      rows[n++] = &anth__caps[i];
+    }
+  /* A nested object was checked whole with the body. */
+  if (!members(obj, names, n, vals) && container == ANTH_CAPC_capabilities)
+    return 1;
   for (size_t i = 0; i < n; i++) {
-    int rc = capability(&c, &vals[i], names[i], outs[i]);
+    const anth_cap_row_t *r = rows[i];
+    char *field = at[r->strct] + r->offset;
+    anthropic_capability_t self;
+    int rc = 0;
+    switch (r->kind) {
+    case ANTH_CAP_FIELD:
+      rc = capability(c, &vals[i], r->path, (anthropic_capability_t *)field);
+      break;
+    case ANTH_CAP_GROUP:
+      if ((rc = capability(c, &vals[i], r->path, &self)) != 0)
+        return rc;
+      *(anthropic_presence_t *)(at[r->group] + offsetof(anthropic_capability_t,
+                                                        state)) = self.state;
+      *(bool *)(at[r->group] + offsetof(anthropic_capability_t, supported)) =
+          self.supported;
+      if (self.state == ANTHROPIC_FIELD_SET)
+        rc = cap_object(c, &vals[i], r->own, at);
+      break;
+    default: /* ANTH_CAP_OBJECT */
+      *(anthropic_presence_t *)field = presence(&vals[i]);
+      if (vals[i].kind == V_NONE || vals[i].kind == V_NULL)
+        break;
+      if (vals[i].kind != V_OBJECT)
+        return fail(c, r->path, "an object or null");
+      rc = cap_object(c, &vals[i], r->own, at);
+      break;
+    }
     if (rc != 0)
       return rc;
   }
   return 0;
 }
 
-enum {
-  C_BATCH,
-  C_CITATIONS,
-  C_CODE_EXECUTION,
-  C_IMAGE_INPUT,
-  C_PDF_INPUT,
-  C_STRUCTURED_OUTPUTS,
-  C_THINKING,
-  C_EFFORT,
-  C_CONTEXT_MANAGEMENT,
-  C_SERVER_TOOLS,
-  C_COUNT
-};
+#define CAP_STRUCT_AT(parent, name, path, kind) CAP_STRUCT_AT_##kind(name)
+#define CAP_STRUCT_AT_GROUP(name) at[ANTH_CAPS_##name] = (char *)&m->name;
+#define CAP_STRUCT_AT_FIELD(name)
+#define CAP_STRUCT_AT_OBJECT(name)
+#define CAP_STRUCT_AT_PATH(name)
 
 static int capabilities(const ctx_t *parent, const val_t *v, anth_model_t *m) {
-  anthropic_capabilities_t *caps = &m->caps;
-  static const char *const keys[C_COUNT] = {
-      "batch",       "citations", "code_execution",
-      "image_input", "pdf_input", "structured_outputs",
-      "thinking",    "effort",    "context_management",
-      "server_tools"};
-  val_t vals[C_COUNT];
-  caps->state = presence(v);
-  if (caps->state != ANTHROPIC_FIELD_SET)
+  char *at[ANTH_CAPS_COUNT];
+  m->caps.state = presence(v);
+  if (m->caps.state != ANTHROPIC_FIELD_SET)
     return 0;
-  if (v->kind != V_OBJECT || !members(v, keys, C_COUNT, vals))
+  if (v->kind != V_OBJECT)
     return fail(parent, "capabilities", "an object or null");
-
+  at[ANTH_CAPS_capabilities] = (char *)&m->caps;
+  ANTHROPIC_CAPABILITIES_MAP(CAP_STRUCT_AT)
   char where[128];
   anth__errf(where, sizeof where, "%scapabilities.", parent->where);
   ctx_t c = {where, parent->err, parent->errlen, parent->arena};
-  int rc;
-  anthropic_capability_t *const simple_out[] = {
-      &caps->batch,       &caps->citations, &caps->code_execution,
-      &caps->image_input, &caps->pdf_input, &caps->structured_outputs};
-  for (size_t i = 0; i < ANTH_ARRAY_SIZE(simple_out); i++)
-    if ((rc = capability(&c, &vals[i], keys[i], simple_out[i])) != 0)
-      return rc;
-
-  /* Each group: read its own {"supported"} first, then its entries. */
-  anthropic_capability_t self;
-
-  if ((rc = capability(&c, &vals[C_THINKING], "thinking", &self)) != 0)
-    return rc;
-  m->thinking.state = self.state;
-  m->thinking.supported = self.supported;
-  if (self.state == ANTHROPIC_FIELD_SET) {
-    static const char *const types[] = {"types"};
-    val_t g;
-    (void)members(&vals[C_THINKING], types, 1, &g);
-    m->thinking.types = presence(&g);
-    if (m->thinking.types == ANTHROPIC_FIELD_SET) {
-      if (g.kind != V_OBJECT)
-        return fail(&c, "thinking.types", "an object or null");
-      static const char *const names[] = {"adaptive", "between_tools",
-                                          "disabled", "enabled"};
-      anthropic_capability_t *const outs[] = {
-          &m->thinking.adaptive, &m->thinking.between_tools,
-          &m->thinking.disabled, &m->thinking.enabled};
-      if ((rc = nested(&c, &g, "thinking.types", names, outs, 4)) != 0)
-        return rc;
-    }
-  }
-
-  if ((rc = capability(&c, &vals[C_EFFORT], "effort", &self)) != 0)
-    return rc;
-  m->effort.state = self.state;
-  m->effort.supported = self.supported;
-  if (self.state == ANTHROPIC_FIELD_SET) {
-    static const char *const names[] = {"low", "medium", "high", "max",
-                                        "xhigh"};
-    anthropic_capability_t *const outs[] = {&m->effort.low, &m->effort.medium,
-                                            &m->effort.high, &m->effort.max,
-                                            &m->effort.xhigh};
-    if ((rc = nested(&c, &vals[C_EFFORT], "effort", names, outs, 5)) != 0)
-      return rc;
-  }
-
-  if ((rc = capability(&c, &vals[C_CONTEXT_MANAGEMENT], "context_management",
-                       &self)) != 0)
-    return rc;
-  m->context_management.state = self.state;
-  m->context_management.supported = self.supported;
-  if (self.state == ANTHROPIC_FIELD_SET) {
-    static const char *const names[] = {"clear_thinking_20251015",
-                                        "clear_tool_uses_20250919",
-                                        "compact_20260112"};
-    anthropic_capability_t *const outs[] = {
-        &m->context_management.clear_thinking_20251015,
-        &m->context_management.clear_tool_uses_20250919,
-        &m->context_management.compact_20260112};
-    if ((rc = nested(&c, &vals[C_CONTEXT_MANAGEMENT], "context_management",
-                     names, outs, 3)) != 0)
-      return rc;
-  }
-
-  if ((rc = capability(&c, &vals[C_SERVER_TOOLS], "server_tools", &self)) != 0)
-    return rc;
-  m->server_tools.state = self.state;
-  m->server_tools.supported = self.supported;
-  if (self.state == ANTHROPIC_FIELD_SET) {
-    static const char *const names[] = {"code_execution", "web_search"};
-    anthropic_capability_t *const outs[] = {&m->server_tools.code_execution,
-                                            &m->server_tools.web_search};
-    if ((rc = nested(&c, &vals[C_SERVER_TOOLS], "server_tools", names, outs,
-                     2)) != 0)
-      return rc;
-  }
-  return 0;
+  int rc = cap_object(&c, v, ANTH_CAPC_capabilities, at);
+  return rc == 1 ? fail(parent, "capabilities", "an object or null") : rc;
 }
 
 static anthropic_lifecycle_t lifecycle_value(const anthropic_opt_str_t *s) {
@@ -736,12 +758,15 @@ static int read_body(const char *body, size_t len, size_t max_items,
   return 0;
 }
 
+#define CAP_LINK(parent, name, path, kind) CAP_LINK_##kind(name)
+#define CAP_LINK_GROUP(name) m->caps.name = &m->name;
+#define CAP_LINK_FIELD(name)
+#define CAP_LINK_OBJECT(name)
+#define CAP_LINK_PATH(name)
+
 void anth__model_link(anth_model_t *m) {
   m->info.capabilities = &m->caps;
-  m->caps.thinking = &m->thinking;
-  m->caps.effort = &m->effort;
-  m->caps.context_management = &m->context_management;
-  m->caps.server_tools = &m->server_tools;
+  ANTHROPIC_CAPABILITIES_MAP(CAP_LINK)
 }
 
 int anth__parse_model(const char *body, size_t len, char **arena_out,

@@ -107,6 +107,87 @@ TEST(generated_structs_keep_the_layout_of_1_1_0) {
              web_search);
 }
 
+/* ---- the table as data (src/parse.c) ---- */
+
+#define PATH_OF(parent, name, path, kind) path,
+#define KEY_OF(parent, name, path, kind) #name,
+static const char *const map_paths[] = {ANTHROPIC_CAPABILITY_MAP(PATH_OF)};
+static const char *const map_keys[] = {ANTHROPIC_CAPABILITY_MAP(KEY_OF)};
+
+TEST(table_has_the_rows_of_the_map_in_its_order) {
+  CHECK_EQ_INT(ANTH_ARRAY_SIZE(map_paths), ANTH_CAP_ROWS);
+  for (size_t i = 0; i < ANTH_CAP_ROWS; i++) {
+    CHECK_EQ_STR(anth__caps[i].path, map_paths[i]);
+    CHECK_EQ_STR(anth__caps[i].key, map_keys[i]);
+  }
+}
+
+/* The path of the row holding row i ("" for the top level). */
+static const char *parent_path(size_t i) {
+  for (size_t k = 0; k < ANTH_CAP_ROWS; k++)
+    if ((anth__caps[k].kind == ANTH_CAP_GROUP ||
+         anth__caps[k].kind == ANTH_CAP_OBJECT) &&
+        anth__caps[k].own == anth__caps[i].parent)
+      return anth__caps[k].path;
+  return "";
+}
+
+TEST(each_rows_path_is_its_parents_path_and_its_key) {
+  for (size_t i = 0; i < ANTH_CAP_ROWS; i++) {
+    char want[256];
+    const char *up = parent_path(i);
+    snprintf(want, sizeof want, "%s%s%s", up, *up ? "." : "",
+             anth__caps[i].key);
+    CHECK_EQ_STR(anth__caps[i].path, want);
+  }
+}
+
+/* Parse `body` as a retrieve body; the error, or "" when it parsed. */
+static const char *parse_error(const char *body, char *err, size_t errlen) {
+  anth_model_t m;
+  char *arena = NULL;
+  err[0] = '\0';
+  int rc = anth__parse_model(body, strlen(body), &arena, &m, err, errlen);
+  anth__free(arena);
+  if (rc == 0)
+    err[0] = '\0';
+  return err;
+}
+
+#define REQUIRED                                                               \
+  "\"id\":\"m\",\"type\":\"model\",\"display_name\":\"M\","                    \
+  "\"created_at\":\"2025-05-14T00:00:00Z\""
+
+TEST(the_first_bad_capability_depth_first_is_the_one_reported) {
+  char err[ANTH_ERRMSG_MAX];
+  /* thinking's entries come before effort, whatever the order sent. */
+  CHECK_CONTAINS(
+      parse_error("{" REQUIRED ",\"capabilities\":{\"effort\":{\"supported\":"
+                  "true,\"low\":1},\"thinking\":{\"supported\":true,\"types\":"
+                  "{\"adaptive\":2}}}}",
+                  err, sizeof err),
+      "capabilities.thinking.types.adaptive: expected");
+  /* A group is checked before its entries, its entries before the next
+   * row of the top level. */
+  CHECK_CONTAINS(parse_error("{" REQUIRED ",\"capabilities\":{\"effort\":{"
+                             "\"supported\":1,\"low\":1}}}",
+                             err, sizeof err),
+                 "capabilities.effort: expected");
+  CHECK_CONTAINS(parse_error("{" REQUIRED ",\"capabilities\":{\"effort\":{"
+                             "\"supported\":true,\"low\":1},"
+                             "\"context_management\":2}}",
+                             err, sizeof err),
+                 "capabilities.effort.low: expected");
+  CHECK_CONTAINS(parse_error("{" REQUIRED ",\"capabilities\":{\"server_tools\":"
+                             "{\"supported\":true,\"web_search\":[]},"
+                             "\"batch\":3}}",
+                             err, sizeof err),
+                 "capabilities.batch: expected");
+}
+
 int main(void) {
-  return RUN(T(generated_structs_keep_the_layout_of_1_1_0));
+  return RUN(T(generated_structs_keep_the_layout_of_1_1_0),
+             T(table_has_the_rows_of_the_map_in_its_order),
+             T(each_rows_path_is_its_parents_path_and_its_key),
+             T(the_first_bad_capability_depth_first_is_the_one_reported));
 }
