@@ -177,8 +177,9 @@ typedef struct anth_cap_row {
   unsigned short offset; /* of its field in that struct (not PATH) */
 } anth_cap_row_t;
 extern const anth_cap_row_t anth__caps[ANTH_CAP_ROWS];
-/* The struct of each ANTH_CAPS_ of `c` (out[ANTH_CAPS_COUNT]). */
-void anth__caps_structs(const anthropic_capabilities_t *c, const void **out);
+/* The struct of each ANTH_CAPS_ of `c` (out[ANTH_CAPS_COUNT]), where the
+ * offsets of anth__caps count from. */
+void anth__caps_structs(const anthropic_capabilities_t *c, const char **out);
 /* tojson.c: anthropic_model_info_json() with the capabilities of `rows`
  * (n of them, a table shaped as anth__caps is) rather than anth__caps. */
 char *anth__model_json(const anthropic_model_info_t *model,

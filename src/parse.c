@@ -549,12 +549,12 @@ const anth_cap_row_t anth__caps[ANTH_CAP_ROWS] = {
 ANTHROPIC_CAPABILITIES_MAP(CAP_GROUP_HEAD)
 
 #define CAP_STRUCT_OF(parent, name, path, kind) CAP_STRUCT_OF_##kind(name)
-#define CAP_STRUCT_OF_GROUP(name) out[ANTH_CAPS_##name] = c->name;
+#define CAP_STRUCT_OF_GROUP(name) out[ANTH_CAPS_##name] = (const char *)c->name;
 #define CAP_STRUCT_OF_FIELD(name)
 #define CAP_STRUCT_OF_OBJECT(name)
 #define CAP_STRUCT_OF_PATH(name)
-void anth__caps_structs(const anthropic_capabilities_t *c, const void **out) {
-  out[ANTH_CAPS_capabilities] = c;
+void anth__caps_structs(const anthropic_capabilities_t *c, const char **out) {
+  out[ANTH_CAPS_capabilities] = (const char *)c;
   ANTHROPIC_CAPABILITIES_MAP(CAP_STRUCT_OF)
 }
 

@@ -110,102 +110,69 @@ static void put_cap(jw_t *w, const anthropic_capability_t *c) {
   PUT(w, "}");
 }
 
-static void put_thinking(jw_t *w, const anthropic_thinking_capability_t *c) {
-  if (c->state != ANTHROPIC_FIELD_SET) {
-    PUT(w, "null");
-    return;
+/* The rows of the object `container` (the ANTH_CAPC_ of a set object),
+ * depth first, from the structs `at`; `open` starts the object: "{" for
+ * one with no "supported" of its own, put_supported() for a group. */
+static void put_object(jw_t *w, const anthropic_model_info_t *m,
+                       const anth_cap_row_t *rows, size_t n, unsigned container,
+                       const char *const *at, bool open) {
+  bool first = open;
+  for (size_t i = 0; i < n; i++) {
+    const anth_cap_row_t *r = &rows[i];
+    if (r->parent != container)
+      continue;
+    if (first) /* {"key": */
+      PUT(w, "{");
+    put(w, r->comma_key + first, r->comma_key_len - first);
+    first = false;
+    const char *field = at[r->strct] + r->offset;
+    switch (r->kind) {
+    case ANTH_CAP_FIELD:
+      put_cap(w, (const anthropic_capability_t *)(const void *)field);
+      break;
+    case ANTH_CAP_GROUP: {
+      const anthropic_capability_t *self =
+          (const anthropic_capability_t *)(const void *)at[r->group];
+      if (self->state != ANTHROPIC_FIELD_SET) {
+        PUT(w, "null");
+        break;
+      }
+      put_supported(w, self->supported);
+      put_object(w, m, rows, n, r->own, at, false);
+      PUT(w, "}");
+      break;
+    }
+    case ANTH_CAP_OBJECT:
+      if (*(const anthropic_presence_t *)(const void *)field !=
+          ANTHROPIC_FIELD_SET) {
+        PUT(w, "null");
+        break;
+      }
+      put_object(w, m, rows, n, r->own, at, true);
+      PUT(w, "}");
+      break;
+    default: { /* ANTH_CAP_PATH: from the JSON text */
+      anthropic_capability_t c;
+      c.state = anthropic_model_capability(m, r->path, &c.supported);
+      put_cap(w, &c);
+      break;
+    }
+    }
   }
-  put_supported(w, c->supported);
-  if (c->types != ANTHROPIC_FIELD_SET) {
-    PUT(w, ",\"types\":null}");
-    return;
-  }
-  PUT(w, ",\"types\":{\"adaptive\":");
-  put_cap(w, &c->adaptive);
-  PUT(w, ",\"between_tools\":");
-  put_cap(w, &c->between_tools);
-  PUT(w, ",\"disabled\":");
-  put_cap(w, &c->disabled);
-  PUT(w, ",\"enabled\":");
-  put_cap(w, &c->enabled);
-  PUT(w, "}}");
+  if (first)
+    PUT(w, "{"); /* an object with no row at all */
 }
 
-static void put_effort(jw_t *w, const anthropic_effort_capability_t *c) {
+static void put_capabilities(jw_t *w, const anthropic_model_info_t *m,
+                             const anth_cap_row_t *rows, size_t n) {
+  const anthropic_capabilities_t *c = m->capabilities;
+  const char *at[ANTH_CAPS_COUNT];
   if (c->state != ANTHROPIC_FIELD_SET) {
     PUT(w, "null");
     return;
   }
-  put_supported(w, c->supported);
-  PUT(w, ",\"low\":");
-  put_cap(w, &c->low);
-  PUT(w, ",\"medium\":");
-  put_cap(w, &c->medium);
-  PUT(w, ",\"high\":");
-  put_cap(w, &c->high);
-  PUT(w, ",\"max\":");
-  put_cap(w, &c->max);
-  PUT(w, ",\"xhigh\":");
-  put_cap(w, &c->xhigh);
-  PUT(w, "}");
-}
-
-static void
-put_context_management(jw_t *w,
-                       const anthropic_context_management_capability_t *c) {
-  if (c->state != ANTHROPIC_FIELD_SET) {
-    PUT(w, "null");
-    return;
-  }
-  put_supported(w, c->supported);
-  PUT(w, ",\"clear_thinking_20251015\":");
-  put_cap(w, &c->clear_thinking_20251015);
-  PUT(w, ",\"clear_tool_uses_20250919\":");
-  put_cap(w, &c->clear_tool_uses_20250919);
-  PUT(w, ",\"compact_20260112\":");
-  put_cap(w, &c->compact_20260112);
-  PUT(w, "}");
-}
-
-static void put_server_tools(jw_t *w,
-                             const anthropic_server_tools_capability_t *c) {
-  if (c->state != ANTHROPIC_FIELD_SET) {
-    PUT(w, "null");
-    return;
-  }
-  put_supported(w, c->supported);
-  PUT(w, ",\"code_execution\":");
-  put_cap(w, &c->code_execution);
-  PUT(w, ",\"web_search\":");
-  put_cap(w, &c->web_search);
-  PUT(w, "}");
-}
-
-static void put_capabilities(jw_t *w, const anthropic_capabilities_t *c) {
-  if (c->state != ANTHROPIC_FIELD_SET) {
-    PUT(w, "null");
-    return;
-  }
-  PUT(w, "{\"batch\":");
-  put_cap(w, &c->batch);
-  PUT(w, ",\"citations\":");
-  put_cap(w, &c->citations);
-  PUT(w, ",\"code_execution\":");
-  put_cap(w, &c->code_execution);
-  PUT(w, ",\"image_input\":");
-  put_cap(w, &c->image_input);
-  PUT(w, ",\"pdf_input\":");
-  put_cap(w, &c->pdf_input);
-  PUT(w, ",\"structured_outputs\":");
-  put_cap(w, &c->structured_outputs);
-  PUT(w, ",\"thinking\":");
-  put_thinking(w, c->thinking);
-  PUT(w, ",\"effort\":");
-  put_effort(w, c->effort);
-  PUT(w, ",\"context_management\":");
-  put_context_management(w, c->context_management);
-  PUT(w, ",\"server_tools\":");
-  put_server_tools(w, c->server_tools);
+  anth__caps_structs(c, at);
+  put_object(w, m, rows, n, ANTH_CAPC_capabilities, at, true);
   PUT(w, "}");
 }
 
@@ -213,6 +180,11 @@ static void put_capabilities(jw_t *w, const anthropic_capabilities_t *c) {
 #define MODEL_JSON_GUESS 1536
 
 char *anthropic_model_info_json(const anthropic_model_info_t *model) {
+  return anth__model_json(model, anth__caps, ANTH_CAP_ROWS);
+}
+
+char *anth__model_json(const anthropic_model_info_t *model,
+                       const anth_cap_row_t *rows, size_t n) {
   if (model == NULL || anth__in_alloc)
     return NULL;
   jw_t w = {{NULL, 0, 0}, true};
@@ -239,7 +211,7 @@ char *anthropic_model_info_json(const anthropic_model_info_t *model) {
   PUT(&w, ",\"retires_at\":");
   put_time(&w, &model->retires_at);
   PUT(&w, ",\"capabilities\":");
-  put_capabilities(&w, model->capabilities);
+  put_capabilities(&w, model, rows, n);
   PUT(&w, "}");
   if (!w.ok) {
     anth__buf_free(&w.b);

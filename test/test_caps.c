@@ -185,9 +185,230 @@ TEST(the_first_bad_capability_depth_first_is_the_one_reported) {
                  "capabilities.batch: expected");
 }
 
+/* ---- every row, read, reached by path and written back ---- */
+
+/* How a body sets the rows: `on` true and the others false; or `on`
+ * null (the rows it holds then absent) and the others false. */
+typedef struct shape {
+  const anth_cap_row_t *rows;
+  size_t n;
+  size_t on;
+  bool null;
+} shape_t;
+
+static void append(anth_buf_t *b, const char *s) {
+  if (anth__buf_appends(b, s) != 0)
+    FAILF("out of memory");
+}
+
+/* The object `container` of the body of `sh`; `group`: it has a
+ * "supported" of its own, `supported`. */
+static void put_container(anth_buf_t *b, const shape_t *sh, unsigned container,
+                          bool group, bool supported) {
+  bool first = true;
+  append(b, "{");
+  if (group) {
+    append(b, supported ? "\"supported\":true" : "\"supported\":false");
+    first = false;
+  }
+  for (size_t i = 0; i < sh->n; i++) {
+    const anth_cap_row_t *r = &sh->rows[i];
+    if (r->parent != container)
+      continue;
+    append(b, first ? "\"" : ",\"");
+    append(b, r->key);
+    append(b, "\":");
+    first = false;
+    if (i == sh->on && sh->null)
+      append(b, "null");
+    else if (r->kind == ANTH_CAP_GROUP || r->kind == ANTH_CAP_OBJECT)
+      put_container(b, sh, r->own, r->kind == ANTH_CAP_GROUP, i == sh->on);
+    else
+      append(b, i == sh->on ? "{\"supported\":true}" : "{\"supported\":false}");
+  }
+  append(b, "}");
+}
+
+static char *body_of(const shape_t *sh) {
+  anth_buf_t b = {NULL, 0, 0};
+  append(&b, "{" REQUIRED ",\"capabilities\":");
+  put_container(&b, sh, ANTH_CAPC_capabilities, false, false);
+  append(&b, "}");
+  return b.data;
+}
+
+/* Does row k sit inside row `of` (an object of it, at any depth)? */
+static bool inside(const anth_cap_row_t *rows, size_t n, size_t k, size_t of) {
+  unsigned up = rows[k].parent;
+  for (int depth = 0; depth < 8 && up != ANTH_CAPC_capabilities; depth++) {
+    size_t p = 0;
+    if ((rows[of].kind == ANTH_CAP_GROUP || rows[of].kind == ANTH_CAP_OBJECT) &&
+        rows[of].own == up)
+      return true;
+    while (p < n && !((rows[p].kind == ANTH_CAP_GROUP ||
+                       rows[p].kind == ANTH_CAP_OBJECT) &&
+                      rows[p].own == up))
+      p++;
+    if (p == n)
+      return false;
+    up = rows[p].parent;
+  }
+  return false;
+}
+
+/* Every row of `m` reads as `sh` says: its field (if it has one), and by
+ * path (if it is a capability). */
+static void check_rows(const anthropic_model_info_t *m, const shape_t *sh,
+                       const char *what) {
+  const char *at[ANTH_CAPS_COUNT];
+  anth__caps_structs(m->capabilities, at);
+  for (size_t k = 0; k < sh->n; k++) {
+    const anth_cap_row_t *r = &sh->rows[k];
+    anthropic_presence_t want = ANTHROPIC_FIELD_SET, got;
+    bool want_on = k == sh->on && !sh->null, on = false;
+    if (k == sh->on && sh->null)
+      want = ANTHROPIC_FIELD_NULL;
+    else if (sh->null && inside(sh->rows, sh->n, k, sh->on))
+      want = ANTHROPIC_FIELD_ABSENT;
+    if (want != ANTHROPIC_FIELD_SET)
+      want_on = false;
+    const char *field = at[r->strct] + r->offset;
+    if (r->kind == ANTH_CAP_OBJECT) {
+      got = *(const anthropic_presence_t *)(const void *)field;
+      if (got != want)
+        FAILF("%s: row %s (only %s %s): presence %d, want %d", what, r->path,
+              sh->rows[sh->on].path, sh->null ? "null" : "true", (int)got,
+              (int)want);
+      continue;
+    }
+    if (r->kind != ANTH_CAP_PATH) {
+      const char *c = r->kind == ANTH_CAP_GROUP ? at[r->group] : field;
+      got = *(const anthropic_presence_t
+                  *)(const void *)(c + offsetof(anthropic_capability_t, state));
+      on = *(const bool *)(c + offsetof(anthropic_capability_t, supported));
+      if (got != want || on != want_on)
+        FAILF("%s: field of %s (only %s %s): %d %d, want %d %d", what, r->path,
+              sh->rows[sh->on].path, sh->null ? "null" : "true", (int)got,
+              (int)on, (int)want, (int)want_on);
+    }
+    got = anthropic_model_capability(m, r->path, &on);
+    if (got != want || on != want_on)
+      FAILF("%s: %s by path (only %s %s): %d %d, want %d %d", what, r->path,
+            sh->rows[sh->on].path, sh->null ? "null" : "true", (int)got,
+            (int)on, (int)want, (int)want_on);
+  }
+}
+
+static void parse_or_fail(const char *body, anth_model_t *m, char **arena) {
+  char err[ANTH_ERRMSG_MAX];
+  if (anth__parse_model(body, strlen(body), arena, m, err, sizeof err) != 0)
+    FAILF("%s: %s", body, err);
+}
+
+/* The body of `sh` parsed, written with the rows of `sh`, parsed again,
+ * written again: each reads as `sh` says, and the two texts are one. */
+static void round_trip(const shape_t *sh) {
+  char *body = body_of(sh), *arena1 = NULL, *arena2 = NULL;
+  anth_model_t m1, m2;
+  parse_or_fail(body, &m1, &arena1);
+  check_rows(&m1.info, sh, "parsed");
+  char *json1 = anth__model_json(&m1.info, sh->rows, sh->n);
+  CHECK(json1 != NULL);
+  parse_or_fail(json1, &m2, &arena2);
+  check_rows(&m2.info, sh, "written and parsed again");
+  char *json2 = anth__model_json(&m2.info, sh->rows, sh->n);
+  CHECK(json2 != NULL);
+  CHECK_EQ_STR(json2, json1);
+  anthropic_free(json2);
+  anthropic_free(json1);
+  anth__free(arena2);
+  anth__free(arena1);
+  anth__free(body);
+}
+
+static void round_trip_every_row(const anth_cap_row_t *rows, size_t n) {
+  for (size_t on = 0; on < n; on++)
+    for (int null = 0; null < 2; null++) {
+      shape_t sh = {rows, n, on, null != 0};
+      round_trip(&sh);
+    }
+}
+
+TEST(every_row_of_the_map_is_read_reached_by_path_and_written_back) {
+  round_trip_every_row(anth__caps, ANTH_CAP_ROWS);
+}
+
+TEST(the_library_writes_every_row_of_the_map) {
+  shape_t sh = {anth__caps, ANTH_CAP_ROWS, 0, false};
+  char *body = body_of(&sh), *arena = NULL;
+  anth_model_t m;
+  parse_or_fail(body, &m, &arena);
+  char *mine = anth__model_json(&m.info, anth__caps, ANTH_CAP_ROWS);
+  char *json = anthropic_model_info_json(&m.info);
+  CHECK(json != NULL && mine != NULL);
+  CHECK_EQ_STR(json, mine);
+  /* The capabilities as sent are the ones written: every row, in order. */
+  CHECK_CONTAINS(json, strstr(body, "\"capabilities\":"));
+  anthropic_free(mine);
+  anthropic_free(json);
+  anth__free(arena);
+  anth__free(body);
+}
+
+/* A dated capability added the way the map says, as a PATH row at the end
+ * of its group: no field, read and written by path, not checked by the
+ * parser. */
+static const anth_cap_row_t dated = {"compact_20991231",
+                                     ",\"compact_20991231\":",
+                                     "context_management.compact_20991231",
+                                     sizeof(",\"compact_20991231\":") - 1,
+                                     ANTH_CAP_PATH,
+                                     ANTH_CAPC_context_management,
+                                     ANTH_CAPC_COUNT,
+                                     ANTH_CAPS_context_management,
+                                     ANTH_CAPS_COUNT,
+                                     0};
+
+TEST(a_path_row_is_read_by_path_and_written_back) {
+  anth_cap_row_t rows[ANTH_CAP_ROWS + 1];
+  size_t at = ANTH_CAPR_context_management_compact_20260112 + 1;
+  memcpy(rows, anth__caps, at * sizeof rows[0]);
+  rows[at] = dated;
+  memcpy(rows + at + 1, anth__caps + at, (ANTH_CAP_ROWS - at) * sizeof rows[0]);
+  round_trip_every_row(rows, ANTH_CAP_ROWS + 1);
+}
+
+TEST(a_path_row_is_written_last_in_its_group_and_null_when_absent) {
+  anth_cap_row_t rows[ANTH_CAP_ROWS + 1];
+  memcpy(rows, anth__caps, sizeof anth__caps);
+  rows[ANTH_CAP_ROWS] = dated;
+  char *arena = NULL;
+  anth_model_t m;
+  parse_or_fail("{" REQUIRED ",\"capabilities\":{\"context_management\":{"
+                "\"compact_20991231\":{\"supported\":true},\"supported\":true}}"
+                "}",
+                &m, &arena);
+  char *json = anth__model_json(&m.info, rows, ANTH_CAP_ROWS + 1);
+  CHECK_CONTAINS(json, "\"compact_20260112\":null,"
+                       "\"compact_20991231\":{\"supported\":true}},");
+  anthropic_free(json);
+  anth__free(arena);
+  parse_or_fail("{" REQUIRED ",\"capabilities\":{\"context_management\":{"
+                "\"compact_20991231\":5,\"supported\":true}}}",
+                &m, &arena);
+  json = anth__model_json(&m.info, rows, ANTH_CAP_ROWS + 1);
+  CHECK_CONTAINS(json, "\"compact_20991231\":null}");
+  anthropic_free(json);
+  anth__free(arena);
+}
+
 int main(void) {
   return RUN(T(generated_structs_keep_the_layout_of_1_1_0),
              T(table_has_the_rows_of_the_map_in_its_order),
              T(each_rows_path_is_its_parents_path_and_its_key),
-             T(the_first_bad_capability_depth_first_is_the_one_reported));
+             T(the_first_bad_capability_depth_first_is_the_one_reported),
+             T(every_row_of_the_map_is_read_reached_by_path_and_written_back),
+             T(the_library_writes_every_row_of_the_map),
+             T(a_path_row_is_read_by_path_and_written_back),
+             T(a_path_row_is_written_last_in_its_group_and_null_when_absent));
 }
