@@ -131,6 +131,69 @@ static inline void fuzz_check_opt_str(const anthropic_opt_str_t *v) {
   }
 }
 
+/* The state and "supported" of row r of anth__caps in the structs `at`
+ * (anth__caps_structs()): its field, or its group's own; false for an
+ * OBJECT or PATH row, which has neither. */
+static inline bool fuzz_cap_of(const char *const *at, const anth_cap_row_t *r,
+                               anthropic_capability_t *out) {
+  const char *p;
+  if (r->kind == ANTH_CAP_FIELD)
+    p = at[r->strct] + r->offset;
+  else if (r->kind == ANTH_CAP_GROUP)
+    p = at[r->group];
+  else
+    return false;
+  memcpy(&out->state, p + offsetof(anthropic_capability_t, state),
+         sizeof out->state);
+  memcpy(&out->supported, p + offsetof(anthropic_capability_t, supported),
+         sizeof out->supported);
+  return true;
+}
+
+/* Every row of ANTHROPIC_CAPABILITY_MAP, through anth__caps: each field
+ * is a valid capability, absent when what holds it is not set, and reads
+ * as its path does (anthropic_model_capability()). */
+static inline void fuzz_check_caps(const anthropic_model_info_t *m) {
+  const anthropic_capabilities_t *c = m->capabilities;
+  const char *at[ANTH_CAPS_COUNT];
+  FUZZ_CHECK(fuzz_presence_ok(c->state));
+  anth__caps_structs(c, at);
+  /* Whether each object (ANTH_CAPC_) is set; rows come after the row
+   * that holds them. */
+  bool set[ANTH_CAPC_COUNT];
+  memset(set, 0, sizeof set);
+  set[ANTH_CAPC_capabilities] = c->state == ANTHROPIC_FIELD_SET;
+  for (size_t i = 0; i < ANTH_CAP_ROWS; i++) {
+    const anth_cap_row_t *r = &anth__caps[i];
+    anthropic_capability_t cap;
+    bool on = false;
+    anthropic_presence_t by_path = anthropic_model_capability(m, r->path, &on);
+    FUZZ_CHECK(fuzz_presence_ok(by_path));
+    if (r->kind == ANTH_CAP_OBJECT) {
+      anthropic_presence_t p;
+      memcpy(&p, at[r->strct] + r->offset, sizeof p);
+      FUZZ_CHECK(fuzz_presence_ok(p));
+      if (!set[r->parent])
+        FUZZ_CHECK(p == ANTHROPIC_FIELD_ABSENT);
+      if (p == ANTHROPIC_FIELD_NULL)
+        FUZZ_CHECK(by_path == ANTHROPIC_FIELD_NULL);
+      set[r->own] = p == ANTHROPIC_FIELD_SET;
+      continue;
+    }
+    if (!fuzz_cap_of(at, r, &cap)) { /* PATH: by path only */
+      if (!set[r->parent])
+        FUZZ_CHECK(by_path == ANTHROPIC_FIELD_ABSENT);
+      continue;
+    }
+    fuzz_check_cap(&cap);
+    if (!set[r->parent])
+      FUZZ_CHECK(cap.state == ANTHROPIC_FIELD_ABSENT);
+    FUZZ_CHECK(by_path == cap.state && on == cap.supported);
+    if (r->kind == ANTH_CAP_GROUP)
+      set[r->own] = cap.state == ANTHROPIC_FIELD_SET;
+  }
+}
+
 /* Everything a successfully read ModelInfo promises. */
 static inline void fuzz_check_model(const anthropic_model_info_t *m) {
   FUZZ_CHECK(m->id != NULL && m->type != NULL && m->display_name != NULL);
@@ -151,48 +214,7 @@ static inline void fuzz_check_model(const anthropic_model_info_t *m) {
              (m->lifecycle.state != ANTHROPIC_FIELD_SET));
   FUZZ_CHECK(m->json_text != NULL && m->json_len >= 2);
 
-  const anthropic_capabilities_t *c = m->capabilities;
-  FUZZ_CHECK(fuzz_presence_ok(c->state));
-  const anthropic_capability_t *all[] = {
-      &c->batch,
-      &c->citations,
-      &c->code_execution,
-      &c->image_input,
-      &c->pdf_input,
-      &c->structured_outputs,
-      &c->thinking->adaptive,
-      &c->thinking->between_tools,
-      &c->thinking->disabled,
-      &c->thinking->enabled,
-      &c->effort->low,
-      &c->effort->medium,
-      &c->effort->high,
-      &c->effort->max,
-      &c->effort->xhigh,
-      &c->context_management->clear_thinking_20251015,
-      &c->context_management->clear_tool_uses_20250919,
-      &c->context_management->compact_20260112,
-      &c->server_tools->code_execution,
-      &c->server_tools->web_search,
-  };
-  for (size_t i = 0; i < ANTH_ARRAY_SIZE(all); i++) {
-    fuzz_check_cap(all[i]);
-    if (c->state != ANTHROPIC_FIELD_SET)
-      FUZZ_CHECK(all[i]->state == ANTHROPIC_FIELD_ABSENT);
-  }
-  const anthropic_presence_t groups[] = {
-      c->thinking->state, c->thinking->types, c->effort->state,
-      c->context_management->state, c->server_tools->state};
-  const bool group_supported[] = {
-      c->thinking->supported, false, c->effort->supported,
-      c->context_management->supported, c->server_tools->supported};
-  for (size_t i = 0; i < ANTH_ARRAY_SIZE(groups); i++) {
-    FUZZ_CHECK(fuzz_presence_ok(groups[i]));
-    if (groups[i] != ANTHROPIC_FIELD_SET)
-      FUZZ_CHECK(!group_supported[i]);
-  }
-  if (c->thinking->state != ANTHROPIC_FIELD_SET)
-    FUZZ_CHECK(c->thinking->types == ANTHROPIC_FIELD_ABSENT);
+  fuzz_check_caps(m);
 }
 
 static inline int fuzz_str_eq(const char *a, const char *b) {
@@ -230,43 +252,25 @@ static inline void fuzz_check_same_model(const anthropic_model_info_t *a,
   FUZZ_CHECK(a->line.state == b->line.state &&
              fuzz_str_eq(a->line.value, b->line.value));
   const anthropic_capabilities_t *x = a->capabilities, *y = b->capabilities;
+  const char *at_x[ANTH_CAPS_COUNT], *at_y[ANTH_CAPS_COUNT];
   FUZZ_CHECK(x->state == y->state);
-  FUZZ_CHECK(fuzz_cap_eq(&x->batch, &y->batch));
-  FUZZ_CHECK(fuzz_cap_eq(&x->citations, &y->citations));
-  FUZZ_CHECK(fuzz_cap_eq(&x->code_execution, &y->code_execution));
-  FUZZ_CHECK(fuzz_cap_eq(&x->image_input, &y->image_input));
-  FUZZ_CHECK(fuzz_cap_eq(&x->pdf_input, &y->pdf_input));
-  FUZZ_CHECK(fuzz_cap_eq(&x->structured_outputs, &y->structured_outputs));
-  FUZZ_CHECK(x->thinking->state == y->thinking->state &&
-             x->thinking->supported == y->thinking->supported &&
-             x->thinking->types == y->thinking->types);
-  FUZZ_CHECK(fuzz_cap_eq(&x->thinking->adaptive, &y->thinking->adaptive));
-  FUZZ_CHECK(
-      fuzz_cap_eq(&x->thinking->between_tools, &y->thinking->between_tools));
-  FUZZ_CHECK(fuzz_cap_eq(&x->thinking->disabled, &y->thinking->disabled));
-  FUZZ_CHECK(fuzz_cap_eq(&x->thinking->enabled, &y->thinking->enabled));
-  FUZZ_CHECK(x->effort->state == y->effort->state &&
-             x->effort->supported == y->effort->supported);
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort->low, &y->effort->low));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort->medium, &y->effort->medium));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort->high, &y->effort->high));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort->max, &y->effort->max));
-  FUZZ_CHECK(fuzz_cap_eq(&x->effort->xhigh, &y->effort->xhigh));
-  FUZZ_CHECK(x->context_management->state == y->context_management->state &&
-             x->context_management->supported ==
-                 y->context_management->supported);
-  FUZZ_CHECK(fuzz_cap_eq(&x->context_management->clear_thinking_20251015,
-                         &y->context_management->clear_thinking_20251015));
-  FUZZ_CHECK(fuzz_cap_eq(&x->context_management->clear_tool_uses_20250919,
-                         &y->context_management->clear_tool_uses_20250919));
-  FUZZ_CHECK(fuzz_cap_eq(&x->context_management->compact_20260112,
-                         &y->context_management->compact_20260112));
-  FUZZ_CHECK(x->server_tools->state == y->server_tools->state &&
-             x->server_tools->supported == y->server_tools->supported);
-  FUZZ_CHECK(fuzz_cap_eq(&x->server_tools->code_execution,
-                         &y->server_tools->code_execution));
-  FUZZ_CHECK(
-      fuzz_cap_eq(&x->server_tools->web_search, &y->server_tools->web_search));
+  anth__caps_structs(x, at_x);
+  anth__caps_structs(y, at_y);
+  for (size_t i = 0; i < ANTH_CAP_ROWS; i++) {
+    const anth_cap_row_t *r = &anth__caps[i];
+    anthropic_capability_t cx, cy;
+    bool on_x = false, on_y = false;
+    if (fuzz_cap_of(at_x, r, &cx)) {
+      FUZZ_CHECK(fuzz_cap_of(at_y, r, &cy));
+      FUZZ_CHECK(fuzz_cap_eq(&cx, &cy));
+    } else if (r->kind == ANTH_CAP_OBJECT) {
+      FUZZ_CHECK(memcmp(at_x[r->strct] + r->offset, at_y[r->strct] + r->offset,
+                        sizeof(anthropic_presence_t)) == 0);
+    }
+    FUZZ_CHECK(anthropic_model_capability(a, r->path, &on_x) ==
+                   anthropic_model_capability(b, r->path, &on_y) &&
+               on_x == on_y);
+  }
 }
 
 #endif
