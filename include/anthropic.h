@@ -244,53 +244,58 @@ typedef struct anthropic_capability {
   ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(XX)                              \
   ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(XX)
 
+/* One row, one line: a new capability is a one-line diff. */
+// clang-format off
 /** The rows of anthropic_capabilities_t (see ANTHROPIC_CAPABILITY_MAP).
  * \param XX the macro applied to each row. */
-#define ANTHROPIC_CAPABILITIES_MAP(XX)                                         \
-  XX(capabilities, batch, "batch", FIELD)                                      \
-  XX(capabilities, citations, "citations", FIELD)                              \
-  XX(capabilities, code_execution, "code_execution", FIELD)                    \
-  XX(capabilities, image_input, "image_input", FIELD)                          \
-  XX(capabilities, pdf_input, "pdf_input", FIELD)                              \
-  XX(capabilities, structured_outputs, "structured_outputs", FIELD)            \
-  XX(capabilities, thinking, "thinking", GROUP)                                \
-  XX(capabilities, effort, "effort", GROUP)                                    \
-  XX(capabilities, context_management, "context_management", GROUP)            \
-  XX(capabilities, server_tools, "server_tools", GROUP)
+#define ANTHROPIC_CAPABILITIES_MAP(XX) \
+  XX(capabilities, batch, "batch", FIELD) \
+  XX(capabilities, citations, "citations", FIELD) \
+  XX(capabilities, code_execution, "code_execution", FIELD) \
+  XX(capabilities, image_input, "image_input", FIELD) \
+  XX(capabilities, pdf_input, "pdf_input", FIELD) \
+  XX(capabilities, structured_outputs, "structured_outputs", FIELD) \
+  XX(capabilities, thinking, "thinking", GROUP) \
+  XX(capabilities, effort, "effort", GROUP) \
+  XX(capabilities, context_management, "context_management", GROUP) \
+  XX(capabilities, server_tools, "server_tools", GROUP) \
+  /* a new row of this struct goes above this line */
 
 /** The rows of anthropic_thinking_capability_t.
  * \param XX the macro applied to each row. */
-#define ANTHROPIC_THINKING_CAPABILITY_MAP(XX)                                  \
-  XX(thinking, types, "thinking.types", OBJECT)                                \
-  XX(types, adaptive, "thinking.types.adaptive", FIELD)                        \
-  XX(types, between_tools, "thinking.types.between_tools", FIELD)              \
-  XX(types, disabled, "thinking.types.disabled", FIELD)                        \
-  XX(types, enabled, "thinking.types.enabled", FIELD)
+#define ANTHROPIC_THINKING_CAPABILITY_MAP(XX) \
+  XX(thinking, types, "thinking.types", OBJECT) \
+  XX(types, adaptive, "thinking.types.adaptive", FIELD) \
+  XX(types, between_tools, "thinking.types.between_tools", FIELD) \
+  XX(types, disabled, "thinking.types.disabled", FIELD) \
+  XX(types, enabled, "thinking.types.enabled", FIELD) \
+  /* a new row of this struct goes above this line */
 
 /** The rows of anthropic_effort_capability_t.
  * \param XX the macro applied to each row. */
-#define ANTHROPIC_EFFORT_CAPABILITY_MAP(XX)                                    \
-  XX(effort, low, "effort.low", FIELD)                                         \
-  XX(effort, medium, "effort.medium", FIELD)                                   \
-  XX(effort, high, "effort.high", FIELD)                                       \
-  XX(effort, max, "effort.max", FIELD)                                         \
-  XX(effort, xhigh, "effort.xhigh", FIELD)
+#define ANTHROPIC_EFFORT_CAPABILITY_MAP(XX) \
+  XX(effort, low, "effort.low", FIELD) \
+  XX(effort, medium, "effort.medium", FIELD) \
+  XX(effort, high, "effort.high", FIELD) \
+  XX(effort, max, "effort.max", FIELD) \
+  XX(effort, xhigh, "effort.xhigh", FIELD) \
+  /* a new row of this struct goes above this line */
 
 /** The rows of anthropic_context_management_capability_t.
  * \param XX the macro applied to each row. */
-#define ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(XX)                        \
-  XX(context_management, clear_thinking_20251015,                              \
-     "context_management.clear_thinking_20251015", FIELD)                      \
-  XX(context_management, clear_tool_uses_20250919,                             \
-     "context_management.clear_tool_uses_20250919", FIELD)                     \
-  XX(context_management, compact_20260112,                                     \
-     "context_management.compact_20260112", FIELD)
+#define ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(XX) \
+  XX(context_management, clear_thinking_20251015, "context_management.clear_thinking_20251015", FIELD) \
+  XX(context_management, clear_tool_uses_20250919, "context_management.clear_tool_uses_20250919", FIELD) \
+  XX(context_management, compact_20260112, "context_management.compact_20260112", FIELD) \
+  /* a new row of this struct goes above this line */
 
 /** The rows of anthropic_server_tools_capability_t.
  * \param XX the macro applied to each row. */
-#define ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(XX)                              \
-  XX(server_tools, code_execution, "server_tools.code_execution", FIELD)       \
-  XX(server_tools, web_search, "server_tools.web_search", FIELD)
+#define ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(XX) \
+  XX(server_tools, code_execution, "server_tools.code_execution", FIELD) \
+  XX(server_tools, web_search, "server_tools.web_search", FIELD) \
+  /* a new row of this struct goes above this line */
+// clang-format on
 
 /** The field a row of ANTHROPIC_CAPABILITY_MAP declares in its struct
  * (none for a PATH row): how the structs below are generated.
