@@ -10,6 +10,9 @@ const path = require('node:path');
 const readline = require('node:readline');
 
 const { startFake, makeCert } = require('./fake-api/start.js');
+// schemaCaps(): the capabilities as the library writes them back, from
+// the header's ANTHROPIC_CAPABILITY_MAP.
+const { schemaCaps } = require('./caps_map.js');
 
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
 const MAN = path.join(__dirname, '..', 'cli', 'anthropic-models.1');
@@ -62,30 +65,6 @@ function expected(m) {
   const e = {};
   for (const k of SCHEMA) e[k] = m[k] === undefined ? null : m[k];
   return e;
-}
-
-// Keep only the schema's keys of the capabilities tree (unknown keys are
-// ignored by the library) and fill absent ones with null.
-function schemaCaps(c) {
-  if (c === null || c === undefined) return null;
-  const entry = (v) => (v === null || v === undefined ? null : { supported: v.supported });
-  const group = (v, names, nest) => {
-    if (v === null || v === undefined) return null;
-    const g = { supported: v.supported };
-    const src = nest ? v[nest] : v;
-    const dst = nest ? (g[nest] = src == null ? null : {}) : g;
-    if (dst) for (const n of names) dst[n] = entry(src[n]);
-    return g;
-  };
-  const out = {};
-  for (const n of ['batch', 'citations', 'code_execution', 'image_input',
-    'pdf_input', 'structured_outputs']) out[n] = entry(c[n]);
-  out.thinking = group(c.thinking, ['adaptive', 'between_tools', 'disabled', 'enabled'], 'types');
-  out.effort = group(c.effort, ['low', 'medium', 'high', 'max', 'xhigh']);
-  out.context_management = group(c.context_management,
-    ['clear_thinking_20251015', 'clear_tool_uses_20250919', 'compact_20260112']);
-  out.server_tools = group(c.server_tools, ['code_execution', 'web_search']);
-  return out;
 }
 
 function assertModel(got, m) {
