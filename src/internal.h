@@ -181,7 +181,8 @@ extern const anth_cap_row_t anth__caps[ANTH_CAP_ROWS];
  * offsets of anth__caps count from. */
 void anth__caps_structs(const anthropic_capabilities_t *c, const char **out);
 /* tojson.c: anthropic_model_info_json() with the capabilities of `rows`
- * (n of them, a table shaped as anth__caps is) rather than anth__caps. */
+ * (n of them, a table shaped as anth__caps is: the rows of each struct
+ * in one run) rather than anth__caps. */
 char *anth__model_json(const anthropic_model_info_t *model,
                        const anth_cap_row_t *rows, size_t n);
 

@@ -534,6 +534,18 @@ const anth_cap_row_t anth__caps[ANTH_CAP_ROWS] = {
 };
 // clang-format on
 
+/* How many rows each struct's list has: its rows, a run of anth__caps. */
+/* A term of the sum: no parentheses. */
+#define CAP_ONE(p, n, path, k) +1 // NOLINT(bugprone-macro-parentheses)
+static const unsigned char cap_rows_of[ANTH_CAPS_COUNT] = {
+    [ANTH_CAPS_capabilities] = 0 ANTHROPIC_CAPABILITIES_MAP(CAP_ONE),
+    [ANTH_CAPS_thinking] = 0 ANTHROPIC_THINKING_CAPABILITY_MAP(CAP_ONE),
+    [ANTH_CAPS_effort] = 0 ANTHROPIC_EFFORT_CAPABILITY_MAP(CAP_ONE),
+    [ANTH_CAPS_context_management] =
+        0 ANTHROPIC_CONTEXT_MANAGEMENT_CAPABILITY_MAP(CAP_ONE),
+    [ANTH_CAPS_server_tools] =
+        0 ANTHROPIC_SERVER_TOOLS_CAPABILITY_MAP(CAP_ONE)};
+
 /* A group's struct starts as anthropic_capability_t does: its own state,
  * then its own "supported". */
 #define CAP_GROUP_HEAD(parent, name, path, kind) CAP_GROUP_HEAD_##kind(name)
@@ -558,17 +570,21 @@ void anth__caps_structs(const anthropic_capabilities_t *c, const char **out) {
   ANTHROPIC_CAPABILITIES_MAP(CAP_STRUCT_OF)
 }
 
-/* The rows of the object `obj` (the ANTH_CAPC_ `container`) into the
- * structs `at`, depth first: each row is checked before the rows it
+/* The rows of the object `obj` (the ANTH_CAPC_ `container`, whose rows
+ * have their fields in the struct `strct`) into the structs `at`, depth
+ * first: each row is checked before the rows it
  * holds, so the first error in the map's order is the one reported. 1
  * when `obj` is not a well-formed object. */
 static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
-                      char *const *at) {
+                      unsigned strct, char *const *at) {
   const char *names[ANTH_CAP_ROWS];
   const anth_cap_row_t *rows[ANTH_CAP_ROWS];
   val_t vals[ANTH_CAP_ROWS];
-  size_t n = 0;
-  for (size_t i = 0; i < ANTH_CAP_ROWS; i++)
+  size_t n = 0, first = 0;
+  /* Its rows are in its struct's list (`strct`): only that run is read. */
+  for (unsigned k = 0; k < strct; k++)
+    first += cap_rows_of[k];
+  for (size_t i = first; i < first + cap_rows_of[strct]; i++)
     if (anth__caps[i].parent == container &&
         anth__caps[i].kind != ANTH_CAP_PATH) { /* read by path only */
       names[n] = anth__caps[i].key;
@@ -594,7 +610,7 @@ static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
       *(bool *)(at[r->group] + offsetof(anthropic_capability_t, supported)) =
           self.supported;
       if (self.state == ANTHROPIC_FIELD_SET)
-        rc = cap_object(c, &vals[i], r->own, at);
+        rc = cap_object(c, &vals[i], r->own, r->group, at);
       break;
     default: /* ANTH_CAP_OBJECT */
       *(anthropic_presence_t *)field = presence(&vals[i]);
@@ -602,7 +618,7 @@ static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
         break;
       if (vals[i].kind != V_OBJECT)
         return fail(c, r->path, "an object or null");
-      rc = cap_object(c, &vals[i], r->own, at);
+      rc = cap_object(c, &vals[i], r->own, r->strct, at);
       break;
     }
     if (rc != 0)
@@ -629,7 +645,8 @@ static int capabilities(const ctx_t *parent, const val_t *v, anth_model_t *m) {
   char where[128];
   anth__errf(where, sizeof where, "%scapabilities.", parent->where);
   ctx_t c = {where, parent->err, parent->errlen, parent->arena};
-  int rc = cap_object(&c, v, ANTH_CAPC_capabilities, at);
+  int rc =
+      cap_object(&c, v, ANTH_CAPC_capabilities, ANTH_CAPS_capabilities, at);
   return rc == 1 ? fail(parent, "capabilities", "an object or null") : rc;
 }
 

@@ -110,35 +110,44 @@ static void put_cap(jw_t *w, const anthropic_capability_t *c) {
   PUT(w, "}");
 }
 
-/* The rows of the object `container` (the ANTH_CAPC_ of a set object),
- * depth first, from the structs `at`; `open` starts the object: "{" for
- * one with no "supported" of its own, put_supported() for a group. */
+/* The table written from (its rows in runs, a run for each struct: the
+ * run of struct s is rows[first[s]..end[s])), and the structs of the
+ * model its offsets count from. */
+typedef struct caps {
+  const anth_cap_row_t *rows;
+  size_t first[ANTH_CAPS_COUNT], end[ANTH_CAPS_COUNT];
+  const char *at[ANTH_CAPS_COUNT];
+} caps_t;
+
+/* The rows of the object `container` (the ANTH_CAPC_ of a set object,
+ * its rows in the run of `strct`), depth first; `open` starts the object: "{"
+ * for one with no "supported" of its own, put_supported() for a group. */
 static void put_object(jw_t *w, const anthropic_model_info_t *m,
-                       const anth_cap_row_t *rows, size_t n, unsigned container,
-                       const char *const *at, bool open) {
+                       const caps_t *t, unsigned container, unsigned strct,
+                       bool open) {
   bool first = open;
-  for (size_t i = 0; i < n; i++) {
-    const anth_cap_row_t *r = &rows[i];
+  for (size_t i = t->first[strct]; i < t->end[strct]; i++) {
+    const anth_cap_row_t *r = &t->rows[i];
     if (r->parent != container)
       continue;
     if (first) /* {"key": */
       PUT(w, "{");
     put(w, r->comma_key + first, r->comma_key_len - first);
     first = false;
-    const char *field = at[r->strct] + r->offset;
+    const char *field = t->at[r->strct] + r->offset;
     switch (r->kind) {
     case ANTH_CAP_FIELD:
       put_cap(w, (const anthropic_capability_t *)(const void *)field);
       break;
     case ANTH_CAP_GROUP: {
       const anthropic_capability_t *self =
-          (const anthropic_capability_t *)(const void *)at[r->group];
+          (const anthropic_capability_t *)(const void *)t->at[r->group];
       if (self->state != ANTHROPIC_FIELD_SET) {
         PUT(w, "null");
         break;
       }
       put_supported(w, self->supported);
-      put_object(w, m, rows, n, r->own, at, false);
+      put_object(w, m, t, r->own, r->group, false);
       PUT(w, "}");
       break;
     }
@@ -148,7 +157,7 @@ static void put_object(jw_t *w, const anthropic_model_info_t *m,
         PUT(w, "null");
         break;
       }
-      put_object(w, m, rows, n, r->own, at, true);
+      put_object(w, m, t, r->own, r->strct, true);
       PUT(w, "}");
       break;
     default: { /* ANTH_CAP_PATH: from the JSON text */
@@ -165,14 +174,21 @@ static void put_object(jw_t *w, const anthropic_model_info_t *m,
 
 static void put_capabilities(jw_t *w, const anthropic_model_info_t *m,
                              const anth_cap_row_t *rows, size_t n) {
-  const anthropic_capabilities_t *c = m->capabilities;
-  const char *at[ANTH_CAPS_COUNT];
-  if (c->state != ANTHROPIC_FIELD_SET) {
+  caps_t t;
+  if (m->capabilities->state != ANTHROPIC_FIELD_SET) {
     PUT(w, "null");
     return;
   }
-  anth__caps_structs(c, at);
-  put_object(w, m, rows, n, ANTH_CAPC_capabilities, at, true);
+  t.rows = rows;
+  anth__caps_structs(m->capabilities, t.at);
+  memset(t.first, 0, sizeof t.first);
+  memset(t.end, 0, sizeof t.end);
+  for (size_t i = n; i-- > 0;) {
+    if (t.end[rows[i].strct] == 0)
+      t.end[rows[i].strct] = i + 1;
+    t.first[rows[i].strct] = i;
+  }
+  put_object(w, m, &t, ANTH_CAPC_capabilities, ANTH_CAPS_capabilities, true);
   PUT(w, "}");
 }
 

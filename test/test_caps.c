@@ -142,6 +142,17 @@ TEST(each_rows_path_is_its_parents_path_and_its_key) {
   }
 }
 
+/* The parser and the writer read a struct's rows as one run of the
+ * table: the lists of ANTHROPIC_CAPABILITY_MAP in the order of ANTH_CAPS_
+ * (a row's parent in its own struct's list). */
+TEST(table_holds_each_structs_rows_in_one_run) {
+  for (size_t i = 1; i < ANTH_CAP_ROWS; i++)
+    if (anth__caps[i].strct < anth__caps[i - 1].strct)
+      FAILF("%s (struct %d) after %s (struct %d)", anth__caps[i].path,
+            anth__caps[i].strct, anth__caps[i - 1].path,
+            anth__caps[i - 1].strct);
+}
+
 /* Parse `body` as a retrieve body; the error, or "" when it parsed. */
 static const char *parse_error(const char *body, char *err, size_t errlen) {
   anth_model_t m;
@@ -369,19 +380,26 @@ static const anth_cap_row_t dated = {"compact_20991231",
                                      ANTH_CAPS_COUNT,
                                      0};
 
-TEST(a_path_row_is_read_by_path_and_written_back) {
-  anth_cap_row_t rows[ANTH_CAP_ROWS + 1];
-  size_t at = ANTH_CAPR_context_management_compact_20260112 + 1;
+/* anth__caps with `dated` at the end of the rows of its struct. */
+static void with_dated(anth_cap_row_t *rows) {
+  size_t at = 0;
+  for (size_t i = 0; i < ANTH_CAP_ROWS; i++)
+    if (anth__caps[i].strct == dated.strct)
+      at = i + 1;
   memcpy(rows, anth__caps, at * sizeof rows[0]);
   rows[at] = dated;
   memcpy(rows + at + 1, anth__caps + at, (ANTH_CAP_ROWS - at) * sizeof rows[0]);
+}
+
+TEST(a_path_row_is_read_by_path_and_written_back) {
+  anth_cap_row_t rows[ANTH_CAP_ROWS + 1];
+  with_dated(rows);
   round_trip_every_row(rows, ANTH_CAP_ROWS + 1);
 }
 
 TEST(a_path_row_is_written_last_in_its_group_and_null_when_absent) {
   anth_cap_row_t rows[ANTH_CAP_ROWS + 1];
-  memcpy(rows, anth__caps, sizeof anth__caps);
-  rows[ANTH_CAP_ROWS] = dated;
+  with_dated(rows);
   char *arena = NULL;
   anth_model_t m;
   parse_or_fail("{" REQUIRED ",\"capabilities\":{\"context_management\":{"
@@ -406,6 +424,7 @@ int main(void) {
   return RUN(T(generated_structs_keep_the_layout_of_1_1_0),
              T(table_has_the_rows_of_the_map_in_its_order),
              T(each_rows_path_is_its_parents_path_and_its_key),
+             T(table_holds_each_structs_rows_in_one_run),
              T(the_first_bad_capability_depth_first_is_the_one_reported),
              T(every_row_of_the_map_is_read_reached_by_path_and_written_back),
              T(the_library_writes_every_row_of_the_map),
