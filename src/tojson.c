@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -140,13 +141,17 @@ static void put_object(jw_t *w, const anthropic_model_info_t *m,
       put_cap(w, (const anthropic_capability_t *)(const void *)field);
       break;
     case ANTH_CAP_GROUP: {
-      const anthropic_capability_t *self =
-          (const anthropic_capability_t *)(const void *)t->at[r->group];
-      if (self->state != ANTHROPIC_FIELD_SET) {
+      /* The group's own state and "supported", where they are in every
+       * group's struct (checked in parse.c). */
+      const char *g = t->at[r->group];
+      if (*(const anthropic_presence_t
+                *)(const void *)(g + offsetof(anthropic_capability_t, state)) !=
+          ANTHROPIC_FIELD_SET) {
         PUT(w, "null");
         break;
       }
-      put_supported(w, self->supported);
+      put_supported(
+          w, *(const bool *)(g + offsetof(anthropic_capability_t, supported)));
       put_object(w, m, t, r->own, r->group, false);
       PUT(w, "}");
       break;
