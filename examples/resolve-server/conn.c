@@ -62,7 +62,7 @@ static void conn_free(srv_conn_t *c) {
     s->accept_paused = false;
     srv_on_connection((uv_stream_t *)&s->listener, 0);
   }
-  srv_maybe_finish(s);
+  s->hooks->freed(s);
 }
 
 /* Freed once both handles are closed and no library call still holds the
@@ -91,7 +91,7 @@ static void conn_close(srv_conn_t *c) {
     srv_log(c->srv, "conn %llu: client gone, cancelling its request",
             (unsigned long long)c->id);
   c->closing = true;
-  srv_cancel_op(c);
+  c->srv->hooks->cancel(c);
   srv_wait_leave(c); /* a shared call it waited for goes on */
   c->srv->nopen--;
   uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
@@ -467,7 +467,7 @@ static int on_message_complete(http_parser *p) {
   c->busy = true;
   (void)uv_timer_stop(&c->idle);
   http_parser_pause(p, 1); /* the next request waits for this answer */
-  srv_dispatch(c);
+  c->srv->hooks->dispatch(c);
   return 0;
 }
 
