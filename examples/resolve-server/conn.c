@@ -24,12 +24,18 @@
  * At --max-connections open sockets, a new client takes the place of the
  * oldest idle keep-alive connection, or else is answered 503 on one of
  * SRV_REFUSE_SLOTS more, or else waits in the backlog (server.h).
+ *
+ * Every handler answers through this file (srv_conn_reply(),
+ * srv_answer_error()), so it calls none of them: what is above it (the
+ * routes, the server's end) it reaches through s->hooks (server.h).
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <cjson/cJSON.h>
 
 #include "server.h"
 
@@ -347,6 +353,47 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
                      size_t body_len) {
   srv_conn_reply(c, status, "Content-Type: application/json\r\n", body,
                  body_len);
+}
+
+/* Errors, in one JSON shape for every answer (the handlers' and the
+ * connection's own refusals):
+ *   {"error":{"kind","status","type","message","request_id"}}
+ * `status` is the status of the answer: the upstream's when it sent one
+ * (upstream.c). */
+static bool add_opt_string(cJSON *o, const char *name, const char *value) {
+  if (value == NULL)
+    return cJSON_AddNullToObject(o, name) != NULL;
+  return cJSON_AddStringToObject(o, name, value) != NULL;
+}
+
+static char *error_json(int status, const char *kind, const char *type,
+                        const char *message, const char *request_id) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON *e = cJSON_AddObjectToObject(root, "error");
+  char *text = NULL;
+  if (e != NULL && cJSON_AddStringToObject(e, "kind", kind) != NULL &&
+      cJSON_AddNumberToObject(e, "status", status) != NULL &&
+      add_opt_string(e, "type", type) &&
+      add_opt_string(e, "message", message) &&
+      add_opt_string(e, "request_id", request_id))
+    text = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  return text;
+}
+
+void srv_answer_error(srv_conn_t *c, int status, const char *kind,
+                      const char *type, const char *message,
+                      const char *request_id) {
+  char *body = error_json(status, kind, type, message, request_id);
+  if (body == NULL) {
+    static const char nomem[] = "{\"error\":{\"kind\":\"out_of_memory\","
+                                "\"status\":503,\"type\":null,\"message\":"
+                                "\"out of memory\",\"request_id\":null}}";
+    srv_conn_answer(c, 503, nomem, sizeof nomem - 1);
+    return;
+  }
+  srv_conn_answer(c, status, body, strlen(body));
+  cJSON_free(body);
 }
 
 /* ---- parsing ---- */

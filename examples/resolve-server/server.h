@@ -291,6 +291,10 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
 void srv_conn_op_done(srv_conn_t *c);
 bool srv_conn_gone(const srv_conn_t *c);
 void srv_conn_close_idle(srv_conn_t *c);
+/* An answer in the one error shape (a JSON body, conn.c). */
+void srv_answer_error(srv_conn_t *c, int status, const char *kind,
+                      const char *type, const char *message,
+                      const char *request_id);
 
 /* waitlist.c */
 void srv_wait_join(srv_waitlist_t *l, srv_conn_t *c);
@@ -325,10 +329,11 @@ void srv_models_free(srv_server_t *s);
  * and cancel hooks (main.c's table). */
 void srv_dispatch(srv_conn_t *c);
 void srv_cancel_op(srv_conn_t *c);
+
+/* upstream.c: the upstream's request-id of what answers the request, to
+ * pass on; a failed library call answered. */
+void srv_keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp);
 void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err);
-void srv_answer_error(srv_conn_t *c, int status, const char *kind,
-                      const char *type, const char *message,
-                      const char *request_id);
 
 /* buf.c */
 int srv_buf_append(srv_buf_t *b, const void *data, size_t len);
