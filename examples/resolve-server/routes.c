@@ -2,9 +2,9 @@
  * routes.c - what the server answers: GET /resolve?alias=A through the
  * library's resolver (one batch per request: lookups of one alias are
  * shared across batches, and answers cached), GET /models (models.c),
- * /metrics (metrics.c), /healthz and /readyz (health.c). The top of the
- * server: conn.c reaches srv_dispatch() and srv_cancel_op() through the
- * hooks main.c gives it.
+ * /metrics (its text: metrics.c), /healthz and /readyz (health.c). The
+ * top of the server: conn.c reaches srv_dispatch() and srv_cancel_op()
+ * through the hooks main.c gives it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +104,20 @@ static void route_resolve(srv_conn_t *c, const char *query, size_t qlen) {
   c->ops++;
 }
 
+/* ---- /metrics ---- */
+
+static void route_metrics(srv_conn_t *c) {
+  srv_buf_t b = {0};
+  if (!srv_metrics_text(c->srv, &b)) {
+    srv_buf_free(&b);
+    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
+    return;
+  }
+  srv_conn_reply(c, 200, "Content-Type: text/plain; version=0.0.4\r\n", b.data,
+                 b.len);
+  srv_buf_free(&b);
+}
+
 /* ---- dispatch ---- */
 
 static bool path_is(const char *path, size_t len, const char *want) {
@@ -140,7 +154,7 @@ void srv_dispatch(srv_conn_t *c) {
   else if (path_is(path, plen, "/models"))
     srv_route_models(c);
   else if (path_is(path, plen, "/metrics"))
-    srv_route_metrics(c);
+    route_metrics(c);
   else if (path_is(path, plen, "/healthz"))
     srv_route_healthz(c);
   else if (path_is(path, plen, "/readyz"))

@@ -277,10 +277,11 @@ void srv_log_flush(void);
 void srv_log_free(void);
 uint64_t srv_log_dropped(void); /* lines dropped: stderr took none */
 
-/* metrics.c */
+/* metrics.c: a request answered, counted; the text of /metrics appended
+ * to `b` (false when out of memory; the caller frees `b` either way). */
 void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
                          uint64_t ns);
-void srv_route_metrics(srv_conn_t *c);
+bool srv_metrics_text(const srv_server_t *s, srv_buf_t *b);
 
 /* conn.c */
 void srv_on_connection(uv_stream_t *listener, int status);
