@@ -11,7 +11,8 @@ nothing calls), who calls whom, held to these floors, top first
 A call goes to a lower floor only, so there is no cycle, no command calls
 the core's caller or another command, and the core and the line reader
 call no command. A file on no floor is an error too: place it here.
-Exits 1 with one line per call that breaks this."""
+Exits 1 with one line per call that breaks this. check() does the same
+for another program's archive and floors (test/server_layers.py)."""
 import collections
 import subprocess
 import sys
@@ -20,17 +21,18 @@ FLOORS = [["run"], ["list", "stream"], ["app"],
           ["args", "output", "lines"]]
 
 
-def members(archive):
-    """The archive's files (x for x.c.o) with what each defines and uses."""
+def members(archive, prefix=""):
+    """The archive's files (x for PREFIXx.c.o) with what each defines and
+    uses."""
     out = subprocess.run(["nm", "-A", archive], capture_output=True,
                          text=True, check=True).stdout
     defs, refs = {}, collections.defaultdict(set)
     for line in out.splitlines():
         where, _, rest = line.rpartition(":")
         name = where.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
-        if not name.endswith(".c.o"):
+        if not name.startswith(prefix) or not name.endswith(".c.o"):
             continue
-        f = name[:-4]
+        f = name[len(prefix):-4]
         p = rest.split()
         refs[f]  # every member is a file, even one that uses nothing
         if len(p) == 3 and p[1] in "TDBR":
@@ -40,9 +42,13 @@ def members(archive):
     return defs, refs
 
 
-def main():
-    defs, refs = members(sys.argv[1])
-    floor = {f: i for i, names in enumerate(FLOORS) for f in names}
+def check(archive, floors, what, prefix="", own=None):
+    """Hold the files of `archive` to `floors` (top first): the exit
+    status, with one line per call that breaks them. A name starting with
+    `own` that the archive uses and does not define is a call up to
+    main.c (which is not in it): an error too."""
+    defs, refs = members(archive, prefix)
+    floor = {f: i for i, names in enumerate(floors) for f in names}
     calls = collections.defaultdict(set)
     for f, syms in refs.items():
         for s in syms:
@@ -55,6 +61,11 @@ def main():
         if f in floor and g in floor and floor[g] <= floor[f]:
             errors.append(f"{f}.c calls {g}.c, not below it: "
                           + ", ".join(sorted(syms)))
+    if own is not None:
+        for f, syms in sorted(refs.items()):
+            up = sorted(s for s in syms if s.startswith(own) and s not in defs)
+            if up:
+                errors.append(f"{f}.c calls main.c: " + ", ".join(up))
     missing = sorted(f for f in floor if f not in refs)
     if missing:
         errors.append("not in the archive: "
@@ -62,9 +73,13 @@ def main():
     for e in errors:
         print(e)
     if not errors:
-        print("cli layers: every call goes down; "
-              + " > ".join("/".join(names) for names in FLOORS))
+        print(f"{what} layers: every call goes down; "
+              + " > ".join("/".join(names) for names in floors))
     return 1 if errors else 0
+
+
+def main():
+    return check(sys.argv[1], FLOORS, "cli")
 
 
 if __name__ == "__main__":

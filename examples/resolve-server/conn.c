@@ -24,12 +24,18 @@
  * At --max-connections open sockets, a new client takes the place of the
  * oldest idle keep-alive connection, or else is answered 503 on one of
  * SRV_REFUSE_SLOTS more, or else waits in the backlog (server.h).
+ *
+ * Every handler answers through this file (srv_conn_reply(),
+ * srv_answer_error()), so it calls none of them: what is above it (the
+ * routes, the server's end) it reaches through s->hooks (server.h).
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <cjson/cJSON.h>
 
 #include "server.h"
 
@@ -62,7 +68,7 @@ static void conn_free(srv_conn_t *c) {
     s->accept_paused = false;
     srv_on_connection((uv_stream_t *)&s->listener, 0);
   }
-  srv_maybe_finish(s);
+  s->hooks->freed(s);
 }
 
 /* Freed once both handles are closed and no library call still holds the
@@ -91,7 +97,7 @@ static void conn_close(srv_conn_t *c) {
     srv_log(c->srv, "conn %llu: client gone, cancelling its request",
             (unsigned long long)c->id);
   c->closing = true;
-  srv_cancel_op(c);
+  c->srv->hooks->cancel(c);
   srv_wait_leave(c); /* a shared call it waited for goes on */
   c->srv->nopen--;
   uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
@@ -349,6 +355,47 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
                  body_len);
 }
 
+/* Errors, in one JSON shape for every answer (the handlers' and the
+ * connection's own refusals):
+ *   {"error":{"kind","status","type","message","request_id"}}
+ * `status` is the status of the answer: the upstream's when it sent one
+ * (upstream.c). */
+static bool add_opt_string(cJSON *o, const char *name, const char *value) {
+  if (value == NULL)
+    return cJSON_AddNullToObject(o, name) != NULL;
+  return cJSON_AddStringToObject(o, name, value) != NULL;
+}
+
+static char *error_json(int status, const char *kind, const char *type,
+                        const char *message, const char *request_id) {
+  cJSON *root = cJSON_CreateObject();
+  cJSON *e = cJSON_AddObjectToObject(root, "error");
+  char *text = NULL;
+  if (e != NULL && cJSON_AddStringToObject(e, "kind", kind) != NULL &&
+      cJSON_AddNumberToObject(e, "status", status) != NULL &&
+      add_opt_string(e, "type", type) &&
+      add_opt_string(e, "message", message) &&
+      add_opt_string(e, "request_id", request_id))
+    text = cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  return text;
+}
+
+void srv_answer_error(srv_conn_t *c, int status, const char *kind,
+                      const char *type, const char *message,
+                      const char *request_id) {
+  char *body = error_json(status, kind, type, message, request_id);
+  if (body == NULL) {
+    static const char nomem[] = "{\"error\":{\"kind\":\"out_of_memory\","
+                                "\"status\":503,\"type\":null,\"message\":"
+                                "\"out of memory\",\"request_id\":null}}";
+    srv_conn_answer(c, 503, nomem, sizeof nomem - 1);
+    return;
+  }
+  srv_conn_answer(c, status, body, strlen(body));
+  cJSON_free(body);
+}
+
 /* ---- parsing ---- */
 
 /* A new request: its clock and id start. */
@@ -467,7 +514,7 @@ static int on_message_complete(http_parser *p) {
   c->busy = true;
   (void)uv_timer_stop(&c->idle);
   http_parser_pause(p, 1); /* the next request waits for this answer */
-  srv_dispatch(c);
+  c->srv->hooks->dispatch(c);
   return 0;
 }
 

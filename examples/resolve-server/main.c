@@ -122,10 +122,12 @@ static int start_listening(srv_server_t *s) {
 
 /* ---- stopping ---- */
 
+static void maybe_finish(srv_server_t *s);
+
 static void on_client_closed(anthropic_client_t *client) {
   srv_server_t *s = anthropic_client_get_data(client);
   s->client = NULL;
-  srv_maybe_finish(s);
+  maybe_finish(s);
 }
 
 /* Requests still in flight end with ECANCELLED and are answered 503. */
@@ -138,7 +140,7 @@ static void close_client(srv_server_t *s) {
 
 /* Once stopping, the last connection gone and the client closed: close
  * what is left, so that the loop ends. */
-void srv_maybe_finish(srv_server_t *s) {
+static void maybe_finish(srv_server_t *s) {
   if (!s->stopping || s->nconns > 0)
     return;
   close_client(s);
@@ -166,7 +168,7 @@ static void begin_stop(srv_server_t *s, int signum) {
   for (srv_conn_t *c = s->conns; c != NULL; c = c->next)
     srv_conn_close_idle(c); /* closes are deferred: the list stays */
   (void)uv_timer_start(&s->grace, on_grace_over, s->o->grace_ms, 0);
-  srv_maybe_finish(s);
+  maybe_finish(s);
 }
 
 /* The log goes to stderr, which the service manager holds: there is no
@@ -248,6 +250,11 @@ static int init_client(srv_server_t *s) {
   return anthropic_resolve_cache_set(s->client, &cache);
 }
 
+/* What a connection calls above it (server.h): the routes, and the
+ * server's end once the last one is freed. */
+static const srv_conn_hooks_t conn_hooks = {
+    .dispatch = srv_dispatch, .cancel = srv_cancel_op, .freed = maybe_finish};
+
 /* The server's own handles, first: stopping closes every one of them. */
 static void init_handles(srv_server_t *s) {
   (void)uv_tcp_init(s->loop, &s->listener);
@@ -270,6 +277,7 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
     return 1;
   s->loop = loop;
   s->o = o;
+  s->hooks = &conn_hooks;
   if (uv_random(NULL, NULL, &s->boot_id, sizeof s->boot_id, 0, NULL) != 0)
     s->boot_id = (uint32_t)uv_hrtime();
   init_handles(s);

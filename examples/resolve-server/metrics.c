@@ -5,7 +5,8 @@
  * client's stats API, read at each scrape, whatever --log-level), the
  * resolver's cache (its stats API: hits, misses, lookups shared), stale
  * answers served, and what the server holds (connections, queued and held
- * bytes).
+ * bytes). The text only: routes.c answers /metrics with it, and conn.c
+ * counts each answer here, so this file calls neither.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -177,20 +178,11 @@ static void held(srv_buf_t *b, bool *ok, const srv_server_t *s) {
       "Connections answered 503 past the cap.", s->refused);
 }
 
-void srv_route_metrics(srv_conn_t *c) {
-  const srv_server_t *s = c->srv;
-  srv_buf_t b = {0};
+bool srv_metrics_text(const srv_server_t *s, srv_buf_t *b) {
   bool ok = true;
-  requests(&b, &ok, &s->metrics);
-  upstream(&b, &ok, s);
-  resolver(&b, &ok, s);
-  held(&b, &ok, s);
-  if (!ok) {
-    srv_buf_free(&b);
-    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
-    return;
-  }
-  srv_conn_reply(c, 200, "Content-Type: text/plain; version=0.0.4\r\n", b.data,
-                 b.len);
-  srv_buf_free(&b);
+  requests(b, &ok, &s->metrics);
+  upstream(b, &ok, s);
+  resolver(b, &ok, s);
+  held(b, &ok, s);
+  return ok;
 }

@@ -2,92 +2,20 @@
  * routes.c - what the server answers: GET /resolve?alias=A through the
  * library's resolver (one batch per request: lookups of one alias are
  * shared across batches, and answers cached), GET /models (models.c),
- * /metrics (metrics.c), errors in one JSON shape:
- *   {"error":{"kind","status","type","message","request_id"}}
- * `status` is the status of the answer: the upstream's when it sent one.
+ * /metrics (its text: metrics.c), /healthz and /readyz (health.c). The
+ * top of the server: conn.c reaches srv_dispatch() and srv_cancel_op()
+ * through the hooks main.c gives it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "server.h"
-
-/* ---- errors ---- */
-
-static bool add_opt_string(cJSON *o, const char *name, const char *value) {
-  if (value == NULL)
-    return cJSON_AddNullToObject(o, name) != NULL;
-  return cJSON_AddStringToObject(o, name, value) != NULL;
-}
-
-static char *error_json(int status, const char *kind, const char *type,
-                        const char *message, const char *request_id) {
-  cJSON *root = cJSON_CreateObject();
-  cJSON *e = cJSON_AddObjectToObject(root, "error");
-  char *text = NULL;
-  if (e != NULL && cJSON_AddStringToObject(e, "kind", kind) != NULL &&
-      cJSON_AddNumberToObject(e, "status", status) != NULL &&
-      add_opt_string(e, "type", type) &&
-      add_opt_string(e, "message", message) &&
-      add_opt_string(e, "request_id", request_id))
-    text = cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
-  return text;
-}
-
-void srv_answer_error(srv_conn_t *c, int status, const char *kind,
-                      const char *type, const char *message,
-                      const char *request_id) {
-  char *body = error_json(status, kind, type, message, request_id);
-  if (body == NULL) {
-    static const char nomem[] = "{\"error\":{\"kind\":\"out_of_memory\","
-                                "\"status\":503,\"type\":null,\"message\":"
-                                "\"out of memory\",\"request_id\":null}}";
-    srv_conn_answer(c, 503, nomem, sizeof nomem - 1);
-    return;
-  }
-  srv_conn_answer(c, status, body, strlen(body));
-  cJSON_free(body);
-}
-
-/* The status of an answer to a failed library call: the upstream's error
- * status when there was one; otherwise what a gateway says. */
-static int status_for(const anthropic_error_t *err) {
-  long upstream = err->response->status;
-  if (upstream >= 400 && upstream <= 599)
-    return (int)upstream;
-  switch (err->kind) {
-  case ANTHROPIC_EINVAL:
-    return 400;
-  case ANTHROPIC_ETIMEDOUT:
-    return 504;
-  case ANTHROPIC_ECANCELLED: /* only the server's shutdown cancels */
-  case ANTHROPIC_ENOMEM:
-    return 503;
-  default:
-    return 502;
-  }
-}
-
-/* The upstream's request-id of what answers this request, to pass on. */
-static void keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp) {
-  if (resp != NULL && resp->request_id != NULL)
-    srv_copy_id(c->req.upstream_id, sizeof c->req.upstream_id,
-                resp->request_id);
-}
-
-void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
-  keep_upstream_id(c, err->response);
-  srv_answer_error(c, status_for(err), anthropic_err_name(err->kind), err->type,
-                   err->message, err->response->request_id);
-}
 
 /* A model, with the cache headers of its age (from the resolver). */
 static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model,
                          const srv_freshness_t *f) {
-  keep_upstream_id(c, model->response);
+  srv_keep_upstream_id(c, model->response);
   srv_answer_model(c, model, f);
 }
 
@@ -176,6 +104,20 @@ static void route_resolve(srv_conn_t *c, const char *query, size_t qlen) {
   c->ops++;
 }
 
+/* ---- /metrics ---- */
+
+static void route_metrics(srv_conn_t *c) {
+  srv_buf_t b = {0};
+  if (!srv_metrics_text(c->srv, &b)) {
+    srv_buf_free(&b);
+    srv_answer_error(c, 503, "out_of_memory", NULL, "out of memory", NULL);
+    return;
+  }
+  srv_conn_reply(c, 200, "Content-Type: text/plain; version=0.0.4\r\n", b.data,
+                 b.len);
+  srv_buf_free(&b);
+}
+
 /* ---- dispatch ---- */
 
 static bool path_is(const char *path, size_t len, const char *want) {
@@ -212,7 +154,7 @@ void srv_dispatch(srv_conn_t *c) {
   else if (path_is(path, plen, "/models"))
     srv_route_models(c);
   else if (path_is(path, plen, "/metrics"))
-    srv_route_metrics(c);
+    route_metrics(c);
   else if (path_is(path, plen, "/healthz"))
     srv_route_healthz(c);
   else if (path_is(path, plen, "/readyz"))

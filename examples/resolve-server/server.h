@@ -90,6 +90,18 @@ typedef struct srv_buf {
 } srv_buf_t;
 
 typedef struct srv_conn srv_conn_t;
+typedef struct srv_server srv_server_t;
+
+/* What a connection calls above it: conn.c calls no file above it, and
+ * reaches these through the table main.c gives the server. */
+typedef struct srv_conn_hooks {
+  /* A request is whole: answer it (routes.c), now or later. */
+  void (*dispatch)(srv_conn_t *c);
+  /* Its client went away: cancel what it asked (routes.c). */
+  void (*cancel)(srv_conn_t *c);
+  /* A connection was freed: the server may be done (main.c). */
+  void (*freed)(srv_server_t *s);
+} srv_conn_hooks_t;
 
 /* Requests waiting for one shared upstream call (waitlist.c). */
 typedef struct srv_waitlist {
@@ -162,10 +174,11 @@ typedef struct srv_req {
   size_t field_len;
 } srv_req_t;
 
-typedef struct srv_server {
+struct srv_server {
   uv_loop_t *loop;
   const srv_options_t *o;
-  anthropic_client_t *client; /* NULL once closed */
+  const srv_conn_hooks_t *hooks; /* conn.c's calls up (main.c's table) */
+  anthropic_client_t *client;    /* NULL once closed */
   uv_tcp_t listener;
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t grace;
@@ -195,7 +208,7 @@ typedef struct srv_server {
   /* One read buffer for every connection: libuv fills it and calls the
    * read callback at once, which consumes it (leftovers are copied). */
   char rbuf[64 * 1024];
-} srv_server_t;
+};
 
 struct srv_conn {
   uv_tcp_t tcp;
@@ -264,13 +277,11 @@ void srv_log_flush(void);
 void srv_log_free(void);
 uint64_t srv_log_dropped(void); /* lines dropped: stderr took none */
 
-/* metrics.c */
+/* metrics.c: a request answered, counted; the text of /metrics appended
+ * to `b` (false when out of memory; the caller frees `b` either way). */
 void srv_metrics_request(srv_server_t *s, srv_route_t route, int status,
                          uint64_t ns);
-void srv_route_metrics(srv_conn_t *c);
-
-/* main.c */
-void srv_maybe_finish(srv_server_t *s);
+bool srv_metrics_text(const srv_server_t *s, srv_buf_t *b);
 
 /* conn.c */
 void srv_on_connection(uv_stream_t *listener, int status);
@@ -281,6 +292,10 @@ void srv_conn_answer(srv_conn_t *c, int status, const char *body,
 void srv_conn_op_done(srv_conn_t *c);
 bool srv_conn_gone(const srv_conn_t *c);
 void srv_conn_close_idle(srv_conn_t *c);
+/* An answer in the one error shape (a JSON body, conn.c). */
+void srv_answer_error(srv_conn_t *c, int status, const char *kind,
+                      const char *type, const char *message,
+                      const char *request_id);
 
 /* waitlist.c */
 void srv_wait_join(srv_waitlist_t *l, srv_conn_t *c);
@@ -311,13 +326,15 @@ void srv_upstream_answered(srv_server_t *s, const anthropic_error_t *err);
 void srv_route_models(srv_conn_t *c);
 void srv_models_free(srv_server_t *s);
 
-/* routes.c */
+/* routes.c: srv_dispatch() and srv_cancel_op() are conn.c's dispatch
+ * and cancel hooks (main.c's table). */
 void srv_dispatch(srv_conn_t *c);
 void srv_cancel_op(srv_conn_t *c);
+
+/* upstream.c: the upstream's request-id of what answers the request, to
+ * pass on; a failed library call answered. */
+void srv_keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp);
 void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err);
-void srv_answer_error(srv_conn_t *c, int status, const char *kind,
-                      const char *type, const char *message,
-                      const char *request_id);
 
 /* buf.c */
 int srv_buf_append(srv_buf_t *b, const void *data, size_t len);
