@@ -36,12 +36,9 @@ typedef enum req_state {
   REQ_CALLBACK  /* its final callback is running */
 } req_state_t;
 
-typedef union anth_req_cb {
-  anthropic_model_cb model;
-  anthropic_page_cb page;
-  anthropic_json_cb json;      /* a retrieve of the JSON text only */
-  anthropic_walk_done_cb done; /* a walk */
-} anth_req_cb_t;
+/* The caller's callback, whatever its type: its endpoint casts it back
+ * to the type it was given as (the request machine never calls it). */
+typedef void (*anth_cb_fn)(void);
 
 typedef struct anthropic_req anthropic_req_t;
 typedef struct anthropic_client anthropic_client_t;
@@ -57,7 +54,8 @@ struct anth_timer {
 
 /* What the request machine (request.c) knows of an API call: it reaches
  * the call only through this table, so a new endpoint is a new file with
- * its own table (models.c has the Models API's three). */
+ * its own table (models.c has the Models API's four; test/test_endpoint.c
+ * adds one from outside src/). */
 typedef struct anth_endpoint {
   /* A 2xx answer arrived whole (in r->body): parse it and hand it over.
    * Before calling the caller's final callback, call anth__req_detach().
@@ -67,10 +65,16 @@ typedef struct anth_endpoint {
    * error kind (< 0) with `msg` set, which fails the request. */
   int (*body)(anthropic_client_t *c, anthropic_req_t *r, long status,
               const char *rid, char *msg, size_t msglen);
-  /* Hand `err` to the caller's callback; `items`: what a walk delivered. */
-  void (*fail)(const anth_req_cb_t *cb, void *data, size_t items,
+  /* Hand `err` to the caller's callback `cb`; `state`: the endpoint's own
+   * (NULL when it keeps none). */
+  void (*fail)(anth_cb_fn cb, void *state, void *data,
                const anthropic_error_t *err);
-  /* The request keeps state of its own (a walk's): j->own always set. */
+  /* Free the endpoint's state (NULL: it never keeps any). The request
+   * machine calls it once the request is over, or when its job is freed
+   * unstarted. */
+  void (*free_state)(void *state);
+  /* The request keeps state of its own (a walk's): j->own always set, for
+   * the caller to put its state in (j->own->state). */
   bool own_state;
 } anth_endpoint_t;
 
@@ -86,9 +90,9 @@ struct anthropic_req {
   anthropic_client_t *client;
   CURL *easy; /* kept with the request when it goes back to the pool */
   const anth_endpoint_t *ep;
+  void *ep_state; /* the endpoint's own (ep->free_state), or NULL */
   req_state_t state;
-  anth_req_cb_t cb;
-  anthropic_each_page_cb each; /* a walk: one call per page */
+  anth_cb_fn cb; /* the caller's, as its endpoint knows it */
   void *data;
   anth_buf_t body;
   bool too_large; /* the write callback refused the body */
@@ -98,16 +102,11 @@ struct anthropic_req {
   bool has_response;
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
   struct curl_slist *own_headers;  /* per-request list, or NULL */
-  /* A walk: the query without its cursor, the direction, the count. */
-  anth_buf_t walk_query;
-  anth_pager_t pager; /* the cursors a walk followed, its pages */
-  bool walk_backward;
   /* anthropic_req_cancel() (or the client's close) from a callback of
    * this request that runs before its outcome is decided: the log line of
-   * an attempt, or a walk's `each`. It ends as cancelled instead of going
-   * on. */
+   * an attempt, or an endpoint's callback while it is in flight (a walk's
+   * `each`). It ends as cancelled instead of going on. */
   bool cancel_asked;
-  size_t walk_items, walk_max;
   unsigned long alloc_failures; /* anth__alloc_failures as the attempt began */
   int attempts;                 /* attempts with an outcome so far */
   int sends;       /* times curl sent this attempt (more: it resent) */
@@ -125,15 +124,13 @@ struct anthropic_req {
   CURLcode engine_code;
 };
 
-/* What a request has of its own beyond its URL and callback: a walk's
- * state, its own header list, and retries or timeouts other than the
- * client's. Most requests have none of these and hold no such block. */
+/* What a request has of its own beyond its URL and callback: its
+ * endpoint's state, its own header list, and retries or timeouts other
+ * than the client's. Most requests have none of these and hold no such
+ * block. */
 typedef struct anth_job_own {
-  anthropic_each_page_cb each;    /* a walk */
+  void *state;                    /* the endpoint's (ep->free_state), or NULL */
   struct curl_slist *own_headers; /* per-request list, or NULL */
-  anth_buf_t walk_query;          /* a walk, as in anthropic_req_t */
-  size_t walk_max;
-  bool walk_backward;
   int max_retries;
   long timeout_ms, connect_timeout_ms;
 } anth_job_own_t;
@@ -145,9 +142,9 @@ typedef struct anth_job_own {
  * over and the job is freed. */
 typedef struct anth_job {
   struct anth_job *prev, *next; /* the queue, or the deferred list */
-  anth_req_cb_t cb;
+  anth_cb_fn cb;
   void *data;
-  anth_job_own_t *own; /* NULL: the client's settings; never for a walk */
+  anth_job_own_t *own; /* NULL: the client's settings, no state */
   const char *deferred_msg;
   const anth_endpoint_t *ep;
   uint32_t slot;
@@ -287,9 +284,10 @@ int64_t anth__unix_now_ms(void);
 /* Check the client can take a request; sets the last error if not. */
 bool anth__req_usable(anthropic_client_t *c, bool has_cb);
 /* A request to `ep` with its options resolved and its own header list
- * built (in j->own, which a walk always has); NULL (and the client's last
- * error set) on failure. The caller fills in the callbacks (and a walk's
- * state, in j->own), then submits it. */
+ * built (in j->own, which an endpoint with own_state always has); NULL
+ * (and the client's last error set) on failure. The caller fills in the
+ * callback (and its endpoint's state, in j->own->state), then submits
+ * it. */
 anth_job_t *anth__job_new(anthropic_client_t *c, const anth_endpoint_t *ep,
                           const anthropic_request_options_t *options,
                           void *data);

@@ -7,27 +7,59 @@
 
 /* ---- the endpoints: how the request machine reaches each call ---- */
 
-static void model_fail(const anth_req_cb_t *cb, void *data, size_t items,
+/* A walk's own state, from its job to its end: allocated for a walk only
+ * (the endpoint's state, freed by walk_free). */
+typedef struct walk {
+  anthropic_each_page_cb each; /* one call per page */
+  anth_buf_t query;            /* the query without its cursor */
+  anth_pager_t pager;          /* the cursors followed, the pages */
+  size_t items, max;           /* delivered so far; the cap (0: none) */
+  bool backward;               /* before_id: toward the first page */
+} walk_t;
+
+static void walk_free(void *state) {
+  walk_t *w = state;
+  anth__buf_free(&w->query);
+  anth__pager_free(&w->pager);
+  anth__free(w);
+}
+
+/* The callbacks, back to the types they were given as (anth_cb_fn). */
+static anthropic_model_cb model_cb(anth_cb_fn f) {
+  return (anthropic_model_cb)f;
+}
+static anthropic_page_cb page_cb(anth_cb_fn f) {
+  return (anthropic_page_cb)f;
+}
+static anthropic_json_cb json_cb(anth_cb_fn f) {
+  return (anthropic_json_cb)f;
+}
+static anthropic_walk_done_cb done_cb(anth_cb_fn f) {
+  return (anthropic_walk_done_cb)f;
+}
+
+static void model_fail(anth_cb_fn cb, void *state, void *data,
                        const anthropic_error_t *err) {
-  (void)items;
-  cb->model(err, NULL, data);
+  (void)state;
+  model_cb(cb)(err, NULL, data);
 }
 
-static void page_fail(const anth_req_cb_t *cb, void *data, size_t items,
+static void page_fail(anth_cb_fn cb, void *state, void *data,
                       const anthropic_error_t *err) {
-  (void)items;
-  cb->page(err, NULL, data);
+  (void)state;
+  page_cb(cb)(err, NULL, data);
 }
 
-static void json_fail(const anth_req_cb_t *cb, void *data, size_t items,
+static void json_fail(anth_cb_fn cb, void *state, void *data,
                       const anthropic_error_t *err) {
-  (void)items;
-  cb->json(err, NULL, NULL, 0, data);
+  (void)state;
+  json_cb(cb)(err, NULL, NULL, 0, data);
 }
 
-static void walk_fail(const anth_req_cb_t *cb, void *data, size_t items,
+static void walk_fail(anth_cb_fn cb, void *state, void *data,
                       const anthropic_error_t *err) {
-  cb->done(err, items, data);
+  const walk_t *w = state;
+  done_cb(cb)(err, w->items, data);
 }
 
 static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
@@ -40,7 +72,7 @@ static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     anthropic_response_t resp = anth__req_response(r, status, rid);
     model.info.response = &resp;
     anth__req_detach(c, r);
-    r->cb.model(NULL, &model.info, r->data);
+    model_cb(r->cb)(NULL, &model.info, r->data);
   }
   anth__free(arena);
   return rc;
@@ -57,7 +89,7 @@ static int json_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   if (rc == 0) {
     anthropic_response_t resp = anth__req_response(r, status, rid);
     anth__req_detach(c, r);
-    r->cb.json(NULL, &resp, text, len, r->data);
+    json_cb(r->cb)(NULL, &resp, text, len, r->data);
   }
   return rc;
 }
@@ -73,7 +105,7 @@ static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     anthropic_response_t resp = anth__req_response(r, status, rid);
     page.response = &resp;
     anth__req_detach(c, r);
-    r->cb.page(NULL, &page, r->data);
+    page_cb(r->cb)(NULL, &page, r->data);
   }
   anth__free(items);
   anth__free(arena);
@@ -84,6 +116,7 @@ static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
  * one on the same request, or end the walk. One page is held at a time. */
 static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
                      const char *rid, char *msg, size_t msglen) {
+  walk_t *w = r->ep_state;
   char *arena = NULL; /* the strings of the page */
   anthropic_models_page_t page;
   void *items = NULL;
@@ -91,27 +124,27 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
                             msg, msglen);
   if (rc != 0)
     return rc;
-  const char *own = anth__pager_cursor(&page, r->walk_backward);
-  if (anth__pager_seen(&r->pager, own)) {
+  const char *own = anth__pager_cursor(&page, w->backward);
+  if (anth__pager_seen(&w->pager, own)) {
     /* The server came back to a page the walk has been through (A -> B ->
      * A, or the same cursor again): following it would go round forever,
      * handing the same items over each time. */
     anth__errf(msg, msglen,
                "%s: the walk came back to %s=%s, which it followed before: "
                "the server's pages go round in a circle",
-               r->walk_backward ? "first_id" : "last_id",
-               r->walk_backward ? "before_id" : "after_id", own);
+               w->backward ? "first_id" : "last_id",
+               w->backward ? "before_id" : "after_id", own);
     anth__free(items);
     anth__free(arena);
     return ANTHROPIC_EBADRESPONSE;
   }
   anthropic_response_t resp = anth__req_response(r, status, rid);
   page.response = &resp;
-  if (r->walk_max > 0 && page.count > r->walk_max - r->walk_items) {
+  if (w->max > 0 && page.count > w->max - w->items) {
     /* Trim to the cap, keeping the items next to where the walk came from,
      * with cursors that describe what is kept. */
-    size_t keep = r->walk_max - r->walk_items;
-    if (r->walk_backward)
+    size_t keep = w->max - w->items;
+    if (w->backward)
       page.data += page.count - keep;
     page.count = keep;
     page.first_id = page.data[0]->id;
@@ -119,13 +152,13 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     page.has_more = true;
   }
   r->state = REQ_EACH;
-  int stop = r->each(&page, r->data);
-  r->walk_items += page.count;
-  const char *cursor = anth__pager_next(&page, r->walk_backward);
+  int stop = w->each(&page, r->data);
+  w->items += page.count;
+  const char *cursor = anth__pager_next(&page, w->backward);
   bool more = !stop && !r->cancel_asked && !c->closing && cursor != NULL &&
-              (r->walk_max == 0 || r->walk_items < r->walk_max);
+              (w->max == 0 || w->items < w->max);
   rc = 0;
-  int followed = more ? anth__pager_follow(&r->pager, cursor) : 0;
+  int followed = more ? anth__pager_follow(&w->pager, cursor) : 0;
   if (more && followed == ANTH_PAGER_LIMIT) {
     anth__errf(msg, msglen,
                "the walk reached %d pages (ANTHROPIC_WALK_MAX_PAGES) and the "
@@ -137,8 +170,8 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     r->attempts = 0;
     if (followed == 0 &&
         anth__url_list_page(&c->scratch, c->base_url,
-                            r->walk_backward ? "before_id" : "after_id", cursor,
-                            &r->walk_query) == 0 &&
+                            w->backward ? "before_id" : "after_id", cursor,
+                            &w->query) == 0 &&
         curl_easy_setopt(r->easy, CURLOPT_URL, c->scratch.data) == CURLE_OK &&
         anth__req_attempt(c, r) == 0) {
       rc = ANTH_EP_TAKEN;
@@ -156,15 +189,17 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   anth__free(arena);
   if (rc == 0) { /* the walk ended well */
     anth__req_detach(c, r);
-    r->cb.done(NULL, r->walk_items, r->data);
+    done_cb(r->cb)(NULL, w->items, r->data);
   }
   return rc;
 }
 
-static const anth_endpoint_t retrieve_ep = {model_body, model_fail, false};
-static const anth_endpoint_t retrieve_json_ep = {json_body, json_fail, false};
-static const anth_endpoint_t list_ep = {page_body, page_fail, false};
-static const anth_endpoint_t walk_ep = {walk_body, walk_fail, true};
+static const anth_endpoint_t retrieve_ep = {model_body, model_fail, NULL,
+                                            false};
+static const anth_endpoint_t retrieve_json_ep = {json_body, json_fail, NULL,
+                                                 false};
+static const anth_endpoint_t list_ep = {page_body, page_fail, NULL, false};
+static const anth_endpoint_t walk_ep = {walk_body, walk_fail, walk_free, true};
 
 /* ---- the calls ---- */
 
@@ -237,7 +272,7 @@ retrieve(anthropic_client_t *c, const char *model_id, bool beta,
       retrieve_job(c, &retrieve_ep, model_id, beta, params, cb != NULL, data);
   if (j == NULL)
     return 0;
-  j->cb.model = cb; /* runs from the loop, never before we return */
+  j->cb = (anth_cb_fn)cb; /* runs from the loop, never before we return */
   return anth__job_submit(c, j);
 }
 
@@ -249,7 +284,7 @@ retrieve_json(anthropic_client_t *c, const char *model_id, bool beta,
                                cb != NULL, data);
   if (j == NULL)
     return 0;
-  j->cb.json = cb; /* runs from the loop, never before we return */
+  j->cb = (anth_cb_fn)cb; /* runs from the loop, never before we return */
   return anth__job_submit(c, j);
 }
 
@@ -281,7 +316,7 @@ static anthropic_request_id_t list(anthropic_client_t *c,
   anth_job_t *j = NULL;
   if (list_url(c, params, beta, &tail) == 0 &&
       (j = anth__job_new(c, &list_ep, params->options, data)) != NULL) {
-    j->cb.page = cb;
+    j->cb = (anth_cb_fn)cb;
     id = anth__job_submit(c, j);
   }
   anth__buf_free(&tail);
@@ -308,15 +343,20 @@ static anthropic_request_id_t walk(anthropic_client_t *c,
     return 0;
   }
   anth_job_t *j = anth__job_new(c, &walk_ep, params->options, data);
-  if (j == NULL) {
+  walk_t *w = j != NULL ? anth__calloc(1, sizeof *w) : NULL;
+  if (w == NULL) {
+    if (j != NULL)
+      anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+    anth__job_free(j);
     anth__buf_free(&tail);
     return 0;
   }
-  j->cb.done = done;
-  j->own->each = each;       /* a walk's job always has `own` */
-  j->own->walk_query = tail; /* the request keeps it for the next pages */
-  j->own->walk_backward = params->before_id != NULL;
-  j->own->walk_max = max_items;
+  j->cb = (anth_cb_fn)done;
+  w->each = each;
+  w->query = tail; /* the request keeps it for the next pages */
+  w->backward = params->before_id != NULL;
+  w->max = max_items;
+  j->own->state = w; /* a walk's job always has `own` */
   return anth__job_submit(c, j);
 }
 

@@ -2,7 +2,8 @@
  * client's queue, the pooled easy handle, body and header capture,
  * attempts and retries, cancellation, the client's counters of these
  * (anthropic_client_get_stats), and turning what came back into a result
- * or an error. The API calls that start requests are in models.c. */
+ * or an error. The API calls that start requests are in the endpoints'
+ * files (each reaches this one through its anth_endpoint_t). */
 #include "client.h"
 
 #include <stdio.h>
@@ -63,8 +64,6 @@ static void req_destroy(anthropic_req_t *r) {
     curl_easy_cleanup(r->easy);
   r->easy = NULL;
   anth__buf_free(&r->body);
-  anth__buf_free(&r->walk_query);
-  anth__pager_free(&r->pager);
   anth__timer_close(&r->timer, on_req_closed);
 }
 
@@ -76,10 +75,10 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   rc = curl_easy_setopt(e, opt, val)
   SET(CURLOPT_PRIVATE, (void *)r);
   SET(CURLOPT_NOSIGNAL, 1L); /* no sigaction() calls per request */
-  /* A Models API answer is about 1 KB; curl's default 16 KB receive
-   * buffer a transfer was most of what 1,000 in flight cost (46 MB peak
-   * for 1,000 at once over HTTP/1.1, 38 MB with 4 KB). A list page of
-   * 1,000 models takes a few more reads. */
+  /* An API answer is about 1 KB; curl's default 16 KB receive buffer a
+   * transfer was most of what 1,000 in flight cost (46 MB peak for 1,000
+   * at once over HTTP/1.1, 38 MB with 4 KB). A long answer takes a few
+   * more reads. */
   SET(CURLOPT_BUFFERSIZE, 4096L);
   SET(CURLOPT_WRITEFUNCTION, on_body);
   SET(CURLOPT_WRITEDATA, (void *)r);
@@ -133,8 +132,6 @@ static anthropic_req_t *req_get(anthropic_client_t *c) {
   r->prev = r->next = r->qnext = NULL;
   r->slot = ANTH_NO_SLOT;
   r->attempts = 0;
-  r->walk_items = r->walk_max = 0;
-  r->walk_backward = false;
   r->cancel_asked = false;
   return r;
 }
@@ -252,14 +249,14 @@ static void req_put(anthropic_client_t *c, anthropic_req_t *r) {
     slot_release(c, r->slot);
   r->slot = ANTH_NO_SLOT;
   r->state = REQ_IDLE;
-  r->cb.model = NULL;
-  r->each = NULL;
+  r->cb = NULL;
   r->data = NULL;
+  if (r->ep_state != NULL)
+    r->ep->free_state(r->ep_state);
+  r->ep_state = NULL;
   free_retry_header(r);
   curl_slist_free_all(r->own_headers);
   r->own_headers = NULL;
-  anth__buf_free(&r->walk_query);
-  anth__pager_free(&r->pager);
   if (c->pool_count >= ANTH_POOL_MAX || c->torn_down) {
     req_destroy(r);
     return;
@@ -412,7 +409,7 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
   count_finished(r->client, kind);
   if (kind == ANTHROPIC_ENOMEM)
     anth__log(r->client, ANTHROPIC_LOG_ERROR, "a request failed: %s", message);
-  r->ep->fail(&r->cb, r->data, r->walk_items, &err);
+  r->ep->fail(r->cb, r->ep_state, r->data, &err);
 }
 
 /* One debug line per finished attempt. */
@@ -771,7 +768,7 @@ static void deliver_job(anthropic_client_t *c, const anth_job_t *j) {
       j->deferred_msg ? j->deferred_msg : anthropic_strerror(j->deferred_kind);
   anthropic_error_t err = {j->deferred_kind, NULL, message, 0, &resp};
   count_finished(c, j->deferred_kind);
-  j->ep->fail(&j->cb, j->data, 0, &err);
+  j->ep->fail(j->cb, j->own != NULL ? j->own->state : NULL, j->data, &err);
 }
 
 /* Requests that ended without a transfer result (cancelled, closed, or
@@ -884,16 +881,13 @@ static int job_start(anthropic_client_t *c, anth_job_t *j, const char *url) {
   r->max_retries = c->max_retries;
   r->timeout_ms = c->timeout_ms;
   if (own != NULL) {
-    r->each = own->each;
+    r->ep_state = own->state;
+    own->state = NULL;
     r->max_retries = own->max_retries;
     r->timeout_ms = own->timeout_ms;
     connect_timeout_ms = own->connect_timeout_ms;
     r->own_headers = own->own_headers;
     own->own_headers = NULL;
-    r->walk_query = own->walk_query;
-    memset(&own->walk_query, 0, sizeof own->walk_query);
-    r->walk_backward = own->walk_backward;
-    r->walk_max = own->walk_max;
   }
   if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, r->timeout_ms) !=
           CURLE_OK ||
@@ -929,8 +923,8 @@ static void queue_pump(anthropic_client_t *c) {
 }
 
 /* From a callback of the request itself that runs while it is still in
- * flight (its log line, a walk's `each`): the code that called it ends the
- * request once the callback returns. */
+ * flight (its log line, an endpoint's REQ_EACH callback): the code that called
+ * it ends the request once the callback returns. */
 static bool cancel_on_return(const anthropic_req_t *r) {
   return r->state == REQ_ENDING || r->state == REQ_EACH;
 }
@@ -978,7 +972,8 @@ void anth__req_cancel_all(anthropic_client_t *c, const char *why) {
   }
 }
 
-/* ---- starting requests (the calls themselves are in models.c) ---- */
+/* ---- starting requests (the calls themselves are in the endpoints'
+ * files) ---- */
 
 static bool has_own_headers(const anthropic_request_options_t *o) {
   return o != NULL &&
@@ -987,8 +982,8 @@ static bool has_own_headers(const anthropic_request_options_t *o) {
 }
 
 /* The request's own settings over the client's, in a block of its own
- * when they differ from the client's (or for a walk): 0, or EINVAL or
- * ENOMEM with the client's last error set. */
+ * when they differ from the client's (or for an endpoint's state): 0, or EINVAL
+ * or ENOMEM with the client's last error set. */
 static int resolve_options(anthropic_client_t *c, anth_job_t *j,
                            const anthropic_request_options_t *o) {
   static const anthropic_request_options_t none =
@@ -1051,8 +1046,9 @@ void anth__job_free(anth_job_t *j) {
   if (j == NULL)
     return;
   if (j->own != NULL) {
+    if (j->own->state != NULL)
+      j->ep->free_state(j->own->state);
     curl_slist_free_all(j->own->own_headers);
-    anth__buf_free(&j->own->walk_query);
     anth__free(j->own);
   }
   anth__free(j);
