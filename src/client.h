@@ -65,6 +65,13 @@ typedef struct anth_endpoint {
    * error kind (< 0) with `msg` set, which fails the request. */
   int (*body)(anthropic_client_t *c, anthropic_req_t *r, long status,
               const char *rid, char *msg, size_t msglen);
+  /* A 2xx body that came without a Content-Length, so nothing but its
+   * endpoint can tell whether it arrived whole (libcurl 7.88 takes an
+   * HTTP/2 stream reset with NO_ERROR before END_STREAM for a clean end):
+   * false, with `msg` set, when it was cut short; the attempt then fails
+   * as a connection error (and is retried). NULL: any body is whole.
+   * anth__json_body_whole is the check for JSON answers. */
+  bool (*whole)(const char *body, size_t len, char *msg, size_t msglen);
   /* Hand `err` to the caller's callback `cb`; `state`: the endpoint's own
    * (NULL when it keeps none). */
   void (*fail)(anth_cb_fn cb, void *state, void *data,

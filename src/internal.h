@@ -230,6 +230,11 @@ cJSON *anth__json_parse(const char *body, size_t len);
  * and their escapes skipped): a body cut short, where no Content-Length
  * can tell. Cheap: one pass, no allocation. */
 bool anth__json_cut_short(const char *body, size_t len);
+/* The completeness check of an endpoint whose answers are JSON objects or
+ * arrays (anth_endpoint_t.whole): false, with `msg` set, when
+ * anth__json_cut_short says the body was cut. */
+bool anth__json_body_whole(const char *body, size_t len, char *msg,
+                           size_t msglen);
 
 /* ---- json.c: what cJSON would change or let through, and its cost. ---- */
 /* A parsed result may take at most FACTOR times its body plus SLACK bytes:

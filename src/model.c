@@ -39,6 +39,16 @@ bool anth__json_cut_short(const char *body, size_t len) {
   return true;
 }
 
+bool anth__json_body_whole(const char *body, size_t len, char *msg,
+                           size_t msglen) {
+  if (!anth__json_cut_short(body, len))
+    return true;
+  anth__errf(msg, msglen,
+             "response body cut short: its JSON ends early after %zu bytes",
+             len);
+  return false;
+}
+
 cJSON *anth__json_parse(const char *body, size_t len) {
   const char *end = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, 0);

@@ -194,12 +194,17 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   return rc;
 }
 
-static const anth_endpoint_t retrieve_ep = {model_body, model_fail, NULL,
-                                            false};
-static const anth_endpoint_t retrieve_json_ep = {json_body, json_fail, NULL,
-                                                 false};
-static const anth_endpoint_t list_ep = {page_body, page_fail, NULL, false};
-static const anth_endpoint_t walk_ep = {walk_body, walk_fail, walk_free, true};
+static const anth_endpoint_t retrieve_ep = {
+    .body = model_body, .whole = anth__json_body_whole, .fail = model_fail};
+static const anth_endpoint_t retrieve_json_ep = {
+    .body = json_body, .whole = anth__json_body_whole, .fail = json_fail};
+static const anth_endpoint_t list_ep = {
+    .body = page_body, .whole = anth__json_body_whole, .fail = page_fail};
+static const anth_endpoint_t walk_ep = {.body = walk_body,
+                                        .whole = anth__json_body_whole,
+                                        .fail = walk_fail,
+                                        .free_state = walk_free,
+                                        .own_state = true};
 
 /* ---- the calls ---- */
 

@@ -741,13 +741,12 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
     text = msg;
   } else if (status < 200 || status > 299) {
     kind = ANTHROPIC_EHTTP;
-  } else if (expected < 0 && anth__json_cut_short(r->body.data, r->body.len)) {
-    /* No Content-Length to check: JSON that ends early was cut. libcurl
-     * 7.88 takes an HTTP/2 stream reset with NO_ERROR before END_STREAM
-     * for a clean end, and gives no sign of it (later ones report it). */
-    anth__errf(msg, sizeof msg,
-               "response body cut short: its JSON ends early after %zu bytes",
-               r->body.len);
+  } else if (expected < 0 && r->ep->whole != NULL &&
+             !r->ep->whole(r->body.data, r->body.len, msg, sizeof msg)) {
+    /* No Content-Length to check: the endpoint knows a body of its own
+     * that ends early. libcurl 7.88 takes an HTTP/2 stream reset with
+     * NO_ERROR before END_STREAM for a clean end, and gives no sign of it
+     * (later ones report it). */
     kind = ANTHROPIC_ECONNECTION;
     text = msg;
   }
