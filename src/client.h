@@ -109,6 +109,13 @@ struct anthropic_req {
   bool has_response;
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
   struct curl_slist *own_headers;  /* per-request list, or NULL */
+  /* "POST" with `send` as its body (sent again by each attempt), or NULL:
+   * a GET. */
+  const char *method;
+  anth_buf_t send;
+  /* The easy handle's options say POST (a pooled handle keeps them): a
+   * GET sets them back first. */
+  bool easy_posts;
   /* anthropic_req_cancel() (or the client's close) from a callback of
    * this request that runs before its outcome is decided: the log line of
    * an attempt, or an endpoint's callback while it is in flight (a walk's
@@ -138,6 +145,8 @@ struct anthropic_req {
 typedef struct anth_job_own {
   void *state;                    /* the endpoint's (ep->free_state), or NULL */
   struct curl_slist *own_headers; /* per-request list, or NULL */
+  const char *method;             /* as in anthropic_req_t */
+  anth_buf_t send;
   int max_retries;
   long timeout_ms, connect_timeout_ms;
 } anth_job_own_t;
@@ -299,6 +308,12 @@ anth_job_t *anth__job_new(anthropic_client_t *c, const anth_endpoint_t *ep,
                           const anthropic_request_options_t *options,
                           void *data);
 void anth__job_free(anth_job_t *j);
+/* Make the job a POST of `len` bytes of `body` (copied), with the header
+ * line "content-type: <content_type>" after the request's others: 0, or
+ * ANTHROPIC_ENOMEM with the client's last error set (the job stays whole,
+ * for anth__job_free). */
+int anth__job_post(anthropic_client_t *c, anth_job_t *j,
+                   const char *content_type, const char *body, size_t len);
 /* Start the job (URL in c->scratch, which starts with c->base_url) now,
  * or queue it when max_in_flight requests are in flight. Its id, or 0 (the
  * job freed, the client's last error set). */

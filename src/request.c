@@ -64,6 +64,7 @@ static void req_destroy(anthropic_req_t *r) {
     curl_easy_cleanup(r->easy);
   r->easy = NULL;
   anth__buf_free(&r->body);
+  anth__buf_free(&r->send);
   anth__timer_close(&r->timer, on_req_closed);
 }
 
@@ -249,6 +250,8 @@ static void req_put(anthropic_client_t *c, anthropic_req_t *r) {
     slot_release(c, r->slot);
   r->slot = ANTH_NO_SLOT;
   r->state = REQ_IDLE;
+  r->method = NULL;
+  anth__buf_free(&r->send);
   r->cb = NULL;
   r->data = NULL;
   if (r->ep_state != NULL)
@@ -413,6 +416,10 @@ static void deliver_error(anthropic_req_t *r, anthropic_errkind_t kind,
 }
 
 /* One debug line per finished attempt. */
+static const char *method_of(const anthropic_req_t *r) {
+  return r->method != NULL ? r->method : "GET";
+}
+
 static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
                         CURLcode code, long status, const char *rid) {
   char url[400];
@@ -422,13 +429,13 @@ static void log_attempt(anthropic_client_t *c, anthropic_req_t *r,
   attempt_url(r, url, sizeof url);
   if (code != CURLE_OK)
     anth__log(c, ANTHROPIC_LOG_DEBUG,
-              "GET %s -> error: %s (%.1f ms, attempt %d)", url,
+              "%s %s -> error: %s (%.1f ms, attempt %d)", method_of(r), url,
               r->curl_err[0] ? r->curl_err : curl_easy_strerror(code), ms,
               r->attempts);
   else
     anth__log(c, ANTHROPIC_LOG_DEBUG,
-              "GET %s -> %ld (%.1f ms, attempt %d) request-id=%s", url, status,
-              ms, r->attempts, rid ? rid : "-");
+              "%s %s -> %ld (%.1f ms, attempt %d) request-id=%s", method_of(r),
+              url, status, ms, r->attempts, rid ? rid : "-");
 }
 
 /* Why an attempt failed, in a few words, for the retry and give-up lines:
@@ -552,9 +559,9 @@ static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
       failure_reason(r, kind, status, text, why, sizeof why);
       attempt_url(r, url, sizeof url);
       anth__log(c, ANTHROPIC_LOG_WARN,
-                "GET %s: giving up after %d attempt%s (max_retries %d): %s",
-                url, r->attempts, r->attempts == 1 ? "" : "s", r->max_retries,
-                why);
+                "%s %s: giving up after %d attempt%s (max_retries %d): %s",
+                method_of(r), url, r->attempts, r->attempts == 1 ? "" : "s",
+                r->max_retries, why);
     }
     if (cancelled_by_log(c, r))
       return true;
@@ -570,8 +577,9 @@ static bool maybe_retry(anthropic_client_t *c, anthropic_req_t *r,
     failure_reason(r, kind, status, text, why, sizeof why);
     attempt_url(r, url, sizeof url);
     anth__log(c, ANTHROPIC_LOG_INFO,
-              "GET %s: retrying in %llu ms (retry %d of %d, %s): %s", url,
-              (unsigned long long)delay, r->attempts, r->max_retries,
+              "%s %s: retrying in %llu ms (retry %d of %d, %s): %s",
+              method_of(r), url, (unsigned long long)delay, r->attempts,
+              r->max_retries,
               asked >= 0 && (uint64_t)asked == delay ? "as the server asked"
                                                      : "backoff",
               why);
@@ -866,6 +874,31 @@ static void job_defer(anthropic_client_t *c, anth_job_t *j,
   anth__engine_defer(c);
 }
 
+/* The easy handle's method and body as the request's: a POST's body
+ * (kept by the request, so each attempt sends it again), or back to GET
+ * for a handle that last posted. No allocation: the body is not copied. */
+static CURLcode easy_method(anthropic_req_t *r) {
+  CURL *e = r->easy;
+  CURLcode rc = CURLE_OK;
+  if (r->method != NULL) {
+    rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                          (curl_off_t)r->send.len);
+    if (rc == CURLE_OK)
+      rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+                            r->send.data != NULL ? r->send.data : "");
+    r->easy_posts = true; /* even half set: set back next time */
+  } else if (r->easy_posts) {
+    /* POSTFIELDS NULL makes it a POST again: HTTPGET comes last. */
+    rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
+    if (rc == CURLE_OK)
+      rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+    if (rc == CURLE_OK)
+      rc = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    r->easy_posts = rc != CURLE_OK;
+  }
+  return rc;
+}
+
 /* Hand a job to curl at `url`: a pooled request takes its settings over
  * (the job keeps its callbacks, for an error). 0, or ANTHROPIC_ENOMEM. */
 static int job_start(anthropic_client_t *c, anth_job_t *j, const char *url) {
@@ -887,8 +920,12 @@ static int job_start(anthropic_client_t *c, anth_job_t *j, const char *url) {
     connect_timeout_ms = own->connect_timeout_ms;
     r->own_headers = own->own_headers;
     own->own_headers = NULL;
+    r->method = own->method;
+    r->send = own->send;
+    memset(&own->send, 0, sizeof own->send);
   }
-  if (curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, r->timeout_ms) !=
+  if (easy_method(r) != CURLE_OK ||
+      curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, r->timeout_ms) !=
           CURLE_OK ||
       curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
                        connect_timeout_ms) != CURLE_OK ||
@@ -980,6 +1017,22 @@ static bool has_own_headers(const anthropic_request_options_t *o) {
           (o->betas != NULL && o->betas_count > 0) || o->workspace_id != NULL);
 }
 
+/* The job's block of its own settings, made with the client's when it
+ * has none: 0, or ANTHROPIC_ENOMEM with the client's last error set. */
+static int job_own(anthropic_client_t *c, anth_job_t *j) {
+  if (j->own != NULL)
+    return 0;
+  j->own = anth__calloc(1, sizeof *j->own);
+  if (j->own == NULL) {
+    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  j->own->max_retries = c->max_retries;
+  j->own->timeout_ms = c->timeout_ms;
+  j->own->connect_timeout_ms = c->connect_timeout_ms;
+  return 0;
+}
+
 /* The request's own settings over the client's, in a block of its own
  * when they differ from the client's (or for an endpoint's state): 0, or EINVAL
  * or ENOMEM with the client's last error set. */
@@ -1003,11 +1056,8 @@ static int resolve_options(anthropic_client_t *c, anth_job_t *j,
       max_retries == c->max_retries && timeout_ms == c->timeout_ms &&
       connect_ms == c->connect_timeout_ms)
     return 0;
-  j->own = anth__calloc(1, sizeof *j->own);
-  if (j->own == NULL) {
-    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+  if (job_own(c, j) != 0)
     return ANTHROPIC_ENOMEM;
-  }
   j->own->max_retries = max_retries;
   j->own->timeout_ms = timeout_ms;
   j->own->connect_timeout_ms = connect_ms;
@@ -1048,9 +1098,33 @@ void anth__job_free(anth_job_t *j) {
     if (j->own->state != NULL)
       j->ep->free_state(j->own->state);
     curl_slist_free_all(j->own->own_headers);
+    anth__buf_free(&j->own->send);
     anth__free(j->own);
   }
   anth__free(j);
+}
+
+int anth__job_post(anthropic_client_t *c, anth_job_t *j,
+                   const char *content_type, const char *body, size_t len) {
+  char line[128];
+  anth__errf(line, sizeof line, "content-type: %s", content_type);
+  if (job_own(c, j) != 0)
+    return ANTHROPIC_ENOMEM;
+  anth_job_own_t *own = j->own;
+  if (own->own_headers == NULL &&
+      (own->own_headers = anth__lines_to_slist(c->header_lines)) == NULL)
+    goto nomem;
+  /* Appended in place: the list's head, kept on the job, stays. */
+  if (curl_slist_append(own->own_headers, line) == NULL)
+    goto nomem;
+  own->send.len = 0;
+  if (anth__buf_append(&own->send, body, len) != 0)
+    goto nomem;
+  own->method = "POST";
+  return 0;
+nomem:
+  anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+  return ANTHROPIC_ENOMEM;
 }
 
 anth_job_t *anth__job_new(anthropic_client_t *c, const anth_endpoint_t *ep,
