@@ -861,3 +861,44 @@ test('--h2c --fault-rate 1: random faults on one session never kill it', async (
     await stop(s);
   }
 });
+
+test('count_tokens: POST a JSON body, its words counted, the body recorded', async () => {
+  await control('/_fake/reset', {});
+  const headers = Object.assign({ 'content-type': 'application/json' }, AUTH);
+  const sent = JSON.stringify({ model: 'claude-sonnet-4-0', messages: [
+    { role: 'user', content: 'Hello there, world' },
+    { role: 'assistant', content: [{ type: 'text', text: 'two  words' }, { type: 'image' }] }] });
+  let r = await request('/v1/messages/count_tokens', { method: 'POST', headers, body: sent });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json, { input_tokens: 5 });
+  assert.match(r.headers['request-id'], /^req_fake_\d+$/);
+  r = await request('/v1/messages/count_tokens', { method: 'POST', headers, body: '{"model":' });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.type, 'invalid_request_error');
+  assert.match(r.json.error.message, /^body: /);
+  r = await request('/v1/messages/count_tokens', { method: 'POST', headers,
+    body: JSON.stringify({ model: 'm', messages: [] }) });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.message, 'messages: Field required');
+  r = await request('/v1/messages/count_tokens');
+  assert.equal(r.status, 405);
+  assert.equal(r.headers.allow, 'POST');
+  r = await request('/v1/messages/count_tokens', { method: 'POST', headers: { 'anthropic-version': '2023-06-01' }, body: sent });
+  assert.equal(r.status, 401);
+  const seen = (await control('/_fake/requests')).json;
+  assert.equal(seen[0].method, 'POST');
+  assert.equal(seen[0].body, sent);
+  assert.equal(seen[0].status, 200);
+  assert.equal(seen[3].method, 'GET');
+  assert.equal('body' in seen[3], false);
+});
+
+test('faults: respond with content_length false sends no Content-Length', async () => {
+  await control('/_fake/reset', {});
+  await fault([{ action: 'respond', status: 200, body: '{"input_tokens": 1', content_length: false }]);
+  const r = await request('/v1/models');
+  assert.equal(r.status, 200);
+  assert.equal(r.body, '{"input_tokens": 1');
+  assert.equal(r.headers['content-length'], undefined);
+  assert.equal(r.headers['transfer-encoding'], 'chunked');
+});

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// Local stand-in for the Anthropic Models API (spec: /work/shared/API.md).
+// Local stand-in for the Anthropic Models API (spec: /work/shared/API.md),
+// and one POST route for the tests of an endpoint with a request body:
+// POST /v1/messages/count_tokens {"model", "messages": [{role, content}]}
+// answers {"input_tokens": N}, N the number of whitespace-separated words
+// in the messages' text (content a string, or blocks {type: "text", text}).
 //
 //   node test/fake-api/server.js [--port N] [--host H] [--api-key K]
 //                                [--auth-token T] [--log] [--no-stdin-exit]
@@ -69,7 +73,12 @@
 // Each record in /_fake/requests has conn (1, 2, ...: which connection, in
 // the order first seen) and http_version: "1.1" (or "1.0") over
 // HTTP/1.x and "2.0" with --h2c; its headers leave out HTTP/2 pseudo-headers
-// (:method, :path, :scheme, :authority).
+// (:method, :path, :scheme, :authority). A request other than GET or HEAD
+// is answered once its body is in, and its record has `body` (the text).
+//
+// A `respond` fault with content_length: false sends its body without a
+// Content-Length (chunked over HTTP/1.1): only the client's reading of the
+// body itself can tell whether it is whole.
 
 const fs = require('node:fs');
 const http = require('node:http');
@@ -266,6 +275,7 @@ function apiAnswer(ctx) {
     return errorResponse(ctx, 400, 'invalid_request_error',
       'anthropic-version: header is required');
 
+  if (path === '/v1/messages/count_tokens') return countTokens(ctx);
   let route = null, modelSeg = null;
   if (path === '/v1/models') route = 'list';
   else if (path.startsWith('/v1/models/')) {
@@ -290,6 +300,34 @@ function retrieveModel(ctx, seg) {
   if (!byId.has(canonical))
     return errorResponse(ctx, 404, 'not_found_error', `model: ${id}`);
   return jsonResponse(200, models[byId.get(canonical)]);
+}
+
+// POST /v1/messages/count_tokens: the words of the messages' text.
+function countTokens(ctx) {
+  const bad = (msg) => errorResponse(ctx, 400, 'invalid_request_error', msg);
+  if (ctx.req.method !== 'POST') {
+    const r = errorResponse(ctx, 405, 'invalid_request_error',
+      `Method ${ctx.req.method} not allowed for ${ctx.path}`);
+    r.headers.allow = 'POST';
+    return r;
+  }
+  let body;
+  try { body = JSON.parse(ctx.body); } catch (e) { return bad(`body: ${e.message}`); }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return bad('body: expected an object');
+  if (typeof body.model !== 'string' || body.model === '') return bad('model: Field required');
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    return bad('messages: Field required');
+  let words = 0;
+  const count = (t) => { words += String(t).split(/\s+/).filter((w) => w !== '').length; };
+  for (const m of body.messages) {
+    if (!m || typeof m !== 'object' || (m.role !== 'user' && m.role !== 'assistant'))
+      return bad('messages: each needs a role, user or assistant');
+    if (typeof m.content === 'string') count(m.content);
+    else if (Array.isArray(m.content))
+      for (const b of m.content) { if (b && b.type === 'text') count(b.text); }
+    else return bad('messages: content must be a string or an array of blocks');
+  }
+  return jsonResponse(200, { input_tokens: words });
 }
 
 const LIFECYCLES = ['active', 'deprecated', 'retired'];
@@ -362,7 +400,8 @@ function send(ctx, r) {
   const { res } = ctx;
   const headers = Object.assign(baseHeaders(ctx), r.headers || {});
   const body = Buffer.from(r.body ?? '', 'utf8');
-  headers['content-length'] = String(body.length);
+  if (r.noLength) delete headers['content-length'];
+  else headers['content-length'] = String(body.length);
   ctx.record.status = r.status;
   writeHead(ctx, r.status, headers);
   res.end(body);
@@ -420,7 +459,7 @@ function applyFault(ctx, f) {
         body = errorBody(ERROR_TYPES[status] || 'api_error',
           `${http.STATUS_CODES[status] || 'Error'} (injected fault)`, ctx.requestId);
       else body = normal.body; // no body given: the normal answer, new status/headers
-      return send(ctx, { status, headers: extra, body });
+      return send(ctx, { status, headers: extra, body, noLength: f.content_length === false });
     }
     case 'html':
       return send(ctx, { status: f.status ?? 502,
@@ -654,11 +693,27 @@ function onRequest(req, res) {
   if (opts.record) records.push(record);
   stats.requests++;
   const ctx = { req, res, path, query, requestId, record, rateHeaders: rateLimitHeaders(),
-    h2: req.httpVersionMajor === 2 };
+    h2: req.httpVersionMajor === 2, rawUrl, body: '' };
   log(`${requestId} ${req.method} ${rawUrl}`);
 
-  // The request body (none expected) is drained so keep-alive keeps working.
-  req.resume();
+  // A GET's body (none expected) is drained so keep-alive keeps working;
+  // another method's is read first, recorded, and answered.
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    req.resume();
+    answer(ctx);
+    return;
+  }
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    ctx.body = record.body = Buffer.concat(chunks).toString('utf8');
+    answer(ctx);
+  });
+}
+
+function answer(ctx) {
+  const { req, res, requestId } = ctx;
+  const rawUrl = ctx.rawUrl;
   if (!ctx.h2 && doomed.has(req.socket)) return; // reset_idle: the reset comes
   const drawn = randomFault();
   const fault = takeFault(rawUrl) || drawn; // the queue comes first
