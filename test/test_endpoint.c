@@ -90,8 +90,10 @@ static anthropic_request_id_t count_tokens(anthropic_client_t *c,
     return 0;
   c->scratch.len = 0;
   if (anth__buf_appends(&c->scratch, c->base_url) != 0 ||
-      anth__buf_appends(&c->scratch, "/v1/messages/count_tokens") != 0)
+      anth__buf_appends(&c->scratch, "/v1/messages/count_tokens") != 0) {
+    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return 0;
+  }
   anth_job_t *j = anth__job_new(c, &count_ep, NULL, data);
   if (j == NULL)
     return 0;
@@ -366,8 +368,99 @@ TEST(a_get_after_posts_on_the_same_client_is_a_plain_get) {
   cJSON_Delete(reqs);
 }
 
+/* Each debug line goes to `lines` (one joined string). */
+static void keep_line(void *data, anthropic_log_level_t level,
+                      const char *line) {
+  (void)level;
+  char *lines = data;
+  size_t n = strlen(lines);
+  snprintf(lines + n, 2048 - n, "%s\n", line);
+}
+
+TEST(its_log_lines_name_the_method) {
+  fixture_t f;
+  counted_t o = {0};
+  char lines[2048] = "";
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.log_cb = keep_line;
+  opts.log_data = lines;
+  opts.log_level = ANTHROPIC_LOG_DEBUG;
+  setup_with(&f, &opts);
+  add_faults("[{\"action\":\"respond\",\"status\":529,"
+             "\"headers\":{\"retry-after-ms\":\"1\"}}]");
+  CHECK(count_tokens(f.client, THREE_WORDS, &o.freed, on_count, &o) != 0);
+  teardown(&f);
+  CHECK_EQ_INT(o.tokens, 3);
+  CHECK_CONTAINS(lines, "POST http://127.0.0.1:");
+  CHECK_CONTAINS(lines, "/v1/messages/count_tokens -> 529 (");
+  CHECK_CONTAINS(lines, "/v1/messages/count_tokens: retrying in ");
+  CHECK_CONTAINS(lines, "/v1/messages/count_tokens -> 200 (");
+  CHECK(strstr(lines, "GET ") == NULL);
+}
+
+/* The library's (and cJSON's) Nth allocation fails, when armed. */
+static unsigned long alloc_calls, fail_at;
+static int armed, injected;
+
+static int should_fail(void) {
+  if (!armed || anth__alloc_source == ANTH_ALLOC_CURL)
+    return 0;
+  if (++alloc_calls == fail_at) {
+    injected = 1;
+    return 1;
+  }
+  return 0;
+}
+static void *t_malloc(size_t n) {
+  return should_fail() ? NULL : malloc(n);
+}
+static void *t_realloc(void *p, size_t n) {
+  return should_fail() ? NULL : realloc(p, n);
+}
+static void *t_calloc(size_t n, size_t m) {
+  return should_fail() ? NULL : calloc(n, m);
+}
+
+/* Fail each allocation of a POST in turn, from its submit to its end:
+ * the submit refuses it (out of memory said), or its callback runs once;
+ * its state is freed once either way, and (LeakSanitizer at exit) nothing
+ * leaks. */
+TEST(every_allocation_failure_of_a_post_ends_it_cleanly) {
+  int refused = 0, failed = 0;
+  for (fail_at = 1;; fail_at++) {
+    fixture_t f;
+    counted_t o = {0};
+    setup(&f);
+    alloc_calls = 0;
+    injected = 0;
+    armed = 1;
+    anthropic_request_id_t id =
+        count_tokens(f.client, THREE_WORDS, &o.freed, on_count, &o);
+    if (id == 0) {
+      CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind,
+                   ANTHROPIC_ENOMEM);
+      refused++;
+    }
+    uv_run(&f.loop, UV_RUN_DEFAULT);
+    armed = 0;
+    teardown(&f);
+    CHECK_EQ_INT(o.calls, id != 0);
+    CHECK(o.freed <= 1);
+    if (id != 0) {
+      CHECK_EQ_INT(o.freed, 1);
+      failed += o.kind != 0;
+    }
+    if (!injected)
+      break;
+  }
+  CHECK(fail_at > 5);
+  CHECK(refused > 0);
+  CHECK(failed > 0);
+}
+
 int main(void) {
-  if (fixture_main_start() != 0)
+  if (anthropic_replace_allocator(t_malloc, t_realloc, t_calloc, free) != 0 ||
+      fixture_main_start() != 0)
     return 1;
   int rc = RUN(T(a_post_sends_its_json_body_and_its_answer_is_parsed),
                T(an_http_error_is_parsed_as_for_the_models_calls),
@@ -375,7 +468,9 @@ int main(void) {
                T(a_cut_body_is_caught_by_the_endpoints_own_check),
                T(a_cut_body_is_retried_with_the_body_sent_again),
                T(cancel_ends_a_post_in_flight_and_one_queued),
-               T(a_get_after_posts_on_the_same_client_is_a_plain_get));
+               T(a_get_after_posts_on_the_same_client_is_a_plain_get),
+               T(its_log_lines_name_the_method),
+               T(every_allocation_failure_of_a_post_ends_it_cleanly));
   fake_server_stop(&srv);
   return rc;
 }
