@@ -276,6 +276,42 @@ TEST(a_cut_body_is_retried_with_the_body_sent_again) {
   cJSON_Delete(reqs);
 }
 
+/* Over HTTP/2, a stream reset with NO_ERROR after half a body that had
+ * no Content-Length looks like a clean end to libcurl 7.88: the endpoint's
+ * check is what catches it. A server of its own, over TLS (HTTP/2 by
+ * ALPN). */
+TEST(a_cut_http2_stream_is_caught_by_the_endpoints_own_check) {
+  static const char *const tls[] = {"--tls", NULL};
+  fake_server_t h2;
+  CHECK_EQ_INT(fake_server_start_args(&h2, tls), 0);
+  char *queued = fake_post(&h2, "/_fake/faults",
+                           "[{\"action\":\"reset_during\","
+                           "\"content_length\":false,\"rst_code\":0}]");
+  int ok = queued != NULL && strstr(queued, "\"ok\":true") != NULL;
+  free(queued);
+  fixture_t f;
+  counted_t o = {0};
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.base_url = h2.url;
+  opts.max_retries = 0;
+  opts.ca_bundle = h2.ca_file;
+  whole_calls = 0;
+  if (ok) {
+    setup_with(&f, &opts);
+    CHECK(count_tokens(f.client, THREE_WORDS, &o.freed, on_count, &o) != 0);
+    teardown(&f);
+  }
+  char *seen = fake_get(&h2, "/_fake/requests");
+  fake_server_stop(&h2);
+  CHECK(ok);
+  CHECK_CONTAINS(seen, "\"http_version\":\"2.0\"");
+  free(seen);
+  CHECK_EQ_INT(whole_calls, 1);
+  CHECK_EQ_INT(o.calls, 1);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
+  CHECK_EQ_STR(o.message, "count_tokens: body cut short at 9 bytes");
+}
+
 TEST(cancel_ends_a_post_in_flight_and_one_queued) {
   fixture_t f;
   counted_t first = {0}, queued = {0};
@@ -467,6 +503,7 @@ int main(void) {
                T(a_500_and_a_529_are_retried_with_the_body_sent_again),
                T(a_cut_body_is_caught_by_the_endpoints_own_check),
                T(a_cut_body_is_retried_with_the_body_sent_again),
+               T(a_cut_http2_stream_is_caught_by_the_endpoints_own_check),
                T(cancel_ends_a_post_in_flight_and_one_queued),
                T(a_get_after_posts_on_the_same_client_is_a_plain_get),
                T(its_log_lines_name_the_method),
