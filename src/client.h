@@ -268,10 +268,13 @@ struct anthropic_client {
 
 /* The layers, from the bottom: engine.c (the only file that calls libuv;
  * curl's multi handle and our watchers), request.c (the request machine:
- * ids, queue, attempts, retries, outcomes), models.c (the Models API, an
- * endpoint table for the machine), resolver.c (batches over models.c),
- * client.c (init and close, wiring the engine's hooks). A file calls only
- * files below it; scripts/layers.py checks that the calls have no cycle. */
+ * ids, queue, attempts, retries, outcomes), the endpoints (models.c: the
+ * Models API's tables and calls; a new API call is a file of its own, see
+ * docs/internals.md), resolver.c (batches over models.c), client.c (init
+ * and close, wiring the engine's hooks). A file calls only files below it.
+ * scripts/layers.py finds them by convention (a file that includes this
+ * header is transport; one that defines an anth_endpoint_t, an endpoint)
+ * and checks the calls: no cycle, and no endpoint known below it. */
 
 /* engine.c */
 int anth__engine_init(anthropic_client_t *c, const anth_engine_hooks_t *hooks,
