@@ -109,13 +109,14 @@ struct anthropic_req {
   bool has_response;
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
   struct curl_slist *own_headers;  /* per-request list, or NULL */
-  /* "POST" with `send` as its body (sent again by each attempt), or NULL:
-   * a GET. */
+  /* The method ("POST", "DELETE", ...), or NULL: a GET. `send`: its body,
+   * sent again by each attempt (send.data NULL: no body). */
   const char *method;
   anth_buf_t send;
-  /* The easy handle's options say POST (a pooled handle keeps them): a
-   * GET sets them back first. */
-  bool easy_posts;
+  /* The easy handle's options say another method than GET, or a body (a
+   * pooled handle keeps them): they are set back before the next
+   * request. */
+  bool easy_custom;
   /* anthropic_req_cancel() (or the client's close) from a callback of
    * this request that runs before its outcome is decided: the log line of
    * an attempt, or an endpoint's callback while it is in flight (a walk's
@@ -311,12 +312,15 @@ anth_job_t *anth__job_new(anthropic_client_t *c, const anth_endpoint_t *ep,
                           const anthropic_request_options_t *options,
                           void *data);
 void anth__job_free(anth_job_t *j);
-/* Make the job a POST of `len` bytes of `body` (copied), with the header
- * line "content-type: <content_type>" after the request's others: 0, or
+/* Make the job a `method` request (not "GET"; a string that outlives the
+ * job, e.g. a literal) with `len` bytes of `body` (copied) and the header
+ * line "content-type: <content_type>" after the request's others, or
+ * with no body when `body` is NULL (then content_type is unused; a POST
+ * then sends an empty one, with no Content-Type): 0, or
  * ANTHROPIC_ENOMEM with the client's last error set (the job stays whole,
  * for anth__job_free). */
-int anth__job_post(anthropic_client_t *c, anth_job_t *j,
-                   const char *content_type, const char *body, size_t len);
+int anth__job_method(anthropic_client_t *c, anth_job_t *j, const char *method,
+                     const char *content_type, const char *body, size_t len);
 /* Start the job (URL in c->scratch, which starts with c->base_url) now,
  * or queue it when max_in_flight requests are in flight. Its id, or 0 (the
  * job freed, the client's last error set). */

@@ -874,28 +874,38 @@ static void job_defer(anthropic_client_t *c, anth_job_t *j,
   anth__engine_defer(c);
 }
 
-/* The easy handle's method and body as the request's: a POST's body
- * (kept by the request, so each attempt sends it again), or back to GET
- * for a handle that last posted. No allocation: the body is not copied. */
+/* The easy handle's method and body as the request's. A handle that
+ * served another method is first set back to a plain GET; then a body
+ * (kept by the request, so each attempt sends it again: not copied) and
+ * the method, unless POST, which the body says. A GET on a handle that
+ * only ever served GETs makes no call. */
 static CURLcode easy_method(anthropic_req_t *r) {
   CURL *e = r->easy;
   CURLcode rc = CURLE_OK;
-  if (r->method != NULL) {
-    rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                          (curl_off_t)r->send.len);
-    if (rc == CURLE_OK)
-      rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
-                            r->send.data != NULL ? r->send.data : "");
-    r->easy_posts = true; /* even half set: set back next time */
-  } else if (r->easy_posts) {
+  if (r->easy_custom) {
     /* POSTFIELDS NULL makes it a POST again: HTTPGET comes last. */
     rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, (char *)NULL);
     if (rc == CURLE_OK)
       rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
     if (rc == CURLE_OK)
+      rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+    if (rc == CURLE_OK)
       rc = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    r->easy_posts = rc != CURLE_OK;
+    r->easy_custom = rc != CURLE_OK;
   }
+  if (rc != CURLE_OK || r->method == NULL)
+    return rc;
+  r->easy_custom = true; /* even half set: set back next time */
+  bool post = strcmp(r->method, "POST") == 0;
+  if (r->send.data != NULL || post) { /* a POST always has one, maybe "" */
+    rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                          (curl_off_t)r->send.len);
+    if (rc == CURLE_OK)
+      rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+                            r->send.data != NULL ? r->send.data : "");
+  }
+  if (rc == CURLE_OK && !post)
+    rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
   return rc;
 }
 
@@ -1104,13 +1114,22 @@ void anth__job_free(anth_job_t *j) {
   anth__free(j);
 }
 
-int anth__job_post(anthropic_client_t *c, anth_job_t *j,
-                   const char *content_type, const char *body, size_t len) {
+int anth__job_method(anthropic_client_t *c, anth_job_t *j, const char *method,
+                     const char *content_type, const char *body, size_t len) {
   char line[128];
-  anth__errf(line, sizeof line, "content-type: %s", content_type);
   if (job_own(c, j) != 0)
     return ANTHROPIC_ENOMEM;
   anth_job_own_t *own = j->own;
+  own->method = method;
+  bool post = strcmp(method, "POST") == 0;
+  if (body == NULL && !post)
+    return 0;
+  /* A POST with no body would get curl's form type: an empty line keeps
+   * any out. */
+  if (body == NULL)
+    anth__errf(line, sizeof line, "content-type:");
+  else
+    anth__errf(line, sizeof line, "content-type: %s", content_type);
   if (own->own_headers == NULL &&
       (own->own_headers = anth__lines_to_slist(c->header_lines)) == NULL)
     goto nomem;
@@ -1118,9 +1137,8 @@ int anth__job_post(anthropic_client_t *c, anth_job_t *j,
   if (curl_slist_append(own->own_headers, line) == NULL)
     goto nomem;
   own->send.len = 0;
-  if (anth__buf_append(&own->send, body, len) != 0)
+  if (body != NULL && anth__buf_append(&own->send, body, len) != 0)
     goto nomem;
-  own->method = "POST";
   return 0;
 nomem:
   anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");

@@ -81,11 +81,11 @@ static const anth_endpoint_t count_ep = {.body = count_body,
                                          .free_state = count_free,
                                          .own_state = true};
 
-/* POST `json` to /v1/messages/count_tokens: its id, or 0 (the client's
- * last error set). */
-static anthropic_request_id_t count_tokens(anthropic_client_t *c,
-                                           const char *json, int *freed,
-                                           count_cb cb, void *data) {
+/* `method` (with `json` as its body, unless NULL) to
+ * /v1/messages/count_tokens: its id, or 0 (the client's last error set). */
+static anthropic_request_id_t send_count(anthropic_client_t *c,
+                                         const char *method, const char *json,
+                                         int *freed, count_cb cb, void *data) {
   if (!anth__req_usable(c, cb != NULL))
     return 0;
   c->scratch.len = 0;
@@ -104,12 +104,20 @@ static anthropic_request_id_t count_tokens(anthropic_client_t *c,
   }
   s->freed = freed;
   j->own->state = s; /* own_state: the job has `own` */
-  if (anth__job_post(c, j, "application/json", json, strlen(json)) != 0) {
+  if (anth__job_method(c, j, method, "application/json", json,
+                       json != NULL ? strlen(json) : 0) != 0) {
     anth__job_free(j);
     return 0;
   }
   j->cb = (anth_cb_fn)cb;
   return anth__job_submit(c, j);
+}
+
+/* POST `json` to /v1/messages/count_tokens. */
+static anthropic_request_id_t count_tokens(anthropic_client_t *c,
+                                           const char *json, int *freed,
+                                           count_cb cb, void *data) {
+  return send_count(c, "POST", json, freed, cb, data);
 }
 
 /* ---- what the callback saw ---- */
@@ -404,6 +412,63 @@ TEST(a_get_after_posts_on_the_same_client_is_a_plain_get) {
   cJSON_Delete(reqs);
 }
 
+/* Other methods, with a body or none, on the one easy handle; the fake
+ * API refuses them (405, POST only), and records what came. A POST with
+ * no body sends an empty one; a GET after them all is a plain GET. */
+TEST(other_methods_and_an_empty_post_then_a_plain_get) {
+  fixture_t f;
+  counted_t del_body = {0}, del = {0}, put = {0}, empty = {0};
+  outcome_t get;
+  memset(&get, 0, sizeof get);
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.max_requests_in_flight = 1;
+  setup_with(&f, &opts);
+  CHECK(send_count(f.client, "DELETE", THREE_WORDS, &del_body.freed, on_count,
+                   &del_body) != 0);
+  run_on_one_handle(&f);
+  CHECK(send_count(f.client, "DELETE", NULL, &del.freed, on_count, &del) != 0);
+  run_on_one_handle(&f);
+  CHECK(send_count(f.client, "PUT", "{}", &put.freed, on_count, &put) != 0);
+  run_on_one_handle(&f);
+  CHECK(send_count(f.client, "POST", NULL, &empty.freed, on_count, &empty) !=
+        0);
+  run_on_one_handle(&f);
+  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
+                                  &get) != 0);
+  run_on_one_handle(&f);
+  teardown(&f);
+  counted_t *refused[] = {&del_body, &del, &put};
+  for (size_t i = 0; i < 3; i++) {
+    CHECK_EQ_INT(refused[i]->calls, 1);
+    CHECK_EQ_INT(refused[i]->kind, ANTHROPIC_EHTTP);
+    CHECK_EQ_INT(refused[i]->status, 405);
+    CHECK_EQ_INT(refused[i]->freed, 1);
+  }
+  CHECK_EQ_INT(empty.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(empty.status, 400); /* an empty body is no JSON */
+  CHECK_CONTAINS(empty.message, "body: ");
+  CHECK_EQ_INT(get.kind, 0);
+  CHECK_EQ_STR(get.model->id, "claude-opus-4-20250514");
+  outcome_free(&get);
+  cJSON *reqs = requests();
+  CHECK_EQ_INT(cJSON_GetArraySize(reqs), 5);
+  static const struct {
+    const char *method, *body, *type, *length;
+  } want[] = {{"DELETE", THREE_WORDS, "application/json", "84"},
+              {"DELETE", "", NULL, NULL},
+              {"PUT", "{}", "application/json", "2"},
+              {"POST", "", NULL, "0"},
+              {"GET", NULL, NULL, NULL}};
+  for (int i = 0; i < 5; i++) {
+    const cJSON *rec = cJSON_GetArrayItem(reqs, i);
+    CHECK_EQ_STR(rec_str(rec, "method"), want[i].method);
+    CHECK_EQ_STR(rec_str(rec, "body"), want[i].body);
+    CHECK_EQ_STR(req_header(rec, "content-type"), want[i].type);
+    CHECK_EQ_STR(req_header(rec, "content-length"), want[i].length);
+  }
+  cJSON_Delete(reqs);
+}
+
 /* Each debug line goes to `lines` (one joined string). */
 static void keep_line(void *data, anthropic_log_level_t level,
                       const char *line) {
@@ -506,6 +571,7 @@ int main(void) {
                T(a_cut_http2_stream_is_caught_by_the_endpoints_own_check),
                T(cancel_ends_a_post_in_flight_and_one_queued),
                T(a_get_after_posts_on_the_same_client_is_a_plain_get),
+               T(other_methods_and_an_empty_post_then_a_plain_get),
                T(its_log_lines_name_the_method),
                T(every_allocation_failure_of_a_post_ends_it_cleanly));
   fake_server_stop(&srv);
