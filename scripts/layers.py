@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""layers.py - check the layering of the library, or that a program's files
-call each other in no cycle, from the symbols of built objects (nm).
+"""layers.py - check the layering of the library from the symbols of its
+built objects (nm). The programs' floors are test/cli_layers.py's.
 
   layers.py LIBANTHROPIC.a
       The library's src/ files, told apart by convention, not by a list:
@@ -21,10 +21,6 @@ call each other in no cycle, from the symbols of built objects (nm).
         - no endpoint calls another, and no file an endpoint calls (the
           request machine and what it stands on) calls an endpoint: the
           machine reaches endpoints only through their tables.
-
-  layers.py --cycles NAME OBJECTS...
-      Only the first rule, for any set of objects (.o files, or archives
-      of them): e.g. the CLI's or resolve-server's.
 
 Exits 1 with one line per broken rule."""
 import collections
@@ -101,20 +97,6 @@ def cycles(graph):
         if v not in index:
             visit(v)
     return out
-
-
-def check_cycles(name, paths):
-    def object_name(m):
-        return m[:-2] if m.endswith(".o") else None
-
-    defs, refs = members(paths, object_name)
-    graph, _ = call_graph(defs, refs)
-    found = cycles(graph)
-    for comp in found:
-        print(f"{name}: cycle: " + " <-> ".join(comp))
-    if not found:
-        print(f"{name}: no cycle between its {len(graph)} files")
-    return 1 if found else 0
 
 
 def source(f):
@@ -223,8 +205,6 @@ def check_library(archive):
 
 
 def main(argv):
-    if len(argv) >= 4 and argv[1] == "--cycles":
-        return check_cycles(argv[2], argv[3:])
     if len(argv) == 2:
         return check_library(argv[1])
     print(__doc__, file=sys.stderr)
