@@ -658,11 +658,18 @@ typedef struct anthropic_client_options {
   anthropic_log_level_t log_level;
 } anthropic_client_options_t;
 
-/** Client options with `size` and the defaults that are not zero set. */
+/** Client options with `size` and the defaults that are not zero set.
+ * Every field in order, without designators, so that C++ before C++20
+ * takes it too: size, max_retries, flags, api_key, auth_token, base_url,
+ * anthropic_version, headers, headers_count, betas, betas_count,
+ * user_agent, ca_bundle, max_response_bytes, max_host_connections,
+ * timeout_ms, connect_timeout_ms, retry_after_cap_ms, log_cb, log_data,
+ * proxy, max_requests_in_flight, max_streams_per_connection, log_level. */
 #define ANTHROPIC_CLIENT_OPTIONS_INIT                                          \
   {                                                                            \
-    .size = sizeof(anthropic_client_options_t),                                \
-    .max_retries = ANTHROPIC_RETRIES_DEFAULT                                   \
+    sizeof(anthropic_client_options_t), ANTHROPIC_RETRIES_DEFAULT, 0u, NULL,   \
+        NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, 0, 0u, 0, 0, 0, NULL,  \
+        NULL, NULL, 0u, 0u, ANTHROPIC_LOG_DEFAULT                              \
   }
 
 /** Create a client bound to `loop`. The client must be closed with
@@ -846,11 +853,14 @@ typedef struct anthropic_request_options {
   const char *workspace_id;
 } anthropic_request_options_t;
 
-/** Request options with `size` set and max_retries the client's. */
+/** Request options with `size` set and max_retries the client's (every
+ * field in order, for C++ before C++20: size, max_retries, timeout_ms,
+ * connect_timeout_ms, headers, headers_count, query, query_count, betas,
+ * betas_count, workspace_id). */
 #define ANTHROPIC_REQUEST_OPTIONS_INIT                                         \
   {                                                                            \
-    .size = sizeof(anthropic_request_options_t),                               \
-    .max_retries = ANTHROPIC_RETRIES_DEFAULT                                   \
+    sizeof(anthropic_request_options_t), ANTHROPIC_RETRIES_DEFAULT, 0, 0,      \
+        NULL, 0, NULL, 0, NULL, 0, NULL                                        \
   }
 
 /** Parameters of a retrieve; NULL means all defaults. */
@@ -859,9 +869,9 @@ typedef struct anthropic_models_retrieve_params {
   const anthropic_request_options_t *options; /**< NULL: the client's */
 } anthropic_models_retrieve_params_t;
 
-/** Retrieve params with `size` set. */
+/** Retrieve params with `size` set (size, options). */
 #define ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT                                  \
-  { .size = sizeof(anthropic_models_retrieve_params_t) }
+  { sizeof(anthropic_models_retrieve_params_t), NULL }
 
 /** \ingroup pagination
  * Parameters of one list page; NULL means all defaults. */
@@ -878,9 +888,10 @@ typedef struct anthropic_models_list_params {
 } anthropic_models_list_params_t;
 
 /** \ingroup pagination
- * List params with `size` set. */
+ * List params with `size` set (size, after_id, before_id, limit,
+ * lifecycle, lifecycle_count, options). */
 #define ANTHROPIC_MODELS_LIST_PARAMS_INIT                                      \
-  { .size = sizeof(anthropic_models_list_params_t) }
+  { sizeof(anthropic_models_list_params_t), NULL, NULL, 0, NULL, 0, NULL }
 
 /** GET /v1/models/{model_id}: one model by id or alias (an alias resolves to
  * the canonical id). Exactly one of `err` and `model` is non-NULL in the
