@@ -73,10 +73,21 @@ extern "C" {
 /** \addtogroup abi
  * @{ */
 
-/** Marks the library's exported functions (default visibility). */
+/** Marks the library's exported functions, as libuv's UV_EXTERN does. On
+ * Windows: dllexport while the library itself is built (its build defines
+ * BUILDING_ANTHROPIC_SHARED), dllimport for a program that uses the DLL and
+ * defines USING_ANTHROPIC_SHARED, nothing otherwise (the static library).
+ * With GCC or clang: default visibility (the library is built with hidden
+ * visibility; only these are exported). */
 #if defined(_WIN32)
+#if defined(BUILDING_ANTHROPIC_SHARED)
 #define ANTHROPIC_EXTERN __declspec(dllexport)
-#elif defined(__GNUC__)
+#elif defined(USING_ANTHROPIC_SHARED)
+#define ANTHROPIC_EXTERN __declspec(dllimport)
+#else
+#define ANTHROPIC_EXTERN /* nothing: the static library */
+#endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
 #define ANTHROPIC_EXTERN __attribute__((visibility("default")))
 #else
 #define ANTHROPIC_EXTERN
