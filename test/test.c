@@ -29,23 +29,36 @@ static unsigned test_timeout_s(void) {
   return n > 0 ? (unsigned)n : 60;
 }
 
+/* One test: `fn`, or row `row` of a table. */
+static int run_one(const test_case_t *c, size_t row, size_t number) {
+  volatile int ok = 0;
+  test__name = c->fn != NULL ? c->name : c->row_name(row);
+  test__loop = NULL;
+  alarm(test_timeout_s());
+  if (setjmp(test__jmp) == 0) {
+    if (c->fn != NULL)
+      c->fn();
+    else
+      c->row(row);
+    ok = 1;
+  }
+  alarm(0);
+  printf("%s %zu - %s\n", ok ? "ok" : "not ok", number, test__name);
+  fflush(stdout);
+  return ok;
+}
+
 int test__run(const test_case_t *cases, size_t n) {
-  volatile size_t passed = 0, failed = 0;
+  size_t passed = 0, failed = 0, number = 0;
   signal(SIGALRM, on_alarm);
-  for (volatile size_t i = 0; i < n; i++) {
-    test__name = cases[i].name;
-    test__loop = NULL;
-    alarm(test_timeout_s());
-    if (setjmp(test__jmp) == 0) {
-      cases[i].fn();
-      printf("ok %zu - %s\n", (size_t)i + 1, cases[i].name);
-      passed++;
-    } else {
-      printf("not ok %zu - %s\n", (size_t)i + 1, cases[i].name);
-      failed++;
+  for (size_t i = 0; i < n; i++) {
+    size_t rows = cases[i].fn != NULL ? 1 : cases[i].rows;
+    for (size_t r = 0; r < rows; r++) {
+      if (run_one(&cases[i], r, ++number))
+        passed++;
+      else
+        failed++;
     }
-    alarm(0);
-    fflush(stdout);
   }
   printf("%zu passed, %zu failed\n", (size_t)passed, (size_t)failed);
   fflush(stdout);

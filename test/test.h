@@ -60,15 +60,37 @@ extern uv_loop_t *test__loop;
       FAILF("%s contains \"%s\": got \"%s\"", #hay, n_, h_ ? h_ : "(null)");   \
   } while (0)
 
+/* A test (T()), or a table of cases (TABLE()) whose rows each run and
+ * report as a test of their own, named by the row: a table takes the place
+ * of as many tests as it has rows. */
 typedef struct test_case {
   const char *name;
   void (*fn)(void);
+  void (*row)(size_t i);             /* a table's: run row i */
+  const char *(*row_name)(size_t i); /* a table's: row i's name */
+  size_t rows;                       /* a table's: how many */
 } test_case_t;
 
 int test__run(const test_case_t *cases, size_t n);
 
 #define T(fn)                                                                  \
-  { #fn, fn }
+  { #fn, fn, NULL, NULL, 0 }
+
+/* A table: `table` is an array of structs whose first field is
+ * `const char *name`, and check(&table[i]) tests one row. Put
+ * TABLE_TEST(table, check) after both, and TABLE(table) in RUN(). */
+#define TABLE_TEST(table, check)                                               \
+  static void table##__row(size_t i) {                                         \
+    check(&(table)[i]);                                                        \
+  }                                                                            \
+  static const char *table##__name(size_t i) {                                 \
+    return (table)[i].name;                                                    \
+  }
+#define TABLE(table)                                                           \
+  {                                                                            \
+#table, NULL, table##__row, table##__name,                                 \
+        sizeof(table) / sizeof((table)[0])                                     \
+  }
 #define RUN(...)                                                               \
   test__run((const test_case_t[]){__VA_ARGS__},                                \
             sizeof((const test_case_t[]){__VA_ARGS__}) / sizeof(test_case_t))
