@@ -56,17 +56,6 @@ static void check_list_url(const anthropic_models_list_params_t *p,
   CHECK(same);
 }
 
-static void check_list_refused(const anthropic_models_list_params_t *p,
-                               const char *needle) {
-  char err[ANTH_ERRMSG_MAX];
-  int rc;
-  char *got = list_url(p, &rc, err, sizeof err);
-  anth__free(got);
-  CHECK(got == NULL);
-  CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
-  CHECK_CONTAINS(err, needle);
-}
-
 static void check_retrieve_url(const char *id, const char *want) {
   anth_buf_t b = {NULL, 0, 0};
   char err[ANTH_ERRMSG_MAX] = "";
@@ -122,35 +111,31 @@ static void check_base_refused(const char *in) {
 
 /* ---- anth__pct_encode ---- */
 
-TEST(pct_encode_keeps_unreserved_characters) {
-  check_encoding("ABCXYZabcxyz0189-._~", "ABCXYZabcxyz0189-._~");
-}
+/* A row of the tables below: `in` and what it gives, or the words its
+ * refusal's message has. */
+typedef struct str_case {
+  const char *name;
+  const char *in, *want;
+} str_case_t;
 
-TEST(pct_encode_encodes_space) {
-  check_encoding("a b", "a%20b");
-}
+static const str_case_t encodings[] = {
+    {"pct_encode_keeps_unreserved_characters", "ABCXYZabcxyz0189-._~",
+     "ABCXYZabcxyz0189-._~"},
+    {"pct_encode_encodes_space", "a b", "a%20b"},
+    {"pct_encode_encodes_slash", "a/b", "a%2Fb"},
+    {"pct_encode_encodes_percent", "100%", "100%25"},
+    {"pct_encode_encodes_question_mark_and_hash", "a?b#c", "a%3Fb%23c"},
+    /* "é" is C3 A9; "€" is E2 82 AC. */
+    {"pct_encode_encodes_utf8_bytes_uppercase_hex", "\xc3\xa9\xe2\x82\xac",
+     "%C3%A9%E2%82%AC"},
+    {"pct_encode_encodes_reserved_punctuation", ":@&=+$,;!*'()[]",
+     "%3A%40%26%3D%2B%24%2C%3B%21%2A%27%28%29%5B%5D"},
+};
 
-TEST(pct_encode_encodes_slash) {
-  check_encoding("a/b", "a%2Fb");
+static void check_encoding_case(const str_case_t *c) {
+  check_encoding(c->in, c->want);
 }
-
-TEST(pct_encode_encodes_percent) {
-  check_encoding("100%", "100%25");
-}
-
-TEST(pct_encode_encodes_question_mark_and_hash) {
-  check_encoding("a?b#c", "a%3Fb%23c");
-}
-
-TEST(pct_encode_encodes_utf8_bytes_uppercase_hex) {
-  /* "é" is C3 A9; "€" is E2 82 AC. */
-  check_encoding("\xc3\xa9\xe2\x82\xac", "%C3%A9%E2%82%AC");
-}
-
-TEST(pct_encode_encodes_reserved_punctuation) {
-  check_encoding(":@&=+$,;!*'()[]", "%3A%40%26%3D%2B%24%2C%3B%21%2A%27%28%29"
-                                    "%5B%5D");
-}
+TABLE_TEST(encodings, check_encoding_case)
 
 TEST(pct_encode_of_empty_input_is_empty_string) {
   char *got = encode_n("", 0);
@@ -182,34 +167,34 @@ static int id_check(const char *id, char *err, size_t errlen) {
   return anth__model_id_check(id, err, errlen);
 }
 
-TEST(model_id_check_refuses_null) {
-  char err[ANTH_ERRMSG_MAX];
-  CHECK_EQ_INT(id_check(NULL, err, sizeof err), ANTHROPIC_EINVAL);
-  CHECK(err[0] != '\0');
-}
+/* An id refused (rc EINVAL, with a message: containing `needle`, or any
+ * when NULL) or accepted (rc 0). */
+typedef struct id_case {
+  const char *name;
+  const char *id;
+  int rc;
+  const char *needle;
+} id_case_t;
 
-TEST(model_id_check_refuses_empty) {
-  char err[ANTH_ERRMSG_MAX];
-  CHECK_EQ_INT(id_check("", err, sizeof err), ANTHROPIC_EINVAL);
-  CHECK_CONTAINS(err, "empty");
-}
+static const id_case_t ids[] = {
+    {"model_id_check_refuses_null", NULL, ANTHROPIC_EINVAL, NULL},
+    {"model_id_check_refuses_empty", "", ANTHROPIC_EINVAL, "empty"},
+    {"model_id_check_refuses_dot", ".", ANTHROPIC_EINVAL, NULL},
+    {"model_id_check_refuses_dot_dot", "..", ANTHROPIC_EINVAL, NULL},
+    {"model_id_check_accepts_three_dots", "...", 0, NULL},
+};
 
-TEST(model_id_check_refuses_dot) {
+static void check_id_case(const id_case_t *c) {
   char err[ANTH_ERRMSG_MAX];
-  CHECK_EQ_INT(id_check(".", err, sizeof err), ANTHROPIC_EINVAL);
-  CHECK(err[0] != '\0');
+  CHECK_EQ_INT(id_check(c->id, err, sizeof err), c->rc);
+  if (c->rc == 0)
+    return;
+  if (c->needle != NULL)
+    CHECK_CONTAINS(err, c->needle);
+  else
+    CHECK(err[0] != '\0');
 }
-
-TEST(model_id_check_refuses_dot_dot) {
-  char err[ANTH_ERRMSG_MAX];
-  CHECK_EQ_INT(id_check("..", err, sizeof err), ANTHROPIC_EINVAL);
-  CHECK(err[0] != '\0');
-}
-
-TEST(model_id_check_accepts_three_dots) {
-  char err[ANTH_ERRMSG_MAX];
-  CHECK_EQ_INT(id_check("...", err, sizeof err), 0);
-}
+TABLE_TEST(ids, check_id_case)
 
 TEST(model_id_check_accepts_dotted_id) {
   char err[ANTH_ERRMSG_MAX];
@@ -256,22 +241,21 @@ TEST(model_id_check_accepts_null_error_buffer) {
 
 /* ---- anth__url_retrieve ---- */
 
-TEST(url_retrieve_appends_encoded_id_to_base) {
-  check_retrieve_url("claude-sonnet-4-20250514",
-                     BASE "/v1/models/claude-sonnet-4-20250514");
-}
+static const str_case_t retrieves[] = {
+    {"url_retrieve_appends_encoded_id_to_base", "claude-sonnet-4-20250514",
+     BASE "/v1/models/claude-sonnet-4-20250514"},
+    {"url_retrieve_encodes_slash_in_id_as_one_segment", "a/b",
+     BASE "/v1/models/a%2Fb"},
+    {"url_retrieve_encodes_dot_dot_slash_as_one_segment", "../x",
+     BASE "/v1/models/..%2Fx"},
+    {"url_retrieve_encodes_space_and_query_characters", "a b?c#d",
+     BASE "/v1/models/a%20b%3Fc%23d"},
+};
 
-TEST(url_retrieve_encodes_slash_in_id_as_one_segment) {
-  check_retrieve_url("a/b", BASE "/v1/models/a%2Fb");
+static void check_retrieve_case(const str_case_t *c) {
+  check_retrieve_url(c->in, c->want);
 }
-
-TEST(url_retrieve_encodes_dot_dot_slash_as_one_segment) {
-  check_retrieve_url("../x", BASE "/v1/models/..%2Fx");
-}
-
-TEST(url_retrieve_encodes_space_and_query_characters) {
-  check_retrieve_url("a b?c#d", BASE "/v1/models/a%20b%3Fc%23d");
-}
+TABLE_TEST(retrieves, check_retrieve_case)
 
 TEST(url_retrieve_replaces_previous_buffer_content) {
   anth_buf_t b = {NULL, 0, 0};
@@ -283,195 +267,179 @@ TEST(url_retrieve_replaces_previous_buffer_content) {
   CHECK(same);
 }
 
-TEST(url_retrieve_refuses_dot_with_message_naming_id) {
-  anth_buf_t b = {NULL, 0, 0};
-  char err[ANTH_ERRMSG_MAX] = "";
-  int rc = anth__url_retrieve(&b, BASE, ".", false, NULL, err, sizeof err);
-  anth__buf_free(&b);
-  CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
-  CHECK_CONTAINS(err, "\".\"");
-}
+/* A retrieve refused: EINVAL, with `want` in the message. */
+static const str_case_t retrieves_refused[] = {
+    {"url_retrieve_refuses_dot_with_message_naming_id", ".", "\".\""},
+    {"url_retrieve_refuses_empty_id", "", "model_id"},
+};
 
-TEST(url_retrieve_refuses_empty_id) {
+static void check_retrieve_refused(const str_case_t *c) {
   anth_buf_t b = {NULL, 0, 0};
   char err[ANTH_ERRMSG_MAX] = "";
-  int rc = anth__url_retrieve(&b, BASE, "", false, NULL, err, sizeof err);
+  int rc = anth__url_retrieve(&b, BASE, c->in, false, NULL, err, sizeof err);
   anth__buf_free(&b);
   CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
-  CHECK_CONTAINS(err, "model_id");
+  CHECK_CONTAINS(err, c->want);
 }
+TABLE_TEST(retrieves_refused, check_retrieve_refused)
 
 /* ---- anth__url_list ---- */
 
-TEST(url_list_without_params_is_base_v1_models) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = NULL,
-      .limit = 0};
-  check_list_url(&p, BASE "/v1/models");
-}
+/* List params (after_id, before_id, limit) and the URL they make, or
+ * (want NULL) the words the refusal's message has. */
+typedef struct list_case {
+  const char *name;
+  const char *after_id, *before_id;
+  int limit;
+  const char *want;
+  const char *needles[2];
+} list_case_t;
 
-TEST(url_list_accepts_null_params) {
-  check_list_url(NULL, BASE "/v1/models");
-}
+static const list_case_t lists[] = {
+    {"url_list_without_params_is_base_v1_models",
+     NULL,
+     NULL,
+     0,
+     BASE "/v1/models",
+     {NULL}},
+    {"url_list_adds_after_id",
+     "m1",
+     NULL,
+     0,
+     BASE "/v1/models?after_id=m1",
+     {NULL}},
+    {"url_list_adds_before_id",
+     NULL,
+     "m2",
+     0,
+     BASE "/v1/models?before_id=m2",
+     {NULL}},
+    {"url_list_keeps_limit_1",
+     NULL,
+     NULL,
+     1,
+     BASE "/v1/models?limit=1",
+     {NULL}},
+    {"url_list_keeps_limit_1000",
+     NULL,
+     NULL,
+     1000,
+     BASE "/v1/models?limit=1000",
+     {NULL}},
+    {"url_list_omits_limit_0",
+     "m1",
+     NULL,
+     0,
+     BASE "/v1/models?after_id=m1",
+     {NULL}},
+    {"url_list_joins_cursor_and_limit_with_ampersand",
+     "m1",
+     NULL,
+     5,
+     BASE "/v1/models?after_id=m1&limit=5",
+     {NULL}},
+    {"url_list_refuses_limit_minus_1_naming_limit",
+     NULL,
+     NULL,
+     -1,
+     NULL,
+     {"limit", NULL}},
+    {"url_list_refuses_limit_1001_naming_limit",
+     NULL,
+     NULL,
+     1001,
+     NULL,
+     {"limit", NULL}},
+    {"url_list_refuses_both_cursors",
+     "a",
+     "b",
+     0,
+     NULL,
+     {"after_id", "before_id"}},
+    {"url_list_refuses_empty_after_id", "", NULL, 0, NULL, {"after_id", NULL}},
+    {"url_list_refuses_empty_before_id",
+     NULL,
+     "",
+     0,
+     NULL,
+     {"before_id", NULL}},
+    {"url_list_refuses_cursor_with_control_character",
+     "a\nb",
+     NULL,
+     0,
+     NULL,
+     {"after_id", NULL}},
+    {"url_list_encodes_cursor_values",
+     "a b&c=d/\xc3\xa9",
+     NULL,
+     0,
+     BASE "/v1/models?after_id=a%20b%26c%3Dd%2F%C3%A9",
+     {NULL}},
+    {"url_list_encodes_before_cursor_with_limit",
+     NULL,
+     "x?y#z",
+     20,
+     BASE "/v1/models?before_id=x%3Fy%23z&limit=20",
+     {NULL}},
+};
 
-TEST(url_list_adds_after_id) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = "m1",
-      .before_id = NULL,
-      .limit = 0};
-  check_list_url(&p, BASE "/v1/models?after_id=m1");
-}
-
-TEST(url_list_adds_before_id) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = "m2",
-      .limit = 0};
-  check_list_url(&p, BASE "/v1/models?before_id=m2");
-}
-
-TEST(url_list_keeps_limit_1) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = NULL,
-      .limit = 1};
-  check_list_url(&p, BASE "/v1/models?limit=1");
-}
-
-TEST(url_list_keeps_limit_1000) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = NULL,
-      .limit = 1000};
-  check_list_url(&p, BASE "/v1/models?limit=1000");
-}
-
-TEST(url_list_omits_limit_0) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = "m1",
-      .before_id = NULL,
-      .limit = 0};
-  check_list_url(&p, BASE "/v1/models?after_id=m1");
-}
-
-TEST(url_list_joins_cursor_and_limit_with_ampersand) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = "m1",
-      .before_id = NULL,
-      .limit = 5};
-  check_list_url(&p, BASE "/v1/models?after_id=m1&limit=5");
-}
-
-TEST(url_list_refuses_limit_minus_1_naming_limit) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = NULL,
-      .limit = -1};
-  check_list_refused(&p, "limit");
-}
-
-TEST(url_list_refuses_limit_1001_naming_limit) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = NULL,
-      .limit = 1001};
-  check_list_refused(&p, "limit");
-}
-
-TEST(url_list_refuses_both_cursors) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = "a",
-      .before_id = "b",
-      .limit = 0};
+static void check_list_case(const list_case_t *c) {
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+  p.after_id = c->after_id;
+  p.before_id = c->before_id;
+  p.limit = c->limit;
+  if (c->want != NULL) {
+    check_list_url(&p, c->want);
+    return;
+  }
   char err[ANTH_ERRMSG_MAX];
   int rc;
   char *got = list_url(&p, &rc, err, sizeof err);
   anth__free(got);
   CHECK(got == NULL);
   CHECK_EQ_INT(rc, ANTHROPIC_EINVAL);
-  CHECK_CONTAINS(err, "after_id");
-  CHECK_CONTAINS(err, "before_id");
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(c->needles); i++)
+    if (c->needles[i] != NULL)
+      CHECK_CONTAINS(err, c->needles[i]);
 }
+TABLE_TEST(lists, check_list_case)
 
-TEST(url_list_refuses_empty_after_id) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = "",
-      .before_id = NULL,
-      .limit = 0};
-  check_list_refused(&p, "after_id");
-}
-
-TEST(url_list_refuses_empty_before_id) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = "",
-      .limit = 0};
-  check_list_refused(&p, "before_id");
-}
-
-TEST(url_list_refuses_cursor_with_control_character) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = "a\nb",
-      .before_id = NULL,
-      .limit = 0};
-  check_list_refused(&p, "after_id");
-}
-
-TEST(url_list_encodes_cursor_values) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = "a b&c=d/\xc3\xa9",
-      .before_id = NULL,
-      .limit = 0};
-  check_list_url(&p, BASE "/v1/models?after_id=a%20b%26c%3Dd%2F%C3%A9");
-}
-
-TEST(url_list_encodes_before_cursor_with_limit) {
-  anthropic_models_list_params_t p = {
-      .size = sizeof(anthropic_models_list_params_t),
-      .after_id = NULL,
-      .before_id = "x?y#z",
-      .limit = 20};
-  check_list_url(&p, BASE "/v1/models?before_id=x%3Fy%23z&limit=20");
+TEST(url_list_accepts_null_params) {
+  check_list_url(NULL, BASE "/v1/models");
 }
 
 /* ---- anth__base_url_normalize ---- */
 
-TEST(base_url_kept_as_is_when_already_normal) {
-  check_normalized("https://api.anthropic.com", "https://api.anthropic.com");
-}
+/* Base URLs normalised: each `in` to its `want`. */
+typedef struct normalized_case {
+  const char *name;
+  const char *in[2], *want[2];
+} normalized_case_t;
 
-TEST(base_url_strips_trailing_slash) {
-  check_normalized("https://api.anthropic.com/", "https://api.anthropic.com");
-}
+static const normalized_case_t normalized[] = {
+    {"base_url_kept_as_is_when_already_normal",
+     {"https://api.anthropic.com"},
+     {"https://api.anthropic.com"}},
+    {"base_url_strips_trailing_slash",
+     {"https://api.anthropic.com/"},
+     {"https://api.anthropic.com"}},
+    {"base_url_strips_several_trailing_slashes",
+     {"http://localhost:8080///"},
+     {"http://localhost:8080"}},
+    {"base_url_keeps_path_prefix",
+     {"http://h:1/proxy/", "http://h:1/a/b"},
+     {"http://h:1/proxy", "http://h:1/a/b"}},
+    {"base_url_accepts_uppercase_scheme",
+     {"HTTPS://API.example.com/", "Http://h"},
+     {"HTTPS://API.example.com", "Http://h"}},
+    {"base_url_accepts_at_sign_in_path", {"http://h/a@b/"}, {"http://h/a@b"}},
+};
 
-TEST(base_url_strips_several_trailing_slashes) {
-  check_normalized("http://localhost:8080///", "http://localhost:8080");
+static void check_normalized_case(const normalized_case_t *c) {
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(c->in) && c->in[i] != NULL; i++)
+    check_normalized(c->in[i], c->want[i]);
 }
-
-TEST(base_url_keeps_path_prefix) {
-  check_normalized("http://h:1/proxy/", "http://h:1/proxy");
-  check_normalized("http://h:1/a/b", "http://h:1/a/b");
-}
-
-TEST(base_url_accepts_uppercase_scheme) {
-  check_normalized("HTTPS://API.example.com/", "HTTPS://API.example.com");
-  check_normalized("Http://h", "Http://h");
-}
+TABLE_TEST(normalized, check_normalized_case)
 
 /* A port out of range or not a number, or an IPv6 literal left open,
  * passed init and failed every request later. */
@@ -491,53 +459,34 @@ TEST(base_url_refuses_what_no_request_could_reach) {
   check_normalized("https://127.0.0.1:1", "https://127.0.0.1:1");
 }
 
-TEST(base_url_refuses_ftp_scheme) {
-  check_base_refused("ftp://h/");
-}
+/* Base URLs refused: the first `n` of `in` (NULL among them). */
+typedef struct base_refused_case {
+  const char *name;
+  size_t n;
+  const char *in[4];
+} base_refused_case_t;
 
-TEST(base_url_refuses_missing_scheme) {
-  check_base_refused("api.anthropic.com");
-}
+static const base_refused_case_t bases_refused[] = {
+    {"base_url_refuses_ftp_scheme", 1, {"ftp://h/"}},
+    {"base_url_refuses_missing_scheme", 1, {"api.anthropic.com"}},
+    {"base_url_refuses_empty", 1, {""}},
+    {"base_url_refuses_null", 1, {NULL}},
+    {"base_url_refuses_scheme_without_host", 2, {"http://", "https://"}},
+    {"base_url_refuses_empty_host_with_path", 1, {"http:///x"}},
+    {"base_url_refuses_query", 1, {"http://h/?a=b"}},
+    {"base_url_refuses_fragment", 1, {"http://h/#frag"}},
+    {"base_url_refuses_space", 1, {"http://h /x"}},
+    {"base_url_refuses_control_characters",
+     4,
+     {"http://h/\x01", "http://h/\n", "http://h\t/", "http://h/\x7f"}},
+    {"base_url_refuses_non_ascii", 1, {"http://h\xc3\xa9.com"}},
+};
 
-TEST(base_url_refuses_empty) {
-  check_base_refused("");
+static void check_base_refused_case(const base_refused_case_t *c) {
+  for (size_t i = 0; i < c->n; i++)
+    check_base_refused(c->in[i]);
 }
-
-TEST(base_url_refuses_null) {
-  check_base_refused(NULL);
-}
-
-TEST(base_url_refuses_scheme_without_host) {
-  check_base_refused("http://");
-  check_base_refused("https://");
-}
-
-TEST(base_url_refuses_empty_host_with_path) {
-  check_base_refused("http:///x");
-}
-
-TEST(base_url_refuses_query) {
-  check_base_refused("http://h/?a=b");
-}
-
-TEST(base_url_refuses_fragment) {
-  check_base_refused("http://h/#frag");
-}
-
-TEST(base_url_refuses_space) {
-  check_base_refused("http://h /x");
-}
-
-TEST(base_url_refuses_control_characters) {
-  check_base_refused("http://h/\x01");
-  check_base_refused("http://h/\n");
-  check_base_refused("http://h\t/");
-  check_base_refused("http://h/\x7f");
-}
-
-TEST(base_url_refuses_non_ascii) {
-  check_base_refused("http://h\xc3\xa9.com");
-}
+TABLE_TEST(bases_refused, check_base_refused_case)
 
 TEST(base_url_error_messages_are_specific) {
   char err[ANTH_ERRMSG_MAX];
@@ -566,10 +515,6 @@ TEST(base_url_refuses_userinfo_without_echoing_it) {
     CHECK_CONTAINS(err, "user");
     CHECK(strstr(err, "hunter2") == NULL);
   }
-}
-
-TEST(base_url_accepts_at_sign_in_path) {
-  check_normalized("http://h/a@b/", "http://h/a@b");
 }
 
 /* ---- anth__url_cleartext_host ---- */
@@ -675,61 +620,26 @@ TEST(log_lines_show_urls_without_their_secrets) {
 }
 
 int main(void) {
-  return RUN(
-      T(log_lines_show_urls_without_their_secrets),
+  return RUN(T(log_lines_show_urls_without_their_secrets),
 
-      T(pct_encode_keeps_unreserved_characters), T(pct_encode_encodes_space),
-      T(pct_encode_encodes_slash), T(pct_encode_encodes_percent),
-      T(pct_encode_encodes_question_mark_and_hash),
-      T(pct_encode_encodes_utf8_bytes_uppercase_hex),
-      T(pct_encode_encodes_reserved_punctuation),
-      T(pct_encode_of_empty_input_is_empty_string),
-      T(pct_encode_appends_to_existing_buffer),
-      T(pct_encode_respects_length_argument), T(model_id_check_refuses_null),
-      T(model_id_check_refuses_empty), T(model_id_check_refuses_dot),
-      T(model_id_check_refuses_dot_dot), T(model_id_check_accepts_three_dots),
-      T(model_id_check_accepts_dotted_id),
-      T(model_id_check_refuses_control_characters),
-      T(model_id_check_accepts_1024_bytes),
-      T(model_id_check_refuses_1025_bytes),
-      T(model_id_check_accepts_null_error_buffer),
-      T(url_retrieve_appends_encoded_id_to_base),
-      T(url_retrieve_encodes_slash_in_id_as_one_segment),
-      T(url_retrieve_encodes_dot_dot_slash_as_one_segment),
-      T(url_retrieve_encodes_space_and_query_characters),
-      T(url_retrieve_replaces_previous_buffer_content),
-      T(url_retrieve_refuses_dot_with_message_naming_id),
-      T(url_retrieve_refuses_empty_id),
-      T(url_list_without_params_is_base_v1_models),
-      T(url_list_accepts_null_params), T(url_list_adds_after_id),
-      T(url_list_adds_before_id), T(url_list_keeps_limit_1),
-      T(url_list_keeps_limit_1000), T(url_list_omits_limit_0),
-      T(url_list_joins_cursor_and_limit_with_ampersand),
-      T(url_list_refuses_limit_minus_1_naming_limit),
-      T(url_list_refuses_limit_1001_naming_limit),
-      T(url_list_refuses_both_cursors), T(url_list_refuses_empty_after_id),
-      T(url_list_refuses_empty_before_id),
-      T(url_list_refuses_cursor_with_control_character),
-      T(url_list_encodes_cursor_values),
-      T(url_list_encodes_before_cursor_with_limit),
-      T(base_url_kept_as_is_when_already_normal),
-      T(base_url_strips_trailing_slash),
-      T(base_url_strips_several_trailing_slashes),
-      T(base_url_keeps_path_prefix), T(base_url_accepts_uppercase_scheme),
-      T(base_url_refuses_what_no_request_could_reach),
-      T(base_url_refuses_ftp_scheme), T(base_url_refuses_missing_scheme),
-      T(base_url_refuses_empty), T(base_url_refuses_null),
-      T(base_url_refuses_scheme_without_host),
-      T(base_url_refuses_empty_host_with_path), T(base_url_refuses_query),
-      T(base_url_refuses_fragment), T(base_url_refuses_space),
-      T(base_url_refuses_control_characters), T(base_url_refuses_non_ascii),
-      T(base_url_error_messages_are_specific),
-      T(base_url_refuses_userinfo_without_echoing_it),
-      T(base_url_accepts_at_sign_in_path),
-      T(cleartext_host_is_a_remote_host_over_plain_http),
-      T(cleartext_host_leaves_out_https_and_loopback),
-      T(proxy_accepts_the_schemes_libcurl_takes),
-      T(proxy_refuses_other_schemes_and_a_bare_host),
-      T(proxy_refuses_credentials_without_echoing_them),
-      T(proxy_refuses_no_host_a_path_and_control_characters));
+             TABLE(encodings), T(pct_encode_of_empty_input_is_empty_string),
+             T(pct_encode_appends_to_existing_buffer),
+             T(pct_encode_respects_length_argument), TABLE(ids),
+             T(model_id_check_accepts_dotted_id),
+             T(model_id_check_refuses_control_characters),
+             T(model_id_check_accepts_1024_bytes),
+             T(model_id_check_refuses_1025_bytes),
+             T(model_id_check_accepts_null_error_buffer), TABLE(retrieves),
+             T(url_retrieve_replaces_previous_buffer_content),
+             TABLE(retrieves_refused), TABLE(lists),
+             T(url_list_accepts_null_params), TABLE(normalized),
+             T(base_url_refuses_what_no_request_could_reach),
+             TABLE(bases_refused), T(base_url_error_messages_are_specific),
+             T(base_url_refuses_userinfo_without_echoing_it),
+             T(cleartext_host_is_a_remote_host_over_plain_http),
+             T(cleartext_host_leaves_out_https_and_loopback),
+             T(proxy_accepts_the_schemes_libcurl_takes),
+             T(proxy_refuses_other_schemes_and_a_bare_host),
+             T(proxy_refuses_credentials_without_echoing_them),
+             T(proxy_refuses_no_host_a_path_and_control_characters));
 }
