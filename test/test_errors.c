@@ -11,41 +11,28 @@ static const int all_kinds[] = {
 
 /* ---- anthropic_err_name ---- */
 
-TEST(err_name_of_invalid_argument) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_EINVAL), "invalid_argument");
-}
+typedef struct name_case {
+  const char *name;
+  int kind;
+  const char *want;
+} name_case_t;
 
-TEST(err_name_of_out_of_memory) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_ENOMEM), "out_of_memory");
-}
+static const name_case_t err_names[] = {
+    {"err_name_of_invalid_argument", ANTHROPIC_EINVAL, "invalid_argument"},
+    {"err_name_of_out_of_memory", ANTHROPIC_ENOMEM, "out_of_memory"},
+    {"err_name_of_connection", ANTHROPIC_ECONNECTION, "connection"},
+    {"err_name_of_timeout", ANTHROPIC_ETIMEDOUT, "timeout"},
+    {"err_name_of_tls", ANTHROPIC_ETLS, "tls"},
+    {"err_name_of_http", ANTHROPIC_EHTTP, "http"},
+    {"err_name_of_bad_response", ANTHROPIC_EBADRESPONSE, "bad_response"},
+    {"err_name_of_too_large", ANTHROPIC_ETOOLARGE, "too_large"},
+    {"err_name_of_cancelled", ANTHROPIC_ECANCELLED, "cancelled"},
+};
 
-TEST(err_name_of_connection) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_ECONNECTION), "connection");
+static void check_err_name(const name_case_t *c) {
+  CHECK_EQ_STR(anthropic_err_name(c->kind), c->want);
 }
-
-TEST(err_name_of_timeout) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_ETIMEDOUT), "timeout");
-}
-
-TEST(err_name_of_tls) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_ETLS), "tls");
-}
-
-TEST(err_name_of_http) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_EHTTP), "http");
-}
-
-TEST(err_name_of_bad_response) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_EBADRESPONSE), "bad_response");
-}
-
-TEST(err_name_of_too_large) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_ETOOLARGE), "too_large");
-}
-
-TEST(err_name_of_cancelled) {
-  CHECK_EQ_STR(anthropic_err_name(ANTHROPIC_ECANCELLED), "cancelled");
-}
+TABLE_TEST(err_names, check_err_name)
 
 TEST(err_names_are_distinct) {
   for (size_t i = 0; i < ANTH_ARRAY_SIZE(all_kinds); i++) {
@@ -99,121 +86,112 @@ TEST(strerror_of_ok_is_not_an_error_text) {
 
 /* ---- anth__errkind_from_curl ---- */
 
-TEST(curl_ok_maps_to_ok) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_OK), ANTHROPIC_OK);
-}
+/* The first `n` of `codes` each map to `kind`. */
+typedef struct curl_case {
+  const char *name;
+  size_t n;
+  CURLcode codes[3];
+  int kind;
+} curl_case_t;
 
-TEST(curl_timeout_maps_to_etimedout) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_OPERATION_TIMEDOUT),
-               ANTHROPIC_ETIMEDOUT);
-}
+static const curl_case_t curl_kinds[] = {
+    {"curl_ok_maps_to_ok", 1, {CURLE_OK}, ANTHROPIC_OK},
+    {"curl_timeout_maps_to_etimedout",
+     1,
+     {CURLE_OPERATION_TIMEDOUT},
+     ANTHROPIC_ETIMEDOUT},
+    {"curl_couldnt_connect_maps_to_econnection",
+     1,
+     {CURLE_COULDNT_CONNECT},
+     ANTHROPIC_ECONNECTION},
+    {"curl_recv_error_maps_to_econnection",
+     1,
+     {CURLE_RECV_ERROR},
+     ANTHROPIC_ECONNECTION},
+    {"curl_got_nothing_maps_to_econnection",
+     1,
+     {CURLE_GOT_NOTHING},
+     ANTHROPIC_ECONNECTION},
+    {"curl_partial_file_maps_to_econnection",
+     1,
+     {CURLE_PARTIAL_FILE},
+     ANTHROPIC_ECONNECTION},
+    {"curl_http2_stream_maps_to_econnection",
+     1,
+     {CURLE_HTTP2_STREAM},
+     ANTHROPIC_ECONNECTION},
+    {"curl_send_and_resolve_errors_map_to_econnection",
+     3,
+     {CURLE_SEND_ERROR, CURLE_COULDNT_RESOLVE_HOST, CURLE_HTTP2},
+     ANTHROPIC_ECONNECTION},
+    {"curl_peer_failed_verification_maps_to_etls",
+     1,
+     {CURLE_PEER_FAILED_VERIFICATION},
+     ANTHROPIC_ETLS},
+    {"curl_ssl_connect_error_maps_to_etls",
+     1,
+     {CURLE_SSL_CONNECT_ERROR},
+     ANTHROPIC_ETLS},
+    {"curl_ssl_cacert_badfile_maps_to_etls",
+     1,
+     {CURLE_SSL_CACERT_BADFILE},
+     ANTHROPIC_ETLS},
+    {"curl_filesize_exceeded_maps_to_etoolarge",
+     1,
+     {CURLE_FILESIZE_EXCEEDED},
+     ANTHROPIC_ETOOLARGE},
+    {"curl_out_of_memory_maps_to_enomem",
+     1,
+     {CURLE_OUT_OF_MEMORY},
+     ANTHROPIC_ENOMEM},
+    {"curl_bad_url_maps_to_einval", 1, {CURLE_URL_MALFORMAT}, ANTHROPIC_EINVAL},
+    /* The scheme is checked at init: at transfer time these are curl
+     * refusing what the server sent (HTTP/0.9, a status of 000, a bad
+     * Content-Length). */
+    {"curl_refusing_the_servers_reply_maps_to_econnection",
+     2,
+     {CURLE_UNSUPPORTED_PROTOCOL, CURLE_WEIRD_SERVER_REPLY},
+     ANTHROPIC_ECONNECTION},
+};
 
-TEST(curl_couldnt_connect_maps_to_econnection) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_COULDNT_CONNECT),
-               ANTHROPIC_ECONNECTION);
+static void check_curl_kind(const curl_case_t *c) {
+  for (size_t i = 0; i < c->n; i++)
+    CHECK_EQ_INT(anth__errkind_from_curl(c->codes[i]), c->kind);
 }
-
-TEST(curl_recv_error_maps_to_econnection) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_RECV_ERROR),
-               ANTHROPIC_ECONNECTION);
-}
-
-TEST(curl_got_nothing_maps_to_econnection) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_GOT_NOTHING),
-               ANTHROPIC_ECONNECTION);
-}
-
-TEST(curl_partial_file_maps_to_econnection) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_PARTIAL_FILE),
-               ANTHROPIC_ECONNECTION);
-}
-
-TEST(curl_http2_stream_maps_to_econnection) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_HTTP2_STREAM),
-               ANTHROPIC_ECONNECTION);
-}
-
-TEST(curl_send_and_resolve_errors_map_to_econnection) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_SEND_ERROR),
-               ANTHROPIC_ECONNECTION);
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_COULDNT_RESOLVE_HOST),
-               ANTHROPIC_ECONNECTION);
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_HTTP2), ANTHROPIC_ECONNECTION);
-}
-
-TEST(curl_peer_failed_verification_maps_to_etls) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_PEER_FAILED_VERIFICATION),
-               ANTHROPIC_ETLS);
-}
-
-TEST(curl_ssl_connect_error_maps_to_etls) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_SSL_CONNECT_ERROR),
-               ANTHROPIC_ETLS);
-}
-
-TEST(curl_ssl_cacert_badfile_maps_to_etls) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_SSL_CACERT_BADFILE),
-               ANTHROPIC_ETLS);
-}
-
-TEST(curl_filesize_exceeded_maps_to_etoolarge) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_FILESIZE_EXCEEDED),
-               ANTHROPIC_ETOOLARGE);
-}
-
-TEST(curl_out_of_memory_maps_to_enomem) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_OUT_OF_MEMORY), ANTHROPIC_ENOMEM);
-}
-
-TEST(curl_bad_url_maps_to_einval) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_URL_MALFORMAT), ANTHROPIC_EINVAL);
-}
-
-/* The scheme is checked at init: at transfer time these are curl refusing
- * what the server sent (HTTP/0.9, a status of 000, a bad Content-Length). */
-TEST(curl_refusing_the_servers_reply_maps_to_econnection) {
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_UNSUPPORTED_PROTOCOL),
-               ANTHROPIC_ECONNECTION);
-  CHECK_EQ_INT(anth__errkind_from_curl(CURLE_WEIRD_SERVER_REPLY),
-               ANTHROPIC_ECONNECTION);
-}
+TABLE_TEST(curl_kinds, check_curl_kind)
 
 /* ---- anth__http_reason ---- */
 
-TEST(http_reason_404_is_not_found) {
-  CHECK_EQ_STR(anth__http_reason(404), "Not Found");
-}
+/* Each of the first `n` statuses has its reason phrase. */
+typedef struct reason_case {
+  const char *name;
+  size_t n;
+  int status[5];
+  const char *want[5];
+} reason_case_t;
 
-TEST(http_reason_429_is_too_many_requests) {
-  CHECK_EQ_STR(anth__http_reason(429), "Too Many Requests");
-}
+static const reason_case_t http_reasons[] = {
+    {"http_reason_404_is_not_found", 1, {404}, {"Not Found"}},
+    {"http_reason_429_is_too_many_requests", 1, {429}, {"Too Many Requests"}},
+    {"http_reason_529_is_overloaded", 1, {529}, {"Overloaded"}},
+    {"http_reason_unlisted_5xx_is_server_error", 1, {599}, {"Server Error"}},
+    {"http_reason_unlisted_4xx_is_client_error", 1, {418}, {"Client Error"}},
+    {"http_reason_of_1xx_3xx_and_unknown_statuses_names_their_class",
+     4,
+     {101, 302, 304, 999},
+     {"Informational", "Redirection", "Redirection", "Unknown Status"}},
+    {"http_reason_common_statuses",
+     5,
+     {400, 401, 403, 500, 503},
+     {"Bad Request", "Unauthorized", "Forbidden", "Internal Server Error",
+      "Service Unavailable"}},
+};
 
-TEST(http_reason_529_is_overloaded) {
-  CHECK_EQ_STR(anth__http_reason(529), "Overloaded");
+static void check_http_reason(const reason_case_t *c) {
+  for (size_t i = 0; i < c->n; i++)
+    CHECK_EQ_STR(anth__http_reason(c->status[i]), c->want[i]);
 }
-
-TEST(http_reason_unlisted_5xx_is_server_error) {
-  CHECK_EQ_STR(anth__http_reason(599), "Server Error");
-}
-
-TEST(http_reason_unlisted_4xx_is_client_error) {
-  CHECK_EQ_STR(anth__http_reason(418), "Client Error");
-}
-
-TEST(http_reason_of_1xx_3xx_and_unknown_statuses_names_their_class) {
-  CHECK_EQ_STR(anth__http_reason(101), "Informational");
-  CHECK_EQ_STR(anth__http_reason(302), "Redirection");
-  CHECK_EQ_STR(anth__http_reason(304), "Redirection");
-  CHECK_EQ_STR(anth__http_reason(999), "Unknown Status");
-}
-
-TEST(http_reason_common_statuses) {
-  CHECK_EQ_STR(anth__http_reason(400), "Bad Request");
-  CHECK_EQ_STR(anth__http_reason(401), "Unauthorized");
-  CHECK_EQ_STR(anth__http_reason(403), "Forbidden");
-  CHECK_EQ_STR(anth__http_reason(500), "Internal Server Error");
-  CHECK_EQ_STR(anth__http_reason(503), "Service Unavailable");
-}
+TABLE_TEST(http_reasons, check_http_reason)
 
 /* ---- anthropic_version ---- */
 
@@ -229,33 +207,12 @@ TEST(version_string_matches_version_numbers) {
 }
 
 int main(void) {
-  return RUN(
-      T(err_name_of_invalid_argument), T(err_name_of_out_of_memory),
-      T(err_name_of_connection), T(err_name_of_timeout), T(err_name_of_tls),
-      T(err_name_of_http), T(err_name_of_bad_response),
-      T(err_name_of_too_large), T(err_name_of_cancelled),
-      T(err_names_are_distinct), T(err_name_of_unknown_kind_is_unknown),
-      T(strerror_is_non_empty_for_every_kind), T(strerror_texts_are_distinct),
-      T(strerror_of_unknown_kind_is_not_null),
-      T(strerror_of_ok_is_not_an_error_text), T(curl_ok_maps_to_ok),
-      T(curl_timeout_maps_to_etimedout),
-      T(curl_couldnt_connect_maps_to_econnection),
-      T(curl_recv_error_maps_to_econnection),
-      T(curl_got_nothing_maps_to_econnection),
-      T(curl_partial_file_maps_to_econnection),
-      T(curl_http2_stream_maps_to_econnection),
-      T(curl_send_and_resolve_errors_map_to_econnection),
-      T(curl_peer_failed_verification_maps_to_etls),
-      T(curl_ssl_connect_error_maps_to_etls),
-      T(curl_ssl_cacert_badfile_maps_to_etls),
-      T(curl_filesize_exceeded_maps_to_etoolarge),
-      T(curl_out_of_memory_maps_to_enomem), T(curl_bad_url_maps_to_einval),
-      T(curl_refusing_the_servers_reply_maps_to_econnection),
-      T(http_reason_404_is_not_found), T(http_reason_429_is_too_many_requests),
-      T(http_reason_529_is_overloaded),
-      T(http_reason_unlisted_5xx_is_server_error),
-      T(http_reason_unlisted_4xx_is_client_error),
-      T(http_reason_of_1xx_3xx_and_unknown_statuses_names_their_class),
-      T(http_reason_common_statuses), T(version_equals_version_string_macro),
-      T(version_string_matches_version_numbers));
+  return RUN(TABLE(err_names), T(err_names_are_distinct),
+             T(err_name_of_unknown_kind_is_unknown),
+             T(strerror_is_non_empty_for_every_kind),
+             T(strerror_texts_are_distinct),
+             T(strerror_of_unknown_kind_is_not_null),
+             T(strerror_of_ok_is_not_an_error_text), TABLE(curl_kinds),
+             TABLE(http_reasons), T(version_equals_version_string_macro),
+             T(version_string_matches_version_numbers));
 }
