@@ -116,97 +116,72 @@ static void build_refused(const anth_header_config_t *cfg, const char *needle) {
 
 /* ---- anth__header_value_ok ---- */
 
-TEST(header_value_ok_accepts_plain_value) {
-  CHECK(anth__header_value_ok("sk-ant-123"));
-}
+/* Each of `values` (up to a NULL) is a good header value, or each a bad
+ * one. */
+typedef struct value_case {
+  const char *name;
+  bool ok;
+  const char *values[3];
+} value_case_t;
 
-TEST(header_value_ok_accepts_empty_value) {
-  CHECK(anth__header_value_ok(""));
-}
+static const value_case_t header_values[] = {
+    {"header_value_ok_accepts_plain_value", true, {"sk-ant-123"}},
+    {"header_value_ok_accepts_empty_value", true, {""}},
+    {"header_value_ok_accepts_tab_and_spaces", true, {"a\tb c"}},
+    {"header_value_ok_refuses_newline", false, {"a\nb", "ab\n"}},
+    {"header_value_ok_refuses_carriage_return", false, {"a\rb", "\r"}},
+};
 
-TEST(header_value_ok_accepts_tab_and_spaces) {
-  CHECK(anth__header_value_ok("a\tb c"));
+static void check_header_value(const value_case_t *c) {
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(c->values) && c->values[i]; i++)
+    CHECK(anth__header_value_ok(c->values[i]) == c->ok);
 }
-
-TEST(header_value_ok_refuses_newline) {
-  CHECK(!anth__header_value_ok("a\nb"));
-  CHECK(!anth__header_value_ok("ab\n"));
-}
-
-TEST(header_value_ok_refuses_carriage_return) {
-  CHECK(!anth__header_value_ok("a\rb"));
-  CHECK(!anth__header_value_ok("\r"));
-}
+TABLE_TEST(header_values, check_header_value)
 
 /* ---- anth__header_line ---- */
 
-TEST(header_line_keeps_normal_line) {
-  check_line("Name: value", "Name: value");
-}
+/* A header line and what it becomes, or the words its refusal has. */
+typedef struct line_case {
+  const char *name;
+  const char *in, *want;
+} line_case_t;
 
-TEST(header_line_adds_space_after_colon) {
-  check_line("Name:value", "Name: value");
-}
+static const line_case_t lines[] = {
+    {"header_line_keeps_normal_line", "Name: value", "Name: value"},
+    {"header_line_adds_space_after_colon", "Name:value", "Name: value"},
+    {"header_line_trims_value_spaces", "Name:    value   ", "Name: value"},
+    {"header_line_trims_value_tabs", "Name:\t value\t \t", "Name: value"},
+    {"header_line_keeps_inner_whitespace_of_value", "X-A: a  b\tc",
+     "X-A: a  b\tc"},
+    {"header_line_keeps_name_case", "X-Custom-Header: V", "X-Custom-Header: V"},
+    {"header_line_accepts_all_token_characters_in_name", "a1!#$%&'*+-.^_`|~: v",
+     "a1!#$%&'*+-.^_`|~: v"},
+    {"header_line_writes_empty_value_with_semicolon", "X-Empty:", "X-Empty;"},
+    {"header_line_writes_blank_value_with_semicolon", "X-Empty: \t ",
+     "X-Empty;"},
+    {"header_line_keeps_colon_inside_value", "X-Url: http://h:1/x",
+     "X-Url: http://h:1/x"},
+};
 
-TEST(header_line_trims_value_spaces) {
-  check_line("Name:    value   ", "Name: value");
-}
+static const line_case_t lines_refused[] = {
+    {"header_line_refuses_missing_colon", "NoColonHere", "Name: value"},
+    {"header_line_refuses_empty_name", ": value", "Name: value"},
+    {"header_line_refuses_space_in_name", "Bad Name: value", "Name: value"},
+    {"header_line_refuses_space_before_colon", "Name : value", "Name"},
+    {"header_line_refuses_cr_in_value", "X-A: a\rb", "X-A"},
+    {"header_line_refuses_lf_in_value", "X-A: a\nb", "line break"},
+    {"header_line_refuses_trailing_cr", "X-A: ab\r", "X-A"},
+};
 
-TEST(header_line_trims_value_tabs) {
-  check_line("Name:\t value\t \t", "Name: value");
+static void check_line_case(const line_case_t *c) {
+  check_line(c->in, c->want);
 }
+TABLE_TEST(lines, check_line_case)
 
-TEST(header_line_keeps_inner_whitespace_of_value) {
-  check_line("X-A: a  b\tc", "X-A: a  b\tc");
+static void check_line_refused_case(const line_case_t *c) {
+  check_line_refused(c->in, c->want);
 }
-
-TEST(header_line_keeps_name_case) {
-  check_line("X-Custom-Header: V", "X-Custom-Header: V");
-}
-
-TEST(header_line_accepts_all_token_characters_in_name) {
-  check_line("a1!#$%&'*+-.^_`|~: v", "a1!#$%&'*+-.^_`|~: v");
-}
-
-TEST(header_line_writes_empty_value_with_semicolon) {
-  check_line("X-Empty:", "X-Empty;");
-}
-
-TEST(header_line_writes_blank_value_with_semicolon) {
-  check_line("X-Empty: \t ", "X-Empty;");
-}
-
-TEST(header_line_keeps_colon_inside_value) {
-  check_line("X-Url: http://h:1/x", "X-Url: http://h:1/x");
-}
-
-TEST(header_line_refuses_missing_colon) {
-  check_line_refused("NoColonHere", "Name: value");
-}
-
-TEST(header_line_refuses_empty_name) {
-  check_line_refused(": value", "Name: value");
-}
-
-TEST(header_line_refuses_space_in_name) {
-  check_line_refused("Bad Name: value", "Name: value");
-}
-
-TEST(header_line_refuses_space_before_colon) {
-  check_line_refused("Name : value", "Name");
-}
-
-TEST(header_line_refuses_cr_in_value) {
-  check_line_refused("X-A: a\rb", "X-A");
-}
-
-TEST(header_line_refuses_lf_in_value) {
-  check_line_refused("X-A: a\nb", "line break");
-}
-
-TEST(header_line_refuses_trailing_cr) {
-  check_line_refused("X-A: ab\r", "X-A");
-}
+TABLE_TEST(lines_refused, check_line_refused_case)
 
 TEST(header_line_refuses_empty_line) {
   char err[ANTH_ERRMSG_MAX];
@@ -245,32 +220,130 @@ TEST(header_line_replaces_previous_buffer_content) {
 
 /* ---- anth__headers_build ---- */
 
-TEST(headers_build_emits_builtins_in_order) {
-  anth_header_config_t cfg = full_config();
-  static const char *const want[] = {
-      "x-api-key: sk-test", "authorization: Bearer tok-test",
-      "anthropic-version: 2023-06-01", "accept: application/json",
-      "user-agent: " UA};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
+/* full_config() with these changes (a field left NULL is not changed; see
+ * `drop`), and the list built from it, or the words its refusal has. */
+enum { DROP_KEY = 1, DROP_TOKEN = 2 };
+typedef struct build_case {
+  const char *name;
+  unsigned drop; /* DROP_*: those built-ins NULL */
+  const char *api_key, *auth_token, *version, *user_agent, *custom_env;
+  const char *extra[2];
+  size_t extra_count;
+  const char *want[8]; /* up to a NULL */
+  const char *needle;  /* not NULL: refused, with this in the message */
+} build_case_t;
 
-TEST(headers_build_omits_empty_api_key) {
-  anth_header_config_t cfg = full_config();
-  cfg.api_key = "";
-  static const char *const want[] = {
-      "authorization: Bearer tok-test", "anthropic-version: 2023-06-01",
-      "accept: application/json", "user-agent: " UA};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
+#define BUILTINS_NO_CREDS                                                      \
+  "anthropic-version: 2023-06-01", "accept: application/json", "user-agent: " UA
+#define BUILTINS                                                               \
+  "x-api-key: sk-test", "authorization: Bearer tok-test", BUILTINS_NO_CREDS
 
-TEST(headers_build_omits_null_api_key) {
+static const build_case_t builds[] = {
+    {.name = "headers_build_emits_builtins_in_order", .want = {BUILTINS}},
+    {.name = "headers_build_omits_empty_api_key",
+     .api_key = "",
+     .want = {"authorization: Bearer tok-test", BUILTINS_NO_CREDS}},
+    {.name = "headers_build_omits_null_api_key",
+     .drop = DROP_KEY,
+     .want = {"authorization: Bearer tok-test", BUILTINS_NO_CREDS}},
+    {.name = "headers_build_refuses_api_key_with_newline",
+     .api_key = "sk-1\nX-Injected: yes",
+     .needle = "x-api-key"},
+    {.name = "headers_build_refuses_api_key_with_carriage_return",
+     .api_key = "sk-1\r",
+     .needle = "x-api-key"},
+    {.name = "headers_build_refuses_auth_token_with_newline",
+     .auth_token = "tok\n",
+     .needle = "authorization"},
+    {.name = "headers_build_refuses_version_with_newline",
+     .version = "2023-06-01\r\nX: y",
+     .needle = "anthropic-version"},
+    {.name = "headers_build_refuses_user_agent_with_newline",
+     .user_agent = "ua\n",
+     .needle = "user-agent"},
+    {.name = "headers_build_parses_custom_env_lines",
+     .custom_env = "A: 1\nB: 2\r\n\n  C:3 ",
+     .want = {BUILTINS, "A: 1", "B: 2", "C: 3"}},
+    {.name = "headers_build_skips_blank_and_whitespace_custom_env_lines",
+     .drop = DROP_KEY | DROP_TOKEN,
+     .custom_env = "\n \t \r\n\r\nA: 1\n\n",
+     .want = {BUILTINS_NO_CREDS, "A: 1"}},
+    {.name = "headers_build_keeps_empty_custom_value_as_semicolon_form",
+     .drop = DROP_KEY | DROP_TOKEN,
+     .custom_env = "X-Empty:",
+     .want = {BUILTINS_NO_CREDS, "X-Empty;"}},
+    {.name = "headers_build_refuses_bad_custom_line_naming_line_number",
+     .custom_env = "A: 1\n\nnot a header\nB: 2",
+     .needle = "ANTHROPIC_CUSTOM_HEADERS line 3"},
+    {.name = "headers_build_refuses_custom_line_with_bad_name_on_line_1",
+     .custom_env = "Bad Name: 1",
+     .needle = "ANTHROPIC_CUSTOM_HEADERS line 1"},
+    {.name = "headers_build_later_custom_env_line_overrides_earlier",
+     .drop = DROP_KEY | DROP_TOKEN,
+     .custom_env = "X-A: 1\nX-B: 2\nx-a: 3",
+     .want = {BUILTINS_NO_CREDS, "x-a: 3", "X-B: 2"}},
+    {.name = "headers_build_puts_extra_after_custom_env",
+     .custom_env = "X-Env: v",
+     .extra = {"X-Extra: e1", "X-Extra-2:  e2 "},
+     .extra_count = 2,
+     .want = {BUILTINS, "X-Env: v", "X-Extra: e1", "X-Extra-2: e2"}},
+    {.name = "headers_build_extra_overrides_custom_env",
+     .drop = DROP_KEY | DROP_TOKEN,
+     .custom_env = "X-Env: from-env\nX-Other: o",
+     .extra = {"x-env: from-extra"},
+     .extra_count = 1,
+     .want = {BUILTINS_NO_CREDS, "x-env: from-extra", "X-Other: o"}},
+    {.name = "headers_build_extra_overrides_builtin",
+     .extra = {"User-Agent: mine/2", "ACCEPT: text/x"},
+     .extra_count = 2,
+     .want = {"x-api-key: sk-test", "authorization: Bearer tok-test",
+              "anthropic-version: 2023-06-01", "ACCEPT: text/x",
+              "User-Agent: mine/2"}},
+    {.name = "headers_build_value_overrides_empty_value_header",
+     .drop = DROP_KEY | DROP_TOKEN,
+     .custom_env = "X-Empty:",
+     .extra = {"x-empty: now-set"},
+     .extra_count = 1,
+     .want = {BUILTINS_NO_CREDS, "x-empty: now-set"}},
+    {.name = "headers_build_refuses_null_extra_entry",
+     .extra = {"X-A: 1", NULL},
+     .extra_count = 2,
+     .needle = "header 1"},
+    {.name = "headers_build_refuses_bad_extra_line",
+     .extra = {"X-A: 1", "X-B: a\r\nX-C: c"},
+     .extra_count = 2,
+     .needle = "X-B"},
+};
+
+static void check_build(const build_case_t *c) {
   anth_header_config_t cfg = full_config();
-  cfg.api_key = NULL;
-  static const char *const want[] = {
-      "authorization: Bearer tok-test", "anthropic-version: 2023-06-01",
-      "accept: application/json", "user-agent: " UA};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
+  if (c->api_key != NULL)
+    cfg.api_key = c->api_key;
+  if (c->auth_token != NULL)
+    cfg.auth_token = c->auth_token;
+  if (c->version != NULL)
+    cfg.version = c->version;
+  if (c->user_agent != NULL)
+    cfg.user_agent = c->user_agent;
+  if (c->drop & DROP_KEY)
+    cfg.api_key = NULL;
+  if (c->drop & DROP_TOKEN)
+    cfg.auth_token = NULL;
+  cfg.custom_env = c->custom_env;
+  if (c->extra_count > 0) {
+    cfg.extra = c->extra;
+    cfg.extra_count = c->extra_count;
+  }
+  if (c->needle != NULL) {
+    build_refused(&cfg, c->needle);
+    return;
+  }
+  size_t n = 0;
+  while (n < ANTH_ARRAY_SIZE(c->want) && c->want[n] != NULL)
+    n++;
+  check_list(build_ok(&cfg), c->want, n);
 }
+TABLE_TEST(builds, check_build)
 
 TEST(headers_build_omits_empty_and_null_auth_token) {
   anth_header_config_t cfg = full_config();
@@ -283,61 +356,6 @@ TEST(headers_build_omits_empty_and_null_auth_token) {
   check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
 }
 
-TEST(headers_build_refuses_api_key_with_newline) {
-  anth_header_config_t cfg = full_config();
-  cfg.api_key = "sk-1\nX-Injected: yes";
-  build_refused(&cfg, "x-api-key");
-}
-
-TEST(headers_build_refuses_api_key_with_carriage_return) {
-  anth_header_config_t cfg = full_config();
-  cfg.api_key = "sk-1\r";
-  build_refused(&cfg, "x-api-key");
-}
-
-TEST(headers_build_refuses_auth_token_with_newline) {
-  anth_header_config_t cfg = full_config();
-  cfg.auth_token = "tok\n";
-  build_refused(&cfg, "authorization");
-}
-
-TEST(headers_build_refuses_version_with_newline) {
-  anth_header_config_t cfg = full_config();
-  cfg.version = "2023-06-01\r\nX: y";
-  build_refused(&cfg, "anthropic-version");
-}
-
-TEST(headers_build_refuses_user_agent_with_newline) {
-  anth_header_config_t cfg = full_config();
-  cfg.user_agent = "ua\n";
-  build_refused(&cfg, "user-agent");
-}
-
-TEST(headers_build_parses_custom_env_lines) {
-  anth_header_config_t cfg = full_config();
-  cfg.custom_env = "A: 1\nB: 2\r\n\n  C:3 ";
-  static const char *const want[] = {"x-api-key: sk-test",
-                                     "authorization: Bearer tok-test",
-                                     "anthropic-version: 2023-06-01",
-                                     "accept: application/json",
-                                     "user-agent: " UA,
-                                     "A: 1",
-                                     "B: 2",
-                                     "C: 3"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
-
-TEST(headers_build_skips_blank_and_whitespace_custom_env_lines) {
-  anth_header_config_t cfg = full_config();
-  cfg.api_key = NULL;
-  cfg.auth_token = NULL;
-  cfg.custom_env = "\n \t \r\n\r\nA: 1\n\n";
-  static const char *const want[] = {"anthropic-version: 2023-06-01",
-                                     "accept: application/json",
-                                     "user-agent: " UA, "A: 1"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
-
 TEST(headers_build_accepts_empty_custom_env) {
   anth_header_config_t cfg = full_config();
   cfg.custom_env = "";
@@ -345,29 +363,6 @@ TEST(headers_build_accepts_empty_custom_env) {
   size_t n = list_len(list);
   anth__lines_free(list);
   CHECK_EQ_INT(n, 5);
-}
-
-TEST(headers_build_keeps_empty_custom_value_as_semicolon_form) {
-  anth_header_config_t cfg = full_config();
-  cfg.api_key = NULL;
-  cfg.auth_token = NULL;
-  cfg.custom_env = "X-Empty:";
-  static const char *const want[] = {"anthropic-version: 2023-06-01",
-                                     "accept: application/json",
-                                     "user-agent: " UA, "X-Empty;"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
-
-TEST(headers_build_refuses_bad_custom_line_naming_line_number) {
-  anth_header_config_t cfg = full_config();
-  cfg.custom_env = "A: 1\n\nnot a header\nB: 2";
-  build_refused(&cfg, "ANTHROPIC_CUSTOM_HEADERS line 3");
-}
-
-TEST(headers_build_refuses_custom_line_with_bad_name_on_line_1) {
-  anth_header_config_t cfg = full_config();
-  cfg.custom_env = "Bad Name: 1";
-  build_refused(&cfg, "ANTHROPIC_CUSTOM_HEADERS line 1");
 }
 
 TEST(headers_build_custom_env_overrides_builtin_case_insensitively) {
@@ -386,118 +381,40 @@ TEST(headers_build_custom_env_overrides_builtin_case_insensitively) {
   CHECK_EQ_INT(seen, 1);
 }
 
-TEST(headers_build_later_custom_env_line_overrides_earlier) {
-  anth_header_config_t cfg = full_config();
-  cfg.api_key = NULL;
-  cfg.auth_token = NULL;
-  cfg.custom_env = "X-A: 1\nX-B: 2\nx-a: 3";
-  static const char *const want[] = {"anthropic-version: 2023-06-01",
-                                     "accept: application/json",
-                                     "user-agent: " UA, "x-a: 3", "X-B: 2"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
+/* 5 built-ins and `extras` distinct extra headers: refused past 64, with
+ * `needle` in the message, or a list of `want` lines. */
+typedef struct count_case {
+  const char *name;
+  int extras;
+  const char *needle;
+  size_t want;
+} count_case_t;
 
-TEST(headers_build_puts_extra_after_custom_env) {
-  anth_header_config_t cfg = full_config();
-  static const char *const extra[] = {"X-Extra: e1", "X-Extra-2:  e2 "};
-  cfg.custom_env = "X-Env: v";
-  cfg.extra = extra;
-  cfg.extra_count = ANTH_ARRAY_SIZE(extra);
-  static const char *const want[] = {"x-api-key: sk-test",
-                                     "authorization: Bearer tok-test",
-                                     "anthropic-version: 2023-06-01",
-                                     "accept: application/json",
-                                     "user-agent: " UA,
-                                     "X-Env: v",
-                                     "X-Extra: e1",
-                                     "X-Extra-2: e2"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
+static const count_case_t header_counts[] = {
+    {"headers_build_refuses_more_than_64_headers", 60, "64", 0},
+    {"headers_build_accepts_exactly_64_headers", 59, NULL, 64},
+};
 
-TEST(headers_build_extra_overrides_custom_env) {
+static void check_header_count(const count_case_t *c) {
   anth_header_config_t cfg = full_config();
-  static const char *const extra[] = {"x-env: from-extra"};
-  cfg.api_key = NULL;
-  cfg.auth_token = NULL;
-  cfg.custom_env = "X-Env: from-env\nX-Other: o";
-  cfg.extra = extra;
-  cfg.extra_count = 1;
-  static const char *const want[] = {
-      "anthropic-version: 2023-06-01", "accept: application/json",
-      "user-agent: " UA, "x-env: from-extra", "X-Other: o"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
-
-TEST(headers_build_extra_overrides_builtin) {
-  anth_header_config_t cfg = full_config();
-  static const char *const extra[] = {"User-Agent: mine/2", "ACCEPT: text/x"};
-  cfg.extra = extra;
-  cfg.extra_count = ANTH_ARRAY_SIZE(extra);
-  static const char *const want[] = {
-      "x-api-key: sk-test", "authorization: Bearer tok-test",
-      "anthropic-version: 2023-06-01", "ACCEPT: text/x", "User-Agent: mine/2"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
-
-TEST(headers_build_value_overrides_empty_value_header) {
-  anth_header_config_t cfg = full_config();
-  static const char *const extra[] = {"x-empty: now-set"};
-  cfg.api_key = NULL;
-  cfg.auth_token = NULL;
-  cfg.custom_env = "X-Empty:";
-  cfg.extra = extra;
-  cfg.extra_count = 1;
-  static const char *const want[] = {"anthropic-version: 2023-06-01",
-                                     "accept: application/json",
-                                     "user-agent: " UA, "x-empty: now-set"};
-  check_list(build_ok(&cfg), want, ANTH_ARRAY_SIZE(want));
-}
-
-TEST(headers_build_refuses_null_extra_entry) {
-  anth_header_config_t cfg = full_config();
-  static const char *const extra[] = {"X-A: 1", NULL};
-  cfg.extra = extra;
-  cfg.extra_count = 2;
-  build_refused(&cfg, "header 1");
-}
-
-TEST(headers_build_refuses_bad_extra_line) {
-  anth_header_config_t cfg = full_config();
-  static const char *const extra[] = {"X-A: 1", "X-B: a\r\nX-C: c"};
-  cfg.extra = extra;
-  cfg.extra_count = 2;
-  build_refused(&cfg, "X-B");
-}
-
-TEST(headers_build_refuses_more_than_64_headers) {
-  anth_header_config_t cfg = full_config();
-  /* 5 built-ins + 60 distinct extras = 65. */
-  char names[60][16];
+  char names[60][32];
   const char *extra[60];
-  for (int i = 0; i < 60; i++) {
+  for (int i = 0; i < c->extras; i++) {
     snprintf(names[i], sizeof names[i], "X-H%d: %d", i, i);
     extra[i] = names[i];
   }
   cfg.extra = extra;
-  cfg.extra_count = 60;
-  build_refused(&cfg, "64");
-}
-
-TEST(headers_build_accepts_exactly_64_headers) {
-  anth_header_config_t cfg = full_config();
-  char names[59][16];
-  const char *extra[59];
-  for (int i = 0; i < 59; i++) {
-    snprintf(names[i], sizeof names[i], "X-H%d: %d", i, i);
-    extra[i] = names[i];
+  cfg.extra_count = (size_t)c->extras;
+  if (c->needle != NULL) {
+    build_refused(&cfg, c->needle);
+    return;
   }
-  cfg.extra = extra;
-  cfg.extra_count = 59;
   anth_line_t *list = build_ok(&cfg);
   size_t n = list_len(list);
   anth__lines_free(list);
-  CHECK_EQ_INT(n, 64);
+  CHECK_EQ_INT(n, c->want);
 }
+TABLE_TEST(header_counts, check_header_count)
 
 /* ---- refusals never repeat a header's value ---- */
 
@@ -563,51 +480,13 @@ TEST(request_headers_name_bad_line_by_index_only) {
 
 int main(void) {
   return RUN(
-      T(header_value_ok_accepts_plain_value),
-      T(header_value_ok_accepts_empty_value),
-      T(header_value_ok_accepts_tab_and_spaces),
-      T(header_value_ok_refuses_newline),
-      T(header_value_ok_refuses_carriage_return),
-      T(header_line_keeps_normal_line), T(header_line_adds_space_after_colon),
-      T(header_line_trims_value_spaces), T(header_line_trims_value_tabs),
-      T(header_line_keeps_inner_whitespace_of_value),
-      T(header_line_keeps_name_case),
-      T(header_line_accepts_all_token_characters_in_name),
-      T(header_line_writes_empty_value_with_semicolon),
-      T(header_line_writes_blank_value_with_semicolon),
-      T(header_line_keeps_colon_inside_value),
-      T(header_line_refuses_missing_colon), T(header_line_refuses_empty_name),
-      T(header_line_refuses_space_in_name),
-      T(header_line_refuses_space_before_colon),
-      T(header_line_refuses_cr_in_value), T(header_line_refuses_lf_in_value),
-      T(header_line_refuses_trailing_cr), T(header_line_refuses_empty_line),
-      T(header_line_reads_only_len_bytes),
-      T(header_line_replaces_previous_buffer_content),
-      T(headers_build_emits_builtins_in_order),
-      T(headers_build_omits_empty_api_key), T(headers_build_omits_null_api_key),
+      TABLE(header_values), TABLE(lines), TABLE(lines_refused),
+      T(header_line_refuses_empty_line), T(header_line_reads_only_len_bytes),
+      T(header_line_replaces_previous_buffer_content), TABLE(builds),
       T(headers_build_omits_empty_and_null_auth_token),
-      T(headers_build_refuses_api_key_with_newline),
-      T(headers_build_refuses_api_key_with_carriage_return),
-      T(headers_build_refuses_auth_token_with_newline),
-      T(headers_build_refuses_version_with_newline),
-      T(headers_build_refuses_user_agent_with_newline),
-      T(headers_build_parses_custom_env_lines),
-      T(headers_build_skips_blank_and_whitespace_custom_env_lines),
       T(headers_build_accepts_empty_custom_env),
-      T(headers_build_keeps_empty_custom_value_as_semicolon_form),
-      T(headers_build_refuses_bad_custom_line_naming_line_number),
-      T(headers_build_refuses_custom_line_with_bad_name_on_line_1),
       T(headers_build_custom_env_overrides_builtin_case_insensitively),
-      T(headers_build_later_custom_env_line_overrides_earlier),
-      T(headers_build_puts_extra_after_custom_env),
-      T(headers_build_extra_overrides_custom_env),
-      T(headers_build_extra_overrides_builtin),
-      T(headers_build_value_overrides_empty_value_header),
-      T(headers_build_refuses_null_extra_entry),
-      T(headers_build_refuses_bad_extra_line),
-      T(headers_build_refuses_more_than_64_headers),
-      T(headers_build_accepts_exactly_64_headers),
-      T(header_line_refusal_never_repeats_the_value),
+      TABLE(header_counts), T(header_line_refusal_never_repeats_the_value),
       T(headers_build_names_bad_custom_line_by_number_and_name_only),
       T(headers_build_names_bad_extra_line_by_index_only),
       T(request_headers_name_bad_line_by_index_only));
