@@ -76,74 +76,41 @@ TEST(callback_never_runs_inside_the_call_that_started_it) {
   outcome_free(&o);
 }
 
-TEST(unknown_model_is_a_404_with_the_api_error_fields) {
-  fixture_t f;
-  outcome_t o = {0};
-  setup(&f);
-  CHECK(anthropic_models_retrieve(f.client, "no-such-model", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.calls, 1);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-  CHECK_EQ_INT(o.status, 404);
-  CHECK_EQ_STR(o.type, "not_found_error");
-  CHECK_CONTAINS(o.message, "no-such-model");
-  CHECK_CONTAINS(o.request_id, "req_fake_");
-  CHECK_EQ_INT(o.attempts, 1);
-}
+/* A retrieve with these credentials (NULL: the fixture's key) sends
+ * header `sent` with `value`, and not header `not_sent`. */
+typedef struct credential_case {
+  const char *name;
+  const char *api_key, *auth_token;
+  const char *sent, *value, *not_sent;
+} credential_case_t;
 
-TEST(wrong_api_key_is_a_401_authentication_error) {
+static const credential_case_t credentials[] = {
+    {"auth_token_is_sent_as_a_bearer_token", "", "fake-token", "authorization",
+     "Bearer fake-token", "x-api-key"},
+    /* As the SDKs do: with both a key and a token, one credential goes out,
+     * the key (sending both told the server two identities at once). */
+    {"with_a_key_and_a_token_only_the_key_is_sent", NULL, "fake-token",
+     "x-api-key", "fake-key", "authorization"},
+};
+
+static void check_credential(const credential_case_t *c) {
   fixture_t f;
   outcome_t o = {0};
   anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.api_key = "wrong-key";
-  setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-  CHECK_EQ_INT(o.status, 401);
-  CHECK_EQ_STR(o.type, "authentication_error");
-}
-
-TEST(auth_token_is_sent_as_a_bearer_token) {
-  fixture_t f;
-  outcome_t o = {0};
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.api_key = "";
-  opts.auth_token = "fake-token";
+  opts.api_key = c->api_key;
+  opts.auth_token = c->auth_token;
   setup_with(&f, &opts);
   CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
                                   &o) != 0);
   teardown(&f);
   CHECK_EQ_INT(o.kind, 0);
   cJSON *reqs = requests();
-  CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), "authorization"),
-               "Bearer fake-token");
-  CHECK(req_header(cJSON_GetArrayItem(reqs, 0), "x-api-key") == NULL);
+  CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), c->sent), c->value);
+  CHECK(req_header(cJSON_GetArrayItem(reqs, 0), c->not_sent) == NULL);
   cJSON_Delete(reqs);
   outcome_free(&o);
 }
-
-/* As the SDKs do: with both a key and a token, one credential goes out,
- * the key (sending both told the server two identities at once). */
-TEST(with_a_key_and_a_token_only_the_key_is_sent) {
-  fixture_t f;
-  outcome_t o = {0};
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.auth_token = "fake-token"; /* and the fixture's key */
-  setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.kind, 0);
-  cJSON *reqs = requests();
-  CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), "x-api-key"),
-               "fake-key");
-  CHECK(req_header(cJSON_GetArrayItem(reqs, 0), "authorization") == NULL);
-  cJSON_Delete(reqs);
-  outcome_free(&o);
-}
+TABLE_TEST(credentials, check_credential)
 
 /* As the SDKs do: no credential at all fails at init, rather than sending
  * requests that can only get 401. A credential among the custom headers
@@ -171,46 +138,6 @@ TEST(no_credential_at_all_fails_at_init) {
   anthropic_client_close(c, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
   test_loop_finish(&loop);
-}
-
-TEST(a_400_answer_is_an_invalid_request_error) {
-  fixture_t f;
-  outcome_t o = {0};
-  setup(&f);
-  add_faults("[{\"status\":400}]");
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-  CHECK_EQ_INT(o.status, 400);
-  CHECK_EQ_STR(o.type, "invalid_request_error");
-}
-
-TEST(an_html_error_page_still_gives_the_status) {
-  fixture_t f;
-  outcome_t o = {0};
-  setup_no_retries(&f);
-  add_faults("[{\"action\":\"html\",\"status\":502}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-  CHECK_EQ_INT(o.status, 502);
-  CHECK_EQ_STR(o.type, "");
-  CHECK_CONTAINS(o.message, "HTTP 502");
-  CHECK_CONTAINS(o.request_id, "req_fake_");
-}
-
-TEST(an_empty_error_body_still_gives_the_status) {
-  fixture_t f;
-  outcome_t o = {0};
-  setup_no_retries(&f);
-  add_faults("[{\"action\":\"empty\",\"status\":503}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-  CHECK_EQ_INT(o.status, 503);
-  CHECK_CONTAINS(o.message, "HTTP 503");
 }
 
 TEST(list_returns_the_first_page_with_cursors) {
@@ -704,35 +631,6 @@ TEST(cancel_from_inside_another_callback_is_safe) {
   CHECK_EQ_INT(b.kind, ANTHROPIC_ECANCELLED);
 }
 
-TEST(connection_refused_is_a_connection_error) {
-  fixture_t f;
-  outcome_t o = {0};
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.base_url = "http://127.0.0.1:1";
-  opts.max_retries = 0;
-  setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
-  CHECK_EQ_INT(o.status, 0);
-  CHECK(o.message[0] != '\0');
-}
-
-TEST(a_body_over_the_cap_is_too_large) {
-  fixture_t f;
-  outcome_t o = {0};
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.max_response_bytes = 4096;
-  setup_with(&f, &opts);
-  add_faults("[{\"action\":\"huge\",\"bytes\":1000000}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_ETOOLARGE);
-  CHECK_CONTAINS(o.message, "4096");
-}
-
 /* Without Content-Length libcurl 7.88 has nothing to check the cap
  * against up front: the library's own count of the body stops it. */
 TEST(a_body_over_the_cap_without_content_length_is_too_large) {
@@ -776,42 +674,6 @@ TEST(a_cap_larger_than_curl_takes_means_no_cap) {
   }
 }
 
-TEST(a_truncated_body_is_a_connection_error_not_a_result) {
-  fixture_t f;
-  outcome_t o = {0};
-  setup_no_retries(&f);
-  add_faults("[{\"action\":\"truncate\"}]");
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.calls, 1);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
-}
-
-TEST(a_reset_before_the_answer_is_a_connection_error) {
-  fixture_t f;
-  outcome_t o = {0};
-  setup_no_retries(&f);
-  add_faults("[{\"action\":\"reset_before\"}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.calls, 1);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
-  CHECK_EQ_INT(o.status, 0);
-}
-
-TEST(a_reset_during_the_body_is_a_connection_error) {
-  fixture_t f;
-  outcome_t o = {0};
-  setup_no_retries(&f);
-  add_faults("[{\"action\":\"reset_during\"}]");
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
-  teardown(&f);
-  CHECK_EQ_INT(o.calls, 1);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_ECONNECTION);
-  CHECK(o.page == NULL);
-}
-
 TEST(wrong_types_are_a_bad_response_naming_the_field) {
   fixture_t f;
   outcome_t o = {0}, p = {0};
@@ -828,17 +690,145 @@ TEST(wrong_types_are_a_bad_response_naming_the_field) {
   CHECK_CONTAINS(p.message, "data[0].");
 }
 
-TEST(invalid_json_is_a_bad_response) {
+/* ---- one request that fails: the error it ends with ---- */
+
+#define ANY_STATUS (-1)
+#define OPUS "claude-opus-4-1"
+
+/* One request on a client with these options (0 or NULL: the fixture's),
+ * against the fake API with `faults` set, and the error it ends with: the
+ * fields not left at "any" (ANY_STATUS, NULL, 0) are checked. A `message`
+ * of "" checks only that there is one. */
+typedef struct failure_case {
+  const char *name;
+  const char *api_key, *base_url;
+  size_t max_response_bytes;
+  bool no_retries;
+  const char *faults;
+  const char *retrieve; /* this id, or NULL: the first page of the list */
+  int calls;
+  int kind;
+  long status;
+  const char *type, *message;
+  bool request_id; /* one of the fake API's */
+  int attempts;
+} failure_case_t;
+
+static const failure_case_t failures[] = {
+    {.name = "unknown_model_is_a_404_with_the_api_error_fields",
+     .retrieve = "no-such-model",
+     .calls = 1,
+     .kind = ANTHROPIC_EHTTP,
+     .status = 404,
+     .type = "not_found_error",
+     .message = "no-such-model",
+     .request_id = true,
+     .attempts = 1},
+    {.name = "wrong_api_key_is_a_401_authentication_error",
+     .api_key = "wrong-key",
+     .retrieve = "claude-sonnet-4-0",
+     .kind = ANTHROPIC_EHTTP,
+     .status = 401,
+     .type = "authentication_error"},
+    {.name = "a_400_answer_is_an_invalid_request_error",
+     .faults = "[{\"status\":400}]",
+     .kind = ANTHROPIC_EHTTP,
+     .status = 400,
+     .type = "invalid_request_error"},
+    {.name = "an_html_error_page_still_gives_the_status",
+     .no_retries = true,
+     .faults = "[{\"action\":\"html\",\"status\":502}]",
+     .retrieve = OPUS,
+     .kind = ANTHROPIC_EHTTP,
+     .status = 502,
+     .type = "",
+     .message = "HTTP 502",
+     .request_id = true},
+    {.name = "an_empty_error_body_still_gives_the_status",
+     .no_retries = true,
+     .faults = "[{\"action\":\"empty\",\"status\":503}]",
+     .retrieve = OPUS,
+     .kind = ANTHROPIC_EHTTP,
+     .status = 503,
+     .message = "HTTP 503"},
+    {.name = "connection_refused_is_a_connection_error",
+     .base_url = "http://127.0.0.1:1",
+     .no_retries = true,
+     .retrieve = OPUS,
+     .kind = ANTHROPIC_ECONNECTION,
+     .status = 0,
+     .message = ""},
+    {.name = "a_body_over_the_cap_is_too_large",
+     .max_response_bytes = 4096,
+     .faults = "[{\"action\":\"huge\",\"bytes\":1000000}]",
+     .retrieve = OPUS,
+     .kind = ANTHROPIC_ETOOLARGE,
+     .status = ANY_STATUS,
+     .message = "4096"},
+    {.name = "a_truncated_body_is_a_connection_error_not_a_result",
+     .no_retries = true,
+     .faults = "[{\"action\":\"truncate\"}]",
+     .calls = 1,
+     .kind = ANTHROPIC_ECONNECTION,
+     .status = ANY_STATUS},
+    {.name = "a_reset_before_the_answer_is_a_connection_error",
+     .no_retries = true,
+     .faults = "[{\"action\":\"reset_before\"}]",
+     .retrieve = OPUS,
+     .calls = 1,
+     .kind = ANTHROPIC_ECONNECTION,
+     .status = 0},
+    {.name = "a_reset_during_the_body_is_a_connection_error",
+     .no_retries = true,
+     .faults = "[{\"action\":\"reset_during\"}]",
+     .calls = 1,
+     .kind = ANTHROPIC_ECONNECTION,
+     .status = ANY_STATUS},
+    {.name = "invalid_json_is_a_bad_response",
+     .faults = "[{\"action\":\"invalid_json\"}]",
+     .retrieve = OPUS,
+     .kind = ANTHROPIC_EBADRESPONSE,
+     .status = ANY_STATUS,
+     .message = "JSON"},
+};
+
+static void check_failure(const failure_case_t *c) {
   fixture_t f;
   outcome_t o = {0};
-  setup(&f);
-  add_faults("[{\"action\":\"invalid_json\"}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.api_key = c->api_key;
+  opts.base_url = c->base_url;
+  opts.max_response_bytes = c->max_response_bytes;
+  if (c->no_retries)
+    opts.max_retries = 0;
+  setup_with(&f, &opts);
+  if (c->faults != NULL)
+    add_faults(c->faults);
+  if (c->retrieve != NULL)
+    CHECK(anthropic_models_retrieve(f.client, c->retrieve, NULL, on_model,
+                                    &o) != 0);
+  else
+    CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
   teardown(&f);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_EBADRESPONSE);
-  CHECK_CONTAINS(o.message, "JSON");
+  if (c->calls != 0)
+    CHECK_EQ_INT(o.calls, c->calls);
+  CHECK_EQ_INT(o.kind, c->kind);
+  if (c->status != ANY_STATUS)
+    CHECK_EQ_INT(o.status, c->status);
+  if (c->type != NULL)
+    CHECK_EQ_STR(o.type, c->type);
+  if (c->message != NULL && c->message[0] != '\0')
+    CHECK_CONTAINS(o.message, c->message);
+  else if (c->message != NULL)
+    CHECK(o.message[0] != '\0');
+  if (c->request_id)
+    CHECK_CONTAINS(o.request_id, "req_fake_");
+  if (c->attempts != 0)
+    CHECK_EQ_INT(o.attempts, c->attempts);
+  CHECK(o.model == NULL && o.page == NULL);
+  outcome_free(&o);
 }
+TABLE_TEST(failures, check_failure)
 
 /* ---- retrieve_json: the body's bytes, no ModelInfo ---- */
 
@@ -1279,14 +1269,8 @@ int main(void) {
   int rc = RUN(T(retrieve_by_id_returns_the_model_with_every_field),
                T(retrieve_by_alias_resolves_to_the_canonical_id),
                T(callback_never_runs_inside_the_call_that_started_it),
-               T(unknown_model_is_a_404_with_the_api_error_fields),
-               T(wrong_api_key_is_a_401_authentication_error),
-               T(auth_token_is_sent_as_a_bearer_token),
-               T(with_a_key_and_a_token_only_the_key_is_sent),
+               TABLE(failures), TABLE(credentials),
                T(no_credential_at_all_fails_at_init),
-               T(a_400_answer_is_an_invalid_request_error),
-               T(an_html_error_page_still_gives_the_status),
-               T(an_empty_error_body_still_gives_the_status),
                T(list_returns_the_first_page_with_cursors),
                T(list_pages_forward_visit_each_model_once_in_order),
                T(list_sends_limit_and_cursors_in_the_query),
@@ -1304,15 +1288,9 @@ int main(void) {
                T(close_with_requests_in_flight_runs_each_callback_once),
                T(cancel_from_inside_another_callback_is_safe),
                T(cancel_of_a_completed_request_inside_its_callback_is_a_no_op),
-               T(connection_refused_is_a_connection_error),
-               T(a_body_over_the_cap_is_too_large),
                T(a_body_over_the_cap_without_content_length_is_too_large),
                T(a_cap_larger_than_curl_takes_means_no_cap),
-               T(a_truncated_body_is_a_connection_error_not_a_result),
-               T(a_reset_before_the_answer_is_a_connection_error),
-               T(a_reset_during_the_body_is_a_connection_error),
                T(wrong_types_are_a_bad_response_naming_the_field),
-               T(invalid_json_is_a_bad_response),
                T(retrieve_json_hands_over_the_bytes_of_model_json_text),
                T(retrieve_json_refuses_a_bad_body_as_retrieve_does),
                T(retrieve_json_of_a_truncated_body_is_a_connection_error),
