@@ -201,6 +201,26 @@ static walk_t *walk_new(fixture_t *f, int limit) {
   return w;
 }
 
+/* A walk of pages of `limit` items (up to `max_items`; 0: all), backward
+ * from `before_id` unless NULL, started on a fresh client (`f`) against
+ * the fake API with `faults` set (NULL: none). Its callbacks run only
+ * from the loop: set what the walk should do (stop_after, cancel_on,
+ * close_on, keep_page) before running it. */
+static walk_t *walk_start(fixture_t *f, const char *faults, int limit,
+                          const char *before_id, size_t max_items) {
+  setup(f);
+  if (faults != NULL)
+    add_faults(faults);
+  walk_t *w = walk_new(f, limit);
+  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+  p.limit = limit;
+  p.before_id = before_id;
+  w->req =
+      anthropic_models_list_all(f->client, &p, max_items, on_each, on_done, w);
+  CHECK(w->req != 0);
+  return w;
+}
+
 static void walk_free(walk_t *w) {
   if (w) {
     anthropic_models_page_free(w->kept);
@@ -208,13 +228,18 @@ static void walk_free(walk_t *w) {
   }
 }
 
-/* The walk ended well: `done` once, no error, nothing after it. */
-static void check_walk_ok(const walk_t *w) {
+/* The walk ended, once, as `kind` (0: well). */
+static void check_walk_ended(const walk_t *w, int kind) {
   if (w->bad)
     FAILF("walk: %s", w->why);
   CHECK_EQ_INT(w->done_calls, 1);
+  CHECK_EQ_INT(w->kind, kind);
+}
+
+/* The walk ended well: `done` once, no error, nothing after it. */
+static void check_walk_ok(const walk_t *w) {
+  check_walk_ended(w, 0);
   CHECK_EQ_INT(w->each_after_done, 0);
-  CHECK_EQ_INT(w->kind, 0);
   CHECK_EQ_INT(w->items, w->n);
 }
 
@@ -412,13 +437,8 @@ TEST(list_all_from_the_last_model_ends_after_one_empty_page) {
 
 TEST(each_returning_non_zero_stops_the_walk_after_that_page) {
   fixture_t f;
-  setup(&f);
-  walk_t *w = walk_new(&f, 7);
+  walk_t *w = walk_start(&f, NULL, 7, NULL, 0);
   w->stop_after = 2;
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->pages, 2);
@@ -429,13 +449,7 @@ TEST(each_returning_non_zero_stops_the_walk_after_that_page) {
 
 static walk_t *capped_walk(int size, size_t max_items) {
   fixture_t f;
-  setup(&f);
-  walk_t *w = walk_new(&f, size);
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = size;
-  w->req =
-      anthropic_models_list_all(f.client, &p, max_items, on_each, on_done, w);
-  CHECK(w->req != 0);
+  walk_t *w = walk_start(&f, NULL, size, NULL, max_items);
   teardown(&f);
   check_walk_ok(w);
   return w;
@@ -458,13 +472,8 @@ TEST(max_items_on_a_backward_walk_keeps_the_items_nearest_the_start) {
   char want[MAXIDS][IDLEN];
   size_t n = listed_ids(NULL, 0, want);
   fixture_t f;
-  setup(&f);
-  walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  p.before_id = want[n - 1]; /* the oldest: walk toward the newest */
-  w->req = anthropic_models_list_all(f.client, &p, 10, on_each, on_done, w);
-  CHECK(w->req != 0);
+  /* From the oldest: walk toward the newest. */
+  walk_t *w = walk_start(&f, NULL, 7, want[n - 1], 10);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->items, 10);
@@ -504,19 +513,11 @@ TEST(max_items_beyond_the_list_changes_nothing) {
 
 TEST(cancel_from_inside_each_ends_the_walk_as_cancelled) {
   fixture_t f;
-  setup(&f);
-  walk_t *w = walk_new(&f, 7);
+  walk_t *w = walk_start(&f, NULL, 7, NULL, 0);
   w->cancel_on = 2;
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
   teardown(&f);
-  if (w->bad)
-    FAILF("walk: %s", w->why);
-  CHECK_EQ_INT(w->done_calls, 1);
+  check_walk_ended(w, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(w->each_after_done, 0);
-  CHECK_EQ_INT(w->kind, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(w->cancel_rc, 0);
   CHECK_EQ_INT(w->pages, 2);
   CHECK_EQ_INT(w->items, 14);
@@ -526,23 +527,15 @@ TEST(cancel_from_inside_each_ends_the_walk_as_cancelled) {
 
 TEST(cancel_while_a_page_hangs_ends_the_walk_as_cancelled) {
   fixture_t f;
-  setup(&f);
-  add_faults("[{\"action\":\"hang\",\"match\":\"after_id\"}]");
-  walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
+  walk_t *w = walk_start(&f, "[{\"action\":\"hang\",\"match\":\"after_id\"}]",
+                         7, NULL, 0);
   run_until_requests(&f, 2);
   CHECK_EQ_INT(w->pages, 1);
   CHECK_EQ_INT(w->done_calls, 0);
   CHECK_EQ_INT(anthropic_request_cancel(f.client, w->req), 0);
   CHECK_EQ_INT(w->done_calls, 0); /* never from inside cancel */
   teardown(&f);
-  if (w->bad)
-    FAILF("walk: %s", w->why);
-  CHECK_EQ_INT(w->done_calls, 1);
-  CHECK_EQ_INT(w->kind, ANTHROPIC_ECANCELLED);
+  check_walk_ended(w, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(w->items, 7);
   CHECK_EQ_INT(fake_request_count(&srv), 2);
   walk_free(w);
@@ -550,18 +543,10 @@ TEST(cancel_while_a_page_hangs_ends_the_walk_as_cancelled) {
 
 TEST(a_404_on_page_two_ends_the_walk_with_that_error) {
   fixture_t f;
-  setup(&f);
-  add_faults("[{\"status\":404,\"match\":\"after_id\",\"times\":1}]");
-  walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
+  walk_t *w = walk_start(
+      &f, "[{\"status\":404,\"match\":\"after_id\",\"times\":1}]", 7, NULL, 0);
   teardown(&f);
-  if (w->bad)
-    FAILF("walk: %s", w->why);
-  CHECK_EQ_INT(w->done_calls, 1);
-  CHECK_EQ_INT(w->kind, ANTHROPIC_EHTTP);
+  check_walk_ended(w, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(w->status, 404);
   CHECK_EQ_INT(w->pages, 1);
   CHECK_EQ_INT(w->items, 7);
@@ -649,13 +634,8 @@ TEST(a_500_on_page_two_is_retried_and_the_walk_completes) {
   char want[MAXIDS][IDLEN];
   size_t nwant = listed_ids(NULL, 0, want);
   fixture_t f;
-  setup(&f);
-  add_faults("[{\"status\":500,\"match\":\"after_id\",\"times\":1}]");
-  walk_t *w = walk_new(&f, 20);
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 20;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
+  walk_t *w = walk_start(
+      &f, "[{\"status\":500,\"match\":\"after_id\",\"times\":1}]", 20, NULL, 0);
   teardown(&f);
   check_walk_ok(w);
   check_ids(w, want, nwant);
@@ -707,14 +687,10 @@ TEST(a_walk_survives_kept_alive_connections_reset_by_the_server) {
 
 TEST(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once) {
   fixture_t f;
-  setup(&f);
-  add_faults("[{\"status\":503,\"match\":\"after_id\","
-             "\"headers\":{\"retry-after-ms\":\"20000\"}}]");
-  walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
+  walk_t *w = walk_start(&f,
+                         "[{\"status\":503,\"match\":\"after_id\","
+                         "\"headers\":{\"retry-after-ms\":\"20000\"}}]",
+                         7, NULL, 0);
   run_until_requests(&f, 2);
   /* Let the 503 arrive: the walk now waits 20 s to retry page 2. */
   for (int i = 0; i < 50; i++) {
@@ -727,10 +703,7 @@ TEST(cancel_while_a_page_waits_to_be_retried_ends_the_walk_at_once) {
   CHECK_EQ_INT(anthropic_request_cancel(f.client, w->req), 0);
   teardown(&f);
   CHECK((uv_hrtime() - t0) / 1000000 < 5000);
-  if (w->bad)
-    FAILF("walk: %s", w->why);
-  CHECK_EQ_INT(w->done_calls, 1);
-  CHECK_EQ_INT(w->kind, ANTHROPIC_ECANCELLED);
+  check_walk_ended(w, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(w->items, 7);
   CHECK_EQ_INT(fake_request_count(&srv), 2);
   walk_free(w);
@@ -744,11 +717,8 @@ TEST(a_failed_first_page_ends_the_walk_with_no_items) {
   w->req = anthropic_models_list_all(f.client, NULL, 0, on_each, on_done, w);
   CHECK(w->req != 0);
   teardown(&f);
-  if (w->bad)
-    FAILF("walk: %s", w->why);
-  CHECK_EQ_INT(w->done_calls, 1);
+  check_walk_ended(w, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(w->pages, 0);
-  CHECK_EQ_INT(w->kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(w->status, 401);
   CHECK_EQ_INT(w->attempts, 1);
   CHECK_EQ_INT(w->items, 0);
@@ -757,42 +727,26 @@ TEST(a_failed_first_page_ends_the_walk_with_no_items) {
 
 TEST(closing_the_client_mid_walk_ends_it_as_cancelled_once) {
   fixture_t f;
-  setup(&f);
-  add_faults("[{\"action\":\"hang\",\"match\":\"after_id\"}]");
-  walk_t *w = walk_new(&f, 7);
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
+  walk_t *w = walk_start(&f, "[{\"action\":\"hang\",\"match\":\"after_id\"}]",
+                         7, NULL, 0);
   run_until_requests(&f, 2);
   anthropic_client_close(f.client, on_closed);
   CHECK_EQ_INT(w->done_calls, 0);
   test_loop_finish(&f.loop);
   CHECK_EQ_INT(f.closed, 1);
-  if (w->bad)
-    FAILF("walk: %s", w->why);
-  CHECK_EQ_INT(w->done_calls, 1);
-  CHECK_EQ_INT(w->kind, ANTHROPIC_ECANCELLED);
+  check_walk_ended(w, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(w->items, 7);
   walk_free(w);
 }
 
 TEST(closing_the_client_from_inside_each_ends_the_walk_as_cancelled) {
   fixture_t f;
-  setup(&f);
-  walk_t *w = walk_new(&f, 7);
+  walk_t *w = walk_start(&f, NULL, 7, NULL, 0);
   w->close_on = 1;
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
   test_loop_finish(&f.loop);
   CHECK_EQ_INT(f.closed, 1);
-  if (w->bad)
-    FAILF("walk: %s", w->why);
-  CHECK_EQ_INT(w->done_calls, 1);
+  check_walk_ended(w, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(w->each_after_done, 0);
-  CHECK_EQ_INT(w->kind, ANTHROPIC_ECANCELLED);
   CHECK_EQ_INT(w->pages, 1);
   CHECK_EQ_INT(w->items, 7);
   CHECK(fake_request_count(&srv) <= 2);
@@ -803,13 +757,8 @@ TEST(a_page_copied_inside_each_outlives_the_walk) {
   char want[MAXIDS][IDLEN];
   listed_ids(NULL, 0, want);
   fixture_t f;
-  setup(&f);
-  walk_t *w = walk_new(&f, 7);
+  walk_t *w = walk_start(&f, NULL, 7, NULL, 0);
   w->keep_page = 1;
-  anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-  p.limit = 7;
-  w->req = anthropic_models_list_all(f.client, &p, 0, on_each, on_done, w);
-  CHECK(w->req != 0);
   teardown(&f);
   check_walk_ok(w);
   CHECK_EQ_INT(w->pages, 8);
@@ -835,15 +784,8 @@ TEST(a_trimmed_page_copied_inside_each_keeps_only_its_items) {
     char want[MAXIDS][IDLEN];
     size_t n = listed_ids(NULL, 0, want);
     fixture_t f;
-    setup(&f);
-    walk_t *w = walk_new(&f, 7);
+    walk_t *w = walk_start(&f, NULL, 7, backward ? want[n - 1] : NULL, 10);
     w->keep_page = 2;
-    anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
-    p.limit = 7;
-    if (backward)
-      p.before_id = want[n - 1];
-    w->req = anthropic_models_list_all(f.client, &p, 10, on_each, on_done, w);
-    CHECK(w->req != 0);
     teardown(&f);
     check_walk_ok(w);
     const anthropic_models_page_t *k = w->kept;
