@@ -1090,7 +1090,10 @@ TEST(invalid_list_params_are_refused_without_a_request) {
                          "limit -1",       "limit 1001",
                          "both cursors",   "lifecycle empty string"};
   static const char *const empty_lc[] = {""};
-  memset(bad, 0, sizeof bad);
+  for (size_t i = 0; i < 6; i++) { /* refused for what is set, not size 0 */
+    anthropic_models_list_params_t init = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+    bad[i] = init;
+  }
   bad[0].lifecycle = beta_lc;
   bad[0].lifecycle_count = 1;
   bad[1].lifecycle = mixed_lc;
@@ -1146,7 +1149,10 @@ TEST(invalid_request_options_are_refused_without_a_request) {
                          "header without a colon", "beta with a comma",
                          "beta with CRLF",         "query without =",
                          "query without a name"};
-  memset(bad, 0, sizeof bad);
+  for (size_t i = 0; i < 7; i++) { /* refused for what is set, not size 0 */
+    anthropic_request_options_t init = ANTHROPIC_REQUEST_OPTIONS_INIT;
+    bad[i] = init;
+  }
   bad[0].workspace_id = "ws_1\r\nX-Evil: 1";
   bad[1].headers = crlf_hdr;
   bad[1].headers_count = 1;
