@@ -877,21 +877,33 @@ static void on_step(const anthropic_error_t *err,
     s->cur.before_id = s->cursor;
 }
 
-TEST(page_next_steps_forward_through_every_page_from_inside_the_callback) {
-  char want[MAXIDS][IDLEN];
-  size_t nwant = listed_ids(NULL, 0, want);
+/* Step through the list by hand with pages of `limit`, backward from
+ * `before_id` unless NULL, on a fresh client: the stepper (free() it),
+ * which met no error. */
+static stepper_t *step_all(int limit, const char *before_id) {
   fixture_t f;
   setup(&f);
   stepper_t *s = calloc(1, sizeof *s);
   CHECK(s != NULL);
   s->client = f.client;
+  if (before_id != NULL) {
+    snprintf(s->cursor, sizeof s->cursor, "%s", before_id);
+    s->cur.before_id = s->cursor;
+  }
   s->cur.size = sizeof s->cur;
-  s->cur.limit = 7;
+  s->cur.limit = limit;
   CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != 0);
   teardown(&f);
   if (s->bad)
     FAILF("stepping: %s", s->why);
   CHECK_EQ_INT(s->errors, 0);
+  return s;
+}
+
+TEST(page_next_steps_forward_through_every_page_from_inside_the_callback) {
+  char want[MAXIDS][IDLEN];
+  size_t nwant = listed_ids(NULL, 0, want);
+  stepper_t *s = step_all(7, NULL);
   CHECK_EQ_INT(s->pages, 8);
   CHECK_EQ_INT(s->last_next, 0);
   CHECK_EQ_INT(s->n, nwant);
@@ -904,20 +916,7 @@ TEST(page_next_steps_forward_through_every_page_from_inside_the_callback) {
 TEST(page_next_steps_backward_when_the_first_page_had_before_id) {
   char want[MAXIDS][IDLEN];
   size_t nlisted = listed_ids(NULL, 0, want);
-  fixture_t f;
-  setup(&f);
-  stepper_t *s = calloc(1, sizeof *s);
-  CHECK(s != NULL);
-  s->client = f.client;
-  snprintf(s->cursor, sizeof s->cursor, "%s", want[nlisted - 1]);
-  s->cur.before_id = s->cursor;
-  s->cur.size = sizeof s->cur;
-  s->cur.limit = 7;
-  CHECK(anthropic_models_list(f.client, &s->cur, on_step, s) != 0);
-  teardown(&f);
-  if (s->bad)
-    FAILF("stepping: %s", s->why);
-  CHECK_EQ_INT(s->errors, 0);
+  stepper_t *s = step_all(7, want[nlisted - 1]);
   CHECK_EQ_INT(s->pages, 7); /* 49 newer models, 7 a page */
   CHECK_EQ_INT(s->last_next, 0);
   CHECK_EQ_INT(s->n, nlisted - 1);
@@ -1545,55 +1544,47 @@ TEST(workspace_id_is_sent_as_anthropic_workspace_id) {
 }
 
 TEST(request_max_retries_overrides_the_clients_both_ways) {
-  /* Fewer: the client's 2 retries cut to 1. */
-  {
+  static const struct {
+    bool client_retries; /* the client's 2, or none */
+    const char *faults;
+    int max_retries; /* the request's */
+    bool list;       /* a list, else a retrieve */
+    int kind, attempts, requests;
+  } cases[] = {
+      /* Fewer: the client's 2 retries cut to 1. */
+      {true, "[{\"status\":500,\"times\":3}]", 1, true, ANTHROPIC_EHTTP, 2, 2},
+      /* None at all for this request. */
+      {true, "[{\"status\":500,\"times\":3}]", 0, false, ANTHROPIC_EHTTP, 1, 1},
+      /* More: a client without retries, a request with 2. */
+      {false, "[{\"status\":500,\"times\":2}]", 2, false, 0, 0, 3},
+  };
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(cases); i++) {
     fixture_t f;
     outcome_t o = {0};
-    setup(&f);
-    add_faults("[{\"status\":500,\"times\":3}]");
+    if (cases[i].client_retries)
+      setup(&f);
+    else
+      setup_no_retries(&f);
+    add_faults(cases[i].faults);
     anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
-    ro.max_retries = 1;
+    ro.max_retries = cases[i].max_retries;
     anthropic_models_list_params_t lp = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
+    anthropic_models_retrieve_params_t rp =
+        ANTHROPIC_MODELS_RETRIEVE_PARAMS_INIT;
     lp.options = &ro;
-    CHECK(anthropic_models_list(f.client, &lp, on_page, &o) != 0);
+    rp.options = &ro;
+    if (cases[i].list)
+      CHECK(anthropic_models_list(f.client, &lp, on_page, &o) != 0);
+    else
+      CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp,
+                                      on_model, &o) != 0);
     teardown(&f);
-    CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-    CHECK_EQ_INT(o.status, 500);
-    CHECK_EQ_INT(o.attempts, 2);
-    CHECK_EQ_INT(fake_request_count(&srv), 2);
-  }
-  /* None at all for this request. */
-  {
-    fixture_t f;
-    outcome_t o = {0};
-    setup(&f);
-    add_faults("[{\"status\":500,\"times\":3}]");
-    anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
-    ro.max_retries = 0;
-    anthropic_models_retrieve_params_t rp = {
-        .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
-    CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                    &o) != 0);
-    teardown(&f);
-    CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-    CHECK_EQ_INT(o.attempts, 1);
-    CHECK_EQ_INT(fake_request_count(&srv), 1);
-  }
-  /* More: a client without retries, a request with 2. */
-  {
-    fixture_t f;
-    outcome_t o = {0};
-    setup_no_retries(&f);
-    add_faults("[{\"status\":500,\"times\":2}]");
-    anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
-    ro.max_retries = 2;
-    anthropic_models_retrieve_params_t rp = {
-        .size = sizeof(anthropic_models_retrieve_params_t), .options = &ro};
-    CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", &rp, on_model,
-                                    &o) != 0);
-    teardown(&f);
-    CHECK_EQ_INT(o.kind, 0);
-    CHECK_EQ_INT(fake_request_count(&srv), 3);
+    CHECK_EQ_INT(o.kind, cases[i].kind);
+    if (cases[i].kind != 0) {
+      CHECK_EQ_INT(o.status, 500);
+      CHECK_EQ_INT(o.attempts, cases[i].attempts);
+    }
+    CHECK_EQ_INT(fake_request_count(&srv), cases[i].requests);
     outcome_free(&o);
   }
 }
