@@ -20,45 +20,54 @@ static int failures = 0;
     }                                                                          \
   } while (0)
 
+// Every one of `n` pointers NULL, every one of `m` numbers 0.
+static void expect_zero(const char *what, const void *const *ptrs, size_t n,
+                        const unsigned long long *nums, size_t m) {
+  for (size_t i = 0; i < n; i++)
+    if (ptrs[i] != NULL) {
+      std::fprintf(stderr, "%s: pointer %zu is not NULL\n", what, i);
+      failures++;
+    }
+  for (size_t i = 0; i < m; i++)
+    if (nums[i] != 0) {
+      std::fprintf(stderr, "%s: number %zu is %llu, not 0\n", what, i, nums[i]);
+      failures++;
+    }
+}
+
+#define ZERO(what, ptrs, nums)                                                 \
+  expect_zero(what, ptrs, sizeof ptrs / sizeof ptrs[0], nums,                  \
+              sizeof nums / sizeof nums[0])
+
 static void expect_client_options(const anthropic_client_options_t &o) {
   EXPECT(o.size == sizeof(anthropic_client_options_t));
   EXPECT(o.max_retries == ANTHROPIC_RETRIES_DEFAULT);
-  EXPECT(o.flags == 0);
-  EXPECT(o.api_key == NULL);
-  EXPECT(o.auth_token == NULL);
-  EXPECT(o.base_url == NULL);
-  EXPECT(o.anthropic_version == NULL);
-  EXPECT(o.headers == NULL);
-  EXPECT(o.headers_count == 0);
-  EXPECT(o.betas == NULL);
-  EXPECT(o.betas_count == 0);
-  EXPECT(o.user_agent == NULL);
-  EXPECT(o.ca_bundle == NULL);
-  EXPECT(o.max_response_bytes == 0);
-  EXPECT(o.max_host_connections == 0);
-  EXPECT(o.timeout_ms == 0);
-  EXPECT(o.connect_timeout_ms == 0);
-  EXPECT(o.retry_after_cap_ms == 0);
   EXPECT(o.log_cb == NULL);
-  EXPECT(o.log_data == NULL);
-  EXPECT(o.proxy == NULL);
-  EXPECT(o.max_requests_in_flight == 0);
-  EXPECT(o.max_streams_per_connection == 0);
   EXPECT(o.log_level == ANTHROPIC_LOG_DEFAULT);
+  const void *ptrs[] = {
+      o.api_key, o.auth_token, o.base_url,  o.anthropic_version, o.headers,
+      o.betas,   o.user_agent, o.ca_bundle, o.log_data,          o.proxy};
+  const unsigned long long nums[] = {o.flags,
+                                     o.headers_count,
+                                     o.betas_count,
+                                     o.max_response_bytes,
+                                     o.max_host_connections,
+                                     o.timeout_ms,
+                                     o.connect_timeout_ms,
+                                     o.retry_after_cap_ms,
+                                     o.max_requests_in_flight,
+                                     o.max_streams_per_connection};
+  ZERO("client options", ptrs, nums);
 }
 
 static void expect_request_options(const anthropic_request_options_t &o) {
   EXPECT(o.size == sizeof(anthropic_request_options_t));
   EXPECT(o.max_retries == ANTHROPIC_RETRIES_DEFAULT);
-  EXPECT(o.timeout_ms == 0);
-  EXPECT(o.connect_timeout_ms == 0);
-  EXPECT(o.headers == NULL);
-  EXPECT(o.headers_count == 0);
-  EXPECT(o.query == NULL);
-  EXPECT(o.query_count == 0);
-  EXPECT(o.betas == NULL);
-  EXPECT(o.betas_count == 0);
-  EXPECT(o.workspace_id == NULL);
+  const void *ptrs[] = {o.headers, o.query, o.betas, o.workspace_id};
+  const unsigned long long nums[] = {o.timeout_ms, o.connect_timeout_ms,
+                                     o.headers_count, o.query_count,
+                                     o.betas_count};
+  ZERO("request options", ptrs, nums);
 }
 
 static void
@@ -69,12 +78,10 @@ expect_retrieve_params(const anthropic_models_retrieve_params_t &p) {
 
 static void expect_list_params(const anthropic_models_list_params_t &p) {
   EXPECT(p.size == sizeof(anthropic_models_list_params_t));
-  EXPECT(p.after_id == NULL);
-  EXPECT(p.before_id == NULL);
   EXPECT(p.limit == 0);
-  EXPECT(p.lifecycle == NULL);
-  EXPECT(p.lifecycle_count == 0);
-  EXPECT(p.options == NULL);
+  const void *ptrs[] = {p.after_id, p.before_id, p.lifecycle, p.options};
+  const unsigned long long nums[] = {p.lifecycle_count};
+  ZERO("list params", ptrs, nums);
 }
 
 // The macros at namespace scope, with static storage.
