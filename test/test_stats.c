@@ -53,49 +53,80 @@ TEST(a_new_client_counts_nothing) {
   teardown(&f);
 }
 
-TEST(two_overloads_then_a_success_are_three_attempts_and_two_retries) {
-  anthropic_client_stats_t st = retrieve_with(
-      2, NULL,
-      "[{\"status\":529,\"times\":2,\"headers\":{\"retry-after-ms\":\"10\"}}]");
-  CHECK(st.requests_started == 1);
-  CHECK(st.requests_finished == 1);
-  CHECK(st.attempts == 3);
-  CHECK(st.retries == 2);
-  CHECK(st.giveups == 0);
-  CHECK(st.http_5xx == 2);
-  CHECK(st.http_4xx == 0 && st.http_429 == 0);
-  CHECK(st.in_flight == 0 && st.queued == 0);
-}
+/* One retrieve (retrieve_with()) and every counter after it: those not
+ * named in `want` are 0. */
+typedef struct count_case {
+  const char *name;
+  int max_retries;
+  const char *base_url, *faults;
+  anthropic_client_stats_t want;
+} count_case_t;
 
-TEST(a_retryable_error_on_the_last_attempt_is_a_giveup) {
-  anthropic_client_stats_t st = retrieve_with(
-      1, NULL,
-      "[{\"status\":429,\"times\":2,\"headers\":{\"retry-after-ms\":\"10\"}}]");
-  CHECK(st.attempts == 2);
-  CHECK(st.retries == 1);
-  CHECK(st.giveups == 1);
-  CHECK(st.http_429 == 2);
-  CHECK(st.http_4xx == 0);
-  CHECK(st.requests_finished == 1);
-}
+static const count_case_t counts[] = {
+    {"two_overloads_then_a_success_are_three_attempts_and_two_retries",
+     2,
+     NULL,
+     "[{\"status\":529,\"times\":2,\"headers\":{\"retry-after-ms\":\"10\"}}]",
+     {.requests_started = 1,
+      .requests_finished = 1,
+      .attempts = 3,
+      .retries = 2,
+      .http_5xx = 2}},
+    {"a_retryable_error_on_the_last_attempt_is_a_giveup",
+     1,
+     NULL,
+     "[{\"status\":429,\"times\":2,\"headers\":{\"retry-after-ms\":\"10\"}}]",
+     {.requests_started = 1,
+      .requests_finished = 1,
+      .attempts = 2,
+      .retries = 1,
+      .giveups = 1,
+      .http_429 = 2}},
+    {"a_not_found_is_a_4xx_and_a_404_and_no_giveup",
+     2,
+     NULL,
+     "[{\"status\":404}]",
+     {.requests_started = 1,
+      .requests_finished = 1,
+      .attempts = 1,
+      .http_4xx = 1,
+      .http_404 = 1}},
+    /* Retryable, and no retry left: a give-up. */
+    {"a_refused_connection_is_a_connection_error",
+     0,
+     "http://127.0.0.1:1",
+     NULL,
+     {.requests_started = 1,
+      .requests_finished = 1,
+      .attempts = 1,
+      .giveups = 1,
+      .connection_errors = 1}},
+};
 
-TEST(a_not_found_is_a_4xx_and_a_404_and_no_giveup) {
-  anthropic_client_stats_t st = retrieve_with(2, NULL, "[{\"status\":404}]");
-  CHECK(st.attempts == 1);
-  CHECK(st.http_4xx == 1);
-  CHECK(st.http_404 == 1);
-  CHECK(st.retries == 0);
-  CHECK(st.giveups == 0);
-  CHECK(st.http_5xx == 0 && st.connection_errors == 0);
-}
+#define EACH_COUNTER(X)                                                        \
+  X(requests_started)                                                          \
+  X(requests_finished)                                                         \
+  X(cancelled)                                                                 \
+  X(attempts)                                                                  \
+  X(retries)                                                                   \
+  X(giveups)                                                                   \
+  X(in_flight)                                                                 \
+  X(queued)                                                                    \
+  X(connection_errors)                                                         \
+  X(timeouts)                                                                  \
+  X(http_4xx)                                                                  \
+  X(http_404)                                                                  \
+  X(http_429)                                                                  \
+  X(http_5xx)
 
-TEST(a_refused_connection_is_a_connection_error) {
-  anthropic_client_stats_t st = retrieve_with(0, "http://127.0.0.1:1", NULL);
-  CHECK(st.attempts == 1);
-  CHECK(st.connection_errors == 1);
-  CHECK(st.timeouts == 0);
-  CHECK(st.giveups == 1); /* retryable, and no retry left */
+static void check_counts(const count_case_t *c) {
+  anthropic_client_stats_t st =
+      retrieve_with(c->max_retries, c->base_url, c->faults);
+#define CHECK_COUNTER(field) CHECK_EQ_INT(st.field, c->want.field);
+  EACH_COUNTER(CHECK_COUNTER)
+#undef CHECK_COUNTER
 }
+TABLE_TEST(counts, check_counts)
 
 TEST(the_gauges_show_in_flight_and_queued_and_cancels_are_counted) {
   fixture_t f;
@@ -173,15 +204,10 @@ TEST(stats_are_refused_without_a_size_or_a_client) {
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
-  int rc =
-      RUN(T(a_new_client_counts_nothing),
-          T(two_overloads_then_a_success_are_three_attempts_and_two_retries),
-          T(a_retryable_error_on_the_last_attempt_is_a_giveup),
-          T(a_not_found_is_a_4xx_and_a_404_and_no_giveup),
-          T(a_refused_connection_is_a_connection_error),
-          T(the_gauges_show_in_flight_and_queued_and_cancels_are_counted),
-          T(a_walk_is_one_request_and_an_attempt_per_page),
-          T(stats_are_refused_without_a_size_or_a_client));
+  int rc = RUN(T(a_new_client_counts_nothing), TABLE(counts),
+               T(the_gauges_show_in_flight_and_queued_and_cancels_are_counted),
+               T(a_walk_is_one_request_and_an_attempt_per_page),
+               T(stats_are_refused_without_a_size_or_a_client));
   fake_server_stop(&srv);
   return rc;
 }
