@@ -56,51 +56,78 @@ static void retrieve(anthropic_client_options_t *co, logged_t *l,
   teardown(&f);
 }
 
-TEST(a_retry_is_one_info_line_with_its_reason_and_delay) {
-  logged_t l = {0};
-  outcome_t o = {0};
-  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  co.log_level = ANTHROPIC_LOG_INFO;
-  retrieve(&co, &l, "[{\"status\":529,\"headers\":{\"retry-after-ms\":\"7\"}}]",
-           "claude-opus-4-1", &o);
-  CHECK_EQ_INT(o.kind, 0);
-  CHECK_EQ_INT(l.n, 1); /* info: no attempt lines (debug) */
-  CHECK_EQ_INT(l.level[0], ANTHROPIC_LOG_INFO);
-  CHECK_CONTAINS(l.line[0], "retrying in 7 ms");
-  CHECK_CONTAINS(l.line[0], "as the server asked");
-  CHECK_CONTAINS(l.line[0], "HTTP 529");
-  CHECK_CONTAINS(l.line[0], "retry 1 of 2");
-  outcome_free(&o);
-}
+/* One retrieve of `id` after `faults`, logged at `level`: its outcome
+ * (the kind unless ANY_KIND, the status unless ANY_STATUS), and the
+ * `lines` lines logged: a first one at `line_level` with each of `says`. */
+#define ANY_KIND (-100)
+#define ANY_STATUS (-1)
+typedef struct line_case {
+  const char *name;
+  anthropic_log_level_t level;
+  int max_retries;
+  const char *faults, *id;
+  int kind;
+  long status;
+  int lines;
+  anthropic_log_level_t line_level;
+  const char *says[4];
+} line_case_t;
 
-TEST(a_give_up_is_one_warn_line) {
-  logged_t l = {0};
-  outcome_t o = {0};
-  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  co.log_level = ANTHROPIC_LOG_WARN;
-  co.max_retries = 1;
-  retrieve(&co, &l,
-           "[{\"status\":503,\"times\":5,\"headers\":{\"retry-after-ms\":"
-           "\"1\"}}]",
-           "claude-opus-4-1", &o);
-  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
-  CHECK_EQ_INT(l.n, 1); /* warn: the retry (info) is not there */
-  CHECK_EQ_INT(l.level[0], ANTHROPIC_LOG_WARN);
-  CHECK_CONTAINS(l.line[0], "giving up after 2 attempts (max_retries 1)");
-  CHECK_CONTAINS(l.line[0], "HTTP 503");
-  outcome_free(&o);
-}
+static const line_case_t lines[] = {
+    /* Info: no attempt lines (debug). */
+    {"a_retry_is_one_info_line_with_its_reason_and_delay",
+     ANTHROPIC_LOG_INFO,
+     ANTHROPIC_RETRIES_DEFAULT,
+     "[{\"status\":529,\"headers\":{\"retry-after-ms\":\"7\"}}]",
+     "claude-opus-4-1",
+     0,
+     ANY_STATUS,
+     1,
+     ANTHROPIC_LOG_INFO,
+     {"retrying in 7 ms", "as the server asked", "HTTP 529", "retry 1 of 2"}},
+    /* Warn: the retry (info) is not there. */
+    {"a_give_up_is_one_warn_line",
+     ANTHROPIC_LOG_WARN,
+     1,
+     "[{\"status\":503,\"times\":5,\"headers\":{\"retry-after-ms\":"
+     "\"1\"}}]",
+     "claude-opus-4-1",
+     ANTHROPIC_EHTTP,
+     ANY_STATUS,
+     1,
+     ANTHROPIC_LOG_WARN,
+     {"giving up after 2 attempts (max_retries 1)", "HTTP 503"}},
+    {"a_404_is_no_give_up",
+     ANTHROPIC_LOG_INFO,
+     ANTHROPIC_RETRIES_DEFAULT,
+     NULL,
+     "no-such-model",
+     ANY_KIND,
+     404,
+     0,
+     ANTHROPIC_LOG_DEFAULT,
+     {NULL}},
+};
 
-TEST(a_404_is_no_give_up) {
+static void check_lines(const line_case_t *c) {
   logged_t l = {0};
   outcome_t o = {0};
   anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  co.log_level = ANTHROPIC_LOG_INFO;
-  retrieve(&co, &l, NULL, "no-such-model", &o);
-  CHECK_EQ_INT(o.status, 404);
-  CHECK_EQ_INT(l.n, 0);
+  co.log_level = c->level;
+  co.max_retries = c->max_retries;
+  retrieve(&co, &l, c->faults, c->id, &o);
+  if (c->kind != ANY_KIND)
+    CHECK_EQ_INT(o.kind, c->kind);
+  if (c->status != ANY_STATUS)
+    CHECK_EQ_INT(o.status, c->status);
+  CHECK_EQ_INT(l.n, c->lines);
+  if (c->lines > 0)
+    CHECK_EQ_INT(l.level[0], c->line_level);
+  for (size_t i = 0; i < ANTH_ARRAY_SIZE(c->says) && c->says[i]; i++)
+    CHECK_CONTAINS(l.line[0], c->says[i]);
   outcome_free(&o);
 }
+TABLE_TEST(lines, check_lines)
 
 /* Debug: the settings and headers at init, then one line per attempt;
  * the key, a custom credential header and a credential in the query are
@@ -224,9 +251,7 @@ TEST(without_a_callback_lines_go_to_stderr_only_when_asked) {
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
-  int rc = RUN(T(a_retry_is_one_info_line_with_its_reason_and_delay),
-               T(a_give_up_is_one_warn_line), T(a_404_is_no_give_up),
-               T(debug_shows_every_attempt_and_no_secret),
+  int rc = RUN(TABLE(lines), T(debug_shows_every_attempt_and_no_secret),
                T(anthropic_log_sets_the_level_unless_no_env),
                T(without_a_callback_lines_go_to_stderr_only_when_asked));
   fake_server_stop(&srv);
