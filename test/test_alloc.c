@@ -94,14 +94,22 @@ typedef struct run {
 
 static int timeouts; /* runs in which an injected failure became a timeout */
 
+/* A callback's error, if any: counted in `timeouts` when it is a timeout
+ * (returned: 1), printed with ALLOC_TRACE set. */
+static int note_error(const char *what, const anthropic_error_t *err) {
+  int timeout = err != NULL && err->kind == ANTHROPIC_ETIMEDOUT;
+  timeouts += timeout;
+  if (err != NULL && getenv("ALLOC_TRACE"))
+    fprintf(stderr, "  %s%s: %s\n", what, anthropic_err_name(err->kind),
+            err->message);
+  return timeout;
+}
+
 static void on_m(const anthropic_error_t *err, const anthropic_model_info_t *m,
                  void *data) {
   run_t *r = data;
   r->model_calls++;
-  r->model_timeout = err != NULL && err->kind == ANTHROPIC_ETIMEDOUT;
-  timeouts += r->model_timeout;
-  if (err != NULL && getenv("ALLOC_TRACE"))
-    fprintf(stderr, "  %s: %s\n", anthropic_err_name(err->kind), err->message);
+  r->model_timeout = note_error("", err);
   if (err == NULL && m != NULL &&
       strcmp(m->id, "claude-opus-4-1-20250805") == 0)
     r->model_ok = 1;
@@ -111,10 +119,7 @@ static void on_p(const anthropic_error_t *err, const anthropic_models_page_t *p,
                  void *data) {
   run_t *r = data;
   r->page_calls++;
-  r->page_timeout = err != NULL && err->kind == ANTHROPIC_ETIMEDOUT;
-  timeouts += r->page_timeout;
-  if (err != NULL && getenv("ALLOC_TRACE"))
-    fprintf(stderr, "  %s: %s\n", anthropic_err_name(err->kind), err->message);
+  r->page_timeout = note_error("", err);
   if (err == NULL && p != NULL && p->count == 5)
     r->page_ok = 1;
 }
@@ -128,11 +133,7 @@ static int on_w_each(const anthropic_models_page_t *p, void *data) {
 static void on_w_done(const anthropic_error_t *err, size_t items, void *data) {
   run_t *r = data;
   r->walk_calls++;
-  r->walk_timeout = err != NULL && err->kind == ANTHROPIC_ETIMEDOUT;
-  timeouts += r->walk_timeout;
-  if (err != NULL && getenv("ALLOC_TRACE"))
-    fprintf(stderr, "  walk %s: %s\n", anthropic_err_name(err->kind),
-            err->message);
+  r->walk_timeout = note_error("walk ", err);
   if (err == NULL && items == 4 && r->walk_items == 4)
     r->walk_ok = 1;
 }
@@ -296,22 +297,30 @@ static void on_curl_run_page(const anthropic_error_t *err,
     fprintf(stderr, "  %s: %s\n", anthropic_err_name(err->kind), err->message);
 }
 
+/* A client on `loop` against the fake API, with `o` (its flags, base URL
+ * and key set here); init must succeed. */
+static anthropic_client_t *fake_api_client(uv_loop_t *loop,
+                                           anthropic_client_options_t *o) {
+  anthropic_client_t *c = NULL;
+  char err[256];
+  o->flags = ANTHROPIC_CLIENT_NO_ENV;
+  o->base_url = srv.url;
+  o->api_key = "fake-key";
+  CHECK_EQ_INT(anthropic_client_init(loop, &c, o, err, sizeof err), 0);
+  return c;
+}
+
 TEST(every_libcurl_allocation_failure_in_a_transfer_ends_it_at_once) {
   unsigned long n;
   int oom = 0, lost = 0, other = 0;
   for (n = 1; n < 100000; n++) {
     uv_loop_t loop;
-    anthropic_client_t *c = NULL;
     curl_run_t r = {0, -100};
-    char err[256];
     CHECK_EQ_INT(uv_loop_init(&loop), 0);
     anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-    o.flags = ANTHROPIC_CLIENT_NO_ENV;
-    o.base_url = srv.url;
-    o.api_key = "fake-key";
     o.max_retries = 0;
     o.timeout_ms = 1000; /* the watchdog: a lost failure ends as a timeout */
-    CHECK_EQ_INT(anthropic_client_init(&loop, &c, &o, err, sizeof err), 0);
+    anthropic_client_t *c = fake_api_client(&loop, &o);
     anthropic_models_list_params_t p = ANTHROPIC_MODELS_LIST_PARAMS_INIT;
     p.limit = 1;
     CHECK(anthropic_models_list(c, &p, on_curl_run_page, &r) != 0);
@@ -354,14 +363,9 @@ TEST(every_libcurl_allocation_failure_in_a_transfer_ends_it_at_once) {
 TEST(calls_from_inside_the_allocator_are_refused) {
   uv_loop_t loop;
   int kind = -100;
-  char err[256];
   CHECK_EQ_INT(uv_loop_init(&loop), 0);
   anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.flags = ANTHROPIC_CLIENT_NO_ENV;
-  o.base_url = srv.url;
-  o.api_key = "fake-key";
-  CHECK_EQ_INT(
-      anthropic_client_init(&loop, &reenter.client, &o, err, sizeof err), 0);
+  reenter.client = fake_api_client(&loop, &o);
   reenter.req = anthropic_models_retrieve(reenter.client, "claude-opus-4-1",
                                           NULL, on_reenter_model, &kind);
   CHECK(reenter.req != 0);
