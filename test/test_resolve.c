@@ -718,16 +718,30 @@ static void set_stale_cache(fixture_t *f, uint64_t ttl, uint64_t stale) {
   CHECK_EQ_INT(anthropic_resolve_cache_set(f->client, &co), 0);
 }
 
+/* On a client (options `o`; NULL: no retries) whose cache keeps a model
+ * `ttl` ms and `stale` ms more for errors: claude-opus-4-1 resolved
+ * (into `first`), `wait` ms of loop time, then `faults` set for what
+ * comes next. */
+static void resolve_then_fail(fixture_t *f, anthropic_client_options_t *o,
+                              uint64_t ttl, uint64_t stale, uint64_t wait,
+                              const char *faults, got_t *first) {
+  if (o != NULL)
+    setup_with(f, o);
+  else
+    setup_no_retries(f);
+  set_stale_cache(f, ttl, stale);
+  resolve_one(f, "claude-opus-4-1", first);
+  wait_loop_ms(f, wait);
+  add_faults(faults);
+}
+
 TEST(a_model_past_its_ttl_is_served_stale_when_the_api_answers_5xx) {
   fixture_t f;
   got_t g;
-  setup_no_retries(&f);
-  set_stale_cache(&f, 20, 3600000);
-  resolve_one(&f, "claude-opus-4-1", &g);
+  resolve_then_fail(&f, NULL, 20, 3600000, 40,
+                    "[{\"status\":503,\"match\":\"claude-opus-4-1\"}]", &g);
   CHECK_EQ_STR(g.id, "claude-opus-4-1-20250805");
   CHECK(!g.info.stale && !g.info.cached && !g.info.coalesced);
-  wait_loop_ms(&f, 40);
-  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
   resolve_one(&f, "claude-opus-4-1", &g);
   CHECK_EQ_INT(fake_request_count(&srv), 2); /* past its TTL: asked again */
   CHECK_EQ_INT(g.kind, 0);
@@ -757,11 +771,7 @@ TEST(connection_errors_timeouts_and_429_after_retries_are_served_stale) {
     anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
     o.timeout_ms = 300;
     o.max_retries = i == 2 ? 2 : 0;
-    setup_with(&f, &o);
-    set_stale_cache(&f, 10, 3600000);
-    resolve_one(&f, "claude-opus-4-1", &g);
-    wait_loop_ms(&f, 30);
-    add_faults(faults[i]);
+    resolve_then_fail(&f, &o, 10, 3600000, 30, faults[i], &g);
     resolve_one(&f, "claude-opus-4-1", &g);
     if (!g.info.stale)
       FAILF("fault %d: not stale (kind %d)", i, g.kind);
@@ -778,11 +788,8 @@ TEST(connection_errors_timeouts_and_429_after_retries_are_served_stale) {
 TEST(a_404_or_another_4xx_is_never_served_stale_and_a_404_drops_the_model) {
   fixture_t f;
   got_t g;
-  setup_no_retries(&f);
-  set_stale_cache(&f, 10, 3600000);
-  resolve_one(&f, "claude-opus-4-1", &g);
-  wait_loop_ms(&f, 30);
-  add_faults("[{\"status\":401,\"match\":\"claude-opus-4-1\"}]");
+  resolve_then_fail(&f, NULL, 10, 3600000, 30,
+                    "[{\"status\":401,\"match\":\"claude-opus-4-1\"}]", &g);
   resolve_one(&f, "claude-opus-4-1", &g);
   CHECK_EQ_INT(g.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT((int)g.status, 401);
@@ -802,11 +809,8 @@ TEST(a_404_or_another_4xx_is_never_served_stale_and_a_404_drops_the_model) {
 TEST(a_model_past_its_stale_window_is_not_served) {
   fixture_t f;
   got_t g;
-  setup_no_retries(&f);
-  set_stale_cache(&f, 10, 20);
-  resolve_one(&f, "claude-opus-4-1", &g);
-  wait_loop_ms(&f, 60);
-  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
+  resolve_then_fail(&f, NULL, 10, 20, 60,
+                    "[{\"status\":503,\"match\":\"claude-opus-4-1\"}]", &g);
   resolve_one(&f, "claude-opus-4-1", &g);
   CHECK_EQ_INT((int)g.status, 503);
   CHECK(!g.info.stale);
@@ -849,13 +853,11 @@ TEST(with_no_ttl_every_lookup_asks_and_the_last_model_covers_errors) {
 
 TEST(every_waiter_of_a_failed_lookup_gets_the_stale_model) {
   fixture_t f;
-  setup_no_retries(&f);
-  set_stale_cache(&f, 10, 3600000);
   got_t g;
-  resolve_one(&f, "claude-opus-4-1", &g);
-  wait_loop_ms(&f, 30);
-  add_faults("[{\"action\":\"delay\",\"delay_ms\":100,\"status\":502,"
-             "\"match\":\"claude-opus-4-1\"}]");
+  resolve_then_fail(&f, NULL, 10, 3600000, 30,
+                    "[{\"action\":\"delay\",\"delay_ms\":100,\"status\":502,"
+                    "\"match\":\"claude-opus-4-1\"}]",
+                    &g);
   got_t a, b;
   memset(&a, 0, sizeof a);
   memset(&b, 0, sizeof b);
@@ -875,13 +877,11 @@ TEST(every_waiter_of_a_failed_lookup_gets_the_stale_model) {
 
 TEST(a_cancelled_lookup_is_not_served_stale) {
   fixture_t f;
-  setup_no_retries(&f);
-  set_stale_cache(&f, 10, 3600000);
   got_t g;
-  resolve_one(&f, "claude-opus-4-1", &g);
-  wait_loop_ms(&f, 30);
-  add_faults("[{\"action\":\"delay\",\"delay_ms\":300,"
-             "\"match\":\"claude-opus-4-1\"}]");
+  resolve_then_fail(&f, NULL, 10, 3600000, 30,
+                    "[{\"action\":\"delay\",\"delay_ms\":300,"
+                    "\"match\":\"claude-opus-4-1\"}]",
+                    &g);
   memset(&g, 0, sizeof g);
   g.client = f.client;
   const char *one[] = {"claude-opus-4-1"};
