@@ -698,6 +698,15 @@ static void on_wait(uv_timer_t *t) {
   (void)t;
 }
 
+/* A batch of claude-opus-4-1 alone, started (not run) with its answer to
+ * come in `g`: the batch's id. */
+static anthropic_resolve_id_t resolve_opus(fixture_t *f, got_t *g) {
+  static const char *const one[] = {"claude-opus-4-1"};
+  memset(g, 0, sizeof *g);
+  g->client = f->client;
+  return anthropic_resolve(f->client, one, 1, NULL, on_got, on_got_done, g);
+}
+
 /* Let `ms` of loop time pass (uv_now() is what the cache reads). */
 static void wait_loop_ms(fixture_t *f, uint64_t ms) {
   uv_timer_t t;
@@ -720,8 +729,8 @@ static void set_stale_cache(fixture_t *f, uint64_t ttl, uint64_t stale) {
 
 /* On a client (options `o`; NULL: no retries) whose cache keeps a model
  * `ttl` ms and `stale` ms more for errors: claude-opus-4-1 resolved
- * (into `first`), `wait` ms of loop time, then `faults` set for what
- * comes next. */
+ * (into `first`), `wait` ms of loop time, then `faults` (unless NULL)
+ * set for what comes next. */
 static void resolve_then_fail(fixture_t *f, anthropic_client_options_t *o,
                               uint64_t ttl, uint64_t stale, uint64_t wait,
                               const char *faults, got_t *first) {
@@ -732,7 +741,19 @@ static void resolve_then_fail(fixture_t *f, anthropic_client_options_t *o,
   set_stale_cache(f, ttl, stale);
   resolve_one(f, "claude-opus-4-1", first);
   wait_loop_ms(f, wait);
+  if (faults != NULL)
+    add_faults(faults);
+}
+
+/* With `faults` set, claude-opus-4-1 now resolves to the HTTP error
+ * `status`, not to a stale model. */
+static void check_not_stale(fixture_t *f, const char *faults, int status) {
+  got_t g;
   add_faults(faults);
+  resolve_one(f, "claude-opus-4-1", &g);
+  CHECK_EQ_INT(g.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT((int)g.status, status);
+  CHECK(!g.info.stale);
 }
 
 TEST(a_model_past_its_ttl_is_served_stale_when_the_api_answers_5xx) {
@@ -788,32 +809,19 @@ TEST(connection_errors_timeouts_and_429_after_retries_are_served_stale) {
 TEST(a_404_or_another_4xx_is_never_served_stale_and_a_404_drops_the_model) {
   fixture_t f;
   got_t g;
-  resolve_then_fail(&f, NULL, 10, 3600000, 30,
-                    "[{\"status\":401,\"match\":\"claude-opus-4-1\"}]", &g);
-  resolve_one(&f, "claude-opus-4-1", &g);
-  CHECK_EQ_INT(g.kind, ANTHROPIC_EHTTP);
-  CHECK_EQ_INT((int)g.status, 401);
-  CHECK(!g.info.stale);
-  add_faults("[{\"status\":404,\"match\":\"claude-opus-4-1\"}]");
-  resolve_one(&f, "claude-opus-4-1", &g);
-  CHECK_EQ_INT((int)g.status, 404);
-  CHECK(!g.info.stale);
+  resolve_then_fail(&f, NULL, 10, 3600000, 30, NULL, &g);
+  check_not_stale(&f, "[{\"status\":401,\"match\":\"claude-opus-4-1\"}]", 401);
+  check_not_stale(&f, "[{\"status\":404,\"match\":\"claude-opus-4-1\"}]", 404);
   /* The API said it is gone: a 5xx now is not hidden by the old model. */
-  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
-  resolve_one(&f, "claude-opus-4-1", &g);
-  CHECK_EQ_INT((int)g.status, 503);
-  CHECK(!g.info.stale);
+  check_not_stale(&f, "[{\"status\":503,\"match\":\"claude-opus-4-1\"}]", 503);
   teardown(&f);
 }
 
 TEST(a_model_past_its_stale_window_is_not_served) {
   fixture_t f;
   got_t g;
-  resolve_then_fail(&f, NULL, 10, 20, 60,
-                    "[{\"status\":503,\"match\":\"claude-opus-4-1\"}]", &g);
-  resolve_one(&f, "claude-opus-4-1", &g);
-  CHECK_EQ_INT((int)g.status, 503);
-  CHECK(!g.info.stale);
+  resolve_then_fail(&f, NULL, 10, 20, 60, NULL, &g);
+  check_not_stale(&f, "[{\"status\":503,\"match\":\"claude-opus-4-1\"}]", 503);
   teardown(&f);
 }
 
@@ -824,10 +832,7 @@ TEST(stale_if_error_is_off_by_default_and_with_the_older_call) {
   CHECK_EQ_INT(anthropic_resolve_cache(f.client, 16, 10, 0), 0);
   resolve_one(&f, "claude-opus-4-1", &g);
   wait_loop_ms(&f, 30);
-  add_faults("[{\"status\":503,\"match\":\"claude-opus-4-1\"}]");
-  resolve_one(&f, "claude-opus-4-1", &g);
-  CHECK_EQ_INT((int)g.status, 503);
-  CHECK(!g.info.stale);
+  check_not_stale(&f, "[{\"status\":503,\"match\":\"claude-opus-4-1\"}]", 503);
   teardown(&f);
 }
 
@@ -859,14 +864,8 @@ TEST(every_waiter_of_a_failed_lookup_gets_the_stale_model) {
                     "\"match\":\"claude-opus-4-1\"}]",
                     &g);
   got_t a, b;
-  memset(&a, 0, sizeof a);
-  memset(&b, 0, sizeof b);
-  a.client = b.client = f.client;
-  const char *one[] = {"claude-opus-4-1"};
-  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &a) !=
-        0);
-  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &b) !=
-        0);
+  CHECK(resolve_opus(&f, &a) != 0);
+  CHECK(resolve_opus(&f, &b) != 0);
   teardown(&f);
   CHECK_EQ_INT(fake_request_count(&srv), 2);
   CHECK(a.info.stale && b.info.stale);
@@ -882,11 +881,7 @@ TEST(a_cancelled_lookup_is_not_served_stale) {
                     "[{\"action\":\"delay\",\"delay_ms\":300,"
                     "\"match\":\"claude-opus-4-1\"}]",
                     &g);
-  memset(&g, 0, sizeof g);
-  g.client = f.client;
-  const char *one[] = {"claude-opus-4-1"};
-  anthropic_resolve_id_t id =
-      anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &g);
+  anthropic_resolve_id_t id = resolve_opus(&f, &g);
   run_until_requests(&f, 2);
   CHECK_EQ_INT(anthropic_resolve_cancel(f.client, id), 0);
   teardown(&f);
@@ -986,14 +981,8 @@ TEST(a_waiter_cancelled_off_a_shared_lookup_is_not_counted_coalesced) {
   add_faults("[{\"action\":\"delay\",\"delay_ms\":200,"
              "\"match\":\"claude-opus-4-1\"}]");
   got_t a, b;
-  memset(&a, 0, sizeof a);
-  memset(&b, 0, sizeof b);
-  a.client = b.client = f.client;
-  const char *one[] = {"claude-opus-4-1"};
-  CHECK(anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &a) !=
-        0);
-  anthropic_resolve_id_t ib =
-      anthropic_resolve(f.client, one, 1, NULL, on_got, on_got_done, &b);
+  CHECK(resolve_opus(&f, &a) != 0);
+  anthropic_resolve_id_t ib = resolve_opus(&f, &b);
   run_until_requests(&f, 1);
   CHECK_EQ_INT(anthropic_resolve_cancel(f.client, ib), 0);
   teardown(&f);
