@@ -63,12 +63,25 @@ typedef struct tally {
   int ok, cancelled, other;
   anthropic_client_t *close_after_client; /* close once `ok` reaches... */
   int close_after;                        /* ...this many (0: never) */
+  struct tallied *xs;                     /* each request's callback data */
 } tally_t;
 
 typedef struct tallied {
   tally_t *t;
   int i;
 } tallied_t;
+
+/* Room in `t` for `n` requests; tally_free() it after. */
+static void tally_alloc(tally_t *t, int n) {
+  t->calls = calloc((size_t)n, sizeof *t->calls);
+  t->xs = calloc((size_t)n, sizeof *t->xs);
+  CHECK(t->calls != NULL && t->xs != NULL);
+}
+
+static void tally_free(tally_t *t) {
+  free(t->calls);
+  free(t->xs);
+}
 
 static void on_tallied(const anthropic_error_t *err,
                        const anthropic_model_info_t *m, void *data) {
@@ -86,12 +99,18 @@ static void on_tallied(const anthropic_error_t *err,
     anthropic_client_close(t->close_after_client, on_closed);
 }
 
-static void start_tallied(fixture_t *f, tally_t *t, tallied_t *xs, int n) {
-  for (int i = 0; i < n; i++) {
-    xs[i].t = t;
-    xs[i].i = i;
-    CHECK(anthropic_models_retrieve(f->client, "claude-opus-4-1", NULL,
-                                    on_tallied, &xs[i]) != 0);
+/* Retrieves `from` to `to` (not included) of `t`, started; their ids in
+ * `ids` unless NULL. */
+static void start_tallied(fixture_t *f, tally_t *t, int from, int to,
+                          anthropic_request_id_t *ids) {
+  for (int i = from; i < to; i++) {
+    t->xs[i].t = t;
+    t->xs[i].i = i;
+    anthropic_request_id_t id = anthropic_models_retrieve(
+        f->client, "claude-opus-4-1", NULL, on_tallied, &t->xs[i]);
+    CHECK(id != 0);
+    if (ids != NULL)
+      ids[i] = id;
   }
 }
 
@@ -116,10 +135,8 @@ TEST(requests_past_the_cap_wait_and_all_complete) {
   o.max_requests_in_flight = 8;
   setup_with(&f, &o);
   tally_t t = {0};
-  t.calls = calloc(N, sizeof *t.calls);
-  tallied_t *xs = calloc(N, sizeof *xs);
-  CHECK(t.calls != NULL && xs != NULL);
-  start_tallied(&f, &t, xs, N);
+  tally_alloc(&t, N);
+  start_tallied(&f, &t, 0, N, NULL);
   CHECK_EQ_INT((int)f.client->active_count, 8);
   CHECK_EQ_INT((int)f.client->queue_count, N - 8);
   uv_run(&f.loop, UV_RUN_DEFAULT);
@@ -132,8 +149,7 @@ TEST(requests_past_the_cap_wait_and_all_complete) {
   /* Never more than the cap handed to curl at any moment. */
   CHECK_EQ_INT((int)peak_seen, 8);
   CHECK_EQ_INT(fake_request_count(&srv), N);
-  free(t.calls);
-  free(xs);
+  tally_free(&t);
 }
 
 /* Over cleartext HTTP/1.1 a connection carries one request at a time, so
@@ -148,10 +164,8 @@ TEST(the_default_cap_over_http1_is_the_connection_cap) {
   o.max_host_connections = 4;
   setup_with(&f, &o); /* http:// : HTTP/1.1 */
   tally_t t = {0};
-  t.calls = calloc(N, sizeof *t.calls);
-  tallied_t *xs = calloc(N, sizeof *xs);
-  CHECK(t.calls != NULL && xs != NULL);
-  start_tallied(&f, &t, xs, N);
+  tally_alloc(&t, N);
+  start_tallied(&f, &t, 0, N, NULL);
   CHECK_EQ_INT((int)f.client->active_count, 4);
   CHECK_EQ_INT((int)f.client->queue_count, N - 4);
   uv_run(&f.loop, UV_RUN_DEFAULT);
@@ -159,8 +173,7 @@ TEST(the_default_cap_over_http1_is_the_connection_cap) {
   test_loop_finish(&f.loop);
   check_each_once(&t, N);
   CHECK_EQ_INT(t.ok, N);
-  free(t.calls);
-  free(xs);
+  tally_free(&t);
 }
 
 /* A request waiting in the queue holds only what it needs to start later:
@@ -176,17 +189,10 @@ TEST(a_waiting_request_holds_little_memory) {
   o.max_host_connections = CONNS;
   setup_with(&f, &o); /* http:// : HTTP/1.1, a cap of CONNS */
   tally_t t = {0};
-  t.calls = calloc(CONNS + N, sizeof *t.calls);
-  tallied_t *xs = calloc(CONNS + N, sizeof *xs);
-  CHECK(t.calls != NULL && xs != NULL);
-  start_tallied(&f, &t, xs, CONNS);
+  tally_alloc(&t, CONNS + N);
+  start_tallied(&f, &t, 0, CONNS, NULL);
   size_t before = live_bytes;
-  for (int i = CONNS; i < CONNS + N; i++) {
-    xs[i].t = &t;
-    xs[i].i = i;
-    CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
-                                    on_tallied, &xs[i]) != 0);
-  }
+  start_tallied(&f, &t, CONNS, CONNS + N, NULL);
   CHECK_EQ_INT((int)f.client->queue_count, N);
   size_t each = (live_bytes - before) / N;
   if (each > 128)
@@ -196,8 +202,7 @@ TEST(a_waiting_request_holds_little_memory) {
   test_loop_finish(&f.loop);
   check_each_once(&t, CONNS + N);
   CHECK_EQ_INT(t.ok, CONNS + N);
-  free(t.calls);
-  free(xs);
+  tally_free(&t);
 }
 
 typedef struct qwalk {
@@ -289,10 +294,8 @@ TEST(close_with_thousands_waiting_cancels_each_once) {
   o.max_requests_in_flight = 4;
   setup_with(&f, &o);
   tally_t t = {0};
-  t.calls = calloc(N, sizeof *t.calls);
-  tallied_t *xs = calloc(N, sizeof *xs);
-  CHECK(t.calls != NULL && xs != NULL);
-  start_tallied(&f, &t, xs, N);
+  tally_alloc(&t, N);
+  start_tallied(&f, &t, 0, N, NULL);
   anthropic_client_close(f.client, on_closed);
   CHECK_EQ_INT(t.cancelled, 0); /* never from inside close */
   test_loop_finish(&f.loop);
@@ -300,8 +303,7 @@ TEST(close_with_thousands_waiting_cancels_each_once) {
   check_each_once(&t, N);
   CHECK_EQ_INT(t.cancelled, N);
   CHECK_EQ_INT(fake_request_count(&srv), 0);
-  free(t.calls);
-  free(xs);
+  tally_free(&t);
 }
 
 TEST(close_from_a_callback_with_thousands_waiting) {
@@ -311,12 +313,10 @@ TEST(close_from_a_callback_with_thousands_waiting) {
   o.max_requests_in_flight = 4;
   setup_with(&f, &o);
   tally_t t = {0};
-  t.calls = calloc(N, sizeof *t.calls);
-  tallied_t *xs = calloc(N, sizeof *xs);
-  CHECK(t.calls != NULL && xs != NULL);
+  tally_alloc(&t, N);
   t.close_after = 10;
   t.close_after_client = f.client;
-  start_tallied(&f, &t, xs, N);
+  start_tallied(&f, &t, 0, N, NULL);
   test_loop_finish(&f.loop);
   CHECK_EQ_INT(f.closed, 1);
   check_each_once(&t, N);
@@ -327,8 +327,7 @@ TEST(close_from_a_callback_with_thousands_waiting) {
    * of those still waiting did. */
   int seen = fake_request_count(&srv);
   CHECK(seen >= t.ok && seen <= t.ok + 4);
-  free(t.calls);
-  free(xs);
+  tally_free(&t);
 }
 
 TEST(queued_requests_reach_the_server_in_the_order_started) {
@@ -411,17 +410,10 @@ TEST(stale_ids_are_harmless_once_the_pool_is_full) {
   o.max_requests_in_flight = N;
   setup_with(&f, &o);
   tally_t t = {0};
-  t.calls = calloc(N, sizeof *t.calls);
-  tallied_t *xs = calloc(N, sizeof *xs);
+  tally_alloc(&t, N);
   anthropic_request_id_t *ids = calloc(N, sizeof *ids);
-  CHECK(t.calls != NULL && xs != NULL && ids != NULL);
-  for (int i = 0; i < N; i++) {
-    xs[i].t = &t;
-    xs[i].i = i;
-    ids[i] = anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL,
-                                       on_tallied, &xs[i]);
-    CHECK(ids[i] != 0);
-  }
+  CHECK(ids != NULL);
+  start_tallied(&f, &t, 0, N, ids);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   CHECK_EQ_INT(t.ok, N);
   CHECK_EQ_INT((int)f.client->pool_count, 1024); /* the rest were freed */
@@ -441,8 +433,7 @@ TEST(stale_ids_are_harmless_once_the_pool_is_full) {
   CHECK_EQ_INT(b.calls, 1);
   CHECK_EQ_INT(b.kind, 0);
   outcome_free(&b);
-  free(t.calls);
-  free(xs);
+  tally_free(&t);
   free(ids);
 }
 
