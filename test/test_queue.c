@@ -57,6 +57,15 @@ static void *count_realloc(void *ptr, size_t n) {
   return q + HDR;
 }
 
+/* A client on `f` with at most `conns` connections to the host and
+ * `in_flight` requests handed to libcurl (0: the defaults). */
+static void setup_capped(fixture_t *f, unsigned conns, unsigned in_flight) {
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  o.max_host_connections = conns;
+  o.max_requests_in_flight = in_flight;
+  setup_with(f, &o);
+}
+
 /* Callbacks counted per request: every one must run exactly once. */
 typedef struct tally {
   int *calls; /* one counter per request */
@@ -130,10 +139,7 @@ static void keep_peak(anthropic_client_t *c) {
 TEST(requests_past_the_cap_wait_and_all_complete) {
   enum { N = 5000 };
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_host_connections = 4;
-  o.max_requests_in_flight = 8;
-  setup_with(&f, &o);
+  setup_capped(&f, 4, 8);
   tally_t t = {0};
   tally_alloc(&t, N);
   start_tallied(&f, &t, 0, N, NULL);
@@ -160,9 +166,7 @@ TEST(requests_past_the_cap_wait_and_all_complete) {
 TEST(the_default_cap_over_http1_is_the_connection_cap) {
   enum { N = 200 };
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_host_connections = 4;
-  setup_with(&f, &o); /* http:// : HTTP/1.1 */
+  setup_capped(&f, 4, 0); /* http:// : HTTP/1.1 */
   tally_t t = {0};
   tally_alloc(&t, N);
   start_tallied(&f, &t, 0, N, NULL);
@@ -185,9 +189,7 @@ TEST(a_waiting_request_holds_little_memory) {
   /* 4 in flight and 1,020 queued: 1,024 ids fill the id table exactly. */
   enum { CONNS = 4, N = 1024 - CONNS };
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_host_connections = CONNS;
-  setup_with(&f, &o); /* http:// : HTTP/1.1, a cap of CONNS */
+  setup_capped(&f, CONNS, 0); /* http:// : HTTP/1.1, a cap of CONNS */
   tally_t t = {0};
   tally_alloc(&t, CONNS + N);
   start_tallied(&f, &t, 0, CONNS, NULL);
@@ -226,9 +228,7 @@ static void on_qdone(const anthropic_error_t *err, size_t items, void *data) {
 
 TEST(a_queued_request_cancelled_never_reaches_the_server) {
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_requests_in_flight = 1;
-  setup_with(&f, &o);
+  setup_capped(&f, 0, 1);
   outcome_t a = {0}, b = {0}, l = {0};
   qwalk_t w = {0};
   anthropic_request_id_t ra = anthropic_models_retrieve(
@@ -263,9 +263,7 @@ TEST(a_queued_request_cancelled_never_reaches_the_server) {
 
 TEST(cancelling_a_request_in_flight_lets_the_next_one_start) {
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_requests_in_flight = 1;
-  setup_with(&f, &o);
+  setup_capped(&f, 0, 1);
   add_faults("[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]");
   outcome_t a = {0}, b = {0};
   anthropic_request_id_t ra = anthropic_models_retrieve(
@@ -290,9 +288,7 @@ TEST(cancelling_a_request_in_flight_lets_the_next_one_start) {
 TEST(close_with_thousands_waiting_cancels_each_once) {
   enum { N = 3000 };
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_requests_in_flight = 4;
-  setup_with(&f, &o);
+  setup_capped(&f, 0, 4);
   tally_t t = {0};
   tally_alloc(&t, N);
   start_tallied(&f, &t, 0, N, NULL);
@@ -309,9 +305,7 @@ TEST(close_with_thousands_waiting_cancels_each_once) {
 TEST(close_from_a_callback_with_thousands_waiting) {
   enum { N = 3000 };
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_requests_in_flight = 4;
-  setup_with(&f, &o);
+  setup_capped(&f, 0, 4);
   tally_t t = {0};
   tally_alloc(&t, N);
   t.close_after = 10;
@@ -406,9 +400,7 @@ TEST(ids_never_issued_cancel_nothing) {
 TEST(stale_ids_are_harmless_once_the_pool_is_full) {
   enum { N = 1100 }; /* more than the pool keeps (1024) */
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_requests_in_flight = N;
-  setup_with(&f, &o);
+  setup_capped(&f, 0, N);
   tally_t t = {0};
   tally_alloc(&t, N);
   anthropic_request_id_t *ids = calloc(N, sizeof *ids);
@@ -441,9 +433,7 @@ TEST(stale_ids_are_harmless_once_the_pool_is_full) {
  * a retrieve started after it reaches the server after its last page. */
 TEST(a_walk_in_the_queue_reads_every_model_and_keeps_its_place) {
   fixture_t f;
-  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  o.max_requests_in_flight = 1;
-  setup_with(&f, &o);
+  setup_capped(&f, 0, 1);
   outcome_t before = {0}, after = {0}, all = {0};
   qwalk_t w = {0};
   anthropic_models_list_params_t big = {
