@@ -93,6 +93,20 @@ TEST(five_hundred_requests_multiplex_over_http2) {
 /* Over https, requests started together wait for the first connection's
  * ALPN answer and then share it: a thousand at once need at most two
  * connections (a second may open before the first has said "h2"). */
+/* The server saw `n` requests, every one over HTTP/2. */
+static void check_all_h2(int n) {
+  int h2 = 0;
+  CHECK_EQ_INT(recorded_connections(&h2), n);
+  CHECK_EQ_INT(h2, n);
+}
+
+/* ...and on one connection or two. */
+static void check_h2_on_two_connections_at_most(int n) {
+  check_all_h2(n);
+  fprintf(stderr, "connections: %d\n", distinct_conns);
+  CHECK(distinct_conns >= 1 && distinct_conns <= 2);
+}
+
 static void retrieve_a_thousand(unsigned settings_delay_ms) {
   fixture_t f;
   count_t c = {0, 0};
@@ -104,11 +118,7 @@ static void retrieve_a_thousand(unsigned settings_delay_ms) {
                                     on_count, &c) != 0);
   teardown(&f);
   CHECK_EQ_INT(c.ok, 1000);
-  int h2 = 0;
-  CHECK_EQ_INT(recorded_connections(&h2), 1000);
-  CHECK_EQ_INT(h2, 1000);
-  fprintf(stderr, "connections: %d\n", distinct_conns);
-  CHECK(distinct_conns >= 1 && distinct_conns <= 2);
+  check_h2_on_two_connections_at_most(1000);
 }
 
 TEST(a_thousand_requests_at_once_share_at_most_two_connections) {
@@ -141,30 +151,36 @@ static void on_batch_done(anthropic_resolve_id_t id, void *data) {
   (void)data;
 }
 
-static void resolve_a_thousand(unsigned settings_delay_ms) {
-  fixture_t f;
-  count_t c = {0, 0};
+/* A batch of `n` (at most 1000) aliases the catalogue does not know
+ * (claude-nope-0000, ...), `concurrency` lookups at once, started on a
+ * fresh HTTP/2 client whose server sends its SETTINGS `settings_delay_ms`
+ * late (0: at once). */
+static void start_nope_batch(fixture_t *f, count_t *c, int n,
+                             unsigned concurrency, unsigned settings_delay_ms) {
   char names[1000][32];
   const char *aliases[1000];
   anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
-  ro.concurrency = 1000;
-  for (int i = 0; i < 1000; i++) {
+  ro.concurrency = concurrency;
+  CHECK(n <= 1000);
+  for (int i = 0; i < n; i++) {
     snprintf(names[i], sizeof names[i], "claude-nope-%04d", i);
     aliases[i] = names[i];
   }
-  setup_h2(&f, ANTHROPIC_RETRIES_DEFAULT);
+  setup_h2(f, ANTHROPIC_RETRIES_DEFAULT);
   if (settings_delay_ms > 0)
     set_settings_delay(settings_delay_ms);
-  CHECK(anthropic_resolve(f.client, aliases, 1000, &ro, on_resolved,
-                          on_batch_done, &c) != 0);
+  CHECK(anthropic_resolve(f->client, aliases, (size_t)n, &ro, on_resolved,
+                          on_batch_done, c) != 0);
+}
+
+static void resolve_a_thousand(unsigned settings_delay_ms) {
+  fixture_t f;
+  count_t c = {0, 0};
+  start_nope_batch(&f, &c, 1000, 1000, settings_delay_ms);
   teardown(&f);
   CHECK_EQ_INT(c.done, 1000);
   CHECK_EQ_INT(c.ok, 1000);
-  int h2 = 0;
-  CHECK_EQ_INT(recorded_connections(&h2), 1000);
-  CHECK_EQ_INT(h2, 1000);
-  fprintf(stderr, "connections: %d\n", distinct_conns);
-  CHECK(distinct_conns >= 1 && distinct_conns <= 2);
+  check_h2_on_two_connections_at_most(1000);
 }
 
 TEST(a_thousand_resolves_share_at_most_two_connections) {
@@ -184,17 +200,7 @@ TEST(a_thousand_resolves_share_two_connections_despite_late_settings) {
 TEST(resolve_answers_are_called_back_while_the_batch_goes_on) {
   fixture_t f;
   count_t c = {0, 0};
-  char names[600][32];
-  const char *aliases[600];
-  anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
-  ro.concurrency = 16;
-  for (int i = 0; i < 600; i++) {
-    snprintf(names[i], sizeof names[i], "claude-nope-%04d", i);
-    aliases[i] = names[i];
-  }
-  setup_h2(&f, ANTHROPIC_RETRIES_DEFAULT);
-  CHECK(anthropic_resolve(f.client, aliases, 600, &ro, on_resolved,
-                          on_batch_done, &c) != 0);
+  start_nope_batch(&f, &c, 600, 16, 0);
   uv_run(&f.loop, UV_RUN_DEFAULT);
   CHECK_EQ_INT(c.done, 600);
   size_t peak = anth__resolve_due_peak(f.client);
@@ -221,9 +227,7 @@ TEST(max_streams_per_connection_caps_what_one_connection_carries) {
                                     on_count, &c) != 0);
   teardown(&f);
   CHECK_EQ_INT(c.ok, 100);
-  int h2 = 0;
-  CHECK_EQ_INT(recorded_connections(&h2), 100);
-  CHECK_EQ_INT(h2, 100);
+  check_all_h2(100);
   fprintf(stderr, "connections with 10 streams each: %d\n", distinct_conns);
   CHECK(distinct_conns > 1);
 }
