@@ -162,6 +162,37 @@ static void check_caller_can_use_descriptor(fixture_t *f, int fd) {
   CHECK_EQ_INT(p.reads, 1);
 }
 
+/* One retrieve of claude-opus-4-1 started on a client (`f`) with `opts`,
+ * its log into `log`, after `faults` (NULL: none): the request's id. */
+static anthropic_request_id_t start_logged(fixture_t *f,
+                                           anthropic_client_options_t *opts,
+                                           log_rec_t *log, const char *faults,
+                                           outcome_t *o) {
+  opts->log_cb = on_log;
+  opts->log_data = log;
+  setup_with(f, opts);
+  if (faults != NULL)
+    add_faults(faults);
+  anthropic_request_id_t id = anthropic_models_retrieve(
+      f->client, "claude-opus-4-1", NULL, on_model, o);
+  CHECK(id != 0);
+  return id;
+}
+
+/* start_logged() to a server at `url` that never lets the connection
+ * finish, with 2 retries and a connect timeout (600 s) curl would wait far
+ * past the test. */
+static anthropic_request_id_t start_to_stuck_server(fixture_t *f,
+                                                    const char *url,
+                                                    log_rec_t *log,
+                                                    outcome_t *o) {
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.base_url = url;
+  opts.connect_timeout_ms = 600000;
+  opts.max_retries = 2;
+  return start_logged(f, &opts, log, NULL, o);
+}
+
 /* ---- while connecting ---- */
 
 /* The TCP handshake never completes: the listener's accept queue (backlog
@@ -179,16 +210,7 @@ TEST(cancel_while_the_tcp_connect_is_in_progress) {
   int filler = socket(AF_INET, SOCK_STREAM, 0);
   CHECK(filler >= 0);
   CHECK(connect(filler, (struct sockaddr *)&addr, sizeof addr) == 0);
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.base_url = url;
-  opts.connect_timeout_ms = 600000; /* curl would wait far past the test */
-  opts.max_retries = 2;
-  opts.log_cb = on_log;
-  opts.log_data = &log;
-  setup_with(&f, &opts);
-  anthropic_request_id_t id = anthropic_models_retrieve(
-      f.client, "claude-opus-4-1", NULL, on_model, &o);
-  CHECK(id != 0);
+  anthropic_request_id_t id = start_to_stuck_server(&f, url, &log, &o);
   /* Until curl has its socket and waits for the connect to finish. */
   while (f.client->socks == NULL && o.calls == 0)
     uv_run(&f.loop, UV_RUN_ONCE);
@@ -236,16 +258,7 @@ TEST(cancel_while_the_tls_handshake_is_in_progress) {
   char url[64];
   struct sockaddr_in addr;
   int fd = listener(16, "https", url, sizeof url, &addr);
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.base_url = url;
-  opts.connect_timeout_ms = 600000;
-  opts.max_retries = 2;
-  opts.log_cb = on_log;
-  opts.log_data = &log;
-  setup_with(&f, &opts);
-  anthropic_request_id_t id = anthropic_models_retrieve(
-      f.client, "claude-opus-4-1", NULL, on_model, &o);
-  CHECK(id != 0);
+  anthropic_request_id_t id = start_to_stuck_server(&f, url, &log, &o);
   anthropic_req_t *r = req_of(&f, id);
   /* Until curl has sent its ClientHello and waits for the server's. */
   while ((f.client->socks == NULL || f.client->socks->events != UV_READABLE) &&
@@ -354,13 +367,9 @@ TEST(cancel_while_waiting_to_retry_ends_the_wait) {
   anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.max_retries = 2;
   opts.retry_after_cap_ms = 3600000;
-  opts.log_cb = on_log;
-  opts.log_data = &log;
-  setup_with(&f, &opts);
-  add_faults("[{\"status\":529,\"headers\":{\"retry-after\":\"600\"}}]");
-  anthropic_request_id_t id = anthropic_models_retrieve(
-      f.client, "claude-opus-4-1", NULL, on_model, &o);
-  CHECK(id != 0);
+  anthropic_request_id_t id = start_logged(
+      &f, &opts, &log,
+      "[{\"status\":529,\"headers\":{\"retry-after\":\"600\"}}]", &o);
   while (log.lines == 0 && o.calls == 0)
     uv_run(&f.loop, UV_RUN_ONCE);
   /* The first attempt has its outcome and the request waits to retry. */
@@ -403,13 +412,8 @@ TEST(the_watchdog_ends_an_attempt_curl_never_reports_done) {
   anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.timeout_ms = 2000;
   opts.max_retries = 0;
-  opts.log_cb = on_log;
-  opts.log_data = &log;
-  setup_with(&f, &opts);
-  add_faults("[{\"action\":\"hang\"}]");
-  anthropic_request_id_t id = anthropic_models_retrieve(
-      f.client, "claude-opus-4-1", NULL, on_model, &o);
-  CHECK(id != 0);
+  anthropic_request_id_t id =
+      start_logged(&f, &opts, &log, "[{\"action\":\"hang\"}]", &o);
   run_until_seen(&f, 1);
   anthropic_req_t *r = req_of(&f, id);
   CHECK_EQ_INT(r->state, REQ_ACTIVE);
