@@ -291,56 +291,67 @@ TEST(an_older_resolve_cache_options_struct_has_no_stale_window) {
 }
 
 /* Stats written into an older (shorter) struct stop at its size; a newer
- * (longer) one has what this library does not know zeroed. */
-TEST(resolve_stats_write_only_what_the_callers_struct_holds) {
-  fixture_t f;
-  setup(&f);
-  struct {
-    anthropic_resolve_stats_t st;
-    uint64_t added_later;
-    unsigned char guard[16];
-  } b;
-  memset(&b, 0xA5, sizeof b);
-  b.st.size = offsetof(anthropic_resolve_stats_t, hits);
-  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &b.st), 0);
-  CHECK(b.st.lookups == 0);
-  CHECK_EQ_INT(((const unsigned char *)&b.st.hits)[0], 0xA5);
-  memset(&b, 0xA5, sizeof b);
-  b.st.size = sizeof b.st + sizeof b.added_later;
-  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &b.st), 0);
-  CHECK(b.st.entries == 0);
-  CHECK(b.added_later == 0);
-  CHECK_EQ_INT(b.guard[0], 0xA5);
-  memset(&b, 0, sizeof b);
-  CHECK_EQ_INT(anthropic_resolve_get_stats(f.client, &b.st), ANTHROPIC_EINVAL);
-  teardown(&f);
+ * (longer) one has what this library does not know zeroed. A row: a stats
+ * struct of `size` bytes, its counters (uint64_t) from `first` (the one
+ * after `size`) to `size`, and its getter. */
+typedef struct stats_case {
+  const char *name;
+  size_t size, second;
+  int (*get)(const anthropic_client_t *client, void *stats);
+} stats_case_t;
+
+static int get_resolve_stats(const anthropic_client_t *client, void *stats) {
+  return anthropic_resolve_get_stats(client, stats);
 }
 
-/* Client stats written into an older (shorter) struct stop at its size;
- * a newer (longer) one has what this library does not know zeroed. */
-TEST(client_stats_write_only_what_the_callers_struct_holds) {
+static int get_client_stats(const anthropic_client_t *client, void *stats) {
+  return anthropic_client_get_stats(client, stats);
+}
+
+static const stats_case_t stats_structs[] = {
+    {"resolve_stats_write_only_what_the_callers_struct_holds",
+     sizeof(anthropic_resolve_stats_t),
+     offsetof(anthropic_resolve_stats_t, hits), get_resolve_stats},
+    {"client_stats_write_only_what_the_callers_struct_holds",
+     sizeof(anthropic_client_stats_t),
+     offsetof(anthropic_client_stats_t, requests_finished), get_client_stats},
+};
+
+static uint64_t u64_at(const unsigned char *p, size_t offset) {
+  uint64_t v;
+  memcpy(&v, p + offset, sizeof v);
+  return v;
+}
+
+static void check_stats_struct(const stats_case_t *c) {
   fixture_t f;
   setup(&f);
-  struct {
-    anthropic_client_stats_t st;
-    uint64_t added_later;
-    unsigned char guard[16];
-  } b;
-  memset(&b, 0xA5, sizeof b);
-  b.st.size = offsetof(anthropic_client_stats_t, requests_finished);
-  CHECK_EQ_INT(anthropic_client_get_stats(f.client, &b.st), 0);
-  CHECK(b.st.requests_started == 0);
-  CHECK_EQ_INT(((const unsigned char *)&b.st.requests_finished)[0], 0xA5);
-  memset(&b, 0xA5, sizeof b);
-  b.st.size = sizeof b.st + sizeof b.added_later;
-  CHECK_EQ_INT(anthropic_client_get_stats(f.client, &b.st), 0);
-  CHECK(b.st.http_5xx == 0);
-  CHECK(b.added_later == 0);
-  CHECK_EQ_INT(b.guard[0], 0xA5);
-  memset(&b, 0, sizeof b);
-  CHECK_EQ_INT(anthropic_client_get_stats(f.client, &b.st), ANTHROPIC_EINVAL);
+  /* The struct, a field added later, and a guard. */
+  union {
+    uint64_t align;
+    unsigned char b[256];
+  } u;
+  size_t first = sizeof(size_t), added_later = c->size;
+  size_t guard = c->size + sizeof(uint64_t);
+  CHECK(guard + 16 <= sizeof u.b);
+  size_t size = c->second;
+  memset(&u, 0xA5, sizeof u);
+  memcpy(u.b, &size, sizeof size);
+  CHECK_EQ_INT(c->get(f.client, u.b), 0);
+  CHECK(u64_at(u.b, first) == 0);
+  CHECK_EQ_INT(u.b[c->second], 0xA5);
+  memset(&u, 0xA5, sizeof u);
+  size = c->size + sizeof(uint64_t);
+  memcpy(u.b, &size, sizeof size);
+  CHECK_EQ_INT(c->get(f.client, u.b), 0);
+  CHECK(u64_at(u.b, c->size - sizeof(uint64_t)) == 0); /* the last field */
+  CHECK(u64_at(u.b, added_later) == 0);
+  CHECK_EQ_INT(u.b[guard], 0xA5);
+  memset(&u, 0, sizeof u);
+  CHECK_EQ_INT(c->get(f.client, u.b), ANTHROPIC_EINVAL);
   teardown(&f);
 }
+TABLE_TEST(stats_structs, check_stats_struct)
 
 int main(void) {
   if (fixture_main_start() != 0)
@@ -356,8 +367,7 @@ int main(void) {
           T(page_next_writes_no_more_than_next_size),
           T(resolve_cache_options_zeroed_or_from_a_newer_header_are_refused),
           T(an_older_resolve_cache_options_struct_has_no_stale_window),
-          T(resolve_stats_write_only_what_the_callers_struct_holds),
-          T(client_stats_write_only_what_the_callers_struct_holds));
+          TABLE(stats_structs));
   fake_server_stop(&srv);
   return rc;
 }
