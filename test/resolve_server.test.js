@@ -10,7 +10,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const readline = require('node:readline');
-const { startFake, listening, fakeControl, until } = require('./fake-api/start.js');
+const { startFake, listening, fakeControl, until, serverRunner } = require('./fake-api/start.js');
 
 const SERVER = process.env.RESOLVE_SERVER;
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
@@ -36,6 +36,8 @@ function env() {
 }
 
 const fakeReset = () => fakeControl(fakeUrl).reset();
+// withServer(args, body, ...rest): a server of the test's own for body(srv).
+const withServer = serverRunner(startServer, fakeReset);
 const fakeFaults = (list) => fakeControl(fakeUrl).faults(list);
 const fakeStats = () => fakeControl(fakeUrl).stats();
 
@@ -175,198 +177,145 @@ test('/resolve answers the model as the CLI prints it', T, async () => {
   }
 });
 
-test('an upstream 404 keeps its status, type and request id', T, async () => {
-  const srv = await startServer();
-  try {
-    const r = await get(srv.port, '/resolve?alias=no-such-model');
-    const e = assertError(r, 404, 'http');
-    assert.equal(e.type, 'not_found_error');
-    assert.match(e.request_id, /^req_fake_\d+$/);
-  } finally {
-    await srv.stop();
-  }
-});
+test('an upstream 404 keeps its status, type and request id', T, () => withServer([], async (srv) => {
+  const r = await get(srv.port, '/resolve?alias=no-such-model');
+  const e = assertError(r, 404, 'http');
+  assert.equal(e.type, 'not_found_error');
+  assert.match(e.request_id, /^req_fake_\d+$/);
+}));
 
-test('a missing, empty or invalid alias is a 400', T, async () => {
-  const srv = await startServer();
-  try {
-    for (const path of ['/resolve', '/resolve?alias=', '/resolve?other=x', '/resolve?alias=%zz',
-      '/resolve?alias=a%00b', '/resolve?alias=..']) {
-      const e = assertError(await get(srv.port, path), 400, 'invalid_argument');
-      assert.equal(e.request_id, null, path);
-    }
-    assertError(await get(srv.port, '/nowhere'), 404, 'invalid_argument');
-  } finally {
-    await srv.stop();
+test('a missing, empty or invalid alias is a 400', T, () => withServer([], async (srv) => {
+  for (const path of ['/resolve', '/resolve?alias=', '/resolve?other=x', '/resolve?alias=%zz',
+    '/resolve?alias=a%00b', '/resolve?alias=..']) {
+    const e = assertError(await get(srv.port, path), 400, 'invalid_argument');
+    assert.equal(e.request_id, null, path);
   }
-});
+  assertError(await get(srv.port, '/nowhere'), 404, 'invalid_argument');
+}));
 
-test('/models answers every model, walking every page', T, async () => {
-  const srv = await startServer(['--page-size', '7']);
-  try {
-    await fakeReset();
-    const r = await get(srv.port, '/models');
-    assert.equal(r.status, 200);
-    const got = r.json();
-    const want = cliJson('list', '--all', '--page-size', '7');
-    const listed = catalogue.models.filter((m) => m.lifecycle !== 'retired');
-    assert.equal(want.length, listed.length);
-    assert.deepEqual(got, want);
-    // Every page was asked for, 7 models each.
-    const pages = (await (await fetch(fakeUrl + '/_fake/requests')).json())
-      .filter((q) => q.path === '/v1/models');
-    assert.equal(pages.length, Math.ceil(listed.length / 7) * 2); // the CLI's too
-  } finally {
-    await srv.stop();
-  }
-});
+test('/models answers every model, walking every page', T, () => withServer(['--page-size', '7'], async (srv) => {
+  await fakeReset();
+  const r = await get(srv.port, '/models');
+  assert.equal(r.status, 200);
+  const got = r.json();
+  const want = cliJson('list', '--all', '--page-size', '7');
+  const listed = catalogue.models.filter((m) => m.lifecycle !== 'retired');
+  assert.equal(want.length, listed.length);
+  assert.deepEqual(got, want);
+  // Every page was asked for, 7 models each.
+  const pages = (await (await fetch(fakeUrl + '/_fake/requests')).json())
+    .filter((q) => q.path === '/v1/models');
+  assert.equal(pages.length, Math.ceil(listed.length / 7) * 2); // the CLI's too
+}));
 
-test('/models failing upstream answers the error: its status, or 502', T, async () => {
-  const srv = await startServer();
-  try {
-    await fakeFaults([{ action: 'respond', status: 403, match: '/v1/models?' }]);
-    const e = assertError(await get(srv.port, '/models'), 403, 'http');
-    assert.equal(e.type, 'permission_error');
-    assert.match(e.request_id, /^req_fake_/);
-    // No response at all (every attempt reset): a gateway's 502. (curl
-    // also retries a reused connection found dead: hence more than 3.)
-    await fakeFaults([{ action: 'reset_before', match: '/v1/models?', times: 20 }]);
-    const c = assertError(await get(srv.port, '/models'), 502, 'connection');
-    assert.equal(c.request_id, null);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('/models failing upstream answers the error: its status, or 502', T, () => withServer([], async (srv) => {
+  await fakeFaults([{ action: 'respond', status: 403, match: '/v1/models?' }]);
+  const e = assertError(await get(srv.port, '/models'), 403, 'http');
+  assert.equal(e.type, 'permission_error');
+  assert.match(e.request_id, /^req_fake_/);
+  // No response at all (every attempt reset): a gateway's 502. (curl
+  // also retries a reused connection found dead: hence more than 3.)
+  await fakeFaults([{ action: 'reset_before', match: '/v1/models?', times: 20 }]);
+  const c = assertError(await get(srv.port, '/models'), 502, 'connection');
+  assert.equal(c.request_id, null);
+}));
 
-test('/metrics tells what the server holds, in Prometheus text', T, async () => {
-  const srv = await startServer();
-  try {
-    const c = keepAlive(srv.port);
-    await c.connected;
-    const m = await metrics(srv.port);
-    assert.equal(m.resolve_server_connections, 2); // its own and c
-    assert.equal(m.resolve_server_write_queue_bytes, 0);
-    assert.equal(typeof m.resolve_server_write_queue_peak_bytes, 'number');
-    assert.equal(m.resolve_server_input_copied_bytes_total, 0);
-    c.socket.destroy();
-  } finally {
-    await srv.stop();
-  }
-});
+test('/metrics tells what the server holds, in Prometheus text', T, () => withServer([], async (srv) => {
+  const c = keepAlive(srv.port);
+  await c.connected;
+  const m = await metrics(srv.port);
+  assert.equal(m.resolve_server_connections, 2); // its own and c
+  assert.equal(m.resolve_server_write_queue_bytes, 0);
+  assert.equal(typeof m.resolve_server_write_queue_peak_bytes, 'number');
+  assert.equal(m.resolve_server_input_copied_bytes_total, 0);
+  c.socket.destroy();
+}));
 
-test('/models that never ends upstream is a 502 past --max-models-bytes', T, async () => {
-  const srv = await startServer(['--page-size', '100', '--max-models-bytes', '200000']);
-  try {
-    // Pages of made-up models with no end and no cursor seen twice (a
-    // bounded number here, so that a server without the bound answers).
-    await fakeFaults([{ action: 'endless_list', match: '/v1/models?', times: 50 }]);
-    const r = await get(srv.port, '/models');
-    const e = assertError(r, 502, 'too_large');
-    assert.equal(e.type, null);
-    assert.match(e.message, /200000 bytes/);
-    // The walk stopped soon after the bound: a few pages, not all 50.
-    assert.ok((await fakeStats()).faults <= 5, `${(await fakeStats()).faults} pages`);
-    // The bound is on the answer only: the next walk is whole.
-    await fakeReset();
-    assert.equal((await get(srv.port, '/models')).status, 200);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('/models that never ends upstream is a 502 past --max-models-bytes', T, () => withServer(['--page-size', '100', '--max-models-bytes', '200000'], async (srv) => {
+  // Pages of made-up models with no end and no cursor seen twice (a
+  // bounded number here, so that a server without the bound answers).
+  await fakeFaults([{ action: 'endless_list', match: '/v1/models?', times: 50 }]);
+  const r = await get(srv.port, '/models');
+  const e = assertError(r, 502, 'too_large');
+  assert.equal(e.type, null);
+  assert.match(e.message, /200000 bytes/);
+  // The walk stopped soon after the bound: a few pages, not all 50.
+  assert.ok((await fakeStats()).faults <= 5, `${(await fakeStats()).faults} pages`);
+  // The bound is on the answer only: the next walk is whole.
+  await fakeReset();
+  assert.equal((await get(srv.port, '/models')).status, 200);
+}));
 
 // ------------------------------------------------------------ connections
 
-test('keep-alive: several requests, and pipelined ones, on one connection', T, async () => {
-  const srv = await startServer();
-  try {
-    const c = keepAlive(srv.port);
-    await c.connected;
-    for (const path of ['/resolve?alias=claude-haiku-4-5', '/models', '/resolve']) {
-      c.send(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
-      const r = await c.next();
-      assert.equal(r.status, path === '/resolve' ? 400 : 200);
-      assert.equal(r.headers.connection, undefined);
-    }
-    // Three at once: answered in order.
-    c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.1\r\nHost: x\r\n\r\n' +
-      'GET /resolve?alias=nope HTTP/1.1\r\nHost: x\r\n\r\n' +
-      'GET /resolve?alias=claude-opus-4-0 HTTP/1.1\r\nHost: x\r\n\r\n');
-    const [a, b, d] = [await c.next(), await c.next(), await c.next()];
-    assert.equal(a.json().id, catalogue.aliases['claude-opus-4-5']);
-    assert.equal(b.status, 404);
-    assert.equal(d.json().id, catalogue.aliases['claude-opus-4-0']);
-    assert.equal(c.isClosed(), false);
-    // Connection: close is honoured after the answer.
-    c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    const last = await c.next();
-    assert.equal(last.status, 200);
-    assert.equal(last.headers.connection, 'close');
-    await c.closedPromise;
-  } finally {
-    await srv.stop();
+test('keep-alive: several requests, and pipelined ones, on one connection', T, () => withServer([], async (srv) => {
+  const c = keepAlive(srv.port);
+  await c.connected;
+  for (const path of ['/resolve?alias=claude-haiku-4-5', '/models', '/resolve']) {
+    c.send(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const r = await c.next();
+    assert.equal(r.status, path === '/resolve' ? 400 : 200);
+    assert.equal(r.headers.connection, undefined);
   }
-});
+  // Three at once: answered in order.
+  c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.1\r\nHost: x\r\n\r\n' +
+    'GET /resolve?alias=nope HTTP/1.1\r\nHost: x\r\n\r\n' +
+    'GET /resolve?alias=claude-opus-4-0 HTTP/1.1\r\nHost: x\r\n\r\n');
+  const [a, b, d] = [await c.next(), await c.next(), await c.next()];
+  assert.equal(a.json().id, catalogue.aliases['claude-opus-4-5']);
+  assert.equal(b.status, 404);
+  assert.equal(d.json().id, catalogue.aliases['claude-opus-4-0']);
+  assert.equal(c.isClosed(), false);
+  // Connection: close is honoured after the answer.
+  c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  const last = await c.next();
+  assert.equal(last.status, 200);
+  assert.equal(last.headers.connection, 'close');
+  await c.closedPromise;
+}));
 
-test('HTTP/1.0 closes unless asked to keep the connection', T, async () => {
-  const srv = await startServer();
-  try {
-    const rs = await raw(srv.port, 'GET /resolve?alias=claude-opus-4-5 HTTP/1.0\r\n\r\n');
-    assert.equal(rs.length, 1);
-    assert.equal(rs[0].status, 200);
-    const c = keepAlive(srv.port);
-    await c.connected;
-    for (let i = 0; i < 2; i++) {
-      c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
-      const r = await c.next();
-      assert.equal(r.status, 200);
-      assert.equal(r.headers.connection, 'keep-alive');
-    }
-    c.socket.destroy();
-  } finally {
-    await srv.stop();
+test('HTTP/1.0 closes unless asked to keep the connection', T, () => withServer([], async (srv) => {
+  const rs = await raw(srv.port, 'GET /resolve?alias=claude-opus-4-5 HTTP/1.0\r\n\r\n');
+  assert.equal(rs.length, 1);
+  assert.equal(rs[0].status, 200);
+  const c = keepAlive(srv.port);
+  await c.connected;
+  for (let i = 0; i < 2; i++) {
+    c.send('GET /resolve?alias=claude-opus-4-5 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
+    const r = await c.next();
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.connection, 'keep-alive');
   }
-});
+  c.socket.destroy();
+}));
 
-test('a client that shuts its sending side still gets its answers', T, async () => {
-  const srv = await startServer();
-  try {
-    await fakeReset();
-    // Uncached and slow: the answer comes well after the client's FIN.
-    await fakeFaults([{ action: 'delay', delay_ms: 200, match: '/v1/models/claude-opus-4-1' }]);
-    const req = (alias) => `GET /resolve?alias=${alias} HTTP/1.1\r\nHost: x\r\n\r\n`;
-    // raw() writes, and end() shuts the sending side (SHUT_WR) after it.
-    const rs = await new Promise((resolve, reject) => {
-      const chunks = [];
-      const s = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true },
-        () => s.end(req('claude-opus-4-1') + req('claude-opus-4-5')));
-      s.on('data', (d) => chunks.push(d));
-      s.on('error', reject);
-      s.on('close', () => resolve(parseResponses(Buffer.concat(chunks))));
-    });
-    assert.equal(rs.length, 2);
-    assert.equal(rs[0].json().id, catalogue.aliases['claude-opus-4-1']);
-    assert.equal(rs[1].json().id, catalogue.aliases['claude-opus-4-5']);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('a client that shuts its sending side still gets its answers', T, () => withServer([], async (srv) => {
+  await fakeReset();
+  // Uncached and slow: the answer comes well after the client's FIN.
+  await fakeFaults([{ action: 'delay', delay_ms: 200, match: '/v1/models/claude-opus-4-1' }]);
+  const req = (alias) => `GET /resolve?alias=${alias} HTTP/1.1\r\nHost: x\r\n\r\n`;
+  // raw() writes, and end() shuts the sending side (SHUT_WR) after it.
+  const rs = await new Promise((resolve, reject) => {
+    const chunks = [];
+    const s = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true },
+      () => s.end(req('claude-opus-4-1') + req('claude-opus-4-5')));
+    s.on('data', (d) => chunks.push(d));
+    s.on('error', reject);
+    s.on('close', () => resolve(parseResponses(Buffer.concat(chunks))));
+  });
+  assert.equal(rs.length, 2);
+  assert.equal(rs[0].json().id, catalogue.aliases['claude-opus-4-1']);
+  assert.equal(rs[1].json().id, catalogue.aliases['claude-opus-4-5']);
+}));
 
-test('a connection that sends no complete request is closed after the idle timeout', T, async () => {
-  const srv = await startServer(['--idle-timeout-ms', '200']);
-  try {
-    const c = keepAlive(srv.port);
-    await c.connected;
-    c.send('GET /mod'); // and nothing more
-    await c.closedPromise;
-    await srv.waitLog(/idle, closing/);
-    assert.equal((await get(srv.port, '/resolve?alias=claude-opus-4-5')).status, 200);
-  } finally {
-    await srv.stop();
-  }
-});
+test('a connection that sends no complete request is closed after the idle timeout', T, () => withServer(['--idle-timeout-ms', '200'], async (srv) => {
+  const c = keepAlive(srv.port);
+  await c.connected;
+  c.send('GET /mod'); // and nothing more
+  await c.closedPromise;
+  await srv.waitLog(/idle, closing/);
+  assert.equal((await get(srv.port, '/resolve?alias=claude-opus-4-5')).status, 200);
+}));
 
 // --------------------------------------------------------- bad requests
 
@@ -480,85 +429,68 @@ test('a pipelining client that never reads costs a bounded write queue', T, asyn
   }
 });
 
-test('pipelined requests cost work in proportion to their bytes', T, async () => {
-  const srv = await startServer();
-  try {
-    const n = 20000;
-    const req = 'GET /resolve?alias=claude-sonnet-4-0 HTTP/1.1\r\nHost: x\r\n\r\n';
-    const s = net.connect(srv.port, '127.0.0.1');
-    let buf = Buffer.alloc(0), answered = 0;
-    const all = new Promise((resolve, reject) => {
-      s.on('data', (d) => {
-        buf = Buffer.concat([buf, d]);
-        for (;;) { // one answer at a time off the front
-          const end = buf.indexOf('\r\n\r\n');
-          if (end < 0) break;
-          const len = Number(/content-length: (\d+)/i.exec(buf.subarray(0, end).toString('latin1'))[1]);
-          if (buf.length < end + 4 + len) break;
-          assert.match(buf.subarray(0, 12).toString('latin1'), /^HTTP\/1\.1 200/);
-          buf = buf.subarray(end + 4 + len);
-          if (++answered === n) resolve();
-        }
-      });
-      s.on('error', reject);
+test('pipelined requests cost work in proportion to their bytes', T, () => withServer([], async (srv) => {
+  const n = 20000;
+  const req = 'GET /resolve?alias=claude-sonnet-4-0 HTTP/1.1\r\nHost: x\r\n\r\n';
+  const s = net.connect(srv.port, '127.0.0.1');
+  let buf = Buffer.alloc(0), answered = 0;
+  const all = new Promise((resolve, reject) => {
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      for (;;) { // one answer at a time off the front
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) break;
+        const len = Number(/content-length: (\d+)/i.exec(buf.subarray(0, end).toString('latin1'))[1]);
+        if (buf.length < end + 4 + len) break;
+        assert.match(buf.subarray(0, 12).toString('latin1'), /^HTTP\/1\.1 200/);
+        buf = buf.subarray(end + 4 + len);
+        if (++answered === n) resolve();
+      }
     });
-    s.write(req.repeat(n)); // 1.1 MB of requests at once
-    await all;
-    const copied = (await metrics(srv.port)).resolve_server_input_copied_bytes_total;
-    process.stderr.write(`${n} pipelined requests, ${req.length * n} bytes: ${copied} bytes copied\n`);
-    // Each byte is kept once and moved at most once more.
-    assert.ok(copied <= 2 * req.length * n, `${copied} bytes copied`);
-    s.destroy();
-  } finally {
-    await srv.stop();
-  }
-});
+    s.on('error', reject);
+  });
+  s.write(req.repeat(n)); // 1.1 MB of requests at once
+  await all;
+  const copied = (await metrics(srv.port)).resolve_server_input_copied_bytes_total;
+  process.stderr.write(`${n} pipelined requests, ${req.length * n} bytes: ${copied} bytes copied\n`);
+  // Each byte is kept once and moved at most once more.
+  assert.ok(copied <= 2 * req.length * n, `${copied} bytes copied`);
+  s.destroy();
+}));
 
-test('a client pipelining behind a slow answer has at most 64 KiB held', T, async () => {
-  const srv = await startServer();
-  try {
-    await fakeReset();
-    await fakeFaults([{ action: 'delay', delay_ms: 300, match: '/v1/models/claude-opus-4-1' }]);
-    const c = keepAlive(srv.port);
-    await c.connected;
-    const req = (a) => `GET /resolve?alias=${a} HTTP/1.1\r\nHost: x\r\n\r\n`;
-    // While the first is answered, 4,000 more (232 KB) arrive in pieces.
-    c.send(req('claude-opus-4-1'));
-    for (let i = 0; i < 40; i++) c.send(req('claude-opus-4-5').repeat(100));
-    for (let i = 0; i < 4001; i++) assert.equal((await c.next()).status, 200);
-    const held = (await metrics(srv.port)).resolve_server_input_held_peak_bytes;
-    process.stderr.write(`input held at most: ${held} bytes\n`);
-    assert.ok(held <= 64 * 1024, `${held} bytes held`);
-    c.socket.destroy();
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('a client pipelining behind a slow answer has at most 64 KiB held', T, () => withServer([], async (srv) => {
+  await fakeReset();
+  await fakeFaults([{ action: 'delay', delay_ms: 300, match: '/v1/models/claude-opus-4-1' }]);
+  const c = keepAlive(srv.port);
+  await c.connected;
+  const req = (a) => `GET /resolve?alias=${a} HTTP/1.1\r\nHost: x\r\n\r\n`;
+  // While the first is answered, 4,000 more (232 KB) arrive in pieces.
+  c.send(req('claude-opus-4-1'));
+  for (let i = 0; i < 40; i++) c.send(req('claude-opus-4-5').repeat(100));
+  for (let i = 0; i < 4001; i++) assert.equal((await c.next()).status, 200);
+  const held = (await metrics(srv.port)).resolve_server_input_held_peak_bytes;
+  process.stderr.write(`input held at most: ${held} bytes\n`);
+  assert.ok(held <= 64 * 1024, `${held} bytes held`);
+  c.socket.destroy();
+}));
 
-test('a hung upstream lookup delays no other client', T, async () => {
-  const srv = await startServer();
-  try {
-    await fakeReset();
-    await fakeFaults([{ action: 'hang', match: '/v1/models/claude-opus-4-0' }]);
-    const hung = keepAlive(srv.port);
-    await hung.connected;
-    hung.send('GET /resolve?alias=claude-opus-4-0 HTTP/1.1\r\nHost: x\r\n\r\n');
-    const hungAnswer = hung.next();
-    let answered = false;
-    hungAnswer.then(() => { answered = true; }, () => {});
-    await until('the hung lookup reached upstream', async () => (await fakeStats()).requests >= 1);
-    const others = ALIASES.filter((a) => a !== 'claude-opus-4-0');
-    const rs = await Promise.all(Array.from({ length: 60 }, (_, i) =>
-      get(srv.port, `/resolve?alias=${others[i % others.length]}`)));
-    rs.forEach((r, i) => assert.equal(r.json().id, catalogue.aliases[others[i % others.length]]));
-    assert.equal(answered, false);
-    hung.socket.destroy();
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('a hung upstream lookup delays no other client', T, () => withServer([], async (srv) => {
+  await fakeReset();
+  await fakeFaults([{ action: 'hang', match: '/v1/models/claude-opus-4-0' }]);
+  const hung = keepAlive(srv.port);
+  await hung.connected;
+  hung.send('GET /resolve?alias=claude-opus-4-0 HTTP/1.1\r\nHost: x\r\n\r\n');
+  const hungAnswer = hung.next();
+  let answered = false;
+  hungAnswer.then(() => { answered = true; }, () => {});
+  await until('the hung lookup reached upstream', async () => (await fakeStats()).requests >= 1);
+  const others = ALIASES.filter((a) => a !== 'claude-opus-4-0');
+  const rs = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+    get(srv.port, `/resolve?alias=${others[i % others.length]}`)));
+  rs.forEach((r, i) => assert.equal(r.json().id, catalogue.aliases[others[i % others.length]]));
+  assert.equal(answered, false);
+  hung.socket.destroy();
+}));
 
 // Going away is a reset here: a FIN alone is a client that shut only its
 // sending side and still waits for its answer (RFC 9112 9.6).

@@ -11,7 +11,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
-const { startFake, listening, fakeControl, until } = require('./fake-api/start.js');
+const { startFake, listening, fakeControl, until, serverRunner } = require('./fake-api/start.js');
 
 const SERVER = process.env.RESOLVE_SERVER;
 const NPM_DIR = process.env.NPM_DIR;
@@ -36,6 +36,8 @@ function env(extra = {}) {
 
 const fakeFaults = (list) => fakeControl(fakeUrl).faults(list);
 const fakeReset = () => fakeControl(fakeUrl).reset();
+// withServer(args, body, ...rest): a server of the test's own for body(srv).
+const withServer = serverRunner(startServer, fakeReset);
 
 // The server run with `args` (and --base-url unless given one) and the
 // environment `extraEnv`; its stderr lines in `log`.
@@ -197,155 +199,123 @@ function accessLines(log) {
   return log.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((j) => 'status' in j);
 }
 
-test('one JSON access line per request by default, with the ids of both sides', T, async () => {
-  const srv = await startServer();
-  try {
-    const a = await srv.get('/resolve?alias=claude-sonnet-4-0');
-    const body = await a.text();
-    const b = await srv.get('/nowhere');
-    await b.text();
-    await srv.waitLog(/"status":404/);
-    const lines = accessLines(srv.log);
-    assert.equal(lines.length, 2, srv.log.join('\n'));
-    const [l1, l2] = lines;
-    assert.match(l1.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    assert.match(l1.client, /^127\.0\.0\.1:\d+$/);
-    assert.equal(l1.level, 'info');
-    assert.equal(l1.method, 'GET');
-    assert.equal(l1.path, '/resolve?alias=claude-sonnet-4-0');
-    assert.equal(l1.status, 200);
-    assert.equal(l1.bytes, Buffer.byteLength(body));
-    assert.equal(typeof l1.latency_ms, 'number');
-    assert.ok(l1.latency_ms >= 0);
-    assert.ok('cache' in l1);
-    assert.match(l1.upstream_request_id, /^req_fake_\d+$/);
-    assert.equal(a.headers.get('request-id'), l1.upstream_request_id);
-    assert.equal(a.headers.get('x-request-id'), l1.request_id);
-    assert.equal(l2.status, 404);
-    assert.equal(l2.upstream_request_id, null);
-    assert.equal(b.headers.get('x-request-id'), l2.request_id);
-    assert.notEqual(l1.request_id, l2.request_id);
-  } finally {
-    await srv.stop();
-  }
-});
+test('one JSON access line per request by default, with the ids of both sides', T, () => withServer([], async (srv) => {
+  const a = await srv.get('/resolve?alias=claude-sonnet-4-0');
+  const body = await a.text();
+  const b = await srv.get('/nowhere');
+  await b.text();
+  await srv.waitLog(/"status":404/);
+  const lines = accessLines(srv.log);
+  assert.equal(lines.length, 2, srv.log.join('\n'));
+  const [l1, l2] = lines;
+  assert.match(l1.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.match(l1.client, /^127\.0\.0\.1:\d+$/);
+  assert.equal(l1.level, 'info');
+  assert.equal(l1.method, 'GET');
+  assert.equal(l1.path, '/resolve?alias=claude-sonnet-4-0');
+  assert.equal(l1.status, 200);
+  assert.equal(l1.bytes, Buffer.byteLength(body));
+  assert.equal(typeof l1.latency_ms, 'number');
+  assert.ok(l1.latency_ms >= 0);
+  assert.ok('cache' in l1);
+  assert.match(l1.upstream_request_id, /^req_fake_\d+$/);
+  assert.equal(a.headers.get('request-id'), l1.upstream_request_id);
+  assert.equal(a.headers.get('x-request-id'), l1.request_id);
+  assert.equal(l2.status, 404);
+  assert.equal(l2.upstream_request_id, null);
+  assert.equal(b.headers.get('x-request-id'), l2.request_id);
+  assert.notEqual(l1.request_id, l2.request_id);
+}));
 
-test('access lines written a loop turn at a time stay whole, one per request, none dropped', T, async () => {
-  const srv = await startServer();
-  try {
-    await (await srv.get('/resolve?alias=claude-sonnet-4-0')).text(); // cached from now
-    const answers = await Promise.all(Array.from({ length: 200 }, () =>
-      srv.get('/resolve?alias=claude-sonnet-4-0').then(async (r) => (await r.text(), r.headers.get('x-request-id')))));
-    await srv.waitLog(/"status":200/, 201);
-    const lines = accessLines(srv.log); // each parses: no line cut or merged
-    assert.equal(lines.length, 201);
-    assert.deepEqual(new Set(lines.slice(1).map((l) => l.request_id)), new Set(answers));
-    const m = await scrape(srv);
-    assert.equal(m.log_dropped_total.type, 'COUNTER');
-    assert.equal(sample(m.log_dropped_total), 0);
-  } finally {
-    await srv.stop();
-  }
-});
+test('access lines written a loop turn at a time stay whole, one per request, none dropped', T, () => withServer([], async (srv) => {
+  await (await srv.get('/resolve?alias=claude-sonnet-4-0')).text(); // cached from now
+  const answers = await Promise.all(Array.from({ length: 200 }, () =>
+    srv.get('/resolve?alias=claude-sonnet-4-0').then(async (r) => (await r.text(), r.headers.get('x-request-id')))));
+  await srv.waitLog(/"status":200/, 201);
+  const lines = accessLines(srv.log); // each parses: no line cut or merged
+  assert.equal(lines.length, 201);
+  assert.deepEqual(new Set(lines.slice(1).map((l) => l.request_id)), new Set(answers));
+  const m = await scrape(srv);
+  assert.equal(m.log_dropped_total.type, 'COUNTER');
+  assert.equal(sample(m.log_dropped_total), 0);
+}));
 
-test('--log-format text writes one plain line per request', T, async () => {
-  const srv = await startServer(['--log-format', 'text']);
-  try {
-    await (await srv.get('/resolve?alias=claude-opus-4-1')).text();
-    await srv.waitLog(/"GET \/resolve/);
-    const line = srv.log.find((l) => /"GET \/resolve/.test(l));
-    assert.match(line, /^resolve-server: info: 127\.0\.0\.1:\d+ "GET \/resolve\?alias=claude-opus-4-1" 200 \d+ [\d.]+ms cache=\S+ upstream=req_fake_\d+ id=\S+$/);
-    assert.ok(!srv.log.some((l) => l.startsWith('{')));
-  } finally {
-    await srv.stop();
-  }
-});
+test('--log-format text writes one plain line per request', T, () => withServer(['--log-format', 'text'], async (srv) => {
+  await (await srv.get('/resolve?alias=claude-opus-4-1')).text();
+  await srv.waitLog(/"GET \/resolve/);
+  const line = srv.log.find((l) => /"GET \/resolve/.test(l));
+  assert.match(line, /^resolve-server: info: 127\.0\.0\.1:\d+ "GET \/resolve\?alias=claude-opus-4-1" 200 \d+ [\d.]+ms cache=\S+ upstream=req_fake_\d+ id=\S+$/);
+  assert.ok(!srv.log.some((l) => l.startsWith('{')));
+}));
 
-test('--log-level warn: no access lines, but an upstream give-up is logged', T, async () => {
-  const srv = await startServer(['--log-level', 'warn']);
-  try {
-    await fakeFaults([{ action: 'respond', status: 500, times: 10, match: 'claude-haiku-4-6' }]);
-    const r = await srv.get('/resolve?alias=claude-haiku-4-6-20260125');
-    assert.equal(r.status, 500);
-    await srv.waitLog(/giving up/);
-    const line = JSON.parse(srv.log.find((l) => /giving up/.test(l)));
-    assert.equal(line.level, 'warn');
-    assert.equal(line.source, 'upstream');
-    assert.equal(accessLines(srv.log).length, 0);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('--log-level warn: no access lines, but an upstream give-up is logged', T, () => withServer(['--log-level', 'warn'], async (srv) => {
+  await fakeFaults([{ action: 'respond', status: 500, times: 10, match: 'claude-haiku-4-6' }]);
+  const r = await srv.get('/resolve?alias=claude-haiku-4-6-20260125');
+  assert.equal(r.status, 500);
+  await srv.waitLog(/giving up/);
+  const line = JSON.parse(srv.log.find((l) => /giving up/.test(l)));
+  assert.equal(line.level, 'warn');
+  assert.equal(line.source, 'upstream');
+  assert.equal(accessLines(srv.log).length, 0);
+}));
 
 // ---------------------------------------------------------------- HTTP
 
-test('HEAD on every GET route: the same status and headers, no body', T, async () => {
-  const srv = await startServer();
-  try {
-    for (const p of ['/resolve?alias=claude-sonnet-4-0', '/models', '/resolve?alias=no-such-model', '/nowhere']) {
-      const g = await srv.get(p);
-      const gb = await g.text();
-      const h = await srv.get(p, { method: 'HEAD' });
-      assert.equal(await h.text(), '');
-      assert.equal(h.status, g.status, p);
-      assert.equal(h.headers.get('content-type'), g.headers.get('content-type'), p);
-      assert.equal(Number(h.headers.get('content-length')), Buffer.byteLength(gb), p);
-    }
-    for (const p of ['/metrics', '/healthz', '/readyz']) {
-      const g = await srv.get(p);
-      await g.text();
-      const h = await srv.get(p, { method: 'HEAD' });
-      assert.equal(await h.text(), '');
-      assert.equal(h.status, g.status, p);
-    }
-    await srv.waitLog(/"method":"HEAD"/, 7);
-    const lines = srv.log.filter((l) => l.includes('"method":"HEAD"')).map((l) => JSON.parse(l));
-    for (const l of lines) assert.equal(l.bytes, 0);
-  } finally {
-    await srv.stop();
+test('HEAD on every GET route: the same status and headers, no body', T, () => withServer([], async (srv) => {
+  for (const p of ['/resolve?alias=claude-sonnet-4-0', '/models', '/resolve?alias=no-such-model', '/nowhere']) {
+    const g = await srv.get(p);
+    const gb = await g.text();
+    const h = await srv.get(p, { method: 'HEAD' });
+    assert.equal(await h.text(), '');
+    assert.equal(h.status, g.status, p);
+    assert.equal(h.headers.get('content-type'), g.headers.get('content-type'), p);
+    assert.equal(Number(h.headers.get('content-length')), Buffer.byteLength(gb), p);
   }
-});
+  for (const p of ['/metrics', '/healthz', '/readyz']) {
+    const g = await srv.get(p);
+    await g.text();
+    const h = await srv.get(p, { method: 'HEAD' });
+    assert.equal(await h.text(), '');
+    assert.equal(h.status, g.status, p);
+  }
+  await srv.waitLog(/"method":"HEAD"/, 7);
+  const lines = srv.log.filter((l) => l.includes('"method":"HEAD"')).map((l) => JSON.parse(l));
+  for (const l of lines) assert.equal(l.bytes, 0);
+}));
 
 // ------------------------------------------------------------- metrics
 
-test('/metrics parses as Prometheus text: requests, latency, upstream, connections', T, async () => {
-  const srv = await startServer();
-  try {
-    await fakeReset();
-    for (const p of ['/resolve?alias=claude-sonnet-4-0', '/resolve?alias=claude-sonnet-4-0', '/nowhere'])
-      await (await srv.get(p)).text();
-    await fakeFaults([{ action: 'respond', status: 503, times: 1, match: 'claude-opus-4-1' }]);
-    assert.equal((await srv.get('/resolve?alias=claude-opus-4-1')).status, 200);
-    const m = await scrape(srv);
-    assert.equal(m.requests_total.type, 'COUNTER');
-    assert.equal(sample(m.requests_total, { route: 'resolve', status: '200' }), 3);
-    assert.equal(sample(m.requests_total, { route: 'other', status: '404' }), 1);
-    assert.equal(m.request_duration_seconds.type, 'HISTOGRAM');
-    const res = histogram(m, 'resolve');
-    assert.equal(Number(res.count), 3);
-    const counts = Object.entries(res.buckets).map(([le, v]) => [Number(le), Number(v)])
-      .sort((a, b) => a[0] - b[0]).map(([, v]) => v); // '+Inf' is Infinity
-    assert.equal(counts.length, 15);
-    for (let i = 1; i < counts.length; i++) assert.ok(counts[i] >= counts[i - 1]);
-    assert.equal(Number(res.buckets['+Inf']), 3);
-    assert.ok(Number(res.sum) > 0);
-    assert.equal(sample(m.upstream_requests_total), 3); // two lookups, one retried
-    assert.equal(sample(m.upstream_retries_total), 1);
-    assert.equal(sample(m.upstream_errors_total, { kind: 'http_5xx' }), 1);
-    assert.equal(sample(m.upstream_errors_total, { kind: 'connection' }), 0);
-    assert.equal(m.open_connections.type, 'GAUGE');
-    assert.ok(sample(m.open_connections) >= 1); // this scrape's (fetch keeps others)
-    assert.equal(sample(m.in_flight_requests), 1);
-    assert.equal(sample(m.stale_answers_total), 0);
-    // The gauges that were there before stay.
-    for (const g of ['connections', 'write_queue_bytes', 'max_connections', 'shed_total', 'refused_total'])
-      assert.ok(m[g], g);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('/metrics parses as Prometheus text: requests, latency, upstream, connections', T, () => withServer([], async (srv) => {
+  await fakeReset();
+  for (const p of ['/resolve?alias=claude-sonnet-4-0', '/resolve?alias=claude-sonnet-4-0', '/nowhere'])
+    await (await srv.get(p)).text();
+  await fakeFaults([{ action: 'respond', status: 503, times: 1, match: 'claude-opus-4-1' }]);
+  assert.equal((await srv.get('/resolve?alias=claude-opus-4-1')).status, 200);
+  const m = await scrape(srv);
+  assert.equal(m.requests_total.type, 'COUNTER');
+  assert.equal(sample(m.requests_total, { route: 'resolve', status: '200' }), 3);
+  assert.equal(sample(m.requests_total, { route: 'other', status: '404' }), 1);
+  assert.equal(m.request_duration_seconds.type, 'HISTOGRAM');
+  const res = histogram(m, 'resolve');
+  assert.equal(Number(res.count), 3);
+  const counts = Object.entries(res.buckets).map(([le, v]) => [Number(le), Number(v)])
+    .sort((a, b) => a[0] - b[0]).map(([, v]) => v); // '+Inf' is Infinity
+  assert.equal(counts.length, 15);
+  for (let i = 1; i < counts.length; i++) assert.ok(counts[i] >= counts[i - 1]);
+  assert.equal(Number(res.buckets['+Inf']), 3);
+  assert.ok(Number(res.sum) > 0);
+  assert.equal(sample(m.upstream_requests_total), 3); // two lookups, one retried
+  assert.equal(sample(m.upstream_retries_total), 1);
+  assert.equal(sample(m.upstream_errors_total, { kind: 'http_5xx' }), 1);
+  assert.equal(sample(m.upstream_errors_total, { kind: 'connection' }), 0);
+  assert.equal(m.open_connections.type, 'GAUGE');
+  assert.ok(sample(m.open_connections) >= 1); // this scrape's (fetch keeps others)
+  assert.equal(sample(m.in_flight_requests), 1);
+  assert.equal(sample(m.stale_answers_total), 0);
+  // The gauges that were there before stay.
+  for (const g of ['connections', 'write_queue_bytes', 'max_connections', 'shed_total', 'refused_total'])
+    assert.ok(m[g], g);
+}));
 
 // -------------------------------------------------------------- caching
 
@@ -355,38 +325,33 @@ function maxAge(r) {
   return Number(m[1]);
 }
 
-test('/resolve: Cache-Control max-age is the TTL left, with Age; ETag and If-None-Match give 304', T, async () => {
-  const srv = await startServer(['--cache-ttl-ms', '60000']);
-  try {
-    const p = '/resolve?alias=claude-sonnet-4-5';
-    const a = await srv.get(p);
-    const body = await a.text();
-    assert.equal(a.status, 200);
-    assert.equal(maxAge(a) + Number(a.headers.get('age') ?? 0), 60);
-    const etag = a.headers.get('etag');
-    assert.match(etag, /^"[0-9a-f]{16}"$/);
-    const b = await srv.get(p);
-    assert.equal(await b.text(), body);
-    assert.equal(b.headers.get('etag'), etag);
-    assert.ok(b.headers.get('age') === null || Number(b.headers.get('age')) >= 0);
-    assert.equal(maxAge(b) + Number(b.headers.get('age') ?? 0), 60);
-    for (const inm of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
-      const c = await srv.get(p, { headers: { 'if-none-match': inm } });
-      assert.equal(c.status, 304, inm);
-      assert.equal(await c.text(), '');
-      assert.equal(c.headers.get('etag'), etag);
-      assert.match(c.headers.get('cache-control'), /^max-age=\d+$/);
-    }
-    const d = await srv.get(p, { headers: { 'if-none-match': '"0000000000000000"' } });
-    assert.equal(d.status, 200);
-    assert.equal(await d.text(), body);
-    await srv.waitLog(/"status":200/, 3);
-    const caches = accessLines(srv.log).filter((l) => l.path === p).map((l) => l.cache);
-    assert.deepEqual(caches.slice(0, 2), ['miss', 'hit']);
-  } finally {
-    await srv.stop();
+test('/resolve: Cache-Control max-age is the TTL left, with Age; ETag and If-None-Match give 304', T, () => withServer(['--cache-ttl-ms', '60000'], async (srv) => {
+  const p = '/resolve?alias=claude-sonnet-4-5';
+  const a = await srv.get(p);
+  const body = await a.text();
+  assert.equal(a.status, 200);
+  assert.equal(maxAge(a) + Number(a.headers.get('age') ?? 0), 60);
+  const etag = a.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]{16}"$/);
+  const b = await srv.get(p);
+  assert.equal(await b.text(), body);
+  assert.equal(b.headers.get('etag'), etag);
+  assert.ok(b.headers.get('age') === null || Number(b.headers.get('age')) >= 0);
+  assert.equal(maxAge(b) + Number(b.headers.get('age') ?? 0), 60);
+  for (const inm of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
+    const c = await srv.get(p, { headers: { 'if-none-match': inm } });
+    assert.equal(c.status, 304, inm);
+    assert.equal(await c.text(), '');
+    assert.equal(c.headers.get('etag'), etag);
+    assert.match(c.headers.get('cache-control'), /^max-age=\d+$/);
   }
-});
+  const d = await srv.get(p, { headers: { 'if-none-match': '"0000000000000000"' } });
+  assert.equal(d.status, 200);
+  assert.equal(await d.text(), body);
+  await srv.waitLog(/"status":200/, 3);
+  const caches = accessLines(srv.log).filter((l) => l.path === p).map((l) => l.cache);
+  assert.deepEqual(caches.slice(0, 2), ['miss', 'hit']);
+}));
 
 // ------------------------------------------------------ stale-if-error
 
@@ -465,48 +430,36 @@ test('stale-if-error: a 404 is never served stale, and 0 turns it off', T, async
   }
 });
 
-test('/metrics counts the upstream from the client, whatever --log-level', T, async () => {
-  const srv = await startServer(['--log-level', 'error']);
-  try {
-    await fakeReset();
-    await fakeFaults([{ action: 'respond', status: 503, times: 1, match: 'claude-opus-4-1' }]);
-    assert.equal((await srv.get('/resolve?alias=claude-opus-4-1')).status, 200);
-    let m = await scrape(srv);
-    assert.equal(sample(m.upstream_requests_total), 2);
-    assert.equal(sample(m.upstream_retries_total), 1);
-    assert.equal(sample(m.upstream_errors_total, { kind: 'http_5xx' }), 1);
-    assert.equal((await srv.get('/resolve?alias=no-such-model')).status, 404);
-    m = await scrape(srv);
-    assert.ok(sample(m.upstream_requests_total) > 2);
-    assert.equal(sample(m.upstream_errors_total, { kind: 'http_4xx' }), 0); // a 404 is an answer
-    assert.equal(sample(m.upstream_giveups_total), 0);
-    assert.deepEqual(srv.log, []); // nothing at error: the library's lines stay unasked
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('/metrics counts the upstream from the client, whatever --log-level', T, () => withServer(['--log-level', 'error'], async (srv) => {
+  await fakeReset();
+  await fakeFaults([{ action: 'respond', status: 503, times: 1, match: 'claude-opus-4-1' }]);
+  assert.equal((await srv.get('/resolve?alias=claude-opus-4-1')).status, 200);
+  let m = await scrape(srv);
+  assert.equal(sample(m.upstream_requests_total), 2);
+  assert.equal(sample(m.upstream_retries_total), 1);
+  assert.equal(sample(m.upstream_errors_total, { kind: 'http_5xx' }), 1);
+  assert.equal((await srv.get('/resolve?alias=no-such-model')).status, 404);
+  m = await scrape(srv);
+  assert.ok(sample(m.upstream_requests_total) > 2);
+  assert.equal(sample(m.upstream_errors_total, { kind: 'http_4xx' }), 0); // a 404 is an answer
+  assert.equal(sample(m.upstream_giveups_total), 0);
+  assert.deepEqual(srv.log, []); // nothing at error: the library's lines stay unasked
+}));
 
-test('/metrics counts the resolver cache: hits, misses, coalesced lookups', T, async () => {
-  const srv = await startServer();
-  try {
-    await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: 'claude-sonnet-4-0' }]);
-    // Three at once share one lookup; a fourth later is a hit.
-    const rs = await Promise.all([1, 2, 3].map(() => srv.get('/resolve?alias=claude-sonnet-4-0')));
-    for (const r of rs) assert.equal(r.status, 200);
-    assert.equal((await srv.get('/resolve?alias=claude-sonnet-4-0')).status, 200);
-    const m = await scrape(srv);
-    assert.equal(sample(m.resolver_lookups_total), 1);
-    assert.equal(sample(m.resolver_cache_misses_total), 3);
-    assert.equal(sample(m.resolver_coalesced_total), 2);
-    assert.equal(sample(m.resolver_cache_hits_total), 1);
-    assert.equal(sample(m.resolver_cache_entries), 1);
-    assert.equal(m.resolver_cache_entries.type, 'GAUGE');
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('/metrics counts the resolver cache: hits, misses, coalesced lookups', T, () => withServer([], async (srv) => {
+  await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: 'claude-sonnet-4-0' }]);
+  // Three at once share one lookup; a fourth later is a hit.
+  const rs = await Promise.all([1, 2, 3].map(() => srv.get('/resolve?alias=claude-sonnet-4-0')));
+  for (const r of rs) assert.equal(r.status, 200);
+  assert.equal((await srv.get('/resolve?alias=claude-sonnet-4-0')).status, 200);
+  const m = await scrape(srv);
+  assert.equal(sample(m.resolver_lookups_total), 1);
+  assert.equal(sample(m.resolver_cache_misses_total), 3);
+  assert.equal(sample(m.resolver_coalesced_total), 2);
+  assert.equal(sample(m.resolver_cache_hits_total), 1);
+  assert.equal(sample(m.resolver_cache_entries), 1);
+  assert.equal(m.resolver_cache_entries.type, 'GAUGE');
+}));
 
 // ------------------------------------------------------------- /models
 
@@ -515,51 +468,39 @@ async function listRequests() {
   return rs.filter((r) => r.path === '/v1/models');
 }
 
-test('/models: one walk for many requests at once, then cached with the TTL', T, async () => {
-  const srv = await startServer(['--page-size', '20', '--cache-ttl-ms', '60000']);
-  try {
-    await fakeReset();
-    await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: '/v1/models?' }]);
-    const rs = await Promise.all([1, 2, 3, 4, 5].map(() => srv.get('/models')));
-    const bodies = await Promise.all(rs.map((r) => r.text()));
-    for (const r of rs) assert.equal(r.status, 200);
-    for (const b of bodies) assert.equal(b, bodies[0]);
-    const pages = (await listRequests()).length;
-    const listed = catalogue.models.filter((m) => m.lifecycle !== 'retired').length;
-    assert.equal(pages, Math.ceil(listed / 20), 'one walk');
-    assert.equal(JSON.parse(bodies[0]).length, listed);
-    const again = await srv.get('/models');
-    assert.equal(await again.text(), bodies[0]);
-    assert.equal((await listRequests()).length, pages, 'from the cache');
-    assert.equal(maxAge(again) + Number(again.headers.get('age') ?? 0), 60);
-    const etag = again.headers.get('etag');
-    assert.equal((await srv.get('/models', { headers: { 'if-none-match': etag } })).status, 304);
-    await srv.waitLog(/"path":"\/models".*"cache":"hit"/);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('/models: one walk for many requests at once, then cached with the TTL', T, () => withServer(['--page-size', '20', '--cache-ttl-ms', '60000'], async (srv) => {
+  await fakeReset();
+  await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: '/v1/models?' }]);
+  const rs = await Promise.all([1, 2, 3, 4, 5].map(() => srv.get('/models')));
+  const bodies = await Promise.all(rs.map((r) => r.text()));
+  for (const r of rs) assert.equal(r.status, 200);
+  for (const b of bodies) assert.equal(b, bodies[0]);
+  const pages = (await listRequests()).length;
+  const listed = catalogue.models.filter((m) => m.lifecycle !== 'retired').length;
+  assert.equal(pages, Math.ceil(listed / 20), 'one walk');
+  assert.equal(JSON.parse(bodies[0]).length, listed);
+  const again = await srv.get('/models');
+  assert.equal(await again.text(), bodies[0]);
+  assert.equal((await listRequests()).length, pages, 'from the cache');
+  assert.equal(maxAge(again) + Number(again.headers.get('age') ?? 0), 60);
+  const etag = again.headers.get('etag');
+  assert.equal((await srv.get('/models', { headers: { 'if-none-match': etag } })).status, 304);
+  await srv.waitLog(/"path":"\/models".*"cache":"hit"/);
+}));
 
-test('/models: the last good list is served stale when the upstream fails', T, async () => {
-  const srv = await startServer(['--cache-ttl-ms', '0']);
-  try {
-    const fresh = await srv.get('/models');
-    const body = await fresh.text();
-    assert.equal(fresh.status, 200);
-    await fakeFaults([{ action: 'respond', status: 503, times: 1, match: '/v1/models?',
-      headers: { 'x-should-retry': 'false' } }]);
-    const r = await srv.get('/models');
-    assertStale(r);
-    assert.equal(await r.text(), body);
-    // A refusal (403) is not hidden.
-    await fakeFaults([{ action: 'respond', status: 403, times: 1, match: '/v1/models?' }]);
-    assert.equal((await srv.get('/models')).status, 403);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('/models: the last good list is served stale when the upstream fails', T, () => withServer(['--cache-ttl-ms', '0'], async (srv) => {
+  const fresh = await srv.get('/models');
+  const body = await fresh.text();
+  assert.equal(fresh.status, 200);
+  await fakeFaults([{ action: 'respond', status: 503, times: 1, match: '/v1/models?',
+    headers: { 'x-should-retry': 'false' } }]);
+  const r = await srv.get('/models');
+  assertStale(r);
+  assert.equal(await r.text(), body);
+  // A refusal (403) is not hidden.
+  await fakeFaults([{ action: 'respond', status: 403, times: 1, match: '/v1/models?' }]);
+  assert.equal((await srv.get('/models')).status, 403);
+}));
 
 // -------------------------------------------------------------- health
 
@@ -694,75 +635,57 @@ test('meson install puts resolve-server in bindir (-Dserver)', T, (t) => {
   assert.match(installed[built], /\/bin\/resolve-server$/);
 });
 
-test('stale-if-error covers a 429 and a timeout, and /metrics names the kinds', T, async () => {
-  const srv = await startServer(['--cache-ttl-ms', '0', '--upstream-timeout-ms', '300']);
-  try {
-    const p = '/resolve?alias=claude-haiku-4-5';
-    const fresh = await srv.get(p);
-    const body = await fresh.text();
-    assert.equal(fresh.status, 200);
-    await fakeFaults([{ action: 'respond', status: 429, times: 1, match: 'claude-haiku-4-5',
-      headers: { 'x-should-retry': 'false' } }]);
-    const r429 = await srv.get(p);
-    assertStale(r429);
-    assert.equal(await r429.text(), body);
-    // Every attempt hangs past --upstream-timeout-ms.
-    await fakeFaults([{ action: 'hang', times: 3, match: 'claude-haiku-4-5' }]);
-    const slow = await srv.get(p);
-    assertStale(slow);
-    assert.equal(await slow.text(), body);
-    const m = await scrape(srv);
-    assert.equal(sample(m.upstream_errors_total, { kind: 'http_429' }), 1);
-    assert.equal(sample(m.upstream_errors_total, { kind: 'timeout' }), 3);
-    assert.equal(sample(m.upstream_giveups_total), 1);
-    assert.equal(sample(m.stale_answers_total), 2);
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('stale-if-error covers a 429 and a timeout, and /metrics names the kinds', T, () => withServer(['--cache-ttl-ms', '0', '--upstream-timeout-ms', '300'], async (srv) => {
+  const p = '/resolve?alias=claude-haiku-4-5';
+  const fresh = await srv.get(p);
+  const body = await fresh.text();
+  assert.equal(fresh.status, 200);
+  await fakeFaults([{ action: 'respond', status: 429, times: 1, match: 'claude-haiku-4-5',
+    headers: { 'x-should-retry': 'false' } }]);
+  const r429 = await srv.get(p);
+  assertStale(r429);
+  assert.equal(await r429.text(), body);
+  // Every attempt hangs past --upstream-timeout-ms.
+  await fakeFaults([{ action: 'hang', times: 3, match: 'claude-haiku-4-5' }]);
+  const slow = await srv.get(p);
+  assertStale(slow);
+  assert.equal(await slow.text(), body);
+  const m = await scrape(srv);
+  assert.equal(sample(m.upstream_errors_total, { kind: 'http_429' }), 1);
+  assert.equal(sample(m.upstream_errors_total, { kind: 'timeout' }), 3);
+  assert.equal(sample(m.upstream_giveups_total), 1);
+  assert.equal(sample(m.stale_answers_total), 2);
+}));
 
-test('an upstream request id that would end a header line is defused', T, async () => {
-  const srv = await startServer();
-  try {
-    // No request-id header: the library takes the error body's.
-    await fakeFaults([{ action: 'respond', status: 404, times: 1, match: 'evil-alias',
-      headers: { 'request-id': '' },
-      body: JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'x' },
-        request_id: 'req_1\r\nX-Evil: 1' }) }]);
-    const r = await srv.get('/resolve?alias=evil-alias');
-    assert.equal(r.status, 404);
-    assert.equal(r.headers.get('x-evil'), null);
-    assert.match(r.headers.get('request-id') ?? '', /^[\w.:?-]*$/);
-    assert.doesNotMatch(JSON.stringify(accessLines(srv.log)), /X-Evil: 1/);
-    await r.text();
-  } finally {
-    await fakeReset();
-    await srv.stop();
-  }
-});
+test('an upstream request id that would end a header line is defused', T, () => withServer([], async (srv) => {
+  // No request-id header: the library takes the error body's.
+  await fakeFaults([{ action: 'respond', status: 404, times: 1, match: 'evil-alias',
+    headers: { 'request-id': '' },
+    body: JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'x' },
+      request_id: 'req_1\r\nX-Evil: 1' }) }]);
+  const r = await srv.get('/resolve?alias=evil-alias');
+  assert.equal(r.status, 404);
+  assert.equal(r.headers.get('x-evil'), null);
+  assert.match(r.headers.get('request-id') ?? '', /^[\w.:?-]*$/);
+  assert.doesNotMatch(JSON.stringify(accessLines(srv.log)), /X-Evil: 1/);
+  await r.text();
+}));
 
-test('/models: waiters that go away leave the walk, which still fills the cache', T, async () => {
-  const srv = await startServer(['--cache-ttl-ms', '60000', '--log-level', 'debug']);
-  try {
-    await fakeReset();
-    await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: '/v1/models?' }]);
-    const port = Number(new URL(srv.url).port);
-    const net = require('node:net');
-    for (let i = 0; i < 3; i++) {
-      const s = net.connect(port, '127.0.0.1', () => s.write('GET /models HTTP/1.1\r\nHost: x\r\n\r\n'));
-      s.on('error', () => {});
-      setTimeout(() => s.resetAndDestroy(), 50); // a reset: it is gone
-    }
-    await srv.waitLog(/client gone/, 3);
-    await srv.waitLog(/models -> \d+, ok/);
-    const pages = (await listRequests()).length;
-    const r = await srv.get('/models');
-    assert.equal(r.status, 200);
-    assert.equal(r.headers.get('x-stale'), null);
-    assert.equal((await listRequests()).length, pages, 'answered from the cache the walk filled');
-  } finally {
-    await fakeReset();
-    await srv.stop();
+test('/models: waiters that go away leave the walk, which still fills the cache', T, () => withServer(['--cache-ttl-ms', '60000', '--log-level', 'debug'], async (srv) => {
+  await fakeReset();
+  await fakeFaults([{ action: 'delay', delay_ms: 300, times: 1, match: '/v1/models?' }]);
+  const port = Number(new URL(srv.url).port);
+  const net = require('node:net');
+  for (let i = 0; i < 3; i++) {
+    const s = net.connect(port, '127.0.0.1', () => s.write('GET /models HTTP/1.1\r\nHost: x\r\n\r\n'));
+    s.on('error', () => {});
+    setTimeout(() => s.resetAndDestroy(), 50); // a reset: it is gone
   }
-});
+  await srv.waitLog(/client gone/, 3);
+  await srv.waitLog(/models -> \d+, ok/);
+  const pages = (await listRequests()).length;
+  const r = await srv.get('/models');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('x-stale'), null);
+  assert.equal((await listRequests()).length, pages, 'answered from the cache the walk filled');
+}));

@@ -62,4 +62,19 @@ async function until(what, pred) {
   throw new Error(`never happened: ${what}`);
 }
 
-module.exports = { SERVER, listening, startFake, makeCert, fakeControl, until };
+// A test file's withServer(args, body, ...rest): `start(args, ...rest)` a
+// server of the test's own for `body(srv)`, then `reset()` (the fake API's
+// faults and records) and `srv.stop()`, whatever the body did.
+function serverRunner(start, reset) {
+  return async (args, body, ...rest) => {
+    const srv = await start(args, ...rest);
+    try {
+      return await body(srv);
+    } finally {
+      await reset();
+      await srv.stop();
+    }
+  };
+}
+
+module.exports = { SERVER, listening, startFake, makeCert, fakeControl, until, serverRunner };
