@@ -124,6 +124,11 @@ void outcome_free(outcome_t *o) {
 }
 
 /* The catalogue as the fake server holds it, for comparisons. */
+void retrieve_to_the_end(fixture_t *f, const char *id, outcome_t *o) {
+  CHECK(anthropic_models_retrieve(f->client, id, NULL, on_model, o) != 0);
+  teardown(f);
+}
+
 cJSON *catalogue(void) {
   char *b = fake_get(&srv, "/_fake/catalogue");
   cJSON *j = b ? cJSON_Parse(b) : NULL;

@@ -55,6 +55,9 @@ void on_model(const anthropic_error_t *err, const anthropic_model_info_t *m,
 void on_page(const anthropic_error_t *err, const anthropic_models_page_t *p,
              void *data);
 void outcome_free(outcome_t *o);
+/* Retrieve `id` (no params) into `o` (the call must take it), then
+ * teardown(): the loop run to its end and the client closed. */
+void retrieve_to_the_end(fixture_t *f, const char *id, outcome_t *o);
 
 /* The server's catalogue, and the requests it saw (caller deletes). */
 cJSON *catalogue(void);

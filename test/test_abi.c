@@ -32,9 +32,7 @@ TEST(client_max_retries_zero_means_no_retries) {
   co.max_retries = 0;
   setup_with(&f, &co);
   add_faults(ONE_529);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(o.status, 529);
   CHECK_EQ_INT(o.attempts, 1);
@@ -49,9 +47,7 @@ TEST(the_init_macro_gives_the_sdks_two_retries) {
   setup_with(&f, &co);
   add_faults("[{\"status\":529,\"headers\":{\"retry-after-ms\":\"1\"},"
              "\"times\":5}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
   CHECK_EQ_INT(o.attempts, 3);
   outcome_free(&o);

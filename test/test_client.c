@@ -11,9 +11,7 @@ TEST(retrieve_by_id_returns_the_model_with_every_field) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-20250514", NULL,
-                                  on_model, &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-sonnet-4-20250514", &o);
   CHECK_EQ_INT(o.calls, 1);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(o.status, 200);
@@ -51,9 +49,7 @@ TEST(retrieve_by_alias_resolves_to_the_canonical_id) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-sonnet-4-0", &o);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_STR(o.model->id, "claude-sonnet-4-20250514");
   outcome_free(&o);
@@ -100,9 +96,7 @@ static void check_credential(const credential_case_t *c) {
   opts.api_key = c->api_key;
   opts.auth_token = c->auth_token;
   setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-sonnet-4-0", &o);
   CHECK_EQ_INT(o.kind, 0);
   cJSON *reqs = requests();
   CHECK_EQ_STR(req_header(cJSON_GetArrayItem(reqs, 0), c->sent), c->value);
@@ -252,9 +246,7 @@ TEST(every_request_carries_the_documented_headers) {
   opts.headers = extra;
   opts.headers_count = 2;
   setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   cJSON *reqs = requests();
   const cJSON *r = cJSON_GetArrayItem(reqs, 0);
   CHECK_EQ_STR(req_header(r, "x-api-key"), "fake-key");
@@ -361,9 +353,7 @@ TEST(ids_with_reserved_characters_travel_as_one_path_segment) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  CHECK(anthropic_models_retrieve(f.client, "../v1/models?x=1#y", NULL,
-                                  on_model, &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "../v1/models?x=1#y", &o);
   CHECK_EQ_INT(o.status, 404);
   cJSON *reqs = requests();
   const cJSON *path = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "path");
@@ -642,9 +632,7 @@ TEST(a_body_over_the_cap_without_content_length_is_too_large) {
   setup_with(&f, &opts);
   add_faults("[{\"action\":\"huge\",\"bytes\":1000000,"
              "\"content_length\":false}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ETOOLARGE);
   CHECK_CONTAINS(o.message, "4096");
   cJSON *reqs = requests();
@@ -1033,9 +1021,7 @@ TEST(the_log_has_one_line_per_attempt_and_never_the_key) {
   opts.log_cb = on_log;
   opts.log_data = &lines;
   setup_with(&f, &opts);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(lines, 1);
   outcome_free(&o);
 }
@@ -1073,9 +1059,7 @@ TEST(the_log_never_passes_control_bytes_from_the_server) {
   setup_with(&f, &opts);
   add_faults("[{\"status\":200,\"headers\":{\"request-id\":"
              "\"req_\\u00c2\\u009b2J\\u00c2\\u009d0;x\"}}]");
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_OK);
   CHECK_EQ_INT(seen.lines, 1);
   CHECK_CONTAINS(seen.last, "request-id=req_");

@@ -323,9 +323,7 @@ TEST(a_certificate_the_client_does_not_trust_is_a_tls_error) {
   anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.max_retries = 0;
   setup_with(&f, &opts); /* the system's CAs: the fake's cert is unknown */
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ETLS);
   CHECK_EQ_INT(fake_request_count(&srv), 0);
 }
@@ -355,9 +353,7 @@ TEST(skip_tls_verify_accepts_a_self_signed_server_and_warns) {
   opts.log_data = &l;
   setup_with(&f, &opts);
   int at_init = l.warnings;
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   if (o.kind != 0)
     FAILF("kind %d (%s)", o.kind, o.message);
   CHECK_EQ_STR(o.model->id, "claude-opus-4-1-20250805");

@@ -1748,9 +1748,7 @@ TEST(a_copied_model_keeps_its_response_metadata) {
   fixture_t f;
   outcome_t o = {0};
   setup(&f);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_model,
-                                  &o) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, 0);
   const anthropic_response_t *r = o.model->response;
   CHECK(r != NULL);

@@ -445,9 +445,7 @@ TEST(a_walk_in_the_queue_reads_every_model_and_keeps_its_place) {
   CHECK(anthropic_models_list(f.client, &big, on_page, &all) != 0);
   CHECK(anthropic_models_list_all(f.client, &small, 0, on_qeach, on_qdone,
                                   &w) != 0);
-  CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
-                                  &after) != 0);
-  teardown(&f);
+  retrieve_to_the_end(&f, "claude-opus-4-0", &after);
   CHECK_EQ_INT(all.kind, 0);
   CHECK(all.page != NULL && all.page->count > 5);
   CHECK_EQ_INT(w.done_calls, 1);
