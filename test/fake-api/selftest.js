@@ -360,6 +360,19 @@ async function stop(s) {
   s.child.kill('SIGTERM');
   await waitExit(s.child);
 }
+
+// A fake API of the test's own started with `args` and an HTTP/2 session
+// to it, for `body(s, session)`; both closed after, whatever it did.
+async function withH2Session(args, body) {
+  const s = await startServer(args);
+  const session = await h2connect(s.base);
+  try {
+    return await body(s, session);
+  } finally {
+    session.close();
+    await stop(s);
+  }
+}
 // What a client sees of one request, as a label of the fault behind it.
 function outcome(r, ms) {
   if (r.error && r.status === undefined) return 'reset_before';
@@ -596,115 +609,94 @@ function rawFrames(b, p, ms = 300) {
   });
 }
 
-test('--h2c: retrieve, records with http_version 2.0, control routes', async () => {
-  const s = await startServer(['--h2c']);
-  const session = await h2connect(s.base);
-  try {
-    assert.equal(session.remoteSettings.maxConcurrentStreams, 1000);
-    let r = await h2request(session, '/v1/models/claude-opus-4-1');
-    assert.equal(r.status, 200);
-    assert.equal(r.json.id, 'claude-opus-4-1-20250805');
-    assert.equal(r.headers['content-type'], 'application/json');
-    assert.equal(Number(r.headers['content-length']), r.bytes);
-    assert.match(r.headers['request-id'], /^req_fake_\d+$/);
-    assert.equal(r.headers['anthropic-ratelimit-requests-limit'], '1000');
-    r = await h2request(session, '/v1/models?limit=3', { headers: { 'anthropic-version': '2023-06-01' } });
-    assert.equal(r.status, 401);
-    assert.equal(r.json.request_id, r.headers['request-id']);
-    r = await h2request(session, '/v1/models?limit=3',
-      { headers: { authorization: 'Bearer fake-token', 'anthropic-version': '2023-06-01' } });
-    assert.equal(r.json.data.length, 3);
-    const recs = (await h2control(session, '/_fake/requests')).json;
-    assert.equal(recs.length, 3);
-    assert.deepEqual(recs.map((x) => x.http_version), ['2.0', '2.0', '2.0']);
-    assert.deepEqual(recs.map((x) => x.status), [200, 401, 200]);
-    assert.equal(recs[0].path, '/v1/models/claude-opus-4-1');
-    assert.deepEqual(recs[1].query, { limit: ['3'] });
-    assert.equal(recs[0].headers['x-api-key'], 'fake-key');
-    assert.ok(!Object.keys(recs[0].headers).some((k) => k.startsWith(':')), 'no pseudo-headers');
-    assert.ok(recs[2].t_ms >= recs[0].t_ms);
-    assert.deepEqual((await h2control(session, '/_fake/reset', {})).json, { ok: true });
-    assert.equal((await h2control(session, '/_fake/stats')).json.requests, 0);
-  } finally {
-    session.close();
-    await stop(s);
-  }
-});
+test('--h2c: retrieve, records with http_version 2.0, control routes', () => withH2Session(['--h2c'], async (s, session) => {
+  assert.equal(session.remoteSettings.maxConcurrentStreams, 1000);
+  let r = await h2request(session, '/v1/models/claude-opus-4-1');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.id, 'claude-opus-4-1-20250805');
+  assert.equal(r.headers['content-type'], 'application/json');
+  assert.equal(Number(r.headers['content-length']), r.bytes);
+  assert.match(r.headers['request-id'], /^req_fake_\d+$/);
+  assert.equal(r.headers['anthropic-ratelimit-requests-limit'], '1000');
+  r = await h2request(session, '/v1/models?limit=3', { headers: { 'anthropic-version': '2023-06-01' } });
+  assert.equal(r.status, 401);
+  assert.equal(r.json.request_id, r.headers['request-id']);
+  r = await h2request(session, '/v1/models?limit=3',
+    { headers: { authorization: 'Bearer fake-token', 'anthropic-version': '2023-06-01' } });
+  assert.equal(r.json.data.length, 3);
+  const recs = (await h2control(session, '/_fake/requests')).json;
+  assert.equal(recs.length, 3);
+  assert.deepEqual(recs.map((x) => x.http_version), ['2.0', '2.0', '2.0']);
+  assert.deepEqual(recs.map((x) => x.status), [200, 401, 200]);
+  assert.equal(recs[0].path, '/v1/models/claude-opus-4-1');
+  assert.deepEqual(recs[1].query, { limit: ['3'] });
+  assert.equal(recs[0].headers['x-api-key'], 'fake-key');
+  assert.ok(!Object.keys(recs[0].headers).some((k) => k.startsWith(':')), 'no pseudo-headers');
+  assert.ok(recs[2].t_ms >= recs[0].t_ms);
+  assert.deepEqual((await h2control(session, '/_fake/reset', {})).json, { ok: true });
+  assert.equal((await h2control(session, '/_fake/stats')).json.requests, 0);
+}));
 
-test('--h2c: 50 concurrent streams on one session', async () => {
-  const s = await startServer(['--h2c']);
-  const session = await h2connect(s.base);
-  try {
-    const ids = listed.slice(0, 50);
-    const rs = await Promise.all(ids.map((id) => h2request(session, `/v1/models/${id}`)));
-    assert.deepEqual(rs.map((r) => r.status), ids.map(() => 200));
-    assert.deepEqual(rs.map((r) => r.json.id), ids);
-    assert.equal(new Set(rs.map((r) => r.headers['request-id'])).size, 50);
-    assert.equal((await h2control(session, '/_fake/stats')).json.requests, 50);
-    assert.equal(session.closed, false);
-  } finally {
-    session.close();
-    await stop(s);
-  }
-});
+test('--h2c: 50 concurrent streams on one session', () => withH2Session(['--h2c'], async (s, session) => {
+  const ids = listed.slice(0, 50);
+  const rs = await Promise.all(ids.map((id) => h2request(session, `/v1/models/${id}`)));
+  assert.deepEqual(rs.map((r) => r.status), ids.map(() => 200));
+  assert.deepEqual(rs.map((r) => r.json.id), ids);
+  assert.equal(new Set(rs.map((r) => r.headers['request-id'])).size, 50);
+  assert.equal((await h2control(session, '/_fake/stats')).json.requests, 50);
+  assert.equal(session.closed, false);
+}));
 
-test('--h2c: reset_before, reset_during, truncate act on one stream only', async () => {
-  const s = await startServer(['--h2c']);
-  const session = await h2connect(s.base);
-  try {
-    const want = (await h2request(session, '/v1/models?limit=5')).bytes;
-    await h2control(session, '/_fake/faults', [
-      { action: 'reset_before', match: 'claude-opus-4-0' },
-      { action: 'reset_during', match: 'limit=5' },
-      { action: 'truncate', match: 'limit=6' }]);
-    // The three faulted streams run alongside 30 normal ones on the session.
-    const normal = listed.slice(0, 30).map((id) => h2request(session, `/v1/models/${id}`));
-    const [rb, rd, tr] = await Promise.all([
-      h2request(session, '/v1/models/claude-opus-4-0'),
-      h2request(session, '/v1/models?limit=5'),
-      h2request(session, '/v1/models?limit=6')]);
-    const rs = await Promise.all(normal);
-    // reset_before: RST_STREAM, no response at all.
-    assert.equal(rb.status, undefined);
-    assert.equal(rb.rstCode, NGHTTP2_INTERNAL_ERROR);
-    assert.equal(rb.error.code, 'ERR_HTTP2_STREAM_ERROR');
-    // reset_during: headers with the full content-length, half the body,
-    // then RST_STREAM.
-    assert.equal(rd.status, 200);
-    assert.equal(Number(rd.headers['content-length']), want);
-    assert.equal(rd.bytes, Math.floor(want / 2));
-    assert.ok(rd.bytes > 0);
-    assert.equal(rd.ended, false);
-    assert.equal(rd.rstCode, NGHTTP2_INTERNAL_ERROR);
-    assert.match(rd.error.message, /NGHTTP2_INTERNAL_ERROR/);
-    // truncate: fewer bytes than content-length. The server ends the stream
-    // cleanly (checked on the wire below); node's nghttp2 notices the short
-    // body itself and resets the stream with PROTOCOL_ERROR.
-    assert.equal(tr.status, 200);
-    const trWant = Number(tr.headers['content-length']);
-    assert.equal(tr.bytes, Math.floor(trWant / 2));
-    assert.ok(tr.bytes < trWant);
-    assert.equal(tr.rstCode, NGHTTP2_PROTOCOL_ERROR);
-    // The other streams and the session are unaffected.
-    assert.ok(rs.every((r) => r.status === 200 && r.ended && r.json && r.error === undefined));
-    assert.equal(session.closed, false);
-    assert.equal(session.destroyed, false);
-    const after = await h2request(session, '/v1/models/claude-opus-4-0');
-    assert.equal(after.status, 200);
-    // Recorded as in HTTP/1.1: 0 for reset_before, the status otherwise.
-    const recs = (await h2control(session, '/_fake/requests')).json;
-    const rec = (p, q) => recs.filter((x) => x.path === p && (!q || x.query.limit?.[0] === q))
-      .map((x) => x.status);
-    assert.deepEqual(rec('/v1/models/claude-opus-4-0'), [0, 200]);
-    assert.deepEqual(rec('/v1/models', '5'), [200, 200]);
-    assert.deepEqual(rec('/v1/models', '6'), [200]);
-    assert.deepEqual((await h2control(session, '/_fake/stats')).json.by_action,
-      { reset_before: 1, reset_during: 1, truncate: 1 });
-  } finally {
-    session.close();
-    await stop(s);
-  }
-});
+test('--h2c: reset_before, reset_during, truncate act on one stream only', () => withH2Session(['--h2c'], async (s, session) => {
+  const want = (await h2request(session, '/v1/models?limit=5')).bytes;
+  await h2control(session, '/_fake/faults', [
+    { action: 'reset_before', match: 'claude-opus-4-0' },
+    { action: 'reset_during', match: 'limit=5' },
+    { action: 'truncate', match: 'limit=6' }]);
+  // The three faulted streams run alongside 30 normal ones on the session.
+  const normal = listed.slice(0, 30).map((id) => h2request(session, `/v1/models/${id}`));
+  const [rb, rd, tr] = await Promise.all([
+    h2request(session, '/v1/models/claude-opus-4-0'),
+    h2request(session, '/v1/models?limit=5'),
+    h2request(session, '/v1/models?limit=6')]);
+  const rs = await Promise.all(normal);
+  // reset_before: RST_STREAM, no response at all.
+  assert.equal(rb.status, undefined);
+  assert.equal(rb.rstCode, NGHTTP2_INTERNAL_ERROR);
+  assert.equal(rb.error.code, 'ERR_HTTP2_STREAM_ERROR');
+  // reset_during: headers with the full content-length, half the body,
+  // then RST_STREAM.
+  assert.equal(rd.status, 200);
+  assert.equal(Number(rd.headers['content-length']), want);
+  assert.equal(rd.bytes, Math.floor(want / 2));
+  assert.ok(rd.bytes > 0);
+  assert.equal(rd.ended, false);
+  assert.equal(rd.rstCode, NGHTTP2_INTERNAL_ERROR);
+  assert.match(rd.error.message, /NGHTTP2_INTERNAL_ERROR/);
+  // truncate: fewer bytes than content-length. The server ends the stream
+  // cleanly (checked on the wire below); node's nghttp2 notices the short
+  // body itself and resets the stream with PROTOCOL_ERROR.
+  assert.equal(tr.status, 200);
+  const trWant = Number(tr.headers['content-length']);
+  assert.equal(tr.bytes, Math.floor(trWant / 2));
+  assert.ok(tr.bytes < trWant);
+  assert.equal(tr.rstCode, NGHTTP2_PROTOCOL_ERROR);
+  // The other streams and the session are unaffected.
+  assert.ok(rs.every((r) => r.status === 200 && r.ended && r.json && r.error === undefined));
+  assert.equal(session.closed, false);
+  assert.equal(session.destroyed, false);
+  const after = await h2request(session, '/v1/models/claude-opus-4-0');
+  assert.equal(after.status, 200);
+  // Recorded as in HTTP/1.1: 0 for reset_before, the status otherwise.
+  const recs = (await h2control(session, '/_fake/requests')).json;
+  const rec = (p, q) => recs.filter((x) => x.path === p && (!q || x.query.limit?.[0] === q))
+    .map((x) => x.status);
+  assert.deepEqual(rec('/v1/models/claude-opus-4-0'), [0, 200]);
+  assert.deepEqual(rec('/v1/models', '5'), [200, 200]);
+  assert.deepEqual(rec('/v1/models', '6'), [200]);
+  assert.deepEqual((await h2control(session, '/_fake/stats')).json.by_action,
+    { reset_before: 1, reset_during: 1, truncate: 1 });
+}));
 
 test('--h2c: on the wire, truncate ends cleanly and reset_during is RST_STREAM', async () => {
   const s = await startServer(['--h2c']);
@@ -782,85 +774,71 @@ async function requestH2Once(b, p, body) {
   try { return await h2control(session, p, body); } finally { session.close(); }
 }
 
-test('--h2c: stall_during, hang, delay, huge, statuses, html on one session', async () => {
-  const s = await startServer(['--h2c']);
-  const session = await h2connect(s.base);
-  try {
-    await h2control(session, '/_fake/faults', [
-      { action: 'stall_during', match: 'claude-haiku-5' },
-      { action: 'hang', match: 'claude-opus-5' },
-      { action: 'delay', delay_ms: 200, match: 'claude-sonnet-4-5' },
-      { action: 'huge', bytes: 3000000, match: 'huge' },
-      { status: 529, headers: { 'x-should-retry': 'true', connection: 'close' }, match: 'opus-4-0' },
-      { action: 'html', match: 'html' }, { action: 'invalid_json', match: 'bad' }]);
-    // stall_during and hang: streams that stay open while others complete.
-    const open = (p) => new Promise((resolve) => {
-      const st = session.request({ ':path': p, ...AUTH });
-      let n = 0, closed = false, status;
-      st.on('response', (h) => { status = h[':status']; });
-      st.on('data', (c) => { n += c.length; });
-      st.on('close', () => { closed = true; });
-      st.on('error', () => {});
-      setTimeout(() => { resolve({ status, n, closed }); st.close(); }, 400);
-    });
-    const t = Date.now();
-    const [stall, hang, delayed, huge, r529, html, bad] = await Promise.all([
-      open('/v1/models/claude-haiku-5'), open('/v1/models/claude-opus-5'),
-      h2request(session, '/v1/models/claude-sonnet-4-5'),
-      h2request(session, '/v1/models?huge'),
-      h2request(session, '/v1/models/claude-opus-4-0'),
-      h2request(session, '/v1/models?html'), h2request(session, '/v1/models/bad')]);
-    assert.equal(stall.status, 200);
-    assert.ok(stall.n > 0 && !stall.closed);
-    assert.equal(hang.status, undefined);
-    assert.ok(hang.n === 0 && !hang.closed);
-    assert.equal(delayed.status, 200);
-    assert.ok(Date.now() - t >= 190);
-    assert.equal(huge.bytes, 3000000);
-    assert.equal(huge.json.data.length, 1);
-    assert.equal(r529.status, 529);
-    assert.equal(r529.headers['x-should-retry'], 'true');
-    assert.equal(r529.headers.connection, undefined); // not allowed in HTTP/2
-    assert.equal(r529.json.error.type, 'overloaded_error');
-    assert.equal(html.status, 502);
-    assert.match(html.body, /<html>/);
-    assert.equal(bad.body, '{"id": "x",');
-    const recs = (await h2control(session, '/_fake/requests')).json;
-    assert.equal(recs.length, 7);
-    assert.ok(recs.every((x) => x.http_version === '2.0'));
-    assert.equal(session.closed, false);
-  } finally {
-    session.close();
-    await stop(s);
-  }
-});
+test('--h2c: stall_during, hang, delay, huge, statuses, html on one session', () => withH2Session(['--h2c'], async (s, session) => {
+  await h2control(session, '/_fake/faults', [
+    { action: 'stall_during', match: 'claude-haiku-5' },
+    { action: 'hang', match: 'claude-opus-5' },
+    { action: 'delay', delay_ms: 200, match: 'claude-sonnet-4-5' },
+    { action: 'huge', bytes: 3000000, match: 'huge' },
+    { status: 529, headers: { 'x-should-retry': 'true', connection: 'close' }, match: 'opus-4-0' },
+    { action: 'html', match: 'html' }, { action: 'invalid_json', match: 'bad' }]);
+  // stall_during and hang: streams that stay open while others complete.
+  const open = (p) => new Promise((resolve) => {
+    const st = session.request({ ':path': p, ...AUTH });
+    let n = 0, closed = false, status;
+    st.on('response', (h) => { status = h[':status']; });
+    st.on('data', (c) => { n += c.length; });
+    st.on('close', () => { closed = true; });
+    st.on('error', () => {});
+    setTimeout(() => { resolve({ status, n, closed }); st.close(); }, 400);
+  });
+  const t = Date.now();
+  const [stall, hang, delayed, huge, r529, html, bad] = await Promise.all([
+    open('/v1/models/claude-haiku-5'), open('/v1/models/claude-opus-5'),
+    h2request(session, '/v1/models/claude-sonnet-4-5'),
+    h2request(session, '/v1/models?huge'),
+    h2request(session, '/v1/models/claude-opus-4-0'),
+    h2request(session, '/v1/models?html'), h2request(session, '/v1/models/bad')]);
+  assert.equal(stall.status, 200);
+  assert.ok(stall.n > 0 && !stall.closed);
+  assert.equal(hang.status, undefined);
+  assert.ok(hang.n === 0 && !hang.closed);
+  assert.equal(delayed.status, 200);
+  assert.ok(Date.now() - t >= 190);
+  assert.equal(huge.bytes, 3000000);
+  assert.equal(huge.json.data.length, 1);
+  assert.equal(r529.status, 529);
+  assert.equal(r529.headers['x-should-retry'], 'true');
+  assert.equal(r529.headers.connection, undefined); // not allowed in HTTP/2
+  assert.equal(r529.json.error.type, 'overloaded_error');
+  assert.equal(html.status, 502);
+  assert.match(html.body, /<html>/);
+  assert.equal(bad.body, '{"id": "x",');
+  const recs = (await h2control(session, '/_fake/requests')).json;
+  assert.equal(recs.length, 7);
+  assert.ok(recs.every((x) => x.http_version === '2.0'));
+  assert.equal(session.closed, false);
+}));
 
-test('--h2c --fault-rate 1: random faults on one session never kill it', async () => {
-  const s = await startServer(['--h2c', '--fault-rate', '1', '--seed', '7']);
-  const session = await h2connect(s.base);
-  try {
-    const N = 160;
-    const rs = await Promise.all(Array.from({ length: N },
-      () => h2request(session, '/v1/models/claude-opus-4-1')));
-    const seen = {};
-    for (const r of rs) {
-      const o = r.status === undefined ? 'reset_before'
-        : r.error || !r.ended ? 'broken_body' : `status_${r.status}`;
-      seen[o] = (seen[o] || 0) + 1;
-    }
-    const st = (await h2control(session, '/_fake/stats')).json;
-    assert.equal(st.requests, N);
-    assert.equal(st.faults, N);
-    assert.equal(seen.reset_before, st.by_action.reset_before);
-    assert.equal(seen.broken_body, st.by_action.reset_during + st.by_action.truncate);
-    assert.equal(seen.status_500, st.by_action.respond_500);
-    assert.equal(seen.status_200, st.by_action.delay);
-    assert.equal(session.closed, false);
-  } finally {
-    session.close();
-    await stop(s);
+test('--h2c --fault-rate 1: random faults on one session never kill it', () => withH2Session(['--h2c', '--fault-rate', '1', '--seed', '7'], async (s, session) => {
+  const N = 160;
+  const rs = await Promise.all(Array.from({ length: N },
+    () => h2request(session, '/v1/models/claude-opus-4-1')));
+  const seen = {};
+  for (const r of rs) {
+    const o = r.status === undefined ? 'reset_before'
+      : r.error || !r.ended ? 'broken_body' : `status_${r.status}`;
+    seen[o] = (seen[o] || 0) + 1;
   }
-});
+  const st = (await h2control(session, '/_fake/stats')).json;
+  assert.equal(st.requests, N);
+  assert.equal(st.faults, N);
+  assert.equal(seen.reset_before, st.by_action.reset_before);
+  assert.equal(seen.broken_body, st.by_action.reset_during + st.by_action.truncate);
+  assert.equal(seen.status_500, st.by_action.respond_500);
+  assert.equal(seen.status_200, st.by_action.delay);
+  assert.equal(session.closed, false);
+}));
 
 test('count_tokens: POST a JSON body, its words counted, the body recorded', async () => {
   await control('/_fake/reset', {});
