@@ -194,16 +194,22 @@ test('every header given is sent, more than 16 too', async () => {
   await c.close();
 });
 
+// A matcher for assert.throws() and assert.rejects(): an `Err` with
+// `code`, whose message `check(message)` asserts on.
+const argError = (Err, code, check) => (e) => {
+  assert.ok(e instanceof Err, e.stack);
+  assert.equal(e.code, code);
+  check(e.message);
+  return true;
+};
+
 test('a string with a NUL is refused, naming the argument, never cut short', async () => {
   const c = client();
   await reset();
-  const nul = (name) => (e) => {
-    assert.ok(e instanceof TypeError, e.stack);
-    assert.equal(e.code, 'ERR_INVALID_ARG_VALUE');
-    assert.ok(e.message.startsWith(name + ' '), e.message);
-    assert.match(e.message, /NUL/);
-    return true;
-  };
+  const nul = (name) => argError(TypeError, 'ERR_INVALID_ARG_VALUE', (m) => {
+    assert.ok(m.startsWith(name + ' '), m);
+    assert.match(m, /NUL/);
+  });
   await assert.rejects(c.models.retrieve('claude-sonnet-4-0\u0000junk'), nul('id'));
   await assert.rejects(c.beta.models.retrieve('claude-sonnet-4-0\u0000'), nul('id'));
   await new Promise((resolve) => c.models.retrieve('claude-sonnet-4-0\u0000junk', (e, m) => {
@@ -229,12 +235,8 @@ test('a string with a NUL is refused, naming the argument, never cut short', asy
 test('a string argument of another type is a TypeError naming it, never ignored', async () => {
   const c = client();
   await reset();
-  const type = (name) => (e) => {
-    assert.ok(e instanceof TypeError, e.stack);
-    assert.equal(e.code, 'ERR_INVALID_ARG_TYPE');
-    assert.ok(e.message.startsWith(name + ' must be '), e.message);
-    return true;
-  };
+  const type = (name) => argError(TypeError, 'ERR_INVALID_ARG_TYPE',
+    (m) => assert.ok(m.startsWith(name + ' must be '), m));
   await assert.rejects(c.models.retrieve(42), type('id'));
   await assert.rejects(c.models.retrieve('claude-opus-4-1', 'fast'), type('params'));
   await assert.rejects(c.models.retrieve('claude-opus-4-1', {}, 'fast'), type('options'));
@@ -259,18 +261,9 @@ test('a string argument of another type is a TypeError naming it, never ignored'
 test('a number option: of another type a TypeError, out of range a RangeError, naming it', async () => {
   const c = client();
   await reset();
-  const range = (msg) => (e) => {
-    assert.ok(e instanceof RangeError, e.stack);
-    assert.equal(e.code, 'ERR_OUT_OF_RANGE');
-    assert.equal(e.message, msg);
-    return true;
-  };
-  const type = (name) => (e) => {
-    assert.ok(e instanceof TypeError, e.stack);
-    assert.equal(e.code, 'ERR_INVALID_ARG_TYPE');
-    assert.equal(e.message, name + ' must be a number');
-    return true;
-  };
+  const range = (msg) => argError(RangeError, 'ERR_OUT_OF_RANGE', (m) => assert.equal(m, msg));
+  const type = (name) => argError(TypeError, 'ERR_INVALID_ARG_TYPE',
+    (m) => assert.equal(m, name + ' must be a number'));
   const MAX = Number.MAX_SAFE_INTEGER;
   for (const limit of [0, -1, 1001, 1.5, 3567587328, NaN, Infinity])
     await assert.rejects(c.models.list({ limit }), range('limit must be an integer in 1..1000'));
