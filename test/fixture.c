@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 fake_server_t srv;
 
@@ -127,6 +128,15 @@ void outcome_free(outcome_t *o) {
 void retrieve_to_the_end(fixture_t *f, const char *id, outcome_t *o) {
   CHECK(anthropic_models_retrieve(f->client, id, NULL, on_model, o) != 0);
   teardown(f);
+}
+
+void run_until_requests(fixture_t *f, int n) {
+  for (int i = 0; i < 400 && fake_request_count(&srv) < n; i++) {
+    uv_run(&f->loop, UV_RUN_NOWAIT);
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
+  }
+  CHECK_EQ_INT(fake_request_count(&srv), n);
 }
 
 cJSON *catalogue(void) {

@@ -58,6 +58,9 @@ void outcome_free(outcome_t *o);
 /* Retrieve `id` (no params) into `o` (the call must take it), then
  * teardown(): the loop run to its end and the client closed. */
 void retrieve_to_the_end(fixture_t *f, const char *id, outcome_t *o);
+/* Run `f`'s loop until the fake API has seen `n` requests (at most 2 s),
+ * which it must have. */
+void run_until_requests(fixture_t *f, int n);
 
 /* The server's catalogue, and the requests it saw (caller deletes). */
 cJSON *catalogue(void);

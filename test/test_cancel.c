@@ -53,16 +53,6 @@ static void run_until_called(fixture_t *f, const outcome_t *o) {
     uv_run(&f->loop, UV_RUN_ONCE);
 }
 
-/* Run the loop until the server has seen `n` requests. */
-static void run_until_seen(fixture_t *f, int n) {
-  for (int i = 0; i < 400 && fake_request_count(&srv) < n; i++) {
-    uv_run(&f->loop, UV_RUN_NOWAIT);
-    struct timespec ts = {0, 5000000};
-    nanosleep(&ts, NULL);
-  }
-  CHECK_EQ_INT(fake_request_count(&srv), n);
-}
-
 /* Once a request has ended, none of the pooled requests may keep its timer
  * running: a watchdog or a retry wait that outlived its request would fire
  * on a request that is idle, or already another one. */
@@ -414,7 +404,7 @@ TEST(the_watchdog_ends_an_attempt_curl_never_reports_done) {
   opts.max_retries = 0;
   anthropic_request_id_t id =
       start_logged(&f, &opts, &log, "[{\"action\":\"hang\"}]", &o);
-  run_until_seen(&f, 1);
+  run_until_requests(&f, 1);
   anthropic_req_t *r = req_of(&f, id);
   CHECK_EQ_INT(r->state, REQ_ACTIVE);
   CHECK(uv_is_active((uv_handle_t *)&r->timer)); /* the watchdog */

@@ -66,15 +66,6 @@ static const char *qget(const cJSON *req, const char *key, int i) {
   return cJSON_IsString(s) ? s->valuestring : NULL;
 }
 
-static void run_until_requests(fixture_t *f, int n) {
-  for (int i = 0; i < 400 && fake_request_count(&srv) < n; i++) {
-    uv_run(&f->loop, UV_RUN_NOWAIT);
-    struct timespec ts = {0, 5000000};
-    nanosleep(&ts, NULL);
-  }
-  CHECK_EQ_INT(fake_request_count(&srv), n);
-}
-
 /* ------------------------------------------------------------------ */
 /* A walk and what its callbacks saw                                   */
 /* ------------------------------------------------------------------ */

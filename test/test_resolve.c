@@ -93,16 +93,6 @@ static void check_each_once(const seen_t *s) {
   CHECK_EQ_INT(s->ran_inside_call, 0);
 }
 
-/* Run the loop until the server has seen `n` requests. */
-static void run_until_requests(fixture_t *f, int n) {
-  for (int i = 0; i < 1000 && fake_request_count(&srv) < n; i++) {
-    uv_run(&f->loop, UV_RUN_NOWAIT);
-    struct timespec ts = {0, 2000000};
-    nanosleep(&ts, NULL);
-  }
-  CHECK_EQ_INT(fake_request_count(&srv), n);
-}
-
 enum { DISTINCT_MAX = 200 };
 
 /* Every alias and id of the catalogue plus unknown names, with the id
