@@ -415,12 +415,7 @@ TEST(cancel_of_a_hanging_request_ends_it) {
   anthropic_request_id_t r = anthropic_models_retrieve(
       f.client, "claude-opus-4-1", NULL, on_model, &a);
   /* Let it reach the server, then cancel mid-request. */
-  for (int i = 0; i < 200 && fake_request_count(&srv) < 1; i++) {
-    uv_run(&f.loop, UV_RUN_NOWAIT);
-    struct timespec ts = {0, 5000000};
-    nanosleep(&ts, NULL);
-  }
-  CHECK_EQ_INT(fake_request_count(&srv), 1);
+  run_until_requests(&f, 1);
   CHECK_EQ_INT(anthropic_request_cancel(f.client, r), 0);
   teardown(&f);
   CHECK_EQ_INT(a.calls, 1);

@@ -270,12 +270,7 @@ TEST(cancelling_a_request_in_flight_lets_the_next_one_start) {
       f.client, "claude-opus-4-1", NULL, on_model, &a);
   CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-0", NULL, on_model,
                                   &b) != 0);
-  for (int i = 0; i < 400 && fake_request_count(&srv) < 1; i++) {
-    uv_run(&f.loop, UV_RUN_NOWAIT);
-    struct timespec ts = {0, 5000000};
-    nanosleep(&ts, NULL);
-  }
-  CHECK_EQ_INT(fake_request_count(&srv), 1);
+  run_until_requests(&f, 1);
   CHECK_EQ_INT(anthropic_request_cancel(f.client, ra), 0);
   teardown(&f);
   CHECK_EQ_INT(a.calls, 1);
