@@ -28,9 +28,7 @@ TEST(a_zeroed_client_options_struct_is_refused_naming_the_macro) {
 TEST(client_max_retries_zero_means_no_retries) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t co = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  co.max_retries = 0;
-  setup_with(&f, &co);
+  setup_no_retries(&f);
   add_faults(ONE_529);
   retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);

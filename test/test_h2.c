@@ -320,9 +320,7 @@ TEST(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it) {
 TEST(a_certificate_the_client_does_not_trust_is_a_tls_error) {
   fixture_t f;
   outcome_t o = {0};
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.max_retries = 0;
-  setup_with(&f, &opts); /* the system's CAs: the fake's cert is unknown */
+  setup_no_retries(&f); /* the system's CAs: the fake's cert is unknown */
   retrieve_to_the_end(&f, "claude-opus-4-1", &o);
   CHECK_EQ_INT(o.kind, ANTHROPIC_ETLS);
   CHECK_EQ_INT(fake_request_count(&srv), 0);
