@@ -476,31 +476,36 @@ TEST(max_items_on_a_backward_walk_keeps_the_items_nearest_the_start) {
   walk_free(w);
 }
 
-TEST(max_items_on_a_page_boundary_asks_for_no_further_page) {
-  walk_t *w = capped_walk(7, 14);
-  CHECK_EQ_INT(w->items, 14);
-  CHECK_EQ_INT(w->pages, 2);
-  CHECK_EQ_INT(w->count[1], 7);
-  CHECK_EQ_INT(fake_request_count(&srv), 2);
-  walk_free(w);
-}
+/* A walk of pages of `size` capped at `max_items`: the items, pages and
+ * requests it takes, and the items of its last page (unless ANY_COUNT). */
+#define ANY_COUNT ((size_t)-1)
+typedef struct cap_case {
+  const char *name;
+  int size;
+  size_t max_items, items;
+  int pages;
+  size_t last_count;
+  int requests;
+} cap_case_t;
 
-TEST(max_items_smaller_than_a_page_gives_one_trimmed_page) {
-  walk_t *w = capped_walk(20, 5);
-  CHECK_EQ_INT(w->items, 5);
-  CHECK_EQ_INT(w->pages, 1);
-  CHECK_EQ_INT(w->count[0], 5);
-  CHECK_EQ_INT(fake_request_count(&srv), 1);
-  walk_free(w);
-}
+static const cap_case_t caps[] = {
+    {"max_items_on_a_page_boundary_asks_for_no_further_page", 7, 14, 14, 2, 7,
+     2},
+    {"max_items_smaller_than_a_page_gives_one_trimmed_page", 20, 5, 5, 1, 5, 1},
+    {"max_items_beyond_the_list_changes_nothing", 20, 1000, 50, 3, ANY_COUNT,
+     3},
+};
 
-TEST(max_items_beyond_the_list_changes_nothing) {
-  walk_t *w = capped_walk(20, 1000);
-  CHECK_EQ_INT(w->items, 50);
-  CHECK_EQ_INT(w->pages, 3);
-  CHECK_EQ_INT(fake_request_count(&srv), 3);
+static void check_cap(const cap_case_t *c) {
+  walk_t *w = capped_walk(c->size, c->max_items);
+  CHECK_EQ_INT(w->items, c->items);
+  CHECK_EQ_INT(w->pages, c->pages);
+  if (c->last_count != ANY_COUNT)
+    CHECK_EQ_INT(w->count[w->pages - 1], c->last_count);
+  CHECK_EQ_INT(fake_request_count(&srv), c->requests);
   walk_free(w);
 }
+TABLE_TEST(caps, check_cap)
 
 TEST(cancel_from_inside_each_ends_the_walk_as_cancelled) {
   fixture_t f;
@@ -1764,10 +1769,7 @@ int main(void) {
       T(each_returning_non_zero_stops_the_walk_after_that_page),
       T(max_items_trims_the_last_page_and_stops_the_walk),
       T(max_items_on_a_backward_walk_keeps_the_items_nearest_the_start),
-      T(max_items_on_a_page_boundary_asks_for_no_further_page),
-      T(max_items_smaller_than_a_page_gives_one_trimmed_page),
-      T(max_items_beyond_the_list_changes_nothing),
-      T(cancel_from_inside_each_ends_the_walk_as_cancelled),
+      TABLE(caps), T(cancel_from_inside_each_ends_the_walk_as_cancelled),
       T(cancel_while_a_page_hangs_ends_the_walk_as_cancelled),
       T(a_404_on_page_two_ends_the_walk_with_that_error),
       T(a_cursor_that_does_not_move_ends_the_walk_as_a_bad_response),
