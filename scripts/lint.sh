@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 rc=0
 shopt -s nullglob # examples/ may hold no C file
 files=(src/*.c src/*.h include/*.h cli/*.c cli/*.h examples/*.c examples/*/*.c examples/*/*.h test/*.c
-  test/*.h test/fuzz/*.c test/fuzz/*.h bench/*.c)
+  test/*.h test/*.cc test/fuzz/*.c test/fuzz/*.h bench/*.c)
 clang-format --dry-run --Werror "${files[@]}" || rc=1
 # clang-tidy, one process a file, as many at once as there are cores (its
 # static analyzer is most of the lint's time: about 2 CPU-minutes in all,
