@@ -265,6 +265,14 @@ struct anthropic_client {
   bool torn_down; /* curl is gone; waiting for handles to close */
   int open_handles;
   anthropic_close_cb close_cb;
+
+  /* Tests only: the library never sets it. Every delay the layers above
+   * start a timer with (a retry's wait, the watchdog) passes through it;
+   * the timer runs the delay it returns. A test records the delay the
+   * library decided, asserts it, and need not wait it out. NULL: as
+   * decided. `data` is the test's. */
+  uint64_t (*timer_hook)(void *data, anth_timer_t *t, uint64_t ms);
+  void *timer_hook_data;
 };
 
 /* The layers, from the bottom: engine.c (the only file that calls libuv;

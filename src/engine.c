@@ -70,7 +70,10 @@ void anth__timer_init(anthropic_client_t *c, anth_timer_t *t) {
 }
 
 void anth__timer_start(anth_timer_t *t, uint64_t ms, anth_timer_cb cb) {
+  const anthropic_client_t *c = t->client;
   t->cb = cb;
+  if (c->timer_hook != NULL)
+    ms = c->timer_hook(c->timer_hook_data, t, ms);
   uv_timer_start(&t->uv, on_timer_fired, ms, 0);
 }
 
