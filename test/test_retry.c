@@ -1,7 +1,12 @@
 /* test_retry.c - the fault matrix: each fault the fake server can inject,
- * the attempts it saw, the delays between them (from the server's own
- * timestamps, never by timing the test), and the final outcome. */
+ * the attempts it saw, the delays the client decided to wait between them,
+ * and the final outcome. The waits are read through the client's timer
+ * hook (src/client.h) and run as 0 ms, so no test waits a backoff out;
+ * one test lets a wait run in full and checks the server saw that gap. */
+#include "../src/client.h"
 #include "fixture.h"
+
+#include <stddef.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -30,13 +35,57 @@ static void check_gap(double from, double to, double min_ms, double max_ms) {
     FAILF("gap between attempts %.1f ms, want %.0f..%.0f", gap, min_ms, max_ms);
 }
 
-/* One retrieve with `faults` queued; returns the outcome (caller frees). */
+/* The waits before a retry the client decided, in order, and the wall
+ * clock (ms since 1970) as each was decided. */
+#define MAX_WAITS 16
+static struct {
+  uint64_t ms[MAX_WAITS];
+  int64_t decided_at[MAX_WAITS];
+  int n;
+  bool run_in_full; /* false: each runs as 0 ms */
+} waits;
+
+static int64_t unix_ms(void) {
+  uv_timeval64_t tv;
+  CHECK(uv_gettimeofday(&tv) == 0);
+  return tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* The client's timer hook: a request's timer started while it waits to
+ * retry is that wait; any other (the watchdog) runs as decided. */
+static uint64_t on_timer_start(void *data, anth_timer_t *t, uint64_t ms) {
+  (void)data;
+  const anthropic_req_t *r =
+      (const anthropic_req_t *)((char *)t - offsetof(anthropic_req_t, timer));
+  if (r->state != REQ_WAITING)
+    return ms;
+  if (waits.n < MAX_WAITS) {
+    waits.ms[waits.n] = ms;
+    waits.decided_at[waits.n] = unix_ms();
+  }
+  waits.n++;
+  return waits.run_in_full ? ms : 0;
+}
+
+static void check_wait(int i, uint64_t min_ms, uint64_t max_ms) {
+  if (i >= waits.n || i >= MAX_WAITS)
+    FAILF("wait %d not decided (%d were)", i, waits.n);
+  if (waits.ms[i] < min_ms || waits.ms[i] > max_ms)
+    FAILF("wait %d: %llu ms decided, want %llu..%llu", i,
+          (unsigned long long)waits.ms[i], (unsigned long long)min_ms,
+          (unsigned long long)max_ms);
+}
+
+/* One retrieve with `faults` queued; returns the outcome (caller frees).
+ * The waits it decided are in `waits`. */
 static void retrieve_with(anthropic_client_options_t *opts,
                           const anthropic_request_options_t *ro,
                           const char *faults, outcome_t *o) {
   fixture_t f;
   anthropic_client_options_t none = ANTHROPIC_CLIENT_OPTIONS_INIT;
   setup_with(&f, opts ? opts : &none);
+  waits.n = 0;
+  f.client->timer_hook = on_timer_start;
   if (faults)
     add_faults(faults);
   anthropic_models_retrieve_params_t p = {
@@ -55,7 +104,8 @@ TEST(retry_after_ms_is_honoured) {
                 &o);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(arrivals(t, 4), 2);
-  check_gap(t[0], t[1], 1150, 60000);
+  CHECK_EQ_INT(waits.n, 1);
+  check_wait(0, 1200, 1200);
   outcome_free(&o);
 }
 
@@ -66,46 +116,51 @@ TEST(retry_after_seconds_are_honoured) {
                 "[{\"status\":429,\"headers\":{\"retry-after\":\"1.5\"}}]", &o);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(arrivals(t, 4), 2);
-  check_gap(t[0], t[1], 1450, 60000);
+  CHECK_EQ_INT(waits.n, 1);
+  check_wait(0, 1500, 1500);
   outcome_free(&o);
 }
 
-/* Unix time in ms when the first attempt's log line ran: the moment the
- * client decides how long to wait. */
-static void on_first_log(void *data, anthropic_log_level_t level,
-                         const char *line) {
-  if (level != ANTHROPIC_LOG_DEBUG || strstr(line, " -> ") == NULL)
-    return; /* only the attempt lines */
-  double *at = data;
-  uv_timeval64_t tv;
-  if (*at == 0 && uv_gettimeofday(&tv) == 0)
-    *at = (double)tv.tv_sec * 1000 + tv.tv_usec / 1000.0;
+/* The one test that lets the wait run: the timer waits what was decided
+ * (the server's own timestamps show the gap; only a lower bound, so a
+ * slow machine cannot fail it). */
+TEST(the_decided_wait_is_waited_out) {
+  outcome_t o = {0};
+  double t[4];
+  waits.run_in_full = true;
+  retrieve_with(NULL, NULL,
+                "[{\"status\":429,\"headers\":{\"retry-after-ms\":\"300\"}}]",
+                &o);
+  waits.run_in_full = false;
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(waits.n, 1);
+  check_wait(0, 300, 300);
+  CHECK_EQ_INT(arrivals(t, 4), 2);
+  check_gap(t[0], t[1], 250, 60000);
+  outcome_free(&o);
 }
 
 TEST(retry_after_http_date_is_honoured) {
   outcome_t o = {0};
-  double t[4], decided_at = 0;
+  double t[4];
   char date[64], faults[256];
-  time_t when = time(NULL) + 3;
+  /* 30 s ahead: far above any backoff (8 s at most), under the 60 s cap. */
+  time_t when = time(NULL) + 30;
   struct tm tm;
   gmtime_r(&when, &tm);
   strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   snprintf(faults, sizeof faults,
            "[{\"status\":429,\"headers\":{\"retry-after\":\"%s\"}}]", date);
-  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
-  opts.log_cb = on_first_log;
-  opts.log_data = &decided_at;
-  retrieve_with(&opts, NULL, faults, &o);
+  int64_t before = unix_ms();
+  retrieve_with(NULL, NULL, faults, &o);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(arrivals(t, 4), 2);
-  /* The retry may not come before the date. How far ahead that was when
-   * the client decided depends on how slowly the first attempt went (under
-   * valgrind, on a loaded machine), so the bound is taken from then, not
-   * from when the test began; it is still far above the 0.5 s backoff. */
-  CHECK(decided_at > 0);
-  double want = (double)when * 1000 - decided_at;
-  CHECK(want > 600);
-  check_gap(t[0], t[1], want - 50, 60000);
+  /* The wait is the date less the clock as the client decided: read after
+   * the test's first reading and before the hook's, whatever the speed. */
+  CHECK_EQ_INT(waits.n, 1);
+  int64_t date_ms = (int64_t)when * 1000;
+  check_wait(0, (uint64_t)(date_ms - waits.decided_at[0]),
+             (uint64_t)(date_ms - before));
   outcome_free(&o);
 }
 
@@ -119,7 +174,8 @@ TEST(retry_after_over_the_cap_falls_back_to_backoff) {
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(arrivals(t, 4), 2);
   /* Backoff for the first retry is 375..500 ms; 30 s was not honoured. */
-  check_gap(t[0], t[1], 350, 10000);
+  CHECK_EQ_INT(waits.n, 1);
+  check_wait(0, 375, 500);
   outcome_free(&o);
 }
 
@@ -132,8 +188,27 @@ TEST(backoff_doubles_with_up_to_a_quarter_of_jitter) {
   CHECK_EQ_INT(o.attempts, 3);
   CHECK_CONTAINS(o.message, "after 3 attempts");
   CHECK_EQ_INT(arrivals(t, 4), 3);
-  check_gap(t[0], t[1], 350, 10000); /* 0.5 s less up to 25% */
-  check_gap(t[1], t[2], 725, 10000); /* 1 s less up to 25% */
+  CHECK_EQ_INT(waits.n, 2);
+  check_wait(0, 375, 500);  /* 0.5 s less up to 25% */
+  check_wait(1, 750, 1000); /* 1 s less up to 25% */
+}
+
+TEST(backoff_stops_doubling_at_8_seconds) {
+  outcome_t o = {0};
+  double t[8];
+  anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  opts.max_retries = 6;
+  retrieve_with(&opts, NULL, "[{\"status\":500,\"times\":6}]", &o);
+  CHECK_EQ_INT(o.kind, 0);
+  CHECK_EQ_INT(arrivals(t, 8), 7);
+  CHECK_EQ_INT(waits.n, 6);
+  check_wait(0, 375, 500);
+  check_wait(1, 750, 1000);
+  check_wait(2, 1500, 2000);
+  check_wait(3, 3000, 4000);
+  check_wait(4, 6000, 8000);
+  check_wait(5, 6000, 8000);
+  outcome_free(&o);
 }
 
 TEST(x_should_retry_false_stops_a_retryable_status) {
@@ -156,6 +231,7 @@ TEST(x_should_retry_true_retries_a_client_error) {
                 &o);
   CHECK_EQ_INT(o.kind, 0);
   CHECK_EQ_INT(arrivals(t, 4), 2);
+  CHECK_EQ_INT(waits.n, 1);
   outcome_free(&o);
 }
 
@@ -167,7 +243,7 @@ TEST(retryable_statuses_are_retried) {
     char faults[64];
     snprintf(faults, sizeof faults, "[{\"status\":%d}]", statuses[i]);
     retrieve_with(NULL, NULL, faults, &o);
-    if (o.kind != 0 || arrivals(t, 4) != 2)
+    if (o.kind != 0 || arrivals(t, 4) != 2 || waits.n != 1)
       FAILF("status %d: kind %d, want a success on the second attempt",
             statuses[i], o.kind);
     outcome_free(&o);
@@ -489,9 +565,10 @@ int main(void) {
     return 1;
   int rc = RUN(
       T(retry_after_ms_is_honoured), T(retry_after_seconds_are_honoured),
-      T(retry_after_http_date_is_honoured),
+      T(the_decided_wait_is_waited_out), T(retry_after_http_date_is_honoured),
       T(retry_after_over_the_cap_falls_back_to_backoff),
       T(backoff_doubles_with_up_to_a_quarter_of_jitter),
+      T(backoff_stops_doubling_at_8_seconds),
       T(x_should_retry_false_stops_a_retryable_status),
       T(x_should_retry_true_retries_a_client_error),
       T(retryable_statuses_are_retried), T(other_client_errors_are_not_retried),
