@@ -164,8 +164,8 @@ void anth__log(anthropic_client_t *c, anthropic_log_level_t level,
   if (c->log_cb != NULL)
     c->log_cb(c->log_data, level, line);
   else
-    (void)fprintf(stderr, "anthropic: %s: %s\n", anth__log_level_name(level),
-                  line);
+    (void)fprintf(stderr, "anthropic: %s: %s\n",
+                  anth__log_level_name((int)level), line);
 }
 
 int anthropic_client_get_stats(const anthropic_client_t *c,

@@ -771,8 +771,8 @@ TEST(connection_errors_timeouts_and_429_after_retries_are_served_stale) {
   static const char *faults[] = {
       "[{\"action\":\"reset_during\",\"match\":\"claude-opus-4-1\"}]",
       "[{\"action\":\"hang\",\"match\":\"claude-opus-4-1\"}]",
-      "[{\"status\":429,\"headers\":{\"retry-after-ms\":\"1\"},"
-      "\"match\":\"claude-opus-4-1\",\"times\":3}]",
+      ("[{\"status\":429,\"headers\":{\"retry-after-ms\":\"1\"},"
+       "\"match\":\"claude-opus-4-1\",\"times\":3}]"),
   };
   static const int kinds[] = {ANTHROPIC_ECONNECTION, ANTHROPIC_ETIMEDOUT,
                               ANTHROPIC_EHTTP};
