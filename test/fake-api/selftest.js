@@ -482,7 +482,9 @@ test('--seed makes random faults repeatable; --fault-rate 0.3 faults some', asyn
   assert.deepEqual(strip(a.seq), strip(b.seq));
   assert.ok(a.st.faults > 5 && a.st.faults < 40, `faults ${a.st.faults} of 60`);
   assert.equal(a.st.requests, 60);
-  assert.ok(a.seq.filter((o) => o === 'ok').length >= 60 - a.st.faults);
+  // Every request without a fault is answered (a busy machine can make
+  // one slow enough to look delayed: counted with the ok ones).
+  assert.ok(strip(a.seq).filter((o) => o === 'ok').length >= 60 - a.st.faults);
 });
 
 test('bad --fault-rate and --seed are usage errors', async () => {
