@@ -536,6 +536,35 @@ static int silent_listener(char *url, size_t len) {
   return fd;
 }
 
+/* The client's CA bundle in the two tests below: one certificate, nobody's
+ * (the handshake never gets as far as checking one). The system's bundle,
+ * loaded at each connection, costs seconds under valgrind. */
+static const char one_cert[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBiDCCAS+gAwIBAgIUblTKSJja4ftcrZUrxmu4Gn87w3wwCgYIKoZIzj0EAwIw\n"
+    "GTEXMBUGA1UEAwwOdW51c2VkLmludmFsaWQwIBcNMjYxMjAyMDI0MzM2WhgPMjEy\n"
+    "NjExMDgwMjQzMzZaMBkxFzAVBgNVBAMMDnVudXNlZC5pbnZhbGlkMFkwEwYHKoZI\n"
+    "zj0CAQYIKoZIzj0DAQcDQgAEQ4/yrozdeZaqt20MY6wGp640+934gOM6JtTeODtJ\n"
+    "ITcx9g2Kc56CJyAUqOhE5jG9XWRcQotoJVeLks5VAA2b5KNTMFEwHQYDVR0OBBYE\n"
+    "FFHUuhGeSWCMMd2mzWNZrYTDzbW6MB8GA1UdIwQYMBaAFFHUuhGeSWCMMd2mzWNZ\n"
+    "rYTDzbW6MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgAeru6JLK\n"
+    "1oFT22JR4gyOzON3rr513vTpY9QBsK8hW4MCIF66R71WFFQCnarBk3432lhbvMZl\n"
+    "cF6/v6EGGn0U61Ut\n"
+    "-----END CERTIFICATE-----\n";
+static char ca_file[64];
+
+static const char *small_ca_bundle(void) {
+  if (ca_file[0] == '\0') {
+    snprintf(ca_file, sizeof ca_file, "/tmp/anth-test-ca-XXXXXX");
+    int fd = mkstemp(ca_file);
+    CHECK(fd >= 0);
+    CHECK(write(fd, one_cert, sizeof one_cert - 1) ==
+          (ssize_t)(sizeof one_cert - 1));
+    close(fd);
+  }
+  return ca_file;
+}
+
 TEST(cancel_while_connecting) {
   fixture_t f;
   outcome_t o = {0};
@@ -543,6 +572,7 @@ TEST(cancel_while_connecting) {
   int fd = silent_listener(url, sizeof url);
   anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.base_url = url;
+  opts.ca_bundle = small_ca_bundle();
   setup_with(&f, &opts);
   anthropic_request_id_t r = anthropic_models_retrieve(
       f.client, "claude-opus-4-1", NULL, on_model, &o);
@@ -562,6 +592,7 @@ TEST(connect_timeout_covers_a_stalled_tls_handshake) {
   int fd = silent_listener(url, sizeof url);
   anthropic_client_options_t opts = ANTHROPIC_CLIENT_OPTIONS_INIT;
   opts.base_url = url;
+  opts.ca_bundle = small_ca_bundle();
   opts.connect_timeout_ms = 300;
   opts.max_retries = 1;
   retrieve_with(&opts, NULL, NULL, &o);
@@ -600,5 +631,7 @@ int main(void) {
       T(cancel_while_connecting),
       T(connect_timeout_covers_a_stalled_tls_handshake));
   fake_server_stop(&srv);
+  if (ca_file[0] != '\0')
+    unlink(ca_file);
   return rc;
 }
