@@ -7,9 +7,10 @@
 #     valgrind, and the CLI's tests again, now with the out-of-memory shim
 #     only a build without sanitizers can preload;
 #  3. build-tsan (gcc, ThreadSanitizer): the two-threads test;
-# and the lint (scripts/lint.sh: clang-format, clang-tidy, cppcheck). Run 1
-# goes on while the rest compiles and runs (most of 1 waits on servers and
-# child processes). Every one of them is a gate. CI runs exactly this.
+# and the lint (scripts/lint.sh: clang-format, clang-tidy, cppcheck). Run 1,
+# the lint and the CLI's second run go on in the background while the rest
+# compiles and runs (most of 1 waits on servers and child processes). Every
+# one of them is a gate. CI runs exactly this.
 # Extra arguments go to the `meson test` runs of 1 and 2.
 # docs/checks.md says what each check is for, and what it costs.
 set -euo pipefail
@@ -27,41 +28,62 @@ configure() { # DIR ARGS... (CC, CXX from the environment at first setup)
   fi
 }
 
+# Jobs in the background, each with its log; shown in order at the end.
+pids=() logs=()
+background() { # LOG CMD...
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 &
+  pids+=($!)
+  logs+=("$log")
+}
+# A build that fails ends this script: not the jobs with it.
+# shellcheck disable=SC2317 # called by the trap
+stop_jobs() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+}
+trap stop_jobs EXIT
+# How long each step took, for CI's log.
+step() { echo "== test.sh: $1 at ${SECONDS}s" >&2; }
+
 configure build-test -Db_sanitize=address,undefined -Dbuildtype=debug \
   -Dwerror=true -Db_coverage=true
 meson compile -C build-test
+step "build-test built"
 
-rc=0
-# 1, in the background while the other builds compile and 2 runs; its
-# output is shown when it is done. Most of its tests wait on servers and
-# child processes more than they compute: three at a time on two cores.
+# 1 runs while the rest compiles and runs. Most of its tests wait on
+# servers and child processes more than they compute: three at a time.
 find build-test -name '*.gcda' -delete
-log1=build-test/meson-logs/test-sh.txt
-meson test -C build-test --print-errorlogs --num-processes 3 "$@" \
-  >"$log1" 2>&1 &
-bg=$!
-# A build below that fails ends this script: not run 1 with it.
-trap 'kill "$bg" 2>/dev/null || true' EXIT
+background build-test/meson-logs/test-sh.txt \
+  meson test -C build-test --print-errorlogs --num-processes 3 "$@"
+background build-test/meson-logs/lint.txt bash scripts/lint.sh
 
 # valgrind 3.19 cannot read clang 14's default DWARF 5: DWARF 4.
 CC=clang CXX=clang++ configure build-clang -Dbuildtype=debug -Dwerror=true \
   -Dc_args=-gdwarf-4 -Dcpp_args=-gdwarf-4
 meson compile -C build-clang
-configure build-tsan -Db_sanitize=thread -Dbuildtype=debug -Dwerror=true
-meson compile -C build-tsan test/test_threads
+step "build-clang built"
+background build-clang/meson-logs/test-sh.txt \
+  meson test -C build-clang --print-errorlogs --no-rebuild --suite cli "$@"
+rc=0
 # Suite 'scale' (h2, queue: thousands of requests, TLS) stays out of the
 # valgrind run: see docs/checks.md.
 meson test -C build-clang --setup valgrind --print-errorlogs --no-rebuild \
   --suite unit --suite integration --suite alloc --suite fuzz-replay \
   --no-suite scale "$@" || rc=1
-meson test -C build-clang --print-errorlogs --no-rebuild --suite cli "$@" ||
-  rc=1
+step "valgrind run done"
+configure build-tsan -Db_sanitize=thread -Dbuildtype=debug -Dwerror=true
+meson compile -C build-tsan test/test_threads
 meson test -C build-tsan --print-errorlogs --no-rebuild threads || rc=1
-bash scripts/lint.sh || rc=1
 
-wait "$bg" || rc=1
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}" || rc=1
+  cat "${logs[$i]}"
+done
+pids=()
 trap - EXIT
-cat "$log1"
+step "all tests done"
 
 # Coverage: the share of src/'s lines run 1 ran. It must not drop below
 # the floor (last measured 96%; gcc 12's gcov can print a negative count
