@@ -533,10 +533,14 @@ TEST(close_with_requests_in_flight_runs_each_callback_once) {
   many_t s = {0, 0, "x"};
   outcome_t o = {0};
   setup(&f);
+  /* The list gets no answer: it is in flight when the client closes. */
+  add_faults("[{\"action\":\"hang\",\"match\":\"limit=7\"}]");
   for (int i = 0; i < 100; i++)
     CHECK(anthropic_models_retrieve(f.client, "claude-opus-4-1", NULL, on_many,
                                     &s) != 0);
-  CHECK(anthropic_models_list(f.client, NULL, on_page, &o) != 0);
+  anthropic_models_list_params_t p = {
+      .size = sizeof(anthropic_models_list_params_t), .limit = 7};
+  CHECK(anthropic_models_list(f.client, &p, on_page, &o) != 0);
   uv_run(&f.loop, UV_RUN_NOWAIT); /* some may be on the wire, or done */
   int done_before = s.done;
   anthropic_client_close(f.client, on_closed);
