@@ -7,10 +7,11 @@
 #     valgrind, and the CLI's tests again, now with the out-of-memory shim
 #     only a build without sanitizers can preload;
 #  3. build-tsan (gcc, ThreadSanitizer): the two-threads test;
-# and the lint (scripts/lint.sh: clang-format, clang-tidy, cppcheck). Run 1,
-# the lint and the CLI's second run go on in the background while the rest
-# compiles and runs (most of 1 waits on servers and child processes). Every
-# one of them is a gate. CI runs exactly this.
+# and the lint (scripts/lint.sh: clang-format, clang-tidy, cppcheck). All
+# but the builds and the valgrind run go on in the background, their logs
+# in build-logs/ and the builds' meson-logs/, shown in order at the end
+# (most of 1 waits on servers and child processes). Every one of them is a
+# gate. CI runs exactly this.
 # Extra arguments go to the `meson test` runs of 1 and 2.
 # docs/checks.md says what each check is for, and what it costs.
 set -euo pipefail
@@ -47,6 +48,10 @@ trap stop_jobs EXIT
 # How long each step took, for CI's log.
 step() { echo "== test.sh: $1 at ${SECONDS}s" >&2; }
 
+# The lint needs no build: it starts first, and runs beside the rest.
+mkdir -p build-logs
+background build-logs/lint.txt bash scripts/lint.sh
+
 configure build-test -Db_sanitize=address,undefined -Dbuildtype=debug \
   -Dwerror=true -Db_coverage=true
 meson compile -C build-test
@@ -57,7 +62,6 @@ step "build-test built"
 find build-test -name '*.gcda' -delete
 background build-test/meson-logs/test-sh.txt \
   meson test -C build-test --print-errorlogs --num-processes 3 "$@"
-background build-test/meson-logs/lint.txt bash scripts/lint.sh
 
 # valgrind 3.19 cannot read clang 14's default DWARF 5: DWARF 4.
 CC=clang CXX=clang++ configure build-clang -Dbuildtype=debug -Dwerror=true \
@@ -66,6 +70,13 @@ meson compile -C build-clang
 step "build-clang built"
 background build-clang/meson-logs/test-sh.txt \
   meson test -C build-clang --print-errorlogs --no-rebuild --suite cli "$@"
+# shellcheck disable=SC2317 # run by `background`
+tsan() {
+  configure build-tsan -Db_sanitize=thread -Dbuildtype=debug -Dwerror=true
+  meson compile -C build-tsan test/test_threads
+  meson test -C build-tsan --print-errorlogs --no-rebuild threads
+}
+background build-logs/tsan.txt tsan
 rc=0
 # Suite 'scale' (h2, queue: thousands of requests, TLS) stays out of the
 # valgrind run: see docs/checks.md.
@@ -73,9 +84,6 @@ meson test -C build-clang --setup valgrind --print-errorlogs --no-rebuild \
   --suite unit --suite integration --suite alloc --suite fuzz-replay \
   --no-suite scale "$@" || rc=1
 step "valgrind run done"
-configure build-tsan -Db_sanitize=thread -Dbuildtype=debug -Dwerror=true
-meson compile -C build-tsan test/test_threads
-meson test -C build-tsan --print-errorlogs --no-rebuild threads || rc=1
 
 for i in "${!pids[@]}"; do
   wait "${pids[$i]}" || rc=1
