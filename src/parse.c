@@ -46,8 +46,12 @@ typedef struct arena {
   size_t len, cap;
 } arena_t;
 
+/* Where a field is, for its error message: "", "data[3].",
+ * "capabilities." or "data[3].capabilities.", formatted only when an error
+ * is reported. */
 typedef struct ctx {
-  const char *where; /* "" or "data[3]." or "data[3].capabilities." */
+  size_t item; /* its page's data[item], or SIZE_MAX */
+  bool caps;   /* under "capabilities" */
   char *err;
   size_t errlen;
   arena_t *arena;
@@ -394,7 +398,12 @@ static bool members(const val_t *v, const char *const *names, size_t n,
 /* ---- the schema ---- */
 
 static int fail(const ctx_t *c, const char *field, const char *expected) {
-  anth__errf(c->err, c->errlen, "%s%s: expected %s", c->where, field, expected);
+  const char *caps = c->caps ? "capabilities." : "";
+  if (c->item == SIZE_MAX)
+    anth__errf(c->err, c->errlen, "%s%s: expected %s", caps, field, expected);
+  else
+    anth__errf(c->err, c->errlen, "data[%zu].%s%s: expected %s", c->item, caps,
+               field, expected);
   return ANTHROPIC_EBADRESPONSE;
 }
 
@@ -642,9 +651,8 @@ static int capabilities(const ctx_t *parent, const val_t *v, anth_model_t *m) {
     return fail(parent, "capabilities", "an object or null");
   at[ANTH_CAPS_capabilities] = (char *)&m->caps;
   ANTHROPIC_CAPABILITIES_MAP(CAP_STRUCT_AT)
-  char where[128];
-  anth__errf(where, sizeof where, "%scapabilities.", parent->where);
-  ctx_t c = {where, parent->err, parent->errlen, parent->arena};
+  ctx_t c = *parent;
+  c.caps = true;
   int rc =
       cap_object(&c, v, ANTH_CAPC_capabilities, ANTH_CAPS_capabilities, at);
   return rc == 1 ? fail(parent, "capabilities", "an object or null") : rc;
@@ -677,7 +685,7 @@ enum {
   M_COUNT
 };
 
-static int model_from(const val_t *obj, anth_model_t *am, const char *where,
+static int model_from(const val_t *obj, anth_model_t *am, size_t item,
                       arena_t *arena, char *err, size_t errlen) {
   anthropic_model_info_t *m = &am->info;
   static const char *const keys[M_COUNT] = {"id",
@@ -691,18 +699,16 @@ static int model_from(const val_t *obj, anth_model_t *am, const char *where,
                                             "deprecated_at",
                                             "retires_at",
                                             "capabilities"};
-  ctx_t c = {where, err, errlen, arena};
+  ctx_t c = {item, false, err, errlen, arena};
   val_t v[M_COUNT];
   int rc;
   memset(am, 0, sizeof *am);
   anth__model_link(am);
   if (obj->kind != V_OBJECT || !members(obj, keys, M_COUNT, v)) {
-    size_t n = strlen(where); /* "data[1]." names the item "data[1]" */
-    if (n == 0)
+    if (item == SIZE_MAX)
       anth__errf(err, errlen, "body: expected a ModelInfo object");
     else
-      anth__errf(err, errlen, "%.*s: expected a ModelInfo object", (int)(n - 1),
-                 where);
+      anth__errf(err, errlen, "data[%zu]: expected a ModelInfo object", item);
     return ANTHROPIC_EBADRESPONSE;
   }
   if ((rc = req_string(&c, &v[M_ID], "id", &m->id)) != 0 ||
@@ -792,7 +798,8 @@ int anth__parse_model(const char *body, size_t len, char **arena_out,
   arena_t arena = {NULL, 0, 0};
   *arena_out = NULL;
   int rc = read_body(body, len, SIZE_MAX, &root, &arena, err, errlen);
-  if (rc == 0 && (rc = model_from(&root, out, "", &arena, err, errlen)) != 0)
+  if (rc == 0 &&
+      (rc = model_from(&root, out, SIZE_MAX, &arena, err, errlen)) != 0)
     anth__free(arena.buf);
   else if (rc == 0)
     *arena_out = arena.buf;
@@ -816,7 +823,7 @@ int anth__parse_model_json(const char *body, size_t len, const char **text,
     return ANTHROPIC_EBADRESPONSE;
   }
   if (v.kind != V_STRING)
-    return fail(&(ctx_t){"", err, errlen, NULL}, "id", "a string");
+    return fail(&(ctx_t){SIZE_MAX, false, err, errlen, NULL}, "id", "a string");
   *text = root.at;
   *text_len = (size_t)(root.end - root.at);
   return 0;
@@ -858,7 +865,7 @@ int anth__parse_page(const char *body, size_t len, char **arena_out,
   static const char *const keys[] = {"data", "has_more", "first_id", "last_id"};
   val_t root, v[4];
   arena_t arena = {NULL, 0, 0};
-  ctx_t c = {"", err, errlen, &arena};
+  ctx_t c = {SIZE_MAX, false, err, errlen, &arena};
   memset(v, 0, sizeof v);
   memset(page, 0, sizeof *page);
   *items = NULL;
@@ -896,9 +903,7 @@ int anth__parse_page(const char *body, size_t len, char **arena_out,
     ptrs = (const anthropic_model_info_t **)(void *)(arr + n);
   j.p = v[0].at;
   for (size_t i = 0; rc == 0 && i < n && next_element(&j, &item); i++) {
-    char where[32];
-    anth__errf(where, sizeof where, "data[%zu].", i);
-    rc = model_from(&item, &arr[i], where, &arena, err, errlen);
+    rc = model_from(&item, &arr[i], i, &arena, err, errlen);
     ptrs[i] = &arr[i].info;
   }
   if (rc != 0) {
