@@ -259,6 +259,11 @@ typedef struct anth_json_scan {
  * byte offset. */
 /* The code unit of "\uXXXX" at p (n bytes available), or -1. */
 long anth__json_u_escape(const unsigned char *p, size_t n);
+/* For a parser that checks strings as it reads them: the length of the
+ * well-formed UTF-8 sequence at p (p[0] >= 0x80), and of the escape at p
+ * (p[0] == '\\'), or 0 where anth__json_check would report an error. */
+size_t anth__json_utf8_len(const unsigned char *p, size_t n);
+size_t anth__json_escape_len(const unsigned char *p, size_t n);
 int anth__json_check(const char *body, size_t len, anth_json_scan_t *scan,
                      char *err, size_t errlen);
 /* The bytes cJSON's tree of a scanned body takes (about; saturating), and

@@ -40,7 +40,7 @@ long anth__json_u_escape(const unsigned char *p, size_t n) {
 /* The length of the well-formed UTF-8 sequence at p (n > 0 bytes
  * available, p[0] >= 0x80), or 0: Table 3-7 of the Unicode Standard, which
  * rules out overlong forms, surrogates and code points past U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n) {
+size_t anth__json_utf8_len(const unsigned char *p, size_t n) {
   unsigned char c = p[0], lo = 0x80, hi = 0xbf;
   size_t len;
   if (c >= 0xc2 && c <= 0xdf)
@@ -96,6 +96,35 @@ static size_t escape(const unsigned char *p, size_t n, size_t at, char *err,
     return 0;
   }
   return 6;
+}
+
+/* The length of the escape at p[0] == '\\' (n bytes available), or 0
+ * where escape() below reports an error: the same checks, no message. */
+size_t anth__json_escape_len(const unsigned char *p, size_t n) {
+  if (n < 2)
+    return 0;
+  switch (p[1]) {
+  case '"':
+  case '\\':
+  case '/':
+  case 'b':
+  case 'f':
+  case 'n':
+  case 'r':
+  case 't':
+    return 2;
+  default:
+    break;
+  }
+  long v = anth__json_u_escape(p, n);
+  if (v <= 0)
+    return 0;
+  if (v >= 0xd800 && v <= 0xdbff) {
+    long low = anth__json_u_escape(p + 6, n - 6);
+    if (low >= 0xdc00 && low <= 0xdfff)
+      return 12;
+  }
+  return v >= 0xd800 && v <= 0xdfff ? 0 : 6;
 }
 
 /* What a cJSON tree costs on a 64-bit heap: a node a value, a block a
@@ -197,7 +226,7 @@ int anth__json_check(const char *body, size_t len, anth_json_scan_t *scan,
     } else if (c < 0x80) {
       i++;
     } else {
-      size_t n = utf8_len(p + i, len - i);
+      size_t n = anth__json_utf8_len(p + i, len - i);
       if (n == 0) {
         anth__errf(err, errlen, "body: invalid UTF-8 in a string at byte %zu",
                    i);
