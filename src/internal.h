@@ -218,6 +218,16 @@ int anth__parse_model_json(const char *body, size_t len, const char **text,
 int anth__parse_page(const char *body, size_t len, char **arena,
                      anthropic_models_page_t *page, void **items, char *err,
                      size_t errlen);
+/* The same three as read before the single walk (each object of the body
+ * scanned for its members): what the walk falls back on for its error
+ * messages and for rare bodies, and what the fuzzers compare it with. */
+int anth__parse_model_ref(const char *body, size_t len, char **arena,
+                          anth_model_t *out, char *err, size_t errlen);
+int anth__parse_model_json_ref(const char *body, size_t len, const char **text,
+                               size_t *text_len, char *err, size_t errlen);
+int anth__parse_page_ref(const char *body, size_t len, char **arena,
+                         anthropic_models_page_t *page, void **items, char *err,
+                         size_t errlen);
 
 /* ---- model.c: error bodies, copies. ---- */
 /* Read an API error body. Fields the body lacks stay NULL; returns 0 when

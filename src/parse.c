@@ -4,11 +4,18 @@
  * body. The checks and their messages are those of the API's schema in
  * API.md, field by field, in a fixed order. Pure: no loop, no network.
  *
- * The body has passed anth__json_check() first: its strings hold no raw
- * control byte, no invalid UTF-8, no malformed escape, no \u0000 and no
- * unpaired surrogate. Everything else (the grammar, the nesting, numbers)
- * is checked here. Why not cJSON: its tree is about 180 heap blocks for a
- * 1 KB ModelInfo, which was most of the CPU a retrieve cost. */
+ * One walk (walk_body(), "one walk" below) checks the body: its strings
+ * as anth__json_check() does (no raw control byte, no invalid UTF-8, no
+ * malformed escape, no \u0000, no unpaired surrogate), its grammar, its
+ * nesting and its numbers; and it records, as it goes, the values the
+ * schema reads (model_rec_t), so that no object is scanned again for its
+ * members. A body it refuses, and the rare body it does not read, go to
+ * the parsers it replaced (the *_ref functions: anth__json_check(), then
+ * read_body(), then a scan of each object for its members, which the
+ * checks below also take), which say why with their messages; the
+ * fuzzers check that both read every body alike. Why not cJSON: its tree
+ * is about 180 heap blocks for a 1 KB ModelInfo, which was most of the
+ * CPU a retrieve cost. */
 #include "internal.h"
 
 #include <locale.h>
@@ -45,6 +52,46 @@ typedef struct arena {
   char *buf;
   size_t len, cap;
 } arena_t;
+
+/* The members of a ModelInfo, in the order they are checked. */
+enum {
+  M_ID,
+  M_TYPE,
+  M_DISPLAY_NAME,
+  M_CREATED_AT,
+  M_MAX_INPUT_TOKENS,
+  M_MAX_TOKENS,
+  M_LIFECYCLE,
+  M_LINE,
+  M_DEPRECATED_AT,
+  M_RETIRES_AT,
+  M_CAPABILITIES,
+  M_COUNT
+};
+
+static const char *const model_keys[M_COUNT] = {"id",
+                                                "type",
+                                                "display_name",
+                                                "created_at",
+                                                "max_input_tokens",
+                                                "max_tokens",
+                                                "lifecycle",
+                                                "line",
+                                                "deprecated_at",
+                                                "retires_at",
+                                                "capabilities"};
+
+/* What the walk over a body (walk_body()) read of one ModelInfo object:
+ * its members (the first of each key), the value of each row of the
+ * capability table (the first of its key in the first of the object that
+ * holds it), and the "supported" of each FIELD and GROUP row's value.
+ * V_NONE where there is none. */
+typedef struct model_rec {
+  val_t self; /* the object; in a page, the item, whatever it is */
+  val_t top[M_COUNT];
+  val_t cap[ANTH_CAP_ROWS];
+  val_t sup[ANTH_CAP_ROWS];
+} model_rec_t;
 
 /* Where a field is, for its error message: "", "data[3].",
  * "capabilities." or "data[3].capabilities.", formatted only when an error
@@ -476,19 +523,22 @@ static int time_value(const ctx_t *c, const val_t *v, const char *key,
   return 0;
 }
 
-/* {"supported": bool} or null or absent. */
-static int capability(const ctx_t *c, const val_t *v, const char *key,
-                      anthropic_capability_t *out) {
+/* {"supported": bool} or null or absent. `sup`: its "supported" as the
+ * walk read it, or NULL to look for it. */
+static int capability(const ctx_t *c, const val_t *v, const val_t *sup,
+                      const char *key, anthropic_capability_t *out) {
   static const char *const names[] = {"supported"};
   val_t s;
   out->state = presence(v);
   out->supported = false;
   if (out->state != ANTHROPIC_FIELD_SET)
     return 0;
-  if (v->kind != V_OBJECT || !members(v, names, 1, &s) ||
-      (s.kind != V_TRUE && s.kind != V_FALSE))
+  if (v->kind == V_OBJECT && sup == NULL && members(v, names, 1, &s))
+    sup = &s;
+  if (v->kind != V_OBJECT || sup == NULL ||
+      (sup->kind != V_TRUE && sup->kind != V_FALSE))
     return fail(c, key, "an object with a boolean \"supported\", or null");
-  out->supported = s.kind == V_TRUE;
+  out->supported = sup->kind == V_TRUE;
   return 0;
 }
 
@@ -585,7 +635,7 @@ void anth__caps_structs(const anthropic_capabilities_t *c, const char **out) {
  * holds, so the first error in the map's order is the one reported. 1
  * when `obj` is not a well-formed object. */
 static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
-                      unsigned strct, char *const *at) {
+                      unsigned strct, char *const *at, const model_rec_t *rec) {
   const char *names[ANTH_CAP_ROWS];
   const anth_cap_row_t *rows[ANTH_CAP_ROWS];
   val_t vals[ANTH_CAP_ROWS];
@@ -597,10 +647,14 @@ static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
     if (anth__caps[i].parent == container &&
         anth__caps[i].kind != ANTH_CAP_PATH) { /* read by path only */
       names[n] = anth__caps[i].key;
+      if (rec != NULL)
+        vals[n] = rec->cap[i]; /* what the walk read */
       rows[n++] = &anth__caps[i];
     }
-  /* A nested object was checked whole with the body. */
-  if (!members(obj, names, n, vals) && container == ANTH_CAPC_capabilities)
+  /* Or a scan of the object (a nested object was checked whole with the
+   * body). */
+  if (rec == NULL && !members(obj, names, n, vals) &&
+      container == ANTH_CAPC_capabilities)
     return 1;
   for (size_t i = 0; i < n; i++) {
     const anth_cap_row_t *r = rows[i];
@@ -609,17 +663,21 @@ static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
     int rc = 0;
     switch (r->kind) {
     case ANTH_CAP_FIELD:
-      rc = capability(c, &vals[i], r->path, (anthropic_capability_t *)field);
+      rc = capability(c, &vals[i],
+                      rec != NULL ? &rec->sup[r - anth__caps] : NULL, r->path,
+                      (anthropic_capability_t *)field);
       break;
     case ANTH_CAP_GROUP:
-      if ((rc = capability(c, &vals[i], r->path, &self)) != 0)
+      if ((rc = capability(c, &vals[i],
+                           rec != NULL ? &rec->sup[r - anth__caps] : NULL,
+                           r->path, &self)) != 0)
         return rc;
       *(anthropic_presence_t *)(at[r->group] + offsetof(anthropic_capability_t,
                                                         state)) = self.state;
       *(bool *)(at[r->group] + offsetof(anthropic_capability_t, supported)) =
           self.supported;
       if (self.state == ANTHROPIC_FIELD_SET)
-        rc = cap_object(c, &vals[i], r->own, r->group, at);
+        rc = cap_object(c, &vals[i], r->own, r->group, at, rec);
       break;
     default: /* ANTH_CAP_OBJECT */
       *(anthropic_presence_t *)field = presence(&vals[i]);
@@ -627,7 +685,7 @@ static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
         break;
       if (vals[i].kind != V_OBJECT)
         return fail(c, r->path, "an object or null");
-      rc = cap_object(c, &vals[i], r->own, r->strct, at);
+      rc = cap_object(c, &vals[i], r->own, r->strct, at, rec);
       break;
     }
     if (rc != 0)
@@ -642,7 +700,8 @@ static int cap_object(const ctx_t *c, const val_t *obj, unsigned container,
 #define CAP_STRUCT_AT_OBJECT(name)
 #define CAP_STRUCT_AT_PATH(name)
 
-static int capabilities(const ctx_t *parent, const val_t *v, anth_model_t *m) {
+static int capabilities(const ctx_t *parent, const val_t *v, anth_model_t *m,
+                        const model_rec_t *rec) {
   char *at[ANTH_CAPS_COUNT];
   m->caps.state = presence(v);
   if (m->caps.state != ANTHROPIC_FIELD_SET)
@@ -653,8 +712,8 @@ static int capabilities(const ctx_t *parent, const val_t *v, anth_model_t *m) {
   ANTHROPIC_CAPABILITIES_MAP(CAP_STRUCT_AT)
   ctx_t c = *parent;
   c.caps = true;
-  int rc =
-      cap_object(&c, v, ANTH_CAPC_capabilities, ANTH_CAPS_capabilities, at);
+  int rc = cap_object(&c, v, ANTH_CAPC_capabilities, ANTH_CAPS_capabilities, at,
+                      rec);
   return rc == 1 ? fail(parent, "capabilities", "an object or null") : rc;
 }
 
@@ -670,41 +729,19 @@ static anthropic_lifecycle_t lifecycle_value(const anthropic_opt_str_t *s) {
   return ANTHROPIC_LIFECYCLE_OTHER;
 }
 
-enum {
-  M_ID,
-  M_TYPE,
-  M_DISPLAY_NAME,
-  M_CREATED_AT,
-  M_MAX_INPUT_TOKENS,
-  M_MAX_TOKENS,
-  M_LIFECYCLE,
-  M_LINE,
-  M_DEPRECATED_AT,
-  M_RETIRES_AT,
-  M_CAPABILITIES,
-  M_COUNT
-};
-
+/* `rec`: what the walk read of obj, or NULL to scan obj for it. */
 static int model_from(const val_t *obj, anth_model_t *am, size_t item,
-                      arena_t *arena, char *err, size_t errlen) {
+                      arena_t *arena, char *err, size_t errlen,
+                      const model_rec_t *rec) {
   anthropic_model_info_t *m = &am->info;
-  static const char *const keys[M_COUNT] = {"id",
-                                            "type",
-                                            "display_name",
-                                            "created_at",
-                                            "max_input_tokens",
-                                            "max_tokens",
-                                            "lifecycle",
-                                            "line",
-                                            "deprecated_at",
-                                            "retires_at",
-                                            "capabilities"};
   ctx_t c = {item, false, err, errlen, arena};
-  val_t v[M_COUNT];
+  val_t scanned[M_COUNT];
+  const val_t *v = rec != NULL ? rec->top : scanned;
   int rc;
   memset(am, 0, sizeof *am);
   anth__model_link(am);
-  if (obj->kind != V_OBJECT || !members(obj, keys, M_COUNT, v)) {
+  if (obj->kind != V_OBJECT ||
+      (rec == NULL && !members(obj, model_keys, M_COUNT, scanned))) {
     if (item == SIZE_MAX)
       anth__errf(err, errlen, "body: expected a ModelInfo object");
     else
@@ -732,7 +769,7 @@ static int model_from(const val_t *obj, anth_model_t *am, size_t item,
                        &m->deprecated_at)) != 0 ||
       (rc = time_value(&c, &v[M_RETIRES_AT], "retires_at", &m->retires_at)) !=
           0 ||
-      (rc = capabilities(&c, &v[M_CAPABILITIES], am)) != 0)
+      (rc = capabilities(&c, &v[M_CAPABILITIES], am, rec)) != 0)
     return rc;
   m->lifecycle_value = lifecycle_value(&m->lifecycle);
   m->json_text = obj->at;
@@ -792,22 +829,22 @@ void anth__model_link(anth_model_t *m) {
   ANTHROPIC_CAPABILITIES_MAP(CAP_LINK)
 }
 
-int anth__parse_model(const char *body, size_t len, char **arena_out,
-                      anth_model_t *out, char *err, size_t errlen) {
+int anth__parse_model_ref(const char *body, size_t len, char **arena_out,
+                          anth_model_t *out, char *err, size_t errlen) {
   val_t root;
   arena_t arena = {NULL, 0, 0};
   *arena_out = NULL;
   int rc = read_body(body, len, SIZE_MAX, &root, &arena, err, errlen);
   if (rc == 0 &&
-      (rc = model_from(&root, out, SIZE_MAX, &arena, err, errlen)) != 0)
+      (rc = model_from(&root, out, SIZE_MAX, &arena, err, errlen, NULL)) != 0)
     anth__free(arena.buf);
   else if (rc == 0)
     *arena_out = arena.buf;
   return rc;
 }
 
-int anth__parse_model_json(const char *body, size_t len, const char **text,
-                           size_t *text_len, char *err, size_t errlen) {
+int anth__parse_model_json_ref(const char *body, size_t len, const char **text,
+                               size_t *text_len, char *err, size_t errlen) {
   static const char *const id[] = {"id"};
   val_t root, v;
   *text = NULL;
@@ -859,9 +896,9 @@ static bool next_element(jp_t *j, val_t *at) {
   return true;
 }
 
-int anth__parse_page(const char *body, size_t len, char **arena_out,
-                     anthropic_models_page_t *page, void **items, char *err,
-                     size_t errlen) {
+int anth__parse_page_ref(const char *body, size_t len, char **arena_out,
+                         anthropic_models_page_t *page, void **items, char *err,
+                         size_t errlen) {
   static const char *const keys[] = {"data", "has_more", "first_id", "last_id"};
   val_t root, v[4];
   arena_t arena = {NULL, 0, 0};
@@ -903,9 +940,458 @@ int anth__parse_page(const char *body, size_t len, char **arena_out,
     ptrs = (const anthropic_model_info_t **)(void *)(arr + n);
   j.p = v[0].at;
   for (size_t i = 0; rc == 0 && i < n && next_element(&j, &item); i++) {
-    rc = model_from(&item, &arr[i], i, &arena, err, errlen);
+    rc = model_from(&item, &arr[i], i, &arena, err, errlen, NULL);
     ptrs[i] = &arr[i].info;
   }
+  if (rc != 0) {
+    anth__free(arr);
+    anth__free(arena.buf);
+    memset(page, 0, sizeof *page);
+    return rc;
+  }
+  page->data = ptrs;
+  page->count = n;
+  page->has_more = v[1].kind == V_TRUE;
+  page->json_text = root.at;
+  page->json_len = (size_t)(root.end - root.at);
+  *items = arr;
+  *arena_out = arena.buf;
+  return 0;
+}
+
+/* ---- one walk ---- */
+
+/* The walk checks the body as anth__json_check() and read_body() do
+ * together (its strings, then its grammar, in one pass: a body it
+ * accepts is one they accept) and reads, as it goes, what the schema
+ * needs: a ModelInfo's members, its capability rows and their
+ * "supported". A retrieve body is walked once. A page's items are walked
+ * a second time, each read as it is built (page_items()): their records
+ * cannot be kept before the page is known to hold at most
+ * ANTH_PAGE_MAX_ITEMS, and a page refused for that takes no memory. When
+ * the walk refuses a body, read_body() says why, with its messages. */
+
+/* What an object is to the walk: what to read of it. */
+enum {
+  S_SKIP,  /* nothing: checked only */
+  S_MODEL, /* a ModelInfo (w->rec) */
+  S_CAPS,  /* the rows of container a, in the run of struct b */
+  S_SUP,   /* the value of row a: its "supported" */
+  S_GROUP, /* the value of GROUP row a: its "supported" and its rows */
+  S_PAGE   /* a page body */
+};
+
+typedef struct walk {
+  jp_t j;
+  model_rec_t *rec;  /* the ModelInfo being read */
+  val_t page[4];     /* data, has_more, first_id, last_id */
+  size_t items;      /* the elements of page[0], an array */
+  size_t data_items; /* as anth__json_check counts them */
+  size_t count;      /* the elements of the array walked last */
+} walk_t;
+
+/* Bytes a string holds as they are: all but '"', '\\', controls and
+ * non-ASCII. */
+// clang-format off
+static const unsigned char plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+// clang-format on
+
+/* The string at j->p (its opening quote): past its closing quote, its
+ * bytes checked as anth__json_check() checks them. *esc when it holds an
+ * escape. */
+static bool walk_string(jp_t *j, bool *esc) {
+  const unsigned char *q = (const unsigned char *)j->p + 1;
+  const unsigned char *end = (const unsigned char *)j->end;
+  for (;;) {
+    while (q < end && plain[*q])
+      q++;
+    if (q >= end)
+      return false;
+    size_t n;
+    if (*q == '"') {
+      j->p = (const char *)q + 1;
+      return true;
+    }
+    if (*q == '\\') {
+      n = anth__json_escape_len(q, (size_t)(end - q));
+      *esc = true;
+    } else if (*q < 0x20) {
+      return false;
+    } else {
+      n = anth__json_utf8_len(q, (size_t)(end - q));
+    }
+    if (n == 0)
+      return false;
+    q += n;
+  }
+}
+
+static bool key_eq(const char *k, size_t klen, bool esc, const char *name,
+                   size_t n) {
+  if (esc)
+    return key_is(k, klen, name);
+  return klen == n && memcmp(k, name, n) == 0;
+}
+
+/* The first row of struct strct's run in anth__caps. */
+static size_t run_start(unsigned strct) {
+  size_t first = 0;
+  for (unsigned k = 0; k < strct; k++)
+    first += cap_rows_of[k];
+  return first;
+}
+
+/* The row of container a, in the run of struct b, that the key names
+ * (unread so far): its slot, and what its value is to the walk. */
+static val_t *row_slot(walk_t *w, unsigned a, unsigned b, const char *k,
+                       size_t klen, bool esc, int *cs, unsigned *ca,
+                       unsigned *cb) {
+  size_t first = run_start(b);
+  for (size_t i = first; i < first + cap_rows_of[b]; i++) {
+    const anth_cap_row_t *r = &anth__caps[i];
+    if (r->parent != a || r->kind == ANTH_CAP_PATH ||
+        w->rec->cap[i].kind != V_NONE ||
+        !key_eq(k, klen, esc, r->key, (size_t)r->comma_key_len - 4))
+      continue;
+    switch (r->kind) {
+    case ANTH_CAP_FIELD:
+      *cs = S_SUP;
+      *ca = (unsigned)i;
+      break;
+    case ANTH_CAP_GROUP:
+      *cs = S_GROUP;
+      *ca = (unsigned)i;
+      break;
+    default: /* ANTH_CAP_OBJECT */
+      *cs = S_CAPS;
+      *ca = r->own;
+      *cb = r->strct;
+      break;
+    }
+    return &w->rec->cap[i];
+  }
+  return NULL;
+}
+
+static bool walk_value(walk_t *w, int s, unsigned a, unsigned b);
+
+/* An object at w->j.p, what schema s reads of it: past its end. */
+static bool walk_object(walk_t *w, int s, unsigned a, unsigned b) {
+  static const char *const page_keys[] = {"data", "has_more", "first_id",
+                                          "last_id"};
+  jp_t *j = &w->j;
+  if (++j->depth > MAX_DEPTH)
+    return false;
+  j->p++;
+  ws(j);
+  if (j->p < j->end && *j->p == '}') {
+    j->p++;
+    j->depth--;
+    return true;
+  }
+  for (;;) {
+    if (j->p >= j->end || *j->p != '"')
+      return false;
+    const char *k = j->p + 1;
+    bool esc = false;
+    if (!walk_string(j, &esc))
+      return false;
+    size_t klen = (size_t)(j->p - 1 - k);
+    ws(j);
+    if (j->p >= j->end || *j->p != ':')
+      return false;
+    j->p++;
+    ws(j);
+    /* Where its value goes (at most two places), and what is read of it. */
+    val_t *slot = NULL, *slot2 = NULL;
+    int cs = S_SKIP;
+    unsigned ca = 0, cb = 0;
+    switch (s) {
+    case S_MODEL:
+      for (size_t i = 0; i < M_COUNT; i++)
+        if (w->rec->top[i].kind == V_NONE &&
+            key_eq(k, klen, esc, model_keys[i], strlen(model_keys[i]))) {
+          slot = &w->rec->top[i];
+          if (i == M_CAPABILITIES) {
+            cs = S_CAPS;
+            ca = ANTH_CAPC_capabilities;
+            cb = ANTH_CAPS_capabilities;
+          }
+          break;
+        }
+      break;
+    case S_CAPS:
+      slot = row_slot(w, a, b, k, klen, esc, &cs, &ca, &cb);
+      break;
+    case S_SUP:
+    case S_GROUP:
+      if (w->rec->sup[a].kind == V_NONE && key_eq(k, klen, esc, "supported", 9))
+        slot = &w->rec->sup[a];
+      if (s == S_GROUP)
+        slot2 = row_slot(w, anth__caps[a].own, anth__caps[a].group, k, klen,
+                         esc, &cs, &ca, &cb);
+      break;
+    case S_PAGE:
+      for (size_t i = 0; i < 4; i++)
+        if (w->page[i].kind == V_NONE &&
+            key_eq(k, klen, esc, page_keys[i], strlen(page_keys[i]))) {
+          slot = &w->page[i];
+          break;
+        }
+      break;
+    default:
+      break;
+    }
+    const char *at = j->p;
+    if (!walk_value(w, cs, ca, cb))
+      return false;
+    val_t v = {kind_of(*at), at, j->p};
+    if (slot != NULL)
+      *slot = v;
+    if (slot2 != NULL)
+      *slot2 = v;
+    if (slot == &w->page[0])
+      w->items = w->count;
+    /* anth__json_check's count: the elements of each array of a "data"
+     * key as written, at least 1. */
+    if (s == S_PAGE && v.kind == V_ARRAY && klen == 4 &&
+        memcmp(k, "data", 4) == 0) {
+      size_t n = w->count == 0 ? 1 : w->count;
+      if (n > w->data_items)
+        w->data_items = n;
+    }
+    ws(j);
+    if (j->p < j->end && *j->p == '}') {
+      j->p++;
+      j->depth--;
+      return true;
+    }
+    if (j->p >= j->end || *j->p != ',')
+      return false;
+    j->p++;
+    ws(j);
+  }
+}
+
+/* An array at w->j.p: past its end, w->count its elements. */
+static bool walk_array(walk_t *w) {
+  jp_t *j = &w->j;
+  size_t n = 0;
+  if (++j->depth > MAX_DEPTH)
+    return false;
+  j->p++;
+  ws(j);
+  if (j->p < j->end && *j->p == ']') {
+    j->p++;
+    j->depth--;
+    w->count = 0;
+    return true;
+  }
+  for (;;) {
+    if (!walk_value(w, S_SKIP, 0, 0))
+      return false;
+    n++;
+    ws(j);
+    if (j->p >= j->end)
+      return false;
+    if (*j->p == ']') {
+      j->p++;
+      j->depth--;
+      w->count = n;
+      return true;
+    }
+    if (*j->p != ',')
+      return false;
+    j->p++;
+    ws(j);
+  }
+}
+
+static bool walk_value(walk_t *w, int s, unsigned a, unsigned b) {
+  jp_t *j = &w->j;
+  if (j->p >= j->end)
+    return false;
+  switch (*j->p) {
+  case '{':
+    return walk_object(w, s, a, b);
+  case '[':
+    return walk_array(w);
+  case '"': {
+    bool esc = false;
+    return walk_string(j, &esc);
+  }
+  case 't':
+    return literal(j, "true", 4);
+  case 'f':
+    return literal(j, "false", 5);
+  case 'n':
+    return literal(j, "null", 4);
+  default:
+    return (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) && number(j, NULL);
+  }
+}
+
+/* Walk the whole body as schema s (S_MODEL or S_PAGE) reads its root:
+ * *root its one value. False when read_body() would refuse it. */
+static bool walk_body(walk_t *w, const char *body, size_t len, int s,
+                      val_t *root) {
+  w->j = (jp_t){body, body + len, 0};
+  if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
+    w->j.p += 3; /* a UTF-8 byte order mark, as cJSON allowed */
+  ws(&w->j);
+  root->at = w->j.p;
+  root->kind = w->j.p < w->j.end ? kind_of(*w->j.p) : V_NONE;
+  bool ok = walk_value(w, s, 0, 0);
+  root->end = w->j.p;
+  ws(&w->j);
+  return ok && w->j.p == w->j.end;
+}
+
+static int arena_alloc(arena_t *arena, size_t len, char *err, size_t errlen) {
+  arena->cap = len + 1;
+  arena->len = 0;
+  if ((arena->buf = anth__malloc(arena->cap)) == NULL) {
+    anth__errf(err, errlen, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return 0;
+}
+
+int anth__parse_model(const char *body, size_t len, char **arena_out,
+                      anth_model_t *out, char *err, size_t errlen) {
+  model_rec_t rec;
+  walk_t w = {.rec = &rec};
+  val_t root;
+  memset(&rec, 0, sizeof rec);
+  if (!walk_body(&w, body, len, S_MODEL, &root))
+    return anth__parse_model_ref(body, len, arena_out, out, err, errlen);
+  arena_t arena = {NULL, 0, 0};
+  *arena_out = NULL;
+  int rc = arena_alloc(&arena, len, err, errlen);
+  if (rc == 0 &&
+      (rc = model_from(&root, out, SIZE_MAX, &arena, err, errlen, &rec)) != 0)
+    anth__free(arena.buf);
+  else if (rc == 0)
+    *arena_out = arena.buf;
+  return rc;
+}
+
+int anth__parse_model_json(const char *body, size_t len, const char **text,
+                           size_t *text_len, char *err, size_t errlen) {
+  model_rec_t rec;
+  walk_t w = {.rec = &rec};
+  val_t root;
+  memset(&rec, 0, sizeof rec);
+  if (!walk_body(&w, body, len, S_MODEL, &root))
+    return anth__parse_model_json_ref(body, len, text, text_len, err, errlen);
+  *text = NULL;
+  *text_len = 0;
+  /* The shape only, with the typed parse's messages: an object with a
+   * string "id" (the first "id", as the typed parse reads). */
+  if (root.kind != V_OBJECT) {
+    anth__errf(err, errlen, "body: expected a ModelInfo object");
+    return ANTHROPIC_EBADRESPONSE;
+  }
+  if (rec.top[M_ID].kind != V_STRING)
+    return fail(&(ctx_t){SIZE_MAX, false, err, errlen, NULL}, "id", "a string");
+  *text = root.at;
+  *text_len = (size_t)(root.end - root.at);
+  return 0;
+}
+
+/* The items of a page, walked (and read) one by one: the walk over the
+ * body checked them, but a page cannot keep what it read of each before
+ * it knows their number, nor take memory for a page it then refuses. */
+static int page_items(const val_t *data, anth_model_t *arr, size_t n,
+                      arena_t *arena, char *err, size_t errlen) {
+  model_rec_t rec;
+  walk_t w = {.rec = &rec};
+  w.j = (jp_t){data->at + 1, data->end, 0};
+  for (size_t i = 0; i < n; i++) {
+    ws(&w.j);
+    memset(&rec, 0, sizeof rec);
+    rec.self.at = w.j.p;
+    rec.self.kind = kind_of(*w.j.p);
+    if (!walk_value(&w, S_MODEL, 0, 0))
+      return ANTHROPIC_EBADRESPONSE; /* cannot be: checked whole */
+    rec.self.end = w.j.p;
+    int rc = model_from(&rec.self, &arr[i], i, arena, err, errlen,
+                        rec.self.kind == V_OBJECT ? &rec : NULL);
+    if (rc != 0)
+      return rc;
+    ws(&w.j);
+    w.j.p++; /* past the ',' (or the closing ']') */
+  }
+  return 0;
+}
+
+int anth__parse_page(const char *body, size_t len, char **arena_out,
+                     anthropic_models_page_t *page, void **items, char *err,
+                     size_t errlen) {
+  walk_t w;
+  val_t root;
+  memset(&w, 0, sizeof w);
+  bool ok = walk_body(&w, body, len, S_PAGE, &root);
+  /* Refused (read_body() says why), or not an object (where
+   * anth__json_check counts "data" items its own way). */
+  if (!ok || root.kind != V_OBJECT)
+    return anth__parse_page_ref(body, len, arena_out, page, items, err, errlen);
+  memset(page, 0, sizeof *page);
+  *items = NULL;
+  *arena_out = NULL;
+  if (w.data_items > ANTH_PAGE_MAX_ITEMS) {
+    anth__errf(err, errlen, "data: %zu items, more than the %zu a page holds",
+               w.data_items, (size_t)ANTH_PAGE_MAX_ITEMS);
+    return ANTHROPIC_EBADRESPONSE;
+  }
+  const val_t *v = w.page;
+  arena_t arena = {NULL, 0, 0};
+  ctx_t c = {SIZE_MAX, false, err, errlen, &arena};
+  int rc = arena_alloc(&arena, len, err, errlen);
+  if (rc != 0)
+    return rc;
+  if (v[0].kind != V_ARRAY) {
+    rc = fail(&c, "data", "an array");
+  } else if (v[1].kind != V_TRUE && v[1].kind != V_FALSE) {
+    rc = fail(&c, "has_more", "a boolean");
+  } else if ((rc = cursor(&c, &v[2], "first_id", &page->first_id)) == 0) {
+    rc = cursor(&c, &v[3], "last_id", &page->last_id);
+  }
+  size_t n = rc == 0 ? w.items : 0;
+  /* One block: the models, then the pointers the page hands out. */
+  anth_model_t *arr = NULL;
+  const anthropic_model_info_t **ptrs = NULL;
+  if (rc == 0 && n > 0 &&
+      (arr = anth__malloc(n * (sizeof(anth_model_t) +
+                               sizeof(const anthropic_model_info_t *)))) ==
+          NULL) {
+    anth__errf(err, errlen, "out of memory");
+    rc = ANTHROPIC_ENOMEM;
+  }
+  if (arr != NULL) {
+    ptrs = (const anthropic_model_info_t **)(void *)(arr + n);
+    for (size_t i = 0; i < n; i++)
+      ptrs[i] = &arr[i].info;
+  }
+  if (rc == 0 && n > 0)
+    rc = page_items(&v[0], arr, n, &arena, err, errlen);
   if (rc != 0) {
     anth__free(arr);
     anth__free(arena.buf);

@@ -11,6 +11,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   int rc = anth__parse_model(body, size, &root, &parsed, err, sizeof err);
   const anthropic_model_info_t m = parsed.info;
+  /* The single walk reads what the scan of each object read before it:
+   * the same result, message, values and text. */
+  {
+    char ref_err[ANTH_ERRMSG_MAX];
+    char *ref_root = NULL;
+    anth_model_t ref;
+    ref_err[0] = '\0';
+    int ref_rc = anth__parse_model_ref(body, size, &ref_root, &ref, ref_err,
+                                       sizeof ref_err);
+    FUZZ_CHECK(ref_rc == rc);
+    FUZZ_CHECK(strcmp(ref_err, err) == 0);
+    if (rc == 0) {
+      FUZZ_CHECK(ref.info.json_text == m.json_text &&
+                 ref.info.json_len == m.json_len);
+      fuzz_check_same_fields(&ref.info, &m, false);
+    }
+    anth__free(ref_root);
+    /* The JSON-only retrieve: the same check as the typed parse, to the
+     * same text. */
+    const char *text = NULL, *ref_text = NULL;
+    size_t text_len = 0, ref_text_len = 0;
+    char json_err[ANTH_ERRMSG_MAX];
+    json_err[0] = ref_err[0] = '\0';
+    int json_rc = anth__parse_model_json(body, size, &text, &text_len, json_err,
+                                         sizeof json_err);
+    ref_rc = anth__parse_model_json_ref(body, size, &ref_text, &ref_text_len,
+                                        ref_err, sizeof ref_err);
+    FUZZ_CHECK(json_rc == ref_rc && strcmp(json_err, ref_err) == 0);
+    FUZZ_CHECK(text == ref_text && text_len == ref_text_len);
+    if (rc == 0)
+      FUZZ_CHECK(json_rc == 0 && text == m.json_text);
+  }
   if (rc == 0) {
     FUZZ_CHECK(root != NULL);
     FUZZ_CHECK(m.json_text != NULL && m.json_text >= body &&

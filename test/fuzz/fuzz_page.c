@@ -24,6 +24,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   err[0] = '\0';
 
   int rc = anth__parse_page(body, size, &root, &page, &items, err, sizeof err);
+  /* The single walk reads what the scan of each object read before it:
+   * the same result, message, items and values. */
+  {
+    char ref_err[ANTH_ERRMSG_MAX];
+    char *ref_root = NULL;
+    anthropic_models_page_t ref;
+    void *ref_items = NULL;
+    ref_err[0] = '\0';
+    int ref_rc = anth__parse_page_ref(body, size, &ref_root, &ref, &ref_items,
+                                      ref_err, sizeof ref_err);
+    FUZZ_CHECK(ref_rc == rc);
+    FUZZ_CHECK(strcmp(ref_err, err) == 0);
+    if (rc == 0) {
+      FUZZ_CHECK(ref.count == page.count && ref.has_more == page.has_more);
+      FUZZ_CHECK(fuzz_str_eq(ref.first_id, page.first_id));
+      FUZZ_CHECK(fuzz_str_eq(ref.last_id, page.last_id));
+      FUZZ_CHECK(ref.json_text == page.json_text &&
+                 ref.json_len == page.json_len);
+      for (size_t i = 0; i < page.count; i++) {
+        FUZZ_CHECK(ref.data[i]->json_text == page.data[i]->json_text &&
+                   ref.data[i]->json_len == page.data[i]->json_len);
+        fuzz_check_same_fields(ref.data[i], page.data[i], false);
+      }
+    }
+    anth__free(ref_items);
+    anth__free(ref_root);
+  }
   if (rc == 0) {
     FUZZ_CHECK(root != NULL);
     FUZZ_CHECK(page.json_text >= body &&
