@@ -2140,6 +2140,123 @@ TEST(json_cut_short_leaves_the_rest_to_the_parser) {
   CHECK(!anth__json_cut_short(NULL, 0));
 }
 
+/* The single walk reads what the scan of each object read before it
+ * (anth__parse_*_ref): the same code, message and values, on bodies that
+ * take its rarer turns - duplicated and escaped keys at each level, a
+ * group that is not an object, an item that is not, a root that is not an
+ * object, bodies it refuses and leaves to the scan to explain. */
+TEST(parse_walk_reads_what_the_scans_read) {
+  static const char *const models[] = {
+      MINIMAL_BODY,
+      "{" REQUIRED_FIELDS ",\"capabilities\":" FULL_CAPABILITIES "}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":{\"batch\":{\"supported\":true},"
+      "\"batch\":{\"supported\":1}}}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":{\"b\\u0061tch\":"
+      "{\"supp\\u006frted\":true,\"supported\":false}}}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":{\"thinking\":{\"supported\":"
+      "true,\"types\":{\"enabled\":{\"supported\":false},\"enabled\":7}},"
+      "\"thinking\":5}}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":{\"thinking\":{\"supported\":"
+      "true,\"types\":7}}}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":{\"thinking\":{\"types\":{}}}}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":{\"x\":[{\"batch\":1}],"
+      "\"batch\":{\"supported\":false},\"effort\":{\"supported\":true,"
+      "\"max\":{\"supported\":null}}}}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":{},\"capabilities\":7}",
+      "{" REQUIRED_FIELDS ",\"capabilities\":[]}",
+      "{\"i\\u0064\":\"x\",\"id\":5,\"type\":\"model\"}",
+      "{\"id\":\"a\",\"id\":5}",
+      "{\"id\":5,\"id\":\"a\"}",
+      "[" MINIMAL_BODY "]",
+      "\xef\xbb\xbf " MINIMAL_BODY " \n",
+      "{" REQUIRED_FIELDS ",\"x\":\"\\u0000\"}",
+      "{" REQUIRED_FIELDS ",\"x\":\"\\ud800\"}",
+      "{" REQUIRED_FIELDS ",\"x\":\"\xc0\xaf\"}",
+      "{" REQUIRED_FIELDS ",\"x\":\"\x01\"}",
+      "{" REQUIRED_FIELDS ",\"x\":01}",
+      "{" REQUIRED_FIELDS ",\"x\":[1,]}",
+      "{" REQUIRED_FIELDS "} x",
+      "{" REQUIRED_FIELDS ",\"x\":\"\\ud83d\\ude00\\u00e9\xe2\x82\xac\"}",
+      "",
+  };
+  static const char *const pages[] = {
+      "{\"data\":[],\"has_more\":false}",
+      "{\"data\":[" MINIMAL_BODY "," MINIMAL_BODY "],\"has_more\":true,"
+      "\"first_id\":\"a\",\"last_id\":null}",
+      "{\"d\\u0061ta\":[" MINIMAL_BODY "],\"has_more\":false}",
+      "{\"data\":[],\"data\":[1],\"has_more\":true,\"first_id\":null}",
+      "{\"data\":[" MINIMAL_BODY ",5],\"has_more\":false}",
+      "{\"has_more\":false,\"data\":[" MINIMAL_BODY "],\"last_id\":3}",
+      "{\"data\":[{\"id\":\"a\"}],\"has_more\":false}",
+      "{\"data\":7,\"has_more\":false}",
+      "[\"data\",[1,2]]",
+      "{\"data\":[" MINIMAL_BODY "],\"has_more\":false,\"x\":\"\\u0000\"}",
+      "{\"data\":[" MINIMAL_BODY "],\"has_more\":false",
+  };
+  for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+    const char *b = models[i];
+    size_t len = strlen(b);
+    char err[ANTH_ERRMSG_MAX] = "", ref_err[ANTH_ERRMSG_MAX] = "";
+    char *arena = NULL, *ref_arena = NULL;
+    anth_model_t m, ref;
+    int rc = anth__parse_model(b, len, &arena, &m, err, sizeof err);
+    int ref_rc = anth__parse_model_ref(b, len, &ref_arena, &ref, ref_err,
+                                       sizeof ref_err);
+    CHECK_EQ_INT(rc, ref_rc);
+    CHECK_EQ_STR(err, ref_err);
+    if (rc == 0) {
+      const anthropic_capabilities_t *c = m.info.capabilities,
+                                     *rc_ = ref.info.capabilities;
+      CHECK_EQ_STR(m.info.id, ref.info.id);
+      CHECK_EQ_INT(c->state, rc_->state);
+      CHECK_EQ_INT(c->batch.state, rc_->batch.state);
+      CHECK_EQ_INT(c->batch.supported, rc_->batch.supported);
+      CHECK_EQ_INT(c->thinking->state, rc_->thinking->state);
+      CHECK_EQ_INT(c->thinking->types, rc_->thinking->types);
+      CHECK_EQ_INT(c->thinking->enabled.state, rc_->thinking->enabled.state);
+      CHECK_EQ_INT(c->thinking->enabled.supported,
+                   rc_->thinking->enabled.supported);
+      CHECK_EQ_INT(c->effort->max.state, rc_->effort->max.state);
+    }
+    anth__free(arena);
+    anth__free(ref_arena);
+    const char *text = NULL, *ref_text = NULL;
+    size_t text_len = 0, ref_len = 0;
+    err[0] = ref_err[0] = '\0';
+    rc = anth__parse_model_json(b, len, &text, &text_len, err, sizeof err);
+    ref_rc = anth__parse_model_json_ref(b, len, &ref_text, &ref_len, ref_err,
+                                        sizeof ref_err);
+    CHECK_EQ_INT(rc, ref_rc);
+    CHECK_EQ_STR(err, ref_err);
+    CHECK(text == ref_text && text_len == ref_len);
+  }
+  for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+    const char *b = pages[i];
+    size_t len = strlen(b);
+    char err[ANTH_ERRMSG_MAX] = "", ref_err[ANTH_ERRMSG_MAX] = "";
+    char *arena = NULL, *ref_arena = NULL;
+    anthropic_models_page_t p, ref;
+    void *items = NULL, *ref_items = NULL;
+    int rc = anth__parse_page(b, len, &arena, &p, &items, err, sizeof err);
+    int ref_rc = anth__parse_page_ref(b, len, &ref_arena, &ref, &ref_items,
+                                      ref_err, sizeof ref_err);
+    CHECK_EQ_INT(rc, ref_rc);
+    CHECK_EQ_STR(err, ref_err);
+    if (rc == 0) {
+      CHECK_EQ_INT(p.count, ref.count);
+      CHECK_EQ_INT(p.has_more, ref.has_more);
+      CHECK_EQ_STR(p.first_id, ref.first_id);
+      CHECK_EQ_STR(p.last_id, ref.last_id);
+      for (size_t k = 0; k < p.count; k++)
+        CHECK_EQ_STR(p.data[k]->id, ref.data[k]->id);
+    }
+    anth__free(items);
+    anth__free(ref_items);
+    anth__free(arena);
+    anth__free(ref_arena);
+  }
+}
+
 int main(void) {
   return RUN(
       T(parse_model_reads_every_field_of_full_model_info),
@@ -2279,5 +2396,6 @@ int main(void) {
       T(parse_model_json_refuses_what_is_not_a_whole_object_with_an_id),
       T(parse_model_json_leaves_the_fields_past_id_unchecked),
       T(json_cut_short_sees_an_object_or_array_left_open),
-      T(json_cut_short_leaves_the_rest_to_the_parser));
+      T(json_cut_short_leaves_the_rest_to_the_parser),
+      T(parse_walk_reads_what_the_scans_read));
 }
