@@ -16,7 +16,13 @@
  *     removes the socket between transfers (stopped only if an event comes
  *     then), freed when libcurl closes it (CURLOPT_CLOSESOCKETFUNCTION);
  *   - bodies thrown away unread; a transfer counts when libcurl says it
- *     ended with CURLE_OK and status 200.
+ *     ended with CURLE_OK and status 200;
+ *   - finished transfers read after every call into libcurl (a socket
+ *     action can finish transfers without asking for anything more: over
+ *     loopback a reused connection answers within the call, and a loop
+ *     that looks only between polls then waits for an event that never
+ *     comes), and a timeout of 0 run from a uv_idle_t on the next turn,
+ *     never from inside libcurl's callback (as src/engine.c does).
  * Prints "requests N ok K failed F" on stderr; exit status 1 when any
  * failed, 2 on a usage or setup error. */
 #include <curl/curl.h>
@@ -32,14 +38,18 @@
 typedef struct watcher {
   uv_poll_t poll;
   curl_socket_t fd;
-  int events; /* what the poll is started with; 0: stopped */
-  bool idle;  /* libcurl removed it (a kept-alive connection between
-                 transfers): still started, stopped at its first event */
+  int events;   /* what the poll is started with; 0: stopped */
+  bool idle;    /* libcurl removed it (a kept-alive connection between
+                   transfers): still started, stopped at its first event */
+  bool closing; /* libcurl closed the socket: freed on the loop's next
+                   turn (libcurl may still name it in a CURL_POLL_REMOVE) */
 } watcher_t;
 
 static struct {
   uv_loop_t loop;
   uv_timer_t timer;
+  uv_idle_t idle; /* runs libcurl's timeouts of 0, on the next turn */
+  bool timeout_now;
   CURLM *multi;
   watcher_t **by_fd; /* kept watchers, by descriptor */
   size_t by_fd_len;
@@ -61,6 +71,8 @@ static size_t discard(char *p, size_t size, size_t n, void *data) {
   return size * n;
 }
 
+static void drain(void);
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   watcher_t *w = h->data;
   if (w->idle) { /* not libcurl's now: nothing to tell it */
@@ -72,13 +84,16 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   if (status < 0)
     flags = CURL_CSELECT_ERR;
   else {
-    if (events & UV_READABLE)
+    if (events & (UV_READABLE | UV_DISCONNECT))
       flags |= CURL_CSELECT_IN;
     if (events & UV_WRITABLE)
       flags |= CURL_CSELECT_OUT;
   }
+  if (status < 0)
+    w->events = 0; /* libuv stopped the poll */
   int running;
   curl_multi_socket_action(B.multi, w->fd, flags, &running);
+  drain();
 }
 
 static watcher_t *watcher_for(curl_socket_t fd) {
@@ -107,11 +122,17 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *clientp,
                      void *socketp) {
   (void)e;
   (void)clientp;
-  (void)socketp;
-  watcher_t *w = watcher_for(fd);
+  watcher_t *w = socketp;
   if (what == CURL_POLL_REMOVE) {
-    w->idle = true; /* kept started: the next transfer likely wants IN */
+    /* By socketp, not by fd: libcurl may say it after the socket's close,
+     * when the number can name another socket already. */
+    if (w != NULL && !w->closing)
+      w->idle = true; /* kept started: the next transfer likely wants IN */
     return 0;
+  }
+  if (w == NULL) { /* new, or a kept connection libcurl forgot at REMOVE */
+    w = watcher_for(fd);
+    curl_multi_assign(B.multi, fd, w);
   }
   w->idle = false;
   int events = 0;
@@ -119,7 +140,7 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *clientp,
     events |= UV_READABLE;
   if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
     events |= UV_WRITABLE;
-  if (events == w->events && !getenv("BARE_ALWAYS"))
+  if (events == w->events)
     return 0; /* unchanged: no epoll_ctl */
   uv_poll_start(&w->poll, events, on_poll);
   w->events = events;
@@ -131,6 +152,7 @@ static void free_watcher(uv_handle_t *h) { free(h->data); }
 static int on_close_socket(void *clientp, curl_socket_t fd) {
   (void)clientp;
   if ((size_t)fd < B.by_fd_len && B.by_fd[fd] != NULL) {
+    B.by_fd[fd]->closing = true;
     uv_close((uv_handle_t *)&B.by_fd[fd]->poll, free_watcher);
     B.by_fd[fd] = NULL;
   }
@@ -141,16 +163,32 @@ static void on_timer(uv_timer_t *t) {
   (void)t;
   int running;
   curl_multi_socket_action(B.multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  drain();
+}
+
+static void on_idle(uv_idle_t *h) {
+  if (B.timeout_now) {
+    B.timeout_now = false;
+    on_timer(&B.timer);
+  }
+  if (!B.timeout_now) /* libcurl wants no more now */
+    uv_idle_stop(h);
+}
+
+static void run_timeouts_soon(void) {
+  B.timeout_now = true;
+  uv_idle_start(&B.idle, on_idle);
 }
 
 static int on_timeout(CURLM *m, long ms, void *clientp) {
   (void)m;
   (void)clientp;
-  if (getenv("BARE_DEBUG"))
-    fprintf(stderr, "timer %ld\n", ms);
-  if (ms < 0)
+  B.timeout_now = false;
+  if (ms <= 0)
     uv_timer_stop(&B.timer);
-  else
+  if (ms == 0)
+    run_timeouts_soon();
+  else if (ms > 0)
     uv_timer_start(&B.timer, on_timer, (uint64_t)ms, 0);
   return 0;
 }
@@ -194,16 +232,9 @@ static void drain(void) {
    * could then wait in libcurl until an unrelated event. Run its timeouts
    * on the next turn (no system call). */
   if (started)
-    uv_timer_start(&B.timer, on_timer, 0, 0);
-}
-
-static void on_check(uv_check_t *c) {
-  (void)c;
-  drain();
-  if (B.ok + B.failed == B.n) { /* idle watchers would keep it running */
-    uv_close((uv_handle_t *)c, NULL);
+    run_timeouts_soon();
+  if (B.ok + B.failed == B.n) /* kept watchers would keep it running */
     uv_stop(&B.loop);
-  }
 }
 
 static void read_ids(void) {
@@ -267,9 +298,7 @@ int main(int argc, char **argv) {
       uv_loop_init(&B.loop) != 0 || (B.multi = curl_multi_init()) == NULL)
     die("cannot start libuv or libcurl");
   uv_timer_init(&B.loop, &B.timer);
-  uv_check_t check;
-  uv_check_init(&B.loop, &check);
-  uv_check_start(&check, on_check);
+  uv_idle_init(&B.loop, &B.idle);
   curl_multi_setopt(B.multi, CURLMOPT_SOCKETFUNCTION, on_socket);
   curl_multi_setopt(B.multi, CURLMOPT_TIMERFUNCTION, on_timeout);
   curl_multi_setopt(B.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)conc);
@@ -291,18 +320,17 @@ int main(int argc, char **argv) {
                      h2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, h2 ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_VERBOSE, getenv("BARE_VERBOSE") ? 1L : 0L);
     if (cacert != NULL)
       curl_easy_setopt(e, CURLOPT_CAINFO, cacert);
     if (!start_next(e, i))
       curl_easy_cleanup(e);
   }
-  if (B.n == 0)
-    uv_close((uv_handle_t *)&check, NULL);
-  uv_run(&B.loop, UV_RUN_DEFAULT);
+  if (B.n > 0)
+    uv_run(&B.loop, UV_RUN_DEFAULT);
 
   curl_multi_cleanup(B.multi); /* closes the kept connections */
   uv_close((uv_handle_t *)&B.timer, NULL);
+  uv_close((uv_handle_t *)&B.idle, NULL);
   for (size_t fd = 0; fd < B.by_fd_len; fd++)
     if (B.by_fd[fd] != NULL)
       uv_close((uv_handle_t *)&B.by_fd[fd]->poll, free_watcher);
