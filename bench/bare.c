@@ -2,7 +2,9 @@
  * on their own, with nothing of ours on top. bench/peers.sh measures every
  * client against it.
  *
- *   bare --base-url URL [--concurrency N] [--http2] [--cacert FILE] < ids
+ *   bare --base-url URL [--concurrency N] [--http2] [--cacert FILE]
+ *        [--max-host-connections N] [--maxconnects N] [--buffer-size B]
+ *        < ids
  *
  * Reads one model id a line from stdin and GETs BASE/v1/models/ID for each,
  * N at a time (default 64), with the headers our client sends
@@ -23,6 +25,9 @@
  *     that looks only between polls then waits for an event that never
  *     comes), and a timeout of 0 run from a uv_idle_t on the next turn,
  *     never from inside libcurl's callback (as src/engine.c does).
+ * The last three are for measuring libcurl's knobs (bench/RESULTS.md):
+ * CURLMOPT_MAX_HOST_CONNECTIONS (default: N), CURLMOPT_MAXCONNECTS
+ * (default: libcurl's) and CURLOPT_BUFFERSIZE (default: libcurl's 16 KiB).
  * Prints "requests N ok K failed F" on stderr; exit status 1 when any
  * failed, 2 on a usage or setup error. */
 #include <curl/curl.h>
@@ -268,6 +273,7 @@ static void read_ids(void) {
 
 int main(int argc, char **argv) {
   size_t conc = 64;
+  long max_host = -1, maxconnects = -1, buffer_size = -1;
   bool h2 = false;
   const char *cacert = NULL;
   for (int i = 1; i < argc; i++) {
@@ -277,11 +283,18 @@ int main(int argc, char **argv) {
       conc = strtoul(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--cacert") == 0 && i + 1 < argc)
       cacert = argv[++i];
+    else if (strcmp(argv[i], "--max-host-connections") == 0 && i + 1 < argc)
+      max_host = strtol(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--maxconnects") == 0 && i + 1 < argc)
+      maxconnects = strtol(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--buffer-size") == 0 && i + 1 < argc)
+      buffer_size = strtol(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--http2") == 0)
       h2 = true;
     else
       die("usage: bare --base-url URL [--concurrency N] [--http2] "
-          "[--cacert FILE] < ids");
+          "[--cacert FILE] [--max-host-connections N] [--maxconnects N] "
+          "[--buffer-size B] < ids");
   }
   if (B.base == NULL || conc == 0)
     die("--base-url is required, --concurrency at least 1");
@@ -301,7 +314,10 @@ int main(int argc, char **argv) {
   uv_idle_init(&B.loop, &B.idle);
   curl_multi_setopt(B.multi, CURLMOPT_SOCKETFUNCTION, on_socket);
   curl_multi_setopt(B.multi, CURLMOPT_TIMERFUNCTION, on_timeout);
-  curl_multi_setopt(B.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)conc);
+  curl_multi_setopt(B.multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                    max_host >= 0 ? max_host : (long)conc);
+  if (maxconnects >= 0)
+    curl_multi_setopt(B.multi, CURLMOPT_MAXCONNECTS, maxconnects);
   curl_multi_setopt(B.multi, CURLMOPT_PIPELINING,
                     h2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
   struct curl_slist *headers = curl_slist_append(NULL, key_line);
@@ -320,6 +336,8 @@ int main(int argc, char **argv) {
                      h2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, h2 ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    if (buffer_size > 0)
+      curl_easy_setopt(e, CURLOPT_BUFFERSIZE, buffer_size);
     if (cacert != NULL)
       curl_easy_setopt(e, CURLOPT_CAINFO, cacert);
     if (!start_next(e, i))
