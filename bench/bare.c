@@ -3,8 +3,8 @@
  * client against it.
  *
  *   bare --base-url URL [--concurrency N] [--http2] [--cacert FILE]
- *        [--max-host-connections N] [--maxconnects N] [--buffer-size B]
- *        < ids
+ *        [--max-host-connections N] [--maxconnects N] [--streams N]
+ *        [--buffer-size B] < ids
  *
  * Reads one model id a line from stdin and GETs BASE/v1/models/ID for each,
  * N at a time (default 64), with the headers our client sends
@@ -25,9 +25,11 @@
  *     that looks only between polls then waits for an event that never
  *     comes), and a timeout of 0 run from a uv_idle_t on the next turn,
  *     never from inside libcurl's callback (as src/engine.c does).
- * The last three are for measuring libcurl's knobs (bench/RESULTS.md):
+ * The last four are for measuring libcurl's knobs (bench/RESULTS.md):
  * CURLMOPT_MAX_HOST_CONNECTIONS (default: N), CURLMOPT_MAXCONNECTS
- * (default: libcurl's) and CURLOPT_BUFFERSIZE (default: libcurl's 16 KiB).
+ * (default: libcurl's), CURLMOPT_MAX_CONCURRENT_STREAMS (default over
+ * HTTP/2: N when above 100, as the library does) and CURLOPT_BUFFERSIZE
+ * (default: libcurl's 16 KiB; the library sets 4 KiB).
  * Prints "requests N ok K failed F" on stderr; exit status 1 when any
  * failed, 2 on a usage or setup error. */
 #include <curl/curl.h>
@@ -273,7 +275,7 @@ static void read_ids(void) {
 
 int main(int argc, char **argv) {
   size_t conc = 64;
-  long max_host = -1, maxconnects = -1, buffer_size = -1;
+  long max_host = -1, maxconnects = -1, buffer_size = -1, streams = -1;
   bool h2 = false;
   const char *cacert = NULL;
   for (int i = 1; i < argc; i++) {
@@ -287,6 +289,8 @@ int main(int argc, char **argv) {
       max_host = strtol(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--maxconnects") == 0 && i + 1 < argc)
       maxconnects = strtol(argv[++i], NULL, 10);
+    else if (strcmp(argv[i], "--streams") == 0 && i + 1 < argc)
+      streams = strtol(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--buffer-size") == 0 && i + 1 < argc)
       buffer_size = strtol(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--http2") == 0)
@@ -294,7 +298,7 @@ int main(int argc, char **argv) {
     else
       die("usage: bare --base-url URL [--concurrency N] [--http2] "
           "[--cacert FILE] [--max-host-connections N] [--maxconnects N] "
-          "[--buffer-size B] < ids");
+          "[--streams N] [--buffer-size B] < ids");
   }
   if (B.base == NULL || conc == 0)
     die("--base-url is required, --concurrency at least 1");
@@ -318,6 +322,14 @@ int main(int argc, char **argv) {
                     max_host >= 0 ? max_host : (long)conc);
   if (maxconnects >= 0)
     curl_multi_setopt(B.multi, CURLMOPT_MAXCONNECTS, maxconnects);
+  /* libcurl 7.88 takes a new HTTP/2 connection to carry 100 streams until
+   * the server's SETTINGS are in: past 100 at once it opens more (ten
+   * TLS connections for 1,000: 3.6x the memory and twice the CPU,
+   * bench/RESULTS.md). The library sets 1,000; so does the floor. */
+  if (streams < 0 && h2 && conc > 100)
+    streams = (long)conc;
+  if (streams > 0)
+    curl_multi_setopt(B.multi, CURLMOPT_MAX_CONCURRENT_STREAMS, streams);
   curl_multi_setopt(B.multi, CURLMOPT_PIPELINING,
                     h2 ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
   struct curl_slist *headers = curl_slist_append(NULL, key_line);

@@ -1,42 +1,69 @@
 #!/usr/bin/env bash
-# peers.sh - this library against what users would pick instead, in one
-# run, against one nginx serving the Models API as static files on
-# loopback (bench/nginx.sh), over HTTP/1.1 and over HTTP/2 + TLS:
+# peers.sh - this library against the floor and against what users would
+# pick instead, in one run, against one nginx serving the Models API as
+# static files on loopback (bench/nginx.sh), over HTTP/1.1 and over
+# HTTP/2 + TLS:
 #
-#   1. anthropic-models resolve: N distinct ids at 64 in flight, every body
-#      parsed into ModelInfo (and printed as a JSON line);
-#   2. curl --parallel --parallel-max 64: the same N URLs (bare libcurl
-#      multi, bodies thrown away unparsed);
-#   3. the official TypeScript SDK (@anthropic-ai/sdk, from npm into
-#      build-bench/peers): the same ids, 64 at a time;
-#   4. a listing walk of a 1,000-model catalogue, 20 a page, with each;
-#   5. the resolve again at 1,000 in flight (memory).
+#   ours  anthropic-models resolve: N distinct ids at 64 in flight, every
+#         body parsed into ModelInfo (and printed as a JSON line);
+#   bare  bench/bare.c, the floor: libuv + libcurl multi-socket, pooled
+#         easy handles, kept watchers, bodies thrown away;
+#   curl  curl --parallel --parallel-max 64 on the same URLs (bodies
+#         thrown away);
+#   sdk   the official TypeScript SDK (@anthropic-ai/sdk, from npm into
+#         build-bench/peers), 64 at a time, on the first SDK_N ids;
+#   ours and bare again at 1,000 in flight (peak RSS);
+#   a listing walk of a 1,000-model catalogue, 20 a page, with ours, curl
+#   and the SDK (first round only).
 #
-#   bench/peers.sh [N]          N distinct ids, default 20000
+# Each round runs every client once, one after another (ours, bare, curl,
+# sdk, ours1000, bare1000, then the other protocol), ROUNDS rounds: single
+# wall times move up to 2x on a shared machine, so the report gives
+# medians of interleaved runs, and the load average at each round's start.
+# Then the deterministic figures, once each, for ours, bare and curl over
+# both protocols: system calls per request (strace -f -c, STRACE_N
+# requests) and instructions per request (callgrind: the difference
+# between a run of CG_N and one of CG_N / 10 requests, divided by the
+# difference in requests, so start-up is left out).
 #
-# Prints a Markdown report (wall, CPU = user + system, peak RSS, ratios;
-# system calls per request from strace -c) on stdout. Installs what is
-# missing (scripts/install-deps.sh bench) and builds a release build in
-# build-bench. Exit status 1 when any client's run failed: a broken run
-# must not pass for a fast one.
+#   bench/peers.sh [N]     N distinct ids, default 20000
+#   environment: ROUNDS (default 3), SDK_N (default N / 4: the SDK spends
+#   some 0.5-0.8 ms of CPU a request), STRACE_N (5000), CG_N (2000)
+#
+# Prints a Markdown report (bench/peers-report.js) on stdout: the medians,
+# every figure of ours as a ratio to bare, curl and the SDK, and the
+# targets met or not. Installs what is missing (scripts/install-deps.sh
+# bench) and builds a release build in build-bench. Exit status 1 when any
+# client's run failed: a broken run must not pass for a fast one. Wall
+# times are reported, never judged pass/fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
+rounds=${ROUNDS:-3}
+sdk_n=${SDK_N:-$((n / 4))}
+strace_n=${STRACE_N:-5000}
+cg_n=${CG_N:-2000}
+cg_small=$((cg_n / 10))
 # shellcheck source=bench/setup.sh
 . bench/setup.sh
 cli="$root/$build/cli/anthropic-models"
+bare="$root/$build/bench/bare"
 
 node -e '
   const n = Number(process.argv[1]);
   const ids = Array.from({ length: n }, (_, i) => `bench-model-${String(i).padStart(6, "0")}`);
   require("fs").writeFileSync(process.argv[2], ids.join("\n") + "\n");' "$n" "$work/ids"
+head -"$sdk_n" "$work/ids" > "$work/ids-sdk"
+head -"$strace_n" "$work/ids" > "$work/ids-strace"
+head -"$cg_n" "$work/ids" > "$work/ids-cg"
+head -"$cg_small" "$work/ids" > "$work/ids-cgsmall"
 # curl's config: one URL a request, the same headers as ours.
-curl_cfg() { # BASE FILE
+curl_cfg() { # BASE IDS FILE
   {
     echo 'header = "x-api-key: bench-key"'
     echo 'header = "anthropic-version: 2023-06-01"'
-    sed "s|^|url = \"$1/v1/models/|; s|\$|\"\\noutput = \"/dev/null\"|" "$work/ids"
-  } > "$2"
+    sed "s|^|url = \"$1/v1/models/|; s|\$|\"\\noutput = \"/dev/null\"|" "$2"
+  } > "$3"
 }
 curl_pages() { # BASE FILE: the walk's 50 page URLs, known in advance
   {
@@ -49,20 +76,23 @@ curl_pages() { # BASE FILE: the walk's 50 page URLs, known in advance
     done
   } > "$2"
 }
-curl_cfg "$http" "$work/curl-http"
-curl_cfg "$https" "$work/curl-https"
+for set in ids ids-strace ids-cg ids-cgsmall; do
+  curl_cfg "$http" "$work/$set" "$work/curl-http-$set"
+  curl_cfg "$https" "$work/$set" "$work/curl-https-$set"
+done
 curl_pages "$http" "$work/pages-http"
 curl_pages "$https" "$work/pages-https"
 
 export ANTHROPIC_API_KEY=bench-key
 failed=0
-# measure NAME CMD...: one line "NAME wall user+sys maxrss_kib status";
-# stdin from $work/ids when $ids_in is set.
+: > "$work/results"
+# measure NAME ROUND REQUESTS IDS CMD...: one line "NAME ROUND wall
+# user+sys maxrss_kib status requests"; stdin from IDS ("-": none).
 measure() {
-  local name=$1
-  shift
+  local name=$1 round=$2 reqs=$3 ids=$4
+  shift 4
   local st=0 in=/dev/null
-  [ -n "${ids_in:-}" ] && in=$work/ids
+  [ "$ids" != - ] && in=$ids
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" < "$in" > "$work/out" \
     2> "$work/err" || st=$?
   read -r wall user sys rss < <(tail -1 "$work/time")
@@ -70,63 +100,102 @@ measure() {
     failed=1
     echo "peers.sh: $name failed ($st): $(head -c 300 "$work/err")" >&2
   fi
-  echo "$name $wall $(awk -v u="$user" -v s="$sys" 'BEGIN{print u + s}') $rss $st" >> "$work/results"
+  echo "$name $round $wall $(awk -v u="$user" -v s="$sys" 'BEGIN{print u + s}') $rss $st $reqs" \
+    >> "$work/results"
 }
-
-ours_resolve() { # NAME BASE CONCURRENCY [--cacert FILE]
-  local name=$1 base=$2 conc=$3
-  shift 3
-  ids_in=1 measure "$name" "$cli" --base-url "$base" --concurrency "$conc" "$@" \
-    resolve -
+check_lines() { # NAME COUNT: the resolve wrote COUNT lines, each with an id
+  [ "$(grep -c '"id":"bench-model-' "$work/out")" -eq "$2" ] ||
+    { failed=1; echo "peers.sh: $1: wrong output" >&2; }
 }
-check_lines() { # the resolve wrote N lines, each with an id
-  [ "$(grep -c '"id":"bench-model-' "$work/out")" -eq "$n" ]
-}
-
-for proto in http1 h2; do
-  if [ $proto = http1 ]; then
-    base=$http
-    tls=()
-    curl_proto=(--http1.1)
-    node_env=()
+proto_args() { # sets base, tls, bare_proto, curl_proto, curl_base, node_env
+  if [ "$1" = http1 ]; then
+    base=$http tls=() bare_proto=() curl_proto=(--http1.1) node_env=()
   else
-    base=$https
-    tls=(--cacert "$cert")
-    curl_proto=(--http2 --cacert "$cert")
-    node_env=(env NODE_EXTRA_CA_CERTS="$cert")
+    base=$https tls=(--cacert "$cert") bare_proto=(--http2 --cacert "$cert")
+    curl_proto=(--http2 --cacert "$cert") node_env=(env NODE_EXTRA_CA_CERTS="$cert")
   fi
-  ours_resolve "ours-$proto" "$base" 64 "${tls[@]}"
-  check_lines || { failed=1; echo "peers.sh: ours-$proto: wrong output" >&2; }
-  measure "curl-$proto" curl -s --fail --parallel --parallel-max 64 "${curl_proto[@]}" \
-    -K "$work/curl-${base%%:*}"
-  measure "sdk-$proto" "${node_env[@]}" node bench/peers/sdk.js retrieve \
-    --base-url "$base" --ids "$work/ids" --concurrency 64
-  ours_resolve "ours1000-$proto" "$base" 1000 "${tls[@]}"
-  check_lines || { failed=1; echo "peers.sh: ours1000-$proto: wrong output" >&2; }
-  measure "walk-ours-$proto" "$cli" --base-url "$base" "${tls[@]}" --json list --all \
-    --page-size 20
-  [ "$(wc -l < "$work/out")" -eq 1000 ] || { failed=1; echo "peers.sh: walk: not 1000" >&2; }
-  measure "walk-curl-$proto" curl -s --fail "${curl_proto[@]}" -K "$work/pages-${base%%:*}"
-  measure "walk-sdk-$proto" "${node_env[@]}" node bench/peers/sdk.js list \
-    --base-url "$base" --page-size 20
+  curl_base=${base%%:*}
+}
+
+: > "$work/load"
+for ((round = 1; round <= rounds; round++)); do
+  echo "round $round $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/load"
+  echo "peers.sh: round $round of $rounds (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  for proto in http1 h2; do
+    proto_args $proto
+    measure "ours-$proto" "$round" "$n" "$work/ids" "$cli" --base-url "$base" \
+      --concurrency 64 "${tls[@]}" resolve -
+    check_lines "ours-$proto" "$n"
+    measure "bare-$proto" "$round" "$n" "$work/ids" "$bare" --base-url "$base" \
+      --concurrency 64 "${bare_proto[@]}"
+    measure "curl-$proto" "$round" "$n" - curl -s --fail --parallel --parallel-max 64 \
+      "${curl_proto[@]}" -K "$work/curl-$curl_base-ids"
+    measure "sdk-$proto" "$round" "$sdk_n" - "${node_env[@]}" node bench/peers/sdk.js \
+      retrieve --base-url "$base" --ids "$work/ids-sdk" --concurrency 64
+    measure "ours1000-$proto" "$round" "$n" "$work/ids" "$cli" --base-url "$base" \
+      --concurrency 1000 "${tls[@]}" resolve -
+    check_lines "ours1000-$proto" "$n"
+    measure "bare1000-$proto" "$round" "$n" "$work/ids" "$bare" --base-url "$base" \
+      --concurrency 1000 "${bare_proto[@]}"
+    if [ "$round" -eq 1 ]; then
+      measure "walk-ours-$proto" 1 50 - "$cli" --base-url "$base" "${tls[@]}" --json \
+        list --all --page-size 20
+      [ "$(wc -l < "$work/out")" -eq 1000 ] ||
+        { failed=1; echo "peers.sh: walk: not 1000" >&2; }
+      measure "walk-curl-$proto" 1 50 - curl -s --fail "${curl_proto[@]}" \
+        -K "$work/pages-$curl_base"
+      measure "walk-sdk-$proto" 1 50 - "${node_env[@]}" node bench/peers/sdk.js list \
+        --base-url "$base" --page-size 20
+    fi
+  done
 done
 
-# System calls per request over HTTP/1.1, 5,000 requests (or N).
-head -5000 "$work/ids" > "$work/ids5k"
-k=$(wc -l < "$work/ids5k")
-strace -f -c -o "$work/strace-ours" "$cli" --base-url "$http" --concurrency 64 resolve - \
-  < "$work/ids5k" > /dev/null
-head -2 "$work/curl-http" > "$work/curl5k"
-sed -n "3,$((2 * k + 2))p" "$work/curl-http" >> "$work/curl5k"
-strace -f -c -o "$work/strace-curl" curl -s --parallel --parallel-max 64 --http1.1 \
-  -K "$work/curl5k"
-syscalls() { awk '/^-+ /{f=!f; next} f && $NF != "total" {print $4, $NF}' "$1" |
-  sort -rn | head -8 |
-  awk -v k="$k" '{printf "%s%s %.2f", (NR>1?", ":""), $2, $1/k} END {print ""}'; }
-sys_total() { awk -v k="$k" '$NF == "total" {printf "%.2f", $4/k}' "$1"; }
+# The deterministic figures. client_cmd NAME PROTO IDS: the command line of
+# a client for the ids in $work/IDS (read from stdin by ours and bare).
+client_cmd() {
+  proto_args "$2"
+  case $1 in
+    ours) cmd=("$cli" --base-url "$base" --concurrency 64 "${tls[@]}" resolve -) ;;
+    bare) cmd=("$bare" --base-url "$base" --concurrency 64 "${bare_proto[@]}") ;;
+    curl) cmd=(curl -s --fail --parallel --parallel-max 64 "${curl_proto[@]}"
+               -K "$work/curl-$curl_base-$3") ;;
+  esac
+}
+echo "peers.sh: strace and callgrind (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+: > "$work/sys"
+: > "$work/ir"
+for proto in http1 h2; do
+  for c in ours bare curl; do
+    client_cmd $c $proto ids-strace
+    strace -f -c -o "$work/strace-$c-$proto" "${cmd[@]}" < "$work/ids-strace" > /dev/null \
+      2> "$work/err" || { failed=1; echo "peers.sh: strace $c-$proto failed" >&2; }
+    awk -v k="$strace_n" -v name="$c-$proto" '
+      /^-+ /{f = !f; next}
+      f && $NF != "total" {calls[$NF] = $4}
+      $NF == "total" {total = $4}
+      END {
+        top = ""
+        for (i = 0; i < 6; i++) {
+          best = ""; for (s in calls) if (best == "" || calls[s] > calls[best]) best = s
+          if (best == "") break
+          top = top (i ? ", " : "") best " " sprintf("%.2f", calls[best] / k)
+          delete calls[best]
+        }
+        printf "%s %.3f %s\n", name, total / k, top
+      }' "$work/strace-$c-$proto" >> "$work/sys"
+    ir=()
+    for set in ids-cgsmall ids-cg; do
+      client_cmd $c $proto $set
+      valgrind --tool=callgrind --callgrind-out-file="$work/cg-$c-$proto-$set" \
+        "${cmd[@]}" < "$work/$set" > /dev/null 2> "$work/err" ||
+        { failed=1; echo "peers.sh: callgrind $c-$proto failed" >&2; }
+      ir+=("$(callgrind_annotate "$work/cg-$c-$proto-$set" 2> /dev/null |
+        awk '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); print $1; done = 1}')")
+    done
+    echo "$c-$proto ${ir[0]} ${ir[1]} $cg_small $cg_n" >> "$work/ir"
+  done
+done
+echo "end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/load"
 
-node bench/peers-report.js "$work/results" "$n" "$k" \
-  "$(sys_total "$work/strace-ours")" "$(syscalls "$work/strace-ours")" \
-  "$(sys_total "$work/strace-curl")" "$(syscalls "$work/strace-curl")" \
-  "$sdk_version"
+node bench/peers-report.js "$work" "$n" "$sdk_n" "$strace_n" "$sdk_version"
 exit $failed
