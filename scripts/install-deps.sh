@@ -15,7 +15,7 @@ want=(meson ninja-build pkg-config gcc clang libuv1-dev libcurl4-openssl-dev ope
 # `install-deps.sh bench`: also what the benchmarks run against and measure
 # with (bench/run.sh); the build and the tests never need these.
 if [ "${1:-}" = bench ]; then
-  want+=(nginx curl time strace wrk)
+  want+=(nginx curl time strace wrk libmimalloc-dev)
 fi
 # `install-deps.sh demo`: only what scripts/demo.sh needs: the library and
 # the CLI (with neither tests nor examples), and Node.js for the fake API.
