@@ -101,7 +101,7 @@ for (const p of ['http1', 'h2']) {
   ratioRow('curl', c, 'curl', false);
   ratioRow('SDK', s, 'sdk', true);
   out.push('');
-  out.push(`System calls per request (strace -f -c, ${straceNArg} requests) and instructions per ` +
+  out.push(`System calls per request (strace -f -c, ${straceNArg} requests, the median of the runs) and instructions per ` +
     'request (callgrind, the difference of two runs over the difference in requests):');
   out.push('');
   out.push('| client | syscalls/request | most called (per request) | instructions/request |');

@@ -22,13 +22,15 @@
 # medians of interleaved runs, and the load average at each round's start.
 # Then the deterministic figures, once each, for ours, bare and curl over
 # both protocols: system calls per request (strace -f -c, STRACE_N
-# requests) and instructions per request (callgrind: the difference
+# requests, the median of STRACE_ROUNDS runs: the counts move with how
+# transfers and callbacks interleave) and instructions per request (callgrind: the difference
 # between a run of CG_N and one of CG_N / 10 requests, divided by the
 # difference in requests, so start-up is left out).
 #
 #   bench/peers.sh [N]     N distinct ids, default 20000
 #   environment: ROUNDS (default 3), SDK_N (default N / 4: the SDK spends
-#   some 0.5-0.8 ms of CPU a request), STRACE_N (5000), CG_N (2000)
+#   some 0.5-1 ms of CPU a request), STRACE_N (5000), STRACE_ROUNDS (3),
+#   CG_N (2000)
 #
 # Prints a Markdown report (bench/peers-report.js) on stdout: the medians,
 # every figure of ours as a ratio to bare, curl and the SDK, and the
@@ -42,6 +44,7 @@ n=${1:-20000}
 rounds=${ROUNDS:-3}
 sdk_n=${SDK_N:-$((n / 4))}
 strace_n=${STRACE_N:-5000}
+strace_rounds=${STRACE_ROUNDS:-3}
 cg_n=${CG_N:-2000}
 cg_small=$((cg_n / 10))
 # shellcheck source=bench/setup.sh
@@ -167,13 +170,22 @@ echo "peers.sh: strace and callgrind (load $(cut -d' ' -f1 /proc/loadavg))" >&2
 for proto in http1 h2; do
   for c in ours bare curl; do
     client_cmd $c $proto ids-strace
-    strace -f -c -o "$work/strace-$c-$proto" "${cmd[@]}" < "$work/ids-strace" > /dev/null \
-      2> "$work/err" || { failed=1; echo "peers.sh: strace $c-$proto failed" >&2; }
-    awk -v k="$strace_n" -v name="$c-$proto" '
+    # STRACE_ROUNDS runs (the counts move with how callbacks interleave):
+    # "NAME MEDIAN_PER_REQUEST TOP..." with the runs' totals after "runs".
+    totals=()
+    for ((sr = 1; sr <= strace_rounds; sr++)); do
+      strace -f -c -o "$work/strace-$c-$proto" "${cmd[@]}" < "$work/ids-strace" > /dev/null \
+        2> "$work/err" || { failed=1; echo "peers.sh: strace $c-$proto failed" >&2; }
+      totals+=("$(awk '$NF == "total" {print $4}' "$work/strace-$c-$proto")")
+    done
+    awk -v k="$strace_n" -v name="$c-$proto" -v runs="${totals[*]}" '
       /^-+ /{f = !f; next}
       f && $NF != "total" {calls[$NF] = $4}
-      $NF == "total" {total = $4}
       END {
+        m = split(runs, t, " ")
+        for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (t[j] < t[i]) {x = t[i]; t[i] = t[j]; t[j] = x}
+        med = m % 2 ? t[(m + 1) / 2] : (t[m / 2] + t[m / 2 + 1]) / 2
+        all = ""; for (i = 1; i <= m; i++) all = all (i > 1 ? "/" : "") sprintf("%.2f", t[i] / k)
         top = ""
         for (i = 0; i < 6; i++) {
           best = ""; for (s in calls) if (best == "" || calls[s] > calls[best]) best = s
@@ -181,7 +193,7 @@ for proto in http1 h2; do
           top = top (i ? ", " : "") best " " sprintf("%.2f", calls[best] / k)
           delete calls[best]
         }
-        printf "%s %.3f %s\n", name, total / k, top
+        printf "%s %.3f %s (last run; runs: %s)\n", name, med / k, top, all
       }' "$work/strace-$c-$proto" >> "$work/sys"
     ir=()
     for set in ids-cgsmall ids-cg; do
