@@ -154,7 +154,9 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *clientp,
   return 0;
 }
 
-static void free_watcher(uv_handle_t *h) { free(h->data); }
+static void free_watcher(uv_handle_t *h) {
+  free(h->data);
+}
 
 static int on_close_socket(void *clientp, curl_socket_t fd) {
   (void)clientp;
