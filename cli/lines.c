@@ -19,6 +19,10 @@
 /* Stop reading: no callback runs after. */
 static void lines_stop(cli_lines_t *r) {
   r->on_line = NULL;
+  if (r->resume_open) {
+    r->resume_open = false;
+    uv_close((uv_handle_t *)&r->resume, NULL);
+  }
   if (!r->open)
     return;
   r->open = false;
@@ -56,7 +60,8 @@ static bool line_end(cli_lines_t *r) {
   return r->on_line != NULL && r->on_line(r->data, p, n, too_long);
 }
 
-/* Split what was read into lines; false when reading must stop. */
+/* Split what was read (in rbuf) into lines; false when reading must
+ * stop. A pause keeps the rest, unsplit, for the resume. */
 static bool feed(cli_lines_t *r, const char *buf, size_t n) {
   while (n > 0) {
     const char *nl = memchr(buf, '\n', n);
@@ -72,6 +77,11 @@ static bool feed(cli_lines_t *r, const char *buf, size_t n) {
       return false;
     buf = nl + 1;
     n -= take + 1;
+    if (r->paused) {
+      r->rest_off = (size_t)(buf - r->rbuf);
+      r->rest_len = n;
+      return true;
+    }
   }
   return true;
 }
@@ -109,6 +119,8 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
   if (n > 0) {
     if (!feed(r, buf->base, (size_t)n))
       lines_done(r, false);
+    else if (r->paused && r->open)
+      (void)uv_read_stop(s);
     return;
   }
   if (n != UV_EOF)
@@ -127,7 +139,8 @@ static bool reads_at_once(uv_handle_type type) {
          (S_ISDIR(sb.st_mode) || S_ISBLK(sb.st_mode));
 }
 
-/* A file (or /dev/null) at once, as read(2) never waits on it. */
+/* A file (or /dev/null) at once, as read(2) never waits on it: up to
+ * the end, or a pause. */
 static void read_at_once(cli_lines_t *r) {
   ssize_t n;
   while ((n = read(STDIN_FILENO, r->rbuf, sizeof r->rbuf)) > 0 ||
@@ -135,10 +148,47 @@ static void read_at_once(cli_lines_t *r) {
     if (n > 0 && !feed(r, r->rbuf, (size_t)n)) {
       lines_done(r, false);
       return;
-    }
+    } else if (r->paused)
+      return;
   if (n < 0)
     lines_failed(r, "reading", strerror(errno));
   lines_done(r, true);
+}
+
+void cli_lines_pause(cli_lines_t *r) {
+  r->paused = true;
+}
+
+/* Resumed: the lines left in rbuf, then stdin again, unless a line
+ * paused (or closed) us once more. */
+static void on_resume(uv_idle_t *h) {
+  cli_lines_t *r = h->data;
+  size_t len = r->rest_len;
+  uv_idle_stop(h);
+  r->rest_len = 0;
+  if (len > 0 && !feed(r, r->rbuf + r->rest_off, len)) {
+    lines_done(r, false);
+    return;
+  }
+  if (r->paused || r->on_line == NULL)
+    return;
+  if (r->from_file)
+    read_at_once(r);
+  else if (r->open) {
+    int rc = uv_read_start(&r->in.stream, on_alloc, on_read);
+    if (rc != 0) {
+      lines_failed(r, "reading", uv_strerror(rc));
+      lines_done(r, false);
+    }
+  }
+}
+
+void cli_lines_resume(cli_lines_t *r) {
+  if (!r->paused)
+    return;
+  r->paused = false;
+  if (r->resume_open)
+    (void)uv_idle_start(&r->resume, on_resume);
 }
 
 void cli_lines_open_stdin(cli_lines_t *r, uv_loop_t *loop) {
@@ -147,7 +197,12 @@ void cli_lines_open_stdin(cli_lines_t *r, uv_loop_t *loop) {
   r->open = false;
   r->part_len = 0;
   r->part_long = false;
-  if (reads_at_once(type)) {
+  r->paused = false;
+  r->rest_len = 0;
+  r->from_file = reads_at_once(type);
+  r->resume_open = uv_idle_init(loop, &r->resume) == 0;
+  r->resume.data = r;
+  if (r->from_file) {
     read_at_once(r);
     return;
   }

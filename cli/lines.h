@@ -42,8 +42,13 @@ typedef struct cli_lines {
     uv_pipe_t pipe;
     uv_tty_t tty;
   } in;
-  bool open;               /* `in` is open on the loop */
-  char part[MAX_LINE + 1]; /* the line being read */
+  uv_idle_t resume;          /* feeds what was left, then reads on */
+  bool open;                 /* `in` is open on the loop */
+  bool resume_open;          /* `resume` is open on the loop */
+  bool from_file;            /* stdin is read with read(2), not the loop */
+  bool paused;               /* cli_lines_pause(): no line until resumed */
+  size_t rest_off, rest_len; /* of rbuf: read, not yet split (paused) */
+  char part[MAX_LINE + 1];   /* the line being read */
   size_t part_len;
   bool part_long; /* the line being read is past MAX_LINE */
   char rbuf[64 * 1024];
@@ -54,6 +59,13 @@ typedef struct cli_lines {
  * returns, as read(2) never waits on it. The callbacks and `data` are set
  * in *r first. */
 void cli_lines_open_stdin(cli_lines_t *r, uv_loop_t *loop);
+/* From inside the line callback: no line after this one until
+ * cli_lines_resume(). What was read past it is kept (at most rbuf), and
+ * stdin is not read meanwhile, so a writer on a pipe waits. */
+void cli_lines_pause(cli_lines_t *r);
+/* Go on reading: from the loop, never from inside this call (it may be
+ * called from any callback). */
+void cli_lines_resume(cli_lines_t *r);
 /* Stop reading (when it is open); no callback runs after. */
 void cli_lines_close(cli_lines_t *r);
 

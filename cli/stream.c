@@ -1,10 +1,12 @@
 /*
- * stream.c - `get` and `resolve`: every input is handed to the library at
- * once (its queue keeps --concurrency in flight; for resolve, one request
- * per distinct alias), and one line per input is written in input order,
- * each as soon as it and every earlier one are known, flushed once a loop
- * turn. Also the loop's other handles of a stream: SIGINT/SIGTERM and the
- * progress line.
+ * stream.c - `get` and `resolve`: each input is handed to the library as
+ * it is read (its queue keeps --concurrency in flight; for resolve, one
+ * request per distinct alias), and one line per input is written in input
+ * order, each as soon as it and every earlier one are known, flushed once
+ * a loop turn. stdin is read only while fewer than a window of inputs (a
+ * few times --concurrency) wait to be written, so what a run holds follows
+ * the concurrency, not the input. Also the loop's other handles of a
+ * stream: SIGINT/SIGTERM and the progress line.
  */
 #define _XOPEN_SOURCE 700 /* strdup, isatty, wcwidth: see cli.h */
 
@@ -28,14 +30,22 @@ typedef struct entry entry_t;
 /* get and resolve: inputs streamed in, lines streamed out in order; the
  * command's state (app->cmd). */
 struct stream {
-  entry_t **inputs; /* in input order; resolve: shared entries */
+  /* inputs read, not yet written: input k at inputs[k & (cap - 1)], for
+   * written <= k < count; resolve: shared entries */
+  entry_t **inputs;
   size_t count, cap, written, done;
+  size_t window;   /* stdin waits while count - written is this many */
   entry_t **table; /* resolve: entries by alias, mask + 1 buckets */
   size_t mask, distinct;
-  anthropic_resolve_id_t batch;
+  /* resolve: aliases written in full, kept for their repeats, oldest
+   * first; at most `recent_max` */
+  entry_t *recent_head, *recent_tail;
+  size_t recent, recent_max;
+  anthropic_resolve_id_t batch;    /* resolve: the batch adds go to */
+  size_t batch_adds, batches_open; /* a batch takes `window` aliases */
   anthropic_models_retrieve_params_t retrieve_params; /* resolve's */
   size_t pending; /* get: retrieves not yet called back */
-  bool input_done, batch_done, interrupted, finishing, out_of_memory;
+  bool input_done, interrupted, finishing, out_of_memory;
   bool read_failed;
   size_t failures;
   cli_lines_t in; /* stdin, read as it arrives */
@@ -61,12 +71,14 @@ typedef enum { E_PENDING, E_DONE, E_STOPPED } entry_state_t;
  * million lines of 114 aliases hold 114 entries and a million pointers,
  * whatever order the answers come in. */
 struct entry {
-  entry_t *hnext; /* resolve: the alias table's chain */
+  entry_t *hnext;         /* resolve: the alias table's chain */
+  entry_t *rprev, *rnext; /* resolve: the recent list, when on it */
   app_t *app;
   uint64_t hash;
   size_t refs;         /* inputs that point here */
   size_t unwritten;    /* of those, not yet written */
   bool interned;       /* resolve: in the alias table */
+  bool on_recent;      /* resolve: written in full, kept for repeats */
   entry_state_t state; /* E_STOPPED: cancelled by Ctrl-C, not written */
   bool failed;         /* then `err` is set */
   item_error_t err;
@@ -161,14 +173,24 @@ static entry_t *entry_intern(app_t *app, const char *text, size_t len) {
   return e;
 }
 
+/* Input k (written <= k < count). */
+static entry_t **input_at(const struct stream *st, size_t k) {
+  return &st->inputs[k & (st->cap - 1)];
+}
+
 /* Room for one more input, made before its request starts: a request
- * whose input could not be kept would have nowhere to write. */
+ * whose input could not be kept would have nowhere to write. The ring
+ * holds the inputs not yet written: a window's worth from stdin, every
+ * argument at most. */
 static bool reserve_input(struct stream *st) {
-  if (st->count == st->cap) {
-    size_t n = st->cap ? st->cap * 2 : 1024;
-    entry_t **a = realloc(st->inputs, n * sizeof(entry_t *));
+  if (st->count - st->written == st->cap) {
+    size_t n = st->cap ? st->cap * 2 : 64;
+    entry_t **a = malloc(n * sizeof(entry_t *));
     if (a == NULL)
       return false;
+    for (size_t k = st->written; k < st->count; k++)
+      a[k & (n - 1)] = *input_at(st, k);
+    free(st->inputs);
     st->inputs = a;
     st->cap = n;
   }
@@ -247,7 +269,7 @@ static void stream_header(struct stream *st) {
     if (st->widths[col] < at_least[col])
       st->widths[col] = at_least[col];
   for (size_t k = st->written; k < st->count; k++) {
-    const entry_t *e = st->inputs[k];
+    const entry_t *e = *input_at(st, k);
     if (e == NULL || e->state != E_DONE)
       continue;
     if (e->model != NULL)
@@ -279,9 +301,10 @@ static void write_entry(app_t *app, const entry_t *e) {
   st->dirty = true;
 }
 
-/* resolve, once no input can come any more: an alias whose every input
- * is written has no use left. Its entry leaves the table and is freed, so
- * that what a run holds is what is in flight or waits to be written. */
+/* resolve: an alias whose every input is written, and that no input to
+ * come will need (the end of input, or it is the oldest of too many kept
+ * for repeats). Its entry leaves the table and is freed, so that what a
+ * run holds is what is in flight, waits to be written, or is recent. */
 static void entry_retire(struct stream *st, entry_t *e) {
   entry_t **p = &st->table[e->hash & st->mask];
   while (*p != e)
@@ -291,30 +314,58 @@ static void entry_retire(struct stream *st, entry_t *e) {
   entry_free(e);
 }
 
+static void recent_unlink(struct stream *st, entry_t *e) {
+  *(e->rprev != NULL ? &e->rprev->rnext : &st->recent_head) = e->rnext;
+  *(e->rnext != NULL ? &e->rnext->rprev : &st->recent_tail) = e->rprev;
+  e->rprev = e->rnext = NULL;
+  e->on_recent = false;
+  st->recent--;
+}
+
+/* resolve: an alias written in full is kept for its repeats, the most
+ * recent `recent_max` of them (a million lines of 114 aliases keep 114
+ * entries); an older one goes, and a repeat of it asks again. */
+static void recent_push(struct stream *st, entry_t *e) {
+  e->rprev = st->recent_tail;
+  e->rnext = NULL;
+  *(st->recent_tail != NULL ? &st->recent_tail->rnext : &st->recent_head) = e;
+  st->recent_tail = e;
+  e->on_recent = true;
+  st->recent++;
+  while (st->recent > st->recent_max && st->recent_head != NULL) {
+    entry_t *old = st->recent_head;
+    recent_unlink(st, old);
+    entry_retire(st, old);
+  }
+}
+
 /* At the end of input: retire the aliases already written in full. */
 static void retire_written(struct stream *st) {
-  for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
-    for (entry_t *e = st->table[i], *next; e != NULL; e = next) {
-      next = e->hnext;
-      if (e->state == E_DONE && e->unwritten == 0)
-        entry_retire(st, e);
-    }
+  while (st->recent_head != NULL) {
+    entry_t *e = st->recent_head;
+    recent_unlink(st, e);
+    entry_retire(st, e);
+  }
 }
 
 /* Write every input whose line is known and all before it are out. A
- * get entry serves one input: it is freed once written. */
+ * get entry serves one input: it is freed once written. stdin, paused
+ * with a full window, goes on once half of it is out. */
 static void write_ready(app_t *app) {
   struct stream *st = stream_of(app);
-  while (st->written < st->count && st->inputs[st->written]->state == E_DONE) {
-    entry_t *e = st->inputs[st->written];
+  while (st->written < st->count &&
+         (*input_at(st, st->written))->state == E_DONE) {
+    entry_t *e = *input_at(st, st->written);
     write_entry(app, e); /* a table's header fits this row too */
-    st->inputs[st->written] = NULL;
+    *input_at(st, st->written) = NULL;
     if (!e->interned)
       entry_free(e); /* it served this input alone */
-    else if (--e->unwritten == 0 && st->input_done)
-      entry_retire(st, e);
+    else if (--e->unwritten == 0)
+      recent_push(st, e);
     st->written++;
   }
+  if (st->in.paused && st->count - st->written <= st->window / 2)
+    cli_lines_resume(&st->in);
   if (st->dirty && st->ui_open)
     uv_prepare_start(&st->flush, on_flush);
 }
@@ -323,7 +374,7 @@ static void write_ready(app_t *app) {
 static void write_rest(app_t *app) {
   struct stream *st = stream_of(app);
   for (size_t k = st->written; k < st->count; k++) {
-    const entry_t *e = st->inputs[k];
+    const entry_t *e = *input_at(st, k);
     if (e != NULL && e->state == E_DONE)
       write_entry(app, e);
   }
@@ -374,7 +425,8 @@ static void stream_finish(app_t *app) {
 
 static void maybe_finish(app_t *app) {
   struct stream *st = stream_of(app);
-  if (st->input_done && (is_resolve(app) ? st->batch_done : st->pending == 0))
+  if (st->input_done &&
+      (is_resolve(app) ? st->batches_open == 0 : st->pending == 0))
     stream_finish(app);
 }
 
@@ -384,8 +436,9 @@ static void input_end(app_t *app) {
   if (st->input_done)
     return;
   st->input_done = true;
-  if (is_resolve(app) && !st->interrupted)
+  if (is_resolve(app) && !st->interrupted && st->batch != 0)
     (void)anthropic_resolve_end(app->client, st->batch);
+  st->batch = 0;
   retire_written(st);
   maybe_finish(app);
 }
@@ -404,9 +457,32 @@ static void on_resolved(const anthropic_error_t *err,
 
 static void on_batch_done(anthropic_resolve_id_t id, void *data) {
   app_t *app = data;
-  (void)id;
-  stream_of(app)->batch_done = true;
+  struct stream *st = stream_of(app);
+  if (st->batch == id)
+    st->batch = 0; /* cancelled, as the client closed */
+  st->batches_open--;
   maybe_finish(app);
+}
+
+/* resolve: a batch for one more alias. One batch takes a window's worth,
+ * then ends, so that what the library keeps for a batch's aliases until
+ * its end is bounded too. 0 when none could start (the client's last
+ * error says why). */
+static anthropic_resolve_id_t batch_for_add(app_t *app) {
+  struct stream *st = stream_of(app);
+  anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
+  if (st->batch != 0 && st->batch_adds < st->window)
+    return st->batch;
+  if (st->batch != 0)
+    (void)anthropic_resolve_end(app->client, st->batch);
+  ro.concurrency = app->o->concurrency;
+  ro.params = &st->retrieve_params; /* outlives the batch */
+  st->batch = anthropic_resolve_start(app->client, &ro, on_resolved,
+                                      on_batch_done, app);
+  st->batch_adds = 0;
+  if (st->batch != 0)
+    st->batches_open++;
+  return st->batch;
 }
 
 static void on_got(const anthropic_error_t *err,
@@ -455,13 +531,18 @@ static bool add_input(app_t *app, const char *text, size_t len, bool too_long) {
     }
   } else if (is_resolve(app)) {
     if ((e = entry_intern(app, text, len)) != NULL) {
-      e->refs++;
-      e->unwritten++;
-      if (e->state == E_DONE)
-        st->done++;
-      else if (e->state == E_PENDING &&
-               anthropic_resolve_add(app->client, st->batch, e->text) != 0)
+      anthropic_resolve_id_t batch;
+      if (e->on_recent)
+        recent_unlink(st, e); /* wanted again */
+      if (e->refs++ > 0) {
+        if (e->state == E_DONE)
+          st->done++;
+      } else if ((batch = batch_for_add(app)) == 0 ||
+                 anthropic_resolve_add(app->client, batch, e->text) != 0)
         entry_finish(app, e, anthropic_client_last_error(app->client), NULL);
+      else
+        st->batch_adds++;
+      e->unwritten++;
     }
   } else if ((e = entry_new(app, text, len)) != NULL) {
     anthropic_models_retrieve_params_t params = {
@@ -482,15 +563,21 @@ static bool add_input(app_t *app, const char *text, size_t len, bool too_long) {
     st->out_of_memory = true;
     return false;
   }
-  st->inputs[st->count++] = e;
+  *input_at(st, st->count++) = e;
   write_ready(app);
   return true;
 }
 
-/* stdin, one input a line; out of memory (or Ctrl-C) stops reading. */
+/* stdin, one input a line; out of memory (or Ctrl-C) stops reading, a
+ * full window pauses it. */
 static bool on_line(void *data, const char *text, size_t len, bool too_long) {
   app_t *app = data;
-  return !stream_of(app)->finishing && add_input(app, text, len, too_long);
+  struct stream *st = stream_of(app);
+  if (st->finishing || !add_input(app, text, len, too_long))
+    return false;
+  if (st->count - st->written >= st->window)
+    cli_lines_pause(&st->in);
+  return true;
 }
 
 static void on_read_error(void *data, const char *what) {
@@ -547,22 +634,22 @@ static void start(app_t *app) {
     return;
   }
   app->cmd = st;
+  /* Enough for --concurrency in flight and as many done behind a slow
+   * one; resolve keeps as many aliases for their repeats, 1,024 at
+   * least. */
+  st->window = 2 * (size_t)(o->concurrency ? o->concurrency : 64) + 16;
+  st->recent_max = st->window < 1024 ? 1024 : st->window;
   open_ui(app);
   if (is_resolve(app)) {
-    anthropic_resolve_options_t ro = ANTHROPIC_RESOLVE_OPTIONS_INIT;
     st->retrieve_params.size = sizeof st->retrieve_params;
     st->retrieve_params.options = app->reqopts_p;
-    ro.concurrency = o->concurrency;
-    ro.params = &st->retrieve_params; /* outlives the batch */
-    st->batch = anthropic_resolve_start(app->client, &ro, on_resolved,
-                                        on_batch_done, app);
-    if (st->batch == 0) {
+    if (batch_for_add(app) == 0) {
       const anthropic_error_t *err = anthropic_client_last_error(app->client);
       (void)fprintf(stderr, PROG ": %s\n",
                     err->message != NULL ? err->message
                                          : anthropic_strerror(err->kind));
       st->read_failed = true; /* nothing was done: exit 1 */
-      st->input_done = st->batch_done = true;
+      st->input_done = true;
       stream_finish(app);
       return;
     }
@@ -613,9 +700,9 @@ static void free_stream(app_t *app) {
   if (st == NULL)
     return;
   /* Entries of the alias table are shared; any other serves one input. */
-  for (size_t k = 0; k < st->count; k++)
-    if (st->inputs[k] != NULL && !st->inputs[k]->interned)
-      entry_free(st->inputs[k]);
+  for (size_t k = st->written; k < st->count; k++)
+    if (*input_at(st, k) != NULL && !(*input_at(st, k))->interned)
+      entry_free(*input_at(st, k));
   for (size_t i = 0; st->table != NULL && i <= st->mask; i++)
     while (st->table[i] != NULL) {
       entry_t *e = st->table[i];
