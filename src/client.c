@@ -63,13 +63,38 @@ static void free_headers(anthropic_client_t *c) {
   c->header_lines = NULL;
 }
 
+/* One TLS session cache for the client's easy handles: a connection
+ * opened after another's handshake resumes its session (over HTTP/1.1,
+ * each of --concurrency connections would otherwise do a full handshake,
+ * as curl keeps a cache per easy handle). The loop's thread alone uses
+ * it: no lock callbacks. None when out of memory: full handshakes. */
+static void share_init(anthropic_client_t *c) {
+  c->share = curl_share_init();
+  if (c->share != NULL &&
+      curl_share_setopt(c->share, CURLSHOPT_SHARE,
+                        CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+    curl_share_cleanup(c->share);
+    c->share = NULL;
+  }
+}
+
+/* After every easy handle is gone (a handle still using it would keep it
+ * in use). */
+static void share_free(anthropic_client_t *c) {
+  if (c->share != NULL)
+    curl_share_cleanup(c->share);
+  c->share = NULL;
+}
+
 static void on_engine_teardown(anthropic_client_t *c) {
   anth__req_pool_free(c);
+  share_free(c);
   anth__resolve_free(c);
   free_headers(c);
 }
 
 static void free_client(anthropic_client_t *c) {
+  share_free(c);
   anth__buf_free(&c->scratch);
   anth__buf_free(&c->queue_url);
   anth__free(c->slots);
@@ -374,6 +399,8 @@ int anthropic_client_init(uv_loop_t *loop, anthropic_client_t **out,
     c->loop = loop;
     rc = configure(c, opts, &secret, err, errlen);
   }
+  if (rc == 0)
+    share_init(c);
   unsigned conns = opts->max_host_connections ? opts->max_host_connections
                                               : ANTH_DEFAULT_HOST_CONNECTIONS;
   if (rc == 0)

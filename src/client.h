@@ -207,6 +207,7 @@ struct anthropic_client {
   uv_loop_t *loop;
   const anth_engine_hooks_t *hooks;
   CURLM *multi;
+  CURLSH *share;    /* TLS sessions, shared by every easy handle (or NULL) */
   uv_timer_t timer; /* curl's timeout */
   bool timeout_now; /* curl asked for a zero timeout: the idle runs it */
   uv_idle_t idle;   /* runs deferred callbacks and the close */

@@ -76,6 +76,8 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   rc = curl_easy_setopt(e, opt, val)
   SET(CURLOPT_PRIVATE, (void *)r);
   SET(CURLOPT_NOSIGNAL, 1L); /* no sigaction() calls per request */
+  if (c->share != NULL)
+    SET(CURLOPT_SHARE, c->share); /* one TLS session cache a client */
   /* An API answer is about 1 KB; curl's default 16 KB receive buffer a
    * transfer was most of what 1,000 in flight cost (46 MB peak for 1,000
    * at once over HTTP/1.1, 38 MB with 4 KB). A long answer takes a few

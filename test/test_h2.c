@@ -361,6 +361,58 @@ TEST(skip_tls_verify_accepts_a_self_signed_server_and_warns) {
   CHECK_CONTAINS(l.warning, "ANTHROPIC_CLIENT_INSECURE_SKIP_TLS_VERIFY");
 }
 
+/* Over HTTP/1.1 each request in flight takes a connection of its own:
+ * once one handshake is done, connections opened after it can resume a
+ * TLS session another connection got (the client's easy handles share
+ * one session cache; each had its own, so none resumed: 8 connections,
+ * 8 full handshakes). About every other one does here (3 or 4 of 7 with
+ * curl 7.88, which keeps one TLS 1.3 ticket a host, each good once). The
+ * client still closes cleanly: the loop closes with 0 (teardown). */
+TEST(http1_connections_over_tls_resume_the_first_session) {
+  fixture_t f;
+  count_t c = {0, 0};
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  o.ca_bundle = srv.ca_file;
+  o.flags = ANTHROPIC_CLIENT_HTTP1;
+  o.max_requests_in_flight = 8;
+  o.max_host_connections = 8;
+  setup_with(&f, &o);
+  CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL, on_count,
+                                  &c) != 0);
+  uv_run(&f.loop, UV_RUN_DEFAULT); /* the first handshake, in full */
+  /* Then 2, 3, ... 8 at once: each time the connections kept carry all
+   * but one, which opens one more connection. */
+  for (int k = 2; k <= 8; k++) {
+    for (int i = 0; i < k; i++)
+      CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                      on_count, &c) != 0);
+    uv_run(&f.loop, UV_RUN_DEFAULT);
+  }
+  teardown(&f);
+  CHECK_EQ_INT(c.ok, 36);
+  cJSON *reqs = requests();
+  int conns[64] = {0}, resumed = 0, full = 0, n = 0;
+  const cJSON *r;
+  cJSON_ArrayForEach(r, reqs) {
+    const cJSON *conn = cJSON_GetObjectItem(r, "conn");
+    int i = 0;
+    CHECK(cJSON_IsNumber(conn));
+    while (i < n && conns[i] != conn->valueint)
+      i++;
+    if (i < n || n == 64)
+      continue; /* one count a connection */
+    conns[n++] = conn->valueint;
+    resumed += cJSON_IsTrue(cJSON_GetObjectItem(r, "tls_resumed"));
+    full += cJSON_IsFalse(cJSON_GetObjectItem(r, "tls_resumed"));
+  }
+  cJSON_Delete(reqs);
+  fprintf(stderr, "connections: %d, resumed %d, full handshakes %d\n", n,
+          resumed, full);
+  CHECK(n >= 2);
+  CHECK_EQ_INT(full + resumed, n);
+  CHECK(resumed >= 1);
+}
+
 int main(void) {
   const char *args[] = {"--tls", NULL};
   if (fixture_main_start_args(args) != 0)
@@ -381,7 +433,8 @@ int main(void) {
           T(stream_faults_are_retried_on_the_same_connection),
           T(prior_knowledge_is_refused_on_a_libcurl_that_cannot_reuse_it),
           T(a_certificate_the_client_does_not_trust_is_a_tls_error),
-          T(skip_tls_verify_accepts_a_self_signed_server_and_warns));
+          T(skip_tls_verify_accepts_a_self_signed_server_and_warns),
+          T(http1_connections_over_tls_resume_the_first_session));
   fake_server_stop(&srv);
   return rc;
 }

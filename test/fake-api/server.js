@@ -72,7 +72,9 @@
 //
 // Each record in /_fake/requests has conn (1, 2, ...: which connection, in
 // the order first seen) and http_version: "1.1" (or "1.0") over
-// HTTP/1.x and "2.0" with --h2c; its headers leave out HTTP/2 pseudo-headers
+// HTTP/1.x and "2.0" with --h2c (with --tls, also tls_resumed: whether
+// its connection's handshake resumed an earlier TLS session); its headers
+// leave out HTTP/2 pseudo-headers
 // (:method, :path, :scheme, :authority). A request other than GET or HEAD
 // is answered once its body is in, and its record has `body` (the text).
 //
@@ -690,6 +692,9 @@ function onRequest(req, res) {
   const record = { seq: ++seqCounter, t_ms, method: req.method, path, target, query,
     headers: headerObject(req), status: 0, http_version: req.httpVersion,
     conn: connectionId(req) };
+  const tlsSocket = req.stream ? req.stream.session.socket : req.socket;
+  if (typeof tlsSocket.isSessionReused === 'function')
+    record.tls_resumed = tlsSocket.isSessionReused();
   if (opts.record) records.push(record);
   stats.requests++;
   const ctx = { req, res, path, query, requestId, record, rateHeaders: rateLimitHeaders(),
