@@ -33,7 +33,7 @@ static const char usage_text[] =
     "                  the server's); forward from the start or --after-id,\n"
     "                  backward from --before-id\n"
     "  get ID_OR_ALIAS... | get -\n"
-    "                  look models up, all at once; one line per input, in\n"
+    "                  look models up, side by side; one line per input, in\n"
     "                  input order, each written as soon as it and every\n"
     "                  earlier one are known\n"
     "  resolve ALIAS... | resolve -\n"

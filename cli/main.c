@@ -13,9 +13,9 @@
  * the library's auto-pagination and prints each as it arrives (a table:
  * all at once at the end, so that its columns line up). `get` and
  * `resolve` take their inputs from the arguments or, with `-`, from stdin
- * as it arrives, hand every one to the library at once (its queue keeps
- * --concurrency in flight; the resolver makes one request per distinct
- * alias), and write one line per input in input order, each as soon as it
+ * as it arrives (paused while a window of inputs waits to be written),
+ * hand each to the library as it comes (its queue keeps --concurrency in
+ * flight; the resolver makes one request per distinct alias), and write one line per input in input order, each as soon as it
  * and every earlier one are known. The client is closed once everything
  * has called back, so the loop ends by itself and must then close cleanly.
  *
