@@ -13,14 +13,20 @@ typedef struct anth_sock {
   uv_poll_t poll;
   anthropic_client_t *client;
   curl_socket_t fd;
-  int events;  /* UV_READABLE | UV_WRITABLE that curl asked for */
-  int closing; /* uv_close() called; memory lives until its callback */
+  int events;   /* UV_READABLE | UV_WRITABLE that curl asked for */
+  int watching; /* the events the poll was last started with */
+  int closing;  /* uv_close() called; memory lives until its callback */
   /* curl said CURL_POLL_REMOVE (a kept-alive connection between
    * transfers): the watcher is kept for the socket's next transfer, and
    * stopped at the first event that comes while it is idle. */
   bool idle;
-  /* The socket's identity (fstat), to tell when curl has closed it without
-   * CURLOPT_CLOSESOCKETFUNCTION: then its number may name another. */
+  /* curl asked to read it, so it connected: curl closes such a socket
+   * through CURLOPT_CLOSESOCKETFUNCTION, and its identity need not be
+   * checked at CURL_POLL_REMOVE. */
+  bool connected;
+  /* The socket's identity (fstat), to tell when curl has closed one that
+   * never connected without CURLOPT_CLOSESOCKETFUNCTION: then its number
+   * may name another. */
   uint64_t dev, ino;
   struct anth_sock *prev, *next;
 } anth_sock_t;
@@ -237,6 +243,9 @@ struct anthropic_client {
   anthropic_req_t *active; /* doubly linked */
   size_t active_count;     /* capped at max_in_flight */
   size_t active_peak;      /* the most active_count reached (tests) */
+  /* Tests: uv_poll_start calls, and fstat checks of a socket's identity
+   * (engine.c). */
+  unsigned long poll_starts, sock_checks;
   size_t max_in_flight;
   anth_job_t *queue_head, *queue_tail; /* FIFO of waiting requests */
   size_t queue_count;

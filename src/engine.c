@@ -145,8 +145,26 @@ static int sock_index(anthropic_client_t *c, anth_sock_t *s) {
  * another descriptor (opened since, by another thread). */
 static bool sock_gone(const anth_sock_t *s) {
   struct stat st;
+  s->client->sock_checks++;
   return fstat(s->fd, &st) != 0 || (uint64_t)st.st_dev != s->dev ||
          (uint64_t)st.st_ino != s->ino;
+}
+
+/* Watch the events curl asked for (s->events), unless the watcher already
+ * watches just those: libuv 1.44 makes every uv_poll_start() an epoll DEL
+ * and ADD, even when the events did not change, and curl asks for the
+ * same ones again and again (a kept-alive connection's next transfer
+ * after CURL_POLL_REMOVE, an HTTP/2 socket's every stream). An idle
+ * watcher that was not stopped still watches what it was started with. */
+static void on_poll(uv_poll_t *h, int status, int events);
+
+static int sock_watch(anth_sock_t *s) {
+  if (s->watching == s->events && uv_is_active((uv_handle_t *)&s->poll))
+    return 0;
+  s->client->poll_starts++;
+  int rc = uv_poll_start(&s->poll, s->events, on_poll);
+  s->watching = rc == 0 ? s->events : 0;
+  return rc;
 }
 
 /* The watcher is no longer idle: curl took it back, or it stopped. */
@@ -225,7 +243,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   check_multi(c, mc);
   /* `s` stays valid until its close callback, which runs later. */
   if (status < 0 && !s->closing && s->events != 0)
-    uv_poll_start(&s->poll, s->events, on_poll);
+    (void)sock_watch(s); /* libuv stopped it: started again unless curl did */
   drain(c);
 }
 
@@ -272,8 +290,11 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
      * cancelled or failed while connecting) without
      * CURLOPT_CLOSESOCKETFUNCTION, and only then say CURL_POLL_REMOVE.
      * Its watcher goes now: libuv would give it the events of the next
-     * descriptor with its number, and refuse the caller a handle on it. */
-    if (s != NULL && !s->closing && sock_gone(s)) {
+     * descriptor with its number, and refuse the caller a handle on it.
+     * A socket that connected (curl asked to read it: it asks only to
+     * write while connecting) is closed through the callback, so only one
+     * that never did is checked: not an fstat per transfer. */
+    if (s != NULL && !s->closing && !s->connected && sock_gone(s)) {
       sock_close(c, s);
       return 0;
     }
@@ -321,9 +342,11 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
       return watch_failed(c, easy);
   }
   sock_wake(s);
+  if (what & CURL_POLL_IN)
+    s->connected = true;
   s->events = ((what & CURL_POLL_IN) ? UV_READABLE : 0) |
               ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
-  if (uv_poll_start(&s->poll, s->events, on_poll) != 0)
+  if (sock_watch(s) != 0)
     return watch_failed(c, easy);
   return 0;
 }

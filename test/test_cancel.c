@@ -225,6 +225,7 @@ TEST(cancel_while_the_tcp_connect_is_in_progress) {
    * descriptor number is free for whatever the caller opens next. */
   check_caller_can_use_descriptor(&f, sock);
   CHECK(f.client->socks == NULL);
+  CHECK_EQ_INT(f.client->sock_checks, 1); /* it never connected */
   check_no_request_timer_left(&f);
   teardown(&f);
   /* Only the test's own connection ever got into the accept queue. */
@@ -267,6 +268,8 @@ TEST(cancel_while_the_tls_handshake_is_in_progress) {
   CHECK_EQ_INT(o.attempts, 0);
   CHECK_EQ_INT(log.lines, 0);
   CHECK(f.client->socks == NULL);
+  /* TCP connected: curl closed it through CURLOPT_CLOSESOCKETFUNCTION. */
+  CHECK_EQ_INT(f.client->sock_checks, 0);
   check_no_request_timer_left(&f);
   teardown(&f);
   /* What reached the server: a TLS handshake record (the ClientHello),
@@ -425,14 +428,50 @@ TEST(the_watchdog_ends_an_attempt_curl_never_reports_done) {
   CHECK_EQ_INT(fake_request_count(&srv), 2);
 }
 
+/* ---- the connection's watcher, on the success path ---- */
+
+/* Twenty requests, one after the other, over one kept-alive HTTP/1.1
+ * connection: curl asks for the same events on the socket again and
+ * again (and says CURL_POLL_REMOVE between transfers). A watcher already
+ * watching what curl asks for is left alone (libuv 1.44 turns every
+ * uv_poll_start into an epoll DEL and ADD), and a socket that connected is
+ * closed by curl through CURLOPT_CLOSESOCKETFUNCTION, so it is never
+ * checked with fstat (the connect cancelled above is). Counted, not timed:
+ * a start per request or a check per CURL_POLL_REMOVE would be twenty or
+ * more. */
+TEST(a_kept_alive_connection_is_not_rewatched_or_checked_per_request) {
+  fixture_t f;
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  o.flags = ANTHROPIC_CLIENT_HTTP1;
+  o.max_host_connections = 1;
+  setup_with(&f, &o);
+  for (int i = 0; i < 20; i++) {
+    outcome_t out = {0};
+    CHECK(anthropic_models_retrieve(f.client, "claude-sonnet-4-0", NULL,
+                                    on_model, &out) != 0);
+    uv_run(&f.loop, UV_RUN_DEFAULT);
+    CHECK_EQ_INT(out.calls, 1);
+    CHECK_EQ_INT(out.kind, 0);
+    outcome_free(&out);
+  }
+  CHECK_EQ_INT(fake_request_count(&srv), 20);
+  /* The connect (writable), then the answers (readable): a few, once. */
+  CHECK(f.client->poll_starts >= 2);
+  CHECK(f.client->poll_starts <= 4);
+  CHECK_EQ_INT(f.client->sock_checks, 0);
+  teardown(&f);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
-  int rc = RUN(T(cancel_while_the_tcp_connect_is_in_progress),
-               T(cancel_while_the_tls_handshake_is_in_progress),
-               T(cancel_mid_body_ends_the_request_with_no_retry_and_no_reuse),
-               T(cancel_while_waiting_to_retry_ends_the_wait),
-               T(the_watchdog_ends_an_attempt_curl_never_reports_done));
+  int rc =
+      RUN(T(cancel_while_the_tcp_connect_is_in_progress),
+          T(cancel_while_the_tls_handshake_is_in_progress),
+          T(cancel_mid_body_ends_the_request_with_no_retry_and_no_reuse),
+          T(cancel_while_waiting_to_retry_ends_the_wait),
+          T(the_watchdog_ends_an_attempt_curl_never_reports_done),
+          T(a_kept_alive_connection_is_not_rewatched_or_checked_per_request));
   fake_server_stop(&srv);
   return rc;
 }
