@@ -93,6 +93,35 @@ static void on_engine_teardown(anthropic_client_t *c) {
   free_headers(c);
 }
 
+/* A variable's value, NULL when unset or empty (as libcurl's getenv). */
+static const char *env_value(const char *name) {
+  const char *v = getenv(name);
+  return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* The proxy libcurl 7.88 takes from the environment for a URL of the base
+ * URL's scheme (<scheme>_proxy, its upper case too but for http, then
+ * all_proxy, ALL_PROXY) and the hosts no_proxy (else NO_PROXY) exempts,
+ * read once: left to libcurl, they are read again for every transfer
+ * (five getenv() a request). Not checked as the proxy option is: libcurl
+ * took them as they are. "" for none. */
+static int proxy_from_env(anthropic_client_t *c) {
+  bool https = strncasecmp(c->base_url, "https://", 8) == 0;
+  const char *p = env_value(https ? "https_proxy" : "http_proxy");
+  if (p == NULL && https)
+    p = env_value("HTTPS_PROXY");
+  if (p == NULL)
+    p = env_value("all_proxy");
+  if (p == NULL)
+    p = env_value("ALL_PROXY");
+  const char *np = env_value("no_proxy");
+  if (np == NULL)
+    np = env_value("NO_PROXY");
+  c->proxy = anth__strdup(p ? p : "");
+  c->no_proxy = anth__strdup(np ? np : "");
+  return c->proxy != NULL && c->no_proxy != NULL ? 0 : ANTHROPIC_ENOMEM;
+}
+
 static void free_client(anthropic_client_t *c) {
   share_free(c);
   anth__buf_free(&c->scratch);
@@ -101,6 +130,7 @@ static void free_client(anthropic_client_t *c) {
   anth__free(c->base_url);
   anth__free(c->ca_bundle);
   anth__free(c->proxy);
+  anth__free(c->no_proxy);
   anth__free(c);
   curl_global_cleanup();
 }
@@ -237,8 +267,8 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
     return ANTHROPIC_EINVAL;
   }
 
-  /* Without NO_ENV and without the option, libcurl reads http_proxy and
-   * the others itself; NO_ENV means none of it ("" disables the lookup). */
+  /* Without NO_ENV and without the option, the proxy variables, read
+   * here once; NO_ENV means none of it ("" disables the lookup). */
   const char *proxy = o->proxy;
   if (proxy == NULL && (o->flags & ANTHROPIC_CLIENT_NO_ENV))
     proxy = "";
@@ -247,6 +277,8 @@ static int configure(anthropic_client_t *c, const anthropic_client_options_t *o,
       return rc;
     if ((c->proxy = anth__strdup(proxy)) == NULL)
       return ANTHROPIC_ENOMEM;
+  } else if ((rc = proxy_from_env(c)) != 0) {
+    return rc;
   }
 
   if (o->ca_bundle != NULL) {

@@ -221,7 +221,10 @@ struct anthropic_client {
 
   char *base_url; /* normalised: no trailing slash */
   char *ca_bundle;
-  char *proxy; /* CURLOPT_PROXY ("" : none), or NULL: libcurl's env */
+  char *proxy;    /* CURLOPT_PROXY ("" : none): the option's, or the
+                     environment's as the client was made */
+  char *no_proxy; /* CURLOPT_NOPROXY: the environment's when the proxy is
+                     too, else NULL ("") */
   struct curl_slist *headers;      /* first node: x-stainless-retry-count */
   struct curl_slist *headers_base; /* the rest, built once */
   anth_line_t *header_lines;       /* the same lines (a request's own list

@@ -105,12 +105,11 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
     SET(CURLOPT_SSL_VERIFYPEER, 0L);
     SET(CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (c->proxy != NULL) {
-    SET(CURLOPT_PROXY, c->proxy);
-    /* NO_PROXY is an environment variable too, and it would let a host
-     * bypass the proxy the caller chose: no exceptions. */
-    SET(CURLOPT_NOPROXY, "");
-  }
+  /* Both always set, so that libcurl reads no environment variable per
+   * transfer. NO_PROXY would let a host bypass the proxy the caller
+   * chose: no exceptions then (c->no_proxy NULL). */
+  SET(CURLOPT_PROXY, c->proxy);
+  SET(CURLOPT_NOPROXY, c->no_proxy ? c->no_proxy : "");
 #undef SET
   return rc == CURLE_OK ? 0 : ANTHROPIC_ENOMEM;
 }

@@ -1091,6 +1091,17 @@ static void env_restore(saved_env_t *s) {
   s->value = NULL;
 }
 
+static saved_env_t env_unset(const char *name) {
+  const char *old = getenv(name);
+  saved_env_t s = {name, old ? strdup(old) : NULL};
+  CHECK(unsetenv(name) == 0);
+  return s;
+}
+
+/* Called by retrieve_target() between the client's init and its request
+ * (NULL: nothing). */
+static void (*after_init)(void);
+
 /* One retrieve with `o` (the fake server's key); on success, the
  * request-target the fake server saw into `target`: absolute-form
  * ("http://host/...") when it came through a proxy, "/v1/..." when not. */
@@ -1105,6 +1116,8 @@ static int retrieve_target(anthropic_client_options_t *o, char *target,
   fake_reset(&srv);
   if (anthropic_client_init(&loop, &c, o, err, sizeof err) != 0)
     FAILF("client init: %s", err);
+  if (after_init != NULL)
+    after_init();
   CHECK(anthropic_models_retrieve(c, "claude-opus-4-1", NULL, on_model, &out) !=
         0);
   uv_run(&loop, UV_RUN_DEFAULT);
@@ -1171,6 +1184,61 @@ TEST(an_empty_proxy_option_disables_the_environments) {
   env_restore(&e1);
   CHECK_EQ_INT(kind, ANTHROPIC_OK);
   CHECK_EQ_STR(target, "/v1/models/claude-opus-4-1");
+}
+
+/* The proxy variables as the client was made are the ones its requests
+ * use (libcurl would read them again for every transfer): changed after,
+ * they change nothing. */
+static saved_env_t later;
+static void set_http_proxy_later(void) {
+  later = env_set("http_proxy", srv.url);
+}
+static void unset_http_proxy_later(void) {
+  later = env_unset("http_proxy");
+}
+
+TEST(the_proxy_environment_is_read_once_as_the_client_is_made) {
+  char target[512], target2[512];
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  saved_env_t e[] = {env_unset("http_proxy"), env_unset("all_proxy"),
+                     env_unset("ALL_PROXY"), env_unset("no_proxy"),
+                     env_unset("NO_PROXY")};
+  o.base_url = srv.url;
+  after_init = set_http_proxy_later; /* no proxy at init: none used */
+  int kind = retrieve_target(&o, target, sizeof target);
+  env_restore(&later);
+  saved_env_t e2 = env_set("http_proxy", srv.url);
+  after_init = unset_http_proxy_later; /* a proxy at init: still used */
+  int kind2 = retrieve_target(&o, target2, sizeof target2);
+  after_init = NULL;
+  env_restore(&later);
+  env_restore(&e2);
+  for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+    env_restore(&e[i]);
+  CHECK_EQ_INT(kind, ANTHROPIC_OK);
+  CHECK_EQ_STR(target, "/v1/models/claude-opus-4-1");
+  CHECK_EQ_INT(kind2, ANTHROPIC_OK);
+  CHECK_EQ_INT(strncmp(target2, "http://", 7), 0);
+}
+
+/* no_proxy (or NO_PROXY) exempts a host from the environment's proxy, as
+ * libcurl has it; ALL_PROXY is the proxy when http_proxy is unset. */
+TEST(the_environment_no_proxy_and_all_proxy_work_as_in_libcurl) {
+  char target[512], target2[512];
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  saved_env_t e[] = {env_unset("http_proxy"), env_unset("all_proxy"),
+                     env_set("ALL_PROXY", srv.url), env_unset("no_proxy"),
+                     env_set("NO_PROXY", "127.0.0.1")};
+  o.base_url = srv.url;
+  int kind = retrieve_target(&o, target, sizeof target);
+  unsetenv("NO_PROXY");
+  int kind2 = retrieve_target(&o, target2, sizeof target2);
+  for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+    env_restore(&e[i]);
+  CHECK_EQ_INT(kind, ANTHROPIC_OK);
+  CHECK_EQ_STR(target, "/v1/models/claude-opus-4-1");
+  CHECK_EQ_INT(kind2, ANTHROPIC_OK);
+  CHECK_EQ_INT(strncmp(target2, "http://", 7), 0);
 }
 
 TEST(a_bad_proxy_option_fails_init_without_echoing_a_password) {
@@ -1287,6 +1355,8 @@ int main(void) {
                T(the_proxy_option_sends_every_request_through_it),
                T(an_empty_proxy_option_disables_the_environments),
                T(a_bad_proxy_option_fails_init_without_echoing_a_password),
+               T(the_proxy_environment_is_read_once_as_the_client_is_made),
+               T(the_environment_no_proxy_and_all_proxy_work_as_in_libcurl),
                T(init_warns_once_when_a_key_would_cross_plain_http),
                T(init_does_not_warn_for_loopback_or_https));
   fake_server_stop(&srv);
