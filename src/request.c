@@ -191,7 +191,11 @@ static void attempt_url(const anthropic_req_t *r, char *out, size_t cap) {
 
 void anth__set_last_error(anthropic_client_t *c, anthropic_errkind_t kind,
                           const char *msg) {
-  anth__errf(c->last_msg, sizeof c->last_msg, "%s", msg);
+  /* A copy, cut to fit, and no formatting: every call that starts a
+   * request clears it (msg ""). */
+  size_t n = strnlen(msg, sizeof c->last_msg - 1);
+  memmove(c->last_msg, msg, n);
+  c->last_msg[n] = '\0';
   c->last_response.status = 0;
   c->last_response.request_id = NULL;
   anthropic_error_t e = {kind, NULL, c->last_msg, 0, &c->last_response};
