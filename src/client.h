@@ -100,25 +100,41 @@ typedef struct anth_endpoint {
 
 struct anthropic_req {
   anth_timer_t timer; /* first: the watchdog, or the wait before a retry */
+  /* Pointers and 8-byte fields first, then the 4-byte ones, then the
+   * flags: no padding between them (648 bytes on x86-64, was 664). */
   anthropic_client_t *client;
   CURL *easy; /* kept with the request when it goes back to the pool */
   const anth_endpoint_t *ep;
   void *ep_state; /* the endpoint's own (ep->free_state), or NULL */
-  req_state_t state;
-  anth_cb_fn cb; /* the caller's, as its endpoint knows it */
+  anth_cb_fn cb;  /* the caller's, as its endpoint knows it */
   void *data;
   anth_buf_t body;
-  bool too_large; /* the write callback refused the body */
-  bool nomem;     /* the write callback could not grow the buffer */
-  /* The attempt got a response: its headers are read from libcurl
-   * (curl_easy_header) until the handle's next transfer. */
-  bool has_response;
   struct curl_slist *retry_header; /* this attempt's retry count, or NULL */
   struct curl_slist *own_headers;  /* per-request list, or NULL */
   /* The method ("POST", "DELETE", ...), or NULL: a GET. `send`: its body,
    * sent again by each attempt (send.data NULL: no body). */
   const char *method;
   anth_buf_t send;
+  unsigned long alloc_failures; /* anth__alloc_failures as the attempt began */
+  long timeout_ms;              /* per attempt, resolved at start */
+  uint64_t started_ns;
+  const char *deferred_msg;
+  struct anthropic_req *prev, *next; /* active list, or pool list */
+  struct anthropic_req *qnext;       /* deferred queue */
+  req_state_t state;
+  int attempts;    /* attempts with an outcome so far */
+  int sends;       /* times curl sent this attempt (more: it resent) */
+  int max_retries; /* resolved at start */
+  anthropic_errkind_t deferred_kind;
+  uint32_t slot; /* its id's slot, or ANTH_NO_SLOT */
+  /* The result the engine ends the transfer with (its socket could not be
+   * watched, or the multi handle failed), from a zero timer. */
+  CURLcode engine_code;
+  bool too_large; /* the write callback refused the body */
+  bool nomem;     /* the write callback could not grow the buffer */
+  /* The attempt got a response: its headers are read from libcurl
+   * (curl_easy_header) until the handle's next transfer. */
+  bool has_response;
   /* The easy handle's options say another method than GET, or a body (a
    * pooled handle keeps them): they are set back before the next
    * request. */
@@ -128,21 +144,7 @@ struct anthropic_req {
    * an attempt, or an endpoint's callback while it is in flight (a walk's
    * `each`). It ends as cancelled instead of going on. */
   bool cancel_asked;
-  unsigned long alloc_failures; /* anth__alloc_failures as the attempt began */
-  int attempts;                 /* attempts with an outcome so far */
-  int sends;       /* times curl sent this attempt (more: it resent) */
-  int max_retries; /* resolved at start */
-  long timeout_ms; /* per attempt, resolved at start */
-  uint64_t started_ns;
-  anthropic_errkind_t deferred_kind;
-  const char *deferred_msg;
-  struct anthropic_req *prev, *next; /* active list, or pool list */
-  struct anthropic_req *qnext;       /* deferred queue */
-  uint32_t slot;                     /* its id's slot, or ANTH_NO_SLOT */
   char curl_err[CURL_ERROR_SIZE];
-  /* The result the engine ends the transfer with (its socket could not be
-   * watched, or the multi handle failed), from a zero timer. */
-  CURLcode engine_code;
 };
 
 /* What a request has of its own beyond its URL and callback: its
