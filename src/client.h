@@ -101,7 +101,7 @@ typedef struct anth_endpoint {
 struct anthropic_req {
   anth_timer_t timer; /* first: the watchdog, or the wait before a retry */
   /* Pointers and 8-byte fields first, then the 4-byte ones, then the
-   * flags: no padding between them (648 bytes on x86-64, was 664). */
+   * flags: no padding between them (664 bytes on x86-64). */
   anthropic_client_t *client;
   CURL *easy; /* kept with the request when it goes back to the pool */
   const anth_endpoint_t *ep;
@@ -116,7 +116,10 @@ struct anthropic_req {
   const char *method;
   anth_buf_t send;
   unsigned long alloc_failures; /* anth__alloc_failures as the attempt began */
-  long timeout_ms;              /* per attempt, resolved at start */
+  /* The rate-limit counts as request.c's on_header read them (r->hdr
+   * says whether it did). */
+  int64_t rl_limit, rl_remaining;
+  long timeout_ms; /* per attempt, resolved at start */
   uint64_t started_ns;
   const char *deferred_msg;
   struct anthropic_req *prev, *next; /* active list, or pool list */
@@ -144,6 +147,7 @@ struct anthropic_req {
    * an attempt, or an endpoint's callback while it is in flight (a walk's
    * `each`). It ends as cancelled instead of going on. */
   bool cancel_asked;
+  uint8_t hdr; /* request.c's HDR_*: what the response's headers had */
   char curl_err[CURL_ERROR_SIZE];
 };
 
@@ -251,6 +255,7 @@ struct anthropic_client {
   /* Tests: uv_poll_start calls, and fstat checks of a socket's identity
    * (engine.c). */
   unsigned long poll_starts, sock_checks;
+  unsigned long header_lookups; /* Tests: curl_easy_header calls */
   size_t max_in_flight;
   anth_job_t *queue_head, *queue_tail; /* FIFO of waiting requests */
   size_t queue_count;

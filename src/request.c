@@ -15,6 +15,20 @@
 
 /* ---- capture ---- */
 
+/* What on_header saw of the header block of the response that came last
+ * (r->hdr), so that the response a callback is given asks libcurl (a walk
+ * of every header a name) only for what came. */
+enum {
+  HDR_LIMIT = 1,         /* r->rl_limit holds the value */
+  HDR_REMAINING = 2,     /* r->rl_remaining holds the value */
+  HDR_LIMIT_ASK = 4,     /* came in a shape left to libcurl and header_int */
+  HDR_REMAINING_ASK = 8, /* the same */
+  HDR_RESET = 16,        /* anthropic-ratelimit-requests-reset came */
+  HDR_RID = 32,          /* request-id came */
+  HDR_PAST = 64,         /* past the block's blank line: trailers follow */
+  HDR_ASK_ALL = 128      /* a folded line, or a proxy: ask libcurl for all */
+};
+
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
   anthropic_req_t *r = ud;
   size_t n = size * nmemb;
@@ -22,6 +36,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
     r->too_large = true; /* stop now, without buffering the rest */
     return 0;
   }
+  r->hdr |= HDR_PAST; /* header lines from now on are trailers */
   if (anth__buf_append(&r->body, ptr, n) != 0) {
     r->nomem = true;
     return 0;
@@ -35,10 +50,82 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud) {
  * ones. */
 static const char *resp_header(const anthropic_req_t *r, const char *name) {
   struct curl_header *h = NULL;
-  if (!r->has_response ||
-      curl_easy_header(r->easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+  if (!r->has_response)
+    return NULL;
+  r->client->header_lookups++;
+  if (curl_easy_header(r->easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
     return NULL;
   return h->value;
+}
+
+/* A decimal between blanks, read as header_int reads libcurl's trimmed
+ * value; false for anything else (empty, a sign, too large, another
+ * space): that is then left to libcurl and header_int. */
+static bool plain_count(const char *v, const char *end, int64_t *out) {
+  int64_t n = 0;
+  while (v < end && (*v == ' ' || *v == '\t'))
+    v++;
+  const char *digits = v;
+  for (; v < end && *v >= '0' && *v <= '9'; v++) {
+    if (n > (INT64_MAX - 9) / 10)
+      return false;
+    n = n * 10 + (*v - '0');
+  }
+  if (v == digits)
+    return false;
+  for (; v < end; v++)
+    if (*v != ' ' && *v != '\t' && *v != '\r' && *v != '\n')
+      return false;
+  *out = n;
+  return true;
+}
+
+/* One header line as it arrives (curl's CURLOPT_HEADERFUNCTION): the
+ * rate-limit counts are read here, the first of repeated ones, and which
+ * of the other headers came is noted. A status line starts a response
+ * over (a 1xx's headers are not the final one's). Only a hint for
+ * libcurl's store, which stays the reference: whatever is not plain is
+ * asked of it as before. */
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud) {
+  anthropic_req_t *r = ud;
+  size_t n = size * nmemb;
+  static const char rl[] = "anthropic-ratelimit-requests-";
+  const size_t rln = sizeof rl - 1;
+  if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+    r->hdr &= HDR_ASK_ALL;
+    return n;
+  }
+  if (r->hdr & (HDR_PAST | HDR_ASK_ALL))
+    return n;
+  if (n == 0 || p[0] == '\r' || p[0] == '\n') {
+    r->hdr |= HDR_PAST;
+  } else if (p[0] == ' ' || p[0] == '\t') {
+    r->hdr |= HDR_ASK_ALL; /* folded onto the line before */
+  } else if ((p[0] | 0x20) == 'a' && n > rln && strncasecmp(p, rl, rln) == 0) {
+    const char *name = p + rln, *end = p + n;
+    if (end - name > 6 && strncasecmp(name, "limit:", 6) == 0) {
+      if (!(r->hdr & (HDR_LIMIT | HDR_LIMIT_ASK)))
+        r->hdr |= plain_count(name + 6, end, &r->rl_limit) ? HDR_LIMIT
+                                                           : HDR_LIMIT_ASK;
+    } else if (end - name > 10 && strncasecmp(name, "remaining:", 10) == 0) {
+      if (!(r->hdr & (HDR_REMAINING | HDR_REMAINING_ASK)))
+        r->hdr |= plain_count(name + 10, end, &r->rl_remaining)
+                      ? HDR_REMAINING
+                      : HDR_REMAINING_ASK;
+    } else if (end - name > 6 && strncasecmp(name, "reset:", 6) == 0) {
+      r->hdr |= HDR_RESET;
+    }
+  } else if ((p[0] | 0x20) == 'r' && n > 11 &&
+             strncasecmp(p, "request-id:", 11) == 0) {
+    r->hdr |= HDR_RID;
+  }
+  return n;
+}
+
+/* resp_header(), when the header came (or on_header cannot tell). */
+static const char *resp_header_if(const anthropic_req_t *r, unsigned came,
+                                  const char *name) {
+  return (r->hdr & (came | HDR_ASK_ALL)) != 0 ? resp_header(r, name) : NULL;
 }
 
 /* curl is about to send the request, on a new or reused connection: once
@@ -88,6 +175,8 @@ static int easy_setup(anthropic_client_t *c, anthropic_req_t *r) {
   SET(CURLOPT_ERRORBUFFER, r->curl_err);
   SET(CURLOPT_PREREQFUNCTION, on_prereq);
   SET(CURLOPT_PREREQDATA, (void *)r);
+  SET(CURLOPT_HEADERFUNCTION, on_header);
+  SET(CURLOPT_HEADERDATA, (void *)r);
   SET(CURLOPT_CLOSESOCKETFUNCTION, anth__engine_closesocket);
   SET(CURLOPT_CLOSESOCKETDATA, (void *)c);
   SET(CURLOPT_HTTPHEADER, c->headers);
@@ -367,13 +456,25 @@ static int64_t header_int(const char *v) {
   return n;
 }
 
+/* A rate-limit count: read by on_header, else libcurl's value read. */
+static int64_t resp_count(const anthropic_req_t *r, unsigned have, unsigned ask,
+                          int64_t value, const char *name) {
+  if (!r->has_response)
+    return -1;
+  if ((r->hdr & have) && !(r->hdr & HDR_ASK_ALL))
+    return value;
+  return header_int(resp_header_if(r, ask, name));
+}
+
 anthropic_response_t anth__req_response(const anthropic_req_t *r, long status,
                                         const char *request_id) {
   anthropic_response_t resp = {
       status, request_id,
-      header_int(resp_header(r, "anthropic-ratelimit-requests-limit")),
-      header_int(resp_header(r, "anthropic-ratelimit-requests-remaining")),
-      resp_header(r, "anthropic-ratelimit-requests-reset")};
+      resp_count(r, HDR_LIMIT, HDR_LIMIT_ASK, r->rl_limit,
+                 "anthropic-ratelimit-requests-limit"),
+      resp_count(r, HDR_REMAINING, HDR_REMAINING_ASK, r->rl_remaining,
+                 "anthropic-ratelimit-requests-remaining"),
+      resp_header_if(r, HDR_RESET, "anthropic-ratelimit-requests-reset")};
   return resp;
 }
 
@@ -504,6 +605,9 @@ int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r) {
   r->body.len = 0;
   r->too_large = r->nomem = false;
   r->has_response = false;
+  /* Through a proxy, its CONNECT answer's headers come to on_header too:
+   * libcurl, which tells them apart, is asked for everything then. */
+  r->hdr = c->proxy != NULL && c->proxy[0] != '\0' ? HDR_ASK_ALL : 0;
   r->curl_err[0] = '\0';
   free_retry_header(r);
   struct curl_slist *headers = c->headers; /* retry count 0 + the client's */
@@ -704,7 +808,7 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
   curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
   r->has_response = status != 0;
-  const char *rid = resp_header(r, "request-id");
+  const char *rid = resp_header_if(r, HDR_RID, "request-id");
   /* The log callback may cancel this request or close the client: the
    * request is out of curl and still on the in-flight list, and a cancel
    * now only marks it. Nothing of this attempt is decided yet, so it ends

@@ -103,6 +103,7 @@ typedef struct outcome {
   long status;
   char message[256];
   char request_id[128], reset[128]; /* "" when NULL */
+  long long limit, remaining;
 } outcome_t;
 
 static void on_model(const anthropic_error_t *err,
@@ -120,6 +121,8 @@ static void on_model(const anthropic_error_t *err,
              r->request_id ? r->request_id : "");
     snprintf(o->reset, sizeof o->reset, "%s",
              r->ratelimit_requests_reset ? r->ratelimit_requests_reset : "");
+    o->limit = (long long)r->ratelimit_requests_limit;
+    o->remaining = (long long)r->ratelimit_requests_remaining;
   }
 }
 
@@ -245,10 +248,101 @@ TEST(headers_come_from_the_final_response_not_a_1xx) {
   CHECK_EQ_STR(o.reset, "");
 }
 
+/* The rate-limit counts as callers see them, whatever shape the header
+ * lines come in: as libcurl keeps the final response's headers (trimmed,
+ * the first of repeated ones, no 1xx's, no trailers), then read as a
+ * non-negative decimal or -1. */
+typedef struct ratelimit_case {
+  const char *name;
+  const char *headers; /* of a 404 with a body of "{}" */
+  const char *trailer; /* NULL: Content-Length, else chunked with it */
+  long long limit, remaining;
+  const char *reset;
+} ratelimit_case_t;
+
+static const ratelimit_case_t ratelimits[] = {
+    {"plain",
+     "anthropic-ratelimit-requests-limit: 50\r\n"
+     "anthropic-ratelimit-requests-remaining: 0\r\n"
+     "anthropic-ratelimit-requests-reset: 2026-01-01T00:00:00Z\r\n",
+     NULL, 50, 0, "2026-01-01T00:00:00Z"},
+    {"absent", "x-other: 1\r\n", NULL, -1, -1, ""},
+    {"spaces and tabs around",
+     "anthropic-ratelimit-requests-limit: \t 7 \t\r\n"
+     "anthropic-ratelimit-requests-remaining:3\r\n",
+     NULL, 7, 3, ""},
+    {"any case", "Anthropic-RateLimit-Requests-LIMIT: 8\r\n", NULL, 8, -1, ""},
+    {"the first of repeated ones",
+     "anthropic-ratelimit-requests-limit: 1\r\n"
+     "anthropic-ratelimit-requests-limit: 2\r\n",
+     NULL, 1, -1, ""},
+    {"not a number",
+     "anthropic-ratelimit-requests-limit: 4x\r\n"
+     "anthropic-ratelimit-requests-remaining: -1\r\n",
+     NULL, -1, -1, ""},
+    {"empty", "anthropic-ratelimit-requests-limit:\r\n", NULL, -1, -1, ""},
+    {"too large",
+     "anthropic-ratelimit-requests-limit: 99999999999999999999\r\n"
+     "anthropic-ratelimit-requests-remaining: 9223372036854775807\r\n",
+     NULL, -1, -1, ""}, /* INT64_MAX itself is refused, as ever */
+    {"large", "anthropic-ratelimit-requests-limit: 922337203685477580\r\n",
+     NULL, 922337203685477580LL, -1, ""},
+    {"folded onto a second line",
+     "anthropic-ratelimit-requests-limit: 1\r\n 2\r\n"
+     "anthropic-ratelimit-requests-remaining: 5\r\n",
+     NULL, -1, 5, ""},
+    {"a space before the colon", "anthropic-ratelimit-requests-limit : 6\r\n",
+     NULL, -1, -1, ""},
+    {"a longer name", "anthropic-ratelimit-requests-limits: 6\r\n", NULL, -1,
+     -1, ""},
+    {"in a trailer only", "anthropic-ratelimit-requests-remaining: 4\r\n",
+     "anthropic-ratelimit-requests-limit: 9\r\n"
+     "anthropic-ratelimit-requests-remaining: 1\r\n",
+     -1, 4, ""},
+};
+
+static void check_ratelimit(const ratelimit_case_t *c) {
+  char reply[1024];
+  int n;
+  if (c->trailer == NULL)
+    n = snprintf(reply, sizeof reply,
+                 "HTTP/1.1 404 Not Found\r\n%sContent-Length: 2\r\n\r\n{}",
+                 c->headers);
+  else
+    n = snprintf(reply, sizeof reply,
+                 "HTTP/1.1 404 Not Found\r\n%sTransfer-Encoding: chunked\r\n"
+                 "Trailer: anthropic-ratelimit-requests-limit\r\n\r\n"
+                 "2\r\n{}\r\n0\r\n%s\r\n",
+                 c->headers, c->trailer);
+  CHECK(n > 0 && (size_t)n < sizeof reply);
+  outcome_t o = retrieve_from(reply, (size_t)n, 0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.status, 404);
+  CHECK_EQ_INT(o.limit, c->limit);
+  CHECK_EQ_INT(o.remaining, c->remaining);
+  CHECK_EQ_STR(o.reset, c->reset);
+}
+TABLE_TEST(ratelimits, check_ratelimit)
+
+/* A 1xx's rate-limit headers are not the final response's. */
+TEST(ratelimit_counts_come_from_the_final_response_not_a_1xx) {
+  outcome_t o =
+      retrieve_from(REPLY("HTTP/1.1 100 Continue\r\n"
+                          "anthropic-ratelimit-requests-limit: 5\r\n\r\n"
+                          "HTTP/1.1 404 Not Found\r\n"
+                          "anthropic-ratelimit-requests-remaining: 6\r\n"
+                          "Content-Length: 2\r\n\r\n{}"),
+                    0, NULL);
+  CHECK_EQ_INT(o.kind, ANTHROPIC_EHTTP);
+  CHECK_EQ_INT(o.limit, -1);
+  CHECK_EQ_INT(o.remaining, 6);
+}
+
 int main(void) {
-  return RUN(T(a_status_of_000_is_the_servers_fault_and_is_retried),
-             TABLE(replies),
-             T(a_huge_header_line_is_the_servers_fault_not_out_of_memory),
-             T(a_long_header_value_is_read_whole),
-             T(headers_come_from_the_final_response_not_a_1xx));
+  return RUN(
+      T(a_status_of_000_is_the_servers_fault_and_is_retried), TABLE(replies),
+      T(a_huge_header_line_is_the_servers_fault_not_out_of_memory),
+      T(a_long_header_value_is_read_whole),
+      T(headers_come_from_the_final_response_not_a_1xx), TABLE(ratelimits),
+      T(ratelimit_counts_come_from_the_final_response_not_a_1xx));
 }
