@@ -15,9 +15,10 @@
  * `resolve` take their inputs from the arguments or, with `-`, from stdin
  * as it arrives (paused while a window of inputs waits to be written),
  * hand each to the library as it comes (its queue keeps --concurrency in
- * flight; the resolver makes one request per distinct alias), and write one line per input in input order, each as soon as it
- * and every earlier one are known. The client is closed once everything
- * has called back, so the loop ends by itself and must then close cleanly.
+ * flight; the resolver makes one request per distinct alias), and write one
+ * line per input in input order, each as soon as it and every earlier one are
+ * known. The client is closed once everything has called back, so the loop ends
+ * by itself and must then close cleanly.
  *
  * Exit status: 0 when every request succeeded, 1 when any failed (or the
  * client could not be set up from the environment, or stdout could not be
