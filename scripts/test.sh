@@ -48,11 +48,9 @@ trap stop_jobs EXIT
 # How long each step took, for CI's log.
 step() { echo "== test.sh: $1 at ${SECONDS}s" >&2; }
 
-# The lint needs no build: it starts first, and runs beside the rest,
-# niced: the builds and the valgrind run are the critical path, the lint
-# (about 2 CPU-minutes of clang-tidy) fills the time the tests wait.
+# The lint needs no build: it starts first, and runs beside the rest.
 mkdir -p build-logs
-background build-logs/lint.txt nice -n 10 bash scripts/lint.sh
+background build-logs/lint.txt bash scripts/lint.sh
 
 configure build-test -Db_sanitize=address,undefined -Dbuildtype=debug \
   -Dwerror=true -Db_coverage=true
