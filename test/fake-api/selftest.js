@@ -882,3 +882,46 @@ test('faults: respond with content_length false sends no Content-Length', async 
   assert.equal(r.headers['content-length'], undefined);
   assert.equal(r.headers['transfer-encoding'], 'chunked');
 });
+
+test('catalogue changes: an alias moved, a model deprecated, retired, added, removed; reset restores', async () => {
+  await control('/_fake/reset', {});
+  const get = async (id) => (await request(`/v1/models/${id}`, { headers: AUTH }));
+  const listIds = async (q) => (await request(`/v1/models?limit=1000${q || ''}`, { headers: AUTH })).json.data.map((m) => m.id);
+  const before = (await get('claude-sonnet-4-5')).json.id;
+  const opus41 = (await get('claude-opus-4-1-20250805')).json;
+  const added = { type: 'model', id: 'claude-test-9-20260501', display_name: 'Claude Test 9',
+    created_at: '2026-05-01T00:00:00Z', lifecycle: 'active' };
+  let r = await control('/_fake/catalogue', [
+    { op: 'move_alias', alias: 'claude-sonnet-4-5', to: 'claude-opus-4-1-20250805' },
+    { op: 'set', id: 'claude-opus-4-1-20250805', fields: { lifecycle: 'deprecated',
+      deprecated_at: '2026-11-01T00:00:00Z', retires_at: '2026-12-22T00:00:00Z' } },
+    { op: 'set', id: 'claude-sonnet-4-20250514', fields: { lifecycle: 'retired' } },
+    { op: 'add', model: added },
+    { op: 'remove', id: 'claude-opus-5-preview-20260405' }]);
+  assert.equal(r.status, 200);
+  assert.equal((await get('claude-sonnet-4-5')).json.id, 'claude-opus-4-1-20250805');
+  const dep = (await get('claude-opus-4-1-20250805')).json;
+  assert.equal(dep.lifecycle, 'deprecated');
+  assert.equal(dep.retires_at, '2026-12-22T00:00:00Z');
+  assert.equal((await get('claude-sonnet-4-20250514')).json.lifecycle, 'retired');
+  assert.equal((await get('claude-test-9-20260501')).json.display_name, 'Claude Test 9');
+  assert.equal((await get('claude-opus-5-preview-20260405')).status, 404);
+  const ids = await listIds();
+  assert.ok(ids.indexOf('claude-test-9-20260501') === 0, 'the newest model comes first');
+  assert.ok(!ids.includes('claude-opus-5-preview-20260405'));
+  assert.ok(!ids.includes('claude-sonnet-4-20250514'), 'retired: not listed by default');
+  assert.ok((await listIds('&lifecycle[]=retired')).includes('claude-sonnet-4-20250514'));
+  // Bad changes are refused whole, and change nothing.
+  for (const bad of [[{ op: 'move_alias', alias: 'claude-sonnet-4-5', to: 'no-such-model' }],
+    [{ op: 'set', id: 'no-such-model', fields: {} }], [{ op: 'add', model: { id: 'claude-opus-4-1-20250805' } }],
+    [{ op: 'remove', id: 'no-such-model' }], [{ op: 'rename' }], {}]) {
+    r = await control('/_fake/catalogue', bad);
+    assert.equal(r.status, 400, JSON.stringify(bad));
+  }
+  assert.equal((await get('claude-sonnet-4-5')).json.id, 'claude-opus-4-1-20250805');
+  await control('/_fake/reset', {});
+  assert.equal((await get('claude-sonnet-4-5')).json.id, before);
+  assert.equal((await get('claude-opus-5-preview-20260405')).status, 200);
+  assert.equal((await get('claude-test-9-20260501')).status, 404);
+  assert.deepEqual((await get('claude-opus-4-1-20250805')).json, opus41);
+});

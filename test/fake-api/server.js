@@ -40,7 +40,17 @@
 //                          injected (queued and random) since the last reset;
 //                          key is the action, or "respond_<status>"
 //   GET  /_fake/catalogue  {models, aliases}
-//   POST /_fake/reset      forget requests, queued faults and stats
+//   POST /_fake/reset      forget requests, queued faults and stats, and
+//                          undo every catalogue change
+//   POST /_fake/catalogue  change the catalogue while running: a JSON array
+//                          of {op: "move_alias", alias, to} (an alias, new
+//                          or not, now resolves to model `to`),
+//                          {op: "set", id, fields} (fields merged into the
+//                          model: lifecycle, deprecated_at, retires_at,
+//                          ...; null allowed), {op: "add", model} (a new
+//                          id, kept in created_at order), {op: "remove",
+//                          id} (gone: 404, and aliases to it answer 404).
+//                          All applied, or none (400 naming the bad one)
 //   POST /_fake/settings_delay  {"ms": N} (--tls only): each new connection,
 //                          its TLS handshake done, waits N ms before its
 //                          HTTP/2 session starts and sends SETTINGS, until
@@ -131,7 +141,57 @@ function usage(msg) {
 const log = (...a) => { if (opts.log) process.stderr.write(a.join(' ') + '\n'); };
 
 // ---------------------------------------------------------------- state
-const byId = new Map(models.map((m, i) => [m.id, i])); // id -> index in full order
+const byId = new Map(); // id -> index in full order
+const reindex = () => { byId.clear(); models.forEach((m, i) => byId.set(m.id, i)); };
+reindex();
+// The catalogue as started: POST /_fake/reset puts it back after changes.
+const pristine = JSON.stringify({ models, aliases });
+
+function restoreCatalogue() {
+  const p = JSON.parse(pristine);
+  models.splice(0, models.length, ...p.models);
+  for (const k of Object.keys(aliases)) delete aliases[k];
+  Object.assign(aliases, p.aliases);
+  reindex();
+}
+
+// Apply POST /_fake/catalogue's changes to copies, then swap them in: all
+// or none. Returns an error message, or null.
+function changeCatalogue(changes) {
+  if (!Array.isArray(changes)) return 'expected a JSON array of changes';
+  const ms = models.map((m) => Object.assign({}, m));
+  const as = Object.assign({}, aliases);
+  const index = () => new Map(ms.map((m, i) => [m.id, i]));
+  for (const [n, c] of changes.entries()) {
+    const at = `change ${n}`;
+    if (!c || typeof c !== 'object') return `${at}: expected an object`;
+    const ids = index();
+    if (c.op === 'move_alias') {
+      if (typeof c.alias !== 'string' || !ids.has(c.to)) return `${at}: move_alias needs alias and an existing to`;
+      as[c.alias] = c.to;
+    } else if (c.op === 'set') {
+      if (!ids.has(c.id) || !c.fields || typeof c.fields !== 'object') return `${at}: set needs an existing id and fields`;
+      if ('id' in c.fields) return `${at}: set cannot change an id`;
+      Object.assign(ms[ids.get(c.id)], c.fields);
+    } else if (c.op === 'add') {
+      const m = c.model;
+      if (!m || typeof m.id !== 'string' || ids.has(m.id) || typeof m.created_at !== 'string')
+        return `${at}: add needs a model with a new id and created_at`;
+      const pos = ms.findIndex((x) => x.created_at < m.created_at);
+      ms.splice(pos < 0 ? ms.length : pos, 0, Object.assign({}, m));
+    } else if (c.op === 'remove') {
+      if (!ids.has(c.id)) return `${at}: remove needs an existing id`;
+      ms.splice(ids.get(c.id), 1);
+    } else {
+      return `${at}: unknown op ${JSON.stringify(c.op)}`;
+    }
+  }
+  models.splice(0, models.length, ...ms);
+  for (const k of Object.keys(aliases)) delete aliases[k];
+  Object.assign(aliases, as);
+  reindex();
+  return null;
+}
 let requestCounter = 0;   // request-id numbers; never reset, so ids stay unique
 let settingsDelayMs = 0; // POST /_fake/settings_delay; 0 after a reset
 let seqCounter = 0;       // seq in /_fake/requests; restarts at reset
@@ -637,7 +697,17 @@ async function handleControl(req, res, path) {
     seqCounter = 0;
     settingsDelayMs = 0;
     stats = { requests: 0, faults: 0, by_action: {} };
+    restoreCatalogue();
     return controlJson(res, 200, { ok: true });
+  }
+  if (path === '/_fake/catalogue' && req.method === 'POST') {
+    let changes;
+    try { changes = JSON.parse(await readBody(req)); } catch (e) {
+      return controlJson(res, 400, { ok: false, error: `bad JSON: ${e.message}` });
+    }
+    const err = changeCatalogue(changes);
+    if (err !== null) return controlJson(res, 400, { ok: false, error: err });
+    return controlJson(res, 200, { ok: true, models: models.length });
   }
   if (path === '/_fake/settings_delay' && req.method === 'POST') {
     let spec;
