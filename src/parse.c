@@ -896,6 +896,59 @@ static bool next_element(jp_t *j, val_t *at) {
   return true;
 }
 
+/* A page's own fields (v: "data", "has_more", "first_id", "last_id"), in
+ * the order their errors are reported; the cursors go to `page`. */
+static int page_fields(const ctx_t *c, const val_t v[4],
+                       anthropic_models_page_t *page) {
+  if (v[0].kind != V_ARRAY)
+    return fail(c, "data", "an array");
+  if (v[1].kind != V_TRUE && v[1].kind != V_FALSE)
+    return fail(c, "has_more", "a boolean");
+  int rc = cursor(c, &v[2], "first_id", &page->first_id);
+  return rc != 0 ? rc : cursor(c, &v[3], "last_id", &page->last_id);
+}
+
+/* One block for a page's `n` models, then the pointers the page hands out
+ * (each set to its model). NULL when *rc is set or `n` is 0, or (ENOMEM in
+ * *rc) when it cannot be had. */
+static anth_model_t *page_block(size_t n, int *rc, char *err, size_t errlen) {
+  if (*rc != 0 || n == 0)
+    return NULL;
+  anth_model_t *arr = anth__malloc(
+      n * (sizeof(anth_model_t) + sizeof(const anthropic_model_info_t *)));
+  if (arr == NULL) {
+    anth__errf(err, errlen, "out of memory");
+    *rc = ANTHROPIC_ENOMEM;
+    return NULL;
+  }
+  const anthropic_model_info_t **ptrs =
+      (const anthropic_model_info_t **)(void *)(arr + n);
+  for (size_t i = 0; i < n; i++)
+    ptrs[i] = &arr[i].info;
+  return arr;
+}
+
+/* Hand the page over (rc 0), or free what it holds and zero it. */
+static int page_finish(int rc, anthropic_models_page_t *page, anth_model_t *arr,
+                       size_t n, bool has_more, const val_t *root,
+                       const arena_t *arena, void **items, char **arena_out) {
+  if (rc != 0) {
+    anth__free(arr);
+    anth__free(arena->buf);
+    memset(page, 0, sizeof *page);
+    return rc;
+  }
+  page->data =
+      arr != NULL ? (const anthropic_model_info_t **)(void *)(arr + n) : NULL;
+  page->count = n;
+  page->has_more = has_more;
+  page->json_text = root->at;
+  page->json_len = (size_t)(root->end - root->at);
+  *items = arr;
+  *arena_out = arena->buf;
+  return 0;
+}
+
 int anth__parse_page_ref(const char *body, size_t len, char **arena_out,
                          anthropic_models_page_t *page, void **items, char *err,
                          size_t errlen) {
@@ -914,49 +967,20 @@ int anth__parse_page_ref(const char *body, size_t len, char **arena_out,
   if (root.kind != V_OBJECT || !members(&root, keys, 4, v)) {
     anth__errf(err, errlen, "body: expected a page object");
     rc = ANTHROPIC_EBADRESPONSE;
-  } else if (v[0].kind != V_ARRAY) {
-    rc = fail(&c, "data", "an array");
-  } else if (v[1].kind != V_TRUE && v[1].kind != V_FALSE) {
-    rc = fail(&c, "has_more", "a boolean");
-  } else if ((rc = cursor(&c, &v[2], "first_id", &page->first_id)) == 0) {
-    rc = cursor(&c, &v[3], "last_id", &page->last_id);
+  } else {
+    rc = page_fields(&c, v, page);
   }
   size_t n = 0;
   val_t item;
   jp_t j = {v[0].at, v[0].end, 0};
   while (rc == 0 && next_element(&j, &item))
     n++;
-  /* One block: the models, then the pointers the page hands out. */
-  anth_model_t *arr = NULL;
-  const anthropic_model_info_t **ptrs = NULL;
-  if (rc == 0 && n > 0 &&
-      (arr = anth__malloc(n * (sizeof(anth_model_t) +
-                               sizeof(const anthropic_model_info_t *)))) ==
-          NULL) {
-    anth__errf(err, errlen, "out of memory");
-    rc = ANTHROPIC_ENOMEM;
-  }
-  if (arr != NULL)
-    ptrs = (const anthropic_model_info_t **)(void *)(arr + n);
+  anth_model_t *arr = page_block(n, &rc, err, errlen);
   j.p = v[0].at;
-  for (size_t i = 0; rc == 0 && i < n && next_element(&j, &item); i++) {
+  for (size_t i = 0; rc == 0 && i < n && next_element(&j, &item); i++)
     rc = model_from(&item, &arr[i], i, &arena, err, errlen, NULL);
-    ptrs[i] = &arr[i].info;
-  }
-  if (rc != 0) {
-    anth__free(arr);
-    anth__free(arena.buf);
-    memset(page, 0, sizeof *page);
-    return rc;
-  }
-  page->data = ptrs;
-  page->count = n;
-  page->has_more = v[1].kind == V_TRUE;
-  page->json_text = root.at;
-  page->json_len = (size_t)(root.end - root.at);
-  *items = arr;
-  *arena_out = arena.buf;
-  return 0;
+  return page_finish(rc, page, arr, n, v[1].kind == V_TRUE, &root, &arena,
+                     items, arena_out);
 }
 
 /* ---- one walk ---- */
@@ -1367,45 +1391,13 @@ int anth__parse_page(const char *body, size_t len, char **arena_out,
   int rc = arena_alloc(&arena, len, err, errlen);
   if (rc != 0)
     return rc;
-  if (v[0].kind != V_ARRAY) {
-    rc = fail(&c, "data", "an array");
-  } else if (v[1].kind != V_TRUE && v[1].kind != V_FALSE) {
-    rc = fail(&c, "has_more", "a boolean");
-  } else if ((rc = cursor(&c, &v[2], "first_id", &page->first_id)) == 0) {
-    rc = cursor(&c, &v[3], "last_id", &page->last_id);
-  }
+  rc = page_fields(&c, v, page);
   size_t n = rc == 0 ? w.items : 0;
-  /* One block: the models, then the pointers the page hands out. */
-  anth_model_t *arr = NULL;
-  const anthropic_model_info_t **ptrs = NULL;
-  if (rc == 0 && n > 0 &&
-      (arr = anth__malloc(n * (sizeof(anth_model_t) +
-                               sizeof(const anthropic_model_info_t *)))) ==
-          NULL) {
-    anth__errf(err, errlen, "out of memory");
-    rc = ANTHROPIC_ENOMEM;
-  }
-  if (arr != NULL) {
-    ptrs = (const anthropic_model_info_t **)(void *)(arr + n);
-    for (size_t i = 0; i < n; i++)
-      ptrs[i] = &arr[i].info;
-  }
+  anth_model_t *arr = page_block(n, &rc, err, errlen);
   if (rc == 0 && n > 0)
     rc = page_items(&v[0], arr, n, &arena, err, errlen);
-  if (rc != 0) {
-    anth__free(arr);
-    anth__free(arena.buf);
-    memset(page, 0, sizeof *page);
-    return rc;
-  }
-  page->data = ptrs;
-  page->count = n;
-  page->has_more = v[1].kind == V_TRUE;
-  page->json_text = root.at;
-  page->json_len = (size_t)(root.end - root.at);
-  *items = arr;
-  *arena_out = arena.buf;
-  return 0;
+  return page_finish(rc, page, arr, n, v[1].kind == V_TRUE, &root, &arena,
+                     items, arena_out);
 }
 
 /* ---- capabilities by path ---- */
