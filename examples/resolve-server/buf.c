@@ -138,12 +138,19 @@ void srv_out_str(srv_out_t *o, const char *s) {
   srv_out_mem(o, s, strlen(s));
 }
 
-void srv_out_u64(srv_out_t *o, uint64_t v) {
-  char d[20];
-  size_t n = 0;
+const char *srv_u64_digits(char d[20], uint64_t v, size_t *n) {
+  size_t k = 0;
   do {
-    d[sizeof d - 1 - n++] = (char)('0' + v % 10);
+    d[20 - 1 - k++] = (char)('0' + v % 10);
     v /= 10;
   } while (v > 0);
-  srv_out_mem(o, d + sizeof d - n, n);
+  *n = k;
+  return d + 20 - k;
+}
+
+void srv_out_u64(srv_out_t *o, uint64_t v) {
+  char d[20];
+  size_t n;
+  const char *s = srv_u64_digits(d, v, &n);
+  srv_out_mem(o, s, n);
 }

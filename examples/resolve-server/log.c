@@ -100,12 +100,9 @@ static void putraw(char *out, size_t len, size_t *pos, const char *text,
 
 static void putu(char *out, size_t len, size_t *pos, uint64_t v) {
   char d[20];
-  size_t n = 0;
-  do {
-    d[sizeof d - 1 - n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v > 0);
-  putraw(out, len, pos, d + sizeof d - n, n);
+  size_t n;
+  const char *s = srv_u64_digits(d, v, &n);
+  putraw(out, len, pos, s, n);
 }
 
 /* Nanoseconds as milliseconds with three decimals (as "%.3f"). */

@@ -356,5 +356,8 @@ typedef struct srv_out {
 void srv_out_mem(srv_out_t *o, const char *s, size_t n);
 void srv_out_str(srv_out_t *o, const char *s);
 void srv_out_u64(srv_out_t *o, uint64_t v);
+/* `v` in decimal, written at the end of `d` (no NUL): where it starts; its
+ * length in *n. */
+const char *srv_u64_digits(char d[20], uint64_t v, size_t *n);
 
 #endif
