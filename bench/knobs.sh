@@ -29,10 +29,6 @@ n=20000
 . bench/setup.sh
 bare="$root/$build/bench/bare"
 cli="$root/$build/cli/anthropic-models"
-node -e '
-  const n = Number(process.argv[1]);
-  const ids = Array.from({ length: n }, (_, i) => `bench-model-${String(i).padStart(6, "0")}`);
-  require("fs").writeFileSync(process.argv[2], ids.join("\n") + "\n");' "$n" "$work/ids"
 head -"$cgn" "$work/ids" > "$work/ids-big"
 head -"$((cgn / 2))" "$work/ids" > "$work/ids-small"
 export ANTHROPIC_API_KEY=bench-key

@@ -52,10 +52,6 @@ cg_small=$((cg_n / 10))
 cli="$root/$build/cli/anthropic-models"
 bare="$root/$build/bench/bare"
 
-node -e '
-  const n = Number(process.argv[1]);
-  const ids = Array.from({ length: n }, (_, i) => `bench-model-${String(i).padStart(6, "0")}`);
-  require("fs").writeFileSync(process.argv[2], ids.join("\n") + "\n");' "$n" "$work/ids"
 head -"$sdk_n" "$work/ids" > "$work/ids-sdk"
 head -"$strace_n" "$work/ids" > "$work/ids-strace"
 head -"$cg_n" "$work/ids" > "$work/ids-cg"
