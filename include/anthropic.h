@@ -45,6 +45,11 @@
 /** \defgroup resolver Resolving many aliases
  * Batches of aliases resolved with retrieve, each distinct alias asked at
  * most once per client at a time, with an optional cache. */
+/** \defgroup lifecycle Lifecycle and watching
+ * A model's lifecycle at a given time (deprecated, retiring in N days,
+ * retired), and a watch that walks the list every interval and calls
+ * back with what changed: models added and removed, lifecycles and dates
+ * that moved, aliases that now name another model. */
 /** \defgroup errors Errors and logging
  * Error kinds (every error < 0) with names and texts, the error and response
  * metadata a failed request's callback gets, and the log callback and
@@ -1323,6 +1328,248 @@ typedef struct anthropic_resolve_stats {
 ANTHROPIC_EXTERN int
 anthropic_resolve_get_stats(const anthropic_client_t *client,
                             anthropic_resolve_stats_t *stats);
+/** @} */
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle: deprecations, retirements, aliases that move             */
+/* ------------------------------------------------------------------ */
+/** \addtogroup lifecycle
+ * @{ */
+
+/** How close a model is to leaving, in a window of days: see
+ * anthropic_model_lifecycle(). */
+typedef enum anthropic_lifecycle_risk {
+  /** Active (or a lifecycle not given), and no retirement date within the
+   * window. */
+  ANTHROPIC_RISK_NONE = 0,
+  /** Deprecated, a lifecycle this library does not know, or a retirement
+   * date within the window. */
+  ANTHROPIC_RISK_AT_RISK = 1,
+  /** Retired: the lifecycle says so, or its retirement date has passed. */
+  ANTHROPIC_RISK_RETIRED = 2
+} anthropic_lifecycle_risk_t;
+
+/** A model's lifecycle at a given time: see anthropic_model_lifecycle().
+ * Fields are only ever added at the end. */
+typedef struct anthropic_lifecycle_summary {
+  size_t size; /**< set by ANTHROPIC_LIFECYCLE_SUMMARY_INIT */
+  /** The model's lifecycle_value moved on by its dates at `now`: RETIRED
+   * once retires_at has passed, DEPRECATED once deprecated_at has (for a
+   * model that said ACTIVE or UNSET); otherwise as the model says. */
+  anthropic_lifecycle_t state;
+  anthropic_lifecycle_risk_t risk; /**< the verdict within the window */
+  bool retires;                    /**< retires_at is set */
+  /** Whole days from `now` to retires_at, rounded down: 20 for exactly
+   * twenty days, -1 for an hour past. 0 unless `retires`. */
+  int64_t days_to_retirement;
+  bool deprecates; /**< deprecated_at is set */
+  /** Whole days from `now` to deprecated_at, rounded down (negative once
+   * past). 0 unless `deprecates`. */
+  int64_t days_to_deprecation;
+} anthropic_lifecycle_summary_t;
+
+/** Lifecycle summary with `size` set (size, state, risk, retires,
+ * days_to_retirement, deprecates, days_to_deprecation). */
+#define ANTHROPIC_LIFECYCLE_SUMMARY_INIT                                       \
+  {                                                                            \
+    sizeof(anthropic_lifecycle_summary_t), ANTHROPIC_LIFECYCLE_UNSET,          \
+        ANTHROPIC_RISK_NONE, false, 0, false, 0                                \
+  }
+
+/** Days a model is "at risk" ahead of its retirement, by default: the
+ * CLI's `audit --within`. */
+#define ANTHROPIC_LIFECYCLE_WITHIN_DAYS 90
+
+/** Summarise `model`'s lifecycle at `now`: its state, the days to its
+ * retirement and deprecation, and whether it is at risk within
+ * `within_days` (a retirement on or before now + within_days days). Pure:
+ * no clock is read, no memory allocated. For an alias, resolve it first
+ * (anthropic_resolve()) and summarise the model it names.
+ * \param model a model from a callback or a copy.
+ * \param now the time to judge at, in seconds since 1970-01-01T00:00:00Z
+ *        (time(NULL) for now).
+ * \param within_days the window, in days.
+ * \param out where to write, from ANTHROPIC_LIFECYCLE_SUMMARY_INIT; only the
+ *        fields out->size covers are written.
+ * \return 0, or ANTHROPIC_EINVAL (NULL, or a `size` not set). */
+ANTHROPIC_EXTERN int
+anthropic_model_lifecycle(const anthropic_model_info_t *model, int64_t now,
+                          unsigned within_days,
+                          anthropic_lifecycle_summary_t *out);
+
+/** The name of a risk: "none", "at_risk", "retired".
+ * \param risk a risk.
+ * \return a static string; "unknown" for a value out of range. */
+ANTHROPIC_EXTERN const char *
+anthropic_lifecycle_risk_name(anthropic_lifecycle_risk_t risk);
+
+/** What a watch saw: anthropic_watch_event_t.kind. New kinds may be added:
+ * ignore one you do not know. */
+typedef enum anthropic_watch_event_kind {
+  /** The first complete cycle: every model listed, and every alias
+   * watched with the model it names, in one event (models, count,
+   * aliases, alias_models, aliases_count), to seed the caller's state. */
+  ANTHROPIC_WATCH_SNAPSHOT = 1,
+  /** A model listed that was not before: model. */
+  ANTHROPIC_WATCH_ADDED = 2,
+  /** A model no longer listed: previous (its last state). */
+  ANTHROPIC_WATCH_REMOVED = 3,
+  /** A model's `lifecycle` changed: model, previous. */
+  ANTHROPIC_WATCH_LIFECYCLE_CHANGED = 4,
+  /** A model's `deprecated_at` was set, changed or cleared: model,
+   * previous. */
+  ANTHROPIC_WATCH_DEPRECATED_AT_CHANGED = 5,
+  /** A model's `retires_at` was set, changed or cleared: model, previous.
+   */
+  ANTHROPIC_WATCH_RETIRES_AT_CHANGED = 6,
+  /** An alias now names another model: alias, model (NULL when it no
+   * longer resolves: HTTP 404), previous (NULL when it did not before). */
+  ANTHROPIC_WATCH_ALIAS_MOVED = 7,
+  /** A cycle, or part of one, failed: error (and alias, when it was that
+   * alias's lookup), failures, next_ms. The watch goes on: the state it
+   * compares with is the last one it saw. */
+  ANTHROPIC_WATCH_ERROR = 8,
+  /** A cycle ended (after its change events): changes, not_modified,
+   * next_ms, count. */
+  ANTHROPIC_WATCH_CYCLE = 9
+} anthropic_watch_event_kind_t;
+
+/** One event of a watch: the library's, valid until the callback returns,
+ * reached only by pointer (fields are only ever added at the end). A model
+ * in it can be kept with anthropic_model_info_copy(). */
+typedef struct anthropic_watch_event {
+  anthropic_watch_event_kind_t kind; /**< what happened */
+  uint64_t cycle;                    /**< 1, 2, ...: the cycle that saw it */
+  /** The model as it is now (ADDED, *_CHANGED, ALIAS_MOVED), else NULL. */
+  const anthropic_model_info_t *model;
+  /** The model as it was (REMOVED, *_CHANGED, ALIAS_MOVED), else NULL. */
+  const anthropic_model_info_t *previous;
+  /** ALIAS_MOVED, or an ERROR of that alias's lookup: the alias. */
+  const char *alias;
+  /** SNAPSHOT: every model listed, newest first; CYCLE: NULL. */
+  const anthropic_model_info_t *const *models;
+  size_t count; /**< SNAPSHOT, CYCLE: models listed */
+  /** SNAPSHOT: the aliases watched, and alias_models[i] the model
+   * aliases[i] names (NULL when it does not resolve: HTTP 404). */
+  const char *const *aliases;
+  const anthropic_model_info_t *const *alias_models; /**< see aliases */
+  size_t aliases_count; /**< entries in aliases and alias_models */
+  /** ERROR: what failed (its kind, status, request id, attempts). */
+  const anthropic_error_t *error;
+  /** ERROR: cycles failed in a row, this one included. */
+  unsigned failures;
+  /** ERROR, CYCLE: milliseconds until the next cycle starts (with its
+   * jitter; after an error, the backoff). */
+  uint64_t next_ms;
+  /** CYCLE: change events this cycle delivered (0: nothing moved). */
+  size_t changes;
+  /** CYCLE: every page of the list came back 304 Not Modified to a
+   * conditional request: nothing was parsed. */
+  bool not_modified;
+} anthropic_watch_event_t;
+
+/** Called with each event of a watch, from the loop. It may cancel the
+ * watch (anthropic_request_cancel()), close the client or start requests.
+ * \param ev the event, valid until the callback returns.
+ * \param data as given to anthropic_models_watch(). */
+typedef void (*anthropic_watch_cb)(const anthropic_watch_event_t *ev,
+                                   void *data);
+
+/** The end of a watch, from the loop: no event comes after it.
+ * \param err what ended it: ANTHROPIC_ECANCELLED (anthropic_request_cancel()
+ *        or the client's close); never NULL.
+ * \param data as given to anthropic_models_watch(). */
+typedef void (*anthropic_watch_done_cb)(const anthropic_error_t *err,
+                                        void *data);
+
+enum {
+  /** Watch the beta endpoints (`?beta=true`). */
+  ANTHROPIC_WATCH_BETA = 1u << 0,
+  /** Leave the client's resolve cache alone. By default each cycle keeps
+   * it true: a fresh answer for an alias it looked up replaces the
+   * cached one, and a cached entry for a model that changed or is gone
+   * is dropped, so a long cache TTL is safe. */
+  ANTHROPIC_WATCH_KEEP_CACHE = 1u << 1,
+  /** Also watch every alias the client's resolve cache holds a model for
+   * (an entry whose key is not the model's id), as it is at each cycle:
+   * what a server that resolves aliases for others has served. */
+  ANTHROPIC_WATCH_CACHED_ALIASES = 1u << 2,
+  /** No jitter: each cycle starts exactly interval_ms after the last
+   * ended (for tests). */
+  ANTHROPIC_WATCH_NO_JITTER = 1u << 3
+};
+
+/** Options of anthropic_models_watch(): start from
+ * ANTHROPIC_WATCH_OPTIONS_INIT (`size` rules as for the other option
+ * structs: fields are only ever added at the end). Strings and arrays are
+ * copied. */
+typedef struct anthropic_watch_options {
+  size_t size;          /**< sizeof(anthropic_watch_options_t) */
+  uint64_t interval_ms; /**< from the end of a cycle to the start of the
+                           next. 0: 600000 (10 minutes) */
+  unsigned flags;       /**< ANTHROPIC_WATCH_* bits */
+  /** Aliases (or ids) to resolve at each cycle, to see them move. */
+  const char *const *aliases;
+  size_t aliases_count; /**< entries in aliases */
+  /** Lifecycles listed, as list's `lifecycle`. None: all three (active,
+   * deprecated and retired), so that a retirement is seen as a change of
+   * lifecycle, not as a removal. */
+  const char *const *lifecycle;
+  size_t lifecycle_count; /**< entries in lifecycle */
+  /** Per-request options of every request the watch makes (betas,
+   * headers, retries, timeouts). NULL: the client's. */
+  const anthropic_request_options_t *options;
+  /** The delay before the first retry of a failed cycle, doubled with each
+   * failure in a row up to max_backoff_ms. 0: 1000. */
+  uint64_t backoff_ms;
+  /** The longest delay after failures in a row. 0: interval_ms. */
+  uint64_t max_backoff_ms;
+} anthropic_watch_options_t;
+
+/** Watch options with `size` set (size, interval_ms, flags, aliases,
+ * aliases_count, lifecycle, lifecycle_count, options, backoff_ms,
+ * max_backoff_ms). */
+#define ANTHROPIC_WATCH_OPTIONS_INIT                                           \
+  { sizeof(anthropic_watch_options_t), 0, 0u, NULL, 0, NULL, 0, NULL, 0, 0 }
+
+/** Watch the model list, and optionally some aliases, for changes: every
+ * interval (jittered by up to 10% either way), walk the whole list (1,000
+ * models a page) and resolve the aliases, compare with the last state
+ * seen, and call `cb` with each change (see anthropic_watch_event_kind_t).
+ * The first complete cycle is one SNAPSHOT event. Pages are asked for
+ * conditionally (If-None-Match) when the server gave an ETag: an unchanged
+ * page costs a 304 and no parsing. A failed cycle is an ERROR event, not
+ * the end: the next try comes after a backoff (backoff_ms doubling up to
+ * max_backoff_ms). Memory is the last state seen: one copy of each model
+ * listed and of each alias's model.
+ *
+ * The watch runs until anthropic_request_cancel() with its id, or the
+ * client's close: then `done` runs once (err: ANTHROPIC_ECANCELLED) and no
+ * event after it.
+ * \param client the client.
+ * \param opts interval, aliases, flags; NULL: defaults (every 10 minutes,
+ *        the whole list, no alias).
+ * \param cb runs once per event, from the loop.
+ * \param done runs once at the end, from the loop; may be NULL.
+ * \param data passed to `cb` and `done`.
+ * \return the watch's id (for anthropic_request_cancel()), or 0 (a bad
+ *         option or alias, a closing client, no memory: see
+ *         anthropic_client_last_error(); no callback runs). */
+ANTHROPIC_EXTERN anthropic_request_id_t anthropic_models_watch(
+    anthropic_client_t *client, const anthropic_watch_options_t *opts,
+    anthropic_watch_cb cb, anthropic_watch_done_cb done, void *data);
+
+/** Add an alias (copied) to a running watch: it is resolved from the next
+ * cycle on; the first answer is an ALIAS_MOVED event with no `previous`
+ * (after the SNAPSHOT; before it, the alias is in the SNAPSHOT).
+ * \param client the watch's client.
+ * \param id the watch, from anthropic_models_watch().
+ * \param alias a model id or alias, as retrieve takes.
+ * \return 0 (also when it is watched already), or EINVAL (an invalid
+ *         alias, no such watch) or ENOMEM. */
+ANTHROPIC_EXTERN int anthropic_models_watch_alias(anthropic_client_t *client,
+                                                  anthropic_request_id_t id,
+                                                  const char *alias);
 /** @} */
 
 #ifdef __cplusplus

@@ -24,6 +24,7 @@
       '<(anthropic_root)/src/error.c',
       '<(anthropic_root)/src/headers.c',
       '<(anthropic_root)/src/json.c',
+      '<(anthropic_root)/src/lifecycle.c',
       '<(anthropic_root)/src/log.c',
       '<(anthropic_root)/src/model.c',
       '<(anthropic_root)/src/pager.c',
