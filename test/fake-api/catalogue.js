@@ -198,6 +198,20 @@ const aliases = {
   'claude-haiku-5': 'claude-haiku-5-20260320',
 };
 
+// Synthetic model n (0, 1, ...) of a big catalogue (--models N, or the
+// "generate" change): older than every hand-written model but the epoch
+// one, a minute apart, newest first; one in ten deprecated, one in
+// twenty-five retired, the rest active.
+const SYNTH_START = Date.UTC(2022, 0, 1);
+function synthetic(n) {
+  const created = new Date(SYNTH_START - n * 60000);
+  const day = created.toISOString().slice(0, 10).replace(/-/g, '');
+  const lifecycle = n % 25 === 0 ? 'retired' : n % 10 === 0 ? 'deprecated' : 'active';
+  const m = build([`claude-synth-${n}-${day}`, `Claude Synthetic ${n}`,
+    created.toISOString().replace('.000Z', 'Z'), lifecycle, 'sonnet', 'g25', 'full']);
+  return m;
+}
+
 function lifecycleOf(m) {
   return m.lifecycle == null ? 'active' : m.lifecycle;
 }
@@ -221,4 +235,4 @@ function lifecycleOf(m) {
   }
 })();
 
-module.exports = { models, aliases, lifecycleOf };
+module.exports = { models, aliases, lifecycleOf, synthetic };

@@ -925,3 +925,118 @@ test('catalogue changes: an alias moved, a model deprecated, retired, added, rem
   assert.equal((await get('claude-test-9-20260501')).status, 404);
   assert.deepEqual((await get('claude-opus-4-1-20250805')).json, opus41);
 });
+
+test('conditional requests: an ETag on 200s, 304 to If-None-Match, a new ETag after a change', async () => {
+  await control('/_fake/reset', {});
+  const page = '/v1/models?limit=5&lifecycle[]=active';
+  const a = await get(page);
+  assert.equal(a.status, 200);
+  assert.match(a.headers.etag, /^"[0-9a-f]{20}"$/);
+  const b = await get(page, { headers: Object.assign({ 'if-none-match': a.headers.etag }, AUTH) });
+  assert.equal(b.status, 304);
+  assert.equal(b.body, '');
+  assert.equal(b.headers.etag, a.headers.etag);
+  assert.ok(b.headers['request-id']);
+  // a list of tags, weak ones included, and * match; another tag does not
+  for (const inm of [`"x", W/${a.headers.etag}`, '*'])
+    assert.equal((await get(page, { headers: Object.assign({ 'if-none-match': inm }, AUTH) })).status, 304);
+  assert.equal((await get(page, { headers: Object.assign({ 'if-none-match': '"nope"' }, AUTH) })).status, 200);
+  // retrieve too, and errors carry none
+  const r = await get('/v1/models/claude-opus-4-0');
+  assert.match(r.headers.etag, /^"/);
+  assert.equal((await get('/v1/models/nope')).headers.etag, undefined);
+  // a change to a model on the page changes its tag
+  const first = a.json.data[0].id;
+  await control('/_fake/catalogue', [{ op: 'set', id: first, fields: { display_name: 'Changed' } }]);
+  const c = await get(page, { headers: Object.assign({ 'if-none-match': a.headers.etag }, AUTH) });
+  assert.equal(c.status, 200);
+  assert.notEqual(c.headers.etag, a.headers.etag);
+  const recs = (await control('/_fake/requests')).json;
+  assert.ok(recs.some((x) => x.status === 304 && x.headers['if-none-match'] === a.headers.etag));
+  await control('/_fake/reset', {});
+});
+
+test('--no-etag: no ETag, If-None-Match ignored', async () => {
+  const s = await startServer(['--no-etag']);
+  const saved = base;
+  base = s.base;
+  try {
+    const a = await get('/v1/models');
+    assert.equal(a.headers.etag, undefined);
+    assert.equal((await get('/v1/models', { headers: Object.assign({ 'if-none-match': '*' }, AUTH) })).status, 200);
+  } finally {
+    base = saved;
+    s.child.kill('SIGTERM');
+    await waitExit(s.child);
+  }
+});
+
+test('"now": --now fixes the Date header and /_fake/catalogue reports it; POST /_fake/now; reset restores', async () => {
+  const s = await startServer(['--now', '2026-10-08T00:00:00Z']);
+  const saved = base;
+  base = s.base;
+  try {
+    let r = await get('/v1/models?limit=1');
+    assert.equal(r.headers.date, 'Thu, 08 Oct 2026 00:00:00 GMT');
+    assert.equal((await control('/_fake/catalogue')).json.now, '2026-10-08T00:00:00Z');
+    r = await control('/_fake/now', { now: '2027-01-02T03:04:05Z' });
+    assert.equal(r.status, 200);
+    assert.equal((await get('/v1/models/claude-opus-4-0')).headers.date, 'Sat, 02 Jan 2027 03:04:05 GMT');
+    for (const bad of [{ now: 'yesterday' }, { now: 5 }, {}, null])
+      assert.equal((await control('/_fake/now', bad)).status, 400, JSON.stringify(bad));
+    r = await control('/_fake/now', { now: null });
+    assert.equal((await control('/_fake/catalogue')).json.now, null);
+    const date = Date.parse((await get('/v1/models?limit=1')).headers.date);
+    assert.ok(Math.abs(date - Date.now()) < 60000);
+    await control('/_fake/reset', {});
+    assert.equal((await control('/_fake/catalogue')).json.now, '2026-10-08T00:00:00Z');
+  } finally {
+    base = saved;
+    s.child.kill('SIGTERM');
+    await waitExit(s.child);
+  }
+});
+
+test('a big catalogue: --models N and the generate change, in order, walkable; reset restores', async () => {
+  const s = await startServer(['--models', '2500']);
+  const saved = base;
+  base = s.base;
+  try {
+    const walk = async () => {
+      const ids = [];
+      let after = '';
+      for (;;) {
+        const r = await get(`/v1/models?limit=1000&lifecycle[]=active&lifecycle[]=deprecated&lifecycle[]=retired${after}`);
+        assert.equal(r.status, 200);
+        ids.push(...r.json.data.map((m) => m.id));
+        if (!r.json.has_more) return { ids, last: r.json.data[r.json.data.length - 1] };
+        after = `&after_id=${r.json.last_id}`;
+      }
+    };
+    let w = await walk();
+    assert.equal(w.ids.length, models.length + 2500);
+    assert.equal(new Set(w.ids).size, w.ids.length);
+    assert.equal(w.last.id, 'claude-release-unknown'); // the epoch one stays last
+    const cat = (await control('/_fake/catalogue')).json.models;
+    for (let i = 1; i < cat.length; i++)
+      assert.ok(Date.parse(cat[i - 1].created_at) > Date.parse(cat[i].created_at), cat[i].id);
+    assert.equal((await control('/_fake/catalogue', [{ op: 'generate', count: 100 }])).status, 200);
+    w = await walk();
+    assert.equal(w.ids.length, models.length + 2600);
+    assert.equal(new Set(w.ids).size, w.ids.length);
+    assert.equal((await control('/_fake/catalogue', [{ op: 'generate', count: -1 }])).status, 400);
+    await control('/_fake/reset', {});
+    assert.equal((await walk()).ids.length, models.length + 2500);
+  } finally {
+    base = saved;
+    s.child.kill('SIGTERM');
+    await waitExit(s.child);
+  }
+});
+
+test('bad --now and --models are usage errors', async () => {
+  for (const args of [['--now', 'soon'], ['--models', '-3'], ['--models', 'x']]) {
+    const c = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    assert.equal(await waitExit(c), 2, args.join(' '));
+  }
+});

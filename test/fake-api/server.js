@@ -10,6 +10,7 @@
 //                                [--auth-token T] [--log] [--no-stdin-exit]
 //                                [--fault-rate P] [--seed N] [--no-record]
 //                                [--h2c | --tls --cert-dir DIR]
+//                                [--now TIME] [--models N] [--no-etag]
 //
 // Prints exactly one stdout line once listening:  listening http://HOST:PORT
 //
@@ -30,6 +31,15 @@
 // after half the body; stall_during = half the body, stream left open;
 // hang = no response on the stream. Connection-specific response headers
 // (connection, keep-alive, ...) are dropped, as HTTP/2 forbids them.
+// --now TIME (RFC 3339) fixes the server's "now": the `Date` header of
+// every API answer says it, and GET /_fake/catalogue reports it, so tests
+// of day arithmetic (days to a retirement) have one time to judge at.
+// --models N adds N synthetic models (catalogue.js's synthetic()) below the
+// hand-written ones: a big catalogue for watch benchmarks.
+// Conditional requests: a 200 to a GET of /v1/models or /v1/models/{id}
+// carries a strong ETag (a hash of its body), and a request whose
+// If-None-Match names it (or *) is answered 304 Not Modified, no body,
+// the ETag repeated (--no-etag: neither).
 // Exits on SIGTERM, SIGINT and on stdin EOF (unless --no-stdin-exit).
 //
 // Control routes (never recorded, never counted as API requests):
@@ -39,7 +49,11 @@
 //                          "fault_rate", "seed"}: API requests and faults
 //                          injected (queued and random) since the last reset;
 //                          key is the action, or "respond_<status>"
-//   GET  /_fake/catalogue  {models, aliases}
+//   GET  /_fake/catalogue  {models, aliases, now}: now is the fixed time
+//                          (RFC 3339), or null when it is the real one
+//   POST /_fake/now        {"now": TIME or null}: fix "now" (or let it run
+//                          again) until the next reset, which puts back
+//                          --now
 //   POST /_fake/reset      forget requests, queued faults and stats, and
 //                          undo every catalogue change
 //   POST /_fake/catalogue  change the catalogue while running: a JSON array
@@ -49,7 +63,9 @@
 //                          model: lifecycle, deprecated_at, retires_at,
 //                          ...; null allowed), {op: "add", model} (a new
 //                          id, kept in created_at order), {op: "remove",
-//                          id} (gone: 404, and aliases to it answer 404).
+//                          id} (gone: 404, and aliases to it answer 404),
+//                          {op: "generate", count} (count more synthetic
+//                          models, as --models).
 //                          All applied, or none (400 naming the bad one)
 //   POST /_fake/settings_delay  {"ms": N} (--tls only): each new connection,
 //                          its TLS handshake done, waits N ms before its
@@ -97,12 +113,13 @@ const http = require('node:http');
 const http2 = require('node:http2');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { models, aliases, lifecycleOf } = require('./catalogue.js');
+const crypto = require('node:crypto');
+const { models, aliases, lifecycleOf, synthetic } = require('./catalogue.js');
 
 // ---------------------------------------------------------------- options
 const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-token',
   log: false, stdinExit: true, faultRate: 0, seed: null, record: true, h2c: false, tls: false,
-  certDir: null };
+  certDir: null, now: null, models: 0, etag: true };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
@@ -123,6 +140,9 @@ const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-
     else if (a === '--h2c') opts.h2c = true;
     else if (a === '--tls') opts.tls = true;
     else if (a === '--cert-dir') opts.certDir = val();
+    else if (a === '--now') opts.now = val();
+    else if (a === '--models') opts.models = Number(val());
+    else if (a === '--no-etag') opts.etag = false;
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usage('bad --port');
@@ -130,17 +150,36 @@ const opts = { host: '127.0.0.1', port: 0, apiKey: 'fake-key', authToken: 'fake-
   if (opts.seed !== null && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed < 2 ** 32))
     usage('bad --seed (an integer, 0..2^32-1)');
   if (opts.tls && opts.certDir === null) usage('--tls needs --cert-dir DIR (key.pem, cert.pem)');
+  if (opts.now !== null && !isTime(opts.now)) usage('bad --now (an RFC 3339 time)');
+  if (!Number.isInteger(opts.models) || opts.models < 0 || opts.models > 1000000)
+    usage('bad --models (0..1000000)');
   if (opts.seed === null) opts.seed = Math.floor(Math.random() * 2 ** 32);
+}
+function isTime(t) {
+  return typeof t === 'string' &&
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(t) &&
+    !Number.isNaN(Date.parse(t));
 }
 function usage(msg) {
   process.stderr.write(`fake-api: ${msg}\nusage: server.js [--port N] [--host H] ` +
     `[--api-key K] [--auth-token T] [--log] [--no-stdin-exit]\n` +
-    `       [--fault-rate P] [--seed N] [--no-record] [--h2c | --tls --cert-dir DIR]\n`);
+    `       [--fault-rate P] [--seed N] [--no-record] [--h2c | --tls --cert-dir DIR]\n` +
+    `       [--now TIME] [--models N] [--no-etag]\n`);
   process.exit(2);
 }
 const log = (...a) => { if (opts.log) process.stderr.write(a.join(' ') + '\n'); };
 
 // ---------------------------------------------------------------- state
+let synthCount = 0; // synthetic models made so far: the next one's number
+// `count` more synthetic models, appended in order (each is older than
+// every model before it but the epoch one, which stays last).
+function generate(ms, count) {
+  const tail = ms.length && Date.parse(ms[ms.length - 1].created_at) === 0 ? ms.pop() : null;
+  for (let i = 0; i < count; i++) ms.push(synthetic(synthCount++));
+  if (tail) ms.push(tail);
+}
+generate(models, opts.models);
+const startSynth = synthCount;
 const byId = new Map(); // id -> index in full order
 const reindex = () => { byId.clear(); models.forEach((m, i) => byId.set(m.id, i)); };
 reindex();
@@ -149,7 +188,9 @@ const pristine = JSON.stringify({ models, aliases });
 
 function restoreCatalogue() {
   const p = JSON.parse(pristine);
-  models.splice(0, models.length, ...p.models);
+  models.length = 0;
+  for (const m of p.models) models.push(m);
+  synthCount = startSynth;
   for (const k of Object.keys(aliases)) delete aliases[k];
   Object.assign(aliases, p.aliases);
   reindex();
@@ -179,6 +220,10 @@ function changeCatalogue(changes) {
         return `${at}: add needs a model with a new id and created_at`;
       const pos = ms.findIndex((x) => x.created_at < m.created_at);
       ms.splice(pos < 0 ? ms.length : pos, 0, Object.assign({}, m));
+    } else if (c.op === 'generate') {
+      if (!Number.isInteger(c.count) || c.count < 0 || c.count > 1000000)
+        return `${at}: generate needs a count, 0..1000000`;
+      generate(ms, c.count);
     } else if (c.op === 'remove') {
       if (!ids.has(c.id)) return `${at}: remove needs an existing id`;
       ms.splice(ids.get(c.id), 1);
@@ -186,12 +231,15 @@ function changeCatalogue(changes) {
       return `${at}: unknown op ${JSON.stringify(c.op)}`;
     }
   }
-  models.splice(0, models.length, ...ms);
+  models.length = 0;
+  for (const m of ms) models.push(m);
   for (const k of Object.keys(aliases)) delete aliases[k];
   Object.assign(aliases, as);
   reindex();
   return null;
 }
+let fixedNow = opts.now; // POST /_fake/now; --now again after a reset
+const nowMs = () => (fixedNow === null ? Date.now() : Date.parse(fixedNow));
 let requestCounter = 0;   // request-id numbers; never reset, so ids stay unique
 let settingsDelayMs = 0; // POST /_fake/settings_delay; 0 after a reset
 let seqCounter = 0;       // seq in /_fake/requests; restarts at reset
@@ -462,6 +510,7 @@ function send(ctx, r) {
   const { res } = ctx;
   const headers = Object.assign(baseHeaders(ctx), r.headers || {});
   const body = Buffer.from(r.body ?? '', 'utf8');
+  if (r.noType) delete headers['content-type'];
   if (r.noLength) delete headers['content-length'];
   else headers['content-length'] = String(body.length);
   ctx.record.status = r.status;
@@ -473,7 +522,22 @@ function baseHeaders(ctx) {
   return Object.assign({
     'request-id': ctx.requestId,
     'content-type': 'application/json',
+    date: new Date(nowMs()).toUTCString(),
   }, ctx.rateHeaders);
+}
+
+// A 200 to a GET of the Models API gets an ETag; a request whose
+// If-None-Match names it (weak or strong, or *) gets 304 instead.
+function conditional(ctx, r) {
+  if (!opts.etag || r.status !== 200 || ctx.req.method !== 'GET' ||
+      !ctx.path.startsWith('/v1/models')) return r;
+  const etag = `"${crypto.createHash('sha1').update(r.body).digest('hex').slice(0, 20)}"`;
+  r.headers = Object.assign({}, r.headers, { etag });
+  const inm = ctx.req.headers['if-none-match'];
+  if (inm !== undefined &&
+      inm.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === etag || t === '*'))
+    return { status: 304, headers: { etag }, body: '', noType: true };
+  return r;
 }
 
 // Which connection (TCP, or HTTP/2 session) a request came on: 1, 2, ...
@@ -689,13 +753,14 @@ async function handleControl(req, res, path) {
     return controlJson(res, 200, Object.assign({}, stats,
       { fault_rate: opts.faultRate, seed: opts.seed }));
   if (path === '/_fake/catalogue' && req.method === 'GET')
-    return controlJson(res, 200, { models, aliases });
+    return controlJson(res, 200, { models, aliases, now: fixedNow });
   if (path === '/_fake/reset' && req.method === 'POST') {
     await readBody(req);
     records = [];
     faults = [];
     seqCounter = 0;
     settingsDelayMs = 0;
+    fixedNow = opts.now;
     stats = { requests: 0, faults: 0, by_action: {} };
     restoreCatalogue();
     return controlJson(res, 200, { ok: true });
@@ -708,6 +773,16 @@ async function handleControl(req, res, path) {
     const err = changeCatalogue(changes);
     if (err !== null) return controlJson(res, 400, { ok: false, error: err });
     return controlJson(res, 200, { ok: true, models: models.length });
+  }
+  if (path === '/_fake/now' && req.method === 'POST') {
+    let spec;
+    try { spec = JSON.parse(await readBody(req)); } catch (e) {
+      return controlJson(res, 400, { ok: false, error: `bad JSON: ${e.message}` });
+    }
+    if (!spec || typeof spec !== 'object' || !(spec.now === null || isTime(spec.now)))
+      return controlJson(res, 400, { ok: false, error: 'expected {"now": an RFC 3339 time or null}' });
+    fixedNow = spec.now;
+    return controlJson(res, 200, { ok: true, now: fixedNow });
   }
   if (path === '/_fake/settings_delay' && req.method === 'POST') {
     let spec;
@@ -797,7 +872,7 @@ function answer(ctx) {
       countFault(fault);
       applyFault(ctx, fault);
     }
-    else send(ctx, apiAnswer(ctx));
+    else send(ctx, conditional(ctx, apiAnswer(ctx)));
   } catch (e) {
     // E.g. a queued fault with a status or header that Node refuses to send:
     // report it rather than crash the server.
