@@ -1397,6 +1397,15 @@ anthropic_model_lifecycle(const anthropic_model_info_t *model, int64_t now,
                           unsigned within_days,
                           anthropic_lifecycle_summary_t *out);
 
+/** The name of a lifecycle, as the API spells it: "active", "deprecated",
+ * "retired"; "unset" for ANTHROPIC_LIFECYCLE_UNSET and "other" for
+ * ANTHROPIC_LIFECYCLE_OTHER (the model's own text is in its `lifecycle`).
+ * For a summary's `state`, which has no text of its own.
+ * \param lifecycle a lifecycle.
+ * \return a static string; "unknown" for a value out of range. */
+ANTHROPIC_EXTERN const char *
+anthropic_lifecycle_name(anthropic_lifecycle_t lifecycle);
+
 /** The name of a risk: "none", "at_risk", "retired".
  * \param risk a risk.
  * \return a static string; "unknown" for a value out of range. */

@@ -83,3 +83,19 @@ const char *anthropic_lifecycle_risk_name(anthropic_lifecycle_risk_t risk) {
   }
   return "unknown";
 }
+
+const char *anthropic_lifecycle_name(anthropic_lifecycle_t lifecycle) {
+  switch (lifecycle) {
+  case ANTHROPIC_LIFECYCLE_UNSET:
+    return "unset";
+  case ANTHROPIC_LIFECYCLE_ACTIVE:
+    return "active";
+  case ANTHROPIC_LIFECYCLE_DEPRECATED:
+    return "deprecated";
+  case ANTHROPIC_LIFECYCLE_RETIRED:
+    return "retired";
+  case ANTHROPIC_LIFECYCLE_OTHER:
+    return "other";
+  }
+  return "unknown";
+}

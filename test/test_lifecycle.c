@@ -166,8 +166,25 @@ TEST(bad_arguments_are_einval_and_write_nothing) {
   anth__free(arena);
 }
 
+TEST(each_lifecycle_and_risk_has_its_name) {
+  CHECK_EQ_STR(anthropic_lifecycle_name(ANTHROPIC_LIFECYCLE_UNSET), "unset");
+  CHECK_EQ_STR(anthropic_lifecycle_name(ANTHROPIC_LIFECYCLE_ACTIVE), "active");
+  CHECK_EQ_STR(anthropic_lifecycle_name(ANTHROPIC_LIFECYCLE_DEPRECATED),
+               "deprecated");
+  CHECK_EQ_STR(anthropic_lifecycle_name(ANTHROPIC_LIFECYCLE_RETIRED),
+               "retired");
+  CHECK_EQ_STR(anthropic_lifecycle_name(ANTHROPIC_LIFECYCLE_OTHER), "other");
+  CHECK_EQ_STR(anthropic_lifecycle_name((anthropic_lifecycle_t)99), "unknown");
+  CHECK_EQ_STR(anthropic_lifecycle_risk_name(ANTHROPIC_RISK_NONE), "none");
+  CHECK_EQ_STR(anthropic_lifecycle_risk_name(ANTHROPIC_RISK_AT_RISK),
+               "at_risk");
+  CHECK_EQ_STR(anthropic_lifecycle_risk_name(ANTHROPIC_RISK_RETIRED),
+               "retired");
+}
+
 int main(void) {
   return RUN(TABLE(cases),
              T(days_to_deprecation_are_counted_as_retirement_days_are),
-             T(bad_arguments_are_einval_and_write_nothing));
+             T(bad_arguments_are_einval_and_write_nothing),
+             T(each_lifecycle_and_risk_has_its_name));
 }
