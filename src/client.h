@@ -89,6 +89,10 @@ typedef struct anth_endpoint {
   /* The request keeps state of its own (a walk's): j->own always set, for
    * the caller to put its state in (j->own->state). */
   bool own_state;
+  /* A 304 Not Modified (the answer to a conditional request) is handed to
+   * `body` with status 304 (and an empty body), as a 2xx is; otherwise it
+   * fails the request as any other status. */
+  bool not_modified;
 } anth_endpoint_t;
 
 #define ANTH_EP_TAKEN 1
@@ -184,6 +188,16 @@ typedef struct anth_job {
   char path[];
 } anth_job_t;
 
+/* An id that names no request of the machine but something a layer above
+ * runs on its own (a watch: many requests over time, one id): the machine
+ * only hands the cancel of its id over. `cancel` returns what
+ * anthropic_request_cancel() does (0, or EINVAL when it is ending already);
+ * it must not call back the caller from inside. */
+typedef struct anth_ext anth_ext_t;
+struct anth_ext {
+  int (*cancel)(anthropic_client_t *c, anth_ext_t *x);
+};
+
 /* One entry of the id table: an id is (gen << 32) | index, and names a
  * live request only while the entry's gen matches. */
 typedef struct anth_slot {
@@ -191,6 +205,7 @@ typedef struct anth_slot {
   uint32_t next_free;   /* free list, ANTH_NO_SLOT at its end */
   anthropic_req_t *req; /* handed to curl */
   anth_job_t *job;      /* queued, or ended before it started */
+  anth_ext_t *ext;      /* a layer above's (anth__ext_open), or NULL */
 } anth_slot_t;
 
 /* What the engine reports, and its only way up: it knows no layer above
@@ -280,6 +295,7 @@ struct anthropic_client {
   char last_msg[ANTH_ERRMSG_MAX];
 
   struct anth_resolver *resolver; /* resolver.c; NULL until first used */
+  struct anth_watch *watches;     /* watch.c: the watches running */
 
   bool closing;   /* anthropic_client_close() was called */
   bool torn_down; /* curl is gone; waiting for handles to close */
@@ -353,6 +369,22 @@ int anth__job_method(anthropic_client_t *c, anth_job_t *j, const char *method,
  * or queue it when max_in_flight requests are in flight. Its id, or 0 (the
  * job freed, the client's last error set). */
 anthropic_request_id_t anth__job_submit(anthropic_client_t *c, anth_job_t *j);
+/* Add the header line `line` ("Name: value", checked by the caller) to
+ * the job's own list, after the request's others: 0, or ANTHROPIC_ENOMEM
+ * with the client's last error set (the job stays whole). */
+int anth__job_header(anthropic_client_t *c, anth_job_t *j, const char *line);
+/* A header of the response the request's attempt got (an endpoint's body
+ * reads it), valid until its next attempt; NULL when absent. */
+const char *anth__req_header(const anthropic_req_t *r, const char *name);
+/* An id for `x` (see anth_ext_t), counted as a request started: 0 (the
+ * client's last error set) when out of memory. */
+anthropic_request_id_t anth__ext_open(anthropic_client_t *c, anth_ext_t *x);
+/* `x`'s id is over (counted as a request finished, cancelled): it names
+ * nothing from now on. */
+void anth__ext_close(anthropic_client_t *c, anthropic_request_id_t id);
+/* What a live ext id names, or NULL. */
+anth_ext_t *anth__ext_get(const anthropic_client_t *c,
+                          anthropic_request_id_t id);
 /* Send the request's current URL again (a retry, or a walk's next page). */
 int anth__req_attempt(anthropic_client_t *c, anthropic_req_t *r);
 /* Leave the in-flight list for good with an error (an HTTP one's body is
@@ -381,6 +413,20 @@ struct curl_slist *anth__lines_to_slist(const anth_line_t *l);
 /* The error kind of a transfer's CURLcode. */
 anthropic_errkind_t anth__errkind_from_curl(CURLcode code);
 
+/* models.c */
+/* One page of the list (params: the library's struct, read already; its
+ * options too), asked with If-None-Match: `etag` unless NULL. `cb` gets
+ * the page and its ETag (NULL: none), or, for a 304, page NULL (err NULL)
+ * and the 304's ETag. 0 (the client's last error set) on bad params or no
+ * memory. */
+typedef void (*anth_cond_page_cb)(const anthropic_error_t *err,
+                                  const anthropic_models_page_t *page,
+                                  const char *etag, void *data);
+anthropic_request_id_t
+anth__models_page(anthropic_client_t *c,
+                  const anthropic_models_list_params_t *params, bool beta,
+                  const char *etag, anth_cond_page_cb cb, void *data);
+
 /* resolver.c */
 typedef struct anth_resolver anth_resolver_t;
 /* Deliver the per-alias callbacks due, then the completions due. */
@@ -389,10 +435,30 @@ bool anth__resolve_pending(const anthropic_client_t *c);
 /* The client is closing: every batch ends as cancelled. */
 void anth__resolve_close(anthropic_client_t *c);
 void anth__resolve_free(anthropic_client_t *c);
+/* The cache, for a watch (each a no-op while the cache is off or was
+ * never set). `model` is copied in as a fresh answer for `alias`,
+ * replacing its entry. */
+void anth__resolve_cache_put(anthropic_client_t *c, const char *alias,
+                             const anthropic_model_info_t *model);
+void anth__resolve_cache_drop(anthropic_client_t *c, const char *alias);
+/* One pass over the entries: `fn` is called with each key and its model
+ * (NULL for a 404 kept); with `drop`, an entry it returns true for is
+ * dropped. */
+typedef bool (*anth_cache_fn)(void *ctx, const char *key,
+                              const anthropic_model_info_t *model);
+void anth__resolve_cache_scan(anthropic_client_t *c, anth_cache_fn fn,
+                              void *ctx, bool drop);
 /* Tests: the answers batches still hold for twins yet to come. */
 size_t anth__resolve_results_held(const anthropic_client_t *c);
 /* Tests: the most waiters ever due at once, before their callbacks ran. */
 size_t anth__resolve_due_peak(const anthropic_client_t *c);
+
+/* watch.c */
+/* Run the `done` of each watch that ended (from the loop). */
+void anth__watch_run_due(anthropic_client_t *c);
+bool anth__watch_pending(const anthropic_client_t *c);
+/* The client is closing: every watch ends (cancelled). */
+void anth__watch_close(anthropic_client_t *c);
 
 /* A log line at `level`, when the client's level lets it through. The
  * caller keeps secrets out (anth__redact_url, anth__redact_header); this

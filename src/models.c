@@ -194,6 +194,46 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   return rc;
 }
 
+static anth_cond_page_cb cond_cb(anth_cb_fn f) {
+  return (anth_cond_page_cb)f;
+}
+
+static void cond_fail(anth_cb_fn cb, void *state, void *data,
+                      const anthropic_error_t *err) {
+  (void)state;
+  cond_cb(cb)(err, NULL, NULL, data);
+}
+
+/* A page asked conditionally: a 304 is handed over as no page. */
+static int cond_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid, char *msg, size_t msglen) {
+  const char *etag = anth__req_header(r, "etag");
+  if (status == 304) {
+    anth__req_detach(c, r);
+    cond_cb(r->cb)(NULL, NULL, etag, r->data);
+    return 0;
+  }
+  char *arena = NULL;
+  anthropic_models_page_t page;
+  void *items = NULL;
+  int rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items,
+                            msg, msglen);
+  if (rc == 0) {
+    anthropic_response_t resp = anth__req_response(r, status, rid);
+    page.response = &resp;
+    anth__req_detach(c, r);
+    cond_cb(r->cb)(NULL, &page, etag, r->data);
+  }
+  anth__free(items);
+  anth__free(arena);
+  return rc;
+}
+
+static const anth_endpoint_t cond_page_ep = {.body = cond_body,
+                                             .whole = anth__json_body_whole,
+                                             .fail = cond_fail,
+                                             .not_modified = true};
+
 static const anth_endpoint_t retrieve_ep = {
     .body = model_body, .whole = anth__json_body_whole, .fail = model_fail};
 static const anth_endpoint_t retrieve_json_ep = {
@@ -324,6 +364,35 @@ static anthropic_request_id_t list(anthropic_client_t *c,
     j->cb = (anth_cb_fn)cb;
     id = anth__job_submit(c, j);
   }
+  anth__buf_free(&tail);
+  return id;
+}
+
+anthropic_request_id_t
+anth__models_page(anthropic_client_t *c,
+                  const anthropic_models_list_params_t *params, bool beta,
+                  const char *etag, anth_cond_page_cb cb, void *data) {
+  anth_buf_t tail = {NULL, 0, 0};
+  anth_buf_t line = {NULL, 0, 0};
+  anthropic_request_id_t id = 0;
+  anth_job_t *j = NULL;
+  if (!anth__req_usable(c, cb != NULL))
+    return 0;
+  if (list_url(c, params, beta, &tail) == 0 &&
+      (j = anth__job_new(c, &cond_page_ep, params->options, data)) != NULL) {
+    if (etag != NULL && anth__header_value_ok(etag) &&
+        (anth__buf_appendf(&line, "If-None-Match: %s", etag) != 0 ||
+         anth__job_header(c, j, line.data) != 0)) {
+      anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+      anth__job_free(j);
+      j = NULL;
+    }
+    if (j != NULL) {
+      j->cb = (anth_cb_fn)cb;
+      id = anth__job_submit(c, j);
+    }
+  }
+  anth__buf_free(&line);
   anth__buf_free(&tail);
   return id;
 }

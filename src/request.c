@@ -324,6 +324,7 @@ static int slot_take(anthropic_client_t *c, uint32_t *out) {
   c->slot_free = c->slots[i].next_free;
   c->slots[i].req = NULL;
   c->slots[i].job = NULL;
+  c->slots[i].ext = NULL;
   *out = i;
   return 0;
 }
@@ -335,6 +336,7 @@ static void slot_release(anthropic_client_t *c, uint32_t i) {
     s->gen = 1; /* 0 would make the id of a live request 0-tagged */
   s->req = NULL;
   s->job = NULL;
+  s->ext = NULL;
   s->next_free = c->slot_free;
   c->slot_free = i;
 }
@@ -856,8 +858,11 @@ void anth__req_done(anthropic_req_t *r, CURLcode code) {
                r->body.len, expected);
     kind = ANTHROPIC_ECONNECTION;
     text = msg;
-  } else if (status < 200 || status > 299) {
+  } else if ((status < 200 || status > 299) &&
+             !(status == 304 && r->ep->not_modified)) {
     kind = ANTHROPIC_EHTTP;
+  } else if (status == 304) {
+    /* Not Modified, to a conditional request: no body to check. */
   } else if (expected < 0 && r->ep->whole != NULL &&
              !r->ep->whole(r->body.data, r->body.len, msg, sizeof msg)) {
     /* No Content-Length to check: the endpoint knows a body of its own
@@ -1091,6 +1096,8 @@ int anthropic_request_cancel(anthropic_client_t *c, anthropic_request_id_t id) {
     return ANTHROPIC_EINVAL; /* never issued, or its callback has run */
   anth_job_t *j = c->slots[i].job;
   anthropic_req_t *r = c->slots[i].req;
+  if (c->slots[i].ext != NULL)
+    return c->slots[i].ext->cancel(c, c->slots[i].ext);
   if (j != NULL) {
     if (j->due)
       return ANTHROPIC_EINVAL; /* its callback is already due */
@@ -1221,6 +1228,49 @@ void anth__job_free(anth_job_t *j) {
     anth__free(j->own);
   }
   anth__free(j);
+}
+
+int anth__job_header(anthropic_client_t *c, anth_job_t *j, const char *line) {
+  if (job_own(c, j) != 0)
+    return ANTHROPIC_ENOMEM;
+  anth_job_own_t *own = j->own;
+  if ((own->own_headers == NULL &&
+       (own->own_headers = anth__lines_to_slist(c->header_lines)) == NULL) ||
+      curl_slist_append(own->own_headers, line) == NULL) {
+    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+    return ANTHROPIC_ENOMEM;
+  }
+  return 0;
+}
+
+const char *anth__req_header(const anthropic_req_t *r, const char *name) {
+  return resp_header(r, name);
+}
+
+anthropic_request_id_t anth__ext_open(anthropic_client_t *c, anth_ext_t *x) {
+  uint32_t slot;
+  if (slot_take(c, &slot) != 0) {
+    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+    return 0;
+  }
+  c->slots[slot].ext = x;
+  c->stats.requests_started++;
+  return slot_id(c, slot);
+}
+
+void anth__ext_close(anthropic_client_t *c, anthropic_request_id_t id) {
+  if (anth__ext_get(c, id) == NULL)
+    return;
+  count_finished(c, ANTHROPIC_ECANCELLED);
+  slot_release(c, (uint32_t)id);
+}
+
+anth_ext_t *anth__ext_get(const anthropic_client_t *c,
+                          anthropic_request_id_t id) {
+  uint32_t i = (uint32_t)id, gen = (uint32_t)(id >> 32);
+  if (c == NULL || gen == 0 || i >= c->slot_count || c->slots[i].gen != gen)
+    return NULL;
+  return c->slots[i].ext;
 }
 
 int anth__job_method(anthropic_client_t *c, anth_job_t *j, const char *method,

@@ -673,6 +673,46 @@ void anth__resolve_free(anthropic_client_t *c) {
   c->resolver = NULL;
 }
 
+void anth__resolve_cache_put(anthropic_client_t *c, const char *alias,
+                             const anthropic_model_info_t *model) {
+  anth_resolver_t *rs = c->resolver;
+  if (rs == NULL || rs->cache_max == 0 || model == NULL)
+    return;
+  anth_result_t *r = anth__calloc(1, sizeof *r);
+  if (r == NULL)
+    return;
+  r->refs = 1;
+  r->model = r->owned = anthropic_model_info_copy(model);
+  r->received = anth__loop_now_ms(c);
+  if (r->model != NULL)
+    cache_put(c, alias, str_hash(alias), r);
+  result_unref(r);
+}
+
+void anth__resolve_cache_drop(anthropic_client_t *c, const char *alias) {
+  anth_resolver_t *rs = c->resolver;
+  if (rs == NULL)
+    return;
+  anth_centry_t *e =
+      (anth_centry_t *)htab_find(&rs->cache, alias, str_hash(alias));
+  if (e != NULL)
+    centry_free(rs, e);
+}
+
+void anth__resolve_cache_scan(anthropic_client_t *c, anth_cache_fn fn,
+                              void *ctx, bool drop) {
+  anth_resolver_t *rs = c->resolver;
+  if (rs == NULL)
+    return;
+  anth_centry_t *e = rs->c_head;
+  while (e != NULL) {
+    anth_centry_t *next = e->next;
+    if (fn(ctx, e->node.key, e->result->model) && drop)
+      centry_free(rs, e);
+    e = next;
+  }
+}
+
 size_t anth__resolve_due_peak(const anthropic_client_t *c) {
   return c->resolver != NULL ? c->resolver->due_peak : 0;
 }
