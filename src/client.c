@@ -45,11 +45,14 @@ static size_t body_limit(size_t v) {
 static bool on_engine_idle(anthropic_client_t *c) {
   anth__req_run_deferred(c);
   anth__resolve_run_due(c);
-  return anth__req_deferred_pending(c) || anth__resolve_pending(c);
+  anth__watch_run_due(c);
+  return anth__req_deferred_pending(c) || anth__resolve_pending(c) ||
+         anth__watch_pending(c);
 }
 
 static void on_engine_quiet(anthropic_client_t *c) {
-  if (c->closing && c->active == NULL && c->queue_head == NULL)
+  if (c->closing && c->active == NULL && c->queue_head == NULL &&
+      c->watches == NULL)
     anth__engine_teardown(c);
 }
 
@@ -478,6 +481,7 @@ void anthropic_client_close(anthropic_client_t *c, anthropic_close_cb cb) {
     return;
   c->closing = true;
   c->close_cb = cb;
+  anth__watch_close(c);   /* its requests are cancelled with the rest */
   anth__resolve_close(c); /* before its lookups are cancelled under it */
   anth__req_cancel_all(c, "client closed");
   anth__engine_defer(c); /* the idle handler finishes the close */

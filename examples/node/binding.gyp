@@ -37,6 +37,7 @@
       '<(anthropic_root)/src/rfc3339.c',
       '<(anthropic_root)/src/tojson.c',
       '<(anthropic_root)/src/url.c',
+      '<(anthropic_root)/src/watch.c',
     ],
     'include_dirs': ['<(anthropic_root)/include'],
     'defines': ['_POSIX_C_SOURCE=200809L'],

@@ -1,0 +1,512 @@
+/* test_watch.c - anthropic_models_watch() against the fake API: the
+ * snapshot, the change events after catalogue changes, conditional pages,
+ * errors and their backoff, cancel and close, the resolve cache.
+ *
+ * Cycles are stepped through the client's timer hook: every delay the
+ * watch decides (the first cycle's 0, an interval, a backoff) is recorded
+ * and run as 1 ms, so no test waits an interval out; what a test does
+ * between two cycles it does from the CYCLE (or ERROR) event, which comes
+ * before the next cycle's timer is set. */
+#include "../src/client.h"
+#include "fixture.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct wrec wrec_t;
+/* Between cycles: `ends` CYCLE and ERROR events so far (this one
+ * included). */
+typedef void (*between_fn)(wrec_t *r, const anthropic_watch_event_t *ev);
+
+struct wrec {
+  fixture_t *f;
+  anthropic_request_id_t id;
+  char log[32768];
+  size_t len;
+  int ends;      /* CYCLE and ERROR events */
+  int stop_at;   /* cancel at this many ends (0: never) */
+  int close_at;  /* close the client at this many ends */
+  int cancel_on; /* cancel from the first event of this kind */
+  int done_calls, done_kind, events_after_done;
+  between_fn between;
+  /* What the hook saw of the watch's timers. */
+  anth_timer_cb watch_cb;
+  bool learning;
+  uint64_t delays[64];
+  int ndelays;
+  /* SNAPSHOT */
+  size_t snap_count, snap_aliases;
+  char snap_first[96];
+  bool snap_has_retired;
+  char snap_alias_model[8][96];
+  char snap_alias[8][96];
+  uint64_t next_ms[64];
+  int nnext;
+  bool last_not_modified;
+};
+
+static void logf_(wrec_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void logf_(wrec_t *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(r->log + r->len, sizeof r->log - r->len, fmt, ap);
+  va_end(ap);
+  if (n > 0 && (size_t)n < sizeof r->log - r->len)
+    r->len += (size_t)n;
+}
+
+static uint64_t hook(void *data, anth_timer_t *t, uint64_t ms) {
+  wrec_t *r = data;
+  if (r->learning) {
+    r->learning = false;
+    r->watch_cb = t->cb;
+  }
+  if (t->cb != r->watch_cb)
+    return ms;
+  if (r->ndelays < 64)
+    r->delays[r->ndelays++] = ms;
+  return 1;
+}
+
+static const char *id_or_null(const anthropic_model_info_t *m) {
+  return m ? m->id : "(none)";
+}
+
+static const char *str_or(const anthropic_opt_str_t *s) {
+  return s->value ? s->value : "(none)";
+}
+
+static const char *time_or(const anthropic_time_t *t) {
+  return t->text ? t->text : "(none)";
+}
+
+static void on_event(const anthropic_watch_event_t *ev, void *data) {
+  wrec_t *r = data;
+  if (r->done_calls > 0)
+    r->events_after_done++;
+  switch (ev->kind) {
+  case ANTHROPIC_WATCH_SNAPSHOT:
+    logf_(r, "SNAPSHOT %zu %zu\n", ev->count, ev->aliases_count);
+    r->snap_count = ev->count;
+    r->snap_aliases = ev->aliases_count;
+    if (ev->count > 0)
+      snprintf(r->snap_first, sizeof r->snap_first, "%s", ev->models[0]->id);
+    for (size_t i = 0; i < ev->count; i++)
+      if (ev->models[i]->lifecycle_value == ANTHROPIC_LIFECYCLE_RETIRED)
+        r->snap_has_retired = true;
+    for (size_t i = 0; i < ev->aliases_count && i < 8; i++) {
+      snprintf(r->snap_alias[i], 96, "%s", ev->aliases[i]);
+      snprintf(r->snap_alias_model[i], 96, "%s",
+               id_or_null(ev->alias_models[i]));
+    }
+    break;
+  case ANTHROPIC_WATCH_ADDED:
+    logf_(r, "ADDED %s\n", ev->model->id);
+    break;
+  case ANTHROPIC_WATCH_REMOVED:
+    logf_(r, "REMOVED %s\n", ev->previous->id);
+    break;
+  case ANTHROPIC_WATCH_LIFECYCLE_CHANGED:
+    logf_(r, "LIFECYCLE %s %s->%s\n", ev->model->id,
+          str_or(&ev->previous->lifecycle), str_or(&ev->model->lifecycle));
+    break;
+  case ANTHROPIC_WATCH_DEPRECATED_AT_CHANGED:
+    logf_(r, "DEPRECATED_AT %s %s->%s\n", ev->model->id,
+          time_or(&ev->previous->deprecated_at),
+          time_or(&ev->model->deprecated_at));
+    break;
+  case ANTHROPIC_WATCH_RETIRES_AT_CHANGED:
+    logf_(r, "RETIRES_AT %s %s->%s\n", ev->model->id,
+          time_or(&ev->previous->retires_at), time_or(&ev->model->retires_at));
+    break;
+  case ANTHROPIC_WATCH_ALIAS_MOVED:
+    logf_(r, "MOVED %s %s->%s\n", ev->alias,
+          ev->previous ? ev->previous->id : "(none)",
+          ev->model ? ev->model->id : "(none)");
+    break;
+  case ANTHROPIC_WATCH_ERROR:
+    logf_(r, "ERROR %s %s failures=%u next=%llu\n",
+          anthropic_err_name(ev->error->kind), ev->alias ? ev->alias : "-",
+          ev->failures, (unsigned long long)ev->next_ms);
+    break;
+  case ANTHROPIC_WATCH_CYCLE:
+    logf_(r, "CYCLE %llu changes=%zu nm=%d\n", (unsigned long long)ev->cycle,
+          ev->changes, ev->not_modified);
+    r->last_not_modified = ev->not_modified;
+    break;
+  }
+  if ((int)ev->kind == r->cancel_on) {
+    r->cancel_on = 0;
+    CHECK_EQ_INT(anthropic_request_cancel(r->f->client, r->id), 0);
+    CHECK_EQ_INT(anthropic_request_cancel(r->f->client, r->id),
+                 ANTHROPIC_EINVAL);
+    return;
+  }
+  if (ev->kind != ANTHROPIC_WATCH_CYCLE && ev->kind != ANTHROPIC_WATCH_ERROR)
+    return;
+  if (r->nnext < 64)
+    r->next_ms[r->nnext++] = ev->next_ms;
+  r->ends++;
+  if (r->close_at == r->ends) {
+    anthropic_client_close(r->f->client, on_closed);
+    return;
+  }
+  if (r->stop_at == r->ends) {
+    CHECK_EQ_INT(anthropic_request_cancel(r->f->client, r->id), 0);
+    return;
+  }
+  if (r->between != NULL)
+    r->between(r, ev);
+}
+
+static void on_done(const anthropic_error_t *err, void *data) {
+  wrec_t *r = data;
+  r->done_calls++;
+  r->done_kind = err->kind;
+}
+
+/* Start a watch on f, recording into r; opts NULL: every 10 minutes, no
+ * jitter. */
+static void start(fixture_t *f, wrec_t *r, anthropic_watch_options_t *opts) {
+  anthropic_watch_options_t dflt = ANTHROPIC_WATCH_OPTIONS_INIT;
+  dflt.flags = ANTHROPIC_WATCH_NO_JITTER;
+  r->f = f;
+  f->client->timer_hook = hook;
+  f->client->timer_hook_data = r;
+  r->learning = true;
+  r->id = anthropic_models_watch(f->client, opts ? opts : &dflt, on_event,
+                                 on_done, r);
+  CHECK(r->id != 0);
+  CHECK(!r->learning); /* its first cycle's timer: 0 ms, from the loop */
+  CHECK_EQ_INT(r->ndelays, 1);
+  CHECK_EQ_INT(r->delays[0], 0);
+  CHECK_EQ_INT(r->len, 0); /* no event from inside the call */
+}
+
+static void finish(fixture_t *f, wrec_t *r) {
+  uv_run(&f->loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(r->done_calls, 1);
+  CHECK_EQ_INT(r->done_kind, ANTHROPIC_ECANCELLED);
+  CHECK_EQ_INT(r->events_after_done, 0);
+  if (!f->closed) {
+    anthropic_client_stats_t st = ANTHROPIC_CLIENT_STATS_INIT;
+    CHECK_EQ_INT(anthropic_client_get_stats(f->client, &st), 0);
+    CHECK_EQ_INT(st.requests_started, st.requests_finished);
+    CHECK(st.cancelled >= 1);
+    teardown(f);
+  } else {
+    test_loop_finish(&f->loop);
+  }
+}
+
+static void post_catalogue(const char *json) {
+  char *b = fake_post(&srv, "/_fake/catalogue", json);
+  CHECK(b != NULL);
+  CHECK_CONTAINS(b, "\"ok\":true");
+  free(b);
+}
+
+static size_t catalogue_count(void) {
+  cJSON *c = catalogue();
+  size_t n = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(c, "models"));
+  cJSON_Delete(c);
+  return n;
+}
+
+TEST(snapshot_has_every_model_and_the_aliases) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  const char *aliases[] = {"claude-opus-4-1", "claude-nowhere-9"};
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.aliases = aliases;
+  o.aliases_count = 2;
+  r.stop_at = 1;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  CHECK_EQ_INT(r.snap_count, catalogue_count());
+  CHECK(r.snap_has_retired);
+  CHECK_EQ_STR(r.snap_first, "claude-opus-5-20260415");
+  CHECK_EQ_INT(r.snap_aliases, 2);
+  CHECK_EQ_STR(r.snap_alias[0], "claude-opus-4-1");
+  CHECK_EQ_STR(r.snap_alias_model[0], "claude-opus-4-1-20250805");
+  CHECK_EQ_STR(r.snap_alias[1], "claude-nowhere-9");
+  CHECK_EQ_STR(r.snap_alias_model[1], "(none)");
+  char want[64];
+  snprintf(want, sizeof want, "SNAPSHOT %zu 2\nCYCLE 1 changes=0 nm=0\n",
+           r.snap_count);
+  CHECK_EQ_STR(r.log, want);
+  CHECK_EQ_INT(r.next_ms[0], 600000);
+  CHECK_EQ_INT(r.ndelays, 1); /* cancelled: no timer after it */
+  /* Every lifecycle asked for, 1000 a page. */
+  cJSON *reqs = requests();
+  const cJSON *q = cJSON_GetArrayItem(reqs, 0);
+  const char *url = cJSON_GetObjectItem(q, "target")->valuestring;
+  CHECK_CONTAINS(url, "limit=1000");
+  CHECK_CONTAINS(url, "retired");
+  CHECK_CONTAINS(url, "deprecated");
+  cJSON_Delete(reqs);
+}
+
+static void change_five(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    post_catalogue(
+        "[{\"op\":\"move_alias\",\"alias\":\"claude-opus-4-1\","
+        "\"to\":\"claude-opus-4-5-20251101\"},"
+        "{\"op\":\"set\",\"id\":\"claude-sonnet-4-20250514\",\"fields\":"
+        "{\"lifecycle\":\"deprecated\"}},"
+        "{\"op\":\"set\",\"id\":\"claude-haiku-4-5-20251001\",\"fields\":"
+        "{\"retires_at\":\"2027-01-01T00:00:00Z\"}},"
+        "{\"op\":\"add\",\"model\":{\"id\":\"claude-new-20261201\",\"type\":"
+        "\"model\",\"display_name\":\"New\",\"created_at\":"
+        "\"2026-12-01T00:00:00Z\"}},"
+        "{\"op\":\"remove\",\"id\":\"claude-2-0-20230711\"}]");
+  else if (r->ends == 2) /* the same time, written otherwise: no change */
+    post_catalogue(
+        "[{\"op\":\"set\",\"id\":\"claude-haiku-4-5-20251001\",\"fields\":"
+        "{\"retires_at\":\"2027-01-01T00:00:00.000Z\"}}]");
+}
+
+TEST(catalogue_changes_give_exactly_their_events) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  const char *aliases[] = {"claude-opus-4-1"};
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.aliases = aliases;
+  o.aliases_count = 1;
+  o.interval_ms = 5000;
+  r.stop_at = 3;
+  r.between = change_five;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  const char *second = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(second != NULL);
+  CHECK_EQ_STR(
+      second + strlen("CYCLE 1 changes=0 nm=0\n"),
+      "ADDED claude-new-20261201\n"
+      "RETIRES_AT claude-haiku-4-5-20251001 (none)->2027-01-01T00:00:00Z\n"
+      "LIFECYCLE claude-sonnet-4-20250514 active->deprecated\n"
+      "REMOVED claude-2-0-20230711\n"
+      "MOVED claude-opus-4-1 claude-opus-4-1-20250805->"
+      "claude-opus-4-5-20251101\n"
+      "CYCLE 2 changes=5 nm=0\n"
+      "CYCLE 3 changes=0 nm=0\n");
+  CHECK_EQ_INT(r.delays[1], 5000);
+  CHECK_EQ_INT(r.delays[2], 5000);
+}
+
+static void two_faults(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    add_faults("[{\"status\":500,\"match\":\"/v1/models?\",\"times\":2}]");
+}
+
+TEST(failed_cycles_back_off_then_recover_without_spurious_changes) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup_no_retries(&f);
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.interval_ms = 60000;
+  o.backoff_ms = 100;
+  r.stop_at = 4;
+  r.between = two_faults;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "ERROR http - failures=1 next=100\n"
+               "ERROR http - failures=2 next=200\n"
+               "CYCLE 4 changes=0 nm=0\n");
+  CHECK_EQ_INT(r.ndelays, 4); /* 0, the interval, then the two backoffs */
+  CHECK_EQ_INT(r.delays[1], 60000);
+  CHECK_EQ_INT(r.delays[2], 100);
+  CHECK_EQ_INT(r.delays[3], 200);
+}
+
+static void fail_alias(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1) {
+    add_faults("[{\"status\":503,\"match\":\"/v1/models/claude-opus-4-1\"}]");
+    post_catalogue("[{\"op\":\"remove\",\"id\":\"claude-1-3-20230301\"}]");
+  }
+}
+
+TEST(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup_no_retries(&f);
+  const char *aliases[] = {"claude-opus-4-1", "claude-sonnet-4-5"};
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.aliases = aliases;
+  o.aliases_count = 2;
+  o.backoff_ms = 300;
+  o.max_backoff_ms = 250; /* below the backoff: the backoff */
+  r.stop_at = 3;
+  r.between = fail_alias;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "ERROR http claude-opus-4-1 failures=1 next=300\n"
+               "REMOVED claude-1-3-20230301\n"
+               "CYCLE 3 changes=1 nm=0\n");
+}
+
+TEST(cancel_before_the_first_cycle_ends_with_no_event) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  start(&f, &r, NULL);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r.id), 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r.id), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_models_watch_alias(f.client, r.id, "claude-opus-4-1"),
+               ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(r.done_calls, 0); /* from the loop */
+  finish(&f, &r);
+  CHECK_EQ_INT(r.len, 0);
+}
+
+TEST(cancel_while_the_list_is_in_flight) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":200}]");
+  start(&f, &r, NULL);
+  run_until_requests(&f, 1);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, r.id), 0);
+  finish(&f, &r);
+  CHECK_EQ_INT(r.len, 0);
+}
+
+TEST(cancel_from_inside_the_snapshot_event) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  r.cancel_on = ANTHROPIC_WATCH_SNAPSHOT;
+  start(&f, &r, NULL);
+  finish(&f, &r);
+  CHECK(strncmp(r.log, "SNAPSHOT ", 9) == 0);
+  CHECK(strstr(r.log, "CYCLE") == NULL);
+}
+
+TEST(close_the_client_from_inside_an_event) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  r.close_at = 1;
+  start(&f, &r, NULL);
+  finish(&f, &r);
+  CHECK_EQ_INT(f.closed, 1);
+}
+
+TEST(close_the_client_with_a_watch_running) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  add_faults("[{\"action\":\"delay\",\"delay_ms\":200}]");
+  start(&f, &r, NULL);
+  run_until_requests(&f, 1);
+  anthropic_client_close(f.client, on_closed);
+  CHECK_EQ_INT(r.done_calls, 0);
+  finish(&f, &r);
+  CHECK_EQ_INT(f.closed, 1);
+  CHECK_EQ_INT(r.len, 0);
+}
+
+static void add_alias(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1) {
+    CHECK_EQ_INT(
+        anthropic_models_watch_alias(r->f->client, r->id, "claude-haiku-4-5"),
+        0);
+    CHECK_EQ_INT(
+        anthropic_models_watch_alias(r->f->client, r->id, "claude-haiku-4-5"),
+        0);
+    CHECK_EQ_INT(anthropic_models_watch_alias(r->f->client, r->id, ""),
+                 ANTHROPIC_EINVAL);
+    CHECK_EQ_INT(anthropic_models_watch_alias(r->f->client, r->id + 1,
+                                              "claude-haiku-4-5"),
+                 ANTHROPIC_EINVAL);
+  }
+}
+
+TEST(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  r.stop_at = 3;
+  r.between = add_alias;
+  start(&f, &r, NULL);
+  finish(&f, &r);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "MOVED claude-haiku-4-5 (none)->claude-haiku-4-5-20251001\n"
+               "CYCLE 2 changes=1 nm=0\n"
+               "CYCLE 3 changes=0 nm=0\n");
+}
+
+TEST(bad_options_are_refused) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.size = 0;
+  CHECK_EQ_INT(anthropic_models_watch_alias(f.client, 0, "claude-opus-4-1"),
+               ANTHROPIC_EINVAL);
+  CHECK(anthropic_models_watch(f.client, &o, on_event, on_done, &r) == 0);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
+  CHECK(anthropic_models_watch(f.client, NULL, NULL, on_done, &r) == 0);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
+  const char *bad_alias[] = {""};
+  o = (anthropic_watch_options_t)ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.aliases = bad_alias;
+  o.aliases_count = 1;
+  CHECK(anthropic_models_watch(f.client, &o, on_event, on_done, &r) == 0);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
+  const char *bad_stage[] = {"gone"};
+  o = (anthropic_watch_options_t)ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.lifecycle = bad_stage;
+  o.lifecycle_count = 1;
+  CHECK(anthropic_models_watch(f.client, &o, on_event, on_done, &r) == 0);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
+  CHECK_CONTAINS(anthropic_client_last_error(f.client)->message, "gone");
+  /* An older, smaller struct is fine. */
+  o = (anthropic_watch_options_t)ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.size = offsetof(anthropic_watch_options_t, backoff_ms);
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  r.stop_at = 1;
+  r.f = &f;
+  r.id = anthropic_models_watch(f.client, &o, on_event, on_done, &r);
+  CHECK(r.id != 0);
+  finish(&f, &r);
+  CHECK(strstr(r.log, "CYCLE 1") != NULL);
+}
+
+int main(void) {
+  if (fixture_main_start() != 0)
+    return 1;
+  int rc =
+      RUN(T(snapshot_has_every_model_and_the_aliases),
+          T(catalogue_changes_give_exactly_their_events),
+          T(failed_cycles_back_off_then_recover_without_spurious_changes),
+          T(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state),
+          T(cancel_before_the_first_cycle_ends_with_no_event),
+          T(cancel_while_the_list_is_in_flight),
+          T(cancel_from_inside_the_snapshot_event),
+          T(close_the_client_from_inside_an_event),
+          T(close_the_client_with_a_watch_running),
+          T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
+          T(bad_options_are_refused));
+  fake_server_stop(&srv);
+  return rc;
+}
