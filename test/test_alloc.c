@@ -383,6 +383,88 @@ TEST(calls_from_inside_the_allocator_are_refused) {
   test_loop_finish(&loop);
 }
 
+/* A watch of the list and two aliases (one that does not resolve), for
+ * two cycles (the second asked conditionally, all 304), then cancelled:
+ * an allocation failure anywhere is an ERROR event and a retry (or, at
+ * the start, a refused call), never a crash, a leak or a lost `done`. */
+typedef struct watch_run {
+  anthropic_client_t *client;
+  anthropic_request_id_t id;
+  int snapshots, cycles, errors, done_calls, after_done, nomem_errors;
+} watch_run_t;
+
+static void on_watch_event(const anthropic_watch_event_t *ev, void *data) {
+  watch_run_t *r = data;
+  r->after_done += r->done_calls;
+  r->snapshots += ev->kind == ANTHROPIC_WATCH_SNAPSHOT;
+  if (ev->kind == ANTHROPIC_WATCH_ERROR) {
+    r->errors++;
+    r->nomem_errors += ev->error->kind == ANTHROPIC_ENOMEM;
+    note_error("watch ", ev->error);
+  }
+  if (ev->kind == ANTHROPIC_WATCH_CYCLE && ++r->cycles == 2)
+    CHECK_EQ_INT(anthropic_request_cancel(r->client, r->id), 0);
+}
+
+static void on_watch_done(const anthropic_error_t *err, void *data) {
+  watch_run_t *r = data;
+  CHECK_EQ_INT(err->kind, ANTHROPIC_ECANCELLED);
+  r->done_calls++;
+}
+
+static int watch_once(unsigned long n) {
+  uv_loop_t loop;
+  watch_run_t r = {0};
+  CHECK_EQ_INT(uv_loop_init(&loop), 0);
+  anthropic_client_options_t o = ANTHROPIC_CLIENT_OPTIONS_INIT;
+  o.max_retries = 0;
+  o.timeout_ms = 1000;
+  anthropic_client_t *c = fake_api_client(&loop, &o);
+  int crc = anthropic_resolve_cache(c, 8, 60000, 60000);
+  CHECK(crc == 0);
+  static const char *const aliases[] = {"claude-haiku-5", "no-such-model"};
+  anthropic_watch_options_t wo = ANTHROPIC_WATCH_OPTIONS_INIT;
+  wo.flags = ANTHROPIC_WATCH_NO_JITTER | ANTHROPIC_WATCH_CACHED_ALIASES;
+  wo.interval_ms = 1;
+  wo.backoff_ms = 1;
+  wo.aliases = aliases;
+  wo.aliases_count = 2;
+  r.client = c;
+  calls = 0;
+  fail_at = n;
+  injected = 0;
+  armed = 1;
+  r.id = anthropic_models_watch(c, &wo, on_watch_event, on_watch_done, &r);
+  if (r.id == 0)
+    CHECK_EQ_INT(anthropic_client_last_error(c)->kind, ANTHROPIC_ENOMEM);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  armed = 0;
+  anthropic_client_close(c, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK_EQ_INT(uv_loop_close(&loop), 0);
+  CHECK_EQ_INT(r.done_calls, r.id != 0);
+  CHECK_EQ_INT(r.after_done, 0);
+  CHECK_EQ_INT(r.errors, r.nomem_errors);
+  if (r.id != 0)
+    CHECK_EQ_INT(r.cycles, 2);
+  if (!injected) {
+    CHECK_EQ_INT(r.snapshots, 1);
+    CHECK_EQ_INT(r.errors, 0);
+    return 1;
+  }
+  return 0;
+}
+
+TEST(every_allocation_failure_in_a_watch_is_an_event_or_a_refusal) {
+  unsigned long n;
+  for (n = 1; n < 100000; n++)
+    if (watch_once(n))
+      break;
+  printf("# %lu allocations in two watch cycles; each failed once\n", n - 1);
+  CHECK(n > 50);
+  CHECK(n < 100000);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -394,7 +476,8 @@ int main(void) {
   int rc =
       RUN(T(calls_from_inside_the_allocator_are_refused),
           T(every_libcurl_allocation_failure_in_a_transfer_ends_it_at_once),
-          T(every_allocation_failure_ends_cleanly));
+          T(every_allocation_failure_ends_cleanly),
+          T(every_allocation_failure_in_a_watch_is_an_event_or_a_refusal));
   fake_server_stop(&srv);
   return rc;
 }

@@ -323,7 +323,7 @@ TEST(failed_cycles_back_off_then_recover_without_spurious_changes) {
   CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
                "ERROR http - failures=1 next=100\n"
                "ERROR http - failures=2 next=200\n"
-               "CYCLE 4 changes=0 nm=0\n");
+               "CYCLE 4 changes=0 nm=1\n");
   CHECK_EQ_INT(r.ndelays, 4); /* 0, the interval, then the two backoffs */
   CHECK_EQ_INT(r.delays[1], 60000);
   CHECK_EQ_INT(r.delays[2], 100);
@@ -451,8 +451,8 @@ TEST(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing) {
   CHECK(after != NULL);
   CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
                "MOVED claude-haiku-4-5 (none)->claude-haiku-4-5-20251001\n"
-               "CYCLE 2 changes=1 nm=0\n"
-               "CYCLE 3 changes=0 nm=0\n");
+               "CYCLE 2 changes=1 nm=1\n"
+               "CYCLE 3 changes=0 nm=1\n");
 }
 
 TEST(bad_options_are_refused) {
@@ -492,21 +492,275 @@ TEST(bad_options_are_refused) {
   CHECK(strstr(r.log, "CYCLE 1") != NULL);
 }
 
+/* The list requests the fake API saw (GET /v1/models?...), in order:
+ * "status if-none-match?" a line each, into `out`. */
+static void list_requests(char *out, size_t cap) {
+  cJSON *reqs = requests();
+  size_t len = 0;
+  out[0] = '\0';
+  const cJSON *q;
+  cJSON_ArrayForEach(q, reqs) {
+    const char *path = cJSON_GetObjectItem(q, "path")->valuestring;
+    if (strcmp(path, "/v1/models") != 0)
+      continue;
+    int n = snprintf(out + len, cap - len, "%d%s\n",
+                     cJSON_GetObjectItem(q, "status")->valueint,
+                     req_header(q, "if-none-match") ? " inm" : "");
+    if (n > 0 && (size_t)n < cap - len)
+      len += (size_t)n;
+  }
+  cJSON_Delete(reqs);
+}
+
+TEST(an_unchanged_list_costs_a_304_and_no_parse) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  r.stop_at = 3;
+  start(&f, &r, NULL);
+  finish(&f, &r);
+  char snap[160];
+  snprintf(snap, sizeof snap,
+           "SNAPSHOT %zu 0\nCYCLE 1 changes=0 nm=0\n"
+           "CYCLE 2 changes=0 nm=1\nCYCLE 3 changes=0 nm=1\n",
+           r.snap_count);
+  CHECK_EQ_STR(r.log, snap);
+  char seen[256];
+  list_requests(seen, sizeof seen);
+  CHECK_EQ_STR(seen, "200\n304 inm\n304 inm\n");
+}
+
+static void change_on_page_two(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends != 1)
+    return;
+  cJSON *c = catalogue();
+  const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "models"), 1500);
+  char json[256];
+  snprintf(json, sizeof json,
+           "[{\"op\":\"set\",\"id\":\"%s\",\"fields\":"
+           "{\"retires_at\":\"2027-03-01T00:00:00Z\"}}]",
+           cJSON_GetObjectItem(m, "id")->valuestring);
+  snprintf(r->snap_alias[7], 96, "%s",
+           cJSON_GetObjectItem(m, "id")->valuestring);
+  cJSON_Delete(c);
+  post_catalogue(json);
+}
+
+TEST(pages_of_a_big_list_are_asked_each_on_its_own_etag) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  post_catalogue("[{\"op\":\"generate\",\"count\":2500}]");
+  size_t n = catalogue_count();
+  CHECK(n > 2000 && n <= 3000);
+  r.stop_at = 3;
+  r.between = change_on_page_two;
+  start(&f, &r, NULL);
+  finish(&f, &r);
+  CHECK_EQ_INT(r.snap_count, n);
+  char want[512];
+  snprintf(want, sizeof want,
+           "SNAPSHOT %zu 0\nCYCLE 1 changes=0 nm=0\n"
+           "RETIRES_AT %s (none)->2027-03-01T00:00:00Z\n"
+           "CYCLE 2 changes=1 nm=0\nCYCLE 3 changes=0 nm=1\n",
+           n, r.snap_alias[7]);
+  CHECK_EQ_STR(r.log, want);
+  char seen[256];
+  list_requests(seen, sizeof seen);
+  CHECK_EQ_STR(seen, "200\n200\n200\n"
+                     "304 inm\n200 inm\n304 inm\n"
+                     "304 inm\n304 inm\n304 inm\n");
+}
+
+/* Resolve one alias now (the watch may run meanwhile). */
+typedef struct res1 {
+  char id[96];
+  bool cached, done;
+} res1_t;
+
+static void on_res1(const anthropic_error_t *err,
+                    const anthropic_model_info_t *m, const char *alias,
+                    size_t index, void *data) {
+  (void)err;
+  (void)alias;
+  (void)index;
+  res1_t *x = data;
+  anthropic_resolve_info_t info = ANTHROPIC_RESOLVE_INFO_INIT;
+  extern const anthropic_client_t *res1_client;
+  snprintf(x->id, sizeof x->id, "%s", m ? m->id : "(none)");
+  CHECK_EQ_INT(anthropic_resolve_get_info(res1_client, &info), 0);
+  x->cached = info.cached;
+}
+
+static void on_res1_done(anthropic_resolve_id_t id, void *data) {
+  (void)id;
+  ((res1_t *)data)->done = true;
+}
+
+const anthropic_client_t *res1_client;
+
+static res1_t resolve_one(fixture_t *f, const char *alias) {
+  res1_t x = {0};
+  res1_client = f->client;
+  CHECK(anthropic_resolve(f->client, &alias, 1, NULL, on_res1, on_res1_done,
+                          &x) != 0);
+  while (!x.done)
+    uv_run(&f->loop, UV_RUN_ONCE);
+  return x;
+}
+
+static void run_until_done(fixture_t *f, wrec_t *r) {
+  while (r->done_calls == 0)
+    uv_run(&f->loop, UV_RUN_ONCE);
+}
+
+static void move_and_deprecate(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    post_catalogue(
+        "[{\"op\":\"move_alias\",\"alias\":\"claude-opus-4-1\","
+        "\"to\":\"claude-opus-4-5-20251101\"},"
+        "{\"op\":\"set\",\"id\":\"claude-sonnet-4-20250514\",\"fields\":"
+        "{\"lifecycle\":\"deprecated\"}}]");
+}
+
+/* A long TTL, an alias cached, the alias moved and a cached model changed
+ * in the API: after the next cycle, the cache answers the new id without
+ * a lookup and looks the changed model up again; with KEEP_CACHE, the old
+ * answers stay. */
+static void cache_case(unsigned flags) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 64, 3600000, 3600000), 0);
+  CHECK_EQ_STR(resolve_one(&f, "claude-opus-4-1").id,
+               "claude-opus-4-1-20250805");
+  CHECK_EQ_STR(resolve_one(&f, "claude-sonnet-4-0").id,
+               "claude-sonnet-4-20250514");
+  const char *aliases[] = {"claude-opus-4-1"};
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER | flags;
+  o.aliases = aliases;
+  o.aliases_count = 1;
+  r.stop_at = 2;
+  r.between = move_and_deprecate;
+  start(&f, &r, &o);
+  run_until_done(&f, &r);
+  CHECK(strstr(r.log, "MOVED claude-opus-4-1") != NULL);
+  int before = fake_request_count(&srv);
+  res1_t a = resolve_one(&f, "claude-opus-4-1");
+  CHECK(a.cached);
+  CHECK_EQ_INT(fake_request_count(&srv), before);
+  res1_t b = resolve_one(&f, "claude-sonnet-4-0");
+  if (flags & ANTHROPIC_WATCH_KEEP_CACHE) {
+    CHECK_EQ_STR(a.id, "claude-opus-4-1-20250805");
+    CHECK(b.cached);
+    CHECK_EQ_INT(fake_request_count(&srv), before);
+  } else {
+    CHECK_EQ_STR(a.id, "claude-opus-4-5-20251101");
+    CHECK(!b.cached);
+    CHECK_EQ_INT(fake_request_count(&srv), before + 1);
+  }
+  CHECK_EQ_STR(b.id, "claude-sonnet-4-20250514");
+  finish(&f, &r);
+}
+
+TEST(the_watch_keeps_the_resolve_cache_true) {
+  cache_case(0);
+}
+
+TEST(keep_cache_leaves_the_resolve_cache_alone) {
+  cache_case(ANTHROPIC_WATCH_KEEP_CACHE);
+}
+
+static void move_haiku(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    post_catalogue("[{\"op\":\"move_alias\",\"alias\":\"claude-haiku-4-5\","
+                   "\"to\":\"claude-haiku-5-20260320\"}]");
+}
+
+TEST(cached_aliases_are_watched_without_being_named) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 64, 3600000, 3600000), 0);
+  CHECK_EQ_STR(resolve_one(&f, "claude-haiku-4-5").id,
+               "claude-haiku-4-5-20251001");
+  /* An id is its own key: not an alias. */
+  CHECK_EQ_STR(resolve_one(&f, "claude-opus-4-20250514").id,
+               "claude-opus-4-20250514");
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER | ANTHROPIC_WATCH_CACHED_ALIASES;
+  r.stop_at = 2;
+  r.between = move_haiku;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  CHECK_EQ_INT(r.snap_aliases, 1);
+  CHECK_EQ_STR(r.snap_alias[0], "claude-haiku-4-5");
+  CHECK_EQ_STR(r.snap_alias_model[0], "claude-haiku-4-5-20251001");
+  CHECK(strstr(r.log, "MOVED claude-haiku-4-5 claude-haiku-4-5-20251001->"
+                      "claude-haiku-5-20260320\n") != NULL);
+}
+
+TEST(beta_and_lifecycle_options_reach_the_requests) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  const char *stages[] = {"retired"};
+  const char *aliases[] = {"claude-opus-4-1"};
+  static const char *const betas[] = {"watch-beta-1"};
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
+  ro.betas = betas;
+  ro.betas_count = 1;
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER | ANTHROPIC_WATCH_BETA;
+  o.lifecycle = stages;
+  o.lifecycle_count = 1;
+  o.aliases = aliases;
+  o.aliases_count = 1;
+  o.options = &ro;
+  r.stop_at = 1;
+  start(&f, &r, &o);
+  stages[0] = "active"; /* copied: the caller's may change */
+  aliases[0] = "x";
+  finish(&f, &r);
+  CHECK(r.snap_count > 0 && r.snap_count < catalogue_count());
+  CHECK_EQ_STR(r.snap_alias[0], "claude-opus-4-1");
+  cJSON *reqs = requests();
+  CHECK_EQ_INT(cJSON_GetArraySize(reqs), 2);
+  const cJSON *q;
+  cJSON_ArrayForEach(q, reqs) {
+    CHECK_CONTAINS(cJSON_GetObjectItem(q, "target")->valuestring, "beta=true");
+    CHECK_CONTAINS(req_header(q, "anthropic-beta"), "watch-beta-1");
+  }
+  CHECK_CONTAINS(
+      cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "target")->valuestring,
+      "lifecycle%5B%5D=retired");
+  cJSON_Delete(reqs);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
-  int rc =
-      RUN(T(snapshot_has_every_model_and_the_aliases),
-          T(catalogue_changes_give_exactly_their_events),
-          T(failed_cycles_back_off_then_recover_without_spurious_changes),
-          T(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state),
-          T(cancel_before_the_first_cycle_ends_with_no_event),
-          T(cancel_while_the_list_is_in_flight),
-          T(cancel_from_inside_the_snapshot_event),
-          T(close_the_client_from_inside_an_event),
-          T(close_the_client_with_a_watch_running),
-          T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
-          T(bad_options_are_refused));
+  int rc = RUN(
+      T(snapshot_has_every_model_and_the_aliases),
+      T(catalogue_changes_give_exactly_their_events),
+      T(failed_cycles_back_off_then_recover_without_spurious_changes),
+      T(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state),
+      T(cancel_before_the_first_cycle_ends_with_no_event),
+      T(cancel_while_the_list_is_in_flight),
+      T(cancel_from_inside_the_snapshot_event),
+      T(close_the_client_from_inside_an_event),
+      T(close_the_client_with_a_watch_running),
+      T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
+      T(bad_options_are_refused), T(an_unchanged_list_costs_a_304_and_no_parse),
+      T(pages_of_a_big_list_are_asked_each_on_its_own_etag),
+      T(the_watch_keeps_the_resolve_cache_true),
+      T(keep_cache_leaves_the_resolve_cache_alone),
+      T(cached_aliases_are_watched_without_being_named),
+      T(beta_and_lifecycle_options_reach_the_requests));
   fake_server_stop(&srv);
   return rc;
 }
