@@ -741,6 +741,50 @@ TEST(beta_and_lifecycle_options_reach_the_requests) {
   cJSON_Delete(reqs);
 }
 
+static void cut_page_two(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    add_faults("[{\"action\":\"truncate\",\"match\":\"after_id\"}]");
+}
+
+TEST(a_walk_cut_halfway_removes_nothing) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup_no_retries(&f);
+  post_catalogue("[{\"op\":\"generate\",\"count\":1500}]");
+  r.stop_at = 3;
+  r.between = cut_page_two;
+  start(&f, &r, NULL);
+  finish(&f, &r);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "ERROR connection - failures=1 next=1000\n"
+               "CYCLE 3 changes=0 nm=1\n");
+}
+
+TEST(jitter_keeps_each_delay_within_ten_percent) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.interval_ms = 10000;
+  r.stop_at = 6;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  CHECK_EQ_INT(r.nnext, 6);
+  CHECK_EQ_INT(r.ndelays, 6); /* the first one's 0, then five intervals */
+  bool differ = false;
+  for (int i = 0; i < 6; i++) {
+    CHECK(r.next_ms[i] >= 9000 && r.next_ms[i] <= 11000);
+    if (i > 0) {
+      CHECK_EQ_INT(r.delays[i], r.next_ms[i - 1]);
+      differ |= r.next_ms[i] != r.next_ms[0];
+    }
+  }
+  CHECK(differ);
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -760,7 +804,9 @@ int main(void) {
       T(the_watch_keeps_the_resolve_cache_true),
       T(keep_cache_leaves_the_resolve_cache_alone),
       T(cached_aliases_are_watched_without_being_named),
-      T(beta_and_lifecycle_options_reach_the_requests));
+      T(beta_and_lifecycle_options_reach_the_requests),
+      T(a_walk_cut_halfway_removes_nothing),
+      T(jitter_keeps_each_delay_within_ten_percent));
   fake_server_stop(&srv);
   return rc;
 }
