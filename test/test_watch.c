@@ -785,6 +785,38 @@ TEST(jitter_keeps_each_delay_within_ten_percent) {
   CHECK(differ);
 }
 
+static void gone_and_back(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    post_catalogue("[{\"op\":\"remove\",\"id\":\"claude-3-opus-20240229\"}]");
+  else if (r->ends == 2)
+    post_catalogue("[{\"op\":\"move_alias\",\"alias\":\"claude-3-opus-latest\","
+                   "\"to\":\"claude-opus-4-20250514\"}]");
+}
+
+TEST(an_alias_that_stops_resolving_and_comes_back_moves_each_time) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  const char *aliases[] = {"claude-3-opus-latest"};
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.aliases = aliases;
+  o.aliases_count = 1;
+  r.stop_at = 3;
+  r.between = gone_and_back;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "REMOVED claude-3-opus-20240229\n"
+               "MOVED claude-3-opus-latest claude-3-opus-20240229->(none)\n"
+               "CYCLE 2 changes=2 nm=0\n"
+               "MOVED claude-3-opus-latest (none)->claude-opus-4-20250514\n"
+               "CYCLE 3 changes=1 nm=1\n");
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -806,7 +838,8 @@ int main(void) {
       T(cached_aliases_are_watched_without_being_named),
       T(beta_and_lifecycle_options_reach_the_requests),
       T(a_walk_cut_halfway_removes_nothing),
-      T(jitter_keeps_each_delay_within_ten_percent));
+      T(jitter_keeps_each_delay_within_ten_percent),
+      T(an_alias_that_stops_resolving_and_comes_back_moves_each_time));
   fake_server_stop(&srv);
   return rc;
 }
