@@ -213,40 +213,40 @@ struct anth_watch {
 
   /* Options, copied. */
   uint64_t interval_ms, backoff_ms, max_backoff_ms;
-  unsigned flags;
   char **lifecycle;
   size_t lifecycle_count;
-  anthropic_request_options_t ropts;
-  bool has_ropts;
   char **ro_headers, **ro_query, **ro_betas, *ro_workspace;
+  anthropic_request_options_t ropts;
 
   /* The last state, and the aliases watched. */
   wstate_t st;
-  bool have_snapshot;
   walias_t **aliases;
   size_t naliases, aliases_cap;
   wtab_t alias_by_name;
 
   /* The cycle under way. */
-  wphase_t phase;
   uint64_t cycle;
-  unsigned failures;
   wstate_t nx;
-  bool all_304;
   anth_pager_t pager;
   char *cursor; /* the page asked for ("" first) */
   anthropic_request_id_t page_req;
   size_t next_alias;
   wlookup_t *lookups;
-  int pending; /* requests whose callback has not come */
   /* The cycle's first failure. */
-  bool failed;
-  anthropic_errkind_t err_kind;
   long err_status;
-  int err_attempts;
   char *err_type, *err_message, *err_rid, *err_alias;
   uint64_t rng;
 
+  unsigned flags;
+  wphase_t phase;
+  unsigned failures;
+  int pending; /* requests whose callback has not come */
+  anthropic_errkind_t err_kind;
+  int err_attempts;
+  bool has_ropts;
+  bool have_snapshot;
+  bool all_304;
+  bool failed;
   bool cancelled; /* no event from now on */
   bool due;       /* `done` waits for the loop */
 };
@@ -425,7 +425,7 @@ static int take_page(watch_t *w, const anthropic_models_page_t *page,
     if (old->next != NULL && (p->next = anth__strdup(old->next)) == NULL)
       return ANTHROPIC_ENOMEM;
     if (old->count > 0 &&
-        (p->items = anth__calloc(old->count, sizeof *p->items)) == NULL)
+        (p->items = anth__calloc(old->count, sizeof(wm_t *))) == NULL)
       return ANTHROPIC_ENOMEM;
     for (size_t i = 0; i < old->count; i++) {
       p->items[p->count++] = old->items[i];
@@ -441,7 +441,7 @@ static int take_page(watch_t *w, const anthropic_models_page_t *page,
   if (cursor != NULL && (p->next = anth__strdup(cursor)) == NULL)
     return ANTHROPIC_ENOMEM;
   if (page->count > 0 &&
-      (p->items = anth__calloc(page->count, sizeof *p->items)) == NULL)
+      (p->items = anth__calloc(page->count, sizeof(wm_t *))) == NULL)
     return ANTHROPIC_ENOMEM;
   for (size_t i = 0; i < page->count; i++) {
     wm_t *m = anth__calloc(1, sizeof *m);
@@ -823,9 +823,9 @@ static void cycle_end(watch_t *w) {
   size_t na = 0;
   bool ok = gone_models(w, &x) == 0;
   if (ok && !w->have_snapshot) {
-    models = anth__calloc(w->nx.count + 1, sizeof *models);
+    models = anth__calloc(w->nx.count + 1, sizeof(anthropic_model_info_t *));
     names = anth__calloc(w->naliases + 1, sizeof *names);
-    am = anth__calloc(w->naliases + 1, sizeof *am);
+    am = anth__calloc(w->naliases + 1, sizeof(anthropic_model_info_t *));
     ok = models != NULL && names != NULL && am != NULL;
     for (size_t i = 0; ok && i < w->naliases; i++)
       if (w->aliases[i]->in_cycle && w->aliases[i]->got) {
