@@ -182,6 +182,10 @@ typedef struct walias {
   bool known;                    /* the state has an answer */
   /* This cycle's: */
   bool in_cycle, asked, got;
+  /* Named by the caller (options, anthropic_models_watch_alias()), else
+   * watched only while the resolve cache holds it (CACHED_ALIASES);
+   * `seen`: in the cache at this cycle's scan. */
+  bool named, seen;
   anthropic_model_info_t *fresh; /* NULL with got: 404 */
 } walias_t;
 
@@ -352,8 +356,14 @@ static void start_lookups(watch_t *w);
 static bool scan_cached(void *ctx, const char *key,
                         const anthropic_model_info_t *model);
 
-static int alias_add(watch_t *w, const char *name) {
-  walias_t *a = anth__calloc(1, sizeof *a);
+static int alias_add(watch_t *w, const char *name, bool named) {
+  walias_t *a = wtab_find(&w->alias_by_name, name);
+  if (a != NULL) {
+    a->named |= named;
+    a->seen = true;
+    return 0;
+  }
+  a = anth__calloc(1, sizeof *a);
   if (a == NULL || (a->name = anth__strdup(name)) == NULL ||
       grow(&w->aliases, w->naliases, &w->aliases_cap) != 0) {
     if (a != NULL)
@@ -369,14 +379,59 @@ static int alias_add(watch_t *w, const char *name) {
   }
   /* An alias added while the lookups run is looked up in this cycle. */
   a->in_cycle = w->phase == W_ALIASES;
+  a->named = named;
+  a->seen = true;
   w->aliases[w->naliases++] = a;
   return 0;
 }
 
+static void walias_free(walias_t *a) {
+  anth__free(a->name);
+  anthropic_model_info_free(a->model);
+  anthropic_model_info_free(a->fresh);
+  anth__free(a);
+}
+
+/* The aliases the cache held at the last scan and holds no more are not
+ * watched any more: one pass, and the table built again when any went
+ * (out of memory: none goes, and the cycle fails). */
+static void drop_uncached(watch_t *w) {
+  size_t kept = 0;
+  for (size_t i = 0; i < w->naliases; i++)
+    kept += w->aliases[i]->named || w->aliases[i]->seen;
+  if (kept == w->naliases)
+    return;
+  wtab_t t = {NULL, 0, 0, walias_key};
+  for (size_t i = 0; i < w->naliases; i++) {
+    walias_t *a = w->aliases[i];
+    if ((a->named || a->seen) && wtab_add(&t, a) == ANTHROPIC_ENOMEM) {
+      wtab_free(&t);
+      fail_kind(w, ANTHROPIC_ENOMEM, "out of memory", NULL);
+      return;
+    }
+  }
+  wtab_free(&w->alias_by_name);
+  w->alias_by_name = t;
+  kept = 0;
+  for (size_t i = 0; i < w->naliases; i++) {
+    walias_t *a = w->aliases[i];
+    if (a->named || a->seen)
+      w->aliases[kept++] = a;
+    else
+      walias_free(a);
+  }
+  w->naliases = kept;
+}
+
 static void list_done(watch_t *w) {
   w->phase = W_ALIASES;
-  if (w->flags & ANTHROPIC_WATCH_CACHED_ALIASES)
+  if (w->flags & ANTHROPIC_WATCH_CACHED_ALIASES) {
+    for (size_t i = 0; i < w->naliases; i++)
+      w->aliases[i]->seen = false;
     anth__resolve_cache_scan(w->client, scan_cached, w, false);
+    if (!w->failed)
+      drop_uncached(w);
+  }
   for (size_t i = 0; i < w->naliases; i++) {
     walias_t *a = w->aliases[i];
     a->in_cycle = true;
@@ -394,7 +449,7 @@ static bool scan_cached(void *ctx, const char *key,
                         const anthropic_model_info_t *model) {
   watch_t *w = ctx;
   if (model != NULL && strcmp(model->id, key) != 0 &&
-      wtab_find(&w->alias_by_name, key) == NULL && alias_add(w, key) != 0)
+      alias_add(w, key, false) != 0)
     fail_kind(w, ANTHROPIC_ENOMEM, "out of memory", key);
   return false;
 }
@@ -909,12 +964,8 @@ static void watch_free(watch_t *w) {
   cycle_clear(w);
   error_clear(w);
   wstate_free(&w->st);
-  for (size_t i = 0; i < w->naliases; i++) {
-    anth__free(w->aliases[i]->name);
-    anthropic_model_info_free(w->aliases[i]->model);
-    anthropic_model_info_free(w->aliases[i]->fresh);
-    anth__free(w->aliases[i]);
-  }
+  for (size_t i = 0; i < w->naliases; i++)
+    walias_free(w->aliases[i]);
   anth__free(w->aliases);
   wtab_free(&w->alias_by_name);
   for (size_t i = 0; i < w->lifecycle_count; i++)
@@ -1073,7 +1124,7 @@ static int take_opts(anthropic_client_t *c, watch_t *w,
     return rc;
   }
   for (size_t i = 0; i < o->aliases_count; i++)
-    if (alias_add(w, o->aliases[i]) != 0) {
+    if (alias_add(w, o->aliases[i], true) != 0) {
       anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
       return ANTHROPIC_ENOMEM;
     }
@@ -1143,7 +1194,7 @@ int anthropic_models_watch_alias(anthropic_client_t *client,
                                          : msg);
     return ANTHROPIC_EINVAL;
   }
-  if (alias_add(w, alias) != 0) {
+  if (alias_add(w, alias, true) != 0) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return ANTHROPIC_ENOMEM;
   }

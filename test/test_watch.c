@@ -817,6 +817,34 @@ TEST(an_alias_that_stops_resolving_and_comes_back_moves_each_time) {
                "CYCLE 3 changes=1 nm=1\n");
 }
 
+static void evict_and_move(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends != 1)
+    return;
+  CHECK_EQ_INT(anthropic_resolve_cache(r->f->client, 0, 0, 0), 0);
+  move_haiku(r, ev);
+}
+
+TEST(a_cached_alias_the_cache_no_longer_holds_is_not_watched) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 64, 3600000, 3600000), 0);
+  CHECK_EQ_STR(resolve_one(&f, "claude-haiku-4-5").id,
+               "claude-haiku-4-5-20251001");
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER | ANTHROPIC_WATCH_CACHED_ALIASES;
+  r.stop_at = 2;
+  r.between = evict_and_move;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  CHECK_EQ_INT(r.snap_aliases, 1);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "CYCLE 2 changes=0 nm=1\n");
+}
+
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
@@ -839,7 +867,8 @@ int main(void) {
       T(beta_and_lifecycle_options_reach_the_requests),
       T(a_walk_cut_halfway_removes_nothing),
       T(jitter_keeps_each_delay_within_ten_percent),
-      T(an_alias_that_stops_resolving_and_comes_back_moves_each_time));
+      T(an_alias_that_stops_resolving_and_comes_back_moves_each_time),
+      T(a_cached_alias_the_cache_no_longer_holds_is_not_watched));
   fake_server_stop(&srv);
   return rc;
 }
