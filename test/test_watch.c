@@ -417,6 +417,9 @@ TEST(close_the_client_with_a_watch_running) {
   run_until_requests(&f, 1);
   anthropic_client_close(f.client, on_closed);
   CHECK_EQ_INT(r.done_calls, 0);
+  wrec_t late = {0};
+  CHECK(anthropic_models_watch(f.client, NULL, on_event, on_done, &late) == 0);
+  CHECK_EQ_INT(anthropic_client_last_error(f.client)->kind, ANTHROPIC_EINVAL);
   finish(&f, &r);
   CHECK_EQ_INT(f.closed, 1);
   CHECK_EQ_INT(r.len, 0);
