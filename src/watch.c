@@ -1050,9 +1050,9 @@ static int take_opts(anthropic_client_t *c, watch_t *w,
   bool ok = true;
   w->interval_ms = o->interval_ms ? o->interval_ms : WATCH_DEFAULT_INTERVAL_MS;
   w->backoff_ms = o->backoff_ms ? o->backoff_ms : WATCH_DEFAULT_BACKOFF_MS;
+  /* The longest delay after failures, even below the first backoff: a
+   * watch every 300 ms retries every 300 ms, not every second. */
   w->max_backoff_ms = o->max_backoff_ms ? o->max_backoff_ms : w->interval_ms;
-  if (w->max_backoff_ms < w->backoff_ms)
-    w->max_backoff_ms = w->backoff_ms;
   w->flags = o->flags;
   if ((o->aliases_count > 0 && o->aliases == NULL) ||
       (o->lifecycle_count > 0 && o->lifecycle == NULL)) {

@@ -330,6 +330,27 @@ TEST(failed_cycles_back_off_then_recover_without_spurious_changes) {
   CHECK_EQ_INT(r.delays[3], 200);
 }
 
+/* The defaults: a backoff of 1 s, never longer than the interval (0:
+ * interval_ms), so a watch every 300 ms retries every 300 ms. */
+TEST(the_backoff_is_never_longer_than_the_interval_by_default) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup_no_retries(&f);
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.interval_ms = 300;
+  r.stop_at = 4;
+  r.between = two_faults;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "ERROR http - failures=1 next=300\n"
+               "ERROR http - failures=2 next=300\n"
+               "CYCLE 4 changes=0 nm=1\n");
+}
+
 static void fail_alias(wrec_t *r, const anthropic_watch_event_t *ev) {
   (void)ev;
   if (r->ends == 1) {
@@ -348,7 +369,7 @@ TEST(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state) {
   o.aliases = aliases;
   o.aliases_count = 2;
   o.backoff_ms = 300;
-  o.max_backoff_ms = 250; /* below the backoff: the backoff */
+  o.max_backoff_ms = 250; /* below the backoff: the cap wins (the header) */
   r.stop_at = 3;
   r.between = fail_alias;
   start(&f, &r, &o);
@@ -356,7 +377,7 @@ TEST(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state) {
   const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
   CHECK(after != NULL);
   CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
-               "ERROR http claude-opus-4-1 failures=1 next=300\n"
+               "ERROR http claude-opus-4-1 failures=1 next=250\n"
                "REMOVED claude-1-3-20230301\n"
                "CYCLE 3 changes=1 nm=0\n");
 }
@@ -855,6 +876,7 @@ int main(void) {
       T(snapshot_has_every_model_and_the_aliases),
       T(catalogue_changes_give_exactly_their_events),
       T(failed_cycles_back_off_then_recover_without_spurious_changes),
+             T(the_backoff_is_never_longer_than_the_interval_by_default),
       T(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state),
       T(cancel_before_the_first_cycle_ends_with_no_event),
       T(cancel_while_the_list_is_in_flight),
