@@ -209,6 +209,30 @@ void cli_print_error_row(const char *input, const item_error_t *e,
 const char *cli_shown_input(const char *input);
 size_t cli_display_width(const char *s);
 
+/* A JSON object built key by key: begin, the fields (a NULL key: an
+ * element of the array open), end. Out of memory at any step: end
+ * returns NULL. */
+typedef struct cli_json {
+  char *buf;
+  size_t len, cap;
+  bool oom;
+} cli_json_t;
+void cli_json_begin(cli_json_t *j);
+void cli_json_str(cli_json_t *j, const char *key, const char *val); /* NULL:
+                                                                       null */
+void cli_json_int(cli_json_t *j, const char *key, int64_t v);
+void cli_json_uint(cli_json_t *j, const char *key, uint64_t v);
+void cli_json_bool(cli_json_t *j, const char *key, bool v);
+void cli_json_null(cli_json_t *j, const char *key);
+void cli_json_open(cli_json_t *j, const char *key, char bracket); /* { [ */
+void cli_json_close(cli_json_t *j, char bracket);                 /* } ] */
+void cli_json_error(cli_json_t *j, const char *key, const item_error_t *e);
+char *cli_json_end(cli_json_t *j); /* malloc'd; NULL: out of memory */
+/* A row of `n` cells padded to `widths` (right-aligned where bit k of
+ * `right` is set), the last one unpadded; sanitized. */
+void cli_print_row(const char *const *cells, const size_t *widths, size_t n,
+                   unsigned right);
+
 /* The server's text, made harmless for a terminal. */
 void cli_put_sanitized(FILE *f, const char *s);
 /* --verbose: a page's size and cursors on stderr. */

@@ -227,7 +227,10 @@ static int stdout_errno;
 
 /* Flush stdout; false when this or an earlier write failed. */
 bool cli_flush_stdout(void) {
-  if (fflush(stdout) != 0 && stdout_errno == 0)
+  /* A write that failed inside fputs (a text longer than the buffer,
+   * as --help's) leaves the flush nothing to fail: its errno is the
+   * write's. */
+  if ((fflush(stdout) != 0 || ferror(stdout)) && stdout_errno == 0)
     stdout_errno = errno != 0 ? errno : EIO;
   return stdout_errno == 0 && !ferror(stdout);
 }
@@ -425,4 +428,139 @@ void cli_print_page_cursors(const anthropic_models_page_t *p) {
   (void)fputs(", last_id ", stderr);
   cli_put_sanitized(stderr, p->last_id != NULL ? p->last_id : "null");
   (void)fputc('\n', stderr);
+}
+
+/* ------------------------------------------------------------------ */
+/* A JSON object built key by key (audit's and watch's lines)          */
+/* ------------------------------------------------------------------ */
+
+/* Room for `n` more bytes; false (and j->oom) when out of memory. */
+static bool json_reserve(cli_json_t *j, size_t n) {
+  char *grown;
+  size_t cap;
+  if (j->oom)
+    return false;
+  if (j->len + n + 1 <= j->cap)
+    return true;
+  cap = j->cap != 0 ? j->cap : 256;
+  while (cap < j->len + n + 1)
+    cap *= 2;
+  if ((grown = realloc(j->buf, cap)) == NULL) {
+    j->oom = true;
+    return false;
+  }
+  j->buf = grown;
+  j->cap = cap;
+  return true;
+}
+
+/* A comma unless at the start of an object or array, then "KEY": when
+ * `key` is not NULL (an array's element has none). */
+static bool json_key(cli_json_t *j, const char *key) {
+  char last = '{';
+  if (!json_reserve(j, (key != NULL ? json_room(key) : 0) + 2))
+    return false;
+  if (j->len > 0)
+    last = j->buf[j->len - 1];
+  if (last != '{' && last != '[')
+    j->buf[j->len++] = ',';
+  if (key != NULL) {
+    j->len = (size_t)(put_json_string(j->buf + j->len, key) - j->buf);
+    j->buf[j->len++] = ':';
+  }
+  return true;
+}
+
+void cli_json_begin(cli_json_t *j) {
+  memset(j, 0, sizeof *j);
+  if (json_reserve(j, 1))
+    j->buf[j->len++] = '{';
+}
+
+void cli_json_str(cli_json_t *j, const char *key, const char *val) {
+  if (json_key(j, key) && json_reserve(j, json_room(val)))
+    j->len = (size_t)(put_json_value(j->buf + j->len, val) - j->buf);
+}
+
+static void json_text(cli_json_t *j, const char *key, const char *text) {
+  size_t n = strlen(text);
+  if (json_key(j, key) && json_reserve(j, n)) {
+    memcpy(j->buf + j->len, text, n);
+    j->len += n;
+  }
+}
+
+void cli_json_int(cli_json_t *j, const char *key, int64_t v) {
+  char num[32];
+  (void)snprintf(num, sizeof num, "%" PRId64, v);
+  json_text(j, key, num);
+}
+
+void cli_json_uint(cli_json_t *j, const char *key, uint64_t v) {
+  char num[32];
+  (void)snprintf(num, sizeof num, "%" PRIu64, v);
+  json_text(j, key, num);
+}
+
+void cli_json_bool(cli_json_t *j, const char *key, bool v) {
+  json_text(j, key, v ? "true" : "false");
+}
+
+void cli_json_null(cli_json_t *j, const char *key) {
+  json_text(j, key, "null");
+}
+
+void cli_json_open(cli_json_t *j, const char *key, char bracket) {
+  char open[2] = {bracket, '\0'};
+  json_text(j, key, open);
+}
+
+void cli_json_close(cli_json_t *j, char bracket) {
+  if (json_reserve(j, 1))
+    j->buf[j->len++] = bracket;
+}
+
+/* "KEY": {"kind","status","type","message","request_id"}, as in the
+ * error lines of get and resolve. */
+void cli_json_error(cli_json_t *j, const char *key, const item_error_t *e) {
+  cli_json_open(j, key, '{');
+  cli_json_str(j, "kind", anthropic_err_name(e->kind));
+  cli_json_int(j, "status", e->status);
+  cli_json_str(j, "type", e->type);
+  cli_json_str(j, "message", cli_error_message(e));
+  cli_json_str(j, "request_id", e->request_id);
+  cli_json_close(j, '}');
+}
+
+/* The object closed, in a malloc'd buffer (the caller's); NULL when out
+ * of memory at any step. */
+char *cli_json_end(cli_json_t *j) {
+  cli_json_close(j, '}');
+  if (j->oom) {
+    free(j->buf);
+    j->buf = NULL;
+    return NULL;
+  }
+  j->buf[j->len] = '\0';
+  return j->buf;
+}
+
+/* One row of `n` cells, to stdout: each padded to its width (right-aligned
+ * where bit k of `right` is set), two spaces apart; the last one is not
+ * padded. Cells are sanitized. */
+void cli_print_row(const char *const *cells, const size_t *widths, size_t n,
+                   unsigned right) {
+  for (size_t col = 0; col < n; col++) {
+    size_t w = cli_display_width(cells[col]);
+    size_t pad = w < widths[col] ? widths[col] - w : 0;
+    bool r = (right >> col) & 1u;
+    if (col > 0)
+      (void)fputs("  ", stdout);
+    if (r)
+      put_spaces(pad);
+    cli_put_sanitized(stdout, cells[col]);
+    if (!r && col + 1 < n)
+      put_spaces(pad);
+  }
+  (void)fputc('\n', stdout);
 }
