@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -40,8 +41,22 @@ static const char usage_text[] =
     "                  resolve aliases to model ids, one request per distinct\n"
     "                  alias; one JSON line per input, in input order:\n"
     "                  {\"alias\",\"id\",\"display_name\"}, or an error line\n"
-    "  -               (get, resolve) read the inputs from stdin, one a line\n"
-    "                  (surrounding blanks trimmed, blank lines skipped)\n"
+    "  audit [--within DAYS] [--now TIME] [--from FILE] [ALIAS...] | audit -\n"
+    "                  resolve every input in one batch and judge its model's\n"
+    "                  lifecycle: one line per input, in input order (input,\n"
+    "                  id, lifecycle, deprecated_at, retires_at, days to\n"
+    "                  retirement, risk: none, at_risk, retired or unknown),\n"
+    "                  a summary on stderr; no input named and stdin not a\n"
+    "                  terminal: stdin\n"
+    "  watch [--interval DURATION] [ALIAS...]\n"
+    "                  watch the model list (and the aliases) for changes\n"
+    "                  until Ctrl-C: one line per event (snapshot, added,\n"
+    "                  removed, lifecycle_changed, deprecated_at_changed,\n"
+    "                  retires_at_changed, alias_moved, error, cycle)\n"
+    "  -               (get, resolve, audit) read the inputs from stdin, one "
+    "a\n"
+    "                  line (surrounding blanks trimmed, blank lines skipped;\n"
+    "                  audit: '#' starts a comment)\n"
     "\n"
     "list options (after list):\n"
     "  --lifecycle STAGE\n"
@@ -49,6 +64,22 @@ static const char usage_text[] =
     "                  (default: the server's, active and deprecated)\n"
     "  --limit N and --page-size N cannot be used together; --page-size\n"
     "  needs --all\n"
+    "\n";
+/* In parts: C11 compilers need not take a string longer than 4095. */
+static const char usage_text2[] =
+    "audit options (after audit):\n"
+    "  --within DAYS   a model retiring within DAYS days is at risk, "
+    "0..100000\n"
+    "                  (default 90)\n"
+    "  --now TIME      judge as of TIME, RFC 3339 (2026-10-08T00:00:00Z;\n"
+    "                  default: the current time)\n"
+    "  --from FILE     read inputs from FILE, one a line, after the arguments\n"
+    "                  ('#' starts a comment)\n"
+    "\n"
+    "watch options (after watch):\n"
+    "  --interval DURATION\n"
+    "                  time between cycles: 500ms, 30s, 10m, 1h (more than 0,\n"
+    "                  at most a week; default 10m)\n"
     "\n"
     "options (before or after COMMAND; --opt VALUE, --opt=VALUE, -c VALUE,\n"
     "-cVALUE all work; -jv is -j -v; -- ends the options):\n"
@@ -73,7 +104,8 @@ static const char usage_text[] =
     "  --http1.1       use HTTP/1.1 even over https (default: HTTP/2 there)\n"
     "  -h, --help      show this help\n"
     "  --version       show the version\n"
-    "\n"
+    "\n";
+static const char usage_text3[] =
     "an input that is not valid UTF-8 or has a NUL byte is no model id: it\n"
     "gets an error line (invalid_argument) and no request is made. Output\n"
     "is UTF-8: bytes that are not valid UTF-8 (of an input shown in an\n"
@@ -97,12 +129,18 @@ static const char usage_text[] =
     "                  on stderr (--verbose logs everything, as debug)\n"
     "\n"
     "exit status:\n"
-    "  0               every request succeeded\n"
-    "  1               a request failed, the environment is wrong, or\n"
-    "                  stdout could not be written\n"
+    "  0               every request succeeded (audit: and no model is at\n"
+    "                  risk)\n"
+    "  1               a request failed (audit: with no answer: a network\n"
+    "                  error, 5xx, 401; it wins over 3 and 4), the\n"
+    "                  environment is wrong, or stdout could not be written\n"
     "  2               usage error: no credential, an unknown option, a\n"
     "                  bad value\n"
-    "  130             interrupted (Ctrl-C, SIGTERM)\n"
+    "  3               audit: some model is deprecated or retires within the\n"
+    "                  window, none retired or unknown\n"
+    "  4               audit: some model is retired, or some input names no\n"
+    "                  model (HTTP 404, or an invalid id)\n"
+    "  130             interrupted (Ctrl-C, SIGTERM); how watch ends\n"
     "\n"
     "more: man anthropic-models\n";
 
@@ -119,7 +157,7 @@ int cli_usage_error(const char *fmt, ...) {
 
 /* Every option once: its long and short names, whether it takes a value
  * (then as --opt VALUE, --opt=VALUE, -c VALUE or -cVALUE), and whether it
- * belongs to `list` (then only after it). All others are global: taken
+ * belongs to a command (then only after it). All others are global: taken
  * before or after the command, as gh, kubectl and docker take them. */
 typedef enum {
   OPT_HELP,
@@ -142,39 +180,51 @@ typedef enum {
   OPT_ALL,
   OPT_LIFECYCLE,
   OPT_AFTER_ID,
-  OPT_BEFORE_ID
+  OPT_BEFORE_ID,
+  OPT_WITHIN,
+  OPT_NOW,
+  OPT_FROM,
+  OPT_INTERVAL
 } opt_id_t;
+
+/* The commands an option belongs to, as bits (1u << command_t); 0: a
+ * global option. */
+#define ONLY(cmd) (1u << (cmd))
 
 typedef struct opt_def {
   const char *name; /* "--json" */
   opt_id_t id;
   char short_name; /* 'j'; 0: none */
   bool takes_value;
-  bool list_only;
+  unsigned only; /* ONLY(command) bits: then only after that command */
 } opt_def_t;
 
 static const opt_def_t opt_defs[] = {
-    {"--help", OPT_HELP, 'h', false, false},
-    {"--version", OPT_VERSION, 0, false, false},
-    {"--base-url", OPT_BASE_URL, 0, true, false},
-    {"--api-key", OPT_API_KEY, 0, true, false},
-    {"--json", OPT_JSON, 'j', false, false},
-    {"--table", OPT_TABLE, 't', false, false},
-    {"--verbose", OPT_VERBOSE, 'v', false, false},
-    {"--max-retries", OPT_MAX_RETRIES, 0, true, false},
-    {"--timeout", OPT_TIMEOUT, 0, true, false},
-    {"--connect-timeout", OPT_CONNECT_TIMEOUT, 0, true, false},
-    {"--beta", OPT_BETA, 0, true, false},
-    {"--workspace", OPT_WORKSPACE, 0, true, false},
-    {"--concurrency", OPT_CONCURRENCY, 'c', true, false},
-    {"--cacert", OPT_CACERT, 0, true, false},
-    {"--http1.1", OPT_HTTP1, 0, false, false},
-    {"--limit", OPT_LIMIT, 0, true, true},
-    {"--page-size", OPT_PAGE_SIZE, 0, true, true},
-    {"--all", OPT_ALL, 0, false, true},
-    {"--lifecycle", OPT_LIFECYCLE, 0, true, true},
-    {"--after-id", OPT_AFTER_ID, 0, true, true},
-    {"--before-id", OPT_BEFORE_ID, 0, true, true},
+    {"--help", OPT_HELP, 'h', false, 0},
+    {"--version", OPT_VERSION, 0, false, 0},
+    {"--base-url", OPT_BASE_URL, 0, true, 0},
+    {"--api-key", OPT_API_KEY, 0, true, 0},
+    {"--json", OPT_JSON, 'j', false, 0},
+    {"--table", OPT_TABLE, 't', false, 0},
+    {"--verbose", OPT_VERBOSE, 'v', false, 0},
+    {"--max-retries", OPT_MAX_RETRIES, 0, true, 0},
+    {"--timeout", OPT_TIMEOUT, 0, true, 0},
+    {"--connect-timeout", OPT_CONNECT_TIMEOUT, 0, true, 0},
+    {"--beta", OPT_BETA, 0, true, 0},
+    {"--workspace", OPT_WORKSPACE, 0, true, 0},
+    {"--concurrency", OPT_CONCURRENCY, 'c', true, 0},
+    {"--cacert", OPT_CACERT, 0, true, 0},
+    {"--http1.1", OPT_HTTP1, 0, false, 0},
+    {"--limit", OPT_LIMIT, 0, true, ONLY(CMD_LIST)},
+    {"--page-size", OPT_PAGE_SIZE, 0, true, ONLY(CMD_LIST)},
+    {"--all", OPT_ALL, 0, false, ONLY(CMD_LIST)},
+    {"--lifecycle", OPT_LIFECYCLE, 0, true, ONLY(CMD_LIST)},
+    {"--after-id", OPT_AFTER_ID, 0, true, ONLY(CMD_LIST)},
+    {"--before-id", OPT_BEFORE_ID, 0, true, ONLY(CMD_LIST)},
+    {"--within", OPT_WITHIN, 0, true, ONLY(CMD_AUDIT)},
+    {"--now", OPT_NOW, 0, true, ONLY(CMD_AUDIT)},
+    {"--from", OPT_FROM, 0, true, ONLY(CMD_AUDIT)},
+    {"--interval", OPT_INTERVAL, 0, true, ONLY(CMD_WATCH)},
 };
 #define N_OPTS (sizeof opt_defs / sizeof opt_defs[0])
 
@@ -201,10 +251,23 @@ typedef struct parser {
   bool page_size_given;
 } parser_t;
 
+/* The commands, by command_t. */
+static const char *const command_names[] = {
+    [CMD_LIST] = "list",   [CMD_GET] = "get",     [CMD_RESOLVE] = "resolve",
+    [CMD_AUDIT] = "audit", [CMD_WATCH] = "watch",
+};
+#define N_COMMANDS (sizeof command_names / sizeof command_names[0])
+
 static const char *command_name(const options_t *o) {
-  return o->command == CMD_LIST  ? "list"
-         : o->command == CMD_GET ? "get"
-                                 : "resolve";
+  return command_names[o->command];
+}
+
+/* The first command of an option's ONLY() bits. */
+static const char *owner_name(unsigned only) {
+  for (size_t k = 0; k < N_COMMANDS; k++)
+    if (only & ONLY(k))
+      return command_names[k];
+  return "?";
 }
 
 /* A plain decimal integer in min..max (no sign, no spaces); false for
@@ -232,6 +295,104 @@ static bool parse_limit(const char *s, int *out) {
     return false;
   *out = (int)v;
   return true;
+}
+
+/* Days from the civil date y-m-d (proleptic Gregorian) to 1970-01-01
+ * (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  int64_t era;
+  unsigned yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = (unsigned)(y - era * 400);
+  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* `n` decimal digits at s, into *out; false unless all are digits. */
+static bool digits(const char *s, int n, unsigned *out) {
+  unsigned v = 0;
+  for (int k = 0; k < n; k++) {
+    if (s[k] < '0' || s[k] > '9')
+      return false;
+    v = v * 10 + (unsigned)(s[k] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+/* --now: an RFC 3339 date-time, strictly (section 5.6):
+ * YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), 'T' and 'Z' in either
+ * case, a space for 'T' (as 5.6 allows); the fraction is dropped (whole
+ * seconds). Into seconds since 1970-01-01T00:00:00Z. */
+static bool parse_rfc3339(const char *s, int64_t *out) {
+  static const unsigned mdays[] = {31, 28, 31, 30, 31, 30,
+                                   31, 31, 30, 31, 30, 31};
+  unsigned y, mo, d, h, mi, sec, oh = 0, om = 0, dim;
+  int64_t clock;
+  int64_t t;
+  const char *p = s;
+  if (strlen(s) < 20 || !digits(p, 4, &y) || p[4] != '-' ||
+      !digits(p + 5, 2, &mo) || p[7] != '-' || !digits(p + 8, 2, &d) ||
+      (p[10] != 'T' && p[10] != 't' && p[10] != ' ') ||
+      !digits(p + 11, 2, &h) || p[13] != ':' || !digits(p + 14, 2, &mi) ||
+      p[16] != ':' || !digits(p + 17, 2, &sec))
+    return false;
+  p += 19;
+  if (*p == '.') {
+    if (p[1] < '0' || p[1] > '9')
+      return false;
+    for (p++; *p >= '0' && *p <= '9'; p++)
+      ;
+  }
+  if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+    /* UTC */
+  } else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
+             digits(p + 1, 2, &oh) && p[3] == ':' && digits(p + 4, 2, &om)) {
+    if (oh > 23 || om > 59)
+      return false;
+  } else {
+    return false;
+  }
+  if (mo < 1 || mo > 12)
+    return false;
+  dim = mdays[mo - 1] +
+        (mo == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 1 : 0);
+  if (d < 1 || d > dim || h > 23 || mi > 59 || sec > 60)
+    return false;
+  clock = (int64_t)h * 3600 + (int64_t)mi * 60 + (int64_t)sec;
+  t = days_from_civil(y, mo, d) * 86400 + clock;
+  t -= (*p == '-' ? -1 : *p == '+' ? 1 : 0) * (int64_t)(oh * 3600 + om * 60);
+  *out = t;
+  return true;
+}
+
+/* --interval: a whole number and its unit, ms, s, m or h ("500ms",
+ * "30s", "10m", "1h"); more than 0, at most a week. Into milliseconds. */
+static bool parse_duration(const char *s, uint64_t *out) {
+  static const struct {
+    const char *unit;
+    uint64_t ms;
+  } units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
+  const uint64_t max_ms = 3600000ull * 24 * 7;
+  uint64_t v = 0;
+  const char *p = s;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    v = v * 10 + (uint64_t)(*p - '0');
+    if (v > max_ms)
+      return false;
+  }
+  if (p == s)
+    return false;
+  for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+    if (strcmp(p, units[k].unit) == 0) {
+      if (v == 0 || v > max_ms / units[k].ms)
+        return false;
+      *out = v * units[k].ms;
+      return true;
+    }
+  return false;
 }
 
 /* --lifecycle: one of the API's stages, exactly as it spells them. */
@@ -266,16 +427,18 @@ static int string_value(const opt_def_t *d, const char *val, const char *what,
 static int apply_option(parser_t *p, const opt_def_t *d, const char *val) {
   options_t *o = p->o;
   uint64_t n;
-  if (d->list_only && !p->have_command)
-    return cli_usage_error("option '%s' is an option of 'list': give it "
+  if (d->only != 0 && !p->have_command)
+    return cli_usage_error("option '%s' is an option of '%s': give it "
                            "after the command",
-                           d->name);
-  if (d->list_only && o->command != CMD_LIST)
+                           d->name, owner_name(d->only));
+  if (d->only != 0 && !(d->only & ONLY(o->command)))
     return cli_usage_error("unknown option '%s' for '%s'", d->name,
                            command_name(o));
   switch (d->id) {
   case OPT_HELP:
     (void)fputs(usage_text, stdout);
+    (void)fputs(usage_text2, stdout);
+    (void)fputs(usage_text3, stdout);
     return EXIT_OK;
   case OPT_VERSION:
     printf(PROG " %s (libanthropic %s, libuv %s)\n", ANTHROPIC_VERSION_STRING,
@@ -356,6 +519,29 @@ static int apply_option(parser_t *p, const opt_def_t *d, const char *val) {
     return string_value(d, val, NULL, &o->after_id);
   case OPT_BEFORE_ID:
     return string_value(d, val, NULL, &o->before_id);
+  case OPT_WITHIN:
+    if (!parse_uint(val, 0, 100000, &n))
+      return cli_usage_error("--within needs days, an integer from 0 to "
+                             "100000, not '%s'",
+                             val != NULL ? val : "");
+    o->within_days = (unsigned)n;
+    return PROCEED;
+  case OPT_NOW:
+    if (val == NULL || !parse_rfc3339(val, &o->now))
+      return cli_usage_error("--now needs an RFC 3339 time such as "
+                             "2026-10-08T00:00:00Z, not '%s'",
+                             val != NULL ? val : "");
+    o->now_given = true;
+    return PROCEED;
+  case OPT_FROM:
+    return string_value(d, val, "a file", &o->from_file);
+  case OPT_INTERVAL:
+    if (val == NULL || !parse_duration(val, &o->interval_ms))
+      return cli_usage_error("--interval needs a duration more than 0 and at "
+                             "most a week, such as 500ms, 30s, 10m or 1h, "
+                             "not '%s'",
+                             val != NULL ? val : "");
+    return PROCEED;
   }
   return PROCEED;
 }
@@ -423,6 +609,10 @@ static int parse_argument(parser_t *p, const char *a) {
       o->command = CMD_GET;
     else if (strcmp(a, "resolve") == 0)
       o->command = CMD_RESOLVE;
+    else if (strcmp(a, "audit") == 0)
+      o->command = CMD_AUDIT;
+    else if (strcmp(a, "watch") == 0)
+      o->command = CMD_WATCH;
     else
       return cli_usage_error("unknown command '%s'", a);
     p->have_command = true;
@@ -438,7 +628,7 @@ static int parse_argument(parser_t *p, const char *a) {
 
 /* What only the whole command line can tell. */
 static int check_command(const parser_t *p) {
-  const options_t *o = p->o;
+  options_t *o = p->o;
   const char *cmd = command_name(o);
   if (o->command == CMD_LIST) {
     if (o->after_id != NULL && o->before_id != NULL)
@@ -452,7 +642,24 @@ static int check_command(const parser_t *p) {
           "--page-size needs --all (use --limit for one page)");
     return PROCEED;
   }
-  if (o->ids_count == 0)
+  if (o->command == CMD_WATCH) {
+    if (o->from_stdin)
+      return cli_usage_error("'watch' takes its aliases as arguments, not "
+                             "'-'");
+    return PROCEED;
+  }
+  if (o->command == CMD_AUDIT) {
+    /* No input named: stdin, unless a person is at it. */
+    if (o->ids_count == 0 && o->from_file == NULL) {
+      if (isatty(STDIN_FILENO))
+        return cli_usage_error("'audit' needs model ids or aliases: as "
+                               "arguments, --from FILE, or on stdin");
+      o->from_stdin = true;
+    }
+    if (o->betas_count > 0)
+      return cli_usage_error("'audit' uses the models endpoint, not the beta "
+                             "one: --beta is for list, get and watch");
+  } else if (o->ids_count == 0)
     return cli_usage_error("'%s' needs at least one model id or alias, or '-'",
                            cmd);
   if (o->from_stdin && o->ids_count > 1)
@@ -477,6 +684,7 @@ int cli_parse_args(int argc, char **argv, options_t *o) {
   memset(&p, 0, sizeof p);
   p.o = o;
   o->max_retries = -1;
+  o->within_days = ANTHROPIC_LIFECYCLE_WITHIN_DAYS;
   if ((o->betas = argv_array(argc)) == NULL ||
       (o->lifecycles = argv_array(argc)) == NULL ||
       (o->ids = argv_array(argc)) == NULL)
@@ -497,6 +705,7 @@ int cli_parse_args(int argc, char **argv, options_t *o) {
       return rc;
   }
   if (!p.have_command)
-    return cli_usage_error("missing command (list, get or resolve)");
+    return cli_usage_error("missing command (list, get, resolve, audit or "
+                           "watch)");
   return check_command(&p);
 }

@@ -9,6 +9,9 @@
  *             page: JSON printed as it arrives, a table at the end)
  *   stream.c  get and resolve: every input in flight at once, one line
  *             each written in input order; Ctrl-C, progress, the flush
+ *   audit.c   audit: the inputs resolved in one batch, each model's
+ *             lifecycle judged; the exit status says the worst
+ *   watch.c   watch: the library's watch, one line an event, until Ctrl-C
  *   lines.c   stdin read as it arrives, a callback per line (lines.h)
  *   output.c  JSON lines, table rows, the sanitizer; errors kept to print
  *
@@ -38,6 +41,8 @@ enum {
   EXIT_OK = 0,
   EXIT_FAILED = 1,
   EXIT_USAGE = 2,
+  EXIT_AT_RISK = 3, /* audit: deprecated, or retiring within the window */
+  EXIT_RETIRED = 4, /* audit: retired, or no such model */
   EXIT_INTERRUPTED = 130,
   PROCEED = -1
 };
@@ -49,7 +54,7 @@ enum {
 #endif
 
 typedef enum { FMT_AUTO, FMT_JSON, FMT_TABLE } out_format_t;
-typedef enum { CMD_LIST, CMD_GET, CMD_RESOLVE } command_t;
+typedef enum { CMD_LIST, CMD_GET, CMD_RESOLVE, CMD_AUDIT, CMD_WATCH } command_t;
 
 typedef struct options {
   const char *base_url; /* NULL: let the library read the environment */
@@ -74,10 +79,18 @@ typedef struct options {
   int page_size;           /* --all's page size; 0: the server's default */
   const char **lifecycles; /* --lifecycle STAGEs, pointers into argv */
   size_t lifecycles_count;
-  /* get and resolve: pointers into argv, in argument order */
+  /* get, resolve, audit and watch: pointers into argv, in argument order */
   const char **ids;
   size_t ids_count;
-  bool from_stdin; /* the one argument was "-": one input per line */
+  bool from_stdin; /* the one argument was "-" (audit: or none, and stdin
+                      is no terminal): one input per line */
+  /* audit */
+  unsigned within_days;  /* --within; ANTHROPIC_LIFECYCLE_WITHIN_DAYS */
+  bool now_given;        /* --now: judge at `now`, not the clock's time */
+  int64_t now;           /* seconds since 1970-01-01T00:00:00Z */
+  const char *from_file; /* --from FILE; NULL: none */
+  /* watch */
+  uint64_t interval_ms; /* --interval; 0: the library's default */
 } options_t;
 
 /* An error kept past its callback. Strings are owned; NULL type or
@@ -144,7 +157,7 @@ void cli_close_client(app_t *app);
 bool cli_use_beta(const app_t *app);
 
 /* ------------------------------------------------------------------ */
-/* The commands (list.c, stream.c), above the core                     */
+/* The commands (list.c, stream.c, audit.c, watch.c), above the core */
 /* ------------------------------------------------------------------ */
 
 /* A command, as run.c drives it: start (before the loop runs: its state
@@ -164,6 +177,12 @@ extern const cli_command_t cli_list_command;
 /* `get` and `resolve`: the arguments, or stdin with "-"; every input in
  * flight at once, one line each written in input order. */
 extern const cli_command_t cli_get_command, cli_resolve_command;
+/* `audit` (audit.c): every input resolved in one batch, its lifecycle
+ * judged; one line per input in input order at the end. */
+extern const cli_command_t cli_audit_command;
+/* `watch` (watch.c): anthropic_models_watch()'s events, a line each,
+ * until SIGINT or SIGTERM. */
+extern const cli_command_t cli_watch_command;
 
 /* ------------------------------------------------------------------ */
 /* run.c: the table of commands; the only file that knows them         */

@@ -14,9 +14,9 @@
 
 /* Every command, by the options' command_t. */
 static const cli_command_t *const commands[] = {
-    [CMD_LIST] = &cli_list_command,
-    [CMD_GET] = &cli_get_command,
-    [CMD_RESOLVE] = &cli_resolve_command,
+    [CMD_LIST] = &cli_list_command,       [CMD_GET] = &cli_get_command,
+    [CMD_RESOLVE] = &cli_resolve_command, [CMD_AUDIT] = &cli_audit_command,
+    [CMD_WATCH] = &cli_watch_command,
 };
 
 int cli_run(const options_t *o) {

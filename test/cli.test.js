@@ -667,7 +667,11 @@ function bashComplete(...words) {
 
 test('bash completes commands, options where they belong, and values', () => {
   assert.deepEqual(bashComplete('li'), ['list']);
-  assert.deepEqual(bashComplete(''), ['list', 'get', 'resolve']);
+  assert.deepEqual(bashComplete(''), ['list', 'get', 'resolve', 'audit', 'watch']);
+  assert.deepEqual(bashComplete('audit', '--wi'), ['--within']);
+  assert.deepEqual(bashComplete('watch', '--in'), ['--interval']);
+  assert.deepEqual(bashComplete('watch', '--interval', '1'), ['1m', '10m', '1h']);
+  assert.deepEqual(bashComplete('get', '--wi'), []); // audit's, not get's
   assert.deepEqual(bashComplete('list', '--lif'), ['--lifecycle']);
   assert.deepEqual(bashComplete('list', '--lifecycle', ''), ['active', 'deprecated', 'retired']);
   assert.deepEqual(bashComplete('list', '--lifecycle', '=', 'de'), ['deprecated']);
@@ -685,7 +689,7 @@ test('the completions offer every option --help names', () => {
   const bash = fs.readFileSync(BASH_COMPLETION, 'utf8');
   const zsh = fs.readFileSync(ZSH_COMPLETION, 'utf8');
   const { long, short } = helpOptions();
-  const offered = new Set(bashComplete('list', '-'));
+  const offered = new Set(['list', 'audit', 'watch'].flatMap((c) => bashComplete(c, '-')));
   for (const opt of [...long, ...short]) {
     assert.ok(offered.has(opt), `bash does not offer ${opt}`);
     assert.ok(zsh.includes(opt.length === 2 ? `-${opt[1]}` : opt), `zsh does not know ${opt}`);

@@ -163,7 +163,7 @@ test('audit reads --from FILE (comments, blanks), stdin with "-" or no argument,
   const f = writeFile('aliases.txt', text);
   for (const [args, input] of [[['audit', '--from', f]], [['audit', `--from=${f}`]],
     [['audit', '-'], text], [['audit'], text]]) {
-    const r = audit(['--now', TWENTY_DAYS_BEFORE, ...args], input);
+    const r = audit([...args, '--now', TWENTY_DAYS_BEFORE], input);
     assert.equal(r.code, 3, `${args}: ${r.err}`);
     const lines = jsonLines(r.out);
     assert.deepEqual(lines.map((l) => l.input), want, args.join(' '));
@@ -257,7 +257,7 @@ test('done when: audit --within 30 < aliases.txt exits 3 for a model retiring in
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('audit --help names the command, --man names the exit statuses', () => {
+test('--help names audit and its exit statuses', () => {
   const r = audit(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.out, /audit \[--within DAYS\] \[--now TIME\] \[--from FILE\]/);

@@ -5,7 +5,8 @@ From the symbols of the CLI's archive (nm: every file but main.c, which
 nothing calls), who calls whom, held to these floors, top first
 (cli/cli.h says what each file does):
   run.c               the table of commands
-  list.c  stream.c    the commands
+  list.c  stream.c  audit.c  watch.c
+                      the commands
   app.c               the core: the loop, the client, --beta, closing
   args.c  output.c  lines.c
 A call goes to a lower floor only, so there is no cycle, no command calls
@@ -17,7 +18,7 @@ import collections
 import subprocess
 import sys
 
-FLOORS = [["run"], ["list", "stream"], ["app"],
+FLOORS = [["run"], ["list", "stream", "audit", "watch"], ["app"],
           ["args", "output", "lines"]]
 
 
