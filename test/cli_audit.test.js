@@ -264,3 +264,47 @@ test('--help names audit and its exit statuses', () => {
   assert.match(r.out, /^ +3 +audit: /m);
   assert.match(r.out, /^ +4 +audit: /m);
 });
+
+test('audit: a --from line with a NUL or bytes that are not UTF-8 is unknown, with no request', async () => {
+  const f = path.join(tmp, 'bad.txt');
+  fs.writeFileSync(f, Buffer.concat([Buffer.from('claude-opus-4-1\nbad\0id\n'),
+    Buffer.from([0x63, 0xff, 0x0a])]));
+  const r = audit(['audit', '--from', f]);
+  assert.equal(r.code, 4, r.err);
+  const lines = jsonLines(r.out);
+  assert.deepEqual(lines.map((l) => l.risk), ['none', 'unknown', 'unknown']);
+  assert.match(lines[1].error.message, /NUL/);
+  assert.match(lines[2].error.message, /UTF-8/);
+  assert.equal(lines[2].input, 'c\ufffd');
+  const seen = await (await fetch(url + '/_fake/requests')).json();
+  assert.equal(seen.length, 1);
+});
+
+test('audit: a directory on stdin is a read error (exit 1), not an empty list', () => {
+  const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, 'audit', '-'],
+    { env: env(), encoding: 'utf8', stdio: [fs.openSync(tmp, 'r'), 'pipe', 'pipe'] });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /reading stdin: Is a directory/);
+  assert.equal(r.stdout, '');
+});
+
+test('audit: SIGINT while an answer hangs exits 130 and says what was not done', async () => {
+  await fake('/_fake/faults', [{ action: 'hang', match: 'claude-opus-4-1', times: 1 }]);
+  const { spawn } = require('node:child_process');
+  const child = spawn(CLI, ['--base-url', url, '--api-key', KEY, 'audit', 'claude-sonnet-4-5', 'claude-opus-4-1'],
+    { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const exit = new Promise((resolve) => child.on('close', resolve));
+  // Wait until the hanging request has reached the server.
+  for (let i = 0; i < 2000; i++) {
+    const seen = await (await fetch(url + '/_fake/requests')).json();
+    if (seen.some((q) => q.path.includes('claude-opus-4-1'))) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGINT');
+  assert.equal(await exit, 130);
+  assert.match(err, /interrupted: 1 of 2 inputs not done/);
+  assert.deepEqual(jsonLines(out).map((l) => l.input), ['claude-sonnet-4-5']);
+});

@@ -155,3 +155,11 @@ test('watch usage errors exit 2: a bad --interval, a watch option elsewhere', ()
     assert.equal(r.stdout, '');
   }
 });
+
+test('watch of an alias no model can have fails at once (exit 1) and says why', () => {
+  const r = spawnSync(CLI, ['--base-url', url, '--api-key', KEY, 'watch', 'claude-opus-4-1', '..'],
+    { env: env(), encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^anthropic-models: watch: .*"\.\."/m);
+  assert.equal(r.stdout, '');
+});
