@@ -13,6 +13,10 @@
  * `options` are a request's {timeout, maxRetries, headers}; `params` the
  * SDK's {betas, workspace_id} (list's also {after_id, before_id, limit,
  * lifecycle}); `query` extra query parameters {name: value or [values]}.
+ * resolve()'s options are {concurrency, now, within}: with `now` (seconds
+ * since 1970) each model comes as {json, state, risk, daysToRetirement,
+ * daysToDeprecation}, its anthropic_model_lifecycle() at `now` within
+ * `within` days (audit()).
  * index.js checks that no other key is there; each value's type is checked
  * here. `log` (optional) is called as log(level, line) for each line the
  * client logs.
@@ -74,6 +78,11 @@ typedef struct call {
   addon_client_t *ac;
   double token;
   struct call *next; /* in ac->spare */
+  /* A resolve batch for audit(): each model comes with its lifecycle
+   * summary at `now` (seconds) within `within` days. */
+  bool lifecycle;
+  int64_t now;
+  unsigned within;
 } call_t;
 
 #define SPARE_MAX 256
@@ -252,11 +261,65 @@ static void on_page(const anthropic_error_t *err,
   call_free(call);
 }
 
+/* The name of a summary's state: the model's own string for a lifecycle
+ * newer than the library, null when it has none. */
+static const char *state_name(anthropic_lifecycle_t state,
+                              const anthropic_model_info_t *model) {
+  switch (state) {
+  case ANTHROPIC_LIFECYCLE_ACTIVE:
+    return "active";
+  case ANTHROPIC_LIFECYCLE_DEPRECATED:
+    return "deprecated";
+  case ANTHROPIC_LIFECYCLE_RETIRED:
+    return "retired";
+  case ANTHROPIC_LIFECYCLE_OTHER:
+    return model->lifecycle.value;
+  default:
+    return NULL;
+  }
+}
+
+/* An audited model: {json, state, risk, daysToRetirement,
+ * daysToDeprecation} (days null when there is no such date), from
+ * anthropic_model_lifecycle(). */
+static napi_value audited(napi_env env, const call_t *call,
+                          const anthropic_model_info_t *model) {
+  napi_value o = NULL, nul;
+  anthropic_lifecycle_summary_t ls = ANTHROPIC_LIFECYCLE_SUMMARY_INIT;
+  if (anthropic_model_lifecycle(model, call->now, call->within, &ls) != 0 ||
+      napi_create_object(env, &o) != napi_ok ||
+      napi_get_null(env, &nul) != napi_ok)
+    return NULL;
+  napi_set_named_property(env, o, "json",
+                          text(env, model->json_text, model->json_len));
+  set_str(env, o, "state", state_name(ls.state, model));
+  set_str(env, o, "risk", anthropic_lifecycle_risk_name(ls.risk));
+  if (ls.retires)
+    set_num(env, o, "daysToRetirement", (double)ls.days_to_retirement);
+  else
+    napi_set_named_property(env, o, "daysToRetirement", nul);
+  if (ls.deprecates)
+    set_num(env, o, "daysToDeprecation", (double)ls.days_to_deprecation);
+  else
+    napi_set_named_property(env, o, "daysToDeprecation", nul);
+  return o;
+}
+
 static void on_alias(const anthropic_error_t *err,
                      const anthropic_model_info_t *model, const char *alias,
                      size_t index, void *data) {
   call_t *call = data;
+  addon_client_t *ac = call->ac;
+  napi_handle_scope scope;
   (void)alias;
+  if (err == NULL && call->lifecycle) {
+    if (ac->env_gone || napi_open_handle_scope(ac->env, &scope) != napi_ok)
+      return;
+    dispatch(ac, call->token, RESULT, audited(ac->env, call, model), (int)index,
+             model->response ? model->response->request_id : NULL);
+    napi_close_handle_scope(ac->env, scope);
+    return;
+  }
   deliver(call->ac, call->token, err, model ? model->json_text : NULL,
           model ? model->json_len : 0, model ? model->response : NULL,
           (int)index);
@@ -701,6 +764,7 @@ static call_t *call_new(napi_env env, addon_client_t *ac, napi_value token) {
   }
   call->ac = ac;
   call->token = 0;
+  call->lifecycle = false;
   napi_get_value_double(env, token, &call->token);
   return call;
 }
@@ -853,15 +917,23 @@ static napi_value js_resolve(napi_env env, napi_callback_info info) {
     goto out;
   }
   anthropic_resolve_options_t o = ANTHROPIC_RESOLVE_OPTIONS_INIT;
-  napi_value opts;
+  napi_value opts, now_v;
   double concurrency = 0; /* the library's default */
+  double now = 0, within = ANTHROPIC_LIFECYCLE_WITHIN_DAYS;
   if (get_object(env, argv[3], "options", &opts) != 0 ||
-      opt_int(env, opts, "concurrency", 1, UINT_MAX, &concurrency) != 0)
+      opt_int(env, opts, "concurrency", 1, UINT_MAX, &concurrency) != 0 ||
+      get_prop(env, opts, "now", &now_v) != 0 ||
+      opt_int(env, opts, "now", -MAX_SAFE, MAX_SAFE, &now) != 0 ||
+      opt_int(env, opts, "within", 0, UINT_MAX, &within) != 0)
     goto out;
   o.concurrency = (unsigned)concurrency;
   call_t *call = call_new(env, ac, argv[2]);
   if (call == NULL)
     goto out;
+  /* `now` given (seconds): audit(), each model with its summary. */
+  call->lifecycle = now_v != NULL;
+  call->now = (int64_t)now;
+  call->within = (unsigned)within;
   anthropic_resolve_id_t bid = anthropic_resolve(ac->client, aliases, n, &o,
                                                  on_alias, on_batch_done, call);
   if (bid == 0) {
@@ -1107,6 +1179,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   } fns[] = {{"create", js_create},   {"retrieve", js_retrieve},
              {"list", js_list},       {"cancel", js_cancel},
              {"resolve", js_resolve}, {"close", js_close}};
+
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn,

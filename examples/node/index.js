@@ -4,8 +4,8 @@
 // parameters and request options (signal included), its error classes and
 // fields, _request_id, .withResponse(), pages with hasNextPage(),
 // getNextPage() and iterPages(), and `for await` over every item. Besides:
-// error-first callbacks (a function as the last argument), models.resolve()
-// and close(). The client runs on Node's own libuv loop; nothing here starts
+// error-first callbacks (a function as the last argument), models.resolve(),
+// models.audit() (model lifecycles: see the comments there) and close(). The client runs on Node's own libuv loop; nothing here starts
 // a thread. SDK-shaped objects are made only when asked for (a Response, an
 // error's headers).
 'use strict';
@@ -284,6 +284,7 @@ class Call {
     this.onAbort = null;
     this.rid = 0n;
     this.resolve = null; // a resolve batch's results
+    this.audit = null; // audit(): the aliases of its resolve batch
   }
 }
 
@@ -348,6 +349,99 @@ class Models {
     }
     return call.promise;
   }
+
+  // audit(aliases, [{within, now}], [cb]): each alias resolved (one batch,
+  // as resolve()) and judged at `now` (default: the current time) with a
+  // window of `within` days (default 90), as `anthropic-models audit`:
+  // {results, atRisk, retired, unknown, exitCode}. Input is checked before
+  // anything is asked: a TypeError (or RangeError) to the callback or
+  // promise.
+  audit(aliases, options, cb) {
+    if (typeof options === 'function') { cb = options; options = undefined; }
+    const call = callFor(cb, Promise, null);
+    const c = this._client;
+    let list, o;
+    try {
+      list = aliasList(aliases, 'aliases');
+      o = auditOptions(options);
+    } catch (e) {
+      process.nextTick(settleLater, call, e);
+      return call.promise;
+    }
+    call.resolve = [];
+    call.audit = list;
+    const token = c._token(call);
+    try {
+      native.resolve(c._h, list, token, o);
+    } catch (e) {
+      c._pending.delete(token);
+      process.nextTick(settleLater, call, refused(e));
+    }
+    return call.promise;
+  }
+
+}
+
+// ---------------------------------------------------------------- audit
+
+// `v`, an iterable of non-empty strings (not a string), as an array; a
+// TypeError naming `what` (or its item) otherwise.
+function aliasList(v, what) {
+  if (v == null || typeof v === 'string' || typeof v[Symbol.iterator] !== 'function') {
+    throw typeError(`${what} must be an iterable of strings`);
+  }
+  const out = [];
+  for (const a of v) {
+    if (typeof a !== 'string' || a === '') {
+      throw typeError(`${what}[${out.length}] must be a non-empty string`);
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+const AUDIT_KEYS = new Set(['within', 'now']);
+
+// audit()'s options as resolve() takes them: {now (seconds), within}.
+function auditOptions(options) {
+  if (options != null && typeof options !== 'object') throw typeError('options must be an object');
+  checkKeys(options, AUDIT_KEYS, 'options');
+  const now = options?.now ?? Date.now();
+  let ms;
+  if (now instanceof Date) ms = now.getTime();
+  else if (typeof now === 'number') ms = now;
+  else if (typeof now === 'string') ms = Date.parse(now);
+  else throw typeError('now must be a Date, a number (ms since 1970) or a date string');
+  if (!Number.isFinite(ms)) {
+    throw Object.assign(new RangeError('now must be a valid date'), { code: 'ERR_OUT_OF_RANGE' });
+  }
+  return { now: Math.floor(ms / 1000), within: options?.within ?? 90 };
+}
+
+// One audited alias: from the addon's {json, state, risk, days...}, or
+// the Error its resolve got (risk 'unknown').
+function auditResult(alias, v) {
+  if (v instanceof Error) {
+    return { alias, id: null, lifecycle: null, deprecated_at: null, retires_at: null,
+      daysToRetirement: null, daysToDeprecation: null, risk: 'unknown', error: v, model: null };
+  }
+  const m = parseModel(v.json, v.rid);
+  return { alias, id: m.id, lifecycle: v.state, deprecated_at: m.deprecated_at ?? null,
+    retires_at: m.retires_at ?? null, daysToRetirement: v.daysToRetirement,
+    daysToDeprecation: v.daysToDeprecation, risk: v.risk, error: null, model: m };
+}
+
+// The report: exitCode as the CLI's, 4 when some alias is retired or
+// unknown, else 3 when some is at risk, else 0.
+function auditReport(results) {
+  let atRisk = 0, retired = 0, unknown = 0;
+  for (const r of results) {
+    if (r.risk === 'at_risk') atRisk++;
+    else if (r.risk === 'retired') retired++;
+    else if (r.risk === 'unknown') unknown++;
+  }
+  const exitCode = retired + unknown > 0 ? 4 : atRisk > 0 ? 3 : 0;
+  return { results, atRisk, retired, unknown, exitCode };
 }
 
 function parseModel(value, rid) {
@@ -541,8 +635,15 @@ class Anthropic {
     const call = this._pending.get(token);
     if (!call) return;
     if (call.resolve) { // a resolve batch
-      if (what === DONE) { this._pending.delete(token); call.cb(null, call.resolve); }
-      else call.resolve[index] = what === RESULT ? parseModel(value, rid) : toError(value);
+      if (what === DONE) {
+        this._pending.delete(token);
+        const a = call.audit;
+        call.cb(null, a ? auditReport(a.map((alias, i) => auditResult(alias, call.resolve[i]))) : call.resolve);
+      } else if (what === RESULT) {
+        if (call.audit) value.rid = rid;
+        call.resolve[index] = call.audit ? value : parseModel(value, rid);
+      }
+      else call.resolve[index] = toError(value);
       return;
     }
     this._pending.delete(token);
