@@ -9,8 +9,12 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 
-const { startFake } = require('./fake-api/start.js');
+const { startFake, until } = require('./fake-api/start.js');
 
 const ADDON = process.env.NODE_ADDON;
 const A = require(ADDON);
@@ -177,4 +181,294 @@ test('audit: bad input rejects with a TypeError (or RangeError) naming it; nothi
   await new Promise((resolve) => c.models.audit([1], (e) => { assert.ok(e instanceof TypeError); resolve(); }));
   assert.equal((await stats()).requests, 0);
   await c.close();
+});
+
+// ---------------------------------------------------------------- watch
+
+// The events of `w` up to and including the first that `pred` holds for
+// (at most `max` of them: a bound on a bug, not on speed).
+async function eventsUntil(w, pred, max = 500) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    const { value, done } = await w.next();
+    assert.equal(done, false, `the watch ended after ${JSON.stringify(seen.map((e) => e.type))}`);
+    seen.push(value);
+    if (pred(value)) return seen;
+  }
+  throw new Error(`no such event in ${max}: ${seen.map((e) => e.type).join(' ')}`);
+}
+
+const KEYS = ['type', 'cycle', 'model', 'previous', 'alias', 'models', 'aliases', 'error', 'failures',
+  'nextMs', 'changes', 'notModified', 'count'];
+
+test('watch: the first event is a snapshot of every model (retired ones too) and the aliases watched', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client();
+  const w = c.models.watch({ interval: 100, jitter: false, aliases: ['claude-opus-4-1', 'no-such-model'] });
+  assert.equal(w[Symbol.asyncIterator](), w);
+  const { value: snap, done } = await w.next();
+  assert.equal(done, false);
+  for (const k of KEYS) assert.ok(k in snap, k);
+  assert.equal(snap.type, 'snapshot');
+  assert.equal(snap.cycle, 1);
+  assert.deepEqual(snap.models, catalogue.models); // every field, newest first
+  assert.equal(snap.count, catalogue.models.length);
+  assert.ok(snap.models.some((m) => m.lifecycle === 'retired'));
+  assert.deepEqual(snap.aliases, { 'claude-opus-4-1': model(catalogue.aliases['claude-opus-4-1']), 'no-such-model': null });
+  assert.equal(snap.model, null);
+  assert.equal(snap.error, null);
+  // Then the cycle's end, and the next cycle's: nothing moved.
+  const [cyc] = await eventsUntil(w, (e) => e.type === 'cycle');
+  assert.equal(cyc.cycle, 1);
+  assert.equal(cyc.models, null);
+  assert.equal(typeof cyc.nextMs, 'number');
+  const [cyc2] = await eventsUntil(w, (e) => e.type === 'cycle');
+  assert.deepEqual([cyc2.cycle, cyc2.changes], [2, 0]);
+  assert.deepEqual(await w.return(), { done: true, value: undefined });
+  assert.deepEqual(await w.next(), { done: true, value: undefined });
+  await c.close();
+});
+
+test('watch: catalogue changes become change events, then a cycle event that counts them', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client();
+  const w = c.models.watch({ interval: 50, jitter: false, aliases: ['claude-opus-4-1'] });
+  await eventsUntil(w, (e) => e.type === 'cycle');
+  const moved = 'claude-opus-4-5-20251101', sonnet = 'claude-sonnet-4-20250514', gone = 'claude-3-sonnet-20240229';
+  const added = { ...model('claude-opus-5-20260415'), id: 'claude-opus-6-20261201', display_name: 'Claude Opus 6',
+    created_at: '2026-12-01T00:00:00Z' };
+  await change([
+    { op: 'move_alias', alias: 'claude-opus-4-1', to: moved },
+    { op: 'set', id: sonnet, fields: { lifecycle: 'deprecated', deprecated_at: '2026-11-01T00:00:00Z', retires_at: '2027-05-01T00:00:00Z' } },
+    { op: 'add', model: added },
+    { op: 'remove', id: gone },
+  ]);
+  const want = new Set(['added', 'removed', 'lifecycle_changed', 'deprecated_at_changed', 'retires_at_changed', 'alias_moved']);
+  const got = new Map();
+  let counted = 0;
+  for (let cycles = 0; got.size < want.size; cycles++) {
+    assert.ok(cycles < 10, `after 10 cycles, only ${[...got.keys()]}`);
+    const evs = await eventsUntil(w, (e) => e.type === 'cycle');
+    const cyc = evs.pop();
+    for (const e of evs) {
+      assert.ok(want.has(e.type), `unexpected ${e.type}`);
+      assert.equal(e.cycle, cyc.cycle);
+      got.set(e.type, e);
+    }
+    assert.equal(cyc.changes, evs.length);
+    counted += cyc.changes;
+  }
+  assert.equal(counted, want.size);
+  assert.deepEqual(got.get('added').model, added);
+  assert.equal(got.get('added').previous, null);
+  assert.equal(got.get('removed').previous.id, gone);
+  assert.equal(got.get('removed').model, null);
+  const lc = got.get('lifecycle_changed');
+  assert.deepEqual([lc.model.id, lc.previous.lifecycle, lc.model.lifecycle], [sonnet, 'active', 'deprecated']);
+  assert.equal(got.get('deprecated_at_changed').model.deprecated_at, '2026-11-01T00:00:00Z');
+  assert.equal(got.get('deprecated_at_changed').previous.deprecated_at, null);
+  assert.equal(got.get('retires_at_changed').model.retires_at, '2027-05-01T00:00:00Z');
+  const am = got.get('alias_moved');
+  assert.deepEqual([am.alias, am.previous.id, am.model.id], ['claude-opus-4-1', catalogue.aliases['claude-opus-4-1'], moved]);
+  await w.return();
+  await c.close();
+  await reset();
+});
+
+test('watch: addAlias() watches one more alias: an alias_moved with no previous', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client();
+  const w = c.models.watch({ interval: 50, jitter: false });
+  await eventsUntil(w, (e) => e.type === 'cycle');
+  w.addAlias('claude-haiku-4-5');
+  const evs = await eventsUntil(w, (e) => e.type === 'alias_moved');
+  const am = evs.pop();
+  assert.deepEqual([am.alias, am.previous, am.model.id], ['claude-haiku-4-5', null, catalogue.aliases['claude-haiku-4-5']]);
+  assert.throws(() => w.addAlias(''), TypeError);
+  assert.throws(() => w.addAlias(7), TypeError);
+  await w.return();
+  assert.throws(() => w.addAlias('claude-opus-4-1'), /ended/);
+  await c.close();
+});
+
+test('watch: injected faults are error events, with the iterator still going', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client({ maxRetries: 0 });
+  const w = c.models.watch({ interval: 50, jitter: false, backoff: 20 });
+  await eventsUntil(w, (e) => e.type === 'cycle');
+  await faults([{ action: 'respond', status: 500, match: '/v1/models', times: 2 }]);
+  const evs = await eventsUntil(w, (e) => e.type === 'error' && e.failures === 2);
+  const errs = evs.filter((e) => e.type === 'error');
+  assert.deepEqual(errs.map((e) => e.failures), [1, 2]);
+  for (const e of errs) {
+    assert.ok(e.error instanceof A.InternalServerError, String(e.error));
+    assert.equal(e.error.status, 500);
+    assert.equal(e.error.kind, 'http');
+    assert.equal(typeof e.nextMs, 'number');
+  }
+  // And then the watch recovers: a cycle with nothing changed.
+  const [cyc] = (await eventsUntil(w, (e) => e.type === 'cycle')).slice(-1);
+  assert.equal(cyc.changes, 0);
+  await w.return();
+  await c.close();
+});
+
+test('watch: an AbortSignal ends the iteration; one aborted already starts nothing', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client();
+  const ac = new AbortController();
+  const types = [];
+  for await (const ev of c.models.watch({ interval: 50, jitter: false, signal: ac.signal })) {
+    types.push(ev.type);
+    if (ev.type === 'cycle') ac.abort();
+  }
+  assert.equal(types[0], 'snapshot');
+  assert.equal(types.at(-1), 'cycle');
+  // As a request option too, and already aborted: no request at all.
+  await reset();
+  const w = c.models.watch({ interval: 50 }, { signal: AbortSignal.abort() });
+  assert.deepEqual(await w.next(), { done: true, value: undefined });
+  assert.equal((await stats()).requests, 0);
+  // A pending next() ends with the abort.
+  const ac2 = new AbortController();
+  const w2 = c.models.watch({ interval: 60000, jitter: false, signal: ac2.signal });
+  await eventsUntil(w2, (e) => e.type === 'cycle');
+  const pending = w2.next();
+  ac2.abort();
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  await c.close();
+});
+
+test('watch: close() ends every watch of the client; a pending next() resolves done', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client();
+  const w = c.models.watch({ interval: 60000, jitter: false });
+  await eventsUntil(w, (e) => e.type === 'cycle');
+  const pending = w.next();
+  await c.close();
+  assert.deepEqual(await pending, { done: true, value: undefined });
+  assert.throws(() => c.models.watch(), /closed/);
+});
+
+test('watch: a consumer that falls behind gets one resync snapshot in place of what it missed', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client();
+  const w = c.models.watch({ interval: 20, jitter: false, maxBuffered: 3, aliases: ['claude-opus-4-1'] });
+  await eventsUntil(w, (e) => e.type === 'cycle');
+  const added = { ...model('claude-opus-5-20260415'), id: 'claude-opus-6-20261201', created_at: '2026-12-01T00:00:00Z' };
+  const moved = 'claude-opus-4-5-20251101';
+  await change([{ op: 'add', model: added }, { op: 'move_alias', alias: 'claude-opus-4-1', to: moved }]);
+  // Not pulling while the watch runs several cycles (each lists once).
+  const base = (await stats()).requests;
+  await until('ten more requests', async () => (await stats()).requests >= base + 10);
+  const { value: snap } = await w.next();
+  assert.equal(snap.type, 'snapshot');
+  assert.equal(snap.resync, true);
+  assert.ok(snap.dropped > 3, String(snap.dropped));
+  assert.ok(snap.cycle > 2);
+  assert.deepEqual(snap.models[0], added);
+  assert.equal(snap.models.length, catalogue.models.length + 1);
+  assert.deepEqual(snap.models.slice(1), catalogue.models);
+  assert.equal(snap.aliases['claude-opus-4-1'].id, moved);
+  // Then the watch goes on, events again.
+  const next = await w.next();
+  assert.ok(['cycle', 'snapshot'].includes(next.value.type), next.value.type);
+  await w.return();
+  await c.close();
+  await reset();
+});
+
+test('watch: bad options are thrown by watch() as TypeError or RangeError, naming them', () => {
+  const c = client();
+  const bad = [
+    [{ interval: 'soon' }, RangeError, /interval/], [{ interval: -5 }, RangeError, /interval/],
+    [{ interval: 0 }, RangeError, /interval/], [{ interval: {} }, TypeError, /interval/],
+    [{ aliases: 'claude-opus-4-1' }, TypeError, /aliases/], [{ aliases: [1] }, TypeError, /aliases\[0\]/],
+    [{ aliases: [''] }, TypeError, /aliases\[0\]/], [{ jitter: 'no' }, TypeError, /jitter/],
+    [{ maxBuffered: 0 }, RangeError, /maxBuffered/], [{ signal: {} }, TypeError, /signal/],
+    [{ lifecycle: 'active' }, TypeError, /lifecycle/], [{ backoff: -1 }, RangeError, /backoff/],
+    [{ intervall: 5 }, TypeError, /intervall/], [42, TypeError, /params/],
+  ];
+  for (const [p, E, re] of bad) assert.throws(() => c.models.watch(p), (e) => e instanceof E && re.test(e.message), JSON.stringify(p));
+  assert.throws(() => c.models.watch({}, { timeout: 'x' }), TypeError);
+  return c.close();
+});
+
+test('watch: interval strings', () => {
+  const c = client();
+  const ms = (interval) => c.models.watch({ interval, signal: AbortSignal.abort() }).interval;
+  assert.equal(ms(undefined), 600000);
+  assert.equal(ms('10m'), 600000);
+  assert.equal(ms('250ms'), 250);
+  assert.equal(ms('30s'), 30000);
+  assert.equal(ms('1.5s'), 1500);
+  assert.equal(ms('2h'), 7200000);
+  assert.equal(ms('1d'), 86400000);
+  assert.equal(ms(1234), 1234);
+  return c.close();
+});
+
+// Run `src` in a child node; its {status, signal, stdout, stderr}. Killed
+// after a minute: a loop kept alive.
+function runScript(src) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anthropic-node-'));
+  const file = path.join(dir, 'script.js');
+  fs.writeFileSync(file, src);
+  const r = spawnSync(process.execPath, [file], {
+    env: { ...process.env, ADDON, URL: url }, encoding: 'utf8', timeout: 60000,
+  });
+  fs.rmSync(dir, { recursive: true });
+  return r;
+}
+
+test('watch: break cancels it, and the process exits by itself (no close())', () => {
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+    (async () => {
+      for await (const ev of c.models.watch({ interval: 20, jitter: false })) {
+        console.log(ev.type);
+        if (ev.type === 'cycle' && ev.cycle === 2) break;
+      }
+      console.log('out');
+    })();
+  `);
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), ['snapshot', 'cycle', 'cycle', 'out']);
+});
+
+test('watch: an AbortSignal cancels it, and the process exits by itself (no close())', () => {
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+    const ac = new AbortController();
+    (async () => {
+      const w = c.models.watch({ interval: 20, jitter: false, signal: ac.signal });
+      const { value } = await w.next();
+      console.log(value.type);
+      ac.abort(); // nothing pulls any more: the abort alone ends it
+    })();
+  `);
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'snapshot');
+});
+
+test('watch: a watch running keeps the process alive until it is cancelled', () => {
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+    const w = c.models.watch({ interval: 20, jitter: false });
+    let n = 0;
+    // Nothing awaited: only the watch keeps the loop alive, through cycles.
+    (function pull() {
+      w.next().then(({ value }) => {
+        if (value.type === 'cycle' && ++n === 3) { console.log('three'); w.return(); } else pull();
+      });
+    })();
+  `);
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'three');
 });

@@ -8,6 +8,9 @@
  *   list(client, params, beta, token, options, query) -> request id
  *   cancel(client, request id)               -> true if it was cancelled
  *   resolve(client, aliases, token, options) -> batch id
+ *   watch(client, token, params, options, query) -> watch id (a BigInt,
+ *                                            for cancel())
+ *   watchAlias(client, watch id, alias)      one more alias watched
  *   close(client)                            dispatch(0, DONE) when closed
  *
  * `options` are a request's {timeout, maxRetries, headers}; `params` the
@@ -25,7 +28,8 @@
  * index, requestId)`: what is RESULT (value: the JSON text as received,
  * which index.js parses: V8's JSON.parse makes the objects faster than
  * building them here), ERROR (value: {kind, status, type, message,
- * requestId, attempts}) or DONE (a resolve batch, or the close). `index` is
+ * requestId, attempts}), EVENT (a watch's event: see event_value()) or
+ * DONE (a resolve batch, a watch, or the close). `index` is
  * an alias's position in its resolve batch, else -1; `requestId` the
  * response's request-id (null when none).
  *
@@ -41,7 +45,7 @@
 #include <string.h>
 #include <uv.h>
 
-enum { RESULT = 0, ERROR = 1, DONE = 2 };
+enum { RESULT = 0, ERROR = 1, DONE = 2, EVENT = 3 };
 
 typedef struct addon_client {
   napi_env env;
@@ -948,6 +952,235 @@ out:
   return r;
 }
 
+/* ---- watch ----
+ *
+ * A watch is a call whose events come as EVENT (value: the event as a
+ * plain object, models as their JSON text, which index.js parses) until
+ * its DONE. It holds the Client, as any pending call, until that DONE:
+ * the library's interval timer keeps the loop alive while it runs, and
+ * nothing of it is left once it is cancelled. */
+
+/* A model's JSON text: as received, else written from its fields (then
+ * *owned is set, to be freed with anthropic_free()). */
+static const char *model_text(const anthropic_model_info_t *m, size_t *len,
+                              char **owned) {
+  *owned = NULL;
+  if (m->json_text != NULL) {
+    *len = m->json_len;
+    return m->json_text;
+  }
+  *owned = anthropic_model_info_json(m);
+  *len = *owned != NULL ? strlen(*owned) : 0;
+  return *owned;
+}
+
+/* The model as a JS string of its JSON text; null for NULL. */
+static napi_value model_json(napi_env env, const anthropic_model_info_t *m) {
+  napi_value v = NULL;
+  size_t len;
+  char *owned;
+  if (m == NULL) {
+    napi_get_null(env, &v);
+    return v;
+  }
+  const char *t = model_text(m, &len, &owned);
+  if (t != NULL)
+    v = text(env, t, len);
+  anthropic_free(owned);
+  return v;
+}
+
+/* `n` models as one JS string, the JSON array "[m0,m1,...]" (null for a
+ * NULL entry): one JSON.parse in index.js for a whole snapshot. NULL when
+ * out of memory. */
+static napi_value
+models_json(napi_env env, const anthropic_model_info_t *const *m, size_t n) {
+  size_t len = 2, cap = 2;
+  for (size_t i = 0; i < n; i++)
+    cap +=
+        1 + (m[i] != NULL ? (m[i]->json_text != NULL ? m[i]->json_len : 0) : 4);
+  char *buf = malloc(cap);
+  if (buf == NULL)
+    return NULL;
+  buf[0] = '[';
+  len = 1;
+  for (size_t i = 0; i < n; i++) {
+    size_t tl = 4;
+    char *owned = NULL;
+    const char *t = m[i] != NULL ? model_text(m[i], &tl, &owned) : "null";
+    if (t == NULL) {
+      free(buf);
+      return NULL;
+    }
+    if (owned != NULL) { /* written, not received: make room */
+      char *b = realloc(buf, cap + tl + 1);
+      if (b == NULL) {
+        anthropic_free(owned);
+        free(buf);
+        return NULL;
+      }
+      buf = b;
+      cap += tl + 1;
+    }
+    if (i > 0)
+      buf[len++] = ',';
+    memcpy(buf + len, t, tl);
+    len += tl;
+    anthropic_free(owned);
+  }
+  buf[len++] = ']';
+  napi_value v = text(env, buf, len);
+  free(buf);
+  return v;
+}
+
+static void set_bool(napi_env env, napi_value o, const char *k, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  napi_set_named_property(env, o, k, v);
+}
+
+static void set_value(napi_env env, napi_value o, const char *k, napi_value v) {
+  if (v == NULL)
+    napi_get_null(env, &v);
+  napi_set_named_property(env, o, k, v);
+}
+
+/* The event as {kind, cycle, model, previous, alias, models, aliases,
+ * aliasModels, error, failures, nextMs, changes, notModified, count}. */
+static napi_value event_value(napi_env env, const anthropic_watch_event_t *ev) {
+  napi_value o = NULL, arr = NULL;
+  if (napi_create_object(env, &o) != napi_ok)
+    return NULL;
+  set_num(env, o, "kind", (double)ev->kind);
+  set_num(env, o, "cycle", (double)ev->cycle);
+  set_value(env, o, "model", model_json(env, ev->model));
+  set_value(env, o, "previous", model_json(env, ev->previous));
+  set_str(env, o, "alias", ev->alias);
+  set_value(env, o, "models",
+            ev->models != NULL ? models_json(env, ev->models, ev->count)
+                               : NULL);
+  if (ev->aliases != NULL &&
+      napi_create_array_with_length(env, ev->aliases_count, &arr) == napi_ok)
+    for (size_t i = 0; i < ev->aliases_count; i++) {
+      napi_value a = NULL;
+      napi_create_string_utf8(env, ev->aliases[i], NAPI_AUTO_LENGTH, &a);
+      napi_set_element(env, arr, (uint32_t)i, a);
+    }
+  set_value(env, o, "aliases", arr);
+  set_value(env, o, "aliasModels",
+            ev->aliases != NULL && ev->alias_models != NULL
+                ? models_json(env, ev->alias_models, ev->aliases_count)
+                : NULL);
+  set_value(env, o, "error",
+            ev->error != NULL ? error_value(env, ev->error) : NULL);
+  set_num(env, o, "failures", ev->failures);
+  set_num(env, o, "nextMs", (double)ev->next_ms);
+  set_num(env, o, "changes", (double)ev->changes);
+  set_bool(env, o, "notModified", ev->not_modified);
+  set_num(env, o, "count", (double)ev->count);
+  return o;
+}
+
+static void on_watch_event(const anthropic_watch_event_t *ev, void *data) {
+  call_t *call = data;
+  addon_client_t *ac = call->ac;
+  napi_handle_scope scope;
+  if (ac->env_gone || napi_open_handle_scope(ac->env, &scope) != napi_ok)
+    return;
+  napi_value v = event_value(ac->env, ev);
+  if (v != NULL)
+    dispatch(ac, call->token, EVENT, v, -1, NULL);
+  napi_close_handle_scope(ac->env, scope);
+}
+
+static void on_watch_done(const anthropic_error_t *err, void *data) {
+  call_t *call = data;
+  (void)err; /* always cancelled */
+  dispatch(call->ac, call->token, DONE, NULL, -1, NULL);
+  settle(call->ac);
+  call_free(call);
+}
+
+/* The optional boolean property `k` of `o`, when given, in *out. */
+static int opt_bool(napi_env env, napi_value o, const char *k, bool *out) {
+  napi_value v;
+  if (get_prop(env, o, k, &v) != 0)
+    return -1;
+  if (v == NULL)
+    return 0;
+  if (type_of(env, v) != napi_boolean)
+    return throw_type(env, "ERR_INVALID_ARG_TYPE", k, "be a boolean");
+  return napi_get_value_bool(env, v, out) == napi_ok ? 0 : napi_failed(env);
+}
+
+/* watch(client, token, params, options, query) -> watch id (a BigInt).
+ * params: {interval, backoff, maxBackoff (ms), jitter, keepCache,
+ * cachedAliases (booleans), aliases, lifecycle (arrays of strings), betas,
+ * workspace_id}. */
+static napi_value js_watch(napi_env env, napi_callback_info info) {
+  napi_value argv[5], p, al, lc, r = NULL;
+  strings_t s = STRINGS_INIT;
+  double interval = 0, backoff = 0, max_backoff = 0;
+  bool jitter = true, keep_cache = false, cached_aliases = false;
+  call_t *call;
+  anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
+  anthropic_watch_options_t wo = ANTHROPIC_WATCH_OPTIONS_INIT;
+  addon_client_t *ac = call_args(env, info, 5, argv);
+  if (ac == NULL)
+    return NULL;
+  if (get_object(env, argv[2], "params", &p) == 0 &&
+      opt_int(env, p, "interval", 1, MAX_SAFE, &interval) == 0 &&
+      opt_int(env, p, "backoff", 1, MAX_SAFE, &backoff) == 0 &&
+      opt_int(env, p, "maxBackoff", 1, MAX_SAFE, &max_backoff) == 0 &&
+      opt_bool(env, p, "jitter", &jitter) == 0 &&
+      opt_bool(env, p, "keepCache", &keep_cache) == 0 &&
+      opt_bool(env, p, "cachedAliases", &cached_aliases) == 0 &&
+      get_prop(env, p, "aliases", &al) == 0 &&
+      str_array(env, &s, al, "aliases", &wo.aliases, &wo.aliases_count) == 0 &&
+      get_prop(env, p, "lifecycle", &lc) == 0 &&
+      str_array(env, &s, lc, "lifecycle", &wo.lifecycle, &wo.lifecycle_count) ==
+          0 &&
+      request_options(env, &s, argv[3], p, argv[4], &ro, &wo.options) == 0 &&
+      (call = call_new(env, ac, argv[1])) != NULL) {
+    wo.interval_ms = (uint64_t)interval;
+    wo.backoff_ms = (uint64_t)backoff;
+    wo.max_backoff_ms = (uint64_t)max_backoff;
+    wo.flags = (jitter ? 0u : ANTHROPIC_WATCH_NO_JITTER) |
+               (keep_cache ? ANTHROPIC_WATCH_KEEP_CACHE : 0u) |
+               (cached_aliases ? ANTHROPIC_WATCH_CACHED_ALIASES : 0u);
+    anthropic_request_id_t rid = anthropic_models_watch(
+        ac->client, &wo, on_watch_event, on_watch_done, call);
+    r = started(env, ac, call, rid);
+  }
+  strings_free(&s);
+  return r;
+}
+
+/* watchAlias(client, watch id, alias): watched from the next cycle on. */
+static napi_value js_watch_alias(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  strings_t s = STRINGS_INIT;
+  uint64_t id = 0;
+  bool lossless = false;
+  const char *alias;
+  addon_client_t *ac = call_args(env, info, 3, argv);
+  if (ac == NULL)
+    return NULL;
+  if (napi_get_value_bigint_uint64(env, argv[1], &id, &lossless) != napi_ok) {
+    throw_type(env, "ERR_INVALID_ARG_TYPE", "id", "be a bigint");
+    return NULL;
+  }
+  if (str_value(env, &s, argv[2], "alias", &alias) == 0) {
+    int rc = anthropic_models_watch_alias(ac->client,
+                                          (anthropic_request_id_t)id, alias);
+    if (rc != 0)
+      napi_throw_error(env, anthropic_err_name(rc), anthropic_strerror(rc));
+  }
+  strings_free(&s);
+  return NULL;
+}
+
 /* ---- the client's life ----
  *
  * JS holds the client through an external; the client holds its dispatch
@@ -1178,8 +1411,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     napi_callback fn;
   } fns[] = {{"create", js_create},   {"retrieve", js_retrieve},
              {"list", js_list},       {"cancel", js_cancel},
-             {"resolve", js_resolve}, {"close", js_close}};
-
+             {"resolve", js_resolve}, {"close", js_close},
+             {"watch", js_watch},     {"watchAlias", js_watch_alias}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn,

@@ -1,7 +1,7 @@
 // index.d.ts - the types of index.js: the official SDK's (@anthropic-ai/sdk)
 // names and shapes for the Models API, plus what only this package has
-// (error-first callbacks, models.resolve(), close(), kind and attempts on
-// errors, caBundle and maxConcurrency). Hand-written; checked by
+// (error-first callbacks, models.resolve(), models.audit(), models.watch(),
+// close(), kind and attempts on errors, caBundle and maxConcurrency). Hand-written; checked by
 // test/node-parity.test.js with `tsc --strict --noEmit`.
 
 declare namespace Anthropic {
@@ -158,6 +158,181 @@ declare namespace Anthropic {
      * order; each distinct alias asked once. */
     resolve(aliases: ReadonlyArray<string>): Promise<Array<WithRequestID<M> | APIError>>;
     resolve(aliases: ReadonlyArray<string>, callback: Callback<Array<WithRequestID<M> | APIError>>): void;
+
+    /** Not in the SDK: each alias resolved (one batch) and judged at `now`
+     * within `within` days, as `anthropic-models audit`. Input is checked
+     * first: a TypeError (or RangeError) rejects it. */
+    audit(aliases: Iterable<string>, options?: AuditOptions): Promise<AuditReport<M>>;
+    audit(aliases: Iterable<string>, callback: Callback<AuditReport<M>>): void;
+    audit(aliases: Iterable<string>, options: AuditOptions | undefined, callback: Callback<AuditReport<M>>): void;
+
+    /** Not in the SDK: the model list (and `aliases`) watched every
+     * `interval`, as an async iterator of change events, from a watch
+     * started at once. Bad params throw (TypeError, RangeError). */
+    watch(params?: ModelWatchParams | null, options?: RequestOptions): ModelWatch<M>;
+  }
+
+  /** How close a model is to leaving: see AuditResult. */
+  type LifecycleRisk = 'none' | 'at_risk' | 'retired' | 'unknown';
+
+  interface AuditOptions {
+    /** Days ahead that a retirement counts as at risk (default 90). */
+    within?: number | undefined;
+    /** The time to judge at: a Date, ms since 1970 or a date string
+     * (default: now). */
+    now?: Date | number | string | undefined;
+  }
+
+  /** One alias of an audit, in input order. */
+  interface AuditResult<M extends ModelInfo = ModelInfo> {
+    alias: string;
+    /** The model's id; null when it did not resolve. */
+    id: string | null;
+    /** Its lifecycle at `now`: retired once retires_at has passed,
+     * deprecated once deprecated_at has; null when unknown or unset. */
+    lifecycle: Lifecycle | (string & {}) | null;
+    deprecated_at: string | null;
+    retires_at: string | null;
+    /** Whole days from `now` (rounded down, negative once past); null
+     * when there is no such date. */
+    daysToRetirement: number | null;
+    daysToDeprecation: number | null;
+    /** at_risk: deprecated, or retiring within the window; unknown: the
+     * alias did not resolve (see error). */
+    risk: LifecycleRisk;
+    error: APIError | null;
+    model: WithRequestID<M> | null;
+  }
+
+  interface AuditReport<M extends ModelInfo = ModelInfo> {
+    results: Array<AuditResult<M>>;
+    /** How many are at risk, retired, unknown. */
+    atRisk: number;
+    retired: number;
+    unknown: number;
+    /** As the CLI's: 4 when some is retired or unknown, else 3 when some
+     * is at risk, else 0. */
+    exitCode: 0 | 3 | 4;
+  }
+
+  /** A duration: milliseconds, or a string such as '250ms', '30s', '10m',
+   * '1h', '1d'. */
+  type Duration = number | string;
+
+  interface ModelWatchParams {
+    /** From the end of a cycle to the start of the next (default '10m'). */
+    interval?: Duration | undefined;
+    /** Aliases (or ids) resolved every cycle, to see them move. */
+    aliases?: Iterable<string> | undefined;
+    /** The interval varies by up to 10% either way (default true). */
+    jitter?: boolean | undefined;
+    /** Lifecycles listed (default: all three). */
+    lifecycle?: Array<Lifecycle> | undefined;
+    /** The first retry's delay after a failed cycle, doubling (default
+     * 1s), up to maxBackoff (default: the interval). */
+    backoff?: Duration | undefined;
+    maxBackoff?: Duration | undefined;
+    /** Leave the client's resolve cache alone (by default the watch keeps
+     * it true). */
+    keepCache?: boolean | undefined;
+    /** Also watch every alias the resolve cache holds. */
+    cachedAliases?: boolean | undefined;
+    /** Events kept while nothing pulls (default 10,000): past that, one
+     * 'snapshot' with resync: true replaces them. */
+    maxBuffered?: number | undefined;
+    /** Aborting it cancels the watch: the iteration ends. */
+    signal?: AbortSignal | undefined | null;
+    betas?: Array<AnthropicBeta> | undefined;
+    workspace_id?: string | undefined;
+  }
+
+  type ModelWatchEventType =
+    | 'snapshot' | 'added' | 'removed' | 'lifecycle_changed' | 'deprecated_at_changed'
+    | 'retires_at_changed' | 'alias_moved' | 'error' | 'cycle';
+
+  /** Every event has every key: null (or 0, false) where it does not
+   * apply. */
+  interface ModelWatchEventBase<M extends ModelInfo = ModelInfo> {
+    type: ModelWatchEventType;
+    /** 1, 2, ...: the cycle that saw it. */
+    cycle: number;
+    /** The model now: added, *_changed, alias_moved (null: it no longer
+     * resolves). */
+    model: M | null;
+    /** The model before: removed, *_changed, alias_moved (null: it did
+     * not resolve before). */
+    previous: M | null;
+    /** alias_moved, or an error of that alias's lookup. */
+    alias: string | null;
+    /** snapshot: every model listed, newest first. */
+    models: Array<M> | null;
+    /** snapshot: each alias watched and its model (null: 404). */
+    aliases: Record<string, M | null> | null;
+    /** error: what failed. */
+    error: APIError | null;
+    /** error: cycles failed in a row. */
+    failures: number;
+    /** error, cycle: milliseconds to the next cycle. */
+    nextMs: number | null;
+    /** cycle: change events it delivered. */
+    changes: number;
+    /** cycle: every page came back 304 Not Modified. */
+    notModified: boolean;
+    /** snapshot, cycle: models listed. */
+    count: number;
+    /** snapshot: made for a consumer that fell behind (maxBuffered), in
+     * place of `dropped` events. */
+    resync: boolean;
+    dropped: number;
+  }
+  interface ModelWatchSnapshotEvent<M extends ModelInfo = ModelInfo> extends ModelWatchEventBase<M> {
+    type: 'snapshot';
+    models: Array<M>;
+    aliases: Record<string, M | null>;
+  }
+  interface ModelWatchAddedEvent<M extends ModelInfo = ModelInfo> extends ModelWatchEventBase<M> {
+    type: 'added';
+    model: M;
+  }
+  interface ModelWatchRemovedEvent<M extends ModelInfo = ModelInfo> extends ModelWatchEventBase<M> {
+    type: 'removed';
+    previous: M;
+  }
+  interface ModelWatchChangedEvent<M extends ModelInfo = ModelInfo> extends ModelWatchEventBase<M> {
+    type: 'lifecycle_changed' | 'deprecated_at_changed' | 'retires_at_changed';
+    model: M;
+    previous: M;
+  }
+  interface ModelWatchAliasMovedEvent<M extends ModelInfo = ModelInfo> extends ModelWatchEventBase<M> {
+    type: 'alias_moved';
+    alias: string;
+  }
+  interface ModelWatchErrorEvent<M extends ModelInfo = ModelInfo> extends ModelWatchEventBase<M> {
+    type: 'error';
+    error: APIError;
+    nextMs: number;
+  }
+  interface ModelWatchCycleEvent<M extends ModelInfo = ModelInfo> extends ModelWatchEventBase<M> {
+    type: 'cycle';
+    nextMs: number;
+  }
+  type ModelWatchEvent<M extends ModelInfo = ModelInfo> =
+    | ModelWatchSnapshotEvent<M> | ModelWatchAddedEvent<M> | ModelWatchRemovedEvent<M>
+    | ModelWatchChangedEvent<M> | ModelWatchAliasMovedEvent<M> | ModelWatchErrorEvent<M>
+    | ModelWatchCycleEvent<M>;
+
+  /** A running watch: `for await` over it; `break`, return(), the signal
+   * or the client's close() cancel it and end the iteration. While it runs
+   * it keeps the process alive, as setInterval does. */
+  interface ModelWatch<M extends ModelInfo = ModelInfo> extends AsyncIterableIterator<ModelWatchEvent<M>> {
+    /** The interval, in milliseconds. */
+    readonly interval: number;
+    next(): Promise<IteratorResult<ModelWatchEvent<M>, undefined>>;
+    /** Cancel: resolves once the watch has ended. */
+    return(): Promise<IteratorReturnResult<undefined>>;
+    [Symbol.asyncIterator](): ModelWatch<M>;
+    /** Watch one more alias from the next cycle on. */
+    addAlias(alias: string): void;
   }
 
   class AnthropicError extends Error {}

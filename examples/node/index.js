@@ -5,13 +5,14 @@
 // fields, _request_id, .withResponse(), pages with hasNextPage(),
 // getNextPage() and iterPages(), and `for await` over every item. Besides:
 // error-first callbacks (a function as the last argument), models.resolve(),
-// models.audit() (model lifecycles: see the comments there) and close(). The client runs on Node's own libuv loop; nothing here starts
+// models.audit() and models.watch() (model lifecycles: see the comments
+// there) and close(). The client runs on Node's own libuv loop; nothing here starts
 // a thread. SDK-shaped objects are made only when asked for (a Response, an
 // error's headers).
 'use strict';
 const native = require('./anthropic.node');
 
-const RESULT = 0, ERROR = 1, DONE = 2;
+const RESULT = 0, ERROR = 1, DONE = 2, EVENT = 3;
 
 // ---------------------------------------------------------------- errors
 // The SDK's tree: AnthropicError > APIError > the rest, with its fields
@@ -285,6 +286,7 @@ class Call {
     this.rid = 0n;
     this.resolve = null; // a resolve batch's results
     this.audit = null; // audit(): the aliases of its resolve batch
+    this.watch = null; // watch(): its WatchState
   }
 }
 
@@ -380,6 +382,12 @@ class Models {
     return call.promise;
   }
 
+  // watch([params], [options]): the model list (and `aliases`) watched
+  // every `interval`, as an async iterator of events (see ModelWatch).
+  // Bad params throw here (TypeError or RangeError naming them).
+  watch(params, options) {
+    return new ModelWatch(this._client, params, options);
+  }
 }
 
 // ---------------------------------------------------------------- audit
@@ -442,6 +450,283 @@ function auditReport(results) {
   }
   const exitCode = retired + unknown > 0 ? 4 : atRisk > 0 ? 3 : 0;
   return { results, atRisk, retired, unknown, exitCode };
+}
+
+// ---------------------------------------------------------------- watch
+
+const WATCH_TYPES = [undefined, 'snapshot', 'added', 'removed', 'lifecycle_changed',
+  'deprecated_at_changed', 'retires_at_changed', 'alias_moved', 'error', 'cycle'];
+const WATCH_KEYS = new Set(['interval', 'aliases', 'jitter', 'lifecycle', 'backoff', 'maxBackoff',
+  'keepCache', 'cachedAliases', 'maxBuffered', 'signal', 'betas', 'workspace_id']);
+const UNITS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
+const DEFAULT_BUFFERED = 10000;
+
+const rangeError = (msg) => Object.assign(new RangeError(msg), { code: 'ERR_OUT_OF_RANGE' });
+
+// A duration: milliseconds (a positive integer), or a string "250ms",
+// "30s", "10m", "1.5h", "1d" (no unit: ms).
+function duration(v, what) {
+  let ms = v;
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(v);
+    ms = m ? Math.round(Number(m[1]) * UNITS[m[2] || 'ms']) : NaN;
+  } else if (typeof v !== 'number') {
+    throw typeError(`${what} must be a number of milliseconds or a string such as '10m'`);
+  }
+  if (!Number.isSafeInteger(ms) || ms < 1) {
+    throw rangeError(`${what} must be a positive whole number of milliseconds, or a string such as '30s', '10m', '1h' (got ${String(v)})`);
+  }
+  return ms;
+}
+
+// The event from the addon's: type by name, models parsed, aliases as
+// {alias: model or null}, the error as the SDK-named Error. Every event
+// has every key (null or 0 where it does not apply).
+function watchEvent(raw, type) {
+  let aliases = null;
+  if (raw.aliases !== null) {
+    const ms = raw.aliasModels !== null ? JSON.parse(raw.aliasModels) : [];
+    aliases = Object.fromEntries(raw.aliases.map((a, i) => [a, ms[i] ?? null]));
+  }
+  const timed = type === 'error' || type === 'cycle';
+  return {
+    type,
+    cycle: raw.cycle,
+    model: raw.model !== null ? JSON.parse(raw.model) : null,
+    previous: raw.previous !== null ? JSON.parse(raw.previous) : null,
+    alias: raw.alias,
+    models: raw.models !== null ? JSON.parse(raw.models) : null,
+    aliases,
+    error: raw.error !== null ? toError(raw.error) : null,
+    failures: raw.failures,
+    nextMs: timed ? raw.nextMs : null,
+    changes: raw.changes,
+    notModified: raw.notModified,
+    count: raw.count,
+    resync: false,
+    dropped: 0,
+  };
+}
+
+const doneResult = () => ({ value: undefined, done: true });
+
+// A watch's state, which the client's pending call holds (not the
+// iterator): the events not yet pulled, the pulls waiting, and the last
+// state seen (for a resync).
+class WatchState {
+  constructor(max) {
+    this.queue = [];
+    this.head = 0;
+    this.waiters = [];
+    this.max = max;
+    this.models = null; // id -> model, once the snapshot came
+    this.aliases = new Map();
+    this.cycle = 0;
+    this.ended = false; // the library's done came
+    this.stopped = false; // cancelled: next() is done from here
+    this.endWaiters = [];
+    this.rid = 0n;
+    this.signal = null; // the signal that cancels it, while it may
+    this.onAbort = null;
+  }
+
+  // An event from the addon: the state kept up to date, then to a waiting
+  // pull, else queued.
+  event(raw) {
+    const type = WATCH_TYPES[raw.kind];
+    if (type === undefined || this.stopped) return; // a kind newer than this package
+    const ev = watchEvent(raw, type);
+    this.cycle = ev.cycle;
+    switch (type) {
+      case 'snapshot':
+        this.models = new Map(ev.models.map((m) => [m.id, m]));
+        this.aliases = new Map(Object.entries(ev.aliases ?? {}));
+        break;
+      case 'added': case 'lifecycle_changed': case 'deprecated_at_changed': case 'retires_at_changed':
+        this.models?.set(ev.model.id, ev.model);
+        break;
+      case 'removed':
+        this.models?.delete(ev.previous.id);
+        break;
+      case 'alias_moved':
+        this.aliases.set(ev.alias, ev.model);
+        break;
+    }
+    this.push(ev);
+  }
+
+  // Bounded: past `max` events not pulled, what is queued and this event
+  // give way to one snapshot of the state now (resync: true, dropped: the
+  // events it replaces). Before the first snapshot only errors can be
+  // queued: the oldest goes.
+  push(ev) {
+    if (this.waiters.length) { this.waiters.shift()({ value: ev, done: false }); return; }
+    const n = this.queue.length - this.head;
+    if (n < this.max) { this.queue.push(ev); return; }
+    if (this.models === null) {
+      this.queue.push(ev);
+      this.queue[this.head++] = undefined;
+    } else {
+      let dropped = 1;
+      for (let i = this.head; i < this.queue.length; i++) dropped += this.queue[i].resync ? this.queue[i].dropped : 1;
+      this.queue = [this.resync(dropped)];
+      this.head = 0;
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  // The state now as a snapshot: models newest first (created_at, ties in
+  // the order seen), aliases as watched.
+  resync(dropped) {
+    const t = (m) => Date.parse(m.created_at) || 0;
+    const models = [...this.models.values()].sort((a, b) => t(b) - t(a));
+    return { type: 'snapshot', cycle: this.cycle, model: null, previous: null, alias: null, models,
+      aliases: Object.fromEntries(this.aliases), error: null, failures: 0, nextMs: null, changes: 0,
+      notModified: false, count: models.length, resync: true, dropped };
+  }
+
+  pull() {
+    if (this.stopped) return Promise.resolve(doneResult());
+    if (this.head < this.queue.length) {
+      const value = this.queue[this.head];
+      this.queue[this.head++] = undefined;
+      if (this.head === this.queue.length) { this.queue = []; this.head = 0; }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.ended) return Promise.resolve(doneResult());
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  // No more events: pulls waiting end (done), what is queued is dropped.
+  stop() {
+    if (this.signal) {
+      this.signal.removeEventListener('abort', this.onAbort);
+      this.signal = null;
+    }
+    if (this.stopped) return;
+    this.stopped = true;
+    this.queue = [];
+    this.head = 0;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const resolve of w) resolve(doneResult());
+  }
+
+  // The library's done: the watch is over (cancelled, or the client
+  // closed).
+  done() {
+    this.ended = true;
+    this.stop();
+    const w = this.endWaiters;
+    this.endWaiters = [];
+    for (const resolve of w) resolve();
+  }
+}
+
+// client.models.watch(): an async iterator of the watch's events, from a
+// watch started at once. Its events: 'snapshot' first (every model
+// listed, the aliases watched), then per cycle the changes ('added',
+// 'removed', 'lifecycle_changed', 'deprecated_at_changed',
+// 'retires_at_changed', 'alias_moved') and a 'cycle'; a failure is an
+// 'error' event, never a rejection: the watch goes on (with a backoff).
+// It ends only when cancelled: return() (what `break` calls), the
+// `signal` aborting, or the client's close(). While it runs it keeps the
+// process alive, as setInterval does; once cancelled, nothing of it does.
+// Events are buffered between pulls up to `maxBuffered` (default 10,000);
+// past that a consumer behind gets one 'snapshot' (resync: true) of the
+// state now in place of what it missed, so its state stays right.
+class ModelWatch {
+  #client; #state;
+
+  constructor(client, params, options) {
+    if (params != null && typeof params !== 'object') throw typeError('params must be an object');
+    if (options != null && typeof options !== 'object') throw typeError('options must be an object');
+    checkKeys(params, WATCH_KEYS, 'params');
+    checkKeys(options, OPTION_KEYS, 'options');
+    const p = params ?? {};
+    const signal = p.signal ?? options?.signal;
+    if (signal != null && (typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+      throw typeError('signal must be an AbortSignal');
+    }
+    const interval = p.interval === undefined ? 600000 : duration(p.interval, 'interval');
+    if (p.jitter != null && typeof p.jitter !== 'boolean') throw typeError('jitter must be a boolean');
+    let max = DEFAULT_BUFFERED;
+    if (p.maxBuffered != null) {
+      if (typeof p.maxBuffered !== 'number') throw typeError('maxBuffered must be a number');
+      if (!Number.isSafeInteger(p.maxBuffered) || p.maxBuffered < 1) throw rangeError('maxBuffered must be a positive integer');
+      max = p.maxBuffered;
+    }
+    const n = {
+      interval,
+      backoff: p.backoff == null ? undefined : duration(p.backoff, 'backoff'),
+      maxBackoff: p.maxBackoff == null ? undefined : duration(p.maxBackoff, 'maxBackoff'),
+      jitter: p.jitter ?? true,
+      keepCache: p.keepCache,
+      cachedAliases: p.cachedAliases,
+      aliases: p.aliases == null ? undefined : aliasList(p.aliases, 'aliases'),
+      lifecycle: p.lifecycle,
+      betas: p.betas,
+      workspace_id: p.workspace_id,
+    };
+    /** The interval, in milliseconds. */
+    this.interval = interval;
+    this.#client = client;
+    this.#state = new WatchState(max);
+    if (signal?.aborted) { this.#state.done(); return; }
+    let o = options;
+    if (o?.headers != null) {
+      o = { ...o, headers: headerObject(o.headers, 'headers') };
+      client._checkNulls(o.headers);
+    }
+    let q = o?.query;
+    if (client._defaultQuery) q = q != null && typeof q === 'object' ? { ...client._defaultQuery, ...q } : (q ?? client._defaultQuery);
+    const call = new Call(null, null, null);
+    call.watch = this.#state;
+    const t = client._token(call);
+    try {
+      this.#state.rid = native.watch(client._h, t, n, o, q);
+    } catch (e) {
+      client._pending.delete(t);
+      throw refused(e);
+    }
+    if (signal != null) {
+      this.#state.signal = signal;
+      this.#state.onAbort = () => { this.return(); };
+      signal.addEventListener('abort', this.#state.onAbort, { once: true });
+    }
+  }
+
+  [Symbol.asyncIterator]() { return this; }
+
+  /** The next event; done once the watch is cancelled or its client closed. */
+  next() { return this.#state.pull(); }
+
+  /** Cancel the watch (what `break` out of `for await` does): resolves once
+   * it has ended. Events not pulled are dropped. */
+  return() {
+    const s = this.#state;
+    s.stop();
+    if (s.ended) return Promise.resolve(doneResult());
+    const c = this.#client;
+    if (c._h && !c._closed && !c._closeCbs) native.cancel(c._h, s.rid);
+    return new Promise((resolve) => s.endWaiters.push(resolve)).then(doneResult);
+  }
+
+  /** Also watch `alias` from the next cycle on: its first answer is an
+   * 'alias_moved' event with no `previous`. */
+  addAlias(alias) {
+    if (typeof alias !== 'string' || alias === '') throw typeError('alias must be a non-empty string');
+    const c = this.#client;
+    if (this.#state.stopped || c._closed || c._closeCbs) throw new AnthropicError('the watch has ended');
+    try {
+      native.watchAlias(c._h, this.#state.rid, alias);
+    } catch (e) {
+      throw refused(e);
+    }
+  }
 }
 
 function parseModel(value, rid) {
@@ -634,6 +919,11 @@ class Anthropic {
     }
     const call = this._pending.get(token);
     if (!call) return;
+    if (call.watch) { // a watch: events until its done
+      if (what === EVENT) call.watch.event(value);
+      else if (what === DONE) { this._pending.delete(token); call.watch.done(); }
+      return;
+    }
     if (call.resolve) { // a resolve batch
       if (what === DONE) {
         this._pending.delete(token);

@@ -71,10 +71,26 @@ async function main(): Promise<void> {
   client.models.list({ limit: 1 }, undefined, (err, p) => console.log(err, p?.data.length));
   const resolved = await client.models.resolve(['claude-opus-4-1', 'nope']);
   for (const r of resolved) console.log(r instanceof Error ? r.status : r.id);
+  const report: Anthropic.AuditReport = await client.models.audit(new Set(['claude-opus-4-1']), { within: 30, now: new Date() });
+  for (const r of report.results) console.log(r.alias, r.id, r.risk, r.daysToRetirement ?? 'never', r.error?.status);
+  const code: 0 | 3 | 4 = report.exitCode;
+  client.models.audit(['claude-opus-4-1'], (err, rep) => console.log(err, rep?.atRisk));
+  const ac = new AbortController();
+  const watch = client.models.watch({ interval: '10m', aliases: ['claude-opus-4-1'], jitter: false, signal: ac.signal });
+  watch.addAlias('claude-haiku-4-5');
+  for await (const ev of watch) {
+    if (ev.type === 'snapshot') console.log(ev.models.length, Object.keys(ev.aliases), ev.resync);
+    else if (ev.type === 'alias_moved') console.log(ev.alias, ev.previous?.id, '->', ev.model?.id);
+    else if (ev.type === 'removed') console.log(ev.previous.id);
+    else if (ev.type === 'lifecycle_changed') console.log(ev.model.lifecycle, ev.previous.lifecycle);
+    else if (ev.type === 'error') console.log(ev.error.status, ev.failures, ev.nextMs);
+    else if (ev.type === 'cycle') break;
+  }
+  await client.models.watch({ interval: 60_000 }, { maxRetries: 0 }).return();
   const named: typeof Anthropic = Anthropic.Anthropic;
   const again = new Named({ authToken: 't' });
   await client.close();
-  console.log(ids, first, rid, tokens, beta.id, betaPage.data, data.id, request_id, status, raw.ok, named, again);
+  console.log(ids, first, rid, tokens, beta.id, betaPage.data, data.id, request_id, status, raw.ok, named, again, code);
 }
 
 void main();
