@@ -14,12 +14,14 @@ const Anthropic = pkg.Anthropic || pkg.default || pkg.Client;
 const NotFoundError = pkg.NotFoundError || Anthropic.NotFoundError;
 const KEY = 'package-test-key';
 
-// Five models, listed newest first, two to a page by default.
+// Five models, listed newest first, two to a page by default; the oldest
+// deprecated, retiring on 2026-01-01.
 const MODELS = Array.from({ length: 5 }, (_, i) => ({
   type: 'model',
   id: `test-model-${i}`,
   display_name: `Test Model ${i}`,
   created_at: `2025-0${9 - i}-01T00:00:00Z`,
+  ...(i === 4 ? { lifecycle: 'deprecated', deprecated_at: '2025-06-01T00:00:00Z', retires_at: '2026-01-01T00:00:00Z' } : {}),
 }));
 
 function send(res, status, body) {
@@ -118,4 +120,30 @@ test('a client in a worker thread works and the worker ends', async () => {
     w.on('exit', (code) => console.log('exit', code));`);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'worker test-model-1\nexit 0\n');
+});
+
+test('audit judges each model at a given time, with the CLI\'s exit code', async () => {
+  const c = client();
+  const r = await c.models.audit(['test-model-0', 'test-model-4'], { now: '2025-12-01T00:00:00Z', within: 90 });
+  assert.deepEqual(r.results.map((x) => [x.id, x.risk, x.daysToRetirement]),
+    [['test-model-0', 'none', null], ['test-model-4', 'at_risk', 31]]);
+  assert.equal(r.exitCode, 3);
+  const u = await c.models.audit(['no-such-model']);
+  assert.deepEqual([u.results[0].risk, u.exitCode], ['unknown', 4]);
+  await c.close();
+});
+
+test('a watch starts with a snapshot; break ends it and the program exits by itself', async () => {
+  const r = await program(`
+    const pkg = require(process.argv[1]);
+    const A = pkg.Anthropic || pkg.default || pkg.Client;
+    const c = new A({ baseURL: process.argv[2], apiKey: process.argv[3] });
+    (async () => {
+      for await (const ev of c.models.watch({ interval: 50, jitter: false })) {
+        console.log(ev.type, ev.count);
+        if (ev.type === 'cycle' && ev.cycle === 2) break;
+      }
+    })();`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'snapshot 5\ncycle 5\ncycle 5\n');
 });
