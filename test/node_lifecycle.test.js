@@ -3,9 +3,9 @@
 // the CLI's exit codes, input checks) and client.models.watch() (an async
 // iterator of change events: the snapshot, the changes the fake's
 // catalogue makes, errors as events, cancel by break, return(), an
-// AbortSignal or close(), the bounded buffer's resync, and a process that
-// still exits by itself). Run by meson (`node --test`) with NODE_ADDON and
-// FAKE_API_SERVER set.
+// AbortSignal or close(), 304s, the bounded buffer's resync, a worker ended
+// with a watch running, and a process that still exits by itself). Run by
+// meson (`node --test`) with NODE_ADDON and FAKE_API_SERVER set.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -224,6 +224,10 @@ test('watch: the first event is a snapshot of every model (retired ones too) and
   assert.equal(typeof cyc.nextMs, 'number');
   const [cyc2] = await eventsUntil(w, (e) => e.type === 'cycle');
   assert.deepEqual([cyc2.cycle, cyc2.changes], [2, 0]);
+  // The fake sends an ETag: an unchanged list comes back 304.
+  assert.equal(cyc.notModified, false);
+  assert.equal(cyc2.notModified, true);
+  assert.equal(cyc2.count, catalogue.models.length);
   assert.deepEqual(await w.return(), { done: true, value: undefined });
   assert.deepEqual(await w.next(), { done: true, value: undefined });
   await c.close();
@@ -471,4 +475,22 @@ test('watch: a watch running keeps the process alive until it is cancelled', () 
   assert.equal(r.signal, null, 'killed: the loop was kept alive');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'three');
+});
+
+test('watch: a worker thread that ends with a watch running ends cleanly', () => {
+  const r = runScript(`
+    const { Worker } = require('node:worker_threads');
+    const w = new Worker(\`
+      const { parentPort } = require('node:worker_threads');
+      const A = require(process.env.ADDON);
+      const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+      (async () => {
+        for await (const ev of c.models.watch({ interval: 20, jitter: false })) parentPort.postMessage(ev.type);
+      })();\`, { eval: true });
+    w.once('message', (type) => { console.log(type); w.terminate(); });
+    w.on('exit', (code) => console.log('exit', code));
+  `);
+  assert.equal(r.signal, null, 'killed: the loop was kept alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'snapshot\nexit 1');
 });
