@@ -409,8 +409,8 @@ declare class Anthropic {
   logLevel: Anthropic.LogLevel | undefined;
   logger: Anthropic.Logger;
   /** Not in the SDK: close the client; what is pending ends with
-   * APIUserAbortError. A client with nothing pending is also closed when
-   * it is collected. */
+   * APIUserAbortError, and its watches end (their iteration is done). A
+   * client with nothing pending is also closed when it is collected. */
   close(): Promise<void>;
   close(callback: () => void): void;
 
