@@ -499,7 +499,20 @@ static int take_page(watch_t *w, const anthropic_models_page_t *page,
       (p->items = anth__calloc(page->count, sizeof(wm_t *))) == NULL)
     return ANTHROPIC_ENOMEM;
   for (size_t i = 0; i < page->count; i++) {
-    wm_t *m = anth__calloc(1, sizeof *m);
+    /* A model whose JSON is byte for byte the one kept is the one kept:
+     * no copy, and the next state shares it (a page of a server without
+     * ETags, or a page that moved, costs a compare, not a copy). */
+    const anthropic_model_info_t *in = page->data[i];
+    wm_t *m = wtab_find(&w->st.by_id, in->id);
+    if (m != NULL && m->info->json_len == in->json_len &&
+        memcmp(m->info->json_text, in->json_text, in->json_len) == 0) {
+      m->refs++;
+      p->items[p->count++] = m;
+      if (wstate_add_model(&w->nx, m) != 0)
+        return ANTHROPIC_ENOMEM;
+      continue;
+    }
+    m = anth__calloc(1, sizeof *m);
     if (m == NULL)
       return ANTHROPIC_ENOMEM;
     m->refs = 1;
