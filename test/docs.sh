@@ -29,7 +29,7 @@ grep -q 'class="code[^"]*" href="[^"]*">anthropic_client_init</a>' "$html/index.
   fail "the quick start's code is missing or not linked"
 
 # A page per group, each listed on the modules page.
-for g in client calls results pagination resolver errors abi; do
+for g in client calls results pagination resolver lifecycle errors abi; do
   [ -f "$html/group__$g.html" ] || fail "no page for group $g"
   grep -q "group__$g.html" "$html/modules.html" || fail "group $g not listed"
 done
@@ -54,4 +54,4 @@ grep -q 'search/searchdata.js' "$html/index.html" || fail "no search box"
 [ -f "$html/search/searchdata.js" ] || fail "no search index"
 ls "$html"/search/functions_*.js >/dev/null 2>&1 || fail "no functions in the search index"
 
-echo "reference: main page, 7 groups, ${#funcs[@]} functions, 3 examples, search"
+echo "reference: main page, 8 groups, ${#funcs[@]} functions, 3 examples, search"
