@@ -414,9 +414,9 @@ test('watch: interval strings', () => {
 
 // Run `src` in a child node; its {status, signal, stdout, stderr}. Killed
 // after a minute: a loop kept alive.
-function runScript(src) {
+function runScript(src, ext = 'js') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anthropic-node-'));
-  const file = path.join(dir, 'script.js');
+  const file = path.join(dir, `script.${ext}`);
   fs.writeFileSync(file, src);
   const r = spawnSync(process.execPath, [file], {
     env: { ...process.env, ADDON, URL: url }, encoding: 'utf8', timeout: 60000,
@@ -424,6 +424,51 @@ function runScript(src) {
   fs.rmSync(dir, { recursive: true });
   return r;
 }
+
+// What the library hands over from a timer callback (libcurl ends a
+// transfer from its timeout timer as often as from a socket) must reach
+// JS in that loop turn, not wait in the batch until the next timer fires:
+// with a 10-minute watch as the only other thing alive, the first
+// snapshot came in about half the runs of an ES module (whose top level
+// runs as a promise job). Eight processes, each a watch until its first
+// cycle; a hang is a failure, whatever the machine.
+test('watch: a long interval still delivers the first cycle at once (no result held until the next timer)', () => {
+  const src = `
+    import A from ${JSON.stringify(path.join(ADDON, 'index.js'))};
+    const guard = setTimeout(() => { console.log('stuck'); process.exit(1); }, 20000);
+    guard.unref();
+    (async () => {
+      const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+      for await (const ev of c.models.watch({ interval: '10m', aliases: ['claude-opus-4-1'] }))
+        if (ev.type === 'cycle') break;
+      console.log('cycle');
+    })();
+  `;
+  for (let i = 0; i < 8; i++) {
+    const r = runScript(src, 'mjs');
+    assert.equal(r.status, 0, `run ${i}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stdout.trim(), 'cycle', `run ${i}`);
+  }
+});
+
+test('watch: a long interval still delivers each cycle at once, client after client', () => {
+  const r = runScript(`
+    const A = require(process.env.ADDON);
+    const guard = setTimeout(() => { console.log('stuck'); process.exit(1); }, 30000);
+    (async () => {
+      for (let i = 0; i < 8; i++) {
+        const c = new A.Client({ apiKey: 'fake-key', baseURL: process.env.URL });
+        for await (const ev of c.models.watch({ interval: '10m', aliases: ['claude-opus-4-1'] }))
+          if (ev.type === 'cycle') break;
+        await c.close();
+        console.log('cycle', i);
+      }
+      clearTimeout(guard);
+    })();
+  `);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 8);
+});
 
 test('watch: break cancels it, and the process exits by itself (no close())', () => {
   const r = runScript(`
