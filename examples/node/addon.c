@@ -66,6 +66,14 @@ typedef struct addon_client {
    * to JS in one call from the check phase: one call into JS per turn,
    * not per result. */
   uv_check_t flush;
+  /* Started with the check: while a batch waits, the poll before the check
+   * must not sleep. The library runs callbacks from its idle handler and
+   * timers as well as from I/O; from those, the loop's next poll would wait
+   * for the next timer (a watch's 10 minutes) before the check ran. An
+   * active idle handle makes that poll return at once, as Node's own
+   * setImmediate() does. */
+  uv_idle_t wake;
+  int handles; /* flush and wake, until both are closed */
   napi_ref batch;
   uint32_t batch_len;
   uint32_t settled; /* pending ones ended this turn: released after it */
@@ -120,6 +128,7 @@ static void flush(addon_client_t *ac) {
   napi_handle_scope scope;
   uint32_t settled = ac->settled;
   uv_check_stop(&ac->flush);
+  uv_idle_stop(&ac->wake);
   ac->settled = 0;
   if (ac->env_gone || ac->dispatch == NULL ||
       napi_open_handle_scope(env, &scope) != napi_ok)
@@ -148,6 +157,17 @@ static void on_flush(uv_check_t *h) {
   flush((addon_client_t *)h->data);
 }
 
+static void on_wake(uv_idle_t *h) {
+  (void)h; /* only there to keep the poll from sleeping; flush stops it */
+}
+
+/* A batch waits: flushed in this turn's check phase, reached without
+ * sleeping in the poll. */
+static void arm_flush(addon_client_t *ac) {
+  uv_check_start(&ac->flush, on_flush);
+  uv_idle_start(&ac->wake, on_wake);
+}
+
 /* Something starts that will end with an outcome for JS: the Client must
  * live (and not be collected) until then. */
 static void hold(addon_client_t *ac) {
@@ -157,7 +177,7 @@ static void hold(addon_client_t *ac) {
 /* Something held has had its last outcome: released once it is flushed. */
 static void settle(addon_client_t *ac) {
   ac->settled++;
-  uv_check_start(&ac->flush, on_flush);
+  arm_flush(ac);
 }
 
 /* Add one outcome to this turn's batch (flushed in the check phase). */
@@ -173,7 +193,7 @@ static void dispatch(addon_client_t *ac, double token, int what, napi_value v,
     CHECK_NAPI(napi_create_array(env, &arr));
     CHECK_NAPI(napi_create_reference(env, arr, 1, &ac->batch));
     ac->batch_len = 0;
-    uv_check_start(&ac->flush, on_flush);
+    arm_flush(ac);
   } else {
     CHECK_NAPI(napi_get_reference_value(env, ac->batch, &arr));
   }
@@ -1204,6 +1224,8 @@ static void free_client(addon_client_t *ac) {
 
 static void on_flush_closed(uv_handle_t *h) {
   addon_client_t *ac = h->data;
+  if (--ac->handles > 0)
+    return;
   if (ac->cleanup != NULL) { /* Node may end the env now */
     napi_remove_async_cleanup_hook(ac->cleanup);
     ac->cleanup = NULL;
@@ -1231,6 +1253,7 @@ static void on_closed(anthropic_client_t *c) {
   ac->dispatch = NULL;
   ac->log = NULL;
   uv_close((uv_handle_t *)&ac->flush, on_flush_closed);
+  uv_close((uv_handle_t *)&ac->wake, on_flush_closed);
 }
 
 /* The env is ending (the process, or a worker): close the client on its
@@ -1382,6 +1405,10 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   uv_check_init(loop, &ac->flush); /* cannot fail */
   ac->flush.data = ac;
   uv_unref((uv_handle_t *)&ac->flush); /* it never keeps the loop alive */
+  uv_idle_init(loop, &ac->wake);       /* cannot fail */
+  ac->wake.data = ac;
+  uv_unref((uv_handle_t *)&ac->wake);
+  ac->handles = 2;
   napi_create_string_utf8(env, "anthropic", NAPI_AUTO_LENGTH, &name);
   if (napi_create_reference(env, argv[1], 0, &ac->dispatch) != napi_ok ||
       napi_async_init(env, NULL, name, &ac->ctx) != napi_ok ||
