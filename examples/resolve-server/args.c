@@ -33,6 +33,8 @@ enum opt_id {
   O_LOG_FORMAT,
   O_LOG_LEVEL,
   O_API_KEY_FILE,
+  O_WITHIN,
+  O_WATCH_INTERVAL,
 };
 
 typedef struct opt_def {
@@ -57,6 +59,14 @@ static const opt_def_t defs[] = {
     {"stale-if-error", O_STALE_IF_ERROR, "S",
      "serve the last good answer up to S seconds past its freshness when\n"
      "the upstream fails (default 86400; 0: never)"},
+    {"watch-interval", O_WATCH_INTERVAL, "DURATION",
+     "how often the watch walks the model list and re-resolves every alias\n"
+     "the cache holds, so that a cached alias that moved answers its new\n"
+     "model within one interval, whatever the TTL: a number and a unit,\n"
+     "ms, s, m or h (default 10m; at least 100ms); 0 or off: no watch"},
+    {"within", O_WITHIN, "DAYS",
+     "/lifecycle and /metrics: a model retiring within DAYS days is at\n"
+     "risk (default 90)"},
     {"ready-window", O_READY_WINDOW, "S",
      "/readyz is ready when the upstream answered within S seconds, else\n"
      "it asks it (default 30)"},
@@ -98,8 +108,9 @@ static void env_name(const opt_def_t *d, char *out, size_t len) {
 static void help(void) {
   char env[64];
   printf("usage: " PROG " --listen ADDR [OPTION]...\n"
-         "Resolve model aliases over HTTP: GET|HEAD /resolve?alias=A, "
-         "/models,\n/healthz, /readyz, /metrics. The key comes from "
+         "Resolve model aliases over HTTP: GET|HEAD /resolve?alias=A,\n"
+         "/lifecycle?alias=A (&alias=B..., or aliases=A,B), /models, "
+         "/healthz,\n/readyz, /metrics. The key comes from "
          "ANTHROPIC_API_KEY\n(or ANTHROPIC_AUTH_TOKEN). Each option can "
          "also be set in the\nenvironment variable shown; the command line "
          "wins.\n\n");
@@ -177,6 +188,31 @@ static bool split_listen(const char *spec, srv_options_t *o) {
   return true;
 }
 
+/* "off", "0", or a number and a unit (ms, s, m, h) of at least 100 ms. */
+static bool parse_interval(const char *v, uint64_t *ms) {
+  static const struct {
+    const char *unit;
+    uint64_t ms;
+  } units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
+  char *end;
+  if (strcmp(v, "off") == 0 || strcmp(v, "0") == 0) {
+    *ms = 0;
+    return true;
+  }
+  if (*v < '0' || *v > '9')
+    return false;
+  errno = 0;
+  unsigned long long n = strtoull(v, &end, 10);
+  if (errno != 0 || n > 1000000000ULL) /* 31 years of seconds */
+    return false;
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (strcmp(end, units[i].unit) == 0) {
+      *ms = n * units[i].ms;
+      return *ms >= 100 && *ms <= 1000000000000ULL;
+    }
+  return false;
+}
+
 static bool parse_level(const char *v, anthropic_log_level_t *out) {
   static const char *const names[] = {"error", "warn", "info", "debug"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -227,6 +263,13 @@ static int apply(srv_options_t *o, int id, const char *v, const char *where) {
     return parse_level(v, &o->log_level)
                ? 0
                : usage_error(where, "'%s': error, warn, info or debug", v);
+  case O_WATCH_INTERVAL:
+    return parse_interval(v, &o->watch_interval_ms)
+               ? 0
+               : usage_error(where,
+                             "'%s': a number and a unit (300ms, 30s, 10m, "
+                             "1h; at least 100ms), or 0 or off",
+                             v);
   case O_VERBOSE:
     if (!parse_flag(v, &flag))
       return usage_error(where, "'%s': 1 or 0", v);
@@ -243,6 +286,8 @@ static int apply(srv_options_t *o, int id, const char *v, const char *where) {
     min = 2;
   if (id == O_PAGE_SIZE)
     max = 1000;
+  if (id == O_WITHIN)
+    max = 36500; /* a century */
   if (id == O_MAX_CONNECTIONS || id == O_MAX_MODELS_BYTES)
     max = SIZE_MAX / 2;
   if (!parse_u64(v, min, max, &n))
@@ -275,6 +320,9 @@ static int apply(srv_options_t *o, int id, const char *v, const char *where) {
     break;
   case O_READY_WINDOW:
     o->ready_window_s = n;
+    break;
+  case O_WITHIN:
+    o->within_days = (unsigned)n;
     break;
   default:
     break;

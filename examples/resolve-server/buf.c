@@ -1,6 +1,6 @@
 /*
- * buf.c - the small pure helpers: a growable buffer, query-value
- * decoding, status reason phrases.
+ * buf.c - the small pure helpers: a growable buffer, query parameters
+ * and their decoding, status reason phrases.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +64,28 @@ int srv_percent_decode(const char *in, size_t len, srv_buf_t *out) {
       return -1;
   }
   return srv_buf_append(out, "", 1);
+}
+
+/* The next parameter `name` of a query (the part after '?') from *pos on:
+ * its value ("name=value", or "" for a bare "name") percent-decoded and
+ * NUL-terminated in `out` (emptied first), and *pos past it. 1, 0 when no
+ * more of them, -1 when badly encoded (or no memory). */
+int srv_query_next(const char *q, size_t len, size_t *pos, const char *name,
+                   srv_buf_t *out) {
+  size_t nlen = strlen(name);
+  while (*pos < len) {
+    const char *p = q + *pos;
+    const char *amp = memchr(p, '&', len - *pos);
+    size_t plen = amp != NULL ? (size_t)(amp - p) : len - *pos;
+    *pos += amp != NULL ? plen + 1 : plen;
+    if (plen >= nlen && memcmp(p, name, nlen) == 0 &&
+        (plen == nlen || p[nlen] == '=')) {
+      size_t skip = plen == nlen ? nlen : nlen + 1;
+      out->len = 0;
+      return srv_percent_decode(p + skip, plen - skip, out) == 0 ? 1 : -1;
+    }
+  }
+  return 0;
 }
 
 /* Copy an id that came from the upstream (a header, or an error body's

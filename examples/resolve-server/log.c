@@ -203,8 +203,12 @@ static void emit(const char *line) {
     srv_log_flush();
 }
 
+/* A line: in JSON, `n` fields (name and value pairs; a NULL value is
+ * null) between its source and its message; in text, the message only
+ * (it says the same). */
 static void log_line(const srv_server_t *s, anthropic_log_level_t level,
-                     const char *source, const char *msg) {
+                     const char *source, const char *const *fields, size_t n,
+                     const char *msg) {
   char line[2048];
   size_t pos = 0;
   bool json = s->o->log_json;
@@ -222,6 +226,16 @@ static void log_line(const srv_server_t *s, anthropic_log_level_t level,
   putf(line, sizeof line, &pos, "\",\"level\":\"%s\",", level_name(level));
   if (source != NULL)
     putf(line, sizeof line, &pos, "\"source\":\"%s\",", source);
+  for (size_t i = 0; i + 1 < 2 * n; i += 2) {
+    putf(line, sizeof line, &pos, "\"%s\":", fields[i]);
+    if (fields[i + 1] == NULL) {
+      PUTS(line, &pos, "null,");
+      continue;
+    }
+    PUTS(line, &pos, "\"");
+    put(line, sizeof line, &pos, fields[i + 1], true);
+    PUTS(line, &pos, "\",");
+  }
   putf(line, sizeof line, &pos, "\"msg\":\"");
   put(line, sizeof line, &pos, msg, true);
   putf(line, sizeof line, &pos, "\"}");
@@ -237,7 +251,7 @@ void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
   va_start(ap, fmt);
   (void)vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  log_line(s, level, NULL, msg);
+  log_line(s, level, NULL, NULL, 0, msg);
 }
 
 void srv_log(const srv_server_t *s, const char *fmt, ...) {
@@ -248,12 +262,25 @@ void srv_log(const srv_server_t *s, const char *fmt, ...) {
   va_start(ap, fmt);
   (void)vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  log_line(s, ANTHROPIC_LOG_DEBUG, NULL, msg);
+  log_line(s, ANTHROPIC_LOG_DEBUG, NULL, NULL, 0, msg);
 }
 
 void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
                       const char *line) {
-  log_line(s, level, "upstream", line);
+  log_line(s, level, "upstream", NULL, 0, line);
+}
+
+void srv_log_fields(const srv_server_t *s, anthropic_log_level_t level,
+                    const char *source, const char *const *fields, size_t n,
+                    const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  if (level > s->o->log_level)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  log_line(s, level, source, fields, n, msg);
 }
 
 /* One line per request answered: who asked what, the answer, its time,

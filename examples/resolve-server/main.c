@@ -7,6 +7,9 @@
  *
  *   GET /resolve?alias=A  the model, as anthropic_model_info_json() writes
  *                         (routes.c), cached by the library's resolver
+ *   GET /lifecycle?alias=A  each alias's model's lifecycle now: dates, days
+ *                         to retirement, risk (lifecycle.c), through the same
+ *                         resolver and cache
  *   GET /models           every model (all pages), one JSON array, up to
  *                         --max-models-bytes (1 MiB): past it a 502; one
  *                         walk shared and cached (models.c)
@@ -35,9 +38,8 @@
 
 #include "server.h"
 
-/* At most this many resolved aliases are cached; a 404 is kept no longer
- * than this, so a model that appears is found soon. */
-#define CACHE_ENTRIES 4096
+/* A 404 is kept no longer than this, so a model that appears is found
+ * soon (at most SRV_CACHE_ENTRIES aliases are cached). */
 #define NOT_FOUND_TTL_MS 10000
 
 /* The library's lines, at their own level (give-ups at warn, retries at
@@ -246,7 +248,7 @@ static int init_client(srv_server_t *s) {
       o->cache_ttl_ms < NOT_FOUND_TTL_MS ? o->cache_ttl_ms : NOT_FOUND_TTL_MS;
   cache.stale_if_error_ms = o->stale_if_error_s * 1000;
   cache.max_entries =
-      o->cache_ttl_ms > 0 || o->stale_if_error_s > 0 ? CACHE_ENTRIES : 0;
+      o->cache_ttl_ms > 0 || o->stale_if_error_s > 0 ? SRV_CACHE_ENTRIES : 0;
   return anthropic_resolve_cache_set(s->client, &cache);
 }
 
@@ -289,6 +291,7 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
   srv_log_free(); /* what the last turns logged */
   srv_models_free(s);
   srv_memo_free(s);
+  srv_lifecycles_free(s);
   free(s);
   return rc;
 }
@@ -323,7 +326,9 @@ int main(int argc, char **argv) {
                      .page_size = 1000,
                      .max_models_bytes = SRV_MODELS_BYTES_MAX,
                      .log_level = ANTHROPIC_LOG_INFO,
-                     .log_json = true};
+                     .log_json = true,
+                     .within_days = ANTHROPIC_LIFECYCLE_WITHIN_DAYS,
+                     .watch_interval_ms = 600000};
   uv_loop_t loop;
   if (reserve_std_fds() != 0)
     return 1;

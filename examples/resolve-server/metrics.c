@@ -5,16 +5,19 @@
  * client's stats API, read at each scrape, whatever --log-level), the
  * resolver's cache (its stats API: hits, misses, lookups shared), stale
  * answers served, and what the server holds (connections, queued and held
- * bytes). The text only: routes.c answers /metrics with it, and conn.c
- * counts each answer here, so this file calls neither.
+ * bytes), the watch's cycles, changes and models by lifecycle, and the
+ * risk of the aliases answered (watch.c). The text only: routes.c answers
+ * /metrics with it, and conn.c counts each answer here, so this file calls
+ * neither.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "server.h"
 
 static const char *const route_names[SRV_ROUTES] = {
-    "other", "resolve", "models", "healthz", "readyz", "metrics"};
+    "other", "resolve", "models", "healthz", "readyz", "metrics", "lifecycle"};
 
 /* Upper bounds of the latency buckets, in seconds (+Inf is implicit). */
 static const double buckets[SRV_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -178,11 +181,82 @@ static void held(srv_buf_t *b, bool *ok, const srv_server_t *s) {
       "Connections answered 503 past the cap.", s->refused);
 }
 
+/* The watch (watch.c): its cycles, errors and changes by kind, when it
+ * last completed a cycle, and the models it last saw by lifecycle (once
+ * it has seen them). */
+static void watch(srv_buf_t *b, bool *ok, const srv_server_t *s) {
+  static const char *const lifecycles[] = {"unset", "active", "deprecated",
+                                           "retired", "other"};
+  static const struct {
+    anthropic_watch_event_kind_t kind;
+    const char *name;
+  } changes[] = {
+      {ANTHROPIC_WATCH_ADDED, "added"},
+      {ANTHROPIC_WATCH_REMOVED, "removed"},
+      {ANTHROPIC_WATCH_LIFECYCLE_CHANGED, "lifecycle_changed"},
+      {ANTHROPIC_WATCH_DEPRECATED_AT_CHANGED, "deprecated_at_changed"},
+      {ANTHROPIC_WATCH_RETIRES_AT_CHANGED, "retires_at_changed"},
+      {ANTHROPIC_WATCH_ALIAS_MOVED, "alias_moved"}};
+  const srv_lifecycles_t *l = &s->lifecycles;
+  head(b, ok, "watch_interval_seconds", "gauge",
+       "--watch-interval (0: no watch).");
+  add(b, ok, "resolve_server_watch_interval_seconds %.3f\n",
+      (double)s->o->watch_interval_ms / 1000);
+  one(b, ok, "watch_cycles_total", "counter",
+      "Watch cycles ended (failed ones included).",
+      l->events[ANTHROPIC_WATCH_CYCLE]);
+  one(b, ok, "watch_errors_total", "counter",
+      "Watch cycles, or alias lookups of one, that failed.",
+      l->events[ANTHROPIC_WATCH_ERROR]);
+  head(b, ok, "watch_changes_total", "counter",
+       "Changes the watch saw, by kind.");
+  for (size_t k = 0; k < sizeof changes / sizeof changes[0]; k++)
+    add(b, ok, "resolve_server_watch_changes_total{kind=\"%s\"} %llu\n",
+        changes[k].name, (unsigned long long)l->events[changes[k].kind]);
+  if (l->last_ok > 0) {
+    head(b, ok, "watch_last_success_timestamp_seconds", "gauge",
+         "When the last watch cycle with no error ended (Unix time).");
+    add(b, ok, "resolve_server_watch_last_success_timestamp_seconds %lld\n",
+        (long long)l->last_ok);
+  }
+  if (l->snapshot) {
+    head(b, ok, "models", "gauge",
+         "Models listed at the watch's last cycle, by the lifecycle they "
+         "say.");
+    for (size_t i = 0; i < sizeof lifecycles / sizeof lifecycles[0]; i++)
+      add(b, ok, "resolve_server_models{lifecycle=\"%s\"} %llu\n",
+          lifecycles[i], (unsigned long long)l->models[i]);
+  }
+}
+
+/* The aliases answered, as their models stand now: by risk within
+ * --within days, and the fewest days to a retirement not yet past. */
+static void served(srv_buf_t *b, bool *ok, const srv_server_t *s) {
+  srv_served_summary_t sum;
+  srv_served_summary(s, (int64_t)time(NULL), &sum);
+  head(b, ok, "served_aliases", "gauge",
+       "Aliases answered (the latest, as many as the cache holds), by the "
+       "risk of their model now.");
+  for (int r = ANTHROPIC_RISK_NONE; r <= ANTHROPIC_RISK_RETIRED; r++)
+    add(b, ok, "resolve_server_served_aliases{risk=\"%s\"} %llu\n",
+        anthropic_lifecycle_risk_name((anthropic_lifecycle_risk_t)r),
+        (unsigned long long)sum.by_risk[r]);
+  if (sum.retiring) {
+    head(b, ok, "served_min_days_to_retirement", "gauge",
+         "Days to the nearest retirement of a model an alias answered names "
+         "(retired ones aside).");
+    add(b, ok, "resolve_server_served_min_days_to_retirement %lld\n",
+        (long long)sum.min_days);
+  }
+}
+
 bool srv_metrics_text(const srv_server_t *s, srv_buf_t *b) {
   bool ok = true;
   requests(b, &ok, &s->metrics);
   upstream(b, &ok, s);
   resolver(b, &ok, s);
   held(b, &ok, s);
+  watch(b, &ok, s);
+  served(b, &ok, s);
   return ok;
 }

@@ -1,7 +1,8 @@
 /*
  * routes.c - what the server answers: GET /resolve?alias=A through the
  * library's resolver (one batch per request: lookups of one alias are
- * shared across batches, and answers cached), GET /models (models.c),
+ * shared across batches, and answers cached), GET /lifecycle?alias=A
+ * (lifecycle.c: the same lookups), GET /models (models.c),
  * /metrics (its text: metrics.c), /healthz and /readyz (health.c). The
  * top of the server: conn.c reaches srv_dispatch() and srv_cancel_op()
  * through the hooks main.c gives it.
@@ -20,26 +21,6 @@ static void answer_model(srv_conn_t *c, const anthropic_model_info_t *model,
 }
 
 /* ---- /resolve ---- */
-
-/* The decoded value of the first `name` in a query, NUL-terminated in
- * `out`: 1, 0 when absent, -1 when badly encoded (or no memory). */
-static int query_param(const char *q, size_t len, const char *name,
-                       srv_buf_t *out) {
-  size_t nlen = strlen(name);
-  while (len > 0) {
-    const char *amp = memchr(q, '&', len);
-    size_t plen = amp != NULL ? (size_t)(amp - q) : len;
-    if (plen >= nlen && memcmp(q, name, nlen) == 0 &&
-        (plen == nlen || q[nlen] == '=')) {
-      size_t skip = plen == nlen ? nlen : nlen + 1;
-      return srv_percent_decode(q + skip, plen - skip, out) == 0 ? 1 : -1;
-    }
-    size_t step = amp != NULL ? plen + 1 : plen;
-    q += step;
-    len -= step;
-  }
-  return 0;
-}
 
 static void on_resolved(const anthropic_error_t *err,
                         const anthropic_model_info_t *model, const char *alias,
@@ -69,10 +50,12 @@ static void on_resolved(const anthropic_error_t *err,
                    : "-",
                (unsigned long long)(info.age_ms / 1000));
   srv_freshness_t f = {.age_ms = info.age_ms, .stale = info.stale};
-  if (err != NULL)
+  if (err != NULL) {
     srv_answer_library_error(c, err);
-  else
+  } else {
+    srv_served_note(c->srv, alias, model);
     answer_model(c, model, &f);
+  }
 }
 
 static void on_resolve_done(anthropic_resolve_id_t id, void *data) {
@@ -83,7 +66,8 @@ static void on_resolve_done(anthropic_resolve_id_t id, void *data) {
 static void route_resolve(srv_conn_t *c, const char *query, size_t qlen) {
   srv_server_t *s = c->srv;
   srv_buf_t alias = {0};
-  int found = query_param(query, qlen, "alias", &alias);
+  size_t pos = 0;
+  int found = srv_query_next(query, qlen, &pos, "alias", &alias);
   if (found <= 0 || alias.data[0] == '\0') {
     srv_answer_error(c, 400, "invalid_argument", "invalid_request_error",
                      found < 0 ? "alias: bad percent-encoding"
@@ -139,18 +123,21 @@ void srv_dispatch(srv_conn_t *c) {
   const char *query = url + u.field_data[UF_QUERY].off;
   size_t qlen =
       (u.field_set & (1 << UF_QUERY)) ? u.field_data[UF_QUERY].len : 0;
-  c->req.route = path_is(path, plen, "/resolve")   ? SRV_ROUTE_RESOLVE
-                 : path_is(path, plen, "/models")  ? SRV_ROUTE_MODELS
-                 : path_is(path, plen, "/healthz") ? SRV_ROUTE_HEALTHZ
-                 : path_is(path, plen, "/readyz")  ? SRV_ROUTE_READYZ
-                 : path_is(path, plen, "/metrics") ? SRV_ROUTE_METRICS
-                                                   : SRV_ROUTE_OTHER;
+  c->req.route = path_is(path, plen, "/resolve")     ? SRV_ROUTE_RESOLVE
+                 : path_is(path, plen, "/models")    ? SRV_ROUTE_MODELS
+                 : path_is(path, plen, "/healthz")   ? SRV_ROUTE_HEALTHZ
+                 : path_is(path, plen, "/readyz")    ? SRV_ROUTE_READYZ
+                 : path_is(path, plen, "/metrics")   ? SRV_ROUTE_METRICS
+                 : path_is(path, plen, "/lifecycle") ? SRV_ROUTE_LIFECYCLE
+                                                     : SRV_ROUTE_OTHER;
   srv_log(c->srv, "conn %llu: GET %.*s", (unsigned long long)c->id,
           (int)c->url.len, url);
   if (c->srv->stopping || c->srv->client == NULL)
     srv_answer_error(c, 503, "cancelled", NULL, "the server is stopping", NULL);
   else if (path_is(path, plen, "/resolve"))
     route_resolve(c, query, qlen);
+  else if (path_is(path, plen, "/lifecycle"))
+    srv_route_lifecycle(c, query, qlen);
   else if (path_is(path, plen, "/models"))
     srv_route_models(c);
   else if (path_is(path, plen, "/metrics"))
@@ -161,8 +148,9 @@ void srv_dispatch(srv_conn_t *c) {
     srv_route_readyz(c);
   else
     srv_answer_error(c, 404, "invalid_argument", "not_found_error",
-                     "no such route: GET /resolve?alias=A, /models, /healthz, "
-                     "/readyz or /metrics",
+                     "no such route: GET /resolve?alias=A, "
+                     "/lifecycle?alias=A, /models, /healthz, /readyz or "
+                     "/metrics",
                      NULL);
 }
 

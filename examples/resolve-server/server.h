@@ -34,6 +34,11 @@
  * the walk stops and the answer is a 502 (an upstream listing that never
  * ends would otherwise grow it for ever). */
 #define SRV_MODELS_BYTES_MAX ((size_t)1024 * 1024)
+/* The resolve cache's entries at most (main.c), and so the aliases served
+ * that the server keeps the lifecycle of (watch.c). */
+#define SRV_CACHE_ENTRIES 4096
+/* Aliases one GET /lifecycle may ask for: past it, a 400. */
+#define SRV_LIFECYCLE_ALIASES_MAX 100
 /* The log (log.c): lines kept to be written once a loop turn, written at
  * once past SRV_LOG_FLUSH_BYTES, dropped (and counted) past
  * SRV_LOG_BUF_MAX kept because stderr takes none. */
@@ -80,7 +85,9 @@ typedef struct srv_options {
   size_t max_connections;
   unsigned upstream_connections; /* the client's max_host_connections */
   anthropic_log_level_t log_level;
-  bool log_json; /* --log-format json (else text) */
+  bool log_json;              /* --log-format json (else text) */
+  unsigned within_days;       /* /lifecycle: at risk this close to retiring */
+  uint64_t watch_interval_ms; /* the watch's interval; 0: no watch */
 } srv_options_t;
 
 /* A growable byte buffer. */
@@ -129,6 +136,7 @@ typedef enum srv_route {
   SRV_ROUTE_HEALTHZ,
   SRV_ROUTE_READYZ,
   SRV_ROUTE_METRICS,
+  SRV_ROUTE_LIFECYCLE,
   SRV_ROUTES
 } srv_route_t;
 
@@ -157,6 +165,44 @@ typedef struct srv_metrics {
   uint64_t latency_count[SRV_ROUTES];
   uint64_t stale_served;
 } srv_metrics_t;
+
+/* An alias answered (watch.c): the lifecycle of the model it named, as
+ * last answered or as the watch saw it since. */
+typedef struct srv_served srv_served_t;
+struct srv_served {
+  srv_served_t *chain;         /* the next in its hash bucket */
+  srv_served_t *newer, *older; /* by last answer: the oldest goes first */
+  anthropic_lifecycle_t lifecycle;
+  anthropic_time_t deprecated_at, retires_at; /* state and time; no text */
+  char id[256];                               /* the model's id */
+  char alias[];
+};
+
+#define SRV_SERVED_BUCKETS 1024
+/* Watch event kinds counted: anthropic_watch_event_kind_t up to CYCLE. */
+#define SRV_WATCH_KINDS 10
+
+/* The lifecycle state (watch.c): the watch and what it said, and the
+ * aliases served (at most SRV_CACHE_ENTRIES, as the resolve cache). */
+typedef struct srv_lifecycles {
+  anthropic_request_id_t watch; /* 0: none running */
+  bool snapshot;                /* its first cycle came: `models` counts */
+  uint64_t models[ANTHROPIC_LIFECYCLE_OTHER + 1]; /* by lifecycle_value */
+  uint64_t events[SRV_WATCH_KINDS];               /* by kind */
+  uint64_t error_cycle; /* the cycle of the last ERROR */
+  int64_t last_ok;      /* time(NULL) after the last cycle whole; 0: none */
+  srv_served_t *buckets[SRV_SERVED_BUCKETS];
+  srv_served_t *newest, *oldest;
+  size_t served;
+} srv_lifecycles_t;
+
+/* What the aliases served say at scrape time (srv_served_summary()). */
+typedef struct srv_served_summary {
+  size_t count;
+  size_t by_risk[ANTHROPIC_RISK_RETIRED + 1];
+  bool retiring;    /* one not retired has a retirement date */
+  int64_t min_days; /* the fewest days to one, when `retiring` */
+} srv_served_summary_t;
 
 /* The request being answered: what its answer and its access line say. */
 typedef struct srv_req {
@@ -199,6 +245,7 @@ struct srv_server {
   size_t held_peak; /* the most input one connection held unparsed */
   uint64_t input_copied;
   srv_metrics_t metrics;
+  srv_lifecycles_t lifecycles;
   srv_models_t models;
   srv_memo_t memo[SRV_MEMO_SLOTS]; /* by the model's address */
   srv_waitlist_t waiting_models;   /* for the walk in flight */
@@ -267,6 +314,15 @@ void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
     ;
 void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
                       const char *line);
+/* A line from `source` with `n` fields more in JSON (name and value
+ * pairs, a NULL value null): {"time","level","source",fields...,"msg"}. */
+void srv_log_fields(const srv_server_t *s, anthropic_log_level_t level,
+                    const char *source, const char *const *fields, size_t n,
+                    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
 void srv_log_access(const srv_conn_t *c, int status, size_t bytes);
 /* The lines kept are written once a loop turn by a handle that
  * srv_log_start() starts (unreferenced) and srv_log_stop() closes;
@@ -276,6 +332,17 @@ void srv_log_stop(srv_server_t *s);
 void srv_log_flush(void);
 void srv_log_free(void);
 uint64_t srv_log_dropped(void); /* lines dropped: stderr took none */
+
+/* watch.c: the aliases answered, kept (the oldest goes past
+ * SRV_CACHE_ENTRIES) for /metrics; the watch, started and cancelled; what
+ * is left, freed. */
+void srv_served_note(srv_server_t *s, const char *alias,
+                     const anthropic_model_info_t *model);
+void srv_served_summary(const srv_server_t *s, int64_t now,
+                        srv_served_summary_t *out);
+int srv_watch_start(srv_server_t *s);
+void srv_watch_stop(srv_server_t *s);
+void srv_lifecycles_free(srv_server_t *s);
 
 /* metrics.c: a request answered, counted; the text of /metrics appended
  * to `b` (false when out of memory; the caller frees `b` either way). */
@@ -324,6 +391,8 @@ void srv_upstream_answered(srv_server_t *s, const anthropic_error_t *err);
 
 /* models.c */
 void srv_route_models(srv_conn_t *c);
+/* lifecycle.c */
+void srv_route_lifecycle(srv_conn_t *c, const char *query, size_t qlen);
 void srv_models_free(srv_server_t *s);
 
 /* routes.c: srv_dispatch() and srv_cancel_op() are conn.c's dispatch
@@ -335,11 +404,14 @@ void srv_cancel_op(srv_conn_t *c);
  * pass on; a failed library call answered. */
 void srv_keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp);
 void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err);
+int srv_error_status(const anthropic_error_t *err); /* the answer's status */
 
 /* buf.c */
 int srv_buf_append(srv_buf_t *b, const void *data, size_t len);
 void srv_buf_free(srv_buf_t *b);
 int srv_percent_decode(const char *in, size_t len, srv_buf_t *out);
+int srv_query_next(const char *q, size_t len, size_t *pos, const char *name,
+                   srv_buf_t *out);
 const char *srv_reason(int status);
 void srv_copy_id(char *out, size_t len, const char *id);
 

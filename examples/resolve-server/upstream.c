@@ -7,7 +7,7 @@
 
 /* The status of an answer to a failed library call: the upstream's error
  * status when there was one; otherwise what a gateway says. */
-static int status_for(const anthropic_error_t *err) {
+int srv_error_status(const anthropic_error_t *err) {
   long upstream = err->response->status;
   if (upstream >= 400 && upstream <= 599)
     return (int)upstream;
@@ -33,6 +33,6 @@ void srv_keep_upstream_id(srv_conn_t *c, const anthropic_response_t *resp) {
 
 void srv_answer_library_error(srv_conn_t *c, const anthropic_error_t *err) {
   srv_keep_upstream_id(c, err->response);
-  srv_answer_error(c, status_for(err), anthropic_err_name(err->kind), err->type,
-                   err->message, err->response->request_id);
+  srv_answer_error(c, srv_error_status(err), anthropic_err_name(err->kind),
+                   err->type, err->message, err->response->request_id);
 }
