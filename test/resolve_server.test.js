@@ -43,9 +43,11 @@ const fakeStats = () => fakeControl(fakeUrl).stats();
 
 // A resolve-server of its own (a fresh cache), --verbose so that tests can
 // wait for what it did. stop() sends SIGTERM and resolves with the exit.
+// No watch (unless `args` says): the tests count the upstream's requests,
+// and the watch's are resolve_server_lifecycle.test.js's.
 async function startServer(args = [], extraEnv = {}) {
   const proc = spawn(SERVER, ['--listen', '127.0.0.1:0', '--base-url', fakeUrl,
-    '--verbose', ...args], { env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--verbose', '--watch-interval', 'off', ...args], { env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
   readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));

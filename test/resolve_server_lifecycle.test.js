@@ -265,3 +265,170 @@ test('--watch-interval takes ms, s, m, h, 0 and off: /metrics says which', T, as
     });
   }
 });
+
+// ----------------------------------------------------------------- watch
+
+// The JSON log lines of `srv` from its watch, parsed.
+const watchLines = (srv) => srv.log.filter((l) => l.includes('"source":"watch"')).map((l) => JSON.parse(l));
+
+// Where the answer `r` came from ("hit", "miss", "stale"): its access
+// line's cache field (waiting for the line, which may come after it).
+async function cacheOf(srv, r) {
+  const id = r.headers.get('x-request-id');
+  let line;
+  await until(`the access line of ${id}`, () => {
+    line = srv.log.map((l) => { try { return JSON.parse(l); } catch { return {}; } })
+      .find((l) => l.request_id === id);
+    return line !== undefined;
+  });
+  return line.cache;
+}
+
+test('a long TTL is safe: an alias that moves answers its new model from the cache within a watch interval', T, () => withServer(['--cache-ttl-ms', '3600000', '--watch-interval', '300ms'], async (srv) => {
+  const p = '/resolve?alias=claude-sonnet-4-0';
+  const a = await srv.json(p);
+  assert.equal(a.status, 200);
+  const A = catalogue.aliases['claude-sonnet-4-0'], B = 'claude-sonnet-4-5-20250929';
+  assert.equal(a.body.id, A);
+  // Once a cycle has ended after the alias was cached, the watch has it.
+  await moreCycles(srv, 2);
+  const hit = await srv.get(p);
+  assert.equal((await hit.json()).id, A);
+  assert.equal(await cacheOf(srv, hit), 'hit');
+  await fakeChange([{ op: 'move_alias', alias: 'claude-sonnet-4-0', to: B }]);
+  let last;
+  await until('/resolve answers the moved alias', async () => {
+    last = await srv.get(p);
+    return (await last.json()).id === B;
+  });
+  // From the cache the watch refreshed: a hit, fresh, not a lookup after a
+  // TTL expiry (an hour away) nor a stale answer.
+  assert.equal(await cacheOf(srv, last), 'hit');
+  assert.equal(last.headers.get('x-stale'), null);
+  const m = await scrape(srv);
+  assert.ok(sample(m.watch_changes_total, { kind: 'alias_moved' }) >= 1);
+  const moved = watchLines(srv).find((l) => l.event === 'alias_moved' && l.from === A);
+  assert.ok(moved, srv.log.join('\n'));
+  assert.deepEqual([moved.level, moved.alias, moved.to], ['info', 'claude-sonnet-4-0', B]);
+  assert.match(moved.msg, /^alias moved: claude-sonnet-4-0: /);
+  // /lifecycle, through the same cache, says the same.
+  assert.equal((await srv.json('/lifecycle?alias=claude-sonnet-4-0')).body.results[0].id, B);
+}));
+
+test('--watch-interval off: a cached alias keeps its model for its TTL', T, () => withServer(['--cache-ttl-ms', '3600000', '--watch-interval', 'off'], async (off) => {
+  // A second server, watching, is the clock: its cycles say how long.
+  const clock = await startServer(['--cache-ttl-ms', '3600000', '--watch-interval', '300ms']);
+  try {
+    const p = '/resolve?alias=claude-sonnet-4-0';
+    const A = catalogue.aliases['claude-sonnet-4-0'], B = 'claude-opus-4-1-20250805';
+    assert.equal((await off.json(p)).body.id, A);
+    assert.equal((await clock.json(p)).body.id, A);
+    await fakeChange([{ op: 'move_alias', alias: 'claude-sonnet-4-0', to: B }]);
+    await until('the watching server sees the move', async () => (await clock.json(p)).body.id === B);
+    await moreCycles(clock, 3);
+    const r = await off.get(p);
+    assert.equal((await r.json()).id, A);
+    assert.equal(await cacheOf(off, r), 'hit');
+    const m = await scrape(off);
+    assert.equal(sample(m.watch_interval_seconds), 0);
+    assert.equal(sample(m.watch_cycles_total), 0);
+    assert.equal(m.models, undefined); // no watch: no models counted
+    assert.deepEqual(watchLines(off), []);
+  } finally {
+    assert.deepEqual(await clock.stop(), { code: 0, signal: null });
+  }
+}));
+
+test('/metrics: the watch\'s families parse, and its models by lifecycle are the catalogue\'s', T, () => withServer(['--watch-interval', '300ms'], async (srv) => {
+  await until('a first watch cycle', async () => (await scrape(srv)).models !== undefined);
+  const count = (cat) => {
+    const n = { active: 0, deprecated: 0, retired: 0, other: 0, unset: 0 };
+    for (const m of cat.models) n[m.lifecycle == null ? 'unset' : m.lifecycle in n ? m.lifecycle : 'other']++;
+    return n;
+  };
+  const byLifecycle = (m) => Object.fromEntries(['active', 'deprecated', 'retired', 'other', 'unset']
+    .map((k) => [k, sample(m.models, { lifecycle: k })]));
+  let m = await scrape(srv);
+  assert.equal(m.models.type, 'GAUGE');
+  assert.deepEqual(byLifecycle(m), count(catalogue));
+  for (const [name, type] of [['watch_cycles_total', 'COUNTER'], ['watch_errors_total', 'COUNTER'],
+    ['watch_changes_total', 'COUNTER'], ['watch_last_success_timestamp_seconds', 'GAUGE'],
+    ['watch_interval_seconds', 'GAUGE'], ['served_aliases', 'GAUGE']]) {
+    assert.equal(m[name]?.type, type, name);
+    assert.ok(m[name].help.length > 0, name);
+  }
+  assert.equal(sample(m.watch_interval_seconds), 0.3);
+  assert.ok(sample(m.watch_cycles_total) >= 1);
+  assert.equal(sample(m.watch_errors_total), 0);
+  const at = sample(m.watch_last_success_timestamp_seconds);
+  assert.ok(Math.abs(at * 1000 - Date.now()) < 3600e3, String(at));
+  for (const kind of ['added', 'removed', 'lifecycle_changed', 'deprecated_at_changed', 'retires_at_changed', 'alias_moved'])
+    assert.equal(typeof sample(m.watch_changes_total, { kind }), 'number', kind);
+  // A model deprecated, one added, one removed: the numbers follow.
+  await fakeChange([
+    { op: 'set', id: 'claude-opus-4-1-20250805', fields: { lifecycle: 'deprecated', deprecated_at: '2026-11-01T00:00:00Z' } },
+    { op: 'add', model: { id: 'claude-new-20261201', type: 'model', display_name: 'New', created_at: '2026-11-30T00:00:00Z', lifecycle: 'active' } },
+    { op: 'remove', id: 'claude-1-3-20230301' },
+  ]);
+  const now = await (await fetch(fakeUrl + '/_fake/catalogue')).json();
+  await until('the watch counts the changed catalogue', async () => {
+    m = await scrape(srv);
+    return JSON.stringify(byLifecycle(m)) === JSON.stringify(count(now));
+  });
+  for (const kind of ['added', 'removed', 'lifecycle_changed', 'deprecated_at_changed'])
+    assert.ok(sample(m.watch_changes_total, { kind }) >= 1, kind);
+  const lines = watchLines(srv);
+  const dep = lines.find((l) => l.event === 'lifecycle_changed');
+  assert.deepEqual([dep.level, dep.id, dep.from, dep.to], ['info', 'claude-opus-4-1-20250805', 'active', 'deprecated']);
+  assert.match(dep.msg, /^model deprecated: claude-opus-4-1-20250805/);
+  assert.ok(lines.some((l) => l.event === 'added' && l.id === 'claude-new-20261201'));
+  assert.ok(lines.some((l) => l.event === 'removed' && l.id === 'claude-1-3-20230301'));
+}));
+
+test('the watch keeps the risk of the aliases served true', T, () => withServer(['--cache-ttl-ms', '3600000', '--watch-interval', '300ms'], async (srv) => {
+  assert.equal((await srv.get('/resolve?alias=claude-opus-4-1')).status, 200);
+  let m = await scrape(srv);
+  assert.equal(sample(m.served_aliases, { risk: 'none' }), 1);
+  assert.equal(m.served_min_days_to_retirement, undefined);
+  await fakeChange([{ op: 'set', id: 'claude-opus-4-1-20250805', fields: { retires_at: iso(Date.now() + 10.5 * DAY) } }]);
+  await until('the served alias is at risk', async () => {
+    m = await scrape(srv);
+    return sample(m.served_aliases, { risk: 'at_risk' }) === 1;
+  });
+  assert.equal(sample(m.served_aliases, { risk: 'none' }), 0);
+  assert.equal(sample(m.served_min_days_to_retirement), 10);
+}));
+
+test('a watch error is counted and logged at warn, and the server serves on', T, () => withServer(['--watch-interval', '300ms'], async (srv) => {
+  await until('a first watch cycle', async () => (await cycles(srv)) >= 1);
+  // Every list page fails (with its retries), not the lookups.
+  await fakeFaults([{ action: 'respond', status: 500, match: '/v1/models?', times: 1000 }]);
+  await until('a watch error', async () => sample((await scrape(srv)).watch_errors_total) >= 1);
+  const e = watchLines(srv).find((l) => l.event === 'error');
+  assert.equal(e.level, 'warn');
+  assert.equal(e.kind, 'http');
+  assert.match(e.msg, /status 500/);
+  const r = await srv.json('/resolve?alias=claude-opus-4-1');
+  assert.equal(r.status, 200);
+  assert.equal((await srv.json('/lifecycle?alias=claude-opus-4-1')).status, 200);
+  assert.equal((await srv.get('/healthz')).status, 200);
+  // Once the upstream is back, cycles succeed again.
+  const failedAt = sample((await scrape(srv)).watch_last_success_timestamp_seconds);
+  await fakeReset();
+  await until('a good cycle after the errors', async () =>
+    sample((await scrape(srv)).watch_last_success_timestamp_seconds) > failedAt);
+}));
+
+test('SIGTERM with a watch running (a list request hung) exits 0 at once, not after the grace', T, async () => {
+  const srv = await startServer(['--watch-interval', '300ms', '--grace-ms', '120000']);
+  try {
+    await until('a first watch cycle', async () => (await cycles(srv)) >= 1);
+    await fakeFaults([{ action: 'hang', match: '/v1/models?', times: 1000 }]);
+    await until('a list request hung', async () => (await (await fetch(fakeUrl + '/_fake/stats')).json()).faults >= 1);
+  } finally {
+    // 120 s of grace would outlast the test's timeout: it exits without it.
+    assert.deepEqual(await srv.stop(), { code: 0, signal: null });
+    await fakeReset();
+  }
+  assert.ok(!srv.log.some((l) => /grace over/.test(l)), srv.log.join('\n'));
+});

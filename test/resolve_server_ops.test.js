@@ -40,9 +40,12 @@ const fakeReset = () => fakeControl(fakeUrl).reset();
 const withServer = serverRunner(startServer, fakeReset);
 
 // The server run with `args` (and --base-url unless given one) and the
-// environment `extraEnv`; its stderr lines in `log`.
+// environment `extraEnv`; its stderr lines in `log`. No watch unless
+// `args` or `extraEnv` says: the tests count the upstream's requests (the
+// watch's tests are resolve_server_lifecycle.test.js).
 async function startServer(args = [], extraEnv = {}, base = fakeUrl) {
-  const all = ['--listen', '127.0.0.1:0', ...(base ? ['--base-url', base] : []), ...args];
+  const watch = 'RESOLVE_SERVER_WATCH_INTERVAL' in extraEnv ? [] : ['--watch-interval', 'off'];
+  const all = ['--listen', '127.0.0.1:0', ...(base ? ['--base-url', base] : []), ...watch, ...args];
   const proc = spawn(SERVER, all, { env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
   readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));

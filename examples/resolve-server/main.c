@@ -19,13 +19,17 @@
  *
  * Answers carry Cache-Control, Age and ETag (If-None-Match: 304), and are
  * served stale when the upstream fails (caching.c); one access line per
- * request (log.c). Files: args.c options, conn.c connections, buf.c small
- * helpers. The key comes from the environment as for any client
- * (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN), or --api-key-file. Port 0 takes
- * a free one; once listening it prints "listening http://HOST:PORT". SIGTERM or
- * SIGINT: stop accepting, give requests in flight --grace-ms, then cancel them
- * (a second signal cancels at once), close the client and exit 0 with the loop
- * closed. SIGHUP is logged and ignored (the log is stderr: nothing to reopen).
+ * request (log.c). A watch (watch.c, --watch-interval, default 10m) walks
+ * the list and re-resolves every cached alias once an interval, and the
+ * library keeps the cache true: an alias that moves answers its new model
+ * within one interval, whatever --cache-ttl-ms. Files: args.c options,
+ * conn.c connections, buf.c small helpers. The key comes from the
+ * environment as for any client (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN),
+ * or --api-key-file. Port 0 takes a free one; once listening it prints
+ * "listening http://HOST:PORT". SIGTERM or SIGINT: stop accepting and cancel
+ * the watch, give requests in flight --grace-ms, then cancel them (a second
+ * signal cancels at once), close the client and exit 0 with the loop closed.
+ * SIGHUP is logged and ignored (the log is stderr: nothing to reopen).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -165,6 +169,7 @@ static void on_grace_over(uv_timer_t *t) {
 static void begin_stop(srv_server_t *s, int signum) {
   srv_log_at(s, ANTHROPIC_LOG_INFO, "signal %d: stopping", signum);
   s->stopping = true;
+  srv_watch_stop(s);
   if (!uv_is_closing((uv_handle_t *)&s->listener))
     uv_close((uv_handle_t *)&s->listener, NULL);
   for (srv_conn_t *c = s->conns; c != NULL; c = c->next)
@@ -283,7 +288,7 @@ static int serve(uv_loop_t *loop, const srv_options_t *o) {
   if (uv_random(NULL, NULL, &s->boot_id, sizeof s->boot_id, 0, NULL) != 0)
     s->boot_id = (uint32_t)uv_hrtime();
   init_handles(s);
-  if (init_client(s) == 0 && start_listening(s) == 0)
+  if (init_client(s) == 0 && srv_watch_start(s) == 0 && start_listening(s) == 0)
     rc = 0;
   else /* stop as a signal would: nothing is in flight */
     begin_stop(s, 0);
