@@ -432,3 +432,25 @@ test('SIGTERM with a watch running (a list request hung) exits 0 at once, not af
   }
   assert.ok(!srv.log.some((l) => /grace over/.test(l)), srv.log.join('\n'));
 });
+
+test('an alias whose model goes is logged as gone, answers 404 and leaves the aliases served', T, () => withServer(['--cache-ttl-ms', '3600000', '--watch-interval', '300ms'], async (srv) => {
+  const p = '/resolve?alias=claude-opus-4-1';
+  assert.equal((await srv.get(p)).status, 200);
+  await moreCycles(srv, 2); // the watch has the alias
+  assert.equal(sample((await scrape(srv)).served_aliases, { risk: 'none' }), 1);
+  await fakeChange([{ op: 'remove', id: 'claude-opus-4-1-20250805' }]);
+  await srv.waitLog(/"event":"alias_moved"/);
+  const gone = watchLines(srv).find((l) => l.event === 'alias_moved');
+  assert.deepEqual([gone.alias, gone.from, gone.to], ['claude-opus-4-1', 'claude-opus-4-1-20250805', null]);
+  assert.match(gone.msg, /^alias gone \(404\): claude-opus-4-1/);
+  assert.ok(watchLines(srv).some((l) => l.event === 'removed' && l.id === 'claude-opus-4-1-20250805'));
+  const m = await scrape(srv);
+  assert.equal(sample(m.served_aliases, { risk: 'none' }), 0);
+  assert.equal(sample(m.watch_changes_total, { kind: 'removed' }), 1);
+  // The cache dropped it: a 404 now, not the model of an hour's TTL.
+  assert.equal((await srv.get(p)).status, 404);
+  // HEAD /lifecycle: the same status, no body.
+  const h = await srv.get('/lifecycle?alias=claude-opus-4-1', { method: 'HEAD' });
+  assert.equal(h.status, 404);
+  assert.equal(await h.text(), '');
+}));

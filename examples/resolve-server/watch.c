@@ -59,8 +59,10 @@ static void link_newest(srv_lifecycles_t *l, srv_served_t *e) {
 
 static void drop(srv_lifecycles_t *l, srv_served_t *e) {
   srv_served_t **p = &l->buckets[bucket_of(e->alias)];
-  while (*p != e)
+  while (*p != NULL && *p != e)
     p = &(*p)->chain;
+  if (*p == NULL)
+    return; /* not kept: cannot be */
   *p = e->chain;
   unlink_order(l, e);
   l->served--;
@@ -343,6 +345,11 @@ void srv_watch_stop(srv_server_t *s) {
 
 void srv_lifecycles_free(srv_server_t *s) {
   srv_lifecycles_t *l = &s->lifecycles;
-  while (l->oldest != NULL)
-    drop(l, l->oldest);
+  for (srv_served_t *e = l->newest, *older; e != NULL; e = older) {
+    older = e->older;
+    free(e);
+  }
+  memset(l->buckets, 0, sizeof l->buckets);
+  l->newest = l->oldest = NULL;
+  l->served = 0;
 }
