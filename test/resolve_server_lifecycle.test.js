@@ -295,6 +295,7 @@ test('a long TTL is safe: an alias that moves answers its new model from the cac
   const hit = await srv.get(p);
   assert.equal((await hit.json()).id, A);
   assert.equal(await cacheOf(srv, hit), 'hit');
+  const asked = sample((await scrape(srv)).resolver_lookups_total);
   await fakeChange([{ op: 'move_alias', alias: 'claude-sonnet-4-0', to: B }]);
   let last;
   await until('/resolve answers the moved alias', async () => {
@@ -306,6 +307,7 @@ test('a long TTL is safe: an alias that moves answers its new model from the cac
   assert.equal(await cacheOf(srv, last), 'hit');
   assert.equal(last.headers.get('x-stale'), null);
   const m = await scrape(srv);
+  assert.equal(sample(m.resolver_lookups_total), asked); // the resolver asked nothing more
   assert.ok(sample(m.watch_changes_total, { kind: 'alias_moved' }) >= 1);
   const moved = watchLines(srv).find((l) => l.event === 'alias_moved' && l.from === A);
   assert.ok(moved, srv.log.join('\n'));
