@@ -203,10 +203,10 @@ static void watch(srv_buf_t *b, bool *ok, const srv_server_t *s) {
   add(b, ok, "resolve_server_watch_interval_seconds %.3f\n",
       (double)s->o->watch_interval_ms / 1000);
   one(b, ok, "watch_cycles_total", "counter",
-      "Watch cycles ended (failed ones included).",
+      "Watch cycles completed (a failed one is an error).",
       l->events[ANTHROPIC_WATCH_CYCLE]);
   one(b, ok, "watch_errors_total", "counter",
-      "Watch cycles, or alias lookups of one, that failed.",
+      "Watch cycles that failed (the watch tries again after a backoff).",
       l->events[ANTHROPIC_WATCH_ERROR]);
   head(b, ok, "watch_changes_total", "counter",
        "Changes the watch saw, by kind.");
@@ -215,7 +215,7 @@ static void watch(srv_buf_t *b, bool *ok, const srv_server_t *s) {
         changes[k].name, (unsigned long long)l->events[changes[k].kind]);
   if (l->last_ok > 0) {
     head(b, ok, "watch_last_success_timestamp_seconds", "gauge",
-         "When the last watch cycle with no error ended (Unix time).");
+         "When the last watch cycle completed (Unix time).");
     add(b, ok, "resolve_server_watch_last_success_timestamp_seconds %lld\n",
         (long long)l->last_ok);
   }

@@ -190,8 +190,7 @@ typedef struct srv_lifecycles {
   bool snapshot;                /* its first cycle came: `models` counts */
   uint64_t models[ANTHROPIC_LIFECYCLE_OTHER + 1]; /* by lifecycle_value */
   uint64_t events[SRV_WATCH_KINDS];               /* by kind */
-  uint64_t error_cycle; /* the cycle of the last ERROR */
-  int64_t last_ok;      /* time(NULL) after the last cycle whole; 0: none */
+  int64_t last_ok; /* time(NULL) at its last CYCLE (a whole one); 0: none */
   srv_served_t *buckets[SRV_SERVED_BUCKETS];
   srv_served_t *newest, *oldest;
   size_t served;

@@ -237,7 +237,6 @@ static void on_error(srv_server_t *s, const anthropic_watch_event_t *ev) {
                                 "kind",       anthropic_err_name(err->kind),
                                 "request_id", err->response->request_id};
   (void)snprintf(status, sizeof status, "%ld", err->response->status);
-  s->lifecycles.error_cycle = ev->cycle;
   srv_log_fields(s, ANTHROPIC_LOG_WARN, "watch", fields, 4,
                  "watch cycle %llu failed%s%s (%u in a row): %s, status %s: "
                  "%s; next try in %llu ms",
@@ -301,8 +300,7 @@ static void on_event(const anthropic_watch_event_t *ev, void *data) {
     on_error(s, ev);
     break;
   case ANTHROPIC_WATCH_CYCLE:
-    if (l->error_cycle != ev->cycle)
-      l->last_ok = (int64_t)time(NULL);
+    l->last_ok = (int64_t)time(NULL); /* a failed cycle is an ERROR only */
     srv_log(s, "watch cycle %llu: %zu change(s), %zu models%s",
             (unsigned long long)ev->cycle, ev->changes, ev->count,
             ev->not_modified ? ", not modified" : "");
