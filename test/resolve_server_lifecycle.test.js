@@ -10,7 +10,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
-const { startFake, listening, fakeControl, until, serverRunner } = require('./fake-api/start.js');
+const { startFake, listening, fakeControl, until } = require('./fake-api/start.js');
 
 const SERVER = process.env.RESOLVE_SERVER;
 const NPM_DIR = process.env.NPM_DIR;
@@ -62,8 +62,22 @@ async function startServer(args = [], extraEnv = {}) {
     stop: () => { proc.kill('SIGTERM'); return exited; },
   };
 }
-// withServer(args, body): a server of the test's own (a fresh cache).
-const withServer = serverRunner(startServer, fakeReset);
+// withServer(args, body): a server of the test's own (a fresh cache),
+// which must then exit 0 on SIGTERM (under ASan: no leak either).
+async function withServer(args, body) {
+  const srv = await startServer(args);
+  let out;
+  try {
+    out = await body(srv);
+  } catch (e) {
+    await fakeReset();
+    await srv.stop();
+    throw e;
+  }
+  await fakeReset();
+  assert.deepEqual(await srv.stop(), { code: 0, signal: null }, srv.log.slice(-20).join('\n'));
+  return out;
+}
 
 // parse-prometheus-text-format from npm, in NPM_DIR (installed once, as
 // resolve_server_ops.test.js does).
