@@ -470,3 +470,18 @@ test('an alias whose model goes is logged as gone, answers 404 and leaves the al
   assert.equal(h.status, 404);
   assert.equal(await h.text(), '');
 }));
+
+test('the aliases served are kept no more than the cache holds: 4096', T, () => withServer(['--watch-interval', 'off'], async (srv) => {
+  await fakeChange([{ op: 'generate', count: 4200 }]);
+  const cat = await (await fetch(fakeUrl + '/_fake/catalogue')).json();
+  const ids = cat.models.map((m) => m.id).slice(0, 4200);
+  for (let i = 0; i < ids.length; i += 100) {
+    const r = await srv.get('/lifecycle?aliases=' + ids.slice(i, i + 100).join(','));
+    assert.equal(r.status, 200);
+    const { results } = await r.json();
+    assert.ok(results.every((x) => x.id !== undefined), JSON.stringify(results.find((x) => x.error)));
+  }
+  const m = await scrape(srv);
+  const kept = ['none', 'at_risk', 'retired'].reduce((n, risk) => n + sample(m.served_aliases, { risk }), 0);
+  assert.equal(kept, 4096);
+}));
