@@ -485,8 +485,6 @@ static int take_page(watch_t *w, const anthropic_models_page_t *page,
     for (size_t i = 0; i < old->count; i++) {
       p->items[p->count++] = old->items[i];
       old->items[i]->refs++;
-      if (wstate_add_model(&w->nx, old->items[i]) != 0)
-        return ANTHROPIC_ENOMEM;
     }
     *next = p->next;
     return 0;
@@ -508,8 +506,6 @@ static int take_page(watch_t *w, const anthropic_models_page_t *page,
         memcmp(m->info->json_text, in->json_text, in->json_len) == 0) {
       m->refs++;
       p->items[p->count++] = m;
-      if (wstate_add_model(&w->nx, m) != 0)
-        return ANTHROPIC_ENOMEM;
       continue;
     }
     m = anth__calloc(1, sizeof *m);
@@ -521,8 +517,6 @@ static int take_page(watch_t *w, const anthropic_models_page_t *page,
       return ANTHROPIC_ENOMEM;
     }
     p->items[p->count++] = m;
-    if (wstate_add_model(&w->nx, m) != 0)
-      return ANTHROPIC_ENOMEM;
   }
   *next = p->next;
   return 0;
@@ -742,6 +736,26 @@ static int gone_models(watch_t *w, cache_ctx_t *x) {
   return 0;
 }
 
+/* The cycle's models, in list order and by id, from its pages (a
+ * duplicate id is listed once): 0 or ENOMEM. */
+static int nx_build(watch_t *w) {
+  for (size_t i = 0; i < w->nx.npages; i++)
+    for (size_t k = 0; k < w->nx.pages[i]->count; k++)
+      if (wstate_add_model(&w->nx, w->nx.pages[i]->items[k]) != 0)
+        return ANTHROPIC_ENOMEM;
+  return 0;
+}
+
+/* Every page came back 304, in the order of the last state's: the list is
+ * the last state's, model for model, and nothing of it is looked at. The
+ * common cycle costs its requests, not a pass over the models. */
+static bool list_unchanged(const watch_t *w) {
+  return w->have_snapshot && w->all_304 && w->nx.npages > 0 &&
+         w->nx.npages == w->st.npages;
+}
+
+static size_t diff_aliases(watch_t *w);
+
 /* The change events of a successful cycle; their count. */
 static size_t diff(watch_t *w) {
   size_t changes = 0;
@@ -788,6 +802,11 @@ static size_t diff(watch_t *w) {
     changes++;
     emit(w, &ev);
   }
+  return changes + diff_aliases(w);
+}
+
+static size_t diff_aliases(watch_t *w) {
+  size_t changes = 0;
   for (size_t i = 0; i < w->naliases && !w->cancelled; i++) {
     const walias_t *a = w->aliases[i];
     if (!a->in_cycle || !a->got || (a->known && ids_same(a->model, a->fresh)))
@@ -818,11 +837,14 @@ static void snapshot(watch_t *w, const anthropic_model_info_t **models,
   emit(w, &ev);
 }
 
-/* The state becomes the cycle's. */
-static void adopt(watch_t *w) {
-  wstate_free(&w->st);
-  w->st = w->nx;
-  wstate_init(&w->nx);
+/* The state becomes the cycle's (its list too, unless `same`: then the
+ * last one stands, and the cycle's pages, the same, go). */
+static void adopt(watch_t *w, bool same) {
+  if (!same) {
+    wstate_free(&w->st);
+    w->st = w->nx;
+    wstate_init(&w->nx);
+  }
   for (size_t i = 0; i < w->naliases; i++) {
     walias_t *a = w->aliases[i];
     if (!a->in_cycle || !a->got)
@@ -889,7 +911,8 @@ static void cycle_end(watch_t *w) {
   const anthropic_model_info_t **models = NULL, **am = NULL;
   const char **names = NULL;
   size_t na = 0;
-  bool ok = gone_models(w, &x) == 0;
+  bool same = list_unchanged(w);
+  bool ok = same || (nx_build(w) == 0 && gone_models(w, &x) == 0);
   if (ok && !w->have_snapshot) {
     models = anth__calloc(w->nx.count + 1, sizeof(anthropic_model_info_t *));
     names = anth__calloc(w->naliases + 1, sizeof *names);
@@ -915,15 +938,15 @@ static void cycle_end(watch_t *w) {
   wtab_free(&x.gone);
   size_t changes = 0;
   bool not_modified = w->all_304 && w->nx.npages > 0;
-  size_t count = w->nx.count;
+  size_t count = same ? w->st.count : w->nx.count;
   if (!w->have_snapshot)
     snapshot(w, models, names, am, na);
   else
-    changes = diff(w);
+    changes = same ? diff_aliases(w) : diff(w);
   anth__free(models);
   anth__free((void *)names);
   anth__free(am);
-  adopt(w);
+  adopt(w, same);
   cycle_clear(w);
   uint64_t next = jitter(w, w->interval_ms);
   anthropic_watch_event_t ev = {0};
