@@ -1432,14 +1432,15 @@ typedef enum anthropic_watch_event_kind {
    */
   ANTHROPIC_WATCH_RETIRES_AT_CHANGED = 6,
   /** An alias now names another model: alias, model (NULL when it no
-   * longer resolves: HTTP 404), previous (NULL when it did not before). */
+   * longer resolves: HTTP 404), previous (NULL when it did not resolve
+   * before, or had no answer yet: an alias added after the SNAPSHOT). */
   ANTHROPIC_WATCH_ALIAS_MOVED = 7,
   /** A cycle, or part of one, failed: error (and alias, when it was that
    * alias's lookup), failures, next_ms. The watch goes on: the state it
    * compares with is the last one it saw. */
   ANTHROPIC_WATCH_ERROR = 8,
-  /** A cycle ended (after its change events): changes, not_modified,
-   * next_ms, count. */
+  /** A cycle completed (after its change events): changes, not_modified,
+   * next_ms, count. A failed cycle ends with its ERROR instead. */
   ANTHROPIC_WATCH_CYCLE = 9
 } anthropic_watch_event_kind_t;
 
