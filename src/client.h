@@ -98,6 +98,8 @@ typedef struct anth_endpoint {
 #define ANTH_EP_TAKEN 1
 
 #define ANTH_NO_SLOT UINT32_MAX
+/* next_free of a live entry that names an anth_ext_t (its `ext`). */
+#define ANTH_SLOT_EXT (UINT32_MAX - 1)
 
 /* A request handed to curl: the heavy part (easy handle, timer, buffers),
  * pooled. Not a public type any more: callers hold ids. */
@@ -199,13 +201,18 @@ struct anth_ext {
 };
 
 /* One entry of the id table: an id is (gen << 32) | index, and names a
- * live request only while the entry's gen matches. */
+ * live request only while the entry's gen matches. 24 bytes: every
+ * request waiting in the queue holds one. */
 typedef struct anth_slot {
-  uint32_t gen;         /* never 0; bumped each time the entry is freed */
-  uint32_t next_free;   /* free list, ANTH_NO_SLOT at its end */
+  uint32_t gen; /* never 0; bumped each time the entry is freed */
+  /* Free: the free list, ANTH_NO_SLOT at its end. Live: ANTH_SLOT_EXT
+   * when the entry names an ext, else ANTH_NO_SLOT. */
+  uint32_t next_free;
   anthropic_req_t *req; /* handed to curl */
-  anth_job_t *job;      /* queued, or ended before it started */
-  anth_ext_t *ext;      /* a layer above's (anth__ext_open), or NULL */
+  union {
+    anth_job_t *job; /* queued, or ended before it started */
+    anth_ext_t *ext; /* a layer above's (anth__ext_open): see next_free */
+  };
 } anth_slot_t;
 
 /* What the engine reports, and its only way up: it knows no layer above

@@ -322,9 +322,9 @@ static int slot_take(anthropic_client_t *c, uint32_t *out) {
   }
   uint32_t i = c->slot_free;
   c->slot_free = c->slots[i].next_free;
+  c->slots[i].next_free = ANTH_NO_SLOT; /* live, not an ext */
   c->slots[i].req = NULL;
   c->slots[i].job = NULL;
-  c->slots[i].ext = NULL;
   *out = i;
   return 0;
 }
@@ -336,7 +336,6 @@ static void slot_release(anthropic_client_t *c, uint32_t i) {
     s->gen = 1; /* 0 would make the id of a live request 0-tagged */
   s->req = NULL;
   s->job = NULL;
-  s->ext = NULL;
   s->next_free = c->slot_free;
   c->slot_free = i;
 }
@@ -1094,10 +1093,10 @@ int anthropic_request_cancel(anthropic_client_t *c, anthropic_request_id_t id) {
   if (c == NULL || anth__in_alloc || gen == 0 || i >= c->slot_count ||
       c->slots[i].gen != gen)
     return ANTHROPIC_EINVAL; /* never issued, or its callback has run */
+  if (c->slots[i].next_free == ANTH_SLOT_EXT)
+    return c->slots[i].ext->cancel(c, c->slots[i].ext);
   anth_job_t *j = c->slots[i].job;
   anthropic_req_t *r = c->slots[i].req;
-  if (c->slots[i].ext != NULL)
-    return c->slots[i].ext->cancel(c, c->slots[i].ext);
   if (j != NULL) {
     if (j->due)
       return ANTHROPIC_EINVAL; /* its callback is already due */
@@ -1253,6 +1252,7 @@ anthropic_request_id_t anth__ext_open(anthropic_client_t *c, anth_ext_t *x) {
     anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
     return 0;
   }
+  c->slots[slot].next_free = ANTH_SLOT_EXT;
   c->slots[slot].ext = x;
   c->stats.requests_started++;
   return slot_id(c, slot);
@@ -1268,7 +1268,8 @@ void anth__ext_close(anthropic_client_t *c, anthropic_request_id_t id) {
 anth_ext_t *anth__ext_get(const anthropic_client_t *c,
                           anthropic_request_id_t id) {
   uint32_t i = (uint32_t)id, gen = (uint32_t)(id >> 32);
-  if (c == NULL || gen == 0 || i >= c->slot_count || c->slots[i].gen != gen)
+  if (c == NULL || gen == 0 || i >= c->slot_count || c->slots[i].gen != gen ||
+      c->slots[i].next_free != ANTH_SLOT_EXT)
     return NULL;
   return c->slots[i].ext;
 }
