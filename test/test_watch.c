@@ -876,7 +876,7 @@ int main(void) {
       T(snapshot_has_every_model_and_the_aliases),
       T(catalogue_changes_give_exactly_their_events),
       T(failed_cycles_back_off_then_recover_without_spurious_changes),
-             T(the_backoff_is_never_longer_than_the_interval_by_default),
+      T(the_backoff_is_never_longer_than_the_interval_by_default),
       T(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state),
       T(cancel_before_the_first_cycle_ends_with_no_event),
       T(cancel_while_the_list_is_in_flight),
