@@ -4,8 +4,9 @@
 #     coverage counters): all suites; then line coverage of src/ from that
 #     same run (gcovr, with a floor);
 #  2. build-clang (clang, no sanitizers, -Werror too): the C suites under
-#     valgrind, and the CLI's tests again, now with the out-of-memory shim
-#     only a build without sanitizers can preload;
+#     valgrind, and the CLI's test `cli` again, now with the out-of-memory
+#     shim only a build without sanitizers can preload (the CLI's other
+#     test files use no shim: they run once, in 1);
 #  3. build-tsan (gcc, ThreadSanitizer): the two-threads test;
 # and the lint (scripts/lint.sh: clang-format, clang-tidy, cppcheck). All
 # but the builds and the valgrind run go on in the background, their logs
@@ -69,7 +70,7 @@ CC=clang CXX=clang++ configure build-clang -Dbuildtype=debug -Dwerror=true \
 meson compile -C build-clang
 step "build-clang built"
 background build-clang/meson-logs/test-sh.txt \
-  meson test -C build-clang --print-errorlogs --no-rebuild --suite cli "$@"
+  meson test -C build-clang --print-errorlogs --no-rebuild cli "$@"
 # shellcheck disable=SC2317 # run by `background`
 tsan() {
   configure build-tsan -Db_sanitize=thread -Dbuildtype=debug -Dwerror=true
