@@ -304,24 +304,6 @@ static void start(app_t *app) {
 /* Writing                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The model's lifecycle moved on by its dates at --now; NULL: none. */
-static const char *lifecycle_text(const audit_item_t *it) {
-  switch (it->sum.state) {
-  case ANTHROPIC_LIFECYCLE_ACTIVE:
-    return "active";
-  case ANTHROPIC_LIFECYCLE_DEPRECATED:
-    return "deprecated";
-  case ANTHROPIC_LIFECYCLE_RETIRED:
-    return "retired";
-  case ANTHROPIC_LIFECYCLE_OTHER:
-    return it->model->lifecycle.state == ANTHROPIC_FIELD_SET
-               ? it->model->lifecycle.value
-               : NULL;
-  default:
-    return NULL;
-  }
-}
-
 static const char *time_text(const anthropic_time_t *t) {
   return t->state == ANTHROPIC_FIELD_SET ? t->text : NULL;
 }
@@ -345,7 +327,7 @@ static char *json_line(const audit_item_t *it) {
   cli_json_begin(&j);
   cli_json_str(&j, "input", it->text);
   cli_json_str(&j, "id", judged ? m->id : NULL);
-  cli_json_str(&j, "lifecycle", judged ? lifecycle_text(it) : NULL);
+  cli_json_str(&j, "lifecycle", judged ? it->sum.state_text : NULL);
   cli_json_str(&j, "deprecated_at",
                judged ? time_text(&m->deprecated_at) : NULL);
   cli_json_str(&j, "retires_at", judged ? time_text(&m->retires_at) : NULL);
@@ -391,7 +373,7 @@ static void row_cells(const audit_item_t *it, const char **cells,
   cells[A_INPUT] = cli_shown_input(it->text);
   *risk = NULL;
   if (it->verdict == V_JUDGED) {
-    const char *lc = lifecycle_text(it);
+    const char *lc = it->sum.state_text;
     cells[A_ID] = m->id;
     cells[A_LIFECYCLE] = lc != NULL ? lc : "-";
     cells[A_DEPRECATED] = date_cell(&m->deprecated_at, bufs[0], 64);

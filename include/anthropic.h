@@ -1366,14 +1366,19 @@ typedef struct anthropic_lifecycle_summary {
   /** Whole days from `now` to deprecated_at, rounded down (negative once
    * past). 0 unless `deprecates`. */
   int64_t days_to_deprecation;
+  /** `state` as text, to print: "active", "deprecated" or "retired"; for
+   * ANTHROPIC_LIFECYCLE_OTHER the model's own `lifecycle` as sent (valid
+   * as long as the model); NULL for ANTHROPIC_LIFECYCLE_UNSET (print it as
+   * null). */
+  const char *state_text;
 } anthropic_lifecycle_summary_t;
 
 /** Lifecycle summary with `size` set (size, state, risk, retires,
- * days_to_retirement, deprecates, days_to_deprecation). */
+ * days_to_retirement, deprecates, days_to_deprecation, state_text). */
 #define ANTHROPIC_LIFECYCLE_SUMMARY_INIT                                       \
   {                                                                            \
     sizeof(anthropic_lifecycle_summary_t), ANTHROPIC_LIFECYCLE_UNSET,          \
-        ANTHROPIC_RISK_NONE, false, 0, false, 0                                \
+        ANTHROPIC_RISK_NONE, false, 0, false, 0, NULL                          \
   }
 
 /** Days a model is "at risk" ahead of its retirement, by default: the

@@ -56,6 +56,13 @@ int anthropic_model_lifecycle(const anthropic_model_info_t *model, int64_t now,
   else if (early && s.deprecates && passed(dep, now))
     s.state = ANTHROPIC_LIFECYCLE_DEPRECATED;
 
+  if (s.state == ANTHROPIC_LIFECYCLE_OTHER)
+    s.state_text = model->lifecycle.state == ANTHROPIC_FIELD_SET
+                       ? model->lifecycle.value
+                       : NULL;
+  else if (s.state != ANTHROPIC_LIFECYCLE_UNSET)
+    s.state_text = anthropic_lifecycle_name(s.state);
+
   switch (s.state) {
   case ANTHROPIC_LIFECYCLE_RETIRED:
     s.risk = ANTHROPIC_RISK_RETIRED;

@@ -109,6 +109,12 @@ static void check_case(const lc_case_t *c) {
                anthropic_lifecycle_risk_name(c->risk));
   CHECK(s.retires == c->retires);
   CHECK_EQ_INT(s.days_to_retirement, c->days);
+  if (c->state == ANTHROPIC_LIFECYCLE_UNSET)
+    CHECK(s.state_text == NULL);
+  else if (c->state == ANTHROPIC_LIFECYCLE_OTHER)
+    CHECK_EQ_STR(s.state_text, "sunsetting"); /* the model's own */
+  else
+    CHECK_EQ_STR(s.state_text, anthropic_lifecycle_name(c->state));
   anth__free(arena);
 }
 TABLE_TEST(cases, check_case)

@@ -285,24 +285,6 @@ static void on_page(const anthropic_error_t *err,
   call_free(call);
 }
 
-/* The name of a summary's state: the model's own string for a lifecycle
- * newer than the library, null when it has none. */
-static const char *state_name(anthropic_lifecycle_t state,
-                              const anthropic_model_info_t *model) {
-  switch (state) {
-  case ANTHROPIC_LIFECYCLE_ACTIVE:
-    return "active";
-  case ANTHROPIC_LIFECYCLE_DEPRECATED:
-    return "deprecated";
-  case ANTHROPIC_LIFECYCLE_RETIRED:
-    return "retired";
-  case ANTHROPIC_LIFECYCLE_OTHER:
-    return model->lifecycle.value;
-  default:
-    return NULL;
-  }
-}
-
 /* An audited model: {json, state, risk, daysToRetirement,
  * daysToDeprecation} (days null when there is no such date), from
  * anthropic_model_lifecycle(). */
@@ -316,7 +298,7 @@ static napi_value audited(napi_env env, const call_t *call,
     return NULL;
   napi_set_named_property(env, o, "json",
                           text(env, model->json_text, model->json_len));
-  set_str(env, o, "state", state_name(ls.state, model));
+  set_str(env, o, "state", ls.state_text);
   set_str(env, o, "risk", anthropic_lifecycle_risk_name(ls.risk));
   if (ls.retires)
     set_num(env, o, "daysToRetirement", (double)ls.days_to_retirement);

@@ -45,23 +45,6 @@ static bool add_time(cJSON *o, const char *name, const anthropic_time_t *t) {
   return add_str(o, name, t->state == ANTHROPIC_FIELD_SET ? t->text : NULL);
 }
 
-/* The state's name; a lifecycle this library does not know as sent. */
-static const char *state_name(anthropic_lifecycle_t state,
-                              const anthropic_model_info_t *model) {
-  switch (state) {
-  case ANTHROPIC_LIFECYCLE_ACTIVE:
-    return "active";
-  case ANTHROPIC_LIFECYCLE_DEPRECATED:
-    return "deprecated";
-  case ANTHROPIC_LIFECYCLE_RETIRED:
-    return "retired";
-  case ANTHROPIC_LIFECYCLE_OTHER:
-    return model->lifecycle.value;
-  default:
-    return NULL;
-  }
-}
-
 static cJSON *model_result(const lc_req_t *r, const char *alias,
                            const anthropic_model_info_t *model, bool stale) {
   anthropic_lifecycle_summary_t sum = ANTHROPIC_LIFECYCLE_SUMMARY_INIT;
@@ -70,7 +53,7 @@ static cJSON *model_result(const lc_req_t *r, const char *alias,
                                   &sum);
   bool ok =
       o != NULL && add_str(o, "alias", alias) && add_str(o, "id", model->id) &&
-      add_str(o, "lifecycle", state_name(sum.state, model)) &&
+      add_str(o, "lifecycle", sum.state_text) &&
       add_time(o, "deprecated_at", &model->deprecated_at) &&
       add_time(o, "retires_at", &model->retires_at) &&
       (sum.retires ? cJSON_AddNumberToObject(o, "days_to_retirement",
