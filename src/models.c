@@ -34,6 +34,9 @@ static anthropic_page_cb page_cb(anth_cb_fn f) {
 static anthropic_json_cb json_cb(anth_cb_fn f) {
   return (anthropic_json_cb)f;
 }
+static anth_cond_page_cb cond_cb(anth_cb_fn f) {
+  return (anth_cond_page_cb)f;
+}
 static anthropic_walk_done_cb done_cb(anth_cb_fn f) {
   return (anthropic_walk_done_cb)f;
 }
@@ -94,8 +97,11 @@ static int json_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   return rc;
 }
 
-static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
-                     const char *rid, char *msg, size_t msglen) {
+/* Parse a page's body and hand the page over: to a list's callback, or,
+ * `cond`, to a conditional page's with its ETag. */
+static int give_page(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid, bool cond, const char *etag, char *msg,
+                     size_t msglen) {
   char *arena = NULL;
   anthropic_models_page_t page;
   void *items = NULL;
@@ -105,11 +111,19 @@ static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     anthropic_response_t resp = anth__req_response(r, status, rid);
     page.response = &resp;
     anth__req_detach(c, r);
-    page_cb(r->cb)(NULL, &page, r->data);
+    if (cond)
+      cond_cb(r->cb)(NULL, &page, etag, r->data);
+    else
+      page_cb(r->cb)(NULL, &page, r->data);
   }
   anth__free(items);
   anth__free(arena);
   return rc;
+}
+
+static int page_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                     const char *rid, char *msg, size_t msglen) {
+  return give_page(c, r, status, rid, false, NULL, msg, msglen);
 }
 
 /* A page of a walk arrived whole: hand it to `each`, then ask for the next
@@ -194,10 +208,6 @@ static int walk_body(anthropic_client_t *c, anthropic_req_t *r, long status,
   return rc;
 }
 
-static anth_cond_page_cb cond_cb(anth_cb_fn f) {
-  return (anth_cond_page_cb)f;
-}
-
 static void cond_fail(anth_cb_fn cb, void *state, void *data,
                       const anthropic_error_t *err) {
   (void)state;
@@ -213,20 +223,7 @@ static int cond_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     cond_cb(r->cb)(NULL, NULL, etag, r->data);
     return 0;
   }
-  char *arena = NULL;
-  anthropic_models_page_t page;
-  void *items = NULL;
-  int rc = anth__parse_page(r->body.data, r->body.len, &arena, &page, &items,
-                            msg, msglen);
-  if (rc == 0) {
-    anthropic_response_t resp = anth__req_response(r, status, rid);
-    page.response = &resp;
-    anth__req_detach(c, r);
-    cond_cb(r->cb)(NULL, &page, etag, r->data);
-  }
-  anth__free(items);
-  anth__free(arena);
-  return rc;
+  return give_page(c, r, status, rid, true, etag, msg, msglen);
 }
 
 static const anth_endpoint_t cond_page_ep = {.body = cond_body,
