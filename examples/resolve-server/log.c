@@ -242,27 +242,30 @@ static void log_line(const srv_server_t *s, anthropic_log_level_t level,
   emit(line);
 }
 
-void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
-                const char *fmt, ...) {
+/* A line made from fmt and `ap`, unless `level` is above the server's. */
+static void vlog(const srv_server_t *s, anthropic_log_level_t level,
+                 const char *source, const char *const *fields, size_t n,
+                 const char *fmt, va_list ap) {
   char msg[1024];
-  va_list ap;
   if (level > s->o->log_level)
     return;
-  va_start(ap, fmt);
   (void)vsnprintf(msg, sizeof msg, fmt, ap);
+  log_line(s, level, source, fields, n, msg);
+}
+
+void srv_log_at(const srv_server_t *s, anthropic_log_level_t level,
+                const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlog(s, level, NULL, NULL, 0, fmt, ap);
   va_end(ap);
-  log_line(s, level, NULL, NULL, 0, msg);
 }
 
 void srv_log(const srv_server_t *s, const char *fmt, ...) {
-  char msg[1024];
   va_list ap;
-  if (s->o->log_level < ANTHROPIC_LOG_DEBUG)
-    return;
   va_start(ap, fmt);
-  (void)vsnprintf(msg, sizeof msg, fmt, ap);
+  vlog(s, ANTHROPIC_LOG_DEBUG, NULL, NULL, 0, fmt, ap);
   va_end(ap);
-  log_line(s, ANTHROPIC_LOG_DEBUG, NULL, NULL, 0, msg);
 }
 
 void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
@@ -273,14 +276,10 @@ void srv_log_upstream(const srv_server_t *s, anthropic_log_level_t level,
 void srv_log_fields(const srv_server_t *s, anthropic_log_level_t level,
                     const char *source, const char *const *fields, size_t n,
                     const char *fmt, ...) {
-  char msg[1024];
   va_list ap;
-  if (level > s->o->log_level)
-    return;
   va_start(ap, fmt);
-  (void)vsnprintf(msg, sizeof msg, fmt, ap);
+  vlog(s, level, source, fields, n, fmt, ap);
   va_end(ap);
-  log_line(s, level, source, fields, n, msg);
 }
 
 /* One line per request answered: who asked what, the answer, its time,
