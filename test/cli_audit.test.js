@@ -23,8 +23,10 @@ let server, url, catalogue, tmp;
 const TWENTY_DAYS_BEFORE = '2026-10-08T00:00:00Z';
 
 before(async () => {
-  ({ proc: server, url } = await startFake());
+  // The fake's "now" fixed there too: its Date header says it.
+  ({ proc: server, url } = await startFake(['--now', TWENTY_DAYS_BEFORE]));
   catalogue = await (await fetch(url + '/_fake/catalogue')).json();
+  assert.equal(catalogue.now, TWENTY_DAYS_BEFORE);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-audit-'));
 });
 
@@ -120,6 +122,20 @@ test('--within: an active model retiring in 20 days is at risk within 30, not wi
   assert.equal(audit(['audit', '--within', '19', '--now', TWENTY_DAYS_BEFORE, 'claude-sonnet-4-5']).code, 0);
   // --within 0: only what is retired or deprecated now.
   assert.equal(audit(['audit', '--within', '0', '--now', TWENTY_DAYS_BEFORE, 'claude-sonnet-4-5']).code, 0);
+});
+
+test("judged as of the fake API's fixed now (its Date header): 20 days, at risk within 30", async () => {
+  const r0 = await fetch(url + '/v1/models/claude-sonnet-4-5',
+    { headers: { 'x-api-key': KEY, 'anthropic-version': '2023-06-01' } });
+  const now = new Date(r0.headers.get('date')).toISOString().replace('.000Z', 'Z');
+  assert.equal(now, TWENTY_DAYS_BEFORE);
+  await fake('/_fake/catalogue', [{ op: 'set', id: catalogue.aliases['claude-sonnet-4-5'],
+    fields: { retires_at: '2026-10-28T00:00:00Z' } }]);
+  const r = audit(['--json', 'audit', '--within', '30', '--now', now, 'claude-sonnet-4-5']);
+  assert.equal(r.code, 3, r.err);
+  const [line] = jsonLines(r.out);
+  assert.equal(line.days_to_retirement, 20);
+  assert.equal(line.risk, 'at_risk');
 });
 
 test('a retired model or an unknown alias exits 4, which wins over 3', () => {
