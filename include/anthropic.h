@@ -579,14 +579,14 @@ enum {
 /** \addtogroup abi
  * Option structs (anthropic_client_options_t, anthropic_request_options_t,
  * the retrieve and list params, anthropic_resolve_options_t,
- * anthropic_resolve_cache_options_t) start with `size`: start from the struct's
- * _INIT macro, which sets it and the defaults that are not zero, then set what
- * you need. Fields are only ever added at the end, and the library reads only
- * those that `size` covers, so a program built against an older header keeps
- * working; a field added later takes its default at 0. A `size` of 0 (a struct
- * zeroed instead of _INIT) is refused with ANTHROPIC_EINVAL, as are non-zero
- * fields past the end of the struct this library knows (a newer header's, for
- * an older library). */
+ * anthropic_resolve_cache_options_t, anthropic_watch_options_t) start with
+ * `size`: start from the struct's _INIT macro, which sets it and the defaults
+ * that are not zero, then set what you need. Fields are only ever added at the
+ * end, and the library reads only those that `size` covers, so a program built
+ * against an older header keeps working; a field added later takes its default
+ * at 0. A `size` of 0 (a struct zeroed instead of _INIT) is refused with
+ * ANTHROPIC_EINVAL, as are non-zero fields past the end of the struct this
+ * library knows (a newer header's, for an older library). */
 
 /** \addtogroup client
  * @{ */

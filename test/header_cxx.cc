@@ -107,6 +107,8 @@ struct call_settings {
   anthropic_client_stats_t stats = ANTHROPIC_CLIENT_STATS_INIT;
   anthropic_resolve_stats_t resolve_stats = ANTHROPIC_RESOLVE_STATS_INIT;
   anthropic_resolve_info_t info = ANTHROPIC_RESOLVE_INFO_INIT;
+  anthropic_watch_options_t watch = ANTHROPIC_WATCH_OPTIONS_INIT;
+  anthropic_lifecycle_summary_t summary = ANTHROPIC_LIFECYCLE_SUMMARY_INIT;
 };
 
 static int cancelled = 0;

@@ -206,6 +206,37 @@ TEST(resolve_cache_options_zeroed_or_from_a_newer_header_are_refused) {
   teardown(&f);
 }
 
+static void on_watch_event(const anthropic_watch_event_t *ev, void *data) {
+  (void)ev;
+  (void)data;
+}
+
+TEST(watch_options_zeroed_or_from_a_newer_header_are_refused) {
+  fixture_t f;
+  setup(&f);
+  anthropic_watch_options_t wo;
+  memset(&wo, 0, sizeof wo);
+  CHECK(anthropic_models_watch(f.client, &wo, on_watch_event, NULL, NULL) == 0);
+  CHECK_CONTAINS(anthropic_client_last_error(f.client)->message, "_INIT");
+  struct newer {
+    anthropic_watch_options_t known;
+    uint64_t added_later;
+  } n;
+  memset(&n, 0, sizeof n);
+  n.known.size = sizeof n;
+  n.added_later = 1;
+  CHECK(anthropic_models_watch(f.client, &n.known, on_watch_event, NULL,
+                               NULL) == 0);
+  CHECK_CONTAINS(anthropic_client_last_error(f.client)->message,
+                 "does not know");
+  n.added_later = 0; /* a newer header's field left at 0: taken */
+  anthropic_request_id_t id =
+      anthropic_models_watch(f.client, &n.known, on_watch_event, NULL, NULL);
+  CHECK(id != 0);
+  CHECK_EQ_INT(anthropic_request_cancel(f.client, id), 0);
+  teardown(&f);
+}
+
 typedef struct stale_seen {
   anthropic_client_t *client;
   int calls;
@@ -360,6 +391,7 @@ int main(void) {
           T(a_newer_longer_struct_is_taken_only_when_its_new_fields_are_zero),
           T(page_next_writes_no_more_than_next_size),
           T(resolve_cache_options_zeroed_or_from_a_newer_header_are_refused),
+          T(watch_options_zeroed_or_from_a_newer_header_are_refused),
           T(an_older_resolve_cache_options_struct_has_no_stale_window),
           TABLE(stats_structs));
   fake_server_stop(&srv);
