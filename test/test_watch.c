@@ -554,6 +554,30 @@ TEST(an_unchanged_list_costs_a_304_and_no_parse) {
   CHECK_EQ_STR(seen, "200\n304 inm\n304 inm\n");
 }
 
+/* An ETag longer than any server's (here 2,000 bytes) is not kept, nor
+ * sent back: the page is asked for again without If-None-Match, and the
+ * watch goes on (the next, ordinary ETag is used). */
+TEST(an_etag_too_long_is_not_kept) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  char faults[2200];
+  char tag[2001];
+  memset(tag, 'a', sizeof tag - 1);
+  tag[sizeof tag - 1] = '\0';
+  snprintf(faults, sizeof faults,
+           "[{\"action\":\"respond\",\"match\":\"/v1/models?\","
+           "\"headers\":{\"etag\":\"\\\"%s\\\"\"}}]",
+           tag);
+  add_faults(faults);
+  r.stop_at = 3;
+  start(&f, &r, NULL);
+  finish(&f, &r);
+  char seen[256];
+  list_requests(seen, sizeof seen);
+  CHECK_EQ_STR(seen, "200\n200\n304 inm\n");
+}
+
 static void change_on_page_two(wrec_t *r, const anthropic_watch_event_t *ev) {
   (void)ev;
   if (r->ends != 1)
@@ -885,6 +909,7 @@ int main(void) {
       T(close_the_client_with_a_watch_running),
       T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
       T(bad_options_are_refused), T(an_unchanged_list_costs_a_304_and_no_parse),
+      T(an_etag_too_long_is_not_kept),
       T(pages_of_a_big_list_are_asked_each_on_its_own_etag),
       T(the_watch_keeps_the_resolve_cache_true),
       T(keep_cache_leaves_the_resolve_cache_alone),
