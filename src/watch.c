@@ -15,6 +15,9 @@
 #define WATCH_DEFAULT_BACKOFF_MS 1000u
 #define WATCH_LOOKUPS 16 /* alias lookups in flight at once */
 #define WATCH_PAGE_LIMIT 1000
+/* An ETag longer than this is not kept (nor sent back): servers' are
+ * tens of bytes, and a page's is held for as long as the state. */
+#define WATCH_ETAG_MAX 512
 
 /* ---- a model kept: shared by the state, its pages and the next state
  * (an unchanged page, 304, hands the same ones over) ---- */
@@ -460,6 +463,8 @@ static int take_page(watch_t *w, const anthropic_models_page_t *page,
   wpage_t *p = anth__calloc(1, sizeof *p);
   if (p == NULL)
     return ANTHROPIC_ENOMEM;
+  if (etag != NULL && strlen(etag) > WATCH_ETAG_MAX)
+    etag = NULL;
   p->cursor = anth__strdup(w->cursor);
   if (p->cursor == NULL ||
       (etag != NULL && (p->etag = anth__strdup(etag)) == NULL) ||
