@@ -1539,13 +1539,18 @@ typedef struct anthropic_watch_options {
   uint64_t backoff_ms;
   /** The longest delay after failures in a row. 0: interval_ms. */
   uint64_t max_backoff_ms;
+  /** The most models a cycle keeps: the state holds a copy of each, so a
+   * list longer than this (a server gone wrong) fails the cycle with
+   * ANTHROPIC_EBADRESPONSE (an ERROR event; the last state stands). 0:
+   * 100,000. */
+  size_t max_models;
 } anthropic_watch_options_t;
 
 /** Watch options with `size` set (size, interval_ms, flags, aliases,
  * aliases_count, lifecycle, lifecycle_count, options, backoff_ms,
- * max_backoff_ms). */
+ * max_backoff_ms, max_models). */
 #define ANTHROPIC_WATCH_OPTIONS_INIT                                           \
-  { sizeof(anthropic_watch_options_t), 0, 0u, NULL, 0, NULL, 0, NULL, 0, 0 }
+  { sizeof(anthropic_watch_options_t), 0, 0u, NULL, 0, NULL, 0, NULL, 0, 0, 0 }
 
 /** Watch the model list, and optionally some aliases, for changes: every
  * interval (jittered by up to 10% either way), walk the whole list (1,000

@@ -18,6 +18,7 @@
 /* An ETag longer than this is not kept (nor sent back): servers' are
  * tens of bytes, and a page's is held for as long as the state. */
 #define WATCH_ETAG_MAX 512
+#define WATCH_DEFAULT_MAX_MODELS 100000u
 
 /* ---- a model kept: shared by the state, its pages and the next state
  * (an unchanged page, 304, hands the same ones over) ---- */
@@ -220,6 +221,7 @@ struct anth_watch {
 
   /* Options, copied. */
   uint64_t interval_ms, backoff_ms, max_backoff_ms;
+  size_t max_models; /* a cycle's list past it fails */
   char **lifecycle;
   size_t lifecycle_count;
   char **ro_headers, **ro_query, **ro_betas, *ro_workspace;
@@ -234,6 +236,7 @@ struct anth_watch {
   /* The cycle under way. */
   uint64_t cycle;
   wstate_t nx;
+  size_t nx_items; /* models on the cycle's pages so far */
   anth_pager_t pager;
   char *cursor; /* the page asked for ("" first) */
   anthropic_request_id_t page_req;
@@ -544,6 +547,16 @@ static void on_page(const anthropic_error_t *err,
   }
   const char *next = NULL;
   int rc = take_page(w, page, etag, &next);
+  if (rc == 0 &&
+      (w->nx_items += w->nx.pages[w->nx.npages - 1]->count) > w->max_models) {
+    char msg[96];
+    (void)snprintf(msg, sizeof msg,
+                   "the list has more than %zu models (max_models)",
+                   w->max_models);
+    fail_kind(w, ANTHROPIC_EBADRESPONSE, msg, NULL);
+    cycle_end(w);
+    return;
+  }
   if (rc == 0 && next != NULL) {
     if (anth__pager_seen(&w->pager, next)) {
       fail_kind(w, ANTHROPIC_EBADRESPONSE,
@@ -971,6 +984,7 @@ static void on_cycle_timer(anth_timer_t *t) {
   w->cycle++;
   w->phase = W_LIST;
   w->all_304 = true;
+  w->nx_items = 0;
   wstate_init(&w->nx);
   w->cursor = anth__strdup("");
   if (w->cursor == NULL) {
@@ -1094,6 +1108,7 @@ static int take_opts(anthropic_client_t *c, watch_t *w,
   /* The longest delay after failures, even below the first backoff: a
    * watch every 300 ms retries every 300 ms, not every second. */
   w->max_backoff_ms = o->max_backoff_ms ? o->max_backoff_ms : w->interval_ms;
+  w->max_models = o->max_models ? o->max_models : WATCH_DEFAULT_MAX_MODELS;
   w->flags = o->flags;
   if ((o->aliases_count > 0 && o->aliases == NULL) ||
       (o->lifecycle_count > 0 && o->lifecycle == NULL)) {

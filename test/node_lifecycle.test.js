@@ -317,6 +317,17 @@ test('watch: injected faults are error events, with the iterator still going', {
   await c.close();
 });
 
+test('watch: a list past maxModels is an error event, and no snapshot', { timeout: 60000 }, async () => {
+  await reset();
+  const c = client();
+  const w = c.models.watch({ interval: 50, jitter: false, maxModels: 10 });
+  const { value: ev } = await w.next();
+  assert.equal(ev.type, 'error');
+  assert.match(ev.error.message, /more than 10 models/);
+  await w.return();
+  await c.close();
+});
+
 test('watch: an AbortSignal ends the iteration; one aborted already starts nothing', { timeout: 60000 }, async () => {
   await reset();
   const c = client();

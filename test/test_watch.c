@@ -43,6 +43,7 @@ struct wrec {
   uint64_t next_ms[64];
   int nnext;
   bool last_not_modified;
+  char last_error[256]; /* the last ERROR's message */
 };
 
 static void logf_(wrec_t *r, const char *fmt, ...)
@@ -129,6 +130,7 @@ static void on_event(const anthropic_watch_event_t *ev, void *data) {
     logf_(r, "ERROR %s %s failures=%u next=%llu\n",
           anthropic_err_name(ev->error->kind), ev->alias ? ev->alias : "-",
           ev->failures, (unsigned long long)ev->next_ms);
+    snprintf(r->last_error, sizeof r->last_error, "%s", ev->error->message);
     break;
   case ANTHROPIC_WATCH_CYCLE:
     logf_(r, "CYCLE %llu changes=%zu nm=%d\n", (unsigned long long)ev->cycle,
@@ -578,6 +580,33 @@ TEST(an_etag_too_long_is_not_kept) {
   CHECK_EQ_STR(seen, "200\n200\n304 inm\n");
 }
 
+static void grow_past_the_cap(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    post_catalogue("[{\"op\":\"generate\",\"count\":1200}]");
+}
+
+/* A list longer than max_models (a server gone wrong, or hostile: the
+ * state would hold every model) fails the cycle, and the last state
+ * stands: no REMOVED, no ADDED, the watch goes on. */
+TEST(a_list_past_max_models_fails_the_cycle_and_keeps_the_state) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup_no_retries(&f);
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.max_models = 1000;
+  r.stop_at = 2;
+  r.between = grow_past_the_cap;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
+  CHECK(after != NULL);
+  CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
+               "ERROR bad_response - failures=1 next=1000\n");
+  CHECK_CONTAINS(r.last_error, "more than 1000 models");
+}
+
 static void change_on_page_two(wrec_t *r, const anthropic_watch_event_t *ev) {
   (void)ev;
   if (r->ends != 1)
@@ -910,6 +939,7 @@ int main(void) {
       T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
       T(bad_options_are_refused), T(an_unchanged_list_costs_a_304_and_no_parse),
       T(an_etag_too_long_is_not_kept),
+      T(a_list_past_max_models_fails_the_cycle_and_keeps_the_state),
       T(pages_of_a_big_list_are_asked_each_on_its_own_etag),
       T(the_watch_keeps_the_resolve_cache_true),
       T(keep_cache_leaves_the_resolve_cache_alone),

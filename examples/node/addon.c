@@ -1117,13 +1117,13 @@ static int opt_bool(napi_env env, napi_value o, const char *k, bool *out) {
 }
 
 /* watch(client, token, params, options, query) -> watch id (a BigInt).
- * params: {interval, backoff, maxBackoff (ms), jitter, keepCache,
+ * params: {interval, backoff, maxBackoff (ms), maxModels, jitter, keepCache,
  * cachedAliases (booleans), aliases, lifecycle (arrays of strings), betas,
  * workspace_id}. */
 static napi_value js_watch(napi_env env, napi_callback_info info) {
   napi_value argv[5], p, al, lc, r = NULL;
   strings_t s = STRINGS_INIT;
-  double interval = 0, backoff = 0, max_backoff = 0;
+  double interval = 0, backoff = 0, max_backoff = 0, max_models = 0;
   bool jitter = true, keep_cache = false, cached_aliases = false;
   call_t *call;
   anthropic_request_options_t ro = ANTHROPIC_REQUEST_OPTIONS_INIT;
@@ -1135,6 +1135,7 @@ static napi_value js_watch(napi_env env, napi_callback_info info) {
       opt_int(env, p, "interval", 1, MAX_SAFE, &interval) == 0 &&
       opt_int(env, p, "backoff", 1, MAX_SAFE, &backoff) == 0 &&
       opt_int(env, p, "maxBackoff", 1, MAX_SAFE, &max_backoff) == 0 &&
+      opt_int(env, p, "maxModels", 1, MAX_SAFE, &max_models) == 0 &&
       opt_bool(env, p, "jitter", &jitter) == 0 &&
       opt_bool(env, p, "keepCache", &keep_cache) == 0 &&
       opt_bool(env, p, "cachedAliases", &cached_aliases) == 0 &&
@@ -1148,6 +1149,7 @@ static napi_value js_watch(napi_env env, napi_callback_info info) {
     wo.interval_ms = (uint64_t)interval;
     wo.backoff_ms = (uint64_t)backoff;
     wo.max_backoff_ms = (uint64_t)max_backoff;
+    wo.max_models = (size_t)max_models;
     wo.flags = (jitter ? 0u : ANTHROPIC_WATCH_NO_JITTER) |
                (keep_cache ? ANTHROPIC_WATCH_KEEP_CACHE : 0u) |
                (cached_aliases ? ANTHROPIC_WATCH_CACHED_ALIASES : 0u);

@@ -232,6 +232,9 @@ declare namespace Anthropic {
      * 1s), up to maxBackoff (default: the interval). */
     backoff?: Duration | undefined;
     maxBackoff?: Duration | undefined;
+    /** The most models a cycle keeps (default 100,000): a longer list
+     * fails the cycle (an `error` event) and the last state stands. */
+    maxModels?: number | undefined;
     /** Leave the client's resolve cache alone (by default the watch keeps
      * it true). */
     keepCache?: boolean | undefined;

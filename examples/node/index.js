@@ -456,7 +456,7 @@ function auditReport(results) {
 
 const WATCH_TYPES = [undefined, 'snapshot', 'added', 'removed', 'lifecycle_changed',
   'deprecated_at_changed', 'retires_at_changed', 'alias_moved', 'error', 'cycle'];
-const WATCH_KEYS = new Set(['interval', 'aliases', 'jitter', 'lifecycle', 'backoff', 'maxBackoff',
+const WATCH_KEYS = new Set(['interval', 'aliases', 'jitter', 'lifecycle', 'backoff', 'maxBackoff', 'maxModels',
   'keepCache', 'cachedAliases', 'maxBuffered', 'signal', 'betas', 'workspace_id']);
 const UNITS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
 const DEFAULT_BUFFERED = 10000;
@@ -663,6 +663,7 @@ class ModelWatch {
       interval,
       backoff: p.backoff == null ? undefined : duration(p.backoff, 'backoff'),
       maxBackoff: p.maxBackoff == null ? undefined : duration(p.maxBackoff, 'maxBackoff'),
+      maxModels: p.maxModels,
       jitter: p.jitter ?? true,
       keepCache: p.keepCache,
       cachedAliases: p.cachedAliases,
