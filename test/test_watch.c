@@ -653,6 +653,7 @@ TEST(pages_of_a_big_list_are_asked_each_on_its_own_etag) {
 /* Resolve one alias now (the watch may run meanwhile). */
 typedef struct res1 {
   char id[96];
+  char display_name[96];
   bool cached, done;
 } res1_t;
 
@@ -666,6 +667,8 @@ static void on_res1(const anthropic_error_t *err,
   anthropic_resolve_info_t info = ANTHROPIC_RESOLVE_INFO_INIT;
   extern const anthropic_client_t *res1_client;
   snprintf(x->id, sizeof x->id, "%s", m ? m->id : "(none)");
+  snprintf(x->display_name, sizeof x->display_name, "%s",
+           m ? m->display_name : "(none)");
   CHECK_EQ_INT(anthropic_resolve_get_info(res1_client, &info), 0);
   x->cached = info.cached;
 }
@@ -749,6 +752,36 @@ TEST(the_watch_keeps_the_resolve_cache_true) {
 
 TEST(keep_cache_leaves_the_resolve_cache_alone) {
   cache_case(ANTHROPIC_WATCH_KEEP_CACHE);
+}
+
+static void rename_opus_4(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 1)
+    post_catalogue("[{\"op\":\"set\",\"id\":\"claude-opus-4-20250514\","
+                   "\"fields\":{\"display_name\":\"Claude Opus 4 (new)\"}}]");
+}
+
+/* Any change to a model, not only to its lifecycle and dates, drops the
+ * cached answers that hold it: the cache answers with what the list says
+ * now, display name and capabilities included. */
+TEST(a_model_changed_in_any_field_leaves_the_resolve_cache) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  CHECK_EQ_INT(anthropic_resolve_cache(f.client, 64, 3600000, 3600000), 0);
+  CHECK_EQ_STR(resolve_one(&f, "claude-opus-4-0").id, "claude-opus-4-20250514");
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  r.stop_at = 2;
+  r.between = rename_opus_4;
+  start(&f, &r, &o);
+  run_until_done(&f, &r);
+  int before = fake_request_count(&srv);
+  res1_t a = resolve_one(&f, "claude-opus-4-0");
+  CHECK(!a.cached);
+  CHECK_EQ_INT(fake_request_count(&srv), before + 1);
+  CHECK_EQ_STR(a.display_name, "Claude Opus 4 (new)");
+  finish(&f, &r);
 }
 
 static void move_haiku(wrec_t *r, const anthropic_watch_event_t *ev) {
@@ -943,6 +976,7 @@ int main(void) {
       T(pages_of_a_big_list_are_asked_each_on_its_own_etag),
       T(the_watch_keeps_the_resolve_cache_true),
       T(keep_cache_leaves_the_resolve_cache_alone),
+      T(a_model_changed_in_any_field_leaves_the_resolve_cache),
       T(cached_aliases_are_watched_without_being_named),
       T(beta_and_lifecycle_options_reach_the_requests),
       T(a_walk_cut_halfway_removes_nothing),
