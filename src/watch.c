@@ -737,17 +737,12 @@ static void cache_update(watch_t *w, cache_ctx_t *x) {
   }
 }
 
-/* The models of the old state that changed or went, by id. */
+/* The models of the old state that changed (in any field: a model whose
+ * JSON is unchanged is the one kept, take_page()) or went, by id. */
 static int gone_models(watch_t *w, cache_ctx_t *x) {
   for (size_t i = 0; i < w->st.count; i++) {
     wm_t *o = w->st.order[i];
-    const wm_t *n = wtab_find(&w->nx.by_id, o->info->id);
-    bool changed =
-        n == NULL ||
-        (n != o &&
-         (!str_same(&n->info->lifecycle, &o->info->lifecycle) ||
-          !time_same(&n->info->deprecated_at, &o->info->deprecated_at) ||
-          !time_same(&n->info->retires_at, &o->info->retires_at)));
+    bool changed = wtab_find(&w->nx.by_id, o->info->id) != o;
     if (changed && wtab_add(&x->gone, o) == ANTHROPIC_ENOMEM)
       return ANTHROPIC_ENOMEM;
   }
