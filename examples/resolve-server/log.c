@@ -245,6 +245,10 @@ static void log_line(const srv_server_t *s, anthropic_log_level_t level,
 /* A line made from fmt and `ap`, unless `level` is above the server's. */
 static void vlog(const srv_server_t *s, anthropic_log_level_t level,
                  const char *source, const char *const *fields, size_t n,
+                 const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+static void vlog(const srv_server_t *s, anthropic_log_level_t level,
+                 const char *source, const char *const *fields, size_t n,
                  const char *fmt, va_list ap) {
   char msg[1024];
   if (level > s->o->log_level)
