@@ -357,12 +357,19 @@ TEST(the_backoff_is_never_longer_than_the_interval_by_default) {
 static void fail_alias(wrec_t *r, const anthropic_watch_event_t *ev) {
   (void)ev;
   if (r->ends == 1) {
-    add_faults("[{\"status\":503,\"match\":\"/v1/models/claude-opus-4-1\"}]");
-    post_catalogue("[{\"op\":\"remove\",\"id\":\"claude-1-3-20230301\"}]");
+    add_faults("[{\"status\":503,\"match\":\"/v1/models/claude-opus-4-1\","
+               "\"times\":2}]");
+    post_catalogue("[{\"op\":\"remove\",\"id\":\"claude-1-3-20230301\"},"
+                   "{\"op\":\"move_alias\",\"alias\":\"claude-sonnet-4-5\","
+                   "\"to\":\"claude-opus-4-5-20251101\"}]");
   }
 }
 
-TEST(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state) {
+/* One alias whose lookup fails (a 503, twice) fails that alias only: the
+ * list's changes and the other aliases' moves still come, then its ERROR,
+ * then the CYCLE, and the next cycle after the backoff. The alias keeps
+ * the model it named: no move when it answers again. */
+TEST(a_failed_alias_lookup_fails_that_alias_only) {
   fixture_t f;
   wrec_t r = {0};
   setup_no_retries(&f);
@@ -373,16 +380,24 @@ TEST(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state) {
   o.aliases_count = 2;
   o.backoff_ms = 300;
   o.max_backoff_ms = 250; /* below the backoff: the cap wins (the header) */
-  r.stop_at = 3;
+  r.stop_at = 6;          /* cycles 1..4: CYCLE, ERROR + CYCLE twice, CYCLE */
   r.between = fail_alias;
   start(&f, &r, &o);
   finish(&f, &r);
   const char *after = strstr(r.log, "CYCLE 1 changes=0 nm=0\n");
   CHECK(after != NULL);
   CHECK_EQ_STR(after + strlen("CYCLE 1 changes=0 nm=0\n"),
-               "ERROR http claude-opus-4-1 failures=1 next=250\n"
                "REMOVED claude-1-3-20230301\n"
-               "CYCLE 3 changes=1 nm=0\n");
+               "MOVED claude-sonnet-4-5 claude-sonnet-4-5-20250929->"
+               "claude-opus-4-5-20251101\n"
+               "ERROR http claude-opus-4-1 failures=1 next=250\n"
+               "CYCLE 2 changes=2 nm=0\n"
+               "ERROR http claude-opus-4-1 failures=2 next=250\n"
+               "CYCLE 3 changes=0 nm=1\n"
+               "CYCLE 4 changes=0 nm=1\n");
+  CHECK_EQ_INT(r.ndelays, 4); /* 0, the interval, the backoff twice */
+  CHECK_EQ_INT(r.delays[2], 250);
+  CHECK_EQ_INT(r.delays[3], 250);
 }
 
 TEST(cancel_before_the_first_cycle_ends_with_no_event) {
@@ -971,7 +986,7 @@ int main(void) {
       T(catalogue_changes_give_exactly_their_events),
       T(failed_cycles_back_off_then_recover_without_spurious_changes),
       T(the_backoff_is_never_longer_than_the_interval_by_default),
-      T(a_failed_alias_lookup_fails_the_cycle_and_keeps_the_state),
+      T(a_failed_alias_lookup_fails_that_alias_only),
       T(cancel_before_the_first_cycle_ends_with_no_event),
       T(cancel_while_the_list_is_in_flight),
       T(cancel_from_inside_the_snapshot_event),
