@@ -1440,12 +1440,17 @@ typedef enum anthropic_watch_event_kind {
    * longer resolves: HTTP 404), previous (NULL when it did not resolve
    * before, or had no answer yet: an alias added after the SNAPSHOT). */
   ANTHROPIC_WATCH_ALIAS_MOVED = 7,
-  /** A cycle, or part of one, failed: error (and alias, when it was that
-   * alias's lookup), failures, next_ms. The watch goes on: the state it
-   * compares with is the last one it saw. */
+  /** A cycle failed, or an alias's lookup in it: error (and alias, when it
+   * was that alias's lookup), failures (cycles in a row with one), next_ms
+   * (the backoff). The watch goes on. A failed list (or no memory) fails
+   * the whole cycle: this event ends it, and the state stays the last one
+   * seen. A failed alias lookup fails that alias only: it keeps the model
+   * it named, and the cycle's other changes come before this event, its
+   * CYCLE after. */
   ANTHROPIC_WATCH_ERROR = 8,
-  /** A cycle completed (after its change events): changes, not_modified,
-   * next_ms, count. A failed cycle ends with its ERROR instead. */
+  /** A cycle completed (after its change events, and the ERROR of an
+   * alias that failed): changes, not_modified, next_ms, count. A cycle
+   * whose list failed ends with its ERROR instead. */
   ANTHROPIC_WATCH_CYCLE = 9
 } anthropic_watch_event_kind_t;
 
@@ -1560,8 +1565,9 @@ typedef struct anthropic_watch_options {
  * conditionally (If-None-Match) when the server gave an ETag: an unchanged
  * page costs a 304 and no parsing. A failed cycle is an ERROR event, not
  * the end: the next try comes after a backoff (backoff_ms doubling up to
- * max_backoff_ms). Memory is the last state seen: one copy of each model
- * listed and of each alias's model.
+ * max_backoff_ms); an alias whose lookup failed fails alone (it keeps the
+ * model it named), the rest of its cycle is delivered. Memory is the last state
+ * seen: one copy of each model listed and of each alias's model.
  *
  * The watch runs until anthropic_request_cancel() with its id, or the
  * client's close: then `done` runs once (err: ANTHROPIC_ECANCELLED) and no

@@ -257,8 +257,9 @@ struct anth_watch {
   bool have_snapshot;
   bool all_304;
   bool failed;
-  bool cancelled; /* no event from now on */
-  bool due;       /* `done` waits for the loop */
+  bool alias_failed; /* an alias's lookup failed: that alias only */
+  bool cancelled;    /* no event from now on */
+  bool due;          /* `done` waits for the loop */
 };
 
 /* ---- events ---- */
@@ -304,11 +305,19 @@ static void start_page(watch_t *w);
 static void on_cycle_timer(anth_timer_t *t);
 
 /* The cycle's first failure, kept for its ERROR event. */
+/* The cycle's first failure is kept for its ERROR event. An alias's
+ * lookup (`alias` set, while the aliases are looked up) fails that alias
+ * only: it keeps the model it named, and the cycle goes on. Anything else
+ * fails the cycle. */
 static void fail_with(watch_t *w, const anthropic_error_t *err,
                       const char *alias) {
-  if (w->failed)
+  bool first = !w->failed && !w->alias_failed;
+  if (alias != NULL && w->phase == W_ALIASES)
+    w->alias_failed = true;
+  else
+    w->failed = true;
+  if (!first)
     return;
-  w->failed = true;
   w->err_kind = err->kind;
   w->err_status = err->response ? err->response->status : 0;
   w->err_attempts = err->attempts;
@@ -328,7 +337,7 @@ static void fail_kind(watch_t *w, anthropic_errkind_t kind, const char *msg,
 }
 
 static void error_clear(watch_t *w) {
-  w->failed = false;
+  w->failed = w->alias_failed = false;
   anth__free(w->err_type);
   anth__free(w->err_message);
   anth__free(w->err_rid);
@@ -889,9 +898,8 @@ static void schedule(watch_t *w, uint64_t ms) {
     anth__timer_start(&w->timer, ms, on_cycle_timer);
 }
 
-static void report_error(watch_t *w) {
-  w->failures++;
-  uint64_t next = backoff(w);
+/* The ERROR event of the failure kept, `next` ms before the next cycle. */
+static void emit_error(watch_t *w, uint64_t next) {
   anthropic_response_t resp = {w->err_status, w->err_rid, -1, -1, NULL};
   anthropic_error_t err = {w->err_kind, w->err_type,
                            w->err_message ? w->err_message
@@ -903,8 +911,14 @@ static void report_error(watch_t *w) {
   ev.alias = w->err_alias;
   ev.failures = w->failures;
   ev.next_ms = next;
-  cycle_clear(w);
   emit(w, &ev);
+}
+
+static void report_error(watch_t *w) {
+  w->failures++;
+  uint64_t next = backoff(w);
+  cycle_clear(w);
+  emit_error(w, next);
   error_clear(w);
   schedule(w, next);
 }
@@ -946,7 +960,6 @@ static void cycle_end(watch_t *w) {
     report_error(w);
     return;
   }
-  w->failures = 0;
   cache_update(w, &x);
   wtab_free(&x.gone);
   size_t changes = 0;
@@ -961,7 +974,16 @@ static void cycle_end(watch_t *w) {
   anth__free(am);
   adopt(w, same);
   cycle_clear(w);
-  uint64_t next = jitter(w, w->interval_ms);
+  uint64_t next;
+  if (w->alias_failed) { /* after the changes, before the CYCLE */
+    w->failures++;
+    next = backoff(w);
+    emit_error(w, next);
+    error_clear(w);
+  } else {
+    w->failures = 0;
+    next = jitter(w, w->interval_ms);
+  }
   anthropic_watch_event_t ev = {0};
   ev.kind = ANTHROPIC_WATCH_CYCLE;
   ev.count = count;
