@@ -203,7 +203,7 @@ static void watch(srv_buf_t *b, bool *ok, const srv_server_t *s) {
   add(b, ok, "resolve_server_watch_interval_seconds %.3f\n",
       (double)s->o->watch_interval_ms / 1000);
   one(b, ok, "watch_cycles_total", "counter",
-      "Watch cycles completed (a failed one is an error).",
+      "Watch cycles completed (one whose list failed is an error only).",
       l->events[ANTHROPIC_WATCH_CYCLE]);
   one(b, ok, "watch_errors_total", "counter",
       "Watch cycles that failed (the watch tries again after a backoff).",

@@ -300,7 +300,9 @@ static void on_event(const anthropic_watch_event_t *ev, void *data) {
     on_error(s, ev);
     break;
   case ANTHROPIC_WATCH_CYCLE:
-    l->last_ok = (int64_t)time(NULL); /* a failed cycle is an ERROR only */
+    /* the list is fresh: also after an alias's ERROR (a failed list is an
+     * ERROR only) */
+    l->last_ok = (int64_t)time(NULL);
     srv_log(s, "watch cycle %llu: %zu change(s), %zu models%s",
             (unsigned long long)ev->cycle, ev->changes, ev->count,
             ev->not_modified ? ", not modified" : "");
