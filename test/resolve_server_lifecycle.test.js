@@ -420,6 +420,9 @@ test('a watch error is counted and logged at warn, and the server serves on', T,
   // Every list page fails (with its retries), not the lookups.
   await fakeFaults([{ action: 'respond', status: 500, match: '/v1/models?', times: 1000 }]);
   await until('a watch error', async () => sample((await scrape(srv)).watch_errors_total) >= 1);
+  // Its log line comes through the server's stderr, a pipe read on its
+  // own: it may arrive after the scrape's answer.
+  await until('the error logged', () => watchLines(srv).some((l) => l.event === 'error'));
   const e = watchLines(srv).find((l) => l.event === 'error');
   assert.equal(e.level, 'warn');
   assert.equal(e.kind, 'http');
