@@ -323,6 +323,8 @@ test('a long TTL is safe: an alias that moves answers its new model from the cac
   const m = await scrape(srv);
   assert.equal(sample(m.resolver_lookups_total), asked); // the resolver asked nothing more
   assert.ok(sample(m.watch_changes_total, { kind: 'alias_moved' }) >= 1);
+  // The log line may come after the scrape (stderr is a pipe of its own).
+  await until('the move logged', () => watchLines(srv).some((l) => l.event === 'alias_moved' && l.from === A));
   const moved = watchLines(srv).find((l) => l.event === 'alias_moved' && l.from === A);
   assert.ok(moved, srv.log.join('\n'));
   assert.deepEqual([moved.level, moved.alias, moved.to], ['info', 'claude-sonnet-4-0', B]);
@@ -393,6 +395,8 @@ test('/metrics: the watch\'s families parse, and its models by lifecycle are the
   });
   for (const kind of ['added', 'removed', 'lifecycle_changed', 'deprecated_at_changed'])
     assert.ok(sample(m.watch_changes_total, { kind }) >= 1, kind);
+  await until('the changes logged', () => ['lifecycle_changed', 'added', 'removed']
+    .every((k) => watchLines(srv).some((l) => l.event === k)));
   const lines = watchLines(srv);
   const dep = lines.find((l) => l.event === 'lifecycle_changed');
   assert.deepEqual([dep.level, dep.id, dep.from, dep.to], ['info', 'claude-opus-4-1-20250805', 'active', 'deprecated']);
