@@ -536,14 +536,17 @@ TEST(bad_options_are_refused) {
 
 /* The list requests the fake API saw (GET /v1/models?...), in order:
  * "status if-none-match?" a line each, into `out`. */
-static void list_requests(char *out, size_t cap) {
+/* The requests the fake API saw whose path is `want` (or, `prefix`, starts
+ * with it): "status if-none-match?" a line each, into `out`. */
+static void requests_to(const char *want, bool prefix, char *out, size_t cap) {
   cJSON *reqs = requests();
   size_t len = 0;
   out[0] = '\0';
   const cJSON *q;
   cJSON_ArrayForEach(q, reqs) {
     const char *path = cJSON_GetObjectItem(q, "path")->valuestring;
-    if (strcmp(path, "/v1/models") != 0)
+    if (prefix ? strncmp(path, want, strlen(want)) != 0
+               : strcmp(path, want) != 0)
       continue;
     int n = snprintf(out + len, cap - len, "%d%s\n",
                      cJSON_GetObjectItem(q, "status")->valueint,
@@ -552,6 +555,41 @@ static void list_requests(char *out, size_t cap) {
       len += (size_t)n;
   }
   cJSON_Delete(reqs);
+}
+
+static void list_requests(char *out, size_t cap) {
+  requests_to("/v1/models", false, out, cap);
+}
+
+static void move_opus_after_two(wrec_t *r, const anthropic_watch_event_t *ev) {
+  (void)ev;
+  if (r->ends == 2)
+    post_catalogue("[{\"op\":\"move_alias\",\"alias\":\"claude-opus-4-1\","
+                   "\"to\":\"claude-opus-4-5-20251101\"}]");
+}
+
+/* An alias's lookup is conditional too, on the ETag of the model it named:
+ * unchanged, a 304 and no parse; moved, a 200 and its move. */
+TEST(an_unchanged_alias_costs_a_304) {
+  fixture_t f;
+  wrec_t r = {0};
+  setup(&f);
+  const char *aliases[] = {"claude-opus-4-1"};
+  anthropic_watch_options_t o = ANTHROPIC_WATCH_OPTIONS_INIT;
+  o.flags = ANTHROPIC_WATCH_NO_JITTER;
+  o.aliases = aliases;
+  o.aliases_count = 1;
+  r.stop_at = 3;
+  r.between = move_opus_after_two;
+  start(&f, &r, &o);
+  finish(&f, &r);
+  CHECK(strstr(r.log, "CYCLE 2 changes=0 nm=1\n"
+                      "MOVED claude-opus-4-1 claude-opus-4-1-20250805->"
+                      "claude-opus-4-5-20251101\n"
+                      "CYCLE 3 changes=1 nm=1\n") != NULL);
+  char seen[256];
+  requests_to("/v1/models/", true, seen, sizeof seen);
+  CHECK_EQ_STR(seen, "200\n304 inm\n200 inm\n");
 }
 
 TEST(an_unchanged_list_costs_a_304_and_no_parse) {
@@ -994,7 +1032,7 @@ int main(void) {
       T(close_the_client_with_a_watch_running),
       T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
       T(bad_options_are_refused), T(an_unchanged_list_costs_a_304_and_no_parse),
-      T(an_etag_too_long_is_not_kept),
+      T(an_etag_too_long_is_not_kept), T(an_unchanged_alias_costs_a_304),
       T(a_list_past_max_models_fails_the_cycle_and_keeps_the_state),
       T(pages_of_a_big_list_are_asked_each_on_its_own_etag),
       T(the_watch_keeps_the_resolve_cache_true),
