@@ -1562,8 +1562,9 @@ typedef struct anthropic_watch_options {
  * models a page) and resolve the aliases, compare with the last state
  * seen, and call `cb` with each change (see anthropic_watch_event_kind_t).
  * The first complete cycle is one SNAPSHOT event. Pages are asked for
- * conditionally (If-None-Match) when the server gave an ETag: an unchanged
- * page costs a 304 and no parsing. A failed cycle is an ERROR event, not
+ * conditionally (If-None-Match) when the server gave an ETag, and so is
+ * each alias, on the ETag of the model it named: an unchanged page or
+ * alias costs a 304 and no parsing. A failed cycle is an ERROR event, not
  * the end: the next try comes after a backoff (backoff_ms doubling up to
  * max_backoff_ms); an alias whose lookup failed fails alone (it keeps the
  * model it named), the rest of its cycle is delivered. Memory is the last state

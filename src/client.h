@@ -433,6 +433,18 @@ anthropic_request_id_t
 anth__models_page(anthropic_client_t *c,
                   const anthropic_models_list_params_t *params, bool beta,
                   const char *etag, anth_cond_page_cb cb, void *data);
+/* One model by id or alias, asked with If-None-Match: `etag` unless NULL.
+ * `cb` gets the model and its ETag (NULL: none), or, for a 304, model NULL
+ * (err NULL) and the 304's ETag. 0 (the client's last error set) on a bad
+ * id or no memory. */
+typedef void (*anth_cond_model_cb)(const anthropic_error_t *err,
+                                   const anthropic_model_info_t *model,
+                                   const char *etag, void *data);
+anthropic_request_id_t
+anth__models_retrieve_cond(anthropic_client_t *c, const char *model_id,
+                           const anthropic_models_retrieve_params_t *params,
+                           bool beta, const char *etag, anth_cond_model_cb cb,
+                           void *data);
 
 /* resolver.c */
 typedef struct anth_resolver anth_resolver_t;

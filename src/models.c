@@ -37,6 +37,9 @@ static anthropic_json_cb json_cb(anth_cb_fn f) {
 static anth_cond_page_cb cond_cb(anth_cb_fn f) {
   return (anth_cond_page_cb)f;
 }
+static anth_cond_model_cb cond_model_cb(anth_cb_fn f) {
+  return (anth_cond_model_cb)f;
+}
 static anthropic_walk_done_cb done_cb(anth_cb_fn f) {
   return (anthropic_walk_done_cb)f;
 }
@@ -65,8 +68,11 @@ static void walk_fail(anth_cb_fn cb, void *state, void *data,
   done_cb(cb)(err, w->items, data);
 }
 
-static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
-                      const char *rid, char *msg, size_t msglen) {
+/* Parse a model's body and hand the model over: to a retrieve's callback,
+ * or, `cond`, to a conditional retrieve's with its ETag. */
+static int give_model(anthropic_client_t *c, anthropic_req_t *r, long status,
+                      const char *rid, bool cond, const char *etag, char *msg,
+                      size_t msglen) {
   char *arena = NULL; /* the strings of the result */
   anth_model_t model;
   int rc =
@@ -75,10 +81,18 @@ static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
     anthropic_response_t resp = anth__req_response(r, status, rid);
     model.info.response = &resp;
     anth__req_detach(c, r);
-    model_cb(r->cb)(NULL, &model.info, r->data);
+    if (cond)
+      cond_model_cb(r->cb)(NULL, &model.info, etag, r->data);
+    else
+      model_cb(r->cb)(NULL, &model.info, r->data);
   }
   anth__free(arena);
   return rc;
+}
+
+static int model_body(anthropic_client_t *c, anthropic_req_t *r, long status,
+                      const char *rid, char *msg, size_t msglen) {
+  return give_model(c, r, status, rid, false, NULL, msg, msglen);
 }
 
 /* The checks of model_body's parse, up to the body's shape; no ModelInfo
@@ -231,6 +245,30 @@ static const anth_endpoint_t cond_page_ep = {.body = cond_body,
                                              .fail = cond_fail,
                                              .not_modified = true};
 
+static void cond_model_fail(anth_cb_fn cb, void *state, void *data,
+                            const anthropic_error_t *err) {
+  (void)state;
+  cond_model_cb(cb)(err, NULL, NULL, data);
+}
+
+/* A model asked conditionally: a 304 is handed over as no model. */
+static int cond_model_body(anthropic_client_t *c, anthropic_req_t *r,
+                           long status, const char *rid, char *msg,
+                           size_t msglen) {
+  const char *etag = anth__req_header(r, "etag");
+  if (status == 304) {
+    anth__req_detach(c, r);
+    cond_model_cb(r->cb)(NULL, NULL, etag, r->data);
+    return 0;
+  }
+  return give_model(c, r, status, rid, true, etag, msg, msglen);
+}
+
+static const anth_endpoint_t cond_model_ep = {.body = cond_model_body,
+                                              .whole = anth__json_body_whole,
+                                              .fail = cond_model_fail,
+                                              .not_modified = true};
+
 static const anth_endpoint_t retrieve_ep = {
     .body = model_body, .whole = anth__json_body_whole, .fail = model_fail};
 static const anth_endpoint_t retrieve_json_ep = {
@@ -365,33 +403,49 @@ static anthropic_request_id_t list(anthropic_client_t *c,
   return id;
 }
 
+/* Send `j` with If-None-Match: `etag` (none when NULL or not a header
+ * value), calling back `cb`: its id, or 0 (the job freed, the client's
+ * last error set). */
+static anthropic_request_id_t submit_cond(anthropic_client_t *c, anth_job_t *j,
+                                          const char *etag, anth_cb_fn cb) {
+  anth_buf_t line = {NULL, 0, 0};
+  if (etag != NULL && anth__header_value_ok(etag) &&
+      (anth__buf_appendf(&line, "If-None-Match: %s", etag) != 0 ||
+       anth__job_header(c, j, line.data) != 0)) {
+    anth__buf_free(&line);
+    anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
+    anth__job_free(j);
+    return 0;
+  }
+  anth__buf_free(&line);
+  j->cb = cb;
+  return anth__job_submit(c, j);
+}
+
 anthropic_request_id_t
 anth__models_page(anthropic_client_t *c,
                   const anthropic_models_list_params_t *params, bool beta,
                   const char *etag, anth_cond_page_cb cb, void *data) {
   anth_buf_t tail = {NULL, 0, 0};
-  anth_buf_t line = {NULL, 0, 0};
   anthropic_request_id_t id = 0;
   anth_job_t *j = NULL;
   if (!anth__req_usable(c, cb != NULL))
     return 0;
   if (list_url(c, params, beta, &tail) == 0 &&
-      (j = anth__job_new(c, &cond_page_ep, params->options, data)) != NULL) {
-    if (etag != NULL && anth__header_value_ok(etag) &&
-        (anth__buf_appendf(&line, "If-None-Match: %s", etag) != 0 ||
-         anth__job_header(c, j, line.data) != 0)) {
-      anth__set_last_error(c, ANTHROPIC_ENOMEM, "out of memory");
-      anth__job_free(j);
-      j = NULL;
-    }
-    if (j != NULL) {
-      j->cb = (anth_cb_fn)cb;
-      id = anth__job_submit(c, j);
-    }
-  }
-  anth__buf_free(&line);
+      (j = anth__job_new(c, &cond_page_ep, params->options, data)) != NULL)
+    id = submit_cond(c, j, etag, (anth_cb_fn)cb);
   anth__buf_free(&tail);
   return id;
+}
+
+anthropic_request_id_t
+anth__models_retrieve_cond(anthropic_client_t *c, const char *model_id,
+                           const anthropic_models_retrieve_params_t *params,
+                           bool beta, const char *etag, anth_cond_model_cb cb,
+                           void *data) {
+  anth_job_t *j =
+      retrieve_job(c, &cond_model_ep, model_id, beta, params, cb != NULL, data);
+  return j != NULL ? submit_cond(c, j, etag, (anth_cb_fn)cb) : 0;
 }
 
 /* A walk is one request from its first page to `done`: it asks for each

@@ -183,9 +183,11 @@ static int wstate_add_model(wstate_t *s, wm_t *m) {
 typedef struct walias {
   char *name;
   anthropic_model_info_t *model; /* the state's answer; NULL: 404 */
+  char *etag;                    /* model's ETag, for If-None-Match; or NULL */
   bool known;                    /* the state has an answer */
-  /* This cycle's: */
-  bool in_cycle, asked, got;
+  /* This cycle's: `unchanged`, a 304 (got, fresh NULL: model stands). */
+  bool in_cycle, asked, got, unchanged;
+  char *fresh_etag; /* fresh's ETag */
   /* Named by the caller (options, anthropic_models_watch_alias()), else
    * watched only while the resolve cache holds it (CACHED_ALIASES);
    * `seen`: in the cache at this cycle's scan. */
@@ -400,10 +402,20 @@ static int alias_add(watch_t *w, const char *name, bool named) {
   return 0;
 }
 
+/* This cycle's answer of `a`, forgotten. */
+static void walias_reset(walias_t *a) {
+  a->in_cycle = a->asked = a->got = a->unchanged = false;
+  anthropic_model_info_free(a->fresh);
+  a->fresh = NULL;
+  anth__free(a->fresh_etag);
+  a->fresh_etag = NULL;
+}
+
 static void walias_free(walias_t *a) {
+  walias_reset(a);
   anth__free(a->name);
   anthropic_model_info_free(a->model);
-  anthropic_model_info_free(a->fresh);
+  anth__free(a->etag);
   anth__free(a);
 }
 
@@ -448,11 +460,8 @@ static void list_done(watch_t *w) {
       drop_uncached(w);
   }
   for (size_t i = 0; i < w->naliases; i++) {
-    walias_t *a = w->aliases[i];
-    a->in_cycle = true;
-    a->asked = a->got = false;
-    anthropic_model_info_free(a->fresh);
-    a->fresh = NULL;
+    walias_reset(w->aliases[i]);
+    w->aliases[i]->in_cycle = true;
   }
   w->next_alias = 0;
   start_lookups(w);
@@ -629,7 +638,8 @@ static void lookup_unlink(watch_t *w, wlookup_t *l) {
 }
 
 static void on_alias(const anthropic_error_t *err,
-                     const anthropic_model_info_t *model, void *data) {
+                     const anthropic_model_info_t *model, const char *etag,
+                     void *data) {
   wlookup_t *l = data;
   watch_t *w = l->w;
   walias_t *a = l->alias;
@@ -640,11 +650,19 @@ static void on_alias(const anthropic_error_t *err,
     maybe_due(w);
     return;
   }
-  if (model != NULL) {
+  if (err == NULL && model == NULL) { /* 304: the model it named stands */
+    if (a->known && a->model != NULL)
+      a->got = a->unchanged = true;
+    else
+      fail_kind(w, ANTHROPIC_EBADRESPONSE, "a 304 for a model never asked",
+                a->name);
+  } else if (model != NULL) {
     a->fresh = anthropic_model_info_copy(model);
     a->got = a->fresh != NULL;
     if (a->fresh == NULL)
       fail_kind(w, ANTHROPIC_ENOMEM, "out of memory", a->name);
+    else if (etag != NULL && strlen(etag) <= WATCH_ETAG_MAX)
+      a->fresh_etag = anth__strdup(etag); /* none: asked in full next time */
   } else if (err->kind == ANTHROPIC_EHTTP && err->response != NULL &&
              err->response->status == 404) {
     a->got = true; /* it does not resolve: an answer, not an error */
@@ -674,9 +692,11 @@ static void start_lookups(watch_t *w) {
     }
     l->w = w;
     l->alias = a;
-    l->id = (w->flags & ANTHROPIC_WATCH_BETA)
-                ? anthropic_beta_models_retrieve(c, a->name, &rp, on_alias, l)
-                : anthropic_models_retrieve(c, a->name, &rp, on_alias, l);
+    /* Conditional on the model it named, when it named one. */
+    const char *etag = a->known && a->model != NULL ? a->etag : NULL;
+    l->id = anth__models_retrieve_cond(c, a->name, &rp,
+                                       (w->flags & ANTHROPIC_WATCH_BETA) != 0,
+                                       etag, on_alias, l);
     if (l->id == 0) {
       anth__free(l);
       fail_with(w, anthropic_client_last_error(c), a->name);
@@ -739,8 +759,9 @@ static void cache_update(watch_t *w, cache_ctx_t *x) {
     const walias_t *a = w->aliases[i];
     if (!a->in_cycle || !a->got)
       continue;
-    if (a->fresh != NULL)
-      anth__resolve_cache_put(c, a->name, a->fresh);
+    const anthropic_model_info_t *m = a->unchanged ? a->model : a->fresh;
+    if (m != NULL)
+      anth__resolve_cache_put(c, a->name, m);
     else
       anth__resolve_cache_drop(c, a->name);
   }
@@ -831,7 +852,8 @@ static size_t diff_aliases(watch_t *w) {
   size_t changes = 0;
   for (size_t i = 0; i < w->naliases && !w->cancelled; i++) {
     const walias_t *a = w->aliases[i];
-    if (!a->in_cycle || !a->got || (a->known && ids_same(a->model, a->fresh)))
+    if (!a->in_cycle || !a->got || a->unchanged ||
+        (a->known && ids_same(a->model, a->fresh)))
       continue;
     anthropic_watch_event_t ev = {0};
     ev.kind = ANTHROPIC_WATCH_ALIAS_MOVED;
@@ -869,11 +891,14 @@ static void adopt(watch_t *w, bool same) {
   }
   for (size_t i = 0; i < w->naliases; i++) {
     walias_t *a = w->aliases[i];
-    if (!a->in_cycle || !a->got)
+    if (!a->in_cycle || !a->got || a->unchanged)
       continue;
     anthropic_model_info_free(a->model);
+    anth__free(a->etag);
     a->model = a->fresh;
+    a->etag = a->fresh_etag;
     a->fresh = NULL;
+    a->fresh_etag = NULL;
     a->known = true;
   }
   w->have_snapshot = true;
@@ -884,12 +909,8 @@ static void cycle_clear(watch_t *w) {
   anth__pager_free(&w->pager);
   anth__free(w->cursor);
   w->cursor = NULL;
-  for (size_t i = 0; i < w->naliases; i++) {
-    walias_t *a = w->aliases[i];
-    a->in_cycle = a->asked = a->got = false;
-    anthropic_model_info_free(a->fresh);
-    a->fresh = NULL;
-  }
+  for (size_t i = 0; i < w->naliases; i++)
+    walias_reset(w->aliases[i]);
   w->phase = W_IDLE;
 }
 
