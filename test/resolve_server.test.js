@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const readline = require('node:readline');
 const { startFake, listening, fakeControl, until, serverRunner } = require('./fake-api/start.js');
+const { spawnServer } = require('./resolve_server_harness.js');
 
 const SERVER = process.env.RESOLVE_SERVER;
 const CLI = process.env.ANTHROPIC_MODELS_CLI;
@@ -45,18 +46,9 @@ const fakeStats = () => fakeControl(fakeUrl).stats();
 // wait for what it did. stop() sends SIGTERM and resolves with the exit.
 // No watch (unless `args` says): the tests count the upstream's requests,
 // and the watch's are resolve_server_lifecycle.test.js's.
-async function startServer(args = [], extraEnv = {}) {
-  const proc = spawn(SERVER, ['--listen', '127.0.0.1:0', '--base-url', fakeUrl,
-    '--verbose', '--watch-interval', 'off', ...args], { env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = await listening(proc);
-  return {
-    proc, log, exited, port: Number(new URL(url).port),
-    waitLog: (re, n = 1) => until(`log ${re} x${n}`, () => log.filter((l) => re.test(l)).length >= n),
-    stop: () => { proc.kill('SIGTERM'); return exited; },
-  };
+function startServer(args = [], extraEnv = {}) {
+  return spawnServer(['--listen', '127.0.0.1:0', '--base-url', fakeUrl,
+    '--verbose', '--watch-interval', 'off', ...args], { ...env(), ...extraEnv });
 }
 
 // Responses in `buf`, by Content-Length; returns the complete ones.

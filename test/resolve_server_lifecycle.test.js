@@ -2,18 +2,14 @@
 // lifecycles (issue 23): GET /lifecycle, the watch that keeps the resolve
 // cache true (so a long TTL is safe), and what /metrics says of both. Run
 // by meson with RESOLVE_SERVER, FAKE_API_SERVER and NPM_DIR set (as
-// resolve_server_ops.test.js, whose Prometheus parser it shares).
+// resolve_server_ops.test.js, with which it shares resolve_server_harness.js).
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
-const readline = require('node:readline');
-const { startFake, listening, fakeControl, until } = require('./fake-api/start.js');
+const { spawnSync } = require('node:child_process');
+const { startFake, fakeControl, until } = require('./fake-api/start.js');
+const { SERVER, serverEnv, spawnServer, scrape, sample } = require('./resolve_server_harness.js');
 
-const SERVER = process.env.RESOLVE_SERVER;
-const NPM_DIR = process.env.NPM_DIR;
 // A bound on a deadlock, not on speed.
 const T = { timeout: 60000 };
 const DAY = 86400 * 1000;
@@ -26,14 +22,7 @@ before(async () => {
 
 after(() => { fake.kill('SIGTERM'); });
 
-function env(extra = {}) {
-  const e = { ...process.env, ANTHROPIC_API_KEY: 'fake-key', ...extra };
-  for (const k of ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_CUSTOM_HEADERS', 'ANTHROPIC_LOG'])
-    delete e[k];
-  for (const k of Object.keys(e))
-    if (k.startsWith('RESOLVE_SERVER_') && !(k in extra)) delete e[k];
-  return e;
-}
+const env = serverEnv;
 
 const fake_ = () => fakeControl(fakeUrl);
 const fakeReset = () => fake_().reset();
@@ -49,18 +38,7 @@ const lookups = async () => (await (await fetch(fakeUrl + '/_fake/requests')).js
 
 async function startServer(args = [], extraEnv = {}) {
   const all = ['--listen', '127.0.0.1:0', '--base-url', fakeUrl, ...args];
-  const proc = spawn(SERVER, all, { env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = await listening(proc);
-  return {
-    proc, log, exited, url,
-    get: (p, init) => fetch(url + p, init),
-    json: async (p) => { const r = await fetch(url + p); return { status: r.status, body: await r.json() }; },
-    waitLog: (re, n = 1) => until(`log ${re} x${n}`, () => log.filter((l) => re.test(l)).length >= n),
-    stop: () => { proc.kill('SIGTERM'); return exited; },
-  };
+  return spawnServer(all, env(extraEnv));
 }
 // withServer(args, body): a server of the test's own (a fresh cache),
 // which must then exit 0 on SIGTERM (under ASan: no leak either).
@@ -77,36 +55,6 @@ async function withServer(args, body) {
   await fakeReset();
   assert.deepEqual(await srv.stop(), { code: 0, signal: null }, srv.log.slice(-20).join('\n'));
   return out;
-}
-
-// parse-prometheus-text-format from npm, in NPM_DIR (installed once, as
-// resolve_server_ops.test.js does).
-function prometheusParser() {
-  const mod = path.join(NPM_DIR, 'node_modules', 'parse-prometheus-text-format');
-  if (!fs.existsSync(mod)) {
-    fs.mkdirSync(NPM_DIR, { recursive: true });
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', NPM_DIR,
-      'parse-prometheus-text-format@1.1.1'], { encoding: 'utf8', timeout: 180000 });
-    assert.equal(r.status, 0, `npm install parse-prometheus-text-format: ${r.stderr}`);
-  }
-  return require(mod);
-}
-
-// /metrics, parsed: {name: {type, help, metrics}} (names without the prefix).
-async function scrape(srv) {
-  const r = await srv.get('/metrics');
-  assert.equal(r.status, 200);
-  const text = await r.text();
-  const out = { _text: text };
-  for (const f of prometheusParser()(text)) out[f.name.replace(/^resolve_server_/, '')] = f;
-  return out;
-}
-
-// The value of the sample of family `f` whose labels include `labels`.
-function sample(f, labels = {}) {
-  assert.ok(f, 'no such metric');
-  const m = f.metrics.find((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v));
-  return m === undefined ? undefined : Number(m.value);
 }
 
 // Watch cycles done, from /metrics.

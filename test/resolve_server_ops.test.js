@@ -10,11 +10,10 @@ const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const readline = require('node:readline');
-const { startFake, listening, fakeControl, until, serverRunner } = require('./fake-api/start.js');
+const { startFake, listening, fakeControl, serverRunner } = require('./fake-api/start.js');
+const { SERVER, serverEnv, spawnServer, prometheusParser, scrape, sample } =
+  require('./resolve_server_harness.js');
 
-const SERVER = process.env.RESOLVE_SERVER;
-const NPM_DIR = process.env.NPM_DIR;
 const T = { timeout: 60000 };
 let fake, fakeUrl, catalogue;
 
@@ -25,14 +24,7 @@ before(async () => {
 
 after(() => { fake.kill('SIGTERM'); });
 
-function env(extra = {}) {
-  const e = { ...process.env, ANTHROPIC_API_KEY: 'fake-key', ...extra };
-  for (const k of ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_CUSTOM_HEADERS', 'ANTHROPIC_LOG'])
-    delete e[k];
-  for (const k of Object.keys(e))
-    if (k.startsWith('RESOLVE_SERVER_') && !(k in extra)) delete e[k];
-  return e;
-}
+const env = serverEnv;
 
 const fakeFaults = (list) => fakeControl(fakeUrl).faults(list);
 const fakeReset = () => fakeControl(fakeUrl).reset();
@@ -46,41 +38,7 @@ const withServer = serverRunner(startServer, fakeReset);
 async function startServer(args = [], extraEnv = {}, base = fakeUrl) {
   const watch = 'RESOLVE_SERVER_WATCH_INTERVAL' in extraEnv ? [] : ['--watch-interval', 'off'];
   const all = ['--listen', '127.0.0.1:0', ...(base ? ['--base-url', base] : []), ...watch, ...args];
-  const proc = spawn(SERVER, all, { env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  readline.createInterface({ input: proc.stderr }).on('line', (l) => log.push(l));
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = await listening(proc);
-  return {
-    proc, log, exited, url,
-    get: (p, init) => fetch(url + p, init),
-    waitLog: (re, n = 1) => until(`log ${re} x${n}`, () => log.filter((l) => re.test(l)).length >= n),
-    stop: () => { proc.kill('SIGTERM'); return exited; },
-  };
-}
-
-// parse-prometheus-text-format from npm, installed into the build
-// directory the first time (a real parser of the exposition format).
-function prometheusParser() {
-  const mod = path.join(NPM_DIR, 'node_modules', 'parse-prometheus-text-format');
-  if (!fs.existsSync(mod)) {
-    fs.mkdirSync(NPM_DIR, { recursive: true });
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', NPM_DIR,
-      'parse-prometheus-text-format@1.1.1'], { encoding: 'utf8', timeout: 180000 });
-    assert.equal(r.status, 0, `npm install parse-prometheus-text-format: ${r.stderr}`);
-  }
-  return require(mod);
-}
-
-// /metrics, parsed: {name: {type, metrics}} (names without the prefix).
-async function scrape(srv) {
-  const r = await srv.get('/metrics');
-  assert.equal(r.status, 200);
-  assert.equal(r.headers.get('content-type'), 'text/plain; version=0.0.4');
-  const text = await r.text();
-  const out = { _text: text };
-  for (const f of prometheusParser()(text)) out[f.name.replace(/^resolve_server_/, '')] = f;
-  return out;
+  return spawnServer(all, env(extraEnv));
 }
 
 // One route's series of the latency histogram, parsed alone: the parser
@@ -93,13 +51,6 @@ function histogram(m, route) {
   const [f] = prometheusParser()(alone + '\n');
   assert.equal(f.type, 'HISTOGRAM');
   return f.metrics[0];
-}
-
-// The value of the sample of family `f` whose labels include `labels`.
-function sample(f, labels = {}) {
-  assert.ok(f, 'no such metric');
-  const m = f.metrics.find((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v));
-  return m === undefined ? undefined : Number(m.value);
 }
 
 function run(args, extraEnv = {}) {
