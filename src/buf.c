@@ -1,4 +1,5 @@
-/* buf.c - a growable byte buffer and small formatting helpers. */
+/* buf.c - a growable byte buffer, small formatting helpers, a string
+ * hash. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -65,4 +66,13 @@ void anth__errf(char *buf, size_t len, const char *fmt, ...) {
   va_start(ap, fmt);
   (void)vsnprintf(buf, len, fmt, ap);
   va_end(ap);
+}
+
+uint64_t anth__str_hash(const char *s) {
+  uint64_t h = 14695981039346656037u; /* FNV-1a, 64 bits */
+  for (; *s != '\0'; s++) {
+    h ^= (unsigned char)*s;
+    h *= 1099511628211u;
+  }
+  return h;
 }

@@ -51,6 +51,10 @@ void anth__buf_free(anth_buf_t *b);
 void anth__errf(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The 64-bit FNV-1a hash of a string: the library's hash tables' and the
+ * walk's cursor set's. */
+uint64_t anth__str_hash(const char *s);
+
 /* ---- url.c: pure URL building. Each returns 0 or ANTHROPIC_EINVAL /
  * ANTHROPIC_ENOMEM with a message in err. ---- */
 int anth__base_url_normalize(const char *url, char **out, char *err,

@@ -13,11 +13,7 @@
  * chance, about 10^-11 for the longest walk; on purpose, only a server
  * that could as well send garbage. */
 static uint64_t cursor_hash(const char *s) {
-  uint64_t h = 14695981039346656037u;
-  for (; *s != '\0'; s++) {
-    h ^= (unsigned char)*s;
-    h *= 1099511628211u;
-  }
+  uint64_t h = anth__str_hash(s);
   return h != 0 ? h : 1; /* 0 marks an empty slot */
 }
 

@@ -23,13 +23,6 @@ typedef struct anth_htab {
   size_t mask, count; /* mask + 1 buckets, a power of two */
 } anth_htab_t;
 
-static uint64_t str_hash(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
 static anth_hnode_t *htab_find(const anth_htab_t *t, const char *key,
                                uint64_t h) {
   if (t->b == NULL)
@@ -685,7 +678,7 @@ void anth__resolve_cache_put(anthropic_client_t *c, const char *alias,
   r->model = r->owned = anthropic_model_info_copy(model);
   r->received = anth__loop_now_ms(c);
   if (r->model != NULL)
-    cache_put(c, alias, str_hash(alias), r);
+    cache_put(c, alias, anth__str_hash(alias), r);
   result_unref(r);
 }
 
@@ -694,7 +687,7 @@ void anth__resolve_cache_drop(anthropic_client_t *c, const char *alias) {
   if (rs == NULL)
     return;
   anth_centry_t *e =
-      (anth_centry_t *)htab_find(&rs->cache, alias, str_hash(alias));
+      (anth_centry_t *)htab_find(&rs->cache, alias, anth__str_hash(alias));
   if (e != NULL)
     centry_free(rs, e);
 }
@@ -834,7 +827,7 @@ int anthropic_resolve_add(anthropic_client_t *c, anthropic_resolve_id_t id,
     anth__set_last_error(c, ANTHROPIC_EINVAL, msg);
     return ANTHROPIC_EINVAL;
   }
-  uint64_t h = str_hash(alias);
+  uint64_t h = anth__str_hash(alias);
   anth_group_t *g = (anth_group_t *)htab_find(&b->groups, alias, h);
   bool twin = g != NULL;
   anth_waiter_t *w = anth__calloc(1, sizeof *w);

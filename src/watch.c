@@ -42,17 +42,11 @@ typedef struct wtab {
   const char *(*key)(const void *v);
 } wtab_t;
 
-static uint64_t str_hash(const char *s) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
-}
-
 static void *wtab_find(const wtab_t *t, const char *key) {
   if (t->cap == 0 || key == NULL)
     return NULL;
-  for (size_t i = str_hash(key) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+  for (size_t i = anth__str_hash(key) & (t->cap - 1);;
+       i = (i + 1) & (t->cap - 1)) {
     void *v = t->slots[i];
     if (v == NULL)
       return NULL;
@@ -62,7 +56,7 @@ static void *wtab_find(const wtab_t *t, const char *key) {
 }
 
 static void wtab_put(wtab_t *t, void *v) {
-  size_t i = str_hash(t->key(v)) & (t->cap - 1);
+  size_t i = anth__str_hash(t->key(v)) & (t->cap - 1);
   while (t->slots[i] != NULL)
     i = (i + 1) & (t->cap - 1);
   t->slots[i] = v;
