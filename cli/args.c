@@ -297,77 +297,6 @@ static bool parse_limit(const char *s, int *out) {
   return true;
 }
 
-/* Days from the civil date y-m-d (proleptic Gregorian) to 1970-01-01
- * (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  int64_t era;
-  unsigned yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (unsigned)(y - era * 400);
-  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* `n` decimal digits at s, into *out; false unless all are digits. */
-static bool digits(const char *s, int n, unsigned *out) {
-  unsigned v = 0;
-  for (int k = 0; k < n; k++) {
-    if (s[k] < '0' || s[k] > '9')
-      return false;
-    v = v * 10 + (unsigned)(s[k] - '0');
-  }
-  *out = v;
-  return true;
-}
-
-/* --now: an RFC 3339 date-time, strictly (section 5.6):
- * YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), 'T' and 'Z' in either
- * case, a space for 'T' (as 5.6 allows); the fraction is dropped (whole
- * seconds). Into seconds since 1970-01-01T00:00:00Z. */
-static bool parse_rfc3339(const char *s, int64_t *out) {
-  static const unsigned mdays[] = {31, 28, 31, 30, 31, 30,
-                                   31, 31, 30, 31, 30, 31};
-  unsigned y, mo, d, h, mi, sec, oh = 0, om = 0, dim;
-  int64_t clock;
-  int64_t t;
-  const char *p = s;
-  if (strlen(s) < 20 || !digits(p, 4, &y) || p[4] != '-' ||
-      !digits(p + 5, 2, &mo) || p[7] != '-' || !digits(p + 8, 2, &d) ||
-      (p[10] != 'T' && p[10] != 't' && p[10] != ' ') ||
-      !digits(p + 11, 2, &h) || p[13] != ':' || !digits(p + 14, 2, &mi) ||
-      p[16] != ':' || !digits(p + 17, 2, &sec))
-    return false;
-  p += 19;
-  if (*p == '.') {
-    if (p[1] < '0' || p[1] > '9')
-      return false;
-    for (p++; *p >= '0' && *p <= '9'; p++)
-      ;
-  }
-  if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-    /* UTC */
-  } else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
-             digits(p + 1, 2, &oh) && p[3] == ':' && digits(p + 4, 2, &om)) {
-    if (oh > 23 || om > 59)
-      return false;
-  } else {
-    return false;
-  }
-  if (mo < 1 || mo > 12)
-    return false;
-  dim = mdays[mo - 1] +
-        (mo == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 1 : 0);
-  if (d < 1 || d > dim || h > 23 || mi > 59 || sec > 60)
-    return false;
-  clock = (int64_t)h * 3600 + (int64_t)mi * 60 + (int64_t)sec;
-  t = days_from_civil(y, mo, d) * 86400 + clock;
-  t -= (*p == '-' ? -1 : *p == '+' ? 1 : 0) * (int64_t)(oh * 3600 + om * 60);
-  *out = t;
-  return true;
-}
-
 /* --interval: a whole number and its unit, ms, s, m or h ("500ms",
  * "30s", "10m", "1h"); more than 0, at most a week. Into milliseconds. */
 static bool parse_duration(const char *s, uint64_t *out) {
@@ -427,6 +356,7 @@ static int string_value(const opt_def_t *d, const char *val, const char *what,
 static int apply_option(parser_t *p, const opt_def_t *d, const char *val) {
   options_t *o = p->o;
   uint64_t n;
+  anthropic_time_t now;
   if (d->only != 0 && !p->have_command)
     return cli_usage_error("option '%s' is an option of '%s': give it "
                            "after the command",
@@ -527,10 +457,13 @@ static int apply_option(parser_t *p, const opt_def_t *d, const char *val) {
     o->within_days = (unsigned)n;
     return PROCEED;
   case OPT_NOW:
-    if (val == NULL || !parse_rfc3339(val, &o->now))
+    /* RFC 3339 as the library reads the API's times (the fraction is
+     * dropped: whole seconds) */
+    if (val == NULL || anthropic_time_parse(val, &now) != 0)
       return cli_usage_error("--now needs an RFC 3339 time such as "
                              "2026-10-08T00:00:00Z, not '%s'",
                              val != NULL ? val : "");
+    o->now = now.unix_seconds;
     o->now_given = true;
     return PROCEED;
   case OPT_FROM:

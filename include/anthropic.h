@@ -212,6 +212,17 @@ typedef struct anthropic_time {
   int32_t nanoseconds;        /**< fraction of the second, 0..999999999 */
 } anthropic_time_t;
 
+/** Read an RFC 3339 date-time as the library reads the API's (section
+ * 5.6: "2026-10-08T00:00:00Z", with a fraction or an offset such as
+ * "+02:00"; 't', 'z' and a space for 'T' too): a time given as text, the
+ * `now` of anthropic_model_lifecycle() say.
+ * \param text the date-time, NUL-terminated; out->text points at it.
+ * \param out receives it (state SET, text, unix_seconds, nanoseconds);
+ *        left as it was on error.
+ * \return 0, or ANTHROPIC_EINVAL (NULL, or not such a date-time). */
+ANTHROPIC_EXTERN int anthropic_time_parse(const char *text,
+                                          anthropic_time_t *out);
+
 /** A model's `lifecycle`, as an enum. */
 typedef enum anthropic_lifecycle {
   ANTHROPIC_LIFECYCLE_UNSET = 0,  /**< absent or null */

@@ -88,3 +88,16 @@ int anth__rfc3339_parse(const char *s, int64_t *unix_seconds,
   *nanoseconds = ns;
   return 0;
 }
+
+int anthropic_time_parse(const char *text, anthropic_time_t *out) {
+  int64_t seconds;
+  int32_t ns;
+  if (text == NULL || out == NULL ||
+      anth__rfc3339_parse(text, &seconds, &ns) != 0)
+    return ANTHROPIC_EINVAL;
+  out->state = ANTHROPIC_FIELD_SET;
+  out->text = text;
+  out->unix_seconds = seconds;
+  out->nanoseconds = ns;
+  return 0;
+}

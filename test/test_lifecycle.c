@@ -188,9 +188,57 @@ TEST(each_lifecycle_and_risk_has_its_name) {
                "retired");
 }
 
+/* anthropic_time_parse(): the library's own reading of the API's times,
+ * for a time given as text (the CLI's --now). */
+TEST(a_time_given_as_text_is_read_as_the_api_s_are) {
+  static const struct {
+    const char *text;
+    int64_t seconds;
+    int32_t ns;
+  } good[] = {
+      {"2026-12-01T00:00:00Z", NOW, 0},
+      {"2026-12-01t00:00:00z", NOW, 0},
+      {"2026-12-01 00:00:00Z", NOW, 0},
+      {"2026-12-01T02:00:00+02:00", NOW, 0},
+      {"2026-11-30T23:00:00-01:00", NOW, 0},
+      {"2026-12-01T00:00:00.5Z", NOW, 500000000},
+      {"2024-02-29T00:00:60Z", INT64_C(1709164860), 0},
+  };
+  for (size_t k = 0; k < ANTH_ARRAY_SIZE(good); k++) {
+    anthropic_time_t t;
+    memset(&t, 0, sizeof t);
+    CHECK_EQ_INT(anthropic_time_parse(good[k].text, &t), 0);
+    CHECK_EQ_INT(t.state, ANTHROPIC_FIELD_SET);
+    CHECK(t.text == good[k].text);
+    CHECK_EQ_INT(t.unix_seconds, good[k].seconds);
+    CHECK_EQ_INT(t.nanoseconds, good[k].ns);
+  }
+  static const char *const bad[] = {"",
+                                    "2026-12-01",
+                                    "2026-12-01T00:00:00",
+                                    "2026-13-01T00:00:00Z",
+                                    "2025-02-29T00:00:00Z",
+                                    "2026-12-01T24:00:00Z",
+                                    "2026-12-01T00:00:00.Z",
+                                    "2026-12-01T00:00:00+2:00",
+                                    "2026-12-01T00:00:00Z ",
+                                    "yesterday"};
+  for (size_t k = 0; k < ANTH_ARRAY_SIZE(bad); k++) {
+    anthropic_time_t t = {ANTHROPIC_FIELD_NULL, NULL, 7, 8};
+    CHECK_EQ_INT(anthropic_time_parse(bad[k], &t), ANTHROPIC_EINVAL);
+    CHECK_EQ_INT(t.state, ANTHROPIC_FIELD_NULL); /* left as it was */
+    CHECK_EQ_INT(t.unix_seconds, 7);
+  }
+  anthropic_time_t t;
+  CHECK_EQ_INT(anthropic_time_parse(NULL, &t), ANTHROPIC_EINVAL);
+  CHECK_EQ_INT(anthropic_time_parse("2026-12-01T00:00:00Z", NULL),
+               ANTHROPIC_EINVAL);
+}
+
 int main(void) {
   return RUN(TABLE(cases),
              T(days_to_deprecation_are_counted_as_retirement_days_are),
              T(bad_arguments_are_einval_and_write_nothing),
-             T(each_lifecycle_and_risk_has_its_name));
+             T(each_lifecycle_and_risk_has_its_name),
+             T(a_time_given_as_text_is_read_as_the_api_s_are));
 }
