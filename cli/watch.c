@@ -72,28 +72,11 @@ static void now_text(char *buf, size_t len) {
   (void)snprintf(buf, len, "%s.%03ldZ", secs, (long)(ts.tv_nsec / 1000000));
 }
 
+/* The kind's name; NULL for a kind newer than this program (left out). */
 static const char *kind_name(anthropic_watch_event_kind_t kind) {
-  switch (kind) {
-  case ANTHROPIC_WATCH_SNAPSHOT:
-    return "snapshot";
-  case ANTHROPIC_WATCH_ADDED:
-    return "added";
-  case ANTHROPIC_WATCH_REMOVED:
-    return "removed";
-  case ANTHROPIC_WATCH_LIFECYCLE_CHANGED:
-    return "lifecycle_changed";
-  case ANTHROPIC_WATCH_DEPRECATED_AT_CHANGED:
-    return "deprecated_at_changed";
-  case ANTHROPIC_WATCH_RETIRES_AT_CHANGED:
-    return "retires_at_changed";
-  case ANTHROPIC_WATCH_ALIAS_MOVED:
-    return "alias_moved";
-  case ANTHROPIC_WATCH_ERROR:
-    return "error";
-  case ANTHROPIC_WATCH_CYCLE:
-    return "cycle";
-  }
-  return NULL; /* newer than this program: left out */
+  if (kind < ANTHROPIC_WATCH_SNAPSHOT || kind > ANTHROPIC_WATCH_CYCLE)
+    return NULL;
+  return anthropic_watch_event_name(kind);
 }
 
 static const char *model_id(const anthropic_model_info_t *m) {

@@ -1499,6 +1499,15 @@ typedef struct anthropic_watch_event {
   bool not_modified;
 } anthropic_watch_event_t;
 
+/** The stable name of an event kind, for logs, JSON and metric labels:
+ * "snapshot", "added", "removed", "lifecycle_changed",
+ * "deprecated_at_changed", "retires_at_changed", "alias_moved", "error",
+ * "cycle".
+ * \param kind an event's kind.
+ * \return a static string; "unknown" for a value that is no kind. */
+ANTHROPIC_EXTERN const char *
+anthropic_watch_event_name(anthropic_watch_event_kind_t kind);
+
 /** Called with each event of a watch, from the loop. It may cancel the
  * watch (anthropic_request_cancel()), close the client or start requests.
  * \param ev the event, valid until the callback returns.

@@ -1290,3 +1290,27 @@ int anthropic_models_watch_alias(anthropic_client_t *client,
     start_lookups(w);
   return 0;
 }
+
+const char *anthropic_watch_event_name(anthropic_watch_event_kind_t kind) {
+  switch (kind) {
+  case ANTHROPIC_WATCH_SNAPSHOT:
+    return "snapshot";
+  case ANTHROPIC_WATCH_ADDED:
+    return "added";
+  case ANTHROPIC_WATCH_REMOVED:
+    return "removed";
+  case ANTHROPIC_WATCH_LIFECYCLE_CHANGED:
+    return "lifecycle_changed";
+  case ANTHROPIC_WATCH_DEPRECATED_AT_CHANGED:
+    return "deprecated_at_changed";
+  case ANTHROPIC_WATCH_RETIRES_AT_CHANGED:
+    return "retires_at_changed";
+  case ANTHROPIC_WATCH_ALIAS_MOVED:
+    return "alias_moved";
+  case ANTHROPIC_WATCH_ERROR:
+    return "error";
+  case ANTHROPIC_WATCH_CYCLE:
+    return "cycle";
+  }
+  return "unknown";
+}

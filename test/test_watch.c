@@ -497,6 +497,26 @@ TEST(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing) {
                "CYCLE 3 changes=0 nm=1\n");
 }
 
+TEST(each_event_kind_has_its_name) {
+  static const char *const names[] = {NULL,
+                                      "snapshot",
+                                      "added",
+                                      "removed",
+                                      "lifecycle_changed",
+                                      "deprecated_at_changed",
+                                      "retires_at_changed",
+                                      "alias_moved",
+                                      "error",
+                                      "cycle"};
+  for (int k = ANTHROPIC_WATCH_SNAPSHOT; k <= ANTHROPIC_WATCH_CYCLE; k++)
+    CHECK_EQ_STR(anthropic_watch_event_name((anthropic_watch_event_kind_t)k),
+                 names[k]);
+  CHECK_EQ_STR(anthropic_watch_event_name((anthropic_watch_event_kind_t)0),
+               "unknown");
+  CHECK_EQ_STR(anthropic_watch_event_name((anthropic_watch_event_kind_t)42),
+               "unknown");
+}
+
 TEST(bad_options_are_refused) {
   fixture_t f;
   wrec_t r = {0};
@@ -1019,31 +1039,32 @@ TEST(a_cached_alias_the_cache_no_longer_holds_is_not_watched) {
 int main(void) {
   if (fixture_main_start() != 0)
     return 1;
-  int rc = RUN(
-      T(snapshot_has_every_model_and_the_aliases),
-      T(catalogue_changes_give_exactly_their_events),
-      T(failed_cycles_back_off_then_recover_without_spurious_changes),
-      T(the_backoff_is_never_longer_than_the_interval_by_default),
-      T(a_failed_alias_lookup_fails_that_alias_only),
-      T(cancel_before_the_first_cycle_ends_with_no_event),
-      T(cancel_while_the_list_is_in_flight),
-      T(cancel_from_inside_the_snapshot_event),
-      T(close_the_client_from_inside_an_event),
-      T(close_the_client_with_a_watch_running),
-      T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
-      T(bad_options_are_refused), T(an_unchanged_list_costs_a_304_and_no_parse),
-      T(an_etag_too_long_is_not_kept), T(an_unchanged_alias_costs_a_304),
-      T(a_list_past_max_models_fails_the_cycle_and_keeps_the_state),
-      T(pages_of_a_big_list_are_asked_each_on_its_own_etag),
-      T(the_watch_keeps_the_resolve_cache_true),
-      T(keep_cache_leaves_the_resolve_cache_alone),
-      T(a_model_changed_in_any_field_leaves_the_resolve_cache),
-      T(cached_aliases_are_watched_without_being_named),
-      T(beta_and_lifecycle_options_reach_the_requests),
-      T(a_walk_cut_halfway_removes_nothing),
-      T(jitter_keeps_each_delay_within_ten_percent),
-      T(an_alias_that_stops_resolving_and_comes_back_moves_each_time),
-      T(a_cached_alias_the_cache_no_longer_holds_is_not_watched));
+  int rc =
+      RUN(T(snapshot_has_every_model_and_the_aliases),
+          T(catalogue_changes_give_exactly_their_events),
+          T(failed_cycles_back_off_then_recover_without_spurious_changes),
+          T(the_backoff_is_never_longer_than_the_interval_by_default),
+          T(a_failed_alias_lookup_fails_that_alias_only),
+          T(cancel_before_the_first_cycle_ends_with_no_event),
+          T(cancel_while_the_list_is_in_flight),
+          T(cancel_from_inside_the_snapshot_event),
+          T(close_the_client_from_inside_an_event),
+          T(close_the_client_with_a_watch_running),
+          T(an_alias_added_after_the_snapshot_comes_as_a_move_from_nothing),
+          T(each_event_kind_has_its_name), T(bad_options_are_refused),
+          T(an_unchanged_list_costs_a_304_and_no_parse),
+          T(an_etag_too_long_is_not_kept), T(an_unchanged_alias_costs_a_304),
+          T(a_list_past_max_models_fails_the_cycle_and_keeps_the_state),
+          T(pages_of_a_big_list_are_asked_each_on_its_own_etag),
+          T(the_watch_keeps_the_resolve_cache_true),
+          T(keep_cache_leaves_the_resolve_cache_alone),
+          T(a_model_changed_in_any_field_leaves_the_resolve_cache),
+          T(cached_aliases_are_watched_without_being_named),
+          T(beta_and_lifecycle_options_reach_the_requests),
+          T(a_walk_cut_halfway_removes_nothing),
+          T(jitter_keeps_each_delay_within_ten_percent),
+          T(an_alias_that_stops_resolving_and_comes_back_moves_each_time),
+          T(a_cached_alias_the_cache_no_longer_holds_is_not_watched));
   fake_server_stop(&srv);
   return rc;
 }

@@ -185,18 +185,14 @@ static void held(srv_buf_t *b, bool *ok, const srv_server_t *s) {
  * last completed a cycle, and the models it last saw by lifecycle (once
  * it has seen them). */
 static void watch(srv_buf_t *b, bool *ok, const srv_server_t *s) {
-  static const char *const lifecycles[] = {"unset", "active", "deprecated",
-                                           "retired", "other"};
-  static const struct {
-    anthropic_watch_event_kind_t kind;
-    const char *name;
-  } changes[] = {
-      {ANTHROPIC_WATCH_ADDED, "added"},
-      {ANTHROPIC_WATCH_REMOVED, "removed"},
-      {ANTHROPIC_WATCH_LIFECYCLE_CHANGED, "lifecycle_changed"},
-      {ANTHROPIC_WATCH_DEPRECATED_AT_CHANGED, "deprecated_at_changed"},
-      {ANTHROPIC_WATCH_RETIRES_AT_CHANGED, "retires_at_changed"},
-      {ANTHROPIC_WATCH_ALIAS_MOVED, "alias_moved"}};
+  /* The change kinds, ADDED to ALIAS_MOVED. */
+  static const anthropic_watch_event_kind_t changes[] = {
+      ANTHROPIC_WATCH_ADDED,
+      ANTHROPIC_WATCH_REMOVED,
+      ANTHROPIC_WATCH_LIFECYCLE_CHANGED,
+      ANTHROPIC_WATCH_DEPRECATED_AT_CHANGED,
+      ANTHROPIC_WATCH_RETIRES_AT_CHANGED,
+      ANTHROPIC_WATCH_ALIAS_MOVED};
   const srv_lifecycles_t *l = &s->lifecycles;
   head(b, ok, "watch_interval_seconds", "gauge",
        "--watch-interval (0: no watch).");
@@ -212,7 +208,8 @@ static void watch(srv_buf_t *b, bool *ok, const srv_server_t *s) {
        "Changes the watch saw, by kind.");
   for (size_t k = 0; k < sizeof changes / sizeof changes[0]; k++)
     add(b, ok, "resolve_server_watch_changes_total{kind=\"%s\"} %llu\n",
-        changes[k].name, (unsigned long long)l->events[changes[k].kind]);
+        anthropic_watch_event_name(changes[k]),
+        (unsigned long long)l->events[changes[k]]);
   if (l->last_ok > 0) {
     head(b, ok, "watch_last_success_timestamp_seconds", "gauge",
          "When the last watch cycle completed (Unix time).");
@@ -223,9 +220,10 @@ static void watch(srv_buf_t *b, bool *ok, const srv_server_t *s) {
     head(b, ok, "models", "gauge",
          "Models listed at the watch's last cycle, by the lifecycle they "
          "say.");
-    for (size_t i = 0; i < sizeof lifecycles / sizeof lifecycles[0]; i++)
+    for (int i = ANTHROPIC_LIFECYCLE_UNSET; i <= ANTHROPIC_LIFECYCLE_OTHER; i++)
       add(b, ok, "resolve_server_models{lifecycle=\"%s\"} %llu\n",
-          lifecycles[i], (unsigned long long)l->models[i]);
+          anthropic_lifecycle_name((anthropic_lifecycle_t)i),
+          (unsigned long long)l->models[i]);
   }
 }
 
